@@ -1,0 +1,128 @@
+"""Settings for every process of the command centre, resolved once from the environment.
+
+Explicit argument > environment variable > default. Every environment variable the product reads
+is named here and nowhere else, so operators have one place to look (docs/operations in README).
+"""
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_ALERT_RULES = PROJECT_ROOT / "streams" / "alert_rules.toml"
+
+# Environment variable names, in one place.
+ENV = {
+    "kafka_bootstrap_servers": "KAFKA_BOOTSTRAP_SERVERS",
+    "redis_url": "REDIS_URL",
+    "database_url": "DATABASE_URL",
+    "events_topic": "EVENTS_TOPIC",
+    "dead_letter_topic": "DEAD_LETTER_TOPIC",
+    "consumer_group": "CONSUMER_GROUP",
+    "school_timezone": "SCHOOL_TIMEZONE",
+    "alert_rules_file": "ALERT_RULES_FILE",
+    "max_event_bytes": "MAX_EVENT_BYTES",
+    "max_future_seconds": "MAX_FUTURE_SECONDS",
+    "poll_max_records": "POLL_MAX_RECORDS",
+    "stale_after_seconds": "STALE_AFTER_SECONDS",
+    "simulator": "SIMULATOR",
+    "simulator_rate": "SIMULATOR_RATE",
+    "simulator_schools": "SIMULATOR_SCHOOLS",
+    "simulator_bad_rate": "SIMULATOR_BAD_RATE",
+    "simulator_seed": "SIMULATOR_SEED",
+    "web_host": "WEB_HOST",
+    "web_port": "WEB_PORT",
+    "web_workers": "WEB_WORKERS",
+    "secret_key": "SECRET_KEY",
+}
+
+
+class SettingsError(ValueError):
+    """A setting has a value the product cannot run with."""
+
+
+def _parse_bool(text: str) -> bool:
+    lowered = text.strip().lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off"}:
+        return False
+    raise SettingsError(f"not a boolean: {text!r} (use on/off)")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a process needs to know about its surroundings. Frozen: resolved once."""
+
+    # Empty means "embedded": the local stack starts its own broker / Redis / SQLite.
+    kafka_bootstrap_servers: str = "127.0.0.1:9092"
+    redis_url: str = "redis://127.0.0.1:6379/0"
+    database_url: str = f"sqlite:///{PROJECT_ROOT / 'var' / 'campus.db'}"
+    events_topic: str = "campus.events"
+    dead_letter_topic: str = "campus.events.dlq"
+    consumer_group: str = "campus-aggregator"
+    school_timezone: str = "Asia/Shanghai"
+    alert_rules_file: str = str(DEFAULT_ALERT_RULES)
+    max_event_bytes: int = 16_384
+    max_future_seconds: int = 300
+    poll_max_records: int = 5000
+    stale_after_seconds: float = 10.0
+    simulator: bool = True
+    simulator_rate: float = 20.0
+    simulator_schools: str = "demo-univ,demo-middle,demo-primary"
+    simulator_bad_rate: float = 0.01
+    simulator_seed: int = 20261124
+    web_host: str = "127.0.0.1"
+    web_port: int = 8050
+    web_workers: int = 2
+    secret_key: str = ""
+
+    def __post_init__(self) -> None:
+        try:
+            ZoneInfo(self.school_timezone)
+        except Exception as exc:  # zoneinfo raises several types for a bad key
+            raise SettingsError(f"unknown time zone {self.school_timezone!r}") from exc
+        if self.max_event_bytes < 256:
+            raise SettingsError("MAX_EVENT_BYTES must be at least 256")
+        if not 0 <= self.simulator_bad_rate <= 1:
+            raise SettingsError("SIMULATOR_BAD_RATE must lie between 0 and 1")
+        if self.simulator_rate <= 0:
+            raise SettingsError("SIMULATOR_RATE must be positive")
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.school_timezone)
+
+    @property
+    def schools(self) -> tuple[str, ...]:
+        return tuple(s.strip() for s in self.simulator_schools.split(",") if s.strip())
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
+        """Build settings: explicit overrides win, then the environment, then the defaults."""
+        environ = os.environ if environ is None else environ
+        values: dict[str, object] = {}
+        for field in dataclasses.fields(cls):
+            name = field.name
+            if name in overrides:
+                values[name] = overrides[name]
+                continue
+            raw = environ.get(ENV[name])
+            if raw is None or raw == "":
+                continue
+            try:
+                if field.type in ("bool", bool):
+                    values[name] = _parse_bool(raw)
+                elif field.type in ("int", int):
+                    values[name] = int(raw)
+                elif field.type in ("float", float):
+                    values[name] = float(raw)
+                else:
+                    values[name] = raw
+            except ValueError as exc:
+                raise SettingsError(f"{ENV[name]}={raw!r}: {exc}") from exc
+        return cls(**values)

@@ -1,0 +1,217 @@
+"""Reads of the live aggregates for the screens and the JSON API.
+
+Each reader fetches with one or two Redis pipelines and hands plain data to a pure builder.
+Window semantics (docs/api.md): 5m and 1h are counted by event-time minute buckets, 24h and 7d by
+hour buckets; a window of N buckets is the current, partial bucket and the N-1 before it.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
+import redis
+
+from queries import keys
+from streams.aggregation import HOUR_MS, MINUTE_MS, local_day
+from streams.catalogue import ALERT_SEVERITIES, DOMAINS, HAZARD_STAGES, SEVERITIES
+
+RECENT_ALERTS_SHOWN = 20
+DUE_SOON_MS = 3 * 86_400_000  # "due soon": deadline within three days
+WINDOW_MINUTES = {"5m": 5, "1h": 60}
+WINDOW_HOURS = {"24h": 24, "7d": 168}
+_MINUTE_FIELDS = [f"{d}|{m}" for d in DOMAINS for m in range(60)]
+
+
+def iso(ms: int | None, tz: ZoneInfo | None = None) -> str | None:
+    if ms is None:
+        return None
+    return datetime.fromtimestamp(ms / 1000, tz or timezone.utc).isoformat(timespec="milliseconds")
+
+
+def list_schools(client: redis.Redis) -> list[str]:
+    return sorted(client.smembers(keys.SCHOOLS))
+
+
+def school_summary(client: redis.Redis, school: str, *, now_ms: int, tz: ZoneInfo,
+                   group: str, stale_after_s: float) -> dict | None:
+    """The live summary of one school, or None when the school has never sent a valid event."""
+    now_hour = now_ms // HOUR_MS
+    hours = [now_hour - i for i in range(WINDOW_HOURS["7d"])]
+    with client.pipeline(transaction=False) as pipe:
+        pipe.sismember(keys.SCHOOLS, school)
+        pipe.hgetall(keys.meta(school))
+        for hour in hours[:24]:
+            pipe.hgetall(keys.hour_counts(school, hour))
+        for hour in hours[24:]:
+            pipe.hmget(keys.hour_counts(school, hour), DOMAINS)
+        pipe.hmget(keys.minute_counts(school, now_hour), _MINUTE_FIELDS)
+        pipe.hmget(keys.minute_counts(school, now_hour - 1), _MINUTE_FIELDS)
+        pipe.hgetall(keys.day_counts(school, local_day(now_ms, tz)))
+        pipe.hgetall(keys.alert_counts(school))
+        pipe.zrevrange(keys.recent_alerts(school), 0, RECENT_ALERTS_SHOWN - 1)
+        pipe.hgetall(keys.device_counts(school))
+        pipe.hgetall(keys.hazard_counts(school))
+        pipe.zcount(keys.hazard_deadlines(school), "-inf", now_ms)
+        pipe.zcount(keys.hazard_deadlines(school), f"({now_ms}", now_ms + DUE_SOON_MS)
+        results = pipe.execute()
+    known, meta, *rest = results
+    if not known:
+        return None
+    recent_hours, older_hours = rest[:24], rest[24:168]
+    minutes_now, minutes_before, day, alert_counts, recent_ids, devices, hazards, overdue, due_soon = rest[168:]
+
+    stream = meta.get("stream", "")
+    topic, _, partition = stream.rpartition("/")
+    with client.pipeline(transaction=False) as pipe:
+        for alert_id in recent_ids:
+            pipe.hgetall(keys.alert(school, alert_id))
+        pipe.hget(keys.caught_up(group, topic), partition)
+        pipe.smembers(keys.dead_letter_partitions(group, topic))
+        second = pipe.execute()
+    alerts = [a for a in second[: len(recent_ids)] if a]
+    caught_up_ms, dlq_partitions = second[len(recent_ids)], second[len(recent_ids) + 1]
+    dead_letter_hashes = []
+    if dlq_partitions:
+        with client.pipeline(transaction=False) as pipe:
+            for p in sorted(dlq_partitions):
+                pipe.hgetall(keys.dead_letters(group, topic, int(p)))
+            dead_letter_hashes = pipe.execute()
+
+    return build_summary(
+        school=school, now_ms=now_ms, tz=tz, stale_after_s=stale_after_s, meta=meta,
+        caught_up_ms=int(caught_up_ms) if caught_up_ms else None,
+        recent_hours=recent_hours, older_hours=older_hours,
+        minutes=(minutes_before, minutes_now), day=day, alert_counts=alert_counts, alerts=alerts,
+        devices=devices, hazards=hazards, overdue=overdue, due_soon=due_soon,
+        dead_letter_hashes=dead_letter_hashes,
+    )
+
+
+def _int(value) -> int:
+    return int(value) if value else 0
+
+
+def build_summary(*, school, now_ms, tz, stale_after_s, meta, caught_up_ms, recent_hours,
+                  older_hours, minutes, day, alert_counts, alerts, devices, hazards, overdue,
+                  due_soon, dead_letter_hashes) -> dict:
+    """The summary document (docs/api.md) from raw Redis replies. Pure."""
+    now_minute = (now_ms // MINUTE_MS) % 60
+    # minute_values[i] is the count i minutes ago, per domain, for the last 120 minutes.
+    domains = {}
+    for index, domain in enumerate(DOMAINS):
+        per_minute = []
+        for back in range(120):
+            minute = now_minute - back
+            source = minutes[1] if minute >= 0 else minutes[0]
+            per_minute.append(_int(source[index * 60 + minute % 60]))
+        totals = [_int(h.get(domain)) for h in recent_hours] + [_int(v[index]) for v in older_hours]
+        by_type: dict[str, int] = {}
+        by_severity = {s: 0 for s in SEVERITIES}
+        type_prefix, severity_prefix = f"{domain}|t|", f"{domain}|s|"
+        for bucket in recent_hours:
+            for name, value in bucket.items():
+                if name.startswith(type_prefix):
+                    event_type = name[len(type_prefix):]
+                    by_type[event_type] = by_type.get(event_type, 0) + int(value)
+                elif name.startswith(severity_prefix):
+                    by_severity[name[len(severity_prefix):]] += int(value)
+        domains[domain] = {
+            "events": {
+                **{w: sum(per_minute[:n]) for w, n in WINDOW_MINUTES.items()},
+                **{w: sum(totals[:n]) for w, n in WINDOW_HOURS.items()},
+            },
+            "by_severity": by_severity,
+            "by_type_24h": dict(sorted(by_type.items())),
+            "alerts_open": _int(alert_counts.get(f"dom|{domain}")),
+        }
+
+    alert_by_severity = {s: _int(alert_counts.get(f"sev|{s}")) for s in ALERT_SEVERITIES}
+    as_of_ms = max(_int(meta.get("last_applied_ms")), caught_up_ms or 0) or None
+    lag = round(max(0, now_ms - as_of_ms) / 1000, 1) if as_of_ms else None
+    dead_letters: dict[str, int] = {}
+    for counts in dead_letter_hashes:
+        for name, value in counts.items():
+            owner, _, reason = name.partition("|")
+            if owner == school:
+                dead_letters[reason] = dead_letters.get(reason, 0) + int(value)
+
+    device_systems: dict[str, dict[str, int]] = {}
+    for name, value in devices.items():
+        system, _, state = name.partition("|")
+        device_systems.setdefault(system, {"online": 0, "offline": 0})[state] = int(value)
+    by_stage = {stage: _int(hazards.get(f"stage|{stage}")) for stage in HAZARD_STAGES}
+    gates = {name[len("checkins|"):]: int(v) for name, v in day.items() if name.startswith("checkins|")}
+
+    return {
+        "school": school,
+        "as_of": iso(as_of_ms, tz),
+        "lag_seconds": lag,
+        "stale": lag is None or lag > stale_after_s,
+        "last_event_at": iso(_int(meta.get("last_event_ms")) or None, tz),
+        "events_total": _int(meta.get("events")),
+        "domains": domains,
+        "visitors": {
+            "on_campus": _int(day.get("visitors_on_campus")),
+            "checked_in_today": _int(day.get("visitors_checked_in")),
+            "checkins_by_gate": dict(sorted(gates.items())),
+        },
+        "attendance": {
+            "staff_present": _int(day.get("present|staff")),
+            "students_present": _int(day.get("present|student")),
+            "staff_today": _int(day.get("seen|staff")),
+            "students_today": _int(day.get("seen|student")),
+        },
+        "vehicles": {"on_campus": _int(day.get("vehicles_on_campus")),
+                     "seen_today": _int(day.get("vehicles_seen"))},
+        "alerts": {
+            "open": sum(alert_by_severity.values()),
+            "by_severity": alert_by_severity,
+            "recent": [_alert_view(a, tz) for a in alerts],
+        },
+        "devices": dict(sorted(device_systems.items())),
+        "hazards": {
+            "by_stage": by_stage,
+            "open": sum(v for s, v in by_stage.items() if s != "accepted"),
+            "overdue": overdue,
+            "due_soon": due_soon,
+            "major_open": _int(hazards.get("major_open")),
+        },
+        "dead_letters": dict(sorted(dead_letters.items())),
+    }
+
+
+def _alert_view(alert: dict, tz: ZoneInfo) -> dict:
+    return {
+        "id": alert.get("id"),
+        "raised_at": iso(_int(alert.get("ts")) or None, tz),
+        "domain": alert.get("domain"),
+        "type": alert.get("type"),
+        "severity": alert.get("severity"),
+        "state": alert.get("state"),
+        "building": alert.get("building") or None,
+        "zone": alert.get("zone") or None,
+        "source": alert.get("source") or None,
+    }
+
+
+def minute_series(client: redis.Redis, school: str, *, now_ms: int, minutes: int = 1440) -> dict:
+    """Events per minute per domain over the last `minutes` (oldest first), for trend lines."""
+    now_minute = now_ms // MINUTE_MS
+    first_minute = now_minute - minutes + 1
+    hours = range(first_minute * MINUTE_MS // HOUR_MS, now_ms // HOUR_MS + 1)
+    with client.pipeline(transaction=False) as pipe:
+        for hour in hours:
+            pipe.hgetall(keys.minute_counts(school, hour))
+        buckets = pipe.execute()
+    return build_minute_series(dict(zip(hours, buckets)), first_minute, minutes)
+
+
+def build_minute_series(buckets: dict[int, dict], first_minute: int, minutes: int) -> dict:
+    series = {d: [0] * minutes for d in DOMAINS}
+    for hour, counts in buckets.items():
+        for name, value in counts.items():
+            domain, _, minute = name.partition("|")
+            index = hour * 60 + int(minute) - first_minute
+            if 0 <= index < minutes and domain in series:
+                series[domain][index] = int(value)
+    return {"first_minute_ms": first_minute * MINUTE_MS, "per_minute": series}

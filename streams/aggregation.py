@@ -1,0 +1,335 @@
+"""Rolling aggregates as pure functions: a school's batch of events plus a snapshot of the state
+they touch in, the Redis writes that apply them out.
+
+Applying a batch is two steps around one read: `reads_for` names what must be read (dedupe
+digests, the latest-state registers of the people, visitors, vehicles, devices, hazards and alerts
+in the batch), the store reads it, and `plan` turns events + snapshot into `Writes`. The store sends
+those writes and the partition's next offset in one MULTI/EXEC, which is what makes the effect
+exactly-once (streams/store.py). Nothing here does I/O, so it is tested in microseconds.
+"""
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from queries import keys
+from streams.alert_rules import AlertRules
+from streams.catalogue import HAZARD_STAGE_OF_TYPE, SEVERITY_RANK
+from streams.contract import Event
+
+HOUR_MS = 3_600_000
+MINUTE_MS = 60_000
+DAY_S = 86_400
+# Buckets outlive their window by an hour, so a reader at the window's edge never misses one.
+HOUR_BUCKET_TTL_S = 7 * DAY_S + 3600
+MINUTE_BUCKET_TTL_S = DAY_S + 3600
+DAY_KEY_TTL_S = 2 * DAY_S
+RECENT_ALERTS = 100
+RESOLVED_ALERT_TTL_S = DAY_S
+
+
+def digest(event_id: str) -> bytes:
+    """8 bytes standing for an event id in the dedupe sets (ids may be 128 characters)."""
+    return hashlib.blake2b(event_id.encode(), digest_size=8).digest()
+
+
+def local_day(ts_ms: int, tz: ZoneInfo) -> str:
+    return datetime.fromtimestamp(ts_ms / 1000, tz).strftime("%Y%m%d")
+
+
+def day_end_epoch(day: str, tz: ZoneInfo) -> int:
+    """Epoch seconds of the local midnight that ends `day` (YYYYMMDD)."""
+    start = datetime.strptime(day, "%Y%m%d").replace(tzinfo=tz)
+    return int((start + timedelta(days=1)).timestamp())
+
+
+def deadline_ms(text: str | None, tz: ZoneInfo) -> int | None:
+    """A hazard deadline as epoch ms: a bare date means the end of that local day."""
+    if not text:
+        return None
+    if "T" not in text:
+        end = datetime.combine(date.fromisoformat(text), time.max, tz)
+        return int(end.timestamp() * 1000)
+    moment = datetime.fromisoformat(text)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=tz)
+    return int(moment.timestamp() * 1000)
+
+
+@dataclass
+class ReadRequest:
+    """What must be read from Redis before a batch can be planned."""
+
+    seen: dict[str, list[bytes]] = field(default_factory=lambda: defaultdict(list))
+    registers: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+
+
+@dataclass
+class Snapshot:
+    """The answers to a ReadRequest. `seen` holds the digests already present in each key."""
+
+    seen: dict[str, set[bytes]] = field(default_factory=dict)
+    registers: dict[str, dict[str, str | None]] = field(default_factory=dict)
+
+
+@dataclass
+class Writes:
+    """Redis writes of one batch, in the order they must be sent."""
+
+    incr: dict[tuple[str, str], int] = field(default_factory=lambda: defaultdict(int))
+    hset: dict[str, dict[str, str]] = field(default_factory=lambda: defaultdict(dict))
+    hdel: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    sadd: dict[str, set[bytes]] = field(default_factory=lambda: defaultdict(set))
+    zadd: dict[str, dict[str, int]] = field(default_factory=lambda: defaultdict(dict))
+    zrem: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    expire_at: dict[str, int] = field(default_factory=dict)
+    expire_in: dict[str, int] = field(default_factory=dict)
+    trim_rank: dict[str, int] = field(default_factory=dict)  # keep only the N highest scores
+    applied: int = 0  # events that changed the aggregates
+    duplicates: int = 0
+
+
+def _register_keys(school: str, event: Event, tz: ZoneInfo) -> tuple[str, str] | None:
+    """The latest-state register (key, field) an event updates, if any."""
+    kind = event.type.split(".", 1)[0]
+    data = event.data
+    if kind == "attendance":
+        return keys.people(school, local_day(event.ts, tz)), data["person"]
+    if kind == "visitor":
+        return keys.visitors(school, local_day(event.ts, tz)), data["visitor"]
+    if event.type in ("vehicle.entry", "vehicle.exit"):
+        return keys.vehicles(school, local_day(event.ts, tz)), data["plate"]
+    if kind == "device":
+        return keys.devices(school), data["device"]
+    if kind == "hazard":
+        return keys.hazards(school), data["hazard"]
+    if event.type in ("alert.acknowledged", "alert.resolved"):
+        return keys.open_alerts(school), data["alert"]
+    return None
+
+
+def reads_for(school: str, events: list[Event], tz: ZoneInfo) -> ReadRequest:
+    request = ReadRequest()
+    request.registers[keys.meta(school)].add("last_event_ms")
+    for event in events:
+        request.seen[keys.seen(school, event.ts // HOUR_MS)].append(digest(event.id))
+        register = _register_keys(school, event, tz)
+        if register:
+            request.registers[register[0]].add(register[1])
+    return request
+
+
+class _Registers:
+    """Latest-state registers seen through the batch: the snapshot plus this batch's changes."""
+
+    def __init__(self, snapshot: Snapshot, writes: Writes):
+        self._values = snapshot.registers
+        self._writes = writes
+
+    def get(self, key: str, name: str) -> list[str] | None:
+        value = self._values.get(key, {}).get(name)
+        return value.split("|") if value else None
+
+    def put(self, key: str, name: str, *parts: object) -> None:
+        value = "|".join("" if p is None else str(p) for p in parts)
+        self._values.setdefault(key, {})[name] = value
+        self._writes.hdel[key].discard(name)
+        self._writes.hset[key][name] = value
+
+    def delete(self, key: str, name: str) -> None:
+        self._values.setdefault(key, {})[name] = None
+        self._writes.hset[key].pop(name, None)
+        self._writes.hdel[key].add(name)
+
+
+def _newer(event: Event, current: list[str] | None) -> bool:
+    # Ties go to the later message: replays see the same order, so the outcome is the same.
+    return current is None or event.ts >= int(current[0])
+
+
+class Planner:
+    """Turns a school's validated events into Redis writes. One per consumer process."""
+
+    def __init__(self, rules: AlertRules, tz: ZoneInfo):
+        self.rules = rules
+        self.tz = tz
+
+    def plan(self, school: str, events: list[Event], snapshot: Snapshot, now_ms: int) -> Writes:
+        writes = Writes()
+        regs = _Registers(snapshot, writes)
+        seen_now: set[bytes] = set()
+        now_hour = now_ms // HOUR_MS
+        last_event_ms = 0
+        for event in events:
+            hour = event.ts // HOUR_MS
+            seen_key = keys.seen(school, hour)
+            mark = digest(event.id)
+            if mark in seen_now or mark in snapshot.seen.get(seen_key, ()):
+                writes.duplicates += 1
+                continue
+            seen_now.add(mark)
+            writes.sadd[seen_key].add(mark)
+            writes.expire_at[seen_key] = (hour + 1) * 3600 + HOUR_BUCKET_TTL_S
+
+            alert_severity = self.rules.severity_for(event)
+            severity = event.severity
+            if alert_severity and SEVERITY_RANK[alert_severity] > SEVERITY_RANK[severity]:
+                severity = alert_severity
+            self._count(writes, school, event, severity, hour, now_hour)
+            self._update_state(writes, regs, school, event)
+            if alert_severity:
+                self._open_alert(writes, regs, school, event, alert_severity)
+            last_event_ms = max(last_event_ms, event.ts)
+            writes.applied += 1
+
+        meta = keys.meta(school)
+        if writes.applied:
+            writes.incr[(meta, "events")] += writes.applied
+            known = snapshot.registers.get(meta, {}).get("last_event_ms")
+            if last_event_ms > int(known or 0):  # late events must not move it back
+                writes.hset[meta]["last_event_ms"] = str(last_event_ms)
+        return writes
+
+    # -- event counts by event time -------------------------------------------------------
+    def _count(self, writes: Writes, school: str, event: Event, severity: str, hour: int, now_hour: int) -> None:
+        hour_key = keys.hour_counts(school, hour)
+        domain = event.domain
+        writes.incr[(hour_key, domain)] += 1
+        writes.incr[(hour_key, f"{domain}|t|{event.type}")] += 1
+        writes.incr[(hour_key, f"{domain}|s|{severity}")] += 1
+        writes.expire_at[hour_key] = (hour + 1) * 3600 + HOUR_BUCKET_TTL_S
+        if hour > now_hour - 25:  # minute series cover only the last 24 hours
+            minute_key = keys.minute_counts(school, hour)
+            writes.incr[(minute_key, f"{domain}|{(event.ts // MINUTE_MS) % 60}")] += 1
+            writes.expire_at[minute_key] = (hour + 1) * 3600 + MINUTE_BUCKET_TTL_S
+
+    # -- latest-state registers and the counts derived from them --------------------------
+    def _update_state(self, writes: Writes, regs: _Registers, school: str, event: Event) -> None:
+        register = _register_keys(school, event, self.tz)
+        if register is None:
+            return
+        key, name = register
+        kind = event.type.split(".", 1)[0]
+        if kind == "alert":
+            self._handle_alert(writes, regs, school, event, key, name)
+            return
+        current = regs.get(key, name)
+        if not _newer(event, current):
+            # A late event older than what we know changes no state, but a late check-in still
+            # means the visitor did check in today.
+            if event.type == "visitor.check_in" and current[2] != "1":
+                day = local_day(event.ts, self.tz)
+                writes.incr[(keys.day_counts(school, day), "visitors_checked_in")] += 1
+                regs.put(key, name, current[0], current[1], 1)
+            return
+        if kind in ("attendance", "visitor", "vehicle"):
+            self._presence(writes, regs, school, event, key, name, current)
+        elif kind == "device":
+            self._device(writes, regs, school, event, key, name, current)
+        else:
+            self._hazard(writes, regs, school, event, key, name, current)
+
+    def _presence(self, writes, regs, school, event, key, name, current) -> None:
+        day = local_day(event.ts, self.tz)
+        counts = keys.day_counts(school, day)
+        writes.expire_at[counts] = day_end_epoch(day, self.tz) + DAY_KEY_TTL_S
+        writes.expire_at[key] = day_end_epoch(day, self.tz) + DAY_KEY_TTL_S
+        inside = event.type in ("attendance.in", "visitor.check_in", "vehicle.entry")
+        was_inside = current is not None and current[1] == "in"
+        kind = event.type.split(".", 1)[0]
+        if kind == "attendance":
+            group = event.data["group"]
+            old_group = current[2] if current else group
+            if was_inside:
+                writes.incr[(counts, f"present|{old_group}")] -= 1
+            if inside:
+                writes.incr[(counts, f"present|{group}")] += 1
+            if current is None:
+                writes.incr[(counts, f"seen|{group}")] += 1
+            elif old_group != group:
+                writes.incr[(counts, f"seen|{old_group}")] -= 1
+                writes.incr[(counts, f"seen|{group}")] += 1
+            regs.put(key, name, event.ts, "in" if inside else "out", group)
+        elif kind == "visitor":
+            ever_in = current is not None and current[2] == "1"
+            writes.incr[(counts, "visitors_on_campus")] += int(inside) - int(was_inside)
+            if inside:
+                writes.incr[(counts, f"checkins|{event.data['gate']}")] += 1
+                if not ever_in:
+                    writes.incr[(counts, "visitors_checked_in")] += 1
+            regs.put(key, name, event.ts, "in" if inside else "out", int(ever_in or inside))
+        else:
+            writes.incr[(counts, "vehicles_on_campus")] += int(inside) - int(was_inside)
+            if current is None:
+                writes.incr[(counts, "vehicles_seen")] += 1
+            regs.put(key, name, event.ts, "in" if inside else "out")
+
+    def _device(self, writes, regs, school, event, key, name, current) -> None:
+        counts = keys.device_counts(school)
+        state = "online" if event.type == "device.online" else "offline"
+        system = event.data["system"]
+        if current is not None:
+            writes.incr[(counts, f"{current[2]}|{current[1]}")] -= 1
+        writes.incr[(counts, f"{system}|{state}")] += 1
+        regs.put(key, name, event.ts, state, system)
+
+    def _hazard(self, writes, regs, school, event, key, name, current) -> None:
+        counts = keys.hazard_counts(school)
+        stage = HAZARD_STAGE_OF_TYPE[event.type]
+        grade = event.data.get("grade") or (current[2] if current else "ordinary")
+        due = deadline_ms(event.data.get("deadline"), self.tz)
+        if due is None and current and current[3]:
+            due = int(current[3])
+        if current is not None:
+            writes.incr[(counts, f"stage|{current[1]}")] -= 1
+            if current[2] == "major" and current[1] != "accepted":
+                writes.incr[(counts, "major_open")] -= 1
+        writes.incr[(counts, f"stage|{stage}")] += 1
+        if grade == "major" and stage != "accepted":
+            writes.incr[(counts, "major_open")] += 1
+        due_key = keys.hazard_deadlines(school)
+        if stage == "accepted" or due is None:
+            writes.zadd[due_key].pop(name, None)
+            writes.zrem[due_key].add(name)
+        else:
+            writes.zrem[due_key].discard(name)
+            writes.zadd[due_key][name] = due
+        regs.put(key, name, event.ts, stage, grade, due)
+
+    # -- alerts ----------------------------------------------------------------------------
+    def _open_alert(self, writes: Writes, regs: _Registers, school: str, event: Event, severity: str) -> None:
+        # The alert id is the event id: dedupe has made sure it is new.
+        regs.put(keys.open_alerts(school), event.id, severity, event.domain, event.ts, "new")
+        counts = keys.alert_counts(school)
+        writes.incr[(counts, f"sev|{severity}")] += 1
+        writes.incr[(counts, f"dom|{event.domain}")] += 1
+        detail = keys.alert(school, event.id)
+        writes.hset[detail].update({
+            "id": event.id, "ts": str(event.ts), "domain": event.domain, "type": event.type,
+            "severity": severity, "state": "new", "building": event.building or "",
+            "zone": event.zone or "", "source": event.source or "",
+        })
+        recent = keys.recent_alerts(school)
+        writes.zadd[recent][event.id] = event.ts
+        writes.trim_rank[recent] = RECENT_ALERTS
+
+    def _handle_alert(self, writes, regs, school, event, key, name) -> None:
+        current = regs.get(key, name)
+        if current is None:
+            return  # unknown or already resolved alert: nothing is open to change
+        severity, domain, raised, _state = current
+        detail = keys.alert(school, name)
+        if event.type == "alert.acknowledged":
+            regs.put(key, name, severity, domain, raised, "acknowledged")
+            writes.hset[detail]["state"] = "acknowledged"
+            return
+        regs.delete(key, name)
+        counts = keys.alert_counts(school)
+        writes.incr[(counts, f"sev|{severity}")] -= 1
+        writes.incr[(counts, f"dom|{domain}")] -= 1
+        writes.hset[detail]["state"] = event.data.get("outcome") or "resolved"
+        writes.hset[detail]["resolved_ts"] = str(event.ts)
+        writes.expire_in[detail] = RESOLVED_ALERT_TTL_S

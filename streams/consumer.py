@@ -1,0 +1,178 @@
+"""The aggregator: a Kafka consumer group member that turns campus events into rolling aggregates.
+
+Run one or more with `python -m streams.consumer`; members of the group share the partitions.
+A member keeps no state of its own: offsets, dedupe sets and aggregates all live in Redis, so a
+member can be killed at any moment and another one carries on where the last batch landed.
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import threading
+import time
+from collections import defaultdict
+
+import redis
+from kafka import ConsumerRebalanceListener, TopicPartition
+
+from queries import connections, keys
+from queries.settings import Settings
+from streams.aggregation import Planner
+from streams.alert_rules import load_rules
+from streams.contract import PROCESSING_ERROR, Event, Rejection, validate
+from streams.dead_letters import DeadLetter, DeadLetters
+from streams.store import SchoolStore
+
+log = logging.getLogger("streams.consumer")
+
+WINDOW_MS = 7 * 86_400_000  # the longest rolling window; older events are refused
+CAUGHT_UP_EVERY_S = 0.25
+
+
+class BatchProcessor:
+    """Validates one partition's batch, applies each school's part, dead-letters the rest."""
+
+    def __init__(self, settings: Settings, store: SchoolStore, dead_letters: DeadLetters, client: redis.Redis):
+        self.settings = settings
+        self.store = store
+        self.dead_letters = dead_letters
+        self.redis = client
+        self._checkpoints = keys.checkpoints(settings.consumer_group, settings.events_topic)
+
+    def process(self, tp: TopicPartition, records: list) -> int:
+        """Apply a batch of one partition; returns the next offset to read."""
+        now_ms = int(time.time() * 1000)
+        by_school: dict[str, list[tuple[int, Event]]] = defaultdict(list)
+        letters: list[DeadLetter] = []
+        raw_by_offset = {}
+        limits = dict(
+            now_ms=now_ms,
+            max_bytes=self.settings.max_event_bytes,
+            max_future_ms=self.settings.max_future_seconds * 1000,
+            max_age_ms=WINDOW_MS,
+        )
+        for record in records:
+            result = validate(record.value, **limits)
+            if isinstance(result, Rejection):
+                letters.append(DeadLetter(record.offset, record.key, record.value, *result))
+            else:
+                by_school[result.school].append((record.offset, result))
+                raw_by_offset[record.offset] = record
+        next_offset = records[-1].offset + 1
+        stream = f"{tp.topic}/{tp.partition}"
+        for school, events in by_school.items():
+            _, failed = self.store.apply(school, stream, events, next_offset)
+            for offset, _event, error in failed:
+                record = raw_by_offset[offset]
+                letters.append(DeadLetter(offset, record.key, record.value, PROCESSING_ERROR, error))
+        if letters:
+            letters.sort(key=lambda letter: letter.offset)
+            self.dead_letters.record(tp.topic, tp.partition, letters, next_offset)
+        # Where to resume reading. Only a lower bound: the per-school offsets decide what counts.
+        self.redis.hset(self._checkpoints, str(tp.partition), next_offset)
+        return next_offset
+
+
+class SeekToCheckpoint(ConsumerRebalanceListener):
+    """On assignment, resume each partition at the checkpoint stored in Redis."""
+
+    def __init__(self, consumer, client: redis.Redis, settings: Settings):
+        self.consumer = consumer
+        self.redis = client
+        self.key = keys.checkpoints(settings.consumer_group, settings.events_topic)
+
+    def on_partitions_revoked(self, revoked):
+        log.info("partitions revoked: %s", sorted(tp.partition for tp in revoked))
+
+    def on_partitions_assigned(self, assigned):
+        log.info("partitions assigned: %s", sorted(tp.partition for tp in assigned))
+        if not assigned:
+            return
+        stored = self.redis.hmget(self.key, [str(tp.partition) for tp in assigned])
+        for tp, offset in zip(assigned, stored):
+            if offset is None:
+                self.consumer.seek_to_beginning(tp)
+            else:
+                self.consumer.seek(tp, int(offset))
+
+
+class Aggregator:
+    """The consume loop. Stops when `stop` is set; survives Redis outages by re-reading."""
+
+    def __init__(self, settings: Settings, *, consumer=None, producer=None, client=None):
+        self.settings = settings
+        self.redis = client or connections.redis_client(settings)
+        self.consumer = consumer or connections.kafka_consumer(settings)
+        self.producer = producer or connections.kafka_producer(settings)
+        planner = Planner(load_rules(settings.alert_rules_file), settings.tz)
+        self.processor = BatchProcessor(
+            settings,
+            SchoolStore(self.redis, planner),
+            DeadLetters(
+                self.redis, self.producer,
+                group=settings.consumer_group, dead_letter_topic=settings.dead_letter_topic,
+            ),
+            self.redis,
+        )
+        self._caught_up_key = keys.caught_up(settings.consumer_group, settings.events_topic)
+        self._last_caught_up = 0.0
+        self.events_seen = 0
+
+    def run(self, stop: threading.Event) -> None:
+        self.consumer.subscribe(
+            [self.settings.events_topic],
+            listener=SeekToCheckpoint(self.consumer, self.redis, self.settings),
+        )
+        backoff = 0.5
+        try:
+            while not stop.is_set():
+                batch = self.consumer.poll(timeout_ms=100)
+                try:
+                    for tp, records in batch.items():
+                        self.processor.process(tp, records)
+                        self.events_seen += len(records)
+                    self._mark_caught_up()
+                    backoff = 0.5
+                except (redis.ConnectionError, redis.TimeoutError) as exc:
+                    # Nothing of the failed batch is lost: go back to its first record and retry.
+                    log.warning("Redis unavailable (%s); retrying in %.1f s", exc, backoff)
+                    for tp, records in batch.items():
+                        self.consumer.seek(tp, records[0].offset)
+                    stop.wait(backoff)
+                    backoff = min(backoff * 2, 5.0)
+        finally:
+            self.consumer.close()
+            self.producer.close(timeout=5)
+
+    def _mark_caught_up(self) -> None:
+        """Record, per partition, when this member last stood at its end: the screens' 'as of'."""
+        now = time.time()
+        if now - self._last_caught_up < CAUGHT_UP_EVERY_S:
+            return
+        caught_up = {}
+        for tp in self.consumer.assignment():
+            end = self.consumer.highwater(tp)
+            if end is not None and self.consumer.position(tp) >= end:
+                caught_up[str(tp.partition)] = int(now * 1000)
+        if caught_up:
+            self.redis.hset(self._caught_up_key, mapping=caught_up)
+        self._last_caught_up = now
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="Campus events -> rolling aggregates in Redis")
+    parser.add_argument("--log-level", default="INFO")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=args.log_level, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    settings = Settings.from_env()
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    log.info("aggregator: topic %s, group %s, Kafka %s, Redis %s", settings.events_topic,
+             settings.consumer_group, settings.kafka_bootstrap_servers, settings.redis_url)
+    Aggregator(settings).run(stop)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,68 @@
+"""Shared fixtures: a real redis-server and a real Kafka-protocol broker (Tansu) for the session.
+
+No fakes: tests talk to the same servers the product talks to. Each test gets a flushed Redis
+and, through the factories, its own topic and consumer group, so tests never share state.
+"""
+from __future__ import annotations
+
+import itertools
+import os
+import uuid
+
+import pytest
+import redis
+
+from queries.settings import Settings
+from streams import local_services
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory):
+    port = local_services.free_port()
+    process = local_services.start_redis(port, tmp_path_factory.mktemp("redis"))
+    yield f"redis://127.0.0.1:{port}/0"
+    local_services.stop(process)
+
+
+@pytest.fixture
+def redis_client(redis_url):
+    client = redis.Redis.from_url(redis_url, decode_responses=True)
+    client.flushall()
+    yield client
+    client.flushall()
+    client.close()
+
+
+@pytest.fixture(scope="session")
+def kafka_bootstrap():
+    # KAFKA_BOOTSTRAP_SERVERS lets the suite run against a real Apache Kafka too.
+    external = os.environ.get("TEST_KAFKA_BOOTSTRAP_SERVERS")
+    if external:
+        yield external
+        return
+    port = local_services.free_port()
+    process = local_services.start_broker(port)
+    yield f"127.0.0.1:{port}"
+    local_services.stop(process)
+
+
+_topic_numbers = itertools.count()
+
+
+@pytest.fixture
+def settings_factory(redis_url, tmp_path):
+    """Settings for one test: its own topic, dead-letter topic and consumer group."""
+
+    def make(**overrides) -> Settings:
+        suffix = f"{next(_topic_numbers)}-{uuid.uuid4().hex[:6]}"
+        values = dict(
+            redis_url=redis_url,
+            events_topic=f"events-{suffix}",
+            dead_letter_topic=f"dlq-{suffix}",
+            consumer_group=f"group-{suffix}",
+            database_url=f"sqlite:///{tmp_path / 'campus.db'}",
+        )
+        values.update(overrides)
+        return Settings.from_env(environ={}, **values)
+
+    return make

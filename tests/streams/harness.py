@@ -1,0 +1,87 @@
+"""Running the real aggregator against the real broker and Redis, and reading what it did."""
+from __future__ import annotations
+
+import contextlib
+import threading
+import time
+
+import redis
+from kafka import KafkaProducer
+
+from queries import keys
+from streams import local_services
+from streams.consumer import Aggregator
+
+
+def produce(bootstrap: str, topic: str, messages) -> dict[int, int]:
+    """Send (school, bytes, ...) tuples keyed by school; returns partition -> end offset."""
+    producer = KafkaProducer(bootstrap_servers=bootstrap, linger_ms=5)
+    ends: dict[int, int] = {}
+    futures = [producer.send(topic, key=m[0].encode(), value=m[1]) for m in messages]
+    producer.flush()
+    for future in futures:
+        meta = future.get(timeout=30)
+        ends[meta.partition] = max(ends.get(meta.partition, 0), meta.offset + 1)
+    producer.close()
+    return ends
+
+
+def make_topic(bootstrap: str, settings, partitions: int = 3) -> None:
+    local_services.create_topic(bootstrap, settings.events_topic, partitions)
+    local_services.create_topic(bootstrap, settings.dead_letter_topic, 1)
+
+
+@contextlib.contextmanager
+def running_aggregator(settings, **consumer_overrides):
+    from queries import connections
+
+    consumer = connections.kafka_consumer(settings, **consumer_overrides) if consumer_overrides else None
+    aggregator = Aggregator(settings, consumer=consumer)
+    stop = threading.Event()
+    thread = threading.Thread(target=aggregator.run, args=(stop,), daemon=True)
+    thread.start()
+    try:
+        yield aggregator
+    finally:
+        stop.set()
+        thread.join(30)
+
+
+def wait_consumed(client: redis.Redis, settings, ends: dict[int, int], timeout: float = 90) -> None:
+    """Wait until the group's checkpoints reach the end offsets of every partition."""
+    key = keys.checkpoints(settings.consumer_group, settings.events_topic)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        stored = client.hgetall(key)
+        if all(int(stored.get(str(p), -1)) >= end for p, end in ends.items()):
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"not consumed in {timeout} s: {client.hgetall(key)} < {ends}")
+
+
+# Keys and fields that record *when* or *where* work happened, not what was counted.
+_VOLATILE_FIELDS = {"last_applied_ms", "stream"}
+_VOLATILE_KEYS = (":off",)
+
+
+def dump_aggregates(client: redis.Redis, schools) -> dict:
+    """Every key of the schools with its value, for comparing two runs over the same events."""
+    state = {}
+    for school in schools:
+        for key in client.scan_iter(match=keys.tag(school).replace("{", "\\{").replace("}", "\\}") + "*"):
+            if key.endswith(_VOLATILE_KEYS):
+                continue  # which offset a batch ended at depends on batch sizes, not on events
+            kind = client.type(key)
+            if kind == "hash":
+                # A counter at 0 reads as a missing one: which of the two is left depends on
+                # whether +1 and -1 fell into one batch or two.
+                value = {k: v for k, v in client.hgetall(key).items()
+                         if k not in _VOLATILE_FIELDS and v != "0"}
+            elif kind == "set":
+                value = sorted(client.smembers(key)) if ":seen:" not in key else client.scard(key)
+            elif kind == "zset":
+                value = client.zrange(key, 0, -1, withscores=True)
+            else:
+                value = client.get(key)
+            state[key] = value
+    return state

@@ -1,0 +1,149 @@
+"""The planner's arithmetic, without Redis: one batch in, the counter changes out."""
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from queries import keys
+from queries.settings import DEFAULT_ALERT_RULES
+from streams import contract
+from streams.aggregation import HOUR_MS, Planner, Snapshot, deadline_ms, local_day
+from streams.alert_rules import load_rules
+from tests.streams import events as ev
+
+TZ = ZoneInfo("Asia/Shanghai")
+NOW = 1_790_000_000_000  # 2026-09-21 22:13:20 in Shanghai
+LIMITS = dict(now_ms=NOW, max_bytes=16_384, max_future_ms=300_000, max_age_ms=7 * 86_400_000)
+planner = Planner(load_rules(DEFAULT_ALERT_RULES), TZ)
+
+
+def plan(docs, snapshot=None):
+    parsed = [contract.validate(ev.raw(d), **LIMITS) for d in docs]
+    assert all(isinstance(p, contract.Event) for p in parsed), parsed
+    return planner.plan("s1", parsed, snapshot or Snapshot(), NOW)
+
+
+def day_count(writes, name, ts=NOW):
+    return writes.incr.get((keys.day_counts("s1", local_day(ts, TZ)), name), 0)
+
+
+def test_a_double_swipe_is_one_person_present():
+    writes = plan([
+        ev.attendance("in", "p1", "student", NOW - 5000),
+        ev.attendance("in", "p1", "student", NOW - 4000),
+        ev.attendance("in", "t1", "staff", NOW - 3000),
+    ])
+    assert day_count(writes, "present|student") == 1
+    assert day_count(writes, "seen|student") == 1
+    assert day_count(writes, "present|staff") == 1
+
+
+def test_the_latest_event_by_event_time_decides_presence_even_when_it_arrives_first():
+    writes = plan([
+        ev.attendance("out", "p1", "student", NOW - 1000),
+        ev.attendance("in", "p1", "student", NOW - 9000),  # late: older than what we know
+    ])
+    assert day_count(writes, "present|student") == 0
+    assert day_count(writes, "seen|student") == 1
+
+
+def test_presence_continues_from_the_stored_register():
+    key = keys.people("s1", local_day(NOW, TZ))
+    snapshot = Snapshot(registers={key: {"p1": f"{NOW - 60_000}|in|student"}})
+    writes = plan([ev.attendance("out", "p1", "student", NOW - 1000)], snapshot)
+    assert day_count(writes, "present|student") == -1
+    assert day_count(writes, "seen|student") == 0  # already seen today
+
+
+def test_visitors_on_campus_and_checked_in_today_count_people_not_swipes():
+    writes = plan([
+        ev.visitor("check_in", "v1", NOW - 9000, gate="east"),
+        ev.visitor("check_out", "v1", NOW - 8000, gate="east"),
+        ev.visitor("check_in", "v1", NOW - 7000, gate="west"),
+        ev.visitor("check_in", "v2", NOW - 6000, gate="east"),
+        ev.visitor("check_out", "v2", NOW - 5000, gate="east"),
+    ])
+    assert day_count(writes, "visitors_on_campus") == 1
+    assert day_count(writes, "visitors_checked_in") == 2
+    assert day_count(writes, "checkins|east") == 2 and day_count(writes, "checkins|west") == 1
+
+
+def test_an_event_counts_in_the_hour_and_minute_of_its_event_time():
+    late = NOW - 3 * HOUR_MS
+    writes = plan([ev.smoke(late), ev.smoke(NOW - 1000)])
+    late_hour = keys.hour_counts("s1", late // HOUR_MS)
+    assert writes.incr[(late_hour, "environment")] == 1
+    assert writes.incr[(late_hour, "environment|t|fire.smoke_alarm")] == 1
+    # the smoke alarm's alert rule lifts its severity from info to critical
+    assert writes.incr[(late_hour, "environment|s|critical")] == 1
+    minute = (late // 60_000) % 60
+    assert writes.incr[(keys.minute_counts("s1", late // HOUR_MS), f"environment|{minute}")] == 1
+
+
+def test_repeated_ids_count_once_within_a_batch_and_against_the_store():
+    first = ev.smoke(NOW - 1000, id="same")
+    writes = plan([first, dict(first)])
+    assert writes.applied == 1 and writes.duplicates == 1
+    seen_key = keys.seen("s1", (NOW - 1000) // HOUR_MS)
+    (stored,) = writes.sadd[seen_key]
+    again = plan([first], Snapshot(seen={seen_key: {stored}}))
+    assert again.applied == 0 and not again.incr.get((keys.alert_counts("s1"), "sev|critical"))
+
+
+def test_alerts_open_by_severity_and_close_on_resolution():
+    alarm = ev.smoke(NOW - 5000, id="a1")
+    gas = ev.event("sensor.gas", "environment", NOW - 4000, id="a2", value=30.0)
+    quiet_gas = ev.event("sensor.gas", "environment", NOW - 3000, value=2.0)
+    writes = plan([alarm, gas, quiet_gas, ev.resolve("a1", NOW - 1000)])
+    counts = keys.alert_counts("s1")
+    assert writes.incr[(counts, "sev|critical")] == 1  # two critical opened, one resolved
+    assert writes.incr[(counts, "dom|environment")] == 1
+    assert set(writes.hset[keys.open_alerts("s1")]) == {"a2"}
+    assert "a1" in writes.hdel[keys.open_alerts("s1")]
+
+
+def test_hazard_stages_follow_the_latest_transition_and_rejection_returns_to_rectifying():
+    writes = plan([
+        ev.hazard("reported", "h1", NOW - 5000, grade="major", deadline="2026-09-20"),
+        ev.hazard("notified", "h1", NOW - 4000),
+        ev.hazard("rectifying", "h1", NOW - 3000),
+        ev.hazard("feedback", "h1", NOW - 2000),
+        ev.hazard("rejected", "h1", NOW - 1000),
+    ])
+    counts = keys.hazard_counts("s1")
+    stages = {k[1]: v for k, v in writes.incr.items() if k[0] == counts and v}
+    assert stages == {"stage|rectifying": 1, "major_open": 1}
+    assert writes.zadd[keys.hazard_deadlines("s1")]["h1"] == deadline_ms("2026-09-20", TZ)
+
+
+def test_an_accepted_hazard_is_closed_and_leaves_the_deadline_list():
+    writes = plan([
+        ev.hazard("reported", "h2", NOW - 2000, grade="major", deadline="2026-09-25"),
+        ev.hazard("accepted", "h2", NOW - 1000),
+    ])
+    counts = keys.hazard_counts("s1")
+    assert writes.incr[(counts, "stage|accepted")] == 1
+    assert writes.incr[(counts, "major_open")] == 0
+    assert "h2" in writes.zrem[keys.hazard_deadlines("s1")]
+
+
+def test_a_bare_deadline_date_means_the_end_of_that_local_day():
+    assert deadline_ms("2026-09-21", TZ) == 1_790_006_400_000 - 1  # 2026-09-22 00:00 +08:00, less 1 ms
+
+
+def test_every_bucket_gets_an_expiry_at_the_end_of_its_window():
+    writes = plan([ev.attendance("in", "p1", "staff", NOW - 1000), ev.smoke(NOW - 1000)])
+    hour = (NOW - 1000) // HOUR_MS
+    assert writes.expire_at[keys.hour_counts("s1", hour)] == (hour + 1) * 3600 + 7 * 86400 + 3600
+    assert writes.expire_at[keys.minute_counts("s1", hour)] == (hour + 1) * 3600 + 86400 + 3600
+    assert writes.expire_at[keys.seen("s1", hour)] == (hour + 1) * 3600 + 7 * 86400 + 3600
+    day = local_day(NOW, TZ)
+    assert writes.expire_at[keys.people("s1", day)] == 1_790_006_400 + 2 * 86400
+
+
+def test_a_late_check_in_still_counts_as_checked_in_today():
+    writes = plan([
+        ev.visitor("check_out", "v1", NOW - 1000),
+        ev.visitor("check_in", "v1", NOW - 9000),  # arrives after the check-out it preceded
+    ])
+    assert day_count(writes, "visitors_on_campus") == 0
+    assert day_count(writes, "visitors_checked_in") == 1

@@ -1,0 +1,97 @@
+"""Contract v1: what a vendor's message must look like, and the reason each bad one is refused."""
+from __future__ import annotations
+
+import pytest
+
+from streams import contract
+from streams.catalogue import CATALOGUE, DOMAINS, TYPES_BY_DOMAIN
+from tests.streams.events import event, iso_ms, raw
+
+NOW = 1_790_000_000_000
+LIMITS = dict(now_ms=NOW, max_bytes=16_384, max_future_ms=300_000, max_age_ms=7 * 86_400_000)
+
+
+def check(doc_or_bytes):
+    data = doc_or_bytes if isinstance(doc_or_bytes, bytes) else raw(doc_or_bytes)
+    return contract.validate(data, **LIMITS)
+
+
+def test_a_valid_event_is_parsed_with_its_envelope():
+    doc = event("attendance.in", "personal_safety", NOW - 1000, person="p1", group="staff", gate="east")
+    doc.update(building="chem-north", zone="3F", source="gate-cam-1")
+    parsed = check(doc)
+    assert isinstance(parsed, contract.Event)
+    assert parsed.ts == NOW - 1000
+    assert (parsed.school, parsed.domain, parsed.type) == ("s1", "personal_safety", "attendance.in")
+    assert parsed.severity == "info"  # the default
+    assert parsed.building == "chem-north" and parsed.data["person"] == "p1"
+
+
+def test_every_domain_has_types_and_every_type_one_domain():
+    assert set(TYPES_BY_DOMAIN) == set(DOMAINS)
+    assert all(TYPES_BY_DOMAIN[d] for d in DOMAINS)
+    assert sum(len(t) for t in TYPES_BY_DOMAIN.values()) == len(CATALOGUE)
+
+
+def test_offsets_other_than_utc_are_understood():
+    doc = event("alarm.one_key", "personal_safety", NOW)
+    doc["ts"] = "2026-09-21T22:13:20.000+08:00"  # 14:13:20Z
+    parsed = check(doc)
+    assert parsed.ts == NOW
+
+
+def _base(**changes):
+    doc = event("sensor.temperature", "environment", NOW, value=25.5)
+    doc.update(changes)
+    return doc
+
+
+BAD = [
+    (b"{not json", contract.NOT_JSON),
+    (b"\xff\xfe\x00", contract.NOT_JSON),
+    (b"[1, 2]", contract.NOT_OBJECT),
+    (b"42", contract.NOT_OBJECT),
+    (raw({k: v for k, v in _base().items() if k != "id"}), contract.MISSING_FIELD),
+    (raw({k: v for k, v in _base().items() if k != "ts"}), contract.MISSING_FIELD),
+    (raw(_base(id=7)), contract.WRONG_TYPE),
+    (raw(_base(school=["s1"])), contract.WRONG_TYPE),
+    (raw(_base(school="bad {tag}")), contract.BAD_VALUE),
+    (raw(_base(domain="kitchen")), contract.UNKNOWN_DOMAIN),
+    (raw(_base(type="sensor.noise")), contract.UNKNOWN_TYPE),
+    (raw(_base(type="attendance.in")), contract.UNKNOWN_TYPE),  # a type of another domain
+    (raw(_base(severity="urgent")), contract.BAD_VALUE),
+    (raw(_base(data=[1])), contract.WRONG_TYPE),
+    (raw(_base(data={})), contract.MISSING_FIELD),
+    (raw(_base(data={"value": "hot"})), contract.WRONG_TYPE),
+    (raw(_base(data={"value": True})), contract.WRONG_TYPE),
+    (raw(_base(ts="2026-09-21T10:00:00")), contract.BAD_TIMESTAMP),  # no UTC offset
+    (raw(_base(ts="yesterday")), contract.BAD_TIMESTAMP),
+    (raw(_base(ts=1790000000)), contract.WRONG_TYPE),
+    (raw(_base(ts=iso_ms(NOW + 301_000))), contract.FUTURE_EVENT),
+    (raw(_base(ts=iso_ms(NOW - 7 * 86_400_000))), contract.TOO_OLD),
+    (raw(_base(building="x" * 200)), contract.BAD_VALUE),
+    (raw(_base(data={"value": 1, "pad": "x" * 17_000})), contract.TOO_LARGE),
+    (None, contract.NOT_JSON),
+]
+
+
+@pytest.mark.parametrize("message, reason", BAD)
+def test_bad_messages_are_refused_with_their_reason(message, reason):
+    result = contract.validate(message, **LIMITS)
+    assert isinstance(result, contract.Rejection)
+    assert result.reason == reason
+    assert result.detail  # a human-readable explanation goes with every rejection
+
+
+def test_a_little_clock_skew_is_accepted_but_not_more():
+    assert isinstance(check(_base(ts=iso_ms(NOW + 299_000))), contract.Event)
+    assert isinstance(check(_base(ts=iso_ms(NOW - 7 * 86_400_000 + 1000))), contract.Event)
+
+
+def test_enum_and_deadline_fields_are_checked():
+    bad_group = event("attendance.in", "personal_safety", NOW, person="p", group="parent")
+    assert check(bad_group).reason == contract.BAD_VALUE
+    bad_deadline = event("hazard.reported", "operations", NOW, hazard="h1", deadline="next week")
+    assert check(bad_deadline).reason == contract.BAD_VALUE
+    good = event("hazard.reported", "operations", NOW, hazard="h1", deadline="2026-12-01", grade="major")
+    assert isinstance(check(good), contract.Event)

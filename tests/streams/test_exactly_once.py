@@ -1,0 +1,125 @@
+"""Exactly-once effect: SIGKILL at random points, and rebalances between two consumers, leave the
+aggregates equal to one clean pass over the same events."""
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+import redis
+
+from queries import keys
+from tests.streams.harness import (
+    dump_aggregates, make_topic, produce, running_aggregator, wait_consumed,
+)
+from tests.streams.stream import generate
+
+pytestmark = pytest.mark.kafka
+SCHOOLS = ("s1", "s2", "s3", "s4")
+
+
+def clean_pass(settings_factory, settings, redis_url, ends):
+    """The same topic read once, start to end, by a fresh group into another Redis database."""
+    clean = settings_factory(
+        kafka_bootstrap_servers=settings.kafka_bootstrap_servers, events_topic=settings.events_topic,
+        redis_url=redis_url.rsplit("/", 1)[0] + "/1",
+    )
+    client = redis.Redis.from_url(clean.redis_url, decode_responses=True)
+    with running_aggregator(clean):
+        wait_consumed(client, clean, ends)
+    return clean, client
+
+
+def dead_letter_counts(client, settings, partitions):
+    counts = {}
+    for p in partitions:
+        stored = client.hgetall(keys.dead_letters(settings.consumer_group, settings.events_topic, p))
+        stored.pop("next", None)
+        counts[p] = stored
+    return counts
+
+
+def consumer_process(settings, log):
+    env = dict(os.environ, REDIS_URL=settings.redis_url,
+               KAFKA_BOOTSTRAP_SERVERS=settings.kafka_bootstrap_servers,
+               EVENTS_TOPIC=settings.events_topic, DEAD_LETTER_TOPIC=settings.dead_letter_topic,
+               CONSUMER_GROUP=settings.consumer_group, POLL_MAX_RECORDS="50")
+    return subprocess.Popen([sys.executable, "-m", "streams.consumer"], env=env,
+                            stdout=log, stderr=subprocess.STDOUT)
+
+
+def progress(client, settings):
+    stored = client.hgetall(keys.checkpoints(settings.consumer_group, settings.events_topic))
+    return sum(int(v) for v in stored.values())
+
+
+def test_sigkill_at_random_points_counts_nothing_twice_and_loses_nothing(
+        kafka_bootstrap, redis_url, redis_client, settings_factory, tmp_path):
+    settings = settings_factory(kafka_bootstrap_servers=kafka_bootstrap)
+    make_topic(kafka_bootstrap, settings, partitions=2)
+    messages, _ = generate(seed=3, count=12_000, now_ms=int(time.time() * 1000), schools=SCHOOLS)
+    ends = produce(kafka_bootstrap, settings.events_topic, messages)
+    total = sum(ends.values())
+    rng = random.Random(2026)
+    kills = 0
+    with open(tmp_path / "consumer.log", "wb") as log:
+        while kills < 4:
+            process = consumer_process(settings, log)
+            start = progress(redis_client, settings)
+            deadline = time.monotonic() + 60
+            while progress(redis_client, settings) == start and time.monotonic() < deadline:
+                time.sleep(0.02)
+            time.sleep(rng.uniform(0, 0.4))  # somewhere in the middle of a batch, or not
+            done = progress(redis_client, settings)
+            process.send_signal(signal.SIGKILL)
+            process.wait()
+            kills += 1
+            assert done < total, "the stream was consumed before the kill: make it longer"
+        process = consumer_process(settings, log)
+        try:
+            wait_consumed(redis_client, settings, ends, timeout=120)
+        finally:
+            process.terminate()
+            process.wait(30)
+
+    _, clean_client = clean_pass(settings_factory, settings, redis_url, ends)
+    survived = dump_aggregates(redis_client, SCHOOLS)
+    assert survived and survived == dump_aggregates(clean_client, SCHOOLS)
+
+
+def test_a_rebalance_between_two_consumers_counts_nothing_twice(
+        kafka_bootstrap, redis_url, redis_client, settings_factory):
+    settings = settings_factory(kafka_bootstrap_servers=kafka_bootstrap, poll_max_records=50)
+    make_topic(kafka_bootstrap, settings, partitions=4)
+    messages, _ = generate(seed=5, count=12_000, now_ms=int(time.time() * 1000), schools=SCHOOLS)
+    ends: dict[int, int] = {}
+
+    def trickle():  # events keep arriving while members join and leave
+        for chunk in range(0, len(messages), 500):
+            for p, end in produce(kafka_bootstrap, settings.events_topic, messages[chunk:chunk + 500]).items():
+                ends[p] = max(ends.get(p, 0), end)
+            time.sleep(0.4)
+
+    producer = threading.Thread(target=trickle)
+    with running_aggregator(settings) as first:
+        producer.start()
+        with running_aggregator(settings) as second:  # joins: the partitions are shared out
+            deadline = time.monotonic() + 60
+            while not (first.consumer.assignment() and second.consumer.assignment()):
+                assert time.monotonic() < deadline, "the second consumer never got partitions"
+                time.sleep(0.1)
+            time.sleep(1.0)
+            assert producer.is_alive(), "the stream ended before the rebalance: slow it down"
+        # the second leaves while events still arrive: its partitions go back to the first
+        producer.join()
+        wait_consumed(redis_client, settings, ends, timeout=120)
+    assert second.events_seen > 0 and first.events_seen > 0
+
+    clean, clean_client = clean_pass(settings_factory, settings, redis_url, ends)
+    assert dump_aggregates(redis_client, SCHOOLS) == dump_aggregates(clean_client, SCHOOLS)
+    assert dead_letter_counts(redis_client, settings, ends) == dead_letter_counts(clean_client, clean, ends)
