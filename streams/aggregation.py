@@ -92,16 +92,16 @@ class Writes:
     duplicates: int = 0
 
 
-def _register_keys(school: str, event: Event, tz: ZoneInfo) -> tuple[str, str] | None:
+def _register_keys(school: str, event: Event, day_of) -> tuple[str, str] | None:
     """The latest-state register (key, field) an event updates, if any."""
     kind = event.type.split(".", 1)[0]
     data = event.data
     if kind == "attendance":
-        return keys.people(school, local_day(event.ts, tz)), data["person"]
+        return keys.people(school, day_of(event.ts)[0]), data["person"]
     if kind == "visitor":
-        return keys.visitors(school, local_day(event.ts, tz)), data["visitor"]
+        return keys.visitors(school, day_of(event.ts)[0]), data["visitor"]
     if event.type in ("vehicle.entry", "vehicle.exit"):
-        return keys.vehicles(school, local_day(event.ts, tz)), data["plate"]
+        return keys.vehicles(school, day_of(event.ts)[0]), data["plate"]
     if kind == "device":
         return keys.devices(school), data["device"]
     if kind == "hazard":
@@ -111,12 +111,13 @@ def _register_keys(school: str, event: Event, tz: ZoneInfo) -> tuple[str, str] |
     return None
 
 
-def reads_for(school: str, events: list[Event], tz: ZoneInfo) -> ReadRequest:
+def reads_for(school: str, events: list[Event], day_of) -> ReadRequest:
+    """What planning these events needs to read; `day_of(ts)` gives (local day, its end)."""
     request = ReadRequest()
     request.registers[keys.meta(school)].add("last_event_ms")
     for event in events:
         request.seen[keys.seen(school, event.ts // HOUR_MS)].append(digest(event.id))
-        register = _register_keys(school, event, tz)
+        register = _register_keys(school, event, day_of)
         if register:
             request.registers[register[0]].add(register[1])
     return request
@@ -156,6 +157,24 @@ class Planner:
     def __init__(self, rules: AlertRules, tz: ZoneInfo):
         self.rules = rules
         self.tz = tz
+        self._days: dict[int, tuple[str, int]] = {}
+
+    def day_of(self, ts_ms: int) -> tuple[str, int]:
+        """The local day (YYYYMMDD) of an event time and the epoch second it ends.
+
+        Cached per minute: every time zone's offset is a whole number of minutes, and working
+        the day out afresh costs more than the rest of an event's planning."""
+        minute = ts_ms // MINUTE_MS
+        found = self._days.get(minute)
+        if found is None:
+            if len(self._days) > 50_000:
+                self._days.clear()
+            day = local_day(ts_ms, self.tz)
+            found = self._days[minute] = (day, day_end_epoch(day, self.tz))
+        return found
+
+    def reads_for(self, school: str, events: list[Event]) -> ReadRequest:
+        return reads_for(school, events, self.day_of)
 
     def plan(self, school: str, events: list[Event], snapshot: Snapshot, now_ms: int) -> Writes:
         writes = Writes()
@@ -208,7 +227,7 @@ class Planner:
 
     # -- latest-state registers and the counts derived from them --------------------------
     def _update_state(self, writes: Writes, regs: _Registers, school: str, event: Event) -> None:
-        register = _register_keys(school, event, self.tz)
+        register = _register_keys(school, event, self.day_of)
         if register is None:
             return
         key, name = register
@@ -221,7 +240,7 @@ class Planner:
             # A late event older than what we know changes no state, but a late check-in still
             # means the visitor did check in today.
             if event.type == "visitor.check_in" and current[2] != "1":
-                day = local_day(event.ts, self.tz)
+                day, _ = self.day_of(event.ts)
                 writes.incr[(keys.day_counts(school, day), "visitors_checked_in")] += 1
                 regs.put(key, name, current[0], current[1], 1)
             return
@@ -233,10 +252,9 @@ class Planner:
             self._hazard(writes, regs, school, event, key, name, current)
 
     def _presence(self, writes, regs, school, event, key, name, current) -> None:
-        day = local_day(event.ts, self.tz)
+        day, day_end = self.day_of(event.ts)
         counts = keys.day_counts(school, day)
-        writes.expire_at[counts] = day_end_epoch(day, self.tz) + DAY_KEY_TTL_S
-        writes.expire_at[key] = day_end_epoch(day, self.tz) + DAY_KEY_TTL_S
+        writes.expire_at[counts] = writes.expire_at[key] = day_end + DAY_KEY_TTL_S
         inside = event.type in ("attendance.in", "visitor.check_in", "vehicle.entry")
         was_inside = current is not None and current[1] == "in"
         kind = event.type.split(".", 1)[0]

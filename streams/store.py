@@ -16,7 +16,7 @@ from collections.abc import Sequence
 import redis
 
 from queries import keys
-from streams.aggregation import Planner, ReadRequest, Snapshot, Writes, reads_for
+from streams.aggregation import Planner, ReadRequest, Snapshot, Writes
 from streams.contract import Event
 
 log = logging.getLogger(__name__)
@@ -44,7 +44,7 @@ class SchoolStore:
                         return None, []  # this batch landed before a crash or a rebalance
                     events = [(o, e) for o, e in records if o >= start]
                     now_ms = int(time.time() * 1000)
-                    snapshot = self._read(reads_for(school, [e for _, e in events], self.planner.tz))
+                    snapshot = self._read(self.planner.reads_for(school, [e for _, e in events]))
                     writes, failed = self._plan(school, events, snapshot, now_ms)
                     tx.multi()
                     queue_writes(tx, writes)

@@ -1,0 +1,152 @@
+"""Events/s through one aggregator process, against the raw consume rate of kafka-python.
+
+    python bench/consumer_throughput.py [--events 200000] [--runs 3] [--partitions 3]
+
+Starts its own Tansu broker and redis-server on free ports (or uses KAFKA_BOOTSTRAP_SERVERS and
+REDIS_URL), fills a topic with simulated campus events (the simulator's realistic mix, no bad
+messages), then alternates, run by run, in the same process:
+  raw  - a KafkaConsumer assigned to every partition reads the topic start to end, doing nothing;
+  full - the aggregator (validate, dedupe, plan, one MULTI/EXEC per school batch) reads it all
+         into a flushed Redis, from its first record to its last checkpoint.
+Reports the median of each and their ratio. This machine is shared and noisy: medians, and the
+ceiling is measured in the same run.
+"""
+from __future__ import annotations
+
+import argparse
+import itertools
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import redis  # noqa: E402
+from kafka import KafkaConsumer, KafkaProducer, TopicPartition  # noqa: E402
+
+from queries import keys  # noqa: E402
+from queries.settings import Settings  # noqa: E402
+from streams import local_services  # noqa: E402
+from streams.campus_stream import simulate  # noqa: E402
+from streams.consumer import Aggregator  # noqa: E402
+
+
+def fill_topic(bootstrap: str, topic: str, count: int, partitions: int) -> dict[int, int]:
+    local_services.create_topic(bootstrap, topic, partitions)
+    producer = KafkaProducer(bootstrap_servers=bootstrap, linger_ms=20, batch_size=256 * 1024)
+    start_ms = int(time.time() * 1000) - count // 2  # virtual clock at 2,000/s ends near now
+    stream = simulate(seed=1, start_ms=start_ms, rate=2000.0, bad_rate=0.0)
+    for school, payload in itertools.islice(stream, count):
+        producer.send(topic, key=school.encode(), value=payload)
+    producer.flush()
+    producer.close()
+    consumer = KafkaConsumer(bootstrap_servers=bootstrap)
+    tps = [TopicPartition(topic, p) for p in range(partitions)]
+    ends = {tp.partition: offset for tp, offset in consumer.end_offsets(tps).items()}
+    consumer.close()
+    return ends
+
+
+def raw_rate(bootstrap: str, topic: str, ends: dict[int, int]) -> float:
+    consumer = KafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False,
+                             max_poll_records=5000, fetch_max_wait_ms=50,
+                             max_partition_fetch_bytes=8 * 1024 * 1024, fetch_max_bytes=32 * 1024 * 1024)
+    consumer.assign([TopicPartition(topic, p) for p in ends])
+    consumer.seek_to_beginning()
+    total, seen, started = sum(ends.values()), 0, None
+    while seen < total:
+        batch = consumer.poll(timeout_ms=500)
+        if batch and started is None:
+            started = time.perf_counter()
+        for records in batch.values():
+            for record in records:  # touch every value, as the aggregator must
+                _ = record.value
+            seen += len(records)
+    elapsed = time.perf_counter() - started
+    consumer.close()
+    return total / elapsed
+
+
+def aggregator_rate(settings: Settings, client: redis.Redis, ends: dict[int, int], run: int) -> float:
+    client.flushdb()
+    settings = Settings.from_env(**{**settings.__dict__, "consumer_group": f"bench-{run}-{time.time_ns()}"})
+    aggregator = Aggregator(settings)
+    first: list[float] = []
+    process = aggregator.processor.process
+
+    def timed(tp, records):  # the clock starts at the first record, after the group join
+        if not first:
+            first.append(time.perf_counter())
+        return process(tp, records)
+
+    aggregator.processor.process = timed
+    stop = threading.Event()
+    thread = threading.Thread(target=aggregator.run, args=(stop,))
+    thread.start()
+    checkpoints = keys.checkpoints(settings.consumer_group, settings.events_topic)
+    while True:
+        stored = client.hgetall(checkpoints)
+        if all(int(stored.get(str(p), -1)) >= end for p, end in ends.items()):
+            break
+        time.sleep(0.02)
+    elapsed = time.perf_counter() - first[0]
+    stop.set()
+    thread.join()
+    return sum(ends.values()) / elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, default=200_000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--partitions", type=int, default=3)
+    args = parser.parse_args()
+
+    env = Settings.from_env()
+    started = []
+    with tempfile.TemporaryDirectory() as scratch:
+        import os
+
+        bootstrap = os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
+        if not bootstrap:
+            port = local_services.free_port()
+            started.append(local_services.start_broker(port))
+            bootstrap = f"127.0.0.1:{port}"
+        redis_url = os.environ.get("REDIS_URL")
+        if not redis_url:
+            port = local_services.free_port()
+            started.append(local_services.start_redis(port, Path(scratch)))
+            redis_url = f"redis://127.0.0.1:{port}/0"
+        try:
+            topic = f"bench-{time.time_ns()}"
+            settings = Settings.from_env(
+                kafka_bootstrap_servers=bootstrap, redis_url=redis_url, events_topic=topic,
+                dead_letter_topic=topic + ".dlq", poll_max_records=env.poll_max_records,
+            )
+            print(f"filling {topic} with {args.events} simulated events ...", flush=True)
+            ends = fill_topic(bootstrap, topic, args.events, args.partitions)
+            client = redis.Redis.from_url(redis_url, decode_responses=True)
+            raw, full = [], []
+            for run in range(args.runs):
+                raw.append(raw_rate(bootstrap, topic, ends))
+                full.append(aggregator_rate(settings, client, ends, run))
+                print(f"run {run + 1}: raw {raw[-1]:,.0f} msg/s, aggregator {full[-1]:,.0f} events/s",
+                      flush=True)
+            used = client.info("memory")["used_memory"]
+            raw_median, full_median = statistics.median(raw), statistics.median(full)
+            print(f"events: {sum(ends.values())}, partitions: {len(ends)}, runs: {args.runs}")
+            print(f"raw kafka-python consume (ceiling), median: {raw_median:,.0f} msg/s")
+            print(f"aggregator (one process), median:          {full_median:,.0f} events/s")
+            print(f"ratio aggregator / raw:                    {full_median / raw_median:.2f}")
+            print(f"Redis memory after the last run: {used / 1e6:.1f} MB "
+                  f"({used / sum(ends.values()):.0f} bytes per event, dedupe sets included)")
+        finally:
+            for process in started:
+                local_services.stop(process)
+
+
+if __name__ == "__main__":
+    main()
