@@ -109,3 +109,33 @@ def test_expired_buckets_leave_redis_by_themselves(kafka_bootstrap, redis_client
     for key in redis_client.scan_iter("{s:s1}:*"):
         if any(part in key for part in (":hh:", ":mm:", ":seen:", ":day:", ":people:")):
             assert redis_client.ttl(key) > 0, key
+
+
+def test_the_simulated_campus_day_aggregates_as_computed_independently(
+        kafka_bootstrap, redis_client, settings_factory):
+    """The simulator's realistic stream (class changes, visitors, alarms and their handling,
+    hazard lifecycles, repeats, late and bad messages) through the real pipeline."""
+    import itertools
+
+    from streams.campus_stream import simulate_labelled
+
+    settings = settings_factory(kafka_bootstrap_servers=kafka_bootstrap)
+    make_topic(kafka_bootstrap, settings, partitions=3)
+    start = int(time.time() * 1000) - 60_000
+    stream = list(itertools.islice(
+        simulate_labelled(seed=42, start_ms=start, rate=200.0, bad_rate=0.02), 8000))
+    ends = produce(kafka_bootstrap, settings.events_topic, [(m.school, m.payload) for m in stream])
+    with running_aggregator(settings):
+        wait_consumed(redis_client, settings, ends)
+    now = int(time.time() * 1000)
+    import orjson
+
+    by_school: dict[str, list[dict]] = {}
+    for message in stream:
+        if message.bad is None:
+            by_school.setdefault(message.school, []).append(orjson.loads(message.payload))
+    assert len(by_school) == 3
+    for school, docs in by_school.items():
+        got = summary(redis_client, settings, school, now)
+        assert comparable(got) == expected_summary(docs, now_ms=now, tz=TZ, rules=RULES), school
+        assert sum(got["dead_letters"].values()) > 0

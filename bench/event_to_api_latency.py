@@ -1,0 +1,147 @@
+"""Latency from an event produced to its effect visible in the summary API, under load.
+
+    python bench/event_to_api_latency.py [--load 2000] [--probes 300] [--seconds 90]
+
+Starts its own Tansu broker, redis-server, one aggregator process (`python -m streams.consumer`)
+and the web app under gunicorn, all on free ports. A background producer sends the simulator's
+campus stream at --load events/s. Meanwhile probes run one after another: each sends one event
+for the school `bench-probe`, then polls GET /api/v1/schools/bench-probe/summary every 5 ms until
+`events_total` counts it; the probe's latency is produce-call -> first API answer showing it.
+Reports p50/p95/p99 and the background rate actually achieved.
+"""
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from kafka import KafkaProducer  # noqa: E402
+
+from streams import local_services  # noqa: E402
+from streams.campus_stream import simulate  # noqa: E402
+
+PROBE_SCHOOL = "bench-probe"
+
+
+def background_load(bootstrap: str, topic: str, rate: float, stop: threading.Event, sent: list[int]) -> None:
+    producer = KafkaProducer(bootstrap_servers=bootstrap, linger_ms=5)
+    stream = simulate(seed=9, start_ms=int(time.time() * 1000), rate=rate, bad_rate=0.0)
+    started = time.monotonic()
+    count = 0
+    for school, payload in stream:
+        if stop.is_set():
+            break
+        producer.send(topic, key=school.encode(), value=payload)
+        count += 1
+        ahead = count / rate - (time.monotonic() - started)
+        if ahead > 0.005:
+            time.sleep(ahead)
+    producer.flush()
+    producer.close()
+    sent.append(count)
+    sent.append(time.monotonic() - started)
+
+
+def summary_total(url: str) -> int:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return json.loads(response.read())["events_total"]
+    except urllib.error.HTTPError as exc:
+        if exc.code == 404:
+            return 0
+        raise
+
+
+def probe_event(n: int) -> bytes:
+    ts = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime()) + "+00:00"
+    return json.dumps({"id": f"probe-{n}-{time.time_ns()}", "ts": ts, "school": PROBE_SCHOOL,
+                       "domain": "personal_safety", "type": "alarm.one_key", "data": {}}).encode()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--load", type=float, default=2000.0)
+    parser.add_argument("--probes", type=int, default=300)
+    parser.add_argument("--seconds", type=float, default=120.0)
+    args = parser.parse_args()
+
+    scratch = Path(tempfile.mkdtemp(prefix="bench-latency-"))
+    kafka_port, redis_port, web_port = (local_services.free_port() for _ in range(3))
+    broker = local_services.start_broker(kafka_port)
+    redis_server = local_services.start_redis(redis_port, scratch)
+    bootstrap = f"127.0.0.1:{kafka_port}"
+    topic = "campus.events"
+    local_services.create_topic(bootstrap, topic, 6)
+    local_services.create_topic(bootstrap, topic + ".dlq", 1)
+    env = dict(os.environ, KAFKA_BOOTSTRAP_SERVERS=bootstrap, REDIS_URL=f"redis://127.0.0.1:{redis_port}/0",
+               EVENTS_TOPIC=topic, DEAD_LETTER_TOPIC=topic + ".dlq", WEB_PORT=str(web_port))
+    log = open(scratch / "children.log", "wb")
+    children = [
+        subprocess.Popen([sys.executable, "-m", "streams.consumer"], cwd=ROOT, env=env, stdout=log, stderr=log),
+        subprocess.Popen([sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{web_port}",
+                          "dashboard.app:create_server()"], cwd=ROOT, env=env, stdout=log, stderr=log),
+    ]
+    stop = threading.Event()
+    sent: list = []
+    loader = threading.Thread(target=background_load, args=(bootstrap, topic, args.load, stop, sent))
+    producer = KafkaProducer(bootstrap_servers=bootstrap, linger_ms=0)
+    url = f"http://127.0.0.1:{web_port}/api/v1/schools/{PROBE_SCHOOL}/summary"
+    latencies: list[float] = []
+    try:
+        local_services.wait_for_port(web_port, children[1], "gunicorn", timeout=60)
+        # Warm up: the consumer's group join takes a few seconds; wait for a first probe.
+        producer.send(topic, key=PROBE_SCHOOL.encode(), value=probe_event(0)).get(30)
+        deadline = time.monotonic() + 90
+        while summary_total(url) < 1:
+            if time.monotonic() > deadline:
+                raise SystemExit("the first probe never reached the API; see " + str(scratch))
+            time.sleep(0.1)
+        loader.start()
+        time.sleep(3)  # let the background load settle
+        expected = 1
+        finish = time.monotonic() + args.seconds
+        for n in itertools.count(1):
+            if n > args.probes or time.monotonic() > finish:
+                break
+            produced = time.perf_counter()
+            producer.send(topic, key=PROBE_SCHOOL.encode(), value=probe_event(n))
+            producer.flush()
+            expected += 1
+            while summary_total(url) < expected:
+                time.sleep(0.005)
+            latencies.append(time.perf_counter() - produced)
+            time.sleep(0.05)
+    finally:
+        stop.set()
+        if loader.is_alive():
+            loader.join()
+        producer.close()
+        for child in children:
+            local_services.stop(child)
+        local_services.stop(redis_server)
+        local_services.stop(broker)
+    latencies.sort()
+
+    def pct(p: float) -> float:
+        return latencies[min(len(latencies) - 1, int(p * len(latencies)))] * 1000
+
+    achieved = sent[0] / sent[1] if sent else 0
+    print(f"probes: {len(latencies)}, background load asked {args.load:.0f}/s, achieved {achieved:,.0f}/s")
+    print(f"event -> API latency: p50 {pct(0.50):.0f} ms, p95 {pct(0.95):.0f} ms, p99 {pct(0.99):.0f} ms, "
+          f"max {latencies[-1] * 1000:.0f} ms, mean {statistics.mean(latencies) * 1000:.0f} ms")
+
+
+if __name__ == "__main__":
+    main()
