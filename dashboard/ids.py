@@ -1,0 +1,8 @@
+"""Component ids, named once."""
+URL = "url"
+TICK = "wall-tick"
+CANVAS = "wall-canvas"
+TITLE = "wall-title"
+AS_OF = "wall-as-of"
+STALE_BANNER = "wall-stale"
+BODY = "wall-body"
