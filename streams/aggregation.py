@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from queries import keys
 from streams.alert_rules import AlertRules
-from streams.catalogue import HAZARD_STAGE_OF_TYPE, SEVERITY_RANK
+from streams.catalogue import CATALOGUE, DOMAINS, HAZARD_STAGE_OF_TYPE, SEVERITIES, SEVERITY_RANK
 from streams.contract import Event
 
 HOUR_MS = 3_600_000
@@ -29,6 +29,10 @@ MINUTE_BUCKET_TTL_S = DAY_S + 3600
 DAY_KEY_TTL_S = 2 * DAY_S
 RECENT_ALERTS = 100
 RESOLVED_ALERT_TTL_S = DAY_S
+# Hash field names of the count buckets, made once (see queries/keys.py for the layout).
+_TYPE_FIELD = {t: f"{d}|t|{t}" for t, (d, _) in CATALOGUE.items()}
+_SEVERITY_FIELD = {(d, s): f"{d}|s|{s}" for d in DOMAINS for s in SEVERITIES}
+_MINUTE_FIELD = {d: [f"{d}|{m}" for m in range(60)] for d in DOMAINS}
 
 
 def digest(event_id: str) -> bytes:
@@ -65,6 +69,9 @@ class ReadRequest:
 
     seen: dict[str, list[bytes]] = field(default_factory=lambda: defaultdict(list))
     registers: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    # Per event, in order: its dedupe key and digest, and its register (key, field) or None.
+    # Worked out once here and reused by `plan`: this is the consumer's per-event hot path.
+    marks: list[tuple[str, bytes, tuple[str, str] | None]] = field(default_factory=list)
 
 
 @dataclass
@@ -115,11 +122,16 @@ def reads_for(school: str, events: list[Event], day_of) -> ReadRequest:
     """What planning these events needs to read; `day_of(ts)` gives (local day, its end)."""
     request = ReadRequest()
     request.registers[keys.meta(school)].add("last_event_ms")
+    seen_keys: dict[int, str] = {}
     for event in events:
-        request.seen[keys.seen(school, event.ts // HOUR_MS)].append(digest(event.id))
+        hour = event.ts // HOUR_MS
+        seen_key = seen_keys.get(hour) or seen_keys.setdefault(hour, keys.seen(school, hour))
+        mark = digest(event.id)
+        request.seen[seen_key].append(mark)
         register = _register_keys(school, event, day_of)
         if register:
             request.registers[register[0]].add(register[1])
+        request.marks.append((seen_key, mark, register))
     return request
 
 
@@ -176,29 +188,35 @@ class Planner:
     def reads_for(self, school: str, events: list[Event]) -> ReadRequest:
         return reads_for(school, events, self.day_of)
 
-    def plan(self, school: str, events: list[Event], snapshot: Snapshot, now_ms: int) -> Writes:
+    def plan(self, school: str, events: list[Event], snapshot: Snapshot, now_ms: int,
+             request: ReadRequest | None = None) -> Writes:
+        """The writes that apply `events` on top of `snapshot` (read as `request` asked)."""
+        request = request or self.reads_for(school, events)
         writes = Writes()
         regs = _Registers(snapshot, writes)
         seen_now: set[bytes] = set()
         now_hour = now_ms // HOUR_MS
         last_event_ms = 0
-        for event in events:
+        hour_keys: dict[int, tuple[str, str | None, int, int]] = {}
+        for event, (seen_key, mark, register) in zip(events, request.marks):
             hour = event.ts // HOUR_MS
-            seen_key = keys.seen(school, hour)
-            mark = digest(event.id)
             if mark in seen_now or mark in snapshot.seen.get(seen_key, ()):
                 writes.duplicates += 1
                 continue
             seen_now.add(mark)
             writes.sadd[seen_key].add(mark)
-            writes.expire_at[seen_key] = (hour + 1) * 3600 + HOUR_BUCKET_TTL_S
+            buckets = hour_keys.get(hour)
+            if buckets is None:
+                buckets = hour_keys[hour] = self._hour_buckets(writes, school, hour, now_hour)
+                writes.expire_at[seen_key] = buckets[2]
 
             alert_severity = self.rules.severity_for(event)
             severity = event.severity
             if alert_severity and SEVERITY_RANK[alert_severity] > SEVERITY_RANK[severity]:
                 severity = alert_severity
-            self._count(writes, school, event, severity, hour, now_hour)
-            self._update_state(writes, regs, school, event)
+            self._count(writes, event, severity, buckets)
+            if register is not None:
+                self._update_state(writes, regs, school, event, register)
             if alert_severity:
                 self._open_alert(writes, regs, school, event, alert_severity)
             last_event_ms = max(last_event_ms, event.ts)
@@ -213,23 +231,29 @@ class Planner:
         return writes
 
     # -- event counts by event time -------------------------------------------------------
-    def _count(self, writes: Writes, school: str, event: Event, severity: str, hour: int, now_hour: int) -> None:
+    @staticmethod
+    def _hour_buckets(writes: Writes, school: str, hour: int, now_hour: int) -> tuple:
+        """The count keys of an event hour, with their expiry set once per batch."""
         hour_key = keys.hour_counts(school, hour)
-        domain = event.domain
-        writes.incr[(hour_key, domain)] += 1
-        writes.incr[(hour_key, f"{domain}|t|{event.type}")] += 1
-        writes.incr[(hour_key, f"{domain}|s|{severity}")] += 1
-        writes.expire_at[hour_key] = (hour + 1) * 3600 + HOUR_BUCKET_TTL_S
+        hour_expiry = writes.expire_at[hour_key] = (hour + 1) * 3600 + HOUR_BUCKET_TTL_S
+        minute_key = None
         if hour > now_hour - 25:  # minute series cover only the last 24 hours
             minute_key = keys.minute_counts(school, hour)
-            writes.incr[(minute_key, f"{domain}|{(event.ts // MINUTE_MS) % 60}")] += 1
             writes.expire_at[minute_key] = (hour + 1) * 3600 + MINUTE_BUCKET_TTL_S
+        return hour_key, minute_key, hour_expiry, hour
+
+    @staticmethod
+    def _count(writes: Writes, event: Event, severity: str, buckets: tuple) -> None:
+        hour_key, minute_key = buckets[0], buckets[1]
+        incr = writes.incr
+        incr[(hour_key, event.domain)] += 1
+        incr[(hour_key, _TYPE_FIELD[event.type])] += 1
+        incr[(hour_key, _SEVERITY_FIELD[event.domain, severity])] += 1
+        if minute_key is not None:
+            incr[(minute_key, _MINUTE_FIELD[event.domain][(event.ts // MINUTE_MS) % 60])] += 1
 
     # -- latest-state registers and the counts derived from them --------------------------
-    def _update_state(self, writes: Writes, regs: _Registers, school: str, event: Event) -> None:
-        register = _register_keys(school, event, self.day_of)
-        if register is None:
-            return
+    def _update_state(self, writes: Writes, regs: _Registers, school: str, event: Event, register) -> None:
         key, name = register
         kind = event.type.split(".", 1)[0]
         if kind == "alert":

@@ -1,15 +1,16 @@
 """Validation of contract v1 (docs/events.md): raw Kafka bytes in, an `Event` or a `Rejection` out.
 
-Pure and allocation-light: it runs once per message on the consumer's hot path.
+It runs once per message on the consumer's hot path, so the schema is compiled into msgspec
+decoders (C): the envelope first, with `data` kept raw, then `data` against its type's fields.
+msgspec's error, which names the path (`$.data.person`), is mapped to a stable reason code.
 """
 from __future__ import annotations
 
-import math
 import re
 from datetime import date, datetime
-from typing import NamedTuple
+from typing import Annotated, Literal, NamedTuple
 
-import orjson
+import msgspec
 
 from streams.catalogue import CATALOGUE, DOMAINS, SEVERITIES
 
@@ -33,9 +34,6 @@ REASONS = (
 
 MAX_ID_CHARS = 128
 MAX_TEXT_CHARS = 128
-_DOMAINS = frozenset(DOMAINS)
-_SEVERITIES = frozenset(SEVERITIES)
-_OPTIONAL_TEXT = ("building", "zone", "source")
 # School ids become part of Redis key names and hash tags, so braces and spaces are kept out.
 SCHOOL_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 
@@ -62,18 +60,64 @@ class Rejection(NamedTuple):
     detail: str
 
 
-def _text(value: object, name: str) -> Rejection | None:
-    if not isinstance(value, str):
-        return Rejection(WRONG_TYPE, f"{name} must be a string")
-    if not value or len(value) > MAX_TEXT_CHARS:
-        return Rejection(BAD_VALUE, f"{name} must have 1 to {MAX_TEXT_CHARS} characters")
-    return None
+Text = Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_TEXT_CHARS)]
 
 
-def parse_time_ms(value: object, name: str = "ts") -> int | Rejection:
+class _Envelope(msgspec.Struct):
+    id: Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_ID_CHARS)]
+    ts: str
+    school: Annotated[str, msgspec.Meta(pattern="^" + SCHOOL_ID.pattern + "$")]
+    domain: Literal[DOMAINS]  # type: ignore[valid-type]
+    type: str
+    severity: Literal[SEVERITIES] = "info"  # type: ignore[valid-type]
+    building: Text | None = None
+    zone: Text | None = None
+    source: Text | None = None
+    data: msgspec.Raw = msgspec.Raw(b"{}")
+
+
+_FIELD_TYPES = {
+    "str": Text,
+    "num": float,  # accepts JSON integers too, never booleans
+    "int": Annotated[int, msgspec.Meta(ge=0)],
+    "time": str,  # checked after decoding: msgspec cannot union date and datetime strings
+}
+
+
+def _data_decoder(fields: dict) -> msgspec.json.Decoder:
+    spec = []
+    for name, (kind, required, allowed) in fields.items():
+        kind_type = Literal[allowed] if kind == "enum" else _FIELD_TYPES[kind]  # type: ignore[valid-type]
+        spec.append((name, kind_type) if required else (name, kind_type | None, None))
+    # Required fields first, as a Struct needs; unknown extra fields are allowed and ignored.
+    spec.sort(key=len)
+    return msgspec.json.Decoder(msgspec.defstruct("Data", spec))
+
+
+_ENVELOPE = msgspec.json.Decoder(_Envelope)
+_DATA = {event_type: (domain, _data_decoder(fields), [n for n, f in fields.items() if f[0] == "time"])
+         for event_type, (domain, fields) in CATALOGUE.items()}
+_AS_DICT = msgspec.json.Decoder(dict)
+
+
+def _reason(error: msgspec.ValidationError, prefix: str = "") -> Rejection:
+    text = str(error)
+    detail = text.replace("`$.", f"`{prefix}").replace("`$`", f"`{prefix.rstrip('.') or 'message'}`")
+    if prefix and " - at `" not in text:
+        detail += f" - in `{prefix.rstrip('.')}`"
+    if text.startswith("Object missing required field"):
+        return Rejection(MISSING_FIELD, detail)
+    if text.startswith("Expected `object`") and " - at `" not in text and not prefix:
+        return Rejection(NOT_OBJECT, detail)
+    if text.startswith("Invalid enum value") and text.endswith("`$.domain`") and not prefix:
+        return Rejection(UNKNOWN_DOMAIN, detail)
+    if text.startswith("Expected `") and ", got `" in text:
+        return Rejection(WRONG_TYPE, detail)
+    return Rejection(BAD_VALUE, detail)
+
+
+def parse_time_ms(value: str, name: str = "ts") -> int | Rejection:
     """An ISO-8601 date-time *with* a UTC offset, as epoch milliseconds."""
-    if not isinstance(value, str):
-        return Rejection(WRONG_TYPE, f"{name} must be an ISO-8601 string")
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:
@@ -81,42 +125,6 @@ def parse_time_ms(value: object, name: str = "ts") -> int | Rejection:
     if moment.tzinfo is None or moment.utcoffset() is None:
         return Rejection(BAD_TIMESTAMP, f"{name} has no UTC offset: {value[:40]!r}")
     return int(moment.timestamp() * 1000)
-
-
-def _check_data(data: dict, spec: dict) -> Rejection | None:
-    for name, (kind, required, allowed) in spec.items():
-        value = data.get(name)
-        if value is None:
-            if required:
-                return Rejection(MISSING_FIELD, f"data.{name} is required")
-            continue
-        if kind == "str":
-            bad = _text(value, f"data.{name}")
-            if bad:
-                return bad
-        elif kind == "enum":
-            if not isinstance(value, str):
-                return Rejection(WRONG_TYPE, f"data.{name} must be a string")
-            if value not in allowed:
-                return Rejection(BAD_VALUE, f"data.{name} must be one of {', '.join(allowed)}")
-        elif kind == "num":
-            if isinstance(value, bool) or not isinstance(value, (int, float)):
-                return Rejection(WRONG_TYPE, f"data.{name} must be a number")
-            if not math.isfinite(value):
-                return Rejection(BAD_VALUE, f"data.{name} must be finite")
-        elif kind == "int":
-            if isinstance(value, bool) or not isinstance(value, int):
-                return Rejection(WRONG_TYPE, f"data.{name} must be an integer")
-            if value < 0:
-                return Rejection(BAD_VALUE, f"data.{name} must not be negative")
-        elif kind == "time":
-            if not isinstance(value, str):
-                return Rejection(WRONG_TYPE, f"data.{name} must be an ISO-8601 string")
-            try:
-                (datetime if "T" in value else date).fromisoformat(value)
-            except ValueError:
-                return Rejection(BAD_VALUE, f"data.{name} is not an ISO-8601 date: {value[:40]!r}")
-    return None
 
 
 def validate(
@@ -133,56 +141,28 @@ def validate(
     if len(raw) > max_bytes:
         return Rejection(TOO_LARGE, f"{len(raw)} bytes, the limit is {max_bytes}")
     try:
-        doc = orjson.loads(raw)
-    except orjson.JSONDecodeError as exc:
+        envelope = _ENVELOPE.decode(raw)
+    except msgspec.ValidationError as exc:
+        return _reason(exc)
+    except msgspec.DecodeError as exc:
         return Rejection(NOT_JSON, f"not UTF-8 JSON: {str(exc)[:120]}")
-    if not isinstance(doc, dict):
-        return Rejection(NOT_OBJECT, f"a JSON {type(doc).__name__} where an object belongs")
-
-    for name in ("id", "ts", "school", "domain", "type"):
-        if name not in doc:
-            return Rejection(MISSING_FIELD, f"{name} is required")
-    event_id = doc["id"]
-    if not isinstance(event_id, str):
-        return Rejection(WRONG_TYPE, "id must be a string")
-    if not event_id or len(event_id) > MAX_ID_CHARS:
-        return Rejection(BAD_VALUE, f"id must have 1 to {MAX_ID_CHARS} characters")
-    school = doc["school"]
-    if not isinstance(school, str):
-        return Rejection(WRONG_TYPE, "school must be a string")
-    if not SCHOOL_ID.fullmatch(school):
-        return Rejection(BAD_VALUE, "school must be 1-64 letters, digits, '.', '_' or '-'")
-    domain = doc["domain"]
-    if not isinstance(domain, str):
-        return Rejection(WRONG_TYPE, "domain must be a string")
-    if domain not in _DOMAINS:
-        return Rejection(UNKNOWN_DOMAIN, f"unknown domain {domain[:40]!r}")
-    event_type = doc["type"]
-    if not isinstance(event_type, str):
-        return Rejection(WRONG_TYPE, "type must be a string")
-    entry = CATALOGUE.get(event_type)
-    if entry is None or entry[0] != domain:
-        return Rejection(UNKNOWN_TYPE, f"type {event_type[:60]!r} is not in domain {domain}")
-
-    severity = doc.get("severity", "info")
-    if not isinstance(severity, str):
-        return Rejection(WRONG_TYPE, "severity must be a string")
-    if severity not in _SEVERITIES:
-        return Rejection(BAD_VALUE, f"severity must be one of {', '.join(SEVERITIES)}")
-    for name in _OPTIONAL_TEXT:
-        value = doc.get(name)
+    entry = _DATA.get(envelope.type)
+    if entry is None or entry[0] != envelope.domain:
+        return Rejection(UNKNOWN_TYPE, f"type {envelope.type[:60]!r} is not in domain {envelope.domain}")
+    try:
+        entry[1].decode(envelope.data)
+    except msgspec.ValidationError as exc:
+        return _reason(exc, "data.")
+    data = _AS_DICT.decode(envelope.data)
+    for name in entry[2]:
+        value = data.get(name)
         if value is not None:
-            bad = _text(value, name)
-            if bad:
-                return bad
-    data = doc.get("data", {})
-    if not isinstance(data, dict):
-        return Rejection(WRONG_TYPE, "data must be an object")
-    bad = _check_data(data, entry[1])
-    if bad:
-        return bad
+            try:
+                (datetime if "T" in value else date).fromisoformat(value)
+            except ValueError:
+                return Rejection(BAD_VALUE, f"data.{name} is not an ISO-8601 date: {value[:40]!r}")
 
-    ts = parse_time_ms(doc["ts"])
+    ts = parse_time_ms(envelope.ts)
     if isinstance(ts, Rejection):
         return ts
     if ts > now_ms + max_future_ms:
@@ -190,6 +170,6 @@ def validate(
     if ts <= now_ms - max_age_ms:
         return Rejection(TOO_OLD, "event time is older than the longest rolling window (7 d)")
     return Event(
-        event_id, ts, school, domain, event_type, severity,
-        doc.get("building"), doc.get("zone"), doc.get("source"), data,
+        envelope.id, ts, envelope.school, envelope.domain, envelope.type, envelope.severity,
+        envelope.building, envelope.zone, envelope.source, data,
     )

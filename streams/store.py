@@ -44,8 +44,9 @@ class SchoolStore:
                         return None, []  # this batch landed before a crash or a rebalance
                     events = [(o, e) for o, e in records if o >= start]
                     now_ms = int(time.time() * 1000)
-                    snapshot = self._read(self.planner.reads_for(school, [e for _, e in events]))
-                    writes, failed = self._plan(school, events, snapshot, now_ms)
+                    request = self.planner.reads_for(school, [e for _, e in events])
+                    snapshot = self._read(request)
+                    writes, failed = self._plan(school, events, snapshot, now_ms, request)
                     tx.multi()
                     queue_writes(tx, writes)
                     tx.hset(offsets_key, stream, next_offset)
@@ -59,11 +60,11 @@ class SchoolStore:
                 self._known_schools.add(school)
             return writes, failed
 
-    def _plan(self, school, events, snapshot, now_ms):
+    def _plan(self, school, events, snapshot, now_ms, request):
         """Plan the batch; if planning fails (a bug, not bad input: input was validated), find the
         events that fail alone, set them aside for the dead-letter topic, and plan the rest."""
         try:
-            return self.planner.plan(school, [e for _, e in events], snapshot, now_ms), []
+            return self.planner.plan(school, [e for _, e in events], snapshot, now_ms, request), []
         except Exception:
             log.exception("planning failed for %s; isolating the events that fail", school)
         failed, good = [], []

@@ -56,6 +56,7 @@ BAD = [
     (raw(_base(id=7)), contract.WRONG_TYPE),
     (raw(_base(school=["s1"])), contract.WRONG_TYPE),
     (raw(_base(school="bad {tag}")), contract.BAD_VALUE),
+    (raw(_base(school="Demo University")), contract.BAD_VALUE),
     (raw(_base(domain="kitchen")), contract.UNKNOWN_DOMAIN),
     (raw(_base(type="sensor.noise")), contract.UNKNOWN_TYPE),
     (raw(_base(type="attendance.in")), contract.UNKNOWN_TYPE),  # a type of another domain
