@@ -89,7 +89,13 @@ class SeekToCheckpoint(ConsumerRebalanceListener):
         log.info("partitions assigned: %s", sorted(tp.partition for tp in assigned))
         if not assigned:
             return
-        stored = self.redis.hmget(self.key, [str(tp.partition) for tp in assigned])
+        try:
+            stored = self.redis.hmget(self.key, [str(tp.partition) for tp in assigned])
+        except redis.RedisError as exc:
+            # Reading from the start is always safe, only slower: the per-school offsets in
+            # Redis decide what counts, and applying waits until Redis is back.
+            log.warning("cannot read checkpoints (%s); reading the partitions from the start", exc)
+            stored = [None] * len(assigned)
         for tp, offset in zip(assigned, stored):
             if offset is None:
                 self.consumer.seek_to_beginning(tp)
