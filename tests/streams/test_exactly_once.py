@@ -14,6 +14,7 @@ import pytest
 import redis
 
 from queries import keys
+from streams import local_services
 from tests.streams.harness import (
     dump_aggregates, make_topic, produce, running_aggregator, wait_consumed,
 )
@@ -123,3 +124,32 @@ def test_a_rebalance_between_two_consumers_counts_nothing_twice(
     clean, clean_client = clean_pass(settings_factory, settings, redis_url, ends)
     assert dump_aggregates(redis_client, SCHOOLS) == dump_aggregates(clean_client, SCHOOLS)
     assert dead_letter_counts(redis_client, settings, ends) == dead_letter_counts(clean_client, clean, ends)
+
+
+def test_redis_unreachable_mid_stream_loses_nothing(kafka_bootstrap, redis_url, settings_factory, tmp_path,
+                                                    caplog):
+    """Redis hangs (SIGSTOP: it stops answering, as on a network partition) while events flow;
+    the consumer waits and retries, and once Redis answers again the totals are exact."""
+    port = local_services.free_port()
+    server = local_services.start_redis(port, tmp_path / "redis")
+    try:
+        settings = settings_factory(kafka_bootstrap_servers=kafka_bootstrap,
+                                    redis_url=f"redis://127.0.0.1:{port}/0", poll_max_records=100)
+        client = redis.Redis.from_url(settings.redis_url, decode_responses=True)
+        make_topic(kafka_bootstrap, settings, partitions=2)
+        messages, _ = generate(seed=13, count=6000, now_ms=int(time.time() * 1000), schools=SCHOOLS)
+        with running_aggregator(settings):
+            ends = produce(kafka_bootstrap, settings.events_topic, messages[:3000])
+            wait_consumed(client, settings, ends)
+            server.send_signal(signal.SIGSTOP)
+            more = produce(kafka_bootstrap, settings.events_topic, messages[3000:])
+            time.sleep(7)  # longer than the client's 5 s socket timeout
+            server.send_signal(signal.SIGCONT)
+            wait_consumed(client, settings, {p: max(ends.get(p, 0), e) for p, e in more.items()})
+            ends = {p: max(ends.get(p, 0), more.get(p, 0)) for p in set(ends) | set(more)}
+        assert "Redis unavailable" in caplog.text  # the outage was felt, and retried
+        _, clean_client = clean_pass(settings_factory, settings, redis_url, ends)
+        assert dump_aggregates(client, SCHOOLS) == dump_aggregates(clean_client, SCHOOLS)
+    finally:
+        server.send_signal(signal.SIGCONT)
+        local_services.stop(server)
