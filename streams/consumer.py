@@ -45,7 +45,6 @@ class BatchProcessor:
         now_ms = int(time.time() * 1000)
         by_school: dict[str, list[tuple[int, Event]]] = defaultdict(list)
         letters: list[DeadLetter] = []
-        raw_by_offset = {}
         limits = dict(
             now_ms=now_ms,
             max_bytes=self.settings.max_event_bytes,
@@ -58,14 +57,15 @@ class BatchProcessor:
                 letters.append(DeadLetter(record.offset, record.key, record.value, *result))
             else:
                 by_school[result.school].append((record.offset, result))
-                raw_by_offset[record.offset] = record
         next_offset = records[-1].offset + 1
         stream = f"{tp.topic}/{tp.partition}"
         for school, events in by_school.items():
             _, failed = self.store.apply(school, stream, events, next_offset)
-            for offset, _event, error in failed:
-                record = raw_by_offset[offset]
-                letters.append(DeadLetter(offset, record.key, record.value, PROCESSING_ERROR, error))
+            if failed:  # rare: a bug, not bad input; find the original bytes for the letter
+                by_offset = {record.offset: record for record in records}
+                for offset, _event, error in failed:
+                    record = by_offset[offset]
+                    letters.append(DeadLetter(offset, record.key, record.value, PROCESSING_ERROR, error))
         if letters:
             letters.sort(key=lambda letter: letter.offset)
             self.dead_letters.record(tp.topic, tp.partition, letters, next_offset)
