@@ -1,5 +1,5 @@
 # The two commands of the README. Each builds .venv from the lock files when they change.
-PYTHON ?= python3.11
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
@@ -22,6 +22,7 @@ run: $(STAMP)
 
 ## test: the test suite against real Redis, a real Kafka-protocol broker and headless Chromium
 test: $(DEV_STAMP)
+	bash .ci/system-packages
 	$(VENV)/bin/python -m pytest
 
 ## bench: the benchmarks of docs/benchmarks.md
