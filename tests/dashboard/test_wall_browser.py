@@ -1,6 +1,7 @@
 """The wall in real headless Chromium: it shows what the API says, and says when data is stale."""
 from __future__ import annotations
 
+import os
 import threading
 import time
 from pathlib import Path
@@ -55,7 +56,14 @@ def wait_text(page, testid, expected, timeout=10.0):
     raise AssertionError(f"{testid} never showed {expected!r}")
 
 
-def test_the_wall_shows_the_api_numbers_and_follows_new_events(served, browser, apply_events, app_settings):
+def screenshot_dir(tmp_path) -> Path:
+    """docs/screenshots when asked (UPDATE_SCREENSHOTS=1 make test), else a scratch folder, so a
+    test run leaves the work tree as it found it."""
+    return SCREENSHOTS if os.environ.get("UPDATE_SCREENSHOTS") else tmp_path
+
+
+def test_the_wall_shows_the_api_numbers_and_follows_new_events(served, browser, apply_events, app_settings,
+                                                              tmp_path):
     t = int(time.time() * 1000)
     apply_events([ev.attendance("in", f"p{i}", "student", t - 5000 - i) for i in range(7)]
                  + [ev.visitor("check_in", "v1", t - 4000), ev.smoke(t - 3000, id="a1")])
@@ -73,8 +81,10 @@ def test_the_wall_shows_the_api_numbers_and_follows_new_events(served, browser, 
     assert page.get_by_test_id("stale-banner").is_hidden()
     # No scrollbars at 1080p: the canvas fits the screen.
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "wall-1080p.png"))
+    target = screenshot_dir(tmp_path)
+    target.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(target / "wall-1080p.png"))
+    assert (target / "wall-1080p.png").stat().st_size > 50_000  # a rendered screen, not a blank page
 
     apply_events([ev.attendance("in", "p99", "student", int(time.time() * 1000) - 1000)])
     wait_text(page, "students-present", api["attendance"]["students_present"] + 1, timeout=5)
