@@ -18,9 +18,11 @@ def offsets(school: str) -> str:
     return tag(school) + ":off"
 
 
-def seen(school: str, hour: int) -> str:
-    """set of 8-byte event-id digests of events whose time falls in the hour (dedupe)."""
-    return f"{tag(school)}:seen:{hour}"
+def seen(school: str, hour: int, shard: int) -> str:
+    """set of 64-bit event-id digests (as integers) of events whose time falls in the hour, one
+    of 128 shards by the digest: small all-integer sets are Redis intsets, 8 bytes
+    a member, where one big set would cost some 80 (dedupe)."""
+    return f"{tag(school)}:seen:{hour}:{shard:02x}"
 
 
 def hour_counts(school: str, hour: int) -> str:

@@ -35,9 +35,13 @@ _SEVERITY_FIELD = {(d, s): f"{d}|s|{s}" for d in DOMAINS for s in SEVERITIES}
 _MINUTE_FIELD = {d: [f"{d}|{m}" for m in range(60)] for d in DOMAINS}
 
 
-def digest(event_id: str) -> bytes:
-    """8 bytes standing for an event id in the dedupe sets (ids may be 128 characters)."""
-    return hashlib.blake2b(event_id.encode(), digest_size=8).digest()
+SEEN_SHARDS = 128  # up to ~65k events an hour per school stay in intsets (512 each)
+
+
+def digest(event_id: str) -> int:
+    """A signed 64-bit integer standing for an event id in the dedupe sets (ids may be 128
+    characters; integers keep the sets in Redis's compact intset form)."""
+    return int.from_bytes(hashlib.blake2b(event_id.encode(), digest_size=8).digest(), "big", signed=True)
 
 
 def local_day(ts_ms: int, tz: ZoneInfo) -> str:
@@ -67,18 +71,18 @@ def deadline_ms(text: str | None, tz: ZoneInfo) -> int | None:
 class ReadRequest:
     """What must be read from Redis before a batch can be planned."""
 
-    seen: dict[str, list[bytes]] = field(default_factory=lambda: defaultdict(list))
+    seen: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
     registers: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     # Per event, in order: its dedupe key and digest, and its register (key, field) or None.
     # Worked out once here and reused by `plan`: this is the consumer's per-event hot path.
-    marks: list[tuple[str, bytes, tuple[str, str] | None]] = field(default_factory=list)
+    marks: list[tuple[str, int, tuple[str, str] | None]] = field(default_factory=list)
 
 
 @dataclass
 class Snapshot:
     """The answers to a ReadRequest. `seen` holds the digests already present in each key."""
 
-    seen: dict[str, set[bytes]] = field(default_factory=dict)
+    seen: dict[str, set[int]] = field(default_factory=dict)
     registers: dict[str, dict[str, str | None]] = field(default_factory=dict)
 
 
@@ -89,7 +93,7 @@ class Writes:
     incr: dict[tuple[str, str], int] = field(default_factory=lambda: defaultdict(int))
     hset: dict[str, dict[str, str]] = field(default_factory=lambda: defaultdict(dict))
     hdel: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
-    sadd: dict[str, set[bytes]] = field(default_factory=lambda: defaultdict(set))
+    sadd: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
     zadd: dict[str, dict[str, int]] = field(default_factory=lambda: defaultdict(dict))
     zrem: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     expire_at: dict[str, int] = field(default_factory=dict)
@@ -122,11 +126,11 @@ def reads_for(school: str, events: list[Event], day_of) -> ReadRequest:
     """What planning these events needs to read; `day_of(ts)` gives (local day, its end)."""
     request = ReadRequest()
     request.registers[keys.meta(school)].add("last_event_ms")
-    seen_keys: dict[int, str] = {}
+    seen_keys: dict[tuple[int, int], str] = {}
     for event in events:
-        hour = event.ts // HOUR_MS
-        seen_key = seen_keys.get(hour) or seen_keys.setdefault(hour, keys.seen(school, hour))
         mark = digest(event.id)
+        bucket = (event.ts // HOUR_MS, mark % SEEN_SHARDS)
+        seen_key = seen_keys.get(bucket) or seen_keys.setdefault(bucket, keys.seen(school, *bucket))
         request.seen[seen_key].append(mark)
         register = _register_keys(school, event, day_of)
         if register:
@@ -194,7 +198,7 @@ class Planner:
         request = request or self.reads_for(school, events)
         writes = Writes()
         regs = _Registers(snapshot, writes)
-        seen_now: set[bytes] = set()
+        seen_now: set[int] = set()
         now_hour = now_ms // HOUR_MS
         last_event_ms = 0
         hour_keys: dict[int, tuple[str, str | None, int, int]] = {}
@@ -204,11 +208,12 @@ class Planner:
                 writes.duplicates += 1
                 continue
             seen_now.add(mark)
-            writes.sadd[seen_key].add(mark)
             buckets = hour_keys.get(hour)
             if buckets is None:
                 buckets = hour_keys[hour] = self._hour_buckets(writes, school, hour, now_hour)
+            if seen_key not in writes.sadd:
                 writes.expire_at[seen_key] = buckets[2]
+            writes.sadd[seen_key].add(mark)
 
             alert_severity = self.rules.severity_for(event)
             severity = event.severity

@@ -83,7 +83,8 @@ def test_repeated_ids_count_once_within_a_batch_and_against_the_store():
     first = ev.smoke(NOW - 1000, id="same")
     writes = plan([first, dict(first)])
     assert writes.applied == 1 and writes.duplicates == 1
-    seen_key = keys.seen("s1", (NOW - 1000) // HOUR_MS)
+    (seen_key,) = writes.sadd
+    assert seen_key.startswith(keys.tag("s1") + f":seen:{(NOW - 1000) // HOUR_MS}:")
     (stored,) = writes.sadd[seen_key]
     again = plan([first], Snapshot(seen={seen_key: {stored}}))
     assert again.applied == 0 and not again.incr.get((keys.alert_counts("s1"), "sev|critical"))
@@ -135,7 +136,8 @@ def test_every_bucket_gets_an_expiry_at_the_end_of_its_window():
     hour = (NOW - 1000) // HOUR_MS
     assert writes.expire_at[keys.hour_counts("s1", hour)] == (hour + 1) * 3600 + 7 * 86400 + 3600
     assert writes.expire_at[keys.minute_counts("s1", hour)] == (hour + 1) * 3600 + 86400 + 3600
-    assert writes.expire_at[keys.seen("s1", hour)] == (hour + 1) * 3600 + 7 * 86400 + 3600
+    for seen_key in writes.sadd:
+        assert writes.expire_at[seen_key] == (hour + 1) * 3600 + 7 * 86400 + 3600
     day = local_day(NOW, TZ)
     assert writes.expire_at[keys.people("s1", day)] == 1_790_006_400 + 2 * 86400
 
