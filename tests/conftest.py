@@ -35,7 +35,7 @@ def redis_client(redis_url):
 
 @pytest.fixture(scope="session")
 def kafka_bootstrap():
-    # KAFKA_BOOTSTRAP_SERVERS lets the suite run against a real Apache Kafka too.
+    # TEST_KAFKA_BOOTSTRAP_SERVERS runs the suite against a real Apache Kafka instead of Tansu.
     external = os.environ.get("TEST_KAFKA_BOOTSTRAP_SERVERS")
     if external:
         yield external
