@@ -201,7 +201,7 @@ class Planner:
         seen_now: set[int] = set()
         now_hour = now_ms // HOUR_MS
         last_event_ms = 0
-        hour_keys: dict[int, tuple[str, str | None, int, int]] = {}
+        hour_keys: dict[int, tuple[str, str | None, int]] = {}
         for event, (seen_key, mark, register) in zip(events, request.marks):
             hour = event.ts // HOUR_MS
             if mark in seen_now or mark in snapshot.seen.get(seen_key, ()):
@@ -245,7 +245,7 @@ class Planner:
         if hour > now_hour - 25:  # minute series cover only the last 24 hours
             minute_key = keys.minute_counts(school, hour)
             writes.expire_at[minute_key] = (hour + 1) * 3600 + MINUTE_BUCKET_TTL_S
-        return hour_key, minute_key, hour_expiry, hour
+        return hour_key, minute_key, hour_expiry
 
     @staticmethod
     def _count(writes: Writes, event: Event, severity: str, buckets: tuple) -> None:
