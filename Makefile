@@ -1,34 +1,36 @@
-# The two commands of the README. Each builds .venv from the lock files when they change.
+# The two commands of the README. Both build .venv (Python 3.11) from the lock files: from scratch
+# when it is missing or requirements.lock changed, then the test packages on top for `make test`.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
+PIP := $(VENV)/bin/pip --disable-pip-version-check
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: run test bench clean
+.PHONY: run test clean
 
 $(STAMP): requirements.lock
-	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/pip install --quiet --upgrade pip
-	$(VENV)/bin/pip install --quiet --no-deps -r requirements.lock
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "make: Python 3.11 is needed, $(PYTHON) is " + sys.version.split()[0])'
+	rm -rf $(VENV)
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --no-deps -r requirements.lock
+	$(PIP) check
 	touch $@
 
 $(DEV_STAMP): $(STAMP) requirements-dev.lock
-	$(VENV)/bin/pip install --quiet --no-deps -r requirements-dev.lock
+	$(PIP) install --quiet --no-deps -r requirements-dev.lock
+	$(PIP) check
 	touch $@
 
 ## run: the whole product on embedded defaults (Redis, Kafka-protocol broker, consumer, simulator, web)
 run: $(STAMP)
-	$(VENV)/bin/python -m streams.local_stack
+	exec $(VENV)/bin/python -m streams.local_stack
 
-## test: the test suite against real Redis, a real Kafka-protocol broker and headless Chromium
+## test: the test suite against real Redis, a real Kafka-protocol broker and headless Chromium.
+## pytest's own exit code is make's: 5 (no test collected) fails like any other.
+## PYTEST_ARGS passes options through, e.g. make test PYTEST_ARGS='-k local_stack'.
 test: $(DEV_STAMP)
-	bash .ci/system-packages
-	$(VENV)/bin/python -m pytest
-
-## bench: the benchmarks of docs/benchmarks.md
-bench: $(STAMP)
-	$(VENV)/bin/python bench/consumer_throughput.py
-	$(VENV)/bin/python bench/event_to_api_latency.py
+	@bash .ci/system-packages
+	exec $(VENV)/bin/python -m pytest $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

@@ -1,80 +1,95 @@
-"""The JSON API (docs/api.md) on the Dash app's Flask server."""
+"""The JSON API (docs/api.md): what screens, tablets and education authorities read.
+
+One `api` blueprint under /api/v1 holds every versioned endpoint; role checks arrive as a
+`before_request` on it. Errors are JSON, never Flask's HTML pages: a client polling the API
+must be able to tell "no such school" (404) from "the live store is down" (503).
+"""
 from __future__ import annotations
 
-import time
+import re
 
 import redis
-from flask import Blueprint, Flask, current_app, jsonify, request
+from flask import Blueprint, Flask, jsonify, request
+from werkzeug.exceptions import HTTPException
 
-from queries import keys, summary
-from queries.connections import redis_client
-from queries.settings import Settings
+from dashboard.services import services
+from streams.contract import SCHOOL_ID
 
-api = Blueprint("api", __name__)
-MAX_TREND_MINUTES = 1440
+API_PREFIX = "/api/v1"
+MAX_TREND_MINUTES = 1440  # the minute buckets Redis keeps answer one day back at most
+DEFAULT_TREND_MINUTES = 60
+_WHOLE_NUMBER = re.compile(r"[0-9]{1,5}")
+NO_EVENTS = "no events received from this school"
+STORE_DOWN = "live data store unavailable"
 
-
-def install(server: Flask, settings: Settings) -> None:
-    """Keep the settings and a (lazily connecting) Redis client on the Flask app."""
-    server.config["CAMPUS_SETTINGS"] = settings
-    server.config["CAMPUS_REDIS"] = redis_client(settings)
-    server.config["JSON_AS_ASCII"] = False
-    server.json.ensure_ascii = False
-
-
-def settings() -> Settings:
-    return current_app.config["CAMPUS_SETTINGS"]
+api = Blueprint("api", __name__, url_prefix=API_PREFIX)
+health = Blueprint("health", __name__)
 
 
-def client() -> redis.Redis:
-    return current_app.config["CAMPUS_REDIS"]
-
-
-def read_summary(school: str, now_ms: int | None = None) -> dict | None:
-    """The live summary of a school, as the API and the pages show it."""
-    s = settings()
-    return summary.school_summary(
-        client(), school, now_ms=now_ms or int(time.time() * 1000), tz=s.tz,
-        group=s.consumer_group, stale_after_s=s.stale_after_seconds,
-    )
-
-
-def _error(status: int, message: str, **extra):
-    response = jsonify({"error": message, **extra})
+def error(status: int, message: str, **context):
+    """A JSON error body: {"error": message, **context}."""
+    response = jsonify({"error": message, **context})
     response.status_code = status
     return response
 
 
 @api.errorhandler(redis.RedisError)
-def _redis_down(exc):
-    return _error(503, "live data store unavailable", detail=type(exc).__name__)
+def _store_down(exc: redis.RedisError):
+    return error(503, STORE_DOWN, detail=type(exc).__name__)
 
 
-@api.get("/healthz")
-def healthz():
-    client().ping()
-    return jsonify({"redis": "ok"})
-
-
-@api.get("/api/v1/schools")
+@api.get("/schools")
 def schools():
-    return jsonify({"schools": summary.list_schools(client())})
+    return jsonify({"schools": services().schools()})
 
 
-@api.get("/api/v1/schools/<school>/summary")
+@api.get("/schools/<school>/summary")
 def school_summary(school: str):
-    found = read_summary(school)
+    # An id the contract would refuse cannot have sent an event: no need to ask Redis.
+    found = services().summary(school) if SCHOOL_ID.fullmatch(school) else None
     if found is None:
-        return _error(404, "no events received from this school", school=school)
+        return error(404, NO_EVENTS, school=school)
     return jsonify(found)
 
 
-@api.get("/api/v1/schools/<school>/trend")
+@api.get("/schools/<school>/trend")
 def school_trend(school: str):
-    raw = request.args.get("minutes", "60")
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_TREND_MINUTES:
-        return _error(400, f"minutes must be a whole number from 1 to {MAX_TREND_MINUTES}", minutes=raw)
-    if not client().sismember(keys.SCHOOLS, school):
-        return _error(404, "no events received from this school", school=school)
-    series = summary.minute_series(client(), school, now_ms=int(time.time() * 1000), minutes=int(raw))
-    return jsonify({"school": school, **series})
+    raw = request.args.get("minutes", str(DEFAULT_TREND_MINUTES))
+    if not _WHOLE_NUMBER.fullmatch(raw) or not 1 <= int(raw) <= MAX_TREND_MINUTES:
+        return error(400, f"minutes must be a whole number from 1 to {MAX_TREND_MINUTES}", minutes=raw)
+    live = services()
+    if not SCHOOL_ID.fullmatch(school) or school not in live.schools():
+        return error(404, NO_EVENTS, school=school)
+    return jsonify({"school": school, **live.trend(school, minutes=int(raw))})
+
+
+@api.get("/<path:_unknown>")
+def not_an_endpoint(_unknown: str):
+    # Without this, the pages' catch-all route would answer an unknown API path with the HTML app.
+    return error(404, "no such endpoint", path=request.path)
+
+
+@health.get("/healthz")
+def healthz():
+    """For load balancers and the local stack: can this process reach the live store?"""
+    try:
+        services().redis.ping()
+    except redis.RedisError as exc:
+        return error(503, STORE_DOWN, redis="unreachable", detail=type(exc).__name__)
+    return jsonify({"redis": "ok"})
+
+
+def _json_for_api_paths(exc: HTTPException):
+    """Unknown API paths and wrong methods answer JSON too; every other path keeps Flask's page."""
+    if request.path == API_PREFIX or request.path.startswith(API_PREFIX + "/"):
+        return error(exc.code or 500, exc.description or exc.name, path=request.path)
+    return exc
+
+
+def register(server: Flask) -> None:
+    """Mount the API on the web app's Flask server, with UTF-8 JSON in the document's own order."""
+    server.json.ensure_ascii = False  # Chinese text as text, not \\u escapes
+    server.json.sort_keys = False  # keep the summary's order (severities high to low, stages in sequence)
+    server.register_blueprint(api)
+    server.register_blueprint(health)
+    server.register_error_handler(HTTPException, _json_for_api_paths)

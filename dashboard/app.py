@@ -1,14 +1,20 @@
-"""The Dash app factory. gunicorn serves `create_server()`; tests build their own app."""
+"""The Dash app factory. gunicorn serves `create_server()`; tests build their own app per test."""
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import dash
+from flask import redirect, request
 
-from dashboard.api import api, install
+from dashboard import api
+from dashboard.services import install
 from queries.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
+PAGES = ROOT / "dashboard" / "pages"
+ASSETS = ROOT / "assets"
+TITLE = "校园安全指挥中心"
 
 
 def create_app(settings: Settings | None = None) -> dash.Dash:
@@ -17,15 +23,17 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
     app = dash.Dash(
         __name__,
         use_pages=True,
-        pages_folder=str(ROOT / "dashboard" / "pages"),
-        assets_folder=str(ROOT / "assets"),
-        serve_locally=True,  # command centres are often offline: no CDN
-        title="校园安全指挥中心",
-        update_title=None,
-        suppress_callback_exceptions=True,
+        pages_folder=str(PAGES),
+        assets_folder=str(ASSETS),
+        serve_locally=True,  # command centres are often on isolated networks: no CDN
+        title=TITLE,
+        update_title=None,  # no "Updating..." flicker in the tab title every second
+        suppress_callback_exceptions=True,  # page components exist only while their page is shown
     )
     install(app.server, settings)
-    app.server.register_blueprint(api)
+    api.register(app.server)
+    _register_page_callbacks(app)
+    _keep_query_on_alias(app, "/wall", "/")
     app.layout = dash.page_container
     return app
 
@@ -33,3 +41,25 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
 def create_server():
     """The WSGI app for gunicorn: `gunicorn 'dashboard.app:create_server()'`."""
     return create_app().server
+
+
+def _register_page_callbacks(app: dash.Dash) -> None:
+    """Each page module registers its callbacks on this app, not on dash.callback's process-wide
+    list: that list is handed to whichever app serves a request first, so a second app built in
+    the same process (every test builds one) would otherwise get none or a duplicate set."""
+    for page in dash.page_registry.values():
+        module = sys.modules.get(page["module"])
+        register = getattr(module, "register_callbacks", None)
+        if register is not None:
+            register(app)
+
+
+def _keep_query_on_alias(app: dash.Dash, alias: str, target: str) -> None:
+    """Redirect `alias` to `target` keeping ?school=&lang= (Dash's redirect_from drops the query
+    and answers 301, which browsers cache for good)."""
+
+    def follow():
+        query = request.query_string.decode("utf-8", "replace")
+        return redirect(app.get_relative_path(target) + (f"?{query}" if query else ""), code=302)
+
+    app.server.add_url_rule(app.get_relative_path(alias), endpoint=f"alias:{alias}", view_func=follow)

@@ -1,8 +1,28 @@
-"""Component ids, named once."""
-URL = "url"
-TICK = "wall-tick"
-CANVAS = "wall-canvas"
-TITLE = "wall-title"
+"""Component ids, named once: layouts build with them, callbacks and the wall's JS refer to them."""
+from __future__ import annotations
+
+# The wall page (dashboard/pages/wall.py)
+WALL = "wall-canvas"  # the 1920x1080 design canvas; assets/wall.js scales it by this id
+TICK = "wall-tick"  # dcc.Interval, 1 s
+VIEW = "wall-view"  # dcc.Store: {"school": ..., "lang": ...} as the URL asked
+HEARTBEAT = "wall-heartbeat"  # dcc.Store: changes on every answered refresh; the link watchdog reads it
+LOCATION = "wall-location"  # dcc.Location the school picker navigates with
+SCHOOL_PICKER = "wall-school-picker"
 AS_OF = "wall-as-of"
-STALE_BANNER = "wall-stale"
-BODY = "wall-body"
+LAG = "wall-lag"
+STALE_BANNER = "wall-stale"  # the data is not current (stale summary, Redis unreachable, no school)
+LINK_BANNER = "wall-link-lost"  # the browser cannot reach the web app: set by the browser itself
+ALERT_LIST = "wall-alert-list"
+
+# Pattern-matching ids: one callback output fills every figure / sparkline on the page.
+FIGURE = "wall-figure"
+SPARKLINE = "wall-sparkline"
+
+
+def figure(name: str) -> dict:
+    """The id of the element showing one number; `name` is also its data-testid."""
+    return {"type": FIGURE, "name": name}
+
+
+def sparkline(domain: str) -> dict:
+    return {"type": SPARKLINE, "domain": domain}

@@ -1,66 +1,187 @@
-"""Interface text in Simplified Chinese (default) and English (?lang=en)."""
+"""Every piece of interface text, in Simplified Chinese (the default) and English (?lang=en).
+
+Terms follow the seeds and DOMAIN.md's glossary (人身安全, 隐患, 销号, ...), so the screens speak
+the words the safety office already uses.
+"""
 from __future__ import annotations
 
-from urllib.parse import parse_qs
+from typing import Literal
 
-TEXT = {
+Language = Literal["zh", "en"]
+LANGUAGES: tuple[Language, ...] = ("zh", "en")
+
+TEXT: dict[str, dict[str, str]] = {
     "zh": {
-        "title": "校园安全指挥中心", "as_of": "数据时间", "no_data": "暂无数据",
-        "stale": "数据未更新：实时数据已超过 {seconds} 秒未刷新，请检查数据采集服务",
-        "down": "实时数据服务不可用，正在重连…", "no_school": "该学校尚未上报任何事件",
-        "events_1h": "近1小时事件", "events_24h": "近24小时", "alerts_open": "未处置报警",
-        "visitors": "访客", "on_campus": "在校", "checked_in_today": "今日登记",
-        "attendance": "人员考勤", "staff_present": "教职工在校", "students_present": "学生在校",
-        "vehicles": "在校车辆", "hazards": "隐患治理", "hazards_open": "未销号", "overdue": "逾期",
-        "major_open": "重大隐患", "alerts": "实时报警", "recent": "最新报警",
-        "critical": "特别严重", "high": "严重", "medium": "较重", "low": "一般",
-        "personal_safety": "人身安全", "environment": "环境安全", "active_defence": "主动防御",
-        "special_campaigns": "专项治理", "operations": "运行管理", "mechanisms": "安全机制",
-        "dead_letters": "异常消息",
+        "title": "校园安全指挥中心",
+        "school": "学校",
+        "as_of": "数据时间",
+        "lag": "延迟 {seconds} 秒",
+        "seconds": "{n} 秒", "minutes": "{n} 分钟", "hours": "{n} 小时",
+        "no_value": "—",
+        # Banners: each says first that the figures are not current, then why.
+        "stale": "数据未更新：已 {duration}未收到新数据，请检查数据接入服务",
+        "stale_never": "数据未更新：尚未处理任何数据，请检查数据接入服务",
+        "store_down": "数据未更新：实时数据库连接中断，正在自动重连…",
+        "link_lost": "数据未更新：与指挥中心服务器的连接中断，正在自动重连…",
+        "no_school": "暂无数据：尚无学校上报事件",
+        "unknown_school": "暂无数据：该学校尚未上报任何事件",
+        # Domain tiles
+        "events_1h": "近1小时",
+        "events_24h": "近24小时",
+        "alerts_open": "未处置报警",
+        "alerts_pill": "报警",
+        "trend_60m": "近60分钟事件",
+        # Panels
+        "visitors": "访客",
+        "visitors_on_campus": "在校访客",
+        "visitors_today": "今日登记",
+        "attendance": "人员考勤",
+        "staff_present": "教职工在校",
+        "students_present": "学生在校",
+        "vehicles": "车辆",
+        "vehicles_on_campus": "在校车辆",
+        "vehicles_today": "今日进出",
+        "hazards": "隐患治理",
+        "hazards_open": "未销号",
+        "hazards_overdue": "已逾期",
+        "hazards_major": "重大隐患",
+        "alerts": "实时报警",
+        "alerts_total": "未处置合计",
+        "recent": "最新报警",
+        "col_severity": "级别", "col_type": "类型", "col_place": "位置", "col_time": "时间",
+        "col_state": "状态",
+        "empty_alerts": "暂无报警",
     },
     "en": {
-        "title": "Campus Safety Command Centre", "as_of": "As of", "no_data": "No data",
-        "stale": "Data not current: no update for over {seconds} s — check the data collection service",
-        "down": "Live data service unavailable, reconnecting…", "no_school": "This school has sent no events yet",
-        "events_1h": "Events, 1 h", "events_24h": "24 h", "alerts_open": "Open alerts",
-        "visitors": "Visitors", "on_campus": "On campus", "checked_in_today": "Checked in today",
-        "attendance": "Attendance", "staff_present": "Staff present", "students_present": "Students present",
-        "vehicles": "Vehicles on campus", "hazards": "Hazards", "hazards_open": "Open", "overdue": "Overdue",
-        "major_open": "Major", "alerts": "Live alerts", "recent": "Newest alerts",
-        "critical": "Critical", "high": "High", "medium": "Medium", "low": "Low",
-        "personal_safety": "Personal safety", "environment": "Environment", "active_defence": "Active defence",
-        "special_campaigns": "Special campaigns", "operations": "Operations", "mechanisms": "Mechanisms",
-        "dead_letters": "Rejected messages",
+        "title": "Campus Safety Command Centre",
+        "school": "School",
+        "as_of": "As of",
+        "lag": "lag {seconds} s",
+        "seconds": "{n} s", "minutes": "{n} min", "hours": "{n} h",
+        "no_value": "—",
+        "stale": "Data not current: nothing new for {duration} — check the data feed",
+        "stale_never": "Data not current: no data processed yet — check the data feed",
+        "store_down": "Data not current: live data store unreachable, reconnecting…",
+        "link_lost": "Data not current: connection to the command centre server lost, reconnecting…",
+        "no_school": "No data: no school has sent events yet",
+        "unknown_school": "No data: this school has sent no events yet",
+        "events_1h": "1 h",
+        "events_24h": "24 h",
+        "alerts_open": "Open alerts",
+        "alerts_pill": "Alerts",
+        "trend_60m": "Events, last 60 min",
+        "visitors": "Visitors",
+        "visitors_on_campus": "On campus",
+        "visitors_today": "Checked in today",
+        "attendance": "Attendance",
+        "staff_present": "Staff present",
+        "students_present": "Students present",
+        "vehicles": "Vehicles",
+        "vehicles_on_campus": "On campus",
+        "vehicles_today": "Seen today",
+        "hazards": "Hazards",
+        "hazards_open": "Open",
+        "hazards_overdue": "Overdue",
+        "hazards_major": "Major",
+        "alerts": "Live alerts",
+        "alerts_total": "Open, total",
+        "recent": "Newest alerts",
+        "col_severity": "Level", "col_type": "Type", "col_place": "Place", "col_time": "Time",
+        "col_state": "State",
+        "empty_alerts": "No alerts",
     },
 }
 
-EVENT_TYPES = {
-    "alarm.one_key": ("一键报警", "One-key alarm"), "fire.smoke_alarm": ("烟感报警", "Smoke alarm"),
-    "sensor.temperature": ("高温报警", "High temperature"), "sensor.gas": ("燃气泄漏", "Gas leak"),
-    "electrical.leakage": ("电气漏电", "Electrical leakage"), "weather.warning": ("气象预警", "Weather warning"),
-    "perimeter.intrusion": ("周界入侵", "Perimeter intrusion"), "video.alarm": ("视频分析报警", "Video alarm"),
-    "face.watchlist_hit": ("人脸布控命中", "Watch-list hit"), "vehicle.speeding": ("车辆超速", "Speeding"),
-    "vehicle.overtime_parking": ("超时停车", "Overtime parking"), "patrol.checkpoint": ("巡更漏检", "Missed patrol"),
-    "device.offline": ("设备离线", "Device offline"), "hazard.reported": ("重大隐患上报", "Major hazard reported"),
+DOMAIN_NAMES = {
+    "personal_safety": ("人身安全", "Personal safety"),
+    "environment": ("环境安全", "Environment"),
+    "active_defence": ("主动防御", "Active defence"),
+    "special_campaigns": ("专项治理", "Special campaigns"),
+    "operations": ("运行管理", "Operations"),
+    "mechanisms": ("安全机制", "Mechanisms"),
+}
+
+SEVERITY_NAMES = {
+    "critical": ("特别严重", "Critical"),
+    "high": ("严重", "High"),
+    "medium": ("较重", "Medium"),
+    "low": ("一般", "Low"),
+    "info": ("信息", "Info"),
+}
+
+ALERT_STATE_NAMES = {
+    "new": ("待确认", "New"),
+    "acknowledged": ("已确认", "Acknowledged"),
+    "resolved": ("已解除", "Resolved"),
+    "true_alarm": ("已处置", "Handled"),
+    "false_alarm": ("误报", "False alarm"),
+}
+
+# Every event type of contract v1 (streams/catalogue.py); a test keeps the two in step.
+EVENT_TYPE_NAMES = {
+    "attendance.in": ("人员进校", "Person in"),
+    "attendance.out": ("人员离校", "Person out"),
+    "visitor.check_in": ("访客登记", "Visitor check-in"),
+    "visitor.check_out": ("访客离校", "Visitor check-out"),
+    "alarm.one_key": ("一键报警", "One-key alarm"),
+    "fire.smoke_alarm": ("烟感报警", "Smoke alarm"),
+    "sensor.temperature": ("温度报警", "High temperature"),
+    "sensor.gas": ("燃气泄漏", "Gas leak"),
+    "electrical.leakage": ("电气漏电", "Electrical leakage"),
+    "weather.warning": ("气象预警", "Weather warning"),
+    "perimeter.intrusion": ("周界入侵", "Perimeter intrusion"),
+    "video.alarm": ("视频分析报警", "Video analysis alarm"),
+    "face.watchlist_hit": ("人脸布控命中", "Watch-list face match"),
+    "vehicle.entry": ("车辆入校", "Vehicle entry"),
+    "vehicle.exit": ("车辆离校", "Vehicle exit"),
+    "vehicle.speeding": ("车辆超速", "Speeding vehicle"),
+    "vehicle.overtime_parking": ("超时停车", "Overtime parking"),
+    "patrol.checkpoint": ("巡更漏检", "Missed patrol checkpoint"),
+    "campaign.check_result": ("专项检查", "Campaign check"),
+    "hazard.reported": ("隐患上报", "Hazard reported"),
+    "hazard.notified": ("下发整改通知", "Rectification notice"),
+    "hazard.rectifying": ("隐患整改中", "Rectifying"),
+    "hazard.feedback": ("整改反馈", "Rectification feedback"),
+    "hazard.accepted": ("验收销号", "Accepted and closed"),
+    "hazard.rejected": ("验收未通过", "Acceptance failed"),
+    "device.online": ("设备上线", "Device online"),
+    "device.offline": ("设备离线", "Device offline"),
+    "alert.acknowledged": ("报警确认", "Alert acknowledged"),
+    "alert.resolved": ("报警解除", "Alert resolved"),
+    "training.completed": ("教育培训", "Training"),
+    "drill.completed": ("应急演练", "Emergency drill"),
+    "assessment.deduction": ("考核扣分", "Assessment deduction"),
 }
 
 
-def language(search: str | None) -> str:
-    """'en' when the URL asks for it, else Chinese."""
-    values = parse_qs((search or "").lstrip("?")).get("lang", [])
-    return "en" if values and values[0].lower().startswith("en") else "zh"
+def language(requested: object) -> Language:
+    """'en' when ?lang= asks for English, else Chinese (also for junk, lists and absent values)."""
+    return "en" if isinstance(requested, str) and requested.lower().startswith("en") else "zh"
 
 
-def query_value(search: str | None, name: str) -> str | None:
-    values = parse_qs((search or "").lstrip("?")).get(name, [])
-    return values[0] if values else None
-
-
-def t(lang: str, key: str, **values) -> str:
-    text = TEXT[lang].get(key, key)
+def t(lang: Language, key: str, **values: object) -> str:
+    text = TEXT[lang][key]
     return text.format(**values) if values else text
 
 
-def event_label(lang: str, event_type: str) -> str:
-    names = EVENT_TYPES.get(event_type)
-    return names[0 if lang == "zh" else 1] if names else event_type
+def _pick(names: dict[str, tuple[str, str]], key: str | None, lang: Language) -> str:
+    pair = names.get(key or "")
+    if pair is None:
+        return key or ""  # an unknown code shows as itself rather than vanishing
+    return pair[0] if lang == "zh" else pair[1]
+
+
+def domain_name(lang: Language, domain: str) -> str:
+    return _pick(DOMAIN_NAMES, domain, lang)
+
+
+def severity_name(lang: Language, severity: str | None) -> str:
+    return _pick(SEVERITY_NAMES, severity, lang)
+
+
+def alert_state_name(lang: Language, state: str | None) -> str:
+    return _pick(ALERT_STATE_NAMES, state, lang)
+
+
+def event_type_name(lang: Language, event_type: str | None) -> str:
+    return _pick(EVENT_TYPE_NAMES, event_type, lang)

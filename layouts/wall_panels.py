@@ -1,6 +1,9 @@
-"""Pure builders of the wall's panels: summary dict in, Dash components out.
+"""The wall's moving parts as pure functions: a summary (queries/summary.py) in, text and small
+components out. No I/O, so every rule here is tested without Redis or a browser.
 
-Every number carries a `data-testid`, so the browser tests read what a person reads.
+The page's structure never changes while it is shown (layouts/wall_frame.py); each second only
+these values are written into it, so the browser updates text in place and holds a fixed number
+of elements however long the wall runs.
 """
 from __future__ import annotations
 
@@ -8,80 +11,168 @@ from datetime import datetime
 
 from dash import html
 
-from layouts.i18n import event_label, t
+from layouts.i18n import Language, alert_state_name, event_type_name, severity_name, t
 from streams.catalogue import ALERT_SEVERITIES, DOMAINS
 
-MAX_ALERT_ROWS = 8  # bounded: the wall runs for days
+MAX_ALERT_ROWS = 8  # what fits the panel at a size readable from 5 m; the wall runs for days
+SPARKLINE_MINUTES = 60
+LONG_COUNT = 100_000
+
+# Every number on the wall, by name (also its data-testid), in reading order.
+FIGURE_NAMES: tuple[str, ...] = (
+    *(f"{d}-{part}" for d in DOMAINS for part in ("1h", "24h", "alerts")),
+    "visitors-on-campus", "visitors-today",
+    "staff-present", "students-present",
+    "vehicles-on-campus", "vehicles-today",
+    "hazards-open", "hazards-overdue", "hazards-major",
+    *(f"alerts-{s}" for s in ALERT_SEVERITIES), "alerts-open",
+)
+
+# The colour a figure takes: "attention" figures turn red/amber only when not zero (a zero there
+# is good news and should look calm); severity figures always carry their severity's colour.
+FIGURE_TONES: dict[str, str] = {
+    **{f"{d}-alerts": "alert" for d in DOMAINS},
+    "hazards-overdue": "warn",
+    "hazards-major": "alert",
+    "alerts-open": "alert",
+    **{f"alerts-{s}": f"sev-{s}" for s in ALERT_SEVERITIES},
+}
 
 
-def figure(label: str, value, testid: str, tone: str = "") -> html.Div:
-    return html.Div(className=f"figure {tone}", children=[
-        html.Div(str(value), className="figure-value", **{"data-testid": testid}),
-        html.Div(label, className="figure-label"),
-    ])
+def figure_values(summary: dict) -> dict[str, int]:
+    """Each figure's number, read from the summary document."""
+    values: dict[str, int] = {}
+    for domain in DOMAINS:
+        data = summary["domains"][domain]
+        values[f"{domain}-1h"] = data["events"]["1h"]
+        values[f"{domain}-24h"] = data["events"]["24h"]
+        values[f"{domain}-alerts"] = data["alerts_open"]
+    visitors, attendance, vehicles = summary["visitors"], summary["attendance"], summary["vehicles"]
+    hazards, alerts = summary["hazards"], summary["alerts"]
+    values.update({
+        "visitors-on-campus": visitors["on_campus"],
+        "visitors-today": visitors["checked_in_today"],
+        "staff-present": attendance["staff_present"],
+        "students-present": attendance["students_present"],
+        "vehicles-on-campus": vehicles["on_campus"],
+        "vehicles-today": vehicles["seen_today"],
+        "hazards-open": hazards["open"],
+        "hazards-overdue": hazards["overdue"],
+        "hazards-major": hazards["major_open"],
+        **{f"alerts-{s}": alerts["by_severity"][s] for s in ALERT_SEVERITIES},
+        "alerts-open": alerts["open"],
+    })
+    return values
 
 
-def domain_tile(lang: str, domain: str, data: dict) -> html.Div:
-    alerts = data["alerts_open"]
-    return html.Div(className="tile" + (" tile-alert" if alerts else ""), children=[
-        html.H3(t(lang, domain)),
-        html.Div(className="tile-figures", children=[
-            figure(t(lang, "events_1h"), data["events"]["1h"], f"{domain}-1h"),
-            figure(t(lang, "events_24h"), data["events"]["24h"], f"{domain}-24h"),
-            figure(t(lang, "alerts_open"), alerts, f"{domain}-alerts", "warn" if alerts else ""),
-        ]),
-    ])
+def count_text(value: int | None) -> str:
+    """A count as people read it on the wall: 12,345; an unknown count is a dash, never 0."""
+    return "—" if value is None else f"{value:,}"
 
 
-def panel(title: str, *children) -> html.Div:
-    return html.Div(className="panel", children=[html.H2(title), html.Div(list(children), className="panel-body")])
+def figure_class(name: str, value: int | None) -> str:
+    tone = FIGURE_TONES.get(name)
+    classes = ["figure"] + ([f"tone-{tone}"] if tone else [])
+    if value is None:
+        classes.append("is-unknown")
+    elif value == 0:
+        classes.append("is-zero")
+    else:
+        classes.append("is-raised")
+    if value is not None and value >= LONG_COUNT:
+        classes.append("is-long")  # set smaller, so six digits still fit their box
+    return " ".join(classes)
 
 
-def _age(raised_at: str | None, now: datetime) -> str:
-    if not raised_at:
-        return ""
-    seconds = max(0, int((now - datetime.fromisoformat(raised_at)).total_seconds()))
-    return f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
+def sparkline_bars(per_minute: list[int]) -> list[html.Div]:
+    """One bar per minute, oldest left, heights relative to the busiest minute shown.
+
+    Always len(per_minute) bars, so each update changes bar heights, never the number of bars."""
+    peak = max(per_minute, default=0)
+    bars = []
+    for count in per_minute:
+        # A quiet minute with one event still shows a visible stub, not an invisible sliver.
+        height = max(4, round(100 * count / peak)) if count else 0
+        bars.append(html.Div(className="bar", style={"height": f"{height}%"}))
+    return bars
 
 
-def alert_rows(lang: str, alerts: list[dict], now: datetime) -> html.Table:
+def clock_text(iso: str | None, now: datetime) -> str:
+    """hh:mm:ss of an ISO time in the school's zone; with the date (MM-DD) when not today."""
+    if not iso:
+        return "--:--:--"
+    moment = datetime.fromisoformat(iso)
+    local_now = now.astimezone(moment.tzinfo)
+    if moment.date() == local_now.date():
+        return moment.strftime("%H:%M:%S")
+    return moment.strftime("%m-%d %H:%M")
+
+
+def place_text(alert: dict) -> str:
+    return " · ".join(part for part in (alert.get("building"), alert.get("zone")) if part)
+
+
+def alert_rows(lang: Language, alerts: list[dict], now: datetime) -> list[html.Tr]:
+    """The newest alerts, newest first, at most MAX_ALERT_ROWS rows. All text is plain text."""
+    if not alerts:
+        return [html.Tr(html.Td(t(lang, "empty_alerts"), colSpan=5, className="empty"))]
     rows = []
     for alert in alerts[:MAX_ALERT_ROWS]:
-        place = " · ".join(p for p in (alert.get("building"), alert.get("zone")) if p)
-        rows.append(html.Tr(className=f"sev-{alert.get('severity')}", children=[
-            html.Td(t(lang, alert.get("severity") or "low"), className="sev"),
-            html.Td(event_label(lang, alert.get("type") or "")),
-            html.Td(place),
-            html.Td(_age(alert.get("raised_at"), now), className="age"),
-            html.Td(alert.get("state") or ""),
+        severity, state = alert.get("severity") or "", alert.get("state") or ""
+        rows.append(html.Tr(className=f"sev-{severity} state-{state}", children=[
+            html.Td(html.Span(severity_name(lang, severity), className="sev-badge"), className="sev"),
+            html.Td(event_type_name(lang, alert.get("type")), className="type"),
+            html.Td(place_text(alert), className="place"),
+            html.Td(clock_text(alert.get("raised_at"), now), className="time"),
+            html.Td(alert_state_name(lang, state), className="state"),
         ]))
-    return html.Table(html.Tbody(rows), className="alerts", **{"data-testid": "alert-list"})
+    return rows
 
 
-def wall_body(lang: str, summary: dict, now: datetime) -> list:
-    """Everything below the header, from one summary."""
-    tiles = [domain_tile(lang, d, summary["domains"][d]) for d in DOMAINS]
-    visitors, attendance, hazards = summary["visitors"], summary["attendance"], summary["hazards"]
-    alerts = summary["alerts"]
-    return [
-        html.Div(tiles, className="tiles"),
-        html.Div(className="panels", children=[
-            panel(t(lang, "visitors"),
-                  figure(t(lang, "on_campus"), visitors["on_campus"], "visitors-on-campus"),
-                  figure(t(lang, "checked_in_today"), visitors["checked_in_today"], "visitors-today")),
-            panel(t(lang, "attendance"),
-                  figure(t(lang, "staff_present"), attendance["staff_present"], "staff-present"),
-                  figure(t(lang, "students_present"), attendance["students_present"], "students-present"),
-                  figure(t(lang, "vehicles"), summary["vehicles"]["on_campus"], "vehicles-on-campus")),
-            panel(t(lang, "hazards"),
-                  figure(t(lang, "hazards_open"), hazards["open"], "hazards-open"),
-                  figure(t(lang, "overdue"), hazards["overdue"], "hazards-overdue", "warn" if hazards["overdue"] else ""),
-                  figure(t(lang, "major_open"), hazards["major_open"], "hazards-major", "danger" if hazards["major_open"] else "")),
-            panel(t(lang, "alerts"), *[
-                figure(t(lang, s), alerts["by_severity"][s], f"alerts-{s}", f"sev-{s}") for s in ALERT_SEVERITIES
-            ], figure(t(lang, "alerts_open"), alerts["open"], "alerts-open")),
-        ]),
-        html.Div(className="panel recent", children=[
-            html.H2(t(lang, "recent")), alert_rows(lang, alerts["recent"], now),
-        ]),
-    ]
+def banner_text(lang: Language, *, school: str | None, summary: dict | None) -> str | None:
+    """Why the figures are not current, or None when they are."""
+    if school is None:
+        return t(lang, "no_school")
+    if summary is None:
+        return t(lang, "unknown_school")
+    if not summary["stale"]:
+        return None
+    if summary["lag_seconds"] is None:
+        return t(lang, "stale_never")
+    return t(lang, "stale", duration=duration_text(lang, summary["lag_seconds"]))
+
+
+def duration_text(lang: Language, seconds: float) -> str:
+    """How long, in the unit a person would say: 45 秒, 12 分钟, 3 小时."""
+    whole = int(seconds)
+    if whole < 120:
+        return t(lang, "seconds", n=whole)
+    if whole < 2 * 3600:
+        return t(lang, "minutes", n=whole // 60)
+    return t(lang, "hours", n=whole // 3600)
+
+
+def lag_text(lang: Language, summary: dict | None) -> str:
+    if not summary or summary["lag_seconds"] is None:
+        return ""
+    return t(lang, "lag", seconds=f"{summary['lag_seconds']:.1f}")
+
+
+def wall_update(lang: Language, *, school: str | None, summary: dict | None,
+                trend: dict | None, now: datetime) -> dict:
+    """Everything the wall shows for one refresh, keyed by what it fills in.
+
+    `figures`/`classes` map figure names to text/CSS class; `sparklines` maps domains to bars."""
+    values = figure_values(summary) if summary else dict.fromkeys(FIGURE_NAMES)
+    per_minute = (trend or {}).get("per_minute", {})
+    banner = banner_text(lang, school=school, summary=summary)
+    return {
+        "figures": {name: count_text(values[name]) for name in FIGURE_NAMES},
+        "classes": {name: figure_class(name, values[name]) for name in FIGURE_NAMES},
+        "sparklines": {d: sparkline_bars(per_minute.get(d, [0] * SPARKLINE_MINUTES)) for d in DOMAINS},
+        "alerts": alert_rows(lang, summary["alerts"]["recent"] if summary else [], now),
+        "as_of": clock_text(summary["as_of"] if summary else None, now),
+        "lag": lag_text(lang, summary),
+        "banner": banner,
+        "wall_class": "wall" + (" is-stale" if banner else ""),
+    }

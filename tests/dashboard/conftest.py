@@ -1,17 +1,23 @@
-"""An app on the real Redis, and a way to put events in through the real write path."""
+"""Apps on the real Redis, events put in through the real write path, and served apps for browsers."""
 from __future__ import annotations
 
+import threading
 import time
 
 import pytest
+from werkzeug.serving import make_server
 
 from dashboard.app import create_app
-from queries.settings import DEFAULT_ALERT_RULES
-from streams import contract
+from queries.settings import DEFAULT_ALERT_RULES, Settings
+from streams import contract, local_services
 from streams.aggregation import Planner
 from streams.alert_rules import load_rules
 from streams.store import SchoolStore
 from tests.streams import events as ev
+
+
+def now_ms() -> int:
+    return int(time.time() * 1000)
 
 
 @pytest.fixture
@@ -24,24 +30,70 @@ def app(app_settings):
     return create_app(app_settings)
 
 
-@pytest.fixture
-def apply_events(redis_client, app_settings):
-    """Apply event docs as the consumer would (validate, then SchoolStore.apply), minus Kafka."""
-    store = SchoolStore(redis_client, Planner(load_rules(DEFAULT_ALERT_RULES), app_settings.tz))
-    offsets = {}
+def event_applier(client, settings: Settings):
+    """apply(docs): validate each event (a doc, or the raw bytes of a Kafka message) with
+    streams.contract and apply it with SchoolStore.apply, exactly as the consumer does after
+    reading Kafka, with offsets that keep growing per school."""
+    store = SchoolStore(client, Planner(load_rules(DEFAULT_ALERT_RULES), settings.tz))
+    offsets: dict[str, int] = {}
 
-    def apply(docs):
-        now = int(time.time() * 1000)
-        by_school = {}
+    def apply(docs) -> None:
+        by_school: dict[str, list] = {}
         for doc in docs:
-            parsed = contract.validate(ev.raw(doc), now_ms=now, max_bytes=16_384,
-                                       max_future_ms=300_000, max_age_ms=7 * 86_400_000)
+            raw = doc if isinstance(doc, bytes) else ev.raw(doc)
+            parsed = contract.validate(raw, now_ms=now_ms(), max_bytes=settings.max_event_bytes,
+                                       max_future_ms=settings.max_future_seconds * 1000,
+                                       max_age_ms=7 * 86_400_000)
             assert isinstance(parsed, contract.Event), parsed
             by_school.setdefault(parsed.school, []).append(parsed)
         for school, events in by_school.items():
             start = offsets.get(school, 0)
-            records = [(start + i, e) for i, e in enumerate(events)]
             offsets[school] = start + len(events)
-            store.apply(school, f"{app_settings.events_topic}/0", records, offsets[school])
+            records = [(start + i, event) for i, event in enumerate(events)]
+            store.apply(school, f"{settings.events_topic}/0", records, offsets[school])
 
     return apply
+
+
+@pytest.fixture
+def apply_events(redis_client, app_settings):
+    return event_applier(redis_client, app_settings)
+
+
+class ServedApp:
+    """The app's Flask server in a thread on a free port (stop/start keep the port)."""
+
+    def __init__(self, settings: Settings):
+        self.app = create_app(settings)
+        self.port = local_services.free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self._server = None
+        self.start()
+
+    def start(self) -> None:
+        self._server = make_server("127.0.0.1", self.port, self.app.server, threaded=True)
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+
+    def api(self, path: str):
+        return self.app.server.test_client().get(path)
+
+
+@pytest.fixture
+def serve():
+    """serve(settings) -> ServedApp; every server started is stopped after the test."""
+    started: list[ServedApp] = []
+
+    def start(settings: Settings) -> ServedApp:
+        served = ServedApp(settings)
+        started.append(served)
+        return served
+
+    yield start
+    for served in started:
+        served.stop()

@@ -1,0 +1,201 @@
+"""The wall's pure builders and its text: plain data in, components and strings out. No services."""
+from __future__ import annotations
+
+import copy
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from dashboard import ids
+from layouts import i18n
+from layouts.wall_frame import wall_frame
+from layouts.wall_panels import (
+    FIGURE_NAMES, MAX_ALERT_ROWS, alert_rows, banner_text, clock_text, count_text, duration_text,
+    figure_class, figure_values, sparkline_bars, wall_update,
+)
+from queries.summary import build_summary
+from streams.catalogue import CATALOGUE, DOMAINS
+
+TZ = ZoneInfo("Asia/Shanghai")
+NOW = datetime(2026, 11, 24, 17, 35, 7, tzinfo=TZ)
+NOW_MS = int(NOW.timestamp() * 1000)
+
+
+def empty_summary(**meta) -> dict:
+    """A real summary document (queries.summary.build_summary) of a school with nothing counted."""
+    return build_summary(
+        school="s1", now_ms=NOW_MS, tz=TZ, stale_after_s=10,
+        meta={"last_applied_ms": str(NOW_MS - 400), **meta},
+        caught_up_ms=None, recent_hours=[{}] * 24, older_hours=[[None] * len(DOMAINS)] * 144,
+        minutes=([None] * 60 * len(DOMAINS), [None] * 60 * len(DOMAINS)), day={}, alert_counts={},
+        alerts=[], devices={}, hazards={}, overdue=0, due_soon=0, dead_letter_hashes=[],
+    )
+
+
+def alert(n: int, **fields) -> dict:
+    return {"id": f"a{n}", "raised_at": "2026-11-24T17:30:02.000+08:00", "domain": "environment",
+            "type": "fire.smoke_alarm", "severity": "critical", "state": "new", "building": "chem-north",
+            "zone": "3F-305", "source": None, **fields}
+
+
+def walk(component):
+    yield component
+    children = getattr(component, "children", None)
+    for child in children if isinstance(children, list) else [children]:
+        if child is not None and not isinstance(child, (str, int, float)):
+            yield from walk(child)
+
+
+def test_figure_values_read_every_number_from_the_summary():
+    summary = empty_summary()
+    summary["domains"]["environment"]["events"].update({"1h": 12, "24h": 345})
+    summary["domains"]["environment"]["alerts_open"] = 2
+    summary["visitors"].update(on_campus=7, checked_in_today=9)
+    summary["attendance"].update(staff_present=81, students_present=1234)
+    summary["vehicles"].update(on_campus=5, seen_today=11)
+    summary["hazards"].update(open=4, overdue=1, major_open=2)
+    summary["alerts"].update(open=3, by_severity={"critical": 1, "high": 2, "medium": 0, "low": 0})
+    values = figure_values(summary)
+    assert set(values) == set(FIGURE_NAMES)
+    assert values["environment-1h"] == 12 and values["environment-24h"] == 345
+    assert values["environment-alerts"] == 2 and values["operations-alerts"] == 0
+    assert (values["visitors-on-campus"], values["visitors-today"]) == (7, 9)
+    assert (values["staff-present"], values["students-present"]) == (81, 1234)
+    assert (values["vehicles-on-campus"], values["vehicles-today"]) == (5, 11)
+    assert (values["hazards-open"], values["hazards-overdue"], values["hazards-major"]) == (4, 1, 2)
+    assert (values["alerts-critical"], values["alerts-high"], values["alerts-open"]) == (1, 2, 3)
+
+
+@pytest.mark.parametrize("lang", i18n.LANGUAGES)
+def test_the_frame_has_one_slot_per_figure_and_a_sparkline_per_domain(lang):
+    frame = wall_frame(lang, "s1")
+    slots = [c.id["name"] for c in walk(frame) if isinstance(getattr(c, "id", None), dict)
+             and c.id["type"] == ids.FIGURE]
+    assert sorted(slots) == sorted(FIGURE_NAMES)
+    sparklines = [c.id["domain"] for c in walk(frame) if isinstance(getattr(c, "id", None), dict)
+                  and c.id["type"] == ids.SPARKLINE]
+    assert sparklines == list(DOMAINS)
+    # Every number can be found by its data-testid, which is its name.
+    testids = {getattr(c, "data-testid", None) for c in walk(frame)}
+    assert set(FIGURE_NAMES) <= testids and {"as-of", "stale-banner", "link-banner", "alert-list"} <= testids
+
+
+def texts(component) -> list[str]:
+    return [c.children for c in walk(component) if isinstance(getattr(c, "children", None), str)]
+
+
+def test_frame_text_is_in_the_asked_language():
+    zh, en = texts(wall_frame("zh", None)), texts(wall_frame("en", None))
+    assert "人身安全" in zh and "校园安全指挥中心" in zh and "近24小时" in zh
+    assert "Personal safety" in en and not any("安全" in text for text in en)
+    # lang="zh-CN" makes Chromium pick the Simplified Chinese glyph shapes of the CJK font.
+    assert wall_frame("zh", None).lang == "zh-CN" and wall_frame("en", None).lang == "en"
+
+
+@pytest.mark.parametrize("value, text", [(None, "—"), (0, "0"), (7, "7"), (12345, "12,345"),
+                                         (1234567, "1,234,567")])
+def test_count_text(value, text):
+    assert count_text(value) == text
+
+
+def test_figure_class_marks_unknown_zero_and_attention():
+    assert "is-unknown" in figure_class("staff-present", None)
+    assert figure_class("environment-alerts", 0).split() == ["figure", "tone-alert", "is-zero"]
+    assert figure_class("environment-alerts", 3).split() == ["figure", "tone-alert", "is-raised"]
+    assert "tone-warn" in figure_class("hazards-overdue", 1)
+    assert "tone-sev-critical" in figure_class("alerts-critical", 0)
+    assert "tone" not in figure_class("students-present", 900)
+    assert "is-long" in figure_class("environment-24h", 123_456)
+    assert "is-long" not in figure_class("environment-24h", 99_999)
+
+
+def test_sparkline_has_a_fixed_number_of_bars_scaled_to_the_busiest_minute():
+    bars = sparkline_bars([0, 1, 50, 100] + [0] * 56)
+    assert len(bars) == 60
+    heights = [b.style["height"] for b in bars[:4]]
+    assert heights == ["0%", "4%", "50%", "100%"]  # one event is still a visible stub
+    assert all(b.style["height"] == "0%" for b in sparkline_bars([0] * 60))
+
+
+def test_clock_text_shows_time_today_and_date_otherwise():
+    assert clock_text("2026-11-24T17:30:02.000+08:00", NOW) == "17:30:02"
+    assert clock_text("2026-11-23T23:59:59.000+08:00", NOW) == "11-23 23:59"
+    # A UTC `now` is compared in the school's zone: 09:35 UTC is 17:35 in Shanghai, same day.
+    assert clock_text("2026-11-24T01:00:00.000+08:00", NOW.astimezone(ZoneInfo("UTC"))) == "01:00:00"
+    assert clock_text(None, NOW) == "--:--:--"
+
+
+def test_alert_rows_are_bounded_labelled_and_plain_text():
+    alerts = [alert(n) for n in range(MAX_ALERT_ROWS + 5)]
+    alerts[0] = alert(0, type="alarm.one_key", severity="high", state="acknowledged",
+                      building="<b>西寓10号楼</b>", zone=None)
+    rows = alert_rows("zh", alerts, NOW)
+    assert len(rows) == MAX_ALERT_ROWS
+    cells = rows[0].children
+    assert cells[0].children.children == "严重" and cells[1].children == "一键报警"
+    assert cells[2].children == "<b>西寓10号楼</b>"  # a string child: Dash renders it as text, never HTML
+    assert cells[3].children == "17:30:02" and cells[4].children == "已确认"
+    assert rows[0].className == "sev-high state-acknowledged"
+    assert rows[1].children[2].children == "chem-north · 3F-305"
+    en = alert_rows("en", [alert(1, type="vendor.custom_type", state="false_alarm")], NOW)[0].children
+    assert en[0].children.children == "Critical" and en[4].children == "False alarm"
+    assert en[1].children == "vendor.custom_type"  # a type this release has no name for shows as sent
+    empty = alert_rows("en", [], NOW)
+    assert len(empty) == 1 and empty[0].children.children == "No alerts"
+
+
+def test_banner_says_why_the_figures_are_not_current():
+    fresh = empty_summary()
+    assert banner_text("zh", school="s1", summary=fresh) is None
+    stale = {**fresh, "stale": True, "lag_seconds": 37.4}
+    assert banner_text("zh", school="s1", summary=stale).startswith("数据未更新")
+    assert banner_text("zh", school="s1", summary=stale) == \
+        "数据未更新：已 37 秒未收到新数据，请检查数据接入服务"
+    assert "nothing new for 37 s" in banner_text("en", school="s1", summary=stale)
+    never = {**fresh, "stale": True, "lag_seconds": None}
+    assert banner_text("zh", school="s1", summary=never).startswith("数据未更新")
+    assert banner_text("zh", school="nowhere", summary=None) == i18n.t("zh", "unknown_school")
+    assert banner_text("en", school=None, summary=None) == i18n.t("en", "no_school")
+
+
+@pytest.mark.parametrize("seconds, zh, en", [(0.4, "0 秒", "0 s"), (119.9, "119 秒", "119 s"),
+                                             (120, "2 分钟", "2 min"), (7199, "119 分钟", "119 min"),
+                                             (7200, "2 小时", "2 h"), (86400 * 3, "72 小时", "72 h")])
+def test_duration_text(seconds, zh, en):
+    assert (duration_text("zh", seconds), duration_text("en", seconds)) == (zh, en)
+
+
+def test_wall_update_of_an_unknown_school_shows_dashes_not_zeros():
+    update = wall_update("zh", school="nowhere", summary=None, trend=None, now=NOW)
+    assert set(update["figures"].values()) == {"—"}
+    assert update["banner"] and "is-stale" in update["wall_class"]
+    assert update["as_of"] == "--:--:--" and update["lag"] == ""
+    assert all(len(bars) == 60 for bars in update["sparklines"].values())
+
+
+def test_wall_update_of_a_live_school():
+    summary = copy.deepcopy(empty_summary())
+    summary["attendance"]["students_present"] = 10987
+    trend = {"first_minute_ms": 0, "per_minute": {d: [0] * 59 + [3] for d in DOMAINS}}
+    update = wall_update("en", school="s1", summary=summary, trend=trend, now=NOW)
+    assert update["figures"]["students-present"] == "10,987" and update["figures"]["hazards-open"] == "0"
+    assert update["banner"] is None and update["wall_class"] == "wall"
+    assert update["as_of"] == "17:35:06" and update["lag"] == "lag 0.4 s"
+    assert update["sparklines"]["environment"][-1].style["height"] == "100%"
+
+
+def test_every_event_type_domain_and_severity_has_a_name_in_both_languages():
+    assert set(i18n.EVENT_TYPE_NAMES) == set(CATALOGUE)
+    assert set(i18n.DOMAIN_NAMES) == set(DOMAINS)
+    assert i18n.event_type_name("zh", "alarm.one_key") == "一键报警"
+    assert i18n.event_type_name("en", "alarm.one_key") == "One-key alarm"
+    assert [i18n.domain_name("zh", d) for d in DOMAINS] == ["人身安全", "环境安全", "主动防御", "专项治理", "运行管理", "安全机制"]
+    assert set(i18n.TEXT["zh"]) == set(i18n.TEXT["en"])
+    for names in (i18n.EVENT_TYPE_NAMES, i18n.DOMAIN_NAMES, i18n.SEVERITY_NAMES, i18n.ALERT_STATE_NAMES):
+        assert all(zh and en and zh != en for zh, en in names.values())
+
+
+@pytest.mark.parametrize("asked, lang", [(None, "zh"), ("en", "en"), ("EN-us", "en"), ("zh", "zh"),
+                                         ("fr", "zh"), (["en", "zh"], "zh")])
+def test_language_defaults_to_chinese(asked, lang):
+    assert i18n.language(asked) == lang
