@@ -55,3 +55,40 @@ def kafka_producer(settings: Settings, **overrides):
     )
     options.update(overrides)
     return KafkaProducer(**options)
+
+
+def sql_engine(settings: Settings, **overrides):
+    """The SQL ledger's engine: SQLite (embedded default) or PostgreSQL (production).
+
+    SQLite gets foreign keys on, WAL (the web app reads while the recorder writes) and a busy
+    timeout, so two processes wait for each other instead of failing with 'database is locked'."""
+    from sqlalchemy import create_engine, event
+
+    url = settings.database_url
+    if url.startswith("sqlite"):
+        path = url.split("///", 1)[1] if "///" in url else ""
+        if path and path != ":memory:":
+            from pathlib import Path
+
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": 30}, **overrides)
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_connection, _record):
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.close()
+
+        return engine
+    options = dict(pool_pre_ping=True, pool_size=5, max_overflow=5)
+    options.update(overrides)
+    return create_engine(url, **options)
+
+
+def sql_sessions(engine):
+    """A session factory; `expire_on_commit=False` so read objects stay usable after commit."""
+    from sqlalchemy.orm import sessionmaker
+
+    return sessionmaker(engine, expire_on_commit=False)

@@ -123,3 +123,8 @@ def dead_letters(group: str, topic: str, partition: int) -> str:
 def dead_letter_partitions(group: str, topic: str) -> str:
     """set of partitions that have a dead-letter count hash."""
     return f"campus:dlq:{group}:{topic}"
+
+
+def ledger_figures(school: str) -> str:
+    """JSON: the SQL ledger's figures for the wall (queries/ledger/figures.py), kept by the recorder."""
+    return f"{tag(school)}:ledger"

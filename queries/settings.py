@@ -14,6 +14,8 @@ from zoneinfo import ZoneInfo
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_ALERT_RULES = PROJECT_ROOT / "streams" / "alert_rules.toml"
+DEFAULT_RISK_GRADING = PROJECT_ROOT / "ledger" / "risk_grading.toml"
+DEFAULT_ASSESSMENT_RULES = PROJECT_ROOT / "ledger" / "assessment_rules.toml"
 
 # Environment variable names, in one place.
 ENV = {
@@ -38,6 +40,14 @@ ENV = {
     "web_port": "WEB_PORT",
     "web_workers": "WEB_WORKERS",
     "secret_key": "SECRET_KEY",
+    "risk_grading_file": "RISK_GRADING_FILE",
+    "assessment_rules_file": "ASSESSMENT_RULES_FILE",
+    "hazard_due_soon_days": "HAZARD_DUE_SOON_DAYS",
+    "risk_review_days": "RISK_REVIEW_DAYS",
+    "alert_group_seconds": "ALERT_GROUP_SECONDS",
+    "recorder_group": "RECORDER_GROUP",
+    "ledger_refresh_seconds": "LEDGER_REFRESH_SECONDS",
+    "demo_data": "DEMO_DATA",
 }
 
 
@@ -80,6 +90,15 @@ class Settings:
     web_port: int = 8050
     web_workers: int = 2
     secret_key: str = ""
+    # The SQL ledger (issue 3).
+    risk_grading_file: str = str(DEFAULT_RISK_GRADING)
+    assessment_rules_file: str = str(DEFAULT_ASSESSMENT_RULES)
+    hazard_due_soon_days: float = 3.0  # an open hazard this close to its deadline is "due soon"
+    risk_review_days: int = 365  # annual re-identification of risk points (seed 001 art. 13)
+    alert_group_seconds: int = 600  # repeated alarms of one device and rule within this are one alert
+    recorder_group: str = "campus-recorder"
+    ledger_refresh_seconds: float = 30.0  # how often overdue / due-soon figures are recomputed
+    demo_data: bool = True  # `make run` loads the demo campus into an empty ledger
 
     def __post_init__(self) -> None:
         try:
@@ -92,6 +111,10 @@ class Settings:
             raise SettingsError("SIMULATOR_BAD_RATE must lie between 0 and 1")
         if self.simulator_rate <= 0:
             raise SettingsError("SIMULATOR_RATE must be positive")
+        if self.hazard_due_soon_days < 0 or self.risk_review_days < 1 or self.alert_group_seconds < 0:
+            raise SettingsError("HAZARD_DUE_SOON_DAYS, RISK_REVIEW_DAYS and ALERT_GROUP_SECONDS must be positive")
+        if not self.database_url.startswith(("sqlite", "postgresql")):
+            raise SettingsError("DATABASE_URL must be sqlite:///… or postgresql+psycopg://…")
 
     @property
     def tz(self) -> ZoneInfo:

@@ -1,0 +1,16 @@
+"""Every ledger table, imported together so `Base.metadata` knows them all (Alembic needs that)."""
+from ledger.models.alert import Alert, AlertOccurrence, AlertTransition
+from ledger.models.assessment import AssessmentDeduction
+from ledger.models.base import Base, UTCDateTime, utcnow
+from ledger.models.campaign import Campaign, CampaignPhase, ChecklistItem, ChecklistResult
+from ledger.models.hazard import Hazard, HazardTransition, LoopViolation
+from ledger.models.history import DailyTotals, RecorderOffset
+from ledger.models.org import Building, OrgUnit, Zone
+from ledger.models.risk import HazardSource, RiskPoint
+
+__all__ = [
+    "Alert", "AlertOccurrence", "AlertTransition", "AssessmentDeduction", "Base", "Building", "Campaign",
+    "CampaignPhase", "ChecklistItem", "ChecklistResult", "DailyTotals", "Hazard", "HazardSource",
+    "HazardTransition", "LoopViolation", "OrgUnit", "RecorderOffset", "RiskPoint", "UTCDateTime", "Zone",
+    "utcnow",
+]

@@ -1,0 +1,81 @@
+"""Hazards (隐患) and every step of their closed loop."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ledger.models.base import Base, utcnow
+
+
+class Hazard(Base):
+    __tablename__ = "hazards"
+    __table_args__ = (
+        UniqueConstraint("school_id", "code"),
+        Index("ix_hazards_school_stage", "school_id", "stage"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("org_units.id"))
+    code: Mapped[str] = mapped_column(String(128))  # the `data.hazard` of the event contract
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    grade: Mapped[str] = mapped_column(String(16), default="ordinary")  # ordinary | major
+    building_id: Mapped[int | None] = mapped_column(ForeignKey("buildings.id"), index=True)
+    zone_id: Mapped[int | None] = mapped_column(ForeignKey("zones.id"))
+    risk_point_id: Mapped[int | None] = mapped_column(ForeignKey("risk_points.id"))
+    found_by: Mapped[str | None] = mapped_column(String(64))
+    found_at: Mapped[datetime]
+    source: Mapped[str] = mapped_column(String(32), default="self_inspection")
+    measures: Mapped[str] = mapped_column(Text, default="")  # 治理措施 / 整改方案
+    emergency_measures: Mapped[str] = mapped_column(Text, default="")  # 应急处置措施 (major ones)
+    deadline: Mapped[datetime | None]
+    responsible_unit_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"), index=True)
+    responsible_person: Mapped[str | None] = mapped_column(String(64))
+    recheck_result: Mapped[str | None] = mapped_column(Text)  # 复查结果
+    listed_supervision: Mapped[bool] = mapped_column(Boolean, default=False)  # 挂牌督办
+    supervised_by: Mapped[str | None] = mapped_column(String(128))  # who lists it, e.g. the bureau
+    stage: Mapped[str] = mapped_column(String(16), default="reported")
+    closed_at: Mapped[datetime | None]
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    transitions: Mapped[list[HazardTransition]] = relationship(
+        back_populates="hazard", cascade="all, delete-orphan", order_by="HazardTransition.id")
+
+
+class HazardTransition(Base):
+    """One step of the loop: who did what, when, with a note. `event_id` is the contract event
+    that carried it (None when entered on a screen); unique, so a replay records nothing twice."""
+
+    __tablename__ = "hazard_transitions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hazard_id: Mapped[int] = mapped_column(ForeignKey("hazards.id"), index=True)
+    action: Mapped[str] = mapped_column(String(16))
+    from_stage: Mapped[str | None] = mapped_column(String(16))
+    to_stage: Mapped[str] = mapped_column(String(16))
+    by: Mapped[str | None] = mapped_column(String(64))
+    at: Mapped[datetime]
+    note: Mapped[str] = mapped_column(Text, default="")
+    event_id: Mapped[str | None] = mapped_column(String(128), unique=True)
+
+    hazard: Mapped[Hazard] = relationship(back_populates="transitions")
+
+
+class LoopViolation(Base):
+    """A step that broke the closed loop (refused): what art. 16 of the assessment deducts for."""
+
+    __tablename__ = "loop_violations"
+    __table_args__ = (UniqueConstraint("event_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("org_units.id"), index=True)
+    hazard_code: Mapped[str] = mapped_column(String(128))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"))
+    action: Mapped[str] = mapped_column(String(16))
+    stage: Mapped[str | None] = mapped_column(String(16))
+    by: Mapped[str | None] = mapped_column(String(64))
+    at: Mapped[datetime]
+    reason: Mapped[str] = mapped_column(Text)
+    event_id: Mapped[str | None] = mapped_column(String(128))

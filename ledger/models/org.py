@@ -1,0 +1,66 @@
+"""The organisation tree and the school's site plan.
+
+province → city → district → school → unit (college, department); a school's buildings and their
+zones carry polygons in local metres (x east, y north from the site plan's origin), so the
+four-colour map is drawn from the school's own data, with no map tiles.
+"""
+from __future__ import annotations
+
+from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ledger.models.base import Base
+
+ORG_KINDS: tuple[str, ...] = ("province", "city", "district", "school", "unit")
+ORG_KIND_ZH = {"province": "省", "city": "市", "district": "区县", "school": "学校", "unit": "校内单位"}
+
+
+class OrgUnit(Base):
+    """A node of the organisation tree. `code` is the id the outside world uses: a school's code
+    is the `school` of the event contract."""
+
+    __tablename__ = "org_units"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    name_zh: Mapped[str] = mapped_column(String(128))
+    name_en: Mapped[str | None] = mapped_column(String(128))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"), index=True)
+    # A school's site plan extent in metres, {"width": .., "height": ..}; campuses as labelled boxes.
+    site_plan: Mapped[dict | None]
+
+    parent: Mapped[OrgUnit | None] = relationship(remote_side=[id], back_populates="children")
+    children: Mapped[list[OrgUnit]] = relationship(back_populates="parent")
+
+
+class Building(Base):
+    __tablename__ = "buildings"
+    __table_args__ = (UniqueConstraint("school_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("org_units.id"), index=True)
+    code: Mapped[str] = mapped_column(String(64))  # the `building` of the event contract
+    name_zh: Mapped[str] = mapped_column(String(128))
+    name_en: Mapped[str | None] = mapped_column(String(128))
+    kind: Mapped[str | None] = mapped_column(String(32))
+    campus: Mapped[str | None] = mapped_column(String(64))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"))  # responsible unit
+    polygon: Mapped[list | None]  # [[x, y], ...] in metres
+
+    school: Mapped[OrgUnit] = relationship(foreign_keys=[school_id])
+    unit: Mapped[OrgUnit | None] = relationship(foreign_keys=[unit_id])
+    zones: Mapped[list[Zone]] = relationship(back_populates="building", order_by="Zone.id")
+
+
+class Zone(Base):
+    __tablename__ = "zones"
+    __table_args__ = (UniqueConstraint("building_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    building_id: Mapped[int] = mapped_column(ForeignKey("buildings.id"), index=True)
+    code: Mapped[str] = mapped_column(String(64))  # the `zone` of the event contract
+    name_zh: Mapped[str] = mapped_column(String(128))
+    polygon: Mapped[list | None]
+
+    building: Mapped[Building] = relationship(back_populates="zones")

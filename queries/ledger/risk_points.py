@@ -1,0 +1,88 @@
+"""Risk points: saving with grading, the register, and the four-colour map's colours."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from ledger import grading
+from ledger.models import Building, HazardSource, RiskPoint
+from queries.ledger.errors import LedgerError
+
+
+def apply_grade(point: RiskPoint, rules: grading.GradingRules) -> None:
+    """(Re)compute score, level and colour from the factors; GradingError if they are invalid."""
+    result = grading.grade(point.method, likelihood=point.l_value, exposure=point.e_value,
+                           consequence=point.c_value, severity=point.s_value, rules=rules)
+    point.score, point.level, point.colour = result.score, result.level, result.colour
+
+
+def save_risk_point(session: Session, point: RiskPoint, *, hazard_sources: list[str] | None = None,
+                    rules: grading.GradingRules) -> RiskPoint:
+    """Grade and store a risk point (new or changed); its level is never entered by hand."""
+    if point.control_level not in ("school", "unit", "section", "post"):
+        raise LedgerError(f"control level must be school, unit, section or post, not {point.control_level!r}")
+    apply_grade(point, rules)
+    if hazard_sources is not None:
+        point.hazard_sources = [HazardSource(name=name) for name in hazard_sources if name.strip()]
+    session.add(point)
+    session.flush()
+    return point
+
+
+def regrade_all(session: Session, rules: grading.GradingRules) -> int:
+    """Regrade every risk point after the cut-offs changed; returns how many changed level."""
+    changed = 0
+    for point in session.scalars(select(RiskPoint)):
+        before = point.level
+        apply_grade(point, rules)
+        changed += point.level != before
+    session.flush()
+    return changed
+
+
+def review_overdue(point: RiskPoint, today: date, review_days: int) -> bool:
+    """Risk identification is reviewed every year (seed 001 art. 13)."""
+    return point.last_reviewed_on + timedelta(days=review_days) < today
+
+
+def list_risk_points(session: Session, *, school_id: int, level: str | None = None,
+                     building_id: int | None = None, unit_id: int | None = None,
+                     offset: int = 0, limit: int = 50) -> tuple[list[RiskPoint], int]:
+    """A page of the register, highest risk first."""
+    query = select(RiskPoint).where(RiskPoint.school_id == school_id)
+    if level:
+        query = query.where(RiskPoint.level == level)
+    if building_id is not None:
+        query = query.where(RiskPoint.building_id == building_id)
+    if unit_id is not None:
+        query = query.where(RiskPoint.unit_id == unit_id)
+    total = session.scalar(select(func.count()).select_from(query.subquery()))
+    rows = session.scalars(query.options(selectinload(RiskPoint.hazard_sources))
+                           .order_by(RiskPoint.score.desc(), RiskPoint.code).offset(offset).limit(limit))
+    return list(rows), int(total or 0)
+
+
+def colours_by_building(session: Session, *, school_id: int) -> dict[str, dict]:
+    """Per building code: risk points per colour and the building's colour (its highest level)."""
+    out: dict[str, dict] = {}
+    rows = session.execute(
+        select(Building.code, RiskPoint.colour, func.count()).join(RiskPoint, RiskPoint.building_id == Building.id)
+        .where(RiskPoint.school_id == school_id).group_by(Building.code, RiskPoint.colour))
+    for code, colour, n in rows:
+        entry = out.setdefault(code, {"red": 0, "orange": 0, "yellow": 0, "blue": 0})
+        entry[colour] = int(n)
+    for entry in out.values():
+        levels = [grading.LEVEL_OF_COLOUR[c] for c, n in entry.items() if n]
+        level = grading.highest_level(levels)
+        entry["colour"] = grading.COLOUR_OF_LEVEL[level] if level else None
+    return out
+
+
+def colour_totals(session: Session, *, school_id: int) -> dict[str, int]:
+    totals = dict.fromkeys(("red", "orange", "yellow", "blue"), 0)
+    for colour, n in session.execute(select(RiskPoint.colour, func.count())
+                                     .where(RiskPoint.school_id == school_id).group_by(RiskPoint.colour)):
+        totals[colour] = int(n)
+    return totals
