@@ -1,0 +1,194 @@
+"""The demo campus: the simulator's three schools loaded into the ledger, with a history.
+
+`load_demo` builds, from a fixed seed and dates relative to `today`, the organisation tree, the
+buildings and zones with their site plans, graded risk points, hazards in every stage of the closed
+loop (overdue, due soon, major ones under listed supervision), the special campaigns and some
+inspectors' deductions. School, building and zone ids are those of `streams.demo_sites`, because
+the simulator's events name them. It only adds rows and flushes: the caller commits.
+"""
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ledger import demo_data as data
+from ledger.demo_hazards import add_campaigns, add_deductions, add_hazards
+from ledger.grading import GradingRules, grade
+from ledger.models import Building, HazardSource, OrgUnit, RiskPoint, Zone
+from ledger.site_plans import SITE_PLANS, marker, zone_polygons
+from streams.demo_sites import SCHOOLS, School
+
+SEED = 20261124
+SCHOOL_TZ = ZoneInfo("Asia/Shanghai")
+PROVINCE = ("henan", "河南省", "Henan Province")
+CITY = ("henan.xinxiang", "新乡市", "Xinxiang")
+DISTRICT = ("henan.xinxiang.demo", "演示区", "Demo District")
+# How many risk points each zone gets (the first templates of its kind): ~100 for the university,
+# 20-30 for each smaller school.
+PER_ZONE = {"demo-univ": 4, "demo-middle": 2, "demo-primary": 3}
+OVERDUE_REVIEWS = 3  # risk points per school whose annual review (art. 13) is late
+
+
+@dataclass
+class DemoLoad:
+    loaded: bool
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+class People:
+    """Distinct Chinese names drawn from one seeded generator, so each reload names the same people."""
+
+    def __init__(self, rng: random.Random):
+        self.rng = rng
+        self.used: set[str] = set()
+
+    def name(self) -> str:
+        while True:
+            candidate = self.rng.choice(data.SURNAMES) + self.rng.choice(data.GIVEN)
+            if candidate not in self.used:
+                self.used.add(candidate)
+                return candidate
+
+
+@dataclass
+class SchoolRows:
+    """What the hazard, campaign and deduction builders need to know of one loaded school."""
+
+    school: School
+    org: OrgUnit
+    units: dict[str, OrgUnit]  # by Chinese name
+    buildings: dict[str, Building]  # by building id
+    risk_points: dict[tuple[str, str | None], list[RiskPoint]]  # by (building id, zone id)
+    people: People
+    lead: str  # the school leader in charge of safety (分管校领导)
+    officer: str  # the safety office's officer who notifies and accepts (保卫处)
+    unit_heads: dict[str, str]  # unit name -> head
+
+
+def demo_school_ids() -> tuple[str, ...]:
+    return tuple(school.id for school in SCHOOLS)
+
+
+def load_demo(session: Session, *, today: date, rules: GradingRules, tz: ZoneInfo = SCHOOL_TZ,
+              seed: int = SEED) -> DemoLoad:
+    """Add the demo campus unless one of its schools is already in the ledger (then add nothing)."""
+    found = session.scalars(select(OrgUnit.code).where(OrgUnit.code.in_(demo_school_ids()))).first()
+    if found is not None:
+        return DemoLoad(False)
+    # The demo's "now": 09:00 of `today` at the schools, so every step of its history lies before it.
+    now = datetime.combine(today, time(9, 0), tz)
+    counts: dict[str, int] = {}
+    province = _org(session, "province", PROVINCE, None)
+    city = _org(session, "city", CITY, province)
+    district = _org(session, "district", DISTRICT, city)
+    loaded: list[SchoolRows] = []
+    for school in SCHOOLS:
+        # One generator per school: adding a school later leaves the others' data as it was.
+        rng = random.Random(f"{seed}:{school.id}")
+        rows = _school(session, school, province if school.district_zh is None else district, rng)
+        _risk_points(session, rows, today=today, rules=rules, rng=rng)
+        counts["hazards"] = counts.get("hazards", 0) + add_hazards(session, rows, now=now, rng=rng)
+        counts["deductions"] = counts.get("deductions", 0) + add_deductions(session, rows, now=now, rng=rng)
+        for name, n in (("units", len(rows.units)), ("buildings", len(rows.buildings)),
+                        ("risk_points", sum(map(len, rows.risk_points.values())))):
+            counts[name] = counts.get(name, 0) + n
+        loaded.append(rows)
+    counts.update(add_campaigns(session, loaded, today=today, now=now, rng=random.Random(f"{seed}:campaigns")))
+    session.flush()
+    return DemoLoad(True, counts)
+
+
+def _org(session: Session, kind: str, entry: tuple[str, str, str], parent: OrgUnit | None) -> OrgUnit:
+    """The province, city and district may be there already (another school of theirs): reuse them."""
+    code, name_zh, name_en = entry
+    found = session.scalars(select(OrgUnit).where(OrgUnit.code == code)).first()
+    if found is not None:
+        return found
+    unit = OrgUnit(code=code, kind=kind, name_zh=name_zh, name_en=name_en, parent=parent)
+    session.add(unit)
+    return unit
+
+
+def _school(session: Session, school: School, parent: OrgUnit, rng: random.Random) -> SchoolRows:
+    plan = SITE_PLANS[school.id]
+    org = OrgUnit(code=school.id, kind="school", name_zh=school.name_zh, name_en=school.name_en,
+                  parent=parent, site_plan=plan.as_json())
+    session.add(org)
+    people = People(rng)
+    units: dict[str, OrgUnit] = {}
+    unit_heads: dict[str, str] = {}
+    buildings: dict[str, Building] = {}
+    for building in school.buildings:
+        unit = units.get(building.unit_zh)
+        if unit is None:
+            unit = OrgUnit(code=f"{school.id}/u{len(units) + 1:02d}", kind="unit", name_zh=building.unit_zh,
+                           parent=org)
+            session.add(unit)
+            units[building.unit_zh] = unit
+            unit_heads[building.unit_zh] = people.name()
+        row = Building(school=org, code=building.id, name_zh=building.name_zh, name_en=building.name_en,
+                       kind=building.kind, campus=building.campus, unit=unit,
+                       polygon=plan.building(building.id).polygon)
+        polygons = zone_polygons(school.id, building.id, [zone.id for zone in building.zones])
+        row.zones = [Zone(code=zone.id, name_zh=zone.name_zh, polygon=polygons[zone.id]) for zone in building.zones]
+        session.add(row)
+        buildings[building.id] = row
+    session.flush()  # ids for the risk points and hazards that refer to these rows
+    return SchoolRows(school, org, units, buildings, {}, people, lead=people.name(), officer=people.name(),
+                      unit_heads=unit_heads)
+
+
+def _risk_points(session: Session, rows: SchoolRows, *, today: date, rules: GradingRules,
+                 rng: random.Random) -> None:
+    per_zone = PER_ZONE.get(rows.school.id, 2)
+    made: list[RiskPoint] = []
+    for building in rows.school.buildings:
+        row = rows.buildings[building.id]
+        places: list[tuple[Zone | None, data.RiskTemplate]] = []
+        zones = {zone.code: zone for zone in row.zones}
+        for zone in building.zones:
+            kind = data.zone_kind(building.kind, zone.id)
+            places += [(zones[zone.id], t) for t in data.TEMPLATES[kind][:per_zone]]
+        if rows.school.kind == "university":
+            places += [(None, t) for t in data.BUILDING_TEMPLATES]
+        keeper: dict[str | None, str] = {}
+        for number, (zone, template) in enumerate(places, start=1):
+            code = zone.code if zone else None
+            level = data.LEVEL_CODES[rng.choice(template.levels)]
+            if template.method == "LEC":
+                l, e, c = rng.choice(data.LEC_FACTORS[level])
+                s = None
+                graded = grade("LEC", likelihood=l, exposure=e, consequence=c, rules=rules)
+            else:
+                (l, s), e, c = rng.choice(data.LS_FACTORS[level]), None, None
+                graded = grade("LS", likelihood=l, severity=s, rules=rules)
+            if code not in keeper:
+                keeper[code] = rows.people.name()
+            control = data.CONTROL_LEVEL_OF[graded.level]
+            person = {"school": rows.lead, "unit": rows.unit_heads[building.unit_zh]}.get(control, keeper[code])
+            spots = rows.risk_points.setdefault((building.id, code), [])
+            x, y = marker(zone.polygon if zone else row.polygon, len(spots))
+            identified = today - timedelta(days=rng.randint(400, 1500))
+            point = RiskPoint(
+                school_id=rows.org.id, code=f"RP-{building.id}-{number:02d}",
+                name=f"{zone.name_zh}{template.name}" if zone else f"{building.name_zh}{template.name}",
+                unit_id=row.unit_id, building_id=row.id, zone_id=zone.id if zone else None,
+                category=template.category, accident_types=list(template.accidents),
+                control_measures=template.measures, responsible_person=person, control_level=control,
+                method=template.method, l_value=l, e_value=e, c_value=c, s_value=s,
+                score=graded.score, level=graded.level, colour=graded.colour, identified_on=identified,
+                last_reviewed_on=today - timedelta(days=rng.randint(10, 300)), x=x, y=y,
+                hazard_sources=[HazardSource(name=name) for name in template.sources])
+            spots.append(point)
+            made.append(point)
+    # A few annual re-identifications are late (art. 13): the assessment finds them.
+    for point in rng.sample(made, OVERDUE_REVIEWS):
+        point.last_reviewed_on = today - timedelta(days=rng.randint(380, 450))
+        point.identified_on = min(point.identified_on, point.last_reviewed_on)
+    session.add_all(made)
+    session.flush()
