@@ -176,7 +176,7 @@ def _risk_points(session: Session, rows: SchoolRows, *, today: date, rules: Grad
             identified = today - timedelta(days=rng.randint(400, 1500))
             point = RiskPoint(
                 school_id=rows.org.id, code=f"RP-{building.id}-{number:02d}",
-                name=f"{zone.name_zh}{template.name}" if zone else f"{building.name_zh}{template.name}",
+                name=_joined(zone.name_zh if zone else building.name_zh, template.name),
                 unit_id=row.unit_id, building_id=row.id, zone_id=zone.id if zone else None,
                 category=template.category, accident_types=list(template.accidents),
                 control_measures=template.measures, responsible_person=person, control_level=control,
@@ -192,3 +192,11 @@ def _risk_points(session: Session, rows: SchoolRows, *, today: date, rules: Grad
         point.identified_on = min(point.identified_on, point.last_reviewed_on)
     session.add_all(made)
     session.flush()
+
+
+def _joined(place: str, what: str) -> str:
+    """"一楼大厅" + "大厅人员通行" -> "一楼大厅人员通行": the words they share are written once."""
+    for k in range(min(len(place), len(what)), 1, -1):
+        if place.endswith(what[:k]):
+            return place + what[k:]
+    return place + what

@@ -44,7 +44,7 @@ class Story:
 
 _ALL_STEPS = "report notify rectify feedback accept"
 STORIES: dict[str, Story] = {
-    "fresh": Story("report", 0.3, 0, 7),
+    "fresh": Story("report", 0.05, 0, 7),
     "reported_overdue": Story("report", 3, 0, 2),
     "major_unplanned": Story("report", 1, 0, 15, "major", listed=False, planned=False),
     "notified_due_soon": Story("report notify", 3, 0.5, 5),

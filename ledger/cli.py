@@ -1,0 +1,133 @@
+"""`python -m ledger …`: create or upgrade the ledger's schema, load the demo campus, regrade the
+risk points, and exchange the risk-point list and the hazard ledger with spreadsheets.
+
+Settings come from the environment (`queries/settings.py`: DATABASE_URL, RISK_GRADING_FILE,
+SCHOOL_TIMEZONE). Exit status: 0 done, 1 an import was refused (the errors are printed), 2 bad use.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date, datetime
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ledger.db import current_revision, migrate
+from ledger.grading import GradingRules, grade
+from ledger.models import RiskPoint
+from queries.connections import sql_engine, sql_sessions
+from queries.settings import Settings
+
+LISTS = ("risk-points", "hazards")
+
+
+def regrade(session: Session, rules: GradingRules) -> int:
+    """Recompute every risk point's score, level and colour from its factors; how many changed."""
+    changed = 0
+    for point in session.scalars(select(RiskPoint)):
+        graded = grade(point.method, likelihood=point.l_value, exposure=point.e_value,
+                       consequence=point.c_value, severity=point.s_value, rules=rules)
+        if (point.score, point.level, point.colour) != (graded.score, graded.level, graded.colour):
+            point.score, point.level, point.colour = graded.score, graded.level, graded.colour
+            changed += 1
+    return changed
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m ledger", description="校园安全台账 · the safety ledger")
+    commands = parser.add_subparsers(dest="command", required=True)
+    init = commands.add_parser("init-db", help="create or upgrade the schema (Alembic), optionally load the demo")
+    init.add_argument("--demo", action="store_true", help="load the demo campus unless it is there already")
+    init.add_argument("--today", type=date.fromisoformat, help="the demo's today (default: today at the schools)")
+    commands.add_parser("regrade", help="recompute every risk point's level from RISK_GRADING_FILE")
+    export = commands.add_parser("export", help="write a list to .xlsx or .csv")
+    export.add_argument("list", choices=LISTS)
+    export.add_argument("--school", required=True)
+    export.add_argument("--format", choices=("xlsx", "csv"))
+    export.add_argument("--out", type=Path, help="default: <school>-<list>.<format>")
+    load = commands.add_parser("import", help="read a list from .xlsx or .csv (all rows or none)")
+    load.add_argument("list", choices=LISTS)
+    load.add_argument("file", type=Path)
+    load.add_argument("--school", required=True)
+    load.add_argument("--by", default="台账导入", help="who the import's hazard steps are recorded as")
+    return parser
+
+
+def main(argv: list[str] | None = None, settings: Settings | None = None) -> int:
+    args = _parser().parse_args(argv)
+    settings = settings or Settings.from_env()
+    engine = sql_engine(settings)
+    try:
+        return _run(args, settings, engine)
+    finally:
+        engine.dispose()
+
+
+def _run(args: argparse.Namespace, settings: Settings, engine) -> int:
+    from ledger import exchange, exchange_db
+
+    rules = GradingRules.load(settings.risk_grading_file)
+    sessions = sql_sessions(engine)
+    now = datetime.now(settings.tz)
+    if args.command == "init-db":
+        before = current_revision(engine)
+        migrate(engine)
+        after = current_revision(engine)
+        print(f"schema: {before or 'empty'} -> {after}" if before != after else f"schema: already at {after}")
+        if args.demo:
+            from ledger.demo import load_demo
+
+            with sessions.begin() as session:
+                result = load_demo(session, today=args.today or now.date(), rules=rules, tz=settings.tz)
+            if result.loaded:
+                print("demo campus loaded: " + ", ".join(f"{n} {name}" for name, n in result.counts.items()))
+            else:
+                print("demo campus: already in the ledger, nothing loaded")
+        return 0
+    if args.command == "regrade":
+        with sessions.begin() as session:
+            changed = regrade(session, rules)
+        print(f"regraded with {settings.risk_grading_file}: {changed} risk points changed level or score")
+        return 0
+    if args.command == "export":
+        fmt = args.format or (args.out.suffix.lstrip(".").lower() if args.out else "xlsx")
+        out = args.out or Path(f"{args.school}-{args.list}.{fmt}")
+        if fmt not in ("xlsx", "csv") or out.suffix.lower() != f".{fmt}":
+            print(f"error: --out {out} does not end in .{fmt}", file=sys.stderr)
+            return 2
+        with sessions() as session:
+            try:
+                if args.list == "risk-points":
+                    n = exchange_db.export_risk_points(session, args.school, out)
+                else:
+                    n = exchange_db.export_hazards(session, args.school, out, tz=settings.tz)
+            except exchange_db.UnknownSchool as exc:
+                print(f"error: {exc}", file=sys.stderr)
+                return 2
+        print(f"exported {n} {args.list} of {args.school} to {out}")
+        return 0
+    # import: one transaction; a refused file or a failed write leaves the ledger as it was.
+    if not args.file.exists():
+        print(f"error: no file {args.file}", file=sys.stderr)
+        return 2
+    try:
+        with sessions.begin() as session:
+            if args.list == "risk-points":
+                result = exchange_db.import_risk_points(session, args.school, args.file, rules=rules,
+                                                        tz=settings.tz, now=now)
+            else:
+                result = exchange_db.import_hazards(session, args.school, args.file, tz=settings.tz, now=now,
+                                                    by=args.by)
+    except exchange.ImportRejected as exc:
+        print(f"导入失败，未导入任何数据（{len(exc.errors)}处错误）：", file=sys.stderr)
+        for error in exc.errors:
+            print(f"  {error}", file=sys.stderr)
+        return 1
+    except (exchange_db.UnknownSchool, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"imported {args.list} of {args.school} from {args.file}: "
+          f"{result.created} created, {result.updated} updated")
+    return 0

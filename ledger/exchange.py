@@ -1,0 +1,460 @@
+"""The risk-point list (风险点清单) and the hazard ledger (隐患治理清单) as spreadsheets.
+
+Pure parts first: the Chinese column headers, the checks of every imported row (errors say row,
+column and what is wrong, in Chinese), the formatting of exported values. Then the file parts:
+reading and writing .xlsx (openpyxl) and .csv (UTF-8 with a BOM, or Excel shows Chinese as
+mojibake). The database side is `ledger.exchange_db`.
+
+Row numbers are the spreadsheet's: the header is row 1, the first record row 2.
+"""
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from ledger.demo_data import ACCIDENT_TYPES, CATEGORIES, CONTROL_LEVEL_OF
+from ledger.grading import (LEC_C_VALUES, LEC_E_VALUES, LEC_L_VALUES, LEVEL_ZH, GradingError, GradingRules,
+                            grade)
+from ledger.hazard_loop import GRADE_ZH, SOURCE_ZH, STAGE_ZH
+from ledger.models.risk import CONTROL_LEVEL_ZH
+
+RISK_POINT_COLUMNS: tuple[str, ...] = (
+    "风险点编号", "风险点名称", "所属单位", "楼宇", "区域", "类别", "危险源", "可能导致的事故类型", "管控措施",
+    "责任人", "管控层级", "评价方法", "L", "E", "C", "S", "风险值", "风险等级", "辨识日期", "复核日期",
+)
+RISK_POINT_REQUIRED = ("风险点编号", "风险点名称", "楼宇", "评价方法", "L", "辨识日期")
+HAZARD_COLUMNS: tuple[str, ...] = (
+    "隐患编号", "隐患名称", "隐患描述", "隐患等级", "楼宇", "区域", "发现人", "发现时间", "隐患来源", "整改措施",
+    "应急措施", "整改期限", "责任单位", "责任人", "复查结果", "挂牌督办", "督办单位", "当前环节", "销号时间",
+)
+HAZARD_REQUIRED = ("隐患编号", "隐患名称", "隐患等级", "发现时间", "当前环节")
+YES, NO = "是", "否"
+_LIST_SPLIT = re.compile(r"[；;\n]+")
+_TYPES_SPLIT = re.compile(r"[、，,；;\s]+")
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"第{self.row}行【{self.column}】{self.message}"
+
+
+class ImportRejected(ValueError):
+    """Some rows are bad: nothing was imported. `errors` lists every one."""
+
+    def __init__(self, errors: list[RowError]):
+        self.errors = errors
+        super().__init__(f"{len(errors)}处错误，未导入任何数据")
+
+
+@dataclass(frozen=True)
+class BuildingRef:
+    code: str
+    name_zh: str
+    unit: str | None  # the responsible unit's code
+    zones: dict[str, str]  # zone code and Chinese name -> zone code
+
+
+@dataclass(frozen=True)
+class SchoolContext:
+    """What rows are checked against: the school's buildings, zones and units, and the clock."""
+
+    buildings: dict[str, BuildingRef]  # building code and Chinese name -> building
+    units: dict[str, str]  # unit code and Chinese name -> unit code
+    tz: ZoneInfo
+    now: datetime
+
+    @property
+    def today(self) -> date:
+        return self.now.astimezone(self.tz).date()
+
+
+@dataclass
+class RiskPointRow:
+    row: int
+    code: str
+    name: str
+    unit: str | None
+    building: str
+    zone: str | None
+    category: str | None
+    sources: list[str]
+    accident_types: list[str]
+    measures: str
+    person: str | None
+    control_level: str
+    method: str
+    l_value: float
+    e_value: float | None
+    c_value: float | None
+    s_value: float | None
+    score: float
+    level: str
+    colour: str
+    identified_on: date
+    last_reviewed_on: date
+
+
+@dataclass
+class HazardRow:
+    row: int
+    code: str
+    title: str
+    description: str
+    grade: str
+    building: str | None
+    zone: str | None
+    found_by: str | None
+    found_at: datetime
+    source: str
+    measures: str
+    emergency_measures: str
+    deadline: datetime | None
+    unit: str | None
+    person: str | None
+    recheck_result: str | None
+    listed: bool
+    supervised_by: str | None
+    stage: str
+    closed_at: datetime | None
+
+
+@dataclass
+class _Checker:
+    """Reads one row's cells, collecting an error per bad cell instead of stopping at the first."""
+
+    row: int
+    cells: dict[str, object]
+    ctx: SchoolContext
+    errors: list[RowError] = field(default_factory=list)
+
+    def fail(self, column: str, message: str) -> None:
+        self.errors.append(RowError(self.row, column, message))
+
+    def text(self, column: str, *, required: bool = False, limit: int = 200) -> str | None:
+        value = self.cells.get(column)
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)  # a code Excel turned into a number
+        text = "" if value is None else str(value).strip()
+        if not text:
+            if required:
+                self.fail(column, "不能为空")
+            return None
+        if len(text) > limit:
+            self.fail(column, f"超过{limit}个字")
+            return None
+        return text
+
+    def choice(self, column: str, names: dict[str, str], *, required: bool = False) -> str | None:
+        """A value from a Chinese list (or its English key), as its key."""
+        text = self.text(column, required=required)
+        if text is None:
+            return None
+        for key, name in names.items():
+            if text in (key, name):
+                return key
+        self.fail(column, f"“{text}”不是有效值，应为：{'、'.join(names.values())}")
+        return None
+
+    def number(self, column: str) -> float | None:
+        text = self.text(column)
+        if text is None:
+            return None
+        try:
+            return float(text)
+        except ValueError:
+            self.fail(column, f"“{text}”不是数字")
+            return None
+
+    def day(self, column: str, *, required: bool = False) -> date | None:
+        value = self.cells.get(column)
+        if isinstance(value, datetime):
+            return value.date()
+        if isinstance(value, date):
+            return value
+        text = self.text(column, required=required)
+        if text is None:
+            return None
+        found = _parse_date(text)
+        if found is None:
+            self.fail(column, f"“{text}”不是日期，应写作 2026-11-24")
+        return found
+
+    def moment(self, column: str, *, required: bool = False, end_of_day: bool = False) -> datetime | None:
+        """A local date and time; a bare date means its start, or its end for a deadline."""
+        value = self.cells.get(column)
+        if isinstance(value, datetime):
+            return value.replace(tzinfo=self.ctx.tz) if value.tzinfo is None else value
+        if isinstance(value, date):
+            return datetime.combine(value, time(23, 59, 59) if end_of_day else time(0), self.ctx.tz)
+        text = self.text(column, required=required)
+        if text is None:
+            return None
+        for pattern in ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M"):
+            try:
+                return datetime.strptime(text, pattern).replace(tzinfo=self.ctx.tz)
+            except ValueError:
+                pass
+        try:
+            parsed = datetime.fromisoformat(text)
+            if "T" in text or " " in text:
+                return parsed if parsed.tzinfo else parsed.replace(tzinfo=self.ctx.tz)
+        except ValueError:
+            pass
+        found = _parse_date(text)
+        if found is None:
+            self.fail(column, f"“{text}”不是日期时间，应写作 2026-11-24 10:30")
+            return None
+        return datetime.combine(found, time(23, 59, 59) if end_of_day else time(0), self.ctx.tz)
+
+    def place(self, required: bool) -> tuple[BuildingRef | None, str | None]:
+        building_text = self.text("楼宇", required=required)
+        zone_text = self.text("区域")
+        building = None
+        if building_text is not None:
+            building = self.ctx.buildings.get(building_text)
+            if building is None:
+                self.fail("楼宇", f"本校没有楼宇“{building_text}”")
+        zone = None
+        if zone_text is not None:
+            if building_text is None:
+                self.fail("区域", "填了区域须同时填楼宇")
+            elif building is not None:
+                zone = building.zones.get(zone_text)
+                if zone is None:
+                    self.fail("区域", f"{building.name_zh}没有区域“{zone_text}”")
+        return building, zone
+
+    def unit(self, column: str, building: BuildingRef | None) -> str | None:
+        text = self.text(column)
+        if text is None:
+            return building.unit if building else None
+        found = self.ctx.units.get(text)
+        if found is None:
+            self.fail(column, f"本校没有单位“{text}”")
+        return found
+
+
+def _parse_date(text: str) -> date | None:
+    for pattern in ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日"):
+        try:
+            return datetime.strptime(text, pattern).date()
+        except ValueError:
+            pass
+    return None
+
+
+def _duplicates(rows: list[tuple[int, dict]], column: str) -> list[RowError]:
+    seen: dict[str, int] = {}
+    errors = []
+    for number, cells in rows:
+        code = str(cells.get(column) or "").strip()
+        if code and code in seen:
+            errors.append(RowError(number, column, f"编号“{code}”与第{seen[code]}行重复"))
+        seen.setdefault(code, number)
+    return errors
+
+
+def _missing_headers(headers: list[str], required: tuple[str, ...]) -> list[RowError]:
+    return [RowError(1, column, "表头缺少此列") for column in required if column not in headers]
+
+
+def check_risk_points(headers: list[str], rows: list[tuple[int, dict]], ctx: SchoolContext,
+                      rules: GradingRules) -> tuple[list[RiskPointRow], list[RowError]]:
+    """Every row checked; 风险值 and 风险等级 are not read but recomputed from L/E/C/S by the rules."""
+    errors = _missing_headers(headers, RISK_POINT_REQUIRED)
+    if errors:
+        return [], errors
+    errors = _duplicates(rows, "风险点编号")
+    out = []
+    for number, cells in rows:
+        c = _Checker(number, cells, ctx)
+        code, name = c.text("风险点编号", required=True, limit=64), c.text("风险点名称", required=True)
+        building, zone = c.place(required=True)
+        unit = c.unit("所属单位", building)
+        category = c.choice("类别", {k: k for k in CATEGORIES})
+        sources = [s.strip() for s in _LIST_SPLIT.split(c.text("危险源", limit=2000) or "") if s.strip()]
+        types = [t for t in _TYPES_SPLIT.split(c.text("可能导致的事故类型", limit=500) or "") if t]
+        for bad in [t for t in types if t not in ACCIDENT_TYPES]:
+            c.fail("可能导致的事故类型", f"“{bad}”不是事故类型，应为：{'、'.join(ACCIDENT_TYPES)}")
+        control = c.choice("管控层级", CONTROL_LEVEL_ZH)
+        method = (c.text("评价方法", required=True) or "").upper() or None
+        factors = {column: c.number(column) for column in ("L", "E", "C", "S")}
+        graded = _grade(c, method, factors, rules)
+        identified, reviewed = c.day("辨识日期", required=True), c.day("复核日期")
+        for column, day in (("辨识日期", identified), ("复核日期", reviewed)):
+            if day is not None and day > ctx.today:
+                c.fail(column, "不能晚于今天")
+        if identified and reviewed and reviewed < identified:
+            c.fail("复核日期", "不能早于辨识日期")
+        errors += c.errors
+        if c.errors:
+            continue
+        out.append(RiskPointRow(
+            number, code, name, unit, building.code, zone, category, sources, types,
+            c.text("管控措施", limit=4000) or "", c.text("责任人", limit=64),
+            control or CONTROL_LEVEL_OF[graded.level], method, factors["L"], factors["E"], factors["C"],
+            factors["S"], graded.score, graded.level, graded.colour, identified, reviewed or identified))
+    return out, errors
+
+
+def _grade(c: _Checker, method: str | None, factors: dict[str, float | None], rules: GradingRules):
+    if method not in ("LEC", "LS"):
+        if method:
+            c.fail("评价方法", f"“{method}”不是评价方法，应为 LEC 或 LS")
+        return None
+    needed = ("L", "E", "C") if method == "LEC" else ("L", "S")
+    allowed = {"L": LEC_L_VALUES, "E": LEC_E_VALUES, "C": LEC_C_VALUES}
+    ok = True
+    for column in ("L", "E", "C", "S"):
+        value = factors[column]
+        if column not in needed:
+            if value is not None:
+                c.fail(column, f"{method}法不填{column}")
+                ok = False
+        elif value is None:
+            if c.cells.get(column) in (None, ""):
+                c.fail(column, f"{method}法须填{column}")
+            ok = False
+        elif method == "LEC" and value not in allowed[column]:
+            c.fail(column, f"{value:g}不是LEC取值，应为：{'、'.join(f'{v:g}' for v in allowed[column])}")
+            ok = False
+        elif method == "LS" and (not value.is_integer() or not 1 <= value <= 5):
+            c.fail(column, f"{value:g}不是LS取值，应为1至5的整数")
+            ok = False
+    if not ok:
+        return None
+    try:
+        return grade(method, likelihood=factors["L"], exposure=factors["E"], consequence=factors["C"],
+                     severity=factors["S"], rules=rules)
+    except GradingError as exc:  # the checks above should have caught it; say it as the rules do
+        c.fail("L", f"无法评级：{exc}")
+        return None
+
+
+def check_hazards(headers: list[str], rows: list[tuple[int, dict]],
+                  ctx: SchoolContext) -> tuple[list[HazardRow], list[RowError]]:
+    errors = _missing_headers(headers, HAZARD_REQUIRED)
+    if errors:
+        return [], errors
+    errors = _duplicates(rows, "隐患编号")
+    out = []
+    for number, cells in rows:
+        c = _Checker(number, cells, ctx)
+        code, title = c.text("隐患编号", required=True, limit=128), c.text("隐患名称", required=True)
+        grade_key = c.choice("隐患等级", GRADE_ZH, required=True)
+        building, zone = c.place(required=False)
+        found_at = c.moment("发现时间", required=True)
+        if found_at and found_at > ctx.now:
+            c.fail("发现时间", "不能晚于现在")
+        deadline = c.moment("整改期限", end_of_day=True)
+        if found_at and deadline and deadline < found_at:
+            c.fail("整改期限", "不能早于发现时间")
+        listed_text = c.text("挂牌督办")
+        listed = listed_text in (YES, "Y", "y", "1", "true", "TRUE")
+        if listed_text not in (None, YES, NO, "Y", "y", "N", "n", "1", "0", "true", "false", "TRUE", "FALSE"):
+            c.fail("挂牌督办", f"“{listed_text}”应为“是”或“否”")
+        if listed and grade_key == "ordinary":
+            c.fail("挂牌督办", "只有重大隐患挂牌督办")
+        stage = c.choice("当前环节", STAGE_ZH, required=True)
+        closed_at = c.moment("销号时间")
+        if closed_at is not None and stage not in (None, "accepted"):
+            c.fail("销号时间", "只有已验收销号的隐患有销号时间")
+        elif closed_at is not None and ((found_at and closed_at < found_at) or closed_at > ctx.now):
+            c.fail("销号时间", "须在发现时间与现在之间")
+        row = HazardRow(
+            number, code or "", title or "", c.text("隐患描述", limit=4000) or "", grade_key or "",
+            building.code if building else None, zone, c.text("发现人", limit=64), found_at,
+            c.choice("隐患来源", SOURCE_ZH) or "self_inspection", c.text("整改措施", limit=4000) or "",
+            c.text("应急措施", limit=4000) or "", deadline, c.unit("责任单位", building), c.text("责任人", limit=64),
+            c.text("复查结果", limit=4000), listed, c.text("督办单位", limit=128), stage or "", closed_at)
+        errors += c.errors
+        if not c.errors:
+            out.append(row)
+    return out, errors
+
+
+# -- export formatting -------------------------------------------------------------------------------
+def local_moment(value: datetime | None, tz: ZoneInfo) -> datetime | None:
+    """A moment as the naive local time a spreadsheet shows, to the second."""
+    return None if value is None else value.astimezone(tz).replace(tzinfo=None, microsecond=0)
+
+
+def factor(value: float | None) -> float | int | None:
+    return None if value is None else (int(value) if float(value).is_integer() else value)
+
+
+def level_zh(level: str) -> str:
+    return LEVEL_ZH.get(level, level)
+
+
+# -- files ---------------------------------------------------------------------------------------------
+def read_table(path: str | Path) -> tuple[list[str], list[tuple[int, dict]]]:
+    """Headers and the non-blank rows (with their spreadsheet row numbers) of an .xlsx or .csv."""
+    path = Path(path)
+    if path.suffix.lower() == ".xlsx":
+        from openpyxl import load_workbook
+
+        sheet = load_workbook(path, read_only=True, data_only=True).worksheets[0]
+        raw = [list(r) for r in sheet.iter_rows(values_only=True)]
+    elif path.suffix.lower() == ".csv":
+        with path.open(encoding="utf-8-sig", newline="") as handle:  # with or without Excel's BOM
+            raw = [list(r) for r in csv.reader(handle)]
+    else:
+        raise ValueError(f"{path}: only .xlsx and .csv files can be imported")
+    if not raw:
+        return [], []
+    headers = [str(h).strip() if h is not None else "" for h in raw[0]]
+    rows = []
+    for number, values in enumerate(raw[1:], start=2):
+        if all(v is None or str(v).strip() == "" for v in values):
+            continue
+        rows.append((number, {h: v for h, v in zip(headers, values) if h}))
+    return headers, rows
+
+
+def write_table(path: str | Path, headers: tuple[str, ...], records: list[dict], title: str) -> None:
+    path = Path(path)
+    if path.suffix.lower() == ".xlsx":
+        from openpyxl import Workbook
+        from openpyxl.styles import Font
+
+        book = Workbook()
+        sheet = book.active
+        sheet.title = title
+        sheet.append(list(headers))
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for record in records:
+            sheet.append([record.get(h) for h in headers])
+        for column in sheet.columns:
+            width = max(len(str(c.value or "")) for c in column)
+            sheet.column_dimensions[column[0].column_letter].width = min(50, max(8, width * 2))
+        sheet.freeze_panes = "A2"
+        book.save(path)
+    elif path.suffix.lower() == ".csv":
+        with path.open("w", encoding="utf-8-sig", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(headers)
+            for record in records:
+                writer.writerow([_csv_cell(record.get(h)) for h in headers])
+    else:
+        raise ValueError(f"{path}: export writes .xlsx or .csv")
+
+
+def _csv_cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
