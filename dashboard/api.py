@@ -1,7 +1,7 @@
 """The JSON API (docs/api.md): what screens, tablets and education authorities read.
 
-One `api` blueprint under /api/v1 holds every versioned endpoint; role checks arrive as a
-`before_request` on it. Errors are JSON, never Flask's HTML pages: a client polling the API
+One `api` blueprint under /api/v1 holds the live endpoints (Redis); the ledger's endpoints (SQL)
+are in dashboard/api_ledger.py under the same prefix. Role checks arrive as a `before_request`. Errors are JSON, never Flask's HTML pages: a client polling the API
 must be able to tell "no such school" (404) from "the live store is down" (503).
 """
 from __future__ import annotations
@@ -40,7 +40,19 @@ def _store_down(exc: redis.RedisError):
 
 @api.get("/schools")
 def schools():
-    return jsonify({"schools": services().schools()})
+    """Schools that sent events (Redis) and schools the safety ledger knows (SQL): a school just
+    entered in the ledger is listed before its first event. Without the ledger, Redis's alone."""
+    live = services()
+    sending = set(live.schools())
+    ledger = live.ledger_schools()
+    codes = sorted(sending | set(ledger or ()))
+    return jsonify({
+        "schools": codes,
+        "details": [{"school": code, **(ledger or {}).get(code, {"name_zh": None, "name_en": None}),
+                     "live": code in sending, "ledger": ledger is not None and code in ledger}
+                    for code in codes],
+        "ledger_available": ledger is not None,
+    })
 
 
 @api.get("/schools/<school>/summary")

@@ -7,7 +7,7 @@ from pathlib import Path
 import dash
 from flask import redirect, request
 
-from dashboard import api
+from dashboard import api, api_ledger
 from dashboard.services import install
 from queries.settings import Settings
 
@@ -18,7 +18,8 @@ TITLE = "校园安全指挥中心"
 
 
 def create_app(settings: Settings | None = None) -> dash.Dash:
-    """Build the multi-page app. Nothing connects here: redis-py connects on first use."""
+    """Build the multi-page app. Nothing connects here: redis-py connects on first use and the
+        SQL engine is created by the first request that reads the ledger."""
     settings = settings or Settings.from_env()
     app = dash.Dash(
         __name__,
@@ -32,6 +33,7 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
     )
     install(app.server, settings)
     api.register(app.server)
+    api_ledger.register(app.server)
     _register_page_callbacks(app)
     _keep_query_on_alias(app, "/wall", "/")
     app.layout = dash.page_container

@@ -97,3 +97,10 @@ def serve():
     yield start
     for served in started:
         served.stop()
+
+
+# The ledger's fixtures (tests/ledger/conftest.py): `database_url` runs a test on SQLite and on a
+# real PostgreSQL server; importing them here gives tests/dashboard the same two back-ends.
+from tests.ledger.conftest import (  # noqa: E402,F401
+    database_url, engine, ledger_settings, postgres_server, pytest_generate_tests, session,
+)
