@@ -73,13 +73,20 @@ def sql_engine(settings: Settings, **overrides):
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"timeout": 30}, **overrides)
 
+        # pysqlite's own transaction handling defers BEGIN and breaks SAVEPOINT (which the
+        # recorder uses per event): hand it to SQLAlchemy, as SQLAlchemy's SQLite docs advise.
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection, _record):
+            dbapi_connection.isolation_level = None
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.close()
+
+        @event.listens_for(engine, "begin")
+        def _sqlite_begin(connection):
+            connection.exec_driver_sql("BEGIN")
 
         return engine
     options = dict(pool_pre_ping=True, pool_size=5, max_overflow=5)

@@ -4,13 +4,13 @@ from ledger.models.assessment import AssessmentDeduction
 from ledger.models.base import Base, UTCDateTime, utcnow
 from ledger.models.campaign import Campaign, CampaignPhase, ChecklistItem, ChecklistResult
 from ledger.models.hazard import Hazard, HazardTransition, LoopViolation
-from ledger.models.history import DailyTotals, RecorderOffset
+from ledger.models.history import DailyTotals, RecorderOffset, RefusedEvent
 from ledger.models.org import Building, OrgUnit, Zone
 from ledger.models.risk import HazardSource, RiskPoint
 
 __all__ = [
     "Alert", "AlertOccurrence", "AlertTransition", "AssessmentDeduction", "Base", "Building", "Campaign",
     "CampaignPhase", "ChecklistItem", "ChecklistResult", "DailyTotals", "Hazard", "HazardSource",
-    "HazardTransition", "LoopViolation", "OrgUnit", "RecorderOffset", "RiskPoint", "UTCDateTime", "Zone",
+    "HazardTransition", "LoopViolation", "OrgUnit", "RecorderOffset", "RefusedEvent", "RiskPoint", "UTCDateTime", "Zone",
     "utcnow",
 ]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Integer, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ledger.models.base import Base, utcnow
@@ -34,3 +34,16 @@ class RecorderOffset(Base):
     partition: Mapped[int] = mapped_column(Integer, primary_key=True)
     next_offset: Mapped[int] = mapped_column(Integer)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class RefusedEvent(Base):
+    """An event the ledger refused (unknown hazard, alert, unit or checklist item), kept by id so a
+    replay refuses it again instead of applying it against a later state of the ledger."""
+
+    __tablename__ = "refused_events"
+
+    event_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("org_units.id"), index=True)
+    reason: Mapped[str] = mapped_column(String(32))
+    detail: Mapped[str] = mapped_column(Text, default="")
+    at: Mapped[datetime]

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-24 17:21:31.128706
+Create Date: 2026-11-24 17:27:37.392042
 """
 from __future__ import annotations
 
@@ -174,6 +174,18 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('loop_violations', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_loop_violations_school_id'), ['school_id'], unique=False)
+
+    op.create_table('refused_events',
+    sa.Column('event_id', sa.String(length=128), nullable=False),
+    sa.Column('school_id', sa.Integer(), nullable=False),
+    sa.Column('reason', sa.String(length=32), nullable=False),
+    sa.Column('detail', sa.Text(), nullable=False),
+    sa.Column('at', ledger.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['school_id'], ['org_units.id'], name=op.f('fk_refused_events_school_id_org_units')),
+    sa.PrimaryKeyConstraint('event_id', name=op.f('pk_refused_events'))
+    )
+    with op.batch_alter_table('refused_events', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_refused_events_school_id'), ['school_id'], unique=False)
 
     op.create_table('alert_occurrences',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -382,6 +394,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_alert_occurrences_alert_id'))
 
     op.drop_table('alert_occurrences')
+    with op.batch_alter_table('refused_events', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_refused_events_school_id'))
+
+    op.drop_table('refused_events')
     with op.batch_alter_table('loop_violations', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_loop_violations_school_id'))
 

@@ -1,0 +1,213 @@
+"""The recorder: a second consumer group that writes alerts and hazard steps into the SQL ledger.
+
+Run one or more with `python -m streams.recorder`. Exactly-once by the same idea as the
+aggregator, with SQL in Redis's place: a partition batch's rows and the partition's next offset
+are committed in one SQL transaction (`recorder_offsets`), the transaction starts by locking that
+offset row (so a member that lost the partition in a rebalance waits, then sees the newer offset
+and skips what landed), and on assignment each partition resumes at its stored offset. Every row
+an event leaves carries the event id, unique, so the same id twice is recorded once.
+
+Messages that break the contract are the aggregator's to dead-letter; the recorder skips them, so
+the dead-letter topic gets each bad message once. Events the *ledger* refuses (an illegal
+closed-loop step, an unknown hazard or alert) go to the dead-letter topic from here, counted under
+the recorder's group. After each batch, and every LEDGER_REFRESH_SECONDS, the ledger figures the
+wall reads are recomputed into Redis (queries/ledger/figures.py).
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import threading
+import time
+from datetime import datetime, timedelta, timezone
+
+import redis
+from kafka import ConsumerRebalanceListener, TopicPartition
+from sqlalchemy import insert, select, update
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session
+
+from ledger.models import RecorderOffset
+from queries import connections
+from queries.ledger import figures, history
+from queries.ledger.recording import Refusal, is_relevant, record_event
+from queries.settings import Settings
+from streams.alert_rules import load_rules
+from streams.consumer import WINDOW_MS
+from streams.contract import Rejection, validate
+from streams.dead_letters import DeadLetter, DeadLetters
+
+log = logging.getLogger("streams.recorder")
+
+
+class Recorder:
+    def __init__(self, settings: Settings, *, consumer=None, producer=None, client=None, engine=None):
+        self.settings = settings
+        self.redis = client or connections.redis_client(settings)
+        self.engine = engine or connections.sql_engine(settings)
+        self.sessions = connections.sql_sessions(self.engine)
+        self.consumer = consumer or connections.kafka_consumer(settings, group_id=settings.recorder_group)
+        self.producer = producer or connections.kafka_producer(settings)
+        self.rules = load_rules(settings.alert_rules_file)
+        self.dead_letters = DeadLetters(self.redis, self.producer, group=settings.recorder_group,
+                                        dead_letter_topic=settings.dead_letter_topic)
+        self.window = timedelta(seconds=settings.alert_group_seconds)
+        self._last_refresh = 0.0
+        self.recorded = 0
+
+    # -- offsets in SQL ----------------------------------------------------------------------
+    def _key(self, partition: int) -> dict:
+        return dict(consumer_group=self.settings.recorder_group, topic=self.settings.events_topic,
+                    partition=partition)
+
+    def stored_offsets(self, partitions: list[int]) -> dict[int, int]:
+        with self.sessions() as session:
+            rows = session.scalars(select(RecorderOffset).where(
+                RecorderOffset.consumer_group == self.settings.recorder_group,
+                RecorderOffset.topic == self.settings.events_topic, RecorderOffset.partition.in_(partitions)))
+            return {row.partition: row.next_offset for row in rows}
+
+    def _lock_offset(self, session: Session, partition: int) -> int:
+        """Lock the partition's offset row for this transaction and return the stored offset.
+
+        The UPDATE comes first: it takes PostgreSQL's row lock and SQLite's write lock before
+        anything is read, so two members cannot both apply one batch."""
+        key = self._key(partition)
+        where = [getattr(RecorderOffset, k) == v for k, v in key.items()]
+        now = datetime.now(timezone.utc)
+        if session.execute(update(RecorderOffset).where(*where).values(updated_at=now)).rowcount == 0:
+            try:
+                with session.begin_nested():
+                    session.execute(insert(RecorderOffset).values(**key, next_offset=0, updated_at=now))
+            except IntegrityError:  # another member inserted it first: lock it as it stands
+                session.execute(update(RecorderOffset).where(*where).values(updated_at=now))
+        return session.scalar(select(RecorderOffset.next_offset).where(*where))
+
+    # -- a batch ------------------------------------------------------------------------------
+    def process(self, tp: TopicPartition, records: list) -> int:
+        """Record one partition batch; returns the next offset to read."""
+        now_ms = int(time.time() * 1000)
+        next_offset = records[-1].offset + 1
+        letters: list[DeadLetter] = []
+        touched: set[str] = set()
+        with self.sessions() as session, session.begin():
+            start = self._lock_offset(session, tp.partition)
+            for record in records:
+                if record.offset < start:
+                    continue  # landed before a crash or on another member
+                event = validate(record.value, now_ms=now_ms, max_bytes=self.settings.max_event_bytes,
+                                 max_future_ms=self.settings.max_future_seconds * 1000, max_age_ms=WINDOW_MS)
+                if isinstance(event, Rejection):
+                    continue  # the aggregator dead-letters contract violations
+                severity = self.rules.severity_for(event)
+                if not is_relevant(event, severity):
+                    continue
+                refusal = self._record_one(session, event, severity)
+                touched.add(event.school)
+                if refusal is not None:
+                    letters.append(DeadLetter(record.offset, record.key, record.value, *refusal))
+            if start < next_offset:
+                session.execute(update(RecorderOffset).where(
+                    *[getattr(RecorderOffset, k) == v for k, v in self._key(tp.partition).items()])
+                    .values(next_offset=next_offset))
+            if letters:
+                # Sent before the commit: after a crash here the replay sends them again (the
+                # topic is at-least-once) but counts them once (DeadLetters keeps its offset).
+                self.dead_letters.record(tp.topic, tp.partition, letters, next_offset)
+        if touched:
+            self.refresh_figures(sorted(touched))
+        return next_offset
+
+    def _record_one(self, session: Session, event, severity: str | None) -> Refusal | None:
+        """Each event in a savepoint: one that fails unexpectedly is set aside, not the batch."""
+        try:
+            with session.begin_nested():
+                refusal = record_event(session, event, alert_severity=severity, group_window=self.window,
+                                       tz=self.settings.tz)
+                self.recorded += refusal is None
+                return refusal
+        except (OperationalError, redis.ConnectionError):
+            raise  # the database is down: the whole batch is retried
+        except Exception as exc:  # noqa: BLE001 - a bug, not bad input: its reason goes to the letter
+            log.exception("could not record event %s", event.id)
+            return Refusal("processing_error", f"{type(exc).__name__}: {exc}"[:200])
+
+    # -- figures for the wall -----------------------------------------------------------------
+    def refresh_figures(self, schools: list[str] | None = None) -> None:
+        now = datetime.now(timezone.utc)
+        with self.sessions() as session:
+            done = figures.refresh(session, self.redis, school_codes=schools, now=now,
+                                   due_soon_days=self.settings.hazard_due_soon_days)
+            if schools is None:
+                history.snapshot_days(session, self.redis, school_codes=done, now=now, tz=self.settings.tz)
+                session.commit()
+
+    def _tick(self) -> None:
+        if time.monotonic() - self._last_refresh >= self.settings.ledger_refresh_seconds:
+            self.refresh_figures()
+            self._last_refresh = time.monotonic()
+
+    # -- the loop -------------------------------------------------------------------------------
+    def run(self, stop: threading.Event) -> None:
+        self.consumer.subscribe([self.settings.events_topic], listener=_SeekToStored(self))
+        backoff = 0.5
+        try:
+            while not stop.is_set():
+                batch = self.consumer.poll(timeout_ms=200)
+                try:
+                    for tp, records in batch.items():
+                        self.process(tp, records)
+                    self._tick()
+                    backoff = 0.5
+                except (OperationalError, redis.ConnectionError, redis.TimeoutError) as exc:
+                    log.warning("ledger or Redis unavailable (%s); retrying in %.1f s", exc, backoff)
+                    for tp, records in batch.items():
+                        self.consumer.seek(tp, records[0].offset)
+                    stop.wait(backoff)
+                    backoff = min(backoff * 2, 10.0)
+        finally:
+            self.consumer.close()
+            self.producer.close(timeout=5)
+            self.engine.dispose()
+
+
+class _SeekToStored(ConsumerRebalanceListener):
+    def __init__(self, recorder: Recorder):
+        self.recorder = recorder
+
+    def on_partitions_revoked(self, revoked):
+        log.info("partitions revoked: %s", sorted(tp.partition for tp in revoked))
+
+    def on_partitions_assigned(self, assigned):
+        log.info("partitions assigned: %s", sorted(tp.partition for tp in assigned))
+        if not assigned:
+            return
+        try:
+            stored = self.recorder.stored_offsets([tp.partition for tp in assigned])
+        except OperationalError as exc:  # from the start is always safe: the stored offsets decide
+            log.warning("cannot read recorder offsets (%s); reading from the start", exc)
+            stored = {}
+        for tp in assigned:
+            if tp.partition in stored:
+                self.recorder.consumer.seek(tp, stored[tp.partition])
+            else:
+                self.recorder.consumer.seek_to_beginning(tp)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="Campus events -> the SQL safety ledger")
+    parser.add_argument("--log-level", default="INFO")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=args.log_level, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    settings = Settings.from_env()
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    log.info("recorder: topic %s, group %s, ledger %s", settings.events_topic, settings.recorder_group,
+             settings.database_url.split("@")[-1])
+    Recorder(settings).run(stop)
+
+
+if __name__ == "__main__":
+    main()

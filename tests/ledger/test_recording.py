@@ -1,0 +1,126 @@
+"""Contract events into the ledger: the hazard loop, refused steps, grouped alarms, replays."""
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+
+from ledger.models import Alert, AlertOccurrence, Hazard, HazardTransition, LoopViolation
+from queries.ledger import figures
+from queries.ledger.recording import ILLEGAL_TRANSITION, UNKNOWN_ALERT, UNKNOWN_HAZARD, record_event
+from streams.alert_rules import load_rules
+from streams.contract import validate
+from tests.streams import events as ev
+
+TZ = ZoneInfo("Asia/Shanghai")
+
+
+def _valid(doc):
+    event = validate(ev.raw(doc), now_ms=int(time.time() * 1000), max_bytes=16384,
+                     max_future_ms=300_000, max_age_ms=7 * 86_400_000)
+    assert not hasattr(event, "reason"), event
+    return event
+
+
+def _record(session, ledger_settings, doc):
+    rules = load_rules(ledger_settings.alert_rules_file)
+    event = _valid(doc)
+    return record_event(session, event, alert_severity=rules.severity_for(event),
+                        group_window=timedelta(seconds=600), tz=TZ)
+
+
+def _from(doc, device):
+    """The event as the named device sends it (the envelope's `source`)."""
+    return {**doc, "source": device}
+
+
+def _now_ms():
+    return int(time.time() * 1000) - 3_600_000
+
+
+def test_a_hazard_goes_round_the_loop_with_every_step_kept(session, ledger_settings):
+    t = _now_ms()
+    steps = ["reported", "notified", "rectifying", "feedback", "rejected", "feedback", "accepted"]
+    for i, stage in enumerate(steps):
+        extra = {"grade": "major", "deadline": "2030-01-01", "title": "燃气软管老化"} if i == 0 else {}
+        assert _record(session, ledger_settings, ev.hazard(stage, "HZ-1", t + i * 60_000, **extra)) is None
+    hazard = session.scalar(select(Hazard))
+    assert hazard.stage == "accepted" and hazard.closed_at is not None
+    assert hazard.grade == "major" and hazard.listed_supervision
+    assert [s.action for s in hazard.transitions] == ["report", "notify", "rectify", "feedback", "reject",
+                                                       "feedback", "accept"]
+    assert hazard.title == "燃气软管老化"
+
+
+def test_an_illegal_step_is_refused_and_kept_as_a_loop_violation(session, ledger_settings):
+    t = _now_ms()
+    _record(session, ledger_settings, ev.hazard("reported", "HZ-2", t))
+    refusal = _record(session, ledger_settings, ev.hazard("accepted", "HZ-2", t + 1000))  # skips the loop
+    assert refusal.reason == ILLEGAL_TRANSITION and "allowed: notify" in refusal.detail
+    assert session.scalar(select(Hazard.stage)) == "reported"
+    violation = session.scalar(select(LoopViolation))
+    assert (violation.hazard_code, violation.action, violation.stage) == ("HZ-2", "accept", "reported")
+
+
+def test_a_step_for_a_hazard_never_reported_is_refused(session, ledger_settings):
+    refusal = _record(session, ledger_settings, ev.hazard("notified", "HZ-404", _now_ms()))
+    assert refusal.reason == UNKNOWN_HAZARD
+
+
+def test_repeated_alarms_of_one_device_are_one_alert_with_a_count(session, ledger_settings):
+    t = _now_ms()
+    first = _from(ev.smoke(t), "smoke-1")
+    _record(session, ledger_settings, first)
+    for minute in (2, 5, 9):  # each within 10 minutes of the one before
+        _record(session, ledger_settings, _from(ev.smoke(t + minute * 60_000), "smoke-1"))
+    _record(session, ledger_settings, _from(ev.smoke(t + 3 * 60_000), "smoke-2"))  # another device
+    _record(session, ledger_settings, _from(ev.smoke(t + 30 * 60_000), "smoke-1"))  # after the window
+    alerts = session.scalars(select(Alert).order_by(Alert.id)).all()
+    assert [(a.device, a.count) for a in alerts] == [("smoke-1", 4), ("smoke-2", 1), ("smoke-1", 1)]
+    assert alerts[0].code == first["id"] and alerts[0].severity == "critical"
+
+
+def test_acknowledging_and_resolving_follow_the_alert_and_its_grouped_alarms(session, ledger_settings):
+    t = _now_ms()
+    first, repeat = _from(ev.smoke(t), "smoke-9"), _from(ev.smoke(t + 60_000), "smoke-9")
+    _record(session, ledger_settings, first)
+    _record(session, ledger_settings, repeat)
+    assert _record(session, ledger_settings, ev.event("alert.acknowledged", "operations", t + 120_000,
+                                                      alert=repeat["id"], by="duty-01")) is None
+    assert _record(session, ledger_settings, ev.resolve(first["id"], t + 180_000, outcome="false_alarm",
+                                                        by="duty-01")) is None
+    alert = session.scalar(select(Alert))
+    assert (alert.state, alert.outcome, alert.acknowledged_by) == ("resolved", "false_alarm", "duty-01")
+    assert [s.action for s in alert.transitions] == ["acknowledge", "resolve"]
+    assert _record(session, ledger_settings, ev.resolve("no-such-alarm", t)).reason == UNKNOWN_ALERT
+
+
+def test_the_same_event_twice_is_recorded_once(session, ledger_settings):
+    t = _now_ms()
+    alarm = _from(ev.smoke(t), "smoke-3")
+    step = ev.hazard("reported", "HZ-3", t)
+    for _ in range(3):
+        _record(session, ledger_settings, alarm)
+        _record(session, ledger_settings, step)
+    assert session.scalar(select(func.count()).select_from(AlertOccurrence)) == 1
+    assert session.scalar(select(Alert.count)) == 1
+    assert session.scalar(select(func.count()).select_from(HazardTransition)) == 1
+    assert session.scalar(select(func.count()).select_from(LoopViolation)) == 0
+
+
+def test_ledger_figures_reach_redis_for_the_wall(session, ledger_settings, redis_client):
+    t = _now_ms()
+    _record(session, ledger_settings, ev.hazard("reported", "HZ-4", t, grade="major", deadline="2020-01-01"))
+    _record(session, ledger_settings, ev.hazard("reported", "HZ-5", t))
+    _record(session, ledger_settings, _from(ev.smoke(t), "smoke-4"))
+    session.commit()
+    from datetime import datetime, timezone
+    figures.refresh(session, redis_client, now=datetime.now(timezone.utc), due_soon_days=3)
+    stored = figures.read(redis_client, "s1")
+    assert stored["hazards"]["by_stage"]["reported"] == 2
+    assert stored["hazards"]["overdue"] == 1 and stored["hazards"]["major_open"] == 1
+    assert stored["hazards"]["listed_supervision"][0]["code"] == "HZ-4"
+    assert stored["hazards"]["rectification_rate"] == 0
+    assert stored["alerts"]["open_by_severity"]["critical"] == 1
