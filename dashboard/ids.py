@@ -13,6 +13,7 @@ LAG = "wall-lag"
 STALE_BANNER = "wall-stale"  # the data is not current (stale summary, Redis unreachable, no school)
 LINK_BANNER = "wall-link-lost"  # the browser cannot reach the web app: set by the browser itself
 ALERT_LIST = "wall-alert-list"
+LISTED_HAZARDS = "wall-listed-hazards"  # major hazards under listed supervision (挂牌督办)
 
 # Pattern-matching ids: one callback output fills every figure / sparkline on the page.
 FIGURE = "wall-figure"

@@ -43,6 +43,24 @@ def panel(title: str, *figures: html.Div, className: str = "") -> html.Section:
     ])
 
 
+def hazards_panel(lang: Language) -> html.Section:
+    """隐患治理: the closed loop's backlog and, below it, the major hazards under listed supervision."""
+    return html.Section(className="panel hazards", children=[
+        # Five numbers do not fit one row of the panel at wall size: the rate sits beside the title.
+        html.Div(className="panel-head", children=[
+            html.H2(t(lang, "hazards")),
+            figure("hazards-rate", t(lang, "hazards_rate"), size="rate"),
+        ]),
+        html.Div(className="panel-figures", children=[
+            figure("hazards-open", t(lang, "hazards_open")),
+            figure("hazards-overdue", t(lang, "hazards_overdue")),
+            figure("hazards-due-soon", t(lang, "hazards_due_soon")),
+            figure("hazards-major", t(lang, "hazards_major")),
+        ]),
+        html.Ul(id=ids.LISTED_HAZARDS, className="listed-hazards", **{"data-testid": "listed-hazards"}),
+    ])
+
+
 def header(lang: Language, school: str | None) -> html.Header:
     return html.Header(className="wall-header", children=[
         html.Div(className="wall-title", children=[
@@ -98,10 +116,7 @@ def wall_frame(lang: Language, school: str | None) -> html.Div:
                 panel(t(lang, "vehicles"),
                       figure("vehicles-on-campus", t(lang, "vehicles_on_campus"), size="large"),
                       figure("vehicles-today", t(lang, "vehicles_today"))),
-                panel(t(lang, "hazards"),
-                      figure("hazards-open", t(lang, "hazards_open")),
-                      figure("hazards-overdue", t(lang, "hazards_overdue")),
-                      figure("hazards-major", t(lang, "hazards_major")), className="hazards"),
+                hazards_panel(lang),
             ]),
             alerts_panel(lang),
         ]),

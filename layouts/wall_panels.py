@@ -15,6 +15,7 @@ from layouts.i18n import Language, alert_state_name, event_type_name, severity_n
 from streams.catalogue import ALERT_SEVERITIES, DOMAINS
 
 MAX_ALERT_ROWS = 8  # what fits the panel at a size readable from 5 m; the wall runs for days
+MAX_LISTED_HAZARDS = 3  # major hazards under listed supervision named on the hazard panel
 SPARKLINE_MINUTES = 60
 LONG_COUNT = 100_000
 
@@ -24,7 +25,7 @@ FIGURE_NAMES: tuple[str, ...] = (
     "visitors-on-campus", "visitors-today",
     "staff-present", "students-present",
     "vehicles-on-campus", "vehicles-today",
-    "hazards-open", "hazards-overdue", "hazards-major",
+    "hazards-open", "hazards-overdue", "hazards-due-soon", "hazards-major", "hazards-rate",
     *(f"alerts-{s}" for s in ALERT_SEVERITIES), "alerts-open",
 )
 
@@ -33,10 +34,41 @@ FIGURE_NAMES: tuple[str, ...] = (
 FIGURE_TONES: dict[str, str] = {
     **{f"{d}-alerts": "alert" for d in DOMAINS},
     "hazards-overdue": "warn",
+    "hazards-due-soon": "warn",
     "hazards-major": "alert",
     "alerts-open": "alert",
     **{f"alerts-{s}": f"sev-{s}" for s in ALERT_SEVERITIES},
 }
+
+
+def hazard_values(summary: dict) -> dict[str, float | int | None]:
+    """The hazard panel's figures: from the SQL ledger's figures (`ledger`, kept in Redis by the
+    recorder) when present, else from the hazard lifecycle events counted in Redis. The rate is a
+    percentage (查改率: closed over found), None when nothing was found."""
+    ledger = (summary.get("ledger") or {}).get("hazards")
+    if ledger is not None:
+        rate = ledger["rectification_rate"]
+        source = ledger
+    else:
+        source = summary["hazards"]
+        found = sum(source["by_stage"].values())
+        rate = source["by_stage"].get("accepted", 0) / found if found else None
+    return {
+        "hazards-open": source["open"],
+        "hazards-overdue": source["overdue"],
+        "hazards-due-soon": source["due_soon"],
+        "hazards-major": source["major_open"],
+        "hazards-rate": None if rate is None else round(100 * rate, 1),
+    }
+
+
+def listed_hazards(summary: dict | None) -> list[dict] | None:
+    """The major hazards under listed supervision (挂牌督办) the panel names, overdue first as the
+    ledger sorts them; None when the ledger's figures are absent (the events do not say)."""
+    ledger = (summary or {}).get("ledger")
+    if ledger is None:
+        return None
+    return ledger["hazards"]["listed_supervision"][:MAX_LISTED_HAZARDS]
 
 
 def figure_values(summary: dict) -> dict[str, int]:
@@ -48,7 +80,7 @@ def figure_values(summary: dict) -> dict[str, int]:
         values[f"{domain}-24h"] = data["events"]["24h"]
         values[f"{domain}-alerts"] = data["alerts_open"]
     visitors, attendance, vehicles = summary["visitors"], summary["attendance"], summary["vehicles"]
-    hazards, alerts = summary["hazards"], summary["alerts"]
+    alerts = summary["alerts"]
     values.update({
         "visitors-on-campus": visitors["on_campus"],
         "visitors-today": visitors["checked_in_today"],
@@ -56,9 +88,7 @@ def figure_values(summary: dict) -> dict[str, int]:
         "students-present": attendance["students_present"],
         "vehicles-on-campus": vehicles["on_campus"],
         "vehicles-today": vehicles["seen_today"],
-        "hazards-open": hazards["open"],
-        "hazards-overdue": hazards["overdue"],
-        "hazards-major": hazards["major_open"],
+        **hazard_values(summary),
         **{f"alerts-{s}": alerts["by_severity"][s] for s in ALERT_SEVERITIES},
         "alerts-open": alerts["open"],
     })
@@ -68,6 +98,26 @@ def figure_values(summary: dict) -> dict[str, int]:
 def count_text(value: int | None) -> str:
     """A count as people read it on the wall: 12,345; an unknown count is a dash, never 0."""
     return "—" if value is None else f"{value:,}"
+
+
+def figure_text(name: str, value: float | int | None) -> str:
+    """A figure as shown: counts with thousands separators, the rectification rate as 87.5%."""
+    if name == "hazards-rate" and value is not None:
+        return f"{value:g}%"
+    return count_text(value)
+
+
+def listed_rows(lang: Language, listed: list[dict] | None) -> list[html.Li]:
+    """The named major hazards, one line each; nothing when the ledger's figures are absent.
+    Titles are user text: string children, which Dash renders as text, never as HTML."""
+    if listed is None:
+        return []
+    if not listed:
+        return [html.Li(t(lang, "listed_none"), className="empty")]
+    return [html.Li(className="listed" + (" is-overdue" if h.get("overdue") else ""), children=[
+        html.Span(t(lang, "listed_badge"), className="listed-badge"),
+        html.Span(h.get("title") or h.get("code") or "", className="listed-title"),
+    ]) for h in listed]
 
 
 def figure_class(name: str, value: int | None) -> str:
@@ -162,15 +212,17 @@ def wall_update(lang: Language, *, school: str | None, summary: dict | None,
                 trend: dict | None, now: datetime) -> dict:
     """Everything the wall shows for one refresh, keyed by what it fills in.
 
-    `figures`/`classes` map figure names to text/CSS class; `sparklines` maps domains to bars."""
+    `figures`/`classes` map figure names to text/CSS class; `sparklines` maps domains to bars;
+    `listed` names the major hazards under listed supervision."""
     values = figure_values(summary) if summary else dict.fromkeys(FIGURE_NAMES)
     per_minute = (trend or {}).get("per_minute", {})
     banner = banner_text(lang, school=school, summary=summary)
     return {
-        "figures": {name: count_text(values[name]) for name in FIGURE_NAMES},
+        "figures": {name: figure_text(name, values[name]) for name in FIGURE_NAMES},
         "classes": {name: figure_class(name, values[name]) for name in FIGURE_NAMES},
         "sparklines": {d: sparkline_bars(per_minute.get(d, [0] * SPARKLINE_MINUTES)) for d in DOMAINS},
         "alerts": alert_rows(lang, summary["alerts"]["recent"] if summary else [], now),
+        "listed": listed_rows(lang, listed_hazards(summary)),
         "as_of": clock_text(summary["as_of"] if summary else None, now),
         "lag": lag_text(lang, summary),
         "banner": banner,

@@ -1,7 +1,8 @@
 """The command centre's video wall: one school's six domains, people on campus, hazards and live
 alerts, refreshed every second. /?school=<id>&lang=en; /wall redirects here keeping the query.
 
-The callback is thin: fetch with the queries, hand plain data to layouts.wall_panels, write the
+The hazard panel shows the SQL ledger's figures that the summary carries from Redis (`ledger`),
+so the wall never queries SQL itself. The callback is thin: fetch with the queries, hand plain data to layouts.wall_panels, write the
 result into the fixed page. When Redis cannot be reached the numbers stay as they were and a
 banner says they are not current; when the browser cannot reach this app, assets/wall.js says so.
 """
@@ -32,6 +33,7 @@ OUTPUTS = dict(
     classes=Output(ids.figure(ALL), "className"),
     sparklines=Output(ids.sparkline(ALL), "children"),
     alerts=Output(ids.ALERT_LIST, "children"),
+    listed=Output(ids.LISTED_HAZARDS, "children"),
     as_of=Output(ids.AS_OF, "children"),
     lag=Output(ids.LAG, "children"),
     banner=Output(ids.STALE_BANNER, "children"),
@@ -61,6 +63,7 @@ def refresh(_tick, view, picker_value, picker_options):
         "classes": _in_page_order("classes", update["classes"]),
         "sparklines": _in_page_order("sparklines", update["sparklines"]),
         "alerts": update["alerts"],
+        "listed": update["listed"],
         "as_of": update["as_of"],
         "lag": update["lag"],
         "banner": update["banner"] or "",

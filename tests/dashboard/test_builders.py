@@ -10,8 +10,9 @@ from dashboard import ids
 from layouts import i18n
 from layouts.wall_frame import wall_frame
 from layouts.wall_panels import (
-    FIGURE_NAMES, MAX_ALERT_ROWS, alert_rows, banner_text, clock_text, count_text, duration_text,
-    figure_class, figure_values, sparkline_bars, wall_update,
+    FIGURE_NAMES, MAX_ALERT_ROWS, MAX_LISTED_HAZARDS, alert_rows, banner_text, clock_text, count_text,
+    duration_text, figure_class, figure_text, figure_values, listed_hazards, listed_rows, sparkline_bars,
+    wall_update,
 )
 from queries.summary import build_summary
 from streams.catalogue import CATALOGUE, DOMAINS
@@ -199,3 +200,45 @@ def test_every_event_type_domain_and_severity_has_a_name_in_both_languages():
                                          ("fr", "zh"), (["en", "zh"], "zh")])
 def test_language_defaults_to_chinese(asked, lang):
     assert i18n.language(asked) == lang
+
+
+def ledger_block(**hazards) -> dict:
+    """The summary's `ledger` block (dashboard.ledger_json.ledger_block) with some hazard figures."""
+    return {"computed_at": "2026-11-24T17:35:00+08:00", "risk": {"by_colour": {}, "by_building": {}},
+            "hazards": {"by_stage": {}, "open": 0, "overdue": 0, "due_soon": 0, "major_open": 0,
+                        "listed_supervision": [], "found_365d": 0, "closed_365d": 0,
+                        "rectification_rate": None, **hazards}}
+
+
+def test_the_hazard_panel_prefers_the_ledger_figures():
+    summary = empty_summary()
+    summary["hazards"].update(open=4, overdue=1, due_soon=2, major_open=2,
+                              by_stage={"reported": 3, "notified": 0, "rectifying": 1, "feedback": 0, "accepted": 4})
+    events = figure_values(summary)  # no ledger block: the event-derived figures, rate = accepted / all
+    assert [events[n] for n in ("hazards-open", "hazards-overdue", "hazards-due-soon", "hazards-major",
+                                "hazards-rate")] == [4, 1, 2, 2, 50.0]
+    summary["ledger"] = ledger_block(open=30, overdue=5, due_soon=3, major_open=1, rectification_rate=0.8771)
+    ledger = figure_values(summary)
+    assert [ledger[n] for n in ("hazards-open", "hazards-overdue", "hazards-due-soon", "hazards-major",
+                                "hazards-rate")] == [30, 5, 3, 1, 87.7]
+    update = wall_update("zh", school="s1", summary=summary, trend=None, now=NOW)
+    assert update["figures"]["hazards-rate"] == "87.7%" and update["figures"]["hazards-open"] == "30"
+    assert "tone-warn" in update["classes"]["hazards-due-soon"]
+    summary["ledger"] = ledger_block(rectification_rate=None)  # nothing found this year
+    assert wall_update("zh", school="s1", summary=summary, trend=None, now=NOW)["figures"]["hazards-rate"] == "—"
+    assert figure_text("hazards-rate", 100.0) == "100%" and figure_text("hazards-open", 1234) == "1,234"
+
+
+def test_listed_major_hazards_are_named_up_to_three_as_plain_text():
+    listed = [{"code": f"H{n}", "title": f"<i>隐患{n}</i>", "stage": "rectifying", "overdue": n == 0,
+               "deadline": None} for n in range(5)]
+    summary = {**empty_summary(), "ledger": ledger_block(listed_supervision=listed)}
+    assert [h["code"] for h in listed_hazards(summary)] == ["H0", "H1", "H2"] == \
+        [f"H{n}" for n in range(MAX_LISTED_HAZARDS)]
+    rows = wall_update("zh", school="s1", summary=summary, trend=None, now=NOW)["listed"]
+    assert len(rows) == 3 and rows[0].className == "listed is-overdue" and rows[1].className == "listed"
+    badge, title = rows[0].children
+    assert badge.children == "挂牌督办" and title.children == "<i>隐患0</i>"  # a string: shown as text
+    assert listed_rows("en", [])[0].children == "No major hazard under listed supervision"
+    assert listed_rows("zh", listed_hazards(empty_summary())) == []  # no ledger figures: say nothing
+    assert wall_update("zh", school="nowhere", summary=None, trend=None, now=NOW)["listed"] == []

@@ -259,3 +259,40 @@ def test_the_browser_holds_a_bounded_page_however_long_it_runs(serve, app_settin
     assert page.evaluate(count_nodes) == nodes
     # Dash would keep every tick for undo/redo (plotly/dash#727); assets/wall.js keeps one.
     assert max(page.evaluate(undo_history)) <= 2
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_hazard_panel_shows_the_ledger_figures_when_the_recorder_keeps_them(
+        serve, app_settings, apply_events, redis_client, open_wall, tmp_path, lang):
+    from queries.ledger import figures
+
+    apply_events([ev.smoke(now_ms() - 1000, school="demo-univ")])
+    served = serve(app_settings)
+    page = open_wall(served.url + f"/?school=demo-univ&lang={lang}")
+    wait_shown(page, "hazards-open", 0)  # no ledger figures: the event-derived ones
+    assert shown(page, "listed-hazards") == ""
+    listed = [{"code": f"H{n}", "title": title, "stage": "rectifying", "overdue": n == 0,
+               "deadline": "2026-11-20T10:00:00+00:00", "building_id": 1}
+              for n, title in enumerate(("化学北楼305实验室通风橱失效且危化品存放超量，需立即停用整改",
+                                         "学苑餐厅燃气管道锈蚀", "西寓10号楼消防通道堵塞", "第四条不显示"))]
+    figures.store(redis_client, "demo-univ", {
+        "computed_at": "2026-11-24T09:35:00+00:00",
+        "hazards": {"by_stage": {"reported": 3, "notified": 2, "rectifying": 12, "feedback": 1, "accepted": 130},
+                    "open": 18, "overdue": 4, "due_soon": 2, "major_open": 4, "listed_supervision": listed,
+                    "found_365d": 160, "closed_365d": 140, "rectification_rate": 0.875},
+        "risk": {"by_colour": {"red": 2, "orange": 5, "yellow": 9, "blue": 20}, "by_building": {}},
+        "alerts": {"open": 0, "open_by_severity": {}},
+    })
+    wait_shown(page, "hazards-open", 18)
+    assert [shown(page, n) for n in ("hazards-overdue", "hazards-due-soon", "hazards-major", "hazards-rate")] \
+        == ["4", "2", "4", "87.5%"]
+    names = page.get_by_test_id("listed-hazards").locator("li")
+    assert names.count() == 3 and "学苑餐厅燃气管道锈蚀" in names.nth(1).inner_text()
+    target = screenshot_dir(tmp_path)
+    target.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(target / f"wall-ledger-{lang}-1080p.png"))
+    # A long title is cut with an ellipsis inside the panel; nothing spills out of the hazard panel.
+    assert page.evaluate("""Array.from(document.querySelectorAll(
+        '.panel.hazards .figure-box, .panel.hazards .panel-figures, .panel.hazards .panel-head, .panel.hazards'))
+        .filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.className)""") == []
+    assert page.evaluate("(p => p.scrollHeight <= p.clientHeight + 1)(document.querySelector('.panel.hazards'))")
