@@ -274,6 +274,7 @@ def check_risk_points(headers: list[str], rows: list[tuple[int, dict]], ctx: Sch
     if errors:
         return [], errors
     errors = _duplicates(rows, "风险点编号")
+    duplicated = {e.row for e in errors}
     out = []
     for number, cells in rows:
         c = _Checker(number, cells, ctx)
@@ -296,14 +297,14 @@ def check_risk_points(headers: list[str], rows: list[tuple[int, dict]], ctx: Sch
         if identified and reviewed and reviewed < identified:
             c.fail("复核日期", "不能早于辨识日期")
         errors += c.errors
-        if c.errors:
+        if c.errors or number in duplicated:
             continue
         out.append(RiskPointRow(
             number, code, name, unit, building.code, zone, category, sources, types,
             c.text("管控措施", limit=4000) or "", c.text("责任人", limit=64),
             control or CONTROL_LEVEL_OF[graded.level], method, factors["L"], factors["E"], factors["C"],
             factors["S"], graded.score, graded.level, graded.colour, identified, reviewed or identified))
-    return out, errors
+    return out, sorted(errors, key=lambda e: e.row)
 
 
 def _grade(c: _Checker, method: str | None, factors: dict[str, float | None], rules: GradingRules):
@@ -346,6 +347,7 @@ def check_hazards(headers: list[str], rows: list[tuple[int, dict]],
     if errors:
         return [], errors
     errors = _duplicates(rows, "隐患编号")
+    duplicated = {e.row for e in errors}
     out = []
     for number, cells in rows:
         c = _Checker(number, cells, ctx)
@@ -377,9 +379,9 @@ def check_hazards(headers: list[str], rows: list[tuple[int, dict]],
             c.text("应急措施", limit=4000) or "", deadline, c.unit("责任单位", building), c.text("责任人", limit=64),
             c.text("复查结果", limit=4000), listed, c.text("督办单位", limit=128), stage or "", closed_at)
         errors += c.errors
-        if not c.errors:
+        if not c.errors and number not in duplicated:
             out.append(row)
-    return out, errors
+    return out, sorted(errors, key=lambda e: e.row)
 
 
 # -- export formatting -------------------------------------------------------------------------------

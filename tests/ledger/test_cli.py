@@ -1,0 +1,35 @@
+"""`python -m ledger` as an operator runs it: a temp SQLite file, real subprocesses."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _ledger(tmp_path, *args):
+    env = dict(os.environ, DATABASE_URL=f"sqlite:///{tmp_path / 'ledger.db'}")
+    return subprocess.run([sys.executable, "-m", "ledger", *args], cwd=ROOT, env=env, capture_output=True,
+                          text=True, timeout=120)
+
+
+def test_init_db_demo_then_again_then_export_and_a_refused_import(tmp_path):
+    first = _ledger(tmp_path, "init-db", "--demo", "--today", "2026-11-24")
+    assert first.returncode == 0, first.stderr
+    assert "schema: empty -> 0001" in first.stdout and "demo campus loaded" in first.stdout
+    second = _ledger(tmp_path, "init-db", "--demo")
+    assert second.returncode == 0 and "already at 0001" in second.stdout and "nothing loaded" in second.stdout
+    assert "0 risk points changed" in _ledger(tmp_path, "regrade").stdout
+
+    out = tmp_path / "hazards.csv"
+    exported = _ledger(tmp_path, "export", "hazards", "--school", "demo-middle", "--format", "csv", "--out", str(out))
+    assert exported.returncode == 0 and "exported 8 hazards" in exported.stdout
+    text = out.read_text(encoding="utf-8-sig")
+    out.write_text(text.replace("一般隐患", "小隐患", 1), encoding="utf-8-sig")
+    refused = _ledger(tmp_path, "import", "hazards", "--school", "demo-middle", str(out))
+    assert refused.returncode == 1 and "第2行【隐患等级】" in refused.stderr and "未导入任何数据" in refused.stderr
+    wrong = _ledger(tmp_path, "export", "risk-points", "--school", "demo-middle", "--format", "xlsx",
+                    "--out", str(tmp_path / "x.csv"))
+    assert wrong.returncode == 2
