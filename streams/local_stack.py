@@ -47,7 +47,8 @@ class Child:
 
 def children(settings: Settings, python: str = sys.executable) -> list[Child]:
     """The product's processes, with the same entry points as production (Dockerfile)."""
-    found = [Child("consumer", (python, "-m", "streams.consumer"))]
+    found = [Child("consumer", (python, "-m", "streams.consumer")),
+             Child("recorder", (python, "-m", "streams.recorder"))]
     if settings.simulator:
         found.append(Child("simulator", (python, "-m", "streams.simulator")))
     found.append(Child("web", (
@@ -56,6 +57,13 @@ def children(settings: Settings, python: str = sys.executable) -> list[Child]:
         "dashboard.app:create_server()",
     )))
     return found
+
+
+def ledger_setup(settings: Settings, python: str = sys.executable) -> tuple[str, ...]:
+    """The one-shot step before the processes start: migrate the SQL ledger (and load the demo
+    campus into an empty one unless DEMO_DATA=off) — the Dockerfile's `init-db` job."""
+    command = (python, "-m", "ledger", "init-db")
+    return command + ("--demo",) if settings.demo_data else command
 
 
 def child_environment(settings: Settings, base: Mapping[str, str]) -> dict[str, str]:
@@ -215,6 +223,11 @@ class Stack:
         if self.stopping:
             return 0
         env = child_environment(settings, os.environ)
+        with (LOGS / "init-db.log").open("ab") as out:
+            setup = subprocess.run(ledger_setup(settings), env=env, stdout=out, stderr=subprocess.STDOUT)
+        if setup.returncode != 0:
+            log.error("the SQL ledger could not be set up (see var/log/init-db.log)")
+            return setup.returncode
         self.running = [Running(child) for child in children(settings)]
         for entry in self.running:
             entry.start(env)

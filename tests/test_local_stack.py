@@ -29,9 +29,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_children_use_the_production_entry_points_and_the_simulator_switch():
     names = [c.name for c in children(Settings.from_env(environ={}), python="py")]
-    assert names == ["consumer", "simulator", "web"]
+    assert names == ["consumer", "recorder", "simulator", "web"]
     off = children(Settings.from_env(environ={"SIMULATOR": "off"}), python="py")
-    assert [c.name for c in off] == ["consumer", "web"]
+    assert [c.name for c in off] == ["consumer", "recorder", "web"]
     assert off[0].command == ("py", "-m", "streams.consumer")
 
 
@@ -169,9 +169,19 @@ def test_the_stack_serves_live_data_restarts_a_dead_child_and_stops_everything_o
         assert all(f["school"] == s for s, f in found.items())
         print(f"live summaries of {', '.join(schools)} after {time.monotonic() - started:.1f} s")
 
+        def ledger_figures():  # the demo campus loaded, and the recorder keeps its figures in Redis
+            try:
+                ledger = _get_json(f"{base}/api/v1/schools/demo-univ/summary").get("ledger")
+            except (OSError, urllib.error.HTTPError, ValueError):
+                return None
+            return ledger if ledger and ledger["hazards"]["open"] > 0 else None
+
+        ledger = _wait(ledger_figures, 60, stack, lines, "no ledger figures of the demo campus")
+        assert sum(ledger["risk"]["by_colour"].values()) >= 90
+
         processes = {pid: _command_line(pid) for pid in _processes_with(marker)}
-        # Redis, broker, consumer, simulator, gunicorn's master and its workers.
-        assert len(processes) >= 6, processes
+        # Redis, broker, consumer, recorder, simulator, gunicorn's master and its workers.
+        assert len(processes) >= 7, processes
         consumer = [pid for pid, cmd in processes.items() if "streams.consumer" in cmd]
         assert len(consumer) == 1, processes
 
