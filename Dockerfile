@@ -2,6 +2,8 @@
 # with another command (docker-compose.yml):
 #   docker run IMAGE                                  # web app + API (gunicorn) on $WEB_PORT
 #   docker run IMAGE python -m streams.consumer       # an aggregator
+#   docker run IMAGE python -m streams.recorder       # the recorder (events -> SQL ledger)
+#   docker run IMAGE python -m ledger init-db         # migrate the SQL ledger (Alembic), one-shot
 #   docker run IMAGE python -m streams.simulator      # simulated campus days (demo only)
 # Same entry points as `make run` (streams/local_stack.py).
 FROM python:3.11-slim-bookworm
