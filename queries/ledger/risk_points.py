@@ -31,17 +31,6 @@ def save_risk_point(session: Session, point: RiskPoint, *, hazard_sources: list[
     return point
 
 
-def regrade_all(session: Session, rules: grading.GradingRules) -> int:
-    """Regrade every risk point after the cut-offs changed; returns how many changed level."""
-    changed = 0
-    for point in session.scalars(select(RiskPoint)):
-        before = point.level
-        apply_grade(point, rules)
-        changed += point.level != before
-    session.flush()
-    return changed
-
-
 def review_overdue(point: RiskPoint, today: date, review_days: int) -> bool:
     """Risk identification is reviewed every year (seed 001 art. 13)."""
     return point.last_reviewed_on + timedelta(days=review_days) < today
