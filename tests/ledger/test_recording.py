@@ -124,3 +124,23 @@ def test_ledger_figures_reach_redis_for_the_wall(session, ledger_settings, redis
     assert stored["hazards"]["listed_supervision"][0]["code"] == "HZ-4"
     assert stored["hazards"]["rectification_rate"] == 0
     assert stored["alerts"]["open_by_severity"]["critical"] == 1
+
+
+def test_todays_live_totals_are_kept_as_the_days_history(session, ledger_settings, redis_client):
+    from datetime import datetime, timezone
+
+    from ledger.models import DailyTotals
+    from queries import keys
+    from queries.ledger import history
+
+    _record(session, ledger_settings, ev.smoke(_now_ms()))  # registers school s1
+    now = datetime(2026, 11, 24, 2, 0, tzinfo=timezone.utc)  # 10:00 on the 24th in Shanghai
+    redis_client.hset(keys.day_counts("s1", "20261124"), mapping={
+        "visitors_checked_in": 17, "seen|staff": 40, "seen|student": 900, "vehicles_seen": 12})
+    assert history.snapshot_days(session, redis_client, school_codes=["s1"], now=now, tz=TZ) == 1
+    redis_client.hset(keys.day_counts("s1", "20261124"), "visitors_checked_in", 21)
+    history.snapshot_days(session, redis_client, school_codes=["s1"], now=now, tz=TZ)  # the day goes on
+    row = session.scalar(select(DailyTotals))
+    assert (str(row.day), row.visitors_checked_in, row.staff_seen, row.students_seen, row.vehicles_seen) == \
+        ("2026-11-24", 21, 40, 900, 12)
+    assert session.scalar(select(func.count()).select_from(DailyTotals)) == 1
