@@ -11,7 +11,6 @@ import logging
 import signal
 import threading
 import time
-from collections import defaultdict
 
 import redis
 from kafka import ConsumerRebalanceListener, TopicPartition
@@ -20,7 +19,7 @@ from queries import connections, keys
 from queries.settings import Settings
 from streams.aggregation import Planner
 from streams.alert_rules import load_rules
-from streams.contract import PROCESSING_ERROR, Event, Rejection, validate
+from streams.contract import PROCESSING_ERROR, Event, validate_batch
 from streams.dead_letters import DeadLetter, DeadLetters
 from streams.store import SchoolStore
 
@@ -43,24 +42,23 @@ class BatchProcessor:
     def process(self, tp: TopicPartition, records: list) -> int:
         """Apply a batch of one partition; returns the next offset to read."""
         now_ms = int(time.time() * 1000)
-        by_school: dict[str, list[tuple[int, Event]]] = defaultdict(list)
-        letters: list[DeadLetter] = []
-        limits = dict(
+        events, positions, rejected = validate_batch(
+            [record.value for record in records],
             now_ms=now_ms,
             max_bytes=self.settings.max_event_bytes,
             max_future_ms=self.settings.max_future_seconds * 1000,
             max_age_ms=WINDOW_MS,
         )
-        for record in records:
-            result = validate(record.value, **limits)
-            if isinstance(result, Rejection):
-                letters.append(DeadLetter(record.offset, record.key, record.value, *result))
-            else:
-                by_school[result.school].append((record.offset, result))
+        letters = [DeadLetter(records[i].offset, records[i].key, records[i].value, *rejection)
+                   for i, rejection in rejected]
+        if rejected:
+            offsets = [records[i].offset for i in positions]
+        else:
+            offsets = [record.offset for record in records]
         next_offset = records[-1].offset + 1
         stream = f"{tp.topic}/{tp.partition}"
-        for school, events in by_school.items():
-            _, failed = self.store.apply(school, stream, events, next_offset)
+        for school, (school_offsets, school_events) in by_school(offsets, events).items():
+            _, failed = self.store.apply_events(school, stream, school_offsets, school_events, next_offset)
             if failed:  # rare: a bug, not bad input; find the original bytes for the letter
                 by_offset = {record.offset: record for record in records}
                 for offset, _event, error in failed:
@@ -72,6 +70,21 @@ class BatchProcessor:
         # Where to resume reading. Only a lower bound: the per-school offsets decide what counts.
         self.redis.hset(self._checkpoints, str(tp.partition), next_offset)
         return next_offset
+
+
+def by_school(offsets: list[int], events: list[Event]) -> dict[str, tuple[list[int], list[Event]]]:
+    """The events (and their offsets) of each school, in order."""
+    schools = {event.school for event in events}
+    if len(schools) <= 1:  # the usual batch: the message key is the school, so one per partition
+        return {school: (offsets, events) for school in schools}
+    groups: dict[str, tuple[list[int], list[Event]]] = {}
+    for offset, event in zip(offsets, events):
+        group = groups.get(event.school)
+        if group is None:
+            group = groups[event.school] = ([], [])
+        group[0].append(offset)
+        group[1].append(event)
+    return groups
 
 
 class SeekToCheckpoint(ConsumerRebalanceListener):

@@ -96,3 +96,26 @@ def test_enum_and_deadline_fields_are_checked():
     assert check(bad_deadline).reason == contract.BAD_VALUE
     good = event("hazard.reported", "operations", NOW, hazard="h1", deadline="2026-12-01", grade="major")
     assert isinstance(check(good), contract.Event)
+
+
+def _same(batch_event, event) -> bool:
+    return all(getattr(batch_event, name) == getattr(event, name) for name in contract.Event._fields)
+
+
+def test_validate_batch_gives_every_message_the_verdict_of_validate():
+    good = [
+        event("attendance.in", "personal_safety", NOW - 1000, person="p1", group="staff", gate="east"),
+        event("sensor.gas", "environment", NOW - 2000, value=30, gas="CH4"),
+        event("hazard.reported", "operations", NOW, hazard="h1", deadline="2026-12-01T08:00:00+08:00"),
+        dict(_base(), ts="2026-09-21T22:13:20.123456+08:00", severity="high", zone="3F"),
+        dict(_base(), ts="2026-09-21 14:13:20Z"),  # what ISO-8601 allows, not only RFC 3339
+        dict(_base(), school="s1\n"),  # the school pattern as msgspec checks it (re.search)
+        {**_base(), "~ts_ms": "not a number"},  # unknown fields are ignored, whatever they hold
+    ]
+    messages = [raw(doc) for doc in good] + [message for message, _ in BAD]
+    events, positions, rejected = contract.validate_batch(messages, **LIMITS)
+    singles = [contract.validate(message, **LIMITS) for message in messages]
+    assert positions == [i for i, one in enumerate(singles) if isinstance(one, contract.Event)]
+    assert positions == list(range(len(good)))
+    assert all(_same(mine, singles[i]) for mine, i in zip(events, positions))
+    assert rejected == [(i, one) for i, one in enumerate(singles) if isinstance(one, contract.Rejection)]

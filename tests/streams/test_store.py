@@ -53,3 +53,43 @@ def test_an_event_the_planner_fails_on_is_set_aside_and_the_rest_applied(redis_c
     assert "ZeroDivisionError" in failed[0][2]
     assert writes.applied == 2 and redis_client.hget(keys.meta("s1"), "events") == "2"
 
+
+
+def test_an_id_stored_by_an_earlier_batch_is_counted_once(redis_client):
+    planner = Planner(load_rules(DEFAULT_ALERT_RULES), TZ)
+    store = SchoolStore(redis_client, planner)
+    t = int(time.time() * 1000)
+    first = ev.attendance("in", "p1", "staff", t - 3000, id="swipe-1")
+    store.apply("s1", "topic/0", list(enumerate(parsed([first]))), 1)
+    # delivered again in a later batch, beside a new event: the script finds it stored
+    writes, _ = store.apply("s1", "topic/0", list(enumerate(parsed([first, ev.smoke(t - 1000)]), 1)), 3)
+    assert (writes.applied, writes.duplicates) == (1, 1)
+    assert redis_client.hget(keys.meta("s1"), "events") == "2"
+    counts = redis_client.hgetall(keys.day_counts("s1", planner.day_of(t - 3000)[0]))
+    assert counts["present|staff"] == "1" and counts["seen|staff"] == "1"
+
+
+def test_a_batch_of_another_partition_landing_between_read_and_write_is_not_overwritten(redis_client):
+    """What WATCH did before: the script finds the school's offsets changed and plans again."""
+    planner = Planner(load_rules(DEFAULT_ALERT_RULES), TZ)
+    other = SchoolStore(redis_client, planner)
+    t = int(time.time() * 1000)
+
+    class Interleaved(SchoolStore):
+        reads = 0
+
+        def _read(self, offsets_key, request):
+            found = super()._read(offsets_key, request)
+            self.reads += 1
+            if self.reads == 1:  # right after our first read, partition 1's batch lands
+                other.apply("s1", "topic/1", list(enumerate(parsed([ev.attendance("in", "p1", "staff", t - 2000)]))), 1)
+            return found
+
+    store = Interleaved(redis_client, planner)
+    writes, _ = store.apply("s1", "topic/0", list(enumerate(parsed([ev.attendance("out", "p1", "staff", t - 1000)]))), 1)
+    assert store.reads == 2 and writes.applied == 1
+    day = planner.day_of(t - 1000)[0]
+    counts = redis_client.hgetall(keys.day_counts("s1", day))
+    # in, then out: present once and gone again, seen once; a stale plan would have said -1 / 2
+    assert int(counts.get("present|staff", 0)) == 0 and counts["seen|staff"] == "1"
+    assert redis_client.hgetall(keys.offsets("s1")) == {"topic/0": "1", "topic/1": "1"}
