@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from ledger import grading
@@ -48,8 +48,11 @@ def list_risk_points(session: Session, *, school_id: int, level: str | None = No
     if unit_id is not None:
         query = query.where(RiskPoint.unit_id == unit_id)
     total = session.scalar(select(func.count()).select_from(query.subquery()))
+    # By level first: LEC and LS scores are on different scales, so a score alone would put an
+    # LEC blue (D = 45) above an LS yellow (R = 12).
+    rank = case({level: n for n, level in enumerate(grading.LEVELS)}, value=RiskPoint.level, else_=len(grading.LEVELS))
     rows = session.scalars(query.options(selectinload(RiskPoint.hazard_sources))
-                           .order_by(RiskPoint.score.desc(), RiskPoint.code).offset(offset).limit(limit))
+                           .order_by(rank, RiskPoint.score.desc(), RiskPoint.code).offset(offset).limit(limit))
     return list(rows), int(total or 0)
 
 

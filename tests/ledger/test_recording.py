@@ -144,3 +144,25 @@ def test_todays_live_totals_are_kept_as_the_days_history(session, ledger_setting
     assert (str(row.day), row.visitors_checked_in, row.staff_seen, row.students_seen, row.vehicles_seen) == \
         ("2026-11-24", 21, 40, 900, 12)
     assert session.scalar(select(func.count()).select_from(DailyTotals)) == 1
+
+
+def test_the_risk_register_lists_by_level_whatever_the_method(session, ledger_settings):
+    from datetime import date
+
+    from ledger.grading import GradingRules
+    from ledger.models import RiskPoint
+    from queries.ledger import org
+    from queries.ledger.recording import school_for
+    from queries.ledger.risk_points import list_risk_points, save_risk_point
+
+    school = school_for(session, "s1")
+    day = date(2026, 1, 1)
+    save_risk_point(session, RiskPoint(school_id=school.id, code="LEC-blue", name="配电室", method="LEC",
+                                       control_level="post",                                       l_value=1, e_value=3, c_value=15, identified_on=day, last_reviewed_on=day),
+                    rules=GradingRules())  # D = 45: blue
+    save_risk_point(session, RiskPoint(school_id=school.id, code="LS-yellow", name="楼梯间", method="LS",
+                                       control_level="post",                                       l_value=3, s_value=4, identified_on=day, last_reviewed_on=day),
+                    rules=GradingRules())  # R = 12: yellow
+    rows, total = list_risk_points(session, school_id=school.id)
+    assert [r.code for r in rows] == ["LS-yellow", "LEC-blue"] and total == 2
+    assert org.find_school(session, "s1") is school
