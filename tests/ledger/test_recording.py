@@ -158,10 +158,12 @@ def test_the_risk_register_lists_by_level_whatever_the_method(session, ledger_se
     school = school_for(session, "s1")
     day = date(2026, 1, 1)
     save_risk_point(session, RiskPoint(school_id=school.id, code="LEC-blue", name="配电室", method="LEC",
-                                       control_level="post",                                       l_value=1, e_value=3, c_value=15, identified_on=day, last_reviewed_on=day),
+                                       control_level="post", l_value=1, e_value=3, c_value=15,
+                                       identified_on=day, last_reviewed_on=day),
                     rules=GradingRules())  # D = 45: blue
     save_risk_point(session, RiskPoint(school_id=school.id, code="LS-yellow", name="楼梯间", method="LS",
-                                       control_level="post",                                       l_value=3, s_value=4, identified_on=day, last_reviewed_on=day),
+                                       control_level="post", l_value=3, s_value=4,
+                                       identified_on=day, last_reviewed_on=day),
                     rules=GradingRules())  # R = 12: yellow
     rows, total = list_risk_points(session, school_id=school.id)
     assert [r.code for r in rows] == ["LS-yellow", "LEC-blue"] and total == 2
