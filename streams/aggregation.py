@@ -205,11 +205,17 @@ def reads_for(school: str, events: list[Event], day_of, gates: dict | None = Non
 def duplicates(school: str, events: list[Event], digests: list[int], stored: dict[str, set[int]]) -> set[int]:
     """Indexes of the events to skip: repeats of an earlier event of the batch (same digest) or
     of one already stored in the dedupe key of the event's hour."""
-    if len(set(digests)) == len(digests) and not any(stored.values()):
+    unique = set(digests)
+    known = set().union(*stored.values()) if stored else set()
+    if len(unique) == len(digests) and not known:
         return set()  # the usual batch
+    # Only events whose digest repeats in the batch or is stored can be repeats: look at those.
+    suspects = {mark for mark, n in Counter(digests).items() if n > 1} if len(unique) != len(digests) else set()
+    suspects |= unique & known
     skip, seen_now = set(), set()
-    for index, (event, mark) in enumerate(zip(events, digests)):
-        if mark in seen_now or mark in stored.get(keys.seen(school, event.ts // HOUR_MS, mark % SEEN_SHARDS), ()):
+    for index in [i for i, mark in enumerate(digests) if mark in suspects]:
+        mark = digests[index]
+        if mark in seen_now or mark in stored.get(keys.seen(school, events[index].ts // HOUR_MS, mark % SEEN_SHARDS), ()):
             skip.add(index)
         else:
             seen_now.add(mark)
@@ -284,20 +290,18 @@ class Planner:
                 found = hour_keys[hour] = self._hour_buckets(writes, school, hour, now_hour)
             return found
 
-        skip = duplicates(school, events, request.digests, snapshot.seen)
-        seen_hour = request.seen_hour
-        if skip:
-            seen_hour = {}
-            for index, (event, mark) in enumerate(zip(events, request.digests)):
-                if index not in skip:
-                    hour = event.ts // HOUR_MS
-                    seen_key = keys.seen(school, hour, mark % SEEN_SHARDS)
-                    writes.sadd.setdefault(seen_key, []).append(mark)
-                    seen_hour[seen_key] = hour
-        else:
-            writes.sadd = dict(request.seen)
+        digests = request.digests
+        skip = duplicates(school, events, digests, snapshot.seen)
+        writes.sadd = dict(request.seen)
+        for index in skip:  # take each skipped event's digest out of its dedupe key, once
+            mark = digests[index]
+            seen_key = keys.seen(school, events[index].ts // HOUR_MS, mark % SEEN_SHARDS)
+            members = writes.sadd[seen_key] = list(writes.sadd[seen_key])
+            members.remove(mark)
+            if not members:
+                del writes.sadd[seen_key]
         for seen_key in writes.sadd:
-            writes.expire_at[seen_key] = buckets_of(seen_hour[seen_key])[2]
+            writes.expire_at[seen_key] = buckets_of(request.seen_hour[seen_key])[2]
 
         # Counters only: one pass over the batch, then once per distinct (minute, type, ...).
         singles = request.singles

@@ -30,7 +30,14 @@ CAUGHT_UP_EVERY_S = 0.25
 
 
 class BatchProcessor:
-    """Validates one partition's batch, applies each school's part, dead-letters the rest."""
+    """Validates one partition's batch, applies each school's part, dead-letters the rest.
+
+    A batch is applied in two halves: `process` validates it, plans each school's part and sends
+    its script; `finish` reads the replies, dead-letters and moves the partition's checkpoint.
+    `process` first finishes the batch before it, after validating its own: so Redis runs one
+    batch's scripts (on another core) while this thread polls Kafka and validates the next. A
+    batch's effect is in Redis once its script has run; only the checkpoint waits for `finish`.
+    """
 
     def __init__(self, settings: Settings, store: SchoolStore, dead_letters: DeadLetters, client: redis.Redis):
         self.settings = settings
@@ -38,9 +45,10 @@ class BatchProcessor:
         self.dead_letters = dead_letters
         self.redis = client
         self._checkpoints = keys.checkpoints(settings.consumer_group, settings.events_topic)
+        self._in_flight: tuple | None = None  # (tp, records, next offset, letters, school batches)
 
     def process(self, tp: TopicPartition, records: list) -> int:
-        """Apply a batch of one partition; returns the next offset to read."""
+        """Validate a batch of one partition and send its writes; returns the next offset to read."""
         now_ms = int(time.time() * 1000)
         events, positions, rejected = validate_batch(
             [record.value for record in records],
@@ -55,10 +63,28 @@ class BatchProcessor:
             offsets = [records[i].offset for i in positions]
         else:
             offsets = [record.offset for record in records]
+        groups = by_school(offsets, events)
+        self.finish()  # before reading what this batch needs: the last batch may have written it
         next_offset = records[-1].offset + 1
         stream = f"{tp.topic}/{tp.partition}"
-        for school, (school_offsets, school_events) in by_school(offsets, events).items():
-            _, failed = self.store.apply_events(school, stream, school_offsets, school_events, next_offset)
+        sent = []
+        try:
+            for school, (school_offsets, school_events) in groups.items():
+                sent.append(self.store.begin(school, stream, school_offsets, school_events, next_offset))
+        except BaseException:
+            for batch in sent:
+                batch.abandon()
+            raise
+        self._in_flight = tp, records, next_offset, letters, sent
+        return next_offset
+
+    def finish(self) -> None:
+        """Wait for the batch in flight to land, dead-letter what it refused, and checkpoint it."""
+        if self._in_flight is None:
+            return
+        tp, records, next_offset, letters, sent = self._in_flight
+        for batch in sent:
+            _, failed = batch.finish()
             if failed:  # rare: a bug, not bad input; find the original bytes for the letter
                 by_offset = {record.offset: record for record in records}
                 for offset, _event, error in failed:
@@ -69,7 +95,17 @@ class BatchProcessor:
             self.dead_letters.record(tp.topic, tp.partition, letters, next_offset)
         # Where to resume reading. Only a lower bound: the per-school offsets decide what counts.
         self.redis.hset(self._checkpoints, str(tp.partition), next_offset)
-        return next_offset
+        self._in_flight = None
+
+    def abandon(self) -> list[tuple[TopicPartition, int]]:
+        """Drop the batch in flight (Redis failed); returns where to read it again."""
+        if self._in_flight is None:
+            return []
+        tp, records, _, _, sent = self._in_flight
+        self._in_flight = None
+        for batch in sent:
+            batch.abandon()
+        return [(tp, records[0].offset)]
 
 
 def by_school(offsets: list[int], events: list[Event]) -> dict[str, tuple[list[int], list[Event]]]:
@@ -151,15 +187,25 @@ class Aggregator:
                     for tp, records in batch.items():
                         self.processor.process(tp, records)
                         self.events_seen += len(records)
+                    if not batch:
+                        self.processor.finish()  # nothing to overlap with: land it now
                     self._mark_caught_up()
                     backoff = 0.5
                 except (redis.ConnectionError, redis.TimeoutError) as exc:
-                    # Nothing of the failed batch is lost: go back to its first record and retry.
+                    # Nothing of the failed batches is lost: go back to their first records and
+                    # retry. The one in flight came first, so its position is sought last.
                     log.warning("Redis unavailable (%s); retrying in %.1f s", exc, backoff)
                     for tp, records in batch.items():
                         self.consumer.seek(tp, records[0].offset)
+                    for tp, offset in self.processor.abandon():
+                        self.consumer.seek(tp, offset)
                     stop.wait(backoff)
                     backoff = min(backoff * 2, 5.0)
+            try:
+                self.processor.finish()
+            except redis.RedisError as exc:  # nothing is lost: the next member reads it again
+                log.warning("could not finish the last batch (%s)", exc)
+                self.processor.abandon()
         finally:
             self.consumer.close()
             self.producer.close(timeout=5)
@@ -169,6 +215,7 @@ class Aggregator:
         now = time.time()
         if now - self._last_caught_up < CAUGHT_UP_EVERY_S:
             return
+        self.processor.finish()  # 'as of' only once what was read has landed
         caught_up = {}
         for tp in self.consumer.assignment():
             end = self.consumer.highwater(tp)

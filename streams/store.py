@@ -57,36 +57,13 @@ class SchoolStore:
     ) -> tuple[Writes | None, list[tuple[int, Event, str]]]:
         """`apply`, with the offsets (ascending) and the events in two lists, as the consumer
         has them."""
-        offsets_key = keys.offsets(school)
-        request = self.planner.reads_for(school, events)
-        while True:
-            stored, snapshot = self._read(offsets_key, request)
-            start = int(stored.get(stream, -1))
-            if start >= next_offset:
-                return None, []  # this batch landed before a crash or a rebalance
-            todo_offsets, todo, todo_request = offsets, events, request
-            if offsets and start > offsets[0]:  # part of it landed: plan only the rest
-                first = bisect_left(offsets, start)
-                todo_offsets, todo = offsets[first:], events[first:]
-                todo_request = self.planner.reads_for(school, todo)
-            while True:
-                now_ms = int(time.time() * 1000)
-                writes, failed = self._plan(school, todo_offsets, todo, snapshot, now_ms, todo_request)
-                outcome = self._script(*script_call(school, stream, stored, writes, next_offset, now_ms))
-                if outcome[0] != _DUPLICATES:
-                    break
-                # Some digests are stored already (a sender repeated events): plan again without
-                # them; nothing was written, and the offsets check still guards the next try.
-                found = outcome[1]
-                for index in range(0, len(found), 2):
-                    snapshot.seen.setdefault(found[index], set()).add(int(found[index + 1]))
-            if outcome[0] == _CHANGED:
-                log.info("school %s changed under us (rebalance); re-reading", school)
-                continue
-            if school not in self._known_schools:
-                self.redis.sadd(keys.SCHOOLS, school)
-                self._known_schools.add(school)
-            return writes, failed
+        return self.begin(school, stream, offsets, events, next_offset).finish()
+
+    def begin(self, school: str, stream: str, offsets: list[int], events: list[Event],
+              next_offset: int) -> PendingBatch:
+        """Read, plan and send the batch's script, and return without waiting for the reply:
+        the caller can go on working while Redis runs it, then calls `finish`."""
+        return PendingBatch(self, school, stream, offsets, events, next_offset)
 
     def _plan(self, school, offsets, events, snapshot, now_ms, request):
         """Plan the batch; if planning fails (a bug, not bad input: input was validated), find the
@@ -105,6 +82,11 @@ class SchoolStore:
                 failed.append((offset, event, f"{type(exc).__name__}: {exc}"[:200]))
         return self.planner.plan(school, good, _copy(snapshot), now_ms), failed
 
+    def _landed(self, school: str) -> None:
+        if school not in self._known_schools:
+            self.redis.sadd(keys.SCHOOLS, school)
+            self._known_schools.add(school)
+
     def _read(self, offsets_key: str, request: ReadRequest) -> tuple[dict[str, str], Snapshot]:
         """The school's offsets hash and the registers the batch needs. Read without a lock: the
         script checks the offsets hash again, and every write to the school changes it."""
@@ -118,6 +100,72 @@ class SchoolStore:
         for (key, names), values in zip(register_keys, results[1:]):
             snapshot.registers[key] = dict(zip(names, values))
         return results[0], snapshot
+
+
+class PendingBatch:
+    """One school's batch of one partition, from reading what it needs to its script's reply."""
+
+    def __init__(self, store: SchoolStore, school: str, stream: str, offsets: list[int],
+                 events: list[Event], next_offset: int):
+        self.store, self.school, self.stream, self.next_offset = store, school, stream, next_offset
+        self.offsets, self.events = offsets, events
+        self.request = store.planner.reads_for(school, events)
+        self.result: tuple[Writes | None, list[tuple[int, Event, str]]] | None = None
+        self._connection = None
+        self._start()
+
+    def _start(self) -> None:
+        """Read the school's offsets and registers, then plan and send (or find it landed)."""
+        store = self.store
+        self.stored, self.snapshot = store._read(keys.offsets(self.school), self.request)
+        start = int(self.stored.get(self.stream, -1))
+        if start >= self.next_offset:
+            self.result = None, []  # this batch landed before a crash or a rebalance
+            return
+        self.todo_offsets, self.todo, self.todo_request = self.offsets, self.events, self.request
+        if self.offsets and start > self.offsets[0]:  # part of it landed: plan only the rest
+            first = bisect_left(self.offsets, start)
+            self.todo_offsets, self.todo = self.offsets[first:], self.events[first:]
+            self.todo_request = store.planner.reads_for(self.school, self.todo)
+        self._send()
+
+    def _send(self, *, with_source: bool = False) -> None:
+        if not with_source:
+            now_ms = int(time.time() * 1000)
+            self.writes, self.failed = self.store._plan(
+                self.school, self.todo_offsets, self.todo, self.snapshot, now_ms, self.todo_request)
+            self._call = script_call(self.school, self.stream, self.stored, self.writes, self.next_offset, now_ms)
+        self._connection = self.store._script.send(*self._call, with_source=with_source)
+
+    def finish(self) -> tuple[Writes | None, list[tuple[int, Event, str]]]:
+        """Wait for the script's reply; plan again and resend until the batch has landed."""
+        while self.result is None:
+            connection, self._connection = self._connection, None
+            try:
+                outcome = self.store._script.receive(connection)
+            except redis.exceptions.NoScriptError:  # a restarted or flushed server
+                self._send(with_source=True)
+                continue
+            if outcome[0] == _DUPLICATES:
+                # Some digests are stored already (a sender repeated events): plan again without
+                # them; nothing was written, and the offsets check still guards the next try.
+                found = outcome[1]
+                for index in range(0, len(found), 2):
+                    self.snapshot.seen.setdefault(found[index], set()).add(int(found[index + 1]))
+                self._send()
+            elif outcome[0] == _CHANGED:
+                log.info("school %s changed under us (rebalance); re-reading", self.school)
+                self._start()
+            else:
+                self.store._landed(self.school)
+                self.result = self.writes, self.failed
+        return self.result
+
+    def abandon(self) -> None:
+        """Give up on the reply (the batch is to be read again): close its connection."""
+        if self._connection is not None:
+            connection, self._connection = self._connection, None
+            self.store._script.abandon(connection)
 
 
 def _copy(snapshot: Snapshot) -> Snapshot:
@@ -177,27 +225,36 @@ def script_call(school: str, stream: str, stored: dict[str, str], writes: Writes
 
 
 class LuaScript:
-    """EVALSHA on a pooled connection, packed by hiredis in one call: redis-py's own path packs
-    each argument in Python, and a batch has one argument per event."""
+    """EVALSHA on a pooled connection, packed by hiredis in one call (redis-py's own path packs
+    each argument in Python, and a batch has one argument per event), sent and answered in two
+    steps so that the caller can work while Redis runs it."""
 
     def __init__(self, client: redis.Redis, source: str):
         self.pool = client.connection_pool
         self.source = source
         self.sha = hashlib.sha1(source.encode()).hexdigest()
 
-    def __call__(self, key_list: list[str], args: list):
-        try:
-            return self._run(("EVALSHA", self.sha, len(key_list), *key_list, *args))
-        except redis.exceptions.NoScriptError:  # a restarted or flushed server: load it again
-            return self._run(("EVAL", self.source, len(key_list), *key_list, *args))
-
-    def _run(self, command: tuple):
+    def send(self, key_list: list[str], args: list, *, with_source: bool = False):
+        """Send the call on a connection of its own; returns it, for `receive`."""
+        head = ("EVAL", self.source) if with_source else ("EVALSHA", self.sha)
         connection = self.pool.get_connection()
         try:
-            connection.send_packed_command([pack_command(command)])
+            connection.send_packed_command([pack_command((*head, len(key_list), *key_list, *args))])
+        except BaseException:
+            self.abandon(connection)
+            raise
+        return connection
+
+    def receive(self, connection):
+        """The reply to `send`; the connection goes back to the pool."""
+        try:
             return connection.read_response()
         except (redis.ConnectionError, redis.TimeoutError, OSError):
             connection.disconnect()  # the reply may still be on its way: never reuse it
             raise
         finally:
             self.pool.release(connection)
+
+    def abandon(self, connection) -> None:
+        connection.disconnect()  # its reply is never read: the connection cannot be reused
+        self.pool.release(connection)
