@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from itertools import groupby
+from bisect import bisect_left
 from zoneinfo import ZoneInfo
 
 from xxhash import xxh3_64_intdigest
@@ -50,8 +50,14 @@ _REGISTER_TYPES = frozenset(
 )
 
 SEEN_SHARDS = 128  # up to ~65k events an hour per school stay in intsets (512 each)
-_SHARD_OF = (SEEN_SHARDS - 1).__and__  # a digest's shard, its low bits; a C call as a sort key
+# A digest's shard is its top 7 bits, so sorting a batch's digests (in C) lines the shards up.
+_SHARD_SHIFT = 57
+_SHARD_BOUNDS = [(shard - SEEN_SHARDS // 2) << _SHARD_SHIFT for shard in range(SEEN_SHARDS + 1)]
 _SIGNED = 1 << 63
+
+
+def shard_of(mark: int) -> int:
+    return (mark >> _SHARD_SHIFT) + SEEN_SHARDS // 2
 
 
 def digest(event_id: str) -> int:
@@ -146,8 +152,9 @@ def _register_keys(school: str, event: Event, day_of) -> tuple[str, str] | None:
 
 def single_gates(rules) -> dict[str, object]:
     """Per type, which of its events must be planned one by one: absent - none; True - all;
-    (field, least) - those whose data.field is at least `least`, the lowest threshold of the
-    type's alert rules (a cheap test that lets through every event a rule could match)."""
+    (field, least, None) - those whose data.field is at least `least`, the lowest threshold of the
+    type's rules; (field, None, values) - those whose data.field is one of `values`, all the
+    type's rules' values. A cheap test that lets through every event a rule could match."""
     by_type = getattr(rules, "_by_type", None)  # AlertRules' rules by type; a stand-in has none
     if by_type is None:
         return dict.fromkeys(CATALOGUE, True)
@@ -157,9 +164,13 @@ def single_gates(rules) -> dict[str, object]:
             continue
         names = {rule.field for rule in type_rules}
         name = next(iter(names))
-        numeric = len(names) == 1 and name is not None and all(r.at_least is not None for r in type_rules) \
-            and CATALOGUE[event_type][1][name][0] in ("num", "int")
-        gates[event_type] = (name, min(r.at_least for r in type_rules)) if numeric else True
+        gates[event_type] = True
+        if len(names) != 1 or name is None:
+            continue
+        if all(r.at_least is not None for r in type_rules) and CATALOGUE[event_type][1][name][0] in ("num", "int"):
+            gates[event_type] = (name, min(r.at_least for r in type_rules), None)
+        elif all(r.one_of is not None for r in type_rules):
+            gates[event_type] = (name, None, frozenset().union(*(r.one_of for r in type_rules)))
     return gates
 
 
@@ -172,15 +183,18 @@ def reads_for(school: str, events: list[Event], day_of, gates: dict | None = Non
     digests = request.digests = [xxh3_64_intdigest(e.id.encode()) - _SIGNED for e in events]
     stamps = [e.ts for e in events]
     first, last = min(stamps) // HOUR_MS, max(stamps) // HOUR_MS
-    if first == last:  # the usual batch: group by shard in C (a stable sort), not event by event
-        for shard, members in groupby(sorted(digests, key=_SHARD_OF), _SHARD_OF):
-            key = keys.seen(school, first, shard)
-            request.seen[key] = list(members)
-            request.seen_hour[key] = first
+    if first == last:  # the usual batch: sort (in C), then cut at the shard bounds
+        ordered = sorted(digests)
+        cuts = [bisect_left(ordered, bound) for bound in _SHARD_BOUNDS]
+        for shard in range(SEEN_SHARDS):
+            if cuts[shard] < cuts[shard + 1]:
+                key = keys.seen(school, first, shard)
+                request.seen[key] = ordered[cuts[shard]:cuts[shard + 1]]
+                request.seen_hour[key] = first
     else:
         grouped: dict[tuple[int, int], list[int]] = defaultdict(list)
         for ts, mark in zip(stamps, digests):
-            grouped[ts // HOUR_MS, mark % SEEN_SHARDS].append(mark)
+            grouped[ts // HOUR_MS, shard_of(mark)].append(mark)
         for (hour, shard), members in grouped.items():
             key = keys.seen(school, hour, shard)
             request.seen[key] = members
@@ -193,7 +207,10 @@ def reads_for(school: str, events: list[Event], day_of, gates: dict | None = Non
             continue
         if gate is not True:
             value = event.data.get(gate[0])
-            if value is None or value < gate[1]:
+            if gate[2] is None:
+                if value is None or value < gate[1]:
+                    continue
+            elif value not in gate[2]:
                 continue
         register = _register_keys(school, event, day_of) if event.type in _REGISTER_TYPES else None
         if register:
@@ -215,7 +232,7 @@ def duplicates(school: str, events: list[Event], digests: list[int], stored: dic
     skip, seen_now = set(), set()
     for index in [i for i, mark in enumerate(digests) if mark in suspects]:
         mark = digests[index]
-        if mark in seen_now or mark in stored.get(keys.seen(school, events[index].ts // HOUR_MS, mark % SEEN_SHARDS), ()):
+        if mark in seen_now or mark in stored.get(keys.seen(school, events[index].ts // HOUR_MS, shard_of(mark)), ()):
             skip.add(index)
         else:
             seen_now.add(mark)
@@ -295,7 +312,7 @@ class Planner:
         writes.sadd = dict(request.seen)
         for index in skip:  # take each skipped event's digest out of its dedupe key, once
             mark = digests[index]
-            seen_key = keys.seen(school, events[index].ts // HOUR_MS, mark % SEEN_SHARDS)
+            seen_key = keys.seen(school, events[index].ts // HOUR_MS, shard_of(mark))
             members = writes.sadd[seen_key] = list(writes.sadd[seen_key])
             members.remove(mark)
             if not members:

@@ -6,9 +6,10 @@
 --       n, then n (stream, offset) pairs: the offsets hash as it was read for planning,
 --       s, then s dedupe sets: key number, count, that many digests,
 --       then writes to the end: command, key number, count, that many arguments.
--- Returns {'ok'}; {'changed'} when the offsets hash is no longer as read (another consumer, or
--- another partition of the school, applied a batch: plan again); {'duplicates', {key, digest,
--- ...}} when digests are stored already (plan again without them). Nothing is written then.
+-- Returns {'ok'}, or {'changed'} when the offsets hash is no longer as read (another consumer, or
+-- another partition of the school, applied a batch: read and plan again), writing nothing then.
+-- Every write to a school goes through this script and moves the offsets hash, so an unchanged
+-- hash means unchanged registers and dedupe sets: what the planning read still holds.
 
 local CHUNK = 1000 -- arguments per command: unpack() runs out of stack at a few thousand
 local WRITES = {HDEL = 1, HSET = 2, HINCRBY = 2, ZREM = 1, ZADD = 2,
@@ -25,26 +26,12 @@ for i = 1, #stored, 2 do
   if expected[stored[i]] ~= stored[i + 1] then return {'changed'} end
 end
 
--- 2. No digest of the batch may be stored already.
+-- 2. Past the dedupe sets, every write is one this script knows: checked before the first is made.
 local sets_at = 6 + 2 * n
 local p = sets_at
-local found = {}
 for _ = 1, tonumber(ARGV[sets_at - 1]) do
-  local key, to = KEYS[tonumber(ARGV[p])], p + 1 + tonumber(ARGV[p + 1])
-  for lo = p + 2, to, CHUNK do
-    local flags = redis.call('SMISMEMBER', key, unpack(ARGV, lo, math.min(lo + CHUNK - 1, to)))
-    for j = 1, #flags do
-      if flags[j] == 1 then
-        found[#found + 1] = key
-        found[#found + 1] = ARGV[lo + j - 1]
-      end
-    end
-  end
-  p = to + 1
+  p = p + 2 + tonumber(ARGV[p + 1])
 end
-if #found > 0 then return {'duplicates', found} end
-
--- 3. Every write is one this script knows, before the first is made.
 local writes_at = p
 while p <= last do
   if not WRITES[ARGV[p]] or not KEYS[tonumber(ARGV[p + 1])] then
@@ -53,7 +40,7 @@ while p <= last do
   p = p + 3 + tonumber(ARGV[p + 2])
 end
 
--- 4. The writes, then the offset that says they are done.
+-- 3. The digests, the writes, then the offset that says they are done.
 p = sets_at
 for _ = 1, tonumber(ARGV[sets_at - 1]) do
   local key, to = KEYS[tonumber(ARGV[p])], p + 1 + tonumber(ARGV[p + 1])

@@ -103,6 +103,7 @@ def _same(batch_event, event) -> bool:
 
 
 def test_validate_batch_gives_every_message_the_verdict_of_validate():
+    BAD_HERE: list[bytes] = []
     good = [
         event("attendance.in", "personal_safety", NOW - 1000, person="p1", group="staff", gate="east"),
         event("sensor.gas", "environment", NOW - 2000, value=30, gas="CH4"),
@@ -112,7 +113,16 @@ def test_validate_batch_gives_every_message_the_verdict_of_validate():
         dict(_base(), school="s1\n"),  # the school pattern as msgspec checks it (re.search)
         {**_base(), "~ts_ms": "not a number"},  # unknown fields are ignored, whatever they hold
     ]
-    messages = [raw(doc) for doc in good] + [message for message, _ in BAD]
+    # Texts of one second that differ after the "." (validate_batch caches each second's ms)
+    for text in ("2026-09-21T22:13:20.123+08:00", "2026-09-21T22:13:20.999+08:00",
+                 "2026-09-21T22:13:20.000+08:00", "2026-09-21T22:13:20.1234+0800",
+                 "2026-09-21T22:13:20.5674+0800", "2026-09-21T14:13:20.001Z", "2026-09-21T14:13:20.002Z",
+                 "2026-09-21T23:13:20.123+09:00"):
+        good.append(dict(_base(), ts=text))
+    for text in ("2026-09-21T22:13:20.12x+08:00", "2026-09-21T22:13:20.\u0661\u0662\u0663+08:00",
+                 "2026-09-21T22:13:20.1_2+08:00", "2026-09-21T22:13:20. 12+08:00", "2026-09-21T22:13:20.123"):
+        BAD_HERE.append(raw(dict(_base(), ts=text)))
+    messages = [raw(doc) for doc in good] + [message for message, _ in BAD] + BAD_HERE
     events, positions, rejected = contract.validate_batch(messages, **LIMITS)
     singles = [contract.validate(message, **LIMITS) for message in messages]
     assert positions == [i for i, one in enumerate(singles) if isinstance(one, contract.Event)]
