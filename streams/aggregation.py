@@ -101,6 +101,13 @@ class ReadRequest:
     seen: dict[str, list[int]] = field(default_factory=dict)
     seen_hour: dict[str, int] = field(default_factory=dict)
     digests: list[int] = field(default_factory=list)  # per event, in order
+    stamps: list[int] = field(default_factory=list)  # per event, its time (epoch ms)
+    repeated: set[int] = field(default_factory=set)  # digests more than one event has
+    # Filled in by `Planner.count`, which needs no reads (the store runs it while Redis answers):
+    # the events skipped as repeats within the batch, and the counts of the events that only
+    # add to counters, by (minute, type, domain, severity).
+    skip: set[int] | None = None
+    counts: Counter | None = None
     # The events planned one by one, in order: index, and register (key, field) or None.
     singles: list[tuple[int, tuple[str, str] | None]] = field(default_factory=list)
 
@@ -181,10 +188,12 @@ def reads_for(school: str, events: list[Event], day_of, gates: dict | None = Non
     if not events:
         return request
     digests = request.digests = [xxh3_64_intdigest(e.id.encode()) - _SIGNED for e in events]
-    stamps = [e.ts for e in events]
+    stamps = request.stamps = [e.ts for e in events]
+    ordered = sorted(digests)
+    if len(set(ordered)) != len(ordered):  # a sender repeated itself: repeats sort side by side
+        request.repeated = {mark for mark, after in zip(ordered, ordered[1:]) if mark == after}
     first, last = min(stamps) // HOUR_MS, max(stamps) // HOUR_MS
-    if first == last:  # the usual batch: sort (in C), then cut at the shard bounds
-        ordered = sorted(digests)
+    if first == last:  # the usual batch: cut the sorted digests at the shard bounds
         cuts = [bisect_left(ordered, bound) for bound in _SHARD_BOUNDS]
         for shard in range(SEEN_SHARDS):
             if cuts[shard] < cuts[shard + 1]:
@@ -219,20 +228,18 @@ def reads_for(school: str, events: list[Event], day_of, gates: dict | None = Non
     return request
 
 
-def duplicates(school: str, events: list[Event], digests: list[int], stored: dict[str, set[int]]) -> set[int]:
+def duplicates(school: str, request: ReadRequest, stored: dict[str, set[int]]) -> set[int]:
     """Indexes of the events to skip: repeats of an earlier event of the batch (same digest) or
     of one already stored in the dedupe key of the event's hour."""
-    unique = set(digests)
-    known = set().union(*stored.values()) if stored else set()
-    if len(unique) == len(digests) and not known:
+    if not request.repeated and not stored:
         return set()  # the usual batch
     # Only events whose digest repeats in the batch or is stored can be repeats: look at those.
-    suspects = {mark for mark, n in Counter(digests).items() if n > 1} if len(unique) != len(digests) else set()
-    suspects |= unique & known
+    digests, stamps = request.digests, request.stamps
+    suspects = request.repeated.union(*stored.values())
     skip, seen_now = set(), set()
     for index in [i for i, mark in enumerate(digests) if mark in suspects]:
         mark = digests[index]
-        if mark in seen_now or mark in stored.get(keys.seen(school, events[index].ts // HOUR_MS, shard_of(mark)), ()):
+        if mark in seen_now or mark in stored.get(keys.seen(school, stamps[index] // HOUR_MS, shard_of(mark)), ()):
             skip.add(index)
         else:
             seen_now.add(mark)
@@ -307,12 +314,18 @@ class Planner:
                 found = hour_keys[hour] = self._hour_buckets(writes, school, hour, now_hour)
             return found
 
-        digests = request.digests
-        skip = duplicates(school, events, digests, snapshot.seen)
+        digests, stamps = request.digests, request.stamps
+        if snapshot.seen:  # events already stored (rare): the skips and counts change
+            skip = duplicates(school, request, snapshot.seen)
+            counts = self._count_plain(events, request, skip)
+        else:
+            if request.counts is None:
+                self.count(school, events, request)
+            skip, counts = request.skip, request.counts
         writes.sadd = dict(request.seen)
         for index in skip:  # take each skipped event's digest out of its dedupe key, once
             mark = digests[index]
-            seen_key = keys.seen(school, events[index].ts // HOUR_MS, shard_of(mark))
+            seen_key = keys.seen(school, stamps[index] // HOUR_MS, shard_of(mark))
             members = writes.sadd[seen_key] = list(writes.sadd[seen_key])
             members.remove(mark)
             if not members:
@@ -320,14 +333,7 @@ class Planner:
         for seen_key in writes.sadd:
             writes.expire_at[seen_key] = buckets_of(request.seen_hour[seen_key])[2]
 
-        # Counters only: one pass over the batch, then once per distinct (minute, type, ...).
-        singles = request.singles
-        if skip or singles:
-            planned_alone = skip.union(index for index, _ in singles)
-            plain = [event for index, event in enumerate(events) if index not in planned_alone]
-        else:
-            plain = events
-        counts = Counter([(e.ts // MINUTE_MS, e.type, e.domain, e.severity) for e in plain])
+        # Counters only: expanded once per distinct (minute, type, domain, severity).
         incr = writes.incr
         for (minute, event_type, domain, severity), n in counts.items():
             hour_key, minute_key, _ = buckets_of(minute // 60)
@@ -338,7 +344,7 @@ class Planner:
                 incr[(minute_key, _MINUTE_FIELD[domain][minute % 60])] += n
 
         regs = _Registers(snapshot, writes)
-        for index, register in singles:
+        for index, register in request.singles:
             if index in skip:
                 continue
             event = events[index]
@@ -357,12 +363,27 @@ class Planner:
         meta = keys.meta(school)
         if writes.applied:
             writes.incr[(meta, "events")] += writes.applied
-            last_event_ms = max(e.ts for i, e in enumerate(events) if i not in skip) if skip \
-                else max([e.ts for e in events])
+            last_event_ms = max(stamps)
+            if skip and stamps.index(last_event_ms) in skip:  # the latest was a repeat: rare
+                last_event_ms = max(ts for index, ts in enumerate(stamps) if index not in skip)
             known = snapshot.registers.get(meta, {}).get("last_event_ms")
             if last_event_ms > int(known or 0):  # late events must not move it back
                 writes.hset[meta]["last_event_ms"] = str(last_event_ms)
         return writes
+
+    def count(self, school: str, events: list[Event], request: ReadRequest) -> None:
+        """The part of planning that needs no reads: repeats within the batch, and the counts of
+        the events that only add to counters (one pass over the batch, in C where it can)."""
+        request.skip = duplicates(school, request, {})
+        request.counts = self._count_plain(events, request, request.skip)
+
+    @staticmethod
+    def _count_plain(events: list[Event], request: ReadRequest, skip: set[int]) -> Counter:
+        if skip or request.singles:
+            alone = skip.union(index for index, _ in request.singles)
+            return Counter([(e.ts // MINUTE_MS, e.type, e.domain, e.severity)
+                            for index, e in enumerate(events) if index not in alone])
+        return Counter([(e.ts // MINUTE_MS, e.type, e.domain, e.severity) for e in events])
 
     # -- event counts by event time -------------------------------------------------------
     @staticmethod

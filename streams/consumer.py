@@ -55,6 +55,18 @@ class BatchProcessor:
 
     def process(self, tp: TopicPartition, records: list) -> int:
         """Validate a batch of one partition and send its writes; returns the next offset to read."""
+        # Nothing here makes a reference cycle: reference counting frees all of it. The cyclic
+        # collector is paused meanwhile, or each batch's thousands of allocations would have it
+        # walk the batch's records again and again (~0.3 µs an event).
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            return self._process(tp, records)
+        finally:
+            if collecting:
+                gc.enable()
+
+    def _process(self, tp: TopicPartition, records: list) -> int:
         now_ms = int(time.time() * 1000)
         events, positions, rejected = validate_batch(
             [record.value for record in records],

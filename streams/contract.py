@@ -14,6 +14,7 @@ accept goes through the exact path, so every accepted event and every rejection 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta, timezone
 from typing import Annotated, ClassVar, Literal, NamedTuple, NotRequired, Required, TypedDict, Union
 
@@ -287,12 +288,12 @@ def validate_batch(
     max_bytes: int,
     max_future_ms: int,
     max_age_ms: int,
-) -> tuple[list[FastEvent | Event], list[int], list[tuple[int, Rejection]]]:
+) -> tuple[list[FastEvent | Event], Sequence[int], list[tuple[int, Rejection]]]:
     """Check many messages: the valid events in order, the position in `raws` of each, and
     (position, rejection) for the others. Each verdict is the one `validate` gives the message;
     valid events are mostly `FastEvent`s, with an `Event`'s attributes. Never raises."""
     events: list[FastEvent | Event] = []
-    positions: list[int] = []
+    append = events.append
     rejected: list[tuple[int, Rejection]] = []
     earliest, latest = now_ms - max_age_ms, now_ms + max_future_ms
     decode, checked, with_time_fields = _FAST_DECODER.decode, _CHECKED_SCHOOLS, _FAST_WITH_TIME_FIELDS
@@ -313,14 +314,15 @@ def validate_batch(
                 ts = second + millis if second is not None else _time_ms(text, millis)
                 if ts is not None and earliest < ts <= latest:
                     event.ts = ts
-                    events.append(event)
-                    positions.append(position)
+                    append(event)
                     continue
         result = validate(raw, now_ms=now_ms, max_bytes=max_bytes, max_future_ms=max_future_ms,
                           max_age_ms=max_age_ms)
         if isinstance(result, Rejection):
             rejected.append((position, result))
         else:
-            events.append(result)
-            positions.append(position)
-    return events, positions, rejected
+            append(result)
+    if not rejected:
+        return events, range(len(raws)), rejected
+    refused = {position for position, _ in rejected}
+    return events, [i for i in range(len(raws)) if i not in refused], rejected

@@ -1,21 +1,24 @@
 """Applying a school's batch to Redis exactly once.
 
 Per school and partition, `{s:<school>}:off` holds the next offset whose effect is not yet in
-Redis. A batch is applied in two round trips: read the school's offsets, the registers the batch
-touches and which of its dedupe digests are stored; plan the writes (pure, streams/aggregation.py);
-then run one Lua script (streams/apply.lua) that, atomically, checks that the offsets hash is still
-what was read and only then makes the writes and moves the offset. So a batch's effect lands whole
-or not at all, a replay after SIGKILL skips what already landed, and a consumer that lost its
-partitions mid-batch (a zombie) finds the offsets changed and re-reads instead of counting twice.
-Every key the script touches is one school's, under one hash tag: one Redis Cluster slot.
+Redis. A batch is applied on one connection in two round trips: WATCH the school's offsets hash
+and read it, the registers the batch touches and which of its dedupe digests are stored; plan the
+writes (pure, streams/aggregation.py); then MULTI, the digests' SADDs, one Lua script
+(streams/apply.lua) with every other write and the new offset, EXEC. So a batch's effect lands
+whole or not at all; a replay after SIGKILL skips what already landed; and a consumer that lost
+its partitions mid-batch (a zombie), or any other batch of the school that landed meanwhile,
+changes the watched hash, the EXEC is refused, and the batch is read and planned again instead of
+counting twice. All keys of a school share one hash tag: one Redis Cluster slot.
 
-The script stands in for WATCH + MULTI/EXEC because it costs one command instead of ~300 (128
-dedupe shards an hour, each SADD and EXPIREAT, plus the counters), and redis-py spends several µs
-on each command; the reads are packed by hiredis and sent in one write for the same reason.
+Why this shape: redis-py spends several µs on each command, and a batch has ~300 writes (128
+dedupe shards an hour, each SADD and EXPIREAT, plus the counters), so commands are packed by
+hiredis and sent in one write, and all writes but the SADDs go in one script. The SADDs stay
+native: passed through a script, each digest would cost Redis ~0.6 µs more, on a core the broker
+needs too. The reply to EXEC is read only when the batch is finished (`PendingBatch.finish`), so
+the consumer goes on working while Redis applies it.
 """
 from __future__ import annotations
 
-import hashlib
 import logging
 import time
 from bisect import bisect_left
@@ -32,7 +35,6 @@ from streams.contract import Event
 log = logging.getLogger(__name__)
 
 APPLY_SCRIPT = (Path(__file__).with_name("apply.lua")).read_text(encoding="utf-8")
-_CHANGED = "changed"
 
 
 class SchoolStore:
@@ -40,7 +42,6 @@ class SchoolStore:
         self.redis = client
         self.planner = planner
         self._known_schools: set[str] = set()
-        self._script = LuaScript(client, APPLY_SCRIPT)
 
     def apply(
         self, school: str, stream: str, records: Sequence[tuple[int, Event]], next_offset: int
@@ -86,42 +87,55 @@ class SchoolStore:
             self.redis.sadd(keys.SCHOOLS, school)
             self._known_schools.add(school)
 
-    def _read(self, offsets_key: str, request: ReadRequest) -> tuple[dict[str, str], Snapshot]:
-        """The school's offsets hash, the registers the batch needs and which of its digests are
-        stored, in one round trip. Read without a lock: the script checks the offsets hash again,
-        and every write to the school changes it."""
+    def _send_reads(self, offsets_key: str, request: ReadRequest) -> tuple:
+        """WATCH the school's offsets hash and ask for it, the registers the batch needs and which
+        of its digests are stored, in one write; `_receive_reads` reads the answers. The
+        connection stays the batch's until its EXEC: the watch is on it."""
         register_keys = [(key, sorted(names)) for key, names in request.registers.items()]
         seen_keys = list(request.seen)
-        replies = self._commands(
-            [("HGETALL", offsets_key)]
-            + [("HMGET", key, *names) for key, names in register_keys]
-            + [("SMISMEMBER", key, *request.seen[key]) for key in seen_keys]
-        )
-        stored = replies[0] if isinstance(replies[0], dict) else dict(zip(replies[0][::2], replies[0][1::2]))
+        commands = [("WATCH", offsets_key), ("HGETALL", offsets_key)]
+        commands += [("HMGET", key, *names) for key, names in register_keys]
+        commands += [("SMISMEMBER", key, *request.seen[key]) for key in seen_keys]
+        connection = self.redis.connection_pool.get_connection()
+        self._send(connection, commands)
+        return connection, len(commands), register_keys, seen_keys, request
+
+    def _receive_reads(self, sent: tuple) -> tuple[object, dict[str, str], Snapshot]:
+        connection, count, register_keys, seen_keys, request = sent
+        replies = self._receive(connection, count)
+        stored = replies[1] if isinstance(replies[1], dict) else dict(zip(replies[1][::2], replies[1][1::2]))
         snapshot = Snapshot()
-        for (key, names), values in zip(register_keys, replies[1:]):
+        for (key, names), values in zip(register_keys, replies[2:]):
             snapshot.registers[key] = dict(zip(names, values))
-        for key, flags in zip(seen_keys, replies[1 + len(register_keys):]):
+        for key, flags in zip(seen_keys, replies[2 + len(register_keys):]):
             if 1 in flags:  # a sender repeated an event: rare
                 snapshot.seen[key] = {mark for mark, flag in zip(request.seen[key], flags) if flag}
-        return stored, snapshot
+        return connection, stored, snapshot
 
-    def _commands(self, commands: list[tuple]) -> list:
-        """Send commands in one write and read their replies: a pipeline without redis-py's
-        per-command cost, which would matter with 128 dedupe sets an hour."""
-        connection = self.redis.connection_pool.get_connection()
+    def _send(self, connection, commands: list[tuple]) -> None:
         try:
             connection.send_packed_command([pack_command(command) for command in commands])
-            return [connection.read_response() for _ in commands]
         except BaseException:
-            connection.disconnect()  # replies may be left unread: never reuse it
+            self.drop(connection)
             raise
-        finally:
-            self.redis.connection_pool.release(connection)
+
+    def _receive(self, connection, count: int) -> list:
+        try:
+            return [connection.read_response() for _ in range(count)]
+        except BaseException:
+            self.drop(connection)  # replies may be left unread, or a watch set
+            raise
+
+    def release(self, connection) -> None:
+        self.redis.connection_pool.release(connection)
+
+    def drop(self, connection) -> None:
+        connection.disconnect()  # never reused: replies may be left unread, or a watch set
+        self.redis.connection_pool.release(connection)
 
 
 class PendingBatch:
-    """One school's batch of one partition, from reading what it needs to its script's reply."""
+    """One school's batch of one partition, from reading what it needs to the reply to its EXEC."""
 
     def __init__(self, store: SchoolStore, school: str, stream: str, offsets: list[int],
                  events: list[Event], next_offset: int):
@@ -130,62 +144,71 @@ class PendingBatch:
         self.request = store.planner.reads_for(school, events)
         self.result: tuple[Writes | None, list[tuple[int, Event, str]]] | None = None
         self._connection = None
+        self._sent = 0  # commands whose replies are still to read
         self._start()
 
     def _start(self) -> None:
-        """Read the school's offsets and registers, then plan and send (or find it landed)."""
+        """Watch and read, then plan and send the writes (or find the batch landed)."""
         store = self.store
-        self.stored, self.snapshot = store._read(keys.offsets(self.school), self.request)
-        start = int(self.stored.get(self.stream, -1))
-        if start >= self.next_offset:
-            self.result = None, []  # this batch landed before a crash or a rebalance
-            return
-        self.todo_offsets, self.todo, self.todo_request = self.offsets, self.events, self.request
-        if self.offsets and start > self.offsets[0]:  # part of it landed: plan only the rest
-            first = bisect_left(self.offsets, start)
-            self.todo_offsets, self.todo = self.offsets[first:], self.events[first:]
-            self.todo_request = store.planner.reads_for(self.school, self.todo)
-        self._send()
-
-    def _send(self, *, with_source: bool = False) -> None:
-        if not with_source:
+        reads = store._send_reads(keys.offsets(self.school), self.request)
+        if self.request.counts is None:  # what planning needs no reads for, while Redis answers
+            store.planner.count(self.school, self.events, self.request)
+        connection, stored, snapshot = store._receive_reads(reads)
+        try:
+            start = int(stored.get(self.stream, -1))
+            if start >= self.next_offset:  # this batch landed before a crash or a rebalance
+                store._send(connection, [("UNWATCH",)])
+                store._receive(connection, 1)
+                store.release(connection)
+                self.result = None, []
+                return
+            offsets, events, request = self.offsets, self.events, self.request
+            if offsets and start > offsets[0]:  # part of it landed: plan only the rest
+                first = bisect_left(offsets, start)
+                offsets, events = offsets[first:], events[first:]
+                request = store.planner.reads_for(self.school, events)
             now_ms = int(time.time() * 1000)
-            self.writes, self.failed = self.store._plan(
-                self.school, self.todo_offsets, self.todo, self.snapshot, now_ms, self.todo_request)
-            self._call = script_call(self.school, self.stream, self.stored, self.writes, self.next_offset, now_ms)
-        self._connection = self.store._script.send(*self._call, with_source=with_source)
+            self.writes, self.failed = store._plan(self.school, offsets, events, snapshot, now_ms, request)
+            commands = transaction(self.school, self.stream, self.writes, self.next_offset, now_ms)
+            store._send(connection, commands)
+        except BaseException:
+            store.drop(connection)  # (again, if _send or _receive did: harmless)
+            raise
+        self._connection, self._sent = connection, len(commands)
 
     def finish(self) -> tuple[Writes | None, list[tuple[int, Event, str]]]:
-        """Wait for the script's reply; read, plan and send again until the batch has landed."""
+        """Wait for the reply to EXEC; read, plan and send again until the batch has landed."""
         while self.result is None:
             connection, self._connection = self._connection, None
-            try:
-                outcome = self.store._script.receive(connection)
-            except redis.exceptions.NoScriptError:  # a restarted or flushed server
-                self._send(with_source=True)
-                continue
-            if outcome[0] == _CHANGED:
+            replies = self.store._receive(connection, self._sent)
+            self.store.release(connection)
+            outcome = replies[-1]  # EXEC's: None when the watched hash changed
+            if outcome is None:
                 log.info("school %s changed under us (rebalance); re-reading", self.school)
                 self._start()
-            else:
-                self.store._landed(self.school)
-                self.result = self.writes, self.failed
+                continue
+            for reply in outcome:
+                if isinstance(reply, Exception):  # a bug: the batch may have half landed
+                    raise reply
+            self.store._landed(self.school)
+            self.result = self.writes, self.failed
         return self.result
 
     def abandon(self) -> None:
         """Give up on the reply (the batch is to be read again): close its connection."""
         if self._connection is not None:
             connection, self._connection = self._connection, None
-            self.store._script.abandon(connection)
+            self.store.drop(connection)
 
 
 def _copy(snapshot: Snapshot) -> Snapshot:
     return Snapshot(dict(snapshot.seen), {k: dict(v) for k, v in snapshot.registers.items()})
 
 
-def script_call(school: str, stream: str, stored: dict[str, str], writes: Writes, next_offset: int,
-                now_ms: int) -> tuple[list[str], list]:
-    """KEYS and ARGV of apply.lua for a batch's writes (the layout is described there)."""
+def transaction(school: str, stream: str, writes: Writes, next_offset: int, now_ms: int) -> list[tuple]:
+    """The commands that apply a batch's writes, from MULTI to EXEC: the digests' SADDs, then
+    apply.lua (sent whole, not by its SHA: a script missing from a restarted server's cache
+    would fail inside the transaction, after the SADDs)."""
     key_list = [keys.offsets(school), keys.meta(school)]
     index_of = {key: number for number, key in enumerate(key_list, 1)}
 
@@ -196,14 +219,8 @@ def script_call(school: str, stream: str, stored: dict[str, str], writes: Writes
             number = index_of[key] = len(key_list)
         return number
 
-    args: list = [stream, next_offset, now_ms, len(stored)]
-    for name, value in stored.items():
-        args += (name, value)
-    args.append(len(writes.sadd))
-    for key, members in writes.sadd.items():
-        args += (ref(key), len(members))
-        args += members
-    # The same order as the writes would go in a transaction: later ones build on earlier.
+    args: list = [stream, next_offset, now_ms]
+    # The same order as the writes would go one by one: later ones build on earlier.
     for key, names in writes.hdel.items():
         if names:
             args += ("HDEL", ref(key), len(names), *names)
@@ -232,40 +249,8 @@ def script_call(school: str, stream: str, stored: dict[str, str], writes: Writes
         args += ("EXPIREAT", ref(key), 1, when)
     for key, seconds in writes.expire_in.items():
         args += ("EXPIRE", ref(key), 1, seconds)
-    return key_list, args
-
-
-class LuaScript:
-    """EVALSHA on a pooled connection, packed by hiredis in one call (redis-py's own path packs
-    each argument in Python, and a batch has one argument per event), sent and answered in two
-    steps so that the caller can work while Redis runs it."""
-
-    def __init__(self, client: redis.Redis, source: str):
-        self.pool = client.connection_pool
-        self.source = source
-        self.sha = hashlib.sha1(source.encode()).hexdigest()
-
-    def send(self, key_list: list[str], args: list, *, with_source: bool = False):
-        """Send the call on a connection of its own; returns it, for `receive`."""
-        head = ("EVAL", self.source) if with_source else ("EVALSHA", self.sha)
-        connection = self.pool.get_connection()
-        try:
-            connection.send_packed_command([pack_command((*head, len(key_list), *key_list, *args))])
-        except BaseException:
-            self.abandon(connection)
-            raise
-        return connection
-
-    def receive(self, connection):
-        """The reply to `send`; the connection goes back to the pool."""
-        try:
-            return connection.read_response()
-        except (redis.ConnectionError, redis.TimeoutError, OSError):
-            connection.disconnect()  # the reply may still be on its way: never reuse it
-            raise
-        finally:
-            self.pool.release(connection)
-
-    def abandon(self, connection) -> None:
-        connection.disconnect()  # its reply is never read: the connection cannot be reused
-        self.pool.release(connection)
+    commands: list[tuple] = [("MULTI",)]
+    commands += [("SADD", key, *members) for key, members in writes.sadd.items()]
+    commands.append(("EVAL", APPLY_SCRIPT, len(key_list), *key_list, *args))
+    commands.append(("EXEC",))
+    return commands

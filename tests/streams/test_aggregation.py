@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 from queries import keys
 from queries.settings import DEFAULT_ALERT_RULES
 from streams import contract
-from streams.aggregation import HOUR_MS, Planner, Snapshot, deadline_ms, local_day
+from streams.aggregation import HOUR_MS, Planner, Snapshot, deadline_ms, digest, local_day, shard_of
 from streams.alert_rules import load_rules
 from tests.streams import events as ev
 
@@ -149,3 +149,18 @@ def test_a_late_check_in_still_counts_as_checked_in_today():
     ])
     assert day_count(writes, "visitors_on_campus") == 0
     assert day_count(writes, "visitors_checked_in") == 1
+
+
+def test_each_digest_goes_to_the_dedupe_shard_of_its_event_hour():
+    docs = [ev.smoke(NOW - 1000 - i * 7 * 60_000, id=f"x{i}") for i in range(30)]  # 3.5 hours
+    docs += [dict(docs[3]), dict(docs[17])]  # repeated within the batch: counted once
+    writes = plan(docs)
+    assert writes.applied == 30 and writes.duplicates == 2
+    placed = {}
+    for seen_key, members in writes.sadd.items():
+        hour, shard = seen_key.rsplit(":", 2)[1:]
+        for mark in members:
+            assert shard_of(mark) == int(shard, 16)
+            placed[mark] = int(hour)
+        assert writes.expire_at[seen_key] == (int(hour) + 1) * 3600 + 7 * 86400 + 3600
+    assert placed == {digest(d["id"]): contract.parse_time_ms(d["ts"]) // HOUR_MS for d in docs[:30]}

@@ -78,8 +78,8 @@ def test_a_batch_of_another_partition_landing_between_read_and_write_is_not_over
     class Interleaved(SchoolStore):
         reads = 0
 
-        def _read(self, offsets_key, request):
-            found = super()._read(offsets_key, request)
+        def _receive_reads(self, sent):
+            found = super()._receive_reads(sent)
             self.reads += 1
             if self.reads == 1:  # right after our first read, partition 1's batch lands
                 other.apply("s1", "topic/1", list(enumerate(parsed([ev.attendance("in", "p1", "staff", t - 2000)]))), 1)
