@@ -16,10 +16,10 @@ planned one by one, in order, as their meaning depends on what came before.
 """
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from bisect import bisect_left
 from zoneinfo import ZoneInfo
 
 from xxhash import xxh3_64_intdigest
