@@ -15,9 +15,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ledger.db import current_revision, migrate
-from ledger.grading import GradingRules, grade
+from ledger.grading import GradingRules
 from ledger.models import RiskPoint
 from queries.connections import sql_engine, sql_sessions
+from queries.ledger.risk_points import apply_grade
 from queries.settings import Settings
 
 LISTS = ("risk-points", "hazards")
@@ -27,11 +28,9 @@ def regrade(session: Session, rules: GradingRules) -> int:
     """Recompute every risk point's score, level and colour from its factors; how many changed."""
     changed = 0
     for point in session.scalars(select(RiskPoint)):
-        graded = grade(point.method, likelihood=point.l_value, exposure=point.e_value,
-                       consequence=point.c_value, severity=point.s_value, rules=rules)
-        if (point.score, point.level, point.colour) != (graded.score, graded.level, graded.colour):
-            point.score, point.level, point.colour = graded.score, graded.level, graded.colour
-            changed += 1
+        before = (point.score, point.level, point.colour)
+        apply_grade(point, rules)
+        changed += (point.score, point.level, point.colour) != before
     return changed
 
 

@@ -6,10 +6,8 @@ member can be killed at any moment and another one carries on where the last bat
 """
 from __future__ import annotations
 
-import argparse
 import gc
 import logging
-import signal
 import threading
 import time
 
@@ -22,6 +20,7 @@ from streams.aggregation import Planner
 from streams.alert_rules import load_rules
 from streams.contract import PROCESSING_ERROR, Event, validate_batch
 from streams.dead_letters import DeadLetter, DeadLetters
+from streams.runtime import start_process
 from streams.store import SchoolStore
 
 log = logging.getLogger("streams.consumer")
@@ -263,14 +262,7 @@ class Aggregator:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description="Campus events -> rolling aggregates in Redis")
-    parser.add_argument("--log-level", default="INFO")
-    args = parser.parse_args(argv)
-    logging.basicConfig(level=args.log_level, format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    settings = Settings.from_env()
-    stop = threading.Event()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, lambda *_: stop.set())
+    settings, stop = start_process("Campus events -> rolling aggregates in Redis", argv)
     log.info("aggregator: topic %s, group %s, Kafka %s, Redis %s", settings.events_topic,
              settings.consumer_group, settings.kafka_bootstrap_servers, settings.redis_url)
     Aggregator(settings).run(stop)

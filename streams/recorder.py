@@ -15,9 +15,7 @@ wall reads are recomputed into Redis (queries/ledger/figures.py).
 """
 from __future__ import annotations
 
-import argparse
 import logging
-import signal
 import threading
 import time
 from datetime import datetime, timedelta, timezone
@@ -37,6 +35,7 @@ from streams.alert_rules import load_rules
 from streams.consumer import WINDOW_MS
 from streams.contract import Rejection, validate
 from streams.dead_letters import DeadLetter, DeadLetters
+from streams.runtime import start_process
 
 log = logging.getLogger("streams.recorder")
 
@@ -196,14 +195,7 @@ class _SeekToStored(ConsumerRebalanceListener):
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description="Campus events -> the SQL safety ledger")
-    parser.add_argument("--log-level", default="INFO")
-    args = parser.parse_args(argv)
-    logging.basicConfig(level=args.log_level, format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    settings = Settings.from_env()
-    stop = threading.Event()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, lambda *_: stop.set())
+    settings, stop = start_process("Campus events -> the SQL safety ledger", argv)
     log.info("recorder: topic %s, group %s, ledger %s", settings.events_topic, settings.recorder_group,
              settings.database_url.split("@")[-1])
     Recorder(settings).run(stop)

@@ -8,7 +8,7 @@ deducts for (art. 16). Replays are harmless: every row an event leaves carries i
 """
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
@@ -19,6 +19,7 @@ from ledger import alert_flow, hazard_loop
 from ledger.models import (AlertOccurrence, AlertTransition, AssessmentDeduction, HazardTransition,
                            LoopViolation, OrgUnit, RefusedEvent)
 from queries.ledger import alerts, campaigns, hazards, org
+from streams.aggregation import deadline_ms
 
 ILLEGAL_TRANSITION = "illegal_transition"
 UNKNOWN_HAZARD = "unknown_hazard"
@@ -41,13 +42,9 @@ def moment(ts_ms: int) -> datetime:
 
 
 def deadline_of(text: str | None, tz: ZoneInfo) -> datetime | None:
-    """A contract deadline: a bare date means the end of that local day."""
-    if not text:
-        return None
-    if "T" not in text:
-        return datetime.combine(date.fromisoformat(text), time(23, 59, 59), tz).astimezone(timezone.utc)
-    value = datetime.fromisoformat(text)
-    return (value if value.tzinfo else value.replace(tzinfo=tz)).astimezone(timezone.utc)
+    """A contract deadline as the aggregator reads it (a bare date: the end of that local day)."""
+    ms = deadline_ms(text, tz)
+    return None if ms is None else moment(ms)
 
 
 def already_recorded(session: Session, event_id: str) -> bool:
