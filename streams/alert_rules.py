@@ -34,13 +34,20 @@ class AlertRules:
     """The rules grouped by event type, for a dictionary look-up per event."""
 
     def __init__(self, rules: list[AlertRule]):
-        self._by_type: dict[str, list[AlertRule]] = {}
+        by_type: dict[str, list[AlertRule]] = {}
         for rule in rules:
-            self._by_type.setdefault(rule.type, []).append(rule)
+            by_type.setdefault(rule.type, []).append(rule)
+        self._by_type = {event_type: tuple(found) for event_type, found in by_type.items()}
 
     @property
     def types(self) -> frozenset[str]:
+        """The event types some rule names."""
         return frozenset(self._by_type)
+
+    def rules_for(self, event_type: str) -> tuple[AlertRule, ...]:
+        """The rules of one event type, none when no rule names it: enough for a consumer to
+        build a cheaper test that lets through every event a rule could match."""
+        return self._by_type.get(event_type, ())
 
     def severity_for(self, event: Event) -> str | None:
         """The alert severity this event raises, or None when it raises no alert."""

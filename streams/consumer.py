@@ -10,6 +10,7 @@ import gc
 import logging
 import threading
 import time
+from operator import attrgetter
 
 import redis
 from kafka import ConsumerRebalanceListener, TopicPartition
@@ -25,6 +26,10 @@ from streams.store import SchoolStore
 
 log = logging.getLogger("streams.consumer")
 
+_VALUE = attrgetter("value")
+_OFFSET = attrgetter("offset")
+_SCHOOL = attrgetter("school")
+
 WINDOW_MS = 7 * 86_400_000  # the longest rolling window; older events are refused
 CAUGHT_UP_EVERY_S = 0.25
 # Checkpoints are only where to resume reading (the per-school offsets decide what counts), so
@@ -35,11 +40,12 @@ CHECKPOINT_EVERY_S = 0.1
 class BatchProcessor:
     """Validates one partition's batch, applies each school's part, dead-letters the rest.
 
-    A batch is applied in two halves: `process` validates it, plans each school's part and sends
-    its script; `finish` reads the replies, dead-letters and moves the partition's checkpoint.
-    `process` first finishes the batch before it, after validating its own: so Redis runs one
-    batch's scripts (on another core) while this thread polls Kafka and validates the next. A
-    batch's effect is in Redis once its script has run; only the checkpoint waits for `finish`.
+    A batch is applied in two halves: `process` validates it, sends each school's reads, finishes
+    the batch before it, then plans each school's part and sends its transaction; `finish` reads
+    the replies, dead-letters and moves the partition's checkpoint. So Redis runs one batch's
+    transaction (on another core) while this thread polls Kafka and validates the next, and
+    answers the next one's reads while this thread finishes the one before. A batch's effect is
+    in Redis once its transaction has run; only the checkpoint waits for `finish`.
     """
 
     def __init__(self, settings: Settings, store: SchoolStore, dead_letters: DeadLetters, client: redis.Redis):
@@ -68,7 +74,7 @@ class BatchProcessor:
     def _process(self, tp: TopicPartition, records: list) -> int:
         now_ms = int(time.time() * 1000)
         events, positions, rejected = validate_batch(
-            [record.value for record in records],
+            list(map(_VALUE, records)),
             now_ms=now_ms,
             max_bytes=self.settings.max_event_bytes,
             max_future_ms=self.settings.max_future_seconds * 1000,
@@ -79,20 +85,23 @@ class BatchProcessor:
         if rejected:
             offsets = [records[i].offset for i in positions]
         else:
-            offsets = [record.offset for record in records]
-        groups = by_school(offsets, events)
-        self.finish()  # before reading what this batch needs: the last batch may have written it
+            offsets = list(map(_OFFSET, records))
         next_offset = records[-1].offset + 1
         stream = f"{tp.topic}/{tp.partition}"
-        sent = []
+        started = []
         try:
-            for school, (school_offsets, school_events) in groups.items():
-                sent.append(self.store.begin(school, stream, school_offsets, school_events, next_offset))
+            # Each school's reads go out first (a school's batch in flight has them wait behind
+            # its EXEC, on its connection); Redis answers while the batch in flight is finished.
+            for school, (school_offsets, school_events) in by_school(offsets, events).items():
+                started.append(self.store.start(school, stream, school_offsets, school_events, next_offset))
+            self.finish()
+            for batch in started:
+                batch.send_writes()
         except BaseException:
-            for batch in sent:
+            for batch in started:
                 batch.abandon()
             raise
-        self._in_flight = tp, records, next_offset, letters, sent
+        self._in_flight = tp, records, next_offset, letters, started
         return next_offset
 
     def finish(self) -> None:
@@ -140,7 +149,7 @@ class BatchProcessor:
 
 def by_school(offsets: list[int], events: list[Event]) -> dict[str, tuple[list[int], list[Event]]]:
     """The events (and their offsets) of each school, in order."""
-    schools = {event.school for event in events}
+    schools = set(map(_SCHOOL, events))
     if len(schools) <= 1:  # the usual batch: the message key is the school, so one per partition
         return {school: (offsets, events) for school in schools}
     groups: dict[str, tuple[list[int], list[Event]]] = {}

@@ -11,11 +11,16 @@ changes the watched hash, the EXEC is refused, and the batch is read and planned
 counting twice. All keys of a school share one hash tag: one Redis Cluster slot.
 
 Why this shape: redis-py spends several µs on each command, and a batch has ~300 writes (128
-dedupe shards an hour, each SADD and EXPIREAT, plus the counters), so commands are packed by
-hiredis and sent in one write, and all writes but the SADDs go in one script. The SADDs stay
-native: passed through a script, each digest would cost Redis ~0.6 µs more, on a core the broker
-needs too. The reply to EXEC is read only when the batch is finished (`PendingBatch.finish`), so
-the consumer goes on working while Redis applies it.
+dedupe shards an hour, each SADD and EXPIREAT, plus the counters), so commands are packed
+(streams/resp.py) and sent in one write, one system call, and all writes but the SADDs go in one
+script. The SADDs stay native: passed through a script, each digest would cost Redis ~0.6 µs more,
+on a core the broker needs too.
+
+Nothing waits for Redis that need not: a batch's reads are sent as soon as it is validated
+(`SchoolStore.start`), the reply to its EXEC is read only when the batch is finished
+(`PendingBatch.finish`), and a school's next batch sends its reads on the connection of the one
+before, behind that one's EXEC (Redis runs a connection's commands in order, so it reads what the
+batch before wrote) before that EXEC's reply is read.
 """
 from __future__ import annotations
 
@@ -26,9 +31,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import redis
-from hiredis import pack_command
-
 from queries import keys
+from streams import resp
 from streams.aggregation import Planner, ReadRequest, Snapshot, Writes
 from streams.contract import Event
 
@@ -42,6 +46,7 @@ class SchoolStore:
         self.redis = client
         self.planner = planner
         self._known_schools: set[str] = set()
+        self._latest: dict[str, PendingBatch] = {}  # per school, the batch started last
 
     def apply(
         self, school: str, stream: str, records: Sequence[tuple[int, Event]], next_offset: int
@@ -61,9 +66,19 @@ class SchoolStore:
 
     def begin(self, school: str, stream: str, offsets: list[int], events: list[Event],
               next_offset: int) -> PendingBatch:
-        """Read, plan and send the batch's script, and return without waiting for the reply:
-        the caller can go on working while Redis runs it, then calls `finish`."""
-        return PendingBatch(self, school, stream, offsets, events, next_offset)
+        """Read, plan and send the batch's writes, and return without waiting for the reply:
+        the caller can go on working while Redis runs them, then calls `finish`."""
+        batch = self.start(school, stream, offsets, events, next_offset)
+        batch.send_writes()
+        return batch
+
+    def start(self, school: str, stream: str, offsets: list[int], events: list[Event],
+              next_offset: int) -> PendingBatch:
+        """Send the batch's reads only; `PendingBatch.send_writes` plans and sends the writes.
+        Between the two the caller may finish earlier batches: this one's reads run after them."""
+        batch = PendingBatch(self, school, stream, offsets, events, next_offset, self._latest.get(school))
+        self._latest[school] = batch
+        return batch
 
     def _plan(self, school, offsets, events, snapshot, now_ms, request):
         """Plan the batch; if planning fails (a bug, not bad input: input was validated), find the
@@ -87,21 +102,27 @@ class SchoolStore:
             self.redis.sadd(keys.SCHOOLS, school)
             self._known_schools.add(school)
 
-    def _send_reads(self, offsets_key: str, request: ReadRequest) -> tuple:
+    def _send_reads(self, offsets_key: str, request: ReadRequest, connection=None) -> tuple:
         """WATCH the school's offsets hash and ask for it, the registers the batch needs and which
-        of its digests are stored, in one write; `_receive_reads` reads the answers. The
-        connection stays the batch's until its EXEC: the watch is on it."""
+        of its digests are stored, in one write (on `connection`, behind the replies still to come
+        there, or on a connection of its own); `_receive_reads` reads the answers. The connection
+        stays the batch's until its EXEC: the watch is on it."""
         register_keys = [(key, sorted(names)) for key, names in request.registers.items()]
         seen_keys = list(request.seen)
-        commands = [("WATCH", offsets_key), ("HGETALL", offsets_key)]
-        commands += [("HMGET", key, *names) for key, names in register_keys]
-        commands += [("SMISMEMBER", key, *request.seen[key]) for key in seen_keys]
-        connection = self.redis.connection_pool.get_connection()
-        self._send(connection, commands)
-        return connection, len(commands), register_keys, seen_keys, request
+        texts = {key: resp.integers(request.seen[key]) for key in seen_keys}
+        packed = [resp.pack(("WATCH", offsets_key)), resp.pack(("HGETALL", offsets_key))]
+        packed += [resp.pack(("HMGET", key, *names)) for key, names in register_keys]
+        packed += [resp.with_members("SMISMEMBER", key, len(request.seen[key]), texts[key])
+                   for key in seen_keys]
+        if connection is None:
+            connection = self.redis.connection_pool.get_connection()
+            self._send(connection, packed)
+        else:  # replies are still to come on it: no health check, which would read one of them
+            self._send(connection, packed, check_health=False)
+        return connection, len(packed), register_keys, seen_keys, request, texts
 
-    def _receive_reads(self, sent: tuple) -> tuple[object, dict[str, str], Snapshot]:
-        connection, count, register_keys, seen_keys, request = sent
+    def _receive_reads(self, sent: tuple) -> tuple[object, dict[str, str], Snapshot, dict[str, bytes]]:
+        connection, count, register_keys, seen_keys, request, texts = sent
         replies = self._receive(connection, count)
         stored = replies[1] if isinstance(replies[1], dict) else dict(zip(replies[1][::2], replies[1][1::2]))
         snapshot = Snapshot()
@@ -110,11 +131,11 @@ class SchoolStore:
         for key, flags in zip(seen_keys, replies[2 + len(register_keys):]):
             if 1 in flags:  # a sender repeated an event: rare
                 snapshot.seen[key] = {mark for mark, flag in zip(request.seen[key], flags) if flag}
-        return connection, stored, snapshot
+        return connection, stored, snapshot, texts
 
-    def _send(self, connection, commands: list[tuple]) -> None:
+    def _send(self, connection, packed: list[bytes], check_health: bool = True) -> None:
         try:
-            connection.send_packed_command([pack_command(command) for command in commands])
+            connection.send_packed_command([b"".join(packed)], check_health=check_health)
         except BaseException:
             self.drop(connection)
             raise
@@ -135,80 +156,121 @@ class SchoolStore:
 
 
 class PendingBatch:
-    """One school's batch of one partition, from reading what it needs to the reply to its EXEC."""
+    """One school's batch of one partition, from reading what it needs to the reply to its EXEC.
+
+    `before` is the school's batch started before it: when that one has sent its transaction
+    and not yet read the reply, this one sends its reads on the same connection, behind it, and
+    reads their answers after that batch has read its own."""
 
     def __init__(self, store: SchoolStore, school: str, stream: str, offsets: list[int],
-                 events: list[Event], next_offset: int):
+                 events: list[Event], next_offset: int, before: PendingBatch | None = None):
         self.store, self.school, self.stream, self.next_offset = store, school, stream, next_offset
         self.offsets, self.events = offsets, events
         self.request = store.planner.reads_for(school, events)
         self.result: tuple[Writes | None, list[tuple[int, Event, str]]] | None = None
-        self._connection = None
-        self._sent = 0  # commands whose replies are still to read
-        self._start()
+        self._connection = None  # the connection replies are to come on, while they are
+        self._sent = 0  # how many: the transaction's, once it is sent
+        self._reads: tuple | None = None  # the reads sent, until their answers are read
+        self._handed_over = False  # the school's next batch reads its answers there after us
+        self._before = None
+        if before is not None and before._connection is not None and before._reads is None \
+                and not before._handed_over:
+            before._handed_over = True
+            self._before = before
+            self._reads = store._send_reads(keys.offsets(school), self.request, before._connection)
+        else:
+            self._reads = store._send_reads(keys.offsets(school), self.request)
+        self._connection = self._reads[0]
 
-    def _start(self) -> None:
-        """Watch and read, then plan and send the writes (or find the batch landed)."""
-        store = self.store
-        reads = store._send_reads(keys.offsets(self.school), self.request)
+    def send_writes(self) -> None:
+        """Plan the batch on what was read and send its transaction (or find it landed)."""
         if self.request.counts is None:  # what planning needs no reads for, while Redis answers
-            store.planner.count(self.school, self.events, self.request)
-        connection, stored, snapshot = store._receive_reads(reads)
+            self.store.planner.count(self.school, self.events, self.request)
+        if self._before is not None:  # its replies come first on the connection
+            before, self._before = self._before, None
+            before.finish()
+        reads, self._reads = self._reads, None
+        self._write(reads)
+
+    def _write(self, reads: tuple) -> None:
+        store = self.store
+        connection, stored, snapshot, texts = store._receive_reads(reads)
         try:
             start = int(stored.get(self.stream, -1))
             if start >= self.next_offset:  # this batch landed before a crash or a rebalance
-                store._send(connection, [("UNWATCH",)])
+                store._send(connection, [resp.pack(("UNWATCH",))])
                 store._receive(connection, 1)
                 store.release(connection)
+                self._connection = None
                 self.result = None, []
+                self._forget()
                 return
             offsets, events, request = self.offsets, self.events, self.request
             if offsets and start > offsets[0]:  # part of it landed: plan only the rest
                 first = bisect_left(offsets, start)
                 offsets, events = offsets[first:], events[first:]
                 request = store.planner.reads_for(self.school, events)
+                texts = {}
             now_ms = int(time.time() * 1000)
             self.writes, self.failed = store._plan(self.school, offsets, events, snapshot, now_ms, request)
-            commands = transaction(self.school, self.stream, self.writes, self.next_offset, now_ms)
-            store._send(connection, commands)
+            packed = transaction(self.school, self.stream, self.writes, self.next_offset, now_ms,
+                                 texts={key: (request.seen[key], text) for key, text in texts.items()})
+            store._send(connection, packed)
         except BaseException:
+            self._connection = None
             store.drop(connection)  # (again, if _send or _receive did: harmless)
             raise
-        self._connection, self._sent = connection, len(commands)
+        self._connection, self._sent = connection, len(packed)
 
     def finish(self) -> tuple[Writes | None, list[tuple[int, Event, str]]]:
         """Wait for the reply to EXEC; read, plan and send again until the batch has landed."""
+        if self._reads is not None:
+            self.send_writes()
         while self.result is None:
-            connection, self._connection = self._connection, None
+            connection = self._connection
             replies = self.store._receive(connection, self._sent)
-            self.store.release(connection)
+            self._connection = None
+            if self._handed_over:  # the school's next batch reads its answers there now
+                self._handed_over = False
+            else:
+                self.store.release(connection)
             outcome = replies[-1]  # EXEC's: None when the watched hash changed
             if outcome is None:
                 log.info("school %s changed under us (rebalance); re-reading", self.school)
-                self._start()
+                self._write(self.store._send_reads(keys.offsets(self.school), self.request))
                 continue
             for reply in outcome:
                 if isinstance(reply, Exception):  # a bug: the batch may have half landed
                     raise reply
             self.store._landed(self.school)
             self.result = self.writes, self.failed
+            self._forget()
         return self.result
 
     def abandon(self) -> None:
-        """Give up on the reply (the batch is to be read again): close its connection."""
+        """Give up on the replies (the batch is to be read again): close the connection they
+        were to come on (the batch before, if it shares it, is given up too)."""
+        self._before = self._reads = None
         if self._connection is not None:
             connection, self._connection = self._connection, None
             self.store.drop(connection)
+        self._forget()
+
+    def _forget(self) -> None:
+        if self.store._latest.get(self.school) is self:
+            del self.store._latest[self.school]
 
 
 def _copy(snapshot: Snapshot) -> Snapshot:
     return Snapshot(dict(snapshot.seen), {k: dict(v) for k, v in snapshot.registers.items()})
 
 
-def transaction(school: str, stream: str, writes: Writes, next_offset: int, now_ms: int) -> list[tuple]:
-    """The commands that apply a batch's writes, from MULTI to EXEC: the digests' SADDs, then
-    apply.lua (sent whole, not by its SHA: a script missing from a restarted server's cache
-    would fail inside the transaction, after the SADDs)."""
+def transaction(school: str, stream: str, writes: Writes, next_offset: int, now_ms: int,
+                texts: dict[str, tuple[list[int], bytes]] | None = None) -> list[bytes]:
+    """The packed commands that apply a batch's writes, from MULTI to EXEC: the digests' SADDs,
+    then apply.lua (sent whole, not by its SHA: a script missing from a restarted server's cache
+    would fail inside the transaction, after the SADDs). `texts`: per dedupe key, the digests
+    asked about and their text, sent again where the same digests are to be added."""
     key_list = [keys.offsets(school), keys.meta(school)]
     index_of = {key: number for number, key in enumerate(key_list, 1)}
 
@@ -249,8 +311,12 @@ def transaction(school: str, stream: str, writes: Writes, next_offset: int, now_
         args += ("EXPIREAT", ref(key), 1, when)
     for key, seconds in writes.expire_in.items():
         args += ("EXPIRE", ref(key), 1, seconds)
-    commands: list[tuple] = [("MULTI",)]
-    commands += [("SADD", key, *members) for key, members in writes.sadd.items()]
-    commands.append(("EVAL", APPLY_SCRIPT, len(key_list), *key_list, *args))
-    commands.append(("EXEC",))
-    return commands
+    texts = texts or {}
+    packed = [resp.pack(("MULTI",))]
+    for key, members in writes.sadd.items():
+        asked, text = texts.get(key, (None, b""))
+        packed.append(resp.with_members("SADD", key, len(members),
+                                        text if asked is members else resp.integers(members)))
+    packed.append(resp.pack(("EVAL", APPLY_SCRIPT, len(key_list), *key_list, *args)))
+    packed.append(resp.pack(("EXEC",)))
+    return packed

@@ -19,7 +19,7 @@ from ledger import alert_flow, hazard_loop
 from ledger.models import (AlertOccurrence, AlertTransition, AssessmentDeduction, HazardTransition,
                            LoopViolation, OrgUnit, RefusedEvent)
 from queries.ledger import alerts, campaigns, hazards, org
-from streams.aggregation import deadline_ms
+from streams.registers import deadline_ms
 
 ILLEGAL_TRANSITION = "illegal_transition"
 UNKNOWN_HAZARD = "unknown_hazard"

@@ -6,7 +6,9 @@ from zoneinfo import ZoneInfo
 from queries import keys
 from queries.settings import DEFAULT_ALERT_RULES
 from streams import contract
-from streams.aggregation import HOUR_MS, Planner, Snapshot, deadline_ms, digest, local_day, shard_of
+from streams.aggregation import HOUR_MS, Planner, Snapshot, local_day
+from streams.dedupe import digest, shard_of
+from streams.registers import deadline_ms
 from streams.alert_rules import load_rules
 from tests.streams import events as ev
 

@@ -129,3 +129,23 @@ def test_validate_batch_gives_every_message_the_verdict_of_validate():
     assert positions == list(range(len(good)))
     assert all(_same(mine, singles[i]) for mine, i in zip(events, positions))
     assert rejected == [(i, one) for i, one in enumerate(singles) if isinstance(one, contract.Rejection)]
+
+
+def test_event_times_made_of_a_cached_second_and_a_cached_rest_get_the_verdict_of_validate():
+    # validate_batch caches the second ("2026-09-21T22:13:20") and the rest (".123+08:00") of each
+    # time it parses; a later time may be made of a second from one and a rest from another.
+    seconds = ["2026-09-21T22:13:20", "2026-09-21T14:13:19", "2026-09-20T23:59:59"]
+    rests = [".123+08:00", "+08:00", "Z", ".5+09:30", ".123456-02:00", ",250+08:00", ".999Z"]
+    wrong = ["+25:00", ".12x+08:00", "", " +08:00", ".123+0800x"]  # refused, or no offset
+    seen = [raw(dict(_base(), ts=second + rest)) for second, rest in zip(seconds, rests)]
+    seen += [raw(dict(_base(), ts=seconds[0] + rest)) for rest in rests]
+    crossed = [raw(dict(_base(), ts=second + rest)) for second in seconds + ["2026-02-30T10:00:00"]
+               for rest in rests + wrong]
+    contract.validate_batch(seen, **LIMITS)  # fills the caches
+    events, positions, rejected = contract.validate_batch(crossed, **LIMITS)
+    singles = [contract.validate(message, **LIMITS) for message in crossed]
+    assert positions == [i for i, one in enumerate(singles) if isinstance(one, contract.Event)]
+    assert [event.ts for event in events] == [one.ts for one in singles if isinstance(one, contract.Event)]
+    assert rejected == [(i, one) for i, one in enumerate(singles) if isinstance(one, contract.Rejection)]
+    assert len(events) >= 2 * len(rests)
+    assert {one.reason for _, one in rejected} == {contract.BAD_TIMESTAMP, contract.FUTURE_EVENT}

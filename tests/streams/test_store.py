@@ -93,3 +93,23 @@ def test_a_batch_of_another_partition_landing_between_read_and_write_is_not_over
     # in, then out: present once and gone again, seen once; a stale plan would have said -1 / 2
     assert int(counts.get("present|staff", 0)) == 0 and counts["seen|staff"] == "1"
     assert redis_client.hgetall(keys.offsets("s1")) == {"topic/0": "1", "topic/1": "1"}
+
+
+def test_a_schools_next_batch_reads_behind_the_one_in_flight_and_each_lands_once(redis_client):
+    """The consumer sends a batch's reads before the school's batch in flight has its EXEC reply
+    read: on the same connection, so they run after that EXEC. Here that EXEC is refused (another
+    partition's batch landed after its read), so both batches are planned again, and land once."""
+    planner = Planner(load_rules(DEFAULT_ALERT_RULES), TZ)
+    store, other = SchoolStore(redis_client, planner), SchoolStore(redis_client, planner)
+    t = int(time.time() * 1000)
+    first = store.start("s1", "topic/0", [0], parsed([ev.attendance("in", "p1", "staff", t - 3000)]), 1)
+    other.apply("s1", "topic/1", list(enumerate(parsed([ev.attendance("in", "p2", "student", t - 2500)]))), 1)
+    first.send_writes()  # planned on what it read before the other batch landed: refused
+    second = store.start("s1", "topic/0", [1], parsed([ev.attendance("out", "p1", "staff", t - 1000)]), 2)
+    second.send_writes()  # reads the first one's reply first, which plans it again
+    assert first.finish()[0].applied == 1 and second.finish()[0].applied == 1
+    counts = redis_client.hgetall(keys.day_counts("s1", planner.day_of(t - 1000)[0]))
+    assert (int(counts.get("present|staff", 0)), counts["present|student"]) == (0, "1")
+    assert (counts["seen|staff"], counts["seen|student"]) == ("1", "1")
+    assert redis_client.hget(keys.meta("s1"), "events") == "3"
+    assert redis_client.hgetall(keys.offsets("s1")) == {"topic/0": "2", "topic/1": "1"}
