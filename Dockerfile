@@ -29,4 +29,5 @@ USER campus
 
 ENV WEB_HOST=0.0.0.0 WEB_PORT=8050 WEB_WORKERS=2
 EXPOSE 8050
-CMD ["sh", "-c", "exec gunicorn --workers \"$WEB_WORKERS\" --bind \"$WEB_HOST:$WEB_PORT\" --access-logfile - 'dashboard.app:create_server()'"]
+# gunicorn.conf.py keeps query strings (a wall's first request carries its token) out of the access log.
+CMD ["sh", "-c", "exec gunicorn --config gunicorn.conf.py --workers \"$WEB_WORKERS\" --bind \"$WEB_HOST:$WEB_PORT\" --access-logfile - 'dashboard.app:create_server()'"]

@@ -1,8 +1,10 @@
 """The JSON API (docs/api.md): what screens, tablets and education authorities read.
 
 One `api` blueprint under /api/v1 holds the live endpoints (Redis); the ledger's endpoints (SQL)
-are in dashboard/api_ledger.py under the same prefix. Role checks arrive as a `before_request`. Errors are JSON, never Flask's HTML pages: a client polling the API
-must be able to tell "no such school" (404) from "the live store is down" (503).
+are in dashboard/api_ledger.py under the same prefix. Who may read them, and which schools, is
+checked before any view runs (dashboard/access.py, dashboard/roles.py). Errors are JSON, never
+Flask's HTML pages: a client polling the API must be able to tell "no such school" (404) from
+"the live store is down" (503).
 """
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ import redis
 from flask import Blueprint, Flask, jsonify, request
 from werkzeug.exceptions import HTTPException
 
+from dashboard.access import readable_schools
 from dashboard.services import services
 from streams.contract import SCHOOL_ID
 
@@ -45,7 +48,7 @@ def schools():
     live = services()
     sending = set(live.schools())
     ledger = live.ledger_schools()
-    codes = sorted(sending | set(ledger or ()))
+    codes = readable_schools(sorted(sending | set(ledger or ())))  # a token scoped to a school: that one
     return jsonify({
         "schools": codes,
         "details": [{"school": code, **(ledger or {}).get(code, {"name_zh": None, "name_en": None}),

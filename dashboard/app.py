@@ -7,7 +7,7 @@ from pathlib import Path
 import dash
 from flask import redirect, request
 
-from dashboard import api, api_ledger
+from dashboard import access, api, api_ledger
 from dashboard.services import install
 from queries.settings import Settings
 
@@ -34,8 +34,11 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
     install(app.server, settings)
     api.register(app.server)
     api_ledger.register(app.server)
-    _register_page_callbacks(app)
+    callback_pages = _register_page_callbacks(app)
     _keep_query_on_alias(app, "/wall", "/")
+    # Last, so the guard knows every route and callback; it runs before any of their views.
+    access.install(app, settings, callback_pages=callback_pages,
+                   aliases={app.get_relative_path("/wall"): "/"})
     app.layout = dash.page_container
     return app
 
@@ -45,15 +48,21 @@ def create_server():
     return create_app().server
 
 
-def _register_page_callbacks(app: dash.Dash) -> None:
+def _register_page_callbacks(app: dash.Dash) -> dict[str, str]:
     """Each page module registers its callbacks on this app, not on dash.callback's process-wide
     list: that list is handed to whichever app serves a request first, so a second app built in
-    the same process (every test builds one) would otherwise get none or a duplicate set."""
+    the same process (every test builds one) would otherwise get none or a duplicate set.
+    Returns which page registered each callback (by its output): a callback needs its page's
+    permission (dashboard/roles.py)."""
+    pages: dict[str, str] = {}
     for page in dash.page_registry.values():
         module = sys.modules.get(page["module"])
         register = getattr(module, "register_callbacks", None)
         if register is not None:
+            before = set(app.callback_map)
             register(app)
+            pages.update(dict.fromkeys(set(app.callback_map) - before, page["name"]))
+    return pages
 
 
 def _keep_query_on_alias(app: dash.Dash, alias: str, target: str) -> None:

@@ -1,5 +1,6 @@
 """`python -m ledger …`: create or upgrade the ledger's schema, load the demo campus, regrade the
-risk points, and exchange the risk-point list and the hazard ledger with spreadsheets.
+risk points, exchange the risk-point list and the hazard ledger with spreadsheets, and issue, list
+and revoke the access tokens of the video walls.
 
 Settings come from the environment (`queries/settings.py`: DATABASE_URL, RISK_GRADING_FILE,
 SCHOOL_TIMEZONE). Exit status: 0 done, 1 an import was refused (the errors are printed), 2 bad use.
@@ -22,6 +23,9 @@ from queries.ledger.risk_points import apply_grade
 from queries.settings import Settings
 
 LISTS = ("risk-points", "hazards")
+# Tokens the CLI issues: read-only walls. The ledger accepts every role (ledger.models.ROLES);
+# whether people's roles may also come as tokens is for the users and login of issue 5.
+TOKEN_ROLES = ("wall",)
 
 
 def regrade(session: Session, rules: GradingRules) -> int:
@@ -51,6 +55,16 @@ def _parser() -> argparse.ArgumentParser:
     load.add_argument("file", type=Path)
     load.add_argument("--school", required=True)
     load.add_argument("--by", default="台账导入", help="who the import's hazard steps are recorded as")
+    token = commands.add_parser("token", help="access tokens of the walls (shown once, stored as a digest)")
+    tokens = token.add_subparsers(dest="action", required=True)
+    create = tokens.add_parser("create", help="issue a token; prints it once with the wall's path")
+    create.add_argument("--role", choices=TOKEN_ROLES, default="wall")
+    create.add_argument("--label", required=True, help="where it is used, e.g. 指挥中心大屏")
+    create.add_argument("--school", help="the one school it may show (default: every school)")
+    create.add_argument("--replace", action="store_true", help="revoke the active tokens with the same label")
+    tokens.add_parser("list", help="every token, never the tokens themselves")
+    revoke = tokens.add_parser("revoke", help="refuse a token from now on (its walls go dark within seconds)")
+    revoke.add_argument("id", type=int)
     return parser
 
 
@@ -85,6 +99,8 @@ def _run(args: argparse.Namespace, settings: Settings, engine) -> int:
             else:
                 print("demo campus: already in the ledger, nothing loaded")
         return 0
+    if args.command == "token":
+        return _token(args, sessions, now)
     if args.command == "regrade":
         with sessions.begin() as session:
             changed = regrade(session, rules)
@@ -130,3 +146,41 @@ def _run(args: argparse.Namespace, settings: Settings, engine) -> int:
     print(f"imported {args.list} of {args.school} from {args.file}: "
           f"{result.created} created, {result.updated} updated")
     return 0
+
+
+def _token(args: argparse.Namespace, sessions, now: datetime) -> int:
+    from queries.ledger import access
+    from queries.ledger.errors import LedgerError
+
+    try:
+        with sessions.begin() as session:
+            if args.action == "create":
+                issued = access.issue_token(session, role=args.role, label=args.label, school=args.school,
+                                            now=now, replace=args.replace)
+                row, token = issued.row, issued.token
+                for old in issued.replaced:
+                    print(f"revoked token {old.id} ({old.label})")
+                print(f"token {row.id} · {row.role} · {row.label} · {row.school or 'every school'}")
+                print(f"令牌 token (shown only now; the ledger keeps its SHA-256 digest): {token}")
+                print(f"大屏 wall: <web app address>{access.wall_path(token, row.school)}")
+                print(f"API: Authorization: Bearer {token}")
+            elif args.action == "list":
+                print("id  role    school        created           last used         state / label")
+                for row in access.list_tokens(session):
+                    state = f"revoked {_local(row.revoked_at, now)}" if row.revoked_at else "active"
+                    print(f"{row.id:<3} {row.role:<7} {row.school or '*':<13} "
+                          f"{_local(row.created_at, now):<17} {_local(row.last_used_at, now) or '-':<17} "
+                          f"{state} · {row.label}")
+            else:
+                row = access.revoke_token(session, token_id=args.id, now=now)
+                print(f"token {row.id} ({row.label}) revoked {_local(row.revoked_at, now)}; "
+                      "the web app refuses it within seconds")
+    except LedgerError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def _local(moment: datetime | None, now: datetime) -> str:
+    """A stored moment in the schools' zone, to the minute."""
+    return moment.astimezone(now.tzinfo).strftime("%Y-%m-%d %H:%M") if moment else ""

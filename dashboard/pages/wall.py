@@ -15,6 +15,7 @@ import redis
 from dash import ALL, ClientsideFunction, Input, Output, State, ctx, no_update
 
 from dashboard import ids
+from dashboard.access import readable_schools, require_school
 from dashboard.services import clock_ms, services
 from layouts.i18n import TEXT, language, t
 from layouts.wall_frame import wall_frame
@@ -50,8 +51,9 @@ def refresh(_tick, view, picker_value, picker_options):
     now = clock_ms()
     live = services()
     try:
-        schools = live.schools()
+        schools = readable_schools(live.schools())  # a token scoped to a school: that school only
         school = view.get("school") or (schools[0] if schools else None)
+        require_school(school)
         summary = live.summary(school, now_ms=now) if school else None
         trend = live.trend(school, minutes=SPARKLINE_MINUTES, now_ms=now) if summary else None
     except redis.RedisError:

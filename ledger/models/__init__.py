@@ -1,4 +1,5 @@
 """Every ledger table, imported together so `Base.metadata` knows them all (Alembic needs that)."""
+from ledger.models.access import ROLES, AccessToken
 from ledger.models.alert import Alert, AlertOccurrence, AlertTransition
 from ledger.models.assessment import AssessmentDeduction
 from ledger.models.base import Base, UTCDateTime, utcnow
@@ -9,8 +10,8 @@ from ledger.models.org import Building, OrgUnit, Zone
 from ledger.models.risk import HazardSource, RiskPoint
 
 __all__ = [
-    "Alert", "AlertOccurrence", "AlertTransition", "AssessmentDeduction", "Base", "Building", "Campaign",
-    "CampaignPhase", "ChecklistItem", "ChecklistResult", "DailyTotals", "Hazard", "HazardSource",
-    "HazardTransition", "LoopViolation", "OrgUnit", "RecorderOffset", "RefusedEvent", "RiskPoint", "UTCDateTime", "Zone",
-    "utcnow",
+    "AccessToken", "Alert", "AlertOccurrence", "AlertTransition", "AssessmentDeduction", "Base", "Building",
+    "Campaign", "CampaignPhase", "ChecklistItem", "ChecklistResult", "DailyTotals", "Hazard", "HazardSource",
+    "HazardTransition", "LoopViolation", "OrgUnit", "ROLES", "RecorderOffset", "RefusedEvent", "RiskPoint",
+    "UTCDateTime", "Zone", "utcnow",
 ]

@@ -1,13 +1,19 @@
-"""Apps on the real Redis, events put in through the real write path, and served apps for browsers."""
+"""Apps on the real Redis, events put in through the real write path, served apps for browsers,
+and the wall tokens every request of the app needs (dashboard/access.py)."""
 from __future__ import annotations
 
 import threading
 import time
+from datetime import datetime, timezone
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import pytest
 from werkzeug.serving import make_server
 
 from dashboard.app import create_app
+from ledger.db import migrate
+from queries.connections import sql_engine, sql_sessions
+from queries.ledger import access
 from queries.settings import DEFAULT_ALERT_RULES, Settings
 from streams import contract, local_services
 from streams.aggregation import Planner
@@ -28,6 +34,37 @@ def app_settings(settings_factory, redis_client):
 @pytest.fixture
 def app(app_settings):
     return create_app(app_settings)
+
+
+def issue_token(settings: Settings, *, school: str | None = None, label: str = "测试大屏",
+                role: str = "wall") -> str:
+    """A token in the settings' ledger, migrated first as `make run` does: the app checks tokens there."""
+    ledger = sql_engine(settings)
+    try:
+        migrate(ledger)
+        with sql_sessions(ledger).begin() as db:
+            return access.issue_token(db, role=role, label=label, school=school,
+                                      now=datetime.now(timezone.utc)).token
+    finally:
+        ledger.dispose()
+
+
+def client_with(app, token: str):
+    """A test client of `app` that sends the token as a bearer with every request."""
+    client = app.server.test_client()
+    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+    return client
+
+
+@pytest.fixture
+def wall_token(app_settings) -> str:
+    return issue_token(app_settings)
+
+
+@pytest.fixture
+def client(app, wall_token):
+    """A wall's test client of `app`."""
+    return client_with(app, wall_token)
 
 
 def event_applier(client, settings: Settings):
@@ -60,14 +97,20 @@ def apply_events(redis_client, app_settings):
     return event_applier(redis_client, app_settings)
 
 
+_served: dict[int, ServedApp] = {}  # by port: `authenticated` finds a URL's app
+
+
 class ServedApp:
-    """The app's Flask server in a thread on a free port (stop/start keep the port)."""
+    """The app's Flask server in a thread on a free port (stop/start keep the port), with a wall
+    token issued in its settings' ledger."""
 
     def __init__(self, settings: Settings):
+        self.token = issue_token(settings, label="served app")
         self.app = create_app(settings)
         self.port = local_services.free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self._server = None
+        _served[self.port] = self
         self.start()
 
     def start(self) -> None:
@@ -81,7 +124,14 @@ class ServedApp:
             self._server = None
 
     def api(self, path: str):
-        return self.app.server.test_client().get(path)
+        return client_with(self.app, self.token).get(path)
+
+
+def authenticated(url: str) -> str:
+    """A served app's URL with the app's wall token added: what a wall is told to open."""
+    parts = urlsplit(url)
+    token = urlencode({"token": _served[parts.port].token})
+    return urlunsplit(parts._replace(query=f"{parts.query}&{token}" if parts.query else token))
 
 
 @pytest.fixture
@@ -97,6 +147,7 @@ def serve():
     yield start
     for served in started:
         served.stop()
+        _served.pop(served.port, None)
 
 
 # The ledger's fixtures (tests/ledger/conftest.py): `database_url` runs a test on SQLite and on a

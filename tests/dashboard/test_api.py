@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from dashboard.app import create_app
-from tests.dashboard.conftest import now_ms
+from tests.dashboard.conftest import client_with, issue_token, now_ms
 from tests.streams import events as ev
 
 MINUTE, HOUR, DAY = 60_000, 3_600_000, 86_400_000
@@ -17,10 +17,9 @@ def placed(doc: dict, **place) -> dict:
     return {**doc, **place}
 
 
-def test_schools_lists_every_school_that_sent_an_event(app, apply_events):
-    client = app.server.test_client()
-    # This app's ledger has no schema: the list still answers, from Redis (docs/api.md).
-    assert client.get("/api/v1/schools").json == {"schools": [], "details": [], "ledger_available": False}
+def test_schools_lists_every_school_that_sent_an_event(client, apply_events):
+    # The ledger knows no school: the list comes from Redis alone (docs/api.md).
+    assert client.get("/api/v1/schools").json == {"schools": [], "details": [], "ledger_available": True}
     t = now_ms()
     apply_events([ev.smoke(t - 1000, school="demo-univ"), ev.smoke(t - 1000, school="demo-middle")])
     response = client.get("/api/v1/schools")
@@ -30,7 +29,7 @@ def test_schools_lists_every_school_that_sent_an_event(app, apply_events):
                                            "live": True, "ledger": False}
 
 
-def test_summary_counts_each_window_by_event_time(app, apply_events):
+def test_summary_counts_each_window_by_event_time(client, apply_events):
     t = now_ms()
     apply_events([
         ev.event("sensor.gas", "environment", t - 1000, value=1.0),  # in every window
@@ -38,14 +37,14 @@ def test_summary_counts_each_window_by_event_time(app, apply_events):
         ev.event("sensor.gas", "environment", t - 2 * HOUR, value=1.0),  # 24h, 7d
         ev.event("sensor.gas", "environment", t - 3 * DAY, value=1.0),  # 7d only
     ])
-    body = app.server.test_client().get("/api/v1/schools/s1/summary").json
+    body = client.get("/api/v1/schools/s1/summary").json
     assert body["domains"]["environment"]["events"] == {"5m": 1, "1h": 2, "24h": 3, "7d": 4}
     assert body["domains"]["environment"]["by_type_24h"] == {"sensor.gas": 3}
     assert body["domains"]["personal_safety"]["events"] == {"5m": 0, "1h": 0, "24h": 0, "7d": 0}
     assert body["events_total"] == 4
 
 
-def test_summary_counts_people_once_and_follows_check_out(app, apply_events):
+def test_summary_counts_people_once_and_follows_check_out(client, apply_events):
     t = now_ms()
     apply_events([
         # A double swipe at the gate is one student present.
@@ -59,7 +58,7 @@ def test_summary_counts_people_once_and_follows_check_out(app, apply_events):
         ev.event("vehicle.entry", "active_defence", t - 2500, plate="京B00001", gate="north"),
         ev.event("vehicle.exit", "active_defence", t - 2000, plate="京B00001", gate="north"),
     ])
-    body = app.server.test_client().get("/api/v1/schools/s1/summary").json
+    body = client.get("/api/v1/schools/s1/summary").json
     assert body["attendance"] == {"staff_present": 1, "students_present": 1,
                                   "staff_today": 1, "students_today": 2}
     assert body["visitors"] == {"on_campus": 1, "checked_in_today": 2,
@@ -68,7 +67,7 @@ def test_summary_counts_people_once_and_follows_check_out(app, apply_events):
     assert body["domains"]["personal_safety"]["events"]["5m"] == 8
 
 
-def test_summary_counts_open_alerts_and_hazards(app, apply_events):
+def test_summary_counts_open_alerts_and_hazards(client, apply_events):
     t = now_ms()
     overdue = (datetime.now(timezone.utc) - timedelta(days=2)).date().isoformat()
     apply_events([
@@ -81,7 +80,7 @@ def test_summary_counts_open_alerts_and_hazards(app, apply_events):
         ev.hazard("reported", "h1", t - 4000, id="r1", grade="major", deadline=overdue),  # high: major hazard
         ev.hazard("reported", "h2", t - 3000, grade="ordinary"), ev.hazard("accepted", "h2", t - 2000),
     ])
-    body = app.server.test_client().get("/api/v1/schools/s1/summary").json
+    body = client.get("/api/v1/schools/s1/summary").json
     assert body["alerts"]["by_severity"] == {"critical": 2, "high": 2, "medium": 0, "low": 0}
     assert body["alerts"]["open"] == 4
     recent = body["alerts"]["recent"]
@@ -96,8 +95,7 @@ def test_summary_counts_open_alerts_and_hazards(app, apply_events):
     assert body["stale"] is False and body["lag_seconds"] is not None and body["as_of"]
 
 
-def test_unknown_school_is_a_json_404_in_utf8(app):
-    client = app.server.test_client()
+def test_unknown_school_is_a_json_404_in_utf8(client):
     response = client.get("/api/v1/schools/nowhere/summary")
     assert response.status_code == 404 and response.mimetype == "application/json"
     assert response.json == {"error": "no events received from this school", "school": "nowhere"}
@@ -111,24 +109,25 @@ def test_unknown_school_is_a_json_404_in_utf8(app):
 @pytest.mark.parametrize("path", ["/api/v1/schools", "/api/v1/schools/s1/summary",
                                   "/api/v1/schools/s1/trend?minutes=5"])
 def test_redis_down_is_a_json_503_not_a_500(settings_factory, path):
-    app = create_app(settings_factory(redis_url="redis://127.0.0.1:1/0"))  # nothing listens on port 1
-    response = app.server.test_client().get(path)
+    settings = settings_factory(redis_url="redis://127.0.0.1:1/0")  # nothing listens on port 1
+    response = client_with(create_app(settings), issue_token(settings)).get(path)
     assert response.status_code == 503 and response.mimetype == "application/json"
     assert response.json == {"error": "live data store unavailable", "detail": "ConnectionError"}
 
 
 def test_healthz_says_whether_redis_answers(app, settings_factory):
+    # No token: load balancers ask it, and it says nothing but whether Redis answers.
     assert app.server.test_client().get("/healthz").json == {"redis": "ok"}
     unreachable = create_app(settings_factory(redis_url="redis://127.0.0.1:1/0"))
     down = unreachable.server.test_client().get("/healthz")
     assert down.status_code == 503 and down.json["redis"] == "unreachable"
 
 
-def test_trend_counts_per_minute_oldest_first(app, apply_events):
+def test_trend_counts_per_minute_oldest_first(client, apply_events):
     t = now_ms()
     apply_events([ev.smoke(t - 1000), ev.smoke(t - 1500), ev.smoke(t - 3 * MINUTE),
                   ev.attendance("in", "p1", "student", t - 1000)])
-    body = app.server.test_client().get("/api/v1/schools/s1/trend?minutes=5").json
+    body = client.get("/api/v1/schools/s1/trend?minutes=5").json
     assert body["school"] == "s1"
     environment = body["per_minute"]["environment"]
     assert len(environment) == 5 and sum(environment) == 3
@@ -138,28 +137,27 @@ def test_trend_counts_per_minute_oldest_first(app, apply_events):
     newest = [environment[i - shift] for i in (-2, -1)]
     assert sum(newest) == 2 and environment[-4 - shift] == 1  # two 1-1.5 s ago, one three minutes ago
     assert sum(body["per_minute"]["personal_safety"]) == 1
-    default = app.server.test_client().get("/api/v1/schools/s1/trend").json
+    default = client.get("/api/v1/schools/s1/trend").json
     assert all(len(series) == 60 for series in default["per_minute"].values())
 
 
 @pytest.mark.parametrize("minutes", ["0", "1441", "abc", "-5", "1.5", "", "١٠"])
-def test_trend_minutes_out_of_range_is_a_json_400(app, apply_events, minutes):
+def test_trend_minutes_out_of_range_is_a_json_400(client, apply_events, minutes):
     apply_events([ev.smoke(now_ms() - 1000)])
-    response = app.server.test_client().get(f"/api/v1/schools/s1/trend?minutes={minutes}")
+    response = client.get(f"/api/v1/schools/s1/trend?minutes={minutes}")
     assert response.status_code == 400 and response.mimetype == "application/json"
     assert response.json == {"error": "minutes must be a whole number from 1 to 1440", "minutes": minutes}
 
 
-def test_unknown_api_paths_and_methods_answer_json(app):
-    client = app.server.test_client()
+def test_unknown_api_paths_and_methods_answer_json(client):
     missing = client.get("/api/v1/nothing-here")
     assert missing.status_code == 404 and missing.json["path"] == "/api/v1/nothing-here"
     wrong_method = client.post("/api/v1/schools")
     assert wrong_method.status_code == 405 and "error" in wrong_method.json
 
 
-def test_wall_alias_keeps_the_school_and_language(app):
-    response = app.server.test_client().get("/wall?school=demo-univ&lang=en")
+def test_wall_alias_keeps_the_school_and_language(client):
+    response = client.get("/wall?school=demo-univ&lang=en")
     assert response.status_code == 302
     assert response.headers["Location"] == "/?school=demo-univ&lang=en"
-    assert app.server.test_client().get("/").status_code == 200
+    assert client.get("/").status_code == 200

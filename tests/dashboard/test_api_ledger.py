@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
+from dashboard.access import COOKIE
 from dashboard.app import create_app
 from ledger.demo import load_demo
 from ledger.grading import GradingRules
@@ -14,7 +15,7 @@ from ledger.models import (AssessmentDeduction, Building, Campaign, CampaignPhas
                            RiskPoint, Zone)
 from queries.ledger import alerts, campaigns, figures, hazards
 from queries.ledger.risk_points import save_risk_point
-from tests.dashboard.conftest import event_applier, now_ms
+from tests.dashboard.conftest import client_with, event_applier, issue_token, now_ms
 from tests.streams import events as ev
 
 SCHOOL = "t-univ"
@@ -106,8 +107,8 @@ def built(session):
 
 @pytest.fixture
 def client(settings_factory, redis_client, ledger_settings, engine):
-    app = create_app(settings_factory(database_url=ledger_settings.database_url))
-    return app.server.test_client()
+    settings = settings_factory(database_url=ledger_settings.database_url)
+    return client_with(create_app(settings), issue_token(settings))
 
 
 def get(client, path: str, status: int = 200) -> dict:
@@ -297,15 +298,23 @@ def test_the_summary_carries_the_ledger_figures_from_redis(client, built, sessio
 
 def test_without_the_ledger_the_live_endpoints_answer_and_the_ledger_ones_say_503(
         settings_factory, redis_client, app_settings, tmp_path):
-    # A PostgreSQL port nobody listens on: every ledger read fails to connect.
-    app = create_app(settings_factory(database_url="postgresql+psycopg://campus@127.0.0.1:1/none"))
+    # A wall signed in while the ledger was up; then the web app restarts (same SECRET_KEY) while
+    # the ledger is down: a PostgreSQL port nobody listens on, every read fails to connect.
+    key = "test-secret-key-" + "k" * 16
+    token = issue_token(app_settings)
+    wall = create_app(settings_factory(secret_key=key)).server.test_client()
+    assert wall.get(f"/?token={token}").status_code == 302
+    app = create_app(settings_factory(secret_key=key, database_url="postgresql+psycopg://campus@127.0.0.1:1/none"))
     lazy = app.server.extensions["campus"].ledger
     assert not lazy.created  # the factory connects nothing and creates no engine
     event_applier(redis_client, app_settings)([ev.smoke(now_ms() - 1000, school="s-live")])
     client = app.server.test_client()
+    client.set_cookie(COOKIE, wall.get_cookie(COOKIE).value)
+    # The cookie says when the token was last found valid: recent enough to honour it without asking.
     assert get(client, "/api/v1/schools/s-live/summary")["ledger"] is None
     assert get(client, "/api/v1/schools/s-live/trend?minutes=5")["school"] == "s-live"
-    assert not lazy.created  # the live endpoints never touch SQL
+    # A token this process cannot check and never saw: "cannot check now", not "invalid".
+    assert get(client_with(app, token), "/api/v1/schools", 503)["error"].startswith("access cannot be checked")
     body = get(client, "/api/v1/schools")
     assert body["schools"] == ["s-live"] and body["ledger_available"] is False
     assert get(client, "/api/v1/schools/s-live/hazards", 503) == {"error": "safety ledger unavailable",

@@ -13,7 +13,7 @@ from layouts.wall_panels import MAX_ALERT_ROWS
 from streams.campus_stream import simulate
 from streams import local_services
 from streams.catalogue import ALERT_SEVERITIES, DOMAINS
-from tests.dashboard.conftest import event_applier, now_ms
+from tests.dashboard.conftest import authenticated, event_applier, now_ms
 from tests.streams import events as ev
 
 pytestmark = pytest.mark.browser
@@ -41,7 +41,7 @@ def open_wall(browser):
     def open_(url: str):
         page = browser.new_page(viewport={"width": 1920, "height": 1080})
         pages.append(page)
-        page.goto(url)
+        page.goto(authenticated(url))  # the served app's wall token, as a kiosk's URL carries it
         return page
 
     yield open_

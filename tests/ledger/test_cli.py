@@ -1,7 +1,10 @@
 """`python -m ledger` as an operator runs it: a temp SQLite file, real subprocesses."""
 from __future__ import annotations
 
+import hashlib
 import os
+import re
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -18,9 +21,9 @@ def _ledger(tmp_path, *args):
 def test_init_db_demo_then_again_then_export_and_a_refused_import(tmp_path):
     first = _ledger(tmp_path, "init-db", "--demo", "--today", "2026-11-24")
     assert first.returncode == 0, first.stderr
-    assert "schema: empty -> 0001" in first.stdout and "demo campus loaded" in first.stdout
+    assert "schema: empty -> 0002" in first.stdout and "demo campus loaded" in first.stdout
     second = _ledger(tmp_path, "init-db", "--demo")
-    assert second.returncode == 0 and "already at 0001" in second.stdout and "nothing loaded" in second.stdout
+    assert second.returncode == 0 and "already at 0002" in second.stdout and "nothing loaded" in second.stdout
     assert "0 risk points changed" in _ledger(tmp_path, "regrade").stdout
 
     out = tmp_path / "hazards.csv"
@@ -33,3 +36,27 @@ def test_init_db_demo_then_again_then_export_and_a_refused_import(tmp_path):
     wrong = _ledger(tmp_path, "export", "risk-points", "--school", "demo-middle", "--format", "xlsx",
                     "--out", str(tmp_path / "x.csv"))
     assert wrong.returncode == 2
+
+
+def test_tokens_are_shown_once_listed_without_themselves_and_revoked(tmp_path):
+    assert _ledger(tmp_path, "init-db").returncode == 0
+    created = _ledger(tmp_path, "token", "create", "--label", "指挥中心大屏")
+    assert created.returncode == 0, created.stderr
+    token = re.search(r"/\?token=([\w-]+)", created.stdout).group(1)
+    assert len(token) >= 43 and f"Authorization: Bearer {token}" in created.stdout
+    scoped = _ledger(tmp_path, "token", "create", "--label", "西门岗亭", "--school", "demo-univ")
+    assert "/?school=demo-univ&token=" in scoped.stdout
+    with sqlite3.connect(tmp_path / "ledger.db") as db:
+        digests = [row[0] for row in db.execute("SELECT digest FROM access_tokens")]
+    assert hashlib.sha256(token.encode()).hexdigest() in digests  # the digest is kept, never the token
+    listed = _ledger(tmp_path, "token", "list").stdout
+    assert "指挥中心大屏" in listed and "demo-univ" in listed and token not in listed
+
+    revoked = _ledger(tmp_path, "token", "revoke", "1")
+    assert revoked.returncode == 0 and "revoked" in revoked.stdout
+    assert "revoked" in _ledger(tmp_path, "token", "list").stdout.splitlines()[1]
+    assert _ledger(tmp_path, "token", "revoke", "99").returncode == 2
+    rotated = _ledger(tmp_path, "token", "create", "--label", "西门岗亭", "--school", "demo-univ", "--replace")
+    assert rotated.returncode == 0 and "revoked token 2 (西门岗亭)" in rotated.stdout
+    assert _ledger(tmp_path, "token", "create", "--label", "x", "--school", "no such/school").returncode == 2
+    assert _ledger(tmp_path, "token", "create", "--label", "x", "--role", "admin").returncode == 2

@@ -1,0 +1,307 @@
+"""Who is asking: every request of the web app is resolved to a principal, or refused.
+
+A principal is proved by an access token (ledger.models.AccessToken, `python -m ledger token`):
+- A wall opens `/?token=…` once. The token is checked, the principal goes into Flask's signed
+  session cookie (HttpOnly, SameSite=Lax) and the browser is sent on to the same address without
+  the token, so the wall's Dash callbacks carry the cookie, and the token does not stay in the
+  address bar of a screen the whole room sees, in the browser's history, in Referer headers or
+  in every later line of the access log. A kiosk restarted opens its configured URL, token and
+  all, again.
+- API clients send `Authorization: Bearer <token>` (or carry the same cookie).
+Then dashboard/roles.py's table decides, and a token scoped to a school is held to it wherever a
+request names a school: an API route's path, a page's ?school=, the page router's search, and,
+inside the wall's callback, through `readable_schools` / `require_school`.
+
+Tokens are checked against the ledger at most every few seconds per process, and honoured for a
+while when the ledger cannot be reached (dashboard/token_checks.py says how long and why).
+"""
+from __future__ import annotations
+
+import logging
+import secrets
+import time
+from collections.abc import Iterable, Mapping
+from datetime import timedelta
+from html import escape
+from urllib.parse import parse_qs, unquote_plus
+
+import dash
+from dash._pages import _path_to_page  # the router's own resolver: the guard and it never disagree
+from flask import Flask, Response, abort, current_app, g, jsonify, redirect, request, session
+from sqlalchemy.exc import SQLAlchemyError
+
+from dashboard import roles
+from dashboard.roles import Principal
+from dashboard.services import services
+from dashboard.token_checks import FRESH_S, Check, LedgerUnreachable, TokenChecks
+from ledger.models import utcnow
+from queries.ledger import access as tokens
+from queries.settings import Settings, SettingsError
+
+log = logging.getLogger(__name__)
+EXTENSION = "campus.access"
+SESSION_KEY = "access"
+COOKIE = "campus_session"
+# The cookie outlives browser restarts and is renewed whenever the token is checked again, so
+# a wall that runs keeps it; the token's own validity is the ledger's, checked every FRESH_S.
+SESSION_LIFETIME = timedelta(days=30)
+NOTE_USE_EVERY = timedelta(minutes=5)  # how often last_used_at is written, at most
+MIN_SECRET_KEY = 16
+# The output of Dash's page router (dash/dash.py enable_pages): the callback that builds a page's
+# layout for the pathname and search it is given.
+ROUTER_OUTPUT = ".._pages_content.children..._pages_store.data.."
+
+
+class Access:
+    """The access state of one app: which callbacks belong to which page, and the token checks."""
+
+    def __init__(self, app: dash.Dash, callback_pages: Mapping[str, str], aliases: Mapping[str, str]):
+        self.app = app
+        self.callback_pages = dict(callback_pages)  # callback output -> name of the page that registered it
+        self.aliases = dict(aliases)  # path -> the page path it redirects to
+        self.checks = TokenChecks()
+
+    def page_name(self, path: str) -> str | None:
+        """The registered page a path shows, as Dash's own router resolves it; None: no page."""
+        path = self.aliases.get(path, path)
+        page, _ = _path_to_page(self.app.strip_relative_path(path) or "")
+        return page.get("name") if page else None
+
+
+def install(app: dash.Dash, settings: Settings, *, callback_pages: Mapping[str, str],
+            aliases: Mapping[str, str]) -> Access:
+    """Sign sessions with SECRET_KEY and check every request before its view runs."""
+    server = app.server
+    _use_secret_key(server, settings.secret_key)
+    server.config.update(
+        SESSION_COOKIE_NAME=COOKIE, SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
+        PERMANENT_SESSION_LIFETIME=SESSION_LIFETIME,
+        # Sent again only when the session changes (a token checked again), not on every refresh.
+        SESSION_REFRESH_EACH_REQUEST=False,
+    )
+    found = Access(app, callback_pages, aliases)
+    server.extensions[EXTENSION] = found
+    server.before_request(_guard)
+    return found
+
+
+def _use_secret_key(server: Flask, key: str) -> None:
+    if key and len(key) < MIN_SECRET_KEY:
+        raise SettingsError(f"SECRET_KEY must be at least {MIN_SECRET_KEY} characters (e.g. "
+                            "python -c 'import secrets; print(secrets.token_urlsafe(32))')")
+    if not key:
+        log.warning("SECRET_KEY is not set: this process signs wall sessions with a random key, so they "
+                    "end when it restarts and fail across several gunicorn workers; set SECRET_KEY (README)")
+        key = secrets.token_urlsafe(32)
+    server.secret_key = key
+
+
+# ---- what views and callbacks ask -----------------------------------------------------------------
+
+def current() -> Principal | None:
+    """The principal of the current request (set by the guard before any view runs)."""
+    return g.get("principal")
+
+
+def readable_schools(codes: Iterable[str]) -> list[str]:
+    """The schools of `codes` the current principal may read, in their order."""
+    principal = current()
+    return [] if principal is None else [code for code in codes if principal.may_read_school(code)]
+
+
+def require_school(school: str | None) -> None:
+    """Refuse (403) a request for a school the current principal may not read."""
+    principal = current()
+    if school is not None and (principal is None or not principal.may_read_school(school)):
+        abort(403)
+
+
+# ---- the guard ----------------------------------------------------------------------------------
+
+class _RefusedToken(Exception):
+    """The ledger knows no active token like the one given."""
+
+
+def _guard():
+    access: Access = current_app.extensions[EXTENSION]
+    endpoint = request.endpoint
+    needs = roles.route_permission(endpoint, request.method) if endpoint else None
+    if needs == roles.PUBLIC:
+        return None
+    page = needs == roles.PAGE
+    now = time.time()
+    try:
+        if page and "token" in request.args:
+            return _sign_in(access, request.args["token"], now)
+        principal = _principal(access, now)
+    except LedgerUnreachable:
+        return _refuse(503, page)
+    except _RefusedToken:
+        return _refuse(401, page, revoked=True)
+    if principal is None:
+        return _refuse(401, page)
+    g.principal = principal
+    if endpoint is None:
+        return None  # no such route: Flask answers 404 or 405 (JSON under /api/v1)
+    needs, school = _what_is_asked(access, needs)
+    status = roles.verdict(principal, needs, school)
+    return None if status == 200 else _refuse(status, page, school=school)
+
+
+def _what_is_asked(access: Access, needs: str) -> tuple[str | None, str | None]:
+    """(permission, school named) of the request."""
+    if needs == roles.PAGE:
+        return roles.page_permission(access.page_name(request.path)), request.args.get("school")
+    if needs != roles.CALLBACK:
+        return needs, (request.view_args or {}).get("school")
+    body = request.get_json(silent=True)
+    output = body.get("output") if isinstance(body, dict) else None
+    if output == ROUTER_OUTPUT:
+        # The router builds the layout of the page its location names, with its query.
+        values = {(i.get("id"), i.get("property")): i.get("value")
+                  for i in body.get("inputs") or () if isinstance(i, dict)}
+        path, search = values.get(("_pages_location", "pathname")), values.get(("_pages_location", "search"))
+        school = parse_qs(search.lstrip("?")).get("school", [None])[0] if isinstance(search, str) else None
+        return roles.page_permission(access.page_name(path if isinstance(path, str) else "/")), school
+    page = access.callback_pages.get(output) if isinstance(output, str) else None
+    return (roles.PAGES.get(page) if page else None), None
+
+
+def _principal(access: Access, now: float) -> Principal | None:
+    """From the bearer token if one is sent (no falling back to the cookie: a client that sends a
+    bad token must hear so), else from the session cookie, else nobody."""
+    scheme, _, credentials = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() == "bearer" and credentials.strip():
+        token = credentials.strip()
+        check = _check_token(access, token, now)
+        if check.principal is None:
+            raise _RefusedToken
+        return check.principal
+    remembered = _from_session(session.get(SESSION_KEY))
+    if remembered is None:
+        if SESSION_KEY in session:
+            session.clear()
+        return None
+    token_id = remembered.principal.token_id
+    check = access.checks.resolve(("id", token_id), lambda: _load(token_id=token_id), now=now,
+                                  remembered=remembered)
+    if check.principal is None:
+        session.clear()  # the session was this principal: nothing of it is left
+        raise _RefusedToken
+    if check.principal != remembered.principal or check.valid_at - remembered.valid_at >= FRESH_S:
+        _keep_in_session(check)  # renews the cookie too, at most every FRESH_S
+    return check.principal
+
+
+def _sign_in(access: Access, token: str, now: float):
+    """A page opened with ?token=: keep the principal in the session, go on without the token."""
+    check = _check_token(access, token, now)
+    if check.principal is None:
+        session.clear()
+        raise _RefusedToken
+    _keep_in_session(check)
+    # The rest of the query as it was written (playlist=wall,map stays readable), less the token.
+    query = request.query_string.decode("utf-8", "replace")
+    rest = "&".join(part for part in query.split("&")
+                    if part and unquote_plus(part.partition("=")[0]) != "token")
+    response = redirect(request.path + (f"?{rest}" if rest else ""), code=302)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _check_token(access: Access, token: str, now: float) -> Check:
+    """A token given as text: remembered by its digest, so the text is kept nowhere."""
+    return access.checks.resolve(("digest", tokens.token_digest(token)), lambda: _load(token=token), now=now)
+
+
+def _load(**which) -> Principal | None:
+    """Ask the ledger about a token (by its text or id) and note its use, at most every few minutes.
+    The note is best effort: a web app whose database user may only read still checks tokens."""
+    try:
+        with services().ledger_session() as db:
+            row = tokens.active_token(db, **which)
+            if row is None:
+                return None
+            found = Principal(role=row.role, token_id=row.id,
+                              schools=None if row.school is None else frozenset({row.school}))
+            try:
+                if tokens.note_use(db, token_id=row.id, now=utcnow(), every=NOTE_USE_EVERY):
+                    db.commit()
+            except SQLAlchemyError as exc:
+                log.warning("could not note the use of access token %d (%s)", row.id, type(exc).__name__)
+            return found
+    except SQLAlchemyError as exc:
+        raise LedgerUnreachable(type(exc).__name__) from exc
+
+
+def _keep_in_session(check: Check) -> None:
+    p = check.principal
+    session[SESSION_KEY] = {"id": p.token_id, "role": p.role, "ok": int(check.valid_at),
+                            "schools": None if p.schools is None else sorted(p.schools)}
+    session.permanent = True
+
+
+def _from_session(held: object) -> Check | None:
+    """The principal the signed cookie names, as last found valid; None when there is none."""
+    if not isinstance(held, dict):
+        return None
+    token_id, role, ok, schools = held.get("id"), held.get("role"), held.get("ok"), held.get("schools")
+    if not isinstance(token_id, int) or role not in roles.GRANTS or not isinstance(ok, (int, float)):
+        return None
+    if schools is not None and not (isinstance(schools, list) and all(isinstance(s, str) for s in schools)):
+        return None
+    principal = Principal(role=role, token_id=token_id,
+                          schools=None if schools is None else frozenset(schools))
+    return Check(principal, float(ok), float(ok))
+
+
+# ---- refusals -----------------------------------------------------------------------------------
+
+# Simplified Chinese first: the people in front of a wall read it; the English is for vendors.
+_PAGES = {
+    401: ("需要大屏令牌", "请用带令牌的大屏地址打开本页：/?token=…（管理员用 python -m ledger token create 生成）。",
+          "A wall token is needed", "Open this page with the wall address that carries its token: /?token=… "
+          "(an administrator creates one with python -m ledger token create)."),
+    "revoked": ("令牌无效或已被吊销", "请向管理员索取新的大屏地址。",
+                "The token is not valid or has been revoked", "Ask an administrator for a new wall address."),
+    403: ("此令牌无权查看", "此令牌的角色或学校范围不包括所请求的页面或学校。",
+          "Not allowed with this token", "The token's role or school does not cover what was asked for."),
+    503: ("暂时无法核验令牌", "安全台账数据库暂时无法访问，请稍后刷新本页。",
+          "The token cannot be checked right now",
+          "The safety ledger cannot be reached; reload in a moment."),
+}
+_JSON = {
+    401: "an access token is needed: Authorization: Bearer <token>",
+    "revoked": "the access token is not valid or has been revoked",
+    403: "this access token may not read this",
+    503: "access cannot be checked now: safety ledger unavailable",
+}
+
+
+def _refuse(status: int, page: bool, *, revoked: bool = False, school: str | None = None) -> Response:
+    key = "revoked" if revoked else status
+    if page:
+        title_zh, text_zh, title_en, text_en = _PAGES[key]
+        response = Response(_PAGE.format(title_zh=escape(title_zh), text_zh=escape(text_zh),
+                                         title_en=escape(title_en), text_en=escape(text_en)),
+                            status=status, mimetype="text/html")
+    else:
+        body = {"error": _JSON[key], **({"school": school} if school is not None else {})}
+        response = jsonify(body)
+        response.status_code = status
+    if status == 401:
+        challenge = 'Bearer realm="campus"' + (', error="invalid_token"' if revoked else "")
+        response.headers["WWW-Authenticate"] = challenge
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+_PAGE = """<!doctype html>
+<html lang="zh-CN"><head><meta charset="utf-8"><meta name="robots" content="noindex">
+<title>{title_zh} · {title_en}</title>
+<style>body{{margin:0;min-height:100vh;display:flex;align-items:center;justify-content:center;
+background:#0b1426;color:#dce6f5;font-family:"Noto Sans CJK SC","Microsoft YaHei",sans-serif}}
+main{{max-width:40em;padding:2em}}h1{{font-size:2em}}[lang=en]{{color:#8fa3c0}}</style></head>
+<body><main><h1>{title_zh}</h1><p>{text_zh}</p>
+<h2 lang="en">{title_en}</h2><p lang="en">{text_en}</p></main></body></html>
+"""

@@ -1,0 +1,94 @@
+"""Who may use what: the one table of the web app's permissions, and the pure checks over it.
+
+Every route of the Flask server is named in ROUTES or BLUEPRINTS, every Dash page in PAGES, and a
+page's callbacks need what the page needs (dashboard/access.py learns which callbacks are whose
+when the app factory registers them). Anything not named here is refused, whoever asks, and
+tests/dashboard/test_access.py enumerates the registered routes and callbacks, so a new one
+without an entry fails there before it can be refused in production. Issue 5 adds the users'
+pages and actions (alert handling for `duty`, management for `admin`) as new permissions here.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# Permissions.
+PUBLIC = "public"  # no principal needed: Dash's scripts and styles, the favicon, the health check
+SHELL = "shell"  # Dash's layout and callback list: the empty frame every page is drawn in, no data
+WALL = "wall.view"  # the video wall's pages and their callbacks
+API_READ = "api.read"  # GET /api/v1/…
+
+# What each role (ledger.models.ROLES) may do. The wall token is read-only; the others read
+# everything that exists so far, and get their own pages and actions with issue 5.
+GRANTS: dict[str, frozenset[str]] = {
+    "wall": frozenset({SHELL, WALL, API_READ}),
+    "leader": frozenset({SHELL, WALL, API_READ}),
+    "duty": frozenset({SHELL, WALL, API_READ}),
+    "admin": frozenset({SHELL, WALL, API_READ}),
+}
+
+# Route kinds whose permission depends on what is asked for, resolved per request.
+PAGE = "page"  # a Dash page: the permission PAGES gives the page the path names
+CALLBACK = "callback"  # a Dash callback: the permission of the page that registered it
+
+# Flask endpoints (Dash names its own by their rule, under the default "/" prefix).
+ROUTES: dict[str, str] = {
+    "static": PUBLIC,  # Flask's own static folder: the app has none
+    "_dash_assets.static": PUBLIC,  # assets/: CSS, JS, fonts; never data
+    "/_dash-component-suites/<string:package_name>/<path:fingerprinted_path>": PUBLIC,
+    "/_favicon.ico": PUBLIC,
+    "health.healthz": PUBLIC,  # load balancers ask it; it says only whether Redis answers
+    "/_dash-layout": SHELL,
+    "/_dash-dependencies": SHELL,
+    "/_reload-hash": SHELL,  # Dash's hot reload, debug mode only
+    "/_dash-update-component": CALLBACK,
+    "/": PAGE,
+    "/<path:path>": PAGE,
+    "alias:/wall": PAGE,  # redirects to the wall, keeping the query
+}
+# Every endpoint of these blueprints, for the safe methods; another method is refused until it
+# has an entry of its own.
+BLUEPRINTS: dict[str, str] = {"api": API_READ, "ledger_api": API_READ}
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# Dash pages by the name they register with; a path no page has shows Dash's "not found": SHELL.
+PAGES: dict[str, str] = {"wall": WALL}
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who a request comes from: a role, the token that proved it, the schools it may see."""
+
+    role: str
+    token_id: int | None = None
+    schools: frozenset[str] | None = None  # None: every school
+
+    def may(self, permission: str | None) -> bool:
+        return permission == PUBLIC or (permission is not None and permission in GRANTS.get(self.role, ()))
+
+    def may_read_school(self, school: str) -> bool:
+        return self.schools is None or school in self.schools
+
+
+def route_permission(endpoint: str, method: str) -> str | None:
+    """The permission (or PAGE / CALLBACK) a Flask endpoint needs; None: not in the table, refused."""
+    if endpoint in ROUTES:
+        return ROUTES[endpoint]
+    blueprint = endpoint.rpartition(".")[0]
+    if blueprint in BLUEPRINTS and method in SAFE_METHODS:
+        return BLUEPRINTS[blueprint]
+    return None
+
+
+def page_permission(page_name: str | None) -> str | None:
+    """What a page needs; a path that is no page needs SHELL (Dash answers "not found")."""
+    return SHELL if page_name is None else PAGES.get(page_name)
+
+
+def verdict(principal: Principal | None, permission: str | None, school: str | None = None) -> int:
+    """200 allowed, 401 nobody is asking, 403 this principal may not (or not for this school)."""
+    if permission == PUBLIC:
+        return 200
+    if principal is None:
+        return 401
+    if not principal.may(permission) or (school is not None and not principal.may_read_school(school)):
+        return 403
+    return 200

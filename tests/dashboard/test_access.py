@@ -1,0 +1,317 @@
+"""Access by token (dashboard/access.py, dashboard/roles.py) on a real app: the real Redis, and the
+ledger on SQLite and on a real PostgreSQL. Requests are what a wall's browser and an API client
+send: the page with ?token=, Dash's own requests with the cookie it got, bearer headers."""
+from __future__ import annotations
+
+import json
+import logging
+import re
+from datetime import datetime, timezone
+
+import dash
+import pytest
+from dash._utils import split_callback_id
+
+from dashboard import ids, roles
+from dashboard.access import COOKIE, EXTENSION, ROUTER_OUTPUT
+from dashboard.app import create_app
+from dashboard.services import LazyLedger
+from dashboard.token_checks import Check, LedgerUnreachable, TokenChecks
+from ledger.models import ROLES, AccessToken
+from queries.connections import sql_sessions
+from queries.ledger import access as tokens
+from queries.settings import SettingsError
+from tests.dashboard.conftest import client_with, issue_token, now_ms
+from tests.streams import events as ev
+
+WALL = roles.Principal(role="wall", token_id=1)
+SCOPED = roles.Principal(role="wall", token_id=2, schools=frozenset({"s1"}))
+
+
+# ---- the table and the checks, pure ---------------------------------------------------------------
+
+def test_every_role_the_ledger_stores_has_a_row_in_the_table():
+    assert set(roles.GRANTS) == set(ROLES)
+    assert all(roles.SHELL in grants for grants in roles.GRANTS.values())
+
+
+@pytest.mark.parametrize("principal, permission, school, status", [
+    (None, roles.PUBLIC, None, 200),
+    (None, roles.API_READ, None, 401),
+    (None, None, None, 401),
+    (WALL, roles.API_READ, "s9", 200),
+    (WALL, roles.WALL, None, 200),
+    (WALL, None, None, 403),  # not in the table: refused whoever asks
+    (WALL, "alerts.handle", None, 403),  # a permission the wall role does not have
+    (roles.Principal(role="nobody"), roles.SHELL, None, 403),
+    (SCOPED, roles.API_READ, "s1", 200),
+    (SCOPED, roles.API_READ, "s2", 403),
+    (SCOPED, roles.API_READ, None, 200),
+])
+def test_verdicts(principal, permission, school, status):
+    assert roles.verdict(principal, permission, school) == status
+
+
+def test_api_blueprints_are_read_only_until_the_table_says_otherwise():
+    assert roles.route_permission("api.schools", "GET") == roles.API_READ
+    assert roles.route_permission("ledger_api.hazard_list", "HEAD") == roles.API_READ
+    assert roles.route_permission("api.schools", "POST") is None
+    assert roles.route_permission("someone_elses.view", "GET") is None
+
+
+def _unreachable():
+    raise LedgerUnreachable("OperationalError")
+
+
+def test_the_ledger_is_asked_again_only_after_the_fresh_period():
+    checks, asked = TokenChecks(fresh_s=10, grace_s=60), []
+
+    def load():
+        asked.append(1)
+        return WALL
+
+    assert checks.resolve("t", load, now=100).principal == WALL
+    assert checks.resolve("t", load, now=109.9).principal == WALL and len(asked) == 1
+    assert checks.resolve("t", lambda: None, now=110).principal is None  # revoked: seen within fresh_s
+    assert checks.resolve("t", load, now=115).principal is None  # and remembered as refused
+
+
+def test_while_the_ledger_is_unreachable_a_recently_valid_token_is_honoured():
+    checks = TokenChecks(fresh_s=10, grace_s=60)
+    checks.resolve("t", lambda: WALL, now=100)
+    kept = checks.resolve("t", _unreachable, now=150)
+    assert (kept.principal, kept.valid_at, kept.checked_at) == (WALL, 100, 150)
+    assert checks.resolve("t", _unreachable, now=155).principal == WALL  # not asked again within fresh_s
+    with pytest.raises(LedgerUnreachable):
+        checks.resolve("t", _unreachable, now=161)  # grace is over
+    # What the signed cookie remembers counts like memory (a restarted process has none).
+    cookie = Check(SCOPED, 90, 90)
+    assert TokenChecks(grace_s=60).resolve("c", _unreachable, now=140, remembered=cookie).principal == SCOPED
+    with pytest.raises(LedgerUnreachable):
+        TokenChecks(grace_s=60).resolve("c", _unreachable, now=151, remembered=cookie)
+    with pytest.raises(LedgerUnreachable):
+        TokenChecks().resolve("never-seen", _unreachable, now=100)
+
+
+def test_memory_is_bounded():
+    checks = TokenChecks(max_entries=3)
+    for n in range(5):
+        checks.resolve(n, lambda: None, now=100)
+    with pytest.raises(LedgerUnreachable):  # the oldest were forgotten
+        checks.resolve(0, _unreachable, now=101)
+
+
+# ---- a real app ------------------------------------------------------------------------------------
+
+@pytest.fixture
+def wall_settings(settings_factory, redis_client, ledger_settings, engine):
+    return settings_factory(database_url=ledger_settings.database_url, secret_key="s" * 32)
+
+
+@pytest.fixture
+def wall_app(wall_settings):
+    return create_app(wall_settings)
+
+
+def _callback_key(app, output_id: str) -> str:
+    server_side = (key for key, spec in app.callback_map.items() if "callback" in spec)
+    return next(key for key in server_side if f"{output_id}." in key)
+
+
+def _callback_body(app, key: str, values: dict) -> dict:
+    """The body Dash's renderer posts for a callback: `values` by component id, no pattern matches."""
+    spec = app.callback_map[key]
+    outputs = [[] if item["id"].startswith("{") else item for item in split_callback_id(key)]
+    return {"output": key, "outputs": outputs,
+            "inputs": [{**i, "value": values.get(i["id"])} for i in spec["inputs"]],
+            "state": [{**s, "value": values.get(s["id"])} for s in spec["state"]],
+            "changedPropIds": [f"{i['id']}.{i['property']}" for i in spec["inputs"]]}
+
+
+def _router(client, search: str, path: str = "/"):
+    return client.post("/_dash-update-component", json={
+        "output": ROUTER_OUTPUT, "outputs": [{"id": "_pages_content", "property": "children"},
+                                             {"id": "_pages_store", "property": "data"}],
+        "inputs": [{"id": "_pages_location", "property": "pathname", "value": path},
+                   {"id": "_pages_location", "property": "search", "value": search}],
+        "changedPropIds": ["_pages_location.pathname"], "state": []})
+
+
+def _refresh(app, client, school: str | None):
+    key = _callback_key(app, ids.HEARTBEAT)
+    return client.post("/_dash-update-component", json=_callback_body(
+        app, key, {ids.TICK: 1, ids.VIEW: {"school": school, "lang": "zh"}}))
+
+
+def _example_url(rule) -> str:
+    examples = {"school": "s1", "code": "H-1", "filename": "wall.css", "package_name": "dash",
+                "fingerprinted_path": "nothing.js", "path": "somewhere", "_unknown": "nothing"}
+    return re.sub(r"<(?:[^:>]+:)?([^>]+)>", lambda m: examples[m.group(1)], rule.rule)
+
+
+def test_every_route_and_callback_has_a_row_in_the_table(app, wall_token):
+    client_with(app, wall_token).get("/")  # Dash adds its page router on the first request
+    for rule in app.server.url_map.iter_rules():
+        for method in rule.methods - {"OPTIONS"}:
+            assert roles.route_permission(rule.endpoint, method) is not None, (rule.rule, method)
+    guard = app.server.extensions[EXTENSION]
+    server_side = [key for key, spec in app.callback_map.items() if "callback" in spec]
+    assert ROUTER_OUTPUT in server_side
+    for key in server_side:
+        assert key == ROUTER_OUTPUT or roles.PAGES.get(guard.callback_pages.get(key)), key
+    assert {page["name"] for page in dash.page_registry.values()} <= set(roles.PAGES)
+
+
+def test_anonymous_gets_static_files_and_the_health_check_and_nothing_else(app, wall_token):
+    anonymous = app.server.test_client()
+    for rule in app.server.url_map.iter_rules():
+        for method in rule.methods - {"OPTIONS", "HEAD"}:
+            body = {} if method == "POST" else None
+            response = anonymous.open(_example_url(rule), method=method, json=body)
+            public = roles.route_permission(rule.endpoint, method) == roles.PUBLIC
+            assert (response.status_code != 401) == public, (rule.rule, method, response.status_code)
+    index = client_with(app, wall_token).get("/").get_data(as_text=True)
+    scripts = re.findall(r'src="(/_dash-component-suites/[^"]+)"', index)
+    assert scripts and all(anonymous.get(src).status_code == 200 for src in scripts[:3])
+    assert anonymous.get("/assets/wall.css").status_code == 200
+    assert anonymous.get("/healthz").json == {"redis": "ok"}
+    assert anonymous.post("/api/v1/schools").status_code == 401  # no route, still nothing said
+
+    page = anonymous.get("/?school=s1")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 401 and page.mimetype == "text/html" and 'lang="zh-CN"' in text
+    assert text.index("需要大屏令牌") < text.index("A wall token is needed")
+    assert page.headers["WWW-Authenticate"].startswith("Bearer")
+    api = anonymous.get("/api/v1/schools/s1/summary")
+    assert api.status_code == 401 and api.json["error"].startswith("an access token is needed")
+    assert "Set-Cookie" not in api.headers
+
+
+def test_a_wall_opened_with_its_token_gets_a_cookie_and_an_address_without_the_token(
+        wall_app, wall_settings, apply_events):
+    apply_events([ev.smoke(now_ms() - 1000, school="s1")])
+    token = issue_token(wall_settings)
+    browser = wall_app.server.test_client()
+    signed_in = browser.get(f"/wall?school=s1&lang=en&token={token}")
+    assert signed_in.status_code == 302 and signed_in.headers["Location"] == "/wall?school=s1&lang=en"
+    cookie = signed_in.headers["Set-Cookie"]
+    assert cookie.startswith(f"{COOKIE}=") and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    assert "Expires=" in cookie and token not in cookie  # outlives a browser restart; the id, not the token
+    assert browser.get("/wall?school=s1&lang=en").headers["Location"] == "/?school=s1&lang=en"
+    # The rest of the query is kept as it was written.
+    again = browser.get(f"/?school=s1&token={token}&playlist=wall,map&every=30")
+    assert again.headers["Location"] == "/?school=s1&playlist=wall,map&every=30"
+    assert browser.get("/?school=s1&lang=en").status_code == 200
+    for shell in ("/_dash-layout", "/_dash-dependencies"):
+        assert browser.get(shell).status_code == 200
+    assert _router(browser, "?school=s1&lang=en").status_code == 200
+    refreshed = _refresh(wall_app, browser, "s1")
+    assert refreshed.status_code == 200, refreshed.get_data(as_text=True)
+    assert refreshed.json["response"][ids.HEARTBEAT]["data"]["school"] == "s1"
+    assert browser.get("/api/v1/schools/s1/summary").json["school"] == "s1"  # the API with the cookie too
+    assert browser.get("/?token=not-a-token").status_code == 401  # a bad token in the URL signs the wall out
+    assert browser.get("/").status_code == 401
+
+
+def test_api_clients_send_a_bearer_token(wall_app, wall_settings, apply_events):
+    apply_events([ev.smoke(now_ms() - 1000, school="s1")])
+    api = client_with(wall_app, issue_token(wall_settings))
+    assert api.get("/api/v1/schools").json["schools"] == ["s1"]
+    assert api.get("/api/v1/schools/s1/trend?minutes=5").status_code == 200
+    assert api.get("/api/v1/schools/s1/hazards").status_code == 404  # let in: the ledger knows no s1
+    refused = client_with(wall_app, "not-a-token").get("/api/v1/schools")
+    assert refused.status_code == 401
+    assert refused.json["error"] == "the access token is not valid or has been revoked"
+    assert 'error="invalid_token"' in refused.headers["WWW-Authenticate"]
+    assert client_with(wall_app, "").get("/api/v1/schools").status_code == 401
+
+
+def test_a_revoked_token_is_refused_at_its_next_check(wall_app, wall_settings, engine):
+    wall_app.server.extensions[EXTENSION].checks = TokenChecks(fresh_s=0)  # check on every request
+    token = issue_token(wall_settings)
+    browser = wall_app.server.test_client()
+    browser.get(f"/?token={token}")
+    api = client_with(wall_app, token)
+    assert browser.get("/").status_code == 200 and api.get("/api/v1/schools").status_code == 200
+    with sql_sessions(engine).begin() as session:
+        tokens.revoke_token(session, token_id=tokens.active_token(session, token=token).id,
+                            now=datetime.now(timezone.utc))
+    page = browser.get("/")
+    assert page.status_code == 401 and "令牌无效或已被吊销" in page.get_data(as_text=True)
+    assert f"{COOKIE}=;" in page.headers["Set-Cookie"]  # the session is dropped
+    assert _refresh(wall_app, browser, None).status_code == 401
+    assert api.get("/api/v1/schools").status_code == 401
+    assert wall_app.server.test_client().get(f"/?token={token}").status_code == 401
+
+
+def test_a_token_scoped_to_a_school_sees_that_school_only(wall_app, wall_settings, apply_events):
+    apply_events([ev.smoke(now_ms() - 1000, school="s1"), ev.smoke(now_ms() - 1000, school="s2")])
+    token = issue_token(wall_settings, school="s2", label="s2 门卫室")
+    api = client_with(wall_app, token)
+    assert api.get("/api/v1/schools").json["schools"] == ["s2"]
+    assert api.get("/api/v1/schools/s2/summary").status_code == 200
+    for path in ("s1/summary", "s1/trend", "s1/hazards", "s1/site-plan", "nowhere/summary"):
+        refused = api.get(f"/api/v1/schools/{path}")
+        assert refused.status_code == 403 and refused.json["school"] == path.split("/")[0], path
+
+    browser = wall_app.server.test_client()
+    assert browser.get(f"/?school=s1&token={token}").status_code == 302
+    assert browser.get("/?school=s1").status_code == 403
+    assert browser.get("/").status_code == 200
+    assert _router(browser, "?school=s1").status_code == 403
+    assert _router(browser, "?school=s2").status_code == 200
+    first = _refresh(wall_app, browser, None)  # no school asked for: its own, not the first of all
+    assert first.json["response"][ids.HEARTBEAT]["data"]["school"] == "s2"
+    assert first.json["response"][ids.SCHOOL_PICKER]["options"] == ["s2"]
+    assert _refresh(wall_app, browser, "s1").status_code == 403  # a forged request, past the page
+
+
+def test_use_is_noted_in_the_ledger(wall_app, wall_settings, engine):
+    token = issue_token(wall_settings)
+    client_with(wall_app, token).get("/api/v1/schools")
+    with sql_sessions(engine)() as session:
+        row = session.get(AccessToken, tokens.active_token(session, token=token).id)
+        assert row.last_used_at is not None and row.revoked_at is None
+
+
+def test_when_the_link_to_the_ledger_is_cut_checked_tokens_keep_working_for_a_while(
+        wall_app, wall_settings, settings_factory, apply_events):
+    apply_events([ev.smoke(now_ms() - 1000, school="s1")])
+    guard = wall_app.server.extensions[EXTENSION]
+    guard.checks = TokenChecks(fresh_s=0)  # ask the ledger on every request
+    token, unseen = issue_token(wall_settings), issue_token(wall_settings)
+    api = client_with(wall_app, token)
+    assert api.get("/api/v1/schools/s1/summary").status_code == 200
+    # Cut: the ledger is now a PostgreSQL port nobody listens on.
+    wall_app.server.extensions["campus"].ledger = LazyLedger(
+        settings_factory(database_url="postgresql+psycopg://campus@127.0.0.1:1/none"))
+    assert api.get("/api/v1/schools/s1/summary").status_code == 200  # checked a moment ago
+    never = client_with(wall_app, unseen).get("/api/v1/schools/s1/summary")
+    assert never.status_code == 503 and never.json["error"].startswith("access cannot be checked")
+    page = wall_app.server.test_client().get(f"/?token={unseen}")
+    assert page.status_code == 503 and "暂时无法核验令牌" in page.get_data(as_text=True)
+    guard.checks.grace_s = 0  # an outage longer than the grace
+    assert api.get("/api/v1/schools/s1/summary").status_code == 503
+
+
+def test_the_secret_key_signs_sessions_and_must_not_be_short(settings_factory, caplog):
+    with pytest.raises(SettingsError, match="SECRET_KEY"):
+        create_app(settings_factory(secret_key="short"))
+    with caplog.at_level(logging.WARNING, logger="dashboard.access"):
+        app = create_app(settings_factory())
+    assert "SECRET_KEY is not set" in caplog.text and len(app.server.secret_key) >= 32
+    assert create_app(settings_factory(secret_key="k" * 32)).server.secret_key == "k" * 32
+
+
+def test_a_cookie_signed_with_another_key_is_nobody(wall_settings, settings_factory):
+    token = issue_token(wall_settings)
+    one = create_app(wall_settings).server.test_client()
+    one.get(f"/?token={token}")
+    other = create_app(settings_factory(database_url=wall_settings.database_url, secret_key="o" * 32))
+    stranger = other.server.test_client()
+    stranger.set_cookie(COOKIE, one.get_cookie(COOKIE).value)
+    assert stranger.get("/").status_code == 401
+    # And a cookie cannot be made up: its content is signed, not just encoded.
+    forged = json.dumps({"access": {"id": 1, "role": "admin", "ok": 0, "schools": None}})
+    stranger.set_cookie(COOKIE, forged)
+    assert stranger.get("/").status_code == 401
