@@ -1,18 +1,47 @@
-// The wall's browser side: fit the 1920x1080 design canvas to the screen, notice when the web app
-// stops answering, and keep Dash's bookkeeping from growing while the wall runs for days.
+// The wall's browser side: fit the 1920x1080 design canvas to the screen (or to a share of a
+// wall of screens), rotate views for playlists, notice when the web app stops answering, sound a
+// new critical alert when asked to, and keep Dash's bookkeeping from growing while the wall runs
+// for days.
+//
+// URL switches (all optional):
+//   ?screen=2/3      this display is the 2nd of 3 side by side; ?screen=3/2x2 the 3rd of a 2x2 grid
+//   ?view=map        one view only: wall (default), map or alerts
+//   ?playlist=wall,map,alerts&every=30   rotate those views every 30 s
+//   ?sound=on        beep when a new critical alert appears (Chromium kiosks: start the browser
+//                    with --autoplay-policy=no-user-gesture-required, nobody is there to click)
 (function () {
   "use strict";
   var DESIGN_WIDTH = 1920;
   var DESIGN_HEIGHT = 1080;
   var CANVAS_ID = "wall-canvas"; // dashboard/ids.py WALL
-  // No answered refresh for this long (refreshes come every second) means the link is down.
+  var VIEWS = ["wall", "map", "alerts"];
+  // No answered refresh for this long (refreshes come twice a second) means the link is down.
   var LINK_LOST_AFTER_MS = 5000;
+  var MIN_PLAYLIST_S = 5;
+
+  var query = new URLSearchParams(window.location.search);
+
+  // "i/N" or "i/CxR" -> which tile of a cols x rows wall this display shows (1-based i).
+  function parseScreen(text) {
+    var match = /^(\d+)\/(\d+)(?:x(\d+))?$/.exec(text || "");
+    if (!match) { return { col: 0, row: 0, cols: 1, rows: 1 }; }
+    var index = parseInt(match[1], 10) - 1;
+    var cols = parseInt(match[2], 10);
+    var rows = match[3] ? parseInt(match[3], 10) : 1;
+    if (cols < 1 || rows < 1 || index < 0 || index >= cols * rows) { return { col: 0, row: 0, cols: 1, rows: 1 }; }
+    return { col: index % cols, row: Math.floor(index / cols), cols: cols, rows: rows };
+  }
+  var screen = parseScreen(query.get("screen"));
 
   function fit() {
     var canvas = document.getElementById(CANVAS_ID);
     if (!canvas) { return; }
-    var scale = Math.min(window.innerWidth / DESIGN_WIDTH, window.innerHeight / DESIGN_HEIGHT);
-    var transform = "translate(-50%, -50%) scale(" + scale + ")";
+    var width = window.innerWidth, height = window.innerHeight;
+    // The canvas covers the whole wall of displays, centred; this display shows its own tile.
+    var scale = Math.min(width * screen.cols / DESIGN_WIDTH, height * screen.rows / DESIGN_HEIGHT);
+    var left = (width * screen.cols - DESIGN_WIDTH * scale) / 2 - screen.col * width;
+    var top = (height * screen.rows - DESIGN_HEIGHT * scale) / 2 - screen.row * height;
+    var transform = "translate(" + left + "px, " + top + "px) scale(" + scale + ")";
     if (canvas.style.transform !== transform) { canvas.style.transform = transform; }
   }
   window.addEventListener("resize", fit);
@@ -23,9 +52,26 @@
     if (canvas && canvas !== fitted) { fitted = canvas; fit(); }
   }).observe(document.body, { childList: true, subtree: true });
 
+  // Views are classes on <html>, not on the canvas: the server sets the canvas's class each tick.
+  function showView(view) {
+    document.documentElement.setAttribute("data-view", VIEWS.indexOf(view) >= 0 ? view : "wall");
+    window.dispatchEvent(new Event("resize")); // graphs refit to their new boxes
+  }
+  var playlist = (query.get("playlist") || "").split(",").filter(function (v) { return VIEWS.indexOf(v) >= 0; });
+  showView(playlist.length ? playlist[0] : query.get("view"));
+  if (playlist.length > 1) {
+    var every = Math.max(MIN_PLAYLIST_S, parseFloat(query.get("every")) || 30);
+    var position = 0;
+    // One timer for the life of the page: never stacked, whatever Dash re-renders.
+    window.setInterval(function () {
+      position = (position + 1) % playlist.length;
+      showView(playlist[position]);
+    }, every * 1000);
+  }
+
   // Dash records every change of a callback input for undo/redo, without limit (plotly/dash#727):
-  // a 1 s interval adds 86,400 entries a day and copies the whole list on each. Only the newest
-  // entry is ever used (to revert after a failed callback), so keep just that one.
+  // a tick every half second adds 172,800 entries a day. Only the newest entry is ever used (to
+  // revert after a failed callback), so keep just that one.
   function trimUndoHistory() {
     var stores = window.dash_stores || (window.store ? [window.store] : []);
     for (var i = 0; i < stores.length; i++) {
@@ -34,6 +80,25 @@
         history.past.splice(0, history.past.length - 1);
       }
     }
+  }
+
+  var soundOn = /^(on|1|true|yes)$/i.test(query.get("sound") || "");
+  var audio = null;
+  function beep() {
+    try {
+      audio = audio || new (window.AudioContext || window.webkitAudioContext)();
+      var start = audio.currentTime;
+      for (var i = 0; i < 3; i++) { // three short tones: an alarm, not a notification chime
+        var tone = audio.createOscillator(), gain = audio.createGain();
+        tone.frequency.value = 880;
+        gain.gain.setValueAtTime(0.0001, start + i * 0.4);
+        gain.gain.exponentialRampToValueAtTime(0.5, start + i * 0.4 + 0.02);
+        gain.gain.exponentialRampToValueAtTime(0.0001, start + i * 0.4 + 0.3);
+        tone.connect(gain).connect(audio.destination);
+        tone.start(start + i * 0.4);
+        tone.stop(start + i * 0.4 + 0.32);
+      }
+    } catch (err) { /* no audio device: the flashing edge still shows it */ }
   }
 
   var link = { heartbeat: undefined, changedAt: Date.now() };
@@ -49,14 +114,25 @@
       trimUndoHistory();
       return now - link.changedAt < LINK_LOST_AFTER_MS;
     },
-    // A school picked by hand opens that school's wall (keeping the language); the server
+    // The critical alerts flashing now; beep once per alert not sounded before. Returns the
+    // flashing ids as the new "sounded" list, so it never holds more than what flashes.
+    alarm: function (flashing, sounded) {
+      flashing = flashing || [];
+      var fresh = flashing.filter(function (id) { return (sounded || []).indexOf(id) < 0; });
+      if (soundOn && fresh.length) { beep(); }
+      return flashing;
+    },
+    // A school picked by hand opens that school's wall (keeping the other switches); the server
     // setting the picker to the school it shows changes nothing.
-    pickSchool: function (school, heartbeat, view) {
+    pickSchool: function (school, heartbeat) {
       if (!school || (heartbeat && school === heartbeat.school)) {
         return window.dash_clientside.no_update;
       }
-      var query = "?school=" + encodeURIComponent(school);
-      return view && view.lang === "en" ? query + "&lang=en" : query;
+      var next = new URLSearchParams(window.location.search);
+      next.set("school", school);
+      return "?" + next.toString();
     }
   };
+
+  window.campusWall = { parseScreen: parseScreen }; // for the browser tests
 })();

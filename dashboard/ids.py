@@ -14,10 +14,17 @@ STALE_BANNER = "wall-stale"  # the data is not current (stale summary, Redis unr
 LINK_BANNER = "wall-link-lost"  # the browser cannot reach the web app: set by the browser itself
 ALERT_LIST = "wall-alert-list"
 LISTED_HAZARDS = "wall-listed-hazards"  # major hazards under listed supervision (挂牌督办)
+GATE_LIST = "wall-gates"  # visitor check-ins today per gate
+HOURLY_CHART = "wall-hourly"  # dcc.Graph: people in and visitors per hour
+RISK_MAP = "wall-risk-map"  # dcc.Graph: the four-colour risk map
+MAP_NOTE = "wall-map-note"  # why there is no map, when there is none
+FLASH = "wall-flash"  # dcc.Store: ids of critical alerts flashing now (assets/wall.js sounds new ones)
+SOUNDED = "wall-sounded"  # dcc.Store: the flashing alerts the browser has already sounded for
+SYNC = "wall-sync"  # dcc.Store: {"screen", "tag"}: which model this screen shows (dashboard/wall_sync.py)
 
 # Pattern-matching ids: one callback output fills every figure / sparkline on the page.
 FIGURE = "wall-figure"
-SPARKLINE = "wall-sparkline"
+BAR = "wall-bar"  # one bar of a domain's 24-hour trend
 
 
 def figure(name: str) -> dict:
@@ -25,5 +32,6 @@ def figure(name: str) -> dict:
     return {"type": FIGURE, "name": name}
 
 
-def sparkline(domain: str) -> dict:
-    return {"type": SPARKLINE, "domain": domain}
+def bar(slot: str) -> dict:
+    """A trend bar; `slot` is "<domain>:<hour index>" (layouts.wall_model.BAR_SLOTS)."""
+    return {"type": BAR, "slot": slot}

@@ -150,6 +150,7 @@ def ledger_block(figures: dict | None, tz: ZoneInfo) -> dict | None:
             "overdue": hazards.get("overdue", 0),
             "due_soon": hazards.get("due_soon", 0),
             "major_open": hazards.get("major_open", 0),
+            "major_open_by_building": hazards.get("major_open_by_building", {}),
             "listed_supervision": [{
                 "code": h.get("code"), "title": h.get("title"), "stage": h.get("stage"),
                 "overdue": h.get("overdue", False), "deadline": iso_text(h.get("deadline"), tz),

@@ -5,7 +5,9 @@ The factory installs one `Services` on the Flask app; API views and page callbac
 request with `services()`, so tests build as many apps as they like, each against its own Redis
 and database, and nothing connects at import time or in the factory: redis-py connects on its
 first command, and the SQL engine is only created by the first request that reads the ledger.
-The live endpoints and the wall never touch SQL, so they keep working while the ledger is down.
+The live figures never come from SQL: the wall reads the site plan at most once a minute (and keeps
+the last one) and access checks are cached (dashboard/token_checks.py), so the wall keeps working
+while the ledger is down.
 """
 from __future__ import annotations
 
@@ -21,15 +23,20 @@ from flask import Flask, current_app
 from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard.ledger_json import ledger_block
+from ledger.escalation import Deadlines
 from queries import summary as live
 from queries.connections import redis_client, sql_engine, sql_sessions
 from queries.ledger import figures as ledger_figures
-from queries.ledger import lookups
+from queries.ledger import lookups, org
 from queries.settings import Settings
 
 EXTENSION = "campus"
 # A dead PostgreSQL host must turn into a quick 503, not a request hanging for minutes.
 PG_CONNECT_TIMEOUT_S = 3
+# The wall draws its map from the ledger's site plan. Plans and risk colours change by an
+# administrator's hand, not by events, so a plan read a minute ago is current enough, and the wall
+# keeps the last plan it read while the ledger is down (retrying no more often than this either).
+SITE_PLAN_TTL_S = 60.0
 
 
 class LazyLedger:
@@ -74,6 +81,8 @@ class Services:
         self.settings = settings
         self.redis = client
         self.ledger = LazyLedger(settings)
+        self._plans: dict[str, tuple[float, dict | None]] = {}
+        self._plans_lock = threading.Lock()
 
     # --- live figures (Redis only) ---
 
@@ -86,7 +95,7 @@ class Services:
         s = self.settings
         found = live.school_summary(
             self.redis, school, now_ms=clock_ms() if now_ms is None else now_ms, tz=s.tz,
-            group=s.consumer_group, stale_after_s=s.stale_after_seconds,
+            group=s.consumer_group, stale_after_s=s.stale_after_seconds, deadlines=self.deadlines,
         )
         if found is None:
             return None
@@ -120,6 +129,28 @@ class Services:
                 return lookups.school_names(session)
         except SQLAlchemyError:
             return None
+
+    def site_plan(self, school: str) -> dict | None:
+        """The school's site plan (queries.ledger.lookups.site_plan), read at most once a minute;
+        the last one read while the ledger cannot be reached; None when there never was one."""
+        with self._plans_lock:
+            cached = self._plans.get(school)
+        if cached is not None and time.monotonic() - cached[0] < SITE_PLAN_TTL_S:
+            return cached[1]
+        try:
+            with self.ledger_session() as session:
+                unit = org.find_school(session, school)
+                plan = lookups.site_plan(session, unit) if unit is not None else None
+        except SQLAlchemyError:
+            plan = cached[1] if cached is not None else None
+        with self._plans_lock:
+            self._plans[school] = (time.monotonic(), plan)
+        return plan
+
+    @cached_property
+    def deadlines(self) -> Deadlines:
+        """Acknowledgement deadlines per severity: read once per app, they change with a deploy."""
+        return Deadlines.load(self.settings.alert_deadlines_file)
 
     def now(self) -> datetime:
         """The current moment in the school's zone: what overdue, due soon and "today" mean."""

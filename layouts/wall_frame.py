@@ -1,5 +1,10 @@
 """The wall's fixed structure on its 1920x1080 design canvas: built once per page view, in one
-language, with an empty slot (a pattern-matching id) for every number that the refresh fills.
+language, with an empty slot (a pattern-matching id) for every value that the refresh fills.
+
+Layout, top to bottom: header (title, school, as-of time), banners, the six domain tiles with
+their 24-hour trends, then three columns: the four-colour risk map; people and visitors over the
+hazard backlog; live alerts. The canvas is scaled to the screen by assets/wall.js; `?view=`
+classes (assets/wall.css) enlarge one part for playlists and split walls.
 """
 from __future__ import annotations
 
@@ -7,11 +12,13 @@ from dash import dcc, html
 
 from dashboard import ids
 from layouts.i18n import Language, domain_name, severity_name, t
-from layouts.wall_panels import SPARKLINE_MINUTES, count_text, figure_class, sparkline_bars
-from streams.catalogue import ALERT_SEVERITIES, DOMAINS
+from layouts.wall_panels import RISK_COLOURS, count_text, figure_class
+from layouts.wall_trends import TREND_HOURS
+from streams.catalogue import ALERT_SEVERITIES, DOMAINS, HAZARD_STAGES
 
 HTML_LANG = {"zh": "zh-CN", "en": "en"}  # lang="zh-CN" makes the browser pick SC glyph shapes
-REFRESH_MS = 1000
+# Plotly on a wall: no toolbar, no hover, no zoom; a static plot also costs the browser less.
+GRAPH_CONFIG = {"staticPlot": True, "displayModeBar": False, "responsive": True}
 
 
 def figure(name: str, label: str, *, size: str = "") -> html.Div:
@@ -29,35 +36,13 @@ def domain_tile(lang: Language, domain: str) -> html.Section:
             html.H2(domain_name(lang, domain)),
             figure(f"{domain}-alerts", t(lang, "alerts_pill"), size="pill"),
         ]),
-        # Stacked, each number on its own line: a busy campus has five-digit hours.
-        figure(f"{domain}-1h", t(lang, "events_1h"), size="inline large"),
-        figure(f"{domain}-24h", t(lang, "events_24h"), size="inline"),
-        html.Div(sparkline_bars([0] * SPARKLINE_MINUTES), id=ids.sparkline(domain), className="sparkline",
-                 title=t(lang, "trend_60m"), **{"data-testid": f"{domain}-sparkline"}),
-    ])
-
-
-def panel(title: str, *figures: html.Div, className: str = "") -> html.Section:
-    return html.Section(className=f"panel {className}".strip(), children=[
-        html.H2(title), html.Div(list(figures), className="panel-figures"),
-    ])
-
-
-def hazards_panel(lang: Language) -> html.Section:
-    """隐患治理: the closed loop's backlog and, below it, the major hazards under listed supervision."""
-    return html.Section(className="panel hazards", children=[
-        # Five numbers do not fit one row of the panel at wall size: the rate sits beside the title.
-        html.Div(className="panel-head", children=[
-            html.H2(t(lang, "hazards")),
-            figure("hazards-rate", t(lang, "hazards_rate"), size="rate"),
+        html.Div(className="tile-figures", children=[
+            figure(f"{domain}-1h", t(lang, "events_1h"), size="inline large"),
+            figure(f"{domain}-24h", t(lang, "events_24h"), size="inline"),
         ]),
-        html.Div(className="panel-figures", children=[
-            figure("hazards-open", t(lang, "hazards_open")),
-            figure("hazards-overdue", t(lang, "hazards_overdue")),
-            figure("hazards-due-soon", t(lang, "hazards_due_soon")),
-            figure("hazards-major", t(lang, "hazards_major")),
-        ]),
-        html.Ul(id=ids.LISTED_HAZARDS, className="listed-hazards", **{"data-testid": "listed-hazards"}),
+        html.Div([html.Div(id=ids.bar(f"{domain}:{i}"), className="bar", style={"height": "0%"})
+                  for i in range(TREND_HOURS)],
+                 className="sparkline", title=t(lang, "trend_24h"), **{"data-testid": f"{domain}-trend"}),
     ])
 
 
@@ -76,15 +61,85 @@ def header(lang: Language, school: str | None) -> html.Header:
     ])
 
 
+def map_panel(lang: Language) -> html.Section:
+    legend = [html.Div(className=f"legend-item risk-{c}", children=[
+        html.Span(className="chip"), html.Span(t(lang, f"risk_{c}"), className="legend-name"),
+        html.Div(count_text(None), id=ids.figure(f"risk-{c}"), className=figure_class(f"risk-{c}", None),
+                 **{"data-testid": f"risk-{c}"}),
+    ]) for c in RISK_COLOURS]
+    return html.Section(className="panel map-panel", children=[
+        html.H2(t(lang, "map")),
+        html.Div(legend, className="map-legend"),
+        html.Div(className="map-body", children=[
+            dcc.Graph(id=ids.RISK_MAP, config=GRAPH_CONFIG, className="risk-map", responsive=True,
+                      figure={"data": [], "layout": {"paper_bgcolor": "rgba(0,0,0,0)", "plot_bgcolor": "rgba(0,0,0,0)",
+                                                     "xaxis": {"visible": False}, "yaxis": {"visible": False}}}),
+            html.Div("", id=ids.MAP_NOTE, className="map-note", **{"data-testid": "map-note"}),
+        ]),
+        html.Div(className="map-keys", children=[
+            html.Span([html.Span(className="key-ring"), t(lang, "map_alerts")]),
+            html.Span([html.Span(className="key-diamond"), t(lang, "map_major")]),
+        ]),
+    ])
+
+
+def people_panel(lang: Language) -> html.Section:
+    return html.Section(className="panel people", children=[
+        html.H2(t(lang, "people")),
+        html.Div(className="people-grid", children=[
+            html.Div(t(lang, "now"), className="row-label"),
+            figure("visitors-on-campus", t(lang, "visitors_on_campus")),
+            figure("staff-present", t(lang, "staff_present")),
+            figure("students-present", t(lang, "students_present")),
+            figure("vehicles-on-campus", t(lang, "vehicles_on_campus")),
+            html.Div(t(lang, "today"), className="row-label"),
+            figure("visitors-today", t(lang, "visitors_today")),
+            figure("staff-today", t(lang, "staff_today")),
+            figure("students-today", t(lang, "students_today")),
+            figure("vehicles-today", t(lang, "vehicles_today")),
+        ]),
+        html.Div(className="people-lower", children=[
+            html.Div(className="gates", children=[
+                html.H3(t(lang, "gates")),
+                html.Ul(id=ids.GATE_LIST, className="gate-list", **{"data-testid": "gate-list"}),
+            ]),
+            dcc.Graph(id=ids.HOURLY_CHART, config=GRAPH_CONFIG, className="hourly-chart", responsive=True,
+                      figure={"data": [], "layout": {"paper_bgcolor": "rgba(0,0,0,0)", "plot_bgcolor": "rgba(0,0,0,0)",
+                                                     "xaxis": {"visible": False}, "yaxis": {"visible": False}}}),
+        ]),
+    ])
+
+
+def hazards_panel(lang: Language) -> html.Section:
+    """隐患治理: the closed loop stage by stage, what is late, and the supervised major hazards."""
+    return html.Section(className="panel hazards", children=[
+        html.Div(className="panel-head", children=[
+            html.H2(t(lang, "hazards")),
+            figure("hazards-rate", t(lang, "hazards_rate"), size="rate"),
+        ]),
+        html.Ol(className="stages", children=[
+            html.Li(figure(f"hazards-stage-{stage}", t(lang, f"stage_{stage}")), className=f"stage stage-{stage}")
+            for stage in HAZARD_STAGES
+        ]),
+        html.Div(className="panel-figures", children=[
+            figure("hazards-open", t(lang, "hazards_open")),
+            figure("hazards-overdue", t(lang, "hazards_overdue")),
+            figure("hazards-due-soon", t(lang, "hazards_due_soon")),
+            figure("hazards-major", t(lang, "hazards_major")),
+        ]),
+        html.Ul(id=ids.LISTED_HAZARDS, className="listed-hazards", **{"data-testid": "listed-hazards"}),
+    ])
+
+
 def alerts_panel(lang: Language) -> html.Section:
-    columns = ("col_severity", "col_type", "col_place", "col_time", "col_state")
+    columns = ("col_severity", "col_type", "col_place", "col_since", "col_state")
     return html.Section(className="panel alerts-panel", children=[
         html.H2(t(lang, "alerts")),
         html.Div(className="severity-figures", children=[
             *[figure(f"alerts-{s}", severity_name(lang, s)) for s in ALERT_SEVERITIES],
             figure("alerts-open", t(lang, "alerts_total")),
+            figure("alerts-escalated", t(lang, "alerts_escalated")),
         ]),
-        html.H3(t(lang, "recent")),
         html.Table(className="alert-list", children=[
             html.Thead(html.Tr([html.Th(t(lang, c), className=c) for c in columns])),
             html.Tbody(id=ids.ALERT_LIST, **{"data-testid": "alert-list"}),
@@ -92,13 +147,16 @@ def alerts_panel(lang: Language) -> html.Section:
     ])
 
 
-def wall_frame(lang: Language, school: str | None) -> html.Div:
+def wall_frame(lang: Language, school: str | None, *, screen: str, refresh_ms: int) -> html.Div:
     """The whole wall page, every figure empty ("—") until the first refresh answers."""
     return html.Div(id=ids.WALL, className="wall", lang=HTML_LANG[lang], children=[
         dcc.Location(id=ids.LOCATION, refresh=True),
-        dcc.Interval(id=ids.TICK, interval=REFRESH_MS),
+        dcc.Interval(id=ids.TICK, interval=refresh_ms),
         dcc.Store(id=ids.VIEW, data={"school": school, "lang": lang}),
         dcc.Store(id=ids.HEARTBEAT),
+        dcc.Store(id=ids.SYNC, data={"screen": screen, "tag": None}),
+        dcc.Store(id=ids.FLASH, data=[]),
+        dcc.Store(id=ids.SOUNDED, data=[]),
         header(lang, school),
         html.Div(t(lang, "link_lost"), id=ids.LINK_BANNER, className="banner link-banner", hidden=True,
                  role="alert", **{"data-testid": "link-banner"}),
@@ -106,18 +164,8 @@ def wall_frame(lang: Language, school: str | None) -> html.Div:
                  **{"data-testid": "stale-banner"}),
         html.Div([domain_tile(lang, d) for d in DOMAINS], className="tiles"),
         html.Div(className="lower", children=[
-            html.Div(className="panels", children=[
-                panel(t(lang, "visitors"),
-                      figure("visitors-on-campus", t(lang, "visitors_on_campus"), size="large"),
-                      figure("visitors-today", t(lang, "visitors_today"))),
-                panel(t(lang, "attendance"),
-                      figure("staff-present", t(lang, "staff_present"), size="large"),
-                      figure("students-present", t(lang, "students_present"), size="large")),
-                panel(t(lang, "vehicles"),
-                      figure("vehicles-on-campus", t(lang, "vehicles_on_campus"), size="large"),
-                      figure("vehicles-today", t(lang, "vehicles_today"))),
-                hazards_panel(lang),
-            ]),
+            map_panel(lang),
+            html.Div([people_panel(lang), hazards_panel(lang)], className="middle"),
             alerts_panel(lang),
         ]),
     ])

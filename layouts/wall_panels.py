@@ -12,21 +12,24 @@ from datetime import datetime
 from dash import html
 
 from layouts.i18n import Language, alert_state_name, event_type_name, severity_name, t
-from streams.catalogue import ALERT_SEVERITIES, DOMAINS
+from streams.catalogue import ALERT_SEVERITIES, DOMAINS, HAZARD_STAGES
 
-MAX_ALERT_ROWS = 8  # what fits the panel at a size readable from 5 m; the wall runs for days
+RISK_COLOURS = ("red", "orange", "yellow", "blue")
+
+MAX_ALERT_ROWS = 11  # what fits the panel at a size readable from 5 m; the wall runs for days
 MAX_LISTED_HAZARDS = 3  # major hazards under listed supervision named on the hazard panel
-SPARKLINE_MINUTES = 60
 LONG_COUNT = 100_000
 
 # Every number on the wall, by name (also its data-testid), in reading order.
 FIGURE_NAMES: tuple[str, ...] = (
     *(f"{d}-{part}" for d in DOMAINS for part in ("1h", "24h", "alerts")),
     "visitors-on-campus", "visitors-today",
-    "staff-present", "students-present",
+    "staff-present", "students-present", "staff-today", "students-today",
     "vehicles-on-campus", "vehicles-today",
+    *(f"hazards-stage-{stage}" for stage in HAZARD_STAGES),
     "hazards-open", "hazards-overdue", "hazards-due-soon", "hazards-major", "hazards-rate",
-    *(f"alerts-{s}" for s in ALERT_SEVERITIES), "alerts-open",
+    *(f"alerts-{s}" for s in ALERT_SEVERITIES), "alerts-open", "alerts-escalated",
+    *(f"risk-{colour}" for colour in RISK_COLOURS),
 )
 
 # The colour a figure takes: "attention" figures turn red/amber only when not zero (a zero there
@@ -37,7 +40,9 @@ FIGURE_TONES: dict[str, str] = {
     "hazards-due-soon": "warn",
     "hazards-major": "alert",
     "alerts-open": "alert",
+    "alerts-escalated": "alert",
     **{f"alerts-{s}": f"sev-{s}" for s in ALERT_SEVERITIES},
+    **{f"risk-{colour}": f"risk-{colour}" for colour in RISK_COLOURS},
 }
 
 
@@ -53,7 +58,9 @@ def hazard_values(summary: dict) -> dict[str, float | int | None]:
         source = summary["hazards"]
         found = sum(source["by_stage"].values())
         rate = source["by_stage"].get("accepted", 0) / found if found else None
+    by_stage = source.get("by_stage", {})
     return {
+        **{f"hazards-stage-{stage}": by_stage.get(stage, 0) for stage in HAZARD_STAGES},
         "hazards-open": source["open"],
         "hazards-overdue": source["overdue"],
         "hazards-due-soon": source["due_soon"],
@@ -81,16 +88,22 @@ def figure_values(summary: dict) -> dict[str, int]:
         values[f"{domain}-alerts"] = data["alerts_open"]
     visitors, attendance, vehicles = summary["visitors"], summary["attendance"], summary["vehicles"]
     alerts = summary["alerts"]
+    risk = ((summary.get("ledger") or {}).get("risk") or {}).get("by_colour")
     values.update({
         "visitors-on-campus": visitors["on_campus"],
         "visitors-today": visitors["checked_in_today"],
         "staff-present": attendance["staff_present"],
         "students-present": attendance["students_present"],
+        "staff-today": attendance.get("staff_today"),
+        "students-today": attendance.get("students_today"),
+        # Risk points per colour come from the ledger only: unknown (a dash) without it.
+        **{f"risk-{c}": (risk or {}).get(c, 0) if risk is not None else None for c in RISK_COLOURS},
         "vehicles-on-campus": vehicles["on_campus"],
         "vehicles-today": vehicles["seen_today"],
         **hazard_values(summary),
         **{f"alerts-{s}": alerts["by_severity"][s] for s in ALERT_SEVERITIES},
         "alerts-open": alerts["open"],
+        "alerts-escalated": alerts.get("escalated", 0),
     })
     return values
 
@@ -134,19 +147,6 @@ def figure_class(name: str, value: int | None) -> str:
     return " ".join(classes)
 
 
-def sparkline_bars(per_minute: list[int]) -> list[html.Div]:
-    """One bar per minute, oldest left, heights relative to the busiest minute shown.
-
-    Always len(per_minute) bars, so each update changes bar heights, never the number of bars."""
-    peak = max(per_minute, default=0)
-    bars = []
-    for count in per_minute:
-        # A quiet minute with one event still shows a visible stub, not an invisible sliver.
-        height = max(4, round(100 * count / peak)) if count else 0
-        bars.append(html.Div(className="bar", style={"height": f"{height}%"}))
-    return bars
-
-
 def clock_text(iso: str | None, now: datetime) -> str:
     """hh:mm:ss of an ISO time in the school's zone; with the date (MM-DD) when not today."""
     if not iso:
@@ -158,25 +158,61 @@ def clock_text(iso: str | None, now: datetime) -> str:
     return moment.strftime("%m-%d %H:%M")
 
 
-def place_text(alert: dict) -> str:
-    return " · ".join(part for part in (alert.get("building"), alert.get("zone")) if part)
+def since_text(lang: Language, iso: str | None, now: datetime) -> str:
+    """How long ago an alert was raised, in the unit a person would say; a minute is the finest
+    step after the first, so a row changes at most once a minute."""
+    if not iso:
+        return ""
+    seconds = (now - datetime.fromisoformat(iso)).total_seconds()
+    if seconds < 60:
+        return t(lang, "since_now")
+    if seconds < 3600:
+        return t(lang, "minutes", n=int(seconds // 60))
+    if seconds < 86_400:
+        return t(lang, "hours", n=int(seconds // 3600))
+    return t(lang, "days", n=int(seconds // 86_400))
 
 
-def alert_rows(lang: Language, alerts: list[dict], now: datetime) -> list[html.Tr]:
-    """The newest alerts, newest first, at most MAX_ALERT_ROWS rows. All text is plain text."""
-    if not alerts:
-        return [html.Tr(html.Td(t(lang, "empty_alerts"), colSpan=5, className="empty"))]
+def place_text(alert: dict, places: dict[str, str] | None = None) -> str:
+    """Building (by its name on the site plan when known) and zone."""
+    building = alert.get("building")
+    building = (places or {}).get(building, building)
+    return " · ".join(part for part in (building, alert.get("zone")) if part)
+
+
+def alert_row_data(lang: Language, alerts: list[dict], now: datetime,
+                   places: dict[str, str] | None = None) -> list[dict]:
+    """The newest alerts as the list shows them (plain strings), newest first, bounded."""
     rows = []
     for alert in alerts[:MAX_ALERT_ROWS]:
         severity, state = alert.get("severity") or "", alert.get("state") or ""
-        rows.append(html.Tr(className=f"sev-{severity} state-{state}", children=[
-            html.Td(html.Span(severity_name(lang, severity), className="sev-badge"), className="sev"),
-            html.Td(event_type_name(lang, alert.get("type")), className="type"),
-            html.Td(place_text(alert), className="place"),
-            html.Td(clock_text(alert.get("raised_at"), now), className="time"),
-            html.Td(alert_state_name(lang, state), className="state"),
-        ]))
+        escalated = bool(alert.get("escalated"))
+        rows.append({
+            "id": alert.get("id") or "",
+            "severity": severity, "state": state, "escalated": escalated,
+            "severity_text": severity_name(lang, severity),
+            "type_text": event_type_name(lang, alert.get("type")),
+            "place": place_text(alert, places),
+            "since": since_text(lang, alert.get("raised_at"), now),
+            "raised": clock_text(alert.get("raised_at"), now),
+            "state_text": t(lang, "escalated") if escalated else alert_state_name(lang, state),
+        })
     return rows
+
+
+def alert_rows(lang: Language, rows: list[dict]) -> list[html.Tr]:
+    """The alert list's rows from `alert_row_data`. All text is plain text (Dash renders string
+    children as text, never markup)."""
+    if not rows:
+        return [html.Tr(html.Td(t(lang, "empty_alerts"), colSpan=5, className="empty"))]
+    return [html.Tr(className=f"sev-{r['severity']} state-{r['state']}" + (" is-escalated" if r["escalated"] else ""),
+                    children=[
+        html.Td(html.Span(r["severity_text"], className="sev-badge"), className="sev"),
+        html.Td(r["type_text"], className="type"),
+        html.Td(r["place"], className="place"),
+        html.Td(r["since"], className="time", title=r["raised"]),
+        html.Td(r["state_text"], className="state"),
+    ]) for r in rows]
 
 
 def banner_text(lang: Language, *, school: str | None, summary: dict | None) -> str | None:
@@ -206,25 +242,3 @@ def lag_text(lang: Language, summary: dict | None) -> str:
     if not summary or summary["lag_seconds"] is None:
         return ""
     return t(lang, "lag", seconds=f"{summary['lag_seconds']:.1f}")
-
-
-def wall_update(lang: Language, *, school: str | None, summary: dict | None,
-                trend: dict | None, now: datetime) -> dict:
-    """Everything the wall shows for one refresh, keyed by what it fills in.
-
-    `figures`/`classes` map figure names to text/CSS class; `sparklines` maps domains to bars;
-    `listed` names the major hazards under listed supervision."""
-    values = figure_values(summary) if summary else dict.fromkeys(FIGURE_NAMES)
-    per_minute = (trend or {}).get("per_minute", {})
-    banner = banner_text(lang, school=school, summary=summary)
-    return {
-        "figures": {name: figure_text(name, values[name]) for name in FIGURE_NAMES},
-        "classes": {name: figure_class(name, values[name]) for name in FIGURE_NAMES},
-        "sparklines": {d: sparkline_bars(per_minute.get(d, [0] * SPARKLINE_MINUTES)) for d in DOMAINS},
-        "alerts": alert_rows(lang, summary["alerts"]["recent"] if summary else [], now),
-        "listed": listed_rows(lang, listed_hazards(summary)),
-        "as_of": clock_text(summary["as_of"] if summary else None, now),
-        "lag": lag_text(lang, summary),
-        "banner": banner,
-        "wall_class": "wall" + (" is-stale" if banner else ""),
-    }

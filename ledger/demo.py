@@ -114,10 +114,16 @@ def _org(session: Session, kind: str, entry: tuple[str, str, str], parent: OrgUn
     return unit
 
 
+def _gates(school: School) -> list[dict]:
+    """The school's gates by the ids its readers report, so screens name them (本部南大门)."""
+    return [{"id": g.id, "name_zh": g.name_zh, "campus": g.campus, "building": g.building}
+            for g in school.gates]
+
+
 def _school(session: Session, school: School, parent: OrgUnit, rng: random.Random) -> SchoolRows:
     plan = SITE_PLANS[school.id]
     org = OrgUnit(code=school.id, kind="school", name_zh=school.name_zh, name_en=school.name_en,
-                  parent=parent, site_plan=plan.as_json())
+                  parent=parent, site_plan={**plan.as_json(), "gates": _gates(school)})
     session.add(org)
     people = People(rng)
     units: dict[str, OrgUnit] = {}

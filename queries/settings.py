@@ -16,6 +16,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_ALERT_RULES = PROJECT_ROOT / "streams" / "alert_rules.toml"
 DEFAULT_RISK_GRADING = PROJECT_ROOT / "ledger" / "risk_grading.toml"
 DEFAULT_ASSESSMENT_RULES = PROJECT_ROOT / "ledger" / "assessment_rules.toml"
+DEFAULT_ALERT_DEADLINES = PROJECT_ROOT / "ledger" / "alert_deadlines.toml"
 
 # Environment variable names, in one place.
 ENV = {
@@ -48,6 +49,8 @@ ENV = {
     "recorder_group": "RECORDER_GROUP",
     "ledger_refresh_seconds": "LEDGER_REFRESH_SECONDS",
     "demo_data": "DEMO_DATA",
+    "alert_deadlines_file": "ALERT_DEADLINES_FILE",
+    "wall_refresh_ms": "WALL_REFRESH_MS",
 }
 
 
@@ -99,6 +102,11 @@ class Settings:
     recorder_group: str = "campus-recorder"
     ledger_refresh_seconds: float = 30.0  # how often overdue / due-soon figures are recomputed
     demo_data: bool = True  # `make run` loads the demo campus into an empty ledger
+    # The video wall (issue 4).
+    alert_deadlines_file: str = str(DEFAULT_ALERT_DEADLINES)  # acknowledge-within per severity
+    # How often a wall asks for changes. Event to screen is this plus the consumer's batch and one
+    # round trip, so 500 ms keeps it well under a second; each ask answers only what changed.
+    wall_refresh_ms: int = 500
 
     def __post_init__(self) -> None:
         try:
@@ -113,6 +121,8 @@ class Settings:
             raise SettingsError("SIMULATOR_RATE must be positive")
         if self.hazard_due_soon_days < 0 or self.risk_review_days < 1 or self.alert_group_seconds < 0:
             raise SettingsError("HAZARD_DUE_SOON_DAYS, RISK_REVIEW_DAYS and ALERT_GROUP_SECONDS must be positive")
+        if not 100 <= self.wall_refresh_ms <= 60_000:
+            raise SettingsError("WALL_REFRESH_MS must lie between 100 and 60000")
         if not self.database_url.startswith(("sqlite", "postgresql")):
             raise SettingsError("DATABASE_URL must be sqlite:///… or postgresql+psycopg://…")
 

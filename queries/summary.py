@@ -12,13 +12,20 @@ from zoneinfo import ZoneInfo
 import redis
 
 from queries import keys
+from ledger.escalation import Deadlines
 from streams.aggregation import HOUR_MS, MINUTE_MS, local_day
 from streams.catalogue import ALERT_SEVERITIES, DOMAINS, HAZARD_STAGES, SEVERITIES
 
 RECENT_ALERTS_SHOWN = 20
+# Open alerts whose place is looked up for the map's overlay: a campus with more open at once is
+# in a state no map helps with, and the read must stay bounded.
+OPEN_ALERT_PLACES = 1000
+HOURLY_TYPES = {"visitor_check_ins": "personal_safety|t|visitor.check_in",
+                "attendance_in": "personal_safety|t|attendance.in"}
 DUE_SOON_MS = 3 * 86_400_000  # "due soon": deadline within three days
 WINDOW_MINUTES = {"5m": 5, "1h": 60}
 WINDOW_HOURS = {"24h": 24, "7d": 168}
+_RANK = {s: i for i, s in enumerate(ALERT_SEVERITIES)}  # critical first
 _MINUTE_FIELDS = [f"{d}|{m}" for d in DOMAINS for m in range(60)]
 
 
@@ -33,7 +40,7 @@ def list_schools(client: redis.Redis) -> list[str]:
 
 
 def school_summary(client: redis.Redis, school: str, *, now_ms: int, tz: ZoneInfo,
-                   group: str, stale_after_s: float) -> dict | None:
+                   group: str, stale_after_s: float, deadlines: Deadlines | None = None) -> dict | None:
     """The live summary of one school, or None when the school has never sent a valid event."""
     now_hour = now_ms // HOUR_MS
     hours = [now_hour - i for i in range(WINDOW_HOURS["7d"])]
@@ -53,12 +60,15 @@ def school_summary(client: redis.Redis, school: str, *, now_ms: int, tz: ZoneInf
         pipe.hgetall(keys.hazard_counts(school))
         pipe.zcount(keys.hazard_deadlines(school), "-inf", now_ms)
         pipe.zcount(keys.hazard_deadlines(school), f"({now_ms}", now_ms + DUE_SOON_MS)
+        pipe.hgetall(keys.open_alerts(school))
         results = pipe.execute()
     known, meta, *rest = results
     if not known:
         return None
     recent_hours, older_hours = rest[:24], rest[24:168]
-    minutes_now, minutes_before, day, alert_counts, recent_ids, devices, hazards, overdue, due_soon = rest[168:]
+    (minutes_now, minutes_before, day, alert_counts, recent_ids, devices, hazards, overdue, due_soon,
+     open_alerts) = rest[168:]
+    placed_ids = sorted(open_alerts)[:OPEN_ALERT_PLACES]
 
     stream = meta.get("stream", "")
     topic, _, partition = stream.rpartition("/")
@@ -67,9 +77,12 @@ def school_summary(client: redis.Redis, school: str, *, now_ms: int, tz: ZoneInf
             pipe.hgetall(keys.alert(school, alert_id))
         pipe.hget(keys.caught_up(group, topic), partition)
         pipe.smembers(keys.dead_letter_partitions(group, topic))
+        for alert_id in placed_ids:
+            pipe.hget(keys.alert(school, alert_id), "building")
         second = pipe.execute()
     alerts = [a for a in second[: len(recent_ids)] if a]
     caught_up_ms, dlq_partitions = second[len(recent_ids)], second[len(recent_ids) + 1]
+    open_places = dict(zip(placed_ids, second[len(recent_ids) + 2:]))
     dead_letter_hashes = []
     if dlq_partitions:
         with client.pipeline(transaction=False) as pipe:
@@ -83,7 +96,8 @@ def school_summary(client: redis.Redis, school: str, *, now_ms: int, tz: ZoneInf
         recent_hours=recent_hours, older_hours=older_hours,
         minutes=(minutes_before, minutes_now), day=day, alert_counts=alert_counts, alerts=alerts,
         devices=devices, hazards=hazards, overdue=overdue, due_soon=due_soon,
-        dead_letter_hashes=dead_letter_hashes,
+        dead_letter_hashes=dead_letter_hashes, open_alerts=open_alerts, open_places=open_places,
+        deadlines=deadlines,
     )
 
 
@@ -93,8 +107,12 @@ def _int(value) -> int:
 
 def build_summary(*, school, now_ms, tz, stale_after_s, meta, caught_up_ms, recent_hours,
                   older_hours, minutes, day, alert_counts, alerts, devices, hazards, overdue,
-                  due_soon, dead_letter_hashes) -> dict:
-    """The summary document (docs/api.md) from raw Redis replies. Pure."""
+                  due_soon, dead_letter_hashes, open_alerts=None, open_places=None,
+                  deadlines: Deadlines | None = None) -> dict:
+    """The summary document (docs/api.md) from raw Redis replies. Pure.
+
+    `open_alerts` is the open-alert register (id -> "severity|domain|raised_ms|state"),
+    `open_places` the building of each (as far as read); `deadlines` marks escalated alerts."""
     now_minute = (now_ms // MINUTE_MS) % 60
     # minute_values[i] is the count i minutes ago, per domain, for the last 120 minutes.
     domains = {}
@@ -116,6 +134,8 @@ def build_summary(*, school, now_ms, tz, stale_after_s, meta, caught_up_ms, rece
                 elif name.startswith(severity_prefix):
                     by_severity[name[len(severity_prefix):]] += int(value)
         domains[domain] = {
+            # Events per hour over the last 24 hours, oldest first (the last hour is partial).
+            "trend_24h": [_int(h.get(domain)) for h in reversed(recent_hours)],
             "events": {
                 **{w: sum(per_minute[:n]) for w, n in WINDOW_MINUTES.items()},
                 **{w: sum(totals[:n]) for w, n in WINDOW_HOURS.items()},
@@ -166,7 +186,13 @@ def build_summary(*, school, now_ms, tz, stale_after_s, meta, caught_up_ms, rece
         "alerts": {
             "open": sum(alert_by_severity.values()),
             "by_severity": alert_by_severity,
-            "recent": [_alert_view(a, tz) for a in alerts],
+            **_open_alert_figures(open_alerts or {}, open_places or {}, deadlines, now_ms),
+            "recent": [_alert_view(a, tz, deadlines, now_ms) for a in alerts],
+        },
+        "hourly": {
+            "first_hour": iso((now_ms // HOUR_MS - len(recent_hours) + 1) * HOUR_MS, tz),
+            **{name: [_int(h.get(field)) for h in reversed(recent_hours)]
+               for name, field in HOURLY_TYPES.items()},
         },
         "devices": dict(sorted(device_systems.items())),
         "hazards": {
@@ -180,8 +206,32 @@ def build_summary(*, school, now_ms, tz, stale_after_s, meta, caught_up_ms, rece
     }
 
 
-def _alert_view(alert: dict, tz: ZoneInfo) -> dict:
+def _open_alert_figures(open_alerts: dict, places: dict, deadlines: Deadlines | None,
+                        now_ms: int) -> dict:
+    """Escalated and flashing counts, and open alerts per building with their top severity."""
+    escalated, flashing, by_building = 0, [], {}
+    for alert_id, value in open_alerts.items():
+        severity, _domain, raised, state = (value.split("|") + ["", "", "0", ""])[:4]
+        raised_ms = int(raised or 0)
+        if deadlines is not None:
+            escalated += deadlines.is_escalated(severity=severity, state=state, raised_ms=raised_ms, now_ms=now_ms)
+            if deadlines.flashes(severity=severity, state=state, raised_ms=raised_ms, now_ms=now_ms):
+                flashing.append(alert_id)
+        building = places.get(alert_id)
+        if building:
+            entry = by_building.setdefault(building, {"open": 0, "top": severity})
+            entry["open"] += 1
+            if _RANK.get(severity, 99) < _RANK.get(entry["top"], 99):
+                entry["top"] = severity
+    return {"escalated": escalated, "flashing": sorted(flashing), "by_building": dict(sorted(by_building.items()))}
+
+
+def _alert_view(alert: dict, tz: ZoneInfo, deadlines: Deadlines | None = None, now_ms: int = 0) -> dict:
+    raised_ms = _int(alert.get("ts"))
+    escalated = deadlines is not None and deadlines.is_escalated(
+        severity=alert.get("severity") or "", state=alert.get("state") or "", raised_ms=raised_ms, now_ms=now_ms)
     return {
+        "escalated": escalated,
         "id": alert.get("id"),
         "raised_at": iso(_int(alert.get("ts")) or None, tz),
         "domain": alert.get("domain"),

@@ -1,10 +1,13 @@
-"""The command centre's video wall: one school's six domains, people on campus, hazards and live
-alerts, refreshed every second. /?school=<id>&lang=en; /wall redirects here keeping the query.
+"""The command centre's video wall: one school's risk map, six domains, people, hazards and live
+alerts. /?school=<id>&lang=en&sound=on&view=map&screen=1/2&playlist=wall,map,alerts&every=30;
+/wall redirects here keeping the query (assets/wall.js reads view, screen, playlist and sound).
 
-The hazard panel shows the SQL ledger's figures that the summary carries from Redis (`ledger`),
-so the wall never queries SQL itself. The callback is thin: fetch with the queries, hand plain data to layouts.wall_panels, write the
-result into the fixed page. When Redis cannot be reached the numbers stay as they were and a
-banner says they are not current; when the browser cannot reach this app, assets/wall.js says so.
+Every WALL_REFRESH_MS the screen asks for changes. The callback is thin: fetch the summary (Redis;
+the ledger's figures ride in it) and the site plan (SQL, read at most once a minute), build the
+model (layouts/wall_model.py), and answer only the slots that differ from the model this screen
+last applied (dashboard/wall_sync.py). When Redis cannot be reached the numbers stay as they were,
+greyed, and a banner says they are not current; when the browser cannot reach this app,
+assets/wall.js says so. Both clear by themselves when the source is back.
 """
 from __future__ import annotations
 
@@ -14,84 +17,95 @@ import dash
 import redis
 from dash import ALL, ClientsideFunction, Input, Output, State, ctx, no_update
 
-from dashboard import ids
+from dashboard import ids, wall_sync
 from dashboard.access import readable_schools, require_school
 from dashboard.services import clock_ms, services
 from layouts.i18n import TEXT, language, t
 from layouts.wall_frame import wall_frame
-from layouts.wall_panels import SPARKLINE_MINUTES, wall_update
+from layouts.wall_model import changes, wall_model
 
 dash.register_page(__name__, path="/", name="wall", title=TEXT["zh"]["title"])
 
 
 def layout(school: object = None, lang: object = None, **_other_query) -> dash.html.Div:
-    """The page for ?school=&lang=; it reads nothing: the first refresh fills it in."""
-    return wall_frame(language(lang), school if isinstance(school, str) and school else None)
+    """The page for ?school=&lang=; it reads no data: the first refresh fills it in."""
+    return wall_frame(language(lang), school if isinstance(school, str) and school else None,
+                      screen=wall_sync.new_screen_id(), refresh_ms=services().settings.wall_refresh_ms)
 
 
 OUTPUTS = dict(
-    figures=Output(ids.figure(ALL), "children"),
-    classes=Output(ids.figure(ALL), "className"),
-    sparklines=Output(ids.sparkline(ALL), "children"),
+    fig=Output(ids.figure(ALL), "children"),
+    cls=Output(ids.figure(ALL), "className"),
+    bars=Output(ids.bar(ALL), "style"),
     alerts=Output(ids.ALERT_LIST, "children"),
     listed=Output(ids.LISTED_HAZARDS, "children"),
+    gates=Output(ids.GATE_LIST, "children"),
+    hourly=Output(ids.HOURLY_CHART, "figure"),
+    map=Output(ids.RISK_MAP, "figure"),
+    map_note=Output(ids.MAP_NOTE, "children"),
     as_of=Output(ids.AS_OF, "children"),
     lag=Output(ids.LAG, "children"),
     banner=Output(ids.STALE_BANNER, "children"),
     banner_hidden=Output(ids.STALE_BANNER, "hidden"),
     wall_class=Output(ids.WALL, "className"),
+    flash=Output(ids.FLASH, "data"),
     picker_options=Output(ids.SCHOOL_PICKER, "options"),
     picker_value=Output(ids.SCHOOL_PICKER, "value"),
     heartbeat=Output(ids.HEARTBEAT, "data"),
+    sync=Output(ids.SYNC, "data"),
 )
+# Pattern-matching outputs: the key each component's id carries, to put values in page order.
+MANY = {"fig": "name", "cls": "name", "bars": "slot"}
 
 
-def refresh(_tick, view, picker_value, picker_options):
+def refresh(_tick, view, sync, picker_value, picker_options):
     lang = language(view.get("lang"))
     now = clock_ms()
     live = services()
+    sync = sync or {}
+    screen = sync.get("screen") or wall_sync.new_screen_id()
     try:
         schools = readable_schools(live.schools())  # a token scoped to a school: that school only
         school = view.get("school") or (schools[0] if schools else None)
         require_school(school)
         summary = live.summary(school, now_ms=now) if school else None
-        trend = live.trend(school, minutes=SPARKLINE_MINUTES, now_ms=now) if summary else None
+        previous = wall_sync.recall(live.redis, screen, sync.get("tag"))
     except redis.RedisError:
-        return _store_unreachable(lang, now)
-    update = wall_update(lang, school=school, summary=summary, trend=trend,
-                         now=datetime.fromtimestamp(now / 1000, live.settings.tz))
-    return {
-        "figures": _in_page_order("figures", update["figures"]),
-        "classes": _in_page_order("classes", update["classes"]),
-        "sparklines": _in_page_order("sparklines", update["sparklines"]),
-        "alerts": update["alerts"],
-        "listed": update["listed"],
-        "as_of": update["as_of"],
-        "lag": update["lag"],
-        "banner": update["banner"] or "",
-        "banner_hidden": update["banner"] is None,
-        "wall_class": update["wall_class"],
-        # The picker changes only when the school list does, so nobody's open menu is reset.
-        "picker_options": schools if schools != picker_options else no_update,
-        "picker_value": school if school != picker_value else no_update,
-        "heartbeat": {"school": school, "at": now},
-    }
-
-
-def _store_unreachable(lang: str, now: int) -> dict:
-    """Keep every number as it was, grey it out and say why: never show zeros as if they were true."""
-    result = {name: no_update for name in OUTPUTS}
-    for many in ("figures", "classes", "sparklines"):  # pattern-matching outputs: one per component
-        result[many] = [no_update] * len(ctx.outputs_grouping[many])
-    result.update(banner=t(lang, "store_down"), banner_hidden=False, wall_class="wall is-stale",
-                  heartbeat={"school": None, "at": now})
+        return _store_unreachable(lang, now, screen)
+    plan = live.site_plan(school) if school else None
+    model = wall_model(lang, school=school, summary=summary, plan=plan,
+                       now=datetime.fromtimestamp(now / 1000, live.settings.tz))
+    changed = changes(previous, model, lang=lang, plan=plan)
+    try:
+        tag = wall_sync.remember(live.redis, screen, model)
+    except redis.RedisError:
+        tag = None  # the next answer sends everything
+    result = {name: changed.get(name, no_update) for name in OUTPUTS}
+    for name, key in MANY.items():
+        values = changed.get(name, {})
+        if name == "bars":
+            values = {slot: {"height": h} for slot, h in values.items()}
+        result[name] = [values.get(spec["id"][key], no_update) for spec in ctx.outputs_grouping[name]]
+    if "banner" in changed:
+        result["banner"] = changed["banner"] or ""
+        result["banner_hidden"] = changed["banner"] is None
+    # The picker changes only when the school list does, so nobody's open menu is reset.
+    result["picker_options"] = schools if schools != picker_options else no_update
+    result["picker_value"] = school if school != picker_value else no_update
+    result["heartbeat"] = {"school": school, "at": now}
+    result["sync"] = {"screen": screen, "tag": tag}
     return result
 
 
-def _in_page_order(output: str, values: dict) -> list:
-    """Values of a pattern-matching output, in the order Dash lists the page's components."""
-    key = "name" if output in ("figures", "classes") else "domain"
-    return [values[spec["id"][key]] for spec in ctx.outputs_grouping[output]]
+def _store_unreachable(lang: str, now: int, screen: str) -> dict:
+    """Keep every number as it was, grey it out and say why: never show zeros as if they were true.
+    The screen forgets its tag, so the first answer after Redis is back repaints everything."""
+    result = {name: no_update for name in OUTPUTS}
+    for many in MANY:  # pattern-matching outputs: one per component
+        result[many] = [no_update] * len(ctx.outputs_grouping[many])
+    result.update(banner=t(lang, "store_down"), banner_hidden=False, wall_class="wall is-stale",
+                  heartbeat={"school": None, "at": now}, sync={"screen": screen, "tag": None})
+    return result
 
 
 def register_callbacks(app: dash.Dash) -> None:
@@ -99,15 +113,21 @@ def register_callbacks(app: dash.Dash) -> None:
     app.callback(
         output=OUTPUTS,
         inputs=dict(_tick=Input(ids.TICK, "n_intervals")),
-        state=dict(view=State(ids.VIEW, "data"), picker_value=State(ids.SCHOOL_PICKER, "value"),
+        state=dict(view=State(ids.VIEW, "data"), sync=State(ids.SYNC, "data"),
+                   picker_value=State(ids.SCHOOL_PICKER, "value"),
                    picker_options=State(ids.SCHOOL_PICKER, "options")),
     )(refresh)
-    # In the browser: the link watchdog (and Dash's undo history kept short), and navigation
-    # when someone picks another school.
+    # In the browser: the link watchdog (and Dash's undo history kept short), a sound for a new
+    # critical alert when ?sound=on, and navigation when someone picks another school.
     app.clientside_callback(
         ClientsideFunction(namespace="wall", function_name="watchdog"),
         Output(ids.LINK_BANNER, "hidden"),
         Input(ids.TICK, "n_intervals"), State(ids.HEARTBEAT, "data"),
+    )
+    app.clientside_callback(
+        ClientsideFunction(namespace="wall", function_name="alarm"),
+        Output(ids.SOUNDED, "data"),
+        Input(ids.FLASH, "data"), State(ids.SOUNDED, "data"),
     )
     app.clientside_callback(
         ClientsideFunction(namespace="wall", function_name="pickSchool"),

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ledger import hazard_loop
-from ledger.models import Hazard, HazardTransition, LoopViolation, OrgUnit
+from ledger.models import Building, Hazard, HazardTransition, LoopViolation, OrgUnit
 from queries.ledger import org
 from queries.ledger.errors import LedgerError
 
@@ -135,16 +135,20 @@ def figures(session: Session, *, school_id: int, now: datetime, due_soon_days: f
     listed: list[dict] = []
     found = closed = 0
     since = now - RATE_WINDOW
+    major_by_building: dict[str, int] = {}
     rows = session.execute(
         select(Hazard.code, Hazard.title, Hazard.stage, Hazard.grade, Hazard.deadline, Hazard.found_at,
-               Hazard.listed_supervision, Hazard.building_id).where(Hazard.school_id == school_id))
-    for code, title, stage, grade, deadline, found_at, supervised, building_id in rows:
+               Hazard.listed_supervision, Hazard.building_id, Building.code)
+        .outerjoin(Building, Building.id == Hazard.building_id).where(Hazard.school_id == school_id))
+    for code, title, stage, grade, deadline, found_at, supervised, building_id, building in rows:
         by_stage[stage] = by_stage.get(stage, 0) + 1
         status = hazard_loop.deadline_status(stage, deadline, now, due_soon_days=due_soon_days)
         overdue += status.overdue
         due_soon += status.due_soon
         if grade == "major" and hazard_loop.is_open(stage):
             major_open += 1
+            if building:
+                major_by_building[building] = major_by_building.get(building, 0) + 1
             if supervised:
                 listed.append({"code": code, "title": title, "stage": stage, "overdue": status.overdue,
                                "deadline": deadline.isoformat() if deadline else None,
@@ -159,6 +163,7 @@ def figures(session: Session, *, school_id: int, now: datetime, due_soon_days: f
         "overdue": overdue,
         "due_soon": due_soon,
         "major_open": major_open,
+        "major_open_by_building": dict(sorted(major_by_building.items())),  # the map marks these
         "listed_supervision": listed,
         "found_365d": found,
         "closed_365d": closed,

@@ -80,6 +80,7 @@ def site_plan(session: Session, school: OrgUnit) -> dict:
         "name_en": school.name_en,
         "extent": {"width": plan.get("width"), "height": plan.get("height")},
         "campuses": plan.get("campuses", []),
+        "gates": plan.get("gates", []),
         "buildings": [{
             "code": b.code, "name_zh": b.name_zh, "name_en": b.name_en, "kind": b.kind, "campus": b.campus,
             "polygon": b.polygon,

@@ -9,11 +9,13 @@ import pytest
 from dashboard import ids
 from layouts import i18n
 from layouts.wall_frame import wall_frame
+from layouts.wall_model import BAR_SLOTS, changes, wall_model
 from layouts.wall_panels import (
-    FIGURE_NAMES, MAX_ALERT_ROWS, MAX_LISTED_HAZARDS, alert_rows, banner_text, clock_text, count_text,
-    duration_text, figure_class, figure_text, figure_values, listed_hazards, listed_rows, sparkline_bars,
-    wall_update,
+    FIGURE_NAMES, MAX_ALERT_ROWS, MAX_LISTED_HAZARDS, alert_row_data, alert_rows, banner_text, clock_text,
+    count_text, duration_text, figure_class, figure_text, figure_values, listed_hazards, listed_rows,
+    since_text,
 )
+from layouts.wall_trends import TREND_HOURS, bar_heights
 from queries.summary import build_summary
 from streams.catalogue import CATALOGUE, DOMAINS
 
@@ -68,14 +70,14 @@ def test_figure_values_read_every_number_from_the_summary():
 
 
 @pytest.mark.parametrize("lang", i18n.LANGUAGES)
-def test_the_frame_has_one_slot_per_figure_and_a_sparkline_per_domain(lang):
-    frame = wall_frame(lang, "s1")
+def test_the_frame_has_one_slot_per_figure_and_24_bars_per_domain(lang):
+    frame = wall_frame(lang, "s1", screen="abc", refresh_ms=500)
     slots = [c.id["name"] for c in walk(frame) if isinstance(getattr(c, "id", None), dict)
              and c.id["type"] == ids.FIGURE]
     assert sorted(slots) == sorted(FIGURE_NAMES)
-    sparklines = [c.id["domain"] for c in walk(frame) if isinstance(getattr(c, "id", None), dict)
-                  and c.id["type"] == ids.SPARKLINE]
-    assert sparklines == list(DOMAINS)
+    bars = [c.id["slot"] for c in walk(frame) if isinstance(getattr(c, "id", None), dict)
+            and c.id["type"] == ids.BAR]
+    assert bars == list(BAR_SLOTS) and len(bars) == len(DOMAINS) * TREND_HOURS
     # Every number can be found by its data-testid, which is its name.
     testids = {getattr(c, "data-testid", None) for c in walk(frame)}
     assert set(FIGURE_NAMES) <= testids and {"as-of", "stale-banner", "link-banner", "alert-list"} <= testids
@@ -86,11 +88,13 @@ def texts(component) -> list[str]:
 
 
 def test_frame_text_is_in_the_asked_language():
-    zh, en = texts(wall_frame("zh", None)), texts(wall_frame("en", None))
+    zh = texts(wall_frame("zh", None, screen="a", refresh_ms=500))
+    en = texts(wall_frame("en", None, screen="a", refresh_ms=500))
     assert "人身安全" in zh and "校园安全指挥中心" in zh and "近24小时" in zh
     assert "Personal safety" in en and not any("安全" in text for text in en)
     # lang="zh-CN" makes Chromium pick the Simplified Chinese glyph shapes of the CJK font.
-    assert wall_frame("zh", None).lang == "zh-CN" and wall_frame("en", None).lang == "en"
+    assert wall_frame("zh", None, screen="a", refresh_ms=500).lang == "zh-CN"
+    assert wall_frame("en", None, screen="a", refresh_ms=500).lang == "en"
 
 
 @pytest.mark.parametrize("value, text", [(None, "—"), (0, "0"), (7, "7"), (12345, "12,345"),
@@ -110,12 +114,11 @@ def test_figure_class_marks_unknown_zero_and_attention():
     assert "is-long" not in figure_class("environment-24h", 99_999)
 
 
-def test_sparkline_has_a_fixed_number_of_bars_scaled_to_the_busiest_minute():
-    bars = sparkline_bars([0, 1, 50, 100] + [0] * 56)
-    assert len(bars) == 60
-    heights = [b.style["height"] for b in bars[:4]]
-    assert heights == ["0%", "4%", "50%", "100%"]  # one event is still a visible stub
-    assert all(b.style["height"] == "0%" for b in sparkline_bars([0] * 60))
+def test_trend_has_24_bars_scaled_to_the_busiest_hour():
+    heights = bar_heights([0, 1, 50, 100] + [0] * 20)
+    assert len(heights) == TREND_HOURS
+    assert heights[:4] == ["0%", "4%", "50%", "100%"]  # one event is still a visible stub
+    assert bar_heights([]) == ["0%"] * TREND_HOURS
 
 
 def test_clock_text_shows_time_today_and_date_otherwise():
@@ -130,19 +133,30 @@ def test_alert_rows_are_bounded_labelled_and_plain_text():
     alerts = [alert(n) for n in range(MAX_ALERT_ROWS + 5)]
     alerts[0] = alert(0, type="alarm.one_key", severity="high", state="acknowledged",
                       building="<b>西寓10号楼</b>", zone=None)
-    rows = alert_rows("zh", alerts, NOW)
+    rows = alert_rows("zh", alert_row_data("zh", alerts, NOW, {"chem-north": "化学北楼"}))
     assert len(rows) == MAX_ALERT_ROWS
     cells = rows[0].children
     assert cells[0].children.children == "严重" and cells[1].children == "一键报警"
     assert cells[2].children == "<b>西寓10号楼</b>"  # a string child: Dash renders it as text, never HTML
-    assert cells[3].children == "17:30:02" and cells[4].children == "已确认"
+    assert cells[3].children == "5 分钟" and cells[3].title == "17:30:02" and cells[4].children == "已确认"
     assert rows[0].className == "sev-high state-acknowledged"
-    assert rows[1].children[2].children == "chem-north · 3F-305"
-    en = alert_rows("en", [alert(1, type="vendor.custom_type", state="false_alarm")], NOW)[0].children
-    assert en[0].children.children == "Critical" and en[4].children == "False alarm"
-    assert en[1].children == "vendor.custom_type"  # a type this release has no name for shows as sent
-    empty = alert_rows("en", [], NOW)
+    assert rows[1].children[2].children == "化学北楼 · 3F-305"  # the building's name from the site plan
+    en = alert_rows("en", alert_row_data("en", [alert(1, type="vendor.custom_type", state="false_alarm")], NOW))
+    assert en[0].children[0].children.children == "Critical" and en[0].children[4].children == "False alarm"
+    assert en[0].children[1].children == "vendor.custom_type"  # an unnamed type shows as sent
+    assert en[0].children[2].children == "chem-north · 3F-305"  # no site plan: the code
+    escalated = alert_rows("zh", alert_row_data("zh", [alert(2, escalated=True)], NOW))[0]
+    assert escalated.children[4].children == "已升级" and "is-escalated" in escalated.className
+    empty = alert_rows("en", [])
     assert len(empty) == 1 and empty[0].children.children == "No alerts"
+
+
+@pytest.mark.parametrize("ago_s, zh, en", [(0, "刚刚", "just now"), (59, "刚刚", "just now"), (60, "1 分钟", "1 min"),
+                                           (3599, "59 分钟", "59 min"), (3600, "1 小时", "1 h"),
+                                           (86_400 * 2 + 5, "2 天", "2 d")])
+def test_since_text_steps_a_minute_at_most_once_a_minute(ago_s, zh, en):
+    raised = datetime.fromtimestamp(NOW.timestamp() - ago_s, TZ).isoformat()
+    assert (since_text("zh", raised, NOW), since_text("en", raised, NOW)) == (zh, en)
 
 
 def test_banner_says_why_the_figures_are_not_current():
@@ -166,23 +180,46 @@ def test_duration_text(seconds, zh, en):
     assert (duration_text("zh", seconds), duration_text("en", seconds)) == (zh, en)
 
 
-def test_wall_update_of_an_unknown_school_shows_dashes_not_zeros():
-    update = wall_update("zh", school="nowhere", summary=None, trend=None, now=NOW)
-    assert set(update["figures"].values()) == {"—"}
-    assert update["banner"] and "is-stale" in update["wall_class"]
-    assert update["as_of"] == "--:--:--" and update["lag"] == ""
-    assert all(len(bars) == 60 for bars in update["sparklines"].values())
+def test_the_model_of_an_unknown_school_shows_dashes_not_zeros():
+    model = wall_model("zh", school="nowhere", summary=None, plan=None, now=NOW)
+    assert set(model["fig"].values()) == {"—"}
+    assert model["banner"] and "is-stale" in model["wall_class"]
+    assert model["as_of"] == "--:--:--" and model["lag"] == ""
+    assert set(model["bars"]) == set(BAR_SLOTS)
 
 
-def test_wall_update_of_a_live_school():
+def test_the_model_of_a_live_school():
     summary = copy.deepcopy(empty_summary())
     summary["attendance"]["students_present"] = 10987
-    trend = {"first_minute_ms": 0, "per_minute": {d: [0] * 59 + [3] for d in DOMAINS}}
-    update = wall_update("en", school="s1", summary=summary, trend=trend, now=NOW)
-    assert update["figures"]["students-present"] == "10,987" and update["figures"]["hazards-open"] == "0"
-    assert update["banner"] is None and update["wall_class"] == "wall"
-    assert update["as_of"] == "17:35:06" and update["lag"] == "lag 0.4 s"
-    assert update["sparklines"]["environment"][-1].style["height"] == "100%"
+    summary["domains"]["environment"]["trend_24h"] = [0] * 23 + [3]
+    model = wall_model("en", school="s1", summary=summary, plan=None, now=NOW)
+    assert model["fig"]["students-present"] == "10,987" and model["fig"]["hazards-open"] == "0"
+    assert model["banner"] is None and model["wall_class"] == "wall"
+    assert model["as_of"] == "17:35:06" and model["lag"] == "lag 0.4 s"
+    assert model["bars"]["environment:23"] == "100%" and model["bars"]["environment:0"] == "0%"
+
+
+def test_changes_send_everything_to_a_new_screen_and_then_only_what_differs():
+    summary = copy.deepcopy(empty_summary())
+    first = wall_model("zh", school="s1", summary=summary, plan=None, now=NOW)
+    everything = changes(None, first, lang="zh", plan=None)
+    assert set(everything["fig"]) == set(FIGURE_NAMES) and set(everything["bars"]) == set(BAR_SLOTS)
+    assert {"alerts", "listed", "gates", "hourly", "map", "map_note", "as_of", "banner"} <= set(everything)
+    assert everything["map_note"] == i18n.t("zh", "map_unavailable")  # no plan: say so, draw nothing
+
+    assert changes(first, first, lang="zh", plan=None) == {}  # nothing changed: nothing sent
+
+    summary["attendance"]["students_present"] = 12
+    summary["domains"]["environment"]["trend_24h"] = [0] * 23 + [3]
+    summary["hourly"]["attendance_in"] = [0] * 23 + [12]
+    second = wall_model("zh", school="s1", summary=summary, plan=None, now=NOW)
+    delta = changes(first, second, lang="zh", plan=None)
+    assert delta["fig"] == {"students-present": "12"} and set(delta["cls"]) == {"students-present"}
+    assert delta["bars"] == {"environment:23": "100%"}
+    # The chart's arrays go as a Patch of the one series that moved, not a new figure.
+    assert delta["hourly"].to_plotly_json()["operations"] == [
+        {"operation": "Assign", "location": ["data", 0, "y"], "params": {"value": [0] * 23 + [12]}}]
+    assert set(delta) == {"fig", "cls", "bars", "hourly"}
 
 
 def test_every_event_type_domain_and_severity_has_a_name_in_both_languages():
@@ -221,11 +258,11 @@ def test_the_hazard_panel_prefers_the_ledger_figures():
     ledger = figure_values(summary)
     assert [ledger[n] for n in ("hazards-open", "hazards-overdue", "hazards-due-soon", "hazards-major",
                                 "hazards-rate")] == [30, 5, 3, 1, 87.7]
-    update = wall_update("zh", school="s1", summary=summary, trend=None, now=NOW)
-    assert update["figures"]["hazards-rate"] == "87.7%" and update["figures"]["hazards-open"] == "30"
-    assert "tone-warn" in update["classes"]["hazards-due-soon"]
+    update = wall_model("zh", school="s1", summary=summary, plan=None, now=NOW)
+    assert update["fig"]["hazards-rate"] == "87.7%" and update["fig"]["hazards-open"] == "30"
+    assert "tone-warn" in update["cls"]["hazards-due-soon"]
     summary["ledger"] = ledger_block(rectification_rate=None)  # nothing found this year
-    assert wall_update("zh", school="s1", summary=summary, trend=None, now=NOW)["figures"]["hazards-rate"] == "—"
+    assert wall_model("zh", school="s1", summary=summary, plan=None, now=NOW)["fig"]["hazards-rate"] == "—"
     assert figure_text("hazards-rate", 100.0) == "100%" and figure_text("hazards-open", 1234) == "1,234"
 
 
@@ -235,10 +272,10 @@ def test_listed_major_hazards_are_named_up_to_three_as_plain_text():
     summary = {**empty_summary(), "ledger": ledger_block(listed_supervision=listed)}
     assert [h["code"] for h in listed_hazards(summary)] == ["H0", "H1", "H2"] == \
         [f"H{n}" for n in range(MAX_LISTED_HAZARDS)]
-    rows = wall_update("zh", school="s1", summary=summary, trend=None, now=NOW)["listed"]
+    rows = listed_rows("zh", wall_model("zh", school="s1", summary=summary, plan=None, now=NOW)["listed"])
     assert len(rows) == 3 and rows[0].className == "listed is-overdue" and rows[1].className == "listed"
     badge, title = rows[0].children
     assert badge.children == "挂牌督办" and title.children == "<i>隐患0</i>"  # a string: shown as text
     assert listed_rows("en", [])[0].children == "No major hazard under listed supervision"
     assert listed_rows("zh", listed_hazards(empty_summary())) == []  # no ledger figures: say nothing
-    assert wall_update("zh", school="nowhere", summary=None, trend=None, now=NOW)["listed"] == []
+    assert listed_rows("zh", wall_model("zh", school="nowhere", summary=None, plan=None, now=NOW)["listed"]) == []

@@ -6,6 +6,7 @@ import os
 import time
 from itertools import islice
 from pathlib import Path
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 
@@ -85,6 +86,9 @@ def expected_figures(api: dict) -> dict[str, int]:
         "visitors-today": api["visitors"]["checked_in_today"],
         "staff-present": api["attendance"]["staff_present"],
         "students-present": api["attendance"]["students_present"],
+        "staff-today": api["attendance"]["staff_today"],
+        "students-today": api["attendance"]["students_today"],
+        **{f"hazards-stage-{stage}": n for stage, n in api["hazards"]["by_stage"].items()},
         "vehicles-on-campus": api["vehicles"]["on_campus"], "vehicles-today": api["vehicles"]["seen_today"],
         "hazards-open": api["hazards"]["open"], "hazards-overdue": api["hazards"]["overdue"],
         "hazards-major": api["hazards"]["major_open"],
@@ -150,8 +154,9 @@ def test_the_wall_shows_the_api_numbers_and_follows_new_events(serve, app_settin
     assert overflowing == []
     target = screenshot_dir(tmp_path)
     target.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(target / "wall-1080p.png"))
-    assert (target / "wall-1080p.png").stat().st_size > 50_000  # a rendered screen, not a blank page
+    # (docs/screenshots/wall-1080p.png, with the map, is test_wall_screens.py's.)
+    page.screenshot(path=str(target / "wall-events-1080p.png"))
+    assert (target / "wall-events-1080p.png").stat().st_size > 50_000  # a rendered screen, not a blank page
 
     # New events show up within seconds, without a reload.
     page.evaluate("window.__not_reloaded = true")
@@ -237,7 +242,9 @@ def test_english_school_picker_and_the_wall_alias(serve, app_settings, apply_eve
 
     page.locator(".school-picker").click()
     page.get_by_role("option", name="school-b").click()
-    wait_until(lambda: page.url.endswith("/?school=school-b&lang=en"), f"navigation to school-b ({page.url})")
+    # The other switches of the URL (language, a kiosk token, ...) are kept.
+    wait_until(lambda: parse_qs(urlparse(page.url).query) == {"school": ["school-b"], "lang": ["en"]},
+               f"navigation to school-b ({page.url})")
     wait_shown(page, "students-present", 2)
     assert shown(page, "environment-1h") == "0"
     assert "Personal safety" in page.inner_text("body")
@@ -248,6 +255,10 @@ def test_the_browser_holds_a_bounded_page_however_long_it_runs(serve, app_settin
     apply_events([ev.smoke(t - 60_000 + i) for i in range(30)])
     page = open_wall(serve(app_settings).url + "/?school=s1")
     wait_shown(page, "alerts-critical", 30)
+    # The picker and the graphs load their code after the first answer: count once they have.
+    page.wait_for_selector("#wall-school-picker .dash-dropdown-trigger, #wall-school-picker input", state="attached")
+    page.wait_for_selector("#wall-hourly .main-svg", state="attached")
+    time.sleep(1)
     count_nodes = "document.getElementsByTagName('*').length"
     undo_history = "window.dash_stores.map(s => s.getState().history.past.length)"
     nodes = page.evaluate(count_nodes)

@@ -1,0 +1,59 @@
+"""When an unacknowledged alert is escalated, and when a new critical one flashes the wall. Pure.
+
+An alert is escalated (升级) once it has waited longer than its severity's acknowledgement deadline
+(ledger/alert_deadlines.toml) in state `new`; acknowledging it stops that. The wall shows it; the
+duty console (issue 5) will record it. Times are epoch milliseconds, so the rules are tested with
+any clock.
+"""
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+UNACKNOWLEDGED = "new"
+SEVERITIES = ("critical", "high", "medium", "low")
+
+
+class DeadlineError(ValueError):
+    """The deadlines file is not usable."""
+
+
+@dataclass(frozen=True)
+class Deadlines:
+    acknowledge_within_ms: dict[str, int]
+    flash_ms: int
+
+    @classmethod
+    def load(cls, path: str | Path) -> Deadlines:
+        with open(path, "rb") as handle:
+            raw = tomllib.load(handle)
+        return cls.from_mapping(raw)
+
+    @classmethod
+    def from_mapping(cls, raw: dict) -> Deadlines:
+        within = raw.get("acknowledge_within_seconds", {})
+        missing = [s for s in SEVERITIES if s not in within]
+        if missing:
+            raise DeadlineError(f"acknowledge_within_seconds lacks {', '.join(missing)}")
+        bad = [s for s in SEVERITIES if not isinstance(within[s], (int, float)) or within[s] <= 0]
+        if bad:
+            raise DeadlineError(f"acknowledge_within_seconds must be positive numbers: {', '.join(bad)}")
+        flash = raw.get("wall", {}).get("flash_seconds", 120)
+        if not isinstance(flash, (int, float)) or flash < 0:
+            raise DeadlineError("wall.flash_seconds must be a number of seconds, 0 or more")
+        return cls({s: int(within[s] * 1000) for s in SEVERITIES}, int(flash * 1000))
+
+    def due_ms(self, severity: str, raised_ms: int) -> int | None:
+        """When the alert must be acknowledged by; None for a severity without a deadline (info)."""
+        within = self.acknowledge_within_ms.get(severity)
+        return None if within is None else raised_ms + within
+
+    def is_escalated(self, *, severity: str, state: str, raised_ms: int, now_ms: int) -> bool:
+        due = self.due_ms(severity, raised_ms)
+        return state == UNACKNOWLEDGED and due is not None and now_ms > due
+
+    def flashes(self, *, severity: str, state: str, raised_ms: int, now_ms: int) -> bool:
+        """A critical alert nobody has acknowledged yet, raised within the flash period."""
+        return (severity == "critical" and state == UNACKNOWLEDGED
+                and 0 <= now_ms - raised_ms <= self.flash_ms)

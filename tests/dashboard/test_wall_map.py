@@ -1,0 +1,106 @@
+"""The four-colour map, the gates and the summary's wall fields: pure, no services."""
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from layouts import wall_map
+from layouts.wall_trends import MAX_GATES, gate_data, gate_rows, hour_labels
+from ledger.escalation import Deadlines
+from queries.settings import DEFAULT_ALERT_DEADLINES
+from queries.summary import build_summary
+from streams.catalogue import DOMAINS
+
+PLAN = {
+    "school": "s1", "extent": {"width": 200, "height": 100},
+    "campuses": [{"id": "main", "name_zh": "本部", "box": [0, 0, 200, 100]}],
+    "gates": [{"id": "south", "name_zh": "南大门"}],
+    "buildings": [
+        {"code": "lab", "name_zh": "实验楼", "name_en": "Lab", "colour": "red",
+         "polygon": [[10, 10], [50, 10], [50, 40], [10, 40]]},
+        # An L: main block 0..60 x 0..20 with a wing 0..20 x 20..60 on its left.
+        {"code": "dorm", "name_zh": "<b>宿舍</b>", "colour": None,
+         "polygon": [[100, 0], [160, 0], [160, 20], [120, 20], [120, 60], [100, 60]]},
+    ],
+    "risk_points": [{"code": "R1", "x": 20, "y": 20, "colour": "red"}, {"code": "R2", "x": 110, "y": 5, "colour": "blue"}],
+}
+
+
+def test_labels_and_rings_sit_inside_their_building_even_an_l():
+    assert wall_map.label_point([[10, 10], [50, 10], [50, 40], [10, 40]]) == (30, 25)
+    ell = PLAN["buildings"][1]["polygon"]
+    assert not wall_map.inside(wall_map.centroid(ell), ell)  # the L's area centre is outside it
+    assert wall_map.inside(wall_map.label_point(ell), ell)
+    assert wall_map.centroid([[1, 1], [1, 1], [1, 1]]) == (1, 1)  # degenerate: no division by zero
+
+
+def test_buildings_are_filled_by_their_colour_and_markers_sit_on_their_points():
+    live = wall_map.overlay("zh", PLAN, {}, {})
+    figure = wall_map.map_figure("zh", PLAN, live)
+    fills = [s["fillcolor"] for s in figure["layout"]["shapes"] if s["type"] == "path"]
+    assert fills == [wall_map.FILL["red"], wall_map.FILL[None]]  # no risk points: the neutral fill
+    labels, points = figure["data"][wall_map.TRACE_LABELS], figure["data"][wall_map.TRACE_POINTS]
+    assert labels["text"] == ["实验楼", "&lt;b&gt;宿舍&lt;/b&gt;"]  # Plotly shows an escaped name as written
+    assert points["x"] == [20, 110] and points["marker"]["color"] == [wall_map.FILL["red"], wall_map.FILL["blue"]]
+    assert figure["layout"]["yaxis"]["scaleanchor"] == "x"  # metres at one scale: the campus keeps its shape
+    assert wall_map.map_figure("en", PLAN, live)["data"][wall_map.TRACE_LABELS]["text"][0] == "Lab"
+
+
+def test_live_overlays_ring_buildings_with_open_alerts_and_mark_major_hazards_by_patch():
+    quiet = wall_map.overlay("zh", PLAN, {}, {})
+    assert quiet["rings"]["x"] == [] and quiet["major"]["x"] == []
+    busy = wall_map.overlay("zh", PLAN, {"lab": {"open": 2, "top": "critical"}, "elsewhere": {"open": 1, "top": "low"}},
+                            {"dorm": 1})
+    assert busy["rings"]["customdata"] == ["lab"] and busy["rings"]["color"] == [wall_map.SEVERITY_RING["critical"]]
+    assert busy["major"]["customdata"] == ["dorm"] and busy["major"]["text"] == ["重大隐患"]
+    assert (busy["major"]["x"], busy["major"]["y"]) == ([160], [60])  # the building's top-right corner
+    assert wall_map.overlay_patch(quiet, quiet) is None
+    operations = wall_map.overlay_patch(quiet, busy).to_plotly_json()["operations"]
+    touched = {tuple(op["location"]) for op in operations}
+    assert ("data", wall_map.TRACE_PULSE, "x") in touched and ("data", wall_map.TRACE_MAJOR, "x") in touched
+    # The pulse trace is the figure's last: assets/wall.css animates `.trace:last-child`.
+    figure = wall_map.map_figure("zh", PLAN, busy)
+    assert len(figure["data"]) - 1 == wall_map.TRACE_PULSE and figure["data"][-1]["x"] == busy["rings"]["x"]
+
+
+def test_the_plan_digest_changes_with_the_plan_and_the_language_only():
+    recoloured = {**PLAN, "buildings": [{**PLAN["buildings"][0], "colour": "orange"}, PLAN["buildings"][1]]}
+    assert wall_map.plan_digest(PLAN, "zh") == wall_map.plan_digest(dict(PLAN), "zh")
+    assert wall_map.plan_digest(PLAN, "zh") != wall_map.plan_digest(recoloured, "zh")
+    assert wall_map.plan_digest(PLAN, "zh") != wall_map.plan_digest(PLAN, "en")
+
+
+def test_gates_are_named_from_the_plan_busiest_first_and_bounded():
+    summary = {"visitors": {"checkins_by_gate": {f"g{n}": n for n in range(8)} | {"south": 40}}}
+    gates = gate_data(summary, PLAN)
+    assert gates[0] == ["南大门", 40] and len(gates) == MAX_GATES and gates[1] == ["g7", 7]
+    rows = gate_rows("zh", gates)
+    assert rows[0].children[0].children == "南大门" and rows[0].children[2].children == "40"
+    assert gate_rows("en", [])[0].children == "No visitor check-ins today"
+
+
+def test_hour_labels_follow_the_schools_clock():
+    labels = hour_labels("2026-11-23T18:00:00.000+08:00")
+    assert labels[0] == "18" and labels[6] == "00" and labels[-1] == "17" and len(labels) == 24
+
+
+def test_the_summary_counts_escalated_flashing_and_per_building_alerts_and_the_hourly_series():
+    tz, now = ZoneInfo("Asia/Shanghai"), 1_764_000_000_000
+    hour = {d: "1" for d in DOMAINS} | {"personal_safety|t|visitor.check_in": "4", "personal_safety|t|attendance.in": "9"}
+    summary = build_summary(
+        school="s1", now_ms=now, tz=tz, stale_after_s=10, meta={"last_applied_ms": str(now)}, caught_up_ms=None,
+        recent_hours=[hour] + [{}] * 23, older_hours=[[None] * len(DOMAINS)] * 144,
+        minutes=([None] * 60 * len(DOMAINS), [None] * 60 * len(DOMAINS)), day={}, alert_counts={}, alerts=[],
+        devices={}, hazards={}, overdue=0, due_soon=0, dead_letter_hashes=[],
+        open_alerts={"a1": f"critical|environment|{now - 30_000}|new",          # new: flashes
+                     "a2": f"high|environment|{now - 301_000}|new",             # past 5 min: escalated
+                     "a3": f"critical|environment|{now - 3_600_000}|acknowledged",  # handled in time
+                     "a4": f"low|environment|{now - 10_000}|new"},
+        open_places={"a1": "lab", "a2": "lab", "a3": "dorm", "a4": ""},
+        deadlines=Deadlines.load(DEFAULT_ALERT_DEADLINES),
+    )
+    alerts = summary["alerts"]
+    assert alerts["escalated"] == 1 and alerts["flashing"] == ["a1"]
+    assert alerts["by_building"] == {"lab": {"open": 2, "top": "critical"}, "dorm": {"open": 1, "top": "critical"}}
+    assert summary["domains"]["environment"]["trend_24h"] == [0] * 23 + [1]  # oldest first, this hour last
+    assert summary["hourly"]["visitor_check_ins"][-1] == 4 and summary["hourly"]["attendance_in"][-1] == 9
+    assert summary["hourly"]["first_hour"].endswith("+08:00")
