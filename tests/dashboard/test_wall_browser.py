@@ -132,8 +132,16 @@ def test_the_wall_shows_the_api_numbers_and_follows_new_events(serve, app_settin
     page = open_wall(served.url + "/?school=demo-univ")
 
     wait_shown(page, "students-present", api["attendance"]["students_present"])
-    for testid, value in expected_figures(api).items():
-        assert shown(page, testid) == f"{value:,}", testid
+    # The 1 h windows slide each minute: on a busy machine the page and the API may straddle a
+    # minute's turn, so compare again with a fresh answer (never more than a few times).
+    for attempt in range(4):
+        differ = {testid: (shown(page, testid), f"{value:,}") for testid, value in expected_figures(api).items()
+                  if shown(page, testid) != f"{value:,}"}
+        if not differ:
+            break
+        time.sleep(1.5)
+        api = served.api("/api/v1/schools/demo-univ/summary").json
+    assert differ == {}
     assert shown(page, "as-of") == api["as_of"][11:19]
     assert "烟感报警" in shown(page, "alert-list") and "西寓10号楼 · 3F" in shown(page, "alert-list")
     assert page.get_by_test_id("stale-banner").is_hidden() and page.get_by_test_id("link-banner").is_hidden()
@@ -244,7 +252,7 @@ def test_english_school_picker_and_the_wall_alias(serve, app_settings, apply_eve
     page.get_by_role("option", name="school-b").click()
     # The other switches of the URL (language, a kiosk token, ...) are kept.
     wait_until(lambda: parse_qs(urlparse(page.url).query) == {"school": ["school-b"], "lang": ["en"]},
-               f"navigation to school-b ({page.url})")
+               f"navigation to school-b ({page.url})", timeout=20)
     wait_shown(page, "students-present", 2)
     assert shown(page, "environment-1h") == "0"
     assert "Personal safety" in page.inner_text("body")
