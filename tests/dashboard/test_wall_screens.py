@@ -201,7 +201,12 @@ window.fetch = async (...args) => {
 
 
 def test_each_answer_carries_only_what_changed(serve, app_settings, apply_events, open_page):
-    apply_events(simulated_hours(1, "demo-middle"))
+    # People and sensor readings but no alerts: an alert's "time since" changes each minute and
+    # would rightly be sent again; here a quiet wall must have nothing to send.
+    t = now_ms()
+    apply_events([ev.attendance("in", f"p{n}", "student", t - 60_000 + n, school="demo-middle") for n in range(50)]
+                 + [ev.event("sensor.temperature", "environment", t - 30_000 + n, school="demo-middle",
+                             value=21.5, threshold=60) for n in range(20)])
     served = serve(app_settings)
     page = open_page(served.url + "/?school=demo-middle", init_script=RECORD_ANSWERS)
 
