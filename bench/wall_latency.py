@@ -364,6 +364,33 @@ class StoreWatch:
         self.client.close()
 
 
+class Lag:
+    """How far the aggregator trails the topic: end offsets against its checkpoints in Redis. A
+    wall can only be as current as this, so an hour's run shows it with every heap sample."""
+
+    def __init__(self, settings: Settings):
+        from kafka import KafkaConsumer, TopicPartition
+
+        self.settings = settings
+        self.kafka = KafkaConsumer(bootstrap_servers=settings.kafka_bootstrap_servers.split(","))
+        self.parts = [TopicPartition(settings.events_topic, p)
+                      for p in sorted(self.kafka.partitions_for_topic(settings.events_topic) or ())]
+        self.client = connections.redis_client(settings)
+
+    def now(self) -> str:
+        try:
+            ends = self.kafka.end_offsets(self.parts)
+            done = self.client.hgetall(keys.checkpoints(self.settings.consumer_group, self.settings.events_topic))
+        except Exception as exc:  # a slow broker on a busy machine: say so, do not stop the run
+            return f"unknown ({type(exc).__name__})"
+        behind = {tp.partition: ends[tp] - int(done.get(str(tp.partition), 0)) for tp in self.parts}
+        return f"{sum(behind.values()):,} messages (per partition {list(behind.values())})"
+
+    def close(self) -> None:
+        self.kafka.close()
+        self.client.close()
+
+
 class Updates:
     """Every finished POST to Dash's update endpoint while recording: sizes and timings."""
 
@@ -573,7 +600,12 @@ def run_probes(args, stack: Stack, page, cdp, prober: Prober, updates: Updates, 
     next_heap = opened + args.heap_every * 60
     access_from = stack.access_log.stat().st_size
     cpu_before, window_start = stack.cpu_seconds(), time.monotonic()
-    heap.append({"minute": (time.monotonic() - opened) / 60, **heap_sample(cdp), "load": loadavg()})
+    lag = Lag(stack.settings)
+
+    def snapshot() -> dict:
+        return {"minute": (time.monotonic() - opened) / 60, **heap_sample(cdp), "load": loadavg(), "lag": lag.now()}
+
+    heap.append(snapshot())
     updates.recording = True
     next_probe = time.monotonic()
     last_drain = 0.0
@@ -595,11 +627,12 @@ def run_probes(args, stack: Stack, page, cdp, prober: Prober, updates: Updates, 
             last_drain = now
             stack.check_alive()
         if heap_mode and now >= next_heap:
-            sample = {"minute": (now - opened) / 60, **heap_sample(cdp), "load": loadavg()}
+            sample = snapshot()
             heap.append(sample)
             print(f"  minute {sample['minute']:5.1f}: JS heap {sample['used_mb']:.2f} MB used "
                   f"(of {sample['total_mb']:.2f}), {sample['nodes']} nodes, {sample['listeners']} listeners; "
-                  f"{len(probes)} probes so far; load average {sample['load']}", flush=True)
+                  f"{len(probes)} probes so far; load average {sample['load']}; consumer lag {sample['lag']}",
+                  flush=True)
             next_heap += args.heap_every * 60
         STOP.wait(page, 100)
     # The last probes get their time to arrive.
@@ -612,7 +645,8 @@ def run_probes(args, stack: Stack, page, cdp, prober: Prober, updates: Updates, 
     updates.recording = False
     window_s = time.monotonic() - window_start
     cpu_after = stack.cpu_seconds()
-    heap.append({"minute": (time.monotonic() - opened) / 60, **heap_sample(cdp), "load": loadavg()})
+    heap.append(snapshot())
+    lag.close()
     return report(args, stack, prober, probes, updates, heap, window_s, cpu_before, cpu_after,
                   access_from, browser_version)
 
@@ -679,7 +713,8 @@ def report(args, stack, prober, probes, updates, heap, window_s, cpu_before, cpu
     print("JS heap after a forced GC (MB = 10^6 bytes):")
     for sample in heap:
         print(f"  minute {sample['minute']:5.1f}: {sample['used_mb']:7.2f} MB used of {sample['total_mb']:.2f}, "
-              f"{sample['nodes']} nodes, {sample['listeners']} listeners; load average {sample['load']}")
+              f"{sample['nodes']} nodes, {sample['listeners']} listeners; load average {sample['load']}; "
+              f"consumer lag {sample['lag']}")
     heap_growth = None
     if args.heap_minutes > 0:
         at5 = min(heap, key=lambda s: abs(s["minute"] - args.heap_at))

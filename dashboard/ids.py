@@ -22,9 +22,8 @@ FLASH = "wall-flash"  # dcc.Store: ids of critical alerts flashing now (assets/w
 SOUNDED = "wall-sounded"  # dcc.Store: the flashing alerts the browser has already sounded for
 SYNC = "wall-sync"  # dcc.Store: {"screen", "tag"}: which model this screen shows (dashboard/wall_sync.py)
 
-# Pattern-matching ids: one callback output fills every figure / sparkline on the page.
+# Pattern-matching ids: one callback output fills every figure on the page.
 FIGURE = "wall-figure"
-BAR = "wall-bar"  # one bar of a domain's 24-hour trend
 
 
 def figure(name: str) -> dict:
@@ -32,6 +31,7 @@ def figure(name: str) -> dict:
     return {"type": FIGURE, "name": name}
 
 
-def bar(slot: str) -> dict:
-    """A trend bar; `slot` is "<domain>:<hour index>" (layouts.wall_model.BAR_SLOTS)."""
-    return {"type": BAR, "slot": slot}
+def sparkline(domain: str) -> str:
+    """A domain's 24 hourly bars. One id per domain, not per bar: each id a callback writes is sent
+    with every request, and 144 bar ids made each half-second request ~20 kB."""
+    return f"wall-trend-{domain}"

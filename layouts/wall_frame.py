@@ -40,9 +40,8 @@ def domain_tile(lang: Language, domain: str) -> html.Section:
             figure(f"{domain}-1h", t(lang, "events_1h"), size="inline large"),
             figure(f"{domain}-24h", t(lang, "events_24h"), size="inline"),
         ]),
-        html.Div([html.Div(id=ids.bar(f"{domain}:{i}"), className="bar", style={"height": "0%"})
-                  for i in range(TREND_HOURS)],
-                 className="sparkline", title=t(lang, "trend_24h"), **{"data-testid": f"{domain}-trend"}),
+        html.Div([html.Div(className="bar", style={"height": "0%"}) for _ in range(TREND_HOURS)],
+                 id=ids.sparkline(domain), className="sparkline", title=t(lang, "trend_24h"), **{"data-testid": f"{domain}-trend"}),
     ])
 
 

@@ -58,15 +58,20 @@ def wall_model(lang: Language, *, school: str | None, summary: dict | None, plan
 def changes(previous: dict | None, current: dict, *, lang: Language, plan: dict | None) -> dict:
     """The outputs to send: {output: value} for slots that changed (absent = unchanged).
 
-    `fig`, `cls` and `bars` map slot names to values for the changed slots only; `map` and
-    `hourly` are a whole figure for a new screen or plan, else a Patch."""
+    `fig` and `cls` map slot names to values for the changed slots only; `bars` maps a domain to
+    a Patch of its sparkline; `map` and `hourly` are a whole figure for a new screen or plan, else
+    a Patch."""
     before = previous or {}
     out: dict = {}
-    for many in ("fig", "cls", "bars"):
+    for many in ("fig", "cls"):
         old = before.get(many, {})
         changed = {k: v for k, v in current[many].items() if old.get(k) != v}
         if changed:
             out[many] = changed
+    old_bars = before.get("bars", {})
+    moved = {slot: h for slot, h in current["bars"].items() if old_bars.get(slot) != h}
+    if moved:
+        out["bars"] = wall_trends.bar_patches(moved)
     if previous is None or before.get("alerts") != current["alerts"]:
         out["alerts"] = alert_rows(lang, current["alerts"])
     if previous is None or before.get("listed") != current["listed"]:

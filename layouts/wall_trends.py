@@ -26,6 +26,16 @@ def bar_heights(per_hour: list[int]) -> list[str]:
     return [f"{max(4, round(100 * v / peak)) if v else 0}%" for v in values]
 
 
+def bar_patches(changed: dict[str, str]) -> dict[str, Patch]:
+    """{domain: Patch of its sparkline's children} for the bars whose height changed, from
+    {"<domain>:<hour index>": height}. The bars stay the same elements; only a style moves."""
+    patches: dict[str, Patch] = {}
+    for slot, height in changed.items():
+        domain, index = slot.rsplit(":", 1)
+        patches.setdefault(domain, Patch())[int(index)]["props"]["style"] = {"height": height}
+    return patches
+
+
 def hour_labels(first_hour_iso: str | None) -> list[str]:
     """"HH" for each of the 24 hours (the school's local time), oldest first."""
     if not first_hour_iso:

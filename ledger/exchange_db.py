@@ -177,9 +177,10 @@ def import_hazards(session: Session, school_code: str, path: str | Path, *, tz: 
     for r in rows:
         hazard = existing.get(r.code)
         if hazard is None:
+            # Added to the session only once every column is set (below): a lazy load in between
+            # (a building's zones) autoflushes, and a half-built row breaks NOT NULL.
             hazard = Hazard(school_id=school.id, code=r.code, stage=r.stage)
             _history(hazard, r, now=now, by=by)
-            session.add(hazard)
             created += 1
         building = buildings.get(r.building) if r.building else None
         zone = _zone(building, r.zone) if building else None
@@ -192,6 +193,7 @@ def import_hazards(session: Session, school_code: str, path: str | Path, *, tz: 
         hazard.supervised_by = r.supervised_by
         if r.closed_at is not None:
             hazard.closed_at = r.closed_at
+        session.add(hazard)
     session.flush()
     return ImportResult(created, len(rows) - created)
 

@@ -23,6 +23,7 @@ from dashboard.services import clock_ms, services
 from layouts.i18n import TEXT, language, t
 from layouts.wall_frame import wall_frame
 from layouts.wall_model import changes, wall_model
+from streams.catalogue import DOMAINS
 
 dash.register_page(__name__, path="/", name="wall", title=TEXT["zh"]["title"])
 
@@ -36,7 +37,7 @@ def layout(school: object = None, lang: object = None, **_other_query) -> dash.h
 OUTPUTS = dict(
     fig=Output(ids.figure(ALL), "children"),
     cls=Output(ids.figure(ALL), "className"),
-    bars=Output(ids.bar(ALL), "style"),
+    bars={domain: Output(ids.sparkline(domain), "children") for domain in DOMAINS},
     alerts=Output(ids.ALERT_LIST, "children"),
     listed=Output(ids.LISTED_HAZARDS, "children"),
     gates=Output(ids.GATE_LIST, "children"),
@@ -55,7 +56,7 @@ OUTPUTS = dict(
     sync=Output(ids.SYNC, "data"),
 )
 # Pattern-matching outputs: the key each component's id carries, to put values in page order.
-MANY = {"fig": "name", "cls": "name", "bars": "slot"}
+MANY = {"fig": "name", "cls": "name"}
 
 
 def refresh(_tick, view, sync, picker_value, picker_options):
@@ -81,10 +82,9 @@ def refresh(_tick, view, sync, picker_value, picker_options):
     except redis.RedisError:
         tag = None  # the next answer sends everything
     result = {name: changed.get(name, no_update) for name in OUTPUTS}
+    result["bars"] = {domain: changed.get("bars", {}).get(domain, no_update) for domain in DOMAINS}
     for name, key in MANY.items():
         values = changed.get(name, {})
-        if name == "bars":
-            values = {slot: {"height": h} for slot, h in values.items()}
         result[name] = [values.get(spec["id"][key], no_update) for spec in ctx.outputs_grouping[name]]
     if "banner" in changed:
         result["banner"] = changed["banner"] or ""
@@ -103,6 +103,7 @@ def _store_unreachable(lang: str, now: int, screen: str) -> dict:
     result = {name: no_update for name in OUTPUTS}
     for many in MANY:  # pattern-matching outputs: one per component
         result[many] = [no_update] * len(ctx.outputs_grouping[many])
+    result["bars"] = dict.fromkeys(DOMAINS, no_update)
     result.update(banner=t(lang, "store_down"), banner_hidden=False, wall_class="wall is-stale",
                   heartbeat={"school": None, "at": now}, sync={"screen": screen, "tag": None})
     return result

@@ -75,9 +75,10 @@ def test_the_frame_has_one_slot_per_figure_and_24_bars_per_domain(lang):
     slots = [c.id["name"] for c in walk(frame) if isinstance(getattr(c, "id", None), dict)
              and c.id["type"] == ids.FIGURE]
     assert sorted(slots) == sorted(FIGURE_NAMES)
-    bars = [c.id["slot"] for c in walk(frame) if isinstance(getattr(c, "id", None), dict)
-            and c.id["type"] == ids.BAR]
-    assert bars == list(BAR_SLOTS) and len(bars) == len(DOMAINS) * TREND_HOURS
+    names = {ids.sparkline(d) for d in DOMAINS}
+    sparklines = {c.id: c for c in walk(frame) if isinstance(getattr(c, "id", None), str) and c.id in names}
+    assert len(sparklines) == len(DOMAINS)
+    assert all(len(s.children) == TREND_HOURS for s in sparklines.values())
     # Every number can be found by its data-testid, which is its name.
     testids = {getattr(c, "data-testid", None) for c in walk(frame)}
     assert set(FIGURE_NAMES) <= testids and {"as-of", "stale-banner", "link-banner", "alert-list"} <= testids
@@ -203,7 +204,10 @@ def test_changes_send_everything_to_a_new_screen_and_then_only_what_differs():
     summary = copy.deepcopy(empty_summary())
     first = wall_model("zh", school="s1", summary=summary, plan=None, now=NOW)
     everything = changes(None, first, lang="zh", plan=None)
-    assert set(everything["fig"]) == set(FIGURE_NAMES) and set(everything["bars"]) == set(BAR_SLOTS)
+    assert set(everything["fig"]) == set(FIGURE_NAMES) and set(everything["bars"]) == set(DOMAINS)
+    # A new screen gets every bar's height, each domain's as one Patch of its sparkline.
+    ops = everything["bars"]["environment"].to_plotly_json()["operations"]
+    assert [op["location"] for op in ops] == [[i, "props", "style"] for i in range(TREND_HOURS)]
     assert {"alerts", "listed", "gates", "hourly", "map", "map_note", "as_of", "banner"} <= set(everything)
     assert everything["map_note"] == i18n.t("zh", "map_unavailable")  # no plan: say so, draw nothing
 
@@ -215,7 +219,9 @@ def test_changes_send_everything_to_a_new_screen_and_then_only_what_differs():
     second = wall_model("zh", school="s1", summary=summary, plan=None, now=NOW)
     delta = changes(first, second, lang="zh", plan=None)
     assert delta["fig"] == {"students-present": "12"} and set(delta["cls"]) == {"students-present"}
-    assert delta["bars"] == {"environment:23": "100%"}
+    assert set(delta["bars"]) == {"environment"}  # one bar of one domain moved: that bar only
+    assert delta["bars"]["environment"].to_plotly_json()["operations"] == [
+        {"operation": "Assign", "location": [23, "props", "style"], "params": {"value": {"height": "100%"}}}]
     # The chart's arrays go as a Patch of the one series that moved, not a new figure.
     assert delta["hourly"].to_plotly_json()["operations"] == [
         {"operation": "Assign", "location": ["data", 0, "y"], "params": {"value": [0] * 23 + [12]}}]

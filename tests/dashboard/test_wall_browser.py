@@ -11,6 +11,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from layouts.wall_panels import MAX_ALERT_ROWS
+from layouts.wall_trends import bar_heights
 from streams.campus_stream import simulate
 from streams import local_services
 from streams.catalogue import ALERT_SEVERITIES, DOMAINS
@@ -137,6 +138,12 @@ def test_the_wall_shows_the_api_numbers_and_follows_new_events(serve, app_settin
     for attempt in range(4):
         differ = {testid: (shown(page, testid), f"{value:,}") for testid, value in expected_figures(api).items()
                   if shown(page, testid) != f"{value:,}"}
+        # Each domain's 24 hourly bars stand as tall as the API's trend makes them.
+        for domain in DOMAINS:
+            heights = page.evaluate(f"Array.from(document.querySelectorAll("
+                                    f"'[data-testid={domain}-trend] .bar'), bar => bar.style.height)")
+            if heights != bar_heights(api["domains"][domain]["trend_24h"]):
+                differ[f"{domain}-trend"] = (heights, bar_heights(api["domains"][domain]["trend_24h"]))
         if not differ:
             break
         time.sleep(1.5)

@@ -39,7 +39,8 @@ def open_page(browser):
 
     yield open_
     for page in pages:
-        page.close()
+        if not page.is_closed():
+            page.close()
 
 
 @pytest.fixture
@@ -155,35 +156,38 @@ def test_a_new_critical_alert_flashes_beeps_once_escalates_and_calms_when_acknow
 def test_split_screens_and_views(serve, app_settings, apply_events, open_page):
     apply_events([ev.smoke(now_ms() - 1000)])
     served = serve(app_settings)
+
+    def canvas_box(query: str, width: int = 960, height: int = 540) -> dict:
+        """Where the canvas lies on one display. Each page is closed once measured: four pages
+        refreshing twice a second would slow a busy machine for the ones after."""
+        page = open_page(served.url + "/?school=s1&" + query, width, height)
+        wait_shown(page, "environment-1h", 1, timeout=20)
+        box = page.locator("#wall-canvas").bounding_box()
+        page.close()
+        return box
+
     # The top-right display of a 2x2 wall of 960x540 displays: the canvas spans all four.
-    right = open_page(served.url + "/?school=s1&screen=2/2x2", 960, 540)
-    wait_shown(right, "environment-1h", 1)
-    box = right.locator("#wall-canvas").bounding_box()
-    assert abs(box["x"] + 960) < 2 and abs(box["width"] - 1920) < 2 and abs(box["y"]) < 2
+    box = canvas_box("screen=2/2x2")
+    assert abs(box["x"] + 960) < 2 and abs(box["width"] - 1920) < 2 and abs(box["y"]) < 2, box
     # Two displays side by side (32:9): the 16:9 canvas is centred across both, bars at the ends.
-    pair = open_page(served.url + "/?school=s1&screen=2/2", 960, 540)
-    wait_shown(pair, "environment-1h", 1)
-    box = pair.locator("#wall-canvas").bounding_box()
-    assert abs(box["x"] + 480) < 2 and abs(box["width"] - 960) < 2
+    box = canvas_box("screen=2/2")
+    assert abs(box["x"] + 480) < 2 and abs(box["width"] - 960) < 2, box
     # Lower-left of a 2x2 wall.
-    lower_left = open_page(served.url + "/?school=s1&screen=3/2x2", 960, 540)
-    wait_shown(lower_left, "environment-1h", 1)
-    box = lower_left.locator("#wall-canvas").bounding_box()
-    assert abs(box["x"]) < 2 and abs(box["y"] + 540) < 2
+    box = canvas_box("screen=3/2x2")
+    assert abs(box["x"]) < 2 and abs(box["y"] + 540) < 2, box
     # One view, then a playlist that moves on by itself.
     only_map = open_page(served.url + "/?school=s1&view=map")
-    wait_shown(only_map, "environment-1h", 1)
+    wait_shown(only_map, "environment-1h", 1, timeout=20)
     assert only_map.locator(".tiles").is_hidden() and only_map.locator(".map-panel").is_visible()
+    only_map.close()
     playlist = open_page(served.url + "/?school=s1&playlist=alerts,map&every=5")
-    wait_shown(playlist, "environment-1h", 1)
-    view = "document.documentElement.dataset.view"
-    first = playlist.evaluate(view)
-    assert first in ("alerts", "map")
+    first = playlist.evaluate("document.documentElement.dataset.view")
+    assert first in ("alerts", "map")  # "map" only if the page took over 5 s to load
     if first == "alerts":
-        assert playlist.locator(".map-panel").is_hidden()
+        assert playlist.locator(".tiles").is_hidden() and playlist.locator(".map-panel").is_hidden()
     other = "map" if first == "alerts" else "alerts"
     # Polled in the page itself: no round trip can miss a view that shows for 5 s.
-    playlist.wait_for_function(f"document.documentElement.dataset.view === '{other}'", timeout=15_000)
+    playlist.wait_for_function(f"document.documentElement.dataset.view === '{other}'", timeout=20_000)
     assert playlist.locator(".alerts-panel").is_visible()
 
 
@@ -219,8 +223,12 @@ def test_each_answer_carries_only_what_changed(serve, app_settings, apply_events
     wait_until(lambda: any("wall-alert-list" in r for _, r in answers()), "the first, full answer")
     first = max(n for n, _ in answers())
     assert first > 5_000  # the whole wall once
-    time.sleep(2.5)  # quiet: nothing new is applied
-    for size, outputs in answers()[-3:]:
+    # Quiet: nothing new is applied. Only answers after the full one count (on a busy machine
+    # the first few can still be arriving).
+    after_full = 1 + max(i for i, (_, r) in enumerate(answers()) if "wall-alert-list" in r)
+    time.sleep(2.5)
+    wait_until(lambda: len(answers()[after_full:]) >= 3, "three answers after the full one", timeout=20)
+    for size, outputs in answers()[after_full:]:
         assert size < 1_500, outputs  # then the heartbeat, the lag and the tag, not the wall
         assert "wall-hourly" not in outputs and "wall-alert-list" not in outputs
     before = page.evaluate("window.__answers.length")
