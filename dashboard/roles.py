@@ -16,14 +16,21 @@ PUBLIC = "public"  # no principal needed: Dash's scripts and styles, the favicon
 SHELL = "shell"  # Dash's layout and callback list: the empty frame every page is drawn in, no data
 WALL = "wall.view"  # the video wall's pages and their callbacks
 API_READ = "api.read"  # GET /api/v1/…
+ACCOUNT = "account"  # a signed-in person's own session: sign out, who am I (not a wall token)
+DUTY_VIEW = "duty.view"  # the duty console and its reports, read
+ALERT_HANDLE = "alert.handle"  # acknowledge, dispatch, resolve alerts
+HAZARD_COMMENT = "hazard.comment"  # comment on a hazard in the ledger
+ADMIN = "admin.manage"  # users, tokens, master data
 
-# What each role (ledger.models.ROLES) may do. The wall token is read-only; the others read
-# everything that exists so far, and get their own pages and actions with issue 5.
+_READ = frozenset({SHELL, WALL, API_READ})
+# What each role (ledger.models.ROLES) may do. The wall token is read-only and reaches no page
+# but the wall's; leadership reads everything; duty officers also handle alerts and comment on
+# hazards; admins may do everything.
 GRANTS: dict[str, frozenset[str]] = {
-    "wall": frozenset({SHELL, WALL, API_READ}),
-    "leader": frozenset({SHELL, WALL, API_READ}),
-    "duty": frozenset({SHELL, WALL, API_READ}),
-    "admin": frozenset({SHELL, WALL, API_READ}),
+    "wall": _READ,
+    "leader": _READ | {ACCOUNT, DUTY_VIEW},
+    "duty": _READ | {ACCOUNT, DUTY_VIEW, ALERT_HANDLE, HAZARD_COMMENT},
+    "admin": _READ | {ACCOUNT, DUTY_VIEW, ALERT_HANDLE, HAZARD_COMMENT, ADMIN},
 }
 
 # Route kinds whose permission depends on what is asked for, resolved per request.
@@ -50,7 +57,7 @@ ROUTES: dict[str, str] = {
 BLUEPRINTS: dict[str, str] = {"api": API_READ, "ledger_api": API_READ}
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # Dash pages by the name they register with; a path no page has shows Dash's "not found": SHELL.
-PAGES: dict[str, str] = {"wall": WALL}
+PAGES: dict[str, str] = {"wall": WALL, "duty": DUTY_VIEW}
 
 
 @dataclass(frozen=True)
