@@ -17,6 +17,7 @@ DEFAULT_ALERT_RULES = PROJECT_ROOT / "streams" / "alert_rules.toml"
 DEFAULT_RISK_GRADING = PROJECT_ROOT / "ledger" / "risk_grading.toml"
 DEFAULT_ASSESSMENT_RULES = PROJECT_ROOT / "ledger" / "assessment_rules.toml"
 DEFAULT_ALERT_DEADLINES = PROJECT_ROOT / "ledger" / "alert_deadlines.toml"
+DEFAULT_SHIFTS = PROJECT_ROOT / "ledger" / "shifts.toml"
 
 # Environment variable names, in one place.
 ENV = {
@@ -51,6 +52,7 @@ ENV = {
     "demo_data": "DEMO_DATA",
     "alert_deadlines_file": "ALERT_DEADLINES_FILE",
     "wall_refresh_ms": "WALL_REFRESH_MS",
+    "shifts_file": "SHIFTS_FILE",
 }
 
 
@@ -107,6 +109,8 @@ class Settings:
     # How often a wall asks for changes. Event to screen is this plus the consumer's batch and one
     # round trip, so 500 ms keeps it well under a second; each ask answers only what changed.
     wall_refresh_ms: int = 500
+    # The duty shifts (issue 5): the shift handover report (交接班) covers one of them.
+    shifts_file: str = str(DEFAULT_SHIFTS)
 
     def __post_init__(self) -> None:
         try:
