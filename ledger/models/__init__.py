@@ -8,10 +8,11 @@ from ledger.models.hazard import Hazard, HazardTransition, LoopViolation
 from ledger.models.history import DailyTotals, RecorderOffset, RefusedEvent
 from ledger.models.org import Building, OrgUnit, Zone
 from ledger.models.risk import HazardSource, RiskPoint
+from ledger.models.users import END_REASONS, USER_ROLES, User, UserSchool, UserSession
 
 __all__ = [
     "AccessToken", "Alert", "AlertOccurrence", "AlertTransition", "AssessmentDeduction", "Base", "Building",
     "Campaign", "CampaignPhase", "ChecklistItem", "ChecklistResult", "DailyTotals", "Hazard", "HazardSource",
     "HazardTransition", "LoopViolation", "OrgUnit", "ROLES", "RecorderOffset", "RefusedEvent", "RiskPoint",
-    "UTCDateTime", "Zone", "utcnow",
+    "USER_ROLES", "UTCDateTime", "User", "UserSchool", "UserSession", "Zone", "END_REASONS", "utcnow",
 ]

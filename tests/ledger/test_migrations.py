@@ -7,19 +7,29 @@ from ledger.db import current_revision, downgrade, migrate
 from ledger.models import Base
 from queries.connections import sql_engine
 
+HEAD = "0003"
+# What each revision adds, newest first: each goes down on its own and takes only its tables.
+STEPS: list[tuple[str, str, set[str]]] = [  # (revision, the one before, tables it adds)
+    ("0003", "0002", {"users", "user_schools", "user_sessions"}),
+    ("0002", "0001", {"access_tokens"}),
+]
+
 
 def test_upgrade_from_empty_creates_every_table_and_downgrade_removes_them(ledger_settings):
     engine = sql_engine(ledger_settings)
     try:
         assert current_revision(engine) is None
         migrate(engine)
-        assert current_revision(engine) == "0002"
+        assert current_revision(engine) == HEAD
         tables = set(inspect(engine).get_table_names())
         assert set(Base.metadata.tables) <= tables
         migrate(engine)  # a second upgrade is a no-op, as `make run` does at every start
-        downgrade(engine, "0001")  # each revision goes down on its own: 0002 added the access tokens
-        assert current_revision(engine) == "0001"
-        assert set(inspect(engine).get_table_names()) == tables - {"access_tokens"}
+        for revision, before, added in STEPS:
+            assert current_revision(engine) == revision
+            downgrade(engine, before)
+            assert current_revision(engine) == before
+            tables -= added
+            assert set(inspect(engine).get_table_names()) == tables, revision
         migrate(engine)
         downgrade(engine, "base")
         assert not set(Base.metadata.tables) & set(inspect(engine).get_table_names())
