@@ -1,0 +1,97 @@
+"""`python -m ledger user …`: people's accounts. The first admin is made here; nothing ships one.
+
+Passwords are read from a prompt (twice) or, for scripts, from standard input with
+`--password-stdin` — never from the command line, where `ps` and shell history would show them.
+"""
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from datetime import datetime
+
+from ledger.models import USER_ROLES
+
+
+def add_parser(commands) -> None:
+    user = commands.add_parser("user", help="people who sign in: leadership, duty officers, admins")
+    actions = user.add_subparsers(dest="action", required=True)
+    create = actions.add_parser("create", help="a new user (the first admin too)")
+    create.add_argument("--username", required=True, help="what they type to sign in: a-z 0-9 . _ -")
+    create.add_argument("--name", required=True, help="shown in the audit trail, e.g. 张老师")
+    create.add_argument("--role", required=True, choices=USER_ROLES)
+    create.add_argument("--school", action="append", default=[], metavar="CODE",
+                        help="a school they may read (repeat for several; none: every school)")
+    _password_source(create)
+    actions.add_parser("list", help="every user, never a password")
+    disable = actions.add_parser("disable", help="refuse the user from now on; open sessions end")
+    disable.add_argument("username")
+    reset = actions.add_parser("reset-password", help="set a new password; open sessions end")
+    reset.add_argument("username")
+    _password_source(reset)
+    change = actions.add_parser("change", help="another role or other schools; open sessions end")
+    change.add_argument("username")
+    change.add_argument("--role", choices=USER_ROLES)
+    change.add_argument("--school", action="append", metavar="CODE", help="replaces the list")
+    change.add_argument("--all-schools", action="store_true", help="every school")
+
+
+def _password_source(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--password-stdin", action="store_true",
+                        help="read the password from the first line of standard input")
+
+
+def _read_password(args: argparse.Namespace) -> str | None:
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    first = getpass.getpass("密码 password: ")
+    if getpass.getpass("再输一次 again: ") != first:
+        print("error: the two passwords differ", file=sys.stderr)
+        return None
+    return first
+
+
+def run(args: argparse.Namespace, sessions, now: datetime) -> int:
+    from queries.ledger import users
+    from queries.ledger.errors import LedgerError
+
+    password = None
+    if args.action in ("create", "reset-password"):
+        password = _read_password(args)
+        if password is None:
+            return 2
+    try:
+        with sessions.begin() as db:
+            if args.action == "create":
+                user = users.create_user(db, username=args.username, display_name=args.name, role=args.role,
+                                         password=password, schools=args.school, now=now)
+                print(f"user {user.id} · {user.username} · {user.display_name} · {user.role} · {_schools(user)}")
+            elif args.action == "list":
+                print("id  username         role    schools             last sign-in      state · name")
+                for user in users.list_users(db):
+                    state = f"disabled {_local(user.disabled_at, now)}" if user.disabled_at else "active"
+                    print(f"{user.id:<3} {user.username:<16} {user.role:<7} {_schools(user):<19} "
+                          f"{_local(user.last_login_at, now) or '-':<17} {state} · {user.display_name}")
+            elif args.action == "disable":
+                user = users.disable_user(db, username=args.username, now=now)
+                print(f"user {user.username} disabled; the web app refuses their sessions within seconds")
+            elif args.action == "reset-password":
+                user = users.reset_password(db, username=args.username, password=password, now=now)
+                print(f"password of {user.username} changed; their open sessions ended")
+            else:
+                schools = [] if args.all_schools else args.school
+                user = users.change_access(db, username=args.username, role=args.role, schools=schools, now=now)
+                print(f"user {user.username}: {user.role} · {_schools(user)}")
+    except LedgerError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def _schools(user) -> str:
+    codes = user.school_codes
+    return "every school" if codes is None else ",".join(sorted(codes))
+
+
+def _local(moment: datetime | None, now: datetime) -> str:
+    return moment.astimezone(now.tzinfo).strftime("%Y-%m-%d %H:%M") if moment else ""
