@@ -1,12 +1,14 @@
-"""Hazards (隐患) and every step of their closed loop."""
+"""Hazards (隐患), every step of their closed loop, and the duty officers' comments on them."""
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ledger.models.base import Base, utcnow
+
+MAX_COMMENT_CHARS = 2000
 
 
 class Hazard(Base):
@@ -42,6 +44,8 @@ class Hazard(Base):
 
     transitions: Mapped[list[HazardTransition]] = relationship(
         back_populates="hazard", cascade="all, delete-orphan", order_by="HazardTransition.id")
+    comments: Mapped[list[HazardComment]] = relationship(
+        back_populates="hazard", order_by="(HazardComment.at, HazardComment.id)")
 
 
 class HazardTransition(Base):
@@ -49,6 +53,7 @@ class HazardTransition(Base):
     that carried it (None when entered on a screen); unique, so a replay records nothing twice."""
 
     __tablename__ = "hazard_transitions"
+    __table_args__ = (Index("ix_hazard_transitions_at", "at"),)  # the handover report's window
 
     id: Mapped[int] = mapped_column(primary_key=True)
     hazard_id: Mapped[int] = mapped_column(ForeignKey("hazards.id"), index=True)
@@ -61,6 +66,36 @@ class HazardTransition(Base):
     event_id: Mapped[str | None] = mapped_column(String(128), unique=True)
 
     hazard: Mapped[Hazard] = relationship(back_populates="transitions")
+
+
+class HazardComment(Base):
+    """A duty officer's comment on a hazard (值班意见): who, when, what. Part of the hazard's
+    history, so it is kept as written: an edited or deleted comment would rewrite the record."""
+
+    __tablename__ = "hazard_comments"
+    __table_args__ = (
+        CheckConstraint(f"length(text) BETWEEN 1 AND {MAX_COMMENT_CHARS}", name="text_length"),
+        Index("ix_hazard_comments_hazard_at", "hazard_id", "at"),
+        Index("ix_hazard_comments_at", "at"),  # the handover report's window
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hazard_id: Mapped[int] = mapped_column(ForeignKey("hazards.id"))
+    by: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime]
+    text: Mapped[str] = mapped_column(Text)
+
+    hazard: Mapped[Hazard] = relationship(back_populates="comments")
+
+
+class CommentsAreKept(RuntimeError):
+    """A comment was about to be changed or deleted: the ledger keeps them as written."""
+
+
+@event.listens_for(HazardComment, "before_update")
+@event.listens_for(HazardComment, "before_delete")
+def _keep_comments(mapper, connection, target: HazardComment) -> None:
+    raise CommentsAreKept(f"hazard comment {target.id} is kept as written: it cannot be changed or deleted")
 
 
 class LoopViolation(Base):

@@ -1,0 +1,36 @@
+"""Comments on hazards (值班意见): add one, list a hazard's. Comments are never edited."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ledger.models import Hazard
+from ledger.models.hazard import MAX_COMMENT_CHARS, HazardComment
+from queries.ledger.errors import LedgerError
+
+
+def check_text(text: object) -> str:
+    """The comment as it will be kept, or LedgerError saying what is wrong with it. Kept as typed
+    (no trimming inside, no markup removed): screens show it as text, never as HTML."""
+    if not isinstance(text, str):
+        raise LedgerError("the comment must be text")
+    if not text.strip():
+        raise LedgerError("the comment is empty")
+    if len(text) > MAX_COMMENT_CHARS:
+        raise LedgerError(f"the comment has {len(text)} characters; at most {MAX_COMMENT_CHARS} are kept")
+    return text
+
+
+def add_comment(session: Session, *, hazard: Hazard, by: str, at: datetime, text: str) -> HazardComment:
+    comment = HazardComment(hazard_id=hazard.id, by=by, at=at, text=check_text(text))
+    session.add(comment)
+    session.flush()
+    return comment
+
+
+def list_comments(session: Session, *, hazard_id: int) -> list[HazardComment]:
+    """A hazard's comments, oldest first."""
+    return list(session.scalars(select(HazardComment).where(HazardComment.hazard_id == hazard_id)
+                                .order_by(HazardComment.at, HazardComment.id)))
