@@ -7,7 +7,7 @@ from pathlib import Path
 import dash
 from flask import redirect, request
 
-from dashboard import access, api, api_ledger
+from dashboard import access, api, api_duty, api_ledger
 from dashboard.services import install
 from queries.settings import Settings
 
@@ -34,6 +34,7 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
     install(app.server, settings)
     api.register(app.server)
     api_ledger.register(app.server)
+    api_duty.register(app.server)
     callback_pages = _register_page_callbacks(app)
     _keep_query_on_alias(app, "/wall", "/")
     # Last, so the guard knows every route and callback; it runs before any of their views.

@@ -6,6 +6,7 @@ never as markup. Internal row ids never leave the process: records are named by 
 """
 from __future__ import annotations
 
+import heapq
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -62,16 +63,31 @@ def hazard_detail(hazard, codes: Codes, *, now: datetime, due_soon_days: float, 
         "risk_point": codes.risk_points.get(hazard.risk_point_id),
         "closed_at": iso(hazard.closed_at, tz),
         "updated_at": iso(hazard.updated_at, tz),
-        "history": [{
-            "action": step.action,
-            "action_zh": hazard_loop.ACTION_ZH.get(step.action, step.action),
-            "from_stage": step.from_stage,
-            "to_stage": step.to_stage,
-            "by": step.by,
-            "at": iso(step.at, tz),
-            "note": step.note,
-        } for step in hazard.transitions],
+        "history": hazard_history(hazard, tz),
     }
+
+
+COMMENT_ZH = "值班意见"
+
+
+def hazard_history(hazard, tz: ZoneInfo) -> list[dict]:
+    """Every step of the closed loop and every comment (action "comment", no stage change), in
+    the order they happened: the steps in the order the ledger took them, each comment after the
+    steps up to its moment (a step and a comment at the same moment: the step first)."""
+    steps = [(step.at, {
+        "action": step.action,
+        "action_zh": hazard_loop.ACTION_ZH.get(step.action, step.action),
+        "from_stage": step.from_stage,
+        "to_stage": step.to_stage,
+        "by": step.by,
+        "at": iso(step.at, tz),
+        "note": step.note,
+    }) for step in hazard.transitions]
+    comments = [(c.at, {
+        "action": "comment", "action_zh": COMMENT_ZH, "from_stage": None, "to_stage": None,
+        "by": c.by, "at": iso(c.at, tz), "note": c.text,
+    }) for c in hazard.comments]
+    return [entry for _, entry in heapq.merge(steps, comments, key=lambda e: e[0])]
 
 
 def risk_point_item(point, codes: Codes, *, today: date, review_days: int) -> dict:

@@ -51,6 +51,8 @@ ROUTES: dict[str, str] = {
     "/": PAGE,
     "/<path:path>": PAGE,
     "alias:/wall": PAGE,  # redirects to the wall, keeping the query
+    "duty_api.handover_report": DUTY_VIEW,  # GET /api/v1/schools/<school>/handover: the shift report
+    "duty_api.hazard_comment": HAZARD_COMMENT,  # POST /api/v1/schools/<school>/hazards/<code>/comments
 }
 # Every endpoint of these blueprints, for the safe methods; another method is refused until it
 # has an entry of its own.

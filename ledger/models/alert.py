@@ -15,6 +15,8 @@ class Alert(Base):
         UniqueConstraint("school_id", "code"),
         Index("ix_alerts_school_state", "school_id", "state"),
         Index("ix_alerts_group", "school_id", "group_key", "state"),
+        # The shift handover report reads the alerts still open or resolved since the shift began.
+        Index("ix_alerts_school_resolved", "school_id", "resolved_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

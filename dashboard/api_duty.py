@@ -1,0 +1,151 @@
+"""The duty API (docs/api.md, "Duty: handover and comments"), under /api/v1/schools/<school>/:
+
+GET  handover?date=YYYY-MM-DD&shift=night|夜班&format=json|xlsx  the shift handover report (交接班)
+POST hazards/<code>/comments  {"text": ...}                     a duty officer's comment on a hazard
+
+dashboard/roles.py gives the report `duty.view` (leadership and duty officers) and the comment
+`hazard.comment` (duty officers, admins); the guard holds a caller to their school before any view
+runs. Text people typed comes back as JSON strings with <, > and & escaped, so no page or sniffing
+browser can take a comment for markup.
+"""
+from __future__ import annotations
+
+import json
+import re
+from datetime import date, datetime, timezone
+from functools import lru_cache
+from urllib.parse import quote
+
+from flask import Blueprint, Flask, Response, request
+from sqlalchemy.exc import SQLAlchemyError
+
+from dashboard import access, params
+from dashboard.api import API_PREFIX
+from dashboard.ledger_json import iso
+from dashboard.services import services
+from ledger import handover
+from ledger.handover_export import handover_workbook
+from ledger.shifts import ShiftError, ShiftPlan
+from queries.ledger import hazard_comments, hazards, org
+from queries.ledger import handover as handover_rows
+from queries.ledger.errors import LedgerError
+from streams.contract import SCHOOL_ID
+
+LEDGER_DOWN = "safety ledger unavailable"
+NOT_IN_LEDGER = "no such school in the safety ledger"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+FORMATS = ("json", "xlsx")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+duty_api = Blueprint("duty_api", __name__, url_prefix=API_PREFIX + "/schools/<school>")
+
+
+def answer(status: int, body: dict) -> Response:
+    text = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    response = Response(text, status=status, mimetype="application/json")
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@duty_api.errorhandler(SQLAlchemyError)
+def _ledger_down(exc: SQLAlchemyError):
+    return answer(503, {"error": LEDGER_DOWN, "detail": type(exc).__name__})
+
+
+@duty_api.errorhandler(params.BadParameter)
+def _bad_parameter(exc: params.BadParameter):
+    return answer(400, exc.body())
+
+
+@lru_cache(maxsize=4)
+def shift_plan(path: str) -> ShiftPlan:
+    """The shifts file, read once per process: shifts change with a deploy."""
+    return ShiftPlan.load(path)
+
+
+def _day(raw: str | None) -> date | None:
+    if raw is None:
+        return None
+    try:
+        if not _DATE.fullmatch(raw):
+            raise ValueError
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise params.BadParameter("date", raw, "date must be a day as YYYY-MM-DD, e.g. 2026-11-24") from None
+
+
+@duty_api.get("/handover")
+def handover_report(school: str):
+    """The handover report of one shift; without date and shift, the last shift handed over."""
+    params.check_known(request.args, ("date", "shift", "format", "lang"))
+    a = request.args
+    fmt = params.choice(a, "format", FORMATS) or "json"
+    lang = params.choice(a, "lang", ("zh", "en")) or "zh"
+    live = services()
+    tz = live.settings.tz
+    plan = shift_plan(live.settings.shifts_file)
+    day, name = _day(a.get("date")), a.get("shift")
+    now = live.now()
+    if day is None and name is None:
+        window = plan.previous_shift(now, tz)
+    elif day is None or name is None:
+        missing = "date" if day is None else "shift"
+        raise params.BadParameter(missing, None, "date and shift go together: give both, or neither for "
+                                  "the last shift handed over")
+    else:
+        try:
+            window = plan.shift_window(day, name, tz)
+        except ShiftError as exc:
+            raise params.BadParameter("shift", name, str(exc)) from None
+    with live.ledger_session() as session:
+        found = org.find_school(session, school) if SCHOOL_ID.fullmatch(school) else None
+        if found is None:
+            return answer(404, {"error": NOT_IN_LEDGER, "school": school})
+        report = handover_rows.handover_report(session, school_id=found.id, window=window, tz=tz)
+    if fmt == "xlsx":
+        data = handover_workbook(report, lang=lang, zone=live.settings.school_timezone)
+        stem = f"handover-{school}-{window.day.isoformat()}-{window.name}"
+        local = f"交接班-{school}-{window.day.isoformat()}-{window.shift.name_zh}" if lang == "zh" else stem
+        response = Response(data, mimetype=XLSX)
+        response.headers["Content-Disposition"] = (
+            f"attachment; filename=\"{stem}.xlsx\"; filename*=UTF-8''{quote(local)}.xlsx")
+        response.headers["Cache-Control"] = "no-store"
+        return response
+    return answer(200, {"school": school, "complete": window.end <= now, **handover.as_json(report)})
+
+
+def _caller_name() -> str:
+    principal = access.current()
+    return getattr(principal, "username", None) or f"token:{principal.token_id}"
+
+
+@duty_api.post("/hazards/<code>/comments")
+def hazard_comment(school: str, code: str):
+    """Add a comment to a hazard, as the caller, now; 201 with the comment as kept."""
+    params.check_known(request.args, ())
+    body = request.get_json(silent=True) if request.is_json else None
+    if not isinstance(body, dict) or set(body) != {"text"}:
+        return answer(400, {"error": 'the body must be a JSON object {"text": ...} sent as application/json'})
+    live = services()
+    with live.ledger_session() as session:
+        found = org.find_school(session, school) if SCHOOL_ID.fullmatch(school) else None
+        if found is None:
+            return answer(404, {"error": NOT_IN_LEDGER, "school": school})
+        hazard = hazards.get(session, school_id=found.id, code=code)
+        if hazard is None:
+            return answer(404, {"error": "no such hazard in this school's ledger", "school": school, "hazard": code})
+        try:
+            comment = hazard_comments.add_comment(session, hazard=hazard, by=_caller_name(),
+                                                  at=datetime.now(timezone.utc), text=body["text"])
+        except LedgerError as exc:
+            return answer(400, {"error": str(exc), "hazard": code})
+        kept = {"school": school, "hazard": code, "by": comment.by, "at": iso(comment.at, live.settings.tz),
+                "text": comment.text}
+        session.commit()
+    return answer(201, kept)
+
+
+def register(server: Flask) -> None:
+    server.register_blueprint(duty_api)
