@@ -51,6 +51,8 @@ ROUTES: dict[str, str] = {
     "/": PAGE,
     "/<path:path>": PAGE,
     "alias:/wall": PAGE,  # redirects to the wall, keeping the query
+    "alerts_api.act": ALERT_HANDLE,  # POST /api/v1/alerts/<id>/<acknowledge|dispatch|resolve>
+    "alerts_api.history": DUTY_VIEW,  # GET /api/v1/alerts/<id>/history
     "duty_api.handover_report": DUTY_VIEW,  # GET /api/v1/schools/<school>/handover: the shift report
     "duty_api.hazard_comment": HAZARD_COMMENT,  # POST /api/v1/schools/<school>/hazards/<code>/comments
 }

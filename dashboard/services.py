@@ -11,6 +11,7 @@ while the ledger is down.
 """
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Iterator
@@ -25,18 +26,24 @@ from sqlalchemy.exc import SQLAlchemyError
 from dashboard.ledger_json import ledger_block
 from ledger.escalation import Deadlines
 from queries import summary as live
-from queries.connections import redis_client, sql_engine, sql_sessions
+from queries.connections import kafka_producer, redis_client, sql_engine, sql_sessions
+from queries.ledger import alert_outbox, lookups, org
 from queries.ledger import figures as ledger_figures
-from queries.ledger import lookups, org
 from queries.settings import Settings
 
 EXTENSION = "campus"
+log = logging.getLogger(__name__)
 # A dead PostgreSQL host must turn into a quick 503, not a request hanging for minutes.
 PG_CONNECT_TIMEOUT_S = 3
 # The wall draws its map from the ledger's site plan. Plans and risk colours change by an
 # administrator's hand, not by events, so a plan read a minute ago is current enough, and the wall
 # keeps the last plan it read while the ledger is down (retrying no more often than this either).
 SITE_PLAN_TTL_S = 60.0
+# A duty officer's step is in SQL before its events are sent; sending must not keep the officer
+# waiting when Kafka is down (the recorder sends what is left), so every wait is short, and a
+# producer that could not be made is not tried again for a while.
+KAFKA_TIMEOUT_MS = 2000
+KAFKA_RETRY_AFTER_S = 10.0
 
 
 class LazyLedger:
@@ -83,6 +90,9 @@ class Services:
         self.ledger = LazyLedger(settings)
         self._plans: dict[str, tuple[float, dict | None]] = {}
         self._plans_lock = threading.Lock()
+        self._producer = None
+        self._producer_failed_at: float | None = None
+        self._producer_lock = threading.Lock()
 
     # --- live figures (Redis only) ---
 
@@ -146,6 +156,44 @@ class Services:
         with self._plans_lock:
             self._plans[school] = (time.monotonic(), plan)
         return plan
+
+    # --- alert-handling events to Kafka ---
+
+    def producer(self):
+        """A Kafka producer made on first use (never at import or in the factory), or None while
+        Kafka could not be reached a moment ago."""
+        with self._producer_lock:
+            if self._producer is not None:
+                return self._producer
+            failed = self._producer_failed_at
+            if failed is not None and time.monotonic() - failed < KAFKA_RETRY_AFTER_S:
+                return None
+            try:
+                self._producer = kafka_producer(
+                    self.settings, linger_ms=0, retries=0, bootstrap_timeout_ms=KAFKA_TIMEOUT_MS,
+                    max_block_ms=KAFKA_TIMEOUT_MS, request_timeout_ms=KAFKA_TIMEOUT_MS,
+                    delivery_timeout_ms=KAFKA_TIMEOUT_MS)
+                self._producer_failed_at = None
+            except Exception as exc:  # noqa: BLE001 - no broker, a timeout: the recorder sends later
+                log.warning("Kafka unreachable for alert-handling events (%s); the recorder sends them", exc)
+                self._producer_failed_at = time.monotonic()
+            return self._producer
+
+    def publish_outbox(self, event_ids: list[str]) -> int:
+        """Send a committed step's events from the outbox now; what Kafka does not take stays
+        there for the recorder. Returns how many were sent."""
+        producer = self.producer()
+        if producer is None or not event_ids:
+            return 0
+        with self.ledger.sessions()() as session:
+            return alert_outbox.send(session, producer, self.settings.events_topic,
+                                     timeout_s=KAFKA_TIMEOUT_MS / 1000, event_ids=event_ids)
+
+    def close(self) -> None:
+        with self._producer_lock:
+            if self._producer is not None:
+                self._producer.close(timeout=1)
+                self._producer = None
 
     @cached_property
     def deadlines(self) -> Deadlines:

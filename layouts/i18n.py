@@ -151,6 +151,7 @@ SEVERITY_NAMES = {
 ALERT_STATE_NAMES = {
     "new": ("待确认", "New"),
     "acknowledged": ("已确认", "Acknowledged"),
+    "dispatched": ("已派警", "Dispatched"),
     "resolved": ("已解除", "Resolved"),
     "true_alarm": ("已处置", "Handled"),
     "false_alarm": ("误报", "False alarm"),
@@ -186,6 +187,7 @@ EVENT_TYPE_NAMES = {
     "device.online": ("设备上线", "Device online"),
     "device.offline": ("设备离线", "Device offline"),
     "alert.acknowledged": ("报警确认", "Alert acknowledged"),
+    "alert.dispatched": ("报警派警", "Alert dispatched"),
     "alert.resolved": ("报警解除", "Alert resolved"),
     "training.completed": ("教育培训", "Training"),
     "drill.completed": ("应急演练", "Emergency drill"),

@@ -19,7 +19,11 @@ ACTIONS: dict[str, tuple[tuple[str, ...], str]] = {
     "dispatch": (("acknowledged",), "dispatched"),
     "resolve": (("new", "acknowledged", "dispatched"), "resolved"),
 }
-ACTION_OF_EVENT = {"alert.acknowledged": "acknowledge", "alert.resolved": "resolve"}
+# The contract events (docs/events.md) that carry each handling step; `alert.dispatched` came with
+# the duty console (issue 5), additive in contract v1.
+EVENT_OF_ACTION = {"acknowledge": "alert.acknowledged", "dispatch": "alert.dispatched",
+                   "resolve": "alert.resolved"}
+ACTION_OF_EVENT = {event: action for action, event in EVENT_OF_ACTION.items()}
 
 
 class IllegalAlertTransition(ValueError):
@@ -35,6 +39,13 @@ def next_state(state: str, action: str) -> str:
     if found is None or state not in found[0]:
         raise IllegalAlertTransition(state, action)
     return found[1]
+
+
+def is_done(state: str, action: str) -> bool:
+    """Has an alert in `state` already gone through `action` (or past it)? A step reported again —
+    a replayed event, the console's own event coming back through the topic, the acknowledgement
+    of a second alarm grouped into the alert — is then a no-op, not an illegal step."""
+    return STATES.index(state) >= STATES.index(ACTIONS[action][1])
 
 
 def group_key(rule: str, device: str | None, building: str | None, zone: str | None) -> str:

@@ -2,7 +2,8 @@
 
 An alert is escalated (升级) once it has waited longer than its severity's acknowledgement deadline
 (ledger/alert_deadlines.toml) in state `new`; acknowledging it stops that. The wall shows it; the
-duty console (issue 5) will record it. Times are epoch milliseconds, so the rules are tested with
+duty console records it: level k is due at raised + k × deadline, up to `escalation.max_level`
+(each level a further step up the chain of command). Times are epoch milliseconds, so the rules are tested with
 any clock.
 """
 from __future__ import annotations
@@ -13,6 +14,7 @@ from pathlib import Path
 
 UNACKNOWLEDGED = "new"
 SEVERITIES = ("critical", "high", "medium", "low")
+DEFAULT_MAX_LEVEL = 3
 
 
 class DeadlineError(ValueError):
@@ -23,6 +25,7 @@ class DeadlineError(ValueError):
 class Deadlines:
     acknowledge_within_ms: dict[str, int]
     flash_ms: int
+    max_level: int = DEFAULT_MAX_LEVEL
 
     @classmethod
     def load(cls, path: str | Path) -> Deadlines:
@@ -42,7 +45,10 @@ class Deadlines:
         flash = raw.get("wall", {}).get("flash_seconds", 120)
         if not isinstance(flash, (int, float)) or flash < 0:
             raise DeadlineError("wall.flash_seconds must be a number of seconds, 0 or more")
-        return cls({s: int(within[s] * 1000) for s in SEVERITIES}, int(flash * 1000))
+        max_level = raw.get("escalation", {}).get("max_level", DEFAULT_MAX_LEVEL)
+        if not isinstance(max_level, int) or isinstance(max_level, bool) or not 1 <= max_level <= 10:
+            raise DeadlineError("escalation.max_level must be a whole number from 1 to 10")
+        return cls({s: int(within[s] * 1000) for s in SEVERITIES}, int(flash * 1000), max_level)
 
     def due_ms(self, severity: str, raised_ms: int) -> int | None:
         """When the alert must be acknowledged by; None for a severity without a deadline (info)."""
@@ -52,6 +58,18 @@ class Deadlines:
     def is_escalated(self, *, severity: str, state: str, raised_ms: int, now_ms: int) -> bool:
         due = self.due_ms(severity, raised_ms)
         return state == UNACKNOWLEDGED and due is not None and now_ms > due
+
+    def due_levels(self, severity: str, raised_ms: int, now_ms: int) -> list[int]:
+        """The escalation levels an alert still `new` at `now_ms` has reached: level k once
+        raised + k × deadline has passed (strictly, as `is_escalated`), at most `max_level`."""
+        within = self.acknowledge_within_ms.get(severity)
+        if within is None or now_ms <= raised_ms + within:
+            return []
+        reached = min((now_ms - raised_ms - 1) // within, self.max_level)
+        return list(range(1, reached + 1))
+
+    def level_due_ms(self, severity: str, raised_ms: int, level: int) -> int:
+        return raised_ms + level * self.acknowledge_within_ms[severity]
 
     def flashes(self, *, severity: str, state: str, raised_ms: int, now_ms: int) -> bool:
         """A critical alert nobody has acknowledged yet, raised within the flash period."""

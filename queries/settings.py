@@ -53,6 +53,7 @@ ENV = {
     "alert_deadlines_file": "ALERT_DEADLINES_FILE",
     "wall_refresh_ms": "WALL_REFRESH_MS",
     "shifts_file": "SHIFTS_FILE",
+    "escalation_sweep_seconds": "ESCALATION_SWEEP_SECONDS",
 }
 
 
@@ -111,6 +112,8 @@ class Settings:
     wall_refresh_ms: int = 500
     # The duty shifts (issue 5): the shift handover report (交接班) covers one of them.
     shifts_file: str = str(DEFAULT_SHIFTS)
+    # How often the recorder records the escalation levels unacknowledged alerts reached (issue 5).
+    escalation_sweep_seconds: float = 5.0
 
     def __post_init__(self) -> None:
         try:
@@ -127,6 +130,8 @@ class Settings:
             raise SettingsError("HAZARD_DUE_SOON_DAYS, RISK_REVIEW_DAYS and ALERT_GROUP_SECONDS must be positive")
         if not 100 <= self.wall_refresh_ms <= 60_000:
             raise SettingsError("WALL_REFRESH_MS must lie between 100 and 60000")
+        if self.escalation_sweep_seconds <= 0:
+            raise SettingsError("ESCALATION_SWEEP_SECONDS must be positive")
         if not self.database_url.startswith(("sqlite", "postgresql")):
             raise SettingsError("DATABASE_URL must be sqlite:///… or postgresql+psycopg://…")
 

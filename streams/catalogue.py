@@ -98,6 +98,8 @@ CATALOGUE: dict[str, tuple[str, dict[str, FieldSpec]]] = {
     "device.online": ("operations", {"device": _s(), "system": _s()}),
     "device.offline": ("operations", {"device": _s(), "system": _s()}),
     "alert.acknowledged": ("operations", {"alert": _s(), "by": _s(False)}),
+    # Added in v1 with the duty console (issue 5): the person or team an alert was sent to.
+    "alert.dispatched": ("operations", {"alert": _s(), "by": _s(False), "assignee": _s(False)}),
     "alert.resolved": (
         "operations",
         {"alert": _s(), "outcome": _e("true_alarm", "false_alarm", required=False), "by": _s(False)},

@@ -11,7 +11,9 @@ Messages that break the contract are the aggregator's to dead-letter; the record
 the dead-letter topic gets each bad message once. Events the *ledger* refuses (an illegal
 closed-loop step, an unknown hazard or alert) go to the dead-letter topic from here, counted under
 the recorder's group. After each batch, and every LEDGER_REFRESH_SECONDS, the ledger figures the
-wall reads are recomputed into Redis (queries/ledger/figures.py).
+wall reads are recomputed into Redis (queries/ledger/figures.py). Every ESCALATION_SWEEP_SECONDS it
+records the escalation levels unacknowledged alerts have reached (queries/ledger/escalations.py),
+and every second it sends the alert-handling events the web app could not (queries/ledger/alert_outbox.py).
 """
 from __future__ import annotations
 
@@ -26,10 +28,11 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
+from ledger.escalation import Deadlines
 from ledger.models import RecorderOffset
 from queries import connections
-from queries.ledger import figures, history
-from queries.ledger.recording import Refusal, is_relevant, record_event
+from queries.ledger import alert_outbox, escalations, figures, history
+from queries.ledger.recording import Refusal, is_relevant, record_in_savepoint
 from queries.settings import Settings
 from streams.alert_rules import load_rules
 from streams.consumer import WINDOW_MS
@@ -38,6 +41,8 @@ from streams.dead_letters import DeadLetter, DeadLetters
 from streams.runtime import start_process
 
 log = logging.getLogger("streams.recorder")
+OUTBOX_EVERY_S = 1.0
+OUTBOX_SEND_TIMEOUT_S = 5.0
 
 
 class Recorder:
@@ -52,7 +57,10 @@ class Recorder:
         self.dead_letters = DeadLetters(self.redis, self.producer, group=settings.recorder_group,
                                         dead_letter_topic=settings.dead_letter_topic)
         self.window = timedelta(seconds=settings.alert_group_seconds)
+        self.deadlines = Deadlines.load(settings.alert_deadlines_file)
         self._last_refresh = 0.0
+        self._last_sweep = 0.0
+        self._last_outbox = 0.0
         self.recorded = 0
 
     # -- offsets in SQL ----------------------------------------------------------------------
@@ -121,11 +129,10 @@ class Recorder:
     def _record_one(self, session: Session, event, severity: str | None) -> Refusal | None:
         """Each event in a savepoint: one that fails unexpectedly is set aside, not the batch."""
         try:
-            with session.begin_nested():
-                refusal = record_event(session, event, alert_severity=severity, group_window=self.window,
-                                       tz=self.settings.tz)
-                self.recorded += refusal is None
-                return refusal
+            refusal = record_in_savepoint(session, event, alert_severity=severity, group_window=self.window,
+                                          tz=self.settings.tz)
+            self.recorded += refusal is None
+            return refusal
         except (OperationalError, redis.ConnectionError):
             raise  # the database is down: the whole batch is retried
         except Exception as exc:  # noqa: BLE001 - a bug, not bad input: its reason goes to the letter
@@ -142,10 +149,29 @@ class Recorder:
                 history.snapshot_days(session, self.redis, school_codes=done, now=now, tz=self.settings.tz)
                 session.commit()
 
+    # -- escalations and the outbox of alert handling ----------------------------------------------
+    def sweep_escalations(self, now: datetime | None = None) -> list:
+        with self.sessions() as session:
+            return escalations.sweep_escalations(session, now=now or datetime.now(timezone.utc),
+                                                 deadlines=self.deadlines)
+
+    def send_outbox(self, now: datetime | None = None) -> int:
+        """Send the handling events the web app left (written more than SETTLE ago)."""
+        older_than = (now or datetime.now(timezone.utc)) - alert_outbox.SETTLE
+        with self.sessions() as session:
+            return alert_outbox.send(session, self.producer, self.settings.events_topic,
+                                     timeout_s=OUTBOX_SEND_TIMEOUT_S, older_than=older_than)
+
     def _tick(self) -> None:
         if time.monotonic() - self._last_refresh >= self.settings.ledger_refresh_seconds:
             self.refresh_figures()
             self._last_refresh = time.monotonic()
+        if time.monotonic() - self._last_sweep >= self.settings.escalation_sweep_seconds:
+            self.sweep_escalations()
+            self._last_sweep = time.monotonic()
+        if time.monotonic() - self._last_outbox >= OUTBOX_EVERY_S:
+            self.send_outbox()
+            self._last_outbox = time.monotonic()
 
     # -- the loop -------------------------------------------------------------------------------
     def run(self, stop: threading.Event) -> None:

@@ -31,8 +31,14 @@ _REGISTER_OF = {t: _BY_KIND[t.split(".", 1)[0]] for t in CATALOGUE if t.split(".
 _REGISTER_OF.update({
     "vehicle.entry": (keys.vehicles, True, "plate"), "vehicle.exit": (keys.vehicles, True, "plate"),
     "alert.acknowledged": (keys.open_alerts, False, "alert"),
+    "alert.dispatched": (keys.open_alerts, False, "alert"),
     "alert.resolved": (keys.open_alerts, False, "alert"),
 })
+# The open states an alert-handling event moves an open alert to, in their order: a step arriving
+# after a later one (events of one school keep their order, but an external system and the duty
+# console may both speak) never moves an alert back.
+_OPEN_STEP = {"alert.acknowledged": "acknowledged", "alert.dispatched": "dispatched"}
+_OPEN_ORDER = ("new", "acknowledged", "dispatched")
 REGISTER_TYPES = frozenset(_REGISTER_OF)
 _KIND = {t: t.split(".", 1)[0] for t in CATALOGUE}
 _INSIDE = frozenset(("attendance.in", "visitor.check_in", "vehicle.entry"))
@@ -226,11 +232,17 @@ class StatePlanner:
         current = regs.get(key, name)
         if current is None:
             return  # unknown or already resolved alert: nothing is open to change
-        severity, domain, raised, _state = current
+        severity, domain, raised, state = current
         detail = keys.alert(school, name)
-        if event.type == "alert.acknowledged":
-            regs.put(key, name, f"{severity}|{domain}|{raised}|acknowledged")
-            writes.hset[detail]["state"] = "acknowledged"
+        step = _OPEN_STEP.get(event.type)
+        if step is not None:
+            if _OPEN_ORDER.index(step) > (_OPEN_ORDER.index(state) if state in _OPEN_ORDER else 0):
+                regs.put(key, name, f"{severity}|{domain}|{raised}|{step}")
+                writes.hset[detail]["state"] = step
+                if event.data.get("by"):
+                    writes.hset[detail][f"{step}_by"] = event.data["by"]
+                if event.data.get("assignee"):
+                    writes.hset[detail]["dispatched_to"] = event.data["assignee"]
             return
         regs.delete(key, name)
         counts = keys.alert_counts(school)

@@ -1,6 +1,6 @@
 """Every ledger table, imported together so `Base.metadata` knows them all (Alembic needs that)."""
 from ledger.models.access import ROLES, AccessToken
-from ledger.models.alert import Alert, AlertOccurrence, AlertTransition
+from ledger.models.alert import Alert, AlertEscalation, AlertOccurrence, AlertOutbox, AlertTransition
 from ledger.models.assessment import AssessmentDeduction
 from ledger.models.base import Base, UTCDateTime, utcnow
 from ledger.models.campaign import Campaign, CampaignPhase, ChecklistItem, ChecklistResult
@@ -11,7 +11,8 @@ from ledger.models.risk import HazardSource, RiskPoint
 from ledger.models.users import END_REASONS, USER_ROLES, User, UserSchool, UserSession
 
 __all__ = [
-    "AccessToken", "Alert", "AlertOccurrence", "AlertTransition", "AssessmentDeduction", "Base", "Building",
+    "AccessToken", "Alert", "AlertEscalation", "AlertOccurrence", "AlertOutbox", "AlertTransition",
+    "AssessmentDeduction", "Base", "Building",
     "Campaign", "CampaignPhase", "ChecklistItem", "ChecklistResult", "DailyTotals", "Hazard", "HazardSource",
     "HazardTransition", "LoopViolation", "OrgUnit", "ROLES", "RecorderOffset", "RefusedEvent", "RiskPoint",
     "USER_ROLES", "UTCDateTime", "User", "UserSchool", "UserSession", "Zone", "END_REASONS", "utcnow",

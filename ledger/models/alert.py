@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ledger.models.base import Base
@@ -15,6 +15,8 @@ class Alert(Base):
         UniqueConstraint("school_id", "code"),
         Index("ix_alerts_school_state", "school_id", "state"),
         Index("ix_alerts_group", "school_id", "group_key", "state"),
+        # The duty console and the escalation sweep read the open alerts of every school.
+        Index("ix_alerts_state_raised", "state", "raised_at"),
         # The shift handover report reads the alerts still open or resolved since the shift began.
         Index("ix_alerts_school_resolved", "school_id", "resolved_at"),
     )
@@ -40,12 +42,19 @@ class Alert(Base):
     dispatched_by: Mapped[str | None] = mapped_column(String(64))
     resolved_at: Mapped[datetime | None]
     resolved_by: Mapped[str | None] = mapped_column(String(64))
+    dispatched_to: Mapped[str | None] = mapped_column(String(64))  # the person or team sent
     detail: Mapped[dict | None]  # the opening event's data
+    # Bumped by every change of the row (a handling step, a repeat folded in): two duty officers,
+    # or an officer and the recorder, acting on one alert at once cannot both write what they read
+    # (queries/ledger/alert_handling.py). The ORM checks it on every flush of an Alert.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"))
 
     occurrences: Mapped[list[AlertOccurrence]] = relationship(
         back_populates="alert", cascade="all, delete-orphan", order_by="AlertOccurrence.id")
     transitions: Mapped[list[AlertTransition]] = relationship(
         back_populates="alert", cascade="all, delete-orphan", order_by="AlertTransition.id")
+
+    __mapper_args__ = {"version_id_col": version}
 
 
 class AlertOccurrence(Base):
@@ -73,5 +82,34 @@ class AlertTransition(Base):
     at: Mapped[datetime]
     note: Mapped[str] = mapped_column(Text, default="")
     event_id: Mapped[str | None] = mapped_column(String(128), unique=True)
+    assignee: Mapped[str | None] = mapped_column(String(64))  # dispatch: the person or team sent
+    outcome: Mapped[str | None] = mapped_column(String(16))  # resolve: true_alarm | false_alarm
 
     alert: Mapped[Alert] = relationship(back_populates="transitions")
+
+
+class AlertEscalation(Base):
+    """An alert left unacknowledged past a deadline: level k fell due at raised + k × deadline
+    (ledger/escalation.py). One row per level, so concurrent sweeps record each level once."""
+
+    __tablename__ = "alert_escalations"
+    __table_args__ = (UniqueConstraint("alert_id", "level"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    alert_id: Mapped[int] = mapped_column(ForeignKey("alerts.id"))
+    level: Mapped[int] = mapped_column(Integer)
+    due_at: Mapped[datetime]
+    at: Mapped[datetime] = mapped_column(index=True)  # when the sweep recorded it
+
+
+class AlertOutbox(Base):
+    """Contract events of a handling step, written in the step's transaction and deleted once
+    Kafka has them: the web app sends right after its commit, the recorder whatever is left."""
+
+    __tablename__ = "alert_outbox"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[str] = mapped_column(String(128), unique=True)
+    school: Mapped[str] = mapped_column(String(64))  # the message key
+    event: Mapped[dict]  # the contract event as sent
+    created_at: Mapped[datetime]

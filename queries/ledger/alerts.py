@@ -50,19 +50,21 @@ def find_by_event(session: Session, *, school_id: int, event_id: str) -> Alert |
 
 
 def transition_alert(session: Session, *, alert: Alert, action: str, by: str | None, at: datetime,
-                     note: str = "", outcome: str | None = None, event_id: str | None = None) -> AlertTransition:
+                     note: str = "", outcome: str | None = None, event_id: str | None = None,
+                     assignee: str | None = None) -> AlertTransition:
     """One handling step, or IllegalAlertTransition; `resolve` records true or false alarm."""
     to_state = alert_flow.next_state(alert.state, action)
     if outcome is not None and outcome not in alert_flow.OUTCOMES:
         raise LedgerError(f"outcome must be one of {alert_flow.OUTCOMES}, not {outcome!r}")
     step = AlertTransition(action=action, from_state=alert.state, to_state=to_state, by=by, at=at,
-                           note=note, event_id=event_id)
+                           note=note, event_id=event_id, assignee=assignee if action == "dispatch" else None,
+                           outcome=outcome if action == "resolve" else None)
     alert.transitions.append(step)
     alert.state = to_state
     if action == "acknowledge":
         alert.acknowledged_at, alert.acknowledged_by = at, by
     elif action == "dispatch":
-        alert.dispatched_at, alert.dispatched_by = at, by
+        alert.dispatched_at, alert.dispatched_by, alert.dispatched_to = at, by, assignee
     else:
         alert.resolved_at, alert.resolved_by, alert.outcome = at, by, outcome
     session.flush()

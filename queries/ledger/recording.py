@@ -14,11 +14,12 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from ledger import alert_flow, hazard_loop
 from ledger.models import (AlertOccurrence, AlertTransition, AssessmentDeduction, HazardTransition,
-                           LoopViolation, OrgUnit, RefusedEvent)
-from queries.ledger import alerts, campaigns, hazards, org
+                           LoopViolation, OrgUnit, RefusedEvent, utcnow)
+from queries.ledger import alert_outbox, alerts, campaigns, hazards, org
 from streams.registers import deadline_ms
 
 ILLEGAL_TRANSITION = "illegal_transition"
@@ -26,9 +27,13 @@ UNKNOWN_HAZARD = "unknown_hazard"
 UNKNOWN_ALERT = "unknown_alert"
 UNKNOWN_CAMPAIGN_ITEM = "unknown_campaign_item"
 UNKNOWN_UNIT = "unknown_unit"
+# A fold or step that found the alert's version moved (a duty officer acted meanwhile) is redone
+# on the fresh row; a few times is plenty, officers do not act many times a second on one alert.
+STALE_RETRIES = 5
 RECORDED_TYPES = frozenset({
     "hazard.reported", "hazard.notified", "hazard.rectifying", "hazard.feedback", "hazard.accepted",
-    "hazard.rejected", "alert.acknowledged", "alert.resolved", "campaign.check_result", "assessment.deduction",
+    "hazard.rejected", "alert.acknowledged", "alert.dispatched", "alert.resolved", "campaign.check_result",
+    "assessment.deduction",
 })
 
 
@@ -90,12 +95,34 @@ def record_event(session: Session, event, *, alert_severity: str | None, group_w
     return refusal
 
 
+def record_in_savepoint(session: Session, event, *, alert_severity: str | None, group_window: timedelta,
+                        tz: ZoneInfo) -> Refusal | None:
+    """`record_event` in a savepoint of the caller's transaction, redone when a duty officer's step
+    changed the alert between the recorder's read and its write (the ORM's version check)."""
+    for attempt in range(STALE_RETRIES):
+        try:
+            with session.begin_nested():
+                return record_event(session, event, alert_severity=alert_severity, group_window=group_window,
+                                    tz=tz)
+        except StaleDataError:
+            if attempt == STALE_RETRIES - 1:
+                raise
+            session.expire_all()  # read the alert again as committed now
+    raise AssertionError("unreachable")
+
+
 def _apply(session, school, event, alert_severity, group_window, tz) -> Refusal | None:
     at = moment(event.ts)
     if alert_severity is not None:
-        alerts.raise_alert(session, school=school, event_id=event.id, type=event.type, domain=event.domain,
-                           severity=alert_severity, raised_at=at, device=event.source, building=event.building,
-                           zone=event.zone, detail=dict(event.data), window=group_window)
+        alert, opened = alerts.raise_alert(
+            session, school=school, event_id=event.id, type=event.type, domain=event.domain,
+            severity=alert_severity, raised_at=at, device=event.source, building=event.building,
+            zone=event.zone, detail=dict(event.data), window=group_window)
+        if not opened and alert.state != "new":
+            # Folded into an alert already acknowledged (or dispatched): the live side sees this alarm
+            # as an open alert of its own, so it is told the steps taken too.
+            alert_outbox.add(session, alert_outbox.follow_up_events(alert, alarm_event_id=event.id,
+                                                                    school=school.code), now=utcnow())
     kind = event.type.split(".", 1)[0]
     if kind == "hazard":
         return _hazard_step(session, school, event, at, tz)
@@ -144,13 +171,13 @@ def _alert_step(session: Session, school: OrgUnit, event, at: datetime) -> Refus
     if alert is None:
         return Refusal(UNKNOWN_ALERT, f"{event.type} for alert {data['alert']!r}, which was never raised")
     action = alert_flow.ACTION_OF_EVENT[event.type]
-    if action == "resolve" and alert.state == "resolved":
-        return None  # a second resolution of a grouped alert: already done, nothing to refuse
-    if action == "acknowledge" and alert.state != "new":
-        return None  # grouped alarms are acknowledged once; later acks of the group are no-ops
+    if alert_flow.is_done(alert.state, action):
+        # Grouped alarms are handled once, and the duty console's own events come back through the
+        # topic after its step is in SQL: a step already taken (or passed) is a no-op.
+        return None
     try:
         alerts.transition_alert(session, alert=alert, action=action, by=data.get("by"), at=at,
-                                outcome=data.get("outcome"), event_id=event.id)
+                                outcome=data.get("outcome"), event_id=event.id, assignee=data.get("assignee"))
     except alert_flow.IllegalAlertTransition as exc:
         return Refusal(ILLEGAL_TRANSITION, str(exc))
     return None

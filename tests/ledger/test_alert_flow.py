@@ -43,3 +43,24 @@ def test_the_group_is_the_rule_and_the_device_else_the_place():
     assert group_key("fire.smoke_alarm", "smoke-1", "b", "z") == "fire.smoke_alarm@smoke-1"
     assert group_key("perimeter.intrusion", None, "b", None) == "perimeter.intrusion@b/-"
     assert group_key("fire.smoke_alarm", "smoke-1", None, None) != group_key("fire.smoke_alarm", "smoke-2", None, None)
+
+
+@pytest.mark.parametrize("state, action, done", [
+    ("new", "acknowledge", False), ("acknowledged", "acknowledge", True), ("dispatched", "acknowledge", True),
+    ("resolved", "acknowledge", True), ("acknowledged", "dispatch", False), ("dispatched", "dispatch", True),
+    ("resolved", "dispatch", True), ("dispatched", "resolve", False), ("resolved", "resolve", True),
+])
+def test_a_step_already_taken_or_passed_is_done(state, action, done):
+    """What makes the console's own events, and a second alarm's acknowledgement, no-ops."""
+    from ledger.alert_flow import is_done
+
+    assert is_done(state, action) is done
+
+
+def test_every_step_has_its_contract_event_and_back():
+    from ledger.alert_flow import ACTION_OF_EVENT, ACTIONS, EVENT_OF_ACTION
+    from streams.catalogue import CATALOGUE
+
+    assert set(EVENT_OF_ACTION) == set(ACTIONS)
+    assert EVENT_OF_ACTION["dispatch"] == "alert.dispatched"
+    assert all(ACTION_OF_EVENT[EVENT_OF_ACTION[a]] == a and EVENT_OF_ACTION[a] in CATALOGUE for a in ACTIONS)

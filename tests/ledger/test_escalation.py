@@ -39,3 +39,25 @@ def test_info_has_no_deadline_and_a_new_critical_alert_flashes_for_a_while():
 def test_a_broken_deadlines_file_is_refused_with_the_reason(raw, message):
     with pytest.raises(DeadlineError, match=message):
         Deadlines.from_mapping(raw)
+
+
+def test_levels_fall_due_at_each_further_deadline_up_to_the_maximum():
+    assert RULES.max_level == 3
+    levels = [RULES.due_levels("critical", T0, T0 + s * 1000) for s in (0, 60, 61, 120, 121, 180, 181, 3600)]
+    assert levels == [[], [], [1], [1], [1, 2], [1, 2], [1, 2, 3], [1, 2, 3]]
+    assert RULES.due_levels("high", T0, T0 + 301_000) == [1]
+    assert RULES.due_levels("info", T0, T0 + 10**9) == []
+    assert RULES.level_due_ms("high", T0, 2) == T0 + 600_000
+
+
+@pytest.mark.parametrize("max_level", [0, -1, 2.5, "3", True, 11])
+def test_a_bad_maximum_level_is_refused(max_level):
+    raw = {"acknowledge_within_seconds": {"critical": 60, "high": 300, "medium": 900, "low": 1},
+           "escalation": {"max_level": max_level}}
+    with pytest.raises(DeadlineError, match="max_level"):
+        Deadlines.from_mapping(raw)
+
+
+def test_without_an_escalation_section_three_levels_are_kept():
+    raw = {"acknowledge_within_seconds": {"critical": 60, "high": 300, "medium": 900, "low": 1}}
+    assert Deadlines.from_mapping(raw).max_level == 3
