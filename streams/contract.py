@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta, timezone
+from itertools import compress
 from operator import add, attrgetter, itemgetter
 from typing import Annotated, ClassVar, Literal, NamedTuple, NotRequired, Required, TypedDict, Union
 
@@ -355,12 +356,24 @@ def validate_batch(
     new_schools = set(map(_SCHOOL, present)).difference(_CHECKED_SCHOOLS)
     refused_schools = {school for school in new_schools if not _school_ok(school)}
     with_time_fields = _FAST_WITH_TIME_FIELDS
-    if refused_schools or not with_time_fields.keys().isdisjoint(map(type, present)):  # rare
+    if refused_schools:  # rare: a sender's bad school id
         decoded = [None if event is None or event.school in refused_schools
                    or (type(event) in with_time_fields and not _time_fields_ok(event)) else event
                    for event in decoded]
         present = [event for event in decoded if event is not None]
         all_fast = len(present) == len(decoded)
+    elif not with_time_fields.keys().isdisjoint(map(type, present)):  # a hazard in most batches
+        # Only the events with time fields are looked at one by one, picked out in C: a pass
+        # over the whole batch cost ~0.25 µs an event.
+        refused = 0
+        checked = map(with_time_fields.__contains__, map(type, decoded))
+        for position in compress(range(len(decoded)), checked):
+            if not _time_fields_ok(decoded[position]):
+                decoded[position] = None
+                refused += 1
+        if refused:
+            present = [event for event in decoded if event is not None]
+            all_fast = False
     if present:
         stamps = _event_times(present, earliest)  # `earliest` itself lies outside the window
         for event, ts in zip(present, stamps):

@@ -131,6 +131,24 @@ def test_validate_batch_gives_every_message_the_verdict_of_validate():
     assert rejected == [(i, one) for i, one in enumerate(singles) if isinstance(one, contract.Rejection)]
 
 
+def test_a_bad_deadline_among_good_events_of_known_schools_is_refused_alone():
+    # The usual batch holds a hazard or two: only those are checked one by one, whether or not
+    # the batch also decoded without a refusal.
+    for extra in ([], [b"not json"]):
+        messages = [
+            raw(event("attendance.in", "personal_safety", NOW - 1000, person="p1", group="staff", gate="east")),
+            raw(event("hazard.reported", "operations", NOW, hazard="h1", deadline="next week")),
+            raw(event("hazard.notified", "operations", NOW, hazard="h1", deadline="2026-12-01")),
+            raw(event("hazard.reported", "operations", NOW, hazard="h2", deadline="2026-13-01")),
+            raw(event("sensor.gas", "environment", NOW - 2000, value=30, gas="CH4")),
+        ] + extra
+        events, positions, rejected = contract.validate_batch(messages, **LIMITS)
+        assert list(positions) == [0, 2, 4]
+        assert [e.type for e in events] == ["attendance.in", "hazard.notified", "sensor.gas"]
+        assert [(i, r.reason) for i, r in rejected] == [(1, contract.BAD_VALUE), (3, contract.BAD_VALUE)] + [
+            (5, contract.NOT_JSON) for _ in extra]
+
+
 def test_event_times_made_of_a_cached_second_and_a_cached_rest_get_the_verdict_of_validate():
     # validate_batch caches the second ("2026-09-21T22:13:20") and the rest (".123+08:00") of each
     # time it parses; a later time may be made of a second from one and a rest from another.
