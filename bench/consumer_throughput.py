@@ -9,7 +9,9 @@ messages), then alternates, run by run, in the same process:
   full - the aggregator (validate, dedupe, plan, one MULTI/EXEC per school batch) reads it all
          into a flushed Redis, from its first record to its last checkpoint.
 Reports the median of each and their ratio. This machine is shared and noisy: medians, and the
-ceiling is measured in the same run.
+ceiling is measured in the same run. Each side's CPU an event (this process, all threads) is
+printed too: both are one Python process whose threads share the GIL, so on a quiet machine the
+rates follow it, and a busy machine disturbs it far less than the rates.
 
 The simulated events cover ~100 s of event time (2,000/s), and the mix is that hour's of a campus
 day: at night nearly all are sensor readings that only add to counters; from 06:00 to 22:00 up to
@@ -82,7 +84,8 @@ def fill_topic(bootstrap: str, topic: str, count: int, partitions: int, hour: in
     return ends
 
 
-def raw_rate(bootstrap: str, topic: str, ends: dict[int, int]) -> float:
+def raw_rate(bootstrap: str, topic: str, ends: dict[int, int]) -> tuple[float, float]:
+    """Messages/s, and CPU µs a message of this process (all its threads)."""
     consumer = KafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False,
                              max_poll_records=5000, fetch_max_wait_ms=50,
                              max_partition_fetch_bytes=8 * 1024 * 1024, fetch_max_bytes=32 * 1024 * 1024)
@@ -92,17 +95,20 @@ def raw_rate(bootstrap: str, topic: str, ends: dict[int, int]) -> float:
     while seen < total:
         batch = consumer.poll(timeout_ms=500)
         if batch and started is None:
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
         for records in batch.values():
             for record in records:  # touch every value, as the aggregator must
                 _ = record.value
             seen += len(records)
     elapsed = time.perf_counter() - started
+    cpu = time.process_time() - cpu
     consumer.close()
-    return total / elapsed
+    return total / elapsed, cpu / total * 1e6
 
 
-def aggregator_rate(settings: Settings, client: redis.Redis, ends: dict[int, int], run: int) -> float:
+def aggregator_rate(settings: Settings, client: redis.Redis, ends: dict[int, int],
+                    run: int) -> tuple[float, float]:
+    """Events/s, and CPU µs an event of this process (all its threads)."""
     client.flushdb()
     settings = Settings.from_env(**{**settings.__dict__, "consumer_group": f"bench-{run}-{time.time_ns()}"})
     aggregator = Aggregator(settings)
@@ -111,7 +117,7 @@ def aggregator_rate(settings: Settings, client: redis.Redis, ends: dict[int, int
 
     def timed(tp, records):  # the clock starts at the first record, after the group join
         if not first:
-            first.append(time.perf_counter())
+            first.extend((time.perf_counter(), time.process_time()))
         return process(tp, records)
 
     aggregator.processor.process = timed
@@ -125,9 +131,10 @@ def aggregator_rate(settings: Settings, client: redis.Redis, ends: dict[int, int
             break
         time.sleep(0.02)
     elapsed = time.perf_counter() - first[0]
+    cpu = time.process_time() - first[1]
     stop.set()
     thread.join()
-    return sum(ends.values()) / elapsed
+    return sum(ends.values()) / elapsed, cpu / sum(ends.values()) * 1e6
 
 
 def main() -> None:
@@ -163,18 +170,28 @@ def main() -> None:
             print(f"filling {topic} with {args.events} simulated events ...", flush=True)
             ends = fill_topic(bootstrap, topic, args.events, args.partitions, args.hour)
             client = redis.Redis.from_url(redis_url, decode_responses=True)
-            raw, full = [], []
+            raw, full, raw_cpu, full_cpu = [], [], [], []
             for run in range(args.runs):
-                raw.append(raw_rate(bootstrap, topic, ends))
-                full.append(aggregator_rate(settings, client, ends, run))
-                print(f"run {run + 1}: raw {raw[-1]:,.0f} msg/s, aggregator {full[-1]:,.0f} events/s",
-                      flush=True)
+                rate, cpu = raw_rate(bootstrap, topic, ends)
+                raw.append(rate)
+                raw_cpu.append(cpu)
+                rate, cpu = aggregator_rate(settings, client, ends, run)
+                full.append(rate)
+                full_cpu.append(cpu)
+                print(f"run {run + 1}: raw {raw[-1]:,.0f} msg/s, aggregator {full[-1]:,.0f} events/s; "
+                      f"CPU of this process: raw {raw_cpu[-1]:.2f}, aggregator {full_cpu[-1]:.2f} "
+                      "µs an event", flush=True)
             used = client.info("memory")["used_memory"]
             raw_median, full_median = statistics.median(raw), statistics.median(full)
             print(f"events: {sum(ends.values())}, partitions: {len(ends)}, runs: {args.runs}")
             print(f"raw kafka-python consume (ceiling), median: {raw_median:,.0f} msg/s")
             print(f"aggregator (one process), median:          {full_median:,.0f} events/s")
             print(f"ratio aggregator / raw:                    {full_median / raw_median:.2f}")
+            # Both sides are one Python process whose threads share the GIL: on a quiet machine the
+            # rates follow their CPU an event, which a busy machine disturbs less than the rates.
+            cpu_raw, cpu_full = statistics.median(raw_cpu), statistics.median(full_cpu)
+            print(f"CPU an event of the process, median: raw {cpu_raw:.2f} µs, "
+                  f"aggregator {cpu_full:.2f} µs (raw / aggregator {cpu_raw / cpu_full:.2f})")
             print(f"Redis memory after the last run: {used / 1e6:.1f} MB "
                   f"({used / sum(ends.values()):.0f} bytes per event, dedupe sets included)")
         finally:
