@@ -27,7 +27,8 @@ RUN useradd --system --uid 10001 --no-create-home --home-dir /app campus \
  && mkdir -p /app/var && chown campus /app/var
 USER campus
 
-ENV WEB_HOST=0.0.0.0 WEB_PORT=8050 WEB_WORKERS=2
+# Production sits behind TLS: the session cookie is sent over HTTPS only (COOKIE_SECURE, README).
+ENV WEB_HOST=0.0.0.0 WEB_PORT=8050 WEB_WORKERS=2 COOKIE_SECURE=on
 EXPOSE 8050
 # gunicorn.conf.py keeps query strings (a wall's first request carries its token) out of the access log.
 CMD ["sh", "-c", "exec gunicorn --config gunicorn.conf.py --workers \"$WEB_WORKERS\" --bind \"$WEB_HOST:$WEB_PORT\" --access-logfile - 'dashboard.app:create_server()'"]

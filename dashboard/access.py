@@ -1,6 +1,8 @@
 """Who is asking: every request of the web app is resolved to a principal, or refused.
 
-A principal is proved by an access token (ledger.models.AccessToken, `python -m ledger token`):
+A principal is a signed-in person (dashboard/login.py, dashboard/sessions.py: a random session id
+in the signed cookie, the session's row in the ledger, an idle timeout counted from the person's
+last action) or is proved by an access token (ledger.models.AccessToken, `python -m ledger token`):
 - A wall opens `/?token=…` once. The token is checked, the principal goes into Flask's signed
   session cookie (HttpOnly, SameSite=Lax) and the browser is sent on to the same address without
   the token, so the wall's Dash callbacks carry the cookie, and the token does not stay in the
@@ -12,8 +14,10 @@ Then dashboard/roles.py's table decides, and a token scoped to a school is held 
 request names a school: an API route's path, a page's ?school=, the page router's search, and,
 inside the wall's callback, through `readable_schools` / `require_school`.
 
-Tokens are checked against the ledger at most every few seconds per process, and honoured for a
-while when the ledger cannot be reached (dashboard/token_checks.py says how long and why).
+Tokens and sessions are checked against the ledger at most every few seconds per process, and
+honoured for a while when the ledger cannot be reached (dashboard/token_checks.py says how long
+and why). Every request that may change something must come from a page of this site (Origin,
+else Referer); the sign-in and sign-out forms also carry a CSRF token bound to the session.
 """
 from __future__ import annotations
 
@@ -21,21 +25,24 @@ import logging
 import secrets
 import time
 from collections.abc import Iterable, Mapping
-from datetime import timedelta
+from dataclasses import replace
+from datetime import datetime, timedelta, timezone
 from html import escape
-from urllib.parse import parse_qs, unquote_plus
+from urllib.parse import parse_qs, quote, unquote_plus
 
 import dash
 from dash._pages import _path_to_page  # the router's own resolver: the guard and it never disagree
 from flask import Flask, Response, abort, current_app, g, jsonify, redirect, request, session
 from sqlalchemy.exc import SQLAlchemyError
 
-from dashboard import roles
+from dashboard import roles, sessions
+from dashboard.login_limits import LoginCounter
 from dashboard.roles import Principal
 from dashboard.services import services
 from dashboard.token_checks import FRESH_S, Check, LedgerUnreachable, TokenChecks
 from ledger.models import utcnow
 from queries.ledger import access as tokens
+from queries.ledger import users
 from queries.settings import Settings, SettingsError
 
 log = logging.getLogger(__name__)
@@ -59,7 +66,10 @@ class Access:
         self.app = app
         self.callback_pages = dict(callback_pages)  # callback output -> name of the page that registered it
         self.aliases = dict(aliases)  # path -> the page path it redirects to
-        self.checks = TokenChecks()
+        self.checks = TokenChecks()  # tokens and people's sessions alike
+        self.clock = time.time  # tests turn it forward to see sessions go idle
+        self.idle_s = 30 * 60.0
+        self.logins: LoginCounter | None = None
 
     def page_name(self, path: str) -> str | None:
         """The registered page a path shows, as Dash's own router resolves it; None: no page."""
@@ -75,12 +85,18 @@ def install(app: dash.Dash, settings: Settings, *, callback_pages: Mapping[str, 
     _use_secret_key(server, settings.secret_key)
     server.config.update(
         SESSION_COOKIE_NAME=COOKIE, SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.cookie_secure,
         PERMANENT_SESSION_LIFETIME=SESSION_LIFETIME,
         # Sent again only when the session changes (a token checked again), not on every refresh.
         SESSION_REFRESH_EACH_REQUEST=False,
     )
     found = Access(app, callback_pages, aliases)
+    found.idle_s = settings.session_idle_minutes * 60
+    found.logins = LoginCounter(server.extensions["campus"].redis, clock=lambda: found.clock())
     server.extensions[EXTENSION] = found
+    from dashboard import login  # it uses this module's helpers
+
+    login.register(server)
     server.before_request(_guard)
     return found
 
@@ -109,6 +125,14 @@ def readable_schools(codes: Iterable[str]) -> list[str]:
     return [] if principal is None else [code for code in codes if principal.may_read_school(code)]
 
 
+def csrf_token() -> str:
+    """The CSRF token of the current session, for a form that posts to /logout (made if missing)."""
+    token = session.get(sessions.CSRF_KEY)
+    if not isinstance(token, str):
+        token = session[sessions.CSRF_KEY] = secrets.token_urlsafe(24)
+    return token
+
+
 def require_school(school: str | None) -> None:
     """Refuse (403) a request for a school the current principal may not read."""
     principal = current()
@@ -122,24 +146,35 @@ class _RefusedToken(Exception):
     """The ledger knows no active token like the one given."""
 
 
+class _SessionEnded(Exception):
+    """The person's session is over (signed out, idle, disabled, changed): they sign in again."""
+
+
 def _guard():
     access: Access = current_app.extensions[EXTENSION]
+    if not sessions.same_site(request.method, request.host, request.headers.get("Origin"),
+                              request.headers.get("Referer")):
+        return _refuse(403, False, cross_site=True)
     endpoint = request.endpoint
     needs = roles.route_permission(endpoint, request.method) if endpoint else None
     if needs == roles.PUBLIC:
         return None
     page = needs == roles.PAGE
-    now = time.time()
+    # Signing out of a session that is already over still lands on the sign-in page.
+    html = page or endpoint == "auth.logout"
+    now = access.clock()
     try:
         if page and "token" in request.args:
             return _sign_in(access, request.args["token"], now)
-        principal = _principal(access, now)
+        principal = _principal(access, now, needs)
     except LedgerUnreachable:
         return _refuse(503, page)
     except _RefusedToken:
         return _refuse(401, page, revoked=True)
+    except _SessionEnded:
+        return _refuse(401, html, ended=True)
     if principal is None:
-        return _refuse(401, page)
+        return _refuse(401, html, anonymous=True)
     g.principal = principal
     if endpoint is None:
         return None  # no such route: Flask answers 404 or 405 (JSON under /api/v1)
@@ -167,9 +202,9 @@ def _what_is_asked(access: Access, needs: str) -> tuple[str | None, str | None]:
     return (roles.PAGES.get(page) if page else None), None
 
 
-def _principal(access: Access, now: float) -> Principal | None:
+def _principal(access: Access, now: float, needs: str | None) -> Principal | None:
     """From the bearer token if one is sent (no falling back to the cookie: a client that sends a
-    bad token must hear so), else from the session cookie, else nobody."""
+    bad token must hear so), else from the session cookie (a person's or a wall's), else nobody."""
     scheme, _, credentials = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() == "bearer" and credentials.strip():
         token = credentials.strip()
@@ -177,9 +212,12 @@ def _principal(access: Access, now: float) -> Principal | None:
         if check.principal is None:
             raise _RefusedToken
         return check.principal
+    person = sessions.from_cookie(session.get(sessions.USER_KEY))
+    if person is not None:
+        return _person(access, person, now, needs)
     remembered = _from_session(session.get(SESSION_KEY))
     if remembered is None:
-        if SESSION_KEY in session:
+        if SESSION_KEY in session or sessions.USER_KEY in session:
             session.clear()
         return None
     token_id = remembered.principal.token_id
@@ -193,11 +231,88 @@ def _principal(access: Access, now: float) -> Principal | None:
     return check.principal
 
 
+def _person(access: Access, held: sessions.Held, now: float, needs: str | None) -> Principal:
+    """A signed-in person: ended when idle, checked with the ledger every few seconds, their last
+    action kept in the cookie (and in the ledger at most once a minute)."""
+    if sessions.is_idle(held, now, access.idle_s):
+        end_person_session(access, held.session_id, "idle", now)
+        session.clear()
+        raise _SessionEnded
+    check = access.checks.resolve(_session_key(held.session_id),
+                                  lambda: _load_person(held.session_id, now, access.idle_s), now=now,
+                                  remembered=Check(held.principal, held.valid_at, held.valid_at))
+    if check.principal is None:
+        session.clear()
+        raise _SessionEnded
+    kept = held
+    if sessions.is_action(request.method, needs, request.get_json(silent=True) if needs == roles.CALLBACK else None):
+        kept = replace(kept, acted_at=now)
+        if now - held.noted_at >= sessions.NOTE_ACTIVITY_EVERY_S and _note_activity(held.session_id, now):
+            kept = replace(kept, noted_at=now)
+    if check.principal != held.principal or check.valid_at - held.valid_at >= FRESH_S:
+        kept = replace(kept, principal=check.principal, valid_at=check.valid_at)
+    if kept != held:
+        session[sessions.USER_KEY] = sessions.to_cookie(kept)
+    return check.principal
+
+
+def _session_key(session_id: str) -> tuple[str, str]:
+    return ("session", users.session_digest(session_id))
+
+
+def moment(epoch_s: float) -> datetime:
+    return datetime.fromtimestamp(epoch_s, timezone.utc)
+
+
+def _load_person(session_id: str, now: float, idle_s: float) -> Principal | None:
+    """Ask the ledger whether the session is open and its user active; who they are now. A session
+    whose last recorded action is older than the idle time (plus the minute it may lag) is ended
+    here too, whatever a cookie says."""
+    try:
+        with services().ledger_session() as db:
+            found = users.open_session(db, session_id=session_id)
+            if found is None:
+                return None
+            row, user = found
+            if (moment(now) - row.last_active_at).total_seconds() >= idle_s + sessions.NOTE_ACTIVITY_EVERY_S:
+                users.end_session(db, session_id=session_id, reason="idle", now=moment(now))
+                db.commit()
+                return None
+            return Principal(role=user.role, user_id=user.id, username=user.username,
+                             display_name=user.display_name, schools=user.school_codes)
+    except SQLAlchemyError as exc:
+        raise LedgerUnreachable(type(exc).__name__) from exc
+
+
+def _note_activity(session_id: str, now: float) -> bool:
+    """Best effort: a person's action is noted in the ledger; whether it was."""
+    try:
+        with services().ledger_session() as db:
+            users.note_activity(db, session_id=session_id, at=moment(now))
+            db.commit()
+        return True
+    except SQLAlchemyError as exc:
+        log.warning("could not note a session's activity (%s)", type(exc).__name__)
+        return False
+
+
+def end_person_session(access: Access, session_id: str, reason: str, now: float) -> None:
+    """End a session in the ledger (best effort: the cookie is dropped anyway) and forget it here,
+    so this process refuses it at once; the others within their check period."""
+    try:
+        with services().ledger_session() as db:
+            users.end_session(db, session_id=session_id, reason=reason, now=moment(now))
+            db.commit()
+    except SQLAlchemyError as exc:
+        log.warning("could not end a session in the ledger (%s)", type(exc).__name__)
+    access.checks.forget(_session_key(session_id))
+
+
 def _sign_in(access: Access, token: str, now: float):
     """A page opened with ?token=: keep the principal in the session, go on without the token."""
     check = _check_token(access, token, now)
+    session.clear()  # whoever the cookie named before, it is this token's now
     if check.principal is None:
-        session.clear()
         raise _RefusedToken
     _keep_in_session(check)
     # The rest of the query as it was written (playlist=wall,map stays readable), less the token.
@@ -273,25 +388,56 @@ _PAGES = {
 _JSON = {
     401: "an access token is needed: Authorization: Bearer <token>",
     "revoked": "the access token is not valid or has been revoked",
+    "ended": "the session has ended: sign in again",
     403: "this access token may not read this",
+    "cross_site": "refused: a request that changes something must come from this site's own pages",
     503: "access cannot be checked now: safety ledger unavailable",
 }
+LOGIN_PATH = "/login"
 
 
-def _refuse(status: int, page: bool, *, revoked: bool = False, school: str | None = None) -> Response:
-    key = "revoked" if revoked else status
+def _refuse(status: int, page: bool, *, revoked: bool = False, school: str | None = None,
+            ended: bool = False, anonymous: bool = False, cross_site: bool = False) -> Response:
+    """The refusal: a page of its own for the wall (a token's screen), the sign-in page for any
+    other page when nobody or an ended session asks, JSON for the rest. JSON refusals a person can
+    cure by signing in say where (`login`): assets/session.js takes the browser there."""
+    key = "revoked" if revoked else "ended" if ended else "cross_site" if cross_site else status
+    person = ended or anonymous
+    if page and person and not _is_wall_request():
+        return _to_login()
+    if page and key == "ended":
+        key = 401
     if page:
         title_zh, text_zh, title_en, text_en = _PAGES[key]
         response = Response(_PAGE.format(title_zh=escape(title_zh), text_zh=escape(text_zh),
                                          title_en=escape(title_en), text_en=escape(text_en)),
                             status=status, mimetype="text/html")
     else:
-        body = {"error": _JSON[key], **({"school": school} if school is not None else {})}
+        body = {"error": _JSON[key], **({"school": school} if school is not None else {}),
+                **({"login": LOGIN_PATH} if person else {})}
         response = jsonify(body)
         response.status_code = status
     if status == 401:
         challenge = 'Bearer realm="campus"' + (', error="invalid_token"' if revoked else "")
         response.headers["WWW-Authenticate"] = challenge
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _is_wall_request() -> bool:
+    access: Access = current_app.extensions[EXTENSION]
+    return request.endpoint != "auth.logout" and access.page_name(request.path) == "wall"
+
+
+def _to_login() -> Response:
+    """To the sign-in page, coming back here after it (a local path; dashboard/login.py checks)."""
+    target = LOGIN_PATH
+    if request.endpoint != "auth.logout":
+        here = request.full_path.rstrip("?")
+        target += "?next=" + quote(here, safe="")
+        if request.args.get("lang") == "en":
+            target += "&lang=en"
+    response = redirect(target, code=303)
     response.headers["Cache-Control"] = "no-store"
     return response
 

@@ -51,10 +51,13 @@ ROUTES: dict[str, str] = {
     "/": PAGE,
     "/<path:path>": PAGE,
     "alias:/wall": PAGE,  # redirects to the wall, keeping the query
-    "alerts_api.act": ALERT_HANDLE,  # POST /api/v1/alerts/<id>/<acknowledge|dispatch|resolve>
-    "alerts_api.history": DUTY_VIEW,  # GET /api/v1/alerts/<id>/history
     "duty_api.handover_report": DUTY_VIEW,  # GET /api/v1/schools/<school>/handover: the shift report
     "duty_api.hazard_comment": HAZARD_COMMENT,  # POST /api/v1/schools/<school>/hazards/<code>/comments
+    "auth.login": PUBLIC,  # the sign-in form and its POST (rate limited, dashboard/login.py)
+    "auth.logout": ACCOUNT,
+    "auth.me": API_READ,  # GET /api/v1/me: who am I, for any principal
+    "alerts_api.act": ALERT_HANDLE,  # POST /api/v1/alerts/<id>/<acknowledge|dispatch|resolve>
+    "alerts_api.history": DUTY_VIEW,  # GET /api/v1/alerts/<id>/history
 }
 # Every endpoint of these blueprints, for the safe methods; another method is refused until it
 # has an entry of its own.
@@ -66,11 +69,15 @@ PAGES: dict[str, str] = {"wall": WALL, "duty": DUTY_VIEW}
 
 @dataclass(frozen=True)
 class Principal:
-    """Who a request comes from: a role, the token that proved it, the schools it may see."""
+    """Who a request comes from: a role, the token or the signed-in person that proved it, the
+    schools it may see."""
 
     role: str
     token_id: int | None = None
     schools: frozenset[str] | None = None  # None: every school
+    user_id: int | None = None  # a person (ledger.models.User), signed in; None for a token
+    username: str | None = None
+    display_name: str | None = None
 
     def may(self, permission: str | None) -> bool:
         return permission == PUBLIC or (permission is not None and permission in GRANTS.get(self.role, ()))

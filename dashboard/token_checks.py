@@ -41,6 +41,8 @@ class Check:
 
 
 class TokenChecks:
+    """What the ledger last said about each token, and about each person's session (same rules)."""
+
     def __init__(self, *, fresh_s: float = FRESH_S, grace_s: float = GRACE_S, max_entries: int = MAX_ENTRIES):
         self.fresh_s, self.grace_s, self.max_entries = fresh_s, grace_s, max_entries
         self._entries: OrderedDict[Hashable, Check] = OrderedDict()
@@ -75,3 +77,8 @@ class TokenChecks:
             while len(self._entries) > self.max_entries:
                 self._entries.popitem(last=False)
         return found
+
+    def forget(self, key: Hashable) -> None:
+        """Drop what is known under `key`: a session ended here is refused here at once."""
+        with self._lock:
+            self._entries.pop(key, None)

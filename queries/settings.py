@@ -42,6 +42,8 @@ ENV = {
     "web_port": "WEB_PORT",
     "web_workers": "WEB_WORKERS",
     "secret_key": "SECRET_KEY",
+    "cookie_secure": "COOKIE_SECURE",
+    "session_idle_minutes": "SESSION_IDLE_MINUTES",
     "risk_grading_file": "RISK_GRADING_FILE",
     "assessment_rules_file": "ASSESSMENT_RULES_FILE",
     "hazard_due_soon_days": "HAZARD_DUE_SOON_DAYS",
@@ -96,6 +98,12 @@ class Settings:
     web_port: int = 8050
     web_workers: int = 2
     secret_key: str = ""
+    # Send the session cookie over HTTPS only. Off for `make run` on http://localhost; the
+    # production compose file and image turn it on (they sit behind TLS).
+    cookie_secure: bool = False
+    # A person's session ends after this long without an action of theirs (page refreshes by timer
+    # do not count; dashboard/sessions.py).
+    session_idle_minutes: float = 30.0
     # The SQL ledger (issue 3).
     risk_grading_file: str = str(DEFAULT_RISK_GRADING)
     assessment_rules_file: str = str(DEFAULT_ASSESSMENT_RULES)
@@ -128,6 +136,8 @@ class Settings:
             raise SettingsError("SIMULATOR_RATE must be positive")
         if self.hazard_due_soon_days < 0 or self.risk_review_days < 1 or self.alert_group_seconds < 0:
             raise SettingsError("HAZARD_DUE_SOON_DAYS, RISK_REVIEW_DAYS and ALERT_GROUP_SECONDS must be positive")
+        if not 1 <= self.session_idle_minutes <= 24 * 60:
+            raise SettingsError("SESSION_IDLE_MINUTES must lie between 1 and 1440")
         if not 100 <= self.wall_refresh_ms <= 60_000:
             raise SettingsError("WALL_REFRESH_MS must lie between 100 and 60000")
         if self.escalation_sweep_seconds <= 0:

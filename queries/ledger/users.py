@@ -11,7 +11,7 @@ import re
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
@@ -194,7 +194,3 @@ def note_activity(db: Session, *, session_id: str, at: datetime) -> None:
     db.execute(update(UserSession).where(UserSession.digest == session_digest(session_id),
                                          UserSession.ended_at.is_(None), UserSession.last_active_at < at)
                .values(last_active_at=at))
-
-
-def idle_since(last_active: datetime, now: datetime, idle: timedelta) -> bool:
-    return now - last_active >= idle

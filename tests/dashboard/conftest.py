@@ -2,6 +2,7 @@
 and the wall tokens every request of the app needs (dashboard/access.py)."""
 from __future__ import annotations
 
+import re
 import threading
 import time
 from datetime import datetime, timezone
@@ -13,7 +14,7 @@ from werkzeug.serving import make_server
 from dashboard.app import create_app
 from ledger.db import migrate
 from queries.connections import sql_engine, sql_sessions
-from queries.ledger import access
+from queries.ledger import access, users
 from queries.settings import DEFAULT_ALERT_RULES, Settings
 from streams import contract, local_services
 from streams.aggregation import Planner
@@ -47,6 +48,44 @@ def issue_token(settings: Settings, *, school: str | None = None, label: str = "
                                       now=datetime.now(timezone.utc)).token
     finally:
         ledger.dispose()
+
+
+PASSWORD = "correct horse battery"  # every test user's; the policy wants 10 characters
+
+
+def make_user(settings: Settings, username: str, *, role: str = "duty", schools: tuple[str, ...] = (),
+              name: str | None = None, password: str = PASSWORD) -> None:
+    """A person in the settings' ledger (migrated first), as `python -m ledger user create` makes one."""
+    ledger = sql_engine(settings)
+    try:
+        migrate(ledger)
+        with sql_sessions(ledger).begin() as db:
+            users.create_user(db, username=username, display_name=name or f"测试 {username}", role=role,
+                              password=password, schools=schools, now=datetime.now(timezone.utc))
+    finally:
+        ledger.dispose()
+
+
+def login_form(client, query: str = "") -> str:
+    """Open the sign-in page; its CSRF token."""
+    page = client.get(f"/login{query}")
+    assert page.status_code == 200, page.status_code
+    return re.search(r'name="csrf" value="([^"]+)"', page.get_data(as_text=True)).group(1)
+
+
+def sign_in(client, username: str, password: str = PASSWORD, *, next: str | None = None):
+    """What a browser does: open /login, post the form. The response (303 on success)."""
+    csrf = login_form(client)
+    form = {"csrf": csrf, "username": username, "password": password, **({"next": next} if next else {})}
+    return client.post("/login", data=form)
+
+
+def signed_in(app, username: str, password: str = PASSWORD):
+    """A test client of `app` with a person signed in."""
+    client = app.server.test_client()
+    response = sign_in(client, username, password)
+    assert response.status_code == 303, response.get_data(as_text=True)
+    return client
 
 
 def client_with(app, token: str):

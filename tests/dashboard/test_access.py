@@ -21,7 +21,7 @@ from ledger.models import ROLES, AccessToken
 from queries.connections import sql_sessions
 from queries.ledger import access as tokens
 from queries.settings import SettingsError
-from tests.dashboard.conftest import client_with, issue_token, now_ms
+from tests.dashboard.conftest import client_with, issue_token, make_user, now_ms, signed_in
 from tests.streams import events as ev
 
 WALL = roles.Principal(role="wall", token_id=1)
@@ -121,7 +121,12 @@ def _callback_key(app, output_id: str) -> str:
 def _callback_body(app, key: str, values: dict) -> dict:
     """The body Dash's renderer posts for a callback: `values` by component id, no pattern matches."""
     spec = app.callback_map[key]
-    outputs = [[] if item["id"].startswith("{") else item for item in split_callback_id(key)]
+    parsed = split_callback_id(key)  # a list for several outputs, one dict for one
+
+    def blank(item):
+        return [] if item["id"].startswith("{") else item
+
+    outputs = [blank(item) for item in parsed] if isinstance(parsed, list) else blank(parsed)
     return {"output": key, "outputs": outputs,
             "inputs": [{**i, "value": values.get(i["id"])} for i in spec["inputs"]],
             "state": [{**s, "value": values.get(s["id"])} for s in spec["state"]],
@@ -150,6 +155,13 @@ def _example_url(rule) -> str:
     return re.sub(r"<(?:[^:>]+:)?([^>]+)>", lambda m: examples[m.group(1)], rule.rule)
 
 
+def _refused(response) -> bool:
+    """Refused by the guard: 401/403 (a page of its own or JSON), or sent to sign in."""
+    if response.status_code == 303:
+        return response.headers["Location"].startswith("/login")
+    return response.status_code in (401, 403) and response.mimetype in ("application/json", "text/html")
+
+
 def test_every_route_and_callback_has_a_row_in_the_table(app, wall_token):
     client_with(app, wall_token).get("/")  # Dash adds its page router on the first request
     for rule in app.server.url_map.iter_rules():
@@ -170,7 +182,7 @@ def test_anonymous_gets_static_files_and_the_health_check_and_nothing_else(app, 
             body = {} if method == "POST" else None
             response = anonymous.open(_example_url(rule), method=method, json=body)
             public = roles.route_permission(rule.endpoint, method) == roles.PUBLIC
-            assert (response.status_code != 401) == public, (rule.rule, method, response.status_code)
+            assert (not _refused(response)) == public, (rule.rule, method, response.status_code)
     index = client_with(app, wall_token).get("/").get_data(as_text=True)
     scripts = re.findall(r'src="(/_dash-component-suites/[^"]+)"', index)
     assert scripts and all(anonymous.get(src).status_code == 200 for src in scripts[:3])
@@ -316,3 +328,51 @@ def test_a_cookie_signed_with_another_key_is_nobody(wall_settings, settings_fact
     forged = json.dumps({"access": {"id": 1, "role": "admin", "ok": 0, "schools": None}})
     stranger.set_cookie(COOKIE, forged)
     assert stranger.get("/").status_code == 401
+
+
+# ---- the role matrix: every route and callback, for anonymous callers, a wall and each person's role
+
+@pytest.fixture
+def matrix_settings(settings_factory, redis_client, ledger_settings, engine):
+    settings = settings_factory(database_url=ledger_settings.database_url, secret_key="m" * 32)
+    for role in ("leader", "duty", "admin"):
+        make_user(settings, role, role=role)
+    return settings
+
+
+def _callers(app, settings) -> dict[str, tuple[roles.Principal | None, object]]:
+    token = issue_token(settings)
+    wall = app.server.test_client()
+    assert wall.get(f"/?token={token}").status_code == 302
+    callers = {"anonymous": (None, app.server.test_client()), "wall": (roles.Principal(role="wall"), wall)}
+    for role in ("leader", "duty", "admin"):
+        callers[role] = (roles.Principal(role=role, user_id=1), signed_in(app, role))
+    return callers
+
+
+def test_every_route_and_callback_refuses_whoever_may_not_use_it(matrix_settings):
+    app = create_app(matrix_settings)
+    callers = _callers(app, matrix_settings)
+    guard = app.server.extensions[EXTENSION]
+    rules = [rule for rule in app.server.url_map.iter_rules() if rule.endpoint != "/_dash-update-component"]
+    server_side = [key for key, spec in app.callback_map.items() if "callback" in spec]
+    for name, (principal, client) in callers.items():
+        for rule in rules:
+            for method in sorted(rule.methods - {"OPTIONS", "HEAD"}):
+                if rule.endpoint == "auth.logout" and principal is not None:
+                    continue  # signing out ends the session the rest of the matrix needs; test_login.py
+                url = _example_url(rule)
+                needs = roles.route_permission(rule.endpoint, method)
+                if needs == roles.PAGE:
+                    needs = roles.page_permission(guard.page_name(url.split("?")[0]))
+                expected = roles.verdict(principal, needs) != 200
+                response = client.open(url, method=method, json={} if method == "POST" else None)
+                assert _refused(response) == expected, (name, rule.rule, method, response.status_code)
+        for key in server_side:
+            needs = roles.SHELL if key == ROUTER_OUTPUT else roles.PAGES.get(guard.callback_pages.get(key))
+            body = _callback_body(app, key, {}) if key != ROUTER_OUTPUT else None
+            response = (_router(client, "") if key == ROUTER_OUTPUT
+                        else client.post("/_dash-update-component", json=body))
+            if key == ROUTER_OUTPUT:
+                needs = roles.WALL  # the router asked for "/": the wall
+            assert _refused(response) == (roles.verdict(principal, needs) != 200), (name, key, response.status_code)

@@ -9,7 +9,7 @@ import pytest
 from argon2 import PasswordHasher
 
 from ledger import passwords
-from ledger.models import User, UserSession
+from ledger.models import UserSession
 from queries.ledger import users
 from queries.ledger.errors import LedgerError
 from tests.ledger.conftest import NOW

@@ -1,0 +1,155 @@
+"""Signing in and out: GET/POST /login, POST /logout, GET /api/v1/me.
+
+The sign-in page is a small server-rendered form (no Dash, no scripts, no CDN), every piece of text
+escaped. A good password starts a new session: a new random id in the cookie, whatever the
+cookie held before (a session fixed by someone else before the sign-in is worth nothing after it),
+and the session's row in the ledger. Failures are counted per username and per address
+(dashboard/login_limits.py); an unknown username and a wrong password get the same answer in the
+same time (queries/ledger/users.authenticate).
+"""
+from __future__ import annotations
+
+import hmac
+import secrets
+from html import escape
+from urllib.parse import quote
+
+from flask import Blueprint, Flask, Response, current_app, jsonify, redirect, request, session
+from sqlalchemy.exc import SQLAlchemyError
+
+from dashboard import access as guard
+from dashboard import sessions
+from dashboard.services import services
+from layouts.login_text import LOGIN_TEXT
+from queries.ledger import users
+
+blueprint = Blueprint("auth", __name__)
+MAX_FIELD = 1024  # longer usernames or passwords are no one's: cut before they cost anything
+
+
+def register(server: Flask) -> None:
+    server.register_blueprint(blueprint)
+
+
+def _lang() -> str:
+    return "en" if (request.values.get("lang") or "") == "en" else "zh"
+
+
+@blueprint.route("/login", methods=["GET", "POST"])
+def login():
+    lang = _lang()
+    target = sessions.safe_next(request.values.get("next"))
+    if request.method == "GET":
+        note = LOGIN_TEXT[lang]["signed_out"] if request.args.get("out") == "1" else None
+        return _page(lang, target, note=note)
+    access: guard.Access = current_app.extensions[guard.EXTENSION]
+    given = request.form.get("csrf", "")
+    expected = session.get(sessions.CSRF_KEY)
+    if not (isinstance(expected, str) and hmac.compare_digest(given.encode(), expected.encode())):
+        return _page(lang, target, error=LOGIN_TEXT[lang]["expired"], status=400)
+    typed = request.form.get("username", "")[:MAX_FIELD]
+    username = users.normal_username(typed)
+    password = request.form.get("password", "")[:MAX_FIELD]
+    address = request.remote_addr or "-"
+    wait = access.logins.retry_after(username, address)
+    if wait is not None:
+        response = _page(lang, target, error=LOGIN_TEXT[lang]["limited"].format(minutes=-(-wait // 60)),
+                         status=429, username=typed)
+        response.headers["Retry-After"] = str(wait)
+        return response
+    now = access.clock()
+    try:
+        with services().ledger_session() as db:
+            user = users.authenticate(db, username=username, password=password, now=guard.moment(now))
+            started = None
+            if user is not None:
+                started = users.start_session(db, user=user, now=guard.moment(now), ip=address,
+                                              user_agent=request.headers.get("User-Agent"))
+                principal = guard.Principal(role=user.role, user_id=user.id, username=user.username,
+                                            display_name=user.display_name, schools=user.school_codes)
+            db.commit()
+    except SQLAlchemyError:
+        return _page(lang, target, error=LOGIN_TEXT[lang]["unavailable"], status=503, username=typed)
+    if started is None:
+        access.logins.failed(username, address)
+        return _page(lang, target, error=LOGIN_TEXT[lang]["failed"].format(username=typed), status=401,
+                     username=typed)
+    access.logins.succeeded(username)
+    session.clear()  # nothing of the cookie before the sign-in survives it
+    session[sessions.USER_KEY] = sessions.to_cookie(sessions.Held(started.session_id, principal, now, now, now))
+    session[sessions.CSRF_KEY] = secrets.token_urlsafe(24)
+    # Not permanent: the cookie goes when the browser closes, and the idle timeout ends it sooner.
+    session.permanent = False
+    return _no_store(redirect(target, code=303))
+
+
+@blueprint.route("/logout", methods=["POST"])
+def logout():
+    access: guard.Access = current_app.extensions[guard.EXTENSION]
+    held = sessions.from_cookie(session.get(sessions.USER_KEY))
+    expected = session.get(sessions.CSRF_KEY)
+    given = request.form.get("csrf", "")
+    if held is None or not (isinstance(expected, str) and hmac.compare_digest(given.encode(), expected.encode())):
+        return _no_store(Response("refused: sign out from this site's own page (CSRF token missing or wrong)",
+                                  status=403, mimetype="text/plain"))
+    guard.end_person_session(access, held.session_id, "logout", access.clock())
+    session.clear()
+    return _no_store(redirect(f"{guard.LOGIN_PATH}?out=1" + ("&lang=en" if _lang() == "en" else ""), code=303))
+
+
+@blueprint.route("/api/v1/me")
+def me():
+    """Who is asking: a person (role, name, schools, the CSRF token their sign-out form needs) or
+    a token (role, schools)."""
+    p = guard.current()
+    schools = None if p.schools is None else sorted(p.schools)
+    if p.user_id is None:
+        return _no_store(jsonify({"kind": "token", "role": p.role, "token_id": p.token_id, "schools": schools}))
+    return _no_store(jsonify({"kind": "person", "role": p.role, "username": p.username,
+                              "display_name": p.display_name, "schools": schools,
+                              "csrf": guard.csrf_token(), "logout": "/logout"}))
+
+
+def _no_store(response: Response) -> Response:
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _page(lang: str, target: str, *, error: str | None = None, note: str | None = None, status: int = 200,
+          username: str = "") -> Response:
+    text = LOGIN_TEXT[lang]
+    other = "zh" if lang == "en" else "en"
+    message = f'<p class="error" role="alert">{escape(error)}</p>' if error else ""
+    message += f'<p class="note">{escape(note)}</p>' if note else ""
+    html = _FORM.format(
+        html_lang="en" if lang == "en" else "zh-CN", title=escape(text["title"]), heading=escape(text["heading"]),
+        message=message, csrf=escape(guard.csrf_token()), next=escape(target), lang=escape(lang),
+        username_label=escape(text["username"]), password_label=escape(text["password"]),
+        username=escape(username[:128]), submit=escape(text["submit"]),
+        switch=escape(f"/login?lang={other}&next={quote(target, safe='')}"),
+        other=escape(text["other_language"]), hint=escape(text["wall_hint"]))
+    return _no_store(Response(html, status=status, mimetype="text/html"))
+
+
+_FORM = """<!doctype html>
+<html lang="{html_lang}"><head><meta charset="utf-8"><meta name="robots" content="noindex">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title>
+<style>body{{margin:0;min-height:100vh;display:flex;align-items:center;justify-content:center;
+background:#0b1426;color:#dce6f5;font-family:"Noto Sans CJK SC","Microsoft YaHei",sans-serif}}
+main{{width:min(24em,90vw);padding:2em}}h1{{font-size:1.6em}}label{{display:block;margin:1em 0 .3em}}
+input[type=text],input[type=password]{{width:100%;box-sizing:border-box;padding:.6em;font-size:1.1em;
+background:#13203a;color:#dce6f5;border:1px solid #2c4166;border-radius:4px}}
+button{{margin-top:1.5em;width:100%;padding:.7em;font-size:1.1em;background:#2f6fd6;color:#fff;border:0;
+border-radius:4px}}.error{{color:#ff8a80}}.note,.hint,a{{color:#8fa3c0}}</style></head>
+<body><main><h1>{heading}</h1>{message}
+<form method="post" action="/login" autocomplete="on">
+<input type="hidden" name="csrf" value="{csrf}"><input type="hidden" name="next" value="{next}">
+<input type="hidden" name="lang" value="{lang}">
+<label for="username">{username_label}</label>
+<input type="text" id="username" name="username" value="{username}" autocomplete="username" autofocus required>
+<label for="password">{password_label}</label>
+<input type="password" id="password" name="password" autocomplete="current-password" required>
+<button type="submit">{submit}</button></form>
+<p class="hint">{hint} · <a href="{switch}">{other}</a></p></main></body></html>
+"""
