@@ -62,14 +62,24 @@ ROUTER_OUTPUT = ".._pages_content.children..._pages_store.data.."
 class Access:
     """The access state of one app: which callbacks belong to which page, and the token checks."""
 
-    def __init__(self, app: dash.Dash, callback_pages: Mapping[str, str], aliases: Mapping[str, str]):
+    def __init__(self, app: dash.Dash, callback_pages: Mapping[str, str], aliases: Mapping[str, str],
+                 callback_permissions: Mapping[str, str] | None = None):
         self.app = app
         self.callback_pages = dict(callback_pages)  # callback output -> name of the page that registered it
+        # Callbacks that need more than their page (the duty console's actions need alert.handle).
+        self.callback_permissions = dict(callback_permissions or {})
         self.aliases = dict(aliases)  # path -> the page path it redirects to
         self.checks = TokenChecks()  # tokens and people's sessions alike
         self.clock = time.time  # tests turn it forward to see sessions go idle
         self.idle_s = 30 * 60.0
         self.logins: LoginCounter | None = None
+
+    def callback_permission(self, output: str) -> str | None:
+        """What a callback needs: its own entry, else its page's permission; None: refused."""
+        if output in self.callback_permissions:
+            return self.callback_permissions[output]
+        page = self.callback_pages.get(output)
+        return roles.PAGES.get(page) if page else None
 
     def page_name(self, path: str) -> str | None:
         """The registered page a path shows, as Dash's own router resolves it; None: no page."""
@@ -79,7 +89,7 @@ class Access:
 
 
 def install(app: dash.Dash, settings: Settings, *, callback_pages: Mapping[str, str],
-            aliases: Mapping[str, str]) -> Access:
+            aliases: Mapping[str, str], callback_permissions: Mapping[str, str] | None = None) -> Access:
     """Sign sessions with SECRET_KEY and check every request before its view runs."""
     server = app.server
     _use_secret_key(server, settings.secret_key)
@@ -90,7 +100,7 @@ def install(app: dash.Dash, settings: Settings, *, callback_pages: Mapping[str, 
         # Sent again only when the session changes (a token checked again), not on every refresh.
         SESSION_REFRESH_EACH_REQUEST=False,
     )
-    found = Access(app, callback_pages, aliases)
+    found = Access(app, callback_pages, aliases, callback_permissions)
     found.idle_s = settings.session_idle_minutes * 60
     found.logins = LoginCounter(server.extensions["campus"].redis, clock=lambda: found.clock())
     server.extensions[EXTENSION] = found
@@ -198,8 +208,7 @@ def _what_is_asked(access: Access, needs: str) -> tuple[str | None, str | None]:
         path, search = values.get(("_pages_location", "pathname")), values.get(("_pages_location", "search"))
         school = parse_qs(search.lstrip("?")).get("school", [None])[0] if isinstance(search, str) else None
         return roles.page_permission(access.page_name(path if isinstance(path, str) else "/")), school
-    page = access.callback_pages.get(output) if isinstance(output, str) else None
-    return (roles.PAGES.get(page) if page else None), None
+    return (access.callback_permission(output) if isinstance(output, str) else None), None
 
 
 def _principal(access: Access, now: float, needs: str | None) -> Principal | None:

@@ -36,10 +36,11 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
     api_ledger.register(app.server)
     api_duty.register(app.server)
     api_alerts.register(app.server)
-    callback_pages = _register_page_callbacks(app)
+    callback_pages, callback_permissions = _register_page_callbacks(app)
     _keep_query_on_alias(app, "/wall", "/")
     # Last, so the guard knows every route and callback; it runs before any of their views.
     access.install(app, settings, callback_pages=callback_pages,
+                   callback_permissions=callback_permissions,
                    aliases={app.get_relative_path("/wall"): "/"})
     app.layout = dash.page_container
     return app
@@ -50,21 +51,24 @@ def create_server():
     return create_app().server
 
 
-def _register_page_callbacks(app: dash.Dash) -> dict[str, str]:
+def _register_page_callbacks(app: dash.Dash) -> tuple[dict[str, str], dict[str, str]]:
     """Each page module registers its callbacks on this app, not on dash.callback's process-wide
     list: that list is handed to whichever app serves a request first, so a second app built in
     the same process (every test builds one) would otherwise get none or a duplicate set.
     Returns which page registered each callback (by its output): a callback needs its page's
-    permission (dashboard/roles.py)."""
+    permission (dashboard/roles.py), and, second, the callbacks a page says need more (a page's
+    `register_callbacks` may return {callback output: permission}, e.g. the duty console's
+    actions need alert.handle where the page itself needs duty.view)."""
     pages: dict[str, str] = {}
+    stricter: dict[str, str] = {}
     for page in dash.page_registry.values():
         module = sys.modules.get(page["module"])
         register = getattr(module, "register_callbacks", None)
         if register is not None:
             before = set(app.callback_map)
-            register(app)
+            stricter.update(register(app) or {})
             pages.update(dict.fromkeys(set(app.callback_map) - before, page["name"]))
-    return pages
+    return pages, stricter
 
 
 def _keep_query_on_alias(app: dash.Dash, alias: str, target: str) -> None:

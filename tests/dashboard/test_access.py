@@ -171,7 +171,7 @@ def test_every_route_and_callback_has_a_row_in_the_table(app, wall_token):
     server_side = [key for key, spec in app.callback_map.items() if "callback" in spec]
     assert ROUTER_OUTPUT in server_side
     for key in server_side:
-        assert key == ROUTER_OUTPUT or roles.PAGES.get(guard.callback_pages.get(key)), key
+        assert key == ROUTER_OUTPUT or guard.callback_permission(key), key
     assert {page["name"] for page in dash.page_registry.values()} <= set(roles.PAGES)
 
 
@@ -369,10 +369,22 @@ def test_every_route_and_callback_refuses_whoever_may_not_use_it(matrix_settings
                 response = client.open(url, method=method, json={} if method == "POST" else None)
                 assert _refused(response) == expected, (name, rule.rule, method, response.status_code)
         for key in server_side:
-            needs = roles.SHELL if key == ROUTER_OUTPUT else roles.PAGES.get(guard.callback_pages.get(key))
+            needs = roles.SHELL if key == ROUTER_OUTPUT else guard.callback_permission(key)
             body = _callback_body(app, key, {}) if key != ROUTER_OUTPUT else None
             response = (_router(client, "") if key == ROUTER_OUTPUT
                         else client.post("/_dash-update-component", json=body))
             if key == ROUTER_OUTPUT:
                 needs = roles.WALL  # the router asked for "/": the wall
             assert _refused(response) == (roles.verdict(principal, needs) != 200), (name, key, response.status_code)
+
+
+def test_the_duty_consoles_actions_need_alert_handling_not_just_the_page(app, wall_token):
+    """Leadership reads the console (duty.view) but its action callback needs alert.handle: the
+    role matrix above then proves a leader's acknowledge is refused before the callback runs."""
+    client_with(app, wall_token).get("/")
+    guard = app.server.extensions[EXTENSION]
+    acting = [key for key in app.callback_map if "duty-feedback.children" in key]
+    reading = [key for key in app.callback_map if "duty-alert-list.children" in key]
+    assert acting and {guard.callback_permission(key) for key in acting} == {roles.ALERT_HANDLE}
+    assert reading and {guard.callback_permission(key) for key in reading} == {roles.DUTY_VIEW}
+    assert "leader" not in {r for r, grants in roles.GRANTS.items() if roles.ALERT_HANDLE in grants}

@@ -1,0 +1,163 @@
+"""The duty console in headless Chromium: a duty officer signs in, acknowledges an alert with one tap
+and the wall follows; dispatch and resolve with notes, the history, typed text kept as text; a
+leader reads without the buttons; a wall token cannot open the console."""
+from __future__ import annotations
+
+import time
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from ledger.db import migrate
+from ledger.shifts import ShiftPlan
+from queries.connections import sql_engine, sql_sessions
+from tests.dashboard.conftest import PASSWORD, authenticated, make_user
+from tests.dashboard.test_wall_browser import (  # noqa: F401 (browser: the shared Chromium fixture)
+    browser, screenshot_dir, wait_shown, wait_until,
+)
+from tests.ledger.alarms import raise_alarm
+from tests.streams import events as ev
+from tests.streams.harness import make_topic, produce, running_aggregator
+
+pytestmark = pytest.mark.browser
+XSS = '<img src=x onerror="window.__xss = 1">'
+
+
+@pytest.fixture
+def pages(browser):  # noqa: F811
+    opened = []
+
+    def open_(url: str, width: int = 1280, height: int = 800):
+        context = browser.new_context(viewport={"width": width, "height": height})
+        page = context.new_page()
+        opened.append(context)
+        page.goto(url)
+        return page
+
+    yield open_
+    for context in opened:
+        context.close()
+
+
+def sign_in(page, username: str) -> None:
+    page.fill("#username", username)
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/duty**")
+
+
+def raise_smoke(settings, kafka_bootstrap: str, event_id: str, *, at: datetime, school: str = "s1") -> int:
+    """An alarm as production has it: in the ledger (the recorder's write) and on the topic (the
+    aggregator puts it on the wall). Returns the ledger's alert id."""
+    engine = sql_engine(settings)
+    try:
+        migrate(engine)
+        with sql_sessions(engine)() as session:
+            alert = raise_alarm(session, event_id=event_id, at=at, school=school, building="图书馆", zone="3F")
+            alert_id = alert.id
+    finally:
+        engine.dispose()
+    smoke = {**ev.smoke(int(at.timestamp() * 1000), school=school, id=event_id), "building": "图书馆", "zone": "3F"}
+    produce(kafka_bootstrap, settings.events_topic, [(school, ev.raw(smoke))])
+    return alert_id
+
+
+def wall_state(wall) -> str:
+    return wall.get_by_test_id("alert-list").locator("tr").first.inner_text()
+
+
+def test_a_duty_officer_acknowledges_with_one_tap_and_the_wall_follows(
+        serve, settings_factory, redis_client, kafka_bootstrap, pages, tmp_path):
+    settings = settings_factory(kafka_bootstrap_servers=kafka_bootstrap)
+    make_topic(kafka_bootstrap, settings, partitions=1)
+    alert_id = raise_smoke(settings, kafka_bootstrap, "smoke-lib-1", at=datetime.now(timezone.utc) - timedelta(seconds=5))
+    make_user(settings, "zhangsan", role="duty", name="张三")
+    with running_aggregator(settings):
+        served = serve(settings)
+        wall = pages(authenticated(served.url + "/?school=s1"), 1920, 1080)
+        wait_shown(wall, "alerts-critical", 1, timeout=30)
+        assert "已确认" not in wall_state(wall)
+
+        console = pages(served.url + "/duty?school=s1", 1024, 768)
+        assert "/login" in console.url  # nobody signed in: to the sign-in page, then back
+        sign_in(console, "zhangsan")
+        row = console.locator(f'tr[data-alert="{alert_id}"]')
+        row.wait_for(timeout=15_000)
+        assert "烟感报警" in row.inner_text() and "图书馆 · 3F" in row.inner_text()
+        assert "张三" in console.locator(".duty-header").inner_text()
+        # A tablet in landscape: nothing wider than the screen, buttons big enough for a finger.
+        assert console.evaluate("document.documentElement.scrollWidth <= innerWidth")
+        box = row.locator("button.ack").bounding_box()
+        assert box["height"] >= 44 and box["width"] >= 44
+        target = screenshot_dir(tmp_path)
+        target.mkdir(parents=True, exist_ok=True)
+        console.screenshot(path=str(target / "duty-1024x768.png"), full_page=True)
+
+        tapped = time.monotonic()
+        row.locator("button.ack").click()
+        wait_until(lambda: "已确认报警" in console.locator("#duty-feedback").inner_text(), "the console to confirm")
+        wait_until(lambda: "已确认" in console.locator(f'tr[data-alert="{alert_id}"] td.state').inner_text(),
+                   "the console's row to show it acknowledged", timeout=5)
+        assert console.locator(f'tr[data-alert="{alert_id}"] button.ack').count() == 0
+        # The wall hears it through the stream: the console's event, the consumer, Redis.
+        wait_until(lambda: "已确认" in wall_state(wall), "the wall to show the acknowledgement", timeout=15)
+        print(f"tap -> wall shows it acknowledged: {time.monotonic() - tapped:.2f} s")
+
+        # Dispatch with a note, then resolve as a false alarm: each step in the history, by name.
+        console.locator(f'tr[data-alert="{alert_id}"] button.open').click()
+        console.locator("#duty-assignee").wait_for(state="visible")
+        console.fill("#duty-assignee", "保卫处一队")
+        console.fill("#duty-dispatch-note", XSS)
+        console.click("#duty-dispatch")
+        wait_until(lambda: "已派警" in console.locator("#duty-feedback").inner_text(), "the dispatch")
+        wait_until(lambda: XSS in console.locator("#duty-history").inner_text(), "the note in the history")
+        history = console.locator("#duty-history").inner_text()
+        assert "zhangsan" in history and "保卫处一队" in history and "确认" in history
+        console.click("#duty-resolve")  # no outcome chosen: refused in plain words, nothing sent
+        wait_until(lambda: "请选择结论" in console.locator("#duty-feedback").inner_text(), "the missing outcome")
+        console.get_by_label("误报").check()
+        console.fill("#duty-resolve-note", "厨房油烟误触发")
+        console.click("#duty-resolve")
+        wait_until(lambda: "已处置完毕" in console.locator("#duty-feedback").inner_text(), "the resolution")
+        wait_until(lambda: console.locator(f'tr[data-alert="{alert_id}"]').count() == 0,
+                   "the resolved alert to leave the open list", timeout=5)
+        wait_shown(wall, "alerts-critical", 0, timeout=15)
+        # Typed markup is text on the console and ran nowhere.
+        assert console.evaluate("window.__xss") is None and wall.evaluate("window.__xss") is None
+
+        # The handover report of this shift shows the alert handled, and downloads as Excel.
+        shift = ShiftPlan.load(settings.shifts_file).current_shift(datetime.now(timezone.utc), settings.tz)
+        console.fill("#duty-shift-date", shift.day.isoformat())
+        console.press("#duty-shift-date", "Enter")
+        console.click("#duty-shift")
+        console.get_by_role("option", name=shift.shift.name_zh).click()
+        handled = console.locator('#duty-handover table[data-table="handled_alerts"]')
+        handled.wait_for(timeout=10_000)
+        assert "烟感报警" in handled.inner_text()
+        href = console.get_attribute("#duty-download", "href")
+        assert f"date={shift.day.isoformat()}" in href and "format=xlsx" in href
+        download = console.request.get(served.url + href)
+        assert download.status == 200 and download.body()[:2] == b"PK"  # a zip: the .xlsx
+
+        # Signing out ends the session on the server: the console is gone until the next sign-in.
+        console.click("#duty-sign-out")
+        console.wait_for_url("**/login**")
+        assert console.request.get(served.url + "/duty?school=s1", max_redirects=0).status in (302, 303)
+
+
+def test_a_leader_reads_the_console_without_buttons_and_a_wall_token_cannot_open_it(
+        serve, settings_factory, redis_client, kafka_bootstrap, pages):
+    settings = settings_factory(kafka_bootstrap_servers=kafka_bootstrap)
+    make_topic(kafka_bootstrap, settings, partitions=1)
+    alert_id = raise_smoke(settings, kafka_bootstrap, "smoke-lib-2", at=datetime.now(timezone.utc) - timedelta(minutes=3))
+    make_user(settings, "lisi", role="leader", name="李四")
+    served = serve(settings)
+    kiosk = pages(authenticated(served.url + "/duty?school=s1"))
+    assert kiosk.locator(".duty").count() == 0 and "无权" in kiosk.content()
+    leader = pages(served.url + "/login?next=/duty%3Fschool%3Ds1")
+    sign_in(leader, "lisi")
+    row = leader.locator(f'tr[data-alert="{alert_id}"]')
+    row.wait_for(timeout=15_000)
+    assert row.locator("button.ack").count() == 0  # leadership reads; the server refuses its writes too
+    # A critical alert 3 minutes unacknowledged is past its deadline: escalated, on the console too.
+    assert "已升级" in row.locator("td.state").inner_text()
