@@ -34,7 +34,7 @@ from queries.ledger.alert_handling import AlertBusy, AlertNotFound, HandlingErro
 
 dash.register_page(__name__, path="/duty", name="duty", title="值班台 · 校园安全指挥中心")
 
-REFRESH_MS = 1000  # an acknowledgement by a colleague shows here within a second
+REFRESH_MS = 500  # a colleague's acknowledgement shows here within a second, as on the wall
 ACTIONS = ("acknowledge", "dispatch", "resolve")
 
 
