@@ -12,7 +12,8 @@ microseconds.
 This is the consumer's per-event hot path. Every event adds to counters: those are counted over
 the whole batch in C, a `Counter` of (minute, type, severity) expanded once per distinct key.
 Events that touch a register or may open an alert are also planned one by one, in order, as their
-meaning depends on what came before (streams/registers.py).
+meaning depends on what came before (streams/registers.py); but attendance swipes, a quarter to a
+half of the events around the school bells, are planned together per day (streams/swipes.py).
 """
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ from streams.catalogue import CATALOGUE, DOMAINS, SEVERITIES, SEVERITY_RANK
 from streams.contract import Event
 from streams.dedupe import HOUR_MS, DedupeGroups, digests_of, repeats, without
 from streams.registers import REGISTER_TYPES, Registers, StatePlanner, register_of
+from streams.swipes import SWIPE_TYPES, SwipeDay, plan_swipes, swipe_days
 
 MINUTE_MS = 60_000
 DAY_S = 86_400
@@ -43,6 +45,7 @@ _MINUTE_FIELD = {d: [f"{d}|{m}" for m in range(60)] for d in DOMAINS}
 _TS = attrgetter("ts")
 _TYPE = attrgetter("type")
 _SEVERITY = attrgetter("severity")
+SWIPE = "swipe"  # the gate of attendance swipes, planned together (streams/swipes.py)
 
 
 def local_day(ts_ms: int, tz: ZoneInfo) -> str:
@@ -76,6 +79,8 @@ class ReadRequest:
     # The events planned one by one, in order: index, and register (key, field) or None. They
     # are in `counts` too, under their own severity.
     singles: list[tuple[int, tuple[str, str] | None]] = field(default_factory=list)
+    # The attendance swipes, planned together per local day (streams/swipes.py).
+    swipes: list[SwipeDay] = field(default_factory=list)
 
 
 @dataclass
@@ -108,10 +113,13 @@ def single_gates(rules) -> dict[str, object]:
     """Per type, which of its events must be planned one by one: absent - none; True - all;
     (field, least, None) - those whose data.field is at least `least`, the lowest threshold of the
     type's rules; (field, None, values) - those whose data.field is one of `values`, all the
-    type's rules' values. A cheap test that lets through every event a rule could match."""
+    type's rules' values. A cheap test that lets through every event a rule could match.
+    SWIPE - planned with the batch's other swipes, unless a rule names a swipe."""
     if not isinstance(rules, AlertRules):  # a stand-in (tests): plan every event one by one
         return dict.fromkeys(CATALOGUE, True)
     gates: dict[str, object] = dict.fromkeys(REGISTER_TYPES, True)
+    if not SWIPE_TYPES & rules.types:
+        gates.update(dict.fromkeys(SWIPE_TYPES, SWIPE))
     for event_type in rules.types - REGISTER_TYPES:
         type_rules = rules.rules_for(event_type)
         names = {rule.field for rule in type_rules}
@@ -138,10 +146,15 @@ def reads_for(school: str, events: list[Event], day_of, gates: dict | None = Non
     request.seen, request.seen_hour, request.repeated = groups.members, groups.hour, groups.repeated
     gate_of = (gates if gates is not None else dict.fromkeys(CATALOGUE, True)).get
     singles = request.singles
+    swipes: list[int] = []
+    swipe = swipes.append
     made: dict = {}  # register keys, each made once
     for index, event in enumerate(events):
         gate = gate_of(event.type)
         if gate is None:
+            continue
+        if gate is SWIPE:
+            swipe(index)
             continue
         if gate is not True:
             value = event.data.get(gate[0])
@@ -154,6 +167,9 @@ def reads_for(school: str, events: list[Event], day_of, gates: dict | None = Non
         if register:
             request.registers[register[0]].add(register[1])
         singles.append((index, register))
+    request.swipes = swipe_days(school, events, swipes, stamps, day_of)
+    for day in request.swipes:
+        request.registers[day.key].update(day.people)
     return request
 
 
@@ -228,6 +244,8 @@ class Planner:
                 state.update(writes, regs, school, event, register)
             if alert_severity:
                 state.open_alert(writes, regs, school, event, alert_severity)
+        for day in request.swipes:
+            plan_swipes(writes, snapshot.registers, state.day_counts_key(school, day.day), day, events, skip)
         if raised:
             counts = counts.copy()  # the request's: the batch may be planned again
             for minute, event_type, severity, alert_severity in raised:

@@ -114,7 +114,7 @@ class StatePlanner:
         self.tz = tz
         self._day_counts: dict[tuple[str, str], str] = {}
 
-    def _day_counts_key(self, school: str, day: str) -> str:
+    def day_counts_key(self, school: str, day: str) -> str:
         found = self._day_counts.get((school, day))
         if found is None:
             if len(self._day_counts) > 10_000:
@@ -147,7 +147,7 @@ class StatePlanner:
 
     def _presence(self, writes, regs, school, event, key, name, current) -> None:
         day, day_end = self.day_of(event.ts)
-        counts = self._day_counts_key(school, day)
+        counts = self.day_counts_key(school, day)
         writes.expire_at[counts] = writes.expire_at[key] = day_end + DAY_KEY_TTL_S
         inside = event.type in _INSIDE
         was_inside = current is not None and current[1] == "in"

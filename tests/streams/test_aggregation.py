@@ -1,6 +1,8 @@
 """The planner's arithmetic, without Redis: one batch in, the counter changes out."""
 from __future__ import annotations
 
+import copy
+import random
 from zoneinfo import ZoneInfo
 
 from queries import keys
@@ -166,3 +168,65 @@ def test_each_digest_goes_to_the_dedupe_shard_of_its_event_hour():
             placed[mark] = int(hour)
         assert writes.expire_at[seen_key] == (int(hour) + 1) * 3600 + 7 * 86400 + 3600
     assert placed == {digest(d["id"]): contract.parse_time_ms(d["ts"]) // HOUR_MS for d in docs[:30]}
+
+
+class _OneByOne:
+    """The real rules behind a stand-in, which makes the planner plan every event one by one
+    (streams/aggregation.single_gates): the order-by-order planning swipes had before they were
+    planned together (streams/swipes.py), here the yardstick for them."""
+
+    def __init__(self, rules):
+        self.severity_for = rules.severity_for
+
+
+def _writes_made(writes):
+    return ({k: v for k, v in writes.incr.items() if v}, {k: v for k, v in writes.hset.items() if v},
+            {k: v for k, v in writes.hdel.items() if v}, writes.expire_at, writes.sadd,
+            writes.applied, writes.duplicates)
+
+
+def test_swipes_planned_together_make_the_writes_of_planning_them_one_by_one():
+    rng = random.Random(7)
+    midnight = 1_790_006_400_000  # 2026-09-22 00:00 in Shanghai: some batches straddle it
+    one_by_one = Planner(_OneByOne(load_rules(DEFAULT_ALERT_RULES)), TZ)
+    for _ in range(300):
+        around = rng.choice((NOW, midnight))
+        people = [f"p{i}" for i in range(rng.randint(1, 12))]  # few: many swipe twice or more
+        docs = []
+        for _ in range(rng.randint(1, 40)):
+            ts = around + rng.randint(-20, 20) * 30_000  # in no order (late swipes), some ties
+            roll = rng.random()
+            if roll < 0.75:
+                docs.append(ev.attendance(rng.choice(("in", "out")), rng.choice(people),
+                                          rng.choice(("student", "staff")), ts))
+            elif roll < 0.85:
+                docs.append(ev.visitor(rng.choice(("check_in", "check_out")), rng.choice(people), ts))
+            elif roll < 0.9:
+                docs.append(ev.smoke(ts))
+            elif docs:  # delivered twice (applied once), or an id reused with other data
+                again = copy.deepcopy(rng.choice(docs))
+                if again["type"].startswith("attendance.") and rng.random() < 0.5:
+                    again["type"] = rng.choice(("attendance.in", "attendance.out"))
+                    again["data"]["group"] = rng.choice(("student", "staff"))
+                docs.append(again)
+        registers = {}
+        for day_ms in (around - 600_000, around + 600_000):  # what is stored, per day
+            stored = registers.setdefault(keys.people("s1", local_day(day_ms, TZ)), {})
+            for person in rng.sample(people, rng.randint(0, len(people))):
+                stored[person] = rng.choice((
+                    f"{around + rng.randint(-30, 30) * 30_000}|{rng.choice(('in', 'out'))}|"
+                    f"{rng.choice(('student', 'staff'))}", None, ""))
+        now = around + 600_000
+        parsed = [contract.validate(ev.raw(d), **{**LIMITS, "now_ms": now}) for d in docs]
+        seen = {}  # some ids already applied by an earlier batch
+        for doc in rng.sample(docs, min(len(docs), rng.randint(0, 2))):
+            mark = digest(doc["id"])
+            seen.setdefault(keys.seen("s1", contract.parse_time_ms(doc["ts"]) // HOUR_MS, shard_of(mark)),
+                            set()).add(mark)
+        request = planner.reads_for("s1", parsed)
+        assert sum(len(day.indices) for day in request.swipes) == sum(
+            e.type.startswith("attendance.") for e in parsed)
+        assert not any(parsed[i].type.startswith("attendance.") for i, _ in request.singles)
+        together = planner.plan("s1", parsed, Snapshot(dict(seen), copy.deepcopy(registers)), now, request)
+        apart = one_by_one.plan("s1", parsed, Snapshot(dict(seen), copy.deepcopy(registers)), now)
+        assert _writes_made(together) == _writes_made(apart), docs
