@@ -9,7 +9,7 @@ from queries import keys
 from queries.settings import DEFAULT_ALERT_RULES
 from streams import contract
 from streams.aggregation import HOUR_MS, Planner, Snapshot, local_day
-from streams.dedupe import digest, shard_of
+from streams.dedupe import DedupeGroups, digest, shard_of
 from streams.registers import deadline_ms
 from streams.alert_rules import load_rules
 from tests.streams import events as ev
@@ -230,3 +230,21 @@ def test_swipes_planned_together_make_the_writes_of_planning_them_one_by_one():
         together = planner.plan("s1", parsed, Snapshot(dict(seen), copy.deepcopy(registers)), now, request)
         apart = one_by_one.plan("s1", parsed, Snapshot(dict(seen), copy.deepcopy(registers)), now)
         assert _writes_made(together) == _writes_made(apart), docs
+
+
+def test_dedupe_groups_put_each_digest_in_its_hour_and_shard_with_repeats_found():
+    rng = random.Random(11)
+    for _ in range(200):
+        hour = NOW // HOUR_MS
+        stamps = []
+        for _ in range(rng.randint(1, 200)):  # mostly one hour, a few late (or many, or none)
+            late = rng.random() < rng.choice((0.0, 0.02, 0.5))
+            stamps.append((hour - rng.randint(1, 3) if late else hour) * HOUR_MS + rng.randint(0, HOUR_MS - 1))
+        marks = [digest(f"e{rng.randint(0, 10_000)}") for _ in stamps]  # some drawn twice
+        groups = DedupeGroups("s1", marks, stamps)
+        expected = {}
+        for mark, ts in zip(marks, stamps):
+            expected.setdefault(keys.seen("s1", ts // HOUR_MS, shard_of(mark)), []).append(mark)
+        assert groups.members == {key: sorted(found) for key, found in expected.items()}
+        assert groups.hour == {key: int(key.rsplit(":", 2)[1]) for key in expected}
+        assert groups.repeated == {mark for mark in marks if marks.count(mark) > 1}
