@@ -18,7 +18,8 @@ RISK_COLOURS = ("red", "orange", "yellow", "blue")
 
 MAX_ALERT_ROWS = 11  # what fits the panel at a size readable from 5 m; the wall runs for days
 MAX_LISTED_HAZARDS = 3  # major hazards under listed supervision named on the hazard panel
-LONG_COUNT = 100_000
+LONG_COUNT = 10_000  # five digits and more are set smaller (a university has 30,000 students)
+HUGE_COUNT = 100_000
 
 # Every number on the wall, by name (also its data-testid), in reading order.
 FIGURE_NAMES: tuple[str, ...] = (
@@ -143,7 +144,8 @@ def figure_class(name: str, value: int | None) -> str:
     else:
         classes.append("is-raised")
     if value is not None and value >= LONG_COUNT:
-        classes.append("is-long")  # set smaller, so six digits still fit their box
+        # Set smaller, so long numbers still fit their box (wall.css): the box keeps its size.
+        classes.append("is-huge" if value >= HUGE_COUNT else "is-long")
     return " ".join(classes)
 
 

@@ -55,6 +55,8 @@ LEFT_OPEN = {"critical": 0.01, "high": 0.03, "medium": 0.06, "low": 0.12}
 ACK_WITHIN_MS = {"critical": 3 * MINUTE_MS, "high": 8 * MINUTE_MS, "medium": 20 * MINUTE_MS,
                  "low": 30 * MINUTE_MS}
 ACKED_NOT_RESOLVED = 0.03  # acknowledged, then forgotten at the shift handover
+DISPATCHED = 0.4  # acknowledged alerts someone is sent to look at before they are resolved
+PATROL_TEAMS = ("保卫处巡逻一队", "保卫处巡逻二队", "消防控制室")
 
 
 class HazardLoop:
@@ -124,9 +126,16 @@ class DutyRoom:
         rng = self.rng
         officer = rng.choice(self.officers)
         if rng.random() >= ACKED_NOT_RESOLVED:
-            self.later(rng.randint(3, 45) * MINUTE_MS, self._resolved, alert_id, alert, officer)
+            step = self._dispatched if rng.random() < DISPATCHED else self._resolved
+            self.later(rng.randint(1, 5) * MINUTE_MS if step == self._dispatched else rng.randint(3, 45) * MINUTE_MS,
+                       step, alert_id, alert, officer)
         return Draft("alert.acknowledged", "info", alert.building, alert.zone, "command-centre",
                      {"alert": alert_id, "by": officer})
+
+    def _dispatched(self, now: int, alert_id: str, alert: Draft, officer: str) -> Draft:
+        self.later(self.rng.randint(3, 40) * MINUTE_MS, self._resolved, alert_id, alert, officer)
+        return Draft("alert.dispatched", "info", alert.building, alert.zone, "command-centre",
+                     {"alert": alert_id, "by": officer, "assignee": self.rng.choice(PATROL_TEAMS)})
 
     def _resolved(self, now: int, alert_id: str, alert: Draft, officer: str) -> Draft:
         outcome = "false_alarm" if self.rng.random() < FALSE_ALARM.get(alert.type, 0.0) else "true_alarm"

@@ -111,8 +111,9 @@ def test_figure_class_marks_unknown_zero_and_attention():
     assert "tone-warn" in figure_class("hazards-overdue", 1)
     assert "tone-sev-critical" in figure_class("alerts-critical", 0)
     assert "tone" not in figure_class("students-present", 900)
-    assert "is-long" in figure_class("environment-24h", 123_456)
-    assert "is-long" not in figure_class("environment-24h", 99_999)
+    assert "is-huge" in figure_class("environment-24h", 123_456)
+    assert "is-long" in figure_class("students-present", 13_238)  # a university's students
+    assert "is-long" not in figure_class("environment-24h", 9_999)
 
 
 def test_trend_has_24_bars_scaled_to_the_busiest_hour():
