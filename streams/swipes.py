@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from itertools import filterfalse, repeat
-from operator import attrgetter, getitem, itemgetter
+from itertools import compress, filterfalse, repeat
+from operator import add, attrgetter, getitem, itemgetter
 from typing import TYPE_CHECKING
 
 from queries import keys
@@ -35,6 +35,8 @@ _TYPE = attrgetter("type")
 _DATA = attrgetter("data")
 _STORED = itemgetter(1)
 _ENTRY = "{}|{}|{}".format  # the register's value: event time, in/out, group
+_TAIL = {t: {group: f"|{state}|{group}" for group in GROUP[2]} for t, state in _STATE.items()}  # after the time
+_IN = "attendance.in"
 
 
 @dataclass
@@ -91,13 +93,14 @@ def plan_swipes(writes: Writes, registers: dict[str, dict[str, str | None]], cou
     new = list(filterfalse(stored.__contains__, latest)) if stored else list(latest)
     if new:
         swiped = list(map(events.__getitem__, map(indices.__getitem__, map(latest.__getitem__, new))))
+        types = list(map(_TYPE, swiped))
         groups = list(map(getitem, map(_DATA, swiped), repeat("group")))
-        states = list(map(_STATE.__getitem__, map(_TYPE, swiped)))
-        entries.update(zip(new, map(_ENTRY, map(_TS, swiped), states, groups)))
-        for (group, state), n in Counter(zip(groups, states)).items():
+        tails = map(getitem, map(_TAIL.__getitem__, types), groups)
+        entries.update(zip(new, map(add, map(str, map(_TS, swiped)), tails)))
+        for group, n in Counter(groups).items():
             incr[(counts, _SEEN[group])] += n
-            if state == "in":
-                incr[(counts, _PRESENT[group])] += n
+        for group, n in Counter(compress(groups, map(_IN.__eq__, types))).items():
+            incr[(counts, _PRESENT[group])] += n
 
     # In the register: the latest swipe applies if not older than the entry.
     for person in filter(stored.__contains__, latest) if stored else ():
