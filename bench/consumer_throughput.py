@@ -15,9 +15,10 @@ rates follow it, and a busy machine disturbs it far less than the rates.
 
 The simulated events cover ~100 s of event time (2,000/s), and the mix is that hour's of a campus
 day: at night nearly all are sensor readings that only add to counters; from 06:00 to 22:00 up to
-half are attendance swipes, each planned one by one (a latest-state register). By default the
-stream ends now, so the mix, and the figures, follow the clock; --hour H takes the stream from H:00
-school time of the latest weekday instead. The share planned one by one is printed with the figures.
+half are attendance swipes, which update a latest-state register (planned together per batch,
+streams/swipes.py; other register updates one by one). By default the stream ends now, so the mix,
+and the figures, follow the clock; --hour H takes the stream from H:00 school time of the latest
+weekday instead. The share of register updates is printed with the figures.
 """
 from __future__ import annotations
 
@@ -68,13 +69,13 @@ def fill_topic(bootstrap: str, topic: str, count: int, partitions: int, hour: in
     producer = KafkaProducer(bootstrap_servers=bootstrap, linger_ms=20, batch_size=256 * 1024)
     start_ms = stream_start(count, hour)
     stream = simulate(seed=1, start_ms=start_ms, rate=RATE, bad_rate=0.0)
-    one_by_one = 0
+    registered = 0
     for school, payload in itertools.islice(stream, count):
         producer.send(topic, key=school.encode(), value=payload)
-        one_by_one += msgspec.json.decode(payload)["type"] in REGISTER_TYPES
+        registered += msgspec.json.decode(payload)["type"] in REGISTER_TYPES
     producer.flush()
     print(f"stream from {datetime.fromtimestamp(start_ms / 1000, SCHOOL_TZ):%a %Y-%m-%d %H:%M} school time; "
-          f"{one_by_one / count:.1%} of the events update a latest-state register (planned one by one)",
+          f"{registered / count:.1%} of the events update a latest-state register",
           flush=True)
     producer.close()
     consumer = KafkaConsumer(bootstrap_servers=bootstrap)
