@@ -56,6 +56,7 @@ ENV = {
     "wall_refresh_ms": "WALL_REFRESH_MS",
     "shifts_file": "SHIFTS_FILE",
     "escalation_sweep_seconds": "ESCALATION_SWEEP_SECONDS",
+    "stall_after_seconds": "STALL_AFTER_SECONDS",
 }
 
 
@@ -122,6 +123,9 @@ class Settings:
     shifts_file: str = str(DEFAULT_SHIFTS)
     # How often the recorder records the escalation levels unacknowledged alerts reached (issue 5).
     escalation_sweep_seconds: float = 5.0
+    # A partition behind its end that the aggregator has not moved on for this long is stalled:
+    # kicked once, then the process exits for a fresh one (streams/stalls.py).
+    stall_after_seconds: float = 30.0
 
     def __post_init__(self) -> None:
         try:
@@ -142,6 +146,8 @@ class Settings:
             raise SettingsError("WALL_REFRESH_MS must lie between 100 and 60000")
         if self.escalation_sweep_seconds <= 0:
             raise SettingsError("ESCALATION_SWEEP_SECONDS must be positive")
+        if self.stall_after_seconds < 1:
+            raise SettingsError("STALL_AFTER_SECONDS must be at least 1")
         if not self.database_url.startswith(("sqlite", "postgresql")):
             raise SettingsError("DATABASE_URL must be sqlite:///… or postgresql+psycopg://…")
 
