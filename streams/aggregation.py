@@ -13,7 +13,8 @@ This is the consumer's per-event hot path. Every event adds to counters: those a
 the whole batch in C, a `Counter` of (minute, type, severity) expanded once per distinct key.
 Events that touch a register or may open an alert are also planned one by one, in order, as their
 meaning depends on what came before (streams/registers.py); but attendance swipes, a quarter to a
-half of the events around the school bells, are planned together per day (streams/swipes.py).
+half of the events around the school bells, and vehicles' gate passes are planned together per
+day (streams/swipes.py).
 """
 from __future__ import annotations
 
@@ -45,7 +46,7 @@ _MINUTE_FIELD = {d: [f"{d}|{m}" for m in range(60)] for d in DOMAINS}
 _TS = attrgetter("ts")
 _TYPE = attrgetter("type")
 _SEVERITY = attrgetter("severity")
-SWIPE = "swipe"  # the gate of attendance swipes, planned together (streams/swipes.py)
+SWIPE = "swipe"  # the gate of swipes and gate passes, planned together (streams/swipes.py)
 
 
 def local_day(ts_ms: int, tz: ZoneInfo) -> str:
@@ -79,7 +80,8 @@ class ReadRequest:
     # The events planned one by one, in order: index, and register (key, field) or None. They
     # are in `counts` too, under their own severity.
     singles: list[tuple[int, tuple[str, str] | None]] = field(default_factory=list)
-    # The attendance swipes, planned together per local day (streams/swipes.py).
+    # Attendance swipes and vehicles' gate passes, planned together per kind and local day
+    # (streams/swipes.py).
     swipes: list[SwipeDay] = field(default_factory=list)
 
 
@@ -169,7 +171,7 @@ def reads_for(school: str, events: list[Event], day_of, gates: dict | None = Non
         singles.append((index, register))
     request.swipes = swipe_days(school, events, swipes, stamps, day_of)
     for day in request.swipes:
-        request.registers[day.key].update(day.people)
+        request.registers[day.key].update(day.names)
     return request
 
 

@@ -185,7 +185,7 @@ def _writes_made(writes):
             writes.applied, writes.duplicates)
 
 
-def test_swipes_planned_together_make_the_writes_of_planning_them_one_by_one():
+def test_swipes_and_gate_passes_planned_together_make_the_writes_of_planning_them_one_by_one():
     rng = random.Random(7)
     midnight = 1_790_006_400_000  # 2026-09-22 00:00 in Shanghai: some batches straddle it
     one_by_one = Planner(_OneByOne(load_rules(DEFAULT_ALERT_RULES)), TZ)
@@ -196,11 +196,14 @@ def test_swipes_planned_together_make_the_writes_of_planning_them_one_by_one():
         for _ in range(rng.randint(1, 40)):
             ts = around + rng.randint(-20, 20) * 30_000  # in no order (late swipes), some ties
             roll = rng.random()
-            if roll < 0.75:
+            if roll < 0.7:
                 docs.append(ev.attendance(rng.choice(("in", "out")), rng.choice(people),
                                           rng.choice(("student", "staff")), ts))
-            elif roll < 0.85:
+            elif roll < 0.8:
                 docs.append(ev.visitor(rng.choice(("check_in", "check_out")), rng.choice(people), ts))
+            elif roll < 0.85:
+                docs.append(ev.event(rng.choice(("vehicle.entry", "vehicle.exit")), "active_defence", ts,
+                                     plate=rng.choice(people), gate="g1"))
             elif roll < 0.9:
                 docs.append(ev.smoke(ts))
             elif docs:  # delivered twice (applied once), or an id reused with other data
@@ -208,6 +211,8 @@ def test_swipes_planned_together_make_the_writes_of_planning_them_one_by_one():
                 if again["type"].startswith("attendance.") and rng.random() < 0.5:
                     again["type"] = rng.choice(("attendance.in", "attendance.out"))
                     again["data"]["group"] = rng.choice(("student", "staff"))
+                elif again["type"].startswith("vehicle.") and rng.random() < 0.5:
+                    again["type"] = rng.choice(("vehicle.entry", "vehicle.exit"))
                 docs.append(again)
         registers = {}
         for day_ms in (around - 600_000, around + 600_000):  # what is stored, per day
@@ -217,6 +222,11 @@ def test_swipes_planned_together_make_the_writes_of_planning_them_one_by_one():
                     f"{around + rng.randint(-30, 30) * 30_000}|{rng.choice(('in', 'out'))}|"
                     f"{rng.choice(('student', 'staff'))}", None, ""))
         now = around + 600_000
+        for day_ms in (around - 600_000, around + 600_000):  # and of vehicles (plates: the same names)
+            stored = registers.setdefault(keys.vehicles("s1", local_day(day_ms, TZ)), {})
+            for plate in rng.sample(people, rng.randint(0, len(people))):
+                stored[plate] = rng.choice((f"{around + rng.randint(-30, 30) * 30_000}|{rng.choice(('in', 'out'))}",
+                                            None))
         parsed = [contract.validate(ev.raw(d), **{**LIMITS, "now_ms": now}) for d in docs]
         seen = {}  # some ids already applied by an earlier batch
         for doc in rng.sample(docs, min(len(docs), rng.randint(0, 2))):
@@ -224,9 +234,9 @@ def test_swipes_planned_together_make_the_writes_of_planning_them_one_by_one():
             seen.setdefault(keys.seen("s1", contract.parse_time_ms(doc["ts"]) // HOUR_MS, shard_of(mark)),
                             set()).add(mark)
         request = planner.reads_for("s1", parsed)
-        assert sum(len(day.indices) for day in request.swipes) == sum(
-            e.type.startswith("attendance.") for e in parsed)
-        assert not any(parsed[i].type.startswith("attendance.") for i, _ in request.singles)
+        together_types = ("attendance.in", "attendance.out", "vehicle.entry", "vehicle.exit")
+        assert sum(len(day.indices) for day in request.swipes) == sum(e.type in together_types for e in parsed)
+        assert not any(parsed[i].type in together_types for i, _ in request.singles)
         together = planner.plan("s1", parsed, Snapshot(dict(seen), copy.deepcopy(registers)), now, request)
         apart = one_by_one.plan("s1", parsed, Snapshot(dict(seen), copy.deepcopy(registers)), now)
         assert _writes_made(together) == _writes_made(apart), docs
