@@ -60,6 +60,7 @@ from streams import local_services, local_stack  # noqa: E402
 from streams.aggregation import local_day  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
+EXIT_STALLED = 75  # streams.consumer.EXIT_STALLED, written out: the bench also runs older checkouts
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 PROBE_TESTID = "visitors-today"  # the wall's figure a visitor check-in moves (stable data-testid)
@@ -145,6 +146,7 @@ class Stack:
         self.scratch = scratch
         self.services: list[tuple[str, subprocess.Popen]] = []
         self.children: dict[str, subprocess.Popen] = {}
+        self.consumer_restarts = 0
         self.load, self.load_schools, self.workers = load, load_schools, workers
         self.access_log = scratch / "access.log"
 
@@ -179,6 +181,7 @@ class Stack:
         web = commands["web"]
         log_at = web.index("--access-logfile")
         web[log_at + 1:log_at + 2] = [str(self.access_log), "--access-logformat", ACCESS_FORMAT]
+        self.consumer_command = commands["consumer"]
         for name in ("consumer", "web"):
             self.spawn(name, commands[name])
         local_services.wait_for_port(self.settings.web_port, self.children["web"], "gunicorn", timeout=60)
@@ -215,9 +218,18 @@ class Stack:
                 stdin=subprocess.DEVNULL, start_new_session=True)  # own group: gunicorn's workers too
 
     def check_alive(self) -> None:
-        for name, process in self.children.items():
-            if process.poll() is not None:
-                raise SystemExit(f"{name} exited with code {process.returncode}; see {self.scratch}/{name}.log")
+        for name, process in list(self.children.items()):
+            if process.poll() is None:
+                continue
+            if name == "consumer" and process.returncode == EXIT_STALLED:
+                # The consumer's stall watchdog asks for a fresh process, as make run and compose
+                # give it (streams/stalls.py): do the same, and count it.
+                self.consumer_restarts += 1
+                print(f"  consumer exited {EXIT_STALLED} (a stalled partition); restarting it "
+                      f"({self.consumer_restarts} so far)", flush=True)
+                self.spawn(name, self.consumer_command)
+                continue
+            raise SystemExit(f"{name} exited with code {process.returncode}; see {self.scratch}/{name}.log")
 
     def stop_child(self, name: str) -> None:
         process = self.children.pop(name, None)
