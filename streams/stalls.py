@@ -1,9 +1,11 @@
 """Noticing a partition the consumer has silently stopped reading. Pure.
 
-Seen in a one-hour wall benchmark on a loaded machine (docs/benchmarks.md, video wall): after a
-load spike, kafka-python 3's fetcher stopped returning records of two of six partitions — no
-error, no log line, the consume loop idle in `poll` — while the topic's end moved on at
-2,000 events/s. Nothing else would ever notice: the process is alive and healthy-looking. So
+Seen in the hour-long wall benchmarks (docs/benchmarks.md, video wall): once the aggregator was
+~200k messages behind, fetches of those partitions came back empty, fetch after fetch — no error,
+no log line, the consume loop idle in `poll` — while the topic's end moved on at 2,000 events/s.
+(Isolated since: the local broker cannot serve that deep a backlog within fetch_max_wait_ms=50;
+a fresh consumer stops at the same offsets, so the restart below does not cure that cause.)
+Nothing else would ever notice: the process is alive and healthy-looking. So
 the consume loop asks, every few seconds, where each assigned partition ends and where it
 stands; a partition that stays behind its end without moving for STALL_AFTER_S is stalled. The
 loop then kicks it (resume and seek to its own position, which drops the fetcher's state for it)
