@@ -8,10 +8,11 @@ Flask's HTML pages: a client polling the API must be able to tell "no such schoo
 """
 from __future__ import annotations
 
+import json
 import re
 
 import redis
-from flask import Blueprint, Flask, jsonify, request
+from flask import Blueprint, Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from dashboard.access import readable_schools
@@ -19,6 +20,17 @@ from dashboard.services import services
 from streams.contract import SCHOOL_ID
 
 API_PREFIX = "/api/v1"
+
+
+def escaped_json(status: int, body: dict) -> Response:
+    """A JSON answer that carries text people typed: <, > and & escaped, so no page or sniffing
+    browser can take a note for markup; never cached."""
+    text = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    response = Response(text, status=status, mimetype="application/json")
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "no-store"
+    return response
 MAX_TREND_MINUTES = 1440  # the minute buckets Redis keeps answer one day back at most
 DEFAULT_TREND_MINUTES = 60
 _WHOLE_NUMBER = re.compile(r"[0-9]{1,5}")

@@ -10,14 +10,14 @@ browser can take a note for markup.
 """
 from __future__ import annotations
 
-import json
 from datetime import datetime, timezone
 
-from flask import Blueprint, Flask, Response, request
+from flask import Blueprint, Flask, request
 from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard import access
 from dashboard.api import API_PREFIX
+from dashboard.api import escaped_json as answer
 from dashboard.ledger_json import iso
 from dashboard.services import services
 from ledger import alert_flow
@@ -32,15 +32,6 @@ DONE = {"acknowledge": "acknowledged", "dispatch": "dispatched", "resolve": "res
 alerts_api = Blueprint("alerts_api", __name__, url_prefix=API_PREFIX + "/alerts")
 
 
-def answer(status: int, body: dict) -> Response:
-    text = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
-    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    response = Response(text, status=status, mimetype="application/json")
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
 @alerts_api.errorhandler(SQLAlchemyError)
 def _ledger_down(exc: SQLAlchemyError):
     return answer(503, {"error": LEDGER_DOWN, "detail": type(exc).__name__})
@@ -49,8 +40,7 @@ def _ledger_down(exc: SQLAlchemyError):
 def caller() -> tuple[str, frozenset[str] | None]:
     """The acting person's name as the audit trail keeps it, and the schools they may act on."""
     principal = access.current()
-    name = getattr(principal, "username", None) or f"token:{principal.token_id}"
-    return name, principal.schools
+    return principal.actor, principal.schools
 
 
 def _body() -> dict:

@@ -10,7 +10,6 @@ browser can take a comment for markup.
 """
 from __future__ import annotations
 
-import json
 import re
 from datetime import date, datetime, timezone
 from functools import lru_cache
@@ -21,6 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard import access, params
 from dashboard.api import API_PREFIX
+from dashboard.api import escaped_json as answer
 from dashboard.ledger_json import iso
 from dashboard.services import services
 from ledger import handover
@@ -38,15 +38,6 @@ FORMATS = ("json", "xlsx")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 duty_api = Blueprint("duty_api", __name__, url_prefix=API_PREFIX + "/schools/<school>")
-
-
-def answer(status: int, body: dict) -> Response:
-    text = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
-    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    response = Response(text, status=status, mimetype="application/json")
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "no-store"
-    return response
 
 
 @duty_api.errorhandler(SQLAlchemyError)
@@ -118,7 +109,7 @@ def handover_report(school: str):
 
 def _caller_name() -> str:
     principal = access.current()
-    return getattr(principal, "username", None) or f"token:{principal.token_id}"
+    return principal.actor
 
 
 @duty_api.post("/hazards/<code>/comments")

@@ -79,6 +79,11 @@ class Principal:
     username: str | None = None
     display_name: str | None = None
 
+    @property
+    def actor(self) -> str:
+        """Who the audit trail says acted: the person's username, or the token that acted."""
+        return self.username or f"token:{self.token_id}"
+
     def may(self, permission: str | None) -> bool:
         return permission == PUBLIC or (permission is not None and permission in GRANTS.get(self.role, ()))
 

@@ -11,7 +11,7 @@ from datetime import datetime
 from dash import dcc, html
 
 from dashboard import ids
-from layouts.duty_text import td
+from layouts.duty_text import TEXT, td
 from layouts.i18n import Language, alert_state_name, domain_name, event_type_name, severity_name
 from layouts.wall_panels import since_text
 
@@ -85,7 +85,7 @@ def history_items(lang: Language, history: list[dict], tz) -> list[html.Li]:
     items = []
     for h in history:
         kind = h["kind"]
-        label = td(lang, f"kind_{kind}") if f"kind_{kind}" in _KINDS else kind
+        label = td(lang, f"kind_{kind}") if f"kind_{kind}" in TEXT[lang] else kind  # an unknown step as itself
         parts = [html.Span(when(h.get("at"), tz), className="at"), html.Span(label, className="kind")]
         if h.get("by"):
             parts.append(html.Span(h["by"], className="by"))
@@ -102,9 +102,6 @@ def history_items(lang: Language, history: list[dict], tz) -> list[html.Li]:
             parts.append(html.Div(h["note"], className="note"))
         items.append(html.Li(parts, className=f"step kind-{kind}"))
     return items
-
-
-_KINDS = {f"kind_{k}" for k in ("raised", "repeat", "acknowledge", "dispatch", "resolve", "escalate", "comment")}
 
 
 def detail_facts(lang: Language, alert: dict, tz) -> list:

@@ -28,7 +28,7 @@ from layouts.duty_text import td
 from layouts.i18n import language
 from ledger.handover_view import handover_view
 from ledger.shifts import ShiftError
-from queries.ledger import alert_console, alert_detail, alert_handling, org
+from queries.ledger import alert_console, alert_handling, org
 from queries.ledger import handover as handover_rows
 from queries.ledger.alert_handling import AlertBusy, AlertNotFound, HandlingError
 
@@ -41,7 +41,7 @@ ACTIONS = ("acknowledge", "dispatch", "resolve")
 def layout(school: object = None, lang: object = None, **_other) -> html.Div:
     lang = language(lang)
     principal = current()
-    name = getattr(principal, "display_name", None) or getattr(principal, "username", None) or ""
+    name = (principal.display_name or principal.username or "") if principal else ""
     role = td(lang, f"role_{principal.role}") if principal and principal.role in ("leader", "duty", "admin") else ""
     may_handle = bool(principal and principal.may(roles.ALERT_HANDLE))
     return html.Div(id=ids.DUTY, className="duty" + ("" if may_handle else " read-only"), lang=
@@ -59,7 +59,7 @@ def layout(school: object = None, lang: object = None, **_other) -> html.Div:
             html.Form(action="/logout", method="post", className="sign-out", children=[
                 dcc.Input(type="hidden", name="csrf", value=csrf_token()),
                 html.Button(td(lang, "sign_out"), type="submit", id=ids.DUTY_SIGN_OUT)])
-            if getattr(principal, "user_id", None) is not None else None,
+            if principal is not None and principal.user_id is not None else None,
         ]),
         html.Div(id=ids.DUTY_BANNER, className="duty-banner", hidden=True, children=td(lang, "ledger_down")),
         html.Div(className="duty-filters", children=[
@@ -185,7 +185,7 @@ def show_detail(selected, _tick, _acted, view_state):
     live = services()
     try:
         with live.ledger_session() as db:
-            found = alert_detail.console_alert(db, alert_id=selected, schools=_schools(view_state),
+            found = alert_console.console_alert(db, alert_id=selected, schools=_schools(view_state),
                                                now=datetime.now(timezone.utc), deadlines=live.deadlines)
             history = alert_console.alert_history(db, alert_id=selected) if found is not None else []
     except SQLAlchemyError:
@@ -221,9 +221,9 @@ def act(_acks, _dispatch, _resolve, selected, assignee, dispatch_note, outcome, 
     if alert_id is None:
         return no_update, no_update, no_update
     live = services()
-    name = getattr(principal, "username", None) or f"token:{principal.token_id}"
     try:
-        result = _handle(live, alert_id, action, by=name, note=note.strip(), schools=principal.schools, **extra)
+        result = _handle(live, alert_id, action, by=principal.actor, note=note.strip(), schools=principal.schools,
+                         **extra)
     except AlertNotFound:
         return _say(lang, {"error": "gone"}), no_update, no_update
     except (SQLAlchemyError, AlertBusy):
@@ -248,7 +248,7 @@ def _handle(live, alert_id: int, action: str, *, by: str, note: str, schools, **
         now = datetime.now(timezone.utc)
         with live.ledger_session() as db:
             if step == "acknowledge" and action == "dispatch":
-                if alert_detail.alert_state(db, alert_id=alert_id, schools=schools) != "new":
+                if alert_console.alert_state(db, alert_id=alert_id, schools=schools) != "new":
                     continue
             result = alert_handling.handle(db, alert_id=alert_id, action=step, by=by, at=now,
                                            note=note if step == action else "", schools=schools, **fields)

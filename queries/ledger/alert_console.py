@@ -88,35 +88,56 @@ def console_alerts(session: Session, *, schools: list[str] | None, now: datetime
         select(AlertEscalation.alert_id, func.max(AlertEscalation.level))
         .where(AlertEscalation.alert_id.in_(ids)).group_by(AlertEscalation.alert_id)).all()) if ids else {}
     now_ms = int(now.timestamp() * 1000)
-    out = []
-    for alert, school in rows:
-        raised_ms = int(alert.raised_at.timestamp() * 1000)
-        new = alert.state == "new"
-        # The clock's level too: the console marks an alert the moment its deadline passes, not
-        # at the next sweep; the recorded level stays after the acknowledgement.
-        level = max(recorded.get(alert.id, 0),
-                    len(deadlines.due_levels(alert.severity, raised_ms, now_ms)) if new else 0)
-        due = deadlines.due_ms(alert.severity, raised_ms)
-        out.append(ConsoleAlert(
-            id=alert.id, school=school, code=alert.code, type=alert.type, domain=alert.domain,
-            severity=alert.severity, building=alert.building_code, zone=alert.zone_code, device=alert.device,
-            raised_at=alert.raised_at, last_raised_at=alert.last_raised_at, count=alert.count,
-            state=alert.state,
-            escalated=new and level > 0, escalation_level=level,
-            due_at=None if due is None else datetime.fromtimestamp(due / 1000, timezone.utc),
-            acknowledged_by=alert.acknowledged_by, acknowledged_at=alert.acknowledged_at,
-            dispatched_to=alert.dispatched_to))
-    return out
+    return [console_row(alert, school, recorded.get(alert.id, 0), now_ms, deadlines) for alert, school in rows]
+
+
+def console_row(alert: Alert, school: str, recorded_level: int, now_ms: int, deadlines: Deadlines) -> ConsoleAlert:
+    raised_ms = int(alert.raised_at.timestamp() * 1000)
+    new = alert.state == "new"
+    # The clock's level too: the console marks an alert the moment its deadline passes, not
+    # at the next sweep; the recorded level stays after the acknowledgement.
+    level = max(recorded_level, len(deadlines.due_levels(alert.severity, raised_ms, now_ms)) if new else 0)
+    due = deadlines.due_ms(alert.severity, raised_ms)
+    return ConsoleAlert(
+        id=alert.id, school=school, code=alert.code, type=alert.type, domain=alert.domain,
+        severity=alert.severity, building=alert.building_code, zone=alert.zone_code, device=alert.device,
+        raised_at=alert.raised_at, last_raised_at=alert.last_raised_at, count=alert.count,
+        state=alert.state,
+        escalated=new and level > 0, escalation_level=level,
+        due_at=None if due is None else datetime.fromtimestamp(due / 1000, timezone.utc),
+        acknowledged_by=alert.acknowledged_by, acknowledged_at=alert.acknowledged_at,
+        dispatched_to=alert.dispatched_to)
+
+
+def _one(alert_id: int, schools):
+    query = select(Alert, OrgUnit.code).join(OrgUnit, OrgUnit.id == Alert.school_id).where(Alert.id == alert_id)
+    return query if schools is None else query.where(OrgUnit.code.in_(sorted(schools)))
+
+
+def alert_state(session: Session, *, alert_id: int, schools) -> str | None:
+    """The alert's state now; None when there is none (in `schools`; None: every school)."""
+    found = session.execute(_one(alert_id, schools)).first()
+    return None if found is None else found[0].state
+
+
+def console_alert(session: Session, *, alert_id: int, schools, now: datetime,
+                  deadlines: Deadlines) -> ConsoleAlert | None:
+    """One alert as the console's detail panel shows it, whatever its state (resolved too)."""
+    found = session.execute(_one(alert_id, schools)).first()
+    if found is None:
+        return None
+    alert, school = found
+    recorded = session.scalar(select(func.max(AlertEscalation.level)).where(AlertEscalation.alert_id == alert.id))
+    return console_row(alert, school, recorded or 0, int(now.timestamp() * 1000), deadlines)
 
 
 def console_filters(session: Session, *, schools: list[str] | None) -> dict[str, list[str]]:
-    """The domains, buildings and types present among the open alerts: the console's filter choices."""
-    found = {}
-    columns = (("domains", Alert.domain), ("buildings", Alert.building_code), ("types", Alert.type))
-    for name, column in columns:
-        query = _open_alerts(schools, None, None, None).with_only_columns(column).distinct()
-        found[name] = sorted(v for v in session.scalars(query) if v)
-    return found
+    """The domains, buildings and types present among the open alerts: the console's filter
+    choices. One query (the console asks twice a second), the distinct triples split here."""
+    triples = session.execute(_open_alerts(schools, None, None, None)
+                              .with_only_columns(Alert.domain, Alert.building_code, Alert.type).distinct()).all()
+    return {name: sorted({row[i] for row in triples if row[i]})
+            for i, name in enumerate(("domains", "buildings", "types"))}
 
 
 def alert_history(session: Session, *, alert_id: int, schools: list[str] | frozenset[str] | None = None
