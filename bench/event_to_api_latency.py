@@ -15,6 +15,7 @@ import argparse
 import itertools
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -33,6 +34,19 @@ from streams import local_services  # noqa: E402
 from streams.campus_stream import simulate  # noqa: E402
 
 PROBE_SCHOOL = "bench-probe"
+AUTH: dict[str, str] = {}  # the API needs a token (docs/access.md): set once the ledger has made one
+
+
+def api_token(env: dict, scratch: Path) -> str:
+    """A read token from `python -m ledger token create`, in a ledger of the bench's own."""
+    subprocess.run([sys.executable, "-m", "ledger", "init-db"], cwd=ROOT, env=env, check=True,
+                   capture_output=True, timeout=300)
+    done = subprocess.run([sys.executable, "-m", "ledger", "token", "create", "--role", "wall", "--label", "bench"],
+                          cwd=ROOT, env=env, check=True, capture_output=True, text=True, timeout=120)
+    found = re.search(r"Bearer\s+(\S+)", done.stdout)
+    if found is None:
+        raise SystemExit(f"no token in the output of ledger token create:\n{done.stdout}")
+    return found.group(1)
 
 
 def background_load(bootstrap: str, topic: str, rate: float, stop: threading.Event, sent: list[int]) -> None:
@@ -56,12 +70,22 @@ def background_load(bootstrap: str, topic: str, rate: float, stop: threading.Eve
 
 def summary_total(url: str) -> int:
     try:
-        with urllib.request.urlopen(url, timeout=2) as response:
+        with urllib.request.urlopen(urllib.request.Request(url, headers=AUTH), timeout=2) as response:
             return json.loads(response.read())["events_total"]
     except urllib.error.HTTPError as exc:
         if exc.code == 404:
             return 0
         raise
+
+
+def warm_total(url: str) -> int:
+    """summary_total while the web app warms up: its first answers may time out."""
+    try:
+        return summary_total(url)
+    except urllib.error.HTTPError:
+        raise  # refused (401, 403) is no warm-up: say so
+    except (TimeoutError, urllib.error.URLError):
+        return 0
 
 
 def probe_event(n: int) -> bytes:
@@ -86,7 +110,9 @@ def main() -> None:
     local_services.create_topic(bootstrap, topic, 6)
     local_services.create_topic(bootstrap, topic + ".dlq", 1)
     env = dict(os.environ, KAFKA_BOOTSTRAP_SERVERS=bootstrap, REDIS_URL=f"redis://127.0.0.1:{redis_port}/0",
-               EVENTS_TOPIC=topic, DEAD_LETTER_TOPIC=topic + ".dlq", WEB_PORT=str(web_port))
+               EVENTS_TOPIC=topic, DEAD_LETTER_TOPIC=topic + ".dlq", WEB_PORT=str(web_port),
+               DATABASE_URL=f"sqlite:///{scratch / 'ledger.db'}")
+    AUTH["Authorization"] = f"Bearer {api_token(env, scratch)}"
     log = open(scratch / "children.log", "wb")
     children = [
         subprocess.Popen([sys.executable, "-m", "streams.consumer"], cwd=ROOT, env=env, stdout=log, stderr=log),
@@ -104,7 +130,7 @@ def main() -> None:
         # Warm up: the consumer's group join takes a few seconds; wait for a first probe.
         producer.send(topic, key=PROBE_SCHOOL.encode(), value=probe_event(0)).get(30)
         deadline = time.monotonic() + 90
-        while summary_total(url) < 1:
+        while warm_total(url) < 1:
             if time.monotonic() > deadline:
                 raise SystemExit("the first probe never reached the API; see " + str(scratch))
             time.sleep(0.1)

@@ -20,6 +20,7 @@ ACCOUNT = "account"  # a signed-in person's own session: sign out, who am I (not
 DUTY_VIEW = "duty.view"  # the duty console and its reports, read
 ALERT_HANDLE = "alert.handle"  # acknowledge, dispatch, resolve alerts
 HAZARD_COMMENT = "hazard.comment"  # comment on a hazard in the ledger
+LEAD_VIEW = "lead.view"  # leadership's pages on tablets (/lead/...): read only, every one of them
 ADMIN = "admin.manage"  # users, tokens, master data
 
 _READ = frozenset({SHELL, WALL, API_READ})
@@ -28,9 +29,9 @@ _READ = frozenset({SHELL, WALL, API_READ})
 # hazards; admins may do everything.
 GRANTS: dict[str, frozenset[str]] = {
     "wall": _READ,
-    "leader": _READ | {ACCOUNT, DUTY_VIEW},
-    "duty": _READ | {ACCOUNT, DUTY_VIEW, ALERT_HANDLE, HAZARD_COMMENT},
-    "admin": _READ | {ACCOUNT, DUTY_VIEW, ALERT_HANDLE, HAZARD_COMMENT, ADMIN},
+    "leader": _READ | {ACCOUNT, DUTY_VIEW, LEAD_VIEW},
+    "duty": _READ | {ACCOUNT, DUTY_VIEW, LEAD_VIEW, ALERT_HANDLE, HAZARD_COMMENT},
+    "admin": _READ | {ACCOUNT, DUTY_VIEW, LEAD_VIEW, ALERT_HANDLE, HAZARD_COMMENT, ADMIN},
 }
 
 # Route kinds whose permission depends on what is asked for, resolved per request.
@@ -58,13 +59,19 @@ ROUTES: dict[str, str] = {
     "auth.me": API_READ,  # GET /api/v1/me: who am I, for any principal
     "alerts_api.act": ALERT_HANDLE,  # POST /api/v1/alerts/<id>/<acknowledge|dispatch|resolve>
     "alerts_api.history": DUTY_VIEW,  # GET /api/v1/alerts/<id>/history
+    "lead_api.hazard_export": LEAD_VIEW,  # GET /lead/hazards.xlsx: the hazard ledger as filtered, in Excel
 }
 # Every endpoint of these blueprints, for the safe methods; another method is refused until it
 # has an entry of its own.
 BLUEPRINTS: dict[str, str] = {"api": API_READ, "ledger_api": API_READ}
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # Dash pages by the name they register with; a path no page has shows Dash's "not found": SHELL.
-PAGES: dict[str, str] = {"wall": WALL, "duty": DUTY_VIEW}
+PAGES: dict[str, str] = {
+    "wall": WALL, "duty": DUTY_VIEW,
+    # Leadership (issue 6): every page reads; none has a callback that writes.
+    "lead_overview": LEAD_VIEW, "lead_domain": LEAD_VIEW, "lead_hazards": LEAD_VIEW, "lead_risks": LEAD_VIEW,
+    "lead_campaigns": LEAD_VIEW, "lead_assessment": LEAD_VIEW, "lead_district": LEAD_VIEW,
+}
 
 
 @dataclass(frozen=True)

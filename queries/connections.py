@@ -35,8 +35,7 @@ def kafka_consumer(settings: Settings, **overrides):
         session_timeout_ms=10_000,
         heartbeat_interval_ms=1_000,
         max_poll_interval_ms=120_000,
-        # A fetch returns after at most 50 ms on a quiet topic, keeping event -> screen latency low.
-        fetch_max_wait_ms=50,
+        fetch_max_wait_ms=settings.fetch_max_wait_ms,
         max_partition_fetch_bytes=8 * 1024 * 1024,
         fetch_max_bytes=32 * 1024 * 1024,
     )

@@ -32,6 +32,7 @@ ENV = {
     "max_event_bytes": "MAX_EVENT_BYTES",
     "max_future_seconds": "MAX_FUTURE_SECONDS",
     "poll_max_records": "POLL_MAX_RECORDS",
+    "fetch_max_wait_ms": "KAFKA_FETCH_MAX_WAIT_MS",
     "stale_after_seconds": "STALE_AFTER_SECONDS",
     "simulator": "SIMULATOR",
     "simulator_rate": "SIMULATOR_RATE",
@@ -89,6 +90,11 @@ class Settings:
     max_event_bytes: int = 16_384
     max_future_seconds: int = 300
     poll_max_records: int = 5000
+    # How long the broker may hold a fetch open when it has nothing new. A broker answers a long
+    # poll as soon as data arrives, so this does not add latency; too short a wait starved the
+    # local broker (Tansu, in memory) once a partition was ~500k records deep: every fetch
+    # expired before it found the offset, and the consumer silently stopped reading.
+    fetch_max_wait_ms: int = 500
     stale_after_seconds: float = 10.0
     simulator: bool = True
     simulator_rate: float = 20.0

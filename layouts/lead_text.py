@@ -1,0 +1,54 @@
+"""The leadership pages' shared text (the frame: navigation, school picker, states), Simplified
+Chinese first and English (?lang=en). Each page keeps its own words in layouts/lead_<page>_text.py;
+shared names (domains, severities, event types, hazard stages) stay in layouts/i18n.py."""
+from __future__ import annotations
+
+from layouts.i18n import Language
+
+TEXT: dict[str, dict[str, str]] = {
+    "zh": {
+        "brand": "校园安全 · 领导驾驶舱",
+        "nav_overview": "总览",
+        "nav_domain": "六大领域",
+        "nav_hazards": "隐患台账",
+        "nav_risks": "风险清单",
+        "nav_campaigns": "专项治理",
+        "nav_assessment": "考核评分",
+        "nav_district": "区域监管",
+        "school": "学校",
+        "language": "English",
+        "sign_out": "退出登录",
+        "as_of": "数据截至 {clock}",
+        "no_school": "您没有可查看的学校：请联系管理员为您的账号分配学校",
+        "unknown_school": "无法查看该学校：学校不存在或不在您的查看范围内",
+        "ledger_down": "安全台账暂时无法访问，请稍后刷新重试",
+        "read_only": "只读",
+        "empty": "暂无数据",
+        "role_leader": "领导", "role_duty": "值班员", "role_admin": "管理员",
+    },
+    "en": {
+        "brand": "Campus Safety · Leadership",
+        "nav_overview": "Overview",
+        "nav_domain": "Domains",
+        "nav_hazards": "Hazards",
+        "nav_risks": "Risk register",
+        "nav_campaigns": "Campaigns",
+        "nav_assessment": "Assessment",
+        "nav_district": "District",
+        "school": "School",
+        "language": "中文",
+        "sign_out": "Sign out",
+        "as_of": "As of {clock}",
+        "no_school": "No school to show: ask an administrator to give your account its schools",
+        "unknown_school": "Cannot show this school: it does not exist or is not yours to read",
+        "ledger_down": "The safety ledger cannot be reached just now; refresh in a moment",
+        "read_only": "Read only",
+        "empty": "Nothing to show",
+        "role_leader": "Leader", "role_duty": "Duty officer", "role_admin": "Administrator",
+    },
+}
+
+
+def tl(lang: Language, key: str, **values: object) -> str:
+    text = TEXT[lang][key]
+    return text.format(**values) if values else text
