@@ -22,7 +22,7 @@ from streams.alert_rules import load_rules
 from streams.contract import PROCESSING_ERROR, Event, validate_batch
 from streams.dead_letters import DeadLetter, DeadLetters
 from streams.runtime import start_process
-from streams.stalls import CHECK_EVERY_S, StallWatch
+from streams.stalls import EXIT_STALLED, StallGuard  # noqa: F401 (EXIT_STALLED: part of this module's interface)
 from streams.store import SchoolStore
 
 log = logging.getLogger("streams.consumer")
@@ -33,7 +33,6 @@ _SCHOOL = attrgetter("school")
 
 WINDOW_MS = 7 * 86_400_000  # the longest rolling window; older events are refused
 CAUGHT_UP_EVERY_S = 0.25
-EXIT_STALLED = 75  # EX_TEMPFAIL: a partition stopped being read; start again (streams/stalls.py)
 # Checkpoints are only where to resume reading (the per-school offsets decide what counts), so
 # they are written at most this often: a round trip per batch cost ~0.2 µs an event.
 CHECKPOINT_EVERY_S = 0.1
@@ -219,9 +218,7 @@ class Aggregator:
         self._caught_up_key = keys.caught_up(settings.consumer_group, settings.events_topic)
         self._last_caught_up = 0.0
         self.events_seen = 0
-        self.stalls = StallWatch(settings.stall_after_seconds)
-        self._kicked: set = set()  # partitions kicked once already; a second stall ends the process
-        self._last_stall_check = time.monotonic()
+        self.stalls = StallGuard(self.consumer, settings.stall_after_seconds, "aggregator")
 
     def run(self, stop: threading.Event) -> None:
         self.consumer.subscribe(
@@ -250,7 +247,7 @@ class Aggregator:
                     if not batch:
                         self.processor.flush()
                     self._mark_caught_up()
-                    self._check_stalls()
+                    self.stalls.check()
                     backoff = 0.5
                 except (redis.ConnectionError, redis.TimeoutError) as exc:
                     self.stalls.forget()  # the retries below hold positions still on purpose
@@ -273,35 +270,6 @@ class Aggregator:
                 gc.enable()
             self.consumer.close()
             self.producer.close(timeout=5)
-
-    def _check_stalls(self) -> None:
-        """Every few seconds: is any partition behind its end and not moving (streams/stalls.py)?
-        Kick it once; if it stalls again, exit for the supervisor to start a fresh consumer."""
-        now = time.monotonic()
-        if now - self._last_stall_check < min(CHECK_EVERY_S, self.stalls.after_s / 3):
-            return
-        self._last_stall_check = now
-        assigned = list(self.consumer.assignment())
-        if not assigned:
-            return
-        try:
-            ends = self.consumer.end_offsets(assigned)
-            positions = {tp: self.consumer.position(tp) for tp in assigned}
-        except Exception as exc:  # noqa: BLE001 - a slow broker: look again next time, never stop reading
-            log.debug("stall check skipped (%s)", exc)
-            return
-        self._kicked &= {tp for tp in assigned if positions[tp] < ends.get(tp, 0)}
-        for tp in self.stalls.observe(now, positions, ends):
-            behind = ends[tp] - positions[tp]
-            if tp in self._kicked:
-                log.critical("partition %d still not read after a kick (%d messages behind at offset %d); "
-                             "exiting so a fresh consumer takes over", tp.partition, behind, positions[tp])
-                raise SystemExit(EXIT_STALLED)
-            log.error("partition %d has not moved for %.0f s while %d messages behind (offset %d); "
-                      "kicking its fetch", tp.partition, self.stalls.after_s, behind, positions[tp])
-            self._kicked.add(tp)
-            self.consumer.resume(tp)
-            self.consumer.seek(tp, positions[tp])
 
     def _mark_caught_up(self) -> None:
         """Record, per partition, when this member last stood at its end: the screens' 'as of'."""

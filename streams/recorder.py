@@ -39,6 +39,7 @@ from streams.consumer import WINDOW_MS
 from streams.contract import Rejection, validate
 from streams.dead_letters import DeadLetter, DeadLetters
 from streams.runtime import start_process
+from streams.stalls import StallGuard
 
 log = logging.getLogger("streams.recorder")
 OUTBOX_EVERY_S = 1.0
@@ -62,6 +63,9 @@ class Recorder:
         self._last_sweep = 0.0
         self._last_outbox = 0.0
         self.recorded = 0
+        # Like the aggregator: a partition silently no longer read is kicked, then the process
+        # exits for a fresh one (streams/stalls.py).
+        self.stalls = StallGuard(self.consumer, settings.stall_after_seconds, "recorder")
 
     # -- offsets in SQL ----------------------------------------------------------------------
     def _key(self, partition: int) -> dict:
@@ -184,8 +188,10 @@ class Recorder:
                     for tp, records in batch.items():
                         self.process(tp, records)
                     self._tick()
+                    self.stalls.check()
                     backoff = 0.5
                 except (OperationalError, redis.ConnectionError, redis.TimeoutError) as exc:
+                    self.stalls.forget()  # the retries below hold positions still on purpose
                     log.warning("ledger or Redis unavailable (%s); retrying in %.1f s", exc, backoff)
                     for tp, records in batch.items():
                         self.consumer.seek(tp, records[0].offset)

@@ -3,9 +3,9 @@
 Seen in the hour-long wall benchmarks (docs/benchmarks.md, video wall): once the aggregator was
 ~200k messages behind, fetches of those partitions came back empty, fetch after fetch — no error,
 no log line, the consume loop idle in `poll` — while the topic's end moved on at 2,000 events/s.
-(Isolated since: the local broker cannot serve that deep a backlog within fetch_max_wait_ms=50;
-a fresh consumer stops at the same offsets, so the restart below does not cure that cause.)
-Nothing else would ever notice: the process is alive and healthy-looking. So
+(Isolated since: the local broker could not answer those fetches within fetch_max_wait_ms=50, and
+a fresh consumer stopped at the same offsets; the wait is now KAFKA_FETCH_MAX_WAIT_MS, 500 ms.)
+Whatever the cause, nothing else would ever notice: the process is alive and healthy-looking. So
 the consume loop asks, every few seconds, where each assigned partition ends and where it
 stands; a partition that stays behind its end without moving for STALL_AFTER_S is stalled. The
 loop then kicks it (resume and seek to its own position, which drops the fetcher's state for it)
@@ -14,11 +14,18 @@ state is in Redis and the checkpoints make the restart exactly-once.
 """
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
 
 STALL_AFTER_S = 30.0
 CHECK_EVERY_S = 5.0
+# The exit code a stream process ends with when a partition stays stalled after a kick: `make run`
+# (streams/local_stack.py) and compose (restart: unless-stopped) start a fresh process.
+EXIT_STALLED = 75
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -49,3 +56,48 @@ class StallWatch:
     def forget(self) -> None:
         """Start over (after a Redis outage, whose retries hold positions still on purpose)."""
         self._standing.clear()
+
+
+class StallGuard:
+    """The consume loop's side of StallWatch, for any kafka-python consumer: every few seconds
+    compare each assigned partition's position with its end; kick a stalled one once (resume, seek
+    to its own position: the fetcher drops its state for it); if it stalls again, exit with
+    EXIT_STALLED for the supervisor to start a fresh process (all state is in Redis or SQL with
+    the offsets, so a restart is exactly-once)."""
+
+    def __init__(self, consumer, after_s: float, name: str):
+        self.consumer = consumer
+        self.watch = StallWatch(after_s)
+        self.name = name  # for the log: which process stalled
+        self._kicked: set = set()  # partitions kicked once already; a second stall ends the process
+        self._last_check = time.monotonic()
+
+    def forget(self) -> None:
+        self.watch.forget()
+
+    def check(self) -> None:
+        now = time.monotonic()
+        if now - self._last_check < min(CHECK_EVERY_S, self.watch.after_s / 3):
+            return
+        self._last_check = now
+        assigned = list(self.consumer.assignment())
+        if not assigned:
+            return
+        try:
+            ends = self.consumer.end_offsets(assigned)
+            positions = {tp: self.consumer.position(tp) for tp in assigned}
+        except Exception as exc:  # noqa: BLE001 - a slow broker: look again next time, never stop reading
+            log.debug("stall check skipped (%s)", exc)
+            return
+        self._kicked &= {tp for tp in assigned if positions[tp] < ends.get(tp, 0)}
+        for tp in self.watch.observe(now, positions, ends):
+            behind = ends[tp] - positions[tp]
+            if tp in self._kicked:
+                log.critical("%s: partition %d still not read after a kick (%d messages behind at offset %d); "
+                             "exiting so a fresh process takes over", self.name, tp.partition, behind, positions[tp])
+                raise SystemExit(EXIT_STALLED)
+            log.error("%s: partition %d has not moved for %.0f s while %d messages behind (offset %d); "
+                      "kicking its fetch", self.name, tp.partition, self.watch.after_s, behind, positions[tp])
+            self._kicked.add(tp)
+            self.consumer.resume(tp)
+            self.consumer.seek(tp, positions[tp])

@@ -45,7 +45,7 @@ def test_the_aggregator_kicks_a_stalled_partition_and_reads_on(settings_factory,
     make_topic(kafka_bootstrap, settings, partitions=1)
     tp = TopicPartition(settings.events_topic, 0)
     first = produce(kafka_bootstrap, settings.events_topic, [("s1", ev.raw(ev.smoke(now_ms() - 1000)))])
-    with caplog.at_level(logging.ERROR, logger="streams.consumer"), running_aggregator(settings) as aggregator:
+    with caplog.at_level(logging.ERROR, logger="streams.stalls"), running_aggregator(settings) as aggregator:
         wait_consumed(redis_client, settings, first, timeout=60)
         # The fetcher stops returning the partition's records, as it did in the hour-long
         # benchmark. A real consumer state (paused), set from outside: the stuck fetch itself
@@ -73,7 +73,7 @@ def test_a_partition_stuck_again_after_its_kick_ends_the_process(settings_factor
             ended.append(exit_)
 
     thread = threading.Thread(target=run, daemon=True)
-    with caplog.at_level(logging.ERROR, logger="streams.consumer"):
+    with caplog.at_level(logging.ERROR, logger="streams.stalls"):
         thread.start()
         wait_consumed(redis_client, settings, first, timeout=60)
         # Stuck for good: whatever the kick does, the partition is paused again at once.
@@ -84,4 +84,36 @@ def test_a_partition_stuck_again_after_its_kick_ends_the_process(settings_factor
         thread.join(60)
     assert not thread.is_alive() and ended and ended[0].code == EXIT_STALLED
     messages = [r.getMessage() for r in caplog.records]
-    assert any("kicking its fetch" in m for m in messages) and any("exiting so a fresh consumer" in m for m in messages)
+    assert any("kicking its fetch" in m for m in messages) and any("exiting so a fresh process" in m for m in messages)
+
+
+def test_the_recorder_kicks_a_stalled_partition_too(settings_factory, redis_client, kafka_bootstrap, caplog):
+    """The recorder (a second group over the same topic) watches its partitions the same way."""
+    from ledger.db import migrate
+    from queries.connections import sql_engine
+    from streams.recorder import Recorder
+
+    settings = settings_factory(kafka_bootstrap_servers=kafka_bootstrap, stall_after_seconds=1)
+    ledger = sql_engine(settings)
+    migrate(ledger)
+    ledger.dispose()
+    make_topic(kafka_bootstrap, settings, partitions=1)
+    tp = TopicPartition(settings.events_topic, 0)
+    produce(kafka_bootstrap, settings.events_topic, [("s1", ev.raw(ev.smoke(now_ms() - 1000)))])
+    recorder = Recorder(settings)
+    stop = threading.Event()
+    thread = threading.Thread(target=recorder.run, args=(stop,), daemon=True)
+    with caplog.at_level(logging.ERROR, logger="streams.stalls"):
+        thread.start()
+        deadline = time.monotonic() + 60
+        while recorder.consumer.assignment() == set() or recorder.consumer.position(tp) < 1:
+            assert time.monotonic() < deadline, "the recorder never read the first event"
+            time.sleep(0.1)
+        recorder.consumer.pause(tp)  # the fetcher stops returning the partition's records
+        produce(kafka_bootstrap, settings.events_topic, [("s1", ev.raw(ev.smoke(now_ms() - 500 + n))) for n in range(3)])
+        while recorder.consumer.position(tp) < 4:
+            assert time.monotonic() < deadline, "the stalled partition was never read again"
+            time.sleep(0.1)
+        stop.set()
+        thread.join(30)
+    assert any("recorder: partition 0 has not moved" in r.getMessage() for r in caplog.records)
