@@ -17,7 +17,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ledger import demo_data as data
-from ledger.demo_hazards import add_campaigns, add_deductions, add_hazards
+from ledger.demo_alerts import add_alert_history, add_daily_totals
+from ledger.demo_hazards import SMALL_SCHOOL_STORIES, STORIES, add_campaigns, add_deductions, add_hazards
 from ledger.grading import GradingRules, grade
 from ledger.models import Building, HazardSource, OrgUnit, RiskPoint, Zone
 from ledger.site_plans import SITE_PLANS, marker, zone_polygons
@@ -75,8 +76,13 @@ def demo_school_ids() -> tuple[str, ...]:
 
 
 def load_demo(session: Session, *, today: date, rules: GradingRules, tz: ZoneInfo = SCHOOL_TZ,
-              seed: int = SEED) -> DemoLoad:
-    """Add the demo campus unless one of its schools is already in the ledger (then add nothing)."""
+              seed: int = SEED, scale: int = 1, copy_factor: int = 1) -> DemoLoad:
+    """Add the demo campus unless one of its schools is already in the ledger (then add nothing).
+
+    `scale` > 1 is the benchmark's demo ×scale (docs/ledger.md): each demo school with `scale`
+    times its rows (risk points, hazards, deductions, alerts), and `scale` - 1 copies of each
+    demo school (demo-univ-2 …) with `copy_factor` times the demo's rows, so a district sees `scale`
+    times the schools."""
     found = session.scalars(select(OrgUnit.code).where(OrgUnit.code.in_(demo_school_ids()))).first()
     if found is not None:
         return DemoLoad(False)
@@ -87,20 +93,42 @@ def load_demo(session: Session, *, today: date, rules: GradingRules, tz: ZoneInf
     city = _org(session, "city", CITY, province)
     district = _org(session, "district", DISTRICT, city)
     loaded: list[SchoolRows] = []
-    for school in SCHOOLS:
+
+    def add(name: str, n: int) -> None:
+        counts[name] = counts.get(name, 0) + n
+
+    for school, code, copy, factor in placements(scale, copy_factor):
         # One generator per school: adding a school later leaves the others' data as it was.
-        rng = random.Random(f"{seed}:{school.id}")
-        rows = _school(session, school, province if school.district_zh is None else district, rng)
-        _risk_points(session, rows, today=today, rules=rules, rng=rng)
-        counts["hazards"] = counts.get("hazards", 0) + add_hazards(session, rows, now=now, rng=rng)
-        counts["deductions"] = counts.get("deductions", 0) + add_deductions(session, rows, now=now, rng=rng)
+        rng = random.Random(f"{seed}:{code}")
+        rows = _school(session, school, province if school.district_zh is None else district, rng,
+                       code=code, copy=copy)
+        _risk_points(session, rows, today=today, rules=rules, rng=rng, rounds=factor)
+        size = len(SMALL_SCHOOL_STORIES) if school.kind != "university" else len(STORIES)
+        for round_ in range(factor):
+            add("hazards", add_hazards(session, rows, now=now, rng=rng, first=1 + round_ * size))
+            add("deductions", add_deductions(session, rows, now=now, rng=rng))
         for name, n in (("units", len(rows.units)), ("buildings", len(rows.buildings)),
                         ("risk_points", sum(map(len, rows.risk_points.values())))):
-            counts[name] = counts.get(name, 0) + n
+            add(name, n)
+        # Their own generators, so the alerts leave the rest of the demo as it was before them.
+        for name, n in add_alert_history(session, rows, today=today, now=now, factor=factor,
+                                         rng=random.Random(f"{seed}:{code}:alerts")).items():
+            add(name, n)
+        add("daily_totals", add_daily_totals(session, rows, today=today, rng=random.Random(f"{seed}:{code}:days")))
         loaded.append(rows)
     counts.update(add_campaigns(session, loaded, today=today, now=now, rng=random.Random(f"{seed}:campaigns")))
     session.flush()
     return DemoLoad(True, counts)
+
+
+def placements(scale: int = 1, copy_factor: int = 1) -> list[tuple[School, str, int, int]]:
+    """(demo school, org code, copy number (0: the school itself), row factor) of each school to load."""
+    if scale < 1 or copy_factor < 1:
+        raise ValueError(f"scale and copy_factor must be at least 1, not {scale}, {copy_factor}")
+    out = [(school, school.id, 0, scale) for school in SCHOOLS]
+    out += [(school, f"{school.id}-{copy}", copy, copy_factor) for copy in range(2, scale + 1)
+            for school in SCHOOLS]
+    return out
 
 
 def _org(session: Session, kind: str, entry: tuple[str, str, str], parent: OrgUnit | None) -> OrgUnit:
@@ -120,9 +148,14 @@ def _gates(school: School) -> list[dict]:
             for g in school.gates]
 
 
-def _school(session: Session, school: School, parent: OrgUnit, rng: random.Random) -> SchoolRows:
+def _school(session: Session, school: School, parent: OrgUnit, rng: random.Random, *, code: str,
+            copy: int = 0) -> SchoolRows:
+    """The school's org unit, units and buildings; a copy (the scaled demo) takes the demo school's
+    places and plan under its own code and a numbered name."""
     plan = SITE_PLANS[school.id]
-    org = OrgUnit(code=school.id, kind="school", name_zh=school.name_zh, name_en=school.name_en,
+    name_zh, name_en = (school.name_zh, school.name_en) if not copy else \
+        (f"{school.name_zh}{copy}号", f"{school.name_en} No. {copy}")
+    org = OrgUnit(code=code, kind="school", name_zh=name_zh, name_en=name_en,
                   parent=parent, site_plan={**plan.as_json(), "gates": _gates(school)})
     session.add(org)
     people = People(rng)
@@ -132,7 +165,7 @@ def _school(session: Session, school: School, parent: OrgUnit, rng: random.Rando
     for building in school.buildings:
         unit = units.get(building.unit_zh)
         if unit is None:
-            unit = OrgUnit(code=f"{school.id}/u{len(units) + 1:02d}", kind="unit", name_zh=building.unit_zh,
+            unit = OrgUnit(code=f"{code}/u{len(units) + 1:02d}", kind="unit", name_zh=building.unit_zh,
                            parent=org)
             session.add(unit)
             units[building.unit_zh] = unit
@@ -150,7 +183,7 @@ def _school(session: Session, school: School, parent: OrgUnit, rng: random.Rando
 
 
 def _risk_points(session: Session, rows: SchoolRows, *, today: date, rules: GradingRules,
-                 rng: random.Random) -> None:
+                 rng: random.Random, rounds: int = 1) -> None:
     per_zone = PER_ZONE.get(rows.school.id, 2)
     made: list[RiskPoint] = []
     for building in rows.school.buildings:
@@ -162,6 +195,7 @@ def _risk_points(session: Session, rows: SchoolRows, *, today: date, rules: Grad
             places += [(zones[zone.id], t) for t in data.TEMPLATES[kind][:per_zone]]
         if rows.school.kind == "university":
             places += [(None, t) for t in data.BUILDING_TEMPLATES]
+        places *= rounds  # the scaled demo: the same survey, `rounds` times the points
         keeper: dict[str | None, str] = {}
         for number, (zone, template) in enumerate(places, start=1):
             code = zone.code if zone else None
@@ -193,7 +227,7 @@ def _risk_points(session: Session, rows: SchoolRows, *, today: date, rules: Grad
             spots.append(point)
             made.append(point)
     # A few annual re-identifications are late (art. 13): the assessment finds them.
-    for point in rng.sample(made, OVERDUE_REVIEWS):
+    for point in rng.sample(made, OVERDUE_REVIEWS * rounds):
         point.last_reviewed_on = today - timedelta(days=rng.randint(380, 450))
         point.identified_on = min(point.identified_on, point.last_reviewed_on)
     session.add_all(made)

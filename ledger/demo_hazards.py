@@ -69,11 +69,12 @@ SUPERVISOR = {"university": "河南省教育厅", "middle": "演示区教育局"
 PREFIX = {"demo-univ": "UNIV", "demo-middle": "MID", "demo-primary": "PRI"}
 
 
-def add_hazards(session: Session, rows: SchoolRows, *, now: datetime, rng: random.Random) -> int:
+def add_hazards(session: Session, rows: SchoolRows, *, now: datetime, rng: random.Random, first: int = 1) -> int:
+    """The school's stories, numbered from `first` (the scaled demo tells them again, numbered on)."""
     school = rows.school
     names = STORIES if school.kind == "university" else {k: STORIES[k] for k in SMALL_SCHOOL_STORIES}
     finders = [rows.people.name() for _ in range(3)]
-    for number, story in enumerate(names.values(), start=1):
+    for number, story in enumerate(names.values(), start=first):
         building = school.buildings[(number - 1) % len(school.buildings)]
         zone = rng.choice(building.zones)
         building_row = rows.buildings[building.id]
