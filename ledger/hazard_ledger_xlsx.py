@@ -1,0 +1,94 @@
+"""The hazard ledger as filtered on the leadership page, as an Excel workbook (.xlsx, openpyxl).
+
+Columns are the ledger's usual ones, those of the spreadsheet exchange (ledger/exchange.py
+HAZARD_COLUMNS: 隐患编号 … 销号时间), with 序号 first and 逾期天数 last. So the Chinese file is
+also a file `python -m ledger import hazards` reads back (it ignores 序号 and 逾期天数). With
+lang=en the headers and the names of grades, stages and sources are English, for reading only.
+Times are the school's local time. Text people typed stays text: a cell that begins like a
+formula (= + - @) is stored as a string, as in ledger/handover_export.py.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from io import BytesIO
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from layouts.i18n import language
+from layouts.lead_ledger_text import GRADE_NAMES, SOURCE_NAMES, STAGE_NAMES, local_name, name_of, tx
+from ledger.exchange import HAZARD_COLUMNS, NO, YES, local_moment
+from ledger.handover_export import FORMULA_START
+
+if TYPE_CHECKING:  # rows come from queries.ledger.lead_hazards; this module reads no database
+    from queries.ledger.lead_hazards import LedgerRow
+
+NUMBER, OVERDUE = "序号", "逾期天数"
+COLUMNS: tuple[str, ...] = (NUMBER, *HAZARD_COLUMNS, OVERDUE)
+ENGLISH = {
+    NUMBER: "No.", "隐患编号": "Code", "隐患名称": "Hazard", "隐患描述": "Description", "隐患等级": "Grade",
+    "楼宇": "Building", "区域": "Zone", "发现人": "Found by", "发现时间": "Found at", "隐患来源": "Source",
+    "整改措施": "Rectification measures", "应急措施": "Emergency measures", "整改期限": "Deadline",
+    "责任单位": "Responsible unit", "责任人": "Responsible person", "复查结果": "Re-check result",
+    "挂牌督办": "Listed supervision", "督办单位": "Supervised by", "当前环节": "Stage", "销号时间": "Closed at",
+    OVERDUE: "Days overdue",
+}
+WIDEST = 60
+
+
+def ledger_cells(row: LedgerRow, number: int, *, lang: str, tz: ZoneInfo, now: datetime) -> dict[str, object]:
+    """One hazard's cells by (Chinese) column: numbers and times as values, names in `lang`."""
+    lang = language(lang)
+    yes, no = (YES, NO) if lang == "zh" else (tx(lang, "yes"), tx(lang, "no"))
+    return {
+        NUMBER: number, "隐患编号": row.code, "隐患名称": row.title, "隐患描述": row.description,
+        "隐患等级": name_of(GRADE_NAMES, row.grade, lang),
+        "楼宇": local_name(lang, row.building_zh, row.building_en) or None, "区域": row.zone_zh,
+        "发现人": row.found_by, "发现时间": local_moment(row.found_at, tz),
+        "隐患来源": name_of(SOURCE_NAMES, row.source, lang), "整改措施": row.measures,
+        "应急措施": row.emergency_measures, "整改期限": local_moment(row.deadline, tz),
+        "责任单位": local_name(lang, row.unit_zh, row.unit_en) or None, "责任人": row.person,
+        "复查结果": row.recheck_result, "挂牌督办": yes if row.listed_supervision else no,
+        "督办单位": row.supervised_by, "当前环节": name_of(STAGE_NAMES, row.stage, lang),
+        "销号时间": local_moment(row.closed_at, tz), OVERDUE: row.days_overdue(now),
+    }
+
+
+def ledger_workbook(rows: Iterable[LedgerRow], *, lang: str | None, tz: ZoneInfo, now: datetime) -> bytes:
+    """The rows, in their order, as .xlsx bytes: one sheet, a bold frozen header row."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    lang = language(lang)
+    header: Callable[[str], str] = (lambda c: c) if lang == "zh" else (lambda c: ENGLISH[c])
+    book = Workbook()
+    sheet = book.active
+    sheet.title = tx(lang, "sheet")
+    for column, name in enumerate(COLUMNS, start=1):
+        _put(sheet, 1, column, header(name)).font = Font(bold=True)
+    widths = [len(header(c)) for c in COLUMNS]
+    for line, row in enumerate(rows, start=2):
+        cells = ledger_cells(row, line - 1, lang=lang, tz=tz, now=now)
+        for column, name in enumerate(COLUMNS, start=1):
+            value = cells[name]
+            _put(sheet, line, column, value)
+            widths[column - 1] = max(widths[column - 1], 19 if isinstance(value, datetime) else len(str(value or "")))
+    for column, width in enumerate(widths, start=1):
+        sheet.column_dimensions[sheet.cell(row=1, column=column).column_letter].width = min(WIDEST, max(8, width * 2))
+    sheet.freeze_panes = "B2"
+    out = BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _put(sheet, row: int, column: int, value: object):
+    cell = sheet.cell(row=row, column=column)
+    cell.value = value
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        # openpyxl would store it as a formula: keep it a string, and quotePrefix keeps it text
+        # when someone edits the cell in Excel.
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    elif isinstance(value, datetime):
+        cell.number_format = "yyyy-mm-dd hh:mm:ss"
+    return cell
