@@ -33,7 +33,9 @@ FILTERS = (F_STAGE, F_GRADE, F_UNIT, F_OVERDUE, F_BUILDING)
 COUNT = "lead-hazards-count"
 DOWNLOAD = "lead-hazards-download"
 GRID = "lead-hazards-grid"
+GRID_BOX = "lead-hazards-grid-box"
 RECORD = "lead-hazards-record"
+RECORD_SHOWN = "lead-hazards-record-shown"  # store a clientside callback writes nothing to (it scrolls)
 
 GRID_LIMIT = 500  # rows the grid shows; more would slow a tablet, and nobody scrolls past them
 EXPORT_PATH = "/lead/hazards.xlsx"
@@ -71,19 +73,20 @@ def column_defs(lang: Language) -> list[dict]:
     def col(field: str, key: str, width: int, **extra) -> dict:
         return {"field": field, "headerName": tx(lang, key), "minWidth": width, **extra}
 
+    # What a leader scans for first on the left: which hazard, its stage, how late, by when.
     return [
-        col("code", "col_code", 170, pinned="left"),
-        col("title", "col_title", 220, flex=2, wrapText=True, autoHeight=True),
-        col("grade", "col_grade", 100, cellClassRules={"lead-cell-major": "params.data.major"}),
+        col("code", "col_code", 160, pinned="left"),
+        col("title", "col_title", 200, flex=2),
         col("stage", "col_stage", 130),
-        col("overdue_days", "col_overdue_days", 100, type="rightAligned",
+        col("overdue_days", "col_overdue_days", 96, type="rightAligned",
             cellClassRules={"lead-cell-overdue": "params.value > 0"}),
-        col("deadline", "col_deadline", 150),
-        col("place", "col_place", 180, flex=1, wrapText=True, autoHeight=True),
-        col("unit", "col_unit", 160, flex=1, wrapText=True, autoHeight=True),
-        col("person", "col_person", 100),
-        col("listed", "col_listed", 100),
-        col("found", "col_found", 150),
+        col("deadline", "col_deadline", 160),
+        col("grade", "col_grade", 100, cellClassRules={"lead-cell-major": "params.data.major"}),
+        col("unit", "col_unit", 150, flex=1),
+        col("person", "col_person", 96),
+        col("place", "col_place", 170, flex=1),
+        col("listed", "col_listed", 96),
+        col("found", "col_found", 160),
     ]
 
 
@@ -96,13 +99,22 @@ def grid(lang: Language, rows: list[dict]) -> dag.AgGrid:
         defaultColDef={"sortable": False, "resizable": True, "suppressMovable": True, "suppressHeaderMenuButton": True},
         rowClassRules={"lead-row-overdue": "params.data.overdue_days > 0"},
         dashGridOptions={
-            "rowHeight": 48, "headerHeight": 44,  # touch-sized rows
+            "rowHeight": ROW_PX, "headerHeight": HEADER_PX,
             "rowSelection": {"mode": "singleRow", "checkboxes": False, "enableClickSelection": True},
             "suppressCellFocus": True, "animateRows": False,
             "localeText": {"noRowsToShow": tx(lang, "count", total=0)},
         },
         style={"height": "100%", "width": "100%"},
     )
+
+
+ROW_PX, HEADER_PX = 48, 44  # touch-sized rows
+
+
+def grid_box_style(rows: int) -> dict:
+    """The grid's box as tall as its rows (a short list leaves no empty panel), at most 62 % of
+    the screen (and room for its sideways scroll bar); the grid scrolls inside it past that."""
+    return {"height": f"min(62vh, {HEADER_PX + max(rows, 3) * ROW_PX + 20}px)"}
 
 
 def download_href(school: str, filters: HazardFilter, lang: Language) -> str:
@@ -148,16 +160,13 @@ def filters_from(stage, grade, unit, overdue, building) -> dict[str, object]:
     return {"stage": stage, "grade": grade, "unit": unit, "overdue": overdue, "building": building}
 
 
-def filter_bar(lang: Language, options: dict[str, list[dict]], values: dict[str, str], href: str) -> html.Div:
+def filter_bar(lang: Language, options: dict[str, list[dict]], values: dict[str, str]) -> html.Div:
     labels = {F_STAGE: "f_stage", F_GRADE: "f_grade", F_UNIT: "f_unit", F_OVERDUE: "f_overdue",
               F_BUILDING: "f_building"}
-    controls = [html.Label([tx(lang, labels[i]), dcc.Dropdown(id=i, options=options[i], value=values[i],
-                                                              clearable=False, searchable=False)])
-                for i in FILTERS]
     return html.Div(className="lead-filters lead-hazards-filters", children=[
-        *controls,
-        html.A(tx(lang, "download"), id=DOWNLOAD, href=href, className="lead-button lead-hazards-download"),
-    ])
+        html.Label([tx(lang, labels[i]), dcc.Dropdown(id=i, options=options[i], value=values[i], clearable=False,
+                                                      searchable=False)])
+        for i in FILTERS])
 
 
 def body(lang: Language, *, school: str, filters: HazardFilter, options: dict[str, list[dict]],
@@ -165,17 +174,34 @@ def body(lang: Language, *, school: str, filters: HazardFilter, options: dict[st
     """The page under the frame: filters, the count, the grid and the record panel."""
     return html.Div(className="lead-hazards-body", children=[
         dcc.Store(id=VIEW, data={"school": school, "lang": lang}),
+        dcc.Store(id=RECORD_SHOWN),
         html.H1(tx(lang, "hazards_title"), className="lead-page-title"),
-        filter_bar(lang, options, filter_values(filters), download_href(school, filters, lang)),
+        filter_bar(lang, options, filter_values(filters)),
         html.Div(className="lead-grid-2 lead-hazards-main", children=[
             html.Section(className="lead-card lead-hazards-list", children=[
-                html.P(count_line(lang, total, len(rows)), id=COUNT, className="lead-note", role="status"),
-                html.Div(grid(lang, rows), className="lead-hazards-grid-box"),
+                html.Div(className="lead-hazards-listhead", children=[
+                    html.P(count_line(lang, total, len(rows)), id=COUNT, className="lead-note", role="status"),
+                    html.A(tx(lang, "download"), id=DOWNLOAD, href=download_href(school, filters, lang),
+                           className="lead-button lead-hazards-download"),
+                ]),
+                html.Div(grid(lang, rows), id=GRID_BOX, className="lead-hazards-grid-box",
+                         style=grid_box_style(len(rows))),
             ]),
             html.Section(id=RECORD, className="lead-card lead-hazards-record", **{"aria-live": "polite"},
                          children=html.P(tx(lang, "pick_hazard"), className="lead-note")),
         ]),
     ])
+
+
+# Below the grid (narrower than 1101 px) a tapped hazard's record may be out of sight: bring it
+# into view, in the browser, with no round trip.
+SCROLL_TO_RECORD = """function (children) {
+    const panel = document.getElementById('%s');
+    if (panel && panel.getBoundingClientRect().top > window.innerHeight - 120) {
+        panel.scrollIntoView({behavior: 'smooth', block: 'start'});
+    }
+    return window.dash_clientside.no_update;
+}""" % RECORD
 
 
 # ---- one hazard's whole record --------------------------------------------------------------------

@@ -148,10 +148,11 @@ def body(lang: Language, *, school: str, units: list[dict], filters: RiskFilter,
         html.Section(className="lead-risks-summary", children=[
             html.H2(tx(lang, "by_colour")), colour_cards(lang, colour_totals(units), href)]),
         html.Div(className="lead-grid-2", children=[
-            html.Section(className="lead-card", children=[html.H2(tx(lang, "by_unit")), unit_table(lang, units, href)]),
+            # Reviews first: one past due costs the unit 10 points (art. 13), so it is what to act on.
             html.Section(className="lead-card lead-risks-due", children=[
                 html.H2(tx(lang, "reviews_due", days=REVIEW_WITHIN_DAYS)),
                 reviews_table(lang, due, today=today, review_days=review_days, total=due_total)]),
+            html.Section(className="lead-card", children=[html.H2(tx(lang, "by_unit")), unit_table(lang, units, href)]),
         ]),
         html.Section(className="lead-card lead-risks-points", children=[
             html.H2(tx(lang, "risks_list")),

@@ -64,7 +64,7 @@ def _school_id(db, school: object) -> int | None:
 
 
 def refilter(stage, grade, unit, overdue, building, view_state):
-    """The grid, its count and the download link for the filters chosen."""
+    """The grid, its count, the download link and the grid's height for the filters chosen."""
     lang = language((view_state or {}).get("lang"))
     school = (view_state or {}).get("school")
     filters = ledger_filter(part.filters_from(stage, grade, unit, overdue, building))
@@ -74,12 +74,12 @@ def refilter(stage, grade, unit, overdue, building, view_state):
         with live.ledger_session() as db:
             school_id = _school_id(db, school)
             if school_id is None:
-                return [], "", no_update
+                return [], "", no_update, no_update
             rows, total = ledger_rows(db, school_id=school_id, filters=filters, now=now, limit=part.GRID_LIMIT)
     except SQLAlchemyError:
-        return no_update, html.Span(tl(lang, "ledger_down"), className="lead-problem-inline"), no_update
+        return no_update, html.Span(tl(lang, "ledger_down"), className="lead-problem-inline"), no_update, no_update
     return (part.grid_rows(lang, rows, now=now, tz=live.settings.tz), part.count_line(lang, total, len(rows)),
-            part.download_href(school, filters, lang))
+            part.download_href(school, filters, lang), part.grid_box_style(len(rows)))
 
 
 def show_record(clicked, view_state):
@@ -101,8 +101,11 @@ def show_record(clicked, view_state):
 def register_callbacks(app: dash.Dash) -> None:
     app.callback(
         Output(part.GRID, "rowData"), Output(part.COUNT, "children"), Output(part.DOWNLOAD, "href"),
+        Output(part.GRID_BOX, "style"),
         *(Input(i, "value") for i in part.FILTERS), State(part.VIEW, "data"),
         prevent_initial_call=True,
     )(refilter)
     app.callback(Output(part.RECORD, "children"), Input(part.GRID, "cellClicked"), State(part.VIEW, "data"),
                  prevent_initial_call=True)(show_record)
+    app.clientside_callback(part.SCROLL_TO_RECORD, Output(part.RECORD_SHOWN, "data"), Input(part.RECORD, "children"),
+                            prevent_initial_call=True)
