@@ -2,25 +2,35 @@
 loop, campaigns and deductions; deterministic, idempotent, on SQLite and PostgreSQL."""
 from __future__ import annotations
 
-from collections import Counter
+import statistics
+import time as clock
+from collections import Counter, defaultdict
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 
 from sqlalchemy import func, select
 
+from ledger import alert_flow
 from ledger.db import migrate
-from ledger.demo import SCHOOL_TZ, load_demo
+from ledger.demo import SCHOOL_TZ, load_demo, placements
 from ledger.grading import GradingRules, grade
 from ledger.hazard_loop import STAGES, deadline_status, next_stage
-from ledger.models import (AssessmentDeduction, Building, Campaign, ChecklistResult, Hazard, OrgUnit, RiskPoint,
-                           Zone)
+from ledger.models import (Alert, AlertTransition, AssessmentDeduction, Building, Campaign, ChecklistResult,
+                           DailyTotals, Hazard, OrgUnit, RiskPoint, Zone)
 from ledger.site_plans import point_in_polygon
 from queries.connections import sql_engine, sql_sessions
 from queries.settings import Settings
+from streams.alert_rules import load_rules
+from streams.catalogue import CATALOGUE
+from streams.contract import Event
 from streams.demo_checklists import CAMPAIGNS, HAZARD_TITLES
-from streams.demo_sites import SCHOOLS
+from streams.demo_sites import SCHOOLS, SCHOOLS_BY_ID
+
+RULES_FILE = Path(__file__).resolve().parents[2] / "streams" / "alert_rules.toml"
 
 TODAY = date(2026, 11, 24)
 NOW = datetime.combine(TODAY, time(10, 0), SCHOOL_TZ)
+DEMO_NOW = datetime.combine(TODAY, time(9, 0), SCHOOL_TZ)  # the demo's own "now"
 
 
 def _loaded(session):
@@ -127,7 +137,12 @@ def _snapshot(session):
                for h in session.scalars(select(Hazard).order_by(Hazard.school_id, Hazard.code))]
     results = session.execute(select(ChecklistResult.building_code, ChecklistResult.result, ChecklistResult.checked_at)
                               .order_by(ChecklistResult.id)).all()
-    return sorted(tuple(r) for r in points), hazards, [tuple(r) for r in results]
+    alerts = [(a.code, a.type, a.severity, a.device, a.raised_at, a.last_raised_at, a.count, a.state, a.outcome,
+               a.acknowledged_at, a.resolved_at, a.detail, [(t.action, t.at, t.by, t.event_id) for t in a.transitions])
+              for a in session.scalars(select(Alert).order_by(Alert.code))]
+    days = session.execute(select(DailyTotals.day, DailyTotals.staff_seen, DailyTotals.students_seen,
+                                  DailyTotals.visitors_checked_in).order_by(DailyTotals.school_id, DailyTotals.day)).all()
+    return sorted(tuple(r) for r in points), hazards, [tuple(r) for r in results], alerts, [tuple(d) for d in days]
 
 
 def test_the_demo_is_the_same_every_time(session, tmp_path, redis_url):
@@ -141,3 +156,140 @@ def test_the_demo_is_the_same_every_time(session, tmp_path, redis_url):
             assert _snapshot(again) == _snapshot(session)
     finally:
         other.dispose()
+
+
+# -- the alert history -------------------------------------------------------------------------------
+
+def _alerts_by_school(session):
+    codes = dict(session.execute(select(OrgUnit.id, OrgUnit.code).where(OrgUnit.kind == "school")).all())
+    found = defaultdict(list)
+    for alert in session.scalars(select(Alert).order_by(Alert.raised_at)):
+        found[codes[alert.school_id]].append(alert)
+    return found
+
+
+def test_every_alert_has_a_history_its_states_allow(session):
+    _loaded(session)
+    rules = load_rules(RULES_FILE)
+    alerts = [a for group in _alerts_by_school(session).values() for a in group]
+    assert len({a.code for a in alerts}) == len(alerts) > 1000
+    for a in alerts:
+        site = SCHOOLS_BY_ID[a.code.split("-demo-")[0]]
+        # What the alert rules make of the opening event: the same severity, the catalogue's domain.
+        event = Event(a.code, 0, site.id, a.domain, a.type, "info", a.building_code, a.zone_code, a.device,
+                      a.detail or {})
+        assert rules.severity_for(event) == a.severity, (a.type, a.detail)
+        assert CATALOGUE[a.type][0] == a.domain
+        assert a.group_key == alert_flow.group_key(a.type, a.device, a.building_code, a.zone_code)
+        if a.building_code:
+            assert a.building_code in {b.id for b in site.buildings}
+        if a.device and a.type not in ("patrol.checkpoint", "weather.warning"):
+            assert a.device in {d.id for d in site.devices}
+        # Transitions walk the states from new, in time order, to the alert's state and timestamps.
+        state, at = "new", a.raised_at
+        steps = {}
+        for step in a.transitions:
+            assert step.from_state == state and alert_flow.next_state(state, step.action) == step.to_state
+            assert step.at >= at and step.by in site.duty_officers and step.event_id == f"{a.code}.{step.action}"
+            state, at = step.to_state, step.at
+            steps[step.action] = step
+        assert state == a.state and at < DEMO_NOW
+        assert a.acknowledged_at == (steps["acknowledge"].at if "acknowledge" in steps else None)
+        assert a.dispatched_at == (steps["dispatch"].at if "dispatch" in steps else None)
+        assert a.resolved_at == (steps["resolve"].at if "resolve" in steps else None)
+        assert a.acknowledged_at is None or a.acknowledged_at >= a.raised_at
+        assert (a.outcome in alert_flow.OUTCOMES) == (a.state == "resolved") and (a.outcome is None) == (a.state != "resolved")
+        assert a.dispatched_to == (steps["dispatch"].assignee if "dispatch" in steps else None)
+        times = [o.at for o in a.occurrences]
+        assert len(times) == a.count and times[0] == a.raised_at and times[-1] == a.last_raised_at
+        assert times == sorted(times) and (a.resolved_at is None or a.last_raised_at <= a.resolved_at)
+    assert {a.state for a in alerts} == set(alert_flow.STATES)
+    assert any(a.count > 1 for a in alerts)
+    assert any(a.state == "resolved" and a.acknowledged_at is None for a in alerts)  # a device that cleared itself
+
+
+def test_alerts_come_more_by_day_most_handled_within_minutes_smoke_often_false(session):
+    _loaded(session)
+    by_school = _alerts_by_school(session)
+    for code, alerts in by_school.items():
+        per_day = Counter(a.raised_at.astimezone(SCHOOL_TZ).date() for a in alerts)
+        past = [per_day[TODAY - timedelta(days=n)] for n in range(1, 31)]
+        assert min(past) >= (10 if code == "demo-univ" else 2), code
+        assert max(past) <= 3 * statistics.mean(past), code
+        assert min(per_day) == TODAY - timedelta(days=30)
+        # A few open now, all raised in the last day; the last alert was minutes ago.
+        still_open = [a for a in alerts if a.state != "resolved"]
+        assert 2 <= len(still_open) <= 15, code
+        assert all(a.raised_at >= DEMO_NOW - timedelta(hours=24) for a in still_open)
+        assert DEMO_NOW - max(a.raised_at for a in alerts) <= timedelta(minutes=10)
+    alerts = [a for group in by_school.values() for a in group]
+    hours = Counter(a.raised_at.astimezone(SCHOOL_TZ).hour for a in alerts)
+    assert sum(hours[h] for h in range(8, 20)) > sum(hours[h] for h in (*range(0, 8), *range(20, 24)))
+    acknowledged = [(a.acknowledged_at - a.raised_at).total_seconds() for a in alerts if a.acknowledged_at]
+    assert statistics.median(acknowledged) < 10 * 60 and len(acknowledged) > 0.9 * len(alerts)
+    assert 0.2 < sum(a.dispatched_at is not None for a in alerts) / len(alerts) < 0.5
+
+    def false_share(chosen):
+        done = [a for a in chosen if a.outcome]
+        return sum(a.outcome == "false_alarm" for a in done) / len(done)
+
+    kitchens = [a for a in alerts if a.type == "fire.smoke_alarm" and a.zone_code in ("kitchen", "gas-room")]
+    one_key = [a for a in alerts if a.type == "alarm.one_key"]
+    assert false_share(kitchens) > 0.7 and false_share(one_key) < 0.3
+    assert {a.domain for a in alerts} >= {"personal_safety", "environment", "active_defence", "operations"}
+
+
+def test_daily_totals_for_the_thirty_days_before_today(session):
+    _loaded(session)
+    for school in SCHOOLS:
+        org_id = session.scalar(select(OrgUnit.id).where(OrgUnit.code == school.id))
+        days = session.scalars(select(DailyTotals).where(DailyTotals.school_id == org_id)
+                               .order_by(DailyTotals.day)).all()
+        assert [d.day for d in days] == [TODAY - timedelta(days=n) for n in range(30, 0, -1)]
+        for d in days:
+            assert 0 < d.staff_seen <= school.staff and 0 <= d.students_seen <= school.students
+            weekday = [x for x in days if x.day.weekday() < 5]
+        assert statistics.mean(x.visitors_checked_in for x in weekday) > 10
+
+
+# -- the demo ×10 (the benchmark's) --------------------------------------------------------------------
+
+def _school_rows(session, code):
+    org_id = session.scalar(select(OrgUnit.id).where(OrgUnit.code == code))
+    return {model.__tablename__: session.scalar(select(func.count()).select_from(model)
+                                                .where(model.school_id == org_id))
+            for model in (RiskPoint, Hazard, Alert)}
+
+
+def test_the_demo_times_ten_has_ten_times_the_schools_and_ten_times_each_schools_rows(session, tmp_path, redis_url):
+    """On SQLite and PostgreSQL: the ×10 loads in well under two minutes; the demo's own load
+    beside it (a second database) gives the per-school figures it multiplies."""
+    started = clock.perf_counter()
+    scaled = load_demo(session, today=TODAY, rules=GradingRules(), scale=10)
+    session.commit()
+    assert scaled.loaded and clock.perf_counter() - started < 90
+    other = sql_engine(Settings.from_env(environ={}, database_url=f"sqlite:///{tmp_path / 'one.db'}",
+                                         redis_url=redis_url))
+    try:
+        migrate(other)
+        with sql_sessions(other)() as plain:
+            _loaded(plain)
+            base = {s.id: _school_rows(plain, s.id) for s in SCHOOLS}
+    finally:
+        other.dispose()
+    codes = set(session.scalars(select(OrgUnit.code).where(OrgUnit.kind == "school")))
+    assert codes == {code for _, code, _, _ in placements(10)} and len(codes) == 30
+    assert {s.id for s in SCHOOLS} | {f"{s.id}-{n}" for s in SCHOOLS for n in range(2, 11)} == codes
+    for school in SCHOOLS:
+        rows = _school_rows(session, school.id)
+        assert rows["risk_points"] == 10 * base[school.id]["risk_points"]
+        assert rows["hazards"] == 10 * base[school.id]["hazards"]
+        assert 8 * base[school.id]["alerts"] <= rows["alerts"] <= 12 * base[school.id]["alerts"]
+        # A copy is the demo school again under its own code: the same places, its own draws.
+        copy = _school_rows(session, f"{school.id}-2")
+        assert copy["risk_points"] == base[school.id]["risk_points"] and copy["hazards"] == base[school.id]["hazards"]
+        assert 0.7 * base[school.id]["alerts"] <= copy["alerts"] <= 1.3 * base[school.id]["alerts"]
+    district = session.scalar(select(OrgUnit.id).where(OrgUnit.kind == "district"))
+    assert session.scalar(select(func.count()).select_from(OrgUnit).where(OrgUnit.parent_id == district)) == 20
+    assert len(set(session.scalars(select(OrgUnit.name_zh).where(OrgUnit.kind == "school")))) == 30
+    assert session.scalar(select(func.count()).select_from(AlertTransition)) > 10 * 2000
