@@ -122,17 +122,18 @@ def review_status(lang: Language, due: date, today: date) -> tuple[str, str]:
 def reviews_table(lang: Language, rows: list[RiskRow], *, today: date, review_days: int, total: int) -> html.Div:
     if not rows:
         return html.P(tx(lang, "no_reviews_due", days=REVIEW_WITHIN_DAYS), className="lead-note")
+    # How late first after the name: on a narrow screen the rest scrolls sideways.
     head = html.Tr([html.Th(tx(lang, k)) for k in (
-        "col_rp_code", "col_rp_name", "col_level", "col_unit", "col_reviewed", "col_due", "col_review_state")])
+        "col_rp_code", "col_rp_name", "col_review_state", "col_due", "col_level", "col_unit", "col_reviewed")])
     body = []
     for r in rows:
         due = due_on(r, review_days)
         words, tone = review_status(lang, due, today)
         body.append(html.Tr([
-            html.Td(r.code, className="lead-code"), html.Td(r.name),
+            html.Td(r.code, className="lead-code"), html.Td(r.name), html.Td(words, className=f"lead-review-{tone}"),
+            html.Td(due.isoformat()),
             html.Td(html.Span(name_of(COLOUR_NAMES, r.colour, lang), className=f"lead-chip {r.colour}")),
-            html.Td(unit_label(lang, r)), html.Td(r.last_reviewed_on.isoformat()), html.Td(due.isoformat()),
-            html.Td(words, className=f"lead-review-{tone}"),
+            html.Td(unit_label(lang, r)), html.Td(r.last_reviewed_on.isoformat()),
         ], **{"data-code": r.code}))
     note = [] if len(rows) >= total else [html.P(list_count(lang, total, len(rows)), className="lead-note")]
     return html.Div([*note, html.Div(className="lead-table-wrap", children=html.Table(

@@ -12,7 +12,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
-from ledger.models import Hazard, OrgUnit, RiskPoint
+from ledger.models import Building, Hazard, OrgUnit, RiskPoint
 from queries.connections import sql_engine, sql_sessions
 from tests.dashboard.lead_support import (  # noqa: F401 (fixtures)
     browser, demo_ledger, lead_served, no_horizontal_overflow, screenshot_dir, tablet,
@@ -101,7 +101,6 @@ def test_a_deep_link_from_the_overview_filters_by_building_and_overdue(lead_serv
     page, _ = open_ledger(tablet, lead_served, "&building=chem-north&overdue=0")
     engine = sql_engine(demo_ledger)
     with sql_sessions(engine)() as db:
-        from ledger.models import Building
         building = db.scalar(select(Building.id).join(OrgUnit, OrgUnit.id == Building.school_id)
                              .where(OrgUnit.code == SCHOOL, Building.code == "chem-north"))
         now = datetime.now(timezone.utc)
