@@ -52,7 +52,8 @@ from sqlalchemy import func, select, text  # noqa: E402
 from ledger.db import migrate  # noqa: E402
 from ledger.demo import load_demo  # noqa: E402
 from ledger.grading import GradingRules  # noqa: E402
-from ledger.models import Alert, AlertTransition, Hazard, OrgUnit, RiskPoint  # noqa: E402
+from ledger.models import (Alert, AlertTransition, Campaign, ChecklistItem, ChecklistResult, Hazard,  # noqa: E402
+                           OrgUnit, RiskPoint)
 from queries import connections  # noqa: E402
 from queries.settings import Settings  # noqa: E402
 from streams import local_services, local_stack  # noqa: E402
@@ -137,8 +138,32 @@ def interactions(deps: list[dict], db_facts: dict) -> list[Probe]:
 
 
 def page_interactions(deps: list[dict], db_facts: dict) -> list[Probe]:
-    """Interactions of the other pages, added as their callbacks land (see interactions())."""
-    return []
+    """The risk register's filters and a campaign opened (a pattern-matching callback)."""
+    found: list[Probe] = []
+    try:
+        from layouts import lead_risks as rk
+        dep = next(d for d in deps if f"{rk.LIST}.children" in d["output"])
+        for label, colour, unit in (("filter: red", "red", ""), ("filter: orange, a unit", "orange",
+                                                                 db_facts["unit"]), ("filter: all", "", "")):
+            found.append(Probe("lead_risks", label, "POST", UPDATE_PATH, body_for(dep, {
+                f"{rk.F_COLOUR}.value": colour, f"{rk.F_UNIT}.value": unit, f"{rk.VIEW}.data": VIEW})))
+    except (ImportError, AttributeError, StopIteration) as missing:
+        print(f"risk register interactions not found: {missing!r}")
+    try:
+        from layouts import lead_campaigns as cp
+        dep = next(d for d in deps if f'"{cp.ITEMS}"' in d["output"])
+        code = db_facts["campaign"]
+        concrete = {_wild(dep["output"].rsplit(".", 1)[0]): cp.items_id(code),
+                    _wild(dep["inputs"][0]["id"]): cp.open_id(code)}
+        found.append(Probe("lead_campaigns", f"open a campaign ({code})", "POST", UPDATE_PATH, body_for(dep, {
+            f"{dep['inputs'][0]['id']}.n_clicks": 1, f"{cp.VIEW}.data": VIEW}, concrete)))
+    except (ImportError, AttributeError, StopIteration) as missing:
+        print(f"campaign interactions not found: {missing!r}")
+    return found
+
+
+def _wild(spec: str) -> str:
+    return json.dumps(json.loads(spec), sort_keys=True) if spec.startswith("{") else spec
 
 
 def exports(db_facts: dict) -> list[Probe]:
@@ -148,20 +173,31 @@ def exports(db_facts: dict) -> list[Probe]:
             Probe("lead_hazards", "export: every hazard (xlsx)", "GET", f"/lead/hazards.xlsx?{everything}")]
 
 
-def body_for(dep: dict, values: dict[str, object]) -> dict:
+def body_for(dep: dict, values: dict[str, object], concrete: dict[str, dict] | None = None) -> dict:
     """The body Dash's renderer posts for a callback of /_dash-dependencies, inputs from `values`
-    ("id.property" -> value, None when absent); the first input is the one that changed."""
+    ("id.property" as the dependency names it -> value, None when absent); the first input is the
+    one that changed. `concrete` gives a pattern-matching id (as the dependency writes it) the
+    component's own id."""
+    concrete = concrete or {}
+
+    def real(spec_id: str):
+        return concrete.get(_wild(spec_id), spec_id)
+
     def items(specs):
-        return [{**s, "value": values.get(f"{s['id']}.{s['property']}")} for s in specs]
+        return [{"id": real(s["id"]), "property": s["property"], "value": values.get(f"{s['id']}.{s['property']}")}
+                for s in specs]
+
+    def named(part: str) -> dict:
+        spec_id, prop = part.rsplit(".", 1)
+        return {"id": real(spec_id), "property": prop}
 
     output = dep["output"]
-    if output.startswith(".."):  # several outputs: "..a.x...b.y.."
-        outs = [dict(zip(("id", "property"), part.rsplit(".", 1))) for part in output.strip(".").split("...")]
-    else:
-        outs = dict(zip(("id", "property"), output.rsplit(".", 1)))
-    changed = [f"{s['id']}.{s['property']}" for s in dep["inputs"]][:1]  # one control tapped
+    outs = [named(p) for p in output.strip(".").split("...")] if output.startswith("..") else named(output)
+    first = dep["inputs"][0]
+    first_id = real(first["id"])
+    shown = json.dumps(first_id, sort_keys=True, separators=(",", ":")) if isinstance(first_id, dict) else first_id
     return {"output": output, "outputs": outs, "inputs": items(dep["inputs"]), "state": items(dep.get("state", [])),
-            "changedPropIds": changed}
+            "changedPropIds": [f"{shown}.{first['property']}"]}
 
 
 # ---- the stack ----------------------------------------------------------------------------------
@@ -240,6 +276,12 @@ def build_ledger(settings: Settings, *, scale: int, copy_factor: int, today) -> 
                                                                         Hazard.stage != "accepted")
                                              .order_by(Hazard.code).limit(1))
             facts["building"] = "chem-north"
+            facts["unit"] = db.scalar(select(OrgUnit.code).where(OrgUnit.parent_id == school_id,
+                                                                 OrgUnit.kind == "unit").order_by(OrgUnit.code))
+            facts["campaign"] = db.scalar(
+                select(Campaign.code).join(ChecklistItem).join(ChecklistResult)
+                .where(ChecklistResult.school_id == school_id).group_by(Campaign.code)
+                .order_by(func.count().desc(), Campaign.code).limit(1))
             import redis as redis_lib
             client = redis_lib.Redis.from_url(settings.redis_url, decode_responses=True)
             figures.refresh(db, client, now=now, due_soon_days=settings.hazard_due_soon_days)
