@@ -57,6 +57,7 @@ from ledger.models import (Alert, AlertTransition, Campaign, ChecklistItem, Chec
 from queries import connections  # noqa: E402
 from queries.settings import Settings  # noqa: E402
 from streams import local_services, local_stack  # noqa: E402
+from streams.demo_sites import SCHOOLS_BY_ID  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -159,6 +160,25 @@ def page_interactions(deps: list[dict], db_facts: dict) -> list[Probe]:
             f"{dep['inputs'][0]['id']}.n_clicks": 1, f"{cp.VIEW}.data": VIEW}, concrete)))
     except (ImportError, AttributeError, StopIteration) as missing:
         print(f"campaign interactions not found: {missing!r}")
+    try:
+        from layouts import lead_overview as ov
+        drill = next(d for d in deps if f"{ov.DRILL}.children" in d["output"])
+        # The building buttons beside the map (one per building), untapped, as the page drew them.
+        buttons = [{"code": b.id, "type": ov.BUILDING} for b in SCHOOLS_BY_ID[SCHOOL].buildings]
+        specs = [i for i in drill["inputs"] + drill.get("state", []) if '"ALL"' in i["id"]]
+        untapped = {f"{i['id']}.{i['property']}": (0 if i["property"] == "n_clicks" else "lead-overview-building")
+                    for i in specs}
+        for code in ("chem-north", "xueyuan-canteen"):
+            tap = {"points": [{"curveNumber": 1, "pointNumber": 0, "pointIndex": 0, "x": 100, "y": 100,
+                               "customdata": code}]}
+            found.append(Probe("lead_overview", f"tap a building on the map ({code})", "POST", UPDATE_PATH,
+                               body_for(drill, {f"{ov.MAP}.clickData": tap, f"{ov.VIEW}.data": VIEW, **untapped},
+                                        expand={_wild(i["id"]): buttons for i in specs})))
+        live = next(d for d in deps if f"{ov.STATUS}." in d["output"])
+        found.append(Probe("lead_overview", "live figures' refresh (timer)", "POST", UPDATE_PATH,
+                           body_for(live, {f"{ov.TICK}.n_intervals": 1, f"{ov.VIEW}.data": VIEW})))
+    except (ImportError, AttributeError, StopIteration) as missing:
+        print(f"overview interactions not found: {missing!r}")
     return found
 
 
@@ -173,27 +193,38 @@ def exports(db_facts: dict) -> list[Probe]:
             Probe("lead_hazards", "export: every hazard (xlsx)", "GET", f"/lead/hazards.xlsx?{everything}")]
 
 
-def body_for(dep: dict, values: dict[str, object], concrete: dict[str, dict] | None = None) -> dict:
+def body_for(dep: dict, values: dict[str, object], concrete: dict[str, dict] | None = None,
+             expand: dict[str, list[dict]] | None = None) -> dict:
     """The body Dash's renderer posts for a callback of /_dash-dependencies, inputs from `values`
-    ("id.property" as the dependency names it -> value, None when absent); the first input is the
-    one that changed. `concrete` gives a pattern-matching id (as the dependency writes it) the
-    component's own id."""
-    concrete = concrete or {}
+    ("id.property" as the dependency names it -> value, None when absent); the first input given a
+    value is the one that changed. `concrete` gives a MATCH pattern (as the dependency writes it)
+    the component's own id; `expand` gives an ALL pattern its components (each with the value
+    `values` gives the pattern's property)."""
+    concrete, expand = concrete or {}, expand or {}
 
     def real(spec_id: str):
         return concrete.get(_wild(spec_id), spec_id)
 
     def items(specs):
-        return [{"id": real(s["id"]), "property": s["property"], "value": values.get(f"{s['id']}.{s['property']}")}
-                for s in specs]
+        out = []
+        for s in specs:
+            if '"ALL"' in s["id"]:  # the list of the pattern's components
+                value = values.get(f"{s['id']}.{s['property']}")
+                out.append([{"id": i, "property": s["property"], "value": value} for i in expand.get(_wild(s["id"]), [])])
+            else:
+                out.append({"id": real(s["id"]), "property": s["property"],
+                            "value": values.get(f"{s['id']}.{s['property']}")})
+        return out
 
-    def named(part: str) -> dict:
+    def named(part: str):
         spec_id, prop = part.rsplit(".", 1)
+        if '"ALL"' in spec_id:
+            return [{"id": i, "property": prop} for i in expand.get(_wild(spec_id), [])]
         return {"id": real(spec_id), "property": prop}
 
     output = dep["output"]
     outs = [named(p) for p in output.strip(".").split("...")] if output.startswith("..") else named(output)
-    first = dep["inputs"][0]
+    first = next((i for i in dep["inputs"] if f"{i['id']}.{i['property']}" in values), dep["inputs"][0])
     first_id = real(first["id"])
     shown = json.dumps(first_id, sort_keys=True, separators=(",", ":")) if isinstance(first_id, dict) else first_id
     return {"output": output, "outputs": outs, "inputs": items(dep["inputs"]), "state": items(dep.get("state", [])),
