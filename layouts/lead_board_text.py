@@ -128,7 +128,8 @@ def points(value: float) -> str:
 # The reasons ledger.scoring writes for the deductions it computes, and their English.
 _COMPUTED_EN = (
     (re.compile(r"^缺少(.+)$"), lambda m: f"Missing {LIST_EN.get(m[1], m[1])}"),
-    (re.compile(r"^(\d+)个风险点超过一年未复核$"), lambda m: f"{m[1]} risk points not reviewed for over a year"),
+    (re.compile(r"^(\d+)个风险点超过一年未复核$"),
+     lambda m: f"{m[1]} risk point{'' if m[1] == '1' else 's'} not reviewed for over a year"),
     (re.compile(r"^(.+)违反闭环管理：(.+)$"), lambda m: f"{m[1]} broke the closed loop: {m[2].replace('、', ', ')}"),
     (re.compile(r"^重大隐患(.+)无整改方案或应急措施$"), lambda m: f"Major hazard {m[1]} without a plan or emergency measures"),
     (re.compile(r"^隐患(.+)未按期整改$"), lambda m: f"Hazard {m[1]} not rectified on time"),

@@ -17,7 +17,7 @@ deductions inspectors entered against the school itself: the supervising authori
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Literal
@@ -159,7 +159,7 @@ def unit_scores(session: Session, *, school: OrgUnit, period: Period, review_day
     return out
 
 
-def school_scores(session: Session, *, schools: list[OrgUnit] | list, period: Period, review_days: int,
+def school_scores(session: Session, *, schools: Sequence, period: Period, review_days: int,
                   rules: scoring.Rules) -> dict[str, dict]:
     """Each school's own score by school code: the rules over its whole ledger plus what
     inspectors entered against the school itself. `schools`: rows with id, code, name_zh, name_en."""

@@ -15,7 +15,7 @@ from datetime import datetime
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session, aliased
 
-from ledger import hazard_loop, scoring
+from ledger import alert_flow, hazard_loop, scoring
 from ledger.models import Alert, Hazard, OrgUnit
 from queries.ledger import lead_assessment
 from queries.ledger.hazards import RATE_WINDOW
@@ -59,7 +59,7 @@ def league(session: Session, *, school_codes: list[str] | None, now: datetime, r
         return []
     hazards = _hazard_counts(session, ids, now)
     open_alerts = dict(session.execute(
-        select(Alert.school_id, func.count()).where(Alert.school_id.in_(ids), Alert.state != "resolved")
+        select(Alert.school_id, func.count()).where(Alert.school_id.in_(ids), Alert.state.in_(alert_flow.OPEN_STATES))
         .group_by(Alert.school_id)).all())
     today = now.replace(hour=0, minute=0, second=0, microsecond=0)
     alerts_today = dict(session.execute(

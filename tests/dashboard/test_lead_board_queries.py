@@ -5,7 +5,7 @@ checks on constructed results (the latest result wins), and the league's figures
 independent counts per school."""
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
