@@ -5,7 +5,7 @@ from ledger.models.assessment import AssessmentDeduction
 from ledger.models.base import Base, UTCDateTime, utcnow
 from ledger.models.campaign import Campaign, CampaignPhase, ChecklistItem, ChecklistResult
 from ledger.models.hazard import Hazard, HazardTransition, LoopViolation
-from ledger.models.history import DailyTotals, RecorderOffset, RefusedEvent
+from ledger.models.history import DailyDomainEvents, DailyTotals, RecorderOffset, RefusedEvent
 from ledger.models.org import Building, OrgUnit, Zone
 from ledger.models.risk import HazardSource, RiskPoint
 from ledger.models.users import END_REASONS, USER_ROLES, User, UserSchool, UserSession
@@ -13,7 +13,8 @@ from ledger.models.users import END_REASONS, USER_ROLES, User, UserSchool, UserS
 __all__ = [
     "AccessToken", "Alert", "AlertEscalation", "AlertOccurrence", "AlertOutbox", "AlertTransition",
     "AssessmentDeduction", "Base", "Building",
-    "Campaign", "CampaignPhase", "ChecklistItem", "ChecklistResult", "DailyTotals", "Hazard", "HazardSource",
+    "Campaign", "CampaignPhase", "ChecklistItem", "ChecklistResult", "DailyDomainEvents", "DailyTotals",
+    "Hazard", "HazardSource",
     "HazardTransition", "LoopViolation", "OrgUnit", "ROLES", "RecorderOffset", "RefusedEvent", "RiskPoint",
     "USER_ROLES", "UTCDateTime", "User", "UserSchool", "UserSession", "Zone", "END_REASONS", "utcnow",
 ]

@@ -23,6 +23,23 @@ class DailyTotals(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
+class DailyDomainEvents(Base):
+    """Valid events per domain and school local day: Redis keeps the hourly counts a week and the
+    per-minute ones a day, so the domain pages' week and month trends read this. Alerts per day
+    are not copied here: every alert is in `alerts` with its domain and time, counted there."""
+
+    __tablename__ = "daily_domain_events"
+    # Also the index of the domain page's read (one school, one domain, a range of days).
+    __table_args__ = (UniqueConstraint("school_id", "day", "domain"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("org_units.id"))
+    day: Mapped[date] = mapped_column(Date)  # the school's local day
+    domain: Mapped[str] = mapped_column(String(32))
+    events: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
 class RecorderOffset(Base):
     """The recorder's next offset per partition, written in the same SQL transaction as the
     batch it follows: that is what makes the recorder exactly-once."""
