@@ -39,7 +39,8 @@ BACKLOG = "lead-overview-backlog"
 
 REFRESH_MS = 60_000  # the live figures; a leader reads trends, not seconds (the wall does seconds)
 BACKLOG_LIMIT = 10
-DRILL_LIMIT = 20
+DRILL_LIMIT = 20  # risk points and open hazards the drill panel lists
+DRILL_ALERTS = 10  # recent alerts it lists (the hazard ledger and the duty console have the rest)
 SELECTED = "is-selected"
 
 
@@ -92,8 +93,8 @@ def hazards_card(lang: Language, totals: dict[str, int], *, due_soon_days: float
                      href=href(grade="major"), children=[
                 html.Span(_n(totals["major"]), **{"data-figure": "hazards_major"}), " ", to(lang, "major_open")]),
         ]),
-        html.P([html.Span(_n(totals["due_soon"]), **{"data-figure": "hazards_due_soon"}), " ",
-                to(lang, "due_soon", days=days)], className="lead-note"),
+        html.P([to(lang, "due_soon", days=days), " ",
+                html.B(_n(totals["due_soon"]), **{"data-figure": "hazards_due_soon"})], className="lead-note"),
     ])
 
 
@@ -182,10 +183,11 @@ def building_buttons(lang: Language, plan: dict | None, marks: dict[str | None, 
             id={"type": BUILDING, "code": b["code"]}, n_clicks=0, type="button",
             className=button_class(colour, b["code"] == selected),
             children=[html.Span(className=f"lead-overview-swatch {colour}"),
-                      html.Span(local_name(lang, b.get("name_zh"), b.get("name_en")) or b["code"],
-                                className="lead-overview-bname"),
-                      html.Span(" · ".join(counts), className="lead-overview-bcounts"
-                                + (" is-alarm" if figures.hazards_overdue or figures.hazards_major else ""))]))
+                      html.Span(className="lead-overview-btext", children=[
+                          html.Span(local_name(lang, b.get("name_zh"), b.get("name_en")) or b["code"],
+                                    className="lead-overview-bname"),
+                          html.Span(" · ".join(counts), className="lead-overview-bcounts"
+                                    + (" is-alarm" if figures.hazards_overdue or figures.hazards_major else ""))])]))
     return html.Div(buttons, className="lead-overview-buildings", role="group", **{"aria-label": to(lang, "buildings")})
 
 
@@ -202,6 +204,14 @@ def select_buttons(classes: list[str | None], codes: list[str], selected: str) -
     return out
 
 
+def _map_box(plan: dict | None, drawn: list) -> dict:
+    """The map's box: the campus's own proportions (no empty bands), hidden with nothing to draw."""
+    if not drawn:
+        return {"display": "none"}
+    extent = (plan or {}).get("extent") or {}
+    return {"aspectRatio": f"{extent.get('width') or 4} / {extent.get('height') or 3}"}
+
+
 def map_section(lang: Language, plan: dict | None, marks: dict[str | None, BuildingFigures],
                 selected: str | None) -> html.Section:
     drawn = overview_map.drawn_buildings(plan)
@@ -213,7 +223,7 @@ def map_section(lang: Language, plan: dict | None, marks: dict[str | None, Build
                       className="lead-note")]),
         # Always in the layout (the tap callback listens to it), hidden when there is nothing to draw.
         dcc.Graph(id=MAP, figure=overview_map.figure(lang, plan or {}, marks, selected), config=overview_map.CONFIG,
-                  className="lead-overview-graph", responsive=True, style=None if drawn else {"display": "none"}),
+                  className="lead-overview-graph", responsive=True, style=_map_box(plan, drawn)),
         None if drawn else html.P(to(lang, "no_plan"), className="lead-note"),
         html.P(to(lang, "map_hint"), className="lead-note"),
         building_buttons(lang, plan, marks, selected),

@@ -43,27 +43,42 @@ def _marks(lang: Language, row: BacklogRow, now: datetime) -> list:
     ]
 
 
-def _hazard_cells(lang: Language, row: BacklogRow, now: datetime, tz: ZoneInfo, *, place: bool) -> list:
-    where = " · ".join(p for p in (local_name(lang, row.building_zh, row.building_en), row.zone_zh or "") if p)
-    who = " · ".join(p for p in (local_name(lang, row.unit_zh, row.unit_en), row.person or "") if p)
-    cells = [
-        html.Td([html.Div(row.title, className="lead-overview-title"),
-                 html.Div([html.Span(row.code, className="lead-code"), *_marks(lang, row, now)],
+def _place(lang: Language, row: BacklogRow) -> str:
+    return " · ".join(p for p in (local_name(lang, row.building_zh, row.building_en), row.zone_zh or "") if p)
+
+
+def _who(lang: Language, row: BacklogRow) -> str:
+    return " · ".join(p for p in (local_name(lang, row.unit_zh, row.unit_en), row.person or "") if p)
+
+
+def _hazard_data(row: BacklogRow, now: datetime) -> dict:
+    return {"data-code": row.code, "data-grade": row.grade, "data-overdue": "1" if row.overdue(now) else "0"}
+
+
+def hazard_rows(lang: Language, rows: list[BacklogRow], *, now: datetime, tz: ZoneInfo) -> list:
+    """The backlog's table rows: hazard (title, code, marks), place, stage, deadline, who."""
+    return [html.Tr([
+        html.Td([html.Div(r.title, className="lead-overview-title"),
+                 html.Div([html.Span(r.code, className="lead-code"), *_marks(lang, r, now)],
                           className="lead-overview-marks")]),
-        html.Td(name_of(STAGE_NAMES, row.stage, lang)),
-        html.Td(_date(row.deadline, tz) or to(lang, "no_deadline"), className="lead-overview-deadline"),
-        html.Td(who or NONE),
-    ]
-    if place:
-        cells.insert(1, html.Td(where or NONE))
-    return cells
+        html.Td(_place(lang, r) or NONE),
+        html.Td(name_of(STAGE_NAMES, r.stage, lang)),
+        html.Td(_date(r.deadline, tz) or to(lang, "no_deadline"), className="lead-overview-deadline"),
+        html.Td(_who(lang, r) or NONE),
+    ], className="is-overdue" if r.overdue(now) else None, **_hazard_data(r, now)) for r in rows]
 
 
-def hazard_rows(lang: Language, rows: list[BacklogRow], *, now: datetime, tz: ZoneInfo, place: bool) -> list:
-    return [html.Tr(_hazard_cells(lang, r, now, tz, place=place),
-                    className="is-overdue" if r.overdue(now) else None,
-                    **{"data-code": r.code, "data-grade": r.grade, "data-overdue": "1" if r.overdue(now) else "0"})
-            for r in rows]
+def hazard_items(lang: Language, rows: list[BacklogRow], *, now: datetime, tz: ZoneInfo) -> html.Ul:
+    """The drill panel's open hazards, two lines each (the panel is narrow): title and marks; code,
+    stage, deadline and who."""
+    return html.Ul(className="lead-overview-list lead-overview-hazards", children=[html.Li(
+        className="is-overdue" if r.overdue(now) else None, **_hazard_data(r, now), children=[
+            html.Div([html.Span(r.title, className="lead-overview-title"), *_marks(lang, r, now)],
+                     className="lead-overview-marks"),
+            html.Div(" · ".join(x for x in (r.code, name_of(STAGE_NAMES, r.stage, lang),
+                                            _date(r.deadline, tz) or to(lang, "no_deadline"), _who(lang, r)) if x),
+                     className="lead-note"),
+        ]) for r in rows])
 
 
 def backlog(lang: Language, rows: list[BacklogRow], total: int, *, now: datetime, tz: ZoneInfo,
@@ -78,7 +93,7 @@ def backlog(lang: Language, rows: list[BacklogRow], total: int, *, now: datetime
         html.P([html.Span(count, className="lead-overview-count"), " ",
                 dcc.Link(to(lang, "backlog_all"), href=all_href, className="lead-button lead-overview-more")],
                className="lead-overview-listhead"),
-        _table(head, hazard_rows(lang, rows, now=now, tz=tz, place=True), "lead-overview-backlog-table"),
+        _table(head, hazard_rows(lang, rows, now=now, tz=tz), "lead-overview-backlog-table"),
     ]
 
 
@@ -87,12 +102,15 @@ def _section_title(text: str, shown: int, total: int, lang: Language) -> list:
             if shown < total else None]
 
 
-def _risk_rows(lang: Language, points: list[RiskPointRow]) -> list:
-    return [html.Tr([
-        html.Td(html.Span(name_of(COLOUR_NAMES, p.colour, lang), className=f"lead-chip {p.colour}")),
-        html.Td([html.Div(p.name), html.Div(p.zone_zh or "", className="lead-note")]),
-        html.Td(" · ".join(x for x in (p.person or "", local_name(lang, p.unit_zh, p.unit_en)) if x) or NONE),
-    ], **{"data-code": p.code, "data-colour": p.colour}) for p in points]
+def risk_items(lang: Language, points: list[RiskPointRow]) -> html.Ul:
+    """The drill panel's risk points: colour and name; zone, responsible person and unit."""
+    return html.Ul(className="lead-overview-list lead-overview-risks", children=[html.Li(
+        **{"data-code": p.code, "data-colour": p.colour}, children=[
+            html.Div([html.Span(name_of(COLOUR_NAMES, p.colour, lang), className=f"lead-chip {p.colour}"), " ",
+                      html.Span(p.name, className="lead-overview-title")], className="lead-overview-marks"),
+            html.Div(" · ".join(x for x in (p.zone_zh or "", p.person or "", local_name(lang, p.unit_zh, p.unit_en))
+                                if x) or NONE, className="lead-note"),
+        ]) for p in points])
 
 
 def _alert_rows(lang: Language, alerts: list[AlertRow], tz: ZoneInfo) -> list:
@@ -107,8 +125,9 @@ def _alert_rows(lang: Language, alerts: list[AlertRow], tz: ZoneInfo) -> list:
 
 def drill_panel(lang: Language, drill: BuildingDrill | None, *, now: datetime, tz: ZoneInfo,
                 ledger_href: str | None) -> list:
-    """The tapped building: its name and unit, risk points by colour, open hazards (with a link to
-    them in the hazard ledger) and the alerts of the last RECENT_ALERT_DAYS days."""
+    """The tapped building: its name and unit, its risk points per colour, then what to act on
+    first — its open hazards (with a link to them in the hazard ledger) and the alerts of the last
+    RECENT_ALERT_DAYS days — and last the list of its risk points, the longest part."""
     if drill is None:
         return [html.P(to(lang, "no_building"), className="lead-note")]
     unit = local_name(lang, drill.unit_zh, drill.unit_en)
@@ -120,19 +139,10 @@ def drill_panel(lang: Language, drill: BuildingDrill | None, *, now: datetime, t
                 **{"data-building": drill.code}),
         html.P(to(lang, "unit", name=unit), className="lead-note") if unit else None,
         html.Div(chips, className="lead-overview-chips"),
-        html.Section(className="lead-overview-drill-risks", children=[
-            *_section_title(to(lang, "risk_points", n=drill.risk_total), len(drill.risk_points), drill.risk_total,
-                            lang),
-            _table([to(lang, k) for k in ("col_colour", "col_name", "col_person")],
-                   _risk_rows(lang, drill.risk_points), "lead-overview-risks")
-            if drill.risk_points else html.P(to(lang, "no_risk_points"), className="lead-note"),
-        ]),
         html.Section(className="lead-overview-drill-hazards", children=[
             *_section_title(to(lang, "open_hazards", n=drill.hazards_total), len(drill.hazards),
                             drill.hazards_total, lang),
-            _table([to(lang, k) for k in ("col_hazard", "col_stage", "col_deadline", "col_unit")],
-                   hazard_rows(lang, drill.hazards, now=now, tz=tz, place=False), "lead-overview-hazards")
-            if drill.hazards else html.P(to(lang, "no_open_hazards"), className="lead-note"),
+            hazard_items(lang, drill.hazards, now=now, tz=tz) if drill.hazards else html.P(to(lang, "no_open_hazards"), className="lead-note"),
             dcc.Link(to(lang, "in_ledger"), href=ledger_href, className="lead-button lead-overview-ledger-link")
             if ledger_href else None,
         ]),
@@ -142,6 +152,11 @@ def drill_panel(lang: Language, drill: BuildingDrill | None, *, now: datetime, t
             _table([to(lang, k) for k in ("col_time", "col_type", "col_severity", "col_state")],
                    _alert_rows(lang, drill.alerts, tz), "lead-overview-alerts")
             if drill.alerts else html.P(to(lang, "no_recent_alerts", days=days), className="lead-note"),
+        ]),
+        html.Section(className="lead-overview-drill-risks", children=[
+            *_section_title(to(lang, "risk_points", n=drill.risk_total), len(drill.risk_points), drill.risk_total,
+                            lang),
+            risk_items(lang, drill.risk_points) if drill.risk_points else html.P(to(lang, "no_risk_points"), className="lead-note"),
         ]),
     ]
 

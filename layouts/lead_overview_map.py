@@ -22,7 +22,6 @@ from queries.ledger.lead_overview import BuildingFigures
 FILL = {"red": "rgba(217,54,62,0.88)", "orange": "rgba(240,124,27,0.88)", "yellow": "rgba(230,184,0,0.85)",
         "blue": "rgba(47,127,224,0.85)", None: "rgba(160,174,196,0.75)"}
 POINT = {"red": "#b3161d", "orange": "#c85a00", "yellow": "#9a7a00", "blue": "#1b5fb8", None: "#5b6b82"}
-LABEL_ON = {"yellow": "#1a1a1a", None: "#14213d"}  # dark text on yellow and grey; white elsewhere
 EDGE = "#ffffff"
 INK = "#14213d"
 RING = "#c4161c"
@@ -51,7 +50,7 @@ def figure(lang: Language, plan: dict, marks: dict[str | None, BuildingFigures],
     halo_x, halo_y = [], []
     data: list[dict] = [{"type": "scatter", "mode": "lines", "x": halo_x, "y": halo_y, "hoverinfo": "skip",
                          "line": {"color": INK, "width": 10}, "showlegend": False}]
-    labels = {"x": [], "y": [], "text": [], "color": [], "customdata": []}
+    labels = {"x": [], "y": [], "text": [], "customdata": []}
     for building in buildings:
         code, colour, name = building["code"], building.get("colour"), building_name(lang, building)
         xs, ys = _ring(building["polygon"])
@@ -66,7 +65,6 @@ def figure(lang: Language, plan: dict, marks: dict[str | None, BuildingFigures],
         labels["x"].append(x)
         labels["y"].append(y)
         labels["text"].append(plotly_text(name))
-        labels["color"].append(LABEL_ON.get(colour, "#ffffff"))
         labels["customdata"].append(code)
     codes = {b["code"] for b in buildings}
     points = [p for p in plan.get("risk_points", []) if p.get("x") is not None and p.get("building") in codes]
@@ -75,10 +73,10 @@ def figure(lang: Language, plan: dict, marks: dict[str | None, BuildingFigures],
                  "hovertext": [plotly_text(p.get("name") or p["code"]) for p in points], "hoverinfo": "text",
                  "marker": {"size": 9, "color": [POINT.get(p.get("colour"), POINT[None]) for p in points],
                             "line": {"color": "#ffffff", "width": 1.5}}, "showlegend": False})
-    # The names, over large see-through markers: a finger on the name picks the building too.
-    data.append({"type": "scatter", "mode": "markers+text", "x": labels["x"], "y": labels["y"],
-                 "text": labels["text"], "customdata": labels["customdata"], "hoverinfo": "skip",
-                 "textfont": {"size": 13, "color": labels["color"]}, "cliponaxis": False,
+    # Large see-through markers under the names: a finger on a name picks the building too (the
+    # names are annotations, which take no taps, on a light plate so they read over any colour).
+    data.append({"type": "scatter", "mode": "markers", "x": labels["x"], "y": labels["y"],
+                 "customdata": labels["customdata"], "hoverinfo": "skip", "cliponaxis": False,
                  "marker": {"size": 40, "color": "rgba(0,0,0,0)"}, "showlegend": False})
     alarmed = [b for b in buildings if (marks.get(b["code"]) or BuildingFigures(None)).alerts_open]
     major = [b for b in buildings if (marks.get(b["code"]) or BuildingFigures(None)).hazards_major]
@@ -86,7 +84,7 @@ def figure(lang: Language, plan: dict, marks: dict[str | None, BuildingFigures],
     data.append(_corner_marks(alarmed, "circle-open", RING, top=False))
     layout = {
         "showlegend": False, "hovermode": "closest", "dragmode": False, "clickmode": "event",
-        "margin": {"l": 2, "r": 2, "t": 2, "b": 2}, "paper_bgcolor": "rgba(0,0,0,0)", "plot_bgcolor": "#eef2f7",
+        "margin": {"l": 2, "r": 2, "t": 2, "b": 2}, "paper_bgcolor": "rgba(0,0,0,0)", "plot_bgcolor": "rgba(0,0,0,0)",
         "font": {"family": "Noto Sans CJK SC, Noto Sans SC, Microsoft YaHei, sans-serif", "color": INK},
         "hoverlabel": {"font": {"size": 15}},
         "xaxis": {"range": [0, width], "visible": False, "fixedrange": True},
@@ -98,7 +96,10 @@ def figure(lang: Language, plan: dict, marks: dict[str | None, BuildingFigures],
         "annotations": [{"x": c["box"][0] + 4, "y": c["box"][1] + c["box"][3] - 4, "showarrow": False,
                          "text": plotly_text(c.get("name_zh") or c.get("id", "")), "xanchor": "left",
                          "yanchor": "top", "font": {"size": 13, "color": "#5b6b82"}}
-                        for c in plan.get("campuses", [])],
+                        for c in plan.get("campuses", [])]
+                       + [{"x": x, "y": y, "text": text, "showarrow": False, "font": {"size": 12, "color": INK},
+                           "bgcolor": "rgba(255,255,255,0.82)", "borderpad": 2}
+                          for x, y, text in zip(labels["x"], labels["y"], labels["text"])],
     }
     return {"data": data, "layout": layout}
 

@@ -52,6 +52,11 @@ def _building(value: object) -> str | None:
     return value if isinstance(value, str) and value and len(value) <= MAX_CODE else None
 
 
+def _drill(db, school_id: int, code: str, now):
+    return building_drill(db, school_id=school_id, code=code, now=now, limit=part.DRILL_LIMIT,
+                          alert_limit=part.DRILL_ALERTS)
+
+
 def layout(school: object = None, lang: object = None, building: object = None, **_other):
     view = resolve(school, lang)
     principal = view.principal
@@ -68,8 +73,7 @@ def layout(school: object = None, lang: object = None, building: object = None, 
             marks = building_figures(db, school_id=found.id, now=now, due_soon_days=due_soon_days)
             today = alerts_today(db, school_id=found.id, since=figures.local_midnight(now, tz))
             rows, total = hazard_backlog(db, school_id=found.id, now=now, limit=part.BACKLOG_LIMIT)
-            drill = building_drill(db, school_id=found.id, code=selected, now=now, limit=part.DRILL_LIMIT) \
-                if selected else None
+            drill = _drill(db, found.id, selected, now) if selected else None
     except SQLAlchemyError:
         return frame(replace(view, problem="ledger_down"), PAGE, None, csrf=csrf)
     summary, reachable = _live_summary(live, view.school)
@@ -131,8 +135,7 @@ def show_building(click, _presses, classes, view_state):
     try:
         with live.ledger_session() as db:
             found = org.find_school(db, school)
-            drill = building_drill(db, school_id=found.id, code=code, now=now, limit=part.DRILL_LIMIT) \
-                if found is not None else None
+            drill = _drill(db, found.id, code, now) if found is not None else None
     except SQLAlchemyError:
         return no_update, no_update, no_update
     panel = drill_panel(lang, drill, now=now, tz=live.settings.tz,

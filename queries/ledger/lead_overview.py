@@ -202,11 +202,12 @@ class BuildingDrill:
     alerts_since: datetime
 
 
-def building_drill(session: Session, *, school_id: int, code: object, now: datetime,
-                   limit: int) -> BuildingDrill | None:
-    """A building of the school by code: its risk points (red first, then by score), its open
-    hazards (most dangerous first) and the alerts raised or repeated there in the last
-    RECENT_ALERT_DAYS days (newest first), each at most `limit`; None for no such building."""
+def building_drill(session: Session, *, school_id: int, code: object, now: datetime, limit: int,
+                   alert_limit: int | None = None) -> BuildingDrill | None:
+    """A building of the school by code: its risk points (red first, then by score) and its open
+    hazards (most dangerous first), each at most `limit`, and the alerts raised or repeated there in
+    the last RECENT_ALERT_DAYS days (newest first), at most `alert_limit` (default `limit`); None
+    for no such building."""
     if not isinstance(code, str) or not code or len(code) > MAX_CODE:
         return None
     unit = aliased(OrgUnit)
@@ -244,7 +245,7 @@ def building_drill(session: Session, *, school_id: int, code: object, now: datet
             select(Alert.code, Alert.type, Alert.domain, Alert.severity, Alert.state, Alert.zone_code,
                    Alert.raised_at, Alert.last_raised_at, Alert.count, func.count().over())
             .where(Alert.school_id == school_id, Alert.building_code == code, Alert.last_raised_at >= since)
-            .order_by(Alert.last_raised_at.desc(), Alert.id.desc()).limit(limit)):
+            .order_by(Alert.last_raised_at.desc(), Alert.id.desc()).limit(max(1, alert_limit or limit))):
         alerts.append(AlertRow(*fields))
         alerts_total = int(total)
 

@@ -181,11 +181,13 @@ def test_a_buildings_drill_down(session, school):
     assert drill.alerts_total == 3
 
 
-def test_a_drill_down_stops_at_its_limit(session, school):
+def test_a_drill_down_stops_at_its_limits(session, school):
     drill = building_drill(session, school_id=school.id, code="chem", now=NOW, limit=2)
     assert [p.code for p in drill.risk_points] == ["rp-red", "rp-orange"] and drill.risk_total == 4
     assert [h.code for h in drill.hazards] == ["major-soon", "ord-late-2"] and drill.hazards_total == 4
     assert len(drill.alerts) == 2 and drill.alerts_total == 3
+    fewer_alerts = building_drill(session, school_id=school.id, code="chem", now=NOW, limit=20, alert_limit=1)
+    assert len(fewer_alerts.risk_points) == 4 and [a.code for a in fewer_alerts.alerts] == ["a-today-2"]
 
 
 @pytest.mark.parametrize("code", ["nowhere", "", None, 7, "x" * 500])
@@ -348,3 +350,9 @@ def test_the_drill_panel_shows_typed_text_as_text(session, school):
     shown = texts(panel)
     assert "<img src=x onerror=alert(1)>" in shown  # a Dash string child: React writes it as text
     assert "逾期 2 天" in shown and "重大" in shown
+
+
+def test_every_word_in_both_languages():
+    from layouts.lead_overview_text import TEXT
+
+    assert set(TEXT["zh"]) == set(TEXT["en"])
