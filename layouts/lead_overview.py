@@ -162,7 +162,8 @@ def domain_cards(lang: Language, headlines: list[DomainHeadline]) -> list:
             html.P(to(lang, "daily_average", n=_average(h.daily_average)), className="lead-note",
                    **{"data-figure": "daily_average"}),
             _change(lang, h),
-            html.P(" · ".join(alerts), className="lead-overview-domain-alerts" + (" is-alarm" if h.alerts_open else "")),
+            html.P(" · ".join(alerts),
+                   className="lead-overview-domain-alerts" + (" is-alarm" if h.alerts_open else "")),
         ]))
     return cards
 
@@ -179,6 +180,7 @@ def building_buttons(lang: Language, plan: dict | None, marks: dict[str | None, 
         if figures.alerts_open:
             counts.append(to(lang, "b_alerts", n=figures.alerts_open))
         colour = b.get("colour") or "none"
+        alarm = " is-alarm" if figures.hazards_overdue or figures.hazards_major else ""
         buttons.append(html.Button(
             id={"type": BUILDING, "code": b["code"]}, n_clicks=0, type="button",
             className=button_class(colour, b["code"] == selected),
@@ -186,8 +188,7 @@ def building_buttons(lang: Language, plan: dict | None, marks: dict[str | None, 
                       html.Span(className="lead-overview-btext", children=[
                           html.Span(local_name(lang, b.get("name_zh"), b.get("name_en")) or b["code"],
                                     className="lead-overview-bname"),
-                          html.Span(" · ".join(counts), className="lead-overview-bcounts"
-                                    + (" is-alarm" if figures.hazards_overdue or figures.hazards_major else ""))])]))
+                          html.Span(" · ".join(counts), className="lead-overview-bcounts" + alarm)])]))
     return html.Div(buttons, className="lead-overview-buildings", role="group", **{"aria-label": to(lang, "buildings")})
 
 

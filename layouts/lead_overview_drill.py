@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from dash import dcc, html
 
 from layouts.i18n import Language, alert_state_name, event_type_name, severity_name
-from layouts.lead_ledger_text import COLOUR_NAMES, GRADE_NAMES, STAGE_NAMES, local_name, name_of
+from layouts.lead_ledger_text import COLOUR_NAMES, STAGE_NAMES, local_name, name_of
 from layouts.lead_overview_text import to
 from queries.ledger.lead_overview import RECENT_ALERT_DAYS, AlertRow, BacklogRow, BuildingDrill, RiskPointRow
 
@@ -142,7 +142,8 @@ def drill_panel(lang: Language, drill: BuildingDrill | None, *, now: datetime, t
         html.Section(className="lead-overview-drill-hazards", children=[
             *_section_title(to(lang, "open_hazards", n=drill.hazards_total), len(drill.hazards),
                             drill.hazards_total, lang),
-            hazard_items(lang, drill.hazards, now=now, tz=tz) if drill.hazards else html.P(to(lang, "no_open_hazards"), className="lead-note"),
+            hazard_items(lang, drill.hazards, now=now, tz=tz) if drill.hazards
+            else html.P(to(lang, "no_open_hazards"), className="lead-note"),
             dcc.Link(to(lang, "in_ledger"), href=ledger_href, className="lead-button lead-overview-ledger-link")
             if ledger_href else None,
         ]),
@@ -156,7 +157,8 @@ def drill_panel(lang: Language, drill: BuildingDrill | None, *, now: datetime, t
         html.Section(className="lead-overview-drill-risks", children=[
             *_section_title(to(lang, "risk_points", n=drill.risk_total), len(drill.risk_points), drill.risk_total,
                             lang),
-            risk_items(lang, drill.risk_points) if drill.risk_points else html.P(to(lang, "no_risk_points"), className="lead-note"),
+            risk_items(lang, drill.risk_points) if drill.risk_points
+            else html.P(to(lang, "no_risk_points"), className="lead-note"),
         ]),
     ]
 

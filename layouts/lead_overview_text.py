@@ -78,8 +78,9 @@ TEXT: dict[str, dict[str, str]] = {
         "open_alerts": "{n} open alerts", "alerts_today_n": "{n} alerts today",
         "domains_note": "\"Today\" is the school's local day from 00:00; the comparison with the 7-day daily "
                         "average uses the last 24 hours (a whole day's length)",
-        "map": "Four-colour risk map", "map_hint": "Tap a building on the map, or a building button below, for its "
-                                                   "risk points, open hazards and recent alerts",
+        "map": "Four-colour risk map",
+        "map_hint": "Tap a building on the map, or a building button below, for its risk points, open hazards "
+                    "and recent alerts",
         "legend_major": "◆ open major hazard", "legend_alerts": "○ open alerts",
         "no_plan": "No site plan for this school yet: use the building list below",
         "buildings": "Buildings",
@@ -98,7 +99,8 @@ TEXT: dict[str, dict[str, str]] = {
         "major": "Major", "overdue_by": "{n} d overdue", "no_deadline": "No deadline", "supervised": "Listed",
         "backlog": "Hazard backlog (most dangerous first)",
         "backlog_note": "Major first, then overdue, then by deadline, earliest first",
-        "backlog_count": "{total} open hazards", "backlog_cut": "{total} open hazards; the {shown} most dangerous shown",
+        "backlog_count": "{total} open hazards",
+        "backlog_cut": "{total} open hazards; the {shown} most dangerous shown",
         "backlog_all": "All hazards",
         "no_backlog": "No open hazards",
     },

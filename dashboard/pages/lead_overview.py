@@ -19,7 +19,8 @@ from dataclasses import replace
 
 import dash
 import redis
-from dash import ALL, Input, Output, State, ctx, no_update
+from dash import ALL, Input, Output, State, ctx
+from dash.exceptions import PreventUpdate
 from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard.access import csrf_token, current
@@ -103,7 +104,7 @@ def refresh_live(_tick, view_state):
     people's hands and are redrawn when the page is opened)."""
     school, lang = _readable(view_state)
     if school is None:
-        return (no_update,) * len(part.LIVE_OUTPUTS)
+        raise PreventUpdate
     live = services()
     tz = live.settings.tz
     try:
@@ -112,7 +113,7 @@ def refresh_live(_tick, view_state):
             today = alerts_today(db, school_id=found.id, since=figures.local_midnight(live.now(), tz)) \
                 if found is not None else {}
     except SQLAlchemyError:
-        return (no_update,) * len(part.LIVE_OUTPUTS)
+        raise PreventUpdate
     summary, reachable = _live_summary(live, school)
     people = figures.people(summary)
     return (part.status_line(lang, figures.live_state(summary, reachable), summary),
@@ -129,7 +130,7 @@ def show_building(click, _presses, classes, view_state):
     code = trigger.get("code") if isinstance(trigger, dict) else tapped_building(click)
     code = _building(code)
     if school is None or code is None:
-        return no_update, no_update, no_update
+        raise PreventUpdate
     live = services()
     now = live.now()
     try:
@@ -137,7 +138,7 @@ def show_building(click, _presses, classes, view_state):
             found = org.find_school(db, school)
             drill = _drill(db, found.id, code, now) if found is not None else None
     except SQLAlchemyError:
-        return no_update, no_update, no_update
+        raise PreventUpdate
     panel = drill_panel(lang, drill, now=now, tz=live.settings.tz,
                         ledger_href=LeadView(lang, school).href("lead_hazards", building=code) if drill else None)
     codes = [o["id"]["code"] for o in ctx.outputs_list[2]]

@@ -45,12 +45,8 @@ class BuildingFigures:
     alerts_open: int = 0
 
 
-def _open(stage_column=None):
-    return (stage_column if stage_column is not None else Hazard.stage) != hazard_loop.CLOSED
-
-
-def _overdue(now: datetime):
-    return and_(_open(), Hazard.deadline < now)
+def _open():
+    return Hazard.stage != hazard_loop.CLOSED
 
 
 def _count(condition):

@@ -8,17 +8,19 @@ from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from layouts import lead_overview as part
 from layouts import lead_overview_figures as figures
 from layouts import lead_overview_map as overview_map
 from layouts.lead_overview_drill import drill_panel
 from ledger import hazard_loop
-from ledger.models import Building, Hazard, OrgUnit, RiskPoint, Zone
+from ledger.models import Alert, Building, Hazard, OrgUnit, RiskPoint, Zone
+from queries.connections import sql_engine, sql_sessions
 from queries.ledger import alerts, hazards
 from queries.ledger.lead_overview import (BuildingFigures, alerts_today, building_drill, building_figures,
                                           hazard_backlog, hazard_totals)
+from tests.dashboard.lead_support import demo_ledger  # noqa: F401 (fixture)
 from tests.ledger.conftest import NOW
 
 DAY = timedelta(days=1)
@@ -247,7 +249,8 @@ def test_domain_headlines_today_and_the_last_day_against_the_weeks_average():
 def test_without_a_live_summary_only_the_ledgers_alerts_are_filled_in():
     found = figures.domain_headlines(None, {"operations": {"critical": 1}}, SHANGHAI)
     ops = next(h for h in found if h.domain == "operations")
-    assert (ops.today, ops.last_24h, ops.daily_average, ops.alerts_open, ops.alerts_today) == (None, None, None, None, 1)
+    assert (ops.today, ops.last_24h, ops.daily_average, ops.alerts_open) == (None, None, None, None)
+    assert ops.alerts_today == 1
     assert figures.people(None) == figures.People()
 
 
@@ -341,9 +344,10 @@ def test_the_building_list_marks_only_the_chosen_one():
 
 
 def test_the_drill_panel_shows_typed_text_as_text(session, school):
-    session.add(RiskPoint(school_id=school.id, code="rp-x", name="<img src=x onerror=alert(1)>", building_id=session.scalar(
-        select(Building.id).where(Building.code == "chem", Building.school_id == school.id)), method="LS", l_value=1,
-        score=5, level="low", colour="blue", identified_on=date(2026, 1, 5), last_reviewed_on=date(2026, 1, 5)))
+    chem = session.scalar(select(Building.id).where(Building.code == "chem", Building.school_id == school.id))
+    session.add(RiskPoint(school_id=school.id, code="rp-x", name="<img src=x onerror=alert(1)>", building_id=chem,
+                          method="LS", l_value=1, score=5, level="low", colour="blue", identified_on=date(2026, 1, 5),
+                          last_reviewed_on=date(2026, 1, 5)))
     session.commit()
     drill = building_drill(session, school_id=school.id, code="chem", now=NOW, limit=20)
     panel = drill_panel("zh", drill, now=NOW, tz=SHANGHAI, ledger_href="/lead/hazards?building=chem")
@@ -356,3 +360,84 @@ def test_every_word_in_both_languages():
     from layouts.lead_overview_text import TEXT
 
     assert set(TEXT["zh"]) == set(TEXT["en"])
+
+
+# ---- the page's two callbacks, as the browser posts them ------------------------------------------
+
+def _find(node, test):
+    """The first component (as JSON) in a callback's answer for which `test(props)` holds."""
+    if isinstance(node, dict):
+        if "props" in node and test(node["props"]):
+            return node["props"]
+        return next((f for f in (_find(v, test) for v in node.values()) if f is not None), None)
+    if isinstance(node, list):
+        return next((f for f in (_find(v, test) for v in node) if f is not None), None)
+    return None
+
+
+def _tap_body(app, view: dict, codes: list[str], *, map_code: str | None = None, button: str | None = None) -> dict:
+    key = next(k for k in app.callback_map if f"{part.DRILL}.children" in k)
+
+    def each(prop, value):
+        return [{"id": {"type": part.BUILDING, "code": c}, "property": prop, "value": value} for c in codes]
+
+    changed = (f"{part.MAP}.clickData" if map_code else
+               '{"code":"%s","type":"%s"}.n_clicks' % (button, part.BUILDING))
+    return {"output": key, "outputs": [{"id": part.DRILL, "property": "children"},
+                                       {"id": part.MAP, "property": "figure"},
+                                       [{"id": i["id"], "property": "className"} for i in each("className", None)]],
+            "inputs": [{"id": part.MAP, "property": "clickData",
+                        "value": {"points": [{"curveNumber": 1, "customdata": map_code}]} if map_code else None},
+                       [{**i, "value": 1 if i["id"]["code"] == button else 0} for i in each("n_clicks", 0)]],
+            "state": [each("className", "lead-overview-bbtn red"),
+                      {"id": part.VIEW, "property": "data", "value": view}],
+            "changedPropIds": [changed]}
+
+
+@pytest.fixture
+def demo_app(demo_ledger):
+    from dashboard.app import create_app
+
+    return create_app(demo_ledger)
+
+
+def test_the_minutes_refresh_and_a_tap_answer_for_the_pages_school_only(demo_app, demo_ledger):
+    from tests.dashboard.conftest import signed_in
+    from tests.dashboard.test_access import _callback_body
+
+    view = {"school": "demo-univ", "lang": "zh"}
+    leader, head = signed_in(demo_app, "leader"), signed_in(demo_app, "head")  # head reads demo-middle only
+    refresh = _callback_body(demo_app, next(k for k in demo_app.callback_map if f"{part.ALERTS}.children" in k),
+                             {part.TICK: 1, part.VIEW: view})
+    answer = leader.post("/_dash-update-component", json=refresh)
+    assert answer.status_code == 200
+    out = answer.json["response"]
+    engine = sql_engine(demo_ledger)
+    try:
+        with sql_sessions(engine)() as db:
+            school = db.scalar(select(OrgUnit).where(OrgUnit.code == "demo-univ"))
+            since = figures.local_midnight(datetime.now(demo_ledger.tz), demo_ledger.tz)
+            today = db.scalar(select(func.count()).select_from(Alert).where(Alert.school_id == school.id,
+                                                                             Alert.raised_at >= since))
+            library = set(db.scalars(select(RiskPoint.code).join(Building, Building.id == RiskPoint.building_id)
+                                     .where(Building.school_id == school.id, Building.code == "library")))
+            codes = list(db.scalars(select(Building.code).where(Building.school_id == school.id)))
+    finally:
+        engine.dispose()
+    shown = _find(out[part.ALERTS]["children"], lambda p: p.get("data-figure") == "alerts_today")
+    assert shown["children"] == str(today)
+    assert _find(out[part.STATUS]["children"], lambda p: "data-state" in p)["data-state"] == "none"  # no events
+    # Someone who does not read the school gets nothing of it (Dash's "no update": 204).
+    assert head.post("/_dash-update-component", json=refresh).status_code == 204
+
+    for tap in ({"map_code": "library"}, {"button": "library"}):
+        answer = leader.post("/_dash-update-component", json=_tap_body(demo_app, view, codes, **tap))
+        assert answer.status_code == 200, answer.get_data(as_text=True)[:300]
+        drill = answer.json["response"][part.DRILL]["children"]
+        assert _find(drill, lambda p: p.get("data-building") is not None)["data-building"] == "library"
+        risk_list = _find(drill, lambda p: "lead-overview-risks" in (p.get("className") or ""))
+        assert {li["props"]["data-code"] for li in risk_list["children"]} == library
+        classes = answer.json["response"]
+        assert [c for c in classes if c.startswith("{")] and sum(
+            "is-selected" in v["className"] for k, v in classes.items() if k.startswith("{")) == 1
+        assert head.post("/_dash-update-component", json=_tap_body(demo_app, view, codes, **tap)).status_code == 204
