@@ -3,8 +3,10 @@ the ledger's per-building figures in, a Plotly figure out.
 
 The same plan and geometry as the wall's map (layouts/wall_map.py: label points, escaping of
 names people typed), drawn light for daylight and made to be tapped: every building is a filled
-trace of its own whose points all carry the building's code (`customdata`), and so do its name,
-its risk points and its marks, so a tap anywhere on a building names it in `clickData`. No map
+trace of its own whose points all carry the building's code (`customdata`), and so do the
+see-through markers under its name, its risk points and its marks, so a tap anywhere on a
+building names it in `clickData`. Those traces hover as "none" (a tap is reported, no label pops
+up over the map; the drill panel says which building it was); a risk point shows its name. No map
 tiles: the plan is in the school's own metres.
 
 Trace order is fixed (the tap's highlight patches trace HALO, drawn under the buildings so that a
@@ -60,11 +62,11 @@ def figure(lang: Language, plan: dict, marks: dict[str | None, BuildingFigures],
         data.append({"type": "scatter", "mode": "lines", "x": xs, "y": ys, "fill": "toself",
                      "fillcolor": FILL.get(colour, FILL[None]), "line": {"color": EDGE, "width": 2},
                      "customdata": [code] * len(xs), "name": plotly_text(name), "hoveron": "fills+points",
-                     "hoverinfo": "name", "showlegend": False})
+                     "hoverinfo": "none", "showlegend": False})
         x, y = label_point(building["polygon"])
         labels["x"].append(x)
         labels["y"].append(y)
-        labels["text"].append(plotly_text(name))
+        labels["text"].append(two_lines(name))
         labels["customdata"].append(code)
     codes = {b["code"] for b in buildings}
     points = [p for p in plan.get("risk_points", []) if p.get("x") is not None and p.get("building") in codes]
@@ -76,7 +78,7 @@ def figure(lang: Language, plan: dict, marks: dict[str | None, BuildingFigures],
     # Large see-through markers under the names: a finger on a name picks the building too (the
     # names are annotations, which take no taps, on a light plate so they read over any colour).
     data.append({"type": "scatter", "mode": "markers", "x": labels["x"], "y": labels["y"],
-                 "customdata": labels["customdata"], "hoverinfo": "skip", "cliponaxis": False,
+                 "customdata": labels["customdata"], "hoverinfo": "none", "cliponaxis": False,
                  "marker": {"size": 40, "color": "rgba(0,0,0,0)"}, "showlegend": False})
     alarmed = [b for b in buildings if (marks.get(b["code"]) or BuildingFigures(None)).alerts_open]
     major = [b for b in buildings if (marks.get(b["code"]) or BuildingFigures(None)).hazards_major]
@@ -98,10 +100,29 @@ def figure(lang: Language, plan: dict, marks: dict[str | None, BuildingFigures],
                          "yanchor": "top", "font": {"size": 13, "color": "#5b6b82"}}
                         for c in plan.get("campuses", [])]
                        + [{"x": x, "y": y, "text": text, "showarrow": False, "font": {"size": 12, "color": INK},
-                           "bgcolor": "rgba(255,255,255,0.82)", "borderpad": 2}
+                           "bgcolor": "rgba(255,255,255,0.82)", "borderpad": 2, "xanchor": _anchor(x, width)}
                           for x, y, text in zip(labels["x"], labels["y"], labels["text"])],
     }
     return {"data": data, "layout": layout}
+
+
+def two_lines(name: str, longest: int = 10) -> str:
+    """A long name on two lines, broken at the space nearest its middle or before a bracket
+    (化学化工学院<br>（化学北楼）), escaped for Plotly: names on a small plan collide otherwise."""
+    if len(name) <= longest:
+        return plotly_text(name)
+    breaks = [i for i, c in enumerate(name) if c == " "] + [i - 1 for i, c in enumerate(name) if c in "（("]
+    breaks = [i for i in breaks if 0 < i < len(name) - 1]
+    if not breaks:
+        return plotly_text(name)
+    at = min(breaks, key=lambda i: abs(i - len(name) / 2))
+    head, tail = name[:at + 1].rstrip(), name[at + 1:].lstrip()
+    return plotly_text(head) + "<br>" + plotly_text(tail)
+
+
+def _anchor(x: float, width: float) -> str:
+    """Names near the plan's sides run inwards, so a long one is not cut off at the map's edge."""
+    return "left" if x < width * 0.15 else "right" if x > width * 0.85 else "center"
 
 
 def _corner_marks(buildings: list[dict], symbol: str, colour: str, *, top: bool) -> dict:
@@ -112,7 +133,7 @@ def _corner_marks(buildings: list[dict], symbol: str, colour: str, *, top: bool)
     marker = {"symbol": symbol, "size": 20, "color": colour, "line": {"color": "#ffffff" if top else colour,
                                                                        "width": 2 if top else 4}}
     return {"type": "scatter", "mode": "markers", "x": xs, "y": ys, "customdata": [b["code"] for b in buildings],
-            "hoverinfo": "skip", "cliponaxis": False, "marker": marker, "showlegend": False}
+            "hoverinfo": "none", "cliponaxis": False, "marker": marker, "showlegend": False}
 
 
 def halo_patch(plan: dict | None, selected: str | None) -> Patch:

@@ -324,6 +324,15 @@ def test_the_tapped_buildings_outline():
         ("data", overview_map.HALO, "x"): [0, 40, 40, 0, 0], ("data", overview_map.HALO, "y"): [0, 0, 30, 30, 0]}
 
 
+@pytest.mark.parametrize("name, shown", [
+    ("勤政楼", "勤政楼"), ("化学化工学院（化学北楼）", "化学化工学院<br>（化学北楼）"),
+    ("Chemistry North Building", "Chemistry<br>North Building"),
+    ("<b>Lab & Store</b> x", "&lt;b&gt;Lab &amp;<br>Store&lt;/b&gt; x"),  # typed markup stays text
+    ("一二三四五六七八九十十一", "一二三四五六七八九十十一")])  # nowhere to break: one line
+def test_long_names_on_the_map_take_two_lines(name, shown):
+    assert overview_map.two_lines(name) == shown
+
+
 @pytest.mark.parametrize("click, code", [
     ({"points": [{"curveNumber": 2, "customdata": ["canteen", "canteen"]}]}, "canteen"),  # a tap on a fill
     ({"points": [{"curveNumber": 3, "customdata": "chem"}]}, "chem"),  # on a marker
