@@ -450,3 +450,13 @@ def test_the_minutes_refresh_and_a_tap_answer_for_the_pages_school_only(demo_app
         assert [c for c in classes if c.startswith("{")] and sum(
             "is-selected" in v["className"] for k, v in classes.items() if k.startswith("{")) == 1
         assert head.post("/_dash-update-component", json=_tap_body(demo_app, view, codes, **tap)).status_code == 204
+
+
+@pytest.mark.parametrize("state, summary, shown", [
+    ("live", {"as_of": "2026-11-24T10:00:05.000+08:00"}, "实时数据截至 10:00:05"),
+    ("stale", {"as_of": "2026-11-24T09:58:50.000+08:00", "lag_seconds": 75.2}, "实时数据已 75 秒 未更新（截至 09:58:50）"),
+    ("stale", {"as_of": "2026-11-24T09:53:20.000+08:00", "lag_seconds": 400}, "实时数据已 6 分钟 未更新"),
+    ("none", None, "该校暂无实时数据"), ("unreachable", None, "实时数据服务暂时无法连接")])
+def test_the_status_line_says_how_current_the_live_figures_are(state, summary, shown):
+    (line,) = part.status_line("zh", state, summary)
+    assert shown in line.children
