@@ -10,11 +10,10 @@ Ranges (`?range=`):
 
 Alert figures are over the alerts *raised* in the range (one alert however many alarms were folded
 into it): their types and buildings, how fast they were acknowledged and resolved, and of those
-resolved how many were false alarms. A median and P90 are nearest-rank: the ⌈q·n⌉-th smallest.
+resolved how many were false alarms. Median and P90 are nearest-rank (ledger/alert_times.py).
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
@@ -64,32 +63,9 @@ def window(range_: str, now: datetime, tz: ZoneInfo) -> Window:
     today = now.astimezone(tz).date()
     days = tuple(today - timedelta(days=back) for back in range(DAYS[range_] - 1, -1, -1))
     # Local midnights (DST-safe: 00:00 of each local date), the last one ending today.
-    edges = tuple(datetime.combine(d, time(0), tz).astimezone(timezone.utc) for d in days + (today + timedelta(days=1),))
+    ends = days + (today + timedelta(days=1),)
+    edges = tuple(datetime.combine(d, time(0), tz).astimezone(timezone.utc) for d in ends)
     return Window(range_, edges, tuple(d.strftime("%m-%d") for d in days), days)
-
-
-def rank_index(n: int, q: float) -> int:
-    """The 0-based position of the nearest-rank q-quantile among n sorted values (n >= 1)."""
-    return max(0, math.ceil(q * n) - 1)
-
-
-@dataclass(frozen=True)
-class DurationStats:
-    """Seconds from raised to acknowledged (or resolved) over `n` alerts; None figures when n is 0."""
-
-    n: int
-    mean: float | None = None
-    median: float | None = None
-    p90: float | None = None
-
-
-def duration_stats(seconds: list[float]) -> DurationStats:
-    """What the SQL computes (queries/ledger/lead_domain.py), from the durations themselves."""
-    if not seconds:
-        return DurationStats(0)
-    ordered = sorted(seconds)
-    n = len(ordered)
-    return DurationStats(n, sum(ordered) / n, ordered[rank_index(n, 0.5)], ordered[rank_index(n, 0.9)])
 
 
 @dataclass(frozen=True)
@@ -115,7 +91,8 @@ def false_alarm_rates(rows: list[tuple[str, str | None, int, int]]) -> list[Syst
         entry[1] += int(false_alarms)
     found = [SystemRate(system, resolved, false) for system, (resolved, false) in totals.items() if resolved]
     order = {s: i for i, s in enumerate(SYSTEMS)}
-    return sorted(found, key=lambda r: (-(r.rate or 0), -r.resolved, order.get(r.system, len(order)), r.system))
+    return sorted(found, key=lambda r: (-(r.rate or 0), -r.resolved, order.get(r.system, len(order)),
+                                        r.system))
 
 
 def overall_false_rate(rates: list[SystemRate]) -> SystemRate:
@@ -137,7 +114,8 @@ def device_counts(summary: dict | None, systems: tuple[str, ...]) -> dict[str, d
                 "offline": int((live.get(s) or {}).get("offline", 0))} for s in systems}
 
 
-def offline_devices(register: dict[str, str], systems: tuple[str, ...], limit: int) -> tuple[list[OfflineDevice], int]:
+def offline_devices(register: dict[str, str], systems: tuple[str, ...],
+                    limit: int) -> tuple[list[OfflineDevice], int]:
     """The devices of `systems` whose latest event says offline, longest offline first, at most
     `limit`, and how many there are, from the device register (device -> "ts|state|system")."""
     wanted = set(systems)

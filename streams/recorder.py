@@ -151,7 +151,8 @@ class Recorder:
                                    due_soon_days=self.settings.hazard_due_soon_days)
             if schools is None:
                 history.snapshot_days(session, self.redis, school_codes=done, now=now, tz=self.settings.tz)
-                history.snapshot_domain_days(session, self.redis, school_codes=done, now=now, tz=self.settings.tz)
+                history.snapshot_domain_days(session, self.redis, school_codes=done, now=now,
+                                             tz=self.settings.tz)
                 session.commit()
 
     # -- escalations and the outbox of alert handling ----------------------------------------------

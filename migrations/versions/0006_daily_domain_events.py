@@ -31,7 +31,8 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['school_id'], ['org_units.id'],
                             name=op.f('fk_daily_domain_events_school_id_org_units')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_daily_domain_events')),
-    sa.UniqueConstraint('school_id', 'day', 'domain', name=op.f('uq_daily_domain_events_school_id_day_domain'))
+    sa.UniqueConstraint('school_id', 'day', 'domain',
+                        name=op.f('uq_daily_domain_events_school_id_day_domain'))
     )
 
 

@@ -114,7 +114,8 @@ def snapshot_domain_days(session: Session, client: redis.Redis, *, school_codes:
     return written
 
 
-def _insert_domain_day(session: Session, school_id: int, day: date, domain: str, events: int) -> DailyDomainEvents:
+def _insert_domain_day(session: Session, school_id: int, day: date, domain: str,
+                       events: int) -> DailyDomainEvents:
     """A new row; another recorder's tick may insert it at the same moment: then update theirs."""
     row = DailyDomainEvents(school_id=school_id, day=day, domain=domain, events=events)
     try:

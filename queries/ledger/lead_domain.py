@@ -22,7 +22,7 @@ from datetime import date, datetime
 from sqlalchemy import case, extract, func, select
 from sqlalchemy.orm import Session
 
-from layouts.lead_domain_figures import DurationStats, rank_index
+from ledger.alert_times import DurationStats, rank_index
 from ledger.device_systems import SELF_NAMING
 from ledger.models import Alert, Building, DailyDomainEvents
 
@@ -39,15 +39,18 @@ def events_by_day(session: Session, *, school_id: int, domain: str, days: tuple[
 
 
 def _raised_in(school_id: int, domain: str, start: datetime, end: datetime) -> list:
-    return [Alert.school_id == school_id, Alert.domain == domain, Alert.raised_at >= start, Alert.raised_at < end]
+    return [Alert.school_id == school_id, Alert.domain == domain,
+            Alert.raised_at >= start, Alert.raised_at < end]
 
 
-def alerts_by_bucket(session: Session, *, school_id: int, domain: str, edges: tuple[datetime, ...]) -> list[int]:
+def alerts_by_bucket(session: Session, *, school_id: int, domain: str,
+                     edges: tuple[datetime, ...]) -> list[int]:
     """Alerts raised in each [edges[i], edges[i+1])."""
     bucket = case(*((Alert.raised_at < edge, i) for i, edge in enumerate(edges[1:])), else_=len(edges) - 1)
     # Grouped outside a subquery: PostgreSQL would not see the CASE of the GROUP BY, with its
     # parameters bound again, as the one selected.
-    each = select(bucket.label("bucket")).where(*_raised_in(school_id, domain, edges[0], edges[-1])).subquery()
+    each = (select(bucket.label("bucket"))
+            .where(*_raised_in(school_id, domain, edges[0], edges[-1])).subquery())
     rows = session.execute(select(each.c.bucket, func.count()).group_by(each.c.bucket))
     counts = [0] * (len(edges) - 1)
     for index, n in rows:

@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import delete, select
+from sqlalchemy import select
 
 from ledger.models import DailyDomainEvents, OrgUnit
 from queries import keys
@@ -138,8 +138,8 @@ def test_the_recorder_tick_snapshots_the_domains(session, school, redis_client, 
     session.commit()  # the school, for the recorder's own session
     now = datetime.now(timezone.utc)
     _Sender(redis_client, ledger_settings.tz).send(_mix(_ms(now) - 1000, smoke=1, visitors=0, drills=2))
-    recorder = Recorder(replace(ledger_settings, kafka_bootstrap_servers=kafka_bootstrap), client=redis_client,
-                        engine=engine)
+    settings = replace(ledger_settings, kafka_bootstrap_servers=kafka_bootstrap)
+    recorder = Recorder(settings, client=redis_client, engine=engine)
     try:
         recorder.refresh_figures()
     finally:
