@@ -57,6 +57,7 @@ class DomainData:
     resolve: DurationStats
     rates: list[SystemRate]
     live_state: str  # "live" | "stale" | "none" | "unreachable" (layouts/lead_overview_figures.live_state)
+    live_lag: float | None  # seconds the live data is behind (the summary's lag_seconds)
     systems: tuple[str, ...]
     devices: dict[str, dict[str, int]]
     offline: list[OfflineDevice]
@@ -95,11 +96,15 @@ def range_chooser(lang: Language, current: str, href: Callable[..., str]) -> htm
                               for r in RANGES])
 
 
-def live_note(lang: Language, state: str) -> html.P | None:
-    if state in ("live", "stale"):
+def live_note(lang: Language, state: str, lag: float | None = None) -> html.P | None:
+    """Nothing while the live data is current; else what is wrong with it."""
+    if state == "live":
         return None
-    key = "live_unreachable" if state == "unreachable" else "live_none"
-    return html.P(td(lang, key), id=LIVE_STATE, className="lead-domain-warning", role="status",
+    if state == "stale":
+        text = td(lang, "live_stale", lag=duration(lang, lag) if lag is not None else "—")
+    else:
+        text = td(lang, "live_unreachable" if state == "unreachable" else "live_none")
+    return html.P(text, id=LIVE_STATE, className="lead-domain-warning", role="status",
                   **{"data-state": state})
 
 
@@ -281,7 +286,7 @@ def body(lang: Language, data: DomainData, *, href: Callable[..., str], tz: Zone
         html.Div(className="lead-domain-titlebar", children=[
             html.H1(domain_name(lang, data.domain), className="lead-page-title"),
             range_chooser(lang, data.window.range, href)]),
-        live_note(lang, data.live_state),
+        live_note(lang, data.live_state, data.live_lag),
         figure_cards(lang, data),
         trend_card(lang, data),
         html.Div(className="lead-grid-2 lead-domain-pair", children=[

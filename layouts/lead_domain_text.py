@@ -41,6 +41,7 @@ TEXT: dict[str, dict[str, str]] = {
         "no_systems": "该领域没有接入设备系统；全部设备见“运行管理”",
         "live_unreachable": "实时数据（Redis）暂时无法访问：设备状态与近24小时事件无法显示",
         "live_none": "该校暂无实时数据（尚未收到事件）",
+        "live_stale": "实时数据已滞后 {lag}：设备状态与近24小时事件可能不是最新",
         "seconds": "{n}秒", "minutes": "{n}分钟", "hours": "{h}小时{m}分", "days": "{d}天{h}小时",
         "percent": "{n}%",
     },
@@ -81,6 +82,8 @@ TEXT: dict[str, dict[str, str]] = {
         "live_unreachable": "Live data (Redis) cannot be reached just now: device states and the last 24 "
                             "hours' events are not shown",
         "live_none": "No live data for this school yet (no event received)",
+        "live_stale": "Live data is {lag} behind: device states and the last 24 hours' events may be "
+                      "out of date",
         "seconds": "{n} s", "minutes": "{n} min", "hours": "{h} h {m} min", "days": "{d} d {h} h",
         "percent": "{n}%",
     },

@@ -79,7 +79,8 @@ def layout(school: object = None, lang: object = None, domain: object = None, **
     data = part.DomainData(
         domain=domain_, window=window, events=events, alerts=alerts, by_type=by_type, places=places,
         places_total=places_total, ack=ack, resolve=resolved, rates=rates,
-        live_state=live_state(summary, reachable), systems=systems,
-        devices=figures.device_counts(summary, systems), offline=offline, offline_total=offline_total)
+        live_state=live_state(summary, reachable), live_lag=(summary or {}).get("lag_seconds"),
+        systems=systems, devices=figures.device_counts(summary, systems), offline=offline,
+        offline_total=offline_total)
     href = lambda **change: view.href(PAGE, **{"domain": domain_, "range": range_, **change})  # noqa: E731
     return frame(view, PAGE, part.body(view.lang, data, href=href, tz=tz), csrf=csrf)

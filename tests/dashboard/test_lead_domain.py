@@ -11,6 +11,7 @@ import pytest
 
 from layouts import lead_domain as part
 from layouts import lead_domain_figures as figures
+from layouts import lead_domain_text as part_text
 from layouts.lead_domain_figures import SystemRate
 from layouts.lead_domain_text import SYSTEM_NAMES
 from ledger import device_systems
@@ -193,7 +194,8 @@ def _data(range_="week", *, events=(5,), live="live", systems=("fire",)) -> part
         places=[q.BuildingAlerts("B1", "实验楼", "Lab", 3), q.BuildingAlerts(None, None, None, 1)],
         places_total=4,
         ack=duration_stats([60, 120, 300]), resolve=DurationStats(0), rates=[SystemRate("fire", 4, 3)],
-        live_state=live, systems=systems, devices={"fire": {"online": 3, "offline": 1}},
+        live_state=live, live_lag=95.0 if live == "stale" else None, systems=systems,
+        devices={"fire": {"online": 3, "offline": 1}},
         offline=[figures.OfflineDevice("smoke-1", "fire", 1_700_000_000_000)], offline_total=1)
 
 
@@ -244,7 +246,15 @@ def test_the_page_shows_each_figure_and_links_keep_the_view(lang, range_):
     assert trend["data"][0]["x"] == list(data.window.labels)
 
 
+def test_every_text_in_both_languages():
+    assert set(part_text.TEXT["zh"]) == set(part_text.TEXT["en"])
+    assert set(part_text.SYSTEM_NAMES["zh"]) == set(part_text.SYSTEM_NAMES["en"])
+
+
 def test_without_live_data_the_events_and_devices_say_why():
+    texts = _texts(part.body("zh", _data("day", live="stale"), href=lambda **_: "/", tz=SHANGHAI))
+    assert part.td("zh", "live_stale", lag="1.6分钟") in texts
+    assert not [t for t in _texts(part.body("zh", _data(), href=lambda **_: "/", tz=SHANGHAI)) if "实时" in t]
     down = _data("day", events=None, live="unreachable")
     texts = _texts(part.body("en", down, href=lambda **_: "/", tz=SHANGHAI))
     assert part.td("en", "live_unreachable") in texts and part.td("en", "events_unavailable") in texts
