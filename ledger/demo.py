@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ledger import demo_data as data
-from ledger.demo_alerts import add_alert_history, add_daily_totals
+from ledger.demo_alerts import add_alert_history, add_daily_totals, add_domain_days
 from ledger.demo_hazards import SMALL_SCHOOL_STORIES, STORIES, add_campaigns, add_deductions, add_hazards
 from ledger.grading import GradingRules, grade
 from ledger.models import Building, HazardSource, OrgUnit, RiskPoint, Zone
@@ -115,6 +115,8 @@ def load_demo(session: Session, *, today: date, rules: GradingRules, tz: ZoneInf
                                          rng=random.Random(f"{seed}:{code}:alerts")).items():
             add(name, n)
         add("daily_totals", add_daily_totals(session, rows, today=today, rng=random.Random(f"{seed}:{code}:days")))
+        add("daily_domain_events", add_domain_days(session, rows, today=today, factor=factor,
+                                                   rng=random.Random(f"{seed}:{code}:domains")))
         loaded.append(rows)
     counts.update(add_campaigns(session, loaded, today=today, now=now, rng=random.Random(f"{seed}:campaigns")))
     session.flush()

@@ -23,12 +23,12 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from ledger import alert_flow
-from ledger.models import Alert, AlertOccurrence, AlertTransition, DailyTotals
+from ledger.models import Alert, AlertOccurrence, AlertTransition, DailyDomainEvents, DailyTotals
 from streams.campus_loops import ACK_WITHIN_MS, DISPATCHED, PATROL_TEAMS
-from streams.campus_mix import FLAT, NIGHT, OCCUPANCY, VEHICLES, VISITORS
-from streams.catalogue import CATALOGUE
+from streams.campus_mix import ATTENDANCE, CATEGORIES, FLAT, NIGHT, OCCUPANCY, VEHICLES, VISITORS, WEEKEND_ATTENDANCE
+from streams.catalogue import CATALOGUE, DOMAINS
 from streams.demo_checklists import WEATHER_KINDS
-from streams.demo_sites import Device, School
+from streams.demo_sites import SCHOOLS, Device, School
 
 if TYPE_CHECKING:
     from ledger.demo import SchoolRows
@@ -273,7 +273,6 @@ def alert_history(school: School, *, org_code: str, school_id: int, today: date,
     builder.step("dispatch", raised + timedelta(minutes=rng.randint(3, 6)), officer, assignee=rng.choice(PATROL_TEAMS),
                  note="派人现场核查")
     return builder
-    return builder
 
 
 def add_alert_history(session: Session, rows: SchoolRows, *, today: date, now: datetime, rng: random.Random,
@@ -326,4 +325,74 @@ def daily_totals(school: School, *, today: date, rng: random.Random) -> list[dic
 def add_daily_totals(session: Session, rows: SchoolRows, *, today: date, rng: random.Random) -> int:
     made = daily_totals(rows.school, today=today, rng=rng)
     session.add_all(DailyTotals(school_id=rows.org.id, **row) for row in made)
+    return len(made)
+
+
+# -- events per domain and local day (daily_domain_events) ------------------------------------------
+# What the recorder's snapshot would have kept had the simulator run these thirty days at its
+# default rate (queries.settings: 20 events/s over the three schools, shared by the square root of
+# head count as streams.campus_stream does), with the simulator's mix of each hour
+# (streams.campus_mix, its weights as a weekday's shares): swipes at the gates make personal safety
+# the biggest. The simulator keeps its rate at weekends; people do not, so a weekend day keeps the
+# weekday's sensors and patrols but only the weekend share of swipes, cars, visitors and office work.
+SIMULATOR_RATE = 20.0
+DOMAIN_OF_CATEGORY = {
+    "attendance": "personal_safety", "visitor_check_in": "personal_safety", "one_key_alarm": "personal_safety",
+    "sensor_reading": "environment", "smoke_alarm": "environment", "weather_warning": "environment",
+    "vehicle_entry": "active_defence", "patrol_checkpoint": "active_defence", "vehicle_speeding": "active_defence",
+    "perimeter_intrusion": "active_defence", "video_alarm": "active_defence", "watchlist_hit": "active_defence",
+    "campaign_check": "special_campaigns",
+    "hazard_reported": "operations", "device_offline": "operations",
+    "training": "mechanisms", "drill": "mechanisms", "assessment": "mechanisms",
+}
+# A check-in, a car or a hazard brings its follow-ups (check-out, exit, the loop's steps), and an
+# alert its handling steps (operations): events per happening of the category.
+FOLLOW_UPS = {"visitor_check_in": 2, "vehicle_entry": 2, "hazard_reported": 5}
+ALERT_STEPS = 2.5  # acknowledge, sometimes dispatch, resolve: operations events per alert raised
+ALERT_CATEGORIES = {"one_key_alarm", "smoke_alarm", "weather_warning", "vehicle_speeding", "perimeter_intrusion",
+                    "video_alarm", "watchlist_hit", "device_offline"}
+
+
+def domain_day_means(school: School) -> tuple[dict[str, float], dict[str, float]]:
+    """Mean valid events per domain on a weekday and on a weekend day at the school. Pure."""
+    weights = {s.id: (s.staff + s.students) ** 0.5 for s in SCHOOLS}
+    per_day = SIMULATOR_RATE * 86400 * weights.get(school.id, weights[SCHOOLS[0].id]) / sum(weights.values())
+    kinds = {d.kind for d in school.devices}
+    mix = {name: spec for name, spec in CATEGORIES.items() if spec[3] is None or spec[3] in kinds}
+    total = sum(weight for weight, *_rest in mix.values())
+    weekday: dict[str, float] = dict.fromkeys(DOMAINS, 0.0)
+    weekend: dict[str, float] = dict.fromkeys(DOMAINS, 0.0)
+    for name, (weight, _shape, factor, _needs, _late) in mix.items():
+        if name == "attendance":
+            factor = WEEKEND_ATTENDANCE[school.kind]
+        events = per_day * weight / total * FOLLOW_UPS.get(name, 1)
+        steps = events * ALERT_STEPS if name in ALERT_CATEGORIES else 0.0
+        for out, scale in ((weekday, 1.0), (weekend, factor)):
+            out[DOMAIN_OF_CATEGORY[name]] += events * scale
+            out["operations"] += steps * scale
+    return weekday, weekend
+
+
+def domain_days(school: School, *, today: date, rng: random.Random, factor: int = 1) -> list[dict]:
+    """Events per domain of the DAYS local days before today (today's are live, in Redis, and the
+    recorder keeps them); a domain with none that day has no row. `factor` is the scaled demo's."""
+    weekday, weekend = domain_day_means(school)
+    out = []
+    for back in range(DAYS, 0, -1):
+        day = today - timedelta(days=back)
+        means = weekend if day.weekday() >= 5 else weekday
+        busy = rng.uniform(0.93, 1.05)  # a busier or quieter day for every domain at once
+        for domain in DOMAINS:
+            mean = means.get(domain, 0.0) * factor
+            # Poisson where counts are small (drills, assessments at a weekend), else a few per cent.
+            events = _poisson(rng, mean) if mean < 50 else round(mean * busy * rng.uniform(0.97, 1.03))
+            if events:
+                out.append({"day": day, "domain": domain, "events": events})
+    return out
+
+
+def add_domain_days(session: Session, rows: SchoolRows, *, today: date, rng: random.Random, factor: int = 1) -> int:
+    made = domain_days(rows.school, today=today, rng=rng, factor=factor)
+    if made:
+        session.execute(insert(DailyDomainEvents.__table__), [{"school_id": rows.org.id, **row} for row in made])
     return len(made)

@@ -16,12 +16,12 @@ from ledger.demo import SCHOOL_TZ, load_demo, placements
 from ledger.grading import GradingRules, grade
 from ledger.hazard_loop import STAGES, deadline_status, next_stage
 from ledger.models import (Alert, AlertTransition, AssessmentDeduction, Building, Campaign, ChecklistResult,
-                           DailyTotals, Hazard, OrgUnit, RiskPoint, Zone)
+                           DailyDomainEvents, DailyTotals, Hazard, OrgUnit, RiskPoint, Zone)
 from ledger.site_plans import point_in_polygon
 from queries.connections import sql_engine, sql_sessions
 from queries.settings import Settings
 from streams.alert_rules import load_rules
-from streams.catalogue import CATALOGUE
+from streams.catalogue import CATALOGUE, DOMAINS
 from streams.contract import Event
 from streams.demo_checklists import CAMPAIGNS, HAZARD_TITLES
 from streams.demo_sites import SCHOOLS, SCHOOLS_BY_ID
@@ -142,7 +142,11 @@ def _snapshot(session):
               for a in session.scalars(select(Alert).order_by(Alert.code))]
     days = session.execute(select(DailyTotals.day, DailyTotals.staff_seen, DailyTotals.students_seen,
                                   DailyTotals.visitors_checked_in).order_by(DailyTotals.school_id, DailyTotals.day)).all()
-    return sorted(tuple(r) for r in points), hazards, [tuple(r) for r in results], alerts, [tuple(d) for d in days]
+    domains = session.execute(select(OrgUnit.code, DailyDomainEvents.day, DailyDomainEvents.domain,
+                                     DailyDomainEvents.events).join(OrgUnit, OrgUnit.id == DailyDomainEvents.school_id)
+                              .order_by(OrgUnit.code, DailyDomainEvents.day, DailyDomainEvents.domain)).all()
+    return (sorted(tuple(r) for r in points), hazards, [tuple(r) for r in results], alerts, [tuple(d) for d in days],
+            [tuple(d) for d in domains])
 
 
 def test_the_demo_is_the_same_every_time(session, tmp_path, redis_url):
@@ -252,6 +256,41 @@ def test_daily_totals_for_the_thirty_days_before_today(session):
         assert statistics.mean(x.visitors_checked_in for x in weekday) > 10
 
 
+def _domain_days(session, code):
+    """{(day, domain): events} of one school."""
+    org_id = session.scalar(select(OrgUnit.id).where(OrgUnit.code == code))
+    return {(r.day, r.domain): r.events for r in session.scalars(
+        select(DailyDomainEvents).where(DailyDomainEvents.school_id == org_id))}
+
+
+def test_events_per_domain_for_the_thirty_days_before_today(session):
+    """The domain page's week and month trends have a history: every domain on the 30 local days
+    before today (today's come live from Redis), swipes the most, weekdays busier than weekends."""
+    _loaded(session)
+    past = [TODAY - timedelta(days=n) for n in range(30, 0, -1)]
+    for school in SCHOOLS:
+        found = _domain_days(session, school.id)
+        assert {day for day, _ in found} == set(past), school.id
+        assert all(events > 0 for events in found.values())  # a day with none has no row
+        total = Counter()
+        for (day, domain), events in found.items():
+            total[domain] += events
+        assert set(total) == set(DOMAINS) and total.most_common(1)[0][0] == "personal_safety", school.id
+        # Every domain on every weekday; the weekly drills and assessments may miss a weekend day.
+        assert all((day, domain) in found for day in past if day.weekday() < 5 for domain in DOMAINS)
+
+        def mean_day(weekend, domain=None):
+            days = [d for d in past if (d.weekday() >= 5) == weekend]
+            return statistics.mean(sum(n for (d, dom), n in found.items() if d == day and domain in (None, dom))
+                                   for day in days)
+
+        assert mean_day(False) > 1.1 * mean_day(True), school.id
+        assert mean_day(False, "personal_safety") > 1.5 * mean_day(True, "personal_safety"), school.id
+    # The university, with fifteen times the people, sends the most.
+    sizes = {s.id: sum(_domain_days(session, s.id).values()) for s in SCHOOLS}
+    assert max(sizes, key=sizes.get) == "demo-univ"
+
+
 # -- the demo ×10 (the benchmark's) --------------------------------------------------------------------
 
 def _school_rows(session, code):
@@ -275,6 +314,7 @@ def test_the_demo_times_ten_has_ten_times_the_schools_and_ten_times_each_schools
         with sql_sessions(other)() as plain:
             _loaded(plain)
             base = {s.id: _school_rows(plain, s.id) for s in SCHOOLS}
+            base_events = {s.id: sum(_domain_days(plain, s.id).values()) for s in SCHOOLS}
     finally:
         other.dispose()
     codes = set(session.scalars(select(OrgUnit.code).where(OrgUnit.kind == "school")))
@@ -289,6 +329,11 @@ def test_the_demo_times_ten_has_ten_times_the_schools_and_ten_times_each_schools
         copy = _school_rows(session, f"{school.id}-2")
         assert copy["risk_points"] == base[school.id]["risk_points"] and copy["hazards"] == base[school.id]["hazards"]
         assert 0.7 * base[school.id]["alerts"] <= copy["alerts"] <= 1.3 * base[school.id]["alerts"]
+        # Ten times the events per domain and day at the school, about the same at a copy.
+        assert 9 * base_events[school.id] <= sum(_domain_days(session, school.id).values()) <= 11 * base_events[school.id]
+        copied = _domain_days(session, f"{school.id}-2")
+        assert 0.9 * base_events[school.id] <= sum(copied.values()) <= 1.1 * base_events[school.id]
+        assert {day for day, _ in copied} == {TODAY - timedelta(days=n) for n in range(1, 31)}
     district = session.scalar(select(OrgUnit.id).where(OrgUnit.kind == "district"))
     assert session.scalar(select(func.count()).select_from(OrgUnit).where(OrgUnit.parent_id == district)) == 20
     assert len(set(session.scalars(select(OrgUnit.name_zh).where(OrgUnit.kind == "school")))) == 30
