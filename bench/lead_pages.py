@@ -52,8 +52,8 @@ from sqlalchemy import func, select, text  # noqa: E402
 from ledger.db import migrate  # noqa: E402
 from ledger.demo import load_demo  # noqa: E402
 from ledger.grading import GradingRules  # noqa: E402
-from ledger.models import (Alert, AlertTransition, Campaign, ChecklistItem, ChecklistResult, Hazard,  # noqa: E402
-                           OrgUnit, RiskPoint)
+from ledger.models import (Alert, AlertTransition, Campaign, ChecklistItem, ChecklistResult,  # noqa: E402
+                           DailyDomainEvents, Hazard, OrgUnit, RiskPoint)
 from queries import connections  # noqa: E402
 from queries.settings import Settings  # noqa: E402
 from streams import local_services, local_stack  # noqa: E402
@@ -88,10 +88,11 @@ class Probe:
 
 PAGES: dict[str, list[str]] = {
     "lead_overview": [f"/lead?school={SCHOOL}"],
-    "lead_domain": [f"/lead/domain?school={SCHOOL}&domain={d}&range=month"
-                    for d in ("personal_safety", "environment", "active_defence", "special_campaigns",
-                              "operations", "mechanisms")]
-    + [f"/lead/domain?school={SCHOOL}&domain=environment&range={r}" for r in ("day", "week")],
+    # No callbacks: its tabs and ranges are links, each tap a page load. The biggest domain by events
+    # (personal safety's swipes) and the one with the most alerts (environment's smoke detectors),
+    # each over the last 24 hours (Redis's hourly counts) and 7 and 30 local days (daily_domain_events).
+    "lead_domain": [f"/lead/domain?school={SCHOOL}&domain={d}&range={r}"
+                    for d in ("personal_safety", "environment") for r in ("day", "week", "month")],
     "lead_hazards": [f"/lead/hazards?school={SCHOOL}", f"/lead/hazards?school={SCHOOL}&overdue=1"],
     "lead_risks": [f"/lead/risks?school={SCHOOL}"],
     "lead_campaigns": [f"/lead/campaigns?school={SCHOOL}"],
@@ -301,7 +302,7 @@ def build_ledger(settings: Settings, *, scale: int, copy_factor: int, today) -> 
             facts = {"load_seconds": round(seconds, 1), "counts": loaded.counts,
                      "schools": db.scalar(select(func.count()).select_from(OrgUnit).where(OrgUnit.kind == "school")),
                      "rows": {t.__tablename__: db.scalar(select(func.count()).select_from(t))
-                              for t in (RiskPoint, Hazard, Alert, AlertTransition)}}
+                              for t in (RiskPoint, Hazard, Alert, AlertTransition, DailyDomainEvents)}}
             school_id = db.scalar(select(OrgUnit.id).where(OrgUnit.code == SCHOOL))
             facts["hazard_code"] = db.scalar(select(Hazard.code).where(Hazard.school_id == school_id,
                                                                         Hazard.stage != "accepted")
