@@ -1,7 +1,9 @@
 """The assessment page's parts (/lead/assessment), pure: the year chooser, the school's own score,
 and every unit's score under the 100-point rules, lowest first (who is behind), each opening to
 the deductions that make it up — article, reason, points, and whether the ledger computed it or
-an inspector entered it. Scores come from ledger.scoring (via queries.ledger.lead_assessment);
+an inspector entered it. The page loads with the score rows only: a unit's deduction lines are
+drawn when it is tapped open (a read-only callback), so a school of many units with hundreds of
+lines does not send them all (about 2,000 components) on every load. Scores come from ledger.scoring (via queries.ledger.lead_assessment);
 nothing here scores. Reasons inspectors typed are Dash children strings, never markup."""
 from __future__ import annotations
 
@@ -14,6 +16,17 @@ from layouts.lead_board_text import ARTICLE_EN, deduction_reason, points, tb
 YEARS = "lead-assessment-years"
 SCHOOL = "lead-assessment-school"
 UNITS = "lead-assessment-units"
+VIEW = "lead-assessment-view"  # store: {"school", "lang", "year"} of the page as loaded
+OPEN = "lead-assessment-open"  # a row's summary (its taps open and shut it)
+LINES = "lead-assessment-lines"  # a row's deduction lines, filled when first opened
+
+
+def open_id(code: str) -> dict:
+    return {"type": OPEN, "unit": code}
+
+
+def lines_id(code: str) -> dict:
+    return {"type": LINES, "unit": code}
 
 
 def unit_id(code: str) -> str:
@@ -67,10 +80,13 @@ def _name(lang: Language, row: dict) -> str:
 
 def score_row(lang: Language, row: dict, titles_zh: dict[int, str], *, rank: int | None, element_id: str,
               label: str | None = None) -> html.Details:
-    """One unit (or the school): rank, name, score and points deducted; opens to its deductions."""
+    """One unit (or the school): rank, name, score and points deducted; opens to its deductions,
+    drawn by the page's callback on the first tap (none: said at once, there is nothing to read)."""
     band = score_band(row["score"])
+    lines = (deduction_table(lang, [], titles_zh) if not row["deductions"]
+             else html.P(tb(lang, "loading"), className="lead-note"))
     return html.Details(id=element_id, className=f"lead-assessment-row band-{band}", children=[
-        html.Summary(className="lead-assessment-summary", children=[
+        html.Summary(id=open_id(row["unit"]), className="lead-assessment-summary", children=[
             html.Span("" if rank is None else str(rank), className="lead-assessment-rank"),
             html.Span(label or _name(lang, row), className="lead-assessment-name"),
             html.Span(points(row["score"]), className=f"lead-assessment-score band-{band}",
@@ -78,12 +94,12 @@ def score_row(lang: Language, row: dict, titles_zh: dict[int, str], *, rank: int
             html.Span([tb(lang, "col_deducted"), " ", points(row["deducted"]), " · ",
                        tb(lang, "deductions_of", n=len(row["deductions"]))], className="lead-assessment-deducted"),
         ]),
-        deduction_table(lang, row["deductions"], titles_zh),
+        html.Div(lines, id=lines_id(row["unit"])),
     ])
 
 
 def body(lang: Language, *, school_row: dict, units: list[dict], years: list[int], year: int, current_year: int,
-         titles_zh: dict[int, str], href) -> list:
+         titles_zh: dict[int, str], href, school: str | None = None) -> list:
     """The page: the year, the school's own score, then its units lowest first."""
     notes = [html.P(tb(lang, "rules_note"), className="lead-note")]
     if year != current_year:
@@ -91,6 +107,7 @@ def body(lang: Language, *, school_row: dict, units: list[dict], years: list[int
     unit_rows = [score_row(lang, u, titles_zh, rank=n, element_id=unit_id(u["unit"]))
                  for n, u in enumerate(units, start=1)]
     return [
+        dcc.Store(id=VIEW, data={"school": school or school_row["unit"], "lang": lang, "year": year}),
         html.Div(className="lead-assessment-top", children=[html.H2(tb(lang, "assessment_title")),
                                                             year_links(lang, years, year, href)]),
         *notes,

@@ -4,6 +4,7 @@ Every unit of the school, and the school itself, scored under the 100-point rule
 attachment 2 (ledger.scoring, rules in assessment_rules.toml), lowest first — who is behind —
 each opening to the deductions that make its score up: article, reason, points, and whether the
 ledger computed it or an inspector entered it. The year is chosen by link (this year by default).
+A unit's deduction lines are read and drawn when it is tapped open (open_unit), not at load.
 All units are read in a few GROUP BY queries (queries.ledger.lead_assessment). Read only.
 """
 from __future__ import annotations
@@ -11,14 +12,16 @@ from __future__ import annotations
 from dataclasses import replace
 
 import dash
-from dash import html
+from dash import MATCH, Input, Output, State, html, no_update
 from sqlalchemy.exc import SQLAlchemyError
 
-from dashboard.access import csrf_token
+from dashboard.access import current
 from dashboard.lead_context import resolve
 from dashboard.services import services
 from layouts import lead_assessment as part
+from layouts.i18n import language
 from layouts.lead_frame import frame
+from layouts.lead_text import tl
 from queries.ledger import org
 from queries.ledger.lead_assessment import assessment_years, period_of, school_scores, unit_scores
 
@@ -28,10 +31,8 @@ dash.register_page(__name__, path="/lead/assessment", name=PAGE, title="考核�
 
 def layout(school: object = None, lang: object = None, year: object = None, **_other) -> html.Div:
     view = resolve(school, lang)
-    principal = view.principal
-    csrf = csrf_token() if principal is not None and principal.user_id is not None else None
     if view.problem:
-        return frame(view, PAGE, None, csrf=csrf)
+        return frame(view, PAGE, None)
     live = services()
     now = live.now()
     rules = live.assessment_rules
@@ -45,8 +46,50 @@ def layout(school: object = None, lang: object = None, year: object = None, **_o
             own = school_scores(db, schools=[found], period=period, review_days=live.settings.risk_review_days,
                                 rules=rules)[found.code]
     except SQLAlchemyError:
-        return frame(replace(view, problem="ledger_down"), PAGE, None, csrf=csrf)
+        return frame(replace(view, problem="ledger_down"), PAGE, None)
     titles_zh = {rule.article: rule.title for rule in rules.rules}
     body = part.body(view.lang, school_row=own, units=units, years=years, year=period.year, current_year=now.year,
-                     titles_zh=titles_zh, href=lambda **q: view.href(PAGE, **q))
-    return frame(view, PAGE, body, csrf=csrf)
+                     titles_zh=titles_zh, href=lambda **q: view.href(PAGE, **q), school=view.school)
+    return frame(view, PAGE, body)
+
+
+def open_unit(n_clicks, view_state):
+    """A unit's (or the school's own) deduction lines, scored again when it is tapped open (an odd
+    tap: it starts shut) for the school and year the page showed. Later taps keep what is drawn."""
+    code = (dash.ctx.triggered_id or {}).get("unit") if isinstance(dash.ctx.triggered_id, dict) else None
+    if not n_clicks or n_clicks % 2 == 0 or not isinstance(code, str):
+        return no_update
+    state = view_state or {}
+    lang = language(state.get("lang"))
+    school = state.get("school")
+    principal = current()
+    # The guard checks the page's permission for callbacks, not the school they name.
+    if not isinstance(school, str) or principal is None or not principal.may_read_school(school):
+        return no_update
+    live = services()
+    now = live.now()
+    rules = live.assessment_rules
+    try:
+        with live.ledger_session() as db:
+            found = org.find_school(db, school)
+            if found is None:
+                return html.P(tl(lang, "empty"), className="lead-note")
+            year = state.get("year")
+            period = period_of(part.chosen_year(str(year), assessment_years(db, school=found, now=now), now.year), now)
+            review_days = live.settings.risk_review_days
+            if code == found.code:
+                row = school_scores(db, schools=[found], period=period, review_days=review_days, rules=rules)[code]
+            else:
+                row = next((u for u in unit_scores(db, school=found, period=period, review_days=review_days,
+                                                   rules=rules) if u["unit"] == code), None)
+    except SQLAlchemyError:
+        return html.P(tl(lang, "ledger_down"), className="lead-note")
+    if row is None:
+        return html.P(tl(lang, "empty"), className="lead-note")
+    titles_zh = {rule.article: rule.title for rule in rules.rules}
+    return part.deduction_table(lang, row["deductions"], titles_zh)
+
+
+def register_callbacks(app: dash.Dash) -> None:
+    app.callback(Output(part.lines_id(MATCH), "children"), Input(part.open_id(MATCH), "n_clicks"),
+                 State(part.VIEW, "data"), prevent_initial_call=True)(open_unit)

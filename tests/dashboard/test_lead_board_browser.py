@@ -105,6 +105,8 @@ def test_assessment_ranks_units_lowest_first_and_opens_to_their_deductions(lead_
     assert page.locator("#lead-assessment-years .is-current").inner_text() == str(now_at_school(demo_ledger).year)
     assert no_horizontal_overflow(page) == []
 
+    # The first load carries the score rows only; a unit's lines are read when it is opened.
+    assert page.locator(".lead-assessment-deduction").count() == 0
     worst = rows.first
     worst.locator("summary").tap()
     lines = worst.locator(".lead-assessment-deduction")

@@ -105,14 +105,34 @@ def test_the_assessment_shows_units_in_the_order_given_and_opens_to_their_lines(
     body = lead_assessment.body("en", school_row=own, units=[unit], years=[2026, 2025], year=2025, current_year=2026,
                                 titles_zh=titles, href=lambda **q: f"/lead/assessment?year={q['year']}")
     texts = _texts(body)
-    assert "72.5" in texts and "−22.5" in texts and "Art. 17" in texts
+    assert "72.5" in texts and "Whole school · Test School" in texts and "No deductions" in texts
+    # The lines are drawn when the unit is opened (the page's callback), not sent with every load.
+    assert "Art. 17" not in texts and "Reading…" in texts
+    assert lead_assessment.open_id("s/u01") in _ids(body) and lead_assessment.lines_id("s/u01") in _ids(body)
+    lines = lead_assessment.deduction_table("en", unit["deductions"], titles)
+    texts = _texts(lines)
+    assert "−22.5" in texts and "Art. 17" in texts and texts.index("Art. 17") < texts.index("Art. 8")
     assert "Hazard H-1 not rectified on time" in texts and "<b>告知牌</b>" in texts  # typed text as text
     assert "From the ledger" in texts and "Entered by inspector" in texts
-    assert "Whole school · Test School" in texts and "No deductions" in texts
-    assert any("year's end" in t for t in texts)  # a past year says how it is read
+    assert any("year's end" in t for t in _texts(body))  # a past year says how it is read
     assert _hrefs(body)[:2] == ["/lead/assessment?year=2026", "/lead/assessment?year=2025"]
     assert lead_assessment.score_band(90) == "good" and lead_assessment.score_band(59.5) == "bad"
     assert points(100.0) == "100" and points(-7.5) == "-7.5"
+
+
+def _ids(component) -> list:
+    found = []
+
+    def walk(node):
+        if isinstance(node, (list, tuple)):
+            for child in node:
+                walk(child)
+        elif node is not None and hasattr(node, "children"):
+            if getattr(node, "id", None) is not None:
+                found.append(node.id)
+            walk(node.children)
+    walk(component)
+    return found
 
 
 def test_the_year_chooser_takes_only_the_years_it_offers():

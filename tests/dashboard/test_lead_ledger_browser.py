@@ -35,11 +35,12 @@ def ledger_count(settings, model, *where):
         engine.dispose()
 
 
-def grid_codes(page) -> list[str]:
-    """The codes of the grid's rows in the order shown (all of them, not only those drawn)."""
-    return page.evaluate("""async (id) => {
+def grid_codes(page, grid: str = GRID, field: str = "code") -> list[str]:
+    """A field of the grid's rows in the order shown (all of them, not only those drawn)."""
+    return page.evaluate("""async ([id, field]) => {
         const api = await window.dash_ag_grid.getApiAsync(id);
-        const out = []; api.forEachNodeAfterFilterAndSort(n => out.push(n.data.code)); return out; }""", GRID)
+        const out = []; api.forEachNodeAfterFilterAndSort(n => out.push(n.data[field])); return out; }""",
+                         [grid, field])
 
 
 def open_ledger(tablet, served, query: str = "", **kwargs):  # noqa: F811
@@ -132,14 +133,16 @@ def test_the_risk_register(lead_served, tablet, demo_ledger, size, tmp_path):  #
     # The demo has three points a year late on their annual review (docs/ledger.md).
     today = datetime.now(timezone.utc).astimezone(demo_ledger.tz).date()
     due = ledger_count(demo_ledger, RiskPoint, RiskPoint.last_reviewed_on <= today + timedelta(days=30 - 365))
-    assert page.locator(".lead-risks-reviews tbody tr").count() == due >= 3
+    page.wait_for_selector(".lead-risks-reviews .ag-row", timeout=15_000)
+    assert len(grid_codes(page, "lead-risks-reviews-grid")) == due >= 3
     assert no_horizontal_overflow(page) == []
     if size == "1024x768":
         page.screenshot(path=str(screenshot_dir(tmp_path) / "lead-risks-1024x768.png"))
 
     choose(page, "lead-risks-colour", "重大风险")
     red = ledger_count(demo_ledger, RiskPoint, RiskPoint.colour == "red")
-    wait_until(lambda: page.locator(".lead-risks-table tbody tr").count() == red, f"the list to show {red} red points")
+    wait_until(lambda: grid_codes(page, "lead-risks-grid", "colour") == ["red"] * red,
+               f"the list to show {red} red points")
     assert page.inner_text("#lead-risks-count") == f"共 {red} 个风险点"
     assert no_horizontal_overflow(page) == []
     assert outside == []
@@ -147,7 +150,8 @@ def test_the_risk_register(lead_served, tablet, demo_ledger, size, tmp_path):  #
 
 def test_the_risk_register_in_english(lead_served, tablet):  # noqa: F811
     page = tablet(lead_served, f"/lead/risks?school={SCHOOL}&lang=en&colour=blue", lang="en")
-    page.wait_for_selector(".lead-risks-table", timeout=15_000)
+    page.wait_for_selector(".lead-risks-table .ag-row", timeout=15_000)
     assert page.inner_text("h1") == "Risk register"
-    assert set(page.locator(".lead-risks-table tbody .lead-chip").all_inner_texts()) == {"Low"}
+    assert set(grid_codes(page, "lead-risks-grid", "level")) == {"Low"}
+    assert "Low" in page.locator(".lead-risks-table .ag-row .lead-level-blue").all_inner_texts()
     assert no_horizontal_overflow(page) == []

@@ -176,5 +176,40 @@ def test_the_review_table_orders_as_given_and_says_how_late():
     point = RiskRow("RP-1", XSS, "major", "red", 720.0, "LEC", None, None, None, "楼", None, "人", "school",
                     date(2025, 11, 1))
     table = lr.reviews_table("zh", [point], today=date(2026, 11, 24), review_days=365, total=1)
-    texts = _texts(table)
-    assert XSS in texts and "2026-11-01" in texts and "逾期 23 天" in texts
+    [row] = _grid_rows(table, lr.DUE_GRID)
+    texts = list(row.values())
+    assert XSS in texts and "2026-11-01" in texts and "逾期 23 天" in texts and row["tone"] == "late"
+    assert _texts(table) == []  # every review is a grid row, not a component of its own
+    # A cut list says how many are left out.
+    cut = lr.reviews_table("en", [point], today=date(2026, 11, 24), review_days=365, total=7)
+    assert len(_grid_rows(cut, lr.DUE_GRID)) == 1 and any("7" in t for t in _texts(cut))
+
+
+def test_the_risk_list_is_a_grid_of_plain_rows_in_the_order_given():
+    points = [RiskRow(f"RP-{n}", XSS if n == 2 else f"点{n}", "major", colour, 720.0 - n, "LEC", None, None, None,
+                      "楼", None, None, "school", date(2026, 1, n)) for n, colour in ((1, "red"), (2, "blue"))]
+    grid = lr.risk_table("en", points)
+    rows = _grid_rows(grid, lr.GRID)
+    assert [r["code"] for r in rows] == ["RP-1", "RP-2"]
+    assert rows[1]["name"] == XSS and rows[1]["level"] == "Low" and rows[0]["level"] != "Low"
+    assert rows[0]["person"] == "—" and rows[0]["reviewed"] == "2026-01-01"
+    assert all(isinstance(v, (str, int, float)) for r in rows for v in r.values())  # text, never components
+    assert [c["headerName"] for c in grid.columnDefs][:3] == ["Code", "Risk point", "Level"]
+
+
+def _grid_rows(component, grid_id: str) -> list[dict]:
+    """The rowData of the AG Grid `grid_id` inside `component`."""
+    def walk(node):
+        if isinstance(node, (list, tuple)):
+            for child in node:
+                found = walk(child)
+                if found is not None:
+                    return found
+        elif getattr(node, "id", None) == grid_id:
+            return node.rowData
+        elif node is not None and hasattr(node, "children"):
+            return walk(node.children)
+        return None
+    found = walk(component)
+    assert found is not None, f"no grid {grid_id}"
+    return found
