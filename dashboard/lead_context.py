@@ -7,10 +7,10 @@ asked for a school its caller may not read shows the refusal and no figures.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode
 
-from dashboard.access import current
+from dashboard.access import csrf_token, current
 from dashboard.roles import Principal
 from dashboard.services import services
 from layouts.i18n import Language, language
@@ -38,6 +38,7 @@ class LeadView:
     schools: dict[str, dict] = field(default_factory=dict)  # readable schools: code -> {name_zh, name_en}
     problem: str | None = None  # "no_school" | "unknown_school" | "ledger_down" (a lead_text key)
     principal: Principal | None = None
+    csrf: str | None = None  # the session's CSRF token for the sign-out form; None for no person
 
     @property
     def several(self) -> bool:
@@ -61,6 +62,12 @@ def resolve(school: object, lang: object, schools: dict[str, dict] | None = None
     (read here when not given; None from the ledger means it cannot be read)."""
     lang = language(lang)
     principal = current()
+    csrf = csrf_token() if principal is not None and principal.user_id is not None else None
+    return replace(_resolve(school, lang, principal, schools), csrf=csrf)
+
+
+def _resolve(school: object, lang: Language, principal: Principal | None, schools: dict[str, dict] | None
+             ) -> LeadView:
     if schools is None:
         schools = services().ledger_schools()
     if schools is None:

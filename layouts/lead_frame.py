@@ -16,14 +16,14 @@ FRAME = "lead-frame"  # the root element of every leadership page
 BODY = "lead-body"
 
 
-def frame(view: LeadView, page: str, body, *, csrf: str | None = None) -> html.Div:
+def frame(view: LeadView, page: str, body) -> html.Div:
     """The page `page` (a lead_context.NAV name) around `body`; `body` is ignored when the view has
-    a problem (no readable school, the ledger down), which is shown instead. `csrf`: the session's
-    token when a person is signed in (they get a sign-out button)."""
+    a problem (no readable school, the ledger down), which is shown instead. A signed-in person
+    (the view has their session's CSRF token) gets a sign-out button."""
     lang = view.lang
     return html.Div(id=FRAME, className=f"lead lead-{page.removeprefix('lead_')}",
                     lang="zh-CN" if lang == "zh" else "en", children=[
-        _header(view, page, csrf),
+        _header(view, page, view.csrf),
         _tabs(view, page),
         html.Main(id=BODY, className="lead-body", children=(
             html.Div(tl(lang, view.problem), className="lead-problem", role="alert")

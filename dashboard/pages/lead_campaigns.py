@@ -14,7 +14,7 @@ import dash
 from dash import MATCH, Input, Output, State, html, no_update
 from sqlalchemy.exc import SQLAlchemyError
 
-from dashboard.access import csrf_token, current
+from dashboard.access import current
 from dashboard.lead_context import resolve
 from dashboard.services import services
 from layouts import lead_campaigns as part
@@ -30,10 +30,8 @@ dash.register_page(__name__, path="/lead/campaigns", name=PAGE, title="专项治
 
 def layout(school: object = None, lang: object = None, **_other) -> html.Div:
     view = resolve(school, lang)
-    principal = view.principal
-    csrf = csrf_token() if principal is not None and principal.user_id is not None else None
     if view.problem:
-        return frame(view, PAGE, None, csrf=csrf)
+        return frame(view, PAGE, None)
     live = services()
     now = live.now()
     try:
@@ -42,10 +40,10 @@ def layout(school: object = None, lang: object = None, **_other) -> html.Div:
             campaigns = school_campaigns(db, school_id=found.id, today=now.date())
             failing, total = failing_checks(db, school_id=found.id)
     except SQLAlchemyError:
-        return frame(replace(view, problem="ledger_down"), PAGE, None, csrf=csrf)
+        return frame(replace(view, problem="ledger_down"), PAGE, None)
     body = part.body(view.lang, school=view.school, campaigns=campaigns, failing=failing, failing_total=total,
                      now=now, tz=live.settings.tz)
-    return frame(view, PAGE, body, csrf=csrf)
+    return frame(view, PAGE, body)
 
 
 def open_campaign(n_clicks, view_state):

@@ -16,7 +16,6 @@ import dash
 from dash import html
 from sqlalchemy.exc import SQLAlchemyError
 
-from dashboard.access import csrf_token
 from dashboard.lead_context import resolve
 from dashboard.services import services
 from layouts import lead_district as part
@@ -30,12 +29,10 @@ dash.register_page(__name__, path="/lead/district", name=PAGE, title="区域监�
 def layout(school: object = None, lang: object = None, sort: object = None, order: object = None,
            **_other) -> html.Div:
     view = resolve(school, lang)
-    principal = view.principal
-    csrf = csrf_token() if principal is not None and principal.user_id is not None else None
     if view.problem:
-        return frame(view, PAGE, None, csrf=csrf)
+        return frame(view, PAGE, None)
     if not view.several:
-        return frame(view, PAGE, part.one_school(view.lang, view.href("lead_overview")), csrf=csrf)
+        return frame(view, PAGE, part.one_school(view.lang, view.href("lead_overview")))
     key, worst_first = part.sort_choice(sort, order)
     live = services()
     try:
@@ -43,8 +40,8 @@ def layout(school: object = None, lang: object = None, sort: object = None, orde
             schools = league(db, school_codes=list(view.schools), now=live.now(),
                              review_days=live.settings.risk_review_days, rules=live.assessment_rules)
     except SQLAlchemyError:
-        return frame(replace(view, problem="ledger_down"), PAGE, None, csrf=csrf)
+        return frame(replace(view, problem="ledger_down"), PAGE, None)
     body = part.body(view.lang, schools, sort=key, worst_first=worst_first,
                      href=lambda **q: view.href(PAGE, **q),
                      school_href=lambda code: view.href("lead_overview", school=code))
-    return frame(view, PAGE, body, csrf=csrf)
+    return frame(view, PAGE, body)

@@ -19,7 +19,6 @@ import dash
 import redis
 from sqlalchemy.exc import SQLAlchemyError
 
-from dashboard.access import csrf_token
 from dashboard.lead_context import resolve
 from dashboard.services import services
 from layouts import lead_domain as part
@@ -49,10 +48,8 @@ def _live(live, school: str, systems: tuple[str, ...],
 
 def layout(school: object = None, lang: object = None, domain: object = None, **query):
     view = resolve(school, lang)
-    principal = view.principal
-    csrf = csrf_token() if principal is not None and principal.user_id is not None else None
     if view.problem:
-        return frame(view, PAGE, None, csrf=csrf)
+        return frame(view, PAGE, None)
     domain_, range_ = figures.pick_domain(domain), figures.pick_range(query.get("range"))
     live = services()
     tz = live.settings.tz
@@ -70,7 +67,7 @@ def layout(school: object = None, lang: object = None, domain: object = None, **
             ack, resolved = q.response_times(db, **span)
             rates = figures.false_alarm_rates(q.false_alarm_rows(db, **span))
     except SQLAlchemyError:
-        return frame(replace(view, problem="ledger_down"), PAGE, None, csrf=csrf)
+        return frame(replace(view, problem="ledger_down"), PAGE, None)
     systems = DOMAIN_SYSTEMS[domain_]
     summary, register, reachable = _live(live, view.school, systems, int(now.timestamp() * 1000))
     if events is None and summary is not None:  # the last 24 hours: Redis's hourly counts
@@ -83,4 +80,4 @@ def layout(school: object = None, lang: object = None, domain: object = None, **
         systems=systems, devices=figures.device_counts(summary, systems), offline=offline,
         offline_total=offline_total)
     href = lambda **change: view.href(PAGE, **{"domain": domain_, "range": range_, **change})  # noqa: E731
-    return frame(view, PAGE, part.body(view.lang, data, href=href, tz=tz), csrf=csrf)
+    return frame(view, PAGE, part.body(view.lang, data, href=href, tz=tz))

@@ -16,7 +16,7 @@ import dash
 from dash import Input, Output, State, html, no_update
 from sqlalchemy.exc import SQLAlchemyError
 
-from dashboard.access import csrf_token, current
+from dashboard.access import current
 from dashboard.lead_context import resolve
 from dashboard.services import services
 from layouts import lead_hazards as part
@@ -33,10 +33,8 @@ dash.register_page(__name__, path="/lead/hazards", name=PAGE, title="隐患台�
 def layout(school: object = None, lang: object = None, stage: object = None, grade: object = None,
            unit: object = None, overdue: object = None, building: object = None, **_other) -> html.Div:
     view = resolve(school, lang)
-    principal = view.principal
-    csrf = csrf_token() if principal is not None and principal.user_id is not None else None
     if view.problem:
-        return frame(view, PAGE, None, csrf=csrf)
+        return frame(view, PAGE, None)
     filters = ledger_filter({"stage": stage, "grade": grade, "unit": unit, "overdue": overdue, "building": building})
     live = services()
     now = live.now()
@@ -46,11 +44,11 @@ def layout(school: object = None, lang: object = None, stage: object = None, gra
             rows, total = ledger_rows(db, school_id=found.id, filters=filters, now=now, limit=part.GRID_LIMIT)
             choices = filter_choices(db, school_id=found.id)
     except SQLAlchemyError:
-        return frame(replace(view, problem="ledger_down"), PAGE, None, csrf=csrf)
+        return frame(replace(view, problem="ledger_down"), PAGE, None)
     body = part.body(view.lang, school=view.school, filters=filters,
                      options=part.filter_options(view.lang, choices, filters),
                      rows=part.grid_rows(view.lang, rows, now=now, tz=live.settings.tz), total=total)
-    return frame(view, PAGE, body, csrf=csrf)
+    return frame(view, PAGE, body)
 
 
 def _school_id(db, school: object) -> int | None:

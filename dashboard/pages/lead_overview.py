@@ -23,7 +23,7 @@ from dash import ALL, Input, Output, State, ctx
 from dash.exceptions import PreventUpdate
 from sqlalchemy.exc import SQLAlchemyError
 
-from dashboard.access import csrf_token, current
+from dashboard.access import current
 from dashboard.lead_context import LeadView, resolve
 from dashboard.services import Services, services
 from layouts import lead_overview as part
@@ -60,10 +60,8 @@ def _drill(db, school_id: int, code: str, now):
 
 def layout(school: object = None, lang: object = None, building: object = None, **_other):
     view = resolve(school, lang)
-    principal = view.principal
-    csrf = csrf_token() if principal is not None and principal.user_id is not None else None
     if view.problem:
-        return frame(view, PAGE, None, csrf=csrf)
+        return frame(view, PAGE, None)
     live = services()
     now, tz = live.now(), live.settings.tz
     due_soon_days = live.settings.hazard_due_soon_days
@@ -76,7 +74,7 @@ def layout(school: object = None, lang: object = None, building: object = None, 
             rows, total = hazard_backlog(db, school_id=found.id, now=now, limit=part.BACKLOG_LIMIT)
             drill = _drill(db, found.id, selected, now) if selected else None
     except SQLAlchemyError:
-        return frame(replace(view, problem="ledger_down"), PAGE, None, csrf=csrf)
+        return frame(replace(view, problem="ledger_down"), PAGE, None)
     summary, reachable = _live_summary(live, view.school)
     body = part.body(
         view.lang, school=view.school, title=to(view.lang, "title"),
@@ -85,7 +83,7 @@ def layout(school: object = None, lang: object = None, building: object = None, 
         people=figures.people(summary), headlines=figures.domain_headlines(summary, today, tz),
         plan=live.site_plan(view.school), marks=marks, backlog_rows=rows, backlog_total=total, drill=drill,
         selected=selected, now=now, tz=tz, hazards_href=lambda **query: view.href("lead_hazards", **query))
-    return frame(view, PAGE, body, csrf=csrf)
+    return frame(view, PAGE, body)
 
 
 def _readable(view_state: object) -> tuple[str | None, str]:
