@@ -3,8 +3,9 @@ and every unit's score under the 100-point rules, lowest first (who is behind), 
 the deductions that make it up — article, reason, points, and whether the ledger computed it or
 an inspector entered it. The page loads with the score rows only: a unit's deduction lines are
 drawn when it is tapped open (a read-only callback), so a school of many units with hundreds of
-lines does not send them all (about 2,000 components) on every load. Scores come from ledger.scoring (via queries.ledger.lead_assessment);
-nothing here scores. Reasons inspectors typed are Dash children strings, never markup."""
+lines does not send them all (about 2,000 components) on every load. Scores come from
+ledger.scoring (via queries.ledger.lead_assessment); nothing here scores. Reasons inspectors
+typed are Dash children strings, never markup."""
 from __future__ import annotations
 
 from dash import dcc, html

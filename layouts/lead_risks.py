@@ -115,7 +115,9 @@ def _grid(grid_id: str, class_name: str, lang: Language, rows: list[dict], colum
     return dag.AgGrid(
         id=grid_id, className=class_name, rowData=rows, columnDefs=columns, getRowId="params.data.code",
         defaultColDef={"sortable": False, "resizable": True, "suppressMovable": True, "suppressHeaderMenuButton": True},
+        # A long name is cut with "…" in its one-line row: a tap or hover shows it whole.
         dashGridOptions={"rowHeight": ROW_PX, "headerHeight": HEADER_PX, "suppressCellFocus": True,
+                         "tooltipShowDelay": 300, "tooltipInteraction": True,
                          "animateRows": False, "localeText": {"noRowsToShow": tx(lang, "list_count", total=0)}},
         style={"height": "100%", "width": "100%"})
 
@@ -133,7 +135,7 @@ def risk_row(lang: Language, r: RiskRow) -> dict:
 
 def risk_columns(lang: Language) -> list[dict]:
     return [
-        _col(lang, "code", "col_rp_code", 150), _col(lang, "name", "col_rp_name", 180, flex=2),
+        _col(lang, "code", "col_rp_code", 150), _col(lang, "name", "col_rp_name", 180, flex=2, tooltipField="name"),
         _col(lang, "level", "col_level", 100, cellClassRules=_level_rules()),
         _col(lang, "score", "col_score", 110, type="rightAligned"), _col(lang, "unit", "col_unit", 140, flex=1),
         _col(lang, "building", "col_building", 130, flex=1), _col(lang, "person", "col_person", 96),
@@ -171,7 +173,7 @@ def review_row(lang: Language, r: RiskRow, *, today: date, review_days: int) -> 
 def review_columns(lang: Language) -> list[dict]:
     # How late first after the name: on a narrow screen the rest scrolls sideways.
     return [
-        _col(lang, "code", "col_rp_code", 150), _col(lang, "name", "col_rp_name", 160, flex=2),
+        _col(lang, "code", "col_rp_code", 150), _col(lang, "name", "col_rp_name", 160, flex=2, tooltipField="name"),
         _col(lang, "state", "col_review_state", 130, cellClassRules={
             "lead-review-late": "params.data.tone === 'late'", "lead-review-soon": "params.data.tone === 'soon'"}),
         _col(lang, "due", "col_due", 120), _col(lang, "level", "col_level", 100, cellClassRules=_level_rules()),
