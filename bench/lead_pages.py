@@ -411,19 +411,19 @@ def pct(values: list[float], p: float) -> float:
 
 
 def report(probes: list[Probe]) -> tuple[list[str], dict]:
-    lines = [f"{'page':<16} {'request':<58} {'n':>4} {'p50':>7} {'p95':>7} {'p99':>7} {'max':>7} {'kB':>6}  status"]
+    lines = [f"{'page':<16} {'request':<76} {'n':>4} {'p50':>7} {'p95':>7} {'p99':>7} {'max':>7} {'kB':>6}  status"]
     verdicts: dict[str, float] = {}
     for probe in probes:
         t = probe.times_ms
         if not t:
-            lines.append(f"{probe.page:<16} {probe.label[:58]:<58}  (no log lines)")
+            lines.append(f"{probe.page:<16} {probe.label[:76]:<76}  (no log lines)")
             continue
         p95 = pct(t, 95)
         if probe.page != "ceiling":
             verdicts[probe.page] = max(verdicts.get(probe.page, 0.0), p95)
         kb = statistics.mean(probe.bytes) / 1000 if probe.bytes else 0
         status = ",".join(f"{k}x{v}" for k, v in sorted(probe.statuses.items()))
-        lines.append(f"{probe.page:<16} {probe.label[:58]:<58} {len(t):>4} {pct(t, 50):>7.1f} {p95:>7.1f} "
+        lines.append(f"{probe.page:<16} {probe.label[:76]:<76} {len(t):>4} {pct(t, 50):>7.1f} {p95:>7.1f} "
                      f"{pct(t, 99):>7.1f} {max(t):>7.1f} {kb:>6.1f}  {status}")
     lines.append("")
     for page, worst in verdicts.items():
