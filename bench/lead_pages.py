@@ -140,11 +140,12 @@ def interactions(deps: list[dict], db_facts: dict) -> list[Probe]:
 
 
 def page_interactions(deps: list[dict], db_facts: dict) -> list[Probe]:
-    """The risk register's filters and a campaign opened (a pattern-matching callback)."""
+    """The risk register's filters, a campaign and a unit's deductions opened (pattern-matching
+    callbacks), the overview's taps."""
     found: list[Probe] = []
     try:
         from layouts import lead_risks as rk
-        dep = next(d for d in deps if f"{rk.LIST}.children" in d["output"])
+        dep = next(d for d in deps if f"{rk.GRID}.rowData" in d["output"])
         for label, colour, unit in (("filter: red", "red", ""), ("filter: orange, a unit", "orange",
                                                                  db_facts["unit"]), ("filter: all", "", "")):
             found.append(Probe("lead_risks", label, "POST", UPDATE_PATH, body_for(dep, {
@@ -161,6 +162,17 @@ def page_interactions(deps: list[dict], db_facts: dict) -> list[Probe]:
             f"{dep['inputs'][0]['id']}.n_clicks": 1, f"{cp.VIEW}.data": VIEW}, concrete)))
     except (ImportError, AttributeError, StopIteration) as missing:
         print(f"campaign interactions not found: {missing!r}")
+    try:
+        from layouts import lead_assessment as la
+        dep = next(d for d in deps if f'"{la.LINES}"' in d["output"])
+        code = db_facts["unit"]
+        concrete = {_wild(dep["output"].rsplit(".", 1)[0]): la.lines_id(code),
+                    _wild(dep["inputs"][0]["id"]): la.open_id(code)}
+        found.append(Probe("lead_assessment", f"open a unit's deductions ({code})", "POST", UPDATE_PATH,
+                           body_for(dep, {f"{dep['inputs'][0]['id']}.n_clicks": 1, f"{la.VIEW}.data": VIEW},
+                                    concrete)))
+    except (ImportError, AttributeError, StopIteration) as missing:
+        print(f"assessment interactions not found: {missing!r}")
     try:
         from layouts import lead_overview as ov
         drill = next(d for d in deps if f"{ov.DRILL}.children" in d["output"])

@@ -20,9 +20,10 @@ class Alert(Base):
         # The shift handover report reads the alerts still open or resolved since the shift began.
         Index("ix_alerts_school_resolved", "school_id", "resolved_at"),
         # Leadership (issue 6): alerts raised since a moment (today, a week, a month) per school,
-        # and a building's latest alerts (the overview's drill-down). Migration 0007.
+        # a building's latest alerts (the overview's drill-down), a domain's over a range. Migration 0007.
         Index("ix_alerts_school_raised", "school_id", "raised_at"),
         Index("ix_alerts_school_building_last", "school_id", "building_code", "last_raised_at"),
+        Index("ix_alerts_school_domain_raised", "school_id", "domain", "raised_at"),  # the domain page
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
