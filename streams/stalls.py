@@ -4,7 +4,7 @@ Seen in the hour-long wall benchmarks (docs/benchmarks.md, video wall): once the
 ~200k messages behind, fetches of those partitions came back empty, fetch after fetch — no error,
 no log line, the consume loop idle in `poll` — while the topic's end moved on at 2,000 events/s.
 (Isolated since: the local broker could not answer those fetches within fetch_max_wait_ms=50, and
-a fresh consumer stopped at the same offsets; the wait is now KAFKA_FETCH_MAX_WAIT_MS, 500 ms.)
+a fresh consumer stopped at the same offsets; the wait is now KAFKA_FETCH_MAX_WAIT_MS, 200 ms.)
 Whatever the cause, nothing else would ever notice: the process is alive and healthy-looking. So
 the consume loop asks, every few seconds, where each assigned partition ends and where it
 stands; a partition that stays behind its end without moving for STALL_AFTER_S is stalled. The
