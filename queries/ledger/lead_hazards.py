@@ -28,21 +28,23 @@ _FALSE = ("0", "false", "no", "n", "off", "否")
 MAX_CODE = 128  # the longest building or unit code a filter is worth sending to SQL
 
 
+def query_text(raw: Mapping[str, object], name: str) -> str | None:
+    """One value of a URL query or a control, trimmed: the first of a list, None for blank or junk."""
+    value = raw.get(name)
+    if isinstance(value, (list, tuple)):
+        value = value[0] if value else None
+    value = value.strip() if isinstance(value, str) else None
+    return value or None
+
+
 def ledger_filter(raw: Mapping[str, object]) -> HazardFilter:
     """The filter a URL query or the page's controls ask for, forgiving: a value that is not a
     stage, grade or yes/no is no filter at all (a stale bookmark shows the whole ledger rather
     than an error). The page and the download both read their filter through here."""
 
-    def text(name: str) -> str | None:
-        value = raw.get(name)
-        if isinstance(value, (list, tuple)):
-            value = value[0] if value else None
-        value = value.strip() if isinstance(value, str) else None
-        return value or None
-
-    stage, grade = text("stage"), text("grade")
-    overdue = (text("overdue") or "").lower()
-    unit, building = text("unit"), text("building")
+    stage, grade = query_text(raw, "stage"), query_text(raw, "grade")
+    overdue = (query_text(raw, "overdue") or "").lower()
+    unit, building = query_text(raw, "unit"), query_text(raw, "building")
     return HazardFilter(
         stage=stage if stage in hazard_loop.STAGES else None,
         grade=grade if grade in hazard_loop.GRADES else None,

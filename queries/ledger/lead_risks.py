@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, aliased
 
 from ledger import grading
 from ledger.models import Building, OrgUnit, RiskPoint
+from queries.ledger.lead_hazards import MAX_CODE, query_text
 
 COLOURS: tuple[str, ...] = tuple(grading.COLOUR_OF_LEVEL.values())  # red, orange, yellow, blue
 NO_UNIT = "-"  # the unit filter of risk points no unit answers for (no unit has this code)
@@ -31,16 +32,9 @@ class RiskFilter:
 def risk_filter(raw: Mapping[str, object]) -> RiskFilter:
     """The filter the page's controls or URL ask for; a value that is no colour is no filter."""
 
-    def text(name: str) -> str | None:
-        value = raw.get(name)
-        if isinstance(value, (list, tuple)):
-            value = value[0] if value else None
-        value = value.strip() if isinstance(value, str) else None
-        return value or None
-
-    colour, unit = text("colour"), text("unit")
+    colour, unit = query_text(raw, "colour"), query_text(raw, "unit")
     return RiskFilter(colour=colour if colour in COLOURS else None,
-                      unit=unit if unit is not None and len(unit) <= 128 else None)
+                      unit=unit if unit is not None and len(unit) <= MAX_CODE else None)
 
 
 @dataclass(frozen=True)
