@@ -169,10 +169,12 @@ def test_the_window_queries_are_served_by_indexes(session, night, engine):
         rows = session.execute(text(("EXPLAIN QUERY PLAN " if sqlite else "EXPLAIN ") + query),
                                {"s": school.id, "t": moment})
         plans.append(" ".join(str(r[-1]) for r in rows))
-    names = ["ix_alerts_school_resolved", "ix_alerts_school_state", "ix_hazard_transitions_at",
+    # Which of the alerts' school-led indexes serves is the planner's choice (0007 added
+    # (school_id, raised_at), which fits the second read too); what matters is no full scan.
+    names = ["INDEX ix_alerts_school_", "INDEX ix_alerts_school_", "ix_hazard_transitions_at",
              "ix_hazard_comments_at"]
     if sqlite:
-        assert all(name in plan for name, plan in zip(names, plans)), "\n".join(plans)
+        assert all(name in plan and "SCAN" not in plan for name, plan in zip(names, plans)), "\n".join(plans)
     else:  # which of two fitting indexes PostgreSQL takes for a table of a few rows is its choice
         assert all("Index" in plan and "Seq Scan" not in plan for plan in plans), "\n".join(plans)
     session.rollback()
