@@ -85,10 +85,11 @@ def fill_topic(bootstrap: str, topic: str, count: int, partitions: int, hour: in
     return ends
 
 
-def raw_rate(bootstrap: str, topic: str, ends: dict[int, int]) -> tuple[float, float]:
-    """Messages/s, and CPU µs a message of this process (all its threads)."""
+def raw_rate(bootstrap: str, topic: str, ends: dict[int, int], fetch_max_wait_ms: int) -> tuple[float, float]:
+    """Messages/s, and CPU µs a message of this process (all its threads); the aggregator's fetch
+    settings (KAFKA_FETCH_MAX_WAIT_MS included), so the ceiling is the same consumer doing nothing."""
     consumer = KafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False,
-                             max_poll_records=5000, fetch_max_wait_ms=50,
+                             max_poll_records=5000, fetch_max_wait_ms=fetch_max_wait_ms,
                              max_partition_fetch_bytes=8 * 1024 * 1024, fetch_max_bytes=32 * 1024 * 1024)
     consumer.assign([TopicPartition(topic, p) for p in ends])
     consumer.seek_to_beginning()
@@ -167,13 +168,14 @@ def main() -> None:
             settings = Settings.from_env(
                 kafka_bootstrap_servers=bootstrap, redis_url=redis_url, events_topic=topic,
                 dead_letter_topic=topic + ".dlq", poll_max_records=env.poll_max_records,
+                fetch_max_wait_ms=env.fetch_max_wait_ms,
             )
             print(f"filling {topic} with {args.events} simulated events ...", flush=True)
             ends = fill_topic(bootstrap, topic, args.events, args.partitions, args.hour)
             client = redis.Redis.from_url(redis_url, decode_responses=True)
             raw, full, raw_cpu, full_cpu = [], [], [], []
             for run in range(args.runs):
-                rate, cpu = raw_rate(bootstrap, topic, ends)
+                rate, cpu = raw_rate(bootstrap, topic, ends, settings.fetch_max_wait_ms)
                 raw.append(rate)
                 raw_cpu.append(cpu)
                 rate, cpu = aggregator_rate(settings, client, ends, run)
