@@ -107,3 +107,30 @@ def no_horizontal_overflow(page) -> list[str]:
         }
         return out;
     }""")
+
+
+def read_ledger(settings: Settings, read):
+    """`read(session)` on the settings' ledger: the independent figures a screen must show."""
+    engine = sql_engine(settings)
+    try:
+        with sql_sessions(engine)() as db:
+            return read(db)
+    finally:
+        engine.dispose()
+
+
+def component_texts(component) -> list[str]:
+    """Every string a component tree shows, in order."""
+    found: list[str] = []
+
+    def walk(node):
+        if isinstance(node, str):
+            found.append(node)
+        elif isinstance(node, (list, tuple)):
+            for child in node:
+                walk(child)
+        elif node is not None and hasattr(node, "children"):
+            walk(node.children)
+
+    walk(component)
+    return found

@@ -14,25 +14,16 @@ from sqlalchemy import func, select
 from layouts.lead_campaigns import FAILING_SHOWN
 from ledger import scoring
 from ledger.models import ChecklistResult
-from queries.connections import sql_engine, sql_sessions
 from queries.ledger import alerts, assessment, hazards, org
 from queries.ledger.lead_campaigns import FAILING_LIMIT, campaign_checks, school_campaigns
 from tests.dashboard.lead_support import (  # noqa: F401 (fixtures)
-    browser, demo_ledger, lead_served, no_horizontal_overflow, screenshot_dir, tablet,
+    browser, demo_ledger, lead_served, no_horizontal_overflow, read_ledger, screenshot_dir, tablet,
 )
 
 pytestmark = pytest.mark.browser
 SCHOOL = "demo-univ"
 
 
-def read_ledger(settings, read):
-    """`read(session)` on the demo ledger: the independent figures the screen must show."""
-    engine = sql_engine(settings)
-    try:
-        with sql_sessions(engine)() as db:
-            return read(db)
-    finally:
-        engine.dispose()
 
 
 def now_at_school(settings):

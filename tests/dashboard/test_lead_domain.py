@@ -22,6 +22,7 @@ from queries.settings import DEFAULT_ALERT_RULES
 from streams.alert_rules import load_rules
 from streams.catalogue import DOMAINS
 from tests.ledger.conftest import NOW
+from tests.dashboard.lead_support import component_texts
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 S = timedelta(seconds=1)
@@ -199,21 +200,6 @@ def _data(range_="week", *, events=(5,), live="live", systems=("fire",)) -> part
         offline=[figures.OfflineDevice("smoke-1", "fire", 1_700_000_000_000)], offline_total=1)
 
 
-def _texts(component) -> list[str]:
-    """Every string in a component tree, in order."""
-    found = []
-
-    def walk(node):
-        if isinstance(node, str):
-            found.append(node)
-        elif isinstance(node, (list, tuple)):
-            for child in node:
-                walk(child)
-        elif node is not None and hasattr(node, "children"):
-            walk(node.children)
-
-    walk(component)
-    return found
 
 
 def test_durations_and_rates_read_as_a_person_would_say_them():
@@ -235,7 +221,7 @@ def test_the_page_shows_each_figure_and_links_keep_the_view(lang, range_):
 
     data = _data(range_)
     page = part.body(lang, data, href=href, tz=SHANGHAI)
-    texts = _texts(page)
+    texts = component_texts(page)
     assert part.td(lang, "mtta") in texts and part.duration(lang, 160) in texts
     assert part.td(lang, "none_resolved") in texts  # no alert resolved: said, not a zero
     assert part.td(lang, "places_cut", total=4, shown=2) in texts and part.td(lang, "campus_wide") in texts
@@ -252,12 +238,12 @@ def test_every_text_in_both_languages():
 
 
 def test_without_live_data_the_events_and_devices_say_why():
-    texts = _texts(part.body("zh", _data("day", live="stale"), href=lambda **_: "/", tz=SHANGHAI))
+    texts = component_texts(part.body("zh", _data("day", live="stale"), href=lambda **_: "/", tz=SHANGHAI))
     assert part.td("zh", "live_stale", lag="1.6分钟") in texts
-    assert not [t for t in _texts(part.body("zh", _data(), href=lambda **_: "/", tz=SHANGHAI)) if "实时" in t]
+    assert not [t for t in component_texts(part.body("zh", _data(), href=lambda **_: "/", tz=SHANGHAI)) if "实时" in t]
     down = _data("day", events=None, live="unreachable")
-    texts = _texts(part.body("en", down, href=lambda **_: "/", tz=SHANGHAI))
+    texts = component_texts(part.body("en", down, href=lambda **_: "/", tz=SHANGHAI))
     assert part.td("en", "live_unreachable") in texts and part.td("en", "events_unavailable") in texts
     assert len(part.trend_figure("en", _data("day", events=None))["data"]) == 1  # the alerts alone
-    texts = _texts(part.body("zh", _data(systems=()), href=lambda **_: "/", tz=SHANGHAI))
+    texts = component_texts(part.body("zh", _data(systems=()), href=lambda **_: "/", tz=SHANGHAI))
     assert part.td("zh", "no_systems") in texts

@@ -19,7 +19,7 @@ from queries.ledger import lead_domain as q
 from queries.ledger import org
 from tests.dashboard.conftest import event_applier
 from tests.dashboard.lead_support import (  # noqa: F401 (fixtures)
-    browser, demo_ledger, lead_served, no_horizontal_overflow, screenshot_dir, tablet,
+    browser, demo_ledger, lead_served, no_horizontal_overflow, read_ledger, screenshot_dir, tablet,
 )
 from tests.streams import events as ev
 
@@ -27,13 +27,6 @@ pytestmark = pytest.mark.browser
 SCHOOL = "demo-univ"
 
 
-def read_ledger(settings, read):
-    engine = sql_engine(settings)
-    try:
-        with sql_sessions(engine)() as db:
-            return read(db)
-    finally:
-        engine.dispose()
 
 
 def expected(settings, domain: str, range_: str) -> dict:

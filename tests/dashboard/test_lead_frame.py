@@ -5,23 +5,11 @@ from __future__ import annotations
 from dashboard.lead_context import LeadView, pick_school
 from dashboard.roles import Principal
 from layouts.lead_frame import frame
+from tests.dashboard.lead_support import component_texts
 
 SCHOOLS = {"s-a": {"name_zh": "甲校", "name_en": "School A"}, "s-b": {"name_zh": "乙校", "name_en": "School B"}}
 
 
-def _texts(component) -> list[str]:
-    found = []
-
-    def walk(node):
-        if isinstance(node, str):
-            found.append(node)
-        elif isinstance(node, (list, tuple)):
-            for child in node:
-                walk(child)
-        elif node is not None and hasattr(node, "children"):
-            walk(node.children)
-    walk(component)
-    return found
 
 
 def _hrefs(component) -> list[str]:
@@ -68,6 +56,6 @@ def test_district_tab_only_over_several_schools():
 
 def test_a_problem_replaces_the_body():
     view = LeadView("zh", None, SCHOOLS, "unknown_school", Principal(role="leader", user_id=1, username="li"))
-    texts = _texts(frame(view, "lead_overview", "SECRET FIGURES"))
+    texts = component_texts(frame(view, "lead_overview", "SECRET FIGURES"))
     assert "SECRET FIGURES" not in texts
     assert any("无法查看该学校" in t for t in texts)

@@ -20,7 +20,7 @@ from queries.connections import sql_engine, sql_sessions
 from queries.ledger import alerts, hazards
 from queries.ledger.lead_overview import (BuildingFigures, alerts_today, building_drill, building_figures,
                                           hazard_backlog, hazard_totals)
-from tests.dashboard.lead_support import demo_ledger  # noqa: F401 (fixture)
+from tests.dashboard.lead_support import component_texts, demo_ledger  # noqa: F401 (fixture)
 from tests.ledger.conftest import NOW
 
 DAY = timedelta(days=1)
@@ -266,32 +266,17 @@ def test_live_state(summary, reachable, state):
     assert figures.live_state(summary, reachable) == state
 
 
-def texts(component) -> list[str]:
-    """Every string a component tree shows, in order."""
-    out: list[str] = []
-
-    def walk(node):
-        if isinstance(node, str):
-            out.append(node)
-        elif isinstance(node, (list, tuple)):
-            for child in node:
-                walk(child)
-        elif node is not None and hasattr(node, "children"):
-            walk(node.children)
-
-    walk(component)
-    return out
 
 
 def test_domain_cards_say_what_they_compare():
     summary = summary_with({"environment": {"trend_24h": [0] * 23 + [7], "events": {"24h": 7, "7d": 35},
                                             "alerts_open": 1}})
     cards = part.domain_cards("zh", figures.domain_headlines(summary, {}, SHANGHAI))
-    env = " ".join(texts(next(c for c in cards if c.to_plotly_json()["props"]["data-domain"] == "environment")))
+    env = " ".join(component_texts(next(c for c in cards if c.to_plotly_json()["props"]["data-domain"] == "environment")))
     assert "环境安全" in env and "近 7 天日均 5" in env and "近 24 小时 7，较日均 ▲ +40%" in env
     assert "未处置告警 1" in env
     blank = part.domain_cards("en", figures.domain_headlines(None, {}, SHANGHAI))
-    assert "—" in texts(blank[0]) and not any("vs average" in t for t in texts(blank))
+    assert "—" in component_texts(blank[0]) and not any("vs average" in t for t in component_texts(blank))
 
 
 # ---- the map and its taps ---------------------------------------------------------------------------
@@ -346,7 +331,7 @@ def test_the_building_list_marks_only_the_chosen_one():
                                     selected=None)
     ids = [b.id["code"] for b in buttons.children]
     assert ids == ["chem", "canteen", "shed"]  # the one without a polygon too
-    assert "隐患 3 · 逾期 1" in texts(buttons.children[0])
+    assert "隐患 3 · 逾期 1" in component_texts(buttons.children[0])
     classes = [b.className for b in buttons.children]
     assert part.select_buttons(classes, ids, "canteen") == [
         "lead-overview-bbtn red", "lead-overview-bbtn none is-selected", "lead-overview-bbtn blue"]
@@ -360,7 +345,7 @@ def test_the_drill_panel_shows_typed_text_as_text(session, school):
     session.commit()
     drill = building_drill(session, school_id=school.id, code="chem", now=NOW, limit=20)
     panel = drill_panel("zh", drill, now=NOW, tz=SHANGHAI, ledger_href="/lead/hazards?building=chem")
-    shown = texts(panel)
+    shown = component_texts(panel)
     assert "<img src=x onerror=alert(1)>" in shown  # a Dash string child: React writes it as text
     assert "逾期 2 天" in shown and "重大" in shown
 

@@ -18,12 +18,11 @@ from sqlalchemy import func, select
 from layouts.lead_overview import DRILL_ALERTS, DRILL_LIMIT
 from layouts.wall_map import label_point
 from ledger.models import Alert, Building, Hazard, OrgUnit, RiskPoint
-from queries.connections import sql_engine, sql_sessions
 from queries.ledger import lookups, org
 from streams import local_services
 from tests.dashboard.conftest import event_applier
 from tests.dashboard.lead_support import (  # noqa: F401 (fixtures)
-    browser, demo_ledger, lead_served, no_horizontal_overflow, screenshot_dir, tablet,
+    browser, demo_ledger, lead_served, no_horizontal_overflow, read_ledger, screenshot_dir, tablet,
 )
 from tests.streams import events as ev
 
@@ -33,14 +32,9 @@ HOUR_MS = 3_600_000
 TODAY_EVENTS, WEEK_EVENTS = 6, 14  # mechanisms: now, and three days ago
 
 
-def read_ledger(settings, read, school: str = SCHOOL):
+def read_school(settings, read, school: str = SCHOOL):
     """`read(session, school_id)` on the demo ledger: the independent figures the screen must show."""
-    engine = sql_engine(settings)
-    try:
-        with sql_sessions(engine)() as db:
-            return read(db, org.school(db, school).id)
-    finally:
-        engine.dispose()
+    return read_ledger(settings, lambda db: read(db, org.school(db, school).id))
 
 
 def hazard_figures(settings, school: str = SCHOOL) -> dict[str, int]:
@@ -51,7 +45,7 @@ def hazard_figures(settings, school: str = SCHOOL) -> dict[str, int]:
             return db.scalar(select(func.count()).select_from(Hazard).where(
                 Hazard.school_id == school_id, Hazard.stage != "accepted", *where))
         return {"open": count(), "overdue": count(Hazard.deadline < now), "major": count(Hazard.grade == "major")}
-    return read_ledger(settings, read, school)
+    return read_school(settings, read, school)
 
 
 def alerts_today(settings) -> dict[str, int]:
@@ -60,7 +54,7 @@ def alerts_today(settings) -> dict[str, int]:
     def read(db, school_id):
         return dict(db.execute(select(Alert.severity, func.count()).where(
             Alert.school_id == school_id, Alert.raised_at >= midnight).group_by(Alert.severity)).all())
-    return read_ledger(settings, read)
+    return read_school(settings, read)
 
 
 def building_facts(settings, code: str) -> dict:
@@ -76,7 +70,7 @@ def building_facts(settings, code: str) -> dict:
                 Alert.school_id == school_id, Alert.building_code == code, Alert.last_raised_at >= since)),
             "plan": lookups.site_plan(db, db.get(OrgUnit, school_id)),
         }
-    return read_ledger(settings, read)
+    return read_school(settings, read)
 
 
 def put_live_events(settings, client) -> dict:
