@@ -11,7 +11,8 @@ from layouts.lead_board_text import deduction_reason, percent, points
 from ledger import scoring
 from queries.ledger.lead_campaigns import CampaignProgress, FailingCheck, ItemProgress
 from queries.ledger.lead_district import SchoolFigures
-from tests.dashboard.test_lead_frame import _hrefs, _texts
+from tests.dashboard.lead_support import component_texts as _texts
+from tests.dashboard.test_lead_frame import _hrefs
 
 NOW = datetime(2026, 11, 24, 2, 0, tzinfo=timezone.utc)
 CJK = re.compile(r"[\u3400-\u9fff]")

@@ -19,7 +19,7 @@ from ledger.hazard_ledger_xlsx import COLUMNS, ledger_workbook
 from queries.ledger.hazards import HazardFilter
 from queries.ledger.lead_hazards import LedgerRow, filter_query, ledger_filter
 from queries.ledger.lead_risks import NO_UNIT, RiskFilter, RiskRow, risk_filter
-from tests.dashboard.test_lead_frame import _texts
+from tests.dashboard.lead_support import component_texts as _texts
 
 TZ = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 11, 24, 2, 0, tzinfo=timezone.utc)  # 10:00 at the school
