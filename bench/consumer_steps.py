@@ -63,8 +63,15 @@ def main() -> None:
         request.counts = None
         planner.count("demo-univ", events, request)
 
+    def validate() -> None:
+        # In a consumer, nearly every batch brings event seconds not seen before (a batch spans
+        # ~2.5 s of event time): validate as if this one did, not on the seconds cached by the
+        # last pass (the rests, ".123+08:00", repeat from batch to batch).
+        contract._SECONDS.clear()
+        contract.validate_batch(raws, now_ms=now_ms, **LIMITS)
+
     steps = {
-        "validate": lambda: contract.validate_batch(raws, now_ms=now_ms, **LIMITS),
+        "validate": validate,
         "reads_for": lambda: planner.reads_for("demo-univ", events),
         "count": count,
         "plan": lambda: planner.plan("demo-univ", events, Snapshot(), now_ms, request),

@@ -21,9 +21,10 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from itertools import compress, repeat
-from operator import attrgetter, floordiv
+from operator import attrgetter, getitem
 from zoneinfo import ZoneInfo
+
+import numpy as np
 
 from queries import keys
 from streams.alert_rules import AlertRules
@@ -43,6 +44,10 @@ _DOMAIN_OF = {t: d for t, (d, _) in CATALOGUE.items()}  # validation made sure e
 _TYPE_FIELD = {t: f"{d}|t|{t}" for t, (d, _) in CATALOGUE.items()}
 _SEVERITY_FIELD = {(d, s): f"{d}|s|{s}" for d in DOMAINS for s in SEVERITIES}
 _MINUTE_FIELD = {d: [f"{d}|{m}" for m in range(60)] for d in DOMAINS}
+# (type, severity) as one small integer, for counting in numpy (Planner._count_plain).
+_COUNTED = [(t, s) for t in CATALOGUE for s in SEVERITIES]
+_COUNT_CODES = len(_COUNTED)
+_COUNT_CODE = {t: {s: _COUNTED.index((t, s)) for s in SEVERITIES} for t in CATALOGUE}
 _TS = attrgetter("ts")
 _TYPE = attrgetter("type")
 _SEVERITY = attrgetter("severity")
@@ -288,15 +293,21 @@ class Planner:
 
     @staticmethod
     def _count_plain(events: list[Event], request: ReadRequest, skip: set[int]) -> Counter:
-        # One loop in C builds the keys and counts them; a Python loop cost ~0.2 µs an event more.
-        minutes = map(floordiv, request.stamps, repeat(MINUTE_MS))
-        counted = zip(minutes, map(_TYPE, events), map(_SEVERITY, events))
+        # Each event's (type, severity) as a small integer and its minute, counted in numpy:
+        # a Counter of (minute, type, severity) tuples cost ~0.15 µs an event more.
+        codes = np.fromiter(map(getitem, map(_COUNT_CODE.__getitem__, map(_TYPE, events)), map(_SEVERITY, events)),
+                            dtype=np.int64, count=len(events))
+        minutes = np.array(request.stamps, dtype=np.int64) // MINUTE_MS
         if skip:
-            kept = [True] * len(events)
-            for index in skip:
-                kept[index] = False
-            counted = compress(counted, kept)
-        return Counter(counted)
+            kept = np.ones(len(events), dtype=bool)
+            kept[list(skip)] = False
+            codes, minutes = codes[kept], minutes[kept]
+        if not len(codes):
+            return Counter()
+        first = int(minutes.min())
+        found, counts = np.unique((minutes - first) * _COUNT_CODES + codes, return_counts=True)
+        return Counter({(first + key // _COUNT_CODES, *_COUNTED[key % _COUNT_CODES]): n
+                        for key, n in zip(found.tolist(), counts.tolist())})
 
     # -- event counts by event time -------------------------------------------------------
     @staticmethod

@@ -14,10 +14,11 @@ accept goes through the exact path, so every accepted event and every rejection 
 from __future__ import annotations
 
 import re
+from collections import deque
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta, timezone
-from itertools import compress
-from operator import add, attrgetter, itemgetter
+from itertools import compress, repeat
+from operator import add, attrgetter, is_, itemgetter, or_
 from typing import Annotated, ClassVar, Literal, NamedTuple, NotRequired, Required, TypedDict, Union
 
 import msgspec
@@ -286,15 +287,26 @@ def _time_ms(text: str) -> int | None:
     if moment.tzinfo is None:  # fromisoformat's tzinfo is a fixed offset, never one without
         return None
     ts = (moment - _EPOCH) // _MS
-    second = text[:_SECOND_CHARS]
-    if _SECOND_LAYOUT.fullmatch(second):
-        if len(_SECONDS) >= 100_000 or len(_RESTS) >= 100_000:  # bounded, whatever senders send
-            _SECONDS.clear()
-            _RESTS.clear()
-        as_utc = (datetime.fromisoformat(second) - _NAIVE_EPOCH) // _MS
-        _SECONDS[second] = as_utc
+    as_utc = _cache_second(text[:_SECOND_CHARS])
+    if as_utc is not None:
         _RESTS[text[_SECOND_CHARS:]] = ts - as_utc
     return ts
+
+
+def _cache_second(second: str) -> int | None:
+    """The epoch ms of a local second of the one layout, read as UTC, now cached; None if it is
+    not one. A second that parses alone parses before any rest that parsed after another one."""
+    if not _SECOND_LAYOUT.fullmatch(second):
+        return None
+    try:
+        as_utc = (datetime.fromisoformat(second) - _NAIVE_EPOCH) // _MS
+    except ValueError:
+        return None
+    if len(_SECONDS) >= 100_000 or len(_RESTS) >= 100_000:  # bounded, whatever senders send
+        _SECONDS.clear()
+        _RESTS.clear()
+    _SECONDS[second] = as_utc
+    return as_utc
 
 
 def _decode_fast(raws: list[bytes | None], max_bytes: int) -> tuple[list[FastEvent | None], bool]:
@@ -326,13 +338,23 @@ def _event_times(events: list[FastEvent], refused: int) -> list[int]:
     refuses. Step by step over the whole batch, each step one loop in C (map): a Python loop over
     the events cost ~0.3 µs an event more."""
     texts = list(map(_TS_TEXT, events))
-    seconds = list(map(_SECONDS.get, map(_SECOND, texts)))
+    second_texts = list(map(_SECOND, texts))
+    seconds = list(map(_SECONDS.get, second_texts))
     rests = list(map(_RESTS.get, map(_REST, texts)))
-    if None in seconds or None in rests:  # a second or rest not seen yet, or another layout
-        for index, text in enumerate(texts):
-            if seconds[index] is None or rests[index] is None:
-                ts = _time_ms(text)
-                seconds[index], rests[index] = refused if ts is None else ts, 0
+    if None in seconds:
+        # Nearly every batch: event time moves on, so most of a batch's seconds are new (a batch
+        # of 5,000 spans ~2.5 s at 2,000 events/s). Each new second is parsed once, and the
+        # batch looked up again in C; parsing each time of a new second cost a sixth of all
+        # events ~1 µs more in the consumer.
+        for second in set(compress(second_texts, map(is_, seconds, repeat(None)))):
+            _cache_second(second)
+        seconds = list(map(_SECONDS.get, second_texts))
+    if None in seconds or None in rests:  # a rest not seen yet (a few a batch at the start),
+        # another layout, or refused: parsed one by one (which caches a new rest)
+        unknown = map(or_, map(is_, seconds, repeat(None)), map(is_, rests, repeat(None)))
+        for index in compress(range(len(texts)), unknown):
+            ts = _time_ms(texts[index])
+            seconds[index], rests[index] = refused if ts is None else ts, 0
     return list(map(add, seconds, rests))
 
 
@@ -376,8 +398,7 @@ def validate_batch(
             all_fast = False
     if present:
         stamps = _event_times(present, earliest)  # `earliest` itself lies outside the window
-        for event, ts in zip(present, stamps):
-            event.ts = ts
+        deque(map(setattr, present, repeat("ts"), stamps), maxlen=0)  # each event.ts, in C
         if min(stamps) <= earliest or max(stamps) > latest:  # too old, too early or refused: rare
             decoded = [event if event is not None and earliest < event.ts <= latest else None
                        for event in decoded]

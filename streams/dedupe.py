@@ -6,14 +6,13 @@ asks which of a batch's digests are stored and adds the new ones in the batch's 
 (streams/store.py). Here: the digests, the dedupe key each one goes in, and which events to skip.
 
 This runs once per event on the consumer's hot path, so each step is one loop in C over the whole
-batch (`map`, `sorted`, `set`); only repeats, which are rare, are looked at one by one.
+batch (`map`, numpy); only repeats, which are rare, are looked at one by one.
 """
 from __future__ import annotations
 
-from bisect import bisect_left
-from itertools import compress, islice, repeat
-from operator import attrgetter, eq, floordiv
+from operator import attrgetter
 
+import numpy as np
 from xxhash import xxh3_64_intdigest
 
 from queries import keys
@@ -23,6 +22,8 @@ SEEN_SHARDS = 128  # up to ~65k events an hour per school stay in intsets (512 e
 # A digest's shard is its top 7 bits, so sorting a batch's digests (in C) lines the shards up.
 _SHARD_SHIFT = 57
 _SHARD_BOUNDS = [(shard - SEEN_SHARDS // 2) << _SHARD_SHIFT for shard in range(SEEN_SHARDS + 1)]
+# Where each shard starts, as int64 (the last bound, 2**63, is one past int64: the end instead).
+_SHARD_STARTS = np.array(_SHARD_BOUNDS[:-1], dtype=np.int64)
 _SIGNED = 1 << 63
 _TO_SIGNED = (-_SIGNED).__add__
 _ID = attrgetter("id")
@@ -47,7 +48,11 @@ def digests_of(events: list) -> list[int]:
 class DedupeGroups:
     """A batch's digests by dedupe key: `members[key]` the digests that go in it, ascending
     (repeats within the batch included), `hour[key]` the event hour it belongs to, `repeated`
-    the digests more than one event of the batch has."""
+    the digests more than one event of the batch has.
+
+    Grouped in numpy: sorting the batch's digests as Python ints, taking the late events of an
+    earlier hour out one by one and finding repeats cost ~0.45 µs an event in the consumer; as
+    int64 arrays ~0.15. A sort by digest lines up each hour's shards (a shard is the top bits)."""
 
     __slots__ = ("members", "hour", "repeated")
 
@@ -57,41 +62,32 @@ class DedupeGroups:
         self.repeated: set[int] = set()
         if not digests:
             return
-        repeating = len(set(digests)) != len(digests)  # a sender repeated itself
+        marks = np.array(digests, dtype=np.int64)
+        ordered = np.sort(marks)
+        same = ordered[1:] == ordered[:-1]
+        if same.any():  # a sender repeated itself: rare
+            self.repeated = set(ordered[1:][same].tolist())
         first, last = min(stamps) // HOUR_MS, max(stamps) // HOUR_MS
-        ordered = sorted(digests)
-        if repeating:  # repeats sort side by side
-            self.repeated = set(compress(ordered, map(eq, ordered, islice(ordered, 1, None))))
         if first == last:  # the usual batch
             self._cut(school, first, ordered)
             return
-        # Late events of an earlier hour (or a batch across the hour): the batch's own hour keeps
-        # the sorted digests, less those of the other hours' events, taken out one by one. Each
-        # costs a bisect and a move of the list, so only while they are few; a second sort of
-        # the batch's hour cost ~0.15 µs an event.
-        hours = list(map(floordiv, stamps, repeat(HOUR_MS)))
-        main = max(set(hours), key=hours.count)
-        elsewhere = list(compress(range(len(hours)), map(main.__ne__, hours)))
-        if len(elsewhere) > len(hours) // 8:
-            for hour in sorted(set(hours)):
-                self._cut(school, hour, sorted(compress(digests, map(hour.__eq__, hours))))
-            return
-        others: dict[int, list[int]] = {}
-        for index in elsewhere:
-            mark = digests[index]
-            del ordered[bisect_left(ordered, mark)]
-            others.setdefault(hours[index], []).append(mark)
-        others[main] = ordered
-        for hour in sorted(others):
-            self._cut(school, hour, ordered if hour == main else sorted(others[hour]))
+        # Late events of an earlier hour (1 % of events, in most batches of an hour's first ten
+        # minutes), or a batch across the hour: by hour, then by digest.
+        hours = np.array(stamps, dtype=np.int64) // HOUR_MS
+        order = np.lexsort((marks, hours))
+        by_hour, marks = hours[order], marks[order]
+        starts = [0, *(np.flatnonzero(by_hour[1:] != by_hour[:-1]) + 1).tolist(), len(order)]
+        for begin, end in zip(starts, starts[1:]):
+            self._cut(school, int(by_hour[begin]), marks[begin:end])
 
-    def _cut(self, school: str, hour: int, ordered: list[int]) -> None:
+    def _cut(self, school: str, hour: int, ordered: np.ndarray) -> None:
         """Cut an hour's sorted digests at the shard bounds."""
-        cuts = [bisect_left(ordered, bound) for bound in _SHARD_BOUNDS]
+        cuts = np.searchsorted(ordered, _SHARD_STARTS).tolist() + [len(ordered)]
+        values = ordered.tolist()
         for shard in range(SEEN_SHARDS):
             if cuts[shard] < cuts[shard + 1]:
                 key = keys.seen(school, hour, shard)
-                self.members[key] = ordered[cuts[shard]:cuts[shard + 1]]
+                self.members[key] = values[cuts[shard]:cuts[shard + 1]]
                 self.hour[key] = hour
 
 

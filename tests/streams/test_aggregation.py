@@ -258,3 +258,15 @@ def test_dedupe_groups_put_each_digest_in_its_hour_and_shard_with_repeats_found(
         assert groups.members == {key: sorted(found) for key, found in expected.items()}
         assert groups.hour == {key: int(key.rsplit(":", 2)[1]) for key in expected}
         assert groups.repeated == {mark for mark in marks if marks.count(mark) > 1}
+
+
+def test_dedupe_groups_keep_digests_at_the_shard_bounds_and_the_ends_of_int64():
+    edges = [-(1 << 63), (1 << 63) - 1, 0, -1]
+    edges += [(shard - 64) << 57 for shard in (1, 63, 127)] + [((shard - 64) << 57) - 1 for shard in (1, 65, 127)]
+    stamps = [NOW] * len(edges)
+    groups = DedupeGroups("s1", edges, stamps)
+    expected = {}
+    for mark in edges:
+        expected.setdefault(keys.seen("s1", NOW // HOUR_MS, shard_of(mark)), []).append(mark)
+    assert groups.members == {key: sorted(found) for key, found in expected.items()}
+    assert sum(map(len, groups.members.values())) == len(edges) and not groups.repeated

@@ -167,3 +167,20 @@ def test_event_times_made_of_a_cached_second_and_a_cached_rest_get_the_verdict_o
     assert rejected == [(i, one) for i, one in enumerate(singles) if isinstance(one, contract.Rejection)]
     assert len(events) >= 2 * len(rests)
     assert {one.reason for _, one in rejected} == {contract.BAD_TIMESTAMP, contract.FUTURE_EVENT}
+
+
+def test_a_batch_of_seconds_not_seen_before_gets_the_verdict_of_validate():
+    # Nearly every batch brings seconds not yet cached: the first time of each is parsed, and the
+    # batch's later times of that second are read from the cache it filled.
+    seconds = ["2026-09-21T22:10:00", "2026-09-21T22:10:01", "2026-02-30T10:00:00"]
+    rests = [".001+08:00", ".002+08:00", "+08:00", "Z", ".5+09:30", "+25:00", ".12x+08:00", ""]
+    crossed = [raw(dict(_base(), ts=second + rest)) for second in seconds for rest in rests]
+    crossed += crossed[::-1]
+    contract._SECONDS.clear()
+    contract._RESTS.clear()
+    events, positions, rejected = contract.validate_batch(crossed, **LIMITS)
+    singles = [contract.validate(message, **LIMITS) for message in crossed]
+    assert positions == [i for i, one in enumerate(singles) if isinstance(one, contract.Event)]
+    assert [event.ts for event in events] == [one.ts for one in singles if isinstance(one, contract.Event)]
+    assert rejected == [(i, one) for i, one in enumerate(singles) if isinstance(one, contract.Rejection)]
+    assert len(events) == 2 * 2 * 4 and "2026-09-21T22:10:01" in contract._SECONDS
