@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import copy
 import random
+import tomllib
 from zoneinfo import ZoneInfo
 
 from queries import keys
@@ -11,7 +12,7 @@ from streams import contract
 from streams.aggregation import HOUR_MS, Planner, Snapshot, local_day
 from streams.dedupe import DedupeGroups, digest, shard_of
 from streams.registers import deadline_ms
-from streams.alert_rules import load_rules
+from streams.alert_rules import load_rules, parse_rules
 from tests.streams import events as ev
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -270,3 +271,62 @@ def test_dedupe_groups_keep_digests_at_the_shard_bounds_and_the_ends_of_int64():
         expected.setdefault(keys.seen("s1", NOW // HOUR_MS, shard_of(mark)), []).append(mark)
     assert groups.members == {key: sorted(found) for key, found in expected.items()}
     assert sum(map(len, groups.members.values())) == len(edges) and not groups.repeated
+
+
+def _gated_one_by_one(events, gates):
+    """The yardstick for reads_for's gates: each event in order, as the consumer once did."""
+    picked, swipes = [], []
+    for index, event in enumerate(events):
+        gate = gates.get(event.type)
+        if gate is None:
+            continue
+        if gate == "swipe":
+            swipes.append(index)
+            continue
+        if gate is not True:
+            value = event.data.get(gate[0])
+            if gate[2] is None:
+                if value is None or value < gate[1]:
+                    continue
+            elif value not in gate[2]:
+                continue
+        picked.append(index)
+    return picked, swipes
+
+
+def test_gates_pick_the_events_to_plan_one_by_one_as_looking_at_each_in_turn_does():
+    rules = parse_rules({"rule": [*tomllib.loads(DEFAULT_ALERT_RULES.read_text(encoding="utf-8"))["rule"],
+                                  # an optional field (participants may be null or left out)
+                                  {"type": "training.completed", "field": "participants", "at_least": 500,
+                                   "severity": "low"}]})
+    gated = Planner(rules, TZ)
+    assert gated._gates["training.completed"] == ("participants", 500, None)
+    rng = random.Random(5)
+    for _ in range(100):
+        docs = []
+        for _ in range(rng.randint(1, 60)):
+            ts = NOW - rng.randint(0, 600_000)
+            roll = rng.random()
+            if roll < 0.3:
+                docs.append(ev.event("sensor.gas", "environment", ts, value=rng.choice((0, 9.99, 10, 10.5, 25, 80))))
+            elif roll < 0.45:
+                docs.append(ev.event("sensor.temperature", "environment", ts, value=rng.choice((20, 59.9, 60, 61))))
+            elif roll < 0.6:
+                docs.append(ev.event("patrol.checkpoint", "active_defence", ts, guard="g", checkpoint="c",
+                                     status=rng.choice(("on_time", "late", "missed"))))
+            elif roll < 0.75:
+                data = rng.choice(({}, {"participants": None}, {"participants": 499}, {"participants": 500}))
+                docs.append(ev.event("training.completed", "mechanisms", ts, title="t", **data))
+            elif roll < 0.85:
+                docs.append(ev.attendance(rng.choice(("in", "out")), f"p{rng.randint(0, 5)}", "student", ts))
+            elif roll < 0.95:
+                docs.append(ev.visitor("check_in", f"v{rng.randint(0, 5)}", ts))
+            else:
+                docs.append(ev.smoke(ts))
+        parsed = [contract.validate(ev.raw(d), **LIMITS) for d in docs]
+        assert all(isinstance(p, contract.Event) for p in parsed), parsed
+        for who in (gated, planner):
+            request = who.reads_for("s1", parsed)
+            picked, swipes = _gated_one_by_one(parsed, who._gates)
+            assert [index for index, _ in request.singles] == picked
+            assert sorted(i for day in request.swipes for i in day.indices) == swipes
