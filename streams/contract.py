@@ -295,7 +295,8 @@ def _time_ms(text: str) -> int | None:
 
 def _cache_second(second: str) -> int | None:
     """The epoch ms of a local second of the one layout, read as UTC, now cached; None if it is
-    not one. A second that parses alone parses before any rest that parsed after another one."""
+    not one. Cached on its own, it may be joined with any cached rest: a rest is cached only once
+    it parsed behind a second of this layout, and fromisoformat reads it alike behind any."""
     if not _SECOND_LAYOUT.fullmatch(second):
         return None
     try:
