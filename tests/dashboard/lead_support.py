@@ -134,3 +134,20 @@ def component_texts(component) -> list[str]:
 
     walk(component)
     return found
+
+
+def component_props(component, name: str) -> list:
+    """Every value of the property `name` (href, id) set in a component tree, in order."""
+    found: list = []
+
+    def walk(node):
+        if isinstance(node, (list, tuple)):
+            for child in node:
+                walk(child)
+        elif node is not None and hasattr(node, "children"):
+            if getattr(node, name, None):
+                found.append(getattr(node, name))
+            walk(node.children)
+
+    walk(component)
+    return found

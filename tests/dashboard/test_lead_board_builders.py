@@ -11,8 +11,7 @@ from layouts.lead_board_text import deduction_reason, percent, points
 from ledger import scoring
 from queries.ledger.lead_campaigns import CampaignProgress, FailingCheck, ItemProgress
 from queries.ledger.lead_district import SchoolFigures
-from tests.dashboard.lead_support import component_texts as _texts
-from tests.dashboard.test_lead_frame import _hrefs
+from tests.dashboard.lead_support import component_props, component_texts as _texts
 
 NOW = datetime(2026, 11, 24, 2, 0, tzinfo=timezone.utc)
 CJK = re.compile(r"[\u3400-\u9fff]")
@@ -68,7 +67,7 @@ def test_the_league_links_each_row_to_its_overview_and_each_heading_to_its_order
 
     table = lead_district.league_table("zh", lead_district.rank(LEAGUE, "overdue"), sort="overdue", worst_first=True,
                                        href=href, school_href=lambda code: f"/lead?school={code}")
-    links = _hrefs(table)
+    links = component_props(table, "href")
     assert [h for h in links if h.startswith("/lead?")] == ["/lead?school=d", "/lead?school=a", "/lead?school=c",
                                                             "/lead?school=b"]
     assert "/lead/district?sort=overdue&order=best" in links  # the sorted column turns round
@@ -80,7 +79,7 @@ def test_the_league_links_each_row_to_its_overview_and_each_heading_to_its_order
 
 def test_someone_over_one_school_is_sent_to_its_overview():
     note = lead_district.one_school("en", "/lead?school=x&lang=en")
-    assert "/lead?school=x&lang=en" in _hrefs(note)
+    assert "/lead?school=x&lang=en" in component_props(note, "href")
     assert not any(CJK.search(t) for t in _texts(note))
 
 
@@ -109,31 +108,17 @@ def test_the_assessment_shows_units_in_the_order_given_and_opens_to_their_lines(
     assert "72.5" in texts and "Whole school · Test School" in texts and "No deductions" in texts
     # The lines are drawn when the unit is opened (the page's callback), not sent with every load.
     assert "Art. 17" not in texts and "Reading…" in texts
-    assert lead_assessment.open_id("s/u01") in _ids(body) and lead_assessment.lines_id("s/u01") in _ids(body)
+    ids = component_props(body, "id")
+    assert lead_assessment.open_id("s/u01") in ids and lead_assessment.lines_id("s/u01") in ids
     lines = lead_assessment.deduction_table("en", unit["deductions"], titles)
     texts = _texts(lines)
     assert "−22.5" in texts and "Art. 17" in texts and texts.index("Art. 17") < texts.index("Art. 8")
     assert "Hazard H-1 not rectified on time" in texts and "<b>告知牌</b>" in texts  # typed text as text
     assert "From the ledger" in texts and "Entered by inspector" in texts
     assert any("year's end" in t for t in _texts(body))  # a past year says how it is read
-    assert _hrefs(body)[:2] == ["/lead/assessment?year=2026", "/lead/assessment?year=2025"]
+    assert component_props(body, "href")[:2] == ["/lead/assessment?year=2026", "/lead/assessment?year=2025"]
     assert lead_assessment.score_band(90) == "good" and lead_assessment.score_band(59.5) == "bad"
     assert points(100.0) == "100" and points(-7.5) == "-7.5"
-
-
-def _ids(component) -> list:
-    found = []
-
-    def walk(node):
-        if isinstance(node, (list, tuple)):
-            for child in node:
-                walk(child)
-        elif node is not None and hasattr(node, "children"):
-            if getattr(node, "id", None) is not None:
-                found.append(node.id)
-            walk(node.children)
-    walk(component)
-    return found
 
 
 def test_the_year_chooser_takes_only_the_years_it_offers():

@@ -5,26 +5,9 @@ from __future__ import annotations
 from dashboard.lead_context import LeadView, pick_school
 from dashboard.roles import Principal
 from layouts.lead_frame import frame
-from tests.dashboard.lead_support import component_texts
+from tests.dashboard.lead_support import component_props, component_texts
 
 SCHOOLS = {"s-a": {"name_zh": "甲校", "name_en": "School A"}, "s-b": {"name_zh": "乙校", "name_en": "School B"}}
-
-
-
-
-def _hrefs(component) -> list[str]:
-    found = []
-
-    def walk(node):
-        if isinstance(node, (list, tuple)):
-            for child in node:
-                walk(child)
-        elif node is not None and hasattr(node, "children"):
-            if getattr(node, "href", None):
-                found.append(node.href)
-            walk(node.children)
-    walk(component)
-    return found
 
 
 def test_the_first_readable_school_is_shown_when_none_is_asked():
@@ -48,10 +31,10 @@ def test_links_keep_school_and_language():
 def test_district_tab_only_over_several_schools():
     several = frame(pick_school("zh", "s-a", SCHOOLS), "lead_overview", "body")
     one = frame(pick_school("zh", "s-a", {"s-a": SCHOOLS["s-a"]}), "lead_overview", "body")
-    assert any(h.startswith("/lead/district") for h in _hrefs(several))
-    assert not any(h.startswith("/lead/district") for h in _hrefs(one))
+    assert any(h.startswith("/lead/district") for h in component_props(several, "href"))
+    assert not any(h.startswith("/lead/district") for h in component_props(one, "href"))
     # The school menu offers the same page for each school.
-    assert "/lead?school=s-b" in _hrefs(several)
+    assert "/lead?school=s-b" in component_props(several, "href")
 
 
 def test_a_problem_replaces_the_body():
