@@ -75,15 +75,19 @@ def test_sigkill_at_random_points_counts_nothing_twice_and_loses_nothing(
         while kills < 4:
             process = consumer_process(settings, log)
             start = progress(redis_client, settings)
+            # The kill lands at a random point of the stream, not of the clock: one consumer reads
+            # the whole topic in well under a second, so a random sleep after its first batch often
+            # found it done. Then a few random milliseconds more: mid-batch, mid-transaction, or not.
+            target = start + rng.uniform(0.02, 0.15) * total
             deadline = time.monotonic() + 60
-            while progress(redis_client, settings) == start and time.monotonic() < deadline:
-                time.sleep(0.02)
-            time.sleep(rng.uniform(0, 0.4))  # somewhere in the middle of a batch, or not
+            while progress(redis_client, settings) < target and time.monotonic() < deadline:
+                time.sleep(0.001)
+            time.sleep(rng.uniform(0, 0.02))
             done = progress(redis_client, settings)
             process.send_signal(signal.SIGKILL)
             process.wait()
             kills += 1
-            assert done < total, "the stream was consumed before the kill: make it longer"
+            assert start < done < total, "the kill did not land inside the stream"
         process = consumer_process(settings, log)
         try:
             wait_consumed(redis_client, settings, ends, timeout=120)
@@ -100,17 +104,31 @@ def test_a_rebalance_between_two_consumers_counts_nothing_twice(
         kafka_bootstrap, redis_url, redis_client, settings_factory):
     settings = settings_factory(kafka_bootstrap_servers=kafka_bootstrap, poll_max_records=50)
     make_topic(kafka_bootstrap, settings, partitions=4)
-    messages, _ = generate(seed=5, count=12_000, now_ms=int(time.time() * 1000), schools=SPREAD_SCHOOLS)
+    # The stream holds its last chunks back until the second member has read, however long the
+    # group takes to settle: events are still arriving both when it joins and when it leaves.
+    messages, _ = generate(seed=5, count=16_000, now_ms=int(time.time() * 1000), schools=SPREAD_SCHOOLS)
+    before_join, chunk_size = 6000, 250
+    held_back = len(messages) - 4 * chunk_size
     ends: dict[int, int] = {}
-    shared = threading.Event()
+    shared, second_reading = threading.Event(), threading.Event()
 
-    def trickle():  # events keep arriving while members join and leave
-        for chunk in range(0, len(messages), 500):
-            if chunk == len(messages) // 2:
-                shared.wait(60)  # keep the second half for after the rebalance, however slow it is
-            for p, end in produce(kafka_bootstrap, settings.events_topic, messages[chunk:chunk + 500]).items():
-                ends[p] = max(ends.get(p, 0), end)
-            time.sleep(0.4)
+    def send(chunk):
+        for p, end in produce(kafka_bootstrap, settings.events_topic, chunk).items():
+            ends[p] = max(ends.get(p, 0), end)
+        time.sleep(0.4)
+
+    def trickle():
+        for start in range(0, before_join, 500):
+            send(messages[start:start + 500])
+        shared.wait(60)  # the rest only once both members hold partitions, however slow the join
+        start = before_join
+        while start < held_back and not second_reading.is_set():
+            send(messages[start:min(start + chunk_size, held_back)])
+            start += chunk_size
+        second_reading.wait(60)
+        rest = min(start, held_back)
+        for start in range(rest, min(rest + 4 * chunk_size, len(messages)), chunk_size):
+            send(messages[start:start + chunk_size])  # a few more while the second leaves
 
     producer = threading.Thread(target=trickle)
     with running_aggregator(settings) as first:
@@ -121,10 +139,12 @@ def test_a_rebalance_between_two_consumers_counts_nothing_twice(
                 assert time.monotonic() < deadline, "the second consumer never got partitions"
                 time.sleep(0.1)
             shared.set()
+            deadline = time.monotonic() + 60
             while not second.events_seen:
                 assert time.monotonic() < deadline, "the second consumer never got events"
                 time.sleep(0.1)
-            assert producer.is_alive(), "the stream ended before the rebalance: slow it down"
+            second_reading.set()
+            assert producer.is_alive(), "the producer stopped before the second member read"
         # the second leaves while events still arrive: its partitions go back to the first
         producer.join()
         wait_consumed(redis_client, settings, ends, timeout=120)

@@ -1,0 +1,36 @@
+"""Every leadership page on the large tablets the issue names (1366×1024 landscape, 1024×1366
+portrait), on the demo ledger: each draws its data and nothing scrolls sideways. The pages' own
+tests read their figures at 1024×768 and 768×1024; this covers the top of the range."""
+from __future__ import annotations
+
+import pytest
+
+from tests.dashboard.lead_support import (  # noqa: F401 (fixtures)
+    browser, demo_ledger, lead_served, no_horizontal_overflow, tablet,
+)
+
+pytestmark = pytest.mark.browser
+SCHOOL = "demo-univ"
+# Each page's address and what shows once its data is drawn.
+PAGES = {
+    "overview": (f"/lead?school={SCHOOL}", "#lead-overview-map .js-plotly-plot"),
+    "domain": (f"/lead/domain?school={SCHOOL}&domain=environment&range=week", "#lead-domain-trend .main-svg"),
+    "hazards": (f"/lead/hazards?school={SCHOOL}", "#lead-hazards-grid .ag-row"),
+    "risks": (f"/lead/risks?school={SCHOOL}", ".lead-risks-table .ag-row"),
+    "campaigns": (f"/lead/campaigns?school={SCHOOL}", ".lead-campaigns-card"),
+    "assessment": (f"/lead/assessment?school={SCHOOL}", "#lead-assessment-units"),
+    "district": ("/lead/district", "#lead-district-table"),
+}
+
+
+@pytest.mark.parametrize("size", ["1366x1024", "1024x1366"])
+def test_every_leadership_page_fits_a_large_tablet(lead_served, tablet, size):  # noqa: F811
+    page = tablet(lead_served, PAGES["overview"][0], size=size)
+    overflowing = {}
+    for name, (path, drawn) in PAGES.items():
+        page.goto(lead_served.url + path)
+        page.wait_for_selector(drawn, timeout=15_000)
+        found = no_horizontal_overflow(page)
+        if found:
+            overflowing[name] = found
+    assert overflowing == {}
