@@ -525,6 +525,7 @@ def main() -> None:
         if postgres is not None:
             postgres.stop()
     if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)  # var/ is not in a fresh clone
         args.json.write_text(json.dumps(results, indent=1, default=str))
 
 

@@ -534,6 +534,7 @@ def main() -> None:
     results["load_end"] = loadavg()
     print(f"load average at end {results['load_end']}")
     if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)  # var/ is not in a fresh clone
         args.json.write_text(json.dumps(results, indent=1))
 
 
