@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from layouts import lead_assessment, lead_district, lead_domain, lead_hazards, lead_overview
 from tests.dashboard.lead_support import (  # noqa: F401 (fixtures)
     browser, demo_ledger, lead_served, no_horizontal_overflow, tablet,
 )
@@ -13,13 +14,13 @@ pytestmark = pytest.mark.browser
 SCHOOL = "demo-univ"
 # Each page's address and what shows once its data is drawn.
 PAGES = {
-    "overview": (f"/lead?school={SCHOOL}", "#lead-overview-map .js-plotly-plot"),
-    "domain": (f"/lead/domain?school={SCHOOL}&domain=environment&range=week", "#lead-domain-trend .main-svg"),
-    "hazards": (f"/lead/hazards?school={SCHOOL}", "#lead-hazards-grid .ag-row"),
+    "overview": (f"/lead?school={SCHOOL}", f"#{lead_overview.MAP} .js-plotly-plot"),
+    "domain": (f"/lead/domain?school={SCHOOL}&domain=environment&range=week", f"#{lead_domain.TREND} .main-svg"),
+    "hazards": (f"/lead/hazards?school={SCHOOL}", f"#{lead_hazards.GRID} .ag-row"),
     "risks": (f"/lead/risks?school={SCHOOL}", ".lead-risks-table .ag-row"),
     "campaigns": (f"/lead/campaigns?school={SCHOOL}", ".lead-campaigns-card"),
-    "assessment": (f"/lead/assessment?school={SCHOOL}", "#lead-assessment-units"),
-    "district": ("/lead/district", "#lead-district-table"),
+    "assessment": (f"/lead/assessment?school={SCHOOL}", f"#{lead_assessment.UNITS}"),
+    "district": ("/lead/district", f"#{lead_district.TABLE}"),
 }
 
 

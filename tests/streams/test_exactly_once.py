@@ -107,8 +107,7 @@ def test_a_rebalance_between_two_consumers_counts_nothing_twice(
     # The stream holds its last chunks back until the second member has read, however long the
     # group takes to settle: events are still arriving both when it joins and when it leaves.
     messages, _ = generate(seed=5, count=16_000, now_ms=int(time.time() * 1000), schools=SPREAD_SCHOOLS)
-    before_join, chunk_size = 6000, 250
-    held_back = len(messages) - 4 * chunk_size
+    before_join, chunk_size, held_back = 6000, 250, 4
     ends: dict[int, int] = {}
     shared, second_reading = threading.Event(), threading.Event()
 
@@ -121,14 +120,12 @@ def test_a_rebalance_between_two_consumers_counts_nothing_twice(
         for start in range(0, before_join, 500):
             send(messages[start:start + 500])
         shared.wait(60)  # the rest only once both members hold partitions, however slow the join
-        start = before_join
-        while start < held_back and not second_reading.is_set():
-            send(messages[start:min(start + chunk_size, held_back)])
-            start += chunk_size
+        rest = [messages[i:i + chunk_size] for i in range(before_join, len(messages), chunk_size)]
+        while len(rest) > held_back and not second_reading.is_set():
+            send(rest.pop(0))
         second_reading.wait(60)
-        rest = min(start, held_back)
-        for start in range(rest, min(rest + 4 * chunk_size, len(messages)), chunk_size):
-            send(messages[start:start + chunk_size])  # a few more while the second leaves
+        for chunk in rest[:held_back]:
+            send(chunk)  # a few more while the second leaves
 
     producer = threading.Thread(target=trickle)
     with running_aggregator(settings) as first:
