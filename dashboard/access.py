@@ -318,12 +318,18 @@ def end_person_session(access: Access, session_id: str, reason: str, now: float)
 
 
 def _sign_in(access: Access, token: str, now: float):
-    """A page opened with ?token=: keep the principal in the session, go on without the token."""
+    """A page opened with ?token=: keep the principal in the session, go on without the token.
+
+    A token never touches a signed-in person's session: a link from anywhere can carry a token
+    (someone else's wall token, or garbage), and following it must neither sign the person out
+    nor swap their account for a wall's. A token that fails leaves any cookie as it was; a valid
+    one replaces only a token's session (a kiosk given a new address) or an empty one."""
     check = _check_token(access, token, now)
-    session.clear()  # whoever the cookie named before, it is this token's now
     if check.principal is None:
         raise _RefusedToken
-    _keep_in_session(check)
+    if sessions.from_cookie(session.get(sessions.USER_KEY)) is None:
+        session.clear()  # whichever token the cookie named before, it is this one's now
+        _keep_in_session(check)
     # The rest of the query as it was written (playlist=wall,map stays readable), less the token.
     query = request.query_string.decode("utf-8", "replace")
     rest = "&".join(part for part in query.split("&")

@@ -51,7 +51,7 @@ def login():
     username = users.normal_username(typed)
     password = request.form.get("password", "")[:MAX_FIELD]
     address = request.remote_addr or "-"
-    wait = access.logins.retry_after(username, address)
+    wait = access.logins.attempt(username, address)  # counted as a failure until handed back
     if wait is not None:
         response = _page(lang, target, error=LOGIN_TEXT[lang]["limited"].format(minutes=-(-wait // 60)),
                          status=429, username=typed)
@@ -69,12 +69,12 @@ def login():
                                             display_name=user.display_name, schools=user.school_codes)
             db.commit()
     except SQLAlchemyError:
+        access.logins.released(username, address)
         return _page(lang, target, error=LOGIN_TEXT[lang]["unavailable"], status=503, username=typed)
     if started is None:
-        access.logins.failed(username, address)
         return _page(lang, target, error=LOGIN_TEXT[lang]["failed"].format(username=typed), status=401,
                      username=typed)
-    access.logins.succeeded(username)
+    access.logins.succeeded(username, address)
     session.clear()  # nothing of the cookie before the sign-in survives it
     session[sessions.USER_KEY] = sessions.to_cookie(sessions.Held(started.session_id, principal, now, now, now))
     session[sessions.CSRF_KEY] = secrets.token_urlsafe(24)

@@ -5,7 +5,9 @@ cookie it got."""
 from __future__ import annotations
 
 import re
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import unquote
 
 import pytest
@@ -310,3 +312,49 @@ def test_the_wall_keeps_its_token_page_and_other_pages_send_people_to_sign_in(ap
     assert somewhere.headers["Location"] == "/login?next=%2Fsomewhere%3Flang%3Den&lang=en"
     callback = _poll(app, anonymous)
     assert callback.status_code == 401 and callback.json["login"] == "/login"
+
+
+def test_a_link_carrying_a_token_never_touches_a_signed_in_person(app, person_settings):
+    """Issue 12, defect 6: a cross-site link to /duty?token=x signed the officer out. A token in an
+    address, bad or valid, leaves a person's session as it was."""
+    officer = signed_in(app, "zhang")
+    for link in ("/duty?token=x", "/lead?token=", f"/duty?token={issue_token(person_settings)}",
+                 f"/?token={'9' * 400}"):
+        cookie = officer.get_cookie(COOKIE).value
+        answer = officer.get(link)
+        assert answer.status_code in (302, 401), (link, answer.status_code)
+        assert "Set-Cookie" not in answer.headers, link
+        assert officer.get_cookie(COOKIE).value == cookie
+        assert officer.get("/duty").status_code == 200, link
+        assert officer.get("/api/v1/me").json["username"] == "zhang", link
+
+
+def test_parallel_guesses_check_no_more_passwords_than_the_limit(app):
+    """Issue 12, defect 8: 16 parallel guesses at one username checked 6 passwords against a limit
+    of 5. Each guess is counted before its password is checked, atomically with the check."""
+    forms = []
+    for _ in range(16):
+        client = app.server.test_client()
+        forms.append((client, {"csrf": login_form(client)}))
+    start = threading.Barrier(len(forms))
+
+    def guess(client_and_form):
+        client, form = client_and_form
+        start.wait()
+        return client.post("/login", data={**form, "username": "zhang", "password": "wrong password"})
+
+    with ThreadPoolExecutor(len(forms)) as pool:
+        answers = [a.status_code for a in pool.map(guess, forms)]
+    assert sorted(answers) == [401] * 5 + [429] * 11
+    # The right password afterwards is refused too, and hands nothing back.
+    assert sign_in(app.server.test_client(), "zhang").status_code == 429
+
+
+def test_a_right_password_hands_its_attempt_back_to_the_address(app):
+    access = app.server.extensions[EXTENSION]
+    access.logins.limits = Limits(per_username=100, per_address=3, window_s=60)
+    for _ in range(10):  # an office behind one address signing in all day is never limited
+        assert sign_in(app.server.test_client(), "zhang").status_code == 303
+    for n in range(3):
+        assert sign_in(app.server.test_client(), f"guess{n}", "wrong").status_code == 401
+    assert sign_in(app.server.test_client(), "zhang").status_code == 429
