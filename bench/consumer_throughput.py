@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import secrets
 import statistics
 import sys
 import tempfile
@@ -42,7 +43,7 @@ import msgspec  # noqa: E402
 
 from queries import keys  # noqa: E402
 from queries.settings import Settings  # noqa: E402
-from streams import contract, local_services  # noqa: E402
+from streams import contract, local_services, proof  # noqa: E402
 from streams.campus_stream import simulate  # noqa: E402
 from streams.consumer import Aggregator  # noqa: E402
 from streams.registers import REGISTER_TYPES  # noqa: E402
@@ -64,14 +65,17 @@ def stream_start(count: int, hour: int | None) -> int:
     return int(start.timestamp() * 1000)
 
 
-def fill_topic(bootstrap: str, topic: str, count: int, partitions: int, hour: int | None) -> dict[int, int]:
+def fill_topic(bootstrap: str, topic: str, count: int, partitions: int, hour: int | None,
+               signing_key: str) -> dict[int, int]:
+    """The simulated duty console's steps are signed as the web app signs them (streams/proof.py)."""
+    keys = proof.keys_from(signing_key)
     local_services.create_topic(bootstrap, topic, partitions)
     producer = KafkaProducer(bootstrap_servers=bootstrap, linger_ms=20, batch_size=256 * 1024)
     start_ms = stream_start(count, hour)
     stream = simulate(seed=1, start_ms=start_ms, rate=RATE, bad_rate=0.0)
     registered = 0
     for school, payload in itertools.islice(stream, count):
-        producer.send(topic, key=school.encode(), value=payload)
+        producer.send(topic, key=school.encode(), value=payload, headers=proof.sign_if_handling(payload, keys))
         registered += msgspec.json.decode(payload)["type"] in REGISTER_TYPES
     producer.flush()
     print(f"stream from {datetime.fromtimestamp(start_ms / 1000, SCHOOL_TZ):%a %Y-%m-%d %H:%M} school time; "
@@ -178,10 +182,10 @@ def main() -> None:
             settings = Settings.from_env(
                 kafka_bootstrap_servers=bootstrap, redis_url=redis_url, events_topic=topic,
                 dead_letter_topic=topic + ".dlq", poll_max_records=env.poll_max_records,
-                fetch_max_wait_ms=env.fetch_max_wait_ms,
+                fetch_max_wait_ms=env.fetch_max_wait_ms, event_signing_key=secrets.token_urlsafe(32),
             )
             print(f"filling {topic} with {args.events} simulated events ...", flush=True)
-            ends = fill_topic(bootstrap, topic, args.events, args.partitions, args.hour)
+            ends = fill_topic(bootstrap, topic, args.events, args.partitions, args.hour, settings.event_signing_key)
             client = redis.Redis.from_url(redis_url, decode_responses=True)
             raw, full, raw_cpu, full_cpu, batch_cpu = [], [], [], [], []
             for run in range(args.runs):

@@ -16,6 +16,7 @@ import itertools
 import json
 import os
 import re
+import secrets
 import statistics
 import subprocess
 import sys
@@ -30,10 +31,11 @@ sys.path.insert(0, str(ROOT))
 
 from kafka import KafkaProducer  # noqa: E402
 
-from streams import local_services  # noqa: E402
+from streams import local_services, proof  # noqa: E402
 from streams.campus_stream import simulate  # noqa: E402
 
 PROBE_SCHOOL = "bench-probe"
+SIGNING_KEY = secrets.token_urlsafe(32)  # this run's EVENT_SIGNING_KEY, given to the consumer too
 AUTH: dict[str, str] = {}  # the API needs a token (docs/access.md): set once the ledger has made one
 
 
@@ -51,13 +53,14 @@ def api_token(env: dict, scratch: Path) -> str:
 
 def background_load(bootstrap: str, topic: str, rate: float, stop: threading.Event, sent: list[int]) -> None:
     producer = KafkaProducer(bootstrap_servers=bootstrap, linger_ms=5)
+    keys = proof.keys_from(SIGNING_KEY)  # the simulated duty console's steps, signed as the web app does
     stream = simulate(seed=9, start_ms=int(time.time() * 1000), rate=rate, bad_rate=0.0)
     started = time.monotonic()
     count = 0
     for school, payload in stream:
         if stop.is_set():
             break
-        producer.send(topic, key=school.encode(), value=payload)
+        producer.send(topic, key=school.encode(), value=payload, headers=proof.sign_if_handling(payload, keys))
         count += 1
         ahead = count / rate - (time.monotonic() - started)
         if ahead > 0.005:
@@ -111,7 +114,7 @@ def main() -> None:
     local_services.create_topic(bootstrap, topic + ".dlq", 1)
     env = dict(os.environ, KAFKA_BOOTSTRAP_SERVERS=bootstrap, REDIS_URL=f"redis://127.0.0.1:{redis_port}/0",
                EVENTS_TOPIC=topic, DEAD_LETTER_TOPIC=topic + ".dlq", WEB_PORT=str(web_port),
-               DATABASE_URL=f"sqlite:///{scratch / 'ledger.db'}")
+               DATABASE_URL=f"sqlite:///{scratch / 'ledger.db'}", EVENT_SIGNING_KEY=SIGNING_KEY)
     AUTH["Authorization"] = f"Bearer {api_token(env, scratch)}"
     log = open(scratch / "children.log", "wb")
     children = [

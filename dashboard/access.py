@@ -24,7 +24,7 @@ from __future__ import annotations
 import logging
 import secrets
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from html import escape
@@ -35,7 +35,8 @@ from dash._pages import _path_to_page  # the router's own resolver: the guard an
 from flask import Flask, Response, abort, current_app, g, jsonify, redirect, request, session
 from sqlalchemy.exc import SQLAlchemyError
 
-from dashboard import roles, sessions
+from dashboard import callback_scope, roles, sessions
+from dashboard.callback_scope import BadCallback
 from dashboard.login_limits import LoginCounter
 from dashboard.roles import Principal
 from dashboard.services import services
@@ -170,6 +171,12 @@ def _guard():
     if needs == roles.PUBLIC:
         return None
     page = needs == roles.PAGE
+    bad_body = None
+    if needs == roles.CALLBACK:  # read once, safely; refused below, once the caller is known
+        try:
+            g.callback_body = callback_scope.callback_body(request)
+        except BadCallback as exc:
+            bad_body = str(exc)
     # Signing out of a session that is already over still lands on the sign-in page.
     html = page or endpoint == "auth.logout"
     now = access.clock()
@@ -188,27 +195,54 @@ def _guard():
     g.principal = principal
     if endpoint is None:
         return None  # no such route: Flask answers 404 or 405 (JSON under /api/v1)
-    needs, school = _what_is_asked(access, needs)
-    status = roles.verdict(principal, needs, school)
-    return None if status == 200 else _refuse(status, page, school=school)
+    if bad_body is not None:
+        return _bad_request(bad_body)
+    needs, named = _what_is_asked(access, needs)
+    status = roles.verdict(principal, needs)
+    if status != 200:
+        return _refuse(status, page)
+    try:
+        for school in named():
+            status = roles.verdict(principal, needs, school)
+            if status != 200:
+                return _refuse(status, page, school=school)
+    except BadCallback as exc:  # asked by someone allowed the callback: tell them what is wrong
+        return _bad_request(str(exc))
+    return None
 
 
-def _what_is_asked(access: Access, needs: str) -> tuple[str | None, str | None]:
-    """(permission, school named) of the request."""
+def _what_is_asked(access: Access, needs: str) -> tuple[str | None, Callable[[], tuple[str, ...]]]:
+    """(permission, the schools named) of the request; the schools as a function, called once the
+    caller is known to hold the permission. For a Dash callback, every school its inputs and state
+    name (callback_scope.named_schools): a page's store is the browser's to edit, so a school in it
+    is checked here like one in an address, whatever the callback does with it. That function
+    raises BadCallback for a body no page of this app sends."""
     if needs == roles.PAGE:
-        return roles.page_permission(access.page_name(request.path)), request.args.get("school")
+        return roles.page_permission(access.page_name(request.path)), _these(request.args.get("school"))
     if needs != roles.CALLBACK:
-        return needs, (request.view_args or {}).get("school")
-    body = request.get_json(silent=True)
-    output = body.get("output") if isinstance(body, dict) else None
+        return needs, _these((request.view_args or {}).get("school"))
+    body = g.callback_body
+    output = body["output"]
     if output == ROUTER_OUTPUT:
         # The router builds the layout of the page its location names, with its query.
-        values = {(i.get("id"), i.get("property")): i.get("value")
-                  for i in body.get("inputs") or () if isinstance(i, dict)}
+        values = {(i.get("id"), i.get("property")): i.get("value") for i in body["inputs"]
+                  if isinstance(i, dict)}
         path, search = values.get(("_pages_location", "pathname")), values.get(("_pages_location", "search"))
         school = parse_qs(search.lstrip("?")).get("school", [None])[0] if isinstance(search, str) else None
-        return roles.page_permission(access.page_name(path if isinstance(path, str) else "/")), school
-    return (access.callback_permission(output) if isinstance(output, str) else None), None
+        return roles.page_permission(access.page_name(path if isinstance(path, str) else "/")), _these(school)
+
+    def named() -> tuple[str, ...]:
+        spec = access.app.callback_map.get(output)
+        if spec is None or "callback" not in spec:
+            raise BadCallback("no such server callback (a clientside callback runs in the browser)")
+        callback_scope.check_against(body, output, spec)
+        return callback_scope.named_schools(body)
+
+    return access.callback_permission(output), named
+
+
+def _these(school: str | None) -> Callable[[], tuple[str, ...]]:
+    return lambda: (school,) if school is not None else ()
 
 
 def _principal(access: Access, now: float, needs: str | None) -> Principal | None:
@@ -254,7 +288,7 @@ def _person(access: Access, held: sessions.Held, now: float, needs: str | None) 
         session.clear()
         raise _SessionEnded
     kept = held
-    if sessions.is_action(request.method, needs, request.get_json(silent=True) if needs == roles.CALLBACK else None):
+    if sessions.is_action(request.method, needs, g.get("callback_body") if needs == roles.CALLBACK else None):
         kept = replace(kept, acted_at=now)
         if now - held.noted_at >= sessions.NOTE_ACTIVITY_EVERY_S and _note_activity(held.session_id, now):
             kept = replace(kept, noted_at=now)
@@ -435,6 +469,13 @@ def _refuse(status: int, page: bool, *, revoked: bool = False, school: str | Non
     if status == 401:
         challenge = 'Bearer realm="campus"' + (', error="invalid_token"' if revoked else "")
         response.headers["WWW-Authenticate"] = challenge
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _bad_request(message: str) -> Response:
+    response = jsonify({"error": message})
+    response.status_code = 400
     response.headers["Cache-Control"] = "no-store"
     return response
 

@@ -95,7 +95,7 @@ def history(alert_id: int):
     live = services()
     tz = live.settings.tz
     _name, schools = caller()
-    with live.ledger_session() as session:
+    with live.ledger_reads() as session:
         entries = alert_console.alert_history(session, alert_id=alert_id, schools=schools)
     if entries is None:
         return answer(404, {"error": NO_ALERT, "alert": alert_id})

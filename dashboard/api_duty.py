@@ -90,7 +90,7 @@ def handover_report(school: str):
             window = plan.shift_window(day, name, tz)
         except ShiftError as exc:
             raise params.BadParameter("shift", name, str(exc)) from None
-    with live.ledger_session() as session:
+    with live.ledger_reads() as session:
         found = org.find_school(session, school) if SCHOOL_ID.fullmatch(school) else None
         if found is None:
             return answer(404, {"error": NOT_IN_LEDGER, "school": school})

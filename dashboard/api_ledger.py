@@ -70,7 +70,7 @@ def hazard_list(school: str):
         unit=params.code(a, "unit"), overdue=params.boolean(a, "overdue"), building=params.code(a, "building"))
     live = services()
     now = live.now()
-    with live.ledger_session() as session:
+    with live.ledger_reads() as session:
         found = _school(session, school)
         rows, total = hazards.list_hazards(session, school_id=found.id, filters=filters, now=now,
                                            offset=page.offset, limit=page.per_page)
@@ -85,7 +85,7 @@ def hazard_detail(school: str, code: str):
     params.check_known(request.args, ())
     live = services()
     now = live.now()
-    with live.ledger_session() as session:
+    with live.ledger_reads() as session:
         found = _school(session, school)
         hazard = hazards.get(session, school_id=found.id, code=code)
         if hazard is None:
@@ -105,7 +105,7 @@ def risk_point_list(school: str):
     building_code, unit_code = params.code(a, "building"), params.code(a, "unit")
     live = services()
     today = live.now().date()
-    with live.ledger_session() as session:
+    with live.ledger_reads() as session:
         found = _school(session, school)
         if colour and level and grading.COLOUR_OF_LEVEL[level] != colour:
             rows, total = [], 0  # filters combine with AND: a level of another colour matches nothing
@@ -131,7 +131,7 @@ def alert_list(school: str):
     state, severity = params.choice(a, "state", alert_flow.STATES), params.choice(a, "severity", SEVERITY_ORDER)
     open_only = params.boolean(a, "open")
     live = services()
-    with live.ledger_session() as session:
+    with live.ledger_reads() as session:
         found = _school(session, school)
         if open_only is False:  # open=false: the resolved ones, combined with `state` by AND
             state, empty = "resolved", state not in (None, "resolved")
@@ -149,7 +149,7 @@ def campaign_list(school: str):
     page = _args()
     live = services()
     today = live.now().date()
-    with live.ledger_session() as session:
+    with live.ledger_reads() as session:
         every = campaigns.list_campaigns(session, school=_school(session, school), today=today)
     items = [shape.campaign_item(c, live.settings.tz) for c in page.cut(every)]
     return jsonify(page.envelope(school, items, len(every)))
@@ -160,7 +160,7 @@ def assessment_scores(school: str):
     page = _args()
     live = services()
     now = live.now()
-    with live.ledger_session() as session:
+    with live.ledger_reads() as session:
         every = assessment.school_scores(session, school=_school(session, school), today=now.date(), now=now,
                                          review_days=live.settings.risk_review_days, rules=live.assessment_rules)
     body = page.envelope(school, page.cut(every), len(every))
@@ -170,7 +170,7 @@ def assessment_scores(school: str):
 @ledger_api.get("/site-plan")
 def site_plan(school: str):
     params.check_known(request.args, ())
-    with services().ledger_session() as session:
+    with services().ledger_reads() as session:
         return jsonify(lookups.site_plan(session, _school(session, school)))
 
 

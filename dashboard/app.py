@@ -7,7 +7,7 @@ from pathlib import Path
 import dash
 from flask import redirect, request
 
-from dashboard import access, api, api_alerts, api_duty, api_ledger, lead_export
+from dashboard import access, api, api_alerts, api_duty, api_ledger, bad_input, lead_export
 from dashboard.services import install
 from queries.settings import Settings
 
@@ -30,7 +30,9 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
         title=TITLE,
         update_title=None,  # no "Updating..." flicker in the tab title every second
         suppress_callback_exceptions=True,  # page components exist only while their page is shown
+        on_error=bad_input.callback_error,  # values a page never sends: a 400, not a 500
     )
+    bad_input.install(app.server)
     install(app.server, settings)
     api.register(app.server)
     api_ledger.register(app.server)

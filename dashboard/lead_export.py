@@ -45,7 +45,7 @@ def hazard_export():
     filters = ledger_filter(request.args)
     live = services()
     now = live.now()
-    with live.ledger_session() as session:
+    with live.ledger_reads() as session:
         found = org.find_school(session, school)
         if found is None:
             abort(404)

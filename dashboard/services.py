@@ -30,6 +30,7 @@ from queries.connections import kafka_producer, redis_client, sql_engine, sql_se
 from queries.ledger import alert_outbox, lookups, org
 from queries.ledger import figures as ledger_figures
 from queries.settings import Settings
+from streams import proof
 
 EXTENSION = "campus"
 log = logging.getLogger(__name__)
@@ -55,12 +56,14 @@ class LazyLedger:
         self._lock = threading.Lock()
         self._engine = None
         self._sessions = None
+        self._reads = None
 
     @property
     def created(self) -> bool:
         return self._engine is not None
 
     def sessions(self):
+        """Sessions that may write (on SQLite they queue for the write lock: connections.sql_engine)."""
         if self._sessions is None:
             with self._lock:
                 if self._sessions is None:
@@ -68,8 +71,14 @@ class LazyLedger:
                     if self._settings.database_url.startswith("postgresql"):
                         overrides["connect_args"] = {"connect_timeout": PG_CONNECT_TIMEOUT_S}
                     self._engine = sql_engine(self._settings, **overrides)
+                    self._reads = sql_sessions(self._engine, reads_only=True)
                     self._sessions = sql_sessions(self._engine)
         return self._sessions
+
+    def reads(self):
+        """Sessions that only read: they never queue behind a writer."""
+        self.sessions()
+        return self._reads
 
     @property
     def engine(self):
@@ -80,7 +89,7 @@ class LazyLedger:
         with self._lock:
             if self._engine is not None:
                 self._engine.dispose()
-            self._engine = self._sessions = None
+            self._engine = self._sessions = self._reads = None
 
 
 class Services:
@@ -127,15 +136,21 @@ class Services:
 
     @contextmanager
     def ledger_session(self) -> Iterator:
-        """A read session; the caller only reads, so closing it rolls back nothing of value."""
+        """A session that may write; the caller commits what it means to keep."""
         with self.ledger.sessions()() as session:
+            yield session
+
+    @contextmanager
+    def ledger_reads(self) -> Iterator:
+        """A session for reading only (pages, reports): on SQLite it never waits for a writer."""
+        with self.ledger.reads()() as session:
             yield session
 
     def ledger_schools(self) -> dict[str, dict] | None:
         """The ledger's schools by code with their names, or None when the ledger cannot be read:
         the school list is a live endpoint and answers from Redis alone then."""
         try:
-            with self.ledger_session() as session:
+            with self.ledger_reads() as session:
                 return lookups.school_names(session)
         except SQLAlchemyError:
             return None
@@ -148,7 +163,7 @@ class Services:
         if cached is not None and time.monotonic() - cached[0] < SITE_PLAN_TTL_S:
             return cached[1]
         try:
-            with self.ledger_session() as session:
+            with self.ledger_reads() as session:
                 unit = org.find_school(session, school)
                 plan = lookups.site_plan(session, unit) if unit is not None else None
         except SQLAlchemyError:
@@ -181,19 +196,30 @@ class Services:
 
     def publish_outbox(self, event_ids: list[str]) -> int:
         """Send a committed step's events from the outbox now; what Kafka does not take stays
-        there for the recorder. Returns how many were sent."""
+        there for the recorder. Returns how many were sent. Never raises: the step is saved
+        whatever happens here, and its answer must say so, not "failed"."""
         producer = self.producer()
         if producer is None or not event_ids:
             return 0
-        with self.ledger.sessions()() as session:
-            return alert_outbox.send(session, producer, self.settings.events_topic,
-                                     timeout_s=KAFKA_TIMEOUT_MS / 1000, event_ids=event_ids)
+        try:
+            with self.ledger.sessions()() as session:
+                return alert_outbox.send(session, producer, self.settings.events_topic,
+                                         timeout_s=KAFKA_TIMEOUT_MS / 1000, event_ids=event_ids,
+                                         sign=lambda value: proof.headers_for(value, self.signing_keys))
+        except Exception as exc:  # noqa: BLE001 - Kafka or the ledger: the recorder sends what is left
+            log.warning("alert-handling events left in the outbox for the recorder (%s)", type(exc).__name__)
+            return 0
 
     def close(self) -> None:
         with self._producer_lock:
             if self._producer is not None:
                 self._producer.close(timeout=1)
                 self._producer = None
+
+    @cached_property
+    def signing_keys(self) -> tuple[bytes, ...]:
+        """EVENT_SIGNING_KEY's keys: the duty console's events are signed with the first."""
+        return proof.keys_from(self.settings.event_signing_key)
 
     @cached_property
     def deadlines(self) -> Deadlines:

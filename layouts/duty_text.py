@@ -48,6 +48,7 @@ TEXT: dict[str, dict[str, str]] = {
         "not_allowed": "您的角色只能查看，不能处理报警",
         "gone": "此报警已不存在或不属于您可查看的学校",
         "failed": "操作未完成：安全台账暂时无法访问，请重试",
+        "acknowledged_only": "已确认，但派警未保存：安全台账暂时无法访问，请重新派警",
         "ledger_down": "安全台账暂时无法访问，列表可能不是最新：正在自动重试…",
         "action_acknowledge": "确认了", "action_dispatch": "派警处理了", "action_resolve": "处置了",
         "kind_raised": "报警", "kind_repeat": "重复报警", "kind_acknowledge": "确认",
@@ -99,6 +100,8 @@ TEXT: dict[str, dict[str, str]] = {
         "not_allowed": "Your role may read alerts but not handle them",
         "gone": "This alert no longer exists or is not in a school you may read",
         "failed": "Not done: the safety ledger cannot be reached; try again",
+        "acknowledged_only": "Acknowledged, but the dispatch was not saved: the safety ledger cannot be reached; "
+                             "dispatch again",
         "ledger_down": "The safety ledger cannot be reached; the list may not be current. Retrying…",
         "action_acknowledge": "acknowledged", "action_dispatch": "dispatched", "action_resolve": "resolved",
         "kind_raised": "Raised", "kind_repeat": "Repeated", "kind_acknowledge": "Acknowledged",

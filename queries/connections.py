@@ -9,6 +9,9 @@ import redis
 
 from queries.settings import Settings
 
+# The execution option that marks a session's transactions as reads only (sql_sessions).
+READS_ONLY = "campus_reads_only"
+
 
 def redis_client(settings: Settings) -> redis.Redis:
     """A Redis client with short timeouts: a screen must show 'stale' fast, not hang."""
@@ -60,7 +63,12 @@ def sql_engine(settings: Settings, **overrides):
     """The SQL ledger's engine: SQLite (embedded default) or PostgreSQL (production).
 
     SQLite gets foreign keys on, WAL (the web app reads while the recorder writes) and a busy
-    timeout, so two processes wait for each other instead of failing with 'database is locked'."""
+    timeout, and every transaction takes the write lock when it begins (BEGIN IMMEDIATE), so
+    writers wait their turn instead of failing with 'database is locked'. A deferred transaction
+    that reads and then writes cannot wait: when another process wrote meanwhile, SQLite refuses
+    its upgrade at once, whatever the timeout (with `make run` and the simulator on, 16 of 16
+    sign-ins failed so under load). Sessions that only read (`sql_sessions(..., reads_only=True)`)
+    begin deferred instead: in WAL they never wait for a writer, nor make one wait."""
     from sqlalchemy import create_engine, event
 
     url = settings.database_url
@@ -85,7 +93,8 @@ def sql_engine(settings: Settings, **overrides):
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(connection):
-            connection.exec_driver_sql("BEGIN")
+            reads_only = connection.get_execution_options().get(READS_ONLY, False)
+            connection.exec_driver_sql("BEGIN" if reads_only else "BEGIN IMMEDIATE")
 
         return engine
     options = dict(pool_pre_ping=True, pool_size=5, max_overflow=5)
@@ -93,8 +102,13 @@ def sql_engine(settings: Settings, **overrides):
     return create_engine(url, **options)
 
 
-def sql_sessions(engine):
-    """A session factory; `expire_on_commit=False` so read objects stay usable after commit."""
+def sql_sessions(engine, *, reads_only: bool = False):
+    """A session factory; `expire_on_commit=False` so read objects stay usable after commit.
+
+    `reads_only`: sessions that never write (pages, reports, the API's reads). On SQLite they
+    begin deferred and so never queue behind a writer; a write in one may be refused when another
+    process writes at the same moment. Everything else queues for the write lock (sql_engine)."""
     from sqlalchemy.orm import sessionmaker
 
-    return sessionmaker(engine, expire_on_commit=False)
+    return sessionmaker(engine.execution_options(**{READS_ONLY: True}) if reads_only else engine,
+                        expire_on_commit=False)

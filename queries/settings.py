@@ -58,6 +58,8 @@ ENV = {
     "shifts_file": "SHIFTS_FILE",
     "escalation_sweep_seconds": "ESCALATION_SWEEP_SECONDS",
     "stall_after_seconds": "STALL_AFTER_SECONDS",
+    # Issue 12: alert-handling events prove they come from the duty console (streams/proof.py).
+    "event_signing_key": "EVENT_SIGNING_KEY",
 }
 
 
@@ -133,6 +135,9 @@ class Settings:
     # A partition behind its end that the aggregator has not moved on for this long is stalled:
     # kicked once, then the process exits for a fresh one (streams/stalls.py).
     stall_after_seconds: float = 30.0
+    # Signs the duty console's alert-handling events (HMAC-SHA256) and checks them in the consumers;
+    # "new,old" while rotating. Empty: handling events are refused (`make run`: a new one each run).
+    event_signing_key: str = dataclasses.field(default="", repr=False)
 
     def __post_init__(self) -> None:
         try:
@@ -155,6 +160,9 @@ class Settings:
             raise SettingsError("ESCALATION_SWEEP_SECONDS must be positive")
         if self.stall_after_seconds < 1:
             raise SettingsError("STALL_AFTER_SECONDS must be at least 1")
+        if any(len(key.strip()) < 16 for key in self.event_signing_key.split(",")) and self.event_signing_key:
+            raise SettingsError("EVENT_SIGNING_KEY: each key must be at least 16 characters "
+                                "(python -c 'import secrets; print(secrets.token_urlsafe(32))')")
         if not self.database_url.startswith(("sqlite", "postgresql")):
             raise SettingsError("DATABASE_URL must be sqlite:///… or postgresql+psycopg://…")
 

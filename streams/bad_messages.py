@@ -1,4 +1,5 @@
-"""Bad messages for the simulator: one kind per class of message that contract v1 refuses.
+"""Bad messages for the simulator: one kind per class of message that contract v1 refuses, and a
+forged alert-handling step, which the contract accepts and the consumers refuse (bad_proof).
 
 Each kind mimics a real way a campus device or gateway goes wrong (a legacy GBK gateway, a clock
 reset to a wrong date, a backlog replayed weeks later), so the dead-letter screens show believable
@@ -32,6 +33,9 @@ EXPECTED_REASON: dict[str, str] = {
     "future_event": contract.FUTURE_EVENT,
     "too_old": contract.TOO_OLD,
     "too_large": contract.TOO_LARGE,
+    # Valid by the contract, refused by the consumers: a handling step sent by someone other than the
+    # duty console, without the proof only the web app can make (streams/proof.py).
+    "forged_handling": contract.BAD_PROOF,
 }
 BAD_KINDS: tuple[str, ...] = tuple(EXPECTED_REASON)
 
@@ -109,6 +113,13 @@ def bad_message(
     elif kind == "too_old":
         # A gateway replaying a backlog older than the longest rolling window.
         doc["ts"] = iso_time(clock_ms - rng.randint(8 * DAY_MS, 90 * DAY_MS))
+    elif kind == "forged_handling":
+        # A script closing an alarm as false in a duty officer's name, or acknowledging it.
+        step = ("alert.resolved", "alert.acknowledged", "alert.dispatched")[variant]
+        doc.update(domain="operations", type=step, source="command-centre")
+        doc["data"] = {"alert": f"{school.id}-alarm-{rng.randrange(10_000)}", "by": "duty-01",
+                       **({"outcome": "false_alarm"} if step == "alert.resolved" else {}),
+                       **({"assignee": "保卫处"} if step == "alert.dispatched" else {})}
     elif kind == "too_large":
         # A camera that attaches its snapshot to the event.
         doc["data"]["snapshot"] = "A" * (max_event_bytes + rng.randint(1, 4096))

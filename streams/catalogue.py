@@ -22,6 +22,8 @@ DOMAINS: tuple[str, ...] = (
 )
 SEVERITIES: tuple[str, ...] = ("info", "low", "medium", "high", "critical")
 SEVERITY_RANK = {name: rank for rank, name in enumerate(SEVERITIES)}
+# The duty console's handling steps: they must prove where they come from (streams/proof.py).
+HANDLING_TYPES = frozenset({"alert.acknowledged", "alert.dispatched", "alert.resolved"})
 # Severities an alert can have; `info` events never open an alert.
 ALERT_SEVERITIES: tuple[str, ...] = ("critical", "high", "medium", "low")
 

@@ -20,7 +20,9 @@ from queries.settings import Settings
 from streams.aggregation import Planner
 from streams.alert_rules import load_rules
 from streams.contract import PROCESSING_ERROR, Event, validate_batch
+from streams.catalogue import HANDLING_TYPES
 from streams.dead_letters import DeadLetter, DeadLetters
+from streams.proof import keys_from, refuse_unproven
 from streams.runtime import start_process
 from streams.stalls import EXIT_STALLED, StallGuard  # noqa: F401 (EXIT_STALLED: part of this module's interface)
 from streams.store import SchoolStore
@@ -30,6 +32,7 @@ log = logging.getLogger("streams.consumer")
 _VALUE = attrgetter("value")
 _OFFSET = attrgetter("offset")
 _SCHOOL = attrgetter("school")
+_TYPE = attrgetter("type")
 
 WINDOW_MS = 7 * 86_400_000  # the longest rolling window; older events are refused
 CAUGHT_UP_EVERY_S = 0.25
@@ -64,6 +67,9 @@ class BatchProcessor:
         self._in_flight: tuple | None = None  # (tp, records, next offset, letters, school batches)
         self._checkpoints_due: dict[str, int] = {}
         self._checkpointed = 0.0
+        self._keys = keys_from(settings.event_signing_key)  # checks the duty console's events
+        if not self._keys:
+            log.warning("EVENT_SIGNING_KEY is not set: every alert-handling event is refused (bad_proof)")
 
     def process(self, tp: TopicPartition, records: list) -> int:
         """Validate a batch of one partition and send its writes; returns the next offset to read."""
@@ -87,6 +93,8 @@ class BatchProcessor:
             max_future_ms=self.settings.max_future_seconds * 1000,
             max_age_ms=WINDOW_MS,
         )
+        if not HANDLING_TYPES.isdisjoint(map(_TYPE, events)):  # a loop in C; rarely true
+            events, positions, rejected = refuse_unproven(records, events, positions, rejected, self._keys)
         letters = [DeadLetter(records[i].offset, records[i].key, records[i].value, *rejection)
                    for i, rejection in rejected]
         if rejected:

@@ -38,9 +38,11 @@ BAD_TIMESTAMP = "bad_timestamp"
 FUTURE_EVENT = "future_event"
 TOO_OLD = "too_old"
 PROCESSING_ERROR = "processing_error"
+# An alert-handling event without a valid proof of coming from the duty console (streams/proof.py).
+BAD_PROOF = "bad_proof"
 REASONS = (
     NOT_JSON, NOT_OBJECT, TOO_LARGE, MISSING_FIELD, WRONG_TYPE, BAD_VALUE, UNKNOWN_DOMAIN,
-    UNKNOWN_TYPE, BAD_TIMESTAMP, FUTURE_EVENT, TOO_OLD, PROCESSING_ERROR,
+    UNKNOWN_TYPE, BAD_TIMESTAMP, FUTURE_EVENT, TOO_OLD, PROCESSING_ERROR, BAD_PROOF,
 )
 
 MAX_ID_CHARS = 128

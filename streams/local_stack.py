@@ -206,6 +206,10 @@ class Stack:
             # One key for every gunicorn worker of this run, so a wall's session is good on all of
             # them. Made per run, never written down: production sets SECRET_KEY (README).
             changes["secret_key"] = secrets.token_urlsafe(32)
+        if not os.environ.get(ENV["event_signing_key"]):
+            # The web app and the recorder sign the duty console's events with it, the consumers
+            # check them: one key for all of this run's processes (streams/proof.py).
+            changes["event_signing_key"] = secrets.token_urlsafe(32)
         web_port = Settings.from_env().web_port
         if not port_is_free(web_port):
             if os.environ.get(ENV["web_port"]):

@@ -35,9 +35,11 @@ from queries.ledger import alert_outbox, escalations, figures, history
 from queries.ledger.recording import Refusal, is_relevant, record_in_savepoint
 from queries.settings import Settings
 from streams.alert_rules import load_rules
+from streams.catalogue import HANDLING_TYPES
 from streams.consumer import WINDOW_MS
 from streams.contract import Rejection, validate
 from streams.dead_letters import DeadLetter, DeadLetters
+from streams.proof import headers_for, keys_from, verdict
 from streams.runtime import start_process
 from streams.stalls import StallGuard
 
@@ -58,6 +60,7 @@ class Recorder:
         self.dead_letters = DeadLetters(self.redis, self.producer, group=settings.recorder_group,
                                         dead_letter_topic=settings.dead_letter_topic)
         self.window = timedelta(seconds=settings.alert_group_seconds)
+        self._keys = keys_from(settings.event_signing_key)  # checks and signs the duty console's events
         self.deadlines = Deadlines.load(settings.alert_deadlines_file)
         self._last_refresh = 0.0
         self._last_sweep = 0.0
@@ -111,6 +114,8 @@ class Recorder:
                                  max_future_ms=self.settings.max_future_seconds * 1000, max_age_ms=WINDOW_MS)
                 if isinstance(event, Rejection):
                     continue  # the aggregator dead-letters contract violations
+                if event.type in HANDLING_TYPES and verdict(record.value, record.headers, self._keys) is not None:
+                    continue  # not from the duty console: the aggregator dead-letters it too
                 severity = self.rules.severity_for(event)
                 if not is_relevant(event, severity):
                     continue
@@ -166,7 +171,8 @@ class Recorder:
         older_than = (now or datetime.now(timezone.utc)) - alert_outbox.SETTLE
         with self.sessions() as session:
             return alert_outbox.send(session, self.producer, self.settings.events_topic,
-                                     timeout_s=OUTBOX_SEND_TIMEOUT_S, older_than=older_than)
+                                     timeout_s=OUTBOX_SEND_TIMEOUT_S, older_than=older_than,
+                                     sign=lambda value: headers_for(value, self._keys))
 
     def _tick(self) -> None:
         if time.monotonic() - self._last_refresh >= self.settings.ledger_refresh_seconds:

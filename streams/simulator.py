@@ -22,6 +22,7 @@ import time
 from dataclasses import dataclass
 
 from queries import connections
+from streams import proof
 from queries.settings import Settings, SettingsError
 from streams.alert_rules import load_rules
 from streams.campus_stream import DEFAULT_DUPLICATE_RATE, Simulated, simulate, simulate_labelled
@@ -60,6 +61,14 @@ class _SendErrors:
         self.count += 1
         if self.count <= 3:
             log.error("send failed: %r", exc)
+
+
+def simulated_headers(message: Simulated, keys: tuple[bytes, ...]) -> list | None:
+    """The record headers sent with a simulated message: the simulated duty console's steps are
+    signed as the web app signs them; a forged one (a bad message) is not."""
+    if message.bad is not None or not keys:
+        return None
+    return proof.sign_if_handling(message.payload, keys)
 
 
 def produce(
@@ -103,6 +112,9 @@ def produce(
         )
     topic = settings.events_topic
     keys = {school: school.encode() for school in (schools or settings.schools)}
+    signing_keys = proof.keys_from(settings.event_signing_key)
+    if not signing_keys:
+        log.warning("EVENT_SIGNING_KEY is not set: the simulated duty console's steps go unsigned and are refused")
     errors = _SendErrors()
     started = time.monotonic()
     end_ms = start_ms + duration * 1000 if duration is not None else None
@@ -137,7 +149,8 @@ def produce(
                              "behind %.0f ms", sent, (sent - progress_sent) / span_s, span_s, rate, bad,
                              errors.count, max(0.0, now_ms - clock))
                     next_progress, progress_sent = now_ms + progress_every_s * 1000, sent
-            producer.send(topic, value=message.payload, key=keys[message.school]).add_errback(errors)
+            producer.send(topic, value=message.payload, key=keys[message.school],
+                          headers=simulated_headers(message, signing_keys)).add_errback(errors)
             sent += 1
             last_clock = clock
             if message.bad:

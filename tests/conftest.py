@@ -47,6 +47,8 @@ def kafka_bootstrap():
 
 
 _topic_numbers = itertools.count()
+# The EVENT_SIGNING_KEY of every test's settings: the harness signs the duty console's events with it.
+TEST_SIGNING_KEY = "test-event-signing-key-2026"
 
 
 @pytest.fixture
@@ -61,6 +63,7 @@ def settings_factory(redis_url, tmp_path):
             dead_letter_topic=f"dlq-{suffix}",
             consumer_group=f"group-{suffix}",
             database_url=f"sqlite:///{tmp_path / 'campus.db'}",
+            event_signing_key=TEST_SIGNING_KEY,
         )
         values.update(overrides)
         return Settings.from_env(environ={}, **values)

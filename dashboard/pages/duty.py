@@ -141,7 +141,7 @@ def refresh(_tick, _acted, domain, building, kind, view_state, digest, selected)
     now = datetime.now(timezone.utc)
     schools = _schools(view_state)
     try:
-        with live.ledger_session() as db:
+        with live.ledger_reads() as db:
             alerts = [_plain(a) for a in alert_console.console_alerts(
                 db, schools=schools, now=now, deadlines=live.deadlines, domain=domain or None,
                 building=building or None, type=kind or None)]
@@ -184,7 +184,7 @@ def show_detail(selected, _tick, _acted, view_state):
         return no_update, no_update, no_update
     live = services()
     try:
-        with live.ledger_session() as db:
+        with live.ledger_reads() as db:
             found = alert_console.console_alert(db, alert_id=selected, schools=_schools(view_state),
                                                now=datetime.now(timezone.utc), deadlines=live.deadlines)
             history = alert_console.alert_history(db, alert_id=selected) if found is not None else []
@@ -226,6 +226,9 @@ def act(_acks, _dispatch, _resolve, selected, assignee, dispatch_note, outcome, 
                          **extra)
     except AlertNotFound:
         return _say(lang, {"error": "gone"}), no_update, no_update
+    except _AcknowledgedOnly:  # saved: the acknowledgement; not saved: the dispatch
+        return (_say(lang, {"error": "acknowledged_only"}), {"alert": alert_id, "action": "acknowledge", "ok": True},
+                no_update)
     except (SQLAlchemyError, AlertBusy):
         return _say(lang, {"error": "failed"}), no_update, no_update
     except HandlingError as exc:  # a step the state does not allow: the ledger's own words
@@ -238,20 +241,32 @@ def act(_acks, _dispatch, _resolve, selected, assignee, dispatch_note, outcome, 
     return _say(lang, said), {"alert": alert_id, "action": action, "ok": result.ok}, clear
 
 
+class _AcknowledgedOnly(Exception):
+    """A dispatch's acknowledgement was saved, the dispatch itself was not."""
+
+
 def _handle(live, alert_id: int, action: str, *, by: str, note: str, schools, **extra):
     """One step, committed, then its events sent to Kafka for the wall (what Kafka does not take,
     the recorder sends). Dispatching an alert nobody has acknowledged acknowledges it first: the
-    officer sending someone has plainly seen it."""
+    officer sending someone has plainly seen it; if only that first step is saved, the answer
+    says so (_AcknowledgedOnly), never that nothing was done."""
     steps = [("acknowledge", {}), (action, extra)] if action == "dispatch" else [(action, extra)]
     result = None
+    acknowledged = False
     for step, fields in steps:
         now = datetime.now(timezone.utc)
-        with live.ledger_session() as db:
-            if step == "acknowledge" and action == "dispatch":
-                if alert_console.alert_state(db, alert_id=alert_id, schools=schools) != "new":
-                    continue
-            result = alert_handling.handle(db, alert_id=alert_id, action=step, by=by, at=now,
-                                           note=note if step == action else "", schools=schools, **fields)
+        try:
+            with live.ledger_session() as db:
+                if step == "acknowledge" and action == "dispatch":
+                    if alert_console.alert_state(db, alert_id=alert_id, schools=schools) != "new":
+                        continue
+                result = alert_handling.handle(db, alert_id=alert_id, action=step, by=by, at=now,
+                                               note=note if step == action else "", schools=schools, **fields)
+        except (SQLAlchemyError, AlertBusy) as exc:
+            if acknowledged:
+                raise _AcknowledgedOnly from exc
+            raise
+        acknowledged = result.ok and step == "acknowledge"
         if result.ok:
             live.publish_outbox([event["id"] for event in result.events])
         elif step == action or result.conflict is None or result.conflict.action != "acknowledge":
@@ -263,7 +278,10 @@ def show_handover(day, shift, view_state):
     """The chosen shift's handover report on screen, and the address of its Excel file."""
     lang = language(view_state.get("lang"))
     live = services()
-    school = view_state.get("school") or next(iter(readable_schools(live.schools())), None)
+    # The page's store is the browser's: the school is held to the caller here too, not only by the
+    # guard (dashboard/callback_scope.py).
+    wanted = view_state.get("school")
+    school = next(iter(readable_schools([wanted] if wanted else live.schools())), None)
     if not school or not day or not shift:
         return [], ""
     try:
@@ -271,7 +289,7 @@ def show_handover(day, shift, view_state):
     except (ValueError, ShiftError) as exc:
         return html.P(str(exc), className="tone-error"), ""
     try:
-        with live.ledger_session() as db:
+        with live.ledger_reads() as db:
             found = org.find_school(db, school)
             report = handover_rows.handover_report(db, school_id=found.id, window=window, tz=live.settings.tz) \
                 if found is not None else None

@@ -37,7 +37,7 @@ def layout(school: object = None, lang: object = None, year: object = None, **_o
     now = live.now()
     rules = live.assessment_rules
     try:
-        with live.ledger_session() as db:
+        with live.ledger_reads() as db:
             found = org.find_school(db, view.school)
             years = assessment_years(db, school=found, now=now)
             period = period_of(part.chosen_year(year, years, now.year), now)
@@ -70,7 +70,7 @@ def open_unit(n_clicks, view_state):
     now = live.now()
     rules = live.assessment_rules
     try:
-        with live.ledger_session() as db:
+        with live.ledger_reads() as db:
             found = org.find_school(db, school)
             if found is None:
                 return html.P(tl(lang, "empty"), className="lead-note")

@@ -35,7 +35,7 @@ def layout(school: object = None, lang: object = None, **_other) -> html.Div:
     live = services()
     now = live.now()
     try:
-        with live.ledger_session() as db:
+        with live.ledger_reads() as db:
             found = org.find_school(db, view.school)
             campaigns = school_campaigns(db, school_id=found.id, today=now.date())
             failing, total = failing_checks(db, school_id=found.id)
@@ -59,7 +59,7 @@ def open_campaign(n_clicks, view_state):
         return no_update
     live = services()
     try:
-        with live.ledger_session() as db:
+        with live.ledger_reads() as db:
             found = org.find_school(db, school)
             checks = campaign_checks(db, school_id=found.id, campaign_code=code) if found is not None else None
     except SQLAlchemyError:

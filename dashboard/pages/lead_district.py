@@ -36,7 +36,7 @@ def layout(school: object = None, lang: object = None, sort: object = None, orde
     key, worst_first = part.sort_choice(sort, order)
     live = services()
     try:
-        with live.ledger_session() as db:
+        with live.ledger_reads() as db:
             schools = league(db, school_codes=list(view.schools), now=live.now(),
                              review_days=live.settings.risk_review_days, rules=live.assessment_rules)
     except SQLAlchemyError:

@@ -56,7 +56,7 @@ def layout(school: object = None, lang: object = None, domain: object = None, **
     now = live.now()
     window = figures.window(range_, now, tz)
     try:
-        with live.ledger_session() as db:
+        with live.ledger_reads() as db:
             found = org.find_school(db, view.school)
             args = dict(school_id=found.id, domain=domain_)
             span = dict(args, start=window.start, end=window.end)

@@ -39,7 +39,7 @@ def layout(school: object = None, lang: object = None, stage: object = None, gra
     live = services()
     now = live.now()
     try:
-        with live.ledger_session() as db:
+        with live.ledger_reads() as db:
             found = org.find_school(db, view.school)
             rows, total = ledger_rows(db, school_id=found.id, filters=filters, now=now, limit=part.GRID_LIMIT)
             choices = filter_choices(db, school_id=found.id)
@@ -69,7 +69,7 @@ def refilter(stage, grade, unit, overdue, building, view_state):
     live = services()
     now = live.now()
     try:
-        with live.ledger_session() as db:
+        with live.ledger_reads() as db:
             school_id = _school_id(db, school)
             if school_id is None:
                 return [], "", no_update, no_update
@@ -88,7 +88,7 @@ def show_record(clicked, view_state):
         return no_update
     live = services()
     try:
-        with live.ledger_session() as db:
+        with live.ledger_reads() as db:
             school_id = _school_id(db, (view_state or {}).get("school"))
             record = hazard_history(db, school_id=school_id, code=code) if school_id is not None else None
     except SQLAlchemyError:

@@ -67,7 +67,7 @@ def layout(school: object = None, lang: object = None, building: object = None, 
     due_soon_days = live.settings.hazard_due_soon_days
     selected = _building(building)
     try:
-        with live.ledger_session() as db:
+        with live.ledger_reads() as db:
             found = org.find_school(db, view.school)
             marks = building_figures(db, school_id=found.id, now=now, due_soon_days=due_soon_days)
             today = alerts_today(db, school_id=found.id, since=figures.local_midnight(now, tz))
@@ -106,7 +106,7 @@ def refresh_live(_tick, view_state):
     live = services()
     tz = live.settings.tz
     try:
-        with live.ledger_session() as db:
+        with live.ledger_reads() as db:
             found = org.find_school(db, school)
             today = alerts_today(db, school_id=found.id, since=figures.local_midnight(live.now(), tz)) \
                 if found is not None else {}
@@ -132,7 +132,7 @@ def show_building(click, _presses, classes, view_state):
     live = services()
     now = live.now()
     try:
-        with live.ledger_session() as db:
+        with live.ledger_reads() as db:
             found = org.find_school(db, school)
             drill = _drill(db, found.id, code, now) if found is not None else None
     except SQLAlchemyError:

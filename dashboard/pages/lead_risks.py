@@ -37,7 +37,7 @@ def layout(school: object = None, lang: object = None, colour: object = None, un
     today = live.now().date()
     review_days = live.settings.risk_review_days
     try:
-        with live.ledger_session() as db:
+        with live.ledger_reads() as db:
             found = org.find_school(db, view.school)
             units = colour_by_unit(db, school_id=found.id)
             rows, total = risk_rows(db, school_id=found.id, filters=filters, limit=part.LIST_LIMIT)
@@ -60,7 +60,7 @@ def refilter(colour, unit, view_state):
         return [], no_update, ""
     live = services()
     try:
-        with live.ledger_session() as db:
+        with live.ledger_reads() as db:
             found = org.find_school(db, school)
             if found is None:
                 return [], no_update, ""

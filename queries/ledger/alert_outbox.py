@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import delete, func, select
@@ -78,10 +79,12 @@ def add(session: Session, events: list[dict], *, now: datetime) -> None:
     session.flush()
 
 
-def send(session: Session, producer, topic: str, *, timeout_s: float, event_ids: list[str] | None = None,
-         older_than: datetime | None = None, limit: int = 500) -> int:
+def send(session: Session, producer, topic: str, *, timeout_s: float, sign: Callable[[bytes], list],
+         event_ids: list[str] | None = None, older_than: datetime | None = None, limit: int = 500) -> int:
     """Send outbox events (those named, or all, or those written before `older_than`) and delete
     the ones Kafka acknowledged; the rest stay for the next attempt. Returns how many were sent.
+    `sign(value)` gives each event's record headers: the proof that it comes from the duty console
+    (streams/proof.py), without which the consumers refuse it.
     Commits its own deletions; call it outside any open handling transaction."""
     query = select(AlertOutbox).order_by(AlertOutbox.id).limit(limit)
     if event_ids is not None:
@@ -96,7 +99,8 @@ def send(session: Session, producer, topic: str, *, timeout_s: float, event_ids:
     try:
         for row in rows:
             value = json.dumps(row.event, ensure_ascii=False, separators=(",", ":")).encode()
-            futures.append((row.id, producer.send(topic, key=row.school.encode(), value=value)))
+            futures.append((row.id, producer.send(topic, key=row.school.encode(), value=value,
+                                                  headers=sign(value))))
         producer.flush(timeout=timeout_s)
     except Exception as exc:  # noqa: BLE001 - Kafka unreachable or slow: the rows wait for the recorder
         log.warning("outbox: %d events not sent (%s); they are kept", len(rows), exc)

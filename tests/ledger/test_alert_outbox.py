@@ -16,7 +16,7 @@ from queries import keys
 from queries.connections import kafka_producer, redis_client, sql_sessions
 from queries.ledger import alert_outbox
 from queries.ledger.alert_handling import handle
-from streams import local_services
+from streams import local_services, proof
 from streams.recorder import Recorder
 from tests.ledger.alarms import raise_alarm
 from tests.streams import events as ev
@@ -57,6 +57,7 @@ def test_a_steps_events_are_sent_after_commit_and_the_outbox_emptied(live, engin
         producer = kafka_producer(live)
         try:
             assert alert_outbox.send(s, producer, live.events_topic, timeout_s=10,
+                                     sign=lambda value: proof.headers_for(value, proof.keys_from(live.event_signing_key)),
                                      event_ids=[e["id"] for e in step.events]) == 2
         finally:
             producer.close()

@@ -9,15 +9,25 @@ import redis
 from kafka import KafkaProducer
 
 from queries import keys
-from streams import local_services
+from streams import local_services, proof
+from streams.contract import BAD_PROOF
+from tests.conftest import TEST_SIGNING_KEY
 from streams.consumer import Aggregator
 
 
-def produce(bootstrap: str, topic: str, messages) -> dict[int, int]:
-    """Send (school, bytes, ...) tuples keyed by school; returns partition -> end offset."""
+def produce(bootstrap: str, topic: str, messages, *, signing_key: str = TEST_SIGNING_KEY) -> dict[int, int]:
+    """Send (school, bytes, ...) tuples keyed by school; returns partition -> end offset. Alert-handling
+    events are signed as the duty console signs them (streams/proof.py), unless a tuple's third item
+    says the message is a forgery (contract.BAD_PROOF)."""
     producer = KafkaProducer(bootstrap_servers=bootstrap, linger_ms=5)
+    keys = proof.keys_from(signing_key)
     ends: dict[int, int] = {}
-    futures = [producer.send(topic, key=m[0].encode(), value=m[1]) for m in messages]
+
+    def headers(message):
+        forged = len(message) > 2 and message[2] == BAD_PROOF
+        return None if forged else proof.sign_if_handling(message[1], keys)
+
+    futures = [producer.send(topic, key=m[0].encode(), value=m[1], headers=headers(m)) for m in messages]
     producer.flush()
     for future in futures:
         meta = future.get(timeout=30)

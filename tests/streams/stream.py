@@ -21,6 +21,9 @@ BAD_KINDS = {
     contract.FUTURE_EVENT: lambda doc: orjson.dumps({**doc, "ts": ev.iso_ms(doc["_now"] + 3_600_000)}),
     contract.TOO_OLD: lambda doc: orjson.dumps({**doc, "ts": ev.iso_ms(doc["_now"] - 8 * 86_400_000)}),
     contract.TOO_LARGE: lambda doc: orjson.dumps({**doc, "data": {"note": "x" * 20_000}}),
+    # Valid by the contract; sent unsigned, as someone other than the duty console would.
+    contract.BAD_PROOF: lambda doc: orjson.dumps(ev.resolve(doc["id"], doc["_now"] - 1000, outcome="false_alarm",
+                                                            by="duty-01", school=doc["school"])),
 }
 
 

@@ -52,7 +52,8 @@ def consumer_process(settings, log):
     env = dict(os.environ, REDIS_URL=settings.redis_url,
                KAFKA_BOOTSTRAP_SERVERS=settings.kafka_bootstrap_servers,
                EVENTS_TOPIC=settings.events_topic, DEAD_LETTER_TOPIC=settings.dead_letter_topic,
-               CONSUMER_GROUP=settings.consumer_group, POLL_MAX_RECORDS="50")
+               CONSUMER_GROUP=settings.consumer_group, POLL_MAX_RECORDS="50",
+               EVENT_SIGNING_KEY=settings.event_signing_key)
     return subprocess.Popen([sys.executable, "-m", "streams.consumer"], env=env,
                             stdout=log, stderr=subprocess.STDOUT)
 

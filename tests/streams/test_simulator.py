@@ -11,11 +11,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from streams import contract
+from streams import contract, proof
 from streams.alert_rules import load_rules
 from streams.contract import SCHOOL_ID, Event, Rejection, validate
 from streams.demo_sites import SCHOOLS, SCHOOLS_BY_ID, SYSTEMS
-from streams.simulator import simulate, simulate_labelled
+from streams.simulator import simulate, simulate_labelled, simulated_headers
 
 TZ = ZoneInfo("Asia/Shanghai")
 # Tuesday 2026-11-24, local midnight: the day fixture covers one whole school day and night.
@@ -40,7 +40,9 @@ EXPECTED_REJECTION = {
     "future_event": contract.FUTURE_EVENT,
     "too_old": contract.TOO_OLD,
     "too_large": contract.TOO_LARGE,
+    "forged_handling": contract.BAD_PROOF,  # valid by the contract; refused for its missing proof
 }
+KEYS = proof.keys_from("simulator-test-signing-key")
 ALLOWED_NEXT_STAGE = {  # the hazard closed loop; a failed acceptance goes back to rectification
     None: {"hazard.reported"},
     "hazard.reported": {"hazard.notified"},
@@ -64,7 +66,16 @@ def day():
     """(message, validation result) pairs of one simulated day of the three demo schools."""
     messages = _take(DAY_MESSAGES, rate=DAY_RATE, bad_rate=0.01)
     now_ms = messages[-1].clock_ms
-    return [(m, validate(m.payload, now_ms=now_ms, **LIMITS)) for m in messages]
+    return [(m, _as_the_consumer_sees(m, now_ms)) for m in messages]
+
+
+def _as_the_consumer_sees(message, now_ms: int):
+    """The contract's verdict, then the proof check of a handling step, with the headers the
+    simulator sends the message with."""
+    result = validate(message.payload, now_ms=now_ms, **LIMITS)
+    if isinstance(result, Event) and result.type in proof.HANDLING_TYPES:
+        return proof.verdict(message.payload, simulated_headers(message, KEYS), KEYS) or result
+    return result
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,63 @@
+"""Input a page or an API client sends that the server cannot use: a 400 saying so, never a 500.
+
+Three ways it reached a 500 before (issue 12, defect 9): JSON nested deeply enough to exhaust
+Python's recursion while parsing (a RecursionError, which Flask's "silent" parsing does not catch);
+a clientside callback's output posted to the server (refused by dashboard/callback_scope.py); and
+values of the wrong type in a callback's inputs (a list where a page sends text), which fail inside
+the callback. For the last, Dash's app-wide `on_error` turns the errors that wrong values cause into
+a 400 with a message; each is logged with its traceback, so a genuine bug is still seen.
+"""
+from __future__ import annotations
+
+import json
+import logging
+
+from flask import Flask, Request, Response, request
+from sqlalchemy.exc import DataError
+from werkzeug.exceptions import BadRequest
+
+log = logging.getLogger(__name__)
+
+# What a callback raises when a value is not of the kind its page sends: a dict's method on a list,
+# int("x"), a missing key, a string too long or a number too large for the database.
+WRONG_VALUES = (TypeError, ValueError, AttributeError, KeyError, IndexError, RecursionError, DataError)
+CALLBACK_REFUSED = "the values sent do not fit this page's callback; reload the page"
+
+
+class CampusRequest(Request):
+    """Flask's request, whose JSON parsing answers 400 (or None, when asked to be silent) for JSON
+    nested too deeply to parse, instead of letting the RecursionError through."""
+
+    def get_json(self, force: bool = False, silent: bool = False, cache: bool = True):
+        try:
+            return super().get_json(force=force, silent=silent, cache=cache)
+        except RecursionError:
+            if silent:
+                return None
+            raise _json_error(400, "the JSON is nested too deeply") from None
+
+
+def callback_error(error: Exception):
+    """Dash's `on_error` for every callback: wrong values are the sender's fault (400); anything else
+    is raised on as it was (a 500, logged by Flask)."""
+    if isinstance(error, WRONG_VALUES):
+        log.warning("callback %s refused the values it was sent (%s)", _output(), type(error).__name__,
+                    exc_info=error)
+        raise _json_error(400, CALLBACK_REFUSED)
+    raise error
+
+
+def install(server: Flask) -> None:
+    server.request_class = CampusRequest
+
+
+def _output() -> str:
+    body = request.get_json(silent=True)
+    output = body.get("output") if isinstance(body, dict) else None
+    return output[:200] if isinstance(output, str) else "?"
+
+
+def _json_error(status: int, message: str) -> BadRequest:
+    body = json.dumps({"error": message}, ensure_ascii=False)
+    return BadRequest(response=Response(body, status=status, mimetype="application/json",
+                                        headers={"Cache-Control": "no-store"}))
