@@ -89,23 +89,20 @@ def _widths(sheet: Sheet) -> list[float]:
     return [min(WIDEST, max(NARROWEST, 2 * w)) for w in widths]
 
 
-def _xlsx_cell(sheet, value: object, font=None):
-    from openpyxl.cell import WriteOnlyCell
-
+def _put(sheet, row: int, column: int, value: object):
     if value is not None and not isinstance(value, (str, bool, int, float, date)):
         value = str(value)
     if isinstance(value, str):
         value = xlsx_text(value)
-    cell = WriteOnlyCell(sheet, value=value)
+    cell = sheet.cell(row=row, column=column, value=value)
     if isinstance(value, str):
         cell.data_type = "s"  # openpyxl makes "=…" a formula and "#N/A" an error value
-        cell.quotePrefix = formula_like(value)
+        if formula_like(value):
+            cell.quotePrefix = True
     elif isinstance(value, datetime):
         cell.number_format = DATETIME_FORMAT
     elif isinstance(value, date):
         cell.number_format = DATE_FORMAT
-    if font is not None:
-        cell.font = font
     return cell
 
 
@@ -115,19 +112,23 @@ def xlsx_bytes(sheets: Sequence[Sheet]) -> bytes:
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
-    # Write-only: rows stream to the file instead of living as cell objects (a big ledger's
-    # download would otherwise hold every cell twice in memory).
     widths = [_widths(table) for table in sheets]  # first, as it also refuses a zoned time
-    book = Workbook(write_only=True)
+    # A normal workbook, not openpyxl's write-only one: that writes every string inline through a
+    # slower serialiser (5,000 ledger rows: 8 s against 5 s here), and these files are a ledger's
+    # size, not a log's.
+    book = Workbook()
+    book.remove(book.active)
     bold = Font(bold=True)
     for table, table_widths in zip(sheets, widths):
         sheet = book.create_sheet(table.title)
+        for column, header in enumerate(table.header, start=1):
+            _put(sheet, 1, column, header).font = bold
+        for number, row in enumerate(table.rows, start=2):
+            for column, value in enumerate(row, start=1):
+                _put(sheet, number, column, value)
         for column, width in enumerate(table_widths, start=1):
             sheet.column_dimensions[get_column_letter(column)].width = width
         sheet.freeze_panes = table.freeze
-        sheet.append([_xlsx_cell(sheet, h, bold) for h in table.header])
-        for row in table.rows:
-            sheet.append([_xlsx_cell(sheet, v) for v in row])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
