@@ -128,10 +128,13 @@ def _read_csv(path: Path) -> list[tuple[int, list]]:
     return rows.kept
 
 
-def _unmarked(value: str) -> str:
-    """A cell without the apostrophe our CSV export puts before formula-like text (ledger/spreadsheet.py),
-    so export then import gives the text back as it was."""
-    return value[1:] if value.startswith("'") and value[1:].startswith(FORMULA_START) else value
+def _unmarked(value):
+    """A cell without the apostrophe the CSV export puts before formula-like text
+    (ledger/spreadsheet.py), so export then import gives the text back as it was. Also in an
+    .xlsx: that CSV may have been opened in a spreadsheet program and saved as one."""
+    if isinstance(value, str) and value.startswith("'") and value[1:].startswith(FORMULA_START):
+        return value[1:]
+    return value
 
 
 def _check_zip(path: Path) -> None:
@@ -139,7 +142,8 @@ def _check_zip(path: Path) -> None:
         with zipfile.ZipFile(path) as archive:
             unpacked = sum(member.file_size for member in archive.infolist())
     except (zipfile.BadZipFile, EOFError, ValueError):
-        raise UnreadableFile(path, "不是有效的 .xlsx 文件（不是 zip 格式：文件已损坏，或是改了后缀的 .xls 等其他文件）") from None
+        raise UnreadableFile(path, "不是有效的 .xlsx 文件（不是 zip 格式：文件已损坏，"
+                                   "或是改了后缀的 .xls 等其他文件）") from None
     except OSError as exc:
         raise UnreadableFile(path, f"无法读取：{exc.strerror or exc}") from None
     if unpacked > MAX_UNPACKED_BYTES:
@@ -160,7 +164,7 @@ def _read_xlsx(path: Path) -> list[tuple[int, list]]:
                 if not book.worksheets:
                     raise UnreadableFile(path, "没有工作表")
                 for values in book.worksheets[0].iter_rows(max_col=MAX_COLUMNS, values_only=True):
-                    rows.add(values)
+                    rows.add([_unmarked(v) for v in values])
             finally:
                 book.close()
     except UnreadableFile:

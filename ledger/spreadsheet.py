@@ -1,8 +1,10 @@
 """The one writer of every spreadsheet the product produces, .xlsx and .csv: the hazard ledger
 download (ledger/hazard_ledger_xlsx.py), the shift handover (ledger/handover_export.py) and the
-lists of `python -m ledger export` (ledger/exchange.py). Data in, bytes out; `save` writes a file.
+lists of `python -m ledger export` (ledger/exchange_files.py). Data in, bytes out; `save` writes a
+file.
 
-Every text cell, headers included, goes through `cell_text`, so every file behaves alike:
+Every text cell, headers included, goes through `cell_text` (`xlsx_text` in an .xlsx, which also
+writes a CR as LF), so every file behaves alike:
 (a) It can hold any text the ledger holds: control characters as their pictures
     (ledger/control_chars.py says why), and a text longer than the 32,767 characters an Excel cell
     holds (Excel "repairs" a file with a longer one, dropping its cells) is cut, saying so.

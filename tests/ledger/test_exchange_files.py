@@ -149,8 +149,10 @@ def test_too_many_rows_are_refused_but_blank_rows_do_not_count(tmp_path, monkeyp
         files.read_table(path)
 
 
-def test_the_csv_exports_apostrophe_before_a_formula_is_taken_off(tmp_path):
-    path = write_csv(tmp_path / "f.csv", [dict(ROW, 隐患名称="'=1+1", 隐患描述="'abc", 整改措施="'＠x")])
+@pytest.mark.parametrize("suffix", ["csv", "xlsx"])
+def test_the_csv_exports_apostrophe_before_a_formula_is_taken_off(tmp_path, suffix):
+    record = dict(ROW, 隐患名称="'=1+1", 隐患描述="'abc", 整改措施="'＠x")
+    path = (write_csv if suffix == "csv" else write_xlsx)(tmp_path / f"f.{suffix}", [record])
     (_, cells), = files.read_table(path).rows
     assert (cells["隐患名称"], cells["隐患描述"], cells["整改措施"]) == ("=1+1", "'abc", "＠x")
 
@@ -160,3 +162,11 @@ def test_control_characters_in_a_file_are_read_as_they_are(tmp_path):
     path = write_csv(tmp_path / "c.csv", [dict(ROW, 隐患名称="名\x00\x1b", 隐患描述="述\x07")])
     (_, cells), = files.read_table(path).rows
     assert cells["隐患名称"] == "名\x00\x1b" and cells["隐患描述"] == "述\x07"
+
+
+def test_a_lone_surrogate_cannot_come_in_through_a_csv(tmp_path):
+    """UTF-8 has no encoding for one (ED A0 80 is what a careless encoder writes): not UTF-8."""
+    path = write_csv(tmp_path / "s.csv", [dict(ROW, 隐患名称="LONE")])
+    path.write_bytes(path.read_bytes().replace(b"LONE", b"\xed\xa0\x80"))
+    with pytest.raises(files.UnreadableFile, match="不是 UTF-8"):
+        files.read_table(path)
