@@ -3,7 +3,8 @@ risk points, exchange the risk-point list and the hazard ledger with spreadsheet
 and revoke the access tokens of the video walls, and manage people's accounts (ledger/cli_users.py).
 
 Settings come from the environment (`queries/settings.py`: DATABASE_URL, RISK_GRADING_FILE,
-SCHOOL_TIMEZONE). Exit status: 0 done, 1 an import was refused (the errors are printed), 2 bad use.
+SCHOOL_TIMEZONE). Exit status: 0 done, 1 an import was refused (each problem printed on one line:
+the file and what is wrong with it, or its row, column and what is wrong), 2 bad use.
 """
 from __future__ import annotations
 
@@ -81,8 +82,6 @@ def main(argv: list[str] | None = None, settings: Settings | None = None) -> int
 
 
 def _run(args: argparse.Namespace, settings: Settings, engine) -> int:
-    from ledger import exchange, exchange_db
-
     rules = GradingRules.load(settings.risk_grading_file)
     sessions = sql_sessions(engine)
     now = datetime.now(settings.tz)
@@ -111,23 +110,40 @@ def _run(args: argparse.Namespace, settings: Settings, engine) -> int:
         print(f"regraded with {settings.risk_grading_file}: {changed} risk points changed level or score")
         return 0
     if args.command == "export":
-        fmt = args.format or (args.out.suffix.lstrip(".").lower() if args.out else "xlsx")
-        out = args.out or Path(f"{args.school}-{args.list}.{fmt}")
-        if fmt not in ("xlsx", "csv") or out.suffix.lower() != f".{fmt}":
-            print(f"error: --out {out} does not end in .{fmt}", file=sys.stderr)
+        return _export(args, settings, sessions)
+    return _import(args, settings, sessions, rules, now)
+
+
+def _export(args: argparse.Namespace, settings: Settings, sessions) -> int:
+    from ledger import exchange_db
+
+    fmt = args.format or (args.out.suffix.lstrip(".").lower() if args.out else "xlsx")
+    out = args.out or Path(f"{args.school}-{args.list}.{fmt}")
+    if fmt not in ("xlsx", "csv") or out.suffix.lower() != f".{fmt}":
+        print(f"error: --out {out} does not end in .{fmt}", file=sys.stderr)
+        return 2
+    with sessions() as session:
+        try:
+            if args.list == "risk-points":
+                n = exchange_db.export_risk_points(session, args.school, out)
+            else:
+                n = exchange_db.export_hazards(session, args.school, out, tz=settings.tz)
+        except exchange_db.UnknownSchool as exc:
+            print(f"error: {exc}", file=sys.stderr)
             return 2
-        with sessions() as session:
-            try:
-                if args.list == "risk-points":
-                    n = exchange_db.export_risk_points(session, args.school, out)
-                else:
-                    n = exchange_db.export_hazards(session, args.school, out, tz=settings.tz)
-            except exchange_db.UnknownSchool as exc:
-                print(f"error: {exc}", file=sys.stderr)
-                return 2
-        print(f"exported {n} {args.list} of {args.school} to {out}")
-        return 0
-    # import: one transaction; a refused file or a failed write leaves the ledger as it was.
+        except OSError as exc:
+            print(f"error: cannot write {out}: {exc.strerror or exc}", file=sys.stderr)
+            return 2
+    print(f"exported {n} {args.list} of {args.school} to {out}")
+    return 0
+
+
+def _import(args: argparse.Namespace, settings: Settings, sessions, rules: GradingRules,
+            now: datetime) -> int:
+    """One transaction: a refused file or a failed write leaves the ledger as it was. Every problem
+    is one line on stderr: the file and what is wrong with it, or the file, row, column and what."""
+    from ledger import exchange, exchange_db, exchange_files
+
     if not args.file.exists():
         print(f"error: no file {args.file}", file=sys.stderr)
         return 2
@@ -139,16 +155,23 @@ def _run(args: argparse.Namespace, settings: Settings, engine) -> int:
             else:
                 result = exchange_db.import_hazards(session, args.school, args.file, tz=settings.tz, now=now,
                                                     by=args.by)
+    except exchange_files.UnreadableFile as exc:
+        print(f"导入失败，未导入任何数据：{exc}", file=sys.stderr)
+        return 1
     except exchange.ImportRejected as exc:
         print(f"导入失败，未导入任何数据（{len(exc.errors)}处错误）：", file=sys.stderr)
         for error in exc.errors:
-            print(f"  {error}", file=sys.stderr)
+            print(f"{args.file}: {error}", file=sys.stderr)
         return 1
-    except (exchange_db.UnknownSchool, ValueError) as exc:
+    except exchange_db.UnknownSchool as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     print(f"imported {args.list} of {args.school} from {args.file}: "
           f"{result.created} created, {result.updated} updated")
+    if result.cleaned:
+        cells = "、".join(f"第{row}行【{column}】" for row, column in result.cleaned[:10])
+        more = f"等{len(result.cleaned)}处" if len(result.cleaned) > 10 else ""
+        print(f"已去掉这些单元格中的不可见控制字符（换行保留）：{cells}{more}")
     return 0
 
 

@@ -1,21 +1,23 @@
-"""The risk-point list (风险点清单) and the hazard ledger (隐患治理清单) as spreadsheets.
+"""The risk-point list (风险点清单) and the hazard ledger (隐患治理清单) as spreadsheets. Pure.
 
-Pure parts first: the Chinese column headers, the checks of every imported row (errors say row,
-column and what is wrong, in Chinese), the formatting of exported values. Then the file parts:
-reading and writing .xlsx (openpyxl) and .csv (UTF-8 with a BOM, or Excel shows Chinese as
-mojibake). The database side is `ledger.exchange_db`.
+The Chinese column headers, the checks of every imported row (errors say row, column and what is
+wrong, in Chinese), the formatting of exported values. Reading and writing the files is
+`ledger.exchange_files`; the database side is `ledger.exchange_db`.
 
 Row numbers are the spreadsheet's: the header is row 1, the first record row 2.
+
+Control characters in a cell (ledger/control_chars.py says why): a one-line field (codes, names,
+people, units, choices, dates, figures) that holds one is a row error naming it; a free-text field
+(`FREE_TEXT`) is cleaned, and the row lists it in `cleaned` so the import can say so.
 """
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from ledger.control_chars import clean_free_text, describe, first_control, one_line
 from ledger.demo_data import ACCIDENT_TYPES, CATEGORIES, CONTROL_LEVEL_OF
 from ledger.grading import (LEC_C_VALUES, LEC_E_VALUES, LEC_L_VALUES, LEVEL_ZH, GradingError, GradingRules,
                             grade)
@@ -32,6 +34,9 @@ HAZARD_COLUMNS: tuple[str, ...] = (
     "应急措施", "整改期限", "责任单位", "责任人", "复查结果", "挂牌督办", "督办单位", "当前环节", "销号时间",
 )
 HAZARD_REQUIRED = ("隐患编号", "隐患名称", "隐患等级", "发现时间", "当前环节")
+# Columns of several lines of prose, where pasted text brings control characters, and the lists
+# whose items a line break may separate: cleaned on import (each list item is checked after).
+FREE_TEXT = frozenset({"危险源", "可能导致的事故类型", "管控措施", "隐患描述", "整改措施", "应急措施", "复查结果"})
 YES, NO = "是", "否"
 _LIST_SPLIT = re.compile(r"[；;\n]+")
 _TYPES_SPLIT = re.compile(r"[、，,；;\s]+")
@@ -44,7 +49,9 @@ class RowError:
     message: str
 
     def __str__(self) -> str:
-        return f"第{self.row}行【{self.column}】{self.message}"
+        # One line, whatever the file held: its header or a quoted cell may carry a line break or
+        # an ESC sequence a terminal would obey.
+        return f"第{self.row}行【{one_line(self.column, 40)}】{one_line(self.message, 400)}"
 
 
 class ImportRejected(ValueError):
@@ -101,6 +108,7 @@ class RiskPointRow:
     colour: str
     identified_on: date
     last_reviewed_on: date
+    cleaned: tuple[str, ...] = ()  # free-text columns whose control characters were removed
 
 
 @dataclass
@@ -125,6 +133,7 @@ class HazardRow:
     supervised_by: str | None
     stage: str
     closed_at: datetime | None
+    cleaned: tuple[str, ...] = ()  # free-text columns whose control characters were removed
 
 
 @dataclass
@@ -135,6 +144,7 @@ class _Checker:
     cells: dict[str, object]
     ctx: SchoolContext
     errors: list[RowError] = field(default_factory=list)
+    cleaned: list[str] = field(default_factory=list)
 
     def fail(self, column: str, message: str) -> None:
         self.errors.append(RowError(self.row, column, message))
@@ -151,6 +161,16 @@ class _Checker:
         if len(text) > limit:
             self.fail(column, f"超过{limit}个字")
             return None
+        if column in FREE_TEXT:
+            kept = clean_free_text(text)
+            if kept != text:
+                self.cleaned.append(column)
+            return kept.strip() or None
+        control = first_control(text)
+        if control is not None:
+            where, char = control
+            self.fail(column, f"第{where + 1}个字是不可见的控制字符{describe(char)}，此列须是一行文字，请删去")
+            return None
         return text
 
     def choice(self, column: str, names: dict[str, str], *, required: bool = False) -> str | None:
@@ -161,7 +181,7 @@ class _Checker:
         for key, name in names.items():
             if text in (key, name):
                 return key
-        self.fail(column, f"“{text}”不是有效值，应为：{'、'.join(names.values())}")
+        self.fail(column, f"“{one_line(text)}”不是有效值，应为：{'、'.join(names.values())}")
         return None
 
     def number(self, column: str) -> float | None:
@@ -171,7 +191,7 @@ class _Checker:
         try:
             return float(text)
         except ValueError:
-            self.fail(column, f"“{text}”不是数字")
+            self.fail(column, f"“{one_line(text)}”不是数字")
             return None
 
     def day(self, column: str, *, required: bool = False) -> date | None:
@@ -185,7 +205,7 @@ class _Checker:
             return None
         found = _parse_date(text)
         if found is None:
-            self.fail(column, f"“{text}”不是日期，应写作 2026-11-24")
+            self.fail(column, f"“{one_line(text)}”不是日期，应写作 2026-11-24")
         return found
 
     def moment(self, column: str, *, required: bool = False, end_of_day: bool = False) -> datetime | None:
@@ -211,7 +231,7 @@ class _Checker:
             pass
         found = _parse_date(text)
         if found is None:
-            self.fail(column, f"“{text}”不是日期时间，应写作 2026-11-24 10:30")
+            self.fail(column, f"“{one_line(text)}”不是日期时间，应写作 2026-11-24 10:30")
             return None
         return datetime.combine(found, time(23, 59, 59) if end_of_day else time(0), self.ctx.tz)
 
@@ -222,7 +242,7 @@ class _Checker:
         if building_text is not None:
             building = self.ctx.buildings.get(building_text)
             if building is None:
-                self.fail("楼宇", f"本校没有楼宇“{building_text}”")
+                self.fail("楼宇", f"本校没有楼宇“{one_line(building_text)}”")
         zone = None
         if zone_text is not None:
             if building_text is None:
@@ -230,7 +250,7 @@ class _Checker:
             elif building is not None:
                 zone = building.zones.get(zone_text)
                 if zone is None:
-                    self.fail("区域", f"{building.name_zh}没有区域“{zone_text}”")
+                    self.fail("区域", f"{building.name_zh}没有区域“{one_line(zone_text)}”")
         return building, zone
 
     def unit(self, column: str, building: BuildingRef | None) -> str | None:
@@ -239,7 +259,7 @@ class _Checker:
             return building.unit if building else None
         found = self.ctx.units.get(text)
         if found is None:
-            self.fail(column, f"本校没有单位“{text}”")
+            self.fail(column, f"本校没有单位“{one_line(text)}”")
         return found
 
 
@@ -258,7 +278,7 @@ def _duplicates(rows: list[tuple[int, dict]], column: str) -> list[RowError]:
     for number, cells in rows:
         code = str(cells.get(column) or "").strip()
         if code and code in seen:
-            errors.append(RowError(number, column, f"编号“{code}”与第{seen[code]}行重复"))
+            errors.append(RowError(number, column, f"编号“{one_line(code)}”与第{seen[code]}行重复"))
         seen.setdefault(code, number)
     return errors
 
@@ -285,7 +305,7 @@ def check_risk_points(headers: list[str], rows: list[tuple[int, dict]], ctx: Sch
         sources = [s.strip() for s in _LIST_SPLIT.split(c.text("危险源", limit=2000) or "") if s.strip()]
         types = [t for t in _TYPES_SPLIT.split(c.text("可能导致的事故类型", limit=500) or "") if t]
         for bad in [t for t in types if t not in ACCIDENT_TYPES]:
-            c.fail("可能导致的事故类型", f"“{bad}”不是事故类型，应为：{'、'.join(ACCIDENT_TYPES)}")
+            c.fail("可能导致的事故类型", f"“{one_line(bad)}”不是事故类型，应为：{'、'.join(ACCIDENT_TYPES)}")
         control = c.choice("管控层级", CONTROL_LEVEL_ZH)
         method = (c.text("评价方法", required=True) or "").upper() or None
         factors = {column: c.number(column) for column in ("L", "E", "C", "S")}
@@ -296,21 +316,22 @@ def check_risk_points(headers: list[str], rows: list[tuple[int, dict]], ctx: Sch
                 c.fail(column, "不能晚于今天")
         if identified and reviewed and reviewed < identified:
             c.fail("复核日期", "不能早于辨识日期")
+        measures, person = c.text("管控措施", limit=4000) or "", c.text("责任人", limit=64)
         errors += c.errors
         if c.errors or number in duplicated:
             continue
         out.append(RiskPointRow(
-            number, code, name, unit, building.code, zone, category, sources, types,
-            c.text("管控措施", limit=4000) or "", c.text("责任人", limit=64),
+            number, code, name, unit, building.code, zone, category, sources, types, measures, person,
             control or CONTROL_LEVEL_OF[graded.level], method, factors["L"], factors["E"], factors["C"],
-            factors["S"], graded.score, graded.level, graded.colour, identified, reviewed or identified))
+            factors["S"], graded.score, graded.level, graded.colour, identified, reviewed or identified,
+            cleaned=tuple(dict.fromkeys(c.cleaned))))
     return out, sorted(errors, key=lambda e: e.row)
 
 
 def _grade(c: _Checker, method: str | None, factors: dict[str, float | None], rules: GradingRules):
     if method not in ("LEC", "LS"):
         if method:
-            c.fail("评价方法", f"“{method}”不是评价方法，应为 LEC 或 LS")
+            c.fail("评价方法", f"“{one_line(method)}”不是评价方法，应为 LEC 或 LS")
         return None
     needed = ("L", "E", "C") if method == "LEC" else ("L", "S")
     allowed = {"L": LEC_L_VALUES, "E": LEC_E_VALUES, "C": LEC_C_VALUES}
@@ -363,7 +384,7 @@ def check_hazards(headers: list[str], rows: list[tuple[int, dict]],
         listed_text = c.text("挂牌督办")
         listed = listed_text in (YES, "Y", "y", "1", "true", "TRUE")
         if listed_text not in (None, YES, NO, "Y", "y", "N", "n", "1", "0", "true", "false", "TRUE", "FALSE"):
-            c.fail("挂牌督办", f"“{listed_text}”应为“是”或“否”")
+            c.fail("挂牌督办", f"“{one_line(listed_text)}”应为“是”或“否”")
         if listed and grade_key == "ordinary":
             c.fail("挂牌督办", "只有重大隐患挂牌督办")
         stage = c.choice("当前环节", STAGE_ZH, required=True)
@@ -378,6 +399,7 @@ def check_hazards(headers: list[str], rows: list[tuple[int, dict]],
             c.choice("隐患来源", SOURCE_ZH) or "self_inspection", c.text("整改措施", limit=4000) or "",
             c.text("应急措施", limit=4000) or "", deadline, c.unit("责任单位", building), c.text("责任人", limit=64),
             c.text("复查结果", limit=4000), listed, c.text("督办单位", limit=128), stage or "", closed_at)
+        row.cleaned = tuple(dict.fromkeys(c.cleaned))
         errors += c.errors
         if not c.errors and number not in duplicated:
             out.append(row)
@@ -396,67 +418,3 @@ def factor(value: float | None) -> float | int | None:
 
 def level_zh(level: str) -> str:
     return LEVEL_ZH.get(level, level)
-
-
-# -- files ---------------------------------------------------------------------------------------------
-def read_table(path: str | Path) -> tuple[list[str], list[tuple[int, dict]]]:
-    """Headers and the non-blank rows (with their spreadsheet row numbers) of an .xlsx or .csv."""
-    path = Path(path)
-    if path.suffix.lower() == ".xlsx":
-        from openpyxl import load_workbook
-
-        sheet = load_workbook(path, read_only=True, data_only=True).worksheets[0]
-        raw = [list(r) for r in sheet.iter_rows(values_only=True)]
-    elif path.suffix.lower() == ".csv":
-        with path.open(encoding="utf-8-sig", newline="") as handle:  # with or without Excel's BOM
-            raw = [list(r) for r in csv.reader(handle)]
-    else:
-        raise ValueError(f"{path}: only .xlsx and .csv files can be imported")
-    if not raw:
-        return [], []
-    headers = [str(h).strip() if h is not None else "" for h in raw[0]]
-    rows = []
-    for number, values in enumerate(raw[1:], start=2):
-        if all(v is None or str(v).strip() == "" for v in values):
-            continue
-        rows.append((number, {h: v for h, v in zip(headers, values) if h}))
-    return headers, rows
-
-
-def write_table(path: str | Path, headers: tuple[str, ...], records: list[dict], title: str) -> None:
-    path = Path(path)
-    if path.suffix.lower() == ".xlsx":
-        from openpyxl import Workbook
-        from openpyxl.styles import Font
-
-        book = Workbook()
-        sheet = book.active
-        sheet.title = title
-        sheet.append(list(headers))
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for record in records:
-            sheet.append([record.get(h) for h in headers])
-        for column in sheet.columns:
-            width = max(len(str(c.value or "")) for c in column)
-            sheet.column_dimensions[column[0].column_letter].width = min(50, max(8, width * 2))
-        sheet.freeze_panes = "A2"
-        book.save(path)
-    elif path.suffix.lower() == ".csv":
-        with path.open("w", encoding="utf-8-sig", newline="") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(headers)
-            for record in records:
-                writer.writerow([_csv_cell(record.get(h)) for h in headers])
-    else:
-        raise ValueError(f"{path}: export writes .xlsx or .csv")
-
-
-def _csv_cell(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M:%S")
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)

@@ -22,6 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ledger import exchange as ex
+from ledger import exchange_files as files
 from ledger.grading import GradingRules
 from ledger.hazard_loop import ACTIONS, GRADE_ZH, SOURCE_ZH, STAGE_ZH, next_stage
 from ledger.models import Building, Hazard, HazardSource, HazardTransition, OrgUnit, RiskPoint, Zone
@@ -36,6 +37,11 @@ _PATH = [action for action in ACTIONS if action != "reject"]  # report, notify, 
 class ImportResult:
     created: int
     updated: int
+    cleaned: tuple[tuple[int, str], ...] = ()  # (row, column) of free text whose controls were removed
+
+
+def _cleaned(rows) -> tuple[tuple[int, str], ...]:
+    return tuple((r.row, column) for r in rows for column in r.cleaned)
 
 
 class UnknownSchool(LookupError):
@@ -87,7 +93,7 @@ def export_risk_points(session: Session, school_code: str, path: str | Path) -> 
             "风险值": ex.factor(p.score), "风险等级": ex.level_zh(p.level), "辨识日期": p.identified_on,
             "复核日期": p.last_reviewed_on,
         })
-    ex.write_table(path, ex.RISK_POINT_COLUMNS, records, "风险点清单")
+    files.write_table(path, ex.RISK_POINT_COLUMNS, records, "风险点清单")
     return len(records)
 
 
@@ -106,7 +112,7 @@ def export_hazards(session: Session, school_code: str, path: str | Path, *, tz: 
             "督办单位": h.supervised_by, "当前环节": STAGE_ZH.get(h.stage, h.stage),
             "销号时间": ex.local_moment(h.closed_at, tz),
         })
-    ex.write_table(path, ex.HAZARD_COLUMNS, records, "隐患治理清单")
+    files.write_table(path, ex.HAZARD_COLUMNS, records, "隐患治理清单")
     return len(records)
 
 
@@ -127,8 +133,10 @@ def _zone(building: Building, code: str | None) -> Zone | None:
 def import_risk_points(session: Session, school_code: str, path: str | Path, *, rules: GradingRules,
                        tz: ZoneInfo, now: datetime) -> ImportResult:
     school = _school(session, school_code)
-    headers, table = ex.read_table(path)
-    rows, errors = ex.check_risk_points(headers, table, school_context(session, school, tz=tz, now=now), rules)
+    table = files.read_table(path)
+    ctx = school_context(session, school, tz=tz, now=now)
+    rows, errors = ex.check_risk_points(table.headers, table.rows, ctx, rules)
+    errors = sorted(table.errors + errors, key=lambda e: e.row)
     if errors:
         raise ex.ImportRejected(errors)
     buildings, units = _ids(session, school)
@@ -156,14 +164,15 @@ def import_risk_points(session: Session, school_code: str, path: str | Path, *, 
             polygon = (zone.polygon if zone else None) or building.polygon
             point.x, point.y = marker(polygon, created) if polygon else (None, None)
     session.flush()
-    return ImportResult(created, len(rows) - created)
+    return ImportResult(created, len(rows) - created, _cleaned(rows))
 
 
 def import_hazards(session: Session, school_code: str, path: str | Path, *, tz: ZoneInfo, now: datetime,
                    by: str = "台账导入") -> ImportResult:
     school = _school(session, school_code)
-    headers, table = ex.read_table(path)
-    rows, errors = ex.check_hazards(headers, table, school_context(session, school, tz=tz, now=now))
+    table = files.read_table(path)
+    rows, errors = ex.check_hazards(table.headers, table.rows, school_context(session, school, tz=tz, now=now))
+    errors = table.errors + errors
     existing = {h.code: h for h in session.scalars(select(Hazard).where(Hazard.school_id == school.id))}
     for r in rows:
         known = existing.get(r.code)
@@ -195,7 +204,7 @@ def import_hazards(session: Session, school_code: str, path: str | Path, *, tz: 
             hazard.closed_at = r.closed_at
         session.add(hazard)
     session.flush()
-    return ImportResult(created, len(rows) - created)
+    return ImportResult(created, len(rows) - created, _cleaned(rows))
 
 
 def _history(hazard: Hazard, r: ex.HazardRow, *, now: datetime, by: str) -> None:

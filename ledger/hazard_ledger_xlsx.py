@@ -4,21 +4,20 @@ Columns are the ledger's usual ones, those of the spreadsheet exchange (ledger/e
 HAZARD_COLUMNS: 隐患编号 … 销号时间), with 序号 first and 逾期天数 last. So the Chinese file is
 also a file `python -m ledger import hazards` reads back (it ignores 序号 and 逾期天数). With
 lang=en the headers and the names of grades, stages and sources are English, for reading only.
-Times are the school's local time. Text people typed stays text: a cell that begins like a
-formula (= + - @) is stored as a string, as in ledger/handover_export.py.
+Times are the school's local time. Written by the product's one spreadsheet writer
+(ledger/spreadsheet.py): text people typed stays text, whatever it begins with or holds.
 """
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import datetime
-from io import BytesIO
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from layouts.i18n import language
 from layouts.lead_ledger_text import GRADE_NAMES, SOURCE_NAMES, STAGE_NAMES, local_name, name_of, tx
 from ledger.exchange import HAZARD_COLUMNS, NO, YES, local_moment
-from ledger.handover_export import FORMULA_START
+from ledger.spreadsheet import Sheet, xlsx_bytes
 
 if TYPE_CHECKING:  # rows come from queries.ledger.lead_hazards; this module reads no database
     from queries.ledger.lead_hazards import LedgerRow
@@ -33,7 +32,6 @@ ENGLISH = {
     "挂牌督办": "Listed supervision", "督办单位": "Supervised by", "当前环节": "Stage", "销号时间": "Closed at",
     OVERDUE: "Days overdue",
 }
-WIDEST = 60
 
 
 def ledger_cells(row: LedgerRow, number: int, *, lang: str, tz: ZoneInfo, now: datetime) -> dict[str, object]:
@@ -55,40 +53,11 @@ def ledger_cells(row: LedgerRow, number: int, *, lang: str, tz: ZoneInfo, now: d
 
 
 def ledger_workbook(rows: Iterable[LedgerRow], *, lang: str | None, tz: ZoneInfo, now: datetime) -> bytes:
-    """The rows, in their order, as .xlsx bytes: one sheet, a bold frozen header row."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
+    """The rows, in their order, as .xlsx bytes: one sheet, the header row and 序号 kept in view."""
     lang = language(lang)
     header: Callable[[str], str] = (lambda c: c) if lang == "zh" else (lambda c: ENGLISH[c])
-    book = Workbook()
-    sheet = book.active
-    sheet.title = tx(lang, "sheet")
-    for column, name in enumerate(COLUMNS, start=1):
-        _put(sheet, 1, column, header(name)).font = Font(bold=True)
-    widths = [len(header(c)) for c in COLUMNS]
-    for line, row in enumerate(rows, start=2):
-        cells = ledger_cells(row, line - 1, lang=lang, tz=tz, now=now)
-        for column, name in enumerate(COLUMNS, start=1):
-            value = cells[name]
-            _put(sheet, line, column, value)
-            widths[column - 1] = max(widths[column - 1], 19 if isinstance(value, datetime) else len(str(value or "")))
-    for column, width in enumerate(widths, start=1):
-        sheet.column_dimensions[sheet.cell(row=1, column=column).column_letter].width = min(WIDEST, max(8, width * 2))
-    sheet.freeze_panes = "B2"
-    out = BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
-def _put(sheet, row: int, column: int, value: object):
-    cell = sheet.cell(row=row, column=column)
-    cell.value = value
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        # openpyxl would store it as a formula: keep it a string, and quotePrefix keeps it text
-        # when someone edits the cell in Excel.
-        cell.data_type = "s"
-        cell.quotePrefix = True
-    elif isinstance(value, datetime):
-        cell.number_format = "yyyy-mm-dd hh:mm:ss"
-    return cell
+    table = []
+    for number, row in enumerate(rows, start=1):
+        cells = ledger_cells(row, number, lang=lang, tz=tz, now=now)
+        table.append([cells[name] for name in COLUMNS])
+    return xlsx_bytes([Sheet(tx(lang, "sheet"), [header(c) for c in COLUMNS], table, freeze="B2")])

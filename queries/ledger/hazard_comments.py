@@ -6,6 +6,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ledger.control_chars import clean_free_text
 from ledger.models import Hazard
 from ledger.models.hazard import MAX_COMMENT_CHARS, HazardComment
 from queries.ledger.errors import LedgerError
@@ -13,9 +14,12 @@ from queries.ledger.errors import LedgerError
 
 def check_text(text: object) -> str:
     """The comment as it will be kept, or LedgerError saying what is wrong with it. Kept as typed
-    (no trimming inside, no markup removed): screens show it as text, never as HTML."""
+    (no trimming inside, no markup removed): screens show it as text, never as HTML. Free text, so
+    control characters go as in an imported description (ledger/control_chars.py): line breaks
+    kept as LF, TAB kept, the others (invisible, and NUL is refused by PostgreSQL) removed."""
     if not isinstance(text, str):
         raise LedgerError("the comment must be text")
+    text = clean_free_text(text)
     if not text.strip():
         raise LedgerError("the comment is empty")
     if len(text) > MAX_COMMENT_CHARS:

@@ -154,6 +154,19 @@ def test_comment_text_with_markup_is_kept_and_returned_as_text(make_client, buil
     assert [c["text"] for c in report.json["comments"]] == XSS
 
 
+def test_a_comment_keeps_its_lines_and_loses_control_characters(make_client, built):
+    """Free text, as in an imported description (docs/ledger.md): PostgreSQL refuses NUL, and the
+    answer says what was kept, on both back-ends."""
+    duty = make_client("duty")
+    response = duty.post(COMMENTS, json={"text": "已通知\x07\x00负责人\r\n第二行\t完\x1b[0m"})
+    assert response.status_code == 201, response.get_data(as_text=True)
+    assert response.json["text"] == "已通知负责人\n第二行\t完[0m"
+    notes = [h["note"] for h in duty.get(f"/api/v1/schools/{SCHOOL}/hazards/H-1").json["history"]
+             if h["action"] == "comment"]
+    assert notes == ["已通知负责人\n第二行\t完[0m"]
+    assert duty.post(COMMENTS, json={"text": "\x07\x00"}).json["error"] == "the comment is empty"
+
+
 @pytest.mark.parametrize(("body", "status", "says"), [
     ({"text": ""}, 400, "empty"), ({"text": "   "}, 400, "empty"), ({"text": "长" * 2001}, 400, "at most 2000"),
     ({"text": 5}, 400, "must be text"), ({"note": "x"}, 400, "JSON object"), ([], 400, "JSON object"),

@@ -1,4 +1,5 @@
-"""`python -m ledger` as an operator runs it: a temp SQLite file, real subprocesses."""
+"""`python -m ledger` as an operator runs it: a temp SQLite file, real subprocesses. A refused
+import prints one line per problem and never a traceback, whatever the file."""
 from __future__ import annotations
 
 import hashlib
@@ -9,9 +10,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from alembic.script import ScriptDirectory
 
 from ledger.db import alembic_config
+from tests.ledger.test_exchange_files import FILE_PROBLEMS, ROW, write_csv
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -65,3 +68,64 @@ def test_tokens_are_shown_once_listed_without_themselves_and_revoked(tmp_path):
     assert rotated.returncode == 0 and "revoked token 2 (西门岗亭)" in rotated.stdout
     assert _ledger(tmp_path, "token", "create", "--label", "x", "--school", "no such/school").returncode == 2
     assert _ledger(tmp_path, "token", "create", "--label", "x", "--role", "admin").returncode == 2
+
+
+@pytest.fixture(scope="module")
+def demo_ledger(tmp_path_factory):
+    """A directory whose ledger.db holds the demo campus (imports refused below leave it as it is)."""
+    directory = tmp_path_factory.mktemp("cli-import")
+    assert _ledger(directory, "init-db", "--demo", "--today", "2026-11-24").returncode == 0
+    return directory
+
+
+def _import(directory, path):
+    done = _ledger(directory, "import", "hazards", "--school", "demo-primary", str(path))
+    assert "Traceback" not in done.stderr and 'File "' not in done.stderr, done.stderr
+    return done
+
+
+@pytest.mark.parametrize(("make", "says"), FILE_PROBLEMS, ids=[m.__name__ for m, _ in FILE_PROBLEMS])
+def test_a_file_that_cannot_be_read_is_one_line_naming_it(demo_ledger, tmp_path, make, says):
+    path = make(tmp_path)
+    done = _import(demo_ledger, path)
+    assert done.returncode == 1
+    (line,) = done.stderr.splitlines()
+    assert f"{path}: " in line and says in line and "未导入任何数据" in line
+
+
+PROBLEM = re.compile(r"第(\d+)行【([^】]+)】\S")
+
+
+def test_each_bad_cell_is_one_line_with_its_row_and_column(demo_ledger, tmp_path):
+    path = write_csv(tmp_path / "rows.csv", [
+        dict(ROW, 隐患编号="HZ-A", 隐患名称="名" * 40_000),  # longer than any spreadsheet cell
+        dict(ROW, 隐患编号="HZ-B\x1b[2J"),  # an ANSI sequence: the message must not clear the screen
+        dict(ROW, 隐患编号="HZ-C", 隐患等级="一般\n隐患"),
+        dict(ROW, 隐患编号="HZ-D", 发现时间="昨天"),
+    ])
+    done = _import(demo_ledger, path)
+    assert done.returncode == 1 and "\x1b" not in done.stderr
+    summary, *problems = done.stderr.splitlines()
+    assert summary == "导入失败，未导入任何数据（4处错误）："
+    assert all(line.startswith(f"{path}: ") for line in problems)
+    found = [PROBLEM.search(line).groups() for line in problems]
+    assert found == [("2", "隐患名称"), ("3", "隐患编号"), ("4", "隐患等级"), ("5", "发现时间")]
+    assert "U+001B（ESC）" in problems[1] and "U+000A（LF）" in problems[2]
+
+    other = tmp_path / "other.csv"
+    other.write_text("姓名,电话\n张三,123\n", encoding="utf-8")
+    done = _import(demo_ledger, other)
+    summary, *problems = done.stderr.splitlines()
+    assert done.returncode == 1 and {PROBLEM.search(line).groups() for line in problems} == {
+        ("1", column) for column in ("隐患编号", "隐患名称", "隐患等级", "发现时间", "当前环节")}
+
+
+def test_an_import_that_cleaned_free_text_says_which_cells(tmp_path):
+    assert _ledger(tmp_path, "init-db", "--demo", "--today", "2026-11-24").returncode == 0
+    path = write_csv(tmp_path / "clean.csv", [dict(ROW, 隐患编号="HZ-NEW", 隐患描述="复制自Word\x0b第二行\x07")])
+    done = _import(tmp_path, path)
+    assert done.returncode == 0 and "1 created" in done.stdout
+    assert "第2行【隐患描述】" in done.stdout.splitlines()[-1]
+    with sqlite3.connect(tmp_path / "ledger.db") as db:
+        (description,) = db.execute("SELECT description FROM hazards WHERE code = 'HZ-NEW'").fetchone()
+    assert description == "复制自Word\n第二行"

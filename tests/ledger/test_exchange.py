@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from ledger import exchange as ex
-from ledger import exchange_db
+from ledger import exchange_db, exchange_files
 from ledger.demo import load_demo
 from ledger.grading import GradingRules
 from ledger.models import Hazard, OrgUnit, RiskPoint
@@ -65,6 +65,16 @@ def test_every_bad_risk_row_is_reported_with_row_column_and_a_chinese_message():
     assert "图书馆" in str(next(e for e in errors if e.row == 3)) and str(errors[0]).startswith("第")
 
 
+def test_control_characters_in_risk_rows_refused_in_names_cleaned_in_prose_and_lists():
+    table = [(2, _risk_row(可能导致的事故类型="火灾\n中毒和窒息", 危险源="有机溶剂\x0b强酸\x07", 管控措施="通风\r\n佩戴\x00")),
+             (3, _risk_row(风险点编号="RP-2", 风险点名称="危化品\x07使用", 责任人="张\x1b三"))]
+    rows, errors = ex.check_risk_points(list(ex.RISK_POINT_COLUMNS), table, _ctx(), RULES)
+    (r,) = rows
+    assert r.accident_types == ["火灾", "中毒和窒息"] and r.sources == ["有机溶剂", "强酸"]
+    assert r.measures == "通风\n佩戴" and r.cleaned == ("危险源", "管控措施")  # a LF alone is kept as it is
+    assert {(e.row, e.column) for e in errors} == {(3, "风险点名称"), (3, "责任人")}
+
+
 def test_missing_headers_are_reported_on_row_one():
     _, errors = ex.check_risk_points(["风险点编号", "风险点名称"], [], _ctx(), RULES)
     assert {(e.row, e.column) for e in errors} == {(1, "楼宇"), (1, "评价方法"), (1, "L"), (1, "辨识日期")}
@@ -101,8 +111,8 @@ def demo(session):
 
 
 def _records(path):
-    headers, rows = ex.read_table(path)
-    return headers, [{k: ("" if v is None else str(v)) for k, v in cells.items()} for _, cells in rows]
+    table = exchange_files.read_table(path)
+    return table.headers, [{k: ("" if v is None else str(v)) for k, v in cells.items()} for _, cells in table.rows]
 
 
 @pytest.mark.parametrize("suffix", ["xlsx", "csv"])
@@ -136,7 +146,7 @@ def test_export_then_import_into_an_emptied_school_round_trips(demo, tmp_path, s
 def test_csv_export_has_a_bom_so_excel_reads_chinese(demo, tmp_path):
     path = tmp_path / "rp.csv"
     exchange_db.export_risk_points(demo, "demo-primary", path)
-    assert path.read_bytes().startswith(b"\xef\xbb\xbf\xe9\xa3\x8e")  # BOM, then 风
+    assert path.read_bytes().startswith(b"\xef\xbb\xbf\"\xe9\xa3\x8e")  # BOM, then "风 (every field quoted)
 
 
 def test_one_bad_row_imports_nothing_and_each_bad_row_is_reported(demo, tmp_path):
@@ -194,7 +204,7 @@ def test_a_new_hazard_enters_in_its_stage_with_the_steps_before_it(demo, tmp_pat
     record = {"隐患编号": "HZ-2026-001", "隐患名称": "灭火毯缺失", "隐患等级": "重大隐患", "楼宇": "食堂",
               "区域": "后厨操作间", "发现人": "王伟", "发现时间": "2026-11-20 09:30", "当前环节": "已反馈待验收",
               "挂牌督办": "是", "整改措施": "配齐灭火毯", "应急措施": "暂停使用油锅"}
-    ex.write_table(path, ex.HAZARD_COLUMNS, [record], "隐患治理清单")
+    exchange_files.write_table(path, ex.HAZARD_COLUMNS, [record], "隐患治理清单")
     result = exchange_db.import_hazards(session, "demo-primary", path, tz=TZ, now=NOW, by="保卫处")
     session.commit()
     assert (result.created, result.updated) == (1, 0)
@@ -203,3 +213,65 @@ def test_a_new_hazard_enters_in_its_stage_with_the_steps_before_it(demo, tmp_pat
     assert [(t.action, t.by) for t in hazard.transitions] == [
         ("report", "王伟"), ("notify", "保卫处"), ("rectify", "保卫处"), ("feedback", "保卫处")]
     assert hazard.transitions[-1].at == NOW and hazard.responsible_unit_id is not None
+
+
+# -- control characters and formulas in files -------------------------------------------------------
+def _new_hazard(**cells):
+    record = {"隐患编号": "HZ-2026-001", "隐患名称": "灭火毯缺失", "隐患等级": "一般隐患", "楼宇": "食堂",
+              "发现时间": "2026-11-20 09:30", "当前环节": "已上报"}
+    record.update(cells)
+    return record
+
+
+def _raw_csv(path, records):
+    """A CSV as another program writes it: every character as it is, nothing neutralised."""
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(ex.HAZARD_COLUMNS)
+        for record in records:
+            writer.writerow([record.get(h, "") for h in ex.HAZARD_COLUMNS])
+    return path
+
+
+def test_a_control_character_in_a_one_line_field_is_a_row_error_naming_it(demo, tmp_path):
+    path = _raw_csv(tmp_path / "bad.csv", [_new_hazard(隐患编号="HZ-X\x00"),
+                                           _new_hazard(隐患编号="HZ-Y", 隐患名称="灭火毯\x1b[2J缺失"),
+                                           _new_hazard(隐患编号="HZ-Z", 发现人="王\n伟", 隐患等级="一般\x07隐患")])
+    with pytest.raises(ex.ImportRejected) as refused:
+        exchange_db.import_hazards(demo, "demo-primary", path, tz=TZ, now=NOW)
+    demo.rollback()
+    errors = refused.value.errors
+    assert {(e.row, e.column) for e in errors} == {(2, "隐患编号"), (3, "隐患名称"), (4, "发现人"), (4, "隐患等级")}
+    assert "U+0000（NUL）" in str(errors[0]) and "U+001B（ESC）" in str(errors[1])
+    # One line each, with nothing in it a terminal obeys.
+    assert not any(set(str(e)) & {"\x00", "\x1b", "\x07", "\n"} for e in errors)
+    assert demo.scalar(select(func.count()).select_from(Hazard).where(Hazard.code.like("HZ-_"))) == 0
+
+
+def test_control_characters_in_free_text_are_cleaned_and_the_import_says_where(demo, tmp_path):
+    path = _raw_csv(tmp_path / "good.csv", [_new_hazard(隐患描述="第一行\r\n第二行\x0b第三行\x00\x07完",
+                                                        整改措施="措施\x0c二\x7f", 应急措施="无控制字符\t对齐")])
+    result = exchange_db.import_hazards(demo, "demo-primary", path, tz=TZ, now=NOW)
+    demo.commit()
+    assert result.created == 1 and result.cleaned == ((2, "隐患描述"), (2, "整改措施"))
+    hazard = demo.scalars(select(Hazard).where(Hazard.code == "HZ-2026-001")).one()
+    # NUL never reaches PostgreSQL (which refuses it); line breaks of every kind are kept as LF.
+    assert (hazard.description, hazard.measures, hazard.emergency_measures) == (
+        "第一行\n第二行\n第三行完", "措施\n二", "无控制字符\t对齐")
+
+
+def test_the_csv_export_marks_formulas_and_the_import_gives_them_back(demo, tmp_path):
+    school = demo.scalars(select(OrgUnit).where(OrgUnit.code == "demo-primary")).one()
+    hazard = demo.scalars(select(Hazard).where(Hazard.school_id == school.id).order_by(Hazard.code)).first()
+    hazard.title, hazard.measures = '=HYPERLINK("http://evil.example","点我")', "@SUM(1)"
+    demo.commit()
+    first, again = tmp_path / "hz.csv", tmp_path / "hz2.csv"
+    exchange_db.export_hazards(demo, "demo-primary", first, tz=TZ)
+    text = first.read_bytes().decode("utf-8-sig")
+    assert '"\'=HYPERLINK(""http://evil.example"",""点我"")"' in text and '"\'@SUM(1)"' in text
+    exchange_db.import_hazards(demo, "demo-primary", first, tz=TZ, now=NOW)
+    demo.commit()
+    demo.refresh(hazard)
+    assert hazard.title.startswith("=HYPERLINK") and hazard.measures == "@SUM(1)"  # no apostrophe piles up
+    exchange_db.export_hazards(demo, "demo-primary", again, tz=TZ)
+    assert again.read_bytes() == first.read_bytes()
