@@ -81,13 +81,19 @@ def start_broker(port: int, *, log_file=None) -> subprocess.Popen:
     return process
 
 
-def create_topic(bootstrap: str, topic: str, partitions: int) -> None:
-    """Create a topic if it does not exist yet (the broker auto-creates with one partition)."""
-    from kafka import KafkaAdminClient
+def create_topic(target, topic: str, partitions: int) -> None:
+    """Create a topic if it does not exist yet (the broker auto-creates with one partition).
+
+    `target` is the Settings to connect with (their SASL/TLS too), or a bare bootstrap address
+    for a plaintext broker such as the local one."""
     from kafka.admin import NewTopic
     from kafka.errors import TopicAlreadyExistsError
 
-    admin = KafkaAdminClient(bootstrap_servers=bootstrap.split(","))
+    from queries import connections
+    from queries.settings import Settings
+
+    settings = target if isinstance(target, Settings) else Settings.from_env(environ={}, kafka_bootstrap_servers=target)
+    admin = connections.kafka_admin(settings)
     try:
         admin.create_topics([NewTopic(topic, num_partitions=partitions, replication_factor=1)])
     except TopicAlreadyExistsError:

@@ -2,20 +2,27 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import threading
 import time
 
 import redis
-from kafka import KafkaProducer
 
-from queries import keys
+from queries import connections, keys
+from queries.settings import Settings
 from streams import local_services
 from streams.consumer import Aggregator
 
 
-def produce(bootstrap: str, topic: str, messages) -> dict[int, int]:
-    """Send (school, bytes, ...) tuples keyed by school; returns partition -> end offset."""
-    producer = KafkaProducer(bootstrap_servers=bootstrap, linger_ms=5)
+def kafka_settings(target) -> Settings:
+    """The settings to reach the broker with: given ones (with their SASL/TLS), or a bare address."""
+    return target if isinstance(target, Settings) else Settings.from_env(environ={}, kafka_bootstrap_servers=target)
+
+
+def produce(target, topic: str, messages) -> dict[int, int]:
+    """Send (school, bytes, ...) tuples keyed by school; returns partition -> end offset. `target`:
+    the Settings to connect with, or the broker's address."""
+    producer = connections.kafka_producer(kafka_settings(target), linger_ms=5)
     ends: dict[int, int] = {}
     futures = [producer.send(topic, key=m[0].encode(), value=m[1]) for m in messages]
     producer.flush()
@@ -27,8 +34,9 @@ def produce(bootstrap: str, topic: str, messages) -> dict[int, int]:
 
 
 def make_topic(bootstrap: str, settings, partitions: int = 3) -> None:
-    local_services.create_topic(bootstrap, settings.events_topic, partitions)
-    local_services.create_topic(bootstrap, settings.dead_letter_topic, 1)
+    target = dataclasses.replace(settings, kafka_bootstrap_servers=bootstrap)
+    local_services.create_topic(target, settings.events_topic, partitions)
+    local_services.create_topic(target, settings.dead_letter_topic, 1)
 
 
 @contextlib.contextmanager
