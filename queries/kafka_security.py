@@ -67,11 +67,12 @@ def build(factory, settings: Settings, options: dict):
 
     if settings.kafka_security_protocol.startswith("SASL_"):
         _use_strict_scram()
+    _keep_out_of_kafka_logs(settings.kafka_sasl_password)
     watch = _FailedAttempts()
     watch.start()
     try:
         return factory(**options)
-    except (errors.KafkaTimeoutError, errors.NoBrokersAvailable) as exc:
+    except (errors.KafkaTimeoutError, errors.KafkaConnectionError) as exc:  # kafka-python 3: no bootstrap
         raise KafkaConnectError(explain(settings, watch.reasons(), options)) from exc
     finally:
         watch.stop()
@@ -83,6 +84,7 @@ def explain(settings: Settings, reasons: list[BaseException], options: dict | No
 
     waited = (options or {}).get("bootstrap_timeout_ms", BOOTSTRAP_TIMEOUT_MS) / 1000
     where = describe(settings)
+    reasons = [r for r in reasons if not isinstance(r, errors.KafkaTimeoutError)]  # the outcome, not a cause
     for reason in reasons:
         if isinstance(reason, errors.SaslAuthenticationFailedError):
             return (f"Kafka at {settings.kafka_bootstrap_servers} refused the login of user "
@@ -132,6 +134,44 @@ class _FailedAttempts(logging.Handler):
 
     def stop(self) -> None:
         logging.getLogger(self.LOGGER).removeHandler(self)
+
+
+class _Redact(logging.Filter):
+    """Replaces the secrets given to kafka-python in its log records: KafkaAdminClient logs its
+    whole configuration, the SASL password with it, at DEBUG ("Starting KafkaAdminClient with
+    configuration: …", kafka/admin/client.py)."""
+
+    def __init__(self):
+        super().__init__()
+        self.secrets: set[str] = set()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        secrets = self.secrets
+        if secrets:
+            message = record.getMessage()
+            if any(secret in message for secret in secrets):
+                for secret in secrets:
+                    message = message.replace(secret, "***")
+                record.msg, record.args = message, ()
+        return True
+
+
+_redact = _Redact()
+_redact_lock = threading.Lock()
+
+
+def _keep_out_of_kafka_logs(secret: str) -> None:
+    """Put the redacting filter on every kafka-python logger (filters do not pass to child loggers,
+    so each one gets it); remember the secret."""
+    with _redact_lock:
+        if secret:
+            _redact.secrets.add(secret)
+        loggers = [logging.getLogger("kafka")] + [
+            logger for name, logger in logging.Logger.manager.loggerDict.items()
+            if name.startswith("kafka.") and isinstance(logger, logging.Logger)]
+        for logger in loggers:
+            if _redact not in logger.filters:
+                logger.addFilter(_redact)
 
 
 _strict_scram_lock = threading.Lock()
