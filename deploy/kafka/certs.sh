@@ -16,6 +16,7 @@ DIR=${CERTS_DIR:-/certs}
 HOST=${KAFKA_EXTERNAL_HOST:?set KAFKA_EXTERNAL_HOST: the name or address campus systems reach Kafka by}
 KAFKA_UID=${KAFKA_UID:-1000}
 DAYS=${KAFKA_CERT_DAYS:-825}
+BITS=${KAFKA_KEY_BITS:-3072}  # RSA: what every campus system's TLS client takes
 umask 077
 mkdir -p "$DIR"
 chmod 755 "$DIR"  # the broker's user must reach broker.pem; ca.key stays root's alone (0600)
@@ -33,7 +34,7 @@ if [ -f "$DIR/broker.pem" ] && [ ! -f "$DIR/ca.key" ]; then
   openssl x509 -in "$DIR/broker.pem" -noout -checkend 0 >/dev/null || echo "warning: $DIR/broker.pem has expired" >&2
 else
   if [ ! -f "$DIR/ca.key" ]; then
-    openssl req -x509 -newkey rsa:3072 -nodes -days 3650 -subj "/CN=Campus command centre trial CA" \
+    openssl req -x509 -newkey rsa:$BITS -nodes -days 3650 -subj "/CN=Campus command centre trial CA" \
       -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" \
       -keyout "$DIR/ca.key" -out "$DIR/ca.pem" 2>/dev/null
     echo "made a trial CA: $DIR/ca.pem (give it to the campus systems)"
@@ -44,7 +45,7 @@ else
     work=$(mktemp -d)
     printf 'subjectAltName=%s,DNS:kafka,DNS:localhost\nextendedKeyUsage=serverAuth\nbasicConstraints=critical,CA:FALSE\n' \
       "$san" >"$work/ext"
-    openssl req -newkey rsa:3072 -nodes -subj "/CN=$HOST" -keyout "$work/key" -out "$work/csr" 2>/dev/null
+    openssl req -newkey rsa:$BITS -nodes -subj "/CN=$HOST" -keyout "$work/key" -out "$work/csr" 2>/dev/null
     openssl x509 -req -in "$work/csr" -CA "$DIR/ca.pem" -CAkey "$DIR/ca.key" -CAcreateserial \
       -CAserial "$DIR/ca.srl" -days "$DAYS" -extfile "$work/ext" -out "$work/crt" 2>/dev/null
     # PKCS#8 key first, then the certificate and the CA: the PEM key store Kafka reads.
