@@ -37,11 +37,11 @@ from zoneinfo import ZoneInfo
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import redis  # noqa: E402
-from kafka import KafkaConsumer, KafkaProducer, TopicPartition  # noqa: E402
+from kafka import TopicPartition  # noqa: E402
 
 import msgspec  # noqa: E402
 
-from queries import keys  # noqa: E402
+from queries import connections, keys  # noqa: E402
 from queries.settings import Settings  # noqa: E402
 from streams import contract, local_services, proof  # noqa: E402
 from streams.campus_stream import simulate  # noqa: E402
@@ -65,12 +65,11 @@ def stream_start(count: int, hour: int | None) -> int:
     return int(start.timestamp() * 1000)
 
 
-def fill_topic(bootstrap: str, topic: str, count: int, partitions: int, hour: int | None,
-               signing_key: str) -> dict[int, int]:
+def fill_topic(settings: Settings, topic: str, count: int, partitions: int, hour: int | None) -> dict[int, int]:
     """The simulated duty console's steps are signed as the web app signs them (streams/proof.py)."""
-    keys = proof.keys_from(signing_key)
-    local_services.create_topic(bootstrap, topic, partitions)
-    producer = KafkaProducer(bootstrap_servers=bootstrap, linger_ms=20, batch_size=256 * 1024)
+    keys = proof.keys_from(settings.event_signing_key)
+    local_services.create_topic(settings, topic, partitions)
+    producer = connections.kafka_producer(settings, linger_ms=20, batch_size=256 * 1024)
     start_ms = stream_start(count, hour)
     stream = simulate(seed=1, start_ms=start_ms, rate=RATE, bad_rate=0.0)
     registered = 0
@@ -82,19 +81,18 @@ def fill_topic(bootstrap: str, topic: str, count: int, partitions: int, hour: in
           f"{registered / count:.1%} of the events update a latest-state register",
           flush=True)
     producer.close()
-    consumer = KafkaConsumer(bootstrap_servers=bootstrap)
+    consumer = connections.kafka_consumer(settings, group_id=None)
     tps = [TopicPartition(topic, p) for p in range(partitions)]
     ends = {tp.partition: offset for tp, offset in consumer.end_offsets(tps).items()}
     consumer.close()
     return ends
 
 
-def raw_rate(bootstrap: str, topic: str, ends: dict[int, int], fetch_max_wait_ms: int) -> tuple[float, float]:
+def raw_rate(settings: Settings, topic: str, ends: dict[int, int], fetch_max_wait_ms: int) -> tuple[float, float]:
     """Messages/s, and CPU µs a message of this process (all its threads); the aggregator's fetch
     settings (KAFKA_FETCH_MAX_WAIT_MS included), so the ceiling is the same consumer doing nothing."""
-    consumer = KafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False,
-                             max_poll_records=5000, fetch_max_wait_ms=fetch_max_wait_ms,
-                             max_partition_fetch_bytes=8 * 1024 * 1024, fetch_max_bytes=32 * 1024 * 1024)
+    consumer = connections.kafka_consumer(settings, group_id=None, max_poll_records=5000,
+                                          fetch_max_wait_ms=fetch_max_wait_ms)
     consumer.assign([TopicPartition(topic, p) for p in ends])
     consumer.seek_to_beginning()
     total, seen, started = sum(ends.values()), 0, None
@@ -185,11 +183,11 @@ def main() -> None:
                 fetch_max_wait_ms=env.fetch_max_wait_ms, event_signing_key=secrets.token_urlsafe(32),
             )
             print(f"filling {topic} with {args.events} simulated events ...", flush=True)
-            ends = fill_topic(bootstrap, topic, args.events, args.partitions, args.hour, settings.event_signing_key)
+            ends = fill_topic(settings, topic, args.events, args.partitions, args.hour)
             client = redis.Redis.from_url(redis_url, decode_responses=True)
             raw, full, raw_cpu, full_cpu, batch_cpu = [], [], [], [], []
             for run in range(args.runs):
-                rate, cpu = raw_rate(bootstrap, topic, ends, settings.fetch_max_wait_ms)
+                rate, cpu = raw_rate(settings, topic, ends, settings.fetch_max_wait_ms)
                 raw.append(rate)
                 raw_cpu.append(cpu)
                 rate, cpu, ours = aggregator_rate(settings, client, ends, run)

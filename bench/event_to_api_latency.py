@@ -29,8 +29,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from kafka import KafkaProducer  # noqa: E402
-
+from queries import connections  # noqa: E402
+from queries.settings import Settings  # noqa: E402
 from streams import local_services, proof  # noqa: E402
 from streams.campus_stream import simulate  # noqa: E402
 
@@ -52,7 +52,7 @@ def api_token(env: dict, scratch: Path) -> str:
 
 
 def background_load(bootstrap: str, topic: str, rate: float, stop: threading.Event, sent: list[int]) -> None:
-    producer = KafkaProducer(bootstrap_servers=bootstrap, linger_ms=5)
+    producer = connections.kafka_producer(Settings.from_env(environ={}, kafka_bootstrap_servers=bootstrap), linger_ms=5)
     keys = proof.keys_from(SIGNING_KEY)  # the simulated duty console's steps, signed as the web app does
     stream = simulate(seed=9, start_ms=int(time.time() * 1000), rate=rate, bad_rate=0.0)
     started = time.monotonic()
@@ -125,7 +125,7 @@ def main() -> None:
     stop = threading.Event()
     sent: list = []
     loader = threading.Thread(target=background_load, args=(bootstrap, topic, args.load, stop, sent))
-    producer = KafkaProducer(bootstrap_servers=bootstrap, linger_ms=0)
+    producer = connections.kafka_producer(Settings.from_env(environ={}, kafka_bootstrap_servers=bootstrap), linger_ms=0)
     url = f"http://127.0.0.1:{web_port}/api/v1/schools/{PROBE_SCHOOL}/summary"
     latencies: list[float] = []
     try:

@@ -381,10 +381,10 @@ class Lag:
     wall can only be as current as this, so an hour's run shows it with every heap sample."""
 
     def __init__(self, settings: Settings):
-        from kafka import KafkaConsumer, TopicPartition
+        from kafka import TopicPartition
 
         self.settings = settings
-        self.kafka = KafkaConsumer(bootstrap_servers=settings.kafka_bootstrap_servers.split(","))
+        self.kafka = connections.kafka_consumer(settings, group_id=None)
         self.parts = [TopicPartition(settings.events_topic, p)
                       for p in sorted(self.kafka.partitions_for_topic(settings.events_topic) or ())]
         self.client = connections.redis_client(settings)

@@ -1,12 +1,16 @@
 """Connections to Redis, Kafka and SQL are made here and nowhere else.
 
 Each function builds a client when called; nothing connects at import. redis-py connects lazily
-on first command, so building the client is cheap and safe inside an app factory.
+on first command, so building the client is cheap and safe inside an app factory. Every client
+takes its security (TLS, SASL, passwords, CA files) from the settings; the Kafka part lives in
+queries/kafka_security.py (docs/operations.md, "Connections and their security").
 """
 from __future__ import annotations
 
 import redis
 
+from queries import kafka_security
+from queries.kafka_security import KafkaConnectError  # noqa: F401 - raised by the builders below
 from queries.settings import Settings
 
 # The execution option that marks a session's transactions as reads only (sql_sessions).
@@ -21,7 +25,23 @@ def redis_client(settings: Settings) -> redis.Redis:
         socket_timeout=5,
         socket_connect_timeout=2,
         health_check_interval=15,
+        **redis_security(settings),
     )
+
+
+def redis_security(settings: Settings) -> dict:
+    """redis-py's options for the password and TLS (redis-py 8: `password`, `ssl_ca_certs`).
+
+    TLS itself comes with the rediss:// scheme; the certificate is always checked (ssl_cert_reqs
+    'required' and ssl_check_hostname on are redis-py's defaults, kept explicit here)."""
+    options: dict = {}
+    if settings.redis_password:
+        options["password"] = settings.redis_password
+    if settings.redis_url.lower().startswith("rediss://"):
+        options.update(ssl_cert_reqs="required", ssl_check_hostname=True)
+        if settings.redis_ca_file:
+            options["ssl_ca_certs"] = settings.redis_ca_file
+    return options
 
 
 def kafka_consumer(settings: Settings, **overrides):
@@ -41,9 +61,10 @@ def kafka_consumer(settings: Settings, **overrides):
         fetch_max_wait_ms=settings.fetch_max_wait_ms,
         max_partition_fetch_bytes=8 * 1024 * 1024,
         fetch_max_bytes=32 * 1024 * 1024,
+        **kafka_security.client_options(settings),
     )
     options.update(overrides)
-    return KafkaConsumer(**options)
+    return kafka_security.build(KafkaConsumer, settings, options)
 
 
 def kafka_producer(settings: Settings, **overrides):
@@ -54,9 +75,22 @@ def kafka_producer(settings: Settings, **overrides):
         linger_ms=5,
         acks="all",
         retries=5,
+        **kafka_security.client_options(settings),
     )
     options.update(overrides)
-    return KafkaProducer(**options)
+    return kafka_security.build(KafkaProducer, settings, options)
+
+
+def kafka_admin(settings: Settings, **overrides):
+    """A KafkaAdminClient (topics; the tests' and the local stack's set-up)."""
+    from kafka import KafkaAdminClient
+
+    options = dict(
+        bootstrap_servers=settings.kafka_bootstrap_servers.split(","),
+        **kafka_security.client_options(settings),
+    )
+    options.update(overrides)
+    return kafka_security.build(KafkaAdminClient, settings, options)
 
 
 def sql_engine(settings: Settings, **overrides):
@@ -99,7 +133,25 @@ def sql_engine(settings: Settings, **overrides):
         return engine
     options = dict(pool_pre_ping=True, pool_size=5, max_overflow=5)
     options.update(overrides)
+    # The PostgreSQL connection's security as psycopg connect arguments (libpq's sslmode,
+    # sslrootcert, password), merged under any connect_args a caller adds (e.g. connect_timeout).
+    options["connect_args"] = {**postgres_security(settings), **options.get("connect_args", {})}
     return create_engine(url, **options)
+
+
+def postgres_security(settings: Settings) -> dict:
+    """psycopg / libpq connect arguments for TLS and the password (libpq's own names).
+
+    verify-full checks that the server's certificate is signed by DATABASE_SSLROOTCERT *and*
+    names the host in DATABASE_URL; verify-ca checks the signature only."""
+    options: dict = {}
+    if settings.database_sslmode:
+        options["sslmode"] = settings.database_sslmode
+    if settings.database_sslrootcert:
+        options["sslrootcert"] = settings.database_sslrootcert
+    if settings.database_password:
+        options["password"] = settings.database_password
+    return options
 
 
 def sql_sessions(engine, *, reads_only: bool = False):

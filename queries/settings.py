@@ -8,7 +8,8 @@ from __future__ import annotations
 import dataclasses
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from urllib.parse import parse_qs, urlsplit, urlunsplit
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -60,6 +61,19 @@ ENV = {
     "stall_after_seconds": "STALL_AFTER_SECONDS",
     # Issue 12: alert-handling events prove they come from the duty console (streams/proof.py).
     "event_signing_key": "EVENT_SIGNING_KEY",
+    # Connections and their security (issue 12): docs/operations.md, "Connections and their security".
+    "kafka_security_protocol": "KAFKA_SECURITY_PROTOCOL",
+    "kafka_sasl_mechanism": "KAFKA_SASL_MECHANISM",
+    "kafka_sasl_username": "KAFKA_SASL_USERNAME",
+    "kafka_sasl_password": "KAFKA_SASL_PASSWORD",
+    "kafka_ssl_cafile": "KAFKA_SSL_CAFILE",
+    "kafka_ssl_certfile": "KAFKA_SSL_CERTFILE",
+    "kafka_ssl_keyfile": "KAFKA_SSL_KEYFILE",
+    "redis_password": "REDIS_PASSWORD",
+    "redis_ca_file": "REDIS_CA_FILE",
+    "database_password": "DATABASE_PASSWORD",
+    "database_sslmode": "DATABASE_SSLMODE",
+    "database_sslrootcert": "DATABASE_SSLROOTCERT",
 }
 
 
@@ -107,7 +121,7 @@ class Settings:
     web_host: str = "127.0.0.1"
     web_port: int = 8050
     web_workers: int = 2
-    secret_key: str = ""
+    secret_key: str = field(default="", repr=False)  # a secret: never in a repr or a log
     # Send the session cookie over HTTPS only. Off for `make run` on http://localhost; the
     # production compose file and image turn it on (they sit behind TLS).
     cookie_secure: bool = False
@@ -137,7 +151,24 @@ class Settings:
     stall_after_seconds: float = 30.0
     # Signs the duty console's alert-handling events (HMAC-SHA256) and checks them in the consumers;
     # "new,old" while rotating. Empty: handling events are refused (`make run`: a new one each run).
-    event_signing_key: str = dataclasses.field(default="", repr=False)
+    event_signing_key: str = field(default="", repr=False)
+    # Connections and their security (issue 12; docs/operations.md). Kafka: the listener's protocol
+    # (PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL), the SASL mechanism and user, the CA that signed the
+    # broker's certificate (empty: the system's CAs) and an optional client certificate. Redis: a
+    # password (the URL need not carry it) and, for rediss:// URLs, a CA file. PostgreSQL: libpq's
+    # sslmode and sslrootcert, and a password, passed to psycopg as connect arguments.
+    kafka_security_protocol: str = "PLAINTEXT"
+    kafka_sasl_mechanism: str = ""
+    kafka_sasl_username: str = ""
+    kafka_sasl_password: str = field(default="", repr=False)
+    kafka_ssl_cafile: str = ""
+    kafka_ssl_certfile: str = ""
+    kafka_ssl_keyfile: str = ""
+    redis_password: str = field(default="", repr=False)
+    redis_ca_file: str = ""
+    database_password: str = field(default="", repr=False)
+    database_sslmode: str = ""
+    database_sslrootcert: str = ""
 
     def __post_init__(self) -> None:
         try:
@@ -165,6 +196,18 @@ class Settings:
                                 "(python -c 'import secrets; print(secrets.token_urlsafe(32))')")
         if not self.database_url.startswith(("sqlite", "postgresql")):
             raise SettingsError("DATABASE_URL must be sqlite:///… or postgresql+psycopg://…")
+        _check_connection_security(self)
+
+    def __repr__(self) -> str:
+        """The dataclass repr, with any password a URL carries masked (secret fields are left out)."""
+        shown = []
+        for spec in dataclasses.fields(self):
+            if spec.repr:
+                value = getattr(self, spec.name)
+                if spec.name.endswith("_url"):
+                    value = redact_url(value)
+                shown.append(f"{spec.name}={value!r}")
+        return f"{type(self).__name__}({', '.join(shown)})"
 
     @property
     def tz(self) -> ZoneInfo:
@@ -199,3 +242,100 @@ class Settings:
             except ValueError as exc:
                 raise SettingsError(f"{ENV[name]}={raw!r}: {exc}") from exc
         return cls(**values)
+
+
+# ---- Connections and their security (issue 12) -----------------------------------------------------
+# The combinations a process cannot connect with are refused here, when the settings are read, with
+# the variable to change; the options themselves are built in queries/connections.py.
+
+KAFKA_SECURITY_PROTOCOLS = ("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL")
+KAFKA_SASL_MECHANISMS = ("SCRAM-SHA-512", "SCRAM-SHA-256", "PLAIN")
+# libpq's sslmode values (PostgreSQL docs, "SSL Support": libpq-ssl-protection).
+DATABASE_SSLMODES = ("disable", "allow", "prefer", "require", "verify-ca", "verify-full")
+
+
+def redact_url(url: str) -> str:
+    """The URL with its password, if any, replaced by ***: for logs and reprs."""
+    try:
+        parts = urlsplit(url)
+        password = parts.password
+    except ValueError:  # not a URL we can read: show nothing of it rather than a secret
+        return "<unreadable URL>"
+    if not password:
+        return url
+    userinfo, _, hostinfo = parts.netloc.rpartition("@")
+    user = userinfo.split(":", 1)[0]
+    return urlunsplit(parts._replace(netloc=f"{user}:***@{hostinfo}"))
+
+
+def _url_password(url: str) -> str | None:
+    try:
+        return urlsplit(url).password
+    except ValueError:
+        return None
+
+
+def _need_file(variable: str, path: str) -> None:
+    if path and not os.path.isfile(path):
+        raise SettingsError(f"{variable}={path}: no such file")
+
+
+def _check_connection_security(s: Settings) -> None:
+    # Kafka: kafka-python's security_protocol / sasl_mechanism / ssl_* options.
+    protocol = s.kafka_security_protocol
+    if protocol not in KAFKA_SECURITY_PROTOCOLS:
+        raise SettingsError(f"KAFKA_SECURITY_PROTOCOL={protocol!r}: use one of {', '.join(KAFKA_SECURITY_PROTOCOLS)}")
+    if protocol.startswith("SASL_"):
+        if s.kafka_sasl_mechanism not in KAFKA_SASL_MECHANISMS:
+            raise SettingsError(f"KAFKA_SASL_MECHANISM={s.kafka_sasl_mechanism!r}: with {protocol} use one of "
+                                f"{', '.join(KAFKA_SASL_MECHANISMS)}")
+        if not s.kafka_sasl_username or not s.kafka_sasl_password:
+            raise SettingsError(f"KAFKA_SECURITY_PROTOCOL={protocol} needs KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD")
+        if s.kafka_sasl_mechanism == "PLAIN" and protocol != "SASL_SSL":
+            # PLAIN sends the password itself: only inside TLS.
+            raise SettingsError("KAFKA_SASL_MECHANISM=PLAIN sends the password in the clear: use it with "
+                                "KAFKA_SECURITY_PROTOCOL=SASL_SSL only, or use SCRAM-SHA-512")
+    elif s.kafka_sasl_mechanism or s.kafka_sasl_username or s.kafka_sasl_password:
+        raise SettingsError(f"KAFKA_SASL_* are set but KAFKA_SECURITY_PROTOCOL={protocol} does not use them: "
+                            "set it to SASL_SSL (or SASL_PLAINTEXT)")
+    tls_files = (("KAFKA_SSL_CAFILE", s.kafka_ssl_cafile), ("KAFKA_SSL_CERTFILE", s.kafka_ssl_certfile),
+                 ("KAFKA_SSL_KEYFILE", s.kafka_ssl_keyfile))
+    if protocol not in ("SSL", "SASL_SSL") and any(path for _, path in tls_files):
+        raise SettingsError(f"KAFKA_SSL_* files are set but KAFKA_SECURITY_PROTOCOL={protocol} uses no TLS: "
+                            "set it to SASL_SSL (or SSL)")
+    if s.kafka_ssl_keyfile and not s.kafka_ssl_certfile:
+        raise SettingsError("KAFKA_SSL_KEYFILE needs KAFKA_SSL_CERTFILE (the client certificate it belongs to)")
+    for variable, path in tls_files:
+        _need_file(variable, path)
+
+    # Redis: a password, and TLS by the rediss:// scheme.
+    scheme = s.redis_url.split("://", 1)[0].lower() if "://" in s.redis_url else ""
+    if scheme not in ("redis", "rediss", "unix"):
+        raise SettingsError(f"REDIS_URL must be redis://…, rediss://… (TLS) or unix://…, not {redact_url(s.redis_url)!r}")
+    if s.redis_ca_file and scheme != "rediss":
+        raise SettingsError("REDIS_CA_FILE is set but REDIS_URL is not rediss://…: TLS needs the rediss:// scheme")
+    _need_file("REDIS_CA_FILE", s.redis_ca_file)
+    if s.redis_password and _url_password(s.redis_url):
+        raise SettingsError("REDIS_URL carries a password and REDIS_PASSWORD is set too: keep it in REDIS_PASSWORD only")
+
+    # PostgreSQL: libpq's sslmode / sslrootcert, as settings rather than URL parameters.
+    postgres = s.database_url.startswith("postgresql")
+    if not postgres and (s.database_sslmode or s.database_sslrootcert or s.database_password):
+        raise SettingsError("DATABASE_SSLMODE, DATABASE_SSLROOTCERT and DATABASE_PASSWORD apply to PostgreSQL only, "
+                            "and DATABASE_URL is not postgresql+psycopg://…")
+    if s.database_sslmode and s.database_sslmode not in DATABASE_SSLMODES:
+        raise SettingsError(f"DATABASE_SSLMODE={s.database_sslmode!r}: use one of {', '.join(DATABASE_SSLMODES)}")
+    if postgres:
+        query = parse_qs(urlsplit(s.database_url).query)
+        for key, variable in (("sslmode", "DATABASE_SSLMODE"), ("sslrootcert", "DATABASE_SSLROOTCERT")):
+            if key in query and getattr(s, f"database_{key}"):
+                raise SettingsError(f"DATABASE_URL has ?{key}= and {variable} is set too: keep one (the setting)")
+        if s.database_password and _url_password(s.database_url):
+            raise SettingsError("DATABASE_URL carries a password and DATABASE_PASSWORD is set too: keep one")
+    if s.database_sslmode in ("verify-ca", "verify-full") and not s.database_sslrootcert:
+        raise SettingsError(f"DATABASE_SSLMODE={s.database_sslmode} needs DATABASE_SSLROOTCERT: the CA file that "
+                            "signed the server's certificate (or 'system' for the system's CAs)")
+    if s.database_sslrootcert and not s.database_sslmode:
+        raise SettingsError("DATABASE_SSLROOTCERT is set without DATABASE_SSLMODE: set DATABASE_SSLMODE=verify-full")
+    if s.database_sslrootcert != "system":
+        _need_file("DATABASE_SSLROOTCERT", s.database_sslrootcert)

@@ -15,8 +15,8 @@ from operator import attrgetter
 import redis
 from kafka import ConsumerRebalanceListener, TopicPartition
 
-from queries import connections, keys
-from queries.settings import Settings
+from queries import connections, kafka_security, keys
+from queries.settings import Settings, redact_url
 from streams.aggregation import Planner
 from streams.alert_rules import load_rules
 from streams.contract import PROCESSING_ERROR, Event, validate_batch
@@ -301,8 +301,13 @@ class Aggregator:
 def main(argv: list[str] | None = None) -> None:
     settings, stop = start_process("Campus events -> rolling aggregates in Redis", argv)
     log.info("aggregator: topic %s, group %s, Kafka %s, Redis %s", settings.events_topic,
-             settings.consumer_group, settings.kafka_bootstrap_servers, settings.redis_url)
-    Aggregator(settings).run(stop)
+             settings.consumer_group, kafka_security.describe(settings), redact_url(settings.redis_url))
+    try:
+        aggregator = Aggregator(settings)
+    except connections.KafkaConnectError as exc:  # a wrong password or CA: say so and stop, not a traceback
+        log.error("%s", exc)
+        raise SystemExit(2) from None
+    aggregator.run(stop)
 
 
 if __name__ == "__main__":

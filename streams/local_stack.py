@@ -193,12 +193,17 @@ class Stack:
                 with open(LOGS / "redis.log", "ab") as out:
                     self.services.append(("Redis", local_services.start_redis(port, VAR / "redis", log_file=out)))
                 changes["redis_url"] = f"redis://127.0.0.1:{port}/0"
+                # The embedded Redis has no password and no TLS, whatever the environment says for another.
+                changes.update(redis_password="", redis_ca_file="")
                 log.info("started Redis (%s) on 127.0.0.1:%d", local_services.redis_server_binary(), port)
             if want_broker:
                 port = choose_port(self.broker_port, port_is_free, local_services.free_port)
                 with open(LOGS / "broker.log", "ab") as out:
                     self.services.append(("broker", local_services.start_broker(port, log_file=out)))
                 changes["kafka_bootstrap_servers"] = f"127.0.0.1:{port}"
+                # The embedded broker is plaintext on loopback, whatever the environment says for another.
+                changes.update(kafka_security_protocol="PLAINTEXT", kafka_sasl_mechanism="", kafka_sasl_username="",
+                               kafka_sasl_password="", kafka_ssl_cafile="", kafka_ssl_certfile="", kafka_ssl_keyfile="")
                 log.info("started the Kafka-protocol broker (Tansu) on 127.0.0.1:%d", port)
         finally:
             signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
@@ -225,7 +230,7 @@ class Stack:
         for attempt in range(5):
             try:
                 for topic, partitions in topics:
-                    local_services.create_topic(settings.kafka_bootstrap_servers, topic, partitions)
+                    local_services.create_topic(settings, topic, partitions)
                 log.info("topics %s (%d partitions), %s", settings.events_topic, EVENT_PARTITIONS,
                          settings.dead_letter_topic)
                 return

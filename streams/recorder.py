@@ -30,10 +30,10 @@ from sqlalchemy.orm import Session
 
 from ledger.escalation import Deadlines
 from ledger.models import RecorderOffset
-from queries import connections
+from queries import connections, kafka_security
 from queries.ledger import alert_outbox, escalations, figures, history
 from queries.ledger.recording import Refusal, is_relevant, record_in_savepoint
-from queries.settings import Settings
+from queries.settings import Settings, redact_url
 from streams.alert_rules import load_rules
 from streams.catalogue import HANDLING_TYPES
 from streams.consumer import WINDOW_MS
@@ -236,9 +236,14 @@ class _SeekToStored(ConsumerRebalanceListener):
 
 def main(argv: list[str] | None = None) -> None:
     settings, stop = start_process("Campus events -> the SQL safety ledger", argv)
-    log.info("recorder: topic %s, group %s, ledger %s", settings.events_topic, settings.recorder_group,
-             settings.database_url.split("@")[-1])
-    Recorder(settings).run(stop)
+    log.info("recorder: topic %s, group %s, Kafka %s, ledger %s", settings.events_topic, settings.recorder_group,
+             kafka_security.describe(settings), redact_url(settings.database_url))
+    try:
+        recorder = Recorder(settings)
+    except connections.KafkaConnectError as exc:  # a wrong password or CA: say so and stop, not a traceback
+        log.error("%s", exc)
+        raise SystemExit(2) from None
+    recorder.run(stop)
 
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ import threading
 import time
 from dataclasses import dataclass
 
-from queries import connections
+from queries import connections, kafka_security
 from streams import proof
 from queries.settings import Settings, SettingsError
 from streams.alert_rules import load_rules
@@ -125,7 +125,7 @@ def produce(
 
     log.info("simulating %s at %.0f events/s (bad %.2f%%) into %s on %s", ",".join(keys), rate,
              100 * (settings.simulator_bad_rate if bad_rate is None else bad_rate), topic,
-             settings.kafka_bootstrap_servers)
+             kafka_security.describe(settings))
     sent = bad = 0
     now_ms = wall_ms()
     last_clock = start_ms
@@ -212,6 +212,9 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(str(exc))
     except KafkaError as exc:  # no broker reachable, topic refused
         log.error("simulator failed: %r", exc)
+        return 1
+    except connections.KafkaConnectError as exc:  # a wrong password or CA: what to change
+        log.error("simulator failed: %s", exc)
         return 1
     return 0
 

@@ -24,8 +24,11 @@ def pg_bin() -> Path | None:
 
 
 class PostgresServer:
-    def __init__(self, port: int):
+    def __init__(self, port: int, *, tls: tuple[Path, Path] | None = None):
+        """`tls`: (certificate, key) PEM files to serve TLS with (ssl=on); the server's copies are
+        made readable by it alone, as PostgreSQL requires of a key."""
         self.port = port
+        self.tls = tls
         self.bin = pg_bin()
         if self.bin is None:
             raise RuntimeError("PostgreSQL is not installed (Debian: apt-get install postgresql)")
@@ -45,9 +48,12 @@ class PostgresServer:
         data = self.dir / "data"
         self._run("initdb", "-D", str(data), "-U", "campus", "--auth=trust", "-E", "UTF8",
                   "--locale=C.UTF-8")
+        options = (f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off "
+                   "-c synchronous_commit=off -c full_page_writes=off")
+        if self.tls:
+            options += " " + self._install_tls()
         self._run("pg_ctl", "-D", str(data), "-l", str(self.dir / "log"), "-w", "-t", "60", "start",
-                  "-o", f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off "
-                        "-c synchronous_commit=off -c full_page_writes=off")
+                  "-o", options)
         # `pg_ctl -w` returns once the server accepts connections; a login proves it over TCP.
         import psycopg
 
@@ -60,6 +66,17 @@ class PostgresServer:
                 if time.monotonic() > deadline:
                     raise RuntimeError("PostgreSQL did not start: " + (self.dir / "log").read_text())
                 time.sleep(0.2)
+
+    def _install_tls(self) -> str:
+        cert, key = self.dir / "server.crt", self.dir / "server.key"
+        shutil.copyfile(self.tls[0], cert)
+        shutil.copyfile(self.tls[1], key)
+        key.chmod(0o600)
+        if self.user:
+            entry = pwd.getpwnam(self.user)
+            for path in (cert, key):
+                os.chown(path, entry.pw_uid, entry.pw_gid)
+        return f"-c ssl=on -c ssl_cert_file={cert} -c ssl_key_file={key}"
 
     def url(self, database: str = "postgres") -> str:
         return f"postgresql+psycopg://campus@127.0.0.1:{self.port}/{database}"

@@ -9,25 +9,25 @@ import time
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from kafka import KafkaConsumer
 
 from dashboard.services import Services
 from queries import keys
-from queries.connections import kafka_producer, redis_client, sql_sessions
+from queries.connections import kafka_consumer, kafka_producer, redis_client, sql_sessions
 from queries.ledger import alert_outbox
 from queries.ledger.alert_handling import handle
 from streams import local_services, proof
 from streams.recorder import Recorder
 from tests.ledger.alarms import raise_alarm
 from tests.streams import events as ev
-from tests.streams.harness import make_topic, produce, running_aggregator, wait_consumed
+from tests.streams.harness import kafka_settings, make_topic, produce, running_aggregator, wait_consumed
 
 pytestmark = pytest.mark.kafka
 
 
 def topic_events(bootstrap: str, topic: str, expected: int) -> list[dict]:
-    consumer = KafkaConsumer(topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest",
-                             consumer_timeout_ms=10_000, group_id=None)
+    consumer = kafka_consumer(kafka_settings(bootstrap), auto_offset_reset="earliest",
+                              consumer_timeout_ms=10_000, group_id=None)
+    consumer.subscribe([topic])
     found = []
     try:
         for message in consumer:

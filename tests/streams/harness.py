@@ -2,30 +2,37 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import threading
 import time
 
 import redis
-from kafka import KafkaProducer
 
-from queries import keys
+from queries import connections, keys
+from queries.settings import Settings
 from streams import local_services, proof
+from streams.consumer import Aggregator
 from streams.contract import BAD_PROOF
 from tests.conftest import TEST_SIGNING_KEY
-from streams.consumer import Aggregator
 
 
-def produce(bootstrap: str, topic: str, messages, *, signing_key: str = TEST_SIGNING_KEY) -> dict[int, int]:
-    """Send (school, bytes, ...) tuples keyed by school; returns partition -> end offset. Alert-handling
-    events are signed as the duty console signs them (streams/proof.py), unless a tuple's third item
-    says the message is a forgery (contract.BAD_PROOF)."""
-    producer = KafkaProducer(bootstrap_servers=bootstrap, linger_ms=5)
-    keys = proof.keys_from(signing_key)
+def kafka_settings(target) -> Settings:
+    """The settings to reach the broker with: given ones (with their SASL/TLS), or a bare address."""
+    return target if isinstance(target, Settings) else Settings.from_env(environ={}, kafka_bootstrap_servers=target)
+
+
+def produce(target, topic: str, messages, *, signing_key: str = TEST_SIGNING_KEY) -> dict[int, int]:
+    """Send (school, bytes, ...) tuples keyed by school; returns partition -> end offset. `target`:
+    the Settings to connect with, or the broker's address. Alert-handling events are signed as the
+    duty console signs them (streams/proof.py), unless a tuple's third item says the message is a
+    forgery (contract.BAD_PROOF)."""
+    producer = connections.kafka_producer(kafka_settings(target), linger_ms=5)
+    signing = proof.keys_from(signing_key)
     ends: dict[int, int] = {}
 
     def headers(message):
         forged = len(message) > 2 and message[2] == BAD_PROOF
-        return None if forged else proof.sign_if_handling(message[1], keys)
+        return None if forged else proof.sign_if_handling(message[1], signing)
 
     futures = [producer.send(topic, key=m[0].encode(), value=m[1], headers=headers(m)) for m in messages]
     producer.flush()
@@ -37,8 +44,9 @@ def produce(bootstrap: str, topic: str, messages, *, signing_key: str = TEST_SIG
 
 
 def make_topic(bootstrap: str, settings, partitions: int = 3) -> None:
-    local_services.create_topic(bootstrap, settings.events_topic, partitions)
-    local_services.create_topic(bootstrap, settings.dead_letter_topic, 1)
+    target = dataclasses.replace(settings, kafka_bootstrap_servers=bootstrap)
+    local_services.create_topic(target, settings.events_topic, partitions)
+    local_services.create_topic(target, settings.dead_letter_topic, 1)
 
 
 @contextlib.contextmanager

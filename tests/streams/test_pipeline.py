@@ -5,9 +5,8 @@ import time
 from zoneinfo import ZoneInfo
 
 import pytest
-from kafka import KafkaConsumer
 
-from queries import keys
+from queries import connections, keys
 from queries.settings import DEFAULT_ALERT_RULES
 from queries.summary import school_summary
 from streams.alert_rules import load_rules
@@ -52,8 +51,9 @@ def test_every_bad_message_reaches_the_dead_letter_topic_with_its_reason(
     with running_aggregator(settings):
         wait_consumed(redis_client, settings, ends)
 
-    letters = KafkaConsumer(settings.dead_letter_topic, bootstrap_servers=kafka_bootstrap,
-                            auto_offset_reset="earliest", consumer_timeout_ms=5000)
+    letters = connections.kafka_consumer(settings, group_id=None, auto_offset_reset="earliest",
+                                         consumer_timeout_ms=5000)
+    letters.subscribe([settings.dead_letter_topic])
     received = [(dict(r.headers), r.value) for r in letters]
     letters.close()
     assert sorted(h["dlq.reason"].decode() for h, _ in received) == sorted(m[2] for m in bad)

@@ -1,0 +1,193 @@
+"""The connection security settings: which combinations are refused when read, what each client is
+given, and that no secret reaches a repr or a log line. Pure: no server (tests/test_secure_connections.py
+has the servers)."""
+from __future__ import annotations
+
+import pytest
+from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer
+
+from queries import connections, kafka_security
+from queries.settings import ENV, Settings, SettingsError, redact_url
+
+PG = "postgresql+psycopg://campus@db.school.cn:5432/campus"
+SECRET = "s3cret-Pa55word"
+
+
+@pytest.fixture
+def pem(tmp_path):
+    path = tmp_path / "ca.pem"
+    path.write_text("-----BEGIN CERTIFICATE-----\n")
+    return str(path)
+
+
+def make(**values) -> Settings:
+    return Settings.from_env(environ={}, **values)
+
+
+def sasl(protocol="SASL_SSL", mechanism="SCRAM-SHA-512", **more) -> dict:
+    return dict(kafka_security_protocol=protocol, kafka_sasl_mechanism=mechanism,
+                kafka_sasl_username="aggregator", kafka_sasl_password=SECRET, **more)
+
+
+REFUSED = [
+    (dict(kafka_security_protocol="SASL_TLS"), "KAFKA_SECURITY_PROTOCOL='SASL_TLS'"),
+    (sasl(mechanism="SCRAM-SHA-1"), "KAFKA_SASL_MECHANISM='SCRAM-SHA-1'"),
+    (sasl(mechanism=""), "KAFKA_SASL_MECHANISM=''"),
+    ({**sasl(), "kafka_sasl_password": ""}, "needs KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD"),
+    ({**sasl(), "kafka_sasl_username": ""}, "needs KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD"),
+    (sasl(protocol="SASL_PLAINTEXT", mechanism="PLAIN"), "PLAIN sends the password in the clear"),
+    (dict(kafka_sasl_username="aggregator"), "KAFKA_SECURITY_PROTOCOL=PLAINTEXT does not use them"),
+    (dict(kafka_sasl_password=SECRET), "KAFKA_SECURITY_PROTOCOL=PLAINTEXT does not use them"),
+    (dict(kafka_security_protocol="SSL", kafka_ssl_cafile="/nowhere/ca.pem"), "KAFKA_SSL_CAFILE=/nowhere/ca.pem: no such file"),
+    (dict(redis_url="http://redis:6379/0"), "REDIS_URL must be redis://"),
+    (dict(redis_url="rediss://redis:6380/0", redis_ca_file="/nowhere/ca.pem"), "REDIS_CA_FILE=/nowhere/ca.pem: no such file"),
+    (dict(redis_url=f"redis://:{SECRET}@redis:6379/0", redis_password=SECRET), "keep it in REDIS_PASSWORD only"),
+    (dict(database_sslmode="verify-full"), "apply to PostgreSQL only"),
+    (dict(database_url=PG, database_sslmode="verify_full"), "DATABASE_SSLMODE='verify_full'"),
+    (dict(database_url=PG, database_sslmode="verify-full"), "needs DATABASE_SSLROOTCERT"),
+    (dict(database_url=PG, database_sslmode="verify-ca"), "needs DATABASE_SSLROOTCERT"),
+    (dict(database_url=PG, database_sslmode="verify-full", database_sslrootcert="/nowhere/ca.pem"),
+     "DATABASE_SSLROOTCERT=/nowhere/ca.pem: no such file"),
+    (dict(database_url=PG.replace("campus@", f"campus:{SECRET}@"), database_password=SECRET), "keep one"),
+]
+
+
+@pytest.mark.parametrize("values, message", REFUSED)
+def test_a_combination_no_client_could_connect_with_is_refused_when_read(values, message):
+    with pytest.raises(SettingsError) as caught:
+        make(**values)
+    assert message in str(caught.value)
+    assert SECRET not in str(caught.value)
+
+
+def test_file_settings_that_need_another_setting_say_which(pem):
+    cases = [
+        (dict(kafka_ssl_cafile=pem), "KAFKA_SECURITY_PROTOCOL=PLAINTEXT uses no TLS"),
+        (sasl(protocol="SASL_PLAINTEXT", kafka_ssl_cafile=pem), "KAFKA_SECURITY_PROTOCOL=SASL_PLAINTEXT uses no TLS"),
+        (sasl(kafka_ssl_keyfile=pem), "KAFKA_SSL_KEYFILE needs KAFKA_SSL_CERTFILE"),
+        (dict(redis_ca_file=pem), "REDIS_URL is not rediss://"),
+        (dict(database_url=PG, database_sslrootcert=pem), "set DATABASE_SSLMODE=verify-full"),
+        (dict(database_url=PG + "?sslmode=require", database_sslmode="verify-full", database_sslrootcert=pem),
+         "DATABASE_URL has ?sslmode= and DATABASE_SSLMODE is set too"),
+    ]
+    for values, message in cases:
+        with pytest.raises(SettingsError, match=message.replace("?", r"\?")):
+            make(**values)
+
+
+def test_the_environment_variables_reach_the_checks():
+    environ = {"KAFKA_SECURITY_PROTOCOL": "SASL_SSL", "KAFKA_SASL_MECHANISM": "SCRAM-SHA-512",
+               "KAFKA_SASL_USERNAME": "aggregator"}
+    with pytest.raises(SettingsError, match="KAFKA_SASL_PASSWORD"):
+        Settings.from_env(environ=environ)
+    environ["KAFKA_SASL_PASSWORD"] = SECRET
+    assert Settings.from_env(environ=environ).kafka_sasl_password == SECRET
+    for name in ("kafka_security_protocol", "kafka_sasl_mechanism", "kafka_sasl_username", "kafka_sasl_password",
+                 "kafka_ssl_cafile", "kafka_ssl_certfile", "kafka_ssl_keyfile", "redis_password", "redis_ca_file",
+                 "database_password", "database_sslmode", "database_sslrootcert"):
+        assert name in ENV
+
+
+def test_sound_combinations_are_accepted(pem):
+    make(**sasl(kafka_ssl_cafile=pem))
+    make(**sasl(protocol="SASL_PLAINTEXT", mechanism="SCRAM-SHA-256"))
+    make(**sasl(mechanism="PLAIN"))
+    make(kafka_security_protocol="SSL", kafka_ssl_cafile=pem, kafka_ssl_certfile=pem, kafka_ssl_keyfile=pem)
+    make(redis_url="rediss://redis.school.cn:6380/0", redis_ca_file=pem, redis_password=SECRET)
+    make(redis_url="rediss://redis.school.cn:6380/0")  # the system's CAs
+    make(database_url=PG, database_sslmode="verify-full", database_sslrootcert=pem, database_password=SECRET)
+    make(database_url=PG, database_sslmode="verify-full", database_sslrootcert="system")
+    make(database_url=PG, database_sslmode="require")
+
+
+def test_every_kafka_client_gets_the_security_options_under_kafka_pythons_names(pem):
+    settings = make(**sasl(kafka_ssl_cafile=pem))
+    options = kafka_security.client_options(settings)
+    assert options == {
+        "security_protocol": "SASL_SSL", "sasl_mechanism": "SCRAM-SHA-512", "sasl_plain_username": "aggregator",
+        "sasl_plain_password": SECRET, "ssl_check_hostname": True, "ssl_cafile": pem, "ssl_certfile": None,
+        "ssl_keyfile": None, "bootstrap_timeout_ms": kafka_security.BOOTSTRAP_TIMEOUT_MS,
+    }
+    for client in (KafkaConsumer, KafkaProducer, KafkaAdminClient):
+        assert set(options) <= set(client.DEFAULT_CONFIG), client
+    plain = kafka_security.client_options(make())
+    assert plain == {"security_protocol": "PLAINTEXT", "bootstrap_timeout_ms": kafka_security.BOOTSTRAP_TIMEOUT_MS}
+
+
+def test_redis_and_postgres_get_their_security_options(pem):
+    tls = make(redis_url="rediss://redis.school.cn:6380/0", redis_ca_file=pem, redis_password=SECRET)
+    assert connections.redis_security(tls) == {"password": SECRET, "ssl_cert_reqs": "required",
+                                               "ssl_check_hostname": True, "ssl_ca_certs": pem}
+    assert connections.redis_security(make()) == {}
+    client = connections.redis_client(tls)
+    kwargs = client.connection_pool.connection_kwargs
+    assert kwargs["password"] == SECRET and kwargs["ssl_ca_certs"] == pem and kwargs["ssl_check_hostname"] is True
+    pg = make(database_url=PG, database_sslmode="verify-full", database_sslrootcert=pem, database_password=SECRET)
+    assert connections.postgres_security(pg) == {"sslmode": "verify-full", "sslrootcert": pem, "password": SECRET}
+    engine = connections.sql_engine(pg, connect_args={"connect_timeout": 3})  # the web app adds a timeout
+    try:
+        given = _what_psycopg_would_get(engine)
+        assert {key: given.get(key) for key in ("sslmode", "sslrootcert", "password", "connect_timeout", "host")} == {
+            "sslmode": "verify-full", "sslrootcert": pem, "password": SECRET, "connect_timeout": 3,
+            "host": "db.school.cn"}
+    finally:
+        engine.dispose()
+
+
+class _Stop(Exception):
+    pass
+
+
+def _what_psycopg_would_get(engine) -> dict:
+    """The arguments SQLAlchemy hands psycopg.connect, caught at its do_connect event (public API)
+    before any connection is attempted."""
+    from sqlalchemy import event
+
+    seen: dict = {}
+
+    def catch(_dialect, _record, _cargs, cparams):
+        seen.update(cparams)
+        raise _Stop
+
+    event.listen(engine, "do_connect", catch)
+    with pytest.raises(_Stop):
+        engine.connect()
+    return seen
+
+
+def test_no_secret_shows_in_a_repr_or_a_log_line():
+    settings = make(**sasl(), redis_url="redis://redis:6379/0", redis_password=SECRET,
+                    database_url=PG, database_password=SECRET, secret_key=SECRET + "-cookie-key")
+    with_url_passwords = make(redis_url=f"redis://:{SECRET}@redis:6379/0",
+                              database_url=PG.replace("campus@", f"campus:{SECRET}@"))
+    for shown in (repr(settings), str(settings), repr(with_url_passwords), kafka_security.describe(settings),
+                  repr(connections.redis_client(settings)), redact_url(with_url_passwords.redis_url)):
+        assert SECRET not in shown
+    assert "redis://:***@redis:6379/0" in repr(with_url_passwords)
+    assert "campus:***@db.school.cn" in repr(with_url_passwords)
+    assert kafka_security.describe(settings) == "127.0.0.1:9092 over SASL_SSL as 'aggregator' (SCRAM-SHA-512)"
+
+
+def test_urls_without_a_password_are_shown_as_they_are():
+    for url in ("redis://127.0.0.1:6379/0", "rediss://redis.school.cn:6380/0", "unix:///run/redis.sock",
+                "sqlite:////srv/campus.db", PG):
+        assert redact_url(url) == url
+
+
+def test_the_reason_a_kafka_client_could_not_connect_is_named():
+    from kafka import errors
+
+    settings = make(**sasl(), kafka_bootstrap_servers="kafka.school.cn:9094")
+    refused = errors.SaslAuthenticationFailedError("Authentication failed during authentication due to invalid "
+                                                   "credentials with SASL mechanism SCRAM-SHA-512")
+    tls = errors.KafkaConnectionError("Handshake failed: [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed")
+    timeout = errors.KafkaConnectionError("Connection refused")
+    message = kafka_security.explain(settings, [timeout, tls, refused])
+    assert message.startswith("Kafka at kafka.school.cn:9094 refused the login of user 'aggregator' (SCRAM-SHA-512)")
+    assert "KAFKA_SASL_PASSWORD" in message
+    message = kafka_security.explain(settings, [timeout, tls])
+    assert message.startswith("TLS with Kafka at kafka.school.cn:9094 failed") and "KAFKA_SSL_CAFILE" in message
+    message = kafka_security.explain(settings, [timeout])
+    assert "no Kafka broker could be used at kafka.school.cn:9094 over SASL_SSL" in message
+    assert "KAFKA_SECURITY_PROTOCOL" in message and "Connection refused" in message
+    assert all(SECRET not in kafka_security.explain(settings, reasons) for reasons in ([refused], [tls], []))
