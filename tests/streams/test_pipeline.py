@@ -117,6 +117,7 @@ def test_the_simulated_campus_day_aggregates_as_computed_independently(
     hazard lifecycles, repeats, late and bad messages) through the real pipeline."""
     import itertools
 
+    from streams.bad_messages import EXPECTED_REASON
     from streams.campus_stream import simulate_labelled
 
     settings = settings_factory(kafka_bootstrap_servers=kafka_bootstrap)
@@ -124,7 +125,9 @@ def test_the_simulated_campus_day_aggregates_as_computed_independently(
     start = int(time.time() * 1000) - 60_000
     stream = list(itertools.islice(
         simulate_labelled(seed=42, start_ms=start, rate=200.0, bad_rate=0.02), 8000))
-    ends = produce(kafka_bootstrap, settings.events_topic, [(m.school, m.payload) for m in stream])
+    # Each with its bad kind's reason: the forged handling steps go unsigned, as the simulator sends them.
+    ends = produce(kafka_bootstrap, settings.events_topic,
+                   [(m.school, m.payload, EXPECTED_REASON.get(m.bad)) for m in stream])
     with running_aggregator(settings):
         wait_consumed(redis_client, settings, ends)
     now = int(time.time() * 1000)
