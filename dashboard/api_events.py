@@ -14,16 +14,19 @@ from __future__ import annotations
 
 import logging
 import math
+import time
 from dataclasses import dataclass
+from functools import lru_cache
 
 import orjson
 import redis
 from flask import Blueprint, Flask, Response, current_app, request
+from kafka.partitioner.default import murmur2
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from dashboard import event_intake, source_keys
 from dashboard.api import API_PREFIX, STORE_DOWN
-from dashboard.event_claims import BUSY, CLAIMED, SEEN, Claims
+from dashboard.event_claims import BUSY, CLAIMED, SEEN, Claims, event_keys
 from dashboard.event_intake import (
     ACCEPTED, DUPLICATE, IN_PROGRESS, KAFKA_UNAVAILABLE, RETRY, BatchRefused, Outgoing, Verdict,
 )
@@ -33,10 +36,10 @@ from streams.consumer import WINDOW_MS
 
 log = logging.getLogger(__name__)
 EXTENSION = "campus.events_api"
-# Each message says which source key sent it: a bad event on the dead-letter topic or in the
-# ledger can be traced to the system that sent it.
-SOURCE_HEADER = "api.source"
 IN_PROGRESS_RETRY_S = 2  # another request is sending the same event: it will be done by then
+# How long a request waits for another that is sending the same event (`deliver`), and how often
+# it asks meanwhile: a batch of 1,000 is in Kafka within a few hundred ms.
+BUSY_WAIT_S, BUSY_POLL_S = 1.0, 0.05
 
 events_api = Blueprint("events_api", __name__, url_prefix=API_PREFIX)
 
@@ -82,42 +85,76 @@ def receive():
         raws, may_send_for=source.may_send_for, now_ms=now_ms, max_bytes=settings.max_event_bytes,
         max_future_ms=settings.max_future_seconds * 1000, max_age_ms=WINDOW_MS)
     verdicts = checked.verdicts
-    claim = Claims.new_claim()
     try:
-        found = intake.claims.claim(claim, [(event.school, event.id) for event in checked.outgoing])
-    except redis.RedisError as exc:  # nothing was claimed for sure, nothing produced
+        verdicts.update(deliver(intake.claims, live, settings.events_topic, checked.outgoing))
+    except redis.RedisError as exc:  # at the first claim: nothing claimed for sure, nothing produced
         return _json(503, {"error": STORE_DOWN, "detail": type(exc).__name__}, retry_after=KAFKA_RETRY_AFTER_S)
-    to_send: list[Outgoing] = []
-    for event, state in zip(checked.outgoing, found):
-        if state == CLAIMED:
-            to_send.append(event)
-        elif state == SEEN:
-            verdicts[event.index] = Verdict(event.index, event.id, DUPLICATE)
-        else:
-            assert state == BUSY
-            verdicts[event.index] = Verdict(event.index, event.id, RETRY, IN_PROGRESS,
-                                            "the same event is being sent by another request right now")
-    failures = produce(live, settings.events_topic, source.id, to_send)
-    try:
-        intake.claims.settle(claim, [(event.school, event.id) for event in to_send],
-                             [failure is None for failure in failures])
-    except redis.RedisError as exc:
-        # What Kafka took is in Kafka whatever Redis says: answered as it is. The claims lapse
-        # after a minute; a POST of the same events after that is produced again and counted
-        # once by the consumers (they dedupe by id too).
-        log.warning("could not settle %d claims of the events API (%s)", len(to_send), type(exc).__name__)
-    for event, failure in zip(to_send, failures):
-        verdicts[event.index] = (Verdict(event.index, event.id, ACCEPTED) if failure is None
-                                 else Verdict(event.index, event.id, RETRY, KAFKA_UNAVAILABLE, failure))
     status, answer = event_intake.answer([verdicts[index] for index in range(len(raws))])
+    if answer["refused"] or answer["retry"]:  # what an operator looks for: which system sends what
+        first = next(v for v in verdicts.values() if v.reason is not None)
+        log.info("events from source %d (%s): %d accepted, %d duplicate, %d refused, %d to retry; first: %s",
+                 source.id, source.name, answer["accepted"], answer["duplicate"], answer["refused"],
+                 answer["retry"], first.reason)
     retry_after = None
     if status == 503:
-        kafka_failed = any(failure is not None for failure in failures)
+        kafka_failed = any(verdict.reason == KAFKA_UNAVAILABLE for verdict in verdicts.values())
         retry_after = KAFKA_RETRY_AFTER_S if kafka_failed else IN_PROGRESS_RETRY_S
     return _json(status, answer, retry_after=retry_after)
 
 
-def produce(live: Services, topic: str, source_id: int, events: list[Outgoing]) -> list[str | None]:
+def deliver(claims: Claims, live: Services, topic: str, events: list[Outgoing]) -> dict[int, Verdict]:
+    """Claim each event, produce what this request claimed, settle the claims: a verdict for
+    each. An event another request is sending at this moment (a sender's retry that overtook
+    its first try, or two senders) is asked about again every BUSY_POLL_S for up to BUSY_WAIT_S
+    after this request's own are sent: by then that request has mostly settled, and the event is
+    a `duplicate`, or this request's to send after all (that request failed). Still held: `retry`.
+    Raises redis.RedisError only from the first claim, before anything is produced."""
+    verdicts: dict[int, Verdict] = {}
+    deadline = time.monotonic() + BUSY_WAIT_S
+    pending, first = events, True
+    while pending:
+        claim = Claims.new_claim()
+        keyed = event_keys((event.school, event.id) for event in pending)
+        try:
+            found = claims.claim(claim, keyed)
+        except redis.RedisError:
+            if first:
+                raise
+            found = [BUSY] * len(pending)  # asking again failed: still someone else's, as far as known
+            deadline = 0.0
+        first = False
+        to_send, sent_keys, busy = [], [], []
+        for event, state, key in zip(pending, found, keyed):
+            if state == SEEN:
+                verdicts[event.index] = Verdict(event.index, event.id, DUPLICATE)
+            elif state == CLAIMED:
+                to_send.append(event)
+                sent_keys.append(key)
+            else:
+                busy.append(event)
+        failures = produce(live, topic, to_send)
+        try:
+            claims.settle(claim, sent_keys, [failure is None for failure in failures])
+        except redis.RedisError as exc:
+            # What Kafka took is in Kafka whatever Redis says: answered as it is. The claims lapse
+            # after CLAIM_MS; a POST of the same events after that is produced again and counted
+            # and recorded once all the same (the consumers dedupe by id too).
+            log.warning("could not settle %d claims of the events API (%s)", len(to_send), type(exc).__name__)
+        for event, failure in zip(to_send, failures):
+            verdicts[event.index] = (Verdict(event.index, event.id, ACCEPTED) if failure is None
+                                     else Verdict(event.index, event.id, RETRY, KAFKA_UNAVAILABLE, failure))
+        if busy and time.monotonic() + BUSY_POLL_S < deadline:
+            time.sleep(BUSY_POLL_S)
+        else:
+            for event in busy:
+                verdicts[event.index] = Verdict(event.index, event.id, RETRY, IN_PROGRESS,
+                                                "the same event is being sent by another request right now")
+            busy = []
+        pending = busy
+    return verdicts
+
+
+def produce(live: Services, topic: str, events: list[Outgoing]) -> list[str | None]:
     """Send each event keyed by its school and wait for the broker: for each, None when Kafka
     acknowledged it, else why not."""
     if not events:
@@ -125,30 +162,44 @@ def produce(live: Services, topic: str, source_id: int, events: list[Outgoing]) 
     producer = live.events_producer.get()
     if producer is None:
         return ["Kafka cannot be reached now; send it again later"] * len(events)
-    headers = [(SOURCE_HEADER, str(source_id).encode())]
     futures: list = []
-    for event in events:
-        try:
-            futures.append(producer.send(topic, key=event.school.encode(), value=event.raw, headers=headers))
-        except Exception as exc:  # noqa: BLE001 - no metadata or no buffer in max_block_ms: the rest would wait as long
-            log.warning("events API: Kafka refused a send (%s)", exc)
-            futures.extend([exc] * (len(events) - len(futures)))
-            break
+    try:
+        partitions = tuple(sorted(producer.partitions_for(topic)))
+        for event in events:
+            # The partition the key's hash picks, worked out once per school: the producer's own
+            # partitioner would hash the key again for every event.
+            key = event.school.encode()
+            futures.append(producer.send(topic, key=key, value=event.raw, partition=partition_of(key, partitions)))
+    except Exception as exc:  # noqa: BLE001 - no metadata or no buffer in max_block_ms: the rest would wait as long
+        log.warning("events API: Kafka refused a send (%s)", exc)
+        futures.extend([exc] * (len(events) - len(futures)))
     try:
         producer.flush(timeout=EVENTS_KAFKA_WAIT_S)
     except Exception as exc:  # noqa: BLE001 - KafkaTimeoutError: each future below says what landed
         log.warning("events API: Kafka did not answer every event in time (%s)", exc)
-    failures: list[str | None] = []
-    for future in futures:
-        if isinstance(future, Exception):
-            failures.append(f"Kafka did not take it ({type(future).__name__}); send it again later")
-        elif future.is_done and future.succeeded():
-            failures.append(None)
-        elif future.is_done:
-            failures.append(f"Kafka did not take it ({type(future.exception).__name__}); send it again later")
-        else:
-            failures.append("no acknowledgement from Kafka in time; send it again later")
+    failures = [_failure(future) for future in futures]
+    if any(failures):
+        live.events_producer.failed()
     return failures
+
+
+def _failure(future) -> str | None:
+    """Why Kafka has not taken an event (an exception raised at send, or its future), or None."""
+    if isinstance(future, Exception):
+        return f"Kafka did not take it ({type(future).__name__}); send it again later"
+    if not future.is_done:
+        return "no acknowledgement from Kafka in time; send it again later"
+    if not future.succeeded():
+        return f"Kafka did not take it ({type(future.exception).__name__}); send it again later"
+    return None
+
+
+@lru_cache(maxsize=4096)
+def partition_of(key: bytes, partitions: tuple[int, ...]) -> int:
+    """The partition kafka-python's default partitioner (Kafka's own, murmur2) gives a key: the
+    simulator and every other producer put a school's events there, so the API's join them and
+    keep their order."""
+    return partitions[(murmur2(key) & 0x7FFFFFFF) % len(partitions)]
 
 
 def _too_large(limit: int) -> Response:

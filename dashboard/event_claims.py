@@ -61,6 +61,18 @@ def event_key(school: str, event_id: str) -> str:
     return keys.sent_event(school, xxh3_128_hexdigest(event_id.encode("utf-8")))
 
 
+def event_keys(events: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    """(school, key) of each (school, event id): `event_key`, with each school's prefix made once."""
+    prefixes: dict[str, str] = {}
+    found = []
+    for school, event_id in events:
+        prefix = prefixes.get(school)
+        if prefix is None:
+            prefix = prefixes[school] = keys.sent_event(school, "")
+        found.append((school, prefix + xxh3_128_hexdigest(event_id.encode("utf-8"))))
+    return found
+
+
 class Claims:
     def __init__(self, client: redis.Redis, keep_s: int):
         self.client, self.keep_ms = client, keep_s * 1000
@@ -71,36 +83,34 @@ class Claims:
     def new_claim() -> str:
         return "claimed:" + secrets.token_hex(8)
 
-    def claim(self, claim: str, events: Iterable[tuple[str, str]]) -> list[int]:
-        """CLAIMED, SEEN or BUSY for each (school, event id), in order."""
-        events = list(events)
-        by_school = _by_school(events)
+    def claim(self, claim: str, keyed: list[tuple[str, str]]) -> list[int]:
+        """CLAIMED, SEEN or BUSY for each (school, key) of `event_keys`, in order."""
+        by_school = _by_school(keyed)
+        if not by_school:
+            return []
         pipe = self.client.pipeline(transaction=False)
-        for school, positions in by_school.items():
-            self._claim(keys=[event_key(school, events[i][1]) for i in positions], args=[claim, CLAIM_MS],
-                        client=pipe)
-        found = [BUSY] * len(events)
+        for positions in by_school.values():
+            self._claim(keys=[keyed[i][1] for i in positions], args=[claim, CLAIM_MS], client=pipe)
+        found = [BUSY] * len(keyed)
         for positions, answers in zip(by_school.values(), pipe.execute()):
             for position, answer in zip(positions, answers):
                 found[position] = int(answer)
         return found
 
-    def settle(self, claim: str, events: Iterable[tuple[str, str]], delivered: Iterable[bool]) -> None:
+    def settle(self, claim: str, keyed: list[tuple[str, str]], delivered: list[bool]) -> None:
         """Mark what Kafka took as sent and release the rest (only this request's claims)."""
-        events, delivered = list(events), list(delivered)
-        by_school = _by_school(events)
+        by_school = _by_school(keyed)
         if not by_school:
             return
         pipe = self.client.pipeline(transaction=False)
-        for school, positions in by_school.items():
+        for positions in by_school.values():
             flags = ["1" if delivered[i] else "0" for i in positions]
-            self._settle(keys=[event_key(school, events[i][1]) for i in positions],
-                         args=[claim, self.keep_ms, *flags], client=pipe)
+            self._settle(keys=[keyed[i][1] for i in positions], args=[claim, self.keep_ms, *flags], client=pipe)
         pipe.execute()
 
 
-def _by_school(events: list[tuple[str, str]]) -> dict[str, list[int]]:
+def _by_school(keyed: list[tuple[str, str]]) -> dict[str, list[int]]:
     found: dict[str, list[int]] = {}
-    for position, (school, _) in enumerate(events):
+    for position, (school, _) in enumerate(keyed):
         found.setdefault(school, []).append(position)
     return found

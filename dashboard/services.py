@@ -92,20 +92,22 @@ class LazyLedger:
 class LazyProducer:
     """A Kafka producer of one app made on first use, once, under a lock (never at import or in the
     factory: each gunicorn worker makes its own after the fork); while Kafka could not be reached
-    a moment ago, None without trying again for KAFKA_RETRY_AFTER_S."""
+    (or took nothing) a moment ago, None without trying again for KAFKA_RETRY_AFTER_S."""
 
     def __init__(self, settings: Settings, purpose: str, **options):
         self._settings, self._purpose, self._options = settings, purpose, options
+        self.retry_after_s = KAFKA_RETRY_AFTER_S
         self._producer = None
         self._failed_at: float | None = None
         self._lock = threading.Lock()
 
     def get(self):
         with self._lock:
+            recent_failure = self._failed_at is not None and time.monotonic() - self._failed_at < self.retry_after_s
+            if recent_failure:
+                return None
             if self._producer is not None:
                 return self._producer
-            if self._failed_at is not None and time.monotonic() - self._failed_at < KAFKA_RETRY_AFTER_S:
-                return None
             try:
                 self._producer = kafka_producer(self._settings, **self._options)
                 self._failed_at = None
@@ -113,6 +115,13 @@ class LazyProducer:
                 log.warning("Kafka unreachable for %s (%s)", self._purpose, exc)
                 self._failed_at = time.monotonic()
             return self._producer
+
+    def failed(self) -> None:
+        """Kafka did not take what was sent: for `retry_after_s`, `get` answers None at once,
+        so requests are told "not now" instead of each holding a web worker for the whole wait
+        (the wall's requests need the workers too)."""
+        with self._lock:
+            self._failed_at = time.monotonic()
 
     def close(self) -> None:
         with self._lock:

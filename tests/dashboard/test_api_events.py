@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import http.client
 import math
+import threading
 import time
 from zoneinfo import ZoneInfo
 
@@ -12,7 +13,6 @@ import orjson
 import pytest
 from kafka import KafkaConsumer, TopicPartition
 
-from dashboard.access import EXTENSION
 from dashboard.app import create_app
 from dashboard.event_claims import event_key
 from dashboard.services import LazyLedger
@@ -22,7 +22,7 @@ from dashboard.token_checks import TokenChecks
 from queries import keys
 from queries.connections import sql_engine, sql_sessions
 from queries.ledger import event_sources
-from queries.settings import DEFAULT_ALERT_RULES, Settings
+from queries.settings import DEFAULT_ALERT_RULES
 from queries.summary import school_summary
 from streams import contract, local_services
 from streams.alert_rules import load_rules
@@ -47,18 +47,14 @@ def post(app, key: str | None, body, **headers):
 
 
 def read_topic(bootstrap: str, topic: str) -> list:
-    """Every record of the topic, from its start to its end now."""
-    consumer = KafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    """Every record of the topic, read until none came for 2 s (the local broker's end offsets
+    can trail its last batch, so they cannot say where the end is)."""
+    consumer = KafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, consumer_timeout_ms=2000,
+                             fetch_max_wait_ms=100)
     try:
-        partitions = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic) or ()]
-        consumer.assign(partitions)
+        consumer.assign([TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic) or ()])
         consumer.seek_to_beginning()
-        ends = consumer.end_offsets(partitions)
-        records: list = []
-        while any(consumer.position(tp) < end for tp, end in ends.items()):
-            for batch in consumer.poll(timeout_ms=1000).values():
-                records.extend(batch)
-        return records
+        return list(consumer)
     finally:
         consumer.close()
 
@@ -106,7 +102,7 @@ def test_mixed_batches_get_a_verdict_per_event_and_the_wall_counts_exactly_the_a
         events_settings, apps, kafka_bootstrap, redis_client):
     settings = events_settings
     app = apps(settings)
-    source_id, key = issue_source(settings, "s1", "s2")
+    _, key = issue_source(settings, "s1", "s2")
     now = now_ms()
     # The test stream: good events of many kinds with repeats, late events and alarms with their
     # handling, and one bad message of every class but broken JSON (which makes a whole body 400).
@@ -140,11 +136,10 @@ def test_mixed_batches_get_a_verdict_per_event_and_the_wall_counts_exactly_the_a
     assert retried["accepted"] == 0 and retried["retry"] == 0
     assert retried["duplicate"] == sum(v != "refused" for v, _ in expected[:1000])
 
-    # Kafka holds each accepted event once: the sender's bytes, keyed by its school, with the key's id.
+    # Kafka holds each accepted event once: the sender's bytes, keyed by its school.
     accepted = [(school, raw) for (school, raw, _), (verdict, _) in zip(messages, expected) if verdict == "accepted"]
     records = read_topic(kafka_bootstrap, settings.events_topic)
     assert sorted((r.key.decode(), r.value) for r in records) == sorted(accepted)
-    assert {dict(r.headers)["api.source"] for r in records} == {str(source_id).encode()}
     by_partition: dict[str, set[int]] = {}
     for record in records:
         by_partition.setdefault(record.key.decode(), set()).add(record.partition)
@@ -360,20 +355,75 @@ def test_when_kafka_does_not_take_the_events_nothing_is_kept_and_sending_again_l
         == ["k1", "k2"]
 
 
-def test_an_event_another_request_is_sending_is_answered_retry(events_settings, apps, redis_client, kafka_bootstrap):
+def test_when_the_broker_goes_away_the_events_are_answered_retry_and_the_next_requests_at_once(
+        settings_factory, redis_client, apps):
+    """A broker of this test's own, stopped under a running app: the producer's deliveries time
+    out (EVENTS_KAFKA_DELIVERY_MS); then requests are told at once, holding no web worker."""
+    port = local_services.free_port()
+    broker = local_services.start_broker(port)
+    try:
+        settings = settings_factory(kafka_bootstrap_servers=f"127.0.0.1:{port}", events_api_rate=1e6)
+        make_topic(settings.kafka_bootstrap_servers, settings)
+        app = apps(settings)
+        _, key = issue_source(settings, "s1")
+        assert post(app, key, [ev.smoke(now_ms(), id="before")]).json["accepted"] == 1
+    finally:
+        local_services.stop(broker)
+    gone = post(app, key, [ev.smoke(now_ms(), id="lost-1"), ev.smoke(now_ms(), id="lost-2")])
+    assert gone.status_code == 503 and gone.headers["Retry-After"] == "10"
+    assert {(v["verdict"], v["reason"]) for v in gone.json["events"]} == {("retry", "kafka_unavailable")}
+    assert all(redis_client.get(event_key("s1", f"lost-{n}")) is None for n in (1, 2))  # claims released
+    started = time.monotonic()
+    again = post(app, key, [ev.smoke(now_ms(), id="lost-1")])
+    assert again.status_code == 503 and time.monotonic() - started < 1
+    assert again.json["events"][0]["detail"] == "Kafka cannot be reached now; send it again later"
+
+
+def test_an_event_another_request_is_sending_is_waited_for_then_answered(events_settings, apps, redis_client):
+    """Another request's claims, set and settled by hand: two real requests cannot be timed to
+    overlap reliably. The request waits up to a second for the other one."""
     app = apps(events_settings)
     _, key = issue_source(events_settings, "s1")
-    event = ev.smoke(now_ms() - 1000, id="busy-1")
-    # Another request's claim, set by hand: two real requests cannot be timed to overlap reliably.
-    redis_client.set(event_key("s1", "busy-1"), "claimed:another-request", px=60_000)
-    busy = post(app, key, [event, ev.smoke(now_ms() - 1000, id="free-1")])
-    assert busy.status_code == 503 and busy.headers["Retry-After"] == "2"
-    assert [(v["verdict"], v.get("reason")) for v in busy.json["events"]] == [
-        ("retry", "in_progress"), ("accepted", None)]
-    redis_client.delete(event_key("s1", "busy-1"))  # the other request failed: its claim is released
-    assert post(app, key, [event]).json["accepted"] == 1
-    assert redis_client.get(event_key("s1", "busy-1")) == "sent"
-    assert 3_500_000 < redis_client.pttl(event_key("s1", "busy-1")) <= 3_600_000  # EVENTS_API_DEDUPE_SECONDS
+    events = {name: ev.smoke(now_ms() - 1000, id=name) for name in ("sent-meanwhile", "failed-meanwhile", "stuck")}
+    for name in events:
+        redis_client.set(event_key("s1", name), "claimed:another-request", px=60_000)
+    # The other request settles two of them within the wait: one is in Kafka, one failed there.
+    settle = threading.Timer(0.3, lambda: (redis_client.set(event_key("s1", "sent-meanwhile"), "sent", px=60_000),
+                                           redis_client.delete(event_key("s1", "failed-meanwhile"))))
+    settle.start()
+    started = time.monotonic()
+    answer = post(app, key, [*events.values(), ev.smoke(now_ms() - 1000, id="free")])
+    settle.join()
+    assert 0.9 < time.monotonic() - started < 5
+    assert answer.status_code == 503 and answer.headers["Retry-After"] == "2"
+    assert [(v["verdict"], v.get("reason")) for v in answer.json["events"]] == [
+        ("duplicate", None), ("accepted", None), ("retry", "in_progress"), ("accepted", None)]
+    redis_client.delete(event_key("s1", "stuck"))  # the claim of a worker that died lapses
+    assert post(app, key, [events["stuck"]]).json["accepted"] == 1
+    assert redis_client.get(event_key("s1", "stuck")) == "sent"
+    assert 3_500_000 < redis_client.pttl(event_key("s1", "stuck")) <= 3_600_000  # EVENTS_API_DEDUPE_SECONDS
+
+
+def test_the_api_puts_a_schools_events_where_every_other_producer_does(kafka_bootstrap):
+    """The partition is worked out once per school (dashboard/api_events.py: partition_of); it
+    must be the one kafka-python's default partitioner picks for the key, as the simulator's."""
+    from kafka import KafkaProducer
+
+    from dashboard.api_events import partition_of
+
+    producer = KafkaProducer(bootstrap_servers=kafka_bootstrap)
+    try:
+        for count in (1, 3, 6):
+            topic = f"partitions-{count}-{now_ms()}"
+            local_services.create_topic(kafka_bootstrap, topic, count)
+            partitions = tuple(sorted(producer.partitions_for(topic)))
+            schools = [f"school-{n}" for n in range(40)] + ["demo-univ", "demo-middle", "demo-primary", "学校"]
+            placed = {school: producer.send(topic, key=school.encode(), value=b"{}").get(30).partition
+                      for school in schools}
+            assert placed == {school: partition_of(school.encode(), partitions) for school in schools}
+            assert len(set(placed.values())) == count
+    finally:
+        producer.close()
 
 
 def test_with_redis_down_nothing_is_sent(settings_factory, kafka_bootstrap, apps):

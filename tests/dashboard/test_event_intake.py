@@ -149,3 +149,11 @@ def test_token_bucket(bucket, now, cost, after, wait):
 def test_a_slow_rate_refills_in_whole_thousandths():
     bucket, wait = take(Bucket(0, 0), now_ms=7, rate=0.5, burst=1000, cost=1)
     assert bucket == Bucket(3, 7) and wait == 1994  # 0.5 events/s: 0.5 thousandths a ms, floored
+
+
+def test_an_events_key_is_made_once_per_school_the_same_way():
+    from dashboard.event_claims import event_key, event_keys
+
+    pairs = [("s1", "a"), ("s2", "a"), ("s1", "b"), ("s1", "a"), ("s1", "事件-1")]
+    assert event_keys(pairs) == [(school, event_key(school, event_id)) for school, event_id in pairs]
+    assert len({key for _, key in event_keys(pairs)}) == 4 and event_key("s1", "a").startswith("{s:s1}:api:")
