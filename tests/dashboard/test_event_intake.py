@@ -157,3 +157,16 @@ def test_an_events_key_is_made_once_per_school_the_same_way():
     pairs = [("s1", "a"), ("s2", "a"), ("s1", "b"), ("s1", "a"), ("s1", "事件-1")]
     assert event_keys(pairs) == [(school, event_key(school, event_id)) for school, event_id in pairs]
     assert len({key for _, key in event_keys(pairs)}) == 4 and event_key("s1", "a").startswith("{s:s1}:api:")
+
+
+def test_docs_api_names_every_verdict_and_reason_of_the_route():
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "api.md").read_text(encoding="utf-8")
+    section = doc[doc.index("## Sending events"):doc.index("## `GET /healthz`")]
+    for verdict in intake.VERDICTS:
+        assert f"| `{verdict}` |" in section, verdict
+    reasons = [r for r in contract.REASONS if r != contract.PROCESSING_ERROR]  # the consumers' own
+    for reason in reasons + [intake.CONSOLE_ONLY, intake.SCHOOL_NOT_ALLOWED, intake.KAFKA_UNAVAILABLE,
+                             intake.IN_PROGRESS]:
+        assert f"`{reason}`" in section, reason
