@@ -11,7 +11,8 @@ repeated deliveries and the odd alert-handling event included, answered `duplica
   ceiling - one kafka-python producer in this process sends the run's events straight to a topic
             of the same broker (the API producer's options) and waits for every acknowledgement;
   api     - --clients threads POST the same number of events in batches of --batch (then of
-            --small-batch), each waiting for its answer, as campus systems do.
+            --small-batch), each waiting for its answer and, after a 503, sending the batch
+            again after its Retry-After, as campus systems do (the time waited counts).
 Reports the medians (events/s, API / ceiling) and the CPU each process spent an event (web
 workers, broker, Redis, this process: all on the same two cores). Then the real aggregator
 reads the events topic and each school's summary is compared with the independent reference
@@ -115,13 +116,17 @@ def ceiling(settings: Settings, topic: str, events: list[tuple[str, bytes]]) -> 
     return len(events) / elapsed
 
 
-def post_all(port: int, key: str, bodies: list[tuple[int, bytes]], clients: int) -> tuple[float, list[dict]]:
-    """POST every body from `clients` threads (one request each at a time); events/s and the answers."""
+def post_all(port: int, key: str, bodies: list[tuple[int, bytes]], clients: int) -> tuple[float, list[dict], int]:
+    """POST every body from `clients` threads (one request each at a time), as a campus system
+    does: a 503 is sent again after its Retry-After (what was accepted then answers `duplicate`).
+    Events/s, each body's verdicts (an event accepted at any try counts as accepted), and how
+    many 503s there were."""
     work: queue.Queue = queue.Queue()
     for item in bodies:
         work.put(item)
-    answers: list[tuple[int, dict]] = []
+    answers: dict[int, list[dict]] = {}
     errors: list[str] = []
+    again = [0]
     headers = {"Authorization": f"Bearer {key}", "Content-Type": "application/json"}
 
     def client() -> None:
@@ -130,19 +135,24 @@ def post_all(port: int, key: str, bodies: list[tuple[int, bytes]], clients: int)
                 number, body = work.get_nowait()
             except queue.Empty:
                 return
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-            try:
-                connection.request("POST", PATH, body=body, headers=headers)
-                response = connection.getresponse()
-                text = response.read()
-            finally:
-                connection.close()
-            if response.status != 200:
-                odd = [v for v in orjson.loads(text).get("events", ()) if v["verdict"] == "retry"] \
-                    if text.startswith(b"{") else text[:300]
-                errors.append(f"{response.status}: {odd}")
+            while True:
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+                try:
+                    connection.request("POST", PATH, body=body, headers=headers)
+                    response = connection.getresponse()
+                    text = response.read()
+                finally:
+                    connection.close()
+                if response.status == 200:
+                    answers.setdefault(number, []).append(orjson.loads(text)["events"])
+                    break
+                if response.status == 503 and text.startswith(b'{"accepted"'):
+                    answers.setdefault(number, []).append(orjson.loads(text)["events"])
+                    again[0] += 1
+                    time.sleep(int(response.getheader("Retry-After", "1")))
+                    continue
+                errors.append(f"{response.status}: {text[:300]!r}")
                 return
-            answers.append((number, orjson.loads(text)))
 
     threads = [threading.Thread(target=client) for _ in range(clients)]
     started = time.perf_counter()
@@ -153,8 +163,16 @@ def post_all(port: int, key: str, bodies: list[tuple[int, bytes]], clients: int)
     elapsed = time.perf_counter() - started
     if errors:
         raise SystemExit(f"{len(errors)} requests failed, e.g. {errors[0]}")
-    events = sum(len(answer["events"]) for _, answer in answers)
-    return events / elapsed, [answer for _, answer in sorted(answers, key=lambda a: a[0])]
+    final = []
+    for number in sorted(answers):
+        tries = answers[number]
+        merged = tries[-1]
+        for index, verdict in enumerate(merged):
+            if any(t[index]["verdict"] == "accepted" for t in tries):
+                merged[index] = {**verdict, "verdict": "accepted"}
+        final.append({"events": merged})
+    events = sum(len(answer["events"]) for answer in final)
+    return events / elapsed, final, again[0]
 
 
 def batches(events: list[tuple[str, bytes]], size: int) -> list[tuple[int, bytes]]:
@@ -217,12 +235,15 @@ def main() -> None:
         warm = [(n, orjson.dumps({"id": f"warm-up-{n}", "ts": now, "school": "bench-warm-up",
                                   "domain": "environment", "type": "sensor.temperature", "data": {"value": 20}}))
                 for n in range(8)]
-        _, answers = post_all(settings.web_port, key, warm, args.clients)
-        accepted: list[bytes] = [body for (_, body), answer in zip(warm, answers) if answer["accepted"]]
+        _, answers, _ = post_all(settings.web_port, key, warm, args.clients)
+        accepted: list[bytes] = [body for (_, body), answer in zip(warm, answers)
+                                 if answer["events"][0]["verdict"] == "accepted"]
 
         rates: dict[str, list[float]] = {"ceiling": [], **{f"api {size}": [] for size in sizes}}
         cpu: dict[str, list[tuple[float, ...]]] = {f"api {size}": [] for size in sizes}
         counts = dict.fromkeys(("accepted", "duplicate", "refused", "retry"), 0)
+        reasons: dict[str, int] = {}
+        resent = 0
         processes = [workers + [web.pid], [broker.pid], [redis_server.pid], [os.getpid()]]
         for run in range(args.runs):
             rates["ceiling"].append(ceiling(settings, "ceiling", runs[(args.batch, run)]))
@@ -230,7 +251,8 @@ def main() -> None:
             for size in sizes:
                 events = runs[(size, run)]
                 before = [cpu_seconds(group) for group in processes]
-                rate, answers = post_all(settings.web_port, key, batches(events, size), args.clients)
+                rate, answers, retried = post_all(settings.web_port, key, batches(events, size), args.clients)
+                resent += retried
                 spent = [cpu_seconds(group) - b for group, b in zip(processes, before)]
                 rates[f"api {size}"].append(rate)
                 cpu[f"api {size}"].append(tuple(s / len(events) * 1e6 for s in spent))
@@ -238,6 +260,8 @@ def main() -> None:
                     payloads = [payload for _, payload in events[body[0] * size:(body[0] + 1) * size]]
                     for verdict in answer["events"]:
                         counts[verdict["verdict"]] += 1
+                        if "reason" in verdict:
+                            reasons[verdict["reason"]] = reasons.get(verdict["reason"], 0) + 1
                         if verdict["verdict"] == "accepted":
                             accepted.append(payloads[verdict["index"]])
                 line.append(f"batches of {size}: {rate:,.0f} events/s (CPU µs an event: web "
@@ -256,7 +280,7 @@ def main() -> None:
                   f"(min {min(rates[f'api {size}']):,.0f}; {median / ceiling_median:.2f} of the ceiling); "
                   f"CPU µs an event: web {shares[0]:.0f}, broker {shares[1]:.0f}, redis {shares[2]:.0f}, "
                   f"clients {shares[3]:.0f}")
-        print(f"verdicts: {counts}")
+        print(f"verdicts: {counts}, reasons: {reasons}; batches sent again after a 503: {resent}")
 
         # The wall's figures: the real aggregator over the events topic, against the reference
         # over exactly the accepted events.
