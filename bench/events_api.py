@@ -28,6 +28,7 @@ import itertools
 import os
 import queue
 import secrets
+import shutil
 import signal
 import statistics
 import subprocess
@@ -196,7 +197,7 @@ def main() -> None:
     with open(scratch / "broker.log", "wb") as out:
         broker = local_services.start_broker(broker_port, log_file=out)
     redis_server = local_services.start_redis(redis_port, scratch / "redis")
-    web = None
+    web, done = None, False
     try:
         bootstrap = f"127.0.0.1:{broker_port}"
         changes = dict(kafka_bootstrap_servers=bootstrap, redis_url=f"redis://127.0.0.1:{redis_port}/0",
@@ -319,7 +320,8 @@ def main() -> None:
             print(f"{school}: {len(docs[school]):,} accepted events; figures {'exact' if same else 'DIFFER'}")
         print("the wall's figures equal the reference: " + ("yes" if exact else "NO"))
         if not exact:
-            raise SystemExit(1)
+            raise SystemExit(f"logs in {scratch}")
+        done = True
     finally:
         if web is not None and web.poll() is None:
             os.killpg(web.pid, signal.SIGTERM)
@@ -329,6 +331,8 @@ def main() -> None:
                 os.killpg(web.pid, signal.SIGKILL)
         local_services.stop(redis_server)
         local_services.stop(broker)
+    if done:
+        shutil.rmtree(scratch, ignore_errors=True)  # kept, with the processes' logs, when something failed
 
 
 if __name__ == "__main__":
