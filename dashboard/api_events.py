@@ -93,7 +93,7 @@ def receive():
     status, answer = event_intake.answer([verdicts[index] for index in range(len(raws))])
     if answer["refused"] or answer["retry"]:  # what an operator looks for: which system sends what
         first = next(v for v in verdicts.values() if v.reason is not None)
-        log.info("events from source %d (%s): %d accepted, %d duplicate, %d refused, %d to retry; first: %s",
+        log.info("events from source %d (%r): %d accepted, %d duplicate, %d refused, %d to retry; first: %s",
                  source.id, source.name, answer["accepted"], answer["duplicate"], answer["refused"],
                  answer["retry"], first.reason)
     retry_after = None
