@@ -35,7 +35,7 @@ from dash._pages import _path_to_page  # the router's own resolver: the guard an
 from flask import Flask, Response, abort, current_app, g, jsonify, redirect, request, session
 from sqlalchemy.exc import SQLAlchemyError
 
-from dashboard import callback_scope, roles, sessions
+from dashboard import callback_scope, roles, sessions, source_keys
 from dashboard.callback_scope import BadCallback
 from dashboard.login_limits import LoginCounter
 from dashboard.roles import Principal
@@ -170,6 +170,8 @@ def _guard():
     needs = roles.route_permission(endpoint, request.method) if endpoint else None
     if needs == roles.PUBLIC:
         return None
+    if needs == roles.SOURCE:  # POST /api/v1/events: a source key and nothing else (issue 12)
+        return source_keys.guard(access.clock())
     page = needs == roles.PAGE
     bad_body = None
     if needs == roles.CALLBACK:  # read once, safely; refused below, once the caller is known

@@ -7,7 +7,7 @@ from pathlib import Path
 import dash
 from flask import redirect, request
 
-from dashboard import access, api, api_alerts, api_duty, api_ledger, bad_input, lead_export
+from dashboard import access, api, api_alerts, api_duty, api_events, api_ledger, bad_input, lead_export
 from dashboard.services import install
 from queries.settings import Settings
 
@@ -38,6 +38,7 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
     api_ledger.register(app.server)
     api_duty.register(app.server)
     api_alerts.register(app.server)
+    api_events.register(app.server)  # POST /api/v1/events: campus systems send events with a source key
     lead_export.register(app.server)  # GET /lead/hazards.xlsx: the hazard ledger as filtered
     callback_pages, callback_permissions = _register_page_callbacks(app)
     _keep_query_on_alias(app, "/wall", "/")

@@ -37,6 +37,10 @@ GRANTS: dict[str, frozenset[str]] = {
 # Route kinds whose permission depends on what is asked for, resolved per request.
 PAGE = "page"  # a Dash page: the permission PAGES gives the page the path names
 CALLBACK = "callback"  # a Dash callback: the permission of the page that registered it
+# POST /api/v1/events (issue 12): a campus system proves itself with its source key
+# (dashboard/source_keys.py, checked by the guard), never with a token or a person's session. No
+# role is granted it, so no principal ever may; a source key opens nothing else.
+SOURCE = "source"
 
 # Flask endpoints (Dash names its own by their rule, under the default "/" prefix).
 ROUTES: dict[str, str] = {
@@ -60,6 +64,7 @@ ROUTES: dict[str, str] = {
     "alerts_api.act": ALERT_HANDLE,  # POST /api/v1/alerts/<id>/<acknowledge|dispatch|resolve>
     "alerts_api.history": DUTY_VIEW,  # GET /api/v1/alerts/<id>/history
     "lead_api.hazard_export": LEAD_VIEW,  # GET /lead/hazards.xlsx: the hazard ledger as filtered, in Excel
+    "events_api.receive": SOURCE,  # POST /api/v1/events: campus systems send events (dashboard/api_events.py)
 }
 # Every endpoint of these blueprints, for the safe methods; another method is refused until it
 # has an entry of its own.

@@ -45,6 +45,12 @@ SITE_PLAN_TTL_S = 60.0
 # producer that could not be made is not tried again for a while.
 KAFKA_TIMEOUT_MS = 2000
 KAFKA_RETRY_AFTER_S = 10.0
+# POST /api/v1/events (issue 12): "accepted" means in Kafka, so its producer waits for the broker's
+# acknowledgement (acks=all) and retries within EVENTS_KAFKA_DELIVERY_MS; a request waits for its
+# events a little longer than that, so every one has its answer (in Kafka, or not) when it replies.
+EVENTS_KAFKA_DELIVERY_MS = 10_000
+EVENTS_KAFKA_WAIT_S = EVENTS_KAFKA_DELIVERY_MS / 1000 + 2
+EVENTS_KAFKA_BATCH_BYTES = 256 * 1024  # a batch of 1,000 events in a few produce requests
 
 
 class LazyLedger:
@@ -92,6 +98,47 @@ class LazyLedger:
             self._engine = self._sessions = self._reads = None
 
 
+class LazyProducer:
+    """A Kafka producer of one app made on first use, once, under a lock (never at import or in the
+    factory: each gunicorn worker makes its own after the fork); while Kafka could not be reached
+    (or took nothing) a moment ago, None without trying again for KAFKA_RETRY_AFTER_S."""
+
+    def __init__(self, settings: Settings, purpose: str, **options):
+        self._settings, self._purpose, self._options = settings, purpose, options
+        self.retry_after_s = KAFKA_RETRY_AFTER_S
+        self._producer = None
+        self._failed_at: float | None = None
+        self._lock = threading.Lock()
+
+    def get(self):
+        with self._lock:
+            recent_failure = self._failed_at is not None and time.monotonic() - self._failed_at < self.retry_after_s
+            if recent_failure:
+                return None
+            if self._producer is not None:
+                return self._producer
+            try:
+                self._producer = kafka_producer(self._settings, **self._options)
+                self._failed_at = None
+            except Exception as exc:  # noqa: BLE001 - no broker, a timeout: answered as "not now"
+                log.warning("Kafka unreachable for %s (%s)", self._purpose, exc)
+                self._failed_at = time.monotonic()
+            return self._producer
+
+    def failed(self) -> None:
+        """Kafka did not take what was sent: for `retry_after_s`, `get` answers None at once,
+        so requests are told "not now" instead of each holding a web worker for the whole wait
+        (the wall's requests need the workers too)."""
+        with self._lock:
+            self._failed_at = time.monotonic()
+
+    def close(self) -> None:
+        with self._lock:
+            if self._producer is not None:
+                self._producer.close(timeout=1)
+                self._producer = None
+
+
 class Services:
     def __init__(self, settings: Settings, client: redis.Redis):
         self.settings = settings
@@ -102,6 +149,13 @@ class Services:
         self._producer = None
         self._producer_failed_at: float | None = None
         self._producer_lock = threading.Lock()
+        # Events that campus systems POST (dashboard/api_events.py): a producer of their own, which
+        # retries and waits for every acknowledgement, where the console's must not keep an officer
+        # waiting (the recorder sends what it did not).
+        self.events_producer = LazyProducer(
+            settings, "events sent over HTTP", linger_ms=5, batch_size=EVENTS_KAFKA_BATCH_BYTES,
+            bootstrap_timeout_ms=5000, max_block_ms=5000, request_timeout_ms=5000,
+            delivery_timeout_ms=EVENTS_KAFKA_DELIVERY_MS)
 
     # --- live figures (Redis only) ---
 
@@ -215,6 +269,7 @@ class Services:
             if self._producer is not None:
                 self._producer.close(timeout=1)
                 self._producer = None
+        self.events_producer.close()
 
     @cached_property
     def signing_keys(self) -> tuple[bytes, ...]:

@@ -1,6 +1,7 @@
 """`python -m ledger …`: create or upgrade the ledger's schema, load the demo campus, regrade the
 risk points, exchange the risk-point list and the hazard ledger with spreadsheets, issue, list
-and revoke the access tokens of the video walls, and manage people's accounts (ledger/cli_users.py).
+and revoke the access tokens of the video walls, manage people's accounts (ledger/cli_users.py) and
+the API keys of the campus systems that send events (ledger/cli_sources.py).
 
 Settings come from the environment (`queries/settings.py`: DATABASE_URL, RISK_GRADING_FILE,
 SCHOOL_TIMEZONE). Exit status: 0 done, 1 an import was refused (each problem printed on one line:
@@ -16,7 +17,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ledger import cli_users
+from ledger import cli_sources, cli_users
 from ledger.db import current_revision, migrate
 from ledger.grading import GradingRules
 from ledger.models import RiskPoint
@@ -68,6 +69,7 @@ def _parser() -> argparse.ArgumentParser:
     revoke = tokens.add_parser("revoke", help="refuse a token from now on (its walls go dark within seconds)")
     revoke.add_argument("id", type=int)
     cli_users.add_parser(commands)
+    cli_sources.add_parser(commands)
     return parser
 
 
@@ -104,6 +106,8 @@ def _run(args: argparse.Namespace, settings: Settings, engine) -> int:
         return _token(args, sessions, now)
     if args.command == "user":
         return cli_users.run(args, sessions, now)
+    if args.command == "source":
+        return cli_sources.run(args, sessions, now)
     if args.command == "regrade":
         with sessions.begin() as session:
             changed = regrade(session, rules)

@@ -128,3 +128,17 @@ def dead_letter_partitions(group: str, topic: str) -> str:
 def ledger_figures(school: str) -> str:
     """JSON: the SQL ledger's figures for the wall (queries/ledger/figures.py), kept by the recorder."""
     return f"{tag(school)}:ledger"
+
+
+# ---- POST /api/v1/events (issue 12; dashboard/api_events.py) ---------------------------------------
+
+def sent_event(school: str, digest: str) -> str:
+    """string: an event id (by its 128-bit digest) the events API claimed ("claimed:<request>",
+    for a minute) or produced ("sent", for EVENTS_API_DEDUPE_SECONDS); a retried POST of it answers
+    "duplicate" instead of producing it twice. In the school's hash slot."""
+    return f"{tag(school)}:api:{digest}"
+
+
+def source_rate(source_id: int) -> str:
+    """hash tokens (thousandths of an event), at (epoch ms): one source key's token bucket."""
+    return f"campus:source-rate:{source_id}"

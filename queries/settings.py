@@ -74,6 +74,10 @@ ENV = {
     "database_password": "DATABASE_PASSWORD",
     "database_sslmode": "DATABASE_SSLMODE",
     "database_sslrootcert": "DATABASE_SSLROOTCERT",
+    # POST /api/v1/events (issue 12): campus systems send events over HTTP with a source key.
+    "events_api_max_bytes": "EVENTS_API_MAX_BYTES",
+    "events_api_rate": "EVENTS_API_RATE",
+    "events_api_dedupe_seconds": "EVENTS_API_DEDUPE_SECONDS",
 }
 
 
@@ -170,6 +174,18 @@ class Settings:
     database_sslmode: str = ""
     database_sslrootcert: str = ""
 
+    # POST /api/v1/events (issue 12). The largest body a source may post: 1,000 events of ~5 KiB
+    # (typical events are a few hundred bytes; a source with bigger ones sends smaller batches).
+    events_api_max_bytes: int = 5 * 1024 * 1024
+    # Events a second one source key may send, on average; it may send a burst of max(this, one
+    # full batch of 1,000) at once (dashboard/source_limits.py).
+    events_api_rate: float = 1000.0
+    # How long an accepted event's id is remembered, so a retried POST answers "duplicate" instead
+    # of producing it again: ~180 bytes of Redis an event for this long (20 events/s: 13 MB). A
+    # sender retries what it did not hear about within minutes; after this, a repeat reaches Kafka
+    # again and the consumers' own dedupe (by id, 7 days) still counts and records it once.
+    events_api_dedupe_seconds: int = 3600
+
     def __post_init__(self) -> None:
         try:
             ZoneInfo(self.school_timezone)
@@ -194,6 +210,10 @@ class Settings:
         if any(len(key.strip()) < 16 for key in self.event_signing_key.split(",")) and self.event_signing_key:
             raise SettingsError("EVENT_SIGNING_KEY: each key must be at least 16 characters "
                                 "(python -c 'import secrets; print(secrets.token_urlsafe(32))')")
+        if self.events_api_max_bytes < self.max_event_bytes:
+            raise SettingsError("EVENTS_API_MAX_BYTES must be at least MAX_EVENT_BYTES (one event fits)")
+        if self.events_api_rate <= 0 or self.events_api_dedupe_seconds < 60:
+            raise SettingsError("EVENTS_API_RATE must be positive and EVENTS_API_DEDUPE_SECONDS at least 60")
         if not self.database_url.startswith(("sqlite", "postgresql")):
             raise SettingsError("DATABASE_URL must be sqlite:///… or postgresql+psycopg://…")
         _check_connection_security(self)

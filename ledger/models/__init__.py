@@ -8,12 +8,14 @@ from ledger.models.hazard import Hazard, HazardTransition, LoopViolation
 from ledger.models.history import DailyDomainEvents, DailyTotals, RecorderOffset, RefusedEvent
 from ledger.models.org import Building, OrgUnit, Zone
 from ledger.models.risk import HazardSource, RiskPoint
+from ledger.models.sources import EventSource, EventSourceSchool
 from ledger.models.users import END_REASONS, USER_ROLES, User, UserSchool, UserSession
 
 __all__ = [
     "AccessToken", "Alert", "AlertEscalation", "AlertOccurrence", "AlertOutbox", "AlertTransition",
     "AssessmentDeduction", "Base", "Building",
     "Campaign", "CampaignPhase", "ChecklistItem", "ChecklistResult", "DailyDomainEvents", "DailyTotals",
+    "EventSource", "EventSourceSchool",
     "Hazard", "HazardSource",
     "HazardTransition", "LoopViolation", "OrgUnit", "ROLES", "RecorderOffset", "RefusedEvent", "RiskPoint",
     "USER_ROLES", "UTCDateTime", "User", "UserSchool", "UserSession", "Zone", "END_REASONS", "utcnow",

@@ -390,3 +390,26 @@ def test_the_duty_consoles_actions_need_alert_handling_not_just_the_page(app, wa
     assert acting and {guard.callback_permission(key) for key in acting} == {roles.ALERT_HANDLE}
     assert reading and {guard.callback_permission(key) for key in reading} == {roles.DUTY_VIEW}
     assert "leader" not in {r for r, grants in roles.GRANTS.items() if roles.ALERT_HANDLE in grants}
+
+
+# ---- event sources (issue 12): a source key sends events and opens nothing else ---------------------
+
+def test_a_source_key_opens_nothing_but_sending_events(matrix_settings):
+    """The matrix above shows that no token and no person may send events (the route's kind,
+    SOURCE, is granted to no role); here, that a source key reaches no other route."""
+    from tests.dashboard.source_support import issue_source
+
+    app = create_app(matrix_settings)
+    _, key = issue_source(matrix_settings, "s1")
+    source = client_with(app, key)
+    for rule in app.server.url_map.iter_rules():
+        for method in sorted(rule.methods - {"OPTIONS", "HEAD"}):
+            needs = roles.route_permission(rule.endpoint, method)
+            if needs == roles.PUBLIC:
+                continue
+            response = source.open(_example_url(rule), method=method, json={} if method == "POST" else None)
+            # Sending `{}`: let in, and the event refused by the contract (nothing reaches Kafka).
+            assert _refused(response) == (needs != roles.SOURCE), (rule.rule, method, response.status_code)
+            if needs == roles.SOURCE:
+                assert response.json["events"][0]["reason"] == "missing_field"
+    assert roles.SOURCE not in set().union(*roles.GRANTS.values())

@@ -129,3 +129,34 @@ def test_an_import_that_cleaned_free_text_says_which_cells(tmp_path):
     with sqlite3.connect(tmp_path / "ledger.db") as db:
         (description,) = db.execute("SELECT description FROM hazards WHERE code = 'HZ-NEW'").fetchone()
     assert description == "复制自Word\n第二行"
+
+
+def test_source_keys_are_shown_once_listed_without_themselves_revoked_and_rotated(tmp_path):
+    assert _ledger(tmp_path, "init-db").returncode == 0
+    created = _ledger(tmp_path, "source", "create", "--name", "东校区门禁平台", "--school", "demo-univ",
+                      "--school", "demo-middle")
+    assert created.returncode == 0, created.stderr
+    key = re.search(r"(csk_[\w-]+)", created.stdout).group(1)
+    assert f"Authorization: Bearer {key}" in created.stdout and "demo-middle,demo-univ" in created.stdout
+    district = _ledger(tmp_path, "source", "create", "--name", "区教育局平台", "--all-schools")
+    assert district.returncode == 0 and "every school" in district.stdout
+    with sqlite3.connect(tmp_path / "ledger.db") as db:
+        digests = [row[0] for row in db.execute("SELECT digest FROM event_sources")]
+        schools = sorted(row[0] for row in db.execute("SELECT school FROM event_source_schools"))
+    assert hashlib.sha256(key.encode()).hexdigest() in digests and schools == ["demo-middle", "demo-univ"]
+    listed = _ledger(tmp_path, "source", "list").stdout
+    assert "东校区门禁平台" in listed and "every school" in listed and key not in listed
+
+    rotated = _ledger(tmp_path, "source", "rotate", "1")
+    assert rotated.returncode == 0 and "source 1 (东校区门禁平台) revoked" in rotated.stdout
+    new_key = re.search(r"(csk_[\w-]+)", rotated.stdout).group(1)
+    assert new_key != key and "source 3 · 东校区门禁平台 · demo-middle,demo-univ" in rotated.stdout
+    assert _ledger(tmp_path, "source", "rotate", "1").returncode == 2  # revoked: nothing to rotate
+    revoked = _ledger(tmp_path, "source", "revoke", "3")
+    assert revoked.returncode == 0 and "refuses its key within seconds" in revoked.stdout
+    states = [line.split("·")[0] for line in _ledger(tmp_path, "source", "list").stdout.splitlines()[1:]]
+    assert ["revoked" in s for s in states] == [True, False, True]
+    assert _ledger(tmp_path, "source", "revoke", "99").returncode == 2
+    refused = _ledger(tmp_path, "source", "create", "--name", "x")
+    assert refused.returncode == 2 and "at least one school" in refused.stderr
+    assert _ledger(tmp_path, "source", "create", "--name", "x", "--school", "no such/school").returncode == 2

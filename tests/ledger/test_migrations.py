@@ -7,9 +7,10 @@ from ledger.db import current_revision, downgrade, migrate
 from ledger.models import Base
 from queries.connections import sql_engine
 
-HEAD = "0007"
+HEAD = "0008"
 # What each revision adds, newest first: each goes down on its own and takes only its tables.
 STEPS: list[tuple[str, str, set[str]]] = [  # (revision, the one before, tables it adds)
+    ("0008", "0007", {"event_sources", "event_source_schools"}),
     ("0007", "0006", set()),  # indexes only
     ("0006", "0005", {"daily_domain_events"}),
     ("0005", "0004", {"hazard_comments"}),
