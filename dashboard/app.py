@@ -7,7 +7,7 @@ from pathlib import Path
 import dash
 from flask import redirect, request
 
-from dashboard import access, api, api_alerts, api_duty, api_ledger, lead_export
+from dashboard import access, api, api_alerts, api_duty, api_ledger, headers, lead_export, proxies
 from dashboard.services import install
 from queries.settings import Settings
 
@@ -44,6 +44,9 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
                    callback_permissions=callback_permissions,
                    aliases={app.get_relative_path("/wall"): "/"})
     app.layout = dash.page_container
+    # The edge (issue 12): security headers on every response, and the proxies in front believed.
+    headers.install(app, settings)
+    proxies.install(app.server, settings.trusted_proxies)
     return app
 
 

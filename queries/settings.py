@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,6 +59,10 @@ ENV = {
     "shifts_file": "SHIFTS_FILE",
     "escalation_sweep_seconds": "ESCALATION_SWEEP_SECONDS",
     "stall_after_seconds": "STALL_AFTER_SECONDS",
+    # The web app's edge (issue 12): security headers, the reverse proxy in front (docs/access.md).
+    "frame_ancestors": "FRAME_ANCESTORS",
+    "trusted_proxies": "TRUSTED_PROXIES",
+    "public_url": "PUBLIC_URL",
 }
 
 
@@ -72,6 +77,28 @@ def _parse_bool(text: str) -> bool:
     if lowered in {"0", "false", "no", "off"}:
         return False
     raise SettingsError(f"not a boolean: {text!r} (use on/off)")
+
+
+_ORIGIN = re.compile(r"(https?)://((?:\*\.)?[a-z0-9.-]+|\[[0-9a-f:.]+\])(:[0-9]{1,5})?/?")
+
+
+def web_origins(text: str, name: str, *, csp: bool = False) -> tuple[str, ...]:
+    """The origins (scheme://host[:port], lower case) a setting lists, separated by spaces or
+    commas; for a CSP source list (`csp`) also 'self' and https://*.example.edu.cn. Anything else
+    (a path, a quote, a semicolon that would end a header's directive) is refused."""
+    found = []
+    for item in text.replace(",", " ").split():
+        if csp and item.strip("'").lower() == "self":
+            found.append("'self'")
+            continue
+        match = _ORIGIN.fullmatch(item.lower())
+        if match is None or (not csp and match[2].startswith("*")):
+            raise SettingsError(f"{name}: {item!r} is not an origin like https://portal.example.edu.cn")
+        port = match[3] if match[3] not in (None, ":443" if match[1] == "https" else ":80") else ""
+        found.append(f"{match[1]}://{match[2]}{port}")  # as browsers write an Origin: no default port
+    if not csp and len(found) > 1:
+        raise SettingsError(f"{name} names one address")
+    return tuple(found)
 
 
 @dataclass(frozen=True)
@@ -133,6 +160,18 @@ class Settings:
     # A partition behind its end that the aggregator has not moved on for this long is stalled:
     # kicked once, then the process exits for a fresh one (streams/stalls.py).
     stall_after_seconds: float = 30.0
+    # The web app's edge (issue 12; docs/access.md). Other sites that may show the pages in a
+    # frame (a school portal): origins separated by spaces, e.g. "https://portal.example.edu.cn";
+    # empty: none may (frame-ancestors 'none', X-Frame-Options: DENY).
+    frame_ancestors: str = ""
+    # How many reverse proxies in front of the web app to believe about the client's address,
+    # scheme and host (X-Forwarded-For/-Proto/-Host): 0 for `make run` (nothing in front), 1 in the
+    # compose stack (its nginx). More than there really are lets a client forge its address.
+    trusted_proxies: int = 0
+    # The address people open, e.g. https://anquan.example.edu.cn: a write from a page there passes
+    # the same-site check even behind a proxy that does not pass the Host on, and the sign-in
+    # page names it when it is opened over plain http with COOKIE_SECURE=on.
+    public_url: str = ""
 
     def __post_init__(self) -> None:
         try:
@@ -157,6 +196,19 @@ class Settings:
             raise SettingsError("STALL_AFTER_SECONDS must be at least 1")
         if not self.database_url.startswith(("sqlite", "postgresql")):
             raise SettingsError("DATABASE_URL must be sqlite:///… or postgresql+psycopg://…")
+        if not 0 <= self.trusted_proxies <= 5:
+            raise SettingsError("TRUSTED_PROXIES must lie between 0 and 5 (the proxies in front)")
+        web_origins(self.frame_ancestors, "FRAME_ANCESTORS", csp=True)
+        web_origins(self.public_url, "PUBLIC_URL")
+
+    @property
+    def frame_ancestor_origins(self) -> tuple[str, ...]:
+        return web_origins(self.frame_ancestors, "FRAME_ANCESTORS", csp=True)
+
+    @property
+    def public_origin(self) -> str | None:
+        found = web_origins(self.public_url, "PUBLIC_URL")
+        return found[0] if found else None
 
     @property
     def tz(self) -> ZoneInfo:
