@@ -108,7 +108,8 @@ def style_fallback(installed: dict[str, str | None]) -> list[str]:
             for name, wanted in csp_styles.COLLECTED_WITH.items() if installed.get(name) != wanted]
 
 
-def _installed_versions() -> dict[str, str | None]:
+def installed_versions() -> dict[str, str | None]:
+    """The installed versions of the libraries csp_styles.py's hashes come from (None: missing)."""
     found: dict[str, str | None] = {}
     for name in csp_styles.COLLECTED_WITH:
         try:
@@ -127,7 +128,7 @@ class SecurityHeaders:
         self.ancestors = settings.frame_ancestor_origins
         self.common = common_headers(self.ancestors)
         self.other = other_policy(self.ancestors)
-        stale = style_fallback(_installed_versions())
+        stale = style_fallback(installed_versions())
         if stale:
             log.warning("Content-Security-Policy: inline styles allowed ('unsafe-inline'), because the style "
                         "hashes in dashboard/csp_styles.py were read from other versions: %s. Scripts stay "

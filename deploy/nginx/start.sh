@@ -48,11 +48,16 @@ if [ ! -e "$TLS_CERT" ] && [ ! -e "$TLS_KEY" ]; then
     done
     IFS=$old_ifs
     first=${TLS_NAMES%%,*}
-    mkdir -p "$TLS_DIR"
+    mkdir -p "$TLS_DIR" "$PROXY_PREFIX"
     umask 077
-    openssl req -x509 -newkey rsa:2048 -sha256 -nodes -days 825 -keyout "$TLS_KEY" -out "$TLS_CERT" \
-        -subj "/CN=${first:-localhost}" -addext "subjectAltName=${names#,}" \
-        -addext "basicConstraints=critical,CA:FALSE" -addext "extendedKeyUsage=serverAuth" 2>/dev/null
+    if ! openssl req -x509 -newkey rsa:2048 -sha256 -nodes -days 825 -keyout "$TLS_KEY" -out "$TLS_CERT" \
+            -subj "/CN=${first:-localhost}" -addext "subjectAltName=${names#,}" \
+            -addext "basicConstraints=critical,CA:FALSE" -addext "extendedKeyUsage=serverAuth" \
+            2>"$PROXY_PREFIX/openssl.log"; then
+        cat "$PROXY_PREFIX/openssl.log" >&2
+        echo "start.sh: could not make a certificate in $TLS_DIR (is it writable?)" >&2
+        exit 1
+    fi
     umask 022
     chmod 644 "$TLS_CERT"
     echo "start.sh: made a self-signed certificate for ${TLS_NAMES} in $TLS_DIR (a trial: browsers warn;" \

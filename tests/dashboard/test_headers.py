@@ -8,8 +8,8 @@ import re
 import pytest
 
 from dashboard import csp_styles
-from dashboard.headers import (common_headers, inline_hash, other_policy, page_policy, style_fallback,
-                               _installed_versions)
+from dashboard.headers import (common_headers, inline_hash, installed_versions, other_policy, page_policy,
+                               style_fallback)
 from queries.settings import Settings, SettingsError
 from tests.dashboard.conftest import client_with, issue_token, make_user, signed_in
 from tests.dashboard.test_access import _router
@@ -110,7 +110,7 @@ def test_the_pages_policy_allows_exactly_their_inline_scripts_and_styles(app, ap
 def test_the_library_style_hashes_were_read_from_the_installed_versions():
     # Else production falls back to 'unsafe-inline' styles (with a warning): refresh csp_styles.py
     # from tests/dashboard/test_headers_browser.py's list and set COLLECTED_WITH.
-    assert style_fallback(_installed_versions()) == []
+    assert style_fallback(installed_versions()) == []
 
 
 def test_other_versions_fall_back_to_inline_styles_and_keep_scripts_strict():

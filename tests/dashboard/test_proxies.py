@@ -3,11 +3,14 @@ check; the sign-in page's word on HTTPS-only cookies), on a real app with the re
 are what arrives from a proxy: its own address as the peer, the client's in X-Forwarded-For."""
 from __future__ import annotations
 
+import io
+
 import pytest
 from sqlalchemy import select
 
 from dashboard.access import ROUTER_OUTPUT
 from dashboard.app import create_app
+from dashboard.proxies import MOST_READ_UNASKED, ReadWholeBody
 from dashboard.login_limits import Limits
 from ledger.models import UserSession
 from layouts.login_text import LOGIN_TEXT
@@ -149,3 +152,22 @@ def test_with_cookies_allowed_over_http_nothing_is_said(settings_factory, redis_
     app = create_app(settings_factory(cookie_secure=False))
     page = app.server.test_client().get("/login", base_url="http://anquan.example.edu.cn")
     assert "COOKIE_SECURE" not in page.get_data(as_text=True)
+
+
+def test_a_body_refused_unread_is_still_read_to_its_end(proxied):
+    # gunicorn closing a socket with part of the body unread resets the connection under the
+    # proxy, which then answers 502 instead of the app's refusal (test_proxy_https.py saw it).
+    _, app = proxied()
+    body = io.BytesIO(b"x" * 3_000_000)
+    refused = app.server.test_client().post("/api/v1/alerts/1/acknowledge", input_stream=body,
+                                            content_length=3_000_000, content_type="application/json")
+    assert refused.status_code == 401 and body.tell() == 3_000_000
+    # ... never past its end, nor when no length is said (a stream to the end of time), nor past
+    # what any proxy in front would let through.
+    def refuse(environ, start_response):
+        return [b"refused"]
+
+    for length, read in (("40", 40), ("", 0), ("x", 0), (str(MOST_READ_UNASKED + 1), 0)):
+        stream = io.BytesIO(b"y" * 100)
+        ReadWholeBody(refuse)({"CONTENT_LENGTH": length, "wsgi.input": stream}, None)
+        assert stream.tell() == read, length

@@ -94,6 +94,32 @@ def stop(process: subprocess.Popen) -> None:
         process.wait()
 
 
+def start_proxy(nginx: str, prefix: Path, tls: Path, web_port: int):
+    """deploy/nginx/start.sh as the proxy container runs it, on loopback ports, in `prefix`, with
+    the certificate folder `tls`; (the nginx process, https port, http port, its log)."""
+    https_port, http_port = local_services.free_port(), local_services.free_port()
+    log = prefix.parent / f"{prefix.name}.log"
+    environment = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"), "UPSTREAM": f"127.0.0.1:{web_port}", "RESOLVER": "127.0.0.1",
+        "LISTEN_HTTPS": f"127.0.0.1:{https_port}", "LISTEN_HTTP": f"127.0.0.1:{http_port}",
+        "PUBLIC_HTTPS_PORT": str(https_port), "TLS_DIR": str(tls), "TLS_NAMES": "localhost,127.0.0.1",
+        "PROXY_PREFIX": str(prefix), "NGINX_BIN": nginx,
+    }
+    with open(log, "wb") as out:
+        process = subprocess.Popen(["sh", str(START)], env=environment, stdout=out, stderr=subprocess.STDOUT,
+                                   start_new_session=True)
+    wait_for(lambda: listening(https_port), "nginx", process, log)
+    return process, https_port, http_port, log
+
+
+def scratch_prefix() -> Path:
+    # nginx's workers run as www-data when the tests run as root: their prefix must be theirs to
+    # enter, which pytest's private temporary folders are not.
+    prefix = Path(tempfile.mkdtemp(prefix="campus-proxy-"))
+    prefix.chmod(0o755)
+    return prefix
+
+
 class Stack:
     """gunicorn serving the app, nginx in front: what the compose stack runs, on loopback ports."""
 
@@ -128,10 +154,7 @@ def stack(redis_url, tmp_path_factory):
     nginx = program("nginx", DEBIAN_NGINX)
     program("envsubst")
     work = tmp_path_factory.mktemp("proxy-https")
-    # nginx's workers run as www-data when the tests run as root: their prefix must be theirs to
-    # enter, which pytest's private temporary folders are not.
-    prefix = Path(tempfile.mkdtemp(prefix="campus-proxy-"))
-    prefix.chmod(0o755)
+    prefix = scratch_prefix()
     tls = prefix / "tls"
     tls.mkdir()
     ca = make_certificates(tls)
@@ -146,26 +169,19 @@ def stack(redis_url, tmp_path_factory):
     with open(web_log, "wb") as out:
         gunicorn = subprocess.Popen(web.command, cwd=PROJECT_ROOT, env=child_environment(settings, os.environ),
                                     stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
-    https_port, http_port = local_services.free_port(), local_services.free_port()
-    proxy_log = work / "nginx.log"
-    environment = {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"), "UPSTREAM": f"127.0.0.1:{settings.web_port}",
-        "RESOLVER": "127.0.0.1", "LISTEN_HTTPS": f"127.0.0.1:{https_port}", "LISTEN_HTTP": f"127.0.0.1:{http_port}",
-        "PUBLIC_HTTPS_PORT": str(https_port), "TLS_DIR": str(tls), "PROXY_PREFIX": str(prefix), "NGINX_BIN": nginx,
-    }
-    with open(proxy_log, "wb") as out:
-        proxy = subprocess.Popen(["sh", str(START)], env=environment, stdout=out, stderr=subprocess.STDOUT,
-                                 start_new_session=True)
+    proxy = None
     try:
+        proxy, https_port, http_port, proxy_log = start_proxy(nginx, prefix, tls, settings.web_port)
         wait_for(lambda: listening(settings.web_port), "gunicorn", gunicorn, web_log)
-        wait_for(lambda: listening(https_port), "nginx", proxy, proxy_log)
         found = Stack(settings, ca, https_port, http_port)
-        found.proxy_log, found.web_log = proxy_log, web_log
+        found.proxy_log, found.web_log, found.nginx = proxy_log, web_log, nginx
         yield found
     finally:
-        stop(proxy)
+        if proxy is not None:
+            stop(proxy)
         stop(gunicorn)
         shutil.rmtree(prefix, ignore_errors=True)
+        Path(f"{prefix}.log").unlink(missing_ok=True)
 
 
 def csrf_of(page: requests.Response) -> str:
@@ -250,6 +266,23 @@ def test_bundles_are_gzipped_and_body_limits_fit_each_route(stack, redis_client)
     assert session.post(f"{stack.url}/api/v1/events", data=b"x" * 18_000_000).status_code == 413
     refused = session.post(f"{stack.url}/_dash-update-component", data=b"x" * 3_000_000)
     assert refused.status_code == 413 and "Content-Security-Policy" not in refused.headers
+
+
+def test_a_trial_without_a_certificate_gets_a_self_signed_one(stack):
+    prefix = scratch_prefix()
+    proxy = None
+    try:
+        proxy, https_port, _, log = start_proxy(stack.nginx, prefix, prefix / "tls", stack.settings.web_port)
+        made = prefix / "tls" / "tls.crt"
+        assert made.exists() and (prefix / "tls" / "tls.key").stat().st_mode & 0o077 == 0  # the key is private
+        session = stack.session()
+        session.verify = str(made)  # trusted by hand, as a trial's users do
+        assert session.get(f"https://127.0.0.1:{https_port}/login").status_code == 200
+    finally:
+        if proxy is not None:
+            stop(proxy)
+        shutil.rmtree(prefix, ignore_errors=True)
+        Path(f"{prefix}.log").unlink(missing_ok=True)
 
 
 @pytest.mark.browser
