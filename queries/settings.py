@@ -174,6 +174,11 @@ class Settings:
     public_url: str = ""
 
     def __post_init__(self) -> None:
+        # The web app's edge (issue 12): settings a header or the same-site check could not say safely.
+        if not 0 <= self.trusted_proxies <= 5:
+            raise SettingsError("TRUSTED_PROXIES must lie between 0 and 5 (the proxies in front)")
+        web_origins(self.frame_ancestors, "FRAME_ANCESTORS", csp=True)
+        web_origins(self.public_url, "PUBLIC_URL")
         try:
             ZoneInfo(self.school_timezone)
         except Exception as exc:  # zoneinfo raises several types for a bad key
@@ -196,19 +201,6 @@ class Settings:
             raise SettingsError("STALL_AFTER_SECONDS must be at least 1")
         if not self.database_url.startswith(("sqlite", "postgresql")):
             raise SettingsError("DATABASE_URL must be sqlite:///… or postgresql+psycopg://…")
-        if not 0 <= self.trusted_proxies <= 5:
-            raise SettingsError("TRUSTED_PROXIES must lie between 0 and 5 (the proxies in front)")
-        web_origins(self.frame_ancestors, "FRAME_ANCESTORS", csp=True)
-        web_origins(self.public_url, "PUBLIC_URL")
-
-    @property
-    def frame_ancestor_origins(self) -> tuple[str, ...]:
-        return web_origins(self.frame_ancestors, "FRAME_ANCESTORS", csp=True)
-
-    @property
-    def public_origin(self) -> str | None:
-        found = web_origins(self.public_url, "PUBLIC_URL")
-        return found[0] if found else None
 
     @property
     def tz(self) -> ZoneInfo:
@@ -217,6 +209,16 @@ class Settings:
     @property
     def schools(self) -> tuple[str, ...]:
         return tuple(s.strip() for s in self.simulator_schools.split(",") if s.strip())
+
+    # The web app's edge (issue 12).
+    @property
+    def frame_ancestor_origins(self) -> tuple[str, ...]:
+        return web_origins(self.frame_ancestors, "FRAME_ANCESTORS", csp=True)
+
+    @property
+    def public_origin(self) -> str | None:
+        found = web_origins(self.public_url, "PUBLIC_URL")
+        return found[0] if found else None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
