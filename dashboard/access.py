@@ -41,6 +41,7 @@ from dashboard.login_limits import LoginCounter
 from dashboard.roles import Principal
 from dashboard.services import services
 from dashboard.token_checks import FRESH_S, Check, LedgerUnreachable, TokenChecks
+from layouts import plain_page
 from ledger.models import utcnow
 from queries.ledger import access as tokens
 from queries.ledger import users
@@ -74,6 +75,7 @@ class Access:
         self.clock = time.time  # tests turn it forward to see sessions go idle
         self.idle_s = 30 * 60.0
         self.logins: LoginCounter | None = None
+        self.public_origins: tuple[str, ...] = ()  # PUBLIC_URL's: same-site whatever Host a proxy passes
 
     def callback_permission(self, output: str) -> str | None:
         """What a callback needs: its own entry, else its page's permission; None: refused."""
@@ -103,6 +105,7 @@ def install(app: dash.Dash, settings: Settings, *, callback_pages: Mapping[str, 
     )
     found = Access(app, callback_pages, aliases, callback_permissions)
     found.idle_s = settings.session_idle_minutes * 60
+    found.public_origins = (settings.public_origin,) if settings.public_origin else ()
     found.logins = LoginCounter(server.extensions["campus"].redis, clock=lambda: found.clock())
     server.extensions[EXTENSION] = found
     from dashboard import login  # it uses this module's helpers
@@ -164,7 +167,7 @@ class _SessionEnded(Exception):
 def _guard():
     access: Access = current_app.extensions[EXTENSION]
     if not sessions.same_site(request.method, request.host, request.headers.get("Origin"),
-                              request.headers.get("Referer")):
+                              request.headers.get("Referer"), also=access.public_origins):
         return _refuse(403, False, cross_site=True)
     endpoint = request.endpoint
     needs = roles.route_permission(endpoint, request.method) if endpoint else None
@@ -461,7 +464,8 @@ def _refuse(status: int, page: bool, *, revoked: bool = False, school: str | Non
     if page:
         title_zh, text_zh, title_en, text_en = _PAGES[key]
         response = Response(_PAGE.format(title_zh=escape(title_zh), text_zh=escape(text_zh),
-                                         title_en=escape(title_en), text_en=escape(text_en)),
+                                         title_en=escape(title_en), text_en=escape(text_en),
+                                         style=plain_page.STYLE),  # allowed by its hash (headers.py)
                             status=status, mimetype="text/html")
     else:
         body = {"error": _JSON[key], **({"school": school} if school is not None else {}),
@@ -503,9 +507,7 @@ def _to_login() -> Response:
 _PAGE = """<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><meta name="robots" content="noindex">
 <title>{title_zh} · {title_en}</title>
-<style>body{{margin:0;min-height:100vh;display:flex;align-items:center;justify-content:center;
-background:#0b1426;color:#dce6f5;font-family:"Noto Sans CJK SC","Microsoft YaHei",sans-serif}}
-main{{max-width:40em;padding:2em}}h1{{font-size:2em}}[lang=en]{{color:#8fa3c0}}</style></head>
+<style>{style}</style></head>
 <body><main><h1>{title_zh}</h1><p>{text_zh}</p>
 <h2 lang="en">{title_en}</h2><p lang="en">{text_en}</p></main></body></html>
 """

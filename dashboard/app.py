@@ -7,7 +7,8 @@ from pathlib import Path
 import dash
 from flask import redirect, request
 
-from dashboard import access, api, api_alerts, api_duty, api_events, api_ledger, bad_input, lead_export
+from dashboard import (access, api, api_alerts, api_duty, api_events, api_ledger, bad_input, headers,
+                       lead_export, proxies)
 from dashboard.services import install
 from queries.settings import Settings
 
@@ -47,6 +48,9 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
                    callback_permissions=callback_permissions,
                    aliases={app.get_relative_path("/wall"): "/"})
     app.layout = dash.page_container
+    # The edge (issue 12): security headers on every response, and the proxies in front believed.
+    headers.install(app, settings)
+    proxies.install(app.server, settings.trusted_proxies)
     return app
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hmac
 import secrets
 from html import escape
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from flask import Blueprint, Flask, Response, current_app, jsonify, redirect, request, session
 from sqlalchemy.exc import SQLAlchemyError
@@ -20,6 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from dashboard import access as guard
 from dashboard import sessions
 from dashboard.services import services
+from layouts import plain_page
 from layouts.login_text import LOGIN_TEXT
 from queries.ledger import users
 
@@ -41,12 +42,14 @@ def login():
     target = sessions.safe_next(request.values.get("next"))
     if request.method == "GET":
         note = LOGIN_TEXT[lang]["signed_out"] if request.args.get("out") == "1" else None
-        return _page(lang, target, note=note)
+        return _page(lang, target, note=note, error=_cookie_problem(lang, cookie_lost=None))
     access: guard.Access = current_app.extensions[guard.EXTENSION]
     given = request.form.get("csrf", "")
     expected = session.get(sessions.CSRF_KEY)
     if not (isinstance(expected, str) and hmac.compare_digest(given.encode(), expected.encode())):
-        return _page(lang, target, error=LOGIN_TEXT[lang]["expired"], status=400)
+        lost = current_app.config["SESSION_COOKIE_NAME"] not in request.cookies
+        problem = _cookie_problem(lang, cookie_lost=lost)
+        return _page(lang, target, error=problem or LOGIN_TEXT[lang]["expired"], status=400)
     typed = request.form.get("username", "")[:MAX_FIELD]
     username = users.normal_username(typed)
     password = request.form.get("password", "")[:MAX_FIELD]
@@ -110,6 +113,33 @@ def me():
                               "csrf": guard.csrf_token(), "logout": "/logout"}))
 
 
+def _cookie_problem(lang: str, *, cookie_lost: bool | None) -> str | None:
+    """What to tell a person who cannot sign in because the cookie is HTTPS-only (COOKIE_SECURE=on)
+    and this request came over plain http (as far as trusted proxies say, TRUSTED_PROXIES): the
+    browser drops such a cookie, and the form's CSRF token with it. Said on the form before anyone
+    types a password (`cookie_lost` None: not known yet), and after a POST whose cookie did not
+    come back instead of "the page had expired". The form says nothing on loopback addresses,
+    where Chromium and Firefox keep Secure cookies over http."""
+    settings = services().settings
+    if not settings.cookie_secure or request.is_secure or cookie_lost is False:
+        return None
+    # A proxy in front that says https but is not trusted: the browser is on https and keeps the
+    # cookie (TRUSTED_PROXIES is wrong, but not for the person at the form to fix).
+    if request.headers.get("X-Forwarded-Proto", "").strip().lower() == "https":
+        return None
+    try:
+        host = urlsplit("//" + request.host).hostname or ""
+    except ValueError:  # a Host header no browser sends ("[::1")
+        host = ""
+    if cookie_lost is None and host in _LOOPBACK:
+        return None
+    address = settings.public_url or "https://" + (f"[{host}]" if ":" in host else host)
+    return LOGIN_TEXT[lang]["needs_https"].format(address=address.rstrip("/") + "/login")
+
+
+_LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1"})
+
+
 def _no_store(response: Response) -> Response:
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -127,7 +157,8 @@ def _page(lang: str, target: str, *, error: str | None = None, note: str | None 
         username_label=escape(text["username"]), password_label=escape(text["password"]),
         username=escape(username[:128]), submit=escape(text["submit"]),
         switch=escape(f"/login?lang={other}&next={quote(target, safe='')}"),
-        other=escape(text["other_language"]), hint=escape(text["wall_hint"]))
+        other=escape(text["other_language"]), hint=escape(text["wall_hint"]),
+        style=plain_page.STYLE)  # the one inline style the policy allows, by its hash (dashboard/headers.py)
     return _no_store(Response(html, status=status, mimetype="text/html"))
 
 
@@ -135,14 +166,8 @@ _FORM = """<!doctype html>
 <html lang="{html_lang}"><head><meta charset="utf-8"><meta name="robots" content="noindex">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title}</title>
-<style>body{{margin:0;min-height:100vh;display:flex;align-items:center;justify-content:center;
-background:#0b1426;color:#dce6f5;font-family:"Noto Sans CJK SC","Microsoft YaHei",sans-serif}}
-main{{width:min(24em,90vw);padding:2em}}h1{{font-size:1.6em}}label{{display:block;margin:1em 0 .3em}}
-input[type=text],input[type=password]{{width:100%;box-sizing:border-box;padding:.6em;font-size:1.1em;
-background:#13203a;color:#dce6f5;border:1px solid #2c4166;border-radius:4px}}
-button{{margin-top:1.5em;width:100%;padding:.7em;font-size:1.1em;background:#2f6fd6;color:#fff;border:0;
-border-radius:4px}}.error{{color:#ff8a80}}.note,.hint,a{{color:#8fa3c0}}</style></head>
-<body><main><h1>{heading}</h1>{message}
+<style>{style}</style></head>
+<body><main class="form"><h1>{heading}</h1>{message}
 <form method="post" action="/login" autocomplete="on">
 <input type="hidden" name="csrf" value="{csrf}"><input type="hidden" name="next" value="{next}">
 <input type="hidden" name="lang" value="{lang}">

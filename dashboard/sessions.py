@@ -9,6 +9,7 @@ cookie costs no write per request; the ledger's `last_active_at` is written at m
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -91,10 +92,13 @@ def safe_next(target: object, default: str = DEFAULT_NEXT) -> str:
     return target
 
 
-def same_site(method: str, host: str, origin: str | None, referer: str | None) -> bool:
+def same_site(method: str, host: str, origin: str | None, referer: str | None,
+              also: Iterable[str] = ()) -> bool:
     """Whether a request that may change something comes from a page of this site. Browsers send
     Origin with every cross-site POST (and fetch); Referer is the fallback for older ones. A request
-    with neither is no browser's form or script from another site (API clients send neither)."""
+    with neither is no browser's form or script from another site (API clients send neither).
+    `host` is the request's (behind trusted proxies, the one they forwarded); `also`: origins
+    (scheme://host[:port], PUBLIC_URL's) that are this site whatever Host a proxy passed on."""
     if method in SAFE_METHODS:
         return True
     source = origin if origin else referer
@@ -103,4 +107,6 @@ def same_site(method: str, host: str, origin: str | None, referer: str | None) -
     if source == "null":  # sandboxed frames, data: URLs, some redirects: no site to trust
         return False
     parts = urlsplit(source)
-    return parts.scheme in ("http", "https") and parts.netloc.lower() == host.lower()
+    if parts.scheme not in ("http", "https"):
+        return False
+    return parts.netloc.lower() == host.lower() or f"{parts.scheme}://{parts.netloc.lower()}" in also

@@ -15,6 +15,10 @@ LOGIN_TEXT: dict[str, dict[str, str]] = {
         "unavailable": "暂时无法登录：安全台账数据库无法访问，请稍后再试。",
         "signed_out": "已退出登录。",
         "wall_hint": "大屏请使用带令牌的地址打开。",
+        # COOKIE_SECURE=on and the page reached over plain http: the browser keeps no cookie.
+        "needs_https": "无法在此地址登录：本页是经 http:// 打开的，而系统设定登录 Cookie 只经 HTTPS 传送"
+                       "（COOKIE_SECURE=on），浏览器不会保存它。请改用 https:// 地址打开：{address}。"
+                       "若只是在纯 http 上试用，管理员可设置 COOKIE_SECURE=off。",
     },
     "en": {
         "title": "Sign in · Campus Safety Command Centre",
@@ -29,5 +33,9 @@ LOGIN_TEXT: dict[str, dict[str, str]] = {
         "unavailable": "Signing in is not possible now: the safety ledger cannot be reached. Try again shortly.",
         "signed_out": "You have signed out.",
         "wall_hint": "Walls open their address with its token.",
+        "needs_https": "Signing in cannot work at this address: this page was opened over plain http://, "
+                       "but the sign-in cookie is sent over HTTPS only (COOKIE_SECURE=on), so the browser "
+                       "does not keep it. Open the https:// address instead: {address}. For a trial on "
+                       "plain http, an administrator can set COOKIE_SECURE=off.",
     },
 }

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, urlsplit, urlunsplit
@@ -78,6 +79,10 @@ ENV = {
     "events_api_max_bytes": "EVENTS_API_MAX_BYTES",
     "events_api_rate": "EVENTS_API_RATE",
     "events_api_dedupe_seconds": "EVENTS_API_DEDUPE_SECONDS",
+    # The web app's edge (issue 12): security headers, the reverse proxy in front (docs/access.md).
+    "frame_ancestors": "FRAME_ANCESTORS",
+    "trusted_proxies": "TRUSTED_PROXIES",
+    "public_url": "PUBLIC_URL",
 }
 
 
@@ -92,6 +97,28 @@ def _parse_bool(text: str) -> bool:
     if lowered in {"0", "false", "no", "off"}:
         return False
     raise SettingsError(f"not a boolean: {text!r} (use on/off)")
+
+
+_ORIGIN = re.compile(r"(https?)://((?:\*\.)?[a-z0-9.-]+|\[[0-9a-f:.]+\])(:[0-9]{1,5})?/?")
+
+
+def web_origins(text: str, name: str, *, csp: bool = False) -> tuple[str, ...]:
+    """The origins (scheme://host[:port], lower case) a setting lists, separated by spaces or
+    commas; for a CSP source list (`csp`) also 'self' and https://*.example.edu.cn. Anything else
+    (a path, a quote, a semicolon that would end a header's directive) is refused."""
+    found = []
+    for item in text.replace(",", " ").split():
+        if csp and item.strip("'").lower() == "self":
+            found.append("'self'")
+            continue
+        match = _ORIGIN.fullmatch(item.lower())
+        if match is None or (not csp and match[2].startswith("*")):
+            raise SettingsError(f"{name}: {item!r} is not an origin like https://portal.example.edu.cn")
+        port = match[3] if match[3] not in (None, ":443" if match[1] == "https" else ":80") else ""
+        found.append(f"{match[1]}://{match[2]}{port}")  # as browsers write an Origin: no default port
+    if not csp and len(found) > 1:
+        raise SettingsError(f"{name} names one address")
+    return tuple(found)
 
 
 @dataclass(frozen=True)
@@ -185,8 +212,25 @@ class Settings:
     # sender retries what it did not hear about within minutes; after this, a repeat reaches Kafka
     # again and the consumers' own dedupe (by id, 7 days) still counts and records it once.
     events_api_dedupe_seconds: int = 3600
+    # The web app's edge (issue 12; docs/access.md). Other sites that may show the pages in a
+    # frame (a school portal): origins separated by spaces, e.g. "https://portal.example.edu.cn";
+    # empty: none may (frame-ancestors 'none', X-Frame-Options: DENY).
+    frame_ancestors: str = ""
+    # How many reverse proxies in front of the web app to believe about the client's address,
+    # scheme and host (X-Forwarded-For/-Proto/-Host): 0 for `make run` (nothing in front), 1 in the
+    # compose stack (its nginx). More than there really are lets a client forge its address.
+    trusted_proxies: int = 0
+    # The address people open, e.g. https://anquan.example.edu.cn: a write from a page there passes
+    # the same-site check even behind a proxy that does not pass the Host on, and the sign-in
+    # page names it when it is opened over plain http with COOKIE_SECURE=on.
+    public_url: str = ""
 
     def __post_init__(self) -> None:
+        # The web app's edge (issue 12): settings a header or the same-site check could not say safely.
+        if not 0 <= self.trusted_proxies <= 5:
+            raise SettingsError("TRUSTED_PROXIES must lie between 0 and 5 (the proxies in front)")
+        web_origins(self.frame_ancestors, "FRAME_ANCESTORS", csp=True)
+        web_origins(self.public_url, "PUBLIC_URL")
         try:
             ZoneInfo(self.school_timezone)
         except Exception as exc:  # zoneinfo raises several types for a bad key
@@ -236,6 +280,16 @@ class Settings:
     @property
     def schools(self) -> tuple[str, ...]:
         return tuple(s.strip() for s in self.simulator_schools.split(",") if s.strip())
+
+    # The web app's edge (issue 12).
+    @property
+    def frame_ancestor_origins(self) -> tuple[str, ...]:
+        return web_origins(self.frame_ancestors, "FRAME_ANCESTORS", csp=True)
+
+    @property
+    def public_origin(self) -> str | None:
+        found = web_origins(self.public_url, "PUBLIC_URL")
+        return found[0] if found else None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:

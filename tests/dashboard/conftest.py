@@ -20,11 +20,23 @@ from streams import contract, local_services
 from streams.aggregation import Planner
 from streams.alert_rules import load_rules
 from streams.store import SchoolStore
+from tests.dashboard import csp_watch
 from tests.streams import events as ev
 
 
 def now_ms() -> int:
     return int(time.time() * 1000)
+
+
+@pytest.fixture(autouse=True)
+def nothing_refused_by_the_csp():
+    """A browser test fails when a page said the Content-Security-Policy refused it anything
+    (tests/dashboard/csp_watch.py): every page kind and interaction the browser tests reach is
+    checked against the policy."""
+    csp_watch.REFUSALS.clear()
+    yield
+    refused, csp_watch.REFUSALS[:] = list(csp_watch.REFUSALS), []
+    assert refused == [], "refused by the Content-Security-Policy (dashboard/headers.py, csp_styles.py)"
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from layouts.wall_trends import bar_heights
 from streams.campus_stream import simulate
 from streams import local_services
 from streams.catalogue import ALERT_SEVERITIES, DOMAINS
+from tests.dashboard import csp_watch
 from tests.dashboard.conftest import authenticated, event_applier, now_ms
 from tests.streams import events as ev
 
@@ -31,6 +32,7 @@ def browser():
 
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        csp_watch.watch(chromium)  # a page refused anything by the CSP fails its test (conftest.py)
         yield chromium
         chromium.close()
 

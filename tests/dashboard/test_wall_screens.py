@@ -192,8 +192,9 @@ def test_split_screens_and_views(serve, app_settings, apply_events, open_page):
     if first == "alerts":
         assert playlist.locator(".tiles").is_hidden() and playlist.locator(".map-panel").is_hidden()
     other = "map" if first == "alerts" else "alerts"
-    # Polled in the page itself: no round trip can miss a view that shows for 5 s.
-    playlist.wait_for_function(f"document.documentElement.dataset.view === '{other}'", timeout=20_000)
+    # Polled in the page itself: no round trip can miss a view that shows for 5 s. A function, not an
+    # expression: Playwright evals an expression in the page, which the pages' CSP refuses.
+    playlist.wait_for_function(f"() => document.documentElement.dataset.view === '{other}'", timeout=20_000)
     assert playlist.locator(".alerts-panel").is_visible()
 
 
