@@ -14,7 +14,7 @@ import logging
 
 from flask import Flask, Request, Response, request
 from sqlalchemy.exc import DataError
-from werkzeug.exceptions import BadRequest
+from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
 
 log = logging.getLogger(__name__)
 
@@ -22,6 +22,8 @@ log = logging.getLogger(__name__)
 # int("x"), a missing key, a string too long or a number too large for the database.
 WRONG_VALUES = (TypeError, ValueError, AttributeError, KeyError, IndexError, RecursionError, DataError)
 CALLBACK_REFUSED = "the values sent do not fit this page's callback; reload the page"
+# The largest body any route but POST /api/v1/events takes (the compose stack's nginx: the same).
+MAX_BODY_BYTES = 2 * 1024 * 1024
 
 
 class CampusRequest(Request):
@@ -48,7 +50,18 @@ def callback_error(error: Exception):
 
 
 def install(server: Flask) -> None:
+    """JSON parsing that answers 400 for deep nesting, and a body limit for every route: no page
+    or API client of this app sends more than a few kB (POST /api/v1/events sets its own, larger
+    limit per request), and without one a single request could make a worker read a gigabyte."""
     server.request_class = CampusRequest
+    server.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
+    server.config["MAX_FORM_MEMORY_SIZE"] = MAX_BODY_BYTES
+    server.register_error_handler(RequestEntityTooLarge, _too_large)
+
+
+def _too_large(_error: RequestEntityTooLarge) -> Response:
+    body = json.dumps({"error": f"the request body is larger than {MAX_BODY_BYTES} bytes"})
+    return Response(body, status=413, mimetype="application/json", headers={"Cache-Control": "no-store"})
 
 
 def _output() -> str:

@@ -192,3 +192,12 @@ def test_deep_json_to_any_api_route_is_a_400(scoped):
             .replace("<school>", MINE).replace("<code>", "H-1").replace("<path:path>", "x")
         answer = callers["admin"].post(path, data=deep, content_type="application/json")
         assert answer.status_code in (400, 401, 403, 404, 405), (rule.rule, answer.status_code)  # 401: a source key route
+
+
+def test_a_body_larger_than_any_page_sends_is_a_413(scoped):
+    app, callers = scoped
+    huge = b'{"output": "' + b"x" * (3 * 1024 * 1024) + b'"}'
+    answer = callers["admin"].post("/_dash-update-component", data=huge, content_type="application/json")
+    assert answer.status_code == 413 and "larger than" in answer.json["error"]
+    form = app.server.test_client().post("/login", data={"username": "x" * (3 * 1024 * 1024), "password": "y"})
+    assert form.status_code == 413
