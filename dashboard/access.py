@@ -35,7 +35,7 @@ from dash._pages import _path_to_page  # the router's own resolver: the guard an
 from flask import Flask, Response, abort, current_app, g, jsonify, redirect, request, session
 from sqlalchemy.exc import SQLAlchemyError
 
-from dashboard import roles, sessions
+from dashboard import metrics, roles, sessions
 from dashboard.login_limits import LoginCounter
 from dashboard.roles import Principal
 from dashboard.services import services
@@ -169,6 +169,8 @@ def _guard():
     needs = roles.route_permission(endpoint, request.method) if endpoint else None
     if needs == roles.PUBLIC:
         return None
+    if needs == roles.METRICS:  # a scraper: its token or its network, never a session or a wall token
+        return metrics.refusal()
     page = needs == roles.PAGE
     # Signing out of a session that is already over still lands on the sign-in page.
     html = page or endpoint == "auth.logout"

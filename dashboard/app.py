@@ -7,7 +7,7 @@ from pathlib import Path
 import dash
 from flask import redirect, request
 
-from dashboard import access, api, api_alerts, api_duty, api_ledger, lead_export
+from dashboard import access, api, api_alerts, api_duty, api_ledger, lead_export, metrics
 from dashboard.services import install
 from queries.settings import Settings
 
@@ -31,7 +31,8 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
         update_title=None,  # no "Updating..." flicker in the tab title every second
         suppress_callback_exceptions=True,  # page components exist only while their page is shown
     )
-    install(app.server, settings)
+    live = install(app.server, settings)
+    metrics.install(app.server, settings, live)  # GET /metrics; times every request, so before the guard
     api.register(app.server)
     api_ledger.register(app.server)
     api_duty.register(app.server)

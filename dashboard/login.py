@@ -19,6 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard import access as guard
 from dashboard import sessions
+from dashboard.metrics import signin_failed
 from dashboard.services import services
 from layouts.login_text import LOGIN_TEXT
 from queries.ledger import users
@@ -46,6 +47,7 @@ def login():
     given = request.form.get("csrf", "")
     expected = session.get(sessions.CSRF_KEY)
     if not (isinstance(expected, str) and hmac.compare_digest(given.encode(), expected.encode())):
+        signin_failed("form_expired")
         return _page(lang, target, error=LOGIN_TEXT[lang]["expired"], status=400)
     typed = request.form.get("username", "")[:MAX_FIELD]
     username = users.normal_username(typed)
@@ -53,6 +55,7 @@ def login():
     address = request.remote_addr or "-"
     wait = access.logins.retry_after(username, address)
     if wait is not None:
+        signin_failed("rate_limited")
         response = _page(lang, target, error=LOGIN_TEXT[lang]["limited"].format(minutes=-(-wait // 60)),
                          status=429, username=typed)
         response.headers["Retry-After"] = str(wait)
@@ -69,8 +72,10 @@ def login():
                                             display_name=user.display_name, schools=user.school_codes)
             db.commit()
     except SQLAlchemyError:
+        signin_failed("ledger_unavailable")
         return _page(lang, target, error=LOGIN_TEXT[lang]["unavailable"], status=503, username=typed)
     if started is None:
+        signin_failed("bad_credentials")
         access.logins.failed(username, address)
         return _page(lang, target, error=LOGIN_TEXT[lang]["failed"].format(username=typed), status=401,
                      username=typed)

@@ -6,9 +6,10 @@ is named here and nowhere else, so operators have one place to look (docs/operat
 from __future__ import annotations
 
 import dataclasses
+import ipaddress
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -58,7 +59,19 @@ ENV = {
     "shifts_file": "SHIFTS_FILE",
     "escalation_sweep_seconds": "ESCALATION_SWEEP_SECONDS",
     "stall_after_seconds": "STALL_AFTER_SECONDS",
+    # Health, metrics and logs (issue 12, "IT can see its health"; docs/operations.md).
+    "log_level": "LOG_LEVEL",
+    "log_format": "LOG_FORMAT",
+    "metrics_token": "METRICS_TOKEN",
+    "metrics_allow": "METRICS_ALLOW",
+    "prometheus_multiproc_dir": "PROMETHEUS_MULTIPROC_DIR",
+    "heartbeat_dir": "HEARTBEAT_DIR",
+    "heartbeat_stale_seconds": "HEARTBEAT_STALE_SECONDS",
 }
+
+
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+MIN_METRICS_TOKEN = 16
 
 
 class SettingsError(ValueError):
@@ -133,6 +146,20 @@ class Settings:
     # A partition behind its end that the aggregator has not moved on for this long is stalled:
     # kicked once, then the process exits for a fresh one (streams/stalls.py).
     stall_after_seconds: float = 30.0
+    # Health, metrics and logs (issue 12, "IT can see its health"; docs/operations.md).
+    log_level: str = "INFO"
+    log_format: str = "text"  # text: one line per record for people; json: one JSON object per line
+    # GET /metrics answers a scraper that sends `Authorization: Bearer <METRICS_TOKEN>` or comes
+    # from an address in METRICS_ALLOW (comma-separated CIDRs); with neither set it answers nobody.
+    metrics_token: str = field(default="", repr=False)
+    metrics_allow: str = ""
+    # prometheus-client's own variable (it reads it itself, at import): where gunicorn's workers
+    # keep their figures for /metrics to add up; gunicorn.conf.py sets it to var/prometheus if empty.
+    prometheus_multiproc_dir: str = ""
+    # The aggregator and the recorder touch <dir>/<part>.beat every loop (streams/heartbeat.py);
+    # `python -m streams.health <part>` and /healthz call a part down after this long without a beat.
+    heartbeat_dir: str = str(PROJECT_ROOT / "var" / "heartbeat")
+    heartbeat_stale_seconds: float = 60.0
 
     def __post_init__(self) -> None:
         try:
@@ -157,6 +184,28 @@ class Settings:
             raise SettingsError("STALL_AFTER_SECONDS must be at least 1")
         if not self.database_url.startswith(("sqlite", "postgresql")):
             raise SettingsError("DATABASE_URL must be sqlite:///… or postgresql+psycopg://…")
+        # Health, metrics and logs (issue 12).
+        if self.log_level.upper() not in LOG_LEVELS:
+            raise SettingsError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}")
+        if self.log_format not in ("text", "json"):
+            raise SettingsError("LOG_FORMAT must be text or json")
+        if self.metrics_token and len(self.metrics_token) < MIN_METRICS_TOKEN:
+            raise SettingsError(f"METRICS_TOKEN must be at least {MIN_METRICS_TOKEN} characters")
+        self.metrics_networks  # noqa: B018 - raises SettingsError for a malformed METRICS_ALLOW
+        if self.heartbeat_stale_seconds < 5:
+            raise SettingsError("HEARTBEAT_STALE_SECONDS must be at least 5")
+
+    @property
+    def metrics_networks(self) -> tuple:
+        """METRICS_ALLOW as ip_network objects (a bare address is a /32 or /128)."""
+        found = []
+        for part in self.metrics_allow.split(","):
+            if part.strip():
+                try:
+                    found.append(ipaddress.ip_network(part.strip(), strict=False))
+                except ValueError as exc:
+                    raise SettingsError(f"METRICS_ALLOW: {part.strip()!r} is not an address or CIDR") from exc
+        return tuple(found)
 
     @property
     def tz(self) -> ZoneInfo:
