@@ -32,13 +32,15 @@ _VALUE = r"""(?:"[^"]*"|'[^']*'|(?!\[redacted\])[^\s&'",;}\])]+)"""
 SECRET_SHAPES: tuple[tuple[re.Pattern, str], ...] = (
     # Authorization / Proxy-Authorization headers, any scheme (Bearer, Basic, ...), as a header
     # line, in a dict's repr or in JSON: the credentials go, the scheme stays for the reader.
-    (re.compile(r"""(?i)(\b(?:proxy-)?authorization['"]?\s*[:=]\s*['"]?\s*)(?:(bearer|basic|digest|token)\s+)?"""
+    (re.compile(r"""(?i)(\b(?:proxy-)?authorization['"]?\s*[:=]\s*['"]?\s*)"""
+                r"""(?!(?:bearer|basic|digest|token)\s+\[redacted\])(?:(bearer|basic|digest|token)\s+)?"""
                 r"""(?!\[redacted\])[^\s'",;}\]]+"""),
      lambda m: f"{m.group(1)}{m.group(2) + ' ' if m.group(2) else ''}{REDACTED}"),
     # A bearer credential on its own ("Bearer eyJ..."), wherever it was copied to.
     (re.compile(r"(\bBearer\s+)(?!\[redacted\])[A-Za-z0-9._~+/-]{8,}=*"), rf"\g<1>{REDACTED}"),
     # Cookie and Set-Cookie headers: everything in them.
-    (re.compile(r"""(?i)(\b(?:set-)?cookie['"]?\s*[:=]\s*['"]?)(?!\[redacted\])[^'"\r\n]+"""), rf"\g<1>{REDACTED}"),
+    (re.compile(r"""(?i)(\b(?:set-)?cookie['"]?\s*[:=]\s*['"]?)(?!\s*\[redacted\])[^\s'"][^'"\r\n]*"""),
+     rf"\g<1>{REDACTED}"),
     # The session cookie by its name, wherever it appears on its own.
     (re.compile(r"(?i)(\bcampus_session=)(?!\[redacted\])[^\s;,&'\"]+"), rf"\g<1>{REDACTED}"),
     # API keys in a header (X-API-Key: ..., X-Api-Token: ...).
@@ -73,12 +75,12 @@ class TextFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         line = f"{_utc(record.created)} {record.levelname} {self.process_name}[{record.process}] " \
-               f"{record.name}: {record.getMessage()}"
+               f"{record.name}: {redact(record.getMessage())}"
         if record.exc_info:
-            line += " | " + self.formatException(record.exc_info)
+            line += " | " + redact(self.formatException(record.exc_info))
         if record.stack_info:
-            line += " | " + self.formatStack(record.stack_info)
-        return redact(line).replace("\r", "\\r").replace("\n", "\\n")
+            line += " | " + redact(self.formatStack(record.stack_info))
+        return line.replace("\r", "\\r").replace("\n", "\\n")
 
 
 class JsonFormatter(logging.Formatter):

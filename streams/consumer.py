@@ -179,10 +179,8 @@ class BatchProcessor:
 
     def _report(self, pipe) -> tuple:
         if self.consumer is not None:
-            for tp in self.consumer.assignment():
-                end, landed = self.consumer.highwater(tp), self._landed.get(tp.partition)
-                if end is not None and landed is not None:
-                    self.metrics.lag(tp.partition, end - landed)
+            for tp, behind in partition_lag(self.consumer, self._landed).items():
+                self.metrics.lag(tp.partition, behind)
         return self.metrics.report(pipe)
 
     def _commit_to_kafka(self, offsets: dict[int, int]) -> None:
@@ -243,6 +241,26 @@ class BatchProcessor:
         for batch in sent:
             batch.abandon()
         return [(tp, records[0].offset)]
+
+
+def partition_lag(consumer, done: dict[int, int]) -> dict[TopicPartition, int]:
+    """Messages behind the end of each assigned partition: the end as the last fetch saw it
+    (no request) less `done`, where the partition's applied part ends, or, for a partition with
+    no batch yet since it was assigned, where the consumer stands (known once it has fetched)."""
+    found = {}
+    for tp in consumer.assignment():
+        end = consumer.highwater(tp)
+        if end is None:
+            continue  # not fetched yet: unknown, not 0
+        at = done.get(tp.partition)
+        if at is None:
+            try:
+                at = consumer.position(tp)
+            except Exception:  # noqa: BLE001 - revoked meanwhile: its new reader says
+                continue
+        if at is not None:
+            found[tp] = end - at
+    return found
 
 
 def by_school(offsets: list[int], events: list[Event]) -> dict[str, tuple[list[int], list[Event]]]:

@@ -35,7 +35,7 @@ from queries.ledger import alert_outbox, escalations, figures, history
 from queries.ledger.recording import Refusal, is_relevant, record_in_savepoint
 from queries.settings import Settings
 from streams.alert_rules import load_rules
-from streams.consumer import WINDOW_MS
+from streams.consumer import WINDOW_MS, partition_lag
 from streams.contract import Rejection, validate
 from streams.dead_letters import DeadLetter, DeadLetters
 from streams.heartbeat import Heartbeat
@@ -193,10 +193,8 @@ class Recorder:
 
     def report(self) -> None:
         """This process's figures and heartbeat for /metrics and /healthz, once a second."""
-        for tp in self.consumer.assignment():
-            end, position = self.consumer.highwater(tp), self._positions.get(tp.partition)
-            if end is not None and position is not None:
-                self.metrics.lag(tp.partition, end - position)
+        for tp, behind in partition_lag(self.consumer, self._positions).items():
+            self.metrics.lag(tp.partition, behind)
         pipe = self.redis.pipeline(transaction=False)
         taken = self.metrics.report(pipe)
         try:
