@@ -28,6 +28,9 @@ os.environ[ENV["prometheus_multiproc_dir"]] = str(METRICS_DIR)
 access_log_format = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(D)sus "%(a)s"'
 logconfig_dict = logs.config("web", _settings)
 logger_class = "dashboard.access_log.QuietAccessLogger"
+# gunicorn 23+'s control socket defaults to one path per user ($HOME/.gunicorn/gunicorn.ctl), which
+# every gunicorn of that user (tests, `make run`) would take from the others; nothing here uses it.
+control_socket_disable = True
 
 
 def on_starting(server):

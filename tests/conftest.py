@@ -61,6 +61,7 @@ def settings_factory(redis_url, tmp_path):
             dead_letter_topic=f"dlq-{suffix}",
             consumer_group=f"group-{suffix}",
             database_url=f"sqlite:///{tmp_path / 'campus.db'}",
+            heartbeat_dir=str(tmp_path / "heartbeat"),  # not the repository's var/
         )
         values.update(overrides)
         return Settings.from_env(environ={}, **values)
