@@ -258,3 +258,38 @@ def test_metrics_show_the_real_aggregators_lag_and_dead_letters(metrics_app, met
     dead = sum(value for (name, labels), value in found.items()
                if name == "campus_stream_events_dead_lettered_total" and dict(labels)["consumer"] == "aggregator")
     assert dead == bad
+
+
+def test_the_operations_guide_and_the_grafana_dashboard_name_only_what_metrics_says(
+        metrics_app, metrics_settings, redis_client):
+    import json
+    import re
+    from pathlib import Path
+
+    s = metrics_settings
+    for group in (s.consumer_group, s.recorder_group):  # every family present, as in production
+        figures = StreamMetrics(group, s.events_topic, instance="h:1")
+        figures.batch(10, 10, 0.01)
+        figures.lag(0, 0)
+        with redis_client.pipeline(transaction=False) as pipe:
+            figures.report(pipe)
+            pipe.execute()
+    text = scraper(metrics_app).get("/metrics").get_data(as_text=True)
+    exposed = {family.name + ("_total" if family.type == "counter" else ""): family.type
+               for family in text_string_to_metric_families(text)
+               if not family.name.endswith("_created")}  # one process only: gunicorn's workers have none
+    assert len(exposed) == 12
+    docs = Path(__file__).resolve().parents[2] / "docs"
+    guide = (docs / "operations.md").read_text(encoding="utf-8")
+    assert [name for name in exposed if f"| `{name}` |" not in guide] == []  # each in the table
+    dashboard = json.loads((docs / "grafana" / "campus-command-centre.json").read_text(encoding="utf-8"))
+    expressions = [target["expr"] for panel in dashboard["panels"] for target in panel["targets"]]
+    used = {re.sub(r"_(bucket|sum|count)$", "", name) for expr in expressions
+            for name in re.findall(r"\bcampus_[a-z_]+", expr)}
+    assert used <= set(exposed), used - set(exposed)
+    for histogram in ("campus_stream_batch_seconds", "campus_web_request_seconds"):
+        assert any(f"histogram_quantile(0.95, sum by" in e and f"{histogram}_bucket" in e for e in expressions)
+    assert {"campus_stream_lag_messages", "campus_stream_events_consumed_total", "campus_stream_events_applied_total",
+            "campus_stream_events_dead_lettered_total", "campus_wall_screens_open",
+            "campus_signin_failures_total"} <= used
+    assert any("by (route, le)" in e for e in expressions) and any("by (consumer, reason)" in e for e in expressions)
