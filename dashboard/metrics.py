@@ -47,6 +47,8 @@ DEAD_LETTER_REASONS = {
                  recording.UNKNOWN_CAMPAIGN_ITEM, recording.UNKNOWN_UNIT, contract.PROCESSING_ERROR),
 }
 CALLBACK_RULE = "/_dash-update-component"
+# A client chooses the method it sends: any other is "other", or it could make label sets at will.
+METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 PAGE_RULES = ("/", "/<path:path>")
 
 blueprint = Blueprint("metrics", __name__)
@@ -163,7 +165,10 @@ def route_label() -> str:
     if access is None:
         return rule.rule
     if rule.rule == CALLBACK_RULE:
-        body = request.get_json(silent=True)
+        try:
+            body = request.get_json(silent=True)
+        except Exception:  # noqa: BLE001 - a body too deep to parse: the guard answered it already
+            body = None
         output = body.get("output") if isinstance(body, dict) else None
         page = "router" if output == ROUTER_OUTPUT else access.callback_pages.get(output) \
             if isinstance(output, str) else None
@@ -182,7 +187,8 @@ def _answered(response: Response) -> Response:
     if started is not None:
         found: WebMetrics = current_app.extensions[EXTENSION]
         try:
-            found.requests.labels(route_label(), request.method, f"{response.status_code // 100}xx") \
+            method = request.method if request.method in METHODS else "other"
+            found.requests.labels(route_label(), method, f"{response.status_code // 100}xx") \
                 .observe(time.perf_counter() - started)
         except Exception:  # noqa: BLE001 - a figure must never cost the answer
             log.exception("could not count a request")

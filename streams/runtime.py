@@ -7,12 +7,12 @@ import signal
 import threading
 
 from queries import logs
-from queries.settings import Settings
+from queries.settings import LOG_LEVELS, Settings
 
 
 def start_process(process: str, description: str, argv: list[str] | None = None) -> tuple[Settings, threading.Event]:
     parser = argparse.ArgumentParser(description=description)
-    parser.add_argument("--log-level", help="overrides LOG_LEVEL")
+    parser.add_argument("--log-level", type=str.upper, choices=LOG_LEVELS, help="overrides LOG_LEVEL")
     args = parser.parse_args(argv)
     settings = Settings.from_env()
     logs.setup(process, settings, level=args.log_level)

@@ -125,12 +125,15 @@ def test_request_time_is_by_route_rule_never_by_path(metrics_app, metrics_settin
     wall.get("/api/v1/schools/s1/trend?minutes=5")
     wall.get("/duty/nothing-here-42")
     metrics_app.server.test_client().get("/some/random/path/99")
+    wall.open("/api/v1/schools", method="BREW42")  # a method made up by the client
     found = samples(scraper(metrics_app).get("/metrics"))
     routes = {dict(labels)["route"] for name, labels in found if name == "campus_web_request_seconds_count"}
     assert "/api/v1/schools/<school>/summary" in routes and "/api/v1/schools/<school>/trend" in routes
     assert any(route.startswith("/<path:path> [") for route in routes)
     text = scraper(metrics_app).get("/metrics").get_data(as_text=True)
-    for raw in ("s2", "no-such-school-4711", "nothing-here-42", "random", "99"):
+    assert {dict(labels)["method"] for name, labels in found if name == "campus_web_request_seconds_count"} \
+        == {"GET", "other"}
+    for raw in ("s2", "no-such-school-4711", "nothing-here-42", "random", "99", "BREW42"):
         assert f'"{raw}' not in text and f"/{raw}" not in text, raw  # no path, id or school as a label
     summary = {dict(labels)["status"]: value for (name, labels), value in found.items()
                if name == "campus_web_request_seconds_count"
