@@ -6,7 +6,11 @@ from __future__ import annotations
 import io
 import json
 import logging
+import os
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -156,3 +160,17 @@ def test_gunicorns_loggers_pass_to_the_same_handler():
 ])
 def test_the_access_log_leaves_out_successful_refreshes_files_and_probes(method, path, status, left_out):
     assert quiet(method, path, status) is left_out
+
+
+def test_the_ledger_command_logs_json_lines_as_the_ledger_process(tmp_path):
+    env = dict(os.environ, DATABASE_URL=f"sqlite:///{tmp_path / 'campus.db'}", LOG_FORMAT="json")
+    done = subprocess.run([sys.executable, "-m", "ledger", "init-db"], cwd=Path(__file__).resolve().parent.parent,
+                          env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("schema: empty -> ")  # what the command answers stays on stdout
+    records = [json.loads(line) for line in done.stderr.splitlines()]  # Alembic's lines, one record each
+    assert records and {r["process"] for r in records} == {"ledger"}
+    assert any(r["logger"].startswith("alembic") and "Running upgrade" in r["message"] for r in records)
+    bad = subprocess.run([sys.executable, "-m", "ledger", "token", "list"], env={**env, "LOG_FORMAT": "xml"},
+                         cwd=Path(__file__).resolve().parent.parent, capture_output=True, text=True, timeout=60)
+    assert bad.returncode == 1 and "LOG_FORMAT must be text or json" in bad.stderr
