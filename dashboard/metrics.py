@@ -65,12 +65,13 @@ class WebMetrics:
         self.networks = settings.metrics_networks
         self.multiprocess = bool(getattr(values.ValueClass, "_multiprocess", False))
         if self.multiprocess and not settings.prometheus_multiproc_dir:
-            raise RuntimeError("prometheus-client is in multiprocess mode but PROMETHEUS_MULTIPROC_DIR is empty")
+            raise RuntimeError("prometheus-client is in multiprocess mode, PROMETHEUS_MULTIPROC_DIR is empty")
         # One process (tests, the dev server): this app's own registry. Several (gunicorn): each
         # process writes its files, and a scrape reads them all into a registry of its own.
         self.registry = None if self.multiprocess else CollectorRegistry()
         self.requests = Histogram(
-            "campus_web_request_seconds", "Time to answer a web request, by route rule, method and status class",
+            "campus_web_request_seconds",
+            "Time to answer a web request, by route rule, method and status class",
             ["route", "method", "status"], buckets=REQUEST_BUCKETS, registry=self.registry)
         self.signin_failures = Counter(
             "campus_signin_failures", "Sign-ins refused, by reason (never by username)", ["reason"],
@@ -230,7 +231,8 @@ class CampusCollector:
 
         s = self.settings
         now_ms = int(time.time() * 1000)
-        up = GaugeMetricFamily("campus_part_up", "1 when the part answers this web process, else 0", labels=["part"])
+        up = GaugeMetricFamily("campus_part_up", "1 when the part answers this web process, else 0",
+                               labels=["part"])
         redis_up = health.redis_state(self.live)["status"] == health.OK
         up.add_metric(["redis"], 1.0 if redis_up else 0.0)
         up.add_metric(["ledger"], 1.0 if health.ledger_state(self.live)["status"] == health.OK else 0.0)

@@ -48,7 +48,7 @@ ROUTES: dict[str, str] = {
     "_dash_assets.static": PUBLIC,  # assets/: CSS, JS, fonts; never data
     "/_dash-component-suites/<string:package_name>/<path:fingerprinted_path>": PUBLIC,
     "/_favicon.ico": PUBLIC,
-    "health.healthz": PUBLIC,  # load balancers ask it: which part is up, ages; no secrets (dashboard/health.py)
+    "health.healthz": PUBLIC,  # load balancers ask it: which part is up; no secrets (dashboard/health.py)
     "metrics.metrics": METRICS,  # GET /metrics: Prometheus text, for the metrics token or network
     "/_dash-layout": SHELL,
     "/_dash-dependencies": SHELL,

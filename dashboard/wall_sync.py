@@ -44,7 +44,8 @@ def remember(client: redis.Redis, screen: str, model: dict, now_ms: int | None =
     tag = secrets.token_hex(6)
     now_ms = int(time.time() * 1000) if now_ms is None else now_ms
     with client.pipeline(transaction=False) as pipe:
-        pipe.set(_key(screen[:32], tag), json.dumps(model, ensure_ascii=False, separators=(",", ":")), ex=SENT_TTL_S)
+        text = json.dumps(model, ensure_ascii=False, separators=(",", ":"))
+        pipe.set(_key(screen[:32], tag), text, ex=SENT_TTL_S)
         pipe.zadd(keys.WALL_SCREENS, {screen[:32]: now_ms})
         pipe.zremrangebyscore(keys.WALL_SCREENS, "-inf", now_ms - SCREENS_KEPT_MS)
         pipe.execute()

@@ -23,7 +23,8 @@ class StreamFigures:
 
     consumed: int = 0
     applied: int = 0
-    batch_buckets: list[int] = field(default_factory=lambda: [0] * len(BUCKET_NAMES))  # per bucket, not cumulative
+    # per bucket, not cumulative
+    batch_buckets: list[int] = field(default_factory=lambda: [0] * len(BUCKET_NAMES))
     batch_sum: float = 0.0
     batch_count: int = 0
     lag: dict[int, tuple[int, int]] = field(default_factory=dict)

@@ -196,8 +196,9 @@ class BatchProcessor:
             self._committed(offsets, exc)
 
     def _committed(self, _offsets, response) -> None:
-        if isinstance(response, Exception) and time.monotonic() - self._commit_complained >= COMMIT_COMPLAINT_EVERY_S:
-            self._commit_complained = time.monotonic()
+        now = time.monotonic()
+        if isinstance(response, Exception) and now - self._commit_complained >= COMMIT_COMPLAINT_EVERY_S:
+            self._commit_complained = now
             log.info("offsets not committed to Kafka (%s: %s); monitoring only, nothing is lost",
                      type(response).__name__, response)
 
@@ -281,7 +282,8 @@ def by_school(offsets: list[int], events: list[Event]) -> dict[str, tuple[list[i
 class SeekToCheckpoint(ConsumerRebalanceListener):
     """On assignment, resume each partition at the checkpoint stored in Redis."""
 
-    def __init__(self, consumer, client: redis.Redis, settings: Settings, processor: BatchProcessor | None = None):
+    def __init__(self, consumer, client: redis.Redis, settings: Settings,
+                 processor: BatchProcessor | None = None):
         self.consumer = consumer
         self.redis = client
         self.key = keys.checkpoints(settings.consumer_group, settings.events_topic)

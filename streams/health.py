@@ -19,7 +19,8 @@ from streams.heartbeat import PARTS, age_s, beat_file
 ALIASES = {"consumer": "aggregator"}
 
 
-def check(part: str, settings: Settings, max_age_s: float | None = None, now: float | None = None) -> tuple[bool, str]:
+def check(part: str, settings: Settings, max_age_s: float | None = None,
+          now: float | None = None) -> tuple[bool, str]:
     """(healthy, the line to print)."""
     part = ALIASES.get(part, part)
     path = beat_file(settings.heartbeat_dir, part)
@@ -28,7 +29,8 @@ def check(part: str, settings: Settings, max_age_s: float | None = None, now: fl
     if age is None:
         return False, f"{part}: no heartbeat yet ({path} does not exist)"
     if age > limit:
-        return False, f"{part}: last heartbeat {age:.0f} s ago (more than {limit:g} s): the loop is stuck or gone"
+        return False, (f"{part}: last heartbeat {age:.0f} s ago (more than {limit:g} s): "
+                       "the loop is stuck or gone")
     return True, f"{part}: ok, last heartbeat {age:.1f} s ago"
 
 

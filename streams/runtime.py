@@ -10,7 +10,8 @@ from queries import logs
 from queries.settings import LOG_LEVELS, Settings
 
 
-def start_process(process: str, description: str, argv: list[str] | None = None) -> tuple[Settings, threading.Event]:
+def start_process(process: str, description: str,
+                  argv: list[str] | None = None) -> tuple[Settings, threading.Event]:
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--log-level", type=str.upper, choices=LOG_LEVELS, help="overrides LOG_LEVEL")
     args = parser.parse_args(argv)

@@ -86,7 +86,8 @@ class StreamMetrics:
             pipe.hincrbyfloat(self._counts_key, "batch_sum", self._seconds)
             pipe.hincrby(self._counts_key, "batch_count", self._batches)
         if self._lag:
-            pipe.hset(self._lag_key, mapping={str(p): f"{behind}|{now_ms}" for p, behind in self._lag.items()})
+            pipe.hset(self._lag_key,
+                      mapping={str(p): f"{behind}|{now_ms}" for p, behind in self._lag.items()})
         pipe.zadd(self._heartbeats_key, {self.instance: now_ms})
         pipe.zremrangebyscore(self._heartbeats_key, "-inf", now_ms - FORGET_AFTER_MS)
         self.consumed = self.applied = self._batches = 0
