@@ -160,21 +160,22 @@ class BatchProcessor:
         """Where to resume reading: the next offset of each partition's last landed batch; with
         them, once a second, this process's figures (and heartbeat) for /metrics; after them, the
         same offsets committed to Kafka."""
-        due, report = self._checkpoints_due, self.metrics.due()
-        if due or report:
+        due = self._checkpoints_due
+        if self.metrics.due():  # once a second: one pipeline, still one round trip
             pipe = self.redis.pipeline(transaction=False)
             if due:
                 pipe.hset(self._checkpoints, mapping=due)
-            taken = self._report(pipe) if report else None
+            taken = self._report(pipe)
             try:
                 pipe.execute()
             except BaseException:
-                if taken is not None:
-                    self.metrics.restore(taken)
+                self.metrics.restore(taken)
                 raise
+        elif due:  # the other nine times: the checkpoints alone (a pipeline costs ~50 µs more)
+            self.redis.hset(self._checkpoints, mapping=due)
+        if due:
             self._checkpoints_due = {}
-            if due:
-                self._commit_to_kafka({int(p): offset for p, offset in due.items()})
+            self._commit_to_kafka({int(p): offset for p, offset in due.items()})
         self._checkpointed = time.monotonic()
 
     def _report(self, pipe) -> tuple:
