@@ -60,9 +60,10 @@ class BatchProcessor:
     answers the next one's reads while this thread finishes the one before. A batch's effect is
     in Redis once its transaction has run; only the checkpoint waits for `finish`.
 
-    With the checkpoints go, in the same round trip, the figures for /metrics (at most once a
-    second: streams/stream_metrics.py) and, after it, the same offsets to Kafka, committed
-    asynchronously for monitoring only (`consumer`: the group's lag in standard Kafka tools).
+    With the checkpoints go, once a second and in the same round trip, the figures for /metrics
+    (streams/stream_metrics.py), and after it the checkpoints written since the last time go to
+    Kafka, committed asynchronously for monitoring only (`consumer`: the group's lag in standard
+    Kafka tools).
     """
 
     def __init__(self, settings: Settings, store: SchoolStore, dead_letters: DeadLetters, client: redis.Redis,
@@ -79,7 +80,8 @@ class BatchProcessor:
         self._checkpoints_due: dict[str, int] = {}
         self._checkpointed = 0.0
         self._landed: dict[int, int] = {}  # partition -> where its applied part ends (for the lag)
-        self._written: dict[int, int] = {}  # partition -> checkpoint last written (the final commit)
+        self._written: dict[int, int] = {}  # partition -> checkpoint last written, while assigned
+        self._commit_pending = False  # checkpoints written (or a commit failed) since the last commit
         self._commit_complained = float("-inf")
 
     def process(self, tp: TopicPartition, records: list) -> int:
@@ -158,8 +160,8 @@ class BatchProcessor:
 
     def write_checkpoints(self) -> None:
         """Where to resume reading: the next offset of each partition's last landed batch; with
-        them, once a second, this process's figures (and heartbeat) for /metrics; after them, the
-        same offsets committed to Kafka."""
+        them, once a second, this process's figures (and heartbeat) for /metrics, and after them
+        the checkpoints of that second committed to Kafka."""
         due = self._checkpoints_due
         if self.metrics.due():  # once a second: one pipeline, still one round trip
             pipe = self.redis.pipeline(transaction=False)
@@ -171,12 +173,18 @@ class BatchProcessor:
             except BaseException:
                 self.metrics.restore(taken)
                 raise
+            self._written_now(due)
+            self._commit_to_kafka()
         elif due:  # the other nine times: the checkpoints alone (a pipeline costs ~50 µs more)
             self.redis.hset(self._checkpoints, mapping=due)
-        if due:
-            self._checkpoints_due = {}
-            self._commit_to_kafka({int(p): offset for p, offset in due.items()})
+            self._written_now(due)
         self._checkpointed = time.monotonic()
+
+    def _written_now(self, due: dict[str, int]) -> None:
+        if due:
+            self._written.update((int(p), offset) for p, offset in due.items())
+            self._commit_pending = True
+            self._checkpoints_due = {}
 
     def _report(self, pipe) -> tuple:
         if self.consumer is not None:
@@ -184,21 +192,30 @@ class BatchProcessor:
                 self.metrics.lag(tp.partition, behind)
         return self.metrics.report(pipe)
 
-    def _commit_to_kafka(self, offsets: dict[int, int]) -> None:
-        """Monitoring only: never waits, never fails the batch (Redis's checkpoints are the truth)."""
-        self._written.update(offsets)
-        if self.consumer is None:
+    def _commit_to_kafka(self) -> None:
+        """The assigned partitions' checkpoints to Kafka, with the report: once a second when any
+        was written. Not with every checkpoint (ten a second): an asynchronous commit costs this
+        process ~1 ms of CPU, request to callback (bench/kafka_commit_cost.py), so ten a second
+        would be ~1 % of a core, ~0.15 µs an event at 70,000 events/s; and commits sent faster
+        than the broker answers them are refused (max in flight). Monitoring only: never waits,
+        never fails the batch; Redis's checkpoints are the truth. A failed commit is tried again
+        with the next report."""
+        if self.consumer is None or not self._commit_pending or not self._written:
             return
+        self._commit_pending = False
         topic = self.settings.events_topic
+        offsets = {TopicPartition(topic, p): OffsetAndMetadata(o, "", -1) for p, o in self._written.items()}
         try:
-            self.consumer.commit_async({TopicPartition(topic, p): OffsetAndMetadata(o, "", -1)
-                                        for p, o in offsets.items()}, callback=self._committed)
-        except Exception as exc:  # noqa: BLE001 - no coordinator yet, a rebalance: the next batch commits
+            self.consumer.commit_async(offsets, callback=self._committed)
+        except Exception as exc:  # noqa: BLE001 - no coordinator yet, a rebalance: the next report tries
             self._committed(offsets, exc)
 
     def _committed(self, _offsets, response) -> None:
+        if not isinstance(response, Exception):
+            return
+        self._commit_pending = True
         now = time.monotonic()
-        if isinstance(response, Exception) and now - self._commit_complained >= COMMIT_COMPLAINT_EVERY_S:
+        if now - self._commit_complained >= COMMIT_COMPLAINT_EVERY_S:
             self._commit_complained = now
             log.info("offsets not committed to Kafka (%s: %s); monitoring only, nothing is lost",
                      type(response).__name__, response)
