@@ -11,7 +11,9 @@ messages), then alternates, run by run, in the same process:
 Reports the median of each and their ratio. This machine is shared and noisy: medians, and the
 ceiling is measured in the same run. Each side's CPU an event (this process, all threads) is
 printed too: both are one Python process whose threads share the GIL, so on a quiet machine the
-rates follow it, and a busy machine disturbs it far less than the rates.
+rates follow it, and a busy machine disturbs it far less than the rates. Of the batch work, the
+checkpoint writes are printed apart: with them go, once a second, the aggregator's figures for
+/metrics and its heartbeat, and after them its offsets are committed to Kafka (issue 12).
 
 The simulated events cover ~100 s of event time (2,000/s), and the mix is that hour's of a campus
 day: at night nearly all are sensor readings that only add to counters; from 06:00 to 22:00 up to
@@ -111,9 +113,11 @@ def raw_rate(settings: Settings, topic: str, ends: dict[int, int], fetch_max_wai
 
 
 def aggregator_rate(settings: Settings, client: redis.Redis, ends: dict[int, int],
-                    run: int) -> tuple[float, float, float]:
-    """Events/s, CPU µs an event of this process (all its threads), and of the batch work alone
-    (BatchProcessor.process: our part, kafka-python's poll left out)."""
+                    run: int) -> tuple[float, float, float, float, int]:
+    """Events/s, CPU µs an event of this process (all its threads), of the batch work alone
+    (BatchProcessor.process: our part, kafka-python's poll left out), and of the checkpoint writes
+    within it (BatchProcessor.write_checkpoints: since issue 12 with the figures for /metrics, the
+    heartbeat and the offsets committed to Kafka), and how many checkpoint writes there were."""
     client.flushdb()
     # Each run reads the same events again: forget the event seconds cached by the run before,
     # as a consumer meets new ones all the time (streams/contract.py).
@@ -134,6 +138,18 @@ def aggregator_rate(settings: Settings, client: redis.Redis, ends: dict[int, int
             ours[0] += time.thread_time() - started
 
     aggregator.processor.process = timed
+    checkpointing = [0.0, 0]
+    write = aggregator.processor.write_checkpoints
+
+    def timed_write():
+        started = time.thread_time()
+        try:
+            return write()
+        finally:
+            checkpointing[0] += time.thread_time() - started
+            checkpointing[1] += 1
+
+    aggregator.processor.write_checkpoints = timed_write
     stop = threading.Event()
     thread = threading.Thread(target=aggregator.run, args=(stop,))
     thread.start()
@@ -148,7 +164,7 @@ def aggregator_rate(settings: Settings, client: redis.Redis, ends: dict[int, int
     stop.set()
     thread.join()
     total = sum(ends.values())
-    return total / elapsed, cpu / total * 1e6, ours[0] / total * 1e6
+    return total / elapsed, cpu / total * 1e6, ours[0] / total * 1e6, checkpointing[0] / total * 1e6, checkpointing[1]
 
 
 def main() -> None:
@@ -185,18 +201,20 @@ def main() -> None:
             print(f"filling {topic} with {args.events} simulated events ...", flush=True)
             ends = fill_topic(settings, topic, args.events, args.partitions, args.hour)
             client = redis.Redis.from_url(redis_url, decode_responses=True)
-            raw, full, raw_cpu, full_cpu, batch_cpu = [], [], [], [], []
+            raw, full, raw_cpu, full_cpu, batch_cpu, checkpoint_cpu = [], [], [], [], [], []
             for run in range(args.runs):
                 rate, cpu = raw_rate(settings, topic, ends, settings.fetch_max_wait_ms)
                 raw.append(rate)
                 raw_cpu.append(cpu)
-                rate, cpu, ours = aggregator_rate(settings, client, ends, run)
+                rate, cpu, ours, checkpoints, writes = aggregator_rate(settings, client, ends, run)
                 full.append(rate)
                 full_cpu.append(cpu)
                 batch_cpu.append(ours)
+                checkpoint_cpu.append(checkpoints)
                 print(f"run {run + 1}: raw {raw[-1]:,.0f} msg/s, aggregator {full[-1]:,.0f} events/s; "
                       f"CPU of this process: raw {raw_cpu[-1]:.2f}, aggregator {full_cpu[-1]:.2f} "
-                      f"µs an event (its batch work {batch_cpu[-1]:.2f})", flush=True)
+                      f"µs an event (its batch work {batch_cpu[-1]:.2f}, of which checkpoint writes "
+                      f"{checkpoint_cpu[-1]:.3f} in {writes})", flush=True)
             used = client.info("memory")["used_memory"]
             raw_median, full_median = statistics.median(raw), statistics.median(full)
             print(f"events: {sum(ends.values())}, partitions: {len(ends)}, runs: {args.runs}")
@@ -208,7 +226,8 @@ def main() -> None:
             cpu_raw, cpu_full = statistics.median(raw_cpu), statistics.median(full_cpu)
             print(f"CPU an event of the process, median: raw {cpu_raw:.2f} µs, "
                   f"aggregator {cpu_full:.2f} µs (raw / aggregator {cpu_raw / cpu_full:.2f}); "
-                  f"the aggregator's batch work {statistics.median(batch_cpu):.2f} µs")
+                  f"the aggregator's batch work {statistics.median(batch_cpu):.2f} µs, of which "
+                  f"checkpoint writes {statistics.median(checkpoint_cpu):.3f} µs")
             print(f"Redis memory after the last run: {used / 1e6:.1f} MB "
                   f"({used / sum(ends.values()):.0f} bytes per event, dedupe sets included)")
         finally:

@@ -35,7 +35,7 @@ from dash._pages import _path_to_page  # the router's own resolver: the guard an
 from flask import Flask, Response, abort, current_app, g, jsonify, redirect, request, session
 from sqlalchemy.exc import SQLAlchemyError
 
-from dashboard import callback_scope, roles, sessions, source_keys
+from dashboard import callback_scope, metrics, roles, sessions, source_keys
 from dashboard.callback_scope import BadCallback
 from dashboard.login_limits import LoginCounter
 from dashboard.roles import Principal
@@ -175,6 +175,8 @@ def _guard():
         return None
     if needs == roles.SOURCE:  # POST /api/v1/events: a source key and nothing else (issue 12)
         return source_keys.guard(access.clock())
+    if needs == roles.METRICS:  # a scraper: its token or its network, never a session or a wall token
+        return metrics.refusal()
     page = needs == roles.PAGE
     bad_body = None
     if needs == roles.CALLBACK:  # read once, safely; refused below, once the caller is known

@@ -8,7 +8,7 @@ import dash
 from flask import redirect, request
 
 from dashboard import (access, api, api_alerts, api_duty, api_events, api_ledger, bad_input, headers,
-                       lead_export, proxies)
+                       lead_export, metrics, proxies)
 from dashboard.services import install
 from queries.settings import Settings
 
@@ -34,7 +34,8 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
         on_error=bad_input.callback_error,  # values a page never sends: a 400, not a 500
     )
     bad_input.install(app.server)
-    install(app.server, settings)
+    live = install(app.server, settings)
+    metrics.install(app.server, settings, live)  # GET /metrics; times every request, so before the guard
     api.register(app.server)
     api_ledger.register(app.server)
     api_duty.register(app.server)

@@ -19,6 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard import access as guard
 from dashboard import sessions
+from dashboard.metrics import signin_failed
 from dashboard.services import services
 from layouts import plain_page
 from layouts.login_text import LOGIN_TEXT
@@ -47,6 +48,7 @@ def login():
     given = request.form.get("csrf", "")
     expected = session.get(sessions.CSRF_KEY)
     if not (isinstance(expected, str) and hmac.compare_digest(given.encode(), expected.encode())):
+        signin_failed("form_expired")
         lost = current_app.config["SESSION_COOKIE_NAME"] not in request.cookies
         problem = _cookie_problem(lang, cookie_lost=lost)
         return _page(lang, target, error=problem or LOGIN_TEXT[lang]["expired"], status=400)
@@ -56,6 +58,7 @@ def login():
     address = request.remote_addr or "-"
     wait = access.logins.attempt(username, address)  # counted as a failure until handed back
     if wait is not None:
+        signin_failed("rate_limited")
         response = _page(lang, target, error=LOGIN_TEXT[lang]["limited"].format(minutes=-(-wait // 60)),
                          status=429, username=typed)
         response.headers["Retry-After"] = str(wait)
@@ -73,8 +76,10 @@ def login():
             db.commit()
     except SQLAlchemyError:
         access.logins.released(username, address)
+        signin_failed("ledger_unavailable")
         return _page(lang, target, error=LOGIN_TEXT[lang]["unavailable"], status=503, username=typed)
     if started is None:
+        signin_failed("bad_credentials")
         return _page(lang, target, error=LOGIN_TEXT[lang]["failed"].format(username=typed), status=401,
                      username=typed)
     access.logins.succeeded(username, address)

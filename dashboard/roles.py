@@ -22,6 +22,10 @@ ALERT_HANDLE = "alert.handle"  # acknowledge, dispatch, resolve alerts
 HAZARD_COMMENT = "hazard.comment"  # comment on a hazard in the ledger
 LEAD_VIEW = "lead.view"  # leadership's pages on tablets (/lead/...): read only, every one of them
 ADMIN = "admin.manage"  # users, tokens, master data
+# Issue 12, "IT can see its health": GET /metrics, for a Prometheus scraper, which is no principal
+# of the ledger's: no role has it; the guard lets in the METRICS_TOKEN or a METRICS_ALLOW address
+# (dashboard/metrics.py) instead.
+METRICS = "metrics.scrape"
 
 _READ = frozenset({SHELL, WALL, API_READ})
 # What each role (ledger.models.ROLES) may do. The wall token is read-only and reaches no page
@@ -48,7 +52,8 @@ ROUTES: dict[str, str] = {
     "_dash_assets.static": PUBLIC,  # assets/: CSS, JS, fonts; never data
     "/_dash-component-suites/<string:package_name>/<path:fingerprinted_path>": PUBLIC,
     "/_favicon.ico": PUBLIC,
-    "health.healthz": PUBLIC,  # load balancers ask it; it says only whether Redis answers
+    "health.healthz": PUBLIC,  # load balancers ask it: which part is up; no secrets (dashboard/health.py)
+    "metrics.metrics": METRICS,  # GET /metrics: Prometheus text, for the metrics token or network
     "/_dash-layout": SHELL,
     "/_dash-dependencies": SHELL,
     "/_reload-hash": SHELL,  # Dash's hot reload, debug mode only

@@ -1,6 +1,13 @@
-"""`python -m ledger`: see ledger/cli.py."""
+"""`python -m ledger`: see ledger/cli.py. Logging is set up here, at the entry point, not in
+`main` (tests call `main` inside pytest, whose logging must stay as it is)."""
 import sys
 
 from ledger.cli import main
+from queries import logs
+from queries.settings import Settings, SettingsError
 
+try:
+    logs.setup("ledger", Settings.from_env())
+except SettingsError as exc:
+    sys.exit(f"error: {exc}")
 sys.exit(main())

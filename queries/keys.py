@@ -142,3 +142,28 @@ def sent_event(school: str, digest: str) -> str:
 def source_rate(source_id: int) -> str:
     """hash tokens (thousandths of an event), at (epoch ms): one source key's token bucket."""
     return f"campus:source-rate:{source_id}"
+
+
+# ---- Health and metrics (issue 12, "IT can see its health"; docs/operations.md) ------------------
+# A stream process's figures live beside its group's checkpoints (the same hash tag), written in
+# the round trip that writes them; the web app's /metrics and /healthz read them
+# (queries/stream_health.py).
+
+def stream_metrics(group: str) -> str:
+    """hash "consumed", "applied" -> events since the figures began; "batch|<le>" -> batches that
+    took at most <le> seconds and more than the bound below it ("batch|+Inf": the rest),
+    "batch_sum" (seconds), "batch_count"."""
+    return f"{{cp:{group}}}:metrics"
+
+
+def stream_lag(group: str, topic: str) -> str:
+    """hash partition -> "<messages behind>|<epoch ms measured>", by the member that reads it."""
+    return f"{{cp:{group}}}:{topic}:lag"
+
+
+def heartbeats(group: str) -> str:
+    """sorted set "<host>:<pid>" -> epoch ms of that process's last heartbeat."""
+    return f"{{cp:{group}}}:heartbeats"
+
+
+WALL_SCREENS = "campus:wall:screens"  # sorted set screen id -> epoch ms of its last refresh

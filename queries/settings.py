@@ -6,12 +6,13 @@ is named here and nowhere else, so operators have one place to look (docs/operat
 from __future__ import annotations
 
 import dataclasses
+import ipaddress
 import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from urllib.parse import parse_qs, urlsplit, urlunsplit
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit, urlunsplit
 from zoneinfo import ZoneInfo
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -83,7 +84,19 @@ ENV = {
     "frame_ancestors": "FRAME_ANCESTORS",
     "trusted_proxies": "TRUSTED_PROXIES",
     "public_url": "PUBLIC_URL",
+    # Health, metrics and logs (issue 12, "IT can see its health"; docs/operations.md).
+    "log_level": "LOG_LEVEL",
+    "log_format": "LOG_FORMAT",
+    "metrics_token": "METRICS_TOKEN",
+    "metrics_allow": "METRICS_ALLOW",
+    "prometheus_multiproc_dir": "PROMETHEUS_MULTIPROC_DIR",
+    "heartbeat_dir": "HEARTBEAT_DIR",
+    "heartbeat_stale_seconds": "HEARTBEAT_STALE_SECONDS",
 }
+
+
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+MIN_METRICS_TOKEN = 16
 
 
 class SettingsError(ValueError):
@@ -224,6 +237,20 @@ class Settings:
     # the same-site check even behind a proxy that does not pass the Host on, and the sign-in
     # page names it when it is opened over plain http with COOKIE_SECURE=on.
     public_url: str = ""
+    # Health, metrics and logs (issue 12, "IT can see its health"; docs/operations.md).
+    log_level: str = "INFO"
+    log_format: str = "text"  # text: one line per record for people; json: one JSON object per line
+    # GET /metrics answers a scraper that sends `Authorization: Bearer <METRICS_TOKEN>` or comes
+    # from an address in METRICS_ALLOW (comma-separated CIDRs); with neither set it answers nobody.
+    metrics_token: str = field(default="", repr=False)
+    metrics_allow: str = ""
+    # prometheus-client's own variable (it reads it itself, at import): where gunicorn's workers
+    # keep their figures for /metrics to add up; gunicorn.conf.py sets it to var/prometheus if empty.
+    prometheus_multiproc_dir: str = ""
+    # The aggregator and the recorder touch <dir>/<part>.beat every loop (streams/heartbeat.py);
+    # `python -m streams.health <part>` and /healthz call a part down after this long without a beat.
+    heartbeat_dir: str = str(PROJECT_ROOT / "var" / "heartbeat")
+    heartbeat_stale_seconds: float = 60.0
 
     def __post_init__(self) -> None:
         # The web app's edge (issue 12): settings a header or the same-site check could not say safely.
@@ -272,6 +299,28 @@ class Settings:
                     value = redact_url(value)
                 shown.append(f"{spec.name}={value!r}")
         return f"{type(self).__name__}({', '.join(shown)})"
+        # Health, metrics and logs (issue 12).
+        if self.log_level.upper() not in LOG_LEVELS:
+            raise SettingsError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}")
+        if self.log_format not in ("text", "json"):
+            raise SettingsError("LOG_FORMAT must be text or json")
+        if self.metrics_token and len(self.metrics_token) < MIN_METRICS_TOKEN:
+            raise SettingsError(f"METRICS_TOKEN must be at least {MIN_METRICS_TOKEN} characters")
+        self.metrics_networks  # noqa: B018 - raises SettingsError for a malformed METRICS_ALLOW
+        if self.heartbeat_stale_seconds < 5:
+            raise SettingsError("HEARTBEAT_STALE_SECONDS must be at least 5")
+
+    @property
+    def metrics_networks(self) -> tuple:
+        """METRICS_ALLOW as ip_network objects (a bare address is a /32 or /128)."""
+        found = []
+        for part in self.metrics_allow.split(","):
+            if part.strip():
+                try:
+                    found.append(ipaddress.ip_network(part.strip(), strict=False))
+                except ValueError as exc:
+                    raise SettingsError(f"METRICS_ALLOW: {part.strip()!r} is not an address or CIDR") from exc
+        return tuple(found)
 
     @property
     def tz(self) -> ZoneInfo:

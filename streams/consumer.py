@@ -13,7 +13,7 @@ import time
 from operator import attrgetter
 
 import redis
-from kafka import ConsumerRebalanceListener, TopicPartition
+from kafka import ConsumerRebalanceListener, OffsetAndMetadata, TopicPartition
 
 from queries import connections, kafka_security, keys
 from queries.settings import Settings, redact_url
@@ -23,9 +23,11 @@ from streams.contract import PROCESSING_ERROR, Event, validate_batch
 from streams.catalogue import HANDLING_TYPES
 from streams.dead_letters import DeadLetter, DeadLetters
 from streams.proof import keys_from, refuse_unproven
+from streams.heartbeat import Heartbeat
 from streams.runtime import start_process
 from streams.stalls import EXIT_STALLED, StallGuard  # noqa: F401 (EXIT_STALLED: part of this module's interface)
 from streams.store import SchoolStore
+from streams.stream_metrics import StreamMetrics
 
 log = logging.getLogger("streams.consumer")
 
@@ -45,6 +47,10 @@ CHECKPOINT_EVERY_S = 0.1
 # batch (nothing of ours makes cycles); a full pass this often finds whatever a library leaves.
 # Each pass walks the batch in flight (~2 ms): once a second cost ~0.2 µs an event at 70k/s.
 COLLECT_CYCLES_EVERY_S = 5.0
+# Offsets committed to Kafka are for monitoring only (Redis's checkpoints are where a member
+# resumes): a failed commit is logged at most this often, and never fails a batch.
+COMMIT_COMPLAINT_EVERY_S = 60.0
+FINAL_COMMIT_TIMEOUT_MS = 2000
 
 
 class BatchProcessor:
@@ -56,20 +62,33 @@ class BatchProcessor:
     transaction (on another core) while this thread polls Kafka and validates the next, and
     answers the next one's reads while this thread finishes the one before. A batch's effect is
     in Redis once its transaction has run; only the checkpoint waits for `finish`.
+
+    With the checkpoints go, once a second and in the same round trip, the figures for /metrics
+    (streams/stream_metrics.py), and after it the checkpoints written since the last time go to
+    Kafka, committed asynchronously for monitoring only (`consumer`: the group's lag in standard
+    Kafka tools).
     """
 
-    def __init__(self, settings: Settings, store: SchoolStore, dead_letters: DeadLetters, client: redis.Redis):
+    def __init__(self, settings: Settings, store: SchoolStore, dead_letters: DeadLetters, client: redis.Redis,
+                 *, consumer=None, metrics: StreamMetrics | None = None):
         self.settings = settings
         self.store = store
         self.dead_letters = dead_letters
         self.redis = client
+        self.consumer = consumer
+        self.metrics = metrics or StreamMetrics(settings.consumer_group, settings.events_topic)
         self._checkpoints = keys.checkpoints(settings.consumer_group, settings.events_topic)
-        self._in_flight: tuple | None = None  # (tp, records, next offset, letters, school batches)
+        # (tp, records, next offset, letters, school batches, seconds of work so far)
+        self._in_flight: tuple | None = None
         self._checkpoints_due: dict[str, int] = {}
         self._checkpointed = 0.0
         self._keys = keys_from(settings.event_signing_key)  # checks the duty console's events
         if not self._keys:
             log.warning("EVENT_SIGNING_KEY is not set: every alert-handling event is refused (bad_proof)")
+        self._landed: dict[int, int] = {}  # partition -> where its applied part ends (for the lag)
+        self._written: dict[int, int] = {}  # partition -> checkpoint last written, while assigned
+        self._commit_pending = False  # checkpoints written (or a commit failed) since the last commit
+        self._commit_complained = float("-inf")
 
     def process(self, tp: TopicPartition, records: list) -> int:
         """Validate a batch of one partition and send its writes; returns the next offset to read."""
@@ -85,6 +104,7 @@ class BatchProcessor:
                 gc.enable()
 
     def _process(self, tp: TopicPartition, records: list) -> int:
+        started = time.perf_counter()
         now_ms = int(time.time() * 1000)
         events, positions, rejected = validate_batch(
             list(map(_VALUE, records)),
@@ -103,29 +123,34 @@ class BatchProcessor:
             offsets = list(map(_OFFSET, records))
         next_offset = records[-1].offset + 1
         stream = f"{tp.topic}/{tp.partition}"
-        started = []
+        sent = []
         try:
             # Each school's reads go out first (a school's batch in flight has them wait behind
             # its EXEC, on its connection); Redis answers while the batch in flight is finished.
             for school, (school_offsets, school_events) in by_school(offsets, events).items():
-                started.append(self.store.start(school, stream, school_offsets, school_events, next_offset))
-            self.finish()
-            for batch in started:
+                sent.append(self.store.start(school, stream, school_offsets, school_events, next_offset))
+            before = time.perf_counter()
+            self.finish()  # the batch before: its time is its own
+            finishing = time.perf_counter() - before
+            for batch in sent:
                 batch.send_writes()
         except BaseException:
-            for batch in started:
+            for batch in sent:
                 batch.abandon()
             raise
-        self._in_flight = tp, records, next_offset, letters, started
+        self._in_flight = tp, records, next_offset, letters, sent, time.perf_counter() - started - finishing
         return next_offset
 
     def finish(self) -> None:
         """Wait for the batch in flight to land, dead-letter what it refused, and checkpoint it."""
         if self._in_flight is None:
             return
-        tp, records, next_offset, letters, sent = self._in_flight
+        started = time.perf_counter()
+        tp, records, next_offset, letters, sent, busy = self._in_flight
+        applied = 0
         for batch in sent:
             _, failed = batch.finish()
+            applied += batch.applied
             if failed:  # rare: a bug, not bad input; find the original bytes for the letter
                 by_offset = {record.offset: record for record in records}
                 for offset, _event, error in failed:
@@ -136,15 +161,98 @@ class BatchProcessor:
             self.dead_letters.record(tp.topic, tp.partition, letters, next_offset)
         self._in_flight = None
         self._checkpoints_due[str(tp.partition)] = next_offset
+        self._landed[tp.partition] = next_offset
+        self.metrics.batch(len(records), applied, busy + time.perf_counter() - started)
         if time.monotonic() - self._checkpointed >= CHECKPOINT_EVERY_S:
             self.write_checkpoints()
 
     def write_checkpoints(self) -> None:
-        """Where to resume reading: the next offset of each partition's last landed batch."""
-        if self._checkpoints_due:
-            self.redis.hset(self._checkpoints, mapping=self._checkpoints_due)
-            self._checkpoints_due = {}
+        """Where to resume reading: the next offset of each partition's last landed batch; with
+        them, once a second, this process's figures (and heartbeat) for /metrics, and after them
+        the checkpoints of that second committed to Kafka."""
+        due = self._checkpoints_due
+        if self.metrics.due():  # once a second: one pipeline, still one round trip
+            pipe = self.redis.pipeline(transaction=False)
+            if due:
+                pipe.hset(self._checkpoints, mapping=due)
+            taken = self._report(pipe)
+            try:
+                pipe.execute()
+            except BaseException:
+                self.metrics.restore(taken)
+                raise
+            self._written_now(due)
+            self._commit_to_kafka()
+        elif due:  # the other nine times: the checkpoints alone (a pipeline costs ~50 µs more)
+            self.redis.hset(self._checkpoints, mapping=due)
+            self._written_now(due)
         self._checkpointed = time.monotonic()
+
+    def _written_now(self, due: dict[str, int]) -> None:
+        if due:
+            self._written.update((int(p), offset) for p, offset in due.items())
+            self._commit_pending = True
+            self._checkpoints_due = {}
+
+    def _report(self, pipe) -> tuple:
+        if self.consumer is not None:
+            for tp, behind in partition_lag(self.consumer, self._landed).items():
+                self.metrics.lag(tp.partition, behind)
+        return self.metrics.report(pipe)
+
+    def _commit_to_kafka(self) -> None:
+        """The assigned partitions' checkpoints to Kafka, with the report: once a second when any
+        was written. Not with every checkpoint (ten a second): an asynchronous commit costs this
+        process ~1 ms of CPU, request to callback (bench/kafka_commit_cost.py), so ten a second
+        would be ~1 % of a core, ~0.15 µs an event at 70,000 events/s; and commits sent faster
+        than the broker answers them are refused (max in flight). Monitoring only: never waits,
+        never fails the batch; Redis's checkpoints are the truth. A failed commit is tried again
+        with the next report."""
+        if self.consumer is None or not self._commit_pending or not self._written:
+            return
+        self._commit_pending = False
+        topic = self.settings.events_topic
+        offsets = {TopicPartition(topic, p): OffsetAndMetadata(o, "", -1) for p, o in self._written.items()}
+        try:
+            self.consumer.commit_async(offsets, callback=self._committed)
+        except Exception as exc:  # noqa: BLE001 - no coordinator yet, a rebalance: the next report tries
+            self._committed(offsets, exc)
+
+    def _committed(self, _offsets, response) -> None:
+        if not isinstance(response, Exception):
+            return
+        self._commit_pending = True
+        now = time.monotonic()
+        if now - self._commit_complained >= COMMIT_COMPLAINT_EVERY_S:
+            self._commit_complained = now
+            log.info("offsets not committed to Kafka (%s: %s); monitoring only, nothing is lost",
+                     type(response).__name__, response)
+
+    def commit_final(self) -> None:
+        """On a clean stop: the last checkpoints to Kafka, waiting a moment (no batch waits now)."""
+        if self.consumer is None or not self._written:
+            return
+        assigned = {tp.partition for tp in self.consumer.assignment()}
+        offsets = {TopicPartition(self.settings.events_topic, p): OffsetAndMetadata(o, "", -1)
+                   for p, o in self._written.items() if p in assigned}
+        if offsets:
+            try:
+                self.consumer.commit(offsets, timeout_ms=FINAL_COMMIT_TIMEOUT_MS)
+            except Exception as exc:  # noqa: BLE001 - monitoring only
+                log.info("last offsets not committed to Kafka (%s)", type(exc).__name__)
+
+    def resumed(self, partition: int, offset: int | None) -> None:
+        """The partition is assigned and read from `offset` (its checkpoint; None: from the start)."""
+        if offset is None:
+            self._landed.pop(partition, None)
+        else:
+            self._landed[partition] = offset
+
+    def revoked(self, partitions: list[int]) -> None:
+        for partition in partitions:
+            self._landed.pop(partition, None)
+            self._written.pop(partition, None)
+        self.metrics.forget_partitions(partitions)
 
     def flush(self) -> None:
         """Land the batch in flight and write the checkpoints: nothing left to overlap with."""
@@ -155,11 +263,31 @@ class BatchProcessor:
         """Drop the batch in flight (Redis failed); returns where to read it again."""
         if self._in_flight is None:
             return []
-        tp, records, _, _, sent = self._in_flight
+        tp, records, _, _, sent, _ = self._in_flight
         self._in_flight = None
         for batch in sent:
             batch.abandon()
         return [(tp, records[0].offset)]
+
+
+def partition_lag(consumer, done: dict[int, int]) -> dict[TopicPartition, int]:
+    """Messages behind the end of each assigned partition: the end as the last fetch saw it
+    (no request) less `done`, where the partition's applied part ends, or, for a partition with
+    no batch yet since it was assigned, where the consumer stands (known once it has fetched)."""
+    found = {}
+    for tp in consumer.assignment():
+        end = consumer.highwater(tp)
+        if end is None:
+            continue  # not fetched yet: unknown, not 0
+        at = done.get(tp.partition)
+        if at is None:
+            try:
+                at = consumer.position(tp)
+            except Exception:  # noqa: BLE001 - revoked meanwhile: its new reader says
+                continue
+        if at is not None:
+            found[tp] = end - at
+    return found
 
 
 def by_school(offsets: list[int], events: list[Event]) -> dict[str, tuple[list[int], list[Event]]]:
@@ -180,13 +308,17 @@ def by_school(offsets: list[int], events: list[Event]) -> dict[str, tuple[list[i
 class SeekToCheckpoint(ConsumerRebalanceListener):
     """On assignment, resume each partition at the checkpoint stored in Redis."""
 
-    def __init__(self, consumer, client: redis.Redis, settings: Settings):
+    def __init__(self, consumer, client: redis.Redis, settings: Settings,
+                 processor: BatchProcessor | None = None):
         self.consumer = consumer
         self.redis = client
         self.key = keys.checkpoints(settings.consumer_group, settings.events_topic)
+        self.processor = processor
 
     def on_partitions_revoked(self, revoked):
         log.info("partitions revoked: %s", sorted(tp.partition for tp in revoked))
+        if self.processor is not None:
+            self.processor.revoked([tp.partition for tp in revoked])
 
     def on_partitions_assigned(self, assigned):
         log.info("partitions assigned: %s", sorted(tp.partition for tp in assigned))
@@ -204,6 +336,8 @@ class SeekToCheckpoint(ConsumerRebalanceListener):
                 self.consumer.seek_to_beginning(tp)
             else:
                 self.consumer.seek(tp, int(offset))
+            if self.processor is not None:
+                self.processor.resumed(tp.partition, None if offset is None else int(offset))
 
 
 class Aggregator:
@@ -223,7 +357,9 @@ class Aggregator:
                 group=settings.consumer_group, dead_letter_topic=settings.dead_letter_topic,
             ),
             self.redis,
+            consumer=self.consumer,
         )
+        self.heartbeat = Heartbeat(settings.heartbeat_dir, "aggregator")
         self._caught_up_key = keys.caught_up(settings.consumer_group, settings.events_topic)
         self._last_caught_up = 0.0
         self.events_seen = 0
@@ -232,7 +368,7 @@ class Aggregator:
     def run(self, stop: threading.Event) -> None:
         self.consumer.subscribe(
             [self.settings.events_topic],
-            listener=SeekToCheckpoint(self.consumer, self.redis, self.settings),
+            listener=SeekToCheckpoint(self.consumer, self.redis, self.settings, self.processor),
         )
         # What exists by now (modules, clients, compiled schemas) lives as long as the process:
         # frozen out of the collector's way, its passes do not walk those ~50k objects. And it
@@ -245,6 +381,7 @@ class Aggregator:
         backoff = 0.5
         try:
             while not stop.is_set():
+                self.heartbeat.beat()
                 if time.monotonic() - collected >= COLLECT_CYCLES_EVERY_S:
                     gc.collect()
                     collected = time.monotonic()
@@ -271,6 +408,7 @@ class Aggregator:
                     backoff = min(backoff * 2, 5.0)
             try:
                 self.processor.flush()
+                self.processor.commit_final()
             except redis.RedisError as exc:  # nothing is lost: the next member reads it again
                 log.warning("could not finish the last batch (%s)", exc)
                 self.processor.abandon()
@@ -299,7 +437,7 @@ class Aggregator:
 
 
 def main(argv: list[str] | None = None) -> None:
-    settings, stop = start_process("Campus events -> rolling aggregates in Redis", argv)
+    settings, stop = start_process("aggregator", "Campus events -> rolling aggregates in Redis", argv)
     log.info("aggregator: topic %s, group %s, Kafka %s, Redis %s", settings.events_topic,
              settings.consumer_group, kafka_security.describe(settings), redact_url(settings.redis_url))
     try:

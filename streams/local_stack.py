@@ -27,6 +27,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
+from queries import logs
 from queries.connections import sql_engine, sql_sessions
 from queries.ledger.access import issue_token, wall_path
 from queries.settings import ENV, PROJECT_ROOT, Settings, SettingsError
@@ -215,6 +216,10 @@ class Stack:
             # The web app and the recorder sign the duty console's events with it, the consumers
             # check them: one key for all of this run's processes (streams/proof.py).
             changes["event_signing_key"] = secrets.token_urlsafe(32)
+        if not os.environ.get(ENV["metrics_token"]) and not os.environ.get(ENV["metrics_allow"]):
+            # /metrics for this machine only (the web app listens on loopback unless WEB_HOST
+            # says otherwise): a Prometheus beside `make run` scrapes without a token.
+            changes["metrics_allow"] = "127.0.0.1/32,::1/128"
         web_port = Settings.from_env().web_port
         if not port_is_free(web_port):
             if os.environ.get(ENV["web_port"]):
@@ -306,8 +311,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--broker-port", type=int, default=BROKER_PORT,
                         help="port of the embedded broker, when KAFKA_BOOTSTRAP_SERVERS is unset (a free one if busy)")
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s stack  %(message)s", datefmt="%H:%M:%S")
-    logging.getLogger("kafka").setLevel(logging.WARNING)  # the admin client is chatty at INFO
+    try:
+        logs.setup("stack", Settings.from_env())  # kafka's admin client is chatty at INFO: warnings only
+    except SettingsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     stack = Stack(args.redis_port, args.broker_port)
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, stack.request_stop)

@@ -36,12 +36,14 @@ from queries.ledger.recording import Refusal, is_relevant, record_in_savepoint
 from queries.settings import Settings, redact_url
 from streams.alert_rules import load_rules
 from streams.catalogue import HANDLING_TYPES
-from streams.consumer import WINDOW_MS
+from streams.consumer import WINDOW_MS, partition_lag
 from streams.contract import Rejection, validate
 from streams.dead_letters import DeadLetter, DeadLetters
+from streams.heartbeat import Heartbeat
 from streams.proof import headers_for, keys_from, verdict
 from streams.runtime import start_process
 from streams.stalls import StallGuard
+from streams.stream_metrics import StreamMetrics
 
 log = logging.getLogger("streams.recorder")
 OUTBOX_EVERY_S = 1.0
@@ -69,6 +71,10 @@ class Recorder:
         # Like the aggregator: a partition silently no longer read is kicked, then the process
         # exits for a fresh one (streams/stalls.py).
         self.stalls = StallGuard(self.consumer, settings.stall_after_seconds, "recorder")
+        # Its figures for /metrics and its heartbeats, like the aggregator's (streams/stream_metrics.py).
+        self.metrics = StreamMetrics(settings.recorder_group, settings.events_topic)
+        self.heartbeat = Heartbeat(settings.heartbeat_dir, "recorder")
+        self._positions: dict[int, int] = {}  # partition -> next offset to record (for the lag)
 
     # -- offsets in SQL ----------------------------------------------------------------------
     def _key(self, partition: int) -> dict:
@@ -101,6 +107,8 @@ class Recorder:
     # -- a batch ------------------------------------------------------------------------------
     def process(self, tp: TopicPartition, records: list) -> int:
         """Record one partition batch; returns the next offset to read."""
+        started = time.perf_counter()
+        recorded_before = self.recorded
         now_ms = int(time.time() * 1000)
         next_offset = records[-1].offset + 1
         letters: list[DeadLetter] = []
@@ -131,6 +139,8 @@ class Recorder:
                 # Sent before the commit: after a crash here the replay sends them again (the
                 # topic is at-least-once) but counts them once (DeadLetters keeps its offset).
                 self.dead_letters.record(tp.topic, tp.partition, letters, next_offset)
+        self.metrics.batch(len(records), self.recorded - recorded_before, time.perf_counter() - started)
+        self._positions[tp.partition] = next_offset
         if touched:
             self.refresh_figures(sorted(touched))
         return next_offset
@@ -184,6 +194,20 @@ class Recorder:
         if time.monotonic() - self._last_outbox >= OUTBOX_EVERY_S:
             self.send_outbox()
             self._last_outbox = time.monotonic()
+        if self.metrics.due():
+            self.report()
+
+    def report(self) -> None:
+        """This process's figures and heartbeat for /metrics and /healthz, once a second."""
+        for tp, behind in partition_lag(self.consumer, self._positions).items():
+            self.metrics.lag(tp.partition, behind)
+        pipe = self.redis.pipeline(transaction=False)
+        taken = self.metrics.report(pipe)
+        try:
+            pipe.execute()
+        except redis.RedisError:
+            self.metrics.restore(taken)
+            raise
 
     # -- the loop -------------------------------------------------------------------------------
     def run(self, stop: threading.Event) -> None:
@@ -191,6 +215,7 @@ class Recorder:
         backoff = 0.5
         try:
             while not stop.is_set():
+                self.heartbeat.beat()
                 batch = self.consumer.poll(timeout_ms=200)
                 try:
                     for tp, records in batch.items():
@@ -217,6 +242,9 @@ class _SeekToStored(ConsumerRebalanceListener):
 
     def on_partitions_revoked(self, revoked):
         log.info("partitions revoked: %s", sorted(tp.partition for tp in revoked))
+        for tp in revoked:
+            self.recorder._positions.pop(tp.partition, None)
+        self.recorder.metrics.forget_partitions([tp.partition for tp in revoked])
 
     def on_partitions_assigned(self, assigned):
         log.info("partitions assigned: %s", sorted(tp.partition for tp in assigned))
@@ -230,12 +258,13 @@ class _SeekToStored(ConsumerRebalanceListener):
         for tp in assigned:
             if tp.partition in stored:
                 self.recorder.consumer.seek(tp, stored[tp.partition])
+                self.recorder._positions[tp.partition] = stored[tp.partition]
             else:
                 self.recorder.consumer.seek_to_beginning(tp)
 
 
 def main(argv: list[str] | None = None) -> None:
-    settings, stop = start_process("Campus events -> the SQL safety ledger", argv)
+    settings, stop = start_process("recorder", "Campus events -> the SQL safety ledger", argv)
     log.info("recorder: topic %s, group %s, Kafka %s, ledger %s", settings.events_topic, settings.recorder_group,
              kafka_security.describe(settings), redact_url(settings.database_url))
     try:

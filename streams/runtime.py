@@ -1,21 +1,23 @@
-"""What every long-running stream process does first: its log level, its settings, and a stop
-flag that SIGINT and SIGTERM set, so the loop finishes its batch and closes its clients."""
+"""What every long-running stream process does first: its settings, its logging (queries/logs.py),
+and a stop flag that SIGINT and SIGTERM set, so the loop finishes its batch and closes its clients."""
 from __future__ import annotations
 
 import argparse
-import logging
 import signal
 import threading
 
-from queries.settings import Settings
+from queries import logs
+from queries.settings import LOG_LEVELS, Settings
 
 
-def start_process(description: str, argv: list[str] | None = None) -> tuple[Settings, threading.Event]:
+def start_process(process: str, description: str,
+                  argv: list[str] | None = None) -> tuple[Settings, threading.Event]:
     parser = argparse.ArgumentParser(description=description)
-    parser.add_argument("--log-level", default="INFO")
+    parser.add_argument("--log-level", type=str.upper, choices=LOG_LEVELS, help="overrides LOG_LEVEL")
     args = parser.parse_args(argv)
-    logging.basicConfig(level=args.log_level, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    settings = Settings.from_env()
+    logs.setup(process, settings, level=args.log_level)
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
-    return Settings.from_env(), stop
+    return settings, stop

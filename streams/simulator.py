@@ -21,7 +21,7 @@ import threading
 import time
 from dataclasses import dataclass
 
-from queries import connections, kafka_security
+from queries import connections, kafka_security, logs
 from streams import proof
 from queries.settings import Settings, SettingsError
 from streams.alert_rules import load_rules
@@ -201,8 +201,7 @@ def main(argv: list[str] | None = None) -> int:
         settings = Settings.from_env(**overrides)
     except SettingsError as exc:
         parser.error(str(exc))
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("kafka").setLevel(logging.WARNING)  # its INFO lines would drown the progress line
+    logs.setup("simulator", settings)  # kafka-python's INFO lines (which would drown the progress) left out
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())

@@ -168,6 +168,7 @@ class PendingBatch:
         self.offsets, self.events = offsets, events
         self.request = store.planner.reads_for(school, events)
         self.result: tuple[Writes | None, list[tuple[int, Event, str]]] | None = None
+        self.applied = 0  # events whose effect this batch's transaction carries (for /metrics)
         self._connection = None  # the connection replies are to come on, while they are
         self._sent = 0  # how many: the transaction's, once it is sent
         self._reads: tuple | None = None  # the reads sent, until their answers are read
@@ -203,6 +204,7 @@ class PendingBatch:
                 store.release(connection)
                 self._connection = None
                 self.result = None, []
+                self.applied = 0
                 self._forget()
                 return
             offsets, events, request = self.offsets, self.events, self.request
@@ -213,6 +215,7 @@ class PendingBatch:
                 texts = {}
             now_ms = int(time.time() * 1000)
             self.writes, self.failed = store._plan(self.school, offsets, events, snapshot, now_ms, request)
+            self.applied = len(events) - len(self.failed)
             packed = transaction(self.school, self.stream, self.writes, self.next_offset, now_ms,
                                  texts={key: (request.seen[key], text) for key, text in texts.items()})
             store._send(connection, packed)

@@ -64,6 +64,7 @@ def settings_factory(redis_url, tmp_path):
             consumer_group=f"group-{suffix}",
             database_url=f"sqlite:///{tmp_path / 'campus.db'}",
             event_signing_key=TEST_SIGNING_KEY,
+            heartbeat_dir=str(tmp_path / "heartbeat"),  # not the repository's var/
         )
         values.update(overrides)
         return Settings.from_env(environ={}, **values)

@@ -116,11 +116,14 @@ def test_redis_down_is_a_json_503_not_a_500(settings_factory, path):
 
 
 def test_healthz_says_whether_redis_answers(app, settings_factory):
-    # No token: load balancers ask it, and it says nothing but whether Redis answers.
-    assert app.server.test_client().get("/healthz").json == {"redis": "ok"}
+    # No token: load balancers ask it. 200 while this process serves; the parts in the body
+    # (tests/dashboard/test_health.py has the rest).
+    up = app.server.test_client().get("/healthz")
+    assert up.status_code == 200 and up.json["parts"]["redis"] == {"status": "ok"}
     unreachable = create_app(settings_factory(redis_url="redis://127.0.0.1:1/0"))
     down = unreachable.server.test_client().get("/healthz")
-    assert down.status_code == 503 and down.json["redis"] == "unreachable"
+    assert down.status_code == 200 and down.json["status"] == "degraded"
+    assert down.json["parts"]["redis"] == {"status": "down", "detail": "ConnectionError"}
 
 
 def test_trend_counts_per_minute_oldest_first(client, apply_events):
