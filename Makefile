@@ -6,18 +6,19 @@ PIP := $(VENV)/bin/pip --disable-pip-version-check
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: run test clean
+.PHONY: run test clean lock
 
-$(STAMP): requirements.lock
+# Every pin carries its hashes: pip installs exactly what was locked, or stops (`make lock`).
+$(STAMP): requirements.lock requirements-local.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "make: Python 3.11 is needed, $(PYTHON) is " + sys.version.split()[0])'
 	rm -rf $(VENV)
 	$(PYTHON) -m venv $(VENV)
-	$(PIP) install --quiet --no-deps -r requirements.lock
+	$(PIP) install --quiet --no-deps --require-hashes -r requirements.lock -r requirements-local.lock
 	$(PIP) check
 	touch $@
 
 $(DEV_STAMP): $(STAMP) requirements-dev.lock
-	$(PIP) install --quiet --no-deps -r requirements-dev.lock
+	$(PIP) install --quiet --no-deps --require-hashes -r requirements-dev.lock
 	$(PIP) check
 	touch $@
 
@@ -31,6 +32,15 @@ run: $(STAMP)
 test: $(DEV_STAMP)
 	@bash .ci/system-packages
 	exec $(VENV)/bin/python -m pytest $(PYTEST_ARGS)
+
+## lock: write requirements*.lock, every pin with its hashes, from requirements*.txt (pip-tools in a
+## throwaway venv under var/; versions already locked are kept: .ci/lock.py)
+lock:
+	rm -rf var/lock-venv
+	$(PYTHON) -m venv var/lock-venv
+	var/lock-venv/bin/pip install --quiet pip-tools==7.7.0
+	var/lock-venv/bin/python .ci/lock.py
+	rm -rf var/lock-venv
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

@@ -50,7 +50,7 @@ def compile_layer(inputs: list[Path], previous: str, scratch: Path) -> dict[str,
     out = scratch / "out.txt"
     out.write_text(previous)
     subprocess.run([sys.executable, "-m", "piptools", "compile", "--quiet", "--generate-hashes", "--allow-unsafe",
-                    "--no-header", "--no-strip-extras", "--output-file", str(out), *map(str, inputs)],
+                    "--no-header", "--strip-extras", "--output-file", str(out), *map(str, inputs)],
                    check=True, cwd=ROOT)
     return entries(out.read_text())
 
