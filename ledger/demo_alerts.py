@@ -25,10 +25,10 @@ from sqlalchemy.orm import Session
 from ledger import alert_flow
 from ledger.models import Alert, AlertOccurrence, AlertTransition, DailyDomainEvents, DailyTotals
 from streams.campus_loops import ACK_WITHIN_MS, DISPATCHED, PATROL_TEAMS
-from streams.campus_mix import ATTENDANCE, CATEGORIES, FLAT, NIGHT, OCCUPANCY, VEHICLES, VISITORS, WEEKEND_ATTENDANCE
+from streams.campus_mix import CATEGORIES, FLAT, NIGHT, OCCUPANCY, VEHICLES, VISITORS, WEEKEND_ATTENDANCE
 from streams.catalogue import CATALOGUE, DOMAINS
 from streams.demo_checklists import WEATHER_KINDS
-from streams.demo_sites import SCHOOLS, Device, School
+from streams.demo_sites import SCHOOLS, School
 
 if TYPE_CHECKING:
     from ledger.demo import SchoolRows

@@ -287,6 +287,16 @@ class Settings:
             raise SettingsError("EVENTS_API_RATE must be positive and EVENTS_API_DEDUPE_SECONDS at least 60")
         if not self.database_url.startswith(("sqlite", "postgresql")):
             raise SettingsError("DATABASE_URL must be sqlite:///… or postgresql+psycopg://…")
+        # Health, metrics and logs (issue 12).
+        if self.log_level.upper() not in LOG_LEVELS:
+            raise SettingsError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}")
+        if self.log_format not in ("text", "json"):
+            raise SettingsError("LOG_FORMAT must be text or json")
+        if self.metrics_token and len(self.metrics_token) < MIN_METRICS_TOKEN:
+            raise SettingsError(f"METRICS_TOKEN must be at least {MIN_METRICS_TOKEN} characters")
+        self.metrics_networks  # noqa: B018 - raises SettingsError for a malformed METRICS_ALLOW
+        if self.heartbeat_stale_seconds < 5:
+            raise SettingsError("HEARTBEAT_STALE_SECONDS must be at least 5")
         _check_connection_security(self)
 
     def __repr__(self) -> str:
@@ -299,16 +309,6 @@ class Settings:
                     value = redact_url(value)
                 shown.append(f"{spec.name}={value!r}")
         return f"{type(self).__name__}({', '.join(shown)})"
-        # Health, metrics and logs (issue 12).
-        if self.log_level.upper() not in LOG_LEVELS:
-            raise SettingsError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}")
-        if self.log_format not in ("text", "json"):
-            raise SettingsError("LOG_FORMAT must be text or json")
-        if self.metrics_token and len(self.metrics_token) < MIN_METRICS_TOKEN:
-            raise SettingsError(f"METRICS_TOKEN must be at least {MIN_METRICS_TOKEN} characters")
-        self.metrics_networks  # noqa: B018 - raises SettingsError for a malformed METRICS_ALLOW
-        if self.heartbeat_stale_seconds < 5:
-            raise SettingsError("HEARTBEAT_STALE_SECONDS must be at least 5")
 
     @property
     def metrics_networks(self) -> tuple:
@@ -345,8 +345,8 @@ class Settings:
         """Build settings: explicit overrides win, then the environment, then the defaults."""
         environ = os.environ if environ is None else environ
         values: dict[str, object] = {}
-        for field in dataclasses.fields(cls):
-            name = field.name
+        for spec in dataclasses.fields(cls):
+            name = spec.name
             if name in overrides:
                 values[name] = overrides[name]
                 continue
@@ -354,11 +354,11 @@ class Settings:
             if raw is None or raw == "":
                 continue
             try:
-                if field.type in ("bool", bool):
+                if spec.type in ("bool", bool):
                     values[name] = _parse_bool(raw)
-                elif field.type in ("int", int):
+                elif spec.type in ("int", int):
                     values[name] = int(raw)
-                elif field.type in ("float", float):
+                elif spec.type in ("float", float):
                     values[name] = float(raw)
                 else:
                     values[name] = raw

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import dash
 import pytest
 from dash._utils import split_callback_id
 
