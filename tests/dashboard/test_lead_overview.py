@@ -421,8 +421,8 @@ def test_the_minutes_refresh_and_a_tap_answer_for_the_pages_school_only(demo_app
     shown = _find(out[part.ALERTS]["children"], lambda p: p.get("data-figure") == "alerts_today")
     assert shown["children"] == str(today)
     assert _find(out[part.STATUS]["children"], lambda p: "data-state" in p)["data-state"] == "none"  # no events
-    # Someone who does not read the school gets nothing of it (Dash's "no update": 204).
-    assert head.post("/_dash-update-component", json=refresh).status_code == 204
+    # Someone who does not read the school gets nothing of it: the guard refuses the store's school.
+    assert head.post("/_dash-update-component", json=refresh).status_code == 403
 
     for tap in ({"map_code": "library"}, {"button": "library"}):
         answer = leader.post("/_dash-update-component", json=_tap_body(demo_app, view, codes, **tap))
@@ -434,7 +434,7 @@ def test_the_minutes_refresh_and_a_tap_answer_for_the_pages_school_only(demo_app
         classes = answer.json["response"]
         assert [c for c in classes if c.startswith("{")] and sum(
             "is-selected" in v["className"] for k, v in classes.items() if k.startswith("{")) == 1
-        assert head.post("/_dash-update-component", json=_tap_body(demo_app, view, codes, **tap)).status_code == 204
+        assert head.post("/_dash-update-component", json=_tap_body(demo_app, view, codes, **tap)).status_code == 403
 
 
 @pytest.mark.parametrize("state, summary, shown", [
