@@ -4,9 +4,12 @@
 #   docker run IMAGE python -m streams.consumer       # an aggregator
 #   docker run IMAGE python -m streams.recorder       # the recorder (events -> SQL ledger)
 #   docker run IMAGE python -m ledger init-db         # migrate the SQL ledger (Alembic), one-shot
-#   docker run IMAGE python -m streams.simulator      # simulated campus days (demo only)
-# Same entry points as `make run` (streams/local_stack.py).
-FROM python:3.11-slim-bookworm
+# The demo (the demo campus's ledger and the simulator) is a second target, `demo`, built on this one:
+#   docker build --target demo -t campus-command-centre:demo .
+#   docker run campus-command-centre:demo python -m demo seed       # migrate + load the demo campus
+#   docker run campus-command-centre:demo python -m demo.simulator  # simulated campus days
+# Same entry points as `make run` (devstack/local_stack.py).
+FROM python:3.11-slim-bookworm AS product
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 WORKDIR /app
@@ -17,8 +20,17 @@ COPY requirements.lock ./
 RUN pip install --no-deps --require-hashes -r requirements.lock \
  && pip check
 
-# The code (.dockerignore leaves out tests, benchmarks, docs, local state and secrets).
-COPY . .
+# The product's code, package by package: not the demo (the `demo` target below adds it) nor make
+# run's embedded stack; the product never imports either (the import contracts in pyproject.toml).
+COPY alembic.ini gunicorn.conf.py pyproject.toml ./
+COPY migrations/ migrations/
+COPY assets/ assets/
+COPY kernel/ kernel/
+COPY ledger/ ledger/
+COPY queries/ queries/
+COPY layouts/ layouts/
+COPY streams/ streams/
+COPY dashboard/ dashboard/
 
 RUN useradd --system --uid 10001 --no-create-home --home-dir /app campus \
  && mkdir -p /app/var && chown campus /app/var
@@ -29,3 +41,12 @@ ENV WEB_HOST=0.0.0.0 WEB_PORT=8050 WEB_WORKERS=2 COOKIE_SECURE=on
 EXPOSE 8050
 # gunicorn.conf.py keeps query strings (a wall's first request carries its token) out of the access log.
 CMD ["sh", "-c", "exec gunicorn --config gunicorn.conf.py --workers \"$WEB_WORKERS\" --bind \"$WEB_HOST:$WEB_PORT\" --access-logfile - 'dashboard.app:create_server()'"]
+
+# The demo: the product image plus the demo package (demo campus, seed data, simulator).
+FROM product AS demo
+USER root
+COPY demo/ /app/demo/
+USER campus
+
+# The default target (last): the product alone.
+FROM product AS production

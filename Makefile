@@ -24,7 +24,7 @@ $(DEV_STAMP): $(STAMP) requirements-dev.lock
 
 ## run: the whole product on embedded defaults (Redis, Kafka-protocol broker, consumer, simulator, web)
 run: $(STAMP)
-	exec $(VENV)/bin/python -m streams.local_stack
+	exec $(VENV)/bin/python -m devstack.local_stack
 
 ## test: the test suite against real Redis, a real Kafka-protocol broker and headless Chromium.
 ## pytest's own exit code is make's: 5 (no test collected) fails like any other.

@@ -1,6 +1,6 @@
 """gunicorn's settings for the web app, beside the command-line ones (`make run`, the Dockerfile).
 
-Logs: the product's one logging set-up (queries/logs.py) as `logconfig_dict`, so gunicorn's own
+Logs: the product's one logging set-up (kernel/logs.py) as `logconfig_dict`, so gunicorn's own
 lines and the app's are one line per record, text or JSON (LOG_FORMAT), secrets redacted. The
 access log leaves out query strings and referrers (a wall opens its address once with its access
 token in the query; logs are read, kept and shipped more widely than tokens should be), and the
@@ -18,8 +18,8 @@ import os
 import shutil
 from pathlib import Path
 
-from queries import logs
-from queries.settings import ENV, PROJECT_ROOT, Settings
+from kernel import logs
+from kernel.settings import ENV, PROJECT_ROOT, Settings
 
 _settings = Settings.from_env()
 METRICS_DIR = Path(_settings.prometheus_multiproc_dir or PROJECT_ROOT / "var" / "prometheus")

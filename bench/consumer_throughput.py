@@ -43,10 +43,11 @@ from kafka import TopicPartition  # noqa: E402
 
 import msgspec  # noqa: E402
 
-from queries import connections, keys  # noqa: E402
-from queries.settings import Settings  # noqa: E402
-from streams import contract, local_services, proof  # noqa: E402
-from streams.campus_stream import simulate  # noqa: E402
+from kernel import connections, keys  # noqa: E402
+from kernel.settings import Settings  # noqa: E402
+from devstack import local_services  # noqa: E402
+from kernel import contract, proof
+from demo.campus_stream import simulate  # noqa: E402
 from streams.consumer import Aggregator  # noqa: E402
 from streams.registers import REGISTER_TYPES  # noqa: E402
 
@@ -68,7 +69,7 @@ def stream_start(count: int, hour: int | None) -> int:
 
 
 def fill_topic(settings: Settings, topic: str, count: int, partitions: int, hour: int | None) -> dict[int, int]:
-    """The simulated duty console's steps are signed as the web app signs them (streams/proof.py)."""
+    """The simulated duty console's steps are signed as the web app signs them (kernel/proof.py)."""
     keys = proof.keys_from(settings.event_signing_key)
     local_services.create_topic(settings, topic, partitions)
     producer = connections.kafka_producer(settings, linger_ms=20, batch_size=256 * 1024)
@@ -120,7 +121,7 @@ def aggregator_rate(settings: Settings, client: redis.Redis, ends: dict[int, int
     heartbeat and the offsets committed to Kafka), and how many checkpoint writes there were."""
     client.flushdb()
     # Each run reads the same events again: forget the event seconds cached by the run before,
-    # as a consumer meets new ones all the time (streams/contract.py).
+    # as a consumer meets new ones all the time (kernel/contract.py).
     contract._SECONDS.clear()
     settings = Settings.from_env(**{**settings.__dict__, "consumer_group": f"bench-{run}-{time.time_ns()}"})
     aggregator = Aggregator(settings)

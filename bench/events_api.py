@@ -4,7 +4,7 @@
 
 Starts its own Tansu broker and redis-server on free ports, a SQLite ledger with one source key
 (`python -m ledger source create --all-schools`, through the same function), and the web app
-under gunicorn exactly as `make run` does (streams.local_stack.children: WEB_WORKERS workers,
+under gunicorn exactly as `make run` does (devstack.local_stack.children: WEB_WORKERS workers,
 2 by default). The events are the simulator's realistic campus mix (no malformed ones; its 0.2 %
 repeated deliveries and the odd alert-handling event included, answered `duplicate` and
 `refused`), their ids made unique per run. Each run, alternately:
@@ -48,13 +48,13 @@ from kafka import KafkaConsumer, TopicPartition  # noqa: E402
 
 from dashboard.services import EVENTS_KAFKA_BATCH_BYTES  # noqa: E402
 from ledger.db import migrate  # noqa: E402
-from queries import connections  # noqa: E402
-from queries.ledger import event_sources  # noqa: E402
-from queries.settings import Settings  # noqa: E402
+from kernel import connections  # noqa: E402
+from ledger.commands import event_sources  # noqa: E402
+from kernel.settings import Settings  # noqa: E402
 from queries.summary import school_summary  # noqa: E402
-from streams import local_services, local_stack  # noqa: E402
+from devstack import local_services, local_stack  # noqa: E402
 from streams.alert_rules import load_rules  # noqa: E402
-from streams.campus_stream import simulate  # noqa: E402
+from demo.campus_stream import simulate  # noqa: E402
 from tests.streams.harness import running_aggregator, wait_consumed  # noqa: E402
 from tests.streams.reference import comparable, expected_summary  # noqa: E402
 

@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from kafka import KafkaConsumer, OffsetAndMetadata  # noqa: E402
 
-from streams import local_services  # noqa: E402
+from devstack import local_services  # noqa: E402
 
 
 def main() -> None:

@@ -8,7 +8,7 @@ Builds a ledger in a scratch directory (SQLite unless told otherwise) with `load
 each demo school with ten times its rows (risk points, hazards, deductions, alerts) and nine copies
 of each demo school (30 schools), so a one-school page sees ten times the demo's rows and the
 district page ten times its schools (docs/ledger.md, "Demo ×10"). Starts redis-server and the web
-app under gunicorn exactly as `make run` does (streams.local_stack), with a signed-in leader who
+app under gunicorn exactly as `make run` does (devstack.local_stack), with a signed-in leader who
 reads every school.
 
 What is timed is what a tablet's browser asks the server for. Each page's address is opened once
@@ -50,14 +50,14 @@ import requests  # noqa: E402
 from sqlalchemy import func, select, text  # noqa: E402
 
 from ledger.db import migrate  # noqa: E402
-from ledger.demo import load_demo  # noqa: E402
+from demo.seed import load_demo  # noqa: E402
 from ledger.grading import GradingRules  # noqa: E402
 from ledger.models import (Alert, AlertTransition, Campaign, ChecklistItem, ChecklistResult,  # noqa: E402
                            DailyDomainEvents, Hazard, OrgUnit, RiskPoint)
-from queries import connections  # noqa: E402
-from queries.settings import Settings  # noqa: E402
-from streams import local_services, local_stack  # noqa: E402
-from streams.demo_sites import SCHOOLS_BY_ID  # noqa: E402
+from kernel import connections  # noqa: E402
+from kernel.settings import Settings  # noqa: E402
+from devstack import local_services, local_stack  # noqa: E402
+from demo.sites import SCHOOLS_BY_ID  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -291,7 +291,7 @@ class Stack:
 def build_ledger(settings: Settings, *, scale: int, copy_factor: int, today) -> dict:
     """Migrate, load the demo ×scale and a leader over every school; the figures into Redis."""
     from queries.ledger import figures
-    from queries.ledger.users import create_user
+    from ledger.commands.users import create_user
 
     engine = connections.sql_engine(settings)
     try:

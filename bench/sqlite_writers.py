@@ -6,7 +6,7 @@ Issue 12, defect 5: with `make run` and the simulator on, sign-ins with the righ
 "database is locked" (1 of 12 on a quiet machine, 16 of 16 under load), `ledger user create` failed
 with a traceback, and an acknowledgement answered 503 although it had been saved.
 
-Runs the product exactly as `make run` does (`python -m streams.local_stack`: embedded Redis and
+Runs the product exactly as `make run` does (`python -m devstack.local_stack`: embedded Redis and
 broker, the aggregator, the recorder writing the same SQLite file, the simulator, gunicorn with two
 workers), with the simulator at --rate events/s and a ledger of its own in a scratch folder. Once
 the recorder is writing, at the same time: --sign-ins sign-ins with the right password (5 at once),
@@ -40,7 +40,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from streams import local_services  # noqa: E402
+from devstack import local_services  # noqa: E402
 
 PASSWORD = "bench-password-2026"
 PEOPLE = 5
@@ -122,7 +122,7 @@ def main() -> None:
     for name in ("REDIS_URL", "KAFKA_BOOTSTRAP_SERVERS"):
         env.pop(name, None)  # the stack's own embedded Redis and broker, as `make run`
     out = open(scratch / "stack.log", "w")
-    stack = subprocess.Popen([sys.executable, "-m", "streams.local_stack"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
+    stack = subprocess.Popen([sys.executable, "-m", "devstack.local_stack"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
                              stderr=out, text=True, start_new_session=True)
     try:
         base = None
@@ -180,8 +180,8 @@ def _account(env: dict, n: int) -> tuple[bool, float, str]:
 
 def _duty_token(env: dict, db: Path) -> str:
     """A duty officer's bearer token, issued in the ledger as the tests do (the CLI issues wall tokens)."""
-    code = ("import sys; from datetime import datetime, timezone; from queries.connections import sql_engine, "
-            "sql_sessions; from queries.ledger.access import issue_token; from queries.settings import Settings; "
+    code = ("import sys; from datetime import datetime, timezone; from kernel.connections import sql_engine, "
+            "sql_sessions; from ledger.commands.access import issue_token; from kernel.settings import Settings; "
             "e = sql_engine(Settings.from_env());\n"
             "with sql_sessions(e).begin() as s: print(issue_token(s, role='duty', label='bench', "
             "now=datetime.now(timezone.utc)).token)")

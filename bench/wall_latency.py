@@ -5,9 +5,9 @@ time per update, and the page's JS heap over time.
     python bench/wall_latency.py --heap-minutes 60          # heap at 5 min vs 60 min, sampled every 5
 
 Starts its own Tansu broker and redis-server on free ports (or uses KAFKA_BOOTSTRAP_SERVERS and
-REDIS_URL), a throw-away SQLite ledger (`python -m ledger init-db --demo`), then the product's own
-processes with the commands and environment `make run` gives them (streams.local_stack):
-`python -m streams.consumer`, the web app under gunicorn, and `python -m streams.simulator` at
+REDIS_URL), a throw-away SQLite ledger (`python -m demo seed`), then the product's own
+processes with the commands and environment `make run` gives them (devstack.local_stack):
+`python -m streams.consumer`, the web app under gunicorn, and `python -m demo.simulator` at
 --load events/s for the --load-schools. Headless Chromium (1920x1080) shows the wall of
 --probe-school, which gets no background traffic.
 
@@ -54,10 +54,10 @@ sys.path.insert(0, str(ROOT))
 import psutil  # noqa: E402
 import redis  # noqa: E402
 
-from queries import connections, keys  # noqa: E402
-from queries.settings import Settings  # noqa: E402
-from streams import local_services, local_stack  # noqa: E402
-from streams.aggregation import local_day  # noqa: E402
+from kernel import connections, keys  # noqa: E402
+from kernel.settings import Settings  # noqa: E402
+from devstack import local_services, local_stack  # noqa: E402
+from kernel.clock import local_day  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 EXIT_STALLED = 75  # streams.consumer.EXIT_STALLED, written out: the bench also runs older checkouts
@@ -175,7 +175,7 @@ class Stack:
                                   (self.settings.dead_letter_topic, local_stack.DEAD_LETTER_PARTITIONS)):
             local_services.create_topic(self.settings.kafka_bootstrap_servers, topic, partitions)
         self.env = local_stack.child_environment(self.settings, os.environ)
-        self.run_once([sys.executable, "-m", "ledger", "init-db", "--demo"], "init-db")
+        self.run_once([sys.executable, "-m", "demo", "seed"], "demo seed")
         self.token = self.wall_token()
         commands = {child.name: list(child.command) for child in local_stack.children(self.settings)}
         web = commands["web"]

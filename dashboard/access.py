@@ -43,9 +43,9 @@ from dashboard.services import services
 from dashboard.token_checks import FRESH_S, Check, LedgerUnreachable, TokenChecks
 from layouts import plain_page
 from ledger.models import utcnow
-from queries.ledger import access as tokens
-from queries.ledger import users
-from queries.settings import Settings, SettingsError
+from ledger.commands import access as tokens
+from ledger.commands import users
+from kernel.settings import Settings, SettingsError
 
 log = logging.getLogger(__name__)
 EXTENSION = "campus.access"

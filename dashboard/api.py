@@ -18,7 +18,7 @@ from werkzeug.exceptions import HTTPException
 from dashboard.access import readable_schools
 from dashboard.health import report as health_report
 from dashboard.services import services
-from streams.contract import SCHOOL_ID
+from kernel.contract import SCHOOL_ID
 
 API_PREFIX = "/api/v1"
 

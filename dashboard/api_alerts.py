@@ -21,8 +21,9 @@ from dashboard.api import escaped_json as answer
 from dashboard.ledger_json import iso
 from dashboard.services import services
 from ledger import alert_flow
-from queries.ledger import alert_console, alert_handling
-from queries.ledger.alert_handling import AlertBusy, AlertNotFound, HandlingError
+from ledger.commands import alert_handling
+from queries.ledger import alert_console
+from ledger.commands.alert_handling import AlertBusy, AlertNotFound, HandlingError
 
 LEDGER_DOWN = "safety ledger unavailable"
 NO_ALERT = "no such alert"

@@ -28,8 +28,8 @@ from ledger.handover_export import handover_workbook
 from ledger.shifts import ShiftError, ShiftPlan
 from queries.ledger import hazard_comments, hazards, org
 from queries.ledger import handover as handover_rows
-from queries.ledger.errors import LedgerError
-from streams.contract import SCHOOL_ID
+from ledger.errors import LedgerError
+from kernel.contract import SCHOOL_ID
 
 LEDGER_DOWN = "safety ledger unavailable"
 NOT_IN_LEDGER = "no such school in the safety ledger"

@@ -32,7 +32,7 @@ from dashboard.event_intake import (
 )
 from dashboard.services import EVENTS_KAFKA_WAIT_S, KAFKA_RETRY_AFTER_S, Services, clock_ms, services
 from dashboard.source_limits import SourceLimits
-from streams.consumer import WINDOW_MS
+from kernel.clock import WINDOW_MS
 
 log = logging.getLogger(__name__)
 EXTENSION = "campus.events_api"

@@ -17,7 +17,7 @@ from dashboard.services import services
 from ledger import alert_flow, grading, hazard_loop
 from queries.ledger import alerts, assessment, campaigns, hazards, lookups, org, risk_points
 from queries.ledger.alerts import SEVERITY_ORDER
-from streams.contract import SCHOOL_ID
+from kernel.contract import SCHOOL_ID
 
 LEDGER_DOWN = "safety ledger unavailable"
 NOT_IN_LEDGER = "no such school in the safety ledger"

@@ -10,7 +10,7 @@ from flask import redirect, request
 from dashboard import (access, api, api_alerts, api_duty, api_events, api_ledger, bad_input, headers,
                        lead_export, metrics, proxies)
 from dashboard.services import install
-from queries.settings import Settings
+from kernel.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = ROOT / "dashboard" / "pages"

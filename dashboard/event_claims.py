@@ -19,7 +19,7 @@ from collections.abc import Iterable
 import redis
 from xxhash import xxh3_128_hexdigest
 
-from queries import keys
+from kernel import keys
 
 # Longer than the longest a request may wait for Kafka (dashboard/services.py: EVENTS_KAFKA_WAIT_S).
 CLAIM_MS = 60_000

@@ -4,7 +4,7 @@ A body is one event (a JSON object) or a batch (a JSON array of up to MAX_EVENTS
 kept as the bytes its sender wrote, and those bytes are what goes to Kafka: the contract keeps a
 sender's unknown fields, and the consumers validate exactly what they read. Each event gets a
 verdict (docs/api.md, "Sending events"):
-- `refused`, with a reason: the contract's (streams/contract.py, the same code the consumers run),
+- `refused`, with a reason: the contract's (kernel/contract.py, the same code the consumers run),
   or CONSOLE_ONLY (alert-handling events come only from the duty console), or SCHOOL_NOT_ALLOWED
   (the source key does not cover the event's school). Sending it again will not help.
 - `duplicate`: an event of the same school and id was accepted before (or earlier in the batch).
@@ -22,12 +22,12 @@ from typing import Annotated
 
 import msgspec
 
-from streams import contract
-from streams.catalogue import HANDLING_TYPES
+from kernel import contract
+from kernel.catalogue import HANDLING_TYPES
 
 MAX_EVENTS = 1000
 # HANDLING_TYPES, the alert-handling steps: the duty console publishes them (with the proof the
-# consumers check, streams/proof.py); an event source never may: whoever could send one could close
+# consumers check, kernel/proof.py); an event source never may: whoever could send one could close
 # an alert in an officer's name.
 
 ACCEPTED, DUPLICATE, REFUSED, RETRY = "accepted", "duplicate", "refused", "retry"

@@ -39,7 +39,7 @@ from flask import Response
 
 from dashboard import csp_styles
 from layouts import plain_page
-from queries.settings import Settings
+from kernel.settings import Settings
 
 log = logging.getLogger(__name__)
 HASH_ALGORITHM = "sha256"

@@ -19,7 +19,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard.services import Services
-from queries import keys
+from kernel import keys
 
 OK, DOWN, UNKNOWN = "ok", "down", "unknown"
 

@@ -21,7 +21,7 @@ from layouts.i18n import language
 from ledger.hazard_ledger_xlsx import ledger_workbook
 from queries.ledger import org
 from queries.ledger.lead_hazards import ledger_filter, ledger_rows
-from streams.contract import SCHOOL_ID
+from kernel.contract import SCHOOL_ID
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

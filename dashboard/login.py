@@ -23,7 +23,7 @@ from dashboard.metrics import signin_failed
 from dashboard.services import services
 from layouts import plain_page
 from layouts.login_text import LOGIN_TEXT
-from queries.ledger import users
+from ledger.commands import users
 
 blueprint = Blueprint("auth", __name__)
 MAX_FIELD = 1024  # longer usernames or passwords are no one's: cut before they cost anything

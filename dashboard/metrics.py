@@ -31,9 +31,9 @@ from flask import Blueprint, Flask, Response, current_app, g, jsonify, request
 from dashboard import health, wall_sync
 from dashboard.services import Services
 from queries import stream_health
-from queries.ledger import recording
-from queries.settings import Settings
-from streams import contract
+from ledger.commands import recording
+from kernel.settings import Settings
+from kernel import contract
 
 EXTENSION = "campus.metrics"
 log = logging.getLogger(__name__)

@@ -26,11 +26,12 @@ from sqlalchemy.exc import SQLAlchemyError
 from dashboard.ledger_json import ledger_block
 from ledger.escalation import Deadlines
 from queries import summary as live
-from queries.connections import kafka_producer, redis_client, sql_engine, sql_sessions
-from queries.ledger import alert_outbox, lookups, org
+from kernel.connections import kafka_producer, redis_client, sql_engine, sql_sessions
+from ledger.commands import alert_outbox
+from queries.ledger import lookups, org
 from queries.ledger import figures as ledger_figures
-from queries.settings import Settings
-from streams import proof
+from kernel.settings import Settings
+from kernel import proof
 
 EXTENSION = "campus"
 log = logging.getLogger(__name__)

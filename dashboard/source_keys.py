@@ -24,7 +24,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from dashboard.services import services
 from dashboard.token_checks import LedgerUnreachable, TokenChecks
 from ledger.models import utcnow
-from queries.ledger import event_sources
+from ledger.commands import event_sources
 
 log = logging.getLogger(__name__)
 EXTENSION = "campus.sources"

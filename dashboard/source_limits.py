@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import redis
 
 from dashboard.event_intake import MAX_EVENTS
-from queries import keys
+from kernel import keys
 
 MILLI = 1000  # tokens are kept in thousandths of an event: integers, the same in Lua and Python
 

@@ -15,7 +15,7 @@ import time
 
 import redis
 
-from queries import keys
+from kernel import keys
 
 SENT_TTL_S = 30  # a screen asks every half second; a tag older than this belongs to a dead tab
 SCREENS_KEPT_MS = 600_000  # a screen silent this long is forgotten (the longest WALL_REFRESH_MS is 60 s)

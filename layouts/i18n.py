@@ -157,7 +157,7 @@ ALERT_STATE_NAMES = {
     "false_alarm": ("误报", "False alarm"),
 }
 
-# Every event type of contract v1 (streams/catalogue.py); a test keeps the two in step.
+# Every event type of contract v1 (kernel/catalogue.py); a test keeps the two in step.
 EVENT_TYPE_NAMES = {
     "attendance.in": ("人员进校", "Person in"),
     "attendance.out": ("人员离校", "Person out"),

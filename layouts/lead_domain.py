@@ -21,7 +21,7 @@ from layouts.lead_domain_figures import RANGES, OfflineDevice, SystemRate, Windo
 from layouts.lead_domain_text import system_name, td
 from ledger.alert_times import DurationStats
 from queries.ledger.lead_domain import BuildingAlerts
-from streams.catalogue import DOMAINS
+from kernel.catalogue import DOMAINS
 
 # Component ids.
 DOMAIN_TABS = "lead-domain-tabs"

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from ledger.device_systems import SYSTEMS, system_of
-from streams.catalogue import DOMAINS
+from kernel.device_systems import SYSTEMS, system_of
+from kernel.catalogue import DOMAINS
 
 RANGES: tuple[str, ...] = ("day", "week", "month")
 DEFAULT_RANGE = "week"

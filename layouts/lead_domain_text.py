@@ -1,6 +1,6 @@
 """The domain page's words (/lead/domain), Simplified Chinese first and English (?lang=en). Domain,
 event-type and severity names are the shared ones in layouts/i18n.py; device systems are named here
-(ledger/device_systems.py says what each is)."""
+(kernel/device_systems.py says what each is)."""
 from __future__ import annotations
 
 from layouts.i18n import Language

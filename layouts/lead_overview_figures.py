@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from streams.catalogue import ALERT_SEVERITIES, DOMAINS
+from kernel.catalogue import ALERT_SEVERITIES, DOMAINS
 
 HOUR = timedelta(hours=1)
 WEEK_DAYS = 7

@@ -14,7 +14,7 @@ from dashboard import ids
 from layouts.i18n import Language, domain_name, severity_name, t
 from layouts.wall_panels import RISK_COLOURS, count_text, figure_class
 from layouts.wall_trends import TREND_HOURS
-from streams.catalogue import ALERT_SEVERITIES, DOMAINS, HAZARD_STAGES
+from kernel.catalogue import ALERT_SEVERITIES, DOMAINS, HAZARD_STAGES
 
 HTML_LANG = {"zh": "zh-CN", "en": "en"}  # lang="zh-CN" makes the browser pick SC glyph shapes
 # Plotly on a wall: no toolbar, no hover, no zoom; a static plot also costs the browser less.

@@ -16,7 +16,7 @@ from layouts.wall_panels import (
     FIGURE_NAMES, alert_row_data, alert_rows, banner_text, clock_text, figure_class, figure_text,
     figure_values, lag_text, listed_hazards, listed_rows,
 )
-from streams.catalogue import DOMAINS
+from kernel.catalogue import DOMAINS
 
 BAR_SLOTS = tuple(f"{d}:{i}" for d in DOMAINS for i in range(wall_trends.TREND_HOURS))
 

@@ -12,7 +12,7 @@ from datetime import datetime
 from dash import html
 
 from layouts.i18n import Language, alert_state_name, event_type_name, severity_name, t
-from streams.catalogue import ALERT_SEVERITIES, DOMAINS, HAZARD_STAGES
+from kernel.catalogue import ALERT_SEVERITIES, DOMAINS, HAZARD_STAGES
 
 RISK_COLOURS = ("red", "orange", "yellow", "blue")
 

@@ -3,8 +3,8 @@
 import sys
 
 from ledger.cli import main
-from queries import logs
-from queries.settings import Settings, SettingsError
+from kernel import logs
+from kernel.settings import Settings, SettingsError
 
 try:
     logs.setup("ledger", Settings.from_env())

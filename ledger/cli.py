@@ -1,9 +1,9 @@
-"""`python -m ledger …`: create or upgrade the ledger's schema, load the demo campus, regrade the
+"""`python -m ledger …`: create or upgrade the ledger's schema, regrade the
 risk points, exchange the risk-point list and the hazard ledger with spreadsheets, issue, list
 and revoke the access tokens of the video walls, manage people's accounts (ledger/cli_users.py) and
 the API keys of the campus systems that send events (ledger/cli_sources.py).
 
-Settings come from the environment (`queries/settings.py`: DATABASE_URL, RISK_GRADING_FILE,
+Settings come from the environment (`kernel/settings.py`: DATABASE_URL, RISK_GRADING_FILE,
 SCHOOL_TIMEZONE). Exit status: 0 done, 1 an import was refused (each problem printed on one line:
 the file and what is wrong with it, or its row, column and what is wrong), 2 bad use.
 """
@@ -21,9 +21,9 @@ from ledger import cli_sources, cli_users
 from ledger.db import current_revision, migrate
 from ledger.grading import GradingRules
 from ledger.models import RiskPoint
-from queries.connections import sql_engine, sql_sessions
+from kernel.connections import sql_engine, sql_sessions
 from queries.ledger.risk_points import apply_grade
-from queries.settings import Settings
+from kernel.settings import Settings
 
 LISTS = ("risk-points", "hazards")
 # Tokens the CLI issues: read-only walls. The ledger accepts every role (ledger.models.ROLES);
@@ -41,12 +41,18 @@ def regrade(session: Session, rules: GradingRules) -> int:
     return changed
 
 
+def init_schema(engine) -> None:
+    """Migrate to the newest revision and say what changed (init-db; `python -m demo seed` too)."""
+    before = current_revision(engine)
+    migrate(engine)
+    after = current_revision(engine)
+    print(f"schema: {before or 'empty'} -> {after}" if before != after else f"schema: already at {after}")
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m ledger", description="校园安全台账 · the safety ledger")
     commands = parser.add_subparsers(dest="command", required=True)
-    init = commands.add_parser("init-db", help="create or upgrade the schema (Alembic), optionally load the demo")
-    init.add_argument("--demo", action="store_true", help="load the demo campus unless it is there already")
-    init.add_argument("--today", type=date.fromisoformat, help="the demo's today (default: today at the schools)")
+    commands.add_parser("init-db", help="create or upgrade the schema (Alembic); the demo: python -m demo seed")
     commands.add_parser("regrade", help="recompute every risk point's level from RISK_GRADING_FILE")
     export = commands.add_parser("export", help="write a list to .xlsx or .csv")
     export.add_argument("list", choices=LISTS)
@@ -88,19 +94,7 @@ def _run(args: argparse.Namespace, settings: Settings, engine) -> int:
     sessions = sql_sessions(engine)
     now = datetime.now(settings.tz)
     if args.command == "init-db":
-        before = current_revision(engine)
-        migrate(engine)
-        after = current_revision(engine)
-        print(f"schema: {before or 'empty'} -> {after}" if before != after else f"schema: already at {after}")
-        if args.demo:
-            from ledger.demo import load_demo
-
-            with sessions.begin() as session:
-                result = load_demo(session, today=args.today or now.date(), rules=rules, tz=settings.tz)
-            if result.loaded:
-                print("demo campus loaded: " + ", ".join(f"{n} {name}" for name, n in result.counts.items()))
-            else:
-                print("demo campus: already in the ledger, nothing loaded")
+        init_schema(engine)
         return 0
     if args.command == "token":
         return _token(args, sessions, now)
@@ -180,8 +174,8 @@ def _import(args: argparse.Namespace, settings: Settings, sessions, rules: Gradi
 
 
 def _token(args: argparse.Namespace, sessions, now: datetime) -> int:
-    from queries.ledger import access
-    from queries.ledger.errors import LedgerError
+    from ledger.commands import access
+    from ledger.errors import LedgerError
 
     try:
         with sessions.begin() as session:

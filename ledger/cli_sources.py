@@ -26,8 +26,8 @@ def add_parser(commands) -> None:
 
 
 def run(args: argparse.Namespace, sessions, now: datetime) -> int:
-    from queries.ledger import event_sources as sources
-    from queries.ledger.errors import LedgerError
+    from ledger.commands import event_sources as sources
+    from ledger.errors import LedgerError
 
     try:
         with sessions.begin() as db:

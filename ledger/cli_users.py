@@ -52,8 +52,8 @@ def _read_password(args: argparse.Namespace) -> str | None:
 
 
 def run(args: argparse.Namespace, sessions, now: datetime) -> int:
-    from queries.ledger import users
-    from queries.ledger.errors import LedgerError
+    from ledger.commands import users
+    from ledger.errors import LedgerError
 
     password = None
     if args.action in ("create", "reset-password"):

@@ -18,7 +18,7 @@ from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from ledger.control_chars import clean_free_text, describe, first_control, one_line
-from ledger.demo_data import ACCIDENT_TYPES, CATEGORIES, CONTROL_LEVEL_OF
+from ledger.models.risk import ACCIDENT_TYPES, CATEGORIES, CONTROL_LEVEL_OF
 from ledger.grading import (LEC_C_VALUES, LEC_E_VALUES, LEC_L_VALUES, LEVEL_ZH, GradingError, GradingRules,
                             grade)
 from ledger.hazard_loop import GRADE_ZH, SOURCE_ZH, STAGE_ZH

@@ -30,7 +30,7 @@ ACTIONS: dict[str, tuple[str | None, str]] = {
 }
 ACTION_ZH = {"report": "上报隐患", "notify": "下发整改通知", "rectify": "开始整改", "feedback": "反馈整改结果",
              "accept": "验收销号", "reject": "验收不通过"}
-# The contract's lifecycle event types (streams/catalogue.py) and the action each one asks for.
+# The contract's lifecycle event types (kernel/catalogue.py) and the action each one asks for.
 ACTION_OF_EVENT = {
     "hazard.reported": "report",
     "hazard.notified": "notify",

@@ -4,7 +4,7 @@ The four-colour map is drawn from the school's own plan (command centres often h
 so no map tiles). x runs east and y north from the plan's south-west corner. Each building is a
 rectangle or an L (a main block with a wing on top); its zones are strips of the building's
 blocks, inset by a metre so a zone never touches its building's outline. Building and zone ids are
-those of `streams.demo_sites`: events carry them.
+those of `demo.sites`: events carry them.
 """
 from __future__ import annotations
 

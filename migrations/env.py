@@ -5,8 +5,8 @@ from __future__ import annotations
 from alembic import context
 
 from ledger.models import Base
-from queries.connections import sql_engine
-from queries.settings import Settings
+from kernel.connections import sql_engine
+from kernel.settings import Settings
 
 target_metadata = Base.metadata
 

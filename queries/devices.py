@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import redis
 
-from queries import keys
+from kernel import keys
 
 
 def device_register(client: redis.Redis, school: str) -> dict[str, str]:

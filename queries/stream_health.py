@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 
 import redis
 
-from queries import keys
-from streams.stream_metrics import BATCH_BUCKETS, BUCKET_NAMES
+from kernel import keys
+from kernel.keys import BATCH_BUCKETS, BUCKET_NAMES
 
 _REASON = re.compile(r"[a-z][a-z0-9_]{0,39}")
 OTHER_REASON = "other"

@@ -11,10 +11,10 @@ from zoneinfo import ZoneInfo
 
 import redis
 
-from queries import keys
+from kernel import keys
 from ledger.escalation import Deadlines
-from streams.aggregation import HOUR_MS, MINUTE_MS, local_day
-from streams.catalogue import ALERT_SEVERITIES, DOMAINS, HAZARD_STAGES, SEVERITIES
+from kernel.clock import HOUR_MS, MINUTE_MS, local_day
+from kernel.catalogue import ALERT_SEVERITIES, DOMAINS, HAZARD_STAGES, SEVERITIES
 
 RECENT_ALERTS_SHOWN = 20
 # Open alerts whose place is looked up for the map's overlay: a campus with more open at once is

@@ -20,26 +20,24 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
 from operator import attrgetter, getitem
 from zoneinfo import ZoneInfo
 
 import numpy as np
 
-from queries import keys
+from kernel import keys
+from kernel.clock import DAY_S, HOUR_MS, MINUTE_MS, day_end_epoch, local_day
 from streams.alert_rules import AlertRules
-from streams.catalogue import CATALOGUE, DOMAINS, SEVERITIES, SEVERITY_RANK
-from streams.contract import Event
-from streams.dedupe import HOUR_MS, DedupeGroups, digests_of, repeats, without
+from kernel.catalogue import CATALOGUE, DOMAINS, SEVERITIES, SEVERITY_RANK
+from kernel.contract import Event
+from streams.dedupe import DedupeGroups, digests_of, repeats, without
 from streams.registers import REGISTER_TYPES, Registers, StatePlanner, register_of
 from streams.swipes import SWIPE_TYPES, SwipeDay, plan_swipes, swipe_days
 
-MINUTE_MS = 60_000
-DAY_S = 86_400
 # Buckets outlive their window by an hour, so a reader at the window's edge never misses one.
 HOUR_BUCKET_TTL_S = 7 * DAY_S + 3600
 MINUTE_BUCKET_TTL_S = DAY_S + 3600
-# Hash field names of the count buckets, made once (see queries/keys.py for the layout).
+# Hash field names of the count buckets, made once (see kernel/keys.py for the layout).
 _DOMAIN_OF = {t: d for t, (d, _) in CATALOGUE.items()}  # validation made sure each event agrees
 _TYPE_FIELD = {t: f"{d}|t|{t}" for t, (d, _) in CATALOGUE.items()}
 _SEVERITY_FIELD = {(d, s): f"{d}|s|{s}" for d in DOMAINS for s in SEVERITIES}
@@ -52,16 +50,6 @@ _TS = attrgetter("ts")
 _TYPE = attrgetter("type")
 _SEVERITY = attrgetter("severity")
 SWIPE = "swipe"  # the gate of swipes and gate passes, planned together (streams/swipes.py)
-
-
-def local_day(ts_ms: int, tz: ZoneInfo) -> str:
-    return datetime.fromtimestamp(ts_ms / 1000, tz).strftime("%Y%m%d")
-
-
-def day_end_epoch(day: str, tz: ZoneInfo) -> int:
-    """Epoch seconds of the local midnight that ends `day` (YYYYMMDD)."""
-    start = datetime.strptime(day, "%Y%m%d").replace(tzinfo=tz)
-    return int((start + timedelta(days=1)).timestamp())
 
 
 @dataclass

@@ -5,8 +5,8 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from streams.catalogue import ALERT_SEVERITIES, CATALOGUE, SEVERITY_RANK
-from streams.contract import Event
+from kernel.catalogue import ALERT_SEVERITIES, CATALOGUE, SEVERITY_RANK
+from kernel.contract import Event
 
 
 class AlertRulesError(ValueError):

@@ -15,15 +15,16 @@ from operator import attrgetter
 import redis
 from kafka import ConsumerRebalanceListener, OffsetAndMetadata, TopicPartition
 
-from queries import connections, kafka_security, keys
-from queries.settings import Settings, redact_url
+from kernel import connections, kafka_security, keys
+from kernel.clock import WINDOW_MS
+from kernel.settings import Settings, redact_url
 from streams.aggregation import Planner
 from streams.alert_rules import load_rules
-from streams.contract import PROCESSING_ERROR, Event, validate_batch
-from streams.catalogue import HANDLING_TYPES
+from kernel.contract import PROCESSING_ERROR, Event, validate_batch
+from kernel.catalogue import HANDLING_TYPES
 from streams.dead_letters import DeadLetter, DeadLetters
-from streams.proof import keys_from, refuse_unproven
-from streams.heartbeat import Heartbeat
+from kernel.proof import keys_from, refuse_unproven
+from kernel.heartbeat import Heartbeat
 from streams.runtime import start_process
 from streams.stalls import EXIT_STALLED, StallGuard  # noqa: F401 (EXIT_STALLED: part of this module's interface)
 from streams.store import SchoolStore
@@ -36,7 +37,6 @@ _OFFSET = attrgetter("offset")
 _SCHOOL = attrgetter("school")
 _TYPE = attrgetter("type")
 
-WINDOW_MS = 7 * 86_400_000  # the longest rolling window; older events are refused
 CAUGHT_UP_EVERY_S = 0.25
 # Checkpoints are only where to resume reading (the per-school offsets decide what counts), so
 # they are written at most this often: a round trip per batch cost ~0.2 µs an event.

@@ -13,8 +13,8 @@ from typing import NamedTuple
 
 import redis
 
-from queries import keys
-from streams.contract import SCHOOL_ID
+from kernel import keys
+from kernel.contract import SCHOOL_ID
 
 UNKNOWN_SCHOOL = "unknown"
 

@@ -15,9 +15,9 @@ from operator import attrgetter
 import numpy as np
 from xxhash import xxh3_64_intdigest
 
-from queries import keys
+from kernel import keys
+from kernel.clock import HOUR_MS
 
-HOUR_MS = 3_600_000
 SEEN_SHARDS = 128  # up to ~65k events an hour per school stay in intsets (512 each)
 # A digest's shard is its top 7 bits, so sorting a batch's digests (in C) lines the shards up.
 _SHARD_SHIFT = 57

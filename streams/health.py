@@ -13,8 +13,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from queries.settings import Settings, SettingsError
-from streams.heartbeat import PARTS, age_s, beat_file
+from kernel.settings import Settings, SettingsError
+from kernel.heartbeat import PARTS, age_s, beat_file
 
 ALIASES = {"consumer": "aggregator"}
 

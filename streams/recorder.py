@@ -12,8 +12,8 @@ the dead-letter topic gets each bad message once. Events the *ledger* refuses (a
 closed-loop step, an unknown hazard or alert) go to the dead-letter topic from here, counted under
 the recorder's group. After each batch, and every LEDGER_REFRESH_SECONDS, the ledger figures the
 wall reads are recomputed into Redis (queries/ledger/figures.py). Every ESCALATION_SWEEP_SECONDS it
-records the escalation levels unacknowledged alerts have reached (queries/ledger/escalations.py),
-and every second it sends the alert-handling events the web app could not (queries/ledger/alert_outbox.py).
+records the escalation levels unacknowledged alerts have reached (ledger/commands/escalations.py),
+and every second it sends the alert-handling events the web app could not (ledger/commands/alert_outbox.py).
 """
 from __future__ import annotations
 
@@ -30,17 +30,19 @@ from sqlalchemy.orm import Session
 
 from ledger.escalation import Deadlines
 from ledger.models import RecorderOffset
-from queries import connections, kafka_security
-from queries.ledger import alert_outbox, escalations, figures, history
-from queries.ledger.recording import Refusal, is_relevant, record_in_savepoint
-from queries.settings import Settings, redact_url
+from kernel import connections, kafka_security
+from ledger.commands import alert_outbox, escalations, history
+from queries.ledger import figures
+from ledger.commands.recording import Refusal, is_relevant, record_in_savepoint
+from kernel.settings import Settings, redact_url
 from streams.alert_rules import load_rules
-from streams.catalogue import HANDLING_TYPES
-from streams.consumer import WINDOW_MS, partition_lag
-from streams.contract import Rejection, validate
+from kernel.catalogue import HANDLING_TYPES
+from kernel.clock import WINDOW_MS
+from streams.consumer import partition_lag
+from kernel.contract import Rejection, validate
 from streams.dead_letters import DeadLetter, DeadLetters
-from streams.heartbeat import Heartbeat
-from streams.proof import headers_for, keys_from, verdict
+from kernel.heartbeat import Heartbeat
+from kernel.proof import headers_for, keys_from, verdict
 from streams.runtime import start_process
 from streams.stalls import StallGuard
 from streams.stream_metrics import StreamMetrics

@@ -7,13 +7,13 @@ batch's snapshot and changed in `Writes`.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime, time
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from queries import keys
-from streams.catalogue import CATALOGUE, GROUP, HAZARD_STAGE_OF_TYPE
-from streams.contract import Event
+from kernel import keys
+from kernel.clock import deadline_ms
+from kernel.catalogue import CATALOGUE, GROUP, HAZARD_STAGE_OF_TYPE
+from kernel.contract import Event
 
 if TYPE_CHECKING:
     from streams.aggregation import Snapshot, Writes
@@ -45,19 +45,6 @@ _INSIDE = frozenset(("attendance.in", "visitor.check_in", "vehicle.entry"))
 # Count names of the attendance groups, made once: attendance is most of a school day's events.
 _PRESENT = {group: f"present|{group}" for group in GROUP[2]}
 _SEEN = {group: f"seen|{group}" for group in GROUP[2]}
-
-
-def deadline_ms(text: str | None, tz: ZoneInfo) -> int | None:
-    """A hazard deadline as epoch ms: a bare date means the end of that local day."""
-    if not text:
-        return None
-    if "T" not in text:
-        end = datetime.combine(date.fromisoformat(text), time.max, tz)
-        return int(end.timestamp() * 1000)
-    moment = datetime.fromisoformat(text)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=tz)
-    return int(moment.timestamp() * 1000)
 
 
 def register_of(school: str, event: Event, day_of, made: dict | None = None) -> tuple[str, str] | None:

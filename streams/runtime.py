@@ -1,4 +1,4 @@
-"""What every long-running stream process does first: its settings, its logging (queries/logs.py),
+"""What every long-running stream process does first: its settings, its logging (kernel/logs.py),
 and a stop flag that SIGINT and SIGTERM set, so the loop finishes its batch and closes its clients."""
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import argparse
 import signal
 import threading
 
-from queries import logs
-from queries.settings import LOG_LEVELS, Settings
+from kernel import logs
+from kernel.settings import LOG_LEVELS, Settings
 
 
 def start_process(process: str, description: str,

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 STALL_AFTER_S = 30.0
 CHECK_EVERY_S = 5.0
 # The exit code a stream process ends with when a partition stays stalled after a kick: `make run`
-# (streams/local_stack.py) and compose (restart: unless-stopped) start a fresh process.
+# (devstack/local_stack.py) and compose (restart: unless-stopped) start a fresh process.
 EXIT_STALLED = 75
 
 log = logging.getLogger(__name__)

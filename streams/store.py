@@ -31,10 +31,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import redis
-from queries import keys
+from kernel import keys
 from streams import resp
 from streams.aggregation import Planner, ReadRequest, Snapshot, Writes
-from streams.contract import Event
+from kernel.contract import Event
 
 log = logging.getLogger(__name__)
 

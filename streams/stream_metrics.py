@@ -4,7 +4,7 @@ partitions is, and that it is alive.
 
 Why in Redis, not on a port of each process: the stream processes are separate containers (two
 aggregator replicas, more at will) with no HTTP server, and all of them write to Redis anyway, so
-their figures go into their group's keys (queries/keys.py) in the round trip that writes the
+their figures go into their group's keys (kernel/keys.py) in the round trip that writes the
 checkpoints, at most once a second, and the web app's /metrics adds them up with one scrape
 target for the whole product (docs/operations.md, "Metrics"). Counting is per batch in local
 integers; the hot path pays two clock reads and a bisect a batch, nothing per event.
@@ -21,11 +21,10 @@ import socket
 import time
 from bisect import bisect_left
 
-from queries import keys
+from kernel import keys
+from kernel.keys import BATCH_BUCKETS, BUCKET_NAMES
 
 # Upper bounds (seconds) of the batch-time histogram's buckets; "+Inf" is the last.
-BATCH_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
-BUCKET_NAMES = tuple(f"batch|{bound:g}" for bound in BATCH_BUCKETS) + ("batch|+Inf",)
 REPORT_EVERY_S = 1.0
 # A process not heard of for this long is dropped from its group's heartbeats (a container
 # replaced, a pid gone): the list stays as long as the replicas that ran lately.

@@ -21,8 +21,8 @@ from itertools import compress, filterfalse, repeat
 from operator import add, attrgetter, getitem, is_, itemgetter
 from typing import TYPE_CHECKING
 
-from queries import keys
-from streams.catalogue import GROUP
+from kernel import keys
+from kernel.catalogue import GROUP
 from streams.registers import DAY_KEY_TTL_S
 
 if TYPE_CHECKING:

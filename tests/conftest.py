@@ -12,8 +12,8 @@ import uuid
 import pytest
 import redis
 
-from queries.settings import Settings
-from streams import local_services
+from kernel.settings import Settings
+from devstack import local_services
 
 
 @pytest.fixture(scope="session")

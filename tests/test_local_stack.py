@@ -17,11 +17,11 @@ import urllib.request
 from pathlib import Path
 
 from ledger.db import migrate
-from queries.connections import sql_engine, sql_sessions
-from queries.ledger import access
-from queries.settings import ENV, Settings
-from streams import local_services
-from streams.local_stack import (
+from kernel.connections import sql_engine, sql_sessions
+from ledger.commands import access
+from kernel.settings import ENV, Settings
+from devstack import local_services
+from devstack.local_stack import (
     FIRST_BACKOFF_S, MAX_BACKOFF_S, STABLE_AFTER_S, child_environment, children, choose_port,
     embedded_services, local_wall_token, next_backoff, public_url,
 )
@@ -153,7 +153,7 @@ def test_the_stack_serves_live_data_restarts_a_dead_child_and_stops_everything_o
                CAMPUS_STACK_TEST=str(web_port))
     for name in ("REDIS_URL", "KAFKA_BOOTSTRAP_SERVERS", "SIMULATOR_SCHOOLS"):
         env.pop(name, None)
-    command = [sys.executable, "-m", "streams.local_stack",
+    command = [sys.executable, "-m", "devstack.local_stack",
                "--redis-port", str(local_services.free_port()),
                "--broker-port", str(local_services.free_port())]
     started = time.monotonic()

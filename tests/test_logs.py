@@ -1,4 +1,4 @@
-"""The one logging set-up (queries/logs.py): a line per record with time, level and process, JSON by
+"""The one logging set-up (kernel/logs.py): a line per record with time, level and process, JSON by
 a setting, and no secret of a known shape in any line, whichever way it reached the record; and
 what gunicorn's access log leaves out (dashboard/access_log.py)."""
 from __future__ import annotations
@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from dashboard.access_log import quiet
-from queries import logs
-from queries.settings import Settings, SettingsError
+from kernel import logs
+from kernel.settings import Settings, SettingsError
 
 TOKEN = "Zq3-wall_TOKEN-value-9f8e7d"
 PASSWORD = "correct horse battery"

@@ -28,11 +28,11 @@ from sqlalchemy.exc import OperationalError
 from dashboard.services import Services
 from ledger.db import migrate
 from ledger.models.org import OrgUnit
-from queries import connections, keys
-from queries.connections import KafkaConnectError
-from queries.settings import DEFAULT_ALERT_RULES, Settings
+from kernel import connections, keys
+from kernel.connections import KafkaConnectError
+from kernel.settings import DEFAULT_ALERT_RULES, Settings
 from queries.summary import school_summary
-from streams import local_services
+from devstack import local_services
 from streams.alert_rules import load_rules
 from tests.postgres import PostgresServer
 from tests.secure_support import TlsTerminator, make_authority, make_server_cert

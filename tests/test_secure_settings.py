@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer
 
-from queries import connections, kafka_security
-from queries.settings import ENV, Settings, SettingsError, redact_url
+from kernel import connections, kafka_security
+from kernel.settings import ENV, Settings, SettingsError, redact_url
 
 PG = "postgresql+psycopg://campus@db.school.cn:5432/campus"
 SECRET = "s3cret-Pa55word"

@@ -3,7 +3,7 @@ resolve with notes; each alert's history; the shift handover report. /duty?schoo
 
 For a desk screen and a tablet. Reads the SQL ledger (the alerts' record of handling), every
 second, and resends the list only when what it shows changed. Actions go through
-queries/ledger/alert_handling.py, which lets exactly one of two officers acting at once win and
+ledger/commands/alert_handling.py, which lets exactly one of two officers acting at once win and
 tells the other who acted first; the guard (dashboard/access.py) refuses the action callback to
 any role without `alert.handle` before it runs, and the callback checks again.
 """
@@ -28,9 +28,10 @@ from layouts.duty_text import td
 from layouts.i18n import language
 from ledger.handover_view import handover_view
 from ledger.shifts import ShiftError
-from queries.ledger import alert_console, alert_handling, org
+from ledger.commands import alert_handling
+from queries.ledger import alert_console, org
 from queries.ledger import handover as handover_rows
-from queries.ledger.alert_handling import AlertBusy, AlertNotFound, HandlingError
+from ledger.commands.alert_handling import AlertBusy, AlertNotFound, HandlingError
 
 dash.register_page(__name__, path="/duty", name="duty", title="值班台 · 校园安全指挥中心")
 

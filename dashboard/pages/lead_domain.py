@@ -25,7 +25,7 @@ from layouts import lead_domain as part
 from layouts import lead_domain_figures as figures
 from layouts.lead_frame import frame
 from layouts.lead_overview_figures import live_state
-from ledger.device_systems import DOMAIN_SYSTEMS
+from kernel.device_systems import DOMAIN_SYSTEMS
 from queries.devices import device_register
 from queries.ledger import lead_domain as q
 from queries.ledger import org

@@ -23,7 +23,7 @@ from dashboard.services import clock_ms, services
 from layouts.i18n import TEXT, language, t
 from layouts.wall_frame import wall_frame
 from layouts.wall_model import changes, wall_model
-from streams.catalogue import DOMAINS
+from kernel.catalogue import DOMAINS
 
 dash.register_page(__name__, path="/", name="wall", title=TEXT["zh"]["title"])
 

@@ -51,7 +51,7 @@ class Alert(Base):
     detail: Mapped[dict | None]  # the opening event's data
     # Bumped by every change of the row (a handling step, a repeat folded in): two duty officers,
     # or an officer and the recorder, acting on one alert at once cannot both write what they read
-    # (queries/ledger/alert_handling.py). The ORM checks it on every flush of an Alert.
+    # (ledger/commands/alert_handling.py). The ORM checks it on every flush of an Alert.
     version: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"))
 
     occurrences: Mapped[list[AlertOccurrence]] = relationship(

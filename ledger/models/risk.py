@@ -9,6 +9,16 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ledger.models.base import Base, utcnow
 
 CONTROL_LEVELS: tuple[str, ...] = ("school", "unit", "section", "post")
+# The kinds of risk point (风险点类别) a school lists.
+CATEGORIES: tuple[str, ...] = ("场所", "设备设施", "作业活动")
+# Accident types a school's lists use (可能导致的事故类型): the GB 6441 categories plus the ones
+# schools add (踩踏, 食物中毒, 摔伤); import checks against them.
+ACCIDENT_TYPES: tuple[str, ...] = (
+    "物体打击", "车辆伤害", "机械伤害", "起重伤害", "触电", "淹溺", "灼烫", "火灾", "高处坠落", "坍塌",
+    "锅炉爆炸", "容器爆炸", "其他爆炸", "中毒和窒息", "其他伤害", "爆炸", "踩踏", "食物中毒", "摔伤",
+)
+# The control level that matches a risk level (分级管控: the higher the risk, the higher the level).
+CONTROL_LEVEL_OF = {"major": "school", "high": "unit", "moderate": "section", "low": "post"}
 CONTROL_LEVEL_ZH = {"school": "校级", "unit": "院（处）级", "section": "科（室）级", "post": "岗位级"}
 
 

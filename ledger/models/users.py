@@ -1,7 +1,7 @@
 """People who sign in: leadership, duty officers and administrators, and their sessions.
 
 Walls prove who they are with an access token (ledger/models/access.py); people sign in with a
-username and a password, hashed with argon2 (queries/ledger/users.py). A user reads every school
+username and a password, hashed with argon2 (ledger/commands/users.py). A user reads every school
 or the schools listed in `user_schools` (a district officer reads several).
 
 A session is kept as the SHA-256 digest of its random id: the id itself lives only in the

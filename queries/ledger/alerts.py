@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from ledger import alert_flow
 from ledger.models import Alert, AlertOccurrence, AlertTransition, OrgUnit
-from queries.ledger.errors import LedgerError
+from ledger.errors import LedgerError
 
 SEVERITY_ORDER = ("critical", "high", "medium", "low")
 

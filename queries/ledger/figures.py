@@ -12,7 +12,7 @@ from datetime import datetime
 import redis
 from sqlalchemy.orm import Session
 
-from queries import keys
+from kernel import keys
 from queries.ledger import alerts, hazards, org, risk_points
 
 TTL_S = 3600  # a stopped recorder's figures fade out instead of standing forever

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from ledger.control_chars import clean_free_text
 from ledger.models import Hazard
 from ledger.models.hazard import MAX_COMMENT_CHARS, HazardComment
-from queries.ledger.errors import LedgerError
+from ledger.errors import LedgerError
 
 
 def check_text(text: object) -> str:

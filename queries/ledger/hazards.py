@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from ledger import hazard_loop
 from ledger.models import Building, Hazard, HazardTransition, LoopViolation, OrgUnit
 from queries.ledger import org
-from queries.ledger.errors import LedgerError
+from ledger.errors import LedgerError
 
 RATE_WINDOW = timedelta(days=365)  # 查改率 is over the hazards found in the last year
 

@@ -12,7 +12,7 @@ school's size: one row per bucket, type, building (top N), system, or a single f
 - `response_times`: time to acknowledge and to resolve (count, mean, nearest-rank median and P90:
   the mean from SUM and COUNT, each quantile one ORDER BY ... LIMIT 1 OFFSET k).
 - `false_alarm_rows`: resolved and false alarms per alert type and, for device.offline, the system
-  the event named (ledger/device_systems.py folds them per system).
+  the event named (kernel/device_systems.py folds them per system).
 """
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ from sqlalchemy import case, extract, func, select
 from sqlalchemy.orm import Session
 
 from ledger.alert_times import DurationStats, rank_index
-from ledger.device_systems import SELF_NAMING
+from kernel.device_systems import SELF_NAMING
 from ledger.models import Alert, Building, DailyDomainEvents
 
 FALSE_ALARM = "false_alarm"

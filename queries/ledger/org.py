@@ -5,7 +5,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ledger.models import Building, OrgUnit, Zone
-from queries.ledger.errors import NotFound
+from ledger.errors import NotFound
 
 
 def school(session: Session, code: str) -> OrgUnit:

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from ledger import grading
 from ledger.models import Building, HazardSource, RiskPoint
-from queries.ledger.errors import LedgerError
+from ledger.errors import LedgerError
 
 
 def apply_grade(point: RiskPoint, rules: grading.GradingRules) -> None:

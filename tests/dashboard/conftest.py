@@ -13,10 +13,11 @@ from werkzeug.serving import make_server
 
 from dashboard.app import create_app
 from ledger.db import migrate
-from queries.connections import sql_engine, sql_sessions
-from queries.ledger import access, users
-from queries.settings import DEFAULT_ALERT_RULES, Settings
-from streams import contract, local_services
+from kernel.connections import sql_engine, sql_sessions
+from ledger.commands import access, users
+from kernel.settings import DEFAULT_ALERT_RULES, Settings
+from devstack import local_services
+from kernel import contract
 from streams.aggregation import Planner
 from streams.alert_rules import load_rules
 from streams.store import SchoolStore
@@ -120,7 +121,7 @@ def client(app, wall_token):
 
 def event_applier(client, settings: Settings):
     """apply(docs): validate each event (a doc, or the raw bytes of a Kafka message) with
-    streams.contract and apply it with SchoolStore.apply, exactly as the consumer does after
+    kernel.contract and apply it with SchoolStore.apply, exactly as the consumer does after
     reading Kafka, with offsets that keep growing per school."""
     store = SchoolStore(client, Planner(load_rules(DEFAULT_ALERT_RULES), settings.tz))
     offsets: dict[str, int] = {}

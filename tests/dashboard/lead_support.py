@@ -17,10 +17,10 @@ from datetime import datetime, timezone
 import pytest
 
 from ledger.db import migrate
-from ledger.demo import load_demo
+from demo.seed import load_demo
 from ledger.grading import GradingRules
-from queries.connections import sql_engine, sql_sessions
-from queries.settings import Settings
+from kernel.connections import sql_engine, sql_sessions
+from kernel.settings import Settings
 from tests.dashboard.conftest import PASSWORD, make_user
 from tests.dashboard.test_wall_browser import browser, screenshot_dir  # noqa: F401 (shared fixtures)
 

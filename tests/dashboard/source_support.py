@@ -4,9 +4,9 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from ledger.db import migrate
-from queries.connections import sql_engine, sql_sessions
-from queries.ledger import event_sources
-from queries.settings import Settings
+from kernel.connections import sql_engine, sql_sessions
+from ledger.commands import event_sources
+from kernel.settings import Settings
 
 
 def issue_source(settings: Settings, *schools: str, name: str = "测试门禁平台") -> tuple[int, str]:

@@ -18,9 +18,9 @@ from dashboard.app import create_app
 from dashboard.services import LazyLedger
 from dashboard.token_checks import Check, LedgerUnreachable, TokenChecks
 from ledger.models import ROLES, AccessToken
-from queries.connections import sql_sessions
-from queries.ledger import access as tokens
-from queries.settings import SettingsError
+from kernel.connections import sql_sessions
+from ledger.commands import access as tokens
+from kernel.settings import SettingsError
 from tests.dashboard.conftest import client_with, issue_token, make_user, now_ms, signed_in
 from tests.streams import events as ev
 

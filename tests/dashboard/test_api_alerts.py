@@ -9,7 +9,7 @@ import pytest
 
 from dashboard.app import create_app
 from ledger.models import AlertTransition
-from queries.connections import sql_engine, sql_sessions
+from kernel.connections import sql_engine, sql_sessions
 from tests.dashboard.conftest import client_with, issue_token
 from tests.ledger.alarms import raise_alarm
 

@@ -9,7 +9,7 @@ import pytest
 
 from dashboard.access import COOKIE
 from dashboard.app import create_app
-from ledger.demo import load_demo
+from demo.seed import load_demo
 from ledger.grading import GradingRules
 from ledger.models import (AssessmentDeduction, Building, Campaign, CampaignPhase, ChecklistItem, OrgUnit,
                            RiskPoint, Zone)

@@ -17,7 +17,7 @@ from layouts.wall_panels import (
 )
 from layouts.wall_trends import TREND_HOURS, bar_heights
 from queries.summary import build_summary
-from streams.catalogue import CATALOGUE, DOMAINS
+from kernel.catalogue import CATALOGUE, DOMAINS
 
 TZ = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 11, 24, 17, 35, 7, tzinfo=TZ)

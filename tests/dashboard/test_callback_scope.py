@@ -15,9 +15,9 @@ from dashboard import callback_scope, roles
 from dashboard.access import EXTENSION, ROUTER_OUTPUT
 from dashboard.app import create_app
 from ledger.db import migrate
-from ledger.demo import load_demo
+from demo.seed import load_demo
 from ledger.grading import GradingRules
-from queries.connections import sql_engine, sql_sessions
+from kernel.connections import sql_engine, sql_sessions
 from tests.dashboard.conftest import client_with, issue_token, make_user, signed_in
 
 MINE, THEIRS = "demo-univ", "demo-middle"
@@ -26,7 +26,7 @@ MINE, THEIRS = "demo-univ", "demo-middle"
 @pytest.fixture(scope="module")
 def demo_db(tmp_path_factory):
     url = f"sqlite:///{tmp_path_factory.mktemp('scope') / 'campus.db'}"
-    from queries.settings import Settings
+    from kernel.settings import Settings
 
     settings = Settings.from_env(environ={}, database_url=url)
     engine = sql_engine(settings)

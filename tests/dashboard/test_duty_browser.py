@@ -10,7 +10,7 @@ import pytest
 
 from ledger.db import migrate
 from ledger.shifts import ShiftPlan
-from queries.connections import sql_engine, sql_sessions
+from kernel.connections import sql_engine, sql_sessions
 from tests.dashboard.conftest import PASSWORD, authenticated, make_user
 from tests.dashboard.test_wall_browser import (  # noqa: F401 (browser: the shared Chromium fixture)
     browser, screenshot_dir, wait_shown, wait_until,

@@ -11,7 +11,7 @@ import pytest
 from dashboard import event_intake as intake
 from dashboard.event_intake import BatchRefused
 from dashboard.source_limits import Bucket, burst_for, take
-from streams import contract
+from kernel import contract
 from tests.streams import events as ev
 
 NOW = int(time.time() * 1000)

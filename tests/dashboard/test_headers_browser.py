@@ -16,8 +16,8 @@ from werkzeug.serving import make_server
 
 from dashboard import ids
 from layouts.lead_hazards import GRID
-from queries.connections import sql_engine, sql_sessions
-from streams import local_services
+from kernel.connections import sql_engine, sql_sessions
+from devstack import local_services
 from tests.dashboard import csp_watch
 from tests.dashboard.conftest import PASSWORD, authenticated, event_applier
 from tests.dashboard.lead_support import browser, demo_ledger  # noqa: F401 (fixtures)

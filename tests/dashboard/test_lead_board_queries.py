@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import func, select
 
 from ledger import hazard_loop, scoring
-from ledger.demo import load_demo
+from demo.seed import load_demo
 from ledger.grading import GradingRules
 from ledger.models import (AssessmentDeduction, Alert, Building, Campaign, CampaignPhase, ChecklistItem, Hazard,
                            HazardSource, LoopViolation, OrgUnit, RiskPoint)

@@ -14,13 +14,13 @@ from layouts import lead_domain_figures as figures
 from layouts import lead_domain_text as part_text
 from layouts.lead_domain_figures import SystemRate
 from layouts.lead_domain_text import SYSTEM_NAMES
-from ledger import device_systems
+from kernel import device_systems
 from ledger.alert_times import DurationStats, duration_stats
 from ledger.models import Alert, Building, DailyDomainEvents, OrgUnit
 from queries.ledger import lead_domain as q
-from queries.settings import DEFAULT_ALERT_RULES
+from kernel.settings import DEFAULT_ALERT_RULES
 from streams.alert_rules import load_rules
-from streams.catalogue import DOMAINS
+from kernel.catalogue import DOMAINS
 from tests.ledger.conftest import NOW
 from tests.dashboard.lead_support import component_texts
 

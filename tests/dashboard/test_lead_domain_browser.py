@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from layouts import lead_domain_figures as figures
 from ledger.models import Alert, DailyDomainEvents
-from queries.connections import sql_engine, sql_sessions
+from kernel.connections import sql_engine, sql_sessions
 from queries.ledger import lead_domain as q
 from queries.ledger import org
 from tests.dashboard.conftest import event_applier
@@ -188,7 +188,7 @@ def test_tap_targets_are_touch_sized(lead_served, tablet):  # noqa: F811
 def test_without_redis_the_page_says_so_and_shows_the_ledger(demo_ledger, serve, tablet):  # noqa: F811
     from dataclasses import replace
 
-    from streams import local_services
+    from devstack import local_services
 
     served = serve(replace(demo_ledger, redis_url=f"redis://127.0.0.1:{local_services.free_port()}/0"))
     page = tablet(served, f"/lead/domain?school={SCHOOL}&domain=environment&range=day", size="1024x768")

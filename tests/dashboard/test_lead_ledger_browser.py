@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from ledger.models import Building, Hazard, OrgUnit, RiskPoint
-from queries.connections import sql_engine, sql_sessions
+from kernel.connections import sql_engine, sql_sessions
 from tests.dashboard.lead_support import (  # noqa: F401 (fixtures)
     browser, demo_ledger, lead_served, no_horizontal_overflow, screenshot_dir, tablet,
 )

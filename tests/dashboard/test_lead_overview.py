@@ -16,7 +16,7 @@ from layouts import lead_overview_map as overview_map
 from layouts.lead_overview_drill import drill_panel
 from ledger import hazard_loop
 from ledger.models import Alert, Building, Hazard, OrgUnit, RiskPoint, Zone
-from queries.connections import sql_engine, sql_sessions
+from kernel.connections import sql_engine, sql_sessions
 from queries.ledger import alerts, hazards
 from queries.ledger.lead_overview import (BuildingFigures, alerts_today, building_drill, building_figures,
                                           hazard_backlog, hazard_totals)

@@ -19,7 +19,7 @@ from layouts.lead_overview import DRILL_ALERTS, DRILL_LIMIT
 from layouts.wall_map import label_point
 from ledger.models import Alert, Building, Hazard, OrgUnit, RiskPoint
 from queries.ledger import lookups, org
-from streams import local_services
+from devstack import local_services
 from tests.dashboard.conftest import event_applier
 from tests.dashboard.lead_support import (  # noqa: F401 (fixtures)
     browser, demo_ledger, lead_served, no_horizontal_overflow, read_ledger, screenshot_dir, tablet,

@@ -20,8 +20,8 @@ from dashboard.app import create_app
 from dashboard.login_limits import Count, Limits, decide
 from dashboard.token_checks import FRESH_S
 from ledger.models import UserSession
-from queries.connections import sql_sessions
-from queries.ledger import users
+from kernel.connections import sql_sessions
+from ledger.commands import users
 from tests.dashboard.conftest import (PASSWORD, client_with, issue_token, login_form, make_user, sign_in,
                                       signed_in)
 from tests.dashboard.test_access import _callback_body, _callback_key

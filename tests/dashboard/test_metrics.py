@@ -12,8 +12,8 @@ from prometheus_client.parser import text_string_to_metric_families
 from dashboard import ids, roles
 from dashboard.app import create_app
 from dashboard.metrics import SIGNIN_REASONS, scraper_refusal
-from queries.settings import Settings, SettingsError
-from streams import contract
+from kernel.settings import Settings, SettingsError
+from kernel import contract
 from streams.dead_letters import DeadLetter, DeadLetters
 from streams.stream_metrics import StreamMetrics
 from tests.dashboard.conftest import client_with, issue_token, make_user, now_ms, sign_in

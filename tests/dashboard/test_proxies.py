@@ -14,7 +14,7 @@ from dashboard.proxies import MOST_READ_UNASKED, ReadWholeBody
 from dashboard.login_limits import Limits
 from ledger.models import UserSession
 from layouts.login_text import LOGIN_TEXT
-from queries.connections import sql_engine, sql_sessions
+from kernel.connections import sql_engine, sql_sessions
 from tests.dashboard.conftest import PASSWORD, login_form, make_user
 
 PROXY = "10.0.0.2"  # the proxy's own address: the peer of every request it passes on

@@ -9,9 +9,9 @@ import pytest
 
 from dashboard.access import EXTENSION
 from dashboard.token_checks import TokenChecks
-from queries.connections import sql_engine, sql_sessions
-from queries.ledger import access as tokens
-from queries.ledger import users
+from kernel.connections import sql_engine, sql_sessions
+from ledger.commands import access as tokens
+from ledger.commands import users
 from tests.dashboard.conftest import PASSWORD, authenticated, make_user
 from tests.dashboard.test_wall_browser import (  # noqa: F401 (browser: the shared Chromium fixture)
     browser, wait_until,

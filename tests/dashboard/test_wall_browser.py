@@ -12,9 +12,9 @@ import pytest
 
 from layouts.wall_panels import MAX_ALERT_ROWS
 from layouts.wall_trends import bar_heights
-from streams.campus_stream import simulate
-from streams import local_services
-from streams.catalogue import ALERT_SEVERITIES, DOMAINS
+from demo.campus_stream import simulate
+from devstack import local_services
+from kernel.catalogue import ALERT_SEVERITIES, DOMAINS
 from tests.dashboard import csp_watch
 from tests.dashboard.conftest import authenticated, event_applier, now_ms
 from tests.streams import events as ev

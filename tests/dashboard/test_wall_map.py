@@ -6,9 +6,9 @@ from zoneinfo import ZoneInfo
 from layouts import wall_map
 from layouts.wall_trends import MAX_GATES, gate_data, gate_rows, hour_labels
 from ledger.escalation import Deadlines
-from queries.settings import DEFAULT_ALERT_DEADLINES
+from kernel.settings import DEFAULT_ALERT_DEADLINES
 from queries.summary import build_summary
-from streams.catalogue import DOMAINS
+from kernel.catalogue import DOMAINS
 
 PLAN = {
     "school": "s1", "extent": {"width": 200, "height": 100},

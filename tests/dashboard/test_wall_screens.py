@@ -10,9 +10,9 @@ from datetime import datetime, timezone
 import pytest
 
 from ledger.db import migrate
-from ledger.demo import load_demo
+from demo.seed import load_demo
 from ledger.grading import GradingRules
-from queries.connections import sql_engine, sql_sessions
+from kernel.connections import sql_engine, sql_sessions
 from queries.ledger import figures
 from tests.dashboard.conftest import authenticated, event_applier, now_ms
 from tests.dashboard.test_wall_browser import (  # noqa: F401 (browser: the shared Chromium fixture)

@@ -23,7 +23,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from dashboard import ids
 from dashboard.app import create_app
-from streams import local_services
+from devstack import local_services
 from tests.dashboard.conftest import PASSWORD, issue_token, make_user, now_ms
 from tests.dashboard.test_access import _callback_body, _callback_key
 from tests.streams import events as ev

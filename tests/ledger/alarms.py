@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from ledger.models import Alert, AlertOutbox
 from queries.ledger import alerts
-from queries.ledger.recording import school_for
+from ledger.commands.recording import school_for
 
 WINDOW = timedelta(minutes=10)
 

@@ -12,9 +12,9 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from ledger.db import migrate
-from queries.connections import sql_engine, sql_sessions
-from queries.settings import Settings
-from streams import local_services
+from kernel.connections import sql_engine, sql_sessions
+from kernel.settings import Settings
+from devstack import local_services
 from tests.postgres import PostgresServer
 
 _databases = itertools.count()

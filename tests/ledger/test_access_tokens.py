@@ -1,4 +1,4 @@
-"""Access tokens in the ledger (queries/ledger/access.py), on SQLite and a real PostgreSQL."""
+"""Access tokens in the ledger (ledger/commands/access.py), on SQLite and a real PostgreSQL."""
 from __future__ import annotations
 
 import hashlib
@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 
 from ledger.models import AccessToken
-from queries.ledger import access
-from queries.ledger.errors import LedgerError, NotFound
+from ledger.commands import access
+from ledger.errors import LedgerError, NotFound
 from tests.ledger.conftest import NOW
 
 

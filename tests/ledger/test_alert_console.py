@@ -10,11 +10,11 @@ from sqlalchemy import select
 
 from ledger.escalation import Deadlines
 from ledger.models import AlertEscalation
-from queries.connections import sql_sessions
+from kernel.connections import sql_sessions
 from queries.ledger.alert_console import alert_history, console_alerts, console_filters
-from queries.ledger.alert_handling import handle
-from queries.ledger.escalations import sweep_escalations
-from queries.settings import DEFAULT_ALERT_DEADLINES
+from ledger.commands.alert_handling import handle
+from ledger.commands.escalations import sweep_escalations
+from kernel.settings import DEFAULT_ALERT_DEADLINES
 from tests.ledger.alarms import raise_alarm
 from tests.ledger.conftest import NOW
 

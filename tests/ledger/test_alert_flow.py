@@ -59,7 +59,7 @@ def test_a_step_already_taken_or_passed_is_done(state, action, done):
 
 def test_every_step_has_its_contract_event_and_back():
     from ledger.alert_flow import ACTION_OF_EVENT, ACTIONS, EVENT_OF_ACTION
-    from streams.catalogue import CATALOGUE
+    from kernel.catalogue import CATALOGUE
 
     assert set(EVENT_OF_ACTION) == set(ACTIONS)
     assert EVENT_OF_ACTION["dispatch"] == "alert.dispatched"

@@ -11,11 +11,12 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from dashboard.services import Services
-from queries import keys
-from queries.connections import kafka_consumer, kafka_producer, redis_client, sql_sessions
-from queries.ledger import alert_outbox
-from queries.ledger.alert_handling import handle
-from streams import local_services, proof
+from kernel import keys
+from kernel.connections import kafka_consumer, kafka_producer, redis_client, sql_sessions
+from ledger.commands import alert_outbox
+from ledger.commands.alert_handling import handle
+from devstack import local_services
+from kernel import proof
 from streams.recorder import Recorder
 from tests.ledger.alarms import raise_alarm
 from tests.streams import events as ev

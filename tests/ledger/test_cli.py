@@ -25,12 +25,18 @@ def _ledger(tmp_path, *args, stdin: str | None = None):
                           text=True, timeout=120, input=stdin if stdin is not None else "")
 
 
+def _demo(tmp_path, *args):
+    env = dict(os.environ, DATABASE_URL=f"sqlite:///{tmp_path / 'ledger.db'}")
+    return subprocess.run([sys.executable, "-m", "demo", "seed", *args], cwd=ROOT, env=env, capture_output=True,
+                          text=True, timeout=120, input="")
+
+
 def test_init_db_demo_then_again_then_export_and_a_refused_import(tmp_path):
-    first = _ledger(tmp_path, "init-db", "--demo", "--today", "2026-11-24")
+    first = _demo(tmp_path, "--today", "2026-11-24")
     assert first.returncode == 0, first.stderr
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     assert f"schema: empty -> {head}" in first.stdout and "demo campus loaded" in first.stdout
-    second = _ledger(tmp_path, "init-db", "--demo")
+    second = _demo(tmp_path)
     assert second.returncode == 0 and f"already at {head}" in second.stdout and "nothing loaded" in second.stdout
     assert "0 risk points changed" in _ledger(tmp_path, "regrade").stdout
 
@@ -74,7 +80,7 @@ def test_tokens_are_shown_once_listed_without_themselves_and_revoked(tmp_path):
 def demo_ledger(tmp_path_factory):
     """A directory whose ledger.db holds the demo campus (imports refused below leave it as it is)."""
     directory = tmp_path_factory.mktemp("cli-import")
-    assert _ledger(directory, "init-db", "--demo", "--today", "2026-11-24").returncode == 0
+    assert _demo(directory, "--today", "2026-11-24").returncode == 0
     return directory
 
 
@@ -121,7 +127,7 @@ def test_each_bad_cell_is_one_line_with_its_row_and_column(demo_ledger, tmp_path
 
 
 def test_an_import_that_cleaned_free_text_says_which_cells(tmp_path):
-    assert _ledger(tmp_path, "init-db", "--demo", "--today", "2026-11-24").returncode == 0
+    assert _demo(tmp_path, "--today", "2026-11-24").returncode == 0
     path = write_csv(tmp_path / "clean.csv", [dict(ROW, 隐患编号="HZ-NEW", 隐患描述="复制自Word\x0b第二行\x07")])
     done = _import(tmp_path, path)
     assert done.returncode == 0 and "1 created" in done.stdout

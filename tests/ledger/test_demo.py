@@ -12,19 +12,19 @@ from sqlalchemy import func, select
 
 from ledger import alert_flow
 from ledger.db import migrate
-from ledger.demo import SCHOOL_TZ, load_demo, placements
+from demo.seed import SCHOOL_TZ, load_demo, placements
 from ledger.grading import GradingRules, grade
 from ledger.hazard_loop import STAGES, deadline_status, next_stage
 from ledger.models import (Alert, AlertTransition, AssessmentDeduction, Building, Campaign, ChecklistResult,
                            DailyDomainEvents, DailyTotals, Hazard, OrgUnit, RiskPoint, Zone)
 from ledger.site_plans import point_in_polygon
-from queries.connections import sql_engine, sql_sessions
-from queries.settings import Settings
+from kernel.connections import sql_engine, sql_sessions
+from kernel.settings import Settings
 from streams.alert_rules import load_rules
-from streams.catalogue import CATALOGUE, DOMAINS
-from streams.contract import Event
-from streams.demo_checklists import CAMPAIGNS, HAZARD_TITLES
-from streams.demo_sites import SCHOOLS, SCHOOLS_BY_ID
+from kernel.catalogue import CATALOGUE, DOMAINS
+from kernel.contract import Event
+from demo.checklists import CAMPAIGNS, HAZARD_TITLES
+from demo.sites import SCHOOLS, SCHOOLS_BY_ID
 
 RULES_FILE = Path(__file__).resolve().parents[2] / "streams" / "alert_rules.toml"
 

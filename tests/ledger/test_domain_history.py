@@ -11,13 +11,13 @@ import pytest
 from sqlalchemy import select
 
 from ledger.models import DailyDomainEvents, OrgUnit
-from queries import keys
-from queries.ledger import history
-from queries.settings import DEFAULT_ALERT_RULES
-from streams import contract
+from kernel import keys
+from ledger.commands import history
+from kernel.settings import DEFAULT_ALERT_RULES
+from kernel import contract
 from streams.aggregation import Planner
 from streams.alert_rules import load_rules
-from streams.catalogue import DOMAINS
+from kernel.catalogue import DOMAINS
 from streams.store import SchoolStore
 from tests.streams import events as ev
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from ledger.escalation import DeadlineError, Deadlines
-from queries.settings import DEFAULT_ALERT_DEADLINES
+from kernel.settings import DEFAULT_ALERT_DEADLINES
 
 RULES = Deadlines.load(DEFAULT_ALERT_DEADLINES)
 T0 = 1_764_000_000_000

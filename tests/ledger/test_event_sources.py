@@ -1,4 +1,4 @@
-"""Event sources and their keys in the ledger (queries/ledger/event_sources.py), on SQLite and a
+"""Event sources and their keys in the ledger (ledger/commands/event_sources.py), on SQLite and a
 real PostgreSQL."""
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from datetime import timedelta
 import pytest
 
 from ledger.models import EventSource
-from queries.ledger import event_sources as sources
-from queries.ledger.errors import LedgerError, NotFound
+from ledger.commands import event_sources as sources
+from ledger.errors import LedgerError, NotFound
 from tests.ledger.conftest import NOW
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from ledger import exchange as ex
 from ledger import exchange_db, exchange_files
-from ledger.demo import load_demo
+from demo.seed import load_demo
 from ledger.grading import GradingRules
 from ledger.models import Hazard, OrgUnit, RiskPoint
 

@@ -13,7 +13,7 @@ from ledger.models import AlertEscalation, OrgUnit
 from ledger.models.hazard import CommentsAreKept, HazardComment
 from ledger.shifts import DEFAULT_SHIFTS, ShiftPlan
 from queries.ledger import alerts, handover, hazard_comments, hazards
-from queries.ledger.errors import LedgerError
+from ledger.errors import LedgerError
 
 TZ = ZoneInfo("Asia/Shanghai")
 WINDOW = ShiftPlan.load(DEFAULT_SHIFTS).shift_window(date(2026, 11, 24), "夜班", TZ)

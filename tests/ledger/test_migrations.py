@@ -5,7 +5,7 @@ from sqlalchemy import inspect
 
 from ledger.db import current_revision, downgrade, migrate
 from ledger.models import Base
-from queries.connections import sql_engine
+from kernel.connections import sql_engine
 
 HEAD = "0008"
 # What each revision adds, newest first: each goes down on its own and takes only its tables.

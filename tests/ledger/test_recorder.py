@@ -20,8 +20,8 @@ from sqlalchemy import delete, select
 from ledger.db import migrate
 from ledger.models import (Alert, AlertOccurrence, AlertTransition, Hazard, HazardTransition, LoopViolation,
                            OrgUnit, RecorderOffset, RefusedEvent)
-from queries import keys
-from queries.connections import sql_engine, sql_sessions
+from kernel import keys
+from kernel.connections import sql_engine, sql_sessions
 from streams.recorder import Recorder
 from tests.streams.harness import make_topic, produce
 from tests.streams.stream import generate

@@ -9,9 +9,9 @@ from sqlalchemy import func, select
 
 from ledger.models import Alert, AlertOccurrence, Hazard, HazardTransition, LoopViolation
 from queries.ledger import figures
-from queries.ledger.recording import ILLEGAL_TRANSITION, UNKNOWN_ALERT, UNKNOWN_HAZARD, record_event
+from ledger.commands.recording import ILLEGAL_TRANSITION, UNKNOWN_ALERT, UNKNOWN_HAZARD, record_event
 from streams.alert_rules import load_rules
-from streams.contract import validate
+from kernel.contract import validate
 from tests.streams import events as ev
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -130,8 +130,8 @@ def test_todays_live_totals_are_kept_as_the_days_history(session, ledger_setting
     from datetime import datetime, timezone
 
     from ledger.models import DailyTotals
-    from queries import keys
-    from queries.ledger import history
+    from kernel import keys
+    from ledger.commands import history
 
     _record(session, ledger_settings, ev.smoke(_now_ms()))  # registers school s1
     now = datetime(2026, 11, 24, 2, 0, tzinfo=timezone.utc)  # 10:00 on the 24th in Shanghai
@@ -152,7 +152,7 @@ def test_the_risk_register_lists_by_level_whatever_the_method(session, ledger_se
     from ledger.grading import GradingRules
     from ledger.models import RiskPoint
     from queries.ledger import org
-    from queries.ledger.recording import school_for
+    from ledger.commands.recording import school_for
     from queries.ledger.risk_points import list_risk_points, save_risk_point
 
     school = school_for(session, "s1")

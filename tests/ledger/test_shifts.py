@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from ledger.shifts import DEFAULT_SHIFTS, ShiftError, ShiftPlan
-from queries.settings import Settings
+from kernel.settings import Settings
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 PLAN = ShiftPlan.load(DEFAULT_SHIFTS)

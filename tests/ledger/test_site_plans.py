@@ -6,7 +6,7 @@ import itertools
 import pytest
 
 from ledger.site_plans import SITE_PLANS, bounding_box, marker, point_in_polygon, rects_overlap, zone_polygons
-from streams.demo_sites import SCHOOLS
+from demo.sites import SCHOOLS
 
 
 @pytest.mark.parametrize("school", SCHOOLS, ids=lambda s: s.id)

@@ -10,8 +10,8 @@ from argon2 import PasswordHasher
 
 from ledger import passwords
 from ledger.models import UserSession
-from queries.ledger import users
-from queries.ledger.errors import LedgerError
+from ledger.commands import users
+from ledger.errors import LedgerError
 from tests.ledger.conftest import NOW
 from tests.ledger.test_cli import _ledger
 

@@ -8,11 +8,12 @@ import time
 
 import redis
 
-from queries import connections, keys
-from queries.settings import Settings
-from streams import local_services, proof
+from kernel import connections, keys
+from kernel.settings import Settings
+from devstack import local_services
+from kernel import proof
 from streams.consumer import Aggregator
-from streams.contract import BAD_PROOF
+from kernel.contract import BAD_PROOF
 from tests.conftest import TEST_SIGNING_KEY
 
 
@@ -24,7 +25,7 @@ def kafka_settings(target) -> Settings:
 def produce(target, topic: str, messages, *, signing_key: str = TEST_SIGNING_KEY) -> dict[int, int]:
     """Send (school, bytes, ...) tuples keyed by school; returns partition -> end offset. `target`:
     the Settings to connect with, or the broker's address. Alert-handling events are signed as the
-    duty console signs them (streams/proof.py), unless a tuple's third item says the message is a
+    duty console signs them (kernel/proof.py), unless a tuple's third item says the message is a
     forgery (contract.BAD_PROOF)."""
     producer = connections.kafka_producer(kafka_settings(target), linger_ms=5)
     signing = proof.keys_from(signing_key)
@@ -51,7 +52,7 @@ def make_topic(bootstrap: str, settings, partitions: int = 3) -> None:
 
 @contextlib.contextmanager
 def running_aggregator(settings, **consumer_overrides):
-    from queries import connections
+    from kernel import connections
 
     consumer = connections.kafka_consumer(settings, **consumer_overrides) if consumer_overrides else None
     aggregator = Aggregator(settings, consumer=consumer)

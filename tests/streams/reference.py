@@ -9,7 +9,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from streams.alert_rules import AlertRules
-from streams.catalogue import ALERT_SEVERITIES, DOMAINS, HAZARD_STAGE_OF_TYPE, SEVERITIES
+from kernel.catalogue import ALERT_SEVERITIES, DOMAINS, HAZARD_STAGE_OF_TYPE, SEVERITIES
 
 RANK = {s: i for i, s in enumerate(SEVERITIES)}
 
@@ -20,7 +20,7 @@ def _ms(text: str) -> int:
 
 def expected_summary(docs: list[dict], *, now_ms: int, tz: ZoneInfo, rules: AlertRules) -> dict:
     """`docs` are one school's valid events in the order the consumer reads them."""
-    from streams.contract import Event  # only to ask the rules, which take an Event
+    from kernel.contract import Event  # only to ask the rules, which take an Event
 
     unique, ids = [], set()
     for doc in docs:

@@ -6,7 +6,7 @@ import random
 
 import orjson
 
-from streams import contract
+from kernel import contract
 from tests.streams import events as ev
 
 BAD_KINDS = {

@@ -6,12 +6,14 @@ import random
 import tomllib
 from zoneinfo import ZoneInfo
 
-from queries import keys
-from queries.settings import DEFAULT_ALERT_RULES
-from streams import contract
-from streams.aggregation import HOUR_MS, Planner, Snapshot, local_day
+from kernel import keys
+from kernel.settings import DEFAULT_ALERT_RULES
+from kernel import contract
+from kernel.clock import HOUR_MS, local_day
+from streams.aggregation import Planner, Snapshot
 from streams.dedupe import DedupeGroups, digest, shard_of
-from streams.registers import REGISTER_TYPES, deadline_ms
+from kernel.clock import deadline_ms
+from streams.registers import REGISTER_TYPES
 from streams.alert_rules import load_rules, parse_rules
 from tests.streams import events as ev
 

@@ -8,7 +8,7 @@ import weakref
 
 import pytest
 
-from queries import keys
+from kernel import keys
 from tests.streams.harness import make_topic, produce, running_aggregator, wait_consumed
 from tests.streams.stream import generate
 

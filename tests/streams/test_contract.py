@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from streams import contract
-from streams.catalogue import CATALOGUE, DOMAINS, TYPES_BY_DOMAIN
+from kernel import contract
+from kernel.catalogue import CATALOGUE, DOMAINS, TYPES_BY_DOMAIN
 from tests.streams.events import event, iso_ms, raw
 
 NOW = 1_790_000_000_000

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from streams import contract
-from streams.catalogue import CATALOGUE, DOMAINS
+from kernel import contract
+from kernel.catalogue import CATALOGUE, DOMAINS
 
 DOC = (Path(__file__).resolve().parents[2] / "docs" / "events.md").read_text(encoding="utf-8")
 

@@ -13,8 +13,8 @@ import time
 import pytest
 import redis
 
-from queries import keys
-from streams import local_services
+from kernel import keys
+from devstack import local_services
 from tests.streams.harness import (
     dump_aggregates, make_topic, produce, running_aggregator, wait_consumed,
 )

@@ -12,10 +12,10 @@ import time
 import pytest
 from kafka import KafkaConsumer, OffsetAndMetadata, TopicPartition
 
-from queries import keys
+from kernel import keys
 from queries.stream_health import read_group
 from streams import health
-from streams.heartbeat import age_s, beat_file
+from kernel.heartbeat import age_s, beat_file
 from tests.streams.harness import dump_aggregates, make_topic, produce, running_aggregator, wait_consumed
 from tests.streams.stream import generate
 

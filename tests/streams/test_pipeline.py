@@ -6,8 +6,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from queries import connections, keys
-from queries.settings import DEFAULT_ALERT_RULES
+from kernel import connections, keys
+from kernel.settings import DEFAULT_ALERT_RULES
 from queries.summary import school_summary
 from streams.alert_rules import load_rules
 from tests.streams import events as ev
@@ -94,7 +94,7 @@ def test_expired_buckets_leave_redis_by_themselves(kafka_bootstrap, redis_client
     ends = produce(kafka_bootstrap, settings.events_topic, [("s1", ev.raw(d)) for d in docs])
     with running_aggregator(settings):
         wait_consumed(redis_client, settings, ends)
-    from streams.aggregation import local_day
+    from kernel.clock import local_day
 
     old_day, today = local_day(six_days_ago, TZ), local_day(now, TZ)
     # The old day's head counts are past their two-day life: Redis dropped them on arrival...
@@ -117,8 +117,8 @@ def test_the_simulated_campus_day_aggregates_as_computed_independently(
     hazard lifecycles, repeats, late and bad messages) through the real pipeline."""
     import itertools
 
-    from streams.bad_messages import EXPECTED_REASON
-    from streams.campus_stream import simulate_labelled
+    from demo.bad_messages import EXPECTED_REASON
+    from demo.campus_stream import simulate_labelled
 
     settings = settings_factory(kafka_bootstrap_servers=kafka_bootstrap)
     make_topic(kafka_bootstrap, settings, partitions=3)

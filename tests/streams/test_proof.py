@@ -16,10 +16,10 @@ from sqlalchemy import select
 from dashboard.app import create_app
 from ledger.db import migrate
 from ledger.models import Alert
-from queries.connections import sql_engine, sql_sessions
+from kernel.connections import sql_engine, sql_sessions
 from queries.summary import school_summary
-from streams import proof
-from streams.contract import BAD_PROOF, Rejection
+from kernel import proof
+from kernel.contract import BAD_PROOF, Rejection
 from streams.recorder import Recorder
 from tests.dashboard.conftest import client_with, issue_token
 from tests.streams import events as ev

@@ -11,11 +11,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from streams import contract, proof
+from kernel import contract, proof
 from streams.alert_rules import load_rules
-from streams.contract import SCHOOL_ID, Event, Rejection, validate
-from streams.demo_sites import SCHOOLS, SCHOOLS_BY_ID, SYSTEMS
-from streams.simulator import simulate, simulate_labelled, simulated_headers
+from kernel.contract import SCHOOL_ID, Event, Rejection, validate
+from demo.sites import SCHOOLS, SCHOOLS_BY_ID, SYSTEMS
+from demo.simulator import simulate, simulate_labelled, simulated_headers
 
 TZ = ZoneInfo("Asia/Shanghai")
 # Tuesday 2026-11-24, local midnight: the day fixture covers one whole school day and night.
@@ -264,7 +264,7 @@ def test_events_use_the_places_and_devices_of_their_school(events):
 
 
 def test_every_event_type_of_the_catalogue_turns_up(events):
-    from streams.catalogue import CATALOGUE
+    from kernel.catalogue import CATALOGUE
 
     seen = {event.type for event in events}
     # Alarms, drills and the like come a handful of times a day at this rate, so a given day may

@@ -90,7 +90,7 @@ def test_a_partition_stuck_again_after_its_kick_ends_the_process(settings_factor
 def test_the_recorder_kicks_a_stalled_partition_too(settings_factory, redis_client, kafka_bootstrap, caplog):
     """The recorder (a second group over the same topic) watches its partitions the same way."""
     from ledger.db import migrate
-    from queries.connections import sql_engine
+    from kernel.connections import sql_engine
     from streams.recorder import Recorder
 
     settings = settings_factory(kafka_bootstrap_servers=kafka_bootstrap, stall_after_seconds=1)

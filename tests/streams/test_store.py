@@ -4,9 +4,9 @@ from __future__ import annotations
 import time
 from zoneinfo import ZoneInfo
 
-from queries import keys
-from queries.settings import DEFAULT_ALERT_RULES
-from streams import contract
+from kernel import keys
+from kernel.settings import DEFAULT_ALERT_RULES
+from kernel import contract
 from streams.aggregation import Planner
 from streams.alert_rules import AlertRules, load_rules
 from streams.store import SchoolStore

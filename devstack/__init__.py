@@ -1,0 +1,1 @@
+"""`make run`'s embedded stack: Redis, a Kafka-protocol broker, the consumers and the web app."""
