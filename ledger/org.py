@@ -37,7 +37,8 @@ def unit_by_code(session: Session, code: str) -> OrgUnit | None:
 
 
 def buildings_of(session: Session, school_id: int) -> list[Building]:
-    return list(session.scalars(select(Building).where(Building.school_id == school_id).order_by(Building.id)))
+    return list(session.scalars(
+        select(Building).where(Building.school_id == school_id).order_by(Building.id)))
 
 
 def building(session: Session, school_id: int, code: str | None) -> Building | None:

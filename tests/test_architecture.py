@@ -30,8 +30,8 @@ from dashboard.app import create_app
 
 folder = sys.argv[1]
 settings = Settings.from_env(environ={}, redis_url="redis://127.0.0.1:9/0",
-                             database_url=f"sqlite:///{folder}/campus.db", heartbeat_dir=f"{folder}/heartbeat",
-                             secret_key="k" * 32)
+                             database_url=f"sqlite:///{folder}/campus.db",
+                             heartbeat_dir=f"{folder}/heartbeat", secret_key="k" * 32)
 create_app(settings)
 print(json.dumps({"modules": sorted(sys.modules), "connects": tried,
                   "threads": [t.name for t in threading.enumerate() if t is not threading.main_thread()]}))

@@ -24,7 +24,8 @@ def raise_alert(session: Session, *, school: OrgUnit, event_id: str, type: str, 
     current = session.scalar(
         select(Alert).where(Alert.school_id == school.id, Alert.group_key == key,
                             Alert.state != "resolved").order_by(Alert.last_raised_at.desc()).limit(1))
-    if current is not None and alert_flow.joins_group(current.state, current.last_raised_at, raised_at, window):
+    if current is not None and alert_flow.joins_group(current.state, current.last_raised_at, raised_at,
+                                                      window):
         current.count += 1
         current.last_raised_at = max(current.last_raised_at, raised_at)
         if ALERT_SEVERITIES.index(severity) < ALERT_SEVERITIES.index(current.severity):
