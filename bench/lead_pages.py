@@ -290,7 +290,7 @@ class Stack:
 
 def build_ledger(settings: Settings, *, scale: int, copy_factor: int, today) -> dict:
     """Migrate, load the demo ×scale and a leader over every school; the figures into Redis."""
-    from queries.ledger import figures
+    from streams import ledger_figures
     from ledger.commands.users import create_user
 
     engine = connections.sql_engine(settings)
@@ -328,7 +328,7 @@ def build_ledger(settings: Settings, *, scale: int, copy_factor: int, today) -> 
                 .order_by(func.count().desc(), Campaign.code).limit(1))
             import redis as redis_lib
             client = redis_lib.Redis.from_url(settings.redis_url, decode_responses=True)
-            figures.refresh(db, client, now=now, due_soon_days=settings.hazard_due_soon_days)
+            ledger_figures.refresh(db, client, now=now, due_soon_days=settings.hazard_due_soon_days)
             client.close()
         return facts
     finally:

@@ -24,9 +24,10 @@ from dashboard.api import escaped_json as answer
 from dashboard.ledger_json import iso
 from dashboard.services import services
 from ledger import handover
+from ledger.commands import hazard_comments
 from ledger.handover_export import handover_workbook
 from ledger.shifts import ShiftError, ShiftPlan
-from queries.ledger import hazard_comments, hazards, org
+from queries.ledger import hazards, org
 from queries.ledger import handover as handover_rows
 from ledger.errors import LedgerError
 from kernel.contract import SCHOOL_ID

@@ -126,7 +126,8 @@ def dead_letter_partitions(group: str, topic: str) -> str:
 
 
 def ledger_figures(school: str) -> str:
-    """JSON: the SQL ledger's figures for the wall (queries/ledger/figures.py), kept by the recorder."""
+    """JSON: the SQL ledger's figures for the wall (queries/ledger/figures.py), kept by the recorder
+    (streams/ledger_figures.py)."""
     return f"{tag(school)}:ledger"
 
 

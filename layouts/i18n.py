@@ -5,10 +5,19 @@ the words the safety office already uses.
 """
 from __future__ import annotations
 
-from typing import Literal
-
-Language = Literal["zh", "en"]
-LANGUAGES: tuple[Language, ...] = ("zh", "en")
+# The names of codes (domains, event types, severities, alert states) are shared with the ledger's
+# files, so they live in the kernel; this module names them too, for the pages.
+from kernel.names import ALERT_STATE_NAMES as ALERT_STATE_NAMES
+from kernel.names import DOMAIN_NAMES as DOMAIN_NAMES
+from kernel.names import EVENT_TYPE_NAMES as EVENT_TYPE_NAMES
+from kernel.names import LANGUAGES as LANGUAGES
+from kernel.names import SEVERITY_NAMES as SEVERITY_NAMES
+from kernel.names import Language as Language
+from kernel.names import alert_state_name as alert_state_name
+from kernel.names import domain_name as domain_name
+from kernel.names import event_type_name as event_type_name
+from kernel.names import language as language
+from kernel.names import severity_name as severity_name
 
 TEXT: dict[str, dict[str, str]] = {
     "zh": {
@@ -131,98 +140,7 @@ TEXT: dict[str, dict[str, str]] = {
     },
 }
 
-DOMAIN_NAMES = {
-    "personal_safety": ("人身安全", "Personal safety"),
-    "environment": ("环境安全", "Environment"),
-    "active_defence": ("主动防御", "Active defence"),
-    "special_campaigns": ("专项治理", "Special campaigns"),
-    "operations": ("运行管理", "Operations"),
-    "mechanisms": ("安全机制", "Mechanisms"),
-}
-
-SEVERITY_NAMES = {
-    "critical": ("特别严重", "Critical"),
-    "high": ("严重", "High"),
-    "medium": ("较重", "Medium"),
-    "low": ("一般", "Low"),
-    "info": ("信息", "Info"),
-}
-
-ALERT_STATE_NAMES = {
-    "new": ("待确认", "New"),
-    "acknowledged": ("已确认", "Acknowledged"),
-    "dispatched": ("已派警", "Dispatched"),
-    "resolved": ("已解除", "Resolved"),
-    "true_alarm": ("已处置", "Handled"),
-    "false_alarm": ("误报", "False alarm"),
-}
-
-# Every event type of contract v1 (kernel/catalogue.py); a test keeps the two in step.
-EVENT_TYPE_NAMES = {
-    "attendance.in": ("人员进校", "Person in"),
-    "attendance.out": ("人员离校", "Person out"),
-    "visitor.check_in": ("访客登记", "Visitor check-in"),
-    "visitor.check_out": ("访客离校", "Visitor check-out"),
-    "alarm.one_key": ("一键报警", "One-key alarm"),
-    "fire.smoke_alarm": ("烟感报警", "Smoke alarm"),
-    "sensor.temperature": ("温度报警", "High temperature"),
-    "sensor.gas": ("燃气泄漏", "Gas leak"),
-    "electrical.leakage": ("电气漏电", "Electrical leakage"),
-    "weather.warning": ("气象预警", "Weather warning"),
-    "perimeter.intrusion": ("周界入侵", "Perimeter intrusion"),
-    "video.alarm": ("视频分析报警", "Video analysis alarm"),
-    "face.watchlist_hit": ("人脸布控命中", "Watch-list face match"),
-    "vehicle.entry": ("车辆入校", "Vehicle entry"),
-    "vehicle.exit": ("车辆离校", "Vehicle exit"),
-    "vehicle.speeding": ("车辆超速", "Speeding vehicle"),
-    "vehicle.overtime_parking": ("超时停车", "Overtime parking"),
-    "patrol.checkpoint": ("巡更漏检", "Missed patrol checkpoint"),
-    "campaign.check_result": ("专项检查", "Campaign check"),
-    "hazard.reported": ("隐患上报", "Hazard reported"),
-    "hazard.notified": ("下发整改通知", "Rectification notice"),
-    "hazard.rectifying": ("隐患整改中", "Rectifying"),
-    "hazard.feedback": ("整改反馈", "Rectification feedback"),
-    "hazard.accepted": ("验收销号", "Accepted and closed"),
-    "hazard.rejected": ("验收未通过", "Acceptance failed"),
-    "device.online": ("设备上线", "Device online"),
-    "device.offline": ("设备离线", "Device offline"),
-    "alert.acknowledged": ("报警确认", "Alert acknowledged"),
-    "alert.dispatched": ("报警派警", "Alert dispatched"),
-    "alert.resolved": ("报警解除", "Alert resolved"),
-    "training.completed": ("教育培训", "Training"),
-    "drill.completed": ("应急演练", "Emergency drill"),
-    "assessment.deduction": ("考核扣分", "Assessment deduction"),
-}
-
-
-def language(requested: object) -> Language:
-    """'en' when ?lang= asks for English, else Chinese (also for junk, lists and absent values)."""
-    return "en" if isinstance(requested, str) and requested.lower().startswith("en") else "zh"
-
 
 def t(lang: Language, key: str, **values: object) -> str:
     text = TEXT[lang][key]
     return text.format(**values) if values else text
-
-
-def _pick(names: dict[str, tuple[str, str]], key: str | None, lang: Language) -> str:
-    pair = names.get(key or "")
-    if pair is None:
-        return key or ""  # an unknown code shows as itself rather than vanishing
-    return pair[0] if lang == "zh" else pair[1]
-
-
-def domain_name(lang: Language, domain: str) -> str:
-    return _pick(DOMAIN_NAMES, domain, lang)
-
-
-def severity_name(lang: Language, severity: str | None) -> str:
-    return _pick(SEVERITY_NAMES, severity, lang)
-
-
-def alert_state_name(lang: Language, state: str | None) -> str:
-    return _pick(ALERT_STATE_NAMES, state, lang)
-
-
-def event_type_name(lang: Language, event_type: str | None) -> str:
-    return _pick(EVENT_TYPE_NAMES, event_type, lang)

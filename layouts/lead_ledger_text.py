@@ -1,9 +1,18 @@
-"""The words of the leadership hazard ledger (/lead/hazards) and risk register (/lead/risks), and of
-the ledger's Excel download: Simplified Chinese first, English with ?lang=en. Stage, grade and
-source names follow the ledger's own (ledger/hazard_loop.py), so the screen, the file and the
-paper ledger say the same thing."""
+"""The words of the leadership hazard ledger (/lead/hazards) and risk register (/lead/risks):
+Simplified Chinese first, English with ?lang=en. Stage, grade and source names follow the ledger's
+own (ledger/hazard_loop.py) and are shared with the ledger's Excel download (kernel/names.py), so
+the screen, the file and the paper ledger say the same thing."""
 from __future__ import annotations
 
+# The names of the hazard loop's codes and of the risk colours are shared with the ledger's Excel
+# download, so they live in the kernel; this module names them too, for the pages.
+from kernel.names import ACTION_NAMES as ACTION_NAMES
+from kernel.names import COLOUR_NAMES as COLOUR_NAMES
+from kernel.names import GRADE_NAMES as GRADE_NAMES
+from kernel.names import SOURCE_NAMES as SOURCE_NAMES
+from kernel.names import STAGE_NAMES as STAGE_NAMES
+from kernel.names import local_name as local_name
+from kernel.names import name_of as name_of
 from layouts.i18n import Language
 
 TEXT: dict[str, dict[str, str]] = {
@@ -39,7 +48,6 @@ TEXT: dict[str, dict[str, str]] = {
         "no_reviews_due": "{days} 天内没有到期的年度复核",
         "list_count": "共 {total} 个风险点", "list_cut": "共 {total} 个风险点，显示风险最高的前 {shown} 个",
         "control_school": "校级", "control_unit": "院（处）级", "control_section": "科（室）级", "control_post": "岗位级",
-        "sheet": "隐患排查治理台账",
     },
     "en": {
         "hazards_title": "Hazard ledger",
@@ -76,36 +84,10 @@ TEXT: dict[str, dict[str, str]] = {
         "list_count": "{total} risk points", "list_cut": "{total} risk points; showing the {shown} highest",
         "control_school": "School", "control_unit": "Department", "control_section": "Section",
         "control_post": "Post",
-        "sheet": "Hazard ledger",
     },
 }
-
-STAGE_NAMES = {  # the ledger's stage names (hazard_loop.STAGE_ZH) and their English
-    "reported": ("已上报", "Reported"), "notified": ("已下发整改通知", "Notice issued"),
-    "rectifying": ("整改中", "Rectifying"), "feedback": ("已反馈待验收", "Awaiting acceptance"),
-    "accepted": ("已验收销号", "Accepted, closed"),
-}
-GRADE_NAMES = {"ordinary": ("一般隐患", "Ordinary"), "major": ("重大隐患", "Major")}
-SOURCE_NAMES = {"self_inspection": ("自查", "Self-inspection"), "school_inspection": ("学校检查", "School inspection"),
-                "authority_inspection": ("上级检查", "Authority inspection")}
-ACTION_NAMES = {"report": ("上报隐患", "Reported"), "notify": ("下发整改通知", "Notice issued"),
-                "rectify": ("开始整改", "Rectification started"), "feedback": ("反馈整改结果", "Result fed back"),
-                "accept": ("验收销号", "Accepted and closed"), "reject": ("验收不通过", "Acceptance failed")}
-COLOUR_NAMES = {"red": ("重大风险", "Major"), "orange": ("较大风险", "High"), "yellow": ("一般风险", "Moderate"),
-                "blue": ("低风险", "Low")}
 
 
 def tx(lang: Language, key: str, **values: object) -> str:
     text = TEXT[lang][key]
     return text.format(**values) if values else text
-
-
-def name_of(names: dict[str, tuple[str, str]], key: str | None, lang: Language) -> str:
-    """A code's name in `lang`; an unknown code shows as itself rather than vanishing."""
-    pair = names.get(key or "")
-    return (key or "") if pair is None else pair[0 if lang == "zh" else 1]
-
-
-def local_name(lang: Language, name_zh: str | None, name_en: str | None) -> str:
-    """A place's or unit's name: its English name in English when it has one, else the Chinese."""
-    return (name_en if lang == "en" and name_en else name_zh) or ""

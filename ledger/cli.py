@@ -22,7 +22,7 @@ from ledger.db import current_revision, migrate
 from ledger.grading import GradingRules
 from ledger.models import RiskPoint
 from kernel.connections import sql_engine, sql_sessions
-from queries.ledger.risk_points import apply_grade
+from ledger.commands.risk_points import apply_grade
 from kernel.settings import Settings
 
 LISTS = ("risk-points", "hazards")

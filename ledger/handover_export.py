@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from layouts.i18n import language
+from kernel.names import language
 from ledger.handover_view import TABLES, TEXT, shift_title, summary_rows, table_columns
 from ledger.spreadsheet import Sheet, xlsx_bytes
 

@@ -10,8 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from kernel.names import Language, domain_name, event_type_name, language, severity_name
 from ledger import alert_flow, hazard_loop
-from layouts.i18n import Language, domain_name, event_type_name, language, severity_name
 
 TEXT: dict[str, dict[str, str]] = {
     "zh": {

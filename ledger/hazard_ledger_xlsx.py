@@ -14,8 +14,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from layouts.i18n import language
-from layouts.lead_ledger_text import GRADE_NAMES, SOURCE_NAMES, STAGE_NAMES, local_name, name_of, tx
+from kernel.names import GRADE_NAMES, SOURCE_NAMES, STAGE_NAMES, language, local_name, name_of
 from ledger.exchange import HAZARD_COLUMNS, NO, YES, local_moment
 from ledger.spreadsheet import Sheet, xlsx_bytes
 
@@ -32,12 +31,14 @@ ENGLISH = {
     "挂牌督办": "Listed supervision", "督办单位": "Supervised by", "当前环节": "Stage", "销号时间": "Closed at",
     OVERDUE: "Days overdue",
 }
+SHEET = {"zh": "隐患排查治理台账", "en": "Hazard ledger"}
+YES_NO = {"zh": (YES, NO), "en": ("Yes", "No")}
 
 
 def ledger_cells(row: LedgerRow, number: int, *, lang: str, tz: ZoneInfo, now: datetime) -> dict[str, object]:
     """One hazard's cells by (Chinese) column: numbers and times as values, names in `lang`."""
     lang = language(lang)
-    yes, no = (YES, NO) if lang == "zh" else (tx(lang, "yes"), tx(lang, "no"))
+    yes, no = YES_NO[lang]
     return {
         NUMBER: number, "隐患编号": row.code, "隐患名称": row.title, "隐患描述": row.description,
         "隐患等级": name_of(GRADE_NAMES, row.grade, lang),
@@ -60,4 +61,4 @@ def ledger_workbook(rows: Iterable[LedgerRow], *, lang: str | None, tz: ZoneInfo
     for number, row in enumerate(rows, start=1):
         cells = ledger_cells(row, number, lang=lang, tz=tz, now=now)
         table.append([cells[name] for name in COLUMNS])
-    return xlsx_bytes([Sheet(tx(lang, "sheet"), [header(c) for c in COLUMNS], table, freeze="B2")])
+    return xlsx_bytes([Sheet(SHEET[lang], [header(c) for c in COLUMNS], table, freeze="B2")])

@@ -11,7 +11,7 @@ Messages that break the contract are the aggregator's to dead-letter; the record
 the dead-letter topic gets each bad message once. Events the *ledger* refuses (an illegal
 closed-loop step, an unknown hazard or alert) go to the dead-letter topic from here, counted under
 the recorder's group. After each batch, and every LEDGER_REFRESH_SECONDS, the ledger figures the
-wall reads are recomputed into Redis (queries/ledger/figures.py). Every ESCALATION_SWEEP_SECONDS it
+wall reads are recomputed into Redis (streams/ledger_figures.py). Every ESCALATION_SWEEP_SECONDS it
 records the escalation levels unacknowledged alerts have reached (ledger/commands/escalations.py),
 and every second it sends the alert-handling events the web app could not (ledger/commands/alert_outbox.py).
 """
@@ -32,7 +32,7 @@ from ledger.escalation import Deadlines
 from ledger.models import RecorderOffset
 from kernel import connections, kafka_security
 from ledger.commands import alert_outbox, escalations, history
-from queries.ledger import figures
+from streams import ledger_figures
 from ledger.commands.recording import Refusal, is_relevant, record_in_savepoint
 from kernel.settings import Settings, redact_url
 from streams.alert_rules import load_rules
@@ -164,7 +164,7 @@ class Recorder:
     def refresh_figures(self, schools: list[str] | None = None) -> None:
         now = datetime.now(timezone.utc)
         with self.sessions() as session:
-            done = figures.refresh(session, self.redis, school_codes=schools, now=now,
+            done = ledger_figures.refresh(session, self.redis, school_codes=schools, now=now,
                                    due_soon_days=self.settings.hazard_due_soon_days)
             if schools is None:
                 history.snapshot_days(session, self.redis, school_codes=done, now=now, tz=self.settings.tz)

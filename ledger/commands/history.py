@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from ledger.models import DailyDomainEvents, DailyTotals
 from kernel import keys
-from queries.ledger import org
+from ledger import org
 from kernel.catalogue import DOMAINS
 
 

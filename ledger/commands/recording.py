@@ -16,11 +16,10 @@ from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from ledger import alert_flow, hazard_loop
+from ledger import alert_flow, hazard_loop, org
 from ledger.models import (AlertOccurrence, AlertTransition, AssessmentDeduction, HazardTransition,
                            LoopViolation, OrgUnit, RefusedEvent, utcnow)
-from ledger.commands import alert_outbox
-from queries.ledger import alerts, campaigns, hazards, org
+from ledger.commands import alert_outbox, alerts, campaigns, hazards
 from kernel.clock import deadline_ms
 
 ILLEGAL_TRANSITION = "illegal_transition"
@@ -153,7 +152,7 @@ def _hazard_step(session: Session, school: OrgUnit, event, at: datetime, tz: Zon
                                   building_code=event.building, zone_code=event.zone, deadline=deadline,
                                   source=source, event_id=event.id)
             return None
-        hazard = hazards.get(session, school_id=school.id, code=code)
+        hazard = hazards.find(session, school_id=school.id, code=code)
         if hazard is None:
             return Refusal(UNKNOWN_HAZARD, f"{event.type} for hazard {code!r}, which was never reported")
         hazards.transition_hazard(session, hazard=hazard, action=action, by=data.get("by") or event.source,

@@ -1,8 +1,8 @@
-"""The ledger figures the wall needs, kept in Redis so no screen queries SQL every second.
+"""The ledger figures the wall needs: computed from SQL for the writer, read back from Redis.
 
-The recorder refreshes them after each batch that changed a school's ledger and every
-LEDGER_REFRESH_SECONDS (overdue and due-soon change with the clock, not with events); the CLI
-refreshes them after loading or importing. One JSON value per school, under the school's hash tag.
+The recorder writes them to Redis (streams/ledger_figures.py) after each batch that changed a
+school's ledger and every LEDGER_REFRESH_SECONDS, so no screen queries SQL every second. One JSON
+value per school, under the school's hash tag.
 """
 from __future__ import annotations
 
@@ -14,8 +14,6 @@ from sqlalchemy.orm import Session
 
 from kernel import keys
 from queries.ledger import alerts, hazards, org, risk_points
-
-TTL_S = 3600  # a stopped recorder's figures fade out instead of standing forever
 
 
 def compute(session: Session, *, school_code: str, now: datetime, due_soon_days: float) -> dict | None:
@@ -31,23 +29,6 @@ def compute(session: Session, *, school_code: str, now: datetime, due_soon_days:
         },
         "alerts": alerts.figures(session, school_id=school.id),
     }
-
-
-def store(client: redis.Redis, school_code: str, figures: dict) -> None:
-    client.set(keys.ledger_figures(school_code), json.dumps(figures, ensure_ascii=False), ex=TTL_S)
-
-
-def refresh(session: Session, client: redis.Redis, *, school_codes: list[str] | None = None, now: datetime,
-            due_soon_days: float) -> list[str]:
-    """Recompute and store the figures of some schools (all when None); returns the schools done."""
-    codes = school_codes if school_codes is not None else [s.code for s in org.schools(session)]
-    done = []
-    for code in codes:
-        found = compute(session, school_code=code, now=now, due_soon_days=due_soon_days)
-        if found is not None:
-            store(client, code, found)
-            done.append(code)
-    return done
 
 
 def read(client: redis.Redis, school_code: str) -> dict | None:

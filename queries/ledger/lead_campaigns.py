@@ -5,7 +5,7 @@ building by building (read when the leader opens it).
 A check is one checklist item at one place. The places an item is checked at are the school's
 buildings of the campaign's building kinds (every building when the campaign names none), plus
 any other place a result names (a check of the whole school has no building). The ledger keeps
-one result per school, item and place — the latest: `queries.ledger.campaigns.record_result`
+one result per school, item and place — the latest: `ledger.commands.campaigns.record_result`
 lets a later check replace an earlier one and never the reverse, and a unique constraint holds
 it — so "the latest result per item and building" is simply the row, counted with GROUP BY here.
 

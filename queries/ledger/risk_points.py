@@ -1,4 +1,7 @@
-"""Risk points: saving with grading, the register, and the four-colour map's colours."""
+"""Risk points: the register, the four-colour map's colours and the yearly review rule.
+
+Grading and saving a risk point are the ledger's commands (ledger/commands/risk_points.py).
+"""
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -7,28 +10,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from ledger import grading
-from ledger.models import Building, HazardSource, RiskPoint
-from ledger.errors import LedgerError
-
-
-def apply_grade(point: RiskPoint, rules: grading.GradingRules) -> None:
-    """(Re)compute score, level and colour from the factors; GradingError if they are invalid."""
-    result = grading.grade(point.method, likelihood=point.l_value, exposure=point.e_value,
-                           consequence=point.c_value, severity=point.s_value, rules=rules)
-    point.score, point.level, point.colour = result.score, result.level, result.colour
-
-
-def save_risk_point(session: Session, point: RiskPoint, *, hazard_sources: list[str] | None = None,
-                    rules: grading.GradingRules) -> RiskPoint:
-    """Grade and store a risk point (new or changed); its level is never entered by hand."""
-    if point.control_level not in ("school", "unit", "section", "post"):
-        raise LedgerError(f"control level must be school, unit, section or post, not {point.control_level!r}")
-    apply_grade(point, rules)
-    if hazard_sources is not None:
-        point.hazard_sources = [HazardSource(name=name) for name in hazard_sources if name.strip()]
-    session.add(point)
-    session.flush()
-    return point
+from ledger.models import Building, RiskPoint
 
 
 def review_overdue(point: RiskPoint, today: date, review_days: int) -> bool:

@@ -13,8 +13,9 @@ from demo.seed import load_demo
 from ledger.grading import GradingRules
 from ledger.models import (AssessmentDeduction, Building, Campaign, CampaignPhase, ChecklistItem, OrgUnit,
                            RiskPoint, Zone)
-from queries.ledger import alerts, campaigns, figures, hazards
-from queries.ledger.risk_points import save_risk_point
+from ledger.commands import alerts, campaigns, hazards
+from ledger.commands.risk_points import save_risk_point
+from streams import ledger_figures
 from tests.dashboard.conftest import client_with, event_applier, issue_token, now_ms
 from tests.streams import events as ev
 
@@ -278,7 +279,7 @@ def test_the_school_list_has_ledger_schools_without_events(client, built, redis_
 def test_the_summary_carries_the_ledger_figures_from_redis(client, built, session, redis_client, app_settings):
     event_applier(redis_client, app_settings)([ev.smoke(now_ms() - 1000, school=SCHOOL)])
     assert get(client, f"/api/v1/schools/{SCHOOL}/summary")["ledger"] is None  # no figures yet
-    figures.refresh(session, redis_client, now=datetime.now(timezone.utc), due_soon_days=3)
+    ledger_figures.refresh(session, redis_client, now=datetime.now(timezone.utc), due_soon_days=3)
     body = get(client, f"/api/v1/schools/{SCHOOL}/summary")
     assert list(body).index("ledger") == list(body).index("hazards") + 1
     block = body["ledger"]

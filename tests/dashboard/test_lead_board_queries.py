@@ -16,7 +16,9 @@ from demo.seed import load_demo
 from ledger.grading import GradingRules
 from ledger.models import (AssessmentDeduction, Alert, Building, Campaign, CampaignPhase, ChecklistItem, Hazard,
                            HazardSource, LoopViolation, OrgUnit, RiskPoint)
-from queries.ledger import alerts, assessment, campaigns, hazards, org
+from ledger.commands.campaigns import record_result
+from ledger.commands.hazards import record_violation, report_hazard, transition_hazard
+from queries.ledger import alerts, assessment, hazards, org
 from queries.ledger.lead_assessment import period_of, school_scores, unit_scores
 from queries.ledger.lead_campaigns import campaign_checks, failing_checks, school_campaigns
 from queries.ledger.lead_district import league
@@ -40,10 +42,10 @@ def _point(session, school, unit, code, *, reviewed_days_ago=30, sources=()):
 
 
 def _hazard(session, school, unit, code, *, at, steps=(), **fields):
-    found = hazards.report_hazard(session, school=school, code=code, title=f"隐患{code}", found_at=at, by="张三",
+    found = report_hazard(session, school=school, code=code, title=f"隐患{code}", found_at=at, by="张三",
                                   responsible_unit=unit, **fields)
     for n, action in enumerate(steps, start=1):
-        hazards.transition_hazard(session, hazard=found, action=action, by="李四", at=at + n * DAY)
+        transition_hazard(session, hazard=found, action=action, by="李四", at=at + n * DAY)
     return found
 
 
@@ -80,7 +82,7 @@ def assessed(session):
     # Art. 16: refused steps by two people this year (王五 on two hazards), one by 王五 last year.
     for by, code, at in (("王五", "H-MAJOR", NOW - DAY), ("王五", "H-FINE", NOW - DAY), ("赵六", "H-MAJOR", NOW - 2 * DAY),
                          ("王五", "H-LATE-2025", last_year + DAY)):
-        hazards.record_violation(session, school=school, hazard_code=code, action="accept", stage="reported",
+        record_violation(session, school=school, hazard_code=code, action="accept", stage="reported",
                                  by=by, at=at, reason="越级验收")
     session.add_all([
         AssessmentDeduction(unit_id=a.id, article=8, points=4, count=2, reason="告知牌损毁", by="督查组",
@@ -189,7 +191,7 @@ def campaign_school(session):
     session.flush()
 
     def check(item, building, result, hours_ago, school_row=school, campaign="labs"):
-        campaigns.record_result(session, school=school_row, campaign_code=campaign, item_text=item, result=result,
+        record_result(session, school=school_row, campaign_code=campaign, item_text=item, result=result,
                                 at=NOW - hours_ago * timedelta(hours=1), by="检查员", building=building,
                                 note="不符合" if result == "fail" else "")
 

@@ -9,8 +9,9 @@ from datetime import date, timedelta
 import pytest
 
 from ledger.models import Building, OrgUnit, RiskPoint, Zone
-from queries.ledger import hazard_comments, hazards
+from ledger.commands import hazard_comments, hazards
 from queries.ledger.hazards import HazardFilter
+from queries.ledger.hazards import get as get_hazard
 from queries.ledger.lead_hazards import filter_choices, hazard_history, ledger_filter, ledger_rows
 from queries.ledger.lead_risks import NO_UNIT, RiskFilter, colour_by_unit, reviews_due, risk_rows
 from tests.ledger.conftest import NOW
@@ -117,7 +118,7 @@ def test_filter_choices_are_the_units_and_buildings_the_hazards_name(session, sc
 
 
 def test_a_hazards_whole_record(session, school):
-    h = hazards.get(session, school_id=school.id, code="late-5")
+    h = get_hazard(session, school_id=school.id, code="late-5")
     hazard_comments.add_comment(session, hazard=h, by="值班员", at=NOW - DAY, text="<b>催办</b>")
     hazards.record_violation(session, school=school, hazard_code="late-5", action="accept", stage="rectifying",
                              by="王五", at=NOW - DAY / 2, reason="a hazard in stage 'rectifying' cannot be accepted")

@@ -17,7 +17,7 @@ from layouts.lead_overview_drill import drill_panel
 from ledger import hazard_loop
 from ledger.models import Alert, Building, Hazard, OrgUnit, RiskPoint, Zone
 from kernel.connections import sql_engine, sql_sessions
-from queries.ledger import alerts, hazards
+from ledger.commands import alerts, hazards
 from queries.ledger.lead_overview import (BuildingFigures, alerts_today, building_drill, building_figures,
                                           hazard_backlog, hazard_totals)
 from tests.dashboard.lead_support import component_texts, demo_ledger  # noqa: F401 (fixture)

@@ -292,7 +292,7 @@ def test_the_browser_holds_a_bounded_page_however_long_it_runs(serve, app_settin
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_the_hazard_panel_shows_the_ledger_figures_when_the_recorder_keeps_them(
         serve, app_settings, apply_events, redis_client, open_wall, tmp_path, lang):
-    from queries.ledger import figures
+    from streams import ledger_figures
 
     apply_events([ev.smoke(now_ms() - 1000, school="demo-univ")])
     served = serve(app_settings)
@@ -303,7 +303,7 @@ def test_the_hazard_panel_shows_the_ledger_figures_when_the_recorder_keeps_them(
                "deadline": "2026-11-20T10:00:00+00:00", "building_id": 1}
               for n, title in enumerate(("化学北楼305实验室通风橱失效且危化品存放超量，需立即停用整改",
                                          "学苑餐厅燃气管道锈蚀", "西寓10号楼消防通道堵塞", "第四条不显示"))]
-    figures.store(redis_client, "demo-univ", {
+    ledger_figures.store(redis_client, "demo-univ", {
         "computed_at": "2026-11-24T09:35:00+00:00",
         "hazards": {"by_stage": {"reported": 3, "notified": 2, "rectifying": 12, "feedback": 1, "accepted": 130},
                     "open": 18, "overdue": 4, "due_soon": 2, "major_open": 4, "listed_supervision": listed,

@@ -13,7 +13,7 @@ from ledger.db import migrate
 from demo.seed import load_demo
 from ledger.grading import GradingRules
 from kernel.connections import sql_engine, sql_sessions
-from queries.ledger import figures
+from streams import ledger_figures
 from tests.dashboard.conftest import authenticated, event_applier, now_ms
 from tests.dashboard.test_wall_browser import (  # noqa: F401 (browser: the shared Chromium fixture)
     browser, screenshot_dir, shown, simulated_hours, wait_shown, wait_until,
@@ -56,7 +56,7 @@ def demo_ledger(settings_factory, redis_client, tmp_path):
     with sql_sessions(engine)() as session, session.begin():
         load_demo(session, today=now.astimezone(settings.tz).date(), rules=GradingRules())
     with sql_sessions(engine)() as session:
-        figures.refresh(session, redis_client, now=now, due_soon_days=settings.hazard_due_soon_days)
+        ledger_figures.refresh(session, redis_client, now=now, due_soon_days=settings.hazard_due_soon_days)
     engine.dispose()
     return settings
 

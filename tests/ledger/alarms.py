@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from ledger.models import Alert, AlertOutbox
-from queries.ledger import alerts
+from ledger.commands import alerts
 from ledger.commands.recording import school_for
 
 WINDOW = timedelta(minutes=10)

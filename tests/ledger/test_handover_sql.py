@@ -12,7 +12,10 @@ from sqlalchemy import text
 from ledger.models import AlertEscalation, OrgUnit
 from ledger.models.hazard import CommentsAreKept, HazardComment
 from ledger.shifts import DEFAULT_SHIFTS, ShiftPlan
-from queries.ledger import alerts, handover, hazard_comments, hazards
+from ledger.commands import alerts, hazard_comments, hazards
+from queries.ledger import handover
+from queries.ledger.hazard_comments import list_comments
+from queries.ledger.hazards import get as get_hazard
 from ledger.errors import LedgerError
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -114,15 +117,15 @@ def test_the_next_shift_sees_its_own(session, night):
 
 def test_comments_list_and_are_kept_as_written(session, night):
     school, _ = night
-    hazard = hazards.get(session, school_id=school.id, code="H-1")
-    listed = hazard_comments.list_comments(session, hazard_id=hazard.id)
+    hazard = get_hazard(session, school_id=school.id, code="H-1")
+    listed = list_comments(session, hazard_id=hazard.id)
     assert [c.text for c in listed] == ["白班的意见", "<script>alert(1)</script>"]
     listed[0].text = "改过的"
     with pytest.raises(CommentsAreKept):
         session.flush()
     session.rollback()
     with pytest.raises(CommentsAreKept):
-        session.delete(hazard_comments.list_comments(session, hazard_id=hazard.id)[0])
+        session.delete(list_comments(session, hazard_id=hazard.id)[0])
         session.flush()
     session.rollback()
 
@@ -131,7 +134,7 @@ def test_comments_list_and_are_kept_as_written(session, night):
                                                 (None, "must be text")])
 def test_comment_text_is_checked(session, night, typed, message):
     school, _ = night
-    hazard = hazards.get(session, school_id=school.id, code="H-1")
+    hazard = get_hazard(session, school_id=school.id, code="H-1")
     with pytest.raises(LedgerError, match=message):
         hazard_comments.add_comment(session, hazard=hazard, by="x", at=at(1), text=typed)
 
@@ -141,7 +144,7 @@ def test_the_database_refuses_an_over_long_comment_too(session, night):
     from sqlalchemy.exc import IntegrityError
 
     school, _ = night
-    hazard = hazards.get(session, school_id=school.id, code="H-1")
+    hazard = get_hazard(session, school_id=school.id, code="H-1")
     session.add(HazardComment(hazard_id=hazard.id, by="x", at=at(1), text="长" * 2001))
     with pytest.raises(IntegrityError):
         session.flush()

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from ledger.models import Alert, AlertOccurrence, Hazard, HazardTransition, LoopViolation
 from queries.ledger import figures
+from streams import ledger_figures
 from ledger.commands.recording import ILLEGAL_TRANSITION, UNKNOWN_ALERT, UNKNOWN_HAZARD, record_event
 from streams.alert_rules import load_rules
 from kernel.contract import validate
@@ -117,7 +118,7 @@ def test_ledger_figures_reach_redis_for_the_wall(session, ledger_settings, redis
     _record(session, ledger_settings, _from(ev.smoke(t), "smoke-4"))
     session.commit()
     from datetime import datetime, timezone
-    figures.refresh(session, redis_client, now=datetime.now(timezone.utc), due_soon_days=3)
+    ledger_figures.refresh(session, redis_client, now=datetime.now(timezone.utc), due_soon_days=3)
     stored = figures.read(redis_client, "s1")
     assert stored["hazards"]["by_stage"]["reported"] == 2
     assert stored["hazards"]["overdue"] == 1 and stored["hazards"]["major_open"] == 1
@@ -153,7 +154,8 @@ def test_the_risk_register_lists_by_level_whatever_the_method(session, ledger_se
     from ledger.models import RiskPoint
     from queries.ledger import org
     from ledger.commands.recording import school_for
-    from queries.ledger.risk_points import list_risk_points, save_risk_point
+    from ledger.commands.risk_points import save_risk_point
+    from queries.ledger.risk_points import list_risk_points
 
     school = school_for(session, "s1")
     day = date(2026, 1, 1)
