@@ -58,7 +58,8 @@ class Figure:
     ledger: str | None = None  # the SQL ledger's figure the wall prefers when present (summary path)
     wall: bool = True  # shown on the wall
     pattern: str = ""  # the family's name with "{}" for the member ("" when not in a family)
-    member: str = ""  # the member's code (a domain, stage, severity, colour)
+    member: str = ""  # the member's code
+    each: str = ""  # what the family's members are: "domain", "severity", "stage", "colour"
 
     @property
     def dom_id(self) -> str:
@@ -73,13 +74,13 @@ class Figure:
         return f"{where} `{self.field}`" if self.field else f"{where}: {self.derived}"
 
 
-def _family(pattern: str, members: Iterable[str], **spec) -> dict[str, Figure]:
+def _family(pattern: str, each: str, members: Iterable[str], **spec) -> dict[str, Figure]:
     """One figure per member: "{}" in the pattern, the path, the field and the text is its code."""
     def fill(value):
         return value.replace("{}", member) if isinstance(value, str) else value
     family = {}
     for member in members:
-        family[member] = Figure(name=pattern.replace("{}", member), pattern=pattern, member=member,
+        family[member] = Figure(name=pattern.replace("{}", member), pattern=pattern, member=member, each=each,
                                 **{k: fill(v) for k, v in spec.items()})
     return family
 
@@ -92,23 +93,23 @@ EVENTS_TOTAL = Figure(
 
 _WINDOW = "distinct valid events of the domain with an event time in the window"
 DOMAIN_5M = _family(
-    "{}_5m", DOMAINS, json="domains.{}.events.5m", key=keys.minute_counts, field=None, wall=False,
+    "{}_5m", "domain", DOMAINS, json="domains.{}.events.5m", key=keys.minute_counts, field=None, wall=False,
     derived="fields `{}|<minute>`, the last 5 minute buckets", computes=(AGGREGATION, SUMMARY),
     text="", means=_WINDOW + " (last 5 minutes)")
 DOMAIN_1H = _family(
-    "{}_1h", DOMAINS, json="domains.{}.events.1h", key=keys.minute_counts, field=None,
+    "{}_1h", "domain", DOMAINS, json="domains.{}.events.1h", key=keys.minute_counts, field=None,
     derived="fields `{}|<minute>`, the last 60 minute buckets", computes=(AGGREGATION, SUMMARY),
     text="events_1h", means=_WINDOW + " (last hour)")
 DOMAIN_24H = _family(
-    "{}_24h", DOMAINS, json="domains.{}.events.24h", key=keys.hour_counts, field=None,
+    "{}_24h", "domain", DOMAINS, json="domains.{}.events.24h", key=keys.hour_counts, field=None,
     derived="field `{}`, the last 24 hour buckets", computes=(AGGREGATION, SUMMARY),
     text="events_24h", means=_WINDOW + " (last 24 hours)")
 DOMAIN_7D = _family(
-    "{}_7d", DOMAINS, json="domains.{}.events.7d", key=keys.hour_counts, field=None, wall=False,
+    "{}_7d", "domain", DOMAINS, json="domains.{}.events.7d", key=keys.hour_counts, field=None, wall=False,
     derived="field `{}`, the last 168 hour buckets", computes=(AGGREGATION, SUMMARY),
     text="", means=_WINDOW + " (last 7 days)")
 DOMAIN_ALERTS = _family(
-    "{}_alerts", DOMAINS, json="domains.{}.alerts_open", key=keys.alert_counts,
+    "{}_alerts", "domain", DOMAINS, json="domains.{}.alerts_open", key=keys.alert_counts,
     field=DOMAIN_ALERTS_PREFIX + "{}", computes=(REGISTERS,), text="alerts_pill",
     means="open alerts of the domain (raised, not yet resolved)")
 
@@ -141,7 +142,7 @@ ALERTS_OPEN = Figure(
     "alerts_open", "alerts.open", keys.alert_counts, None, (REGISTERS, SUMMARY), "alerts_total",
     "open alerts (acknowledged ones included)", derived="the sum of the `sev|<severity>` fields")
 ALERTS_BY_SEVERITY = _family(
-    "alerts_{}", ALERT_SEVERITIES, json="alerts.by_severity.{}", key=keys.alert_counts,
+    "alerts_{}", "severity", ALERT_SEVERITIES, json="alerts.by_severity.{}", key=keys.alert_counts,
     field=SEVERITY_PREFIX + "{}", computes=(REGISTERS,), text="", means="open alerts of the severity")
 ALERTS_ESCALATED = Figure(
     "alerts_escalated", "alerts.escalated", keys.open_alerts, None, (REGISTERS, SUMMARY), "alerts_escalated",
@@ -149,7 +150,7 @@ ALERTS_ESCALATED = Figure(
     derived="entries still `new` past the deadline (ledger/escalation.py)")
 
 HAZARD_STAGE = _family(
-    "hazards_stage_{}", HAZARD_STAGES, json="hazards.by_stage.{}", key=keys.hazard_counts,
+    "hazards_stage_{}", "stage", HAZARD_STAGES, json="hazards.by_stage.{}", key=keys.hazard_counts,
     field=STAGE_PREFIX + "{}", computes=(REGISTERS,), text="stage_{}", ledger="ledger.hazards.by_stage.{}",
     means="hazards whose latest lifecycle step is the stage")
 HAZARDS_OPEN = Figure(
@@ -175,7 +176,7 @@ HAZARDS_RATE = Figure(
     "percentage; without the ledger's figures, accepted over all stages of `hazards.by_stage`)",
     derived="`hazards.rectification_rate` of the JSON value")
 RISK = _family(
-    "risk_{}", RISK_COLOURS, json="ledger.risk.by_colour.{}", key=keys.ledger_figures, field=None,
+    "risk_{}", "colour", RISK_COLOURS, json="ledger.risk.by_colour.{}", key=keys.ledger_figures, field=None,
     derived="`risk.by_colour.{}` of the JSON value", computes=(LEDGER_FIGURES,), text="risk_{}",
     means="risk points graded in the colour")
 

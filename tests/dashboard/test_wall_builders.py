@@ -6,16 +6,16 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from dashboard import ids
+from dashboard.pages.wall import ids
+from dashboard.pages.wall.model import BAR_SLOTS, changes, wall_model
+from dashboard.pages.wall.view import wall_frame
 from layouts import i18n
-from layouts.wall_frame import wall_frame
-from layouts.wall_model import BAR_SLOTS, changes, wall_model
-from layouts.wall_panels import (
+from dashboard.pages.wall.panels import (
     FIGURE_NAMES, MAX_ALERT_ROWS, MAX_LISTED_HAZARDS, alert_row_data, alert_rows, banner_text, clock_text,
     count_text, duration_text, figure_class, figure_text, figure_values, listed_hazards, listed_rows,
     since_text,
 )
-from layouts.wall_trends import TREND_HOURS, bar_heights
+from dashboard.pages.wall.trends import TREND_HOURS, bar_heights
 from queries.summary import build_summary
 from kernel.catalogue import CATALOGUE, DOMAINS
 
