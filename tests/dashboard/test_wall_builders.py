@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 import copy
+import subprocess
+import sys
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -286,3 +289,16 @@ def test_listed_major_hazards_are_named_up_to_three_as_plain_text():
     assert listed_rows("en", [])[0].children == "No major hazard under listed supervision"
     assert listed_rows("zh", listed_hazards(empty_summary())) == []  # no ledger figures: say nothing
     assert listed_rows("zh", wall_model("zh", school="nowhere", summary=None, plan=None, now=NOW)["listed"]) == []
+
+
+def test_the_builders_import_nothing_of_the_reads_the_ledger_or_the_consumer():
+    """The wall's builders are pure (issue 13): the kernel, dash, plotly, the standard library,
+    shared pieces of layouts/ and the page's own modules; nothing of queries/, ledger/, streams/
+    or the rest of the web app. In a fresh interpreter, so no other test's imports count."""
+    code = ("import sys; import dashboard.pages.wall.view, dashboard.pages.wall.model, dashboard.pages.wall.ids; "
+            "print(' '.join(sorted(sys.modules)))")
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                            cwd=Path(__file__).resolve().parents[2]).stdout.split()
+    ours = {m for m in loaded if m.split(".")[0] in ("dashboard", "queries", "ledger", "streams", "demo", "devstack")}
+    builders = {f"dashboard.pages.wall.{name}" for name in ("ids", "view", "model", "panels", "trends", "risk_map")}
+    assert ours <= {"dashboard", "dashboard.pages", "dashboard.pages.wall", *builders}, ours
