@@ -360,7 +360,8 @@ class StoreWatch:
         while not self.stopping.wait(0.005):
             day = local_day(int(time.time() * 1000), self.settings.tz)
             try:
-                value = int(self.client.hget(keys.day_counts(self.school, day), figures.VISITORS_TODAY.field) or 0)
+                counts = keys.day_counts(self.school, day)
+                value = int(self.client.hget(counts, figures.VISITORS_TODAY.field) or 0)
             except redis.RedisError:  # a slow answer on a busy machine: the next read will do
                 continue
             if value != last:

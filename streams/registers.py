@@ -46,7 +46,8 @@ _INSIDE = frozenset(("attendance.in", "visitor.check_in", "vehicle.entry"))
 # (attendance is most of a school day's events).
 _PRESENT = {group: figures.PRESENT[group].field for group in GROUP[2]}
 _SEEN = {group: figures.SEEN[group].field for group in GROUP[2]}
-_PRESENT_PREFIX, _SEEN_PREFIX, _CHECKINS = figures.PRESENT_PREFIX, figures.SEEN_PREFIX, figures.CHECKINS_PREFIX
+_PRESENT_PREFIX, _SEEN_PREFIX = figures.PRESENT_PREFIX, figures.SEEN_PREFIX
+_CHECKINS = figures.CHECKINS_PREFIX
 _VISITORS_ON_CAMPUS, _VISITORS_CHECKED_IN = figures.VISITORS_ON_CAMPUS.field, figures.VISITORS_TODAY.field
 _VEHICLES_ON_CAMPUS, _VEHICLES_SEEN = figures.VEHICLES_ON_CAMPUS.field, figures.VEHICLES_TODAY.field
 _STAGE = {stage: figure.field for stage, figure in figures.HAZARD_STAGE.items()}

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -85,7 +85,7 @@ def walked(settings_factory, redis_client, tmp_path):
     settings = settings_factory(database_url=f"sqlite:///{tmp_path / 'ledger.db'}", stale_after_seconds=120)
     engine = sql_engine(settings)
     migrate(engine)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     with sql_sessions(engine)() as session, session.begin():
         load_demo(session, today=now.astimezone(settings.tz).date(), rules=GradingRules())
     with sql_sessions(engine)() as session:
@@ -194,10 +194,12 @@ def figures_table() -> str:
                 continue
             done.add(f.pattern)
 
-        def general(text: str) -> str:  # a family member's text made the family's
+        def general(text: str, f: figures.Figure = f) -> str:  # a family member's text made the family's
             return text.replace(f.member, f"<{f.each}>") if f.member else text
 
-        path = f"`{general(f.json)}`" + (f"; the wall shows `{general(f.ledger)}` when present" if f.ledger else "")
+        path = f"`{general(f.json)}`"
+        if f.ledger:
+            path += f"; the wall shows `{general(f.ledger)}` when present"
         modules = ", ".join(f"`{m}`" for m in f.computes)
         cells = (f"`{f.pattern.replace('{}', f'<{f.each}>') or f.name}`", path, f.means, modules,
                  general(f.source))
@@ -207,14 +209,15 @@ def figures_table() -> str:
 
 def test_the_api_doc_lists_every_figure_as_the_table_does():
     text = API_DOC.read_text(encoding="utf-8")
-    found = re.search(re.escape(BEGIN) + r".*?" + re.escape(END), text, re.S)
+    found = re.search(re.escape(BEGIN) + r".*?" + re.escape(END), text, re.DOTALL)
     assert found, f"docs/api.md has no table of figures between {BEGIN!r} and {END!r}"
-    assert found.group(0) == figures_table(), "docs/api.md's figures differ: python -m tests.dashboard.test_figures"
+    assert found.group(0) == figures_table(), \
+        "docs/api.md's figures differ from kernel/figures.py: python -m tests.dashboard.test_figures"
 
 
 if __name__ == "__main__":  # rewrite docs/api.md's table of figures from kernel/figures.py
     doc = API_DOC.read_text(encoding="utf-8")
-    pattern = re.compile(re.escape(BEGIN) + r".*?" + re.escape(END), re.S)
+    pattern = re.compile(re.escape(BEGIN) + r".*?" + re.escape(END), re.DOTALL)
     if not pattern.search(doc):
         sys.exit(f"docs/api.md: put {BEGIN} and {END} where the table goes")
     API_DOC.write_text(pattern.sub(lambda _: figures_table(), doc), encoding="utf-8")

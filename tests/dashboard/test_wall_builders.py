@@ -9,18 +9,31 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+
 from dashboard.pages.wall import ids
 from dashboard.pages.wall.model import BAR_SLOTS, changes, wall_model
-from dashboard.pages.wall.view import wall_frame
-from layouts import i18n
 from dashboard.pages.wall.panels import (
-    FIGURE_NAMES, MAX_ALERT_ROWS, MAX_LISTED_HAZARDS, alert_row_data, alert_rows, banner_text, clock_text,
-    count_text, duration_text, figure_class, figure_text, figure_values, listed_hazards, listed_rows,
+    FIGURE_NAMES,
+    MAX_ALERT_ROWS,
+    MAX_LISTED_HAZARDS,
+    alert_row_data,
+    alert_rows,
+    banner_text,
+    clock_text,
+    count_text,
+    duration_text,
+    figure_class,
+    figure_text,
+    figure_values,
+    listed_hazards,
+    listed_rows,
     since_text,
 )
 from dashboard.pages.wall.trends import TREND_HOURS, bar_heights
-from queries.summary import build_summary
+from dashboard.pages.wall.view import wall_frame
 from kernel.catalogue import CATALOGUE, DOMAINS
+from layouts import i18n
+from queries.summary import build_summary
 
 TZ = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 11, 24, 17, 35, 7, tzinfo=TZ)
@@ -295,10 +308,11 @@ def test_the_builders_import_nothing_of_the_reads_the_ledger_or_the_consumer():
     """The wall's builders are pure (issue 13): the kernel, dash, plotly, the standard library,
     shared pieces of layouts/ and the page's own modules; nothing of queries/, ledger/, streams/
     or the rest of the web app. In a fresh interpreter, so no other test's imports count."""
-    code = ("import sys; import dashboard.pages.wall.view, dashboard.pages.wall.model, dashboard.pages.wall.ids; "
+    code = ("import sys, dashboard.pages.wall.view, dashboard.pages.wall.model, dashboard.pages.wall.ids; "
             "print(' '.join(sorted(sys.modules)))")
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                             cwd=Path(__file__).resolve().parents[2]).stdout.split()
-    ours = {m for m in loaded if m.split(".")[0] in ("dashboard", "queries", "ledger", "streams", "demo", "devstack")}
-    builders = {f"dashboard.pages.wall.{name}" for name in ("ids", "view", "model", "panels", "trends", "risk_map")}
+    project = ("dashboard", "queries", "ledger", "streams", "demo", "devstack")
+    ours = {m for m in loaded if m.split(".")[0] in project}
+    builders = {f"dashboard.pages.wall.{m}" for m in ("ids", "view", "model", "panels", "trends", "risk_map")}
     assert ours <= {"dashboard", "dashboard.pages", "dashboard.pages.wall", *builders}, ours

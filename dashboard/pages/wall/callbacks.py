@@ -23,27 +23,27 @@ from dashboard.services import clock_ms, services
 from kernel.catalogue import DOMAINS
 from layouts.i18n import language, t
 
-OUTPUTS = dict(
-    fig=Output(ids.figure(ALL), "children"),
-    cls=Output(ids.figure(ALL), "className"),
-    bars={domain: Output(ids.sparkline(domain), "children") for domain in DOMAINS},
-    alerts=Output(ids.ALERT_LIST, "children"),
-    listed=Output(ids.LISTED_HAZARDS, "children"),
-    gates=Output(ids.GATE_LIST, "children"),
-    hourly=Output(ids.HOURLY_CHART, "figure"),
-    map=Output(ids.RISK_MAP, "figure"),
-    map_note=Output(ids.MAP_NOTE, "children"),
-    as_of=Output(ids.AS_OF, "children"),
-    lag=Output(ids.LAG, "children"),
-    banner=Output(ids.STALE_BANNER, "children"),
-    banner_hidden=Output(ids.STALE_BANNER, "hidden"),
-    wall_class=Output(ids.WALL, "className"),
-    flash=Output(ids.FLASH, "data"),
-    picker_options=Output(ids.SCHOOL_PICKER, "options"),
-    picker_value=Output(ids.SCHOOL_PICKER, "value"),
-    heartbeat=Output(ids.HEARTBEAT, "data"),
-    sync=Output(ids.SYNC, "data"),
-)
+OUTPUTS = {
+    "fig": Output(ids.figure(ALL), "children"),
+    "cls": Output(ids.figure(ALL), "className"),
+    "bars": {domain: Output(ids.sparkline(domain), "children") for domain in DOMAINS},
+    "alerts": Output(ids.ALERT_LIST, "children"),
+    "listed": Output(ids.LISTED_HAZARDS, "children"),
+    "gates": Output(ids.GATE_LIST, "children"),
+    "hourly": Output(ids.HOURLY_CHART, "figure"),
+    "map": Output(ids.RISK_MAP, "figure"),
+    "map_note": Output(ids.MAP_NOTE, "children"),
+    "as_of": Output(ids.AS_OF, "children"),
+    "lag": Output(ids.LAG, "children"),
+    "banner": Output(ids.STALE_BANNER, "children"),
+    "banner_hidden": Output(ids.STALE_BANNER, "hidden"),
+    "wall_class": Output(ids.WALL, "className"),
+    "flash": Output(ids.FLASH, "data"),
+    "picker_options": Output(ids.SCHOOL_PICKER, "options"),
+    "picker_value": Output(ids.SCHOOL_PICKER, "value"),
+    "heartbeat": Output(ids.HEARTBEAT, "data"),
+    "sync": Output(ids.SYNC, "data"),
+}
 # Pattern-matching outputs: the key each component's id carries, to put values in page order.
 MANY = {"fig": "name", "cls": "name"}
 
@@ -102,10 +102,10 @@ def register(app: dash.Dash) -> None:
     """The wall's callbacks on this app (page.py's `register_callbacks`, called by the factory)."""
     app.callback(
         output=OUTPUTS,
-        inputs=dict(_tick=Input(ids.TICK, "n_intervals")),
-        state=dict(view=State(ids.VIEW, "data"), sync=State(ids.SYNC, "data"),
-                   picker_value=State(ids.SCHOOL_PICKER, "value"),
-                   picker_options=State(ids.SCHOOL_PICKER, "options")),
+        inputs={"_tick": Input(ids.TICK, "n_intervals")},
+        state={"view": State(ids.VIEW, "data"), "sync": State(ids.SYNC, "data"),
+                   "picker_value": State(ids.SCHOOL_PICKER, "value"),
+                   "picker_options": State(ids.SCHOOL_PICKER, "options")},
     )(refresh)
     # In the browser: the link watchdog (and Dash's undo history kept short), a sound for a new
     # critical alert when ?sound=on, and navigation when someone picks another school.

@@ -11,12 +11,21 @@ from __future__ import annotations
 from datetime import datetime
 
 from dashboard.pages.wall import risk_map, trends
-from layouts.i18n import Language, t
 from dashboard.pages.wall.panels import (
-    FIGURE_NAMES, alert_row_data, alert_rows, banner_text, clock_text, figure_class, figure_text,
-    figure_values, lag_text, listed_hazards, listed_rows,
+    FIGURE_NAMES,
+    alert_row_data,
+    alert_rows,
+    banner_text,
+    clock_text,
+    figure_class,
+    figure_text,
+    figure_values,
+    lag_text,
+    listed_hazards,
+    listed_rows,
 )
 from kernel.catalogue import DOMAINS
+from layouts.i18n import Language, t
 
 BAR_SLOTS = tuple(f"{d}:{i}" for d in DOMAINS for i in range(trends.TREND_HOURS))
 
@@ -85,7 +94,8 @@ def changes(previous: dict | None, current: dict, *, lang: Language, plan: dict 
         if patch is not None:
             out["hourly"] = patch
     if previous is None or before.get("map_plan") != current["map_plan"]:
-        out["map"] = risk_map.map_figure(lang, plan, current["map_live"]) if plan else {"data": [], "layout": {}}
+        out["map"] = (risk_map.map_figure(lang, plan, current["map_live"]) if plan
+                      else {"data": [], "layout": {}})
         out["map_note"] = "" if plan else t(lang, "map_unavailable")
     else:
         patch = risk_map.overlay_patch(before["map_live"], current["map_live"])

@@ -11,9 +11,9 @@ from datetime import datetime
 
 from dash import html
 
+from kernel import figures
 from layouts.elapsed import since_text
 from layouts.i18n import Language, alert_state_name, event_type_name, severity_name, t
-from kernel import figures
 
 MAX_ALERT_ROWS = 11  # what fits the panel at a size readable from 5 m; the wall runs for days
 MAX_LISTED_HAZARDS = 3  # major hazards under listed supervision named on the hazard panel
@@ -60,13 +60,13 @@ def listed_hazards(summary: dict | None) -> list[dict] | None:
     return ledger["hazards"]["listed_supervision"][:MAX_LISTED_HAZARDS]
 
 
-def figure_values(summary: dict) -> dict[str, float | int | None]:
+def figure_values(summary: dict) -> dict[str, float | None]:
     """Each figure's number by its DOM id, read from the summary document at the figure's path
     (kernel/figures.py). The hazard panel shows the SQL ledger's figures (`ledger`) when present,
     else those of the hazard lifecycle events; risk points per colour come from the ledger only:
     unknown (a dash) without it. A count absent from a section that is there is 0."""
     ledger_hazards = (summary.get("ledger") or {}).get("hazards") is not None
-    values: dict[str, float | int | None] = {}
+    values: dict[str, float | None] = {}
     for figure in figures.WALL_FIGURES:
         path = figure.ledger if figure.ledger and ledger_hazards else figure.json
         values[figure.dom_id] = figures.at(summary, path, 0)
@@ -79,7 +79,7 @@ def count_text(value: int | None) -> str:
     return "—" if value is None else f"{value:,}"
 
 
-def figure_text(name: str, value: float | int | None) -> str:
+def figure_text(name: str, value: float | None) -> str:
     """A figure as shown: counts with thousands separators, the rectification rate as 87.5%."""
     if name == _RATE and value is not None:
         return f"{value:g}%"

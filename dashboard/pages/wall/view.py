@@ -13,10 +13,10 @@ from dash import dcc, html
 from dashboard.pages.wall import ids
 from dashboard.pages.wall.panels import count_text, figure_class
 from dashboard.pages.wall.trends import TREND_HOURS
-from layouts.i18n import Language, domain_name, severity_name, t
 from kernel import figures as F
 from kernel.catalogue import DOMAINS
 from kernel.figures import Figure
+from layouts.i18n import Language, domain_name, severity_name, t
 
 HTML_LANG = {"zh": "zh-CN", "en": "en"}  # lang="zh-CN" makes the browser pick SC glyph shapes
 # Plotly on a wall: no toolbar, no hover, no zoom; a static plot also costs the browser less.
@@ -30,8 +30,8 @@ def label(lang: Language, figure: Figure) -> str:
 
 def number(figure: Figure) -> html.Div:
     """The element showing a figure's number: its id and data-testid are the figure's DOM id."""
-    return html.Div(count_text(None), id=ids.figure(figure.dom_id), className=figure_class(figure.dom_id, None),
-                    **{"data-testid": figure.dom_id})
+    return html.Div(count_text(None), id=ids.figure(figure.dom_id),
+                    className=figure_class(figure.dom_id, None), **{"data-testid": figure.dom_id})
 
 
 def figure(lang: Language, shown: Figure, *, size: str = "") -> html.Div:
@@ -124,7 +124,8 @@ def hazards_panel(lang: Language) -> html.Section:
             html.Li(figure(lang, f), className=f"stage stage-{stage}") for stage, f in F.HAZARD_STAGE.items()
         ]),
         html.Div(className="panel-figures", children=[
-            *(figure(lang, f) for f in (F.HAZARDS_OPEN, F.HAZARDS_OVERDUE, F.HAZARDS_DUE_SOON, F.HAZARDS_MAJOR)),
+            *(figure(lang, f)
+              for f in (F.HAZARDS_OPEN, F.HAZARDS_OVERDUE, F.HAZARDS_DUE_SOON, F.HAZARDS_MAJOR)),
         ]),
         html.Ul(id=ids.LISTED_HAZARDS, className="listed-hazards", **{"data-testid": "listed-hazards"}),
     ])
