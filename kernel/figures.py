@@ -6,12 +6,13 @@ docs/api.md), its label's text key (layouts/i18n.py), and which module computes 
 the wall follows from the name by one rule (`Figure.dom_id`). The consumer's writers
 (streams/registers.py, streams/swipes.py), the summary's reader and builder (queries/summary.py)
 and the wall (dashboard/pages/wall/) take the field names, paths, ids and text keys from here, so
-renaming is one edit and `grep VISITORS_ON_CAMPUS` finds every place a figure passes through.
+a figure is renamed in one place and `grep VISITORS_ON_CAMPUS` finds every place a figure passes through.
 
 Kept as they were before this table (data in Redis and clients of the API depend on them): the
 Redis field names and the JSON paths. The table is in document order, so the summary's sections
 built from it keep the order docs/api.md shows. docs/api.md's table of figures is checked against
-this one by tests/test_figures.py.
+this one by tests/dashboard/test_figures.py (which also walks every figure from Redis to the
+wall).
 """
 from __future__ import annotations
 
@@ -39,7 +40,7 @@ SWIPES = "streams/swipes.py"
 AGGREGATION = "streams/aggregation.py"
 SUMMARY = "queries/summary.py"
 LEDGER_FIGURES = "queries/ledger/figures.py"
-WALL_MODEL = "dashboard/pages/wall/panels.py"
+WALL_PANELS = "dashboard/pages/wall/panels.py"
 
 
 @dataclass(frozen=True, eq=False)  # one object per figure: hashed by identity, cheaply
@@ -171,7 +172,8 @@ HAZARDS_MAJOR = Figure(
 
 # The SQL ledger's, kept in Redis by the recorder as one JSON value (keys.ledger_figures).
 HAZARDS_RATE = Figure(
-    "hazards_rate", "ledger.hazards.rectification_rate", keys.ledger_figures, None, (LEDGER_FIGURES,),
+    "hazards_rate", "ledger.hazards.rectification_rate", keys.ledger_figures, None,
+    (LEDGER_FIGURES, WALL_PANELS),
     "hazards_rate", "查改率: hazards closed over hazards found in the last 365 days (the wall shows a "
     "percentage; without the ledger's figures, accepted over all stages of `hazards.by_stage`)",
     derived="`hazards.rectification_rate` of the JSON value")
