@@ -55,25 +55,26 @@ severity = "low"
 
 
 def representative(t: int, tz) -> list[dict]:
-    """Events that move every figure the consumer writes off zero, in every domain, all recent."""
+    """Events that move every figure the consumer writes off zero, in every domain: at `t` and
+    within 1.5 s after it, but for the smoke alarm five minutes before."""
     day = datetime.fromtimestamp(t / 1000, tz).date()
     return [
-        ev.attendance("in", "T1", "staff", t - 9000), ev.attendance("in", "S1", "student", t - 8900),
-        ev.visitor("check_in", "V1", t - 8800, gate="east"),
-        ev.event("vehicle.entry", "active_defence", t - 8700, plate="京A12345", gate="north"),
-        ev.event("alarm.one_key", "personal_safety", t - 8600),  # critical
+        ev.attendance("in", "T1", "staff", t), ev.attendance("in", "S1", "student", t + 100),
+        ev.visitor("check_in", "V1", t + 200, gate="east"),
+        ev.event("vehicle.entry", "active_defence", t + 300, plate="京A12345", gate="north"),
+        ev.event("alarm.one_key", "personal_safety", t + 400),  # critical
         ev.smoke(t - 5 * 60_000),  # critical, unacknowledged past its 60 s deadline: escalated
-        ev.event("sensor.temperature", "environment", t - 8500, value=21.0),  # in the 5-minute window
-        ev.event("perimeter.intrusion", "active_defence", t - 8400),  # high
-        ev.event("device.offline", "operations", t - 8300, device="cam-1", system="video"),  # medium
-        ev.event("campaign.check_result", "special_campaigns", t - 8200, campaign="fire", item="exits",
+        ev.event("sensor.temperature", "environment", t + 500, value=21.0),  # in the 5-minute window
+        ev.event("perimeter.intrusion", "active_defence", t + 600),  # high
+        ev.event("device.offline", "operations", t + 700, device="cam-1", system="video"),  # medium
+        ev.event("campaign.check_result", "special_campaigns", t + 800, campaign="fire", item="exits",
                  result="fail"),  # low (EXTRA_RULES)
-        ev.event("assessment.deduction", "mechanisms", t - 8100, unit="lab", article=3, points=1.5),
-        ev.hazard("reported", "H1", t - 8000, grade="major", deadline=str(day + timedelta(days=10))),
-        ev.hazard("notified", "H2", t - 7900, deadline=str(day - timedelta(days=2))),  # overdue
-        ev.hazard("rectifying", "H3", t - 7800, deadline=str(day + timedelta(days=1))),  # due soon
-        ev.hazard("feedback", "H4", t - 7700),
-        ev.hazard("accepted", "H5", t - 7600),
+        ev.event("assessment.deduction", "mechanisms", t + 900, unit="lab", article=3, points=1.5),
+        ev.hazard("reported", "H1", t + 1000, grade="major", deadline=str(day + timedelta(days=10))),
+        ev.hazard("notified", "H2", t + 1100, deadline=str(day - timedelta(days=2))),  # overdue
+        ev.hazard("rectifying", "H3", t + 1200, deadline=str(day + timedelta(days=1))),  # due soon
+        ev.hazard("feedback", "H4", t + 1300),
+        ev.hazard("accepted", "H5", t + 1400),
     ]
 
 
@@ -95,7 +96,11 @@ def walked(settings_factory, redis_client, tmp_path):
     rules = tmp_path / "alert_rules.toml"
     rules.write_text(Path(DEFAULT_ALERT_RULES).read_text(encoding="utf-8") + EXTRA_RULES, encoding="utf-8")
     store = SchoolStore(redis_client, Planner(load_rules(rules), settings.tz))
-    t = now_ms()
+    # The events' time: ten seconds ago, or the start of this hour when an hour began since then,
+    # so that every event is in one hour's (and day's) buckets.
+    t = now_ms() - 10_000
+    if t // HOUR_MS != (t + 2_000) // HOUR_MS:
+        t = (t + 2_000) // HOUR_MS * HOUR_MS
     events = []
     for doc in representative(t, settings.tz):  # validated as the consumer validates what it reads
         parsed = contract.validate(ev.raw({**doc, "school": SCHOOL}), now_ms=now_ms(),
@@ -108,9 +113,9 @@ def walked(settings_factory, redis_client, tmp_path):
 
 
 def _redis_key(figure: figures.Figure, t: int, tz) -> str:
-    """The figure's key for the walk's school and the hour and day of its events."""
-    hour = (t - 5_000) // HOUR_MS  # the hour of the recent events (not that of the escalated smoke)
-    by_bucket = {keys.day_counts: local_day(t - 5_000, tz), keys.hour_counts: hour, keys.minute_counts: hour}
+    """The figure's key for the walk's school and the hour and day of its events (`t`)."""
+    hour = t // HOUR_MS
+    by_bucket = {keys.day_counts: local_day(t, tz), keys.hour_counts: hour, keys.minute_counts: hour}
     if figure.key in by_bucket:
         return figure.key(SCHOOL, by_bucket[figure.key])
     return figure.key(SCHOOL)
