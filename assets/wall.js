@@ -13,7 +13,7 @@
   "use strict";
   var DESIGN_WIDTH = 1920;
   var DESIGN_HEIGHT = 1080;
-  var CANVAS_ID = "wall-canvas"; // dashboard/ids.py WALL
+  var CANVAS_ID = "wall-canvas"; // dashboard/pages/wall/ids.py WALL
   var VIEWS = ["wall", "map", "alerts"];
   // No answered refresh for this long (refreshes come twice a second) means the link is down.
   var LINK_LOST_AFTER_MS = 5000;

@@ -54,7 +54,7 @@ sys.path.insert(0, str(ROOT))
 import psutil  # noqa: E402
 import redis  # noqa: E402
 
-from kernel import connections, keys  # noqa: E402
+from kernel import connections, figures, keys  # noqa: E402
 from kernel.settings import Settings  # noqa: E402
 from devstack import local_services, local_stack  # noqa: E402
 from kernel.clock import local_day  # noqa: E402
@@ -360,7 +360,8 @@ class StoreWatch:
         while not self.stopping.wait(0.005):
             day = local_day(int(time.time() * 1000), self.settings.tz)
             try:
-                value = int(self.client.hget(keys.day_counts(self.school, day), "visitors_checked_in") or 0)
+                counts = keys.day_counts(self.school, day)
+                value = int(self.client.hget(counts, figures.VISITORS_TODAY.field) or 0)
             except redis.RedisError:  # a slow answer on a busy machine: the next read will do
                 continue
             if value != last:

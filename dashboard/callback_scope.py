@@ -20,7 +20,7 @@ from collections.abc import Iterator, Mapping
 from dash._utils import split_callback_id  # Dash's own reading of a callback's output key
 from werkzeug.exceptions import BadRequest
 
-from dashboard import ids
+from dashboard.pages.wall import ids
 
 # (component id, property) whose value is a school code itself.
 SCHOOL_PROPERTIES = frozenset({(ids.SCHOOL_PICKER, "value")})

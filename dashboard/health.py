@@ -3,7 +3,7 @@
 It answers 200 whenever this web process can answer at all, with each part's state in the body:
 `status` is "ok" when every part is, else "degraded". Not 503 when Redis or the ledger is down:
 every web process shares them, so a load balancer that took the web processes out of service
-for it would turn a wall that says "data not current" (dashboard/pages/wall.py) into no wall at
+for it would turn a wall that says "data not current" (dashboard/pages/wall/) into no wall at
 all, and the duty console's ledger pages would go with it. What a load balancer needs to know is
 whether this process serves; what IT needs to know is in the body, and in /metrics.
 

@@ -51,7 +51,8 @@ def vehicles(school: str, day: str) -> str:
 
 
 def day_counts(school: str, day: str) -> str:
-    """hash of the day's head counts (present|staff, visitors_on_campus, checkins|<gate>, ...)."""
+    """hash of the day's head counts (present|staff, visitors_on_campus, checkins|<gate>, ...): the
+    fields are the figures table's (kernel/figures.py)."""
     return f"{tag(school)}:day:{day}"
 
 
@@ -71,7 +72,7 @@ def hazards(school: str) -> str:
 
 
 def hazard_counts(school: str) -> str:
-    """hash "stage|<stage>" and "major_open" -> hazards."""
+    """hash "stage|<stage>" and "major_open" -> hazards (fields: kernel/figures.py)."""
     return tag(school) + ":hzcount"
 
 
@@ -86,7 +87,7 @@ def open_alerts(school: str) -> str:
 
 
 def alert_counts(school: str) -> str:
-    """hash "sev|<severity>" and "dom|<domain>" -> open alerts."""
+    """hash "sev|<severity>" and "dom|<domain>" -> open alerts (fields: kernel/figures.py)."""
     return tag(school) + ":alerts:count"
 
 

@@ -13,7 +13,7 @@ from dash import dcc, html
 from dashboard import ids
 from layouts.duty_text import TEXT, td
 from layouts.i18n import Language, alert_state_name, domain_name, event_type_name, severity_name
-from layouts.wall_panels import since_text
+from layouts.elapsed import since_text
 
 HANDLED_STATES = ("new", "acknowledged", "dispatched")  # what the console lists: still open
 

@@ -1,7 +1,7 @@
 """The overview's four-colour risk map (风险四色图) for tablets, pure: the school's site plan and
 the ledger's per-building figures in, a Plotly figure out.
 
-The same plan and geometry as the wall's map (layouts/wall_map.py: label points, escaping of
+The same plan and geometry as the wall's map (layouts/site_plan.py: label points, escaping of
 names people typed), drawn light for daylight and made to be tapped: every building is a filled
 trace of its own whose points all carry the building's code (`customdata`), and so do the
 see-through markers under its name, its risk points and its marks, so a tap anywhere on a
@@ -17,7 +17,7 @@ from __future__ import annotations
 from dash import Patch
 
 from layouts.i18n import Language
-from layouts.wall_map import building_name, label_point, plotly_text
+from layouts.site_plan import building_name, label_point, plotly_text
 from queries.ledger.lead_overview import BuildingFigures
 
 # The national four colours (as on the wall), a little see-through on the light page.

@@ -11,10 +11,10 @@ from zoneinfo import ZoneInfo
 
 import redis
 
-from kernel import keys
+from kernel import figures, keys
 from ledger.escalation import Deadlines
 from kernel.clock import HOUR_MS, MINUTE_MS, local_day
-from kernel.catalogue import ALERT_SEVERITIES, DOMAINS, HAZARD_STAGES, SEVERITIES
+from kernel.catalogue import ALERT_SEVERITIES, DOMAINS, SEVERITIES
 
 RECENT_ALERTS_SHOWN = 20
 # Open alerts whose place is looked up for the map's overlay: a campus with more open at once is
@@ -27,6 +27,11 @@ WINDOW_MINUTES = {"5m": 5, "1h": 60}
 WINDOW_HOURS = {"24h": 24, "7d": 168}
 _RANK = {s: i for i, s in enumerate(ALERT_SEVERITIES)}  # critical first
 _MINUTE_FIELDS = [f"{d}|{m}" for d in DOMAINS for m in range(60)]
+# The figures each kept as one field of a count hash (kernel/figures.py), by the hash they are in.
+_DAY_FIGURES = tuple(f for f in figures.FIGURES if f.key is keys.day_counts and f.field)
+_ALERT_FIGURES = tuple(f for f in figures.FIGURES if f.key is keys.alert_counts and f.field
+                       and f not in figures.DOMAIN_ALERTS.values())  # those are read per domain
+_HAZARD_FIGURES = tuple(f for f in figures.FIGURES if f.key is keys.hazard_counts and f.field)
 
 
 def iso(ms: int | None, tz: ZoneInfo | None = None) -> str | None:
@@ -133,19 +138,27 @@ def build_summary(*, school, now_ms, tz, stale_after_s, meta, caught_up_ms, rece
                     by_type[event_type] = by_type.get(event_type, 0) + int(value)
                 elif name.startswith(severity_prefix):
                     by_severity[name[len(severity_prefix):]] += int(value)
+        values = {figures.DOMAIN_5M[domain]: sum(per_minute[:WINDOW_MINUTES["5m"]]),
+                  figures.DOMAIN_1H[domain]: sum(per_minute[:WINDOW_MINUTES["1h"]]),
+                  figures.DOMAIN_24H[domain]: sum(totals[:WINDOW_HOURS["24h"]]),
+                  figures.DOMAIN_7D[domain]: sum(totals[:WINDOW_HOURS["7d"]])}
+        alerts_open = figures.DOMAIN_ALERTS[domain]
         domains[domain] = {
             # Events per hour over the last 24 hours, oldest first (the last hour is partial).
             "trend_24h": [_int(h.get(domain)) for h in reversed(recent_hours)],
-            "events": {
-                **{w: sum(per_minute[:n]) for w, n in WINDOW_MINUTES.items()},
-                **{w: sum(totals[:n]) for w, n in WINDOW_HOURS.items()},
-            },
+            "events": figures.section(values, f"domains.{domain}.events"),
             "by_severity": by_severity,
             "by_type_24h": dict(sorted(by_type.items())),
-            "alerts_open": _int(alert_counts.get(f"dom|{domain}")),
+            **figures.section({alerts_open: _int(alert_counts.get(alerts_open.field))}, f"domains.{domain}"),
         }
 
-    alert_by_severity = {s: _int(alert_counts.get(f"sev|{s}")) for s in ALERT_SEVERITIES}
+    # The figures kept as one hash field each, read by the table's field names (kernel/figures.py).
+    values = {figure: _int(source.get(figure.field))
+              for source, family in ((day, _DAY_FIGURES), (alert_counts, _ALERT_FIGURES),
+                                     (hazards, _HAZARD_FIGURES))
+              for figure in family}
+    alert_by_severity = {s: values[f] for s, f in figures.ALERTS_BY_SEVERITY.items()}
+    by_stage = {stage: values[f] for stage, f in figures.HAZARD_STAGE.items()}
     as_of_ms = max(_int(meta.get("last_applied_ms")), caught_up_ms or 0) or None
     lag = round(max(0, now_ms - as_of_ms) / 1000, 1) if as_of_ms else None
     dead_letters: dict[str, int] = {}
@@ -159,8 +172,18 @@ def build_summary(*, school, now_ms, tz, stale_after_s, meta, caught_up_ms, rece
     for name, value in devices.items():
         system, _, state = name.partition("|")
         device_systems.setdefault(system, {"online": 0, "offline": 0})[state] = int(value)
-    by_stage = {stage: _int(hazards.get(f"stage|{stage}")) for stage in HAZARD_STAGES}
-    gates = {name[len("checkins|"):]: int(v) for name, v in day.items() if name.startswith("checkins|")}
+    open_figures = _open_alert_figures(open_alerts or {}, open_places or {}, deadlines, now_ms)
+    checkins = figures.CHECKINS_PREFIX
+    gates = {name[len(checkins):]: int(v) for name, v in day.items() if name.startswith(checkins)}
+    # The derived figures, in the document's order (section() keeps the table's).
+    values.update({
+        figures.ALERTS_OPEN: sum(alert_by_severity.values()),
+        figures.ALERTS_ESCALATED: open_figures.pop("escalated"),
+        figures.HAZARDS_OPEN: sum(v for s, v in by_stage.items() if s != "accepted"),
+        figures.HAZARDS_OVERDUE: overdue,
+        figures.HAZARDS_DUE_SOON: due_soon,
+    })
+    values = {figure: values[figure] for figure in figures.FIGURES if figure in values}  # table order
 
     return {
         "school": school,
@@ -168,25 +191,14 @@ def build_summary(*, school, now_ms, tz, stale_after_s, meta, caught_up_ms, rece
         "lag_seconds": lag,
         "stale": lag is None or lag > stale_after_s,
         "last_event_at": iso(_int(meta.get("last_event_ms")) or None, tz),
-        "events_total": _int(meta.get("events")),
+        figures.EVENTS_TOTAL.json: _int(meta.get(figures.EVENTS_TOTAL.field)),
         "domains": domains,
-        "visitors": {
-            "on_campus": _int(day.get("visitors_on_campus")),
-            "checked_in_today": _int(day.get("visitors_checked_in")),
-            "checkins_by_gate": dict(sorted(gates.items())),
-        },
-        "attendance": {
-            "staff_present": _int(day.get("present|staff")),
-            "students_present": _int(day.get("present|student")),
-            "staff_today": _int(day.get("seen|staff")),
-            "students_today": _int(day.get("seen|student")),
-        },
-        "vehicles": {"on_campus": _int(day.get("vehicles_on_campus")),
-                     "seen_today": _int(day.get("vehicles_seen"))},
+        "visitors": {**figures.section(values, "visitors"), "checkins_by_gate": dict(sorted(gates.items()))},
+        "attendance": figures.section(values, "attendance"),
+        "vehicles": figures.section(values, "vehicles"),
         "alerts": {
-            "open": sum(alert_by_severity.values()),
-            "by_severity": alert_by_severity,
-            **_open_alert_figures(open_alerts or {}, open_places or {}, deadlines, now_ms),
+            **figures.section(values, "alerts"),
+            **open_figures,
             "recent": [_alert_view(a, tz, deadlines, now_ms) for a in alerts],
         },
         "hourly": {
@@ -195,13 +207,7 @@ def build_summary(*, school, now_ms, tz, stale_after_s, meta, caught_up_ms, rece
                for name, field in HOURLY_TYPES.items()},
         },
         "devices": dict(sorted(device_systems.items())),
-        "hazards": {
-            "by_stage": by_stage,
-            "open": sum(v for s, v in by_stage.items() if s != "accepted"),
-            "overdue": overdue,
-            "due_soon": due_soon,
-            "major_open": _int(hazards.get("major_open")),
-        },
+        "hazards": figures.section(values, "hazards"),
         "dead_letters": dict(sorted(dead_letters.items())),
     }
 

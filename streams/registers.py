@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from kernel import keys
+from kernel import figures, keys
 from kernel.clock import deadline_ms
 from kernel.catalogue import CATALOGUE, GROUP, HAZARD_STAGE_OF_TYPE
 from kernel.contract import Event
@@ -42,9 +42,18 @@ _OPEN_ORDER = ("new", "acknowledged", "dispatched")
 REGISTER_TYPES = frozenset(_REGISTER_OF)
 _KIND = {t: t.split(".", 1)[0] for t in CATALOGUE}
 _INSIDE = frozenset(("attendance.in", "visitor.check_in", "vehicle.entry"))
-# Count names of the attendance groups, made once: attendance is most of a school day's events.
-_PRESENT = {group: f"present|{group}" for group in GROUP[2]}
-_SEEN = {group: f"seen|{group}" for group in GROUP[2]}
+# Count fields, from the figures table (kernel/figures.py), made once: never built per event
+# (attendance is most of a school day's events).
+_PRESENT = {group: figures.PRESENT[group].field for group in GROUP[2]}
+_SEEN = {group: figures.SEEN[group].field for group in GROUP[2]}
+_PRESENT_PREFIX, _SEEN_PREFIX = figures.PRESENT_PREFIX, figures.SEEN_PREFIX
+_CHECKINS = figures.CHECKINS_PREFIX
+_VISITORS_ON_CAMPUS, _VISITORS_CHECKED_IN = figures.VISITORS_ON_CAMPUS.field, figures.VISITORS_TODAY.field
+_VEHICLES_ON_CAMPUS, _VEHICLES_SEEN = figures.VEHICLES_ON_CAMPUS.field, figures.VEHICLES_TODAY.field
+_STAGE = {stage: figure.field for stage, figure in figures.HAZARD_STAGE.items()}
+_MAJOR_OPEN = figures.HAZARDS_MAJOR.field
+_SEVERITY = {severity: figure.field for severity, figure in figures.ALERTS_BY_SEVERITY.items()}
+_DOMAIN_ALERTS = {domain: figure.field for domain, figure in figures.DOMAIN_ALERTS.items()}
 
 
 def register_of(school: str, event: Event, day_of, made: dict | None = None) -> tuple[str, str] | None:
@@ -122,7 +131,7 @@ class StatePlanner:
             # means the visitor did check in today.
             if event.type == "visitor.check_in" and current[2] != "1":
                 day, _ = self.day_of(event.ts)
-                writes.incr[(keys.day_counts(school, day), "visitors_checked_in")] += 1
+                writes.incr[(keys.day_counts(school, day), _VISITORS_CHECKED_IN)] += 1
                 regs.put(key, name, f"{current[0]}|{current[1]}|1")
             return
         if kind in ("attendance", "visitor", "vehicle"):
@@ -144,27 +153,27 @@ class StatePlanner:
             group = event.data["group"]
             old_group = current[2] if current else group
             if was_inside:
-                incr[(counts, _PRESENT.get(old_group) or f"present|{old_group}")] -= 1
+                incr[(counts, _PRESENT.get(old_group) or _PRESENT_PREFIX + old_group)] -= 1
             if inside:
                 incr[(counts, _PRESENT[group])] += 1
             if current is None:
                 incr[(counts, _SEEN[group])] += 1
             elif old_group != group:
-                incr[(counts, _SEEN.get(old_group) or f"seen|{old_group}")] -= 1
+                incr[(counts, _SEEN.get(old_group) or _SEEN_PREFIX + old_group)] -= 1
                 incr[(counts, _SEEN[group])] += 1
             regs.put(key, name, f"{event.ts}|{'in' if inside else 'out'}|{group}")
         elif kind == "visitor":
             ever_in = current is not None and current[2] == "1"
-            writes.incr[(counts, "visitors_on_campus")] += int(inside) - int(was_inside)
+            writes.incr[(counts, _VISITORS_ON_CAMPUS)] += int(inside) - int(was_inside)
             if inside:
-                writes.incr[(counts, f"checkins|{event.data['gate']}")] += 1
+                writes.incr[(counts, _CHECKINS + event.data["gate"])] += 1
                 if not ever_in:
-                    writes.incr[(counts, "visitors_checked_in")] += 1
+                    writes.incr[(counts, _VISITORS_CHECKED_IN)] += 1
             regs.put(key, name, f"{event.ts}|{'in' if inside else 'out'}|{int(ever_in or inside)}")
         else:
-            writes.incr[(counts, "vehicles_on_campus")] += int(inside) - int(was_inside)
+            writes.incr[(counts, _VEHICLES_ON_CAMPUS)] += int(inside) - int(was_inside)
             if current is None:
-                writes.incr[(counts, "vehicles_seen")] += 1
+                writes.incr[(counts, _VEHICLES_SEEN)] += 1
             regs.put(key, name, f"{event.ts}|{'in' if inside else 'out'}")
 
     def _device(self, writes, regs, school, event, key, name, current) -> None:
@@ -184,12 +193,12 @@ class StatePlanner:
         if due is None and current and current[3]:
             due = int(current[3])
         if current is not None:
-            writes.incr[(counts, f"stage|{current[1]}")] -= 1
+            writes.incr[(counts, _STAGE.get(current[1]) or figures.STAGE_PREFIX + current[1])] -= 1
             if current[2] == "major" and current[1] != "accepted":
-                writes.incr[(counts, "major_open")] -= 1
-        writes.incr[(counts, f"stage|{stage}")] += 1
+                writes.incr[(counts, _MAJOR_OPEN)] -= 1
+        writes.incr[(counts, _STAGE[stage])] += 1
         if grade == "major" and stage != "accepted":
-            writes.incr[(counts, "major_open")] += 1
+            writes.incr[(counts, _MAJOR_OPEN)] += 1
         due_key = keys.hazard_deadlines(school)
         if stage == "accepted" or due is None:
             writes.zadd[due_key].pop(name, None)
@@ -203,8 +212,8 @@ class StatePlanner:
         # The alert id is the event id: dedupe has made sure it is new.
         regs.put(keys.open_alerts(school), event.id, f"{severity}|{event.domain}|{event.ts}|new")
         counts = keys.alert_counts(school)
-        writes.incr[(counts, f"sev|{severity}")] += 1
-        writes.incr[(counts, f"dom|{event.domain}")] += 1
+        writes.incr[(counts, _SEVERITY.get(severity) or figures.SEVERITY_PREFIX + severity)] += 1
+        writes.incr[(counts, _DOMAIN_ALERTS[event.domain])] += 1
         detail = keys.alert(school, event.id)
         writes.hset[detail].update({
             "id": event.id, "ts": str(event.ts), "domain": event.domain, "type": event.type,
@@ -233,8 +242,8 @@ class StatePlanner:
             return
         regs.delete(key, name)
         counts = keys.alert_counts(school)
-        writes.incr[(counts, f"sev|{severity}")] -= 1
-        writes.incr[(counts, f"dom|{domain}")] -= 1
+        writes.incr[(counts, _SEVERITY.get(severity) or figures.SEVERITY_PREFIX + severity)] -= 1
+        writes.incr[(counts, _DOMAIN_ALERTS.get(domain) or figures.DOMAIN_ALERTS_PREFIX + domain)] -= 1
         writes.hset[detail]["state"] = event.data.get("outcome") or "resolved"
         writes.hset[detail]["resolved_ts"] = str(event.ts)
         writes.expire_in[detail] = RESOLVED_ALERT_TTL_S

@@ -21,7 +21,7 @@ from itertools import compress, filterfalse, repeat
 from operator import add, attrgetter, getitem, is_, itemgetter
 from typing import TYPE_CHECKING
 
-from kernel import keys
+from kernel import figures, keys
 from kernel.catalogue import GROUP
 from streams.registers import DAY_KEY_TTL_S
 
@@ -39,9 +39,11 @@ class _Kind:
     seen: dict[str, str]  # count field of those seen today, per group
 
 
-_PEOPLE = _Kind("person", keys.people, True, {g: f"present|{g}" for g in GROUP[2]},
-                {g: f"seen|{g}" for g in GROUP[2]})
-_VEHICLES = _Kind("plate", keys.vehicles, False, {"": "vehicles_on_campus"}, {"": "vehicles_seen"})
+# Count fields from the figures table (kernel/figures.py), made once.
+_PEOPLE = _Kind("person", keys.people, True, {g: figures.PRESENT[g].field for g in GROUP[2]},
+                {g: figures.SEEN[g].field for g in GROUP[2]})
+_VEHICLES = _Kind("plate", keys.vehicles, False, {"": figures.VEHICLES_ON_CAMPUS.field},
+                  {"": figures.VEHICLES_TODAY.field})
 _KIND_OF = {"attendance.in": _PEOPLE, "attendance.out": _PEOPLE,
             "vehicle.entry": _VEHICLES, "vehicle.exit": _VEHICLES}
 SWIPE_TYPES = frozenset(_KIND_OF)
@@ -132,11 +134,11 @@ def plan_swipes(writes: Writes, registers: dict[str, dict[str, str | None]], cou
             continue  # late: changes nothing
         group, old_group = (event.data["group"], current[2]) if kind.grouped else ("", "")
         if current[1] == "in":
-            incr[(counts, present.get(old_group) or f"present|{old_group}")] -= 1
+            incr[(counts, present.get(old_group) or figures.PRESENT_PREFIX + old_group)] -= 1
         if event.type in _INSIDE:
             incr[(counts, present[group])] += 1
         if old_group != group:
-            incr[(counts, seen.get(old_group) or f"seen|{old_group}")] -= 1
+            incr[(counts, seen.get(old_group) or figures.SEEN_PREFIX + old_group)] -= 1
             incr[(counts, seen[group])] += 1
         entries[name] = f"{event.ts}{_TAIL[event.type][group]}"
 

@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ledger.models import DailyDomainEvents, DailyTotals
-from kernel import keys
+from kernel import figures, keys
 from ledger import org
 from kernel.catalogue import DOMAINS
 
@@ -30,10 +30,11 @@ def snapshot_days(session: Session, client: redis.Redis, *, school_codes: list[s
         if row is None:
             row = DailyTotals(school_id=school.id, day=day)
             session.add(row)
-        row.visitors_checked_in = int(counts.get("visitors_checked_in", 0))
-        row.staff_seen = int(counts.get("seen|staff", 0))
-        row.students_seen = int(counts.get("seen|student", 0))
-        row.vehicles_seen = int(counts.get("vehicles_seen", 0))
+        # The Redis fields by the figures table (kernel/figures.py), the ledger's columns by theirs.
+        row.visitors_checked_in = int(counts.get(figures.VISITORS_TODAY.field, 0))
+        row.staff_seen = int(counts.get(figures.STAFF_TODAY.field, 0))
+        row.students_seen = int(counts.get(figures.STUDENTS_TODAY.field, 0))
+        row.vehicles_seen = int(counts.get(figures.VEHICLES_TODAY.field, 0))
         written += 1
     session.flush()
     return written

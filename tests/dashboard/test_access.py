@@ -12,7 +12,8 @@ import dash
 import pytest
 from dash._utils import split_callback_id
 
-from dashboard import ids, roles
+from dashboard import roles
+from dashboard.pages.wall import ids
 from dashboard.access import COOKIE, EXTENSION, ROUTER_OUTPUT
 from dashboard.app import create_app
 from dashboard.services import LazyLedger

@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import func, select
 
 from layouts.lead_overview import DRILL_ALERTS, DRILL_LIMIT
-from layouts.wall_map import label_point
+from layouts.site_plan import label_point
 from ledger.models import Alert, Building, Hazard, OrgUnit, RiskPoint
 from queries.ledger import lookups, org
 from devstack import local_services

@@ -14,7 +14,8 @@ import pytest
 import redis
 from sqlalchemy import select
 
-from dashboard import ids, roles, sessions
+from dashboard import roles, sessions
+from dashboard.pages.wall import ids
 from dashboard.access import COOKIE, EXTENSION
 from dashboard.app import create_app
 from dashboard.login_limits import Count, Limits, decide

@@ -9,7 +9,8 @@ import time
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from dashboard import ids, roles
+from dashboard import roles
+from dashboard.pages.wall import ids
 from dashboard.app import create_app
 from dashboard.metrics import SIGNIN_REASONS, scraper_refusal
 from kernel.settings import Settings, SettingsError

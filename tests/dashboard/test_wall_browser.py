@@ -10,8 +10,8 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from layouts.wall_panels import MAX_ALERT_ROWS
-from layouts.wall_trends import bar_heights
+from dashboard.pages.wall.panels import MAX_ALERT_ROWS
+from dashboard.pages.wall.trends import bar_heights
 from demo.campus_stream import simulate
 from devstack import local_services
 from kernel.catalogue import ALERT_SEVERITIES, DOMAINS

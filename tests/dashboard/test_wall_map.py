@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from layouts import wall_map
-from layouts.wall_trends import MAX_GATES, gate_data, gate_rows, hour_labels
+from dashboard.pages.wall import risk_map as wall_map
+from layouts import site_plan
+from dashboard.pages.wall.trends import MAX_GATES, gate_data, gate_rows, hour_labels
 from ledger.escalation import Deadlines
 from kernel.settings import DEFAULT_ALERT_DEADLINES
 from queries.summary import build_summary
@@ -26,11 +27,11 @@ PLAN = {
 
 
 def test_labels_and_rings_sit_inside_their_building_even_an_l():
-    assert wall_map.label_point([[10, 10], [50, 10], [50, 40], [10, 40]]) == (30, 25)
+    assert site_plan.label_point([[10, 10], [50, 10], [50, 40], [10, 40]]) == (30, 25)
     ell = PLAN["buildings"][1]["polygon"]
-    assert not wall_map.inside(wall_map.centroid(ell), ell)  # the L's area centre is outside it
-    assert wall_map.inside(wall_map.label_point(ell), ell)
-    assert wall_map.centroid([[1, 1], [1, 1], [1, 1]]) == (1, 1)  # degenerate: no division by zero
+    assert not site_plan.inside(site_plan.centroid(ell), ell)  # the L's area centre is outside it
+    assert site_plan.inside(site_plan.label_point(ell), ell)
+    assert site_plan.centroid([[1, 1], [1, 1], [1, 1]]) == (1, 1)  # degenerate: no division by zero
 
 
 def test_buildings_are_filled_by_their_colour_and_markers_sit_on_their_points():

@@ -1,7 +1,7 @@
 """What the wall shows, as one plain model, and what changed since the screen last got one. Pure.
 
 `wall_model` turns a summary (queries/summary.py) and the school's site plan into plain values,
-one per slot of the fixed page (layouts/wall_frame.py). `changes` compares it with the model the
+one per slot of the fixed page (dashboard/pages/wall/view.py). `changes` compares it with the model the
 screen already shows and returns only the slots that differ: a number's text, a bar's height, a
 chart's arrays as a Patch. The screen then receives a few hundred bytes a tick, not the wall.
 With no previous model (a new screen, or one whose last model is forgotten) everything is sent.
@@ -10,15 +10,24 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from layouts import wall_map, wall_trends
-from layouts.i18n import Language, t
-from layouts.wall_panels import (
-    FIGURE_NAMES, alert_row_data, alert_rows, banner_text, clock_text, figure_class, figure_text,
-    figure_values, lag_text, listed_hazards, listed_rows,
+from dashboard.pages.wall import risk_map, trends
+from dashboard.pages.wall.panels import (
+    FIGURE_NAMES,
+    alert_row_data,
+    alert_rows,
+    banner_text,
+    clock_text,
+    figure_class,
+    figure_text,
+    figure_values,
+    lag_text,
+    listed_hazards,
+    listed_rows,
 )
 from kernel.catalogue import DOMAINS
+from layouts.i18n import Language, t
 
-BAR_SLOTS = tuple(f"{d}:{i}" for d in DOMAINS for i in range(wall_trends.TREND_HOURS))
+BAR_SLOTS = tuple(f"{d}:{i}" for d in DOMAINS for i in range(trends.TREND_HOURS))
 
 
 def wall_model(lang: Language, *, school: str | None, summary: dict | None, plan: dict | None,
@@ -27,11 +36,11 @@ def wall_model(lang: Language, *, school: str | None, summary: dict | None, plan
     banner = banner_text(lang, school=school, summary=summary)
     alerts = (summary or {}).get("alerts") or {}
     ledger = (summary or {}).get("ledger") or {}
-    places = {b["code"]: wall_map.building_name(lang, b) for b in (plan or {}).get("buildings", [])}
+    places = {b["code"]: risk_map.building_name(lang, b) for b in (plan or {}).get("buildings", [])}
     bars = {}
     for domain in DOMAINS:
         per_hour = summary["domains"][domain].get("trend_24h", []) if summary else []
-        for i, height in enumerate(wall_trends.bar_heights(per_hour)):
+        for i, height in enumerate(trends.bar_heights(per_hour)):
             bars[f"{domain}:{i}"] = height
     flashing = list(alerts.get("flashing", [])) if summary and not banner else []
     return {
@@ -40,10 +49,10 @@ def wall_model(lang: Language, *, school: str | None, summary: dict | None, plan
         "bars": bars,
         "alerts": alert_row_data(lang, alerts.get("recent", []), now, places),
         "listed": listed_hazards(summary),
-        "gates": wall_trends.gate_data(summary, plan),
-        "hourly": wall_trends.hourly_data(summary),
-        "map_plan": wall_map.plan_digest(plan, lang) if plan else None,
-        "map_live": wall_map.overlay(lang, plan, alerts.get("by_building", {}),
+        "gates": trends.gate_data(summary, plan),
+        "hourly": trends.hourly_data(summary),
+        "map_plan": risk_map.plan_digest(plan, lang) if plan else None,
+        "map_live": risk_map.overlay(lang, plan, alerts.get("by_building", {}),
                                      (ledger.get("hazards") or {}).get("major_open_by_building", {})),
         "as_of": clock_text(summary["as_of"] if summary else None, now),
         "lag": lag_text(lang, summary),
@@ -71,24 +80,25 @@ def changes(previous: dict | None, current: dict, *, lang: Language, plan: dict 
     old_bars = before.get("bars", {})
     moved = {slot: h for slot, h in current["bars"].items() if old_bars.get(slot) != h}
     if moved:
-        out["bars"] = wall_trends.bar_patches(moved)
+        out["bars"] = trends.bar_patches(moved)
     if previous is None or before.get("alerts") != current["alerts"]:
         out["alerts"] = alert_rows(lang, current["alerts"])
     if previous is None or before.get("listed") != current["listed"]:
         out["listed"] = listed_rows(lang, current["listed"])
     if previous is None or before.get("gates") != current["gates"]:
-        out["gates"] = wall_trends.gate_rows(lang, current["gates"])
+        out["gates"] = trends.gate_rows(lang, current["gates"])
     if previous is None:
-        out["hourly"] = wall_trends.hourly_figure(lang, current["hourly"])
+        out["hourly"] = trends.hourly_figure(lang, current["hourly"])
     else:
-        patch = wall_trends.hourly_patch(before["hourly"], current["hourly"])
+        patch = trends.hourly_patch(before["hourly"], current["hourly"])
         if patch is not None:
             out["hourly"] = patch
     if previous is None or before.get("map_plan") != current["map_plan"]:
-        out["map"] = wall_map.map_figure(lang, plan, current["map_live"]) if plan else {"data": [], "layout": {}}
+        out["map"] = (risk_map.map_figure(lang, plan, current["map_live"]) if plan
+                      else {"data": [], "layout": {}})
         out["map_note"] = "" if plan else t(lang, "map_unavailable")
     else:
-        patch = wall_map.overlay_patch(before["map_live"], current["map_live"])
+        patch = risk_map.overlay_patch(before["map_live"], current["map_live"])
         if patch is not None:
             out["map"] = patch
     for name in ("as_of", "lag", "banner", "wall_class", "flash"):

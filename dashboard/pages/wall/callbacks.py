@@ -1,10 +1,8 @@
-"""The command centre's video wall: one school's risk map, six domains, people, hazards and live
-alerts. /?school=<id>&lang=en&sound=on&view=map&screen=1/2&playlist=wall,map,alerts&every=30;
-/wall redirects here keeping the query (assets/wall.js reads view, screen, playlist and sound).
+"""The wall's callbacks (dashboard/pages/wall/page.py is the page).
 
 Every WALL_REFRESH_MS the screen asks for changes. The callback is thin: fetch the summary (Redis;
 the ledger's figures ride in it) and the site plan (SQL, read at most once a minute), build the
-model (layouts/wall_model.py), and answer only the slots that differ from the model this screen
+model (dashboard/pages/wall/model.py), and answer only the slots that differ from the model this screen
 last applied (dashboard/wall_sync.py). When Redis cannot be reached the numbers stay as they were,
 greyed, and a banner says they are not current; when the browser cannot reach this app,
 assets/wall.js says so. Both clear by themselves when the source is back.
@@ -17,44 +15,35 @@ import dash
 import redis
 from dash import ALL, ClientsideFunction, Input, Output, State, ctx, no_update
 
-from dashboard import ids, wall_sync
+from dashboard import wall_sync
 from dashboard.access import readable_schools, require_school
+from dashboard.pages.wall import ids
+from dashboard.pages.wall.model import changes, wall_model
 from dashboard.services import clock_ms, services
-from layouts.i18n import TEXT, language, t
-from layouts.wall_frame import wall_frame
-from layouts.wall_model import changes, wall_model
 from kernel.catalogue import DOMAINS
+from layouts.i18n import language, t
 
-dash.register_page(__name__, path="/", name="wall", title=TEXT["zh"]["title"])
-
-
-def layout(school: object = None, lang: object = None, **_other_query) -> dash.html.Div:
-    """The page for ?school=&lang=; it reads no data: the first refresh fills it in."""
-    return wall_frame(language(lang), school if isinstance(school, str) and school else None,
-                      screen=wall_sync.new_screen_id(), refresh_ms=services().settings.wall_refresh_ms)
-
-
-OUTPUTS = dict(
-    fig=Output(ids.figure(ALL), "children"),
-    cls=Output(ids.figure(ALL), "className"),
-    bars={domain: Output(ids.sparkline(domain), "children") for domain in DOMAINS},
-    alerts=Output(ids.ALERT_LIST, "children"),
-    listed=Output(ids.LISTED_HAZARDS, "children"),
-    gates=Output(ids.GATE_LIST, "children"),
-    hourly=Output(ids.HOURLY_CHART, "figure"),
-    map=Output(ids.RISK_MAP, "figure"),
-    map_note=Output(ids.MAP_NOTE, "children"),
-    as_of=Output(ids.AS_OF, "children"),
-    lag=Output(ids.LAG, "children"),
-    banner=Output(ids.STALE_BANNER, "children"),
-    banner_hidden=Output(ids.STALE_BANNER, "hidden"),
-    wall_class=Output(ids.WALL, "className"),
-    flash=Output(ids.FLASH, "data"),
-    picker_options=Output(ids.SCHOOL_PICKER, "options"),
-    picker_value=Output(ids.SCHOOL_PICKER, "value"),
-    heartbeat=Output(ids.HEARTBEAT, "data"),
-    sync=Output(ids.SYNC, "data"),
-)
+OUTPUTS = {
+    "fig": Output(ids.figure(ALL), "children"),
+    "cls": Output(ids.figure(ALL), "className"),
+    "bars": {domain: Output(ids.sparkline(domain), "children") for domain in DOMAINS},
+    "alerts": Output(ids.ALERT_LIST, "children"),
+    "listed": Output(ids.LISTED_HAZARDS, "children"),
+    "gates": Output(ids.GATE_LIST, "children"),
+    "hourly": Output(ids.HOURLY_CHART, "figure"),
+    "map": Output(ids.RISK_MAP, "figure"),
+    "map_note": Output(ids.MAP_NOTE, "children"),
+    "as_of": Output(ids.AS_OF, "children"),
+    "lag": Output(ids.LAG, "children"),
+    "banner": Output(ids.STALE_BANNER, "children"),
+    "banner_hidden": Output(ids.STALE_BANNER, "hidden"),
+    "wall_class": Output(ids.WALL, "className"),
+    "flash": Output(ids.FLASH, "data"),
+    "picker_options": Output(ids.SCHOOL_PICKER, "options"),
+    "picker_value": Output(ids.SCHOOL_PICKER, "value"),
+    "heartbeat": Output(ids.HEARTBEAT, "data"),
+    "sync": Output(ids.SYNC, "data"),
+}
 # Pattern-matching outputs: the key each component's id carries, to put values in page order.
 MANY = {"fig": "name", "cls": "name"}
 
@@ -109,14 +98,14 @@ def _store_unreachable(lang: str, now: int, screen: str) -> dict:
     return result
 
 
-def register_callbacks(app: dash.Dash) -> None:
-    """Called by the app factory for this app (see dashboard.app._register_page_callbacks)."""
+def register(app: dash.Dash) -> None:
+    """The wall's callbacks on this app (page.py's `register_callbacks`, called by the factory)."""
     app.callback(
         output=OUTPUTS,
-        inputs=dict(_tick=Input(ids.TICK, "n_intervals")),
-        state=dict(view=State(ids.VIEW, "data"), sync=State(ids.SYNC, "data"),
-                   picker_value=State(ids.SCHOOL_PICKER, "value"),
-                   picker_options=State(ids.SCHOOL_PICKER, "options")),
+        inputs={"_tick": Input(ids.TICK, "n_intervals")},
+        state={"view": State(ids.VIEW, "data"), "sync": State(ids.SYNC, "data"),
+                   "picker_value": State(ids.SCHOOL_PICKER, "value"),
+                   "picker_options": State(ids.SCHOOL_PICKER, "options")},
     )(refresh)
     # In the browser: the link watchdog (and Dash's undo history kept short), a sound for a new
     # critical alert when ?sound=on, and navigation when someone picks another school.

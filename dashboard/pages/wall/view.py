@@ -10,23 +10,34 @@ from __future__ import annotations
 
 from dash import dcc, html
 
-from dashboard import ids
+from dashboard.pages.wall import ids
+from dashboard.pages.wall.panels import count_text, figure_class
+from dashboard.pages.wall.trends import TREND_HOURS
+from kernel import figures as F
+from kernel.catalogue import DOMAINS
+from kernel.figures import Figure
 from layouts.i18n import Language, domain_name, severity_name, t
-from layouts.wall_panels import RISK_COLOURS, count_text, figure_class
-from layouts.wall_trends import TREND_HOURS
-from kernel.catalogue import ALERT_SEVERITIES, DOMAINS, HAZARD_STAGES
 
 HTML_LANG = {"zh": "zh-CN", "en": "en"}  # lang="zh-CN" makes the browser pick SC glyph shapes
 # Plotly on a wall: no toolbar, no hover, no zoom; a static plot also costs the browser less.
 GRAPH_CONFIG = {"staticPlot": True, "displayModeBar": False, "responsive": True}
 
 
-def figure(name: str, label: str, *, size: str = "") -> html.Div:
-    """A labelled number; the number element carries the figure's id and data-testid."""
+def label(lang: Language, figure: Figure) -> str:
+    """A figure's label: its text key's (kernel/figures.py), or its member's name (a severity)."""
+    return t(lang, figure.text) if figure.text else severity_name(lang, figure.member)
+
+
+def number(figure: Figure) -> html.Div:
+    """The element showing a figure's number: its id and data-testid are the figure's DOM id."""
+    return html.Div(count_text(None), id=ids.figure(figure.dom_id),
+                    className=figure_class(figure.dom_id, None), **{"data-testid": figure.dom_id})
+
+
+def figure(lang: Language, shown: Figure, *, size: str = "") -> html.Div:
+    """A labelled number."""
     return html.Div(className=f"figure-box {size}".strip(), children=[
-        html.Div(count_text(None), id=ids.figure(name), className=figure_class(name, None),
-                 **{"data-testid": name}),
-        html.Div(label, className="figure-label"),
+        number(shown), html.Div(label(lang, shown), className="figure-label"),
     ])
 
 
@@ -34,11 +45,11 @@ def domain_tile(lang: Language, domain: str) -> html.Section:
     return html.Section(className=f"tile domain-{domain}", children=[
         html.Div(className="tile-head", children=[
             html.H2(domain_name(lang, domain)),
-            figure(f"{domain}-alerts", t(lang, "alerts_pill"), size="pill"),
+            figure(lang, F.DOMAIN_ALERTS[domain], size="pill"),
         ]),
         html.Div(className="tile-figures", children=[
-            figure(f"{domain}-1h", t(lang, "events_1h"), size="inline large"),
-            figure(f"{domain}-24h", t(lang, "events_24h"), size="inline"),
+            figure(lang, F.DOMAIN_1H[domain], size="inline large"),
+            figure(lang, F.DOMAIN_24H[domain], size="inline"),
         ]),
         html.Div([html.Div(className="bar", style={"height": "0%"}) for _ in range(TREND_HOURS)],
                  id=ids.sparkline(domain), className="sparkline", title=t(lang, "trend_24h"), **{"data-testid": f"{domain}-trend"}),
@@ -62,10 +73,8 @@ def header(lang: Language, school: str | None) -> html.Header:
 
 def map_panel(lang: Language) -> html.Section:
     legend = [html.Div(className=f"legend-item risk-{c}", children=[
-        html.Span(className="chip"), html.Span(t(lang, f"risk_{c}"), className="legend-name"),
-        html.Div(count_text(None), id=ids.figure(f"risk-{c}"), className=figure_class(f"risk-{c}", None),
-                 **{"data-testid": f"risk-{c}"}),
-    ]) for c in RISK_COLOURS]
+        html.Span(className="chip"), html.Span(label(lang, risk), className="legend-name"), number(risk),
+    ]) for c, risk in F.RISK.items()]
     return html.Section(className="panel map-panel", children=[
         html.H2(t(lang, "map")),
         html.Div(legend, className="map-legend"),
@@ -87,15 +96,10 @@ def people_panel(lang: Language) -> html.Section:
         html.H2(t(lang, "people")),
         html.Div(className="people-grid", children=[
             html.Div(t(lang, "now"), className="row-label"),
-            figure("visitors-on-campus", t(lang, "visitors_on_campus")),
-            figure("staff-present", t(lang, "staff_present")),
-            figure("students-present", t(lang, "students_present")),
-            figure("vehicles-on-campus", t(lang, "vehicles_on_campus")),
+            *(figure(lang, f) for f in (F.VISITORS_ON_CAMPUS, F.STAFF_PRESENT, F.STUDENTS_PRESENT,
+                                        F.VEHICLES_ON_CAMPUS)),
             html.Div(t(lang, "today"), className="row-label"),
-            figure("visitors-today", t(lang, "visitors_today")),
-            figure("staff-today", t(lang, "staff_today")),
-            figure("students-today", t(lang, "students_today")),
-            figure("vehicles-today", t(lang, "vehicles_today")),
+            *(figure(lang, f) for f in (F.VISITORS_TODAY, F.STAFF_TODAY, F.STUDENTS_TODAY, F.VEHICLES_TODAY)),
         ]),
         html.Div(className="people-lower", children=[
             html.Div(className="gates", children=[
@@ -114,17 +118,14 @@ def hazards_panel(lang: Language) -> html.Section:
     return html.Section(className="panel hazards", children=[
         html.Div(className="panel-head", children=[
             html.H2(t(lang, "hazards")),
-            figure("hazards-rate", t(lang, "hazards_rate"), size="rate"),
+            figure(lang, F.HAZARDS_RATE, size="rate"),
         ]),
         html.Ol(className="stages", children=[
-            html.Li(figure(f"hazards-stage-{stage}", t(lang, f"stage_{stage}")), className=f"stage stage-{stage}")
-            for stage in HAZARD_STAGES
+            html.Li(figure(lang, f), className=f"stage stage-{stage}") for stage, f in F.HAZARD_STAGE.items()
         ]),
         html.Div(className="panel-figures", children=[
-            figure("hazards-open", t(lang, "hazards_open")),
-            figure("hazards-overdue", t(lang, "hazards_overdue")),
-            figure("hazards-due-soon", t(lang, "hazards_due_soon")),
-            figure("hazards-major", t(lang, "hazards_major")),
+            *(figure(lang, f)
+              for f in (F.HAZARDS_OPEN, F.HAZARDS_OVERDUE, F.HAZARDS_DUE_SOON, F.HAZARDS_MAJOR)),
         ]),
         html.Ul(id=ids.LISTED_HAZARDS, className="listed-hazards", **{"data-testid": "listed-hazards"}),
     ])
@@ -135,9 +136,7 @@ def alerts_panel(lang: Language) -> html.Section:
     return html.Section(className="panel alerts-panel", children=[
         html.H2(t(lang, "alerts")),
         html.Div(className="severity-figures", children=[
-            *[figure(f"alerts-{s}", severity_name(lang, s)) for s in ALERT_SEVERITIES],
-            figure("alerts-open", t(lang, "alerts_total")),
-            figure("alerts-escalated", t(lang, "alerts_escalated")),
+            *(figure(lang, f) for f in (*F.ALERTS_BY_SEVERITY.values(), F.ALERTS_OPEN, F.ALERTS_ESCALATED)),
         ]),
         html.Table(className="alert-list", children=[
             html.Thead(html.Tr([html.Th(t(lang, c), className=c) for c in columns])),

@@ -1,7 +1,7 @@
 """The wall's moving parts as pure functions: a summary (queries/summary.py) in, text and small
 components out. No I/O, so every rule here is tested without Redis or a browser.
 
-The page's structure never changes while it is shown (layouts/wall_frame.py); each second only
+The page's structure never changes while it is shown (dashboard/pages/wall/view.py); each second only
 these values are written into it, so the browser updates text in place and holds a fixed number
 of elements however long the wall runs.
 """
@@ -11,63 +11,44 @@ from datetime import datetime
 
 from dash import html
 
+from kernel import figures
+from layouts.elapsed import since_text
 from layouts.i18n import Language, alert_state_name, event_type_name, severity_name, t
-from kernel.catalogue import ALERT_SEVERITIES, DOMAINS, HAZARD_STAGES
-
-RISK_COLOURS = ("red", "orange", "yellow", "blue")
 
 MAX_ALERT_ROWS = 11  # what fits the panel at a size readable from 5 m; the wall runs for days
 MAX_LISTED_HAZARDS = 3  # major hazards under listed supervision named on the hazard panel
 LONG_COUNT = 10_000  # five digits and more are set smaller (a university has 30,000 students)
 HUGE_COUNT = 100_000
 
-# Every number on the wall, by name (also its data-testid), in reading order.
-FIGURE_NAMES: tuple[str, ...] = (
-    *(f"{d}-{part}" for d in DOMAINS for part in ("1h", "24h", "alerts")),
-    "visitors-on-campus", "visitors-today",
-    "staff-present", "students-present", "staff-today", "students-today",
-    "vehicles-on-campus", "vehicles-today",
-    *(f"hazards-stage-{stage}" for stage in HAZARD_STAGES),
-    "hazards-open", "hazards-overdue", "hazards-due-soon", "hazards-major", "hazards-rate",
-    *(f"alerts-{s}" for s in ALERT_SEVERITIES), "alerts-open", "alerts-escalated",
-    *(f"risk-{colour}" for colour in RISK_COLOURS),
-)
+# Every number on the wall, by its DOM id (also its data-testid), from the figures table.
+FIGURE_NAMES: tuple[str, ...] = tuple(f.dom_id for f in figures.WALL_FIGURES)
+_RATE = figures.HAZARDS_RATE.dom_id
 
 # The colour a figure takes: "attention" figures turn red/amber only when not zero (a zero there
 # is good news and should look calm); severity figures always carry their severity's colour.
 FIGURE_TONES: dict[str, str] = {
-    **{f"{d}-alerts": "alert" for d in DOMAINS},
-    "hazards-overdue": "warn",
-    "hazards-due-soon": "warn",
-    "hazards-major": "alert",
-    "alerts-open": "alert",
-    "alerts-escalated": "alert",
-    **{f"alerts-{s}": f"sev-{s}" for s in ALERT_SEVERITIES},
-    **{f"risk-{colour}": f"risk-{colour}" for colour in RISK_COLOURS},
+    **{f.dom_id: "alert" for f in figures.DOMAIN_ALERTS.values()},
+    figures.HAZARDS_OVERDUE.dom_id: "warn",
+    figures.HAZARDS_DUE_SOON.dom_id: "warn",
+    figures.HAZARDS_MAJOR.dom_id: "alert",
+    figures.ALERTS_OPEN.dom_id: "alert",
+    figures.ALERTS_ESCALATED.dom_id: "alert",
+    **{f.dom_id: f"sev-{s}" for s, f in figures.ALERTS_BY_SEVERITY.items()},
+    **{f.dom_id: f"risk-{colour}" for colour, f in figures.RISK.items()},
 }
 
 
-def hazard_values(summary: dict) -> dict[str, float | int | None]:
-    """The hazard panel's figures: from the SQL ledger's figures (`ledger`, kept in Redis by the
-    recorder) when present, else from the hazard lifecycle events counted in Redis. The rate is a
-    percentage (查改率: closed over found), None when nothing was found."""
-    ledger = (summary.get("ledger") or {}).get("hazards")
-    if ledger is not None:
-        rate = ledger["rectification_rate"]
-        source = ledger
+def rectification_rate(summary: dict) -> float | None:
+    """The hazard panel's rate, a percentage (查改率: closed over found): the SQL ledger's
+    (`ledger`, kept in Redis by the recorder) when present, else accepted over every stage of the
+    hazard lifecycle events counted in Redis; None when nothing was found."""
+    if (summary.get("ledger") or {}).get("hazards") is not None:
+        rate = figures.at(summary, figures.HAZARDS_RATE.json)
     else:
-        source = summary["hazards"]
-        found = sum(source["by_stage"].values())
-        rate = source["by_stage"].get("accepted", 0) / found if found else None
-    by_stage = source.get("by_stage", {})
-    return {
-        **{f"hazards-stage-{stage}": by_stage.get(stage, 0) for stage in HAZARD_STAGES},
-        "hazards-open": source["open"],
-        "hazards-overdue": source["overdue"],
-        "hazards-due-soon": source["due_soon"],
-        "hazards-major": source["major_open"],
-        "hazards-rate": None if rate is None else round(100 * rate, 1),
-    }
+        by_stage = summary["hazards"]["by_stage"]
+        found = sum(by_stage.values())
+        rate = by_stage.get("accepted", 0) / found if found else None
+    return None if rate is None else round(100 * rate, 1)
 
 
 def listed_hazards(summary: dict | None) -> list[dict] | None:
@@ -79,33 +60,17 @@ def listed_hazards(summary: dict | None) -> list[dict] | None:
     return ledger["hazards"]["listed_supervision"][:MAX_LISTED_HAZARDS]
 
 
-def figure_values(summary: dict) -> dict[str, int]:
-    """Each figure's number, read from the summary document."""
-    values: dict[str, int] = {}
-    for domain in DOMAINS:
-        data = summary["domains"][domain]
-        values[f"{domain}-1h"] = data["events"]["1h"]
-        values[f"{domain}-24h"] = data["events"]["24h"]
-        values[f"{domain}-alerts"] = data["alerts_open"]
-    visitors, attendance, vehicles = summary["visitors"], summary["attendance"], summary["vehicles"]
-    alerts = summary["alerts"]
-    risk = ((summary.get("ledger") or {}).get("risk") or {}).get("by_colour")
-    values.update({
-        "visitors-on-campus": visitors["on_campus"],
-        "visitors-today": visitors["checked_in_today"],
-        "staff-present": attendance["staff_present"],
-        "students-present": attendance["students_present"],
-        "staff-today": attendance.get("staff_today"),
-        "students-today": attendance.get("students_today"),
-        # Risk points per colour come from the ledger only: unknown (a dash) without it.
-        **{f"risk-{c}": (risk or {}).get(c, 0) if risk is not None else None for c in RISK_COLOURS},
-        "vehicles-on-campus": vehicles["on_campus"],
-        "vehicles-today": vehicles["seen_today"],
-        **hazard_values(summary),
-        **{f"alerts-{s}": alerts["by_severity"][s] for s in ALERT_SEVERITIES},
-        "alerts-open": alerts["open"],
-        "alerts-escalated": alerts.get("escalated", 0),
-    })
+def figure_values(summary: dict) -> dict[str, float | None]:
+    """Each figure's number by its DOM id, read from the summary document at the figure's path
+    (kernel/figures.py). The hazard panel shows the SQL ledger's figures (`ledger`) when present,
+    else those of the hazard lifecycle events; risk points per colour come from the ledger only:
+    unknown (a dash) without it. A count absent from a section that is there is 0."""
+    ledger_hazards = (summary.get("ledger") or {}).get("hazards") is not None
+    values: dict[str, float | None] = {}
+    for figure in figures.WALL_FIGURES:
+        path = figure.ledger if figure.ledger and ledger_hazards else figure.json
+        values[figure.dom_id] = figures.at(summary, path, 0)
+    values[_RATE] = rectification_rate(summary)
     return values
 
 
@@ -114,9 +79,9 @@ def count_text(value: int | None) -> str:
     return "—" if value is None else f"{value:,}"
 
 
-def figure_text(name: str, value: float | int | None) -> str:
+def figure_text(name: str, value: float | None) -> str:
     """A figure as shown: counts with thousands separators, the rectification rate as 87.5%."""
-    if name == "hazards-rate" and value is not None:
+    if name == _RATE and value is not None:
         return f"{value:g}%"
     return count_text(value)
 
@@ -158,21 +123,6 @@ def clock_text(iso: str | None, now: datetime) -> str:
     if moment.date() == local_now.date():
         return moment.strftime("%H:%M:%S")
     return moment.strftime("%m-%d %H:%M")
-
-
-def since_text(lang: Language, iso: str | None, now: datetime) -> str:
-    """How long ago an alert was raised, in the unit a person would say; a minute is the finest
-    step after the first, so a row changes at most once a minute."""
-    if not iso:
-        return ""
-    seconds = (now - datetime.fromisoformat(iso)).total_seconds()
-    if seconds < 60:
-        return t(lang, "since_now")
-    if seconds < 3600:
-        return t(lang, "minutes", n=int(seconds // 60))
-    if seconds < 86_400:
-        return t(lang, "hours", n=int(seconds // 3600))
-    return t(lang, "days", n=int(seconds // 86_400))
 
 
 def place_text(alert: dict, places: dict[str, str] | None = None) -> str:

@@ -2,22 +2,38 @@
 from __future__ import annotations
 
 import copy
+import subprocess
+import sys
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from dashboard import ids
-from layouts import i18n
-from layouts.wall_frame import wall_frame
-from layouts.wall_model import BAR_SLOTS, changes, wall_model
-from layouts.wall_panels import (
-    FIGURE_NAMES, MAX_ALERT_ROWS, MAX_LISTED_HAZARDS, alert_row_data, alert_rows, banner_text, clock_text,
-    count_text, duration_text, figure_class, figure_text, figure_values, listed_hazards, listed_rows,
+
+from dashboard.pages.wall import ids
+from dashboard.pages.wall.model import BAR_SLOTS, changes, wall_model
+from dashboard.pages.wall.panels import (
+    FIGURE_NAMES,
+    MAX_ALERT_ROWS,
+    MAX_LISTED_HAZARDS,
+    alert_row_data,
+    alert_rows,
+    banner_text,
+    clock_text,
+    count_text,
+    duration_text,
+    figure_class,
+    figure_text,
+    figure_values,
+    listed_hazards,
+    listed_rows,
     since_text,
 )
-from layouts.wall_trends import TREND_HOURS, bar_heights
-from queries.summary import build_summary
+from dashboard.pages.wall.trends import TREND_HOURS, bar_heights
+from dashboard.pages.wall.view import wall_frame
 from kernel.catalogue import CATALOGUE, DOMAINS
+from layouts import i18n
+from queries.summary import build_summary
 
 TZ = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 11, 24, 17, 35, 7, tzinfo=TZ)
@@ -286,3 +302,17 @@ def test_listed_major_hazards_are_named_up_to_three_as_plain_text():
     assert listed_rows("en", [])[0].children == "No major hazard under listed supervision"
     assert listed_rows("zh", listed_hazards(empty_summary())) == []  # no ledger figures: say nothing
     assert listed_rows("zh", wall_model("zh", school="nowhere", summary=None, plan=None, now=NOW)["listed"]) == []
+
+
+def test_the_builders_import_nothing_of_the_reads_the_ledger_or_the_consumer():
+    """The wall's builders are pure (issue 13): the kernel, dash, plotly, the standard library,
+    shared pieces of layouts/ and the page's own modules; nothing of queries/, ledger/, streams/
+    or the rest of the web app. In a fresh interpreter, so no other test's imports count."""
+    code = ("import sys, dashboard.pages.wall.view, dashboard.pages.wall.model, dashboard.pages.wall.ids; "
+            "print(' '.join(sorted(sys.modules)))")
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                            cwd=Path(__file__).resolve().parents[2]).stdout.split()
+    project = ("dashboard", "queries", "ledger", "streams", "demo", "devstack")
+    ours = {m for m in loaded if m.split(".")[0] in project}
+    builders = {f"dashboard.pages.wall.{m}" for m in ("ids", "view", "model", "panels", "trends", "risk_map")}
+    assert ours <= {"dashboard", "dashboard.pages", "dashboard.pages.wall", *builders}, ours
