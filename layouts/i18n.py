@@ -5,6 +5,7 @@ the words the safety office already uses.
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from typing import Literal
 
 Language = Literal["zh", "en"]
@@ -200,9 +201,19 @@ def language(requested: object) -> Language:
     return "en" if isinstance(requested, str) and requested.lower().startswith("en") else "zh"
 
 
-def t(lang: Language, key: str, **values: object) -> str:
-    text = TEXT[lang][key]
-    return text.format(**values) if values else text
+def text_lookup(table: Mapping[str, Mapping[str, str]]) -> Callable[..., str]:
+    """The lookup of one table of interface text: `lookup(lang, key, **values)` is the text of `key`
+    in `lang`, with `values` put into its {placeholders}. Every page's text module keeps only its
+    table and names its lookup with this (td, tl, to, ...)."""
+
+    def lookup(lang: Language, key: str, **values: object) -> str:
+        text = table[lang][key]
+        return text.format(**values) if values else text
+
+    return lookup
+
+
+t = text_lookup(TEXT)  # the wall's and the shared words
 
 
 def _pick(names: dict[str, tuple[str, str]], key: str | None, lang: Language) -> str:

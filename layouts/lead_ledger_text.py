@@ -4,7 +4,7 @@ source names follow the ledger's own (ledger/hazard_loop.py), so the screen, the
 paper ledger say the same thing."""
 from __future__ import annotations
 
-from layouts.i18n import Language
+from layouts.i18n import Language, text_lookup
 
 TEXT: dict[str, dict[str, str]] = {
     "zh": {
@@ -95,9 +95,7 @@ COLOUR_NAMES = {"red": ("重大风险", "Major"), "orange": ("较大风险", "Hi
                 "blue": ("低风险", "Low")}
 
 
-def tx(lang: Language, key: str, **values: object) -> str:
-    text = TEXT[lang][key]
-    return text.format(**values) if values else text
+tx = text_lookup(TEXT)
 
 
 def name_of(names: dict[str, tuple[str, str]], key: str | None, lang: Language) -> str:

@@ -3,7 +3,7 @@ Chinese first and English (?lang=en). Each page keeps its own words in layouts/l
 shared names (domains, severities, event types, hazard stages) stay in layouts/i18n.py."""
 from __future__ import annotations
 
-from layouts.i18n import Language
+from layouts.i18n import text_lookup
 
 TEXT: dict[str, dict[str, str]] = {
     "zh": {
@@ -49,6 +49,4 @@ TEXT: dict[str, dict[str, str]] = {
 }
 
 
-def tl(lang: Language, key: str, **values: object) -> str:
-    text = TEXT[lang][key]
-    return text.format(**values) if values else text
+tl = text_lookup(TEXT)
