@@ -11,18 +11,20 @@ from __future__ import annotations
 
 import hmac
 import secrets
-from html import escape
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, Response, current_app, jsonify, redirect, request, session
 from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard import access as guard
 from dashboard import sessions
+from dashboard.login import form
+from dashboard.login.text import LOGIN_TEXT
 from dashboard.metrics import signin_failed
+from dashboard.principals import end_person_session, moment
+from dashboard.refusals import LOGIN_PATH
+from dashboard.roles import Principal
 from dashboard.services import services
-from layouts import plain_page
-from layouts.login_text import LOGIN_TEXT
 from ledger.commands import users
 
 blueprint = Blueprint("auth", __name__)
@@ -66,12 +68,12 @@ def login():
     now = access.clock()
     try:
         with services().ledger_session() as db:
-            user = users.authenticate(db, username=username, password=password, now=guard.moment(now))
+            user = users.authenticate(db, username=username, password=password, now=moment(now))
             started = None
             if user is not None:
-                started = users.start_session(db, user=user, now=guard.moment(now), ip=address,
+                started = users.start_session(db, user=user, now=moment(now), ip=address,
                                               user_agent=request.headers.get("User-Agent"))
-                principal = guard.Principal(role=user.role, user_id=user.id, username=user.username,
+                principal = Principal(role=user.role, user_id=user.id, username=user.username,
                                             display_name=user.display_name, schools=user.school_codes)
             db.commit()
     except SQLAlchemyError:
@@ -100,9 +102,9 @@ def logout():
     if held is None or not (isinstance(expected, str) and hmac.compare_digest(given.encode(), expected.encode())):
         return _no_store(Response("refused: sign out from this site's own page (CSRF token missing or wrong)",
                                   status=403, mimetype="text/plain"))
-    guard.end_person_session(access, held.session_id, "logout", access.clock())
+    end_person_session(access, held.session_id, "logout", access.clock())
     session.clear()
-    return _no_store(redirect(f"{guard.LOGIN_PATH}?out=1" + ("&lang=en" if _lang() == "en" else ""), code=303))
+    return _no_store(redirect(f"{LOGIN_PATH}?out=1" + ("&lang=en" if _lang() == "en" else ""), code=303))
 
 
 @blueprint.route("/api/v1/me")
@@ -152,34 +154,5 @@ def _no_store(response: Response) -> Response:
 
 def _page(lang: str, target: str, *, error: str | None = None, note: str | None = None, status: int = 200,
           username: str = "") -> Response:
-    text = LOGIN_TEXT[lang]
-    other = "zh" if lang == "en" else "en"
-    message = f'<p class="error" role="alert">{escape(error)}</p>' if error else ""
-    message += f'<p class="note">{escape(note)}</p>' if note else ""
-    html = _FORM.format(
-        html_lang="en" if lang == "en" else "zh-CN", title=escape(text["title"]), heading=escape(text["heading"]),
-        message=message, csrf=escape(guard.csrf_token()), next=escape(target), lang=escape(lang),
-        username_label=escape(text["username"]), password_label=escape(text["password"]),
-        username=escape(username[:128]), submit=escape(text["submit"]),
-        switch=escape(f"/login?lang={other}&next={quote(target, safe='')}"),
-        other=escape(text["other_language"]), hint=escape(text["wall_hint"]),
-        style=plain_page.STYLE)  # the one inline style the policy allows, by its hash (dashboard/headers.py)
+    html = form.page(lang, target=target, csrf=guard.csrf_token(), error=error, note=note, username=username)
     return _no_store(Response(html, status=status, mimetype="text/html"))
-
-
-_FORM = """<!doctype html>
-<html lang="{html_lang}"><head><meta charset="utf-8"><meta name="robots" content="noindex">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title}</title>
-<style>{style}</style></head>
-<body><main class="form"><h1>{heading}</h1>{message}
-<form method="post" action="/login" autocomplete="on">
-<input type="hidden" name="csrf" value="{csrf}"><input type="hidden" name="next" value="{next}">
-<input type="hidden" name="lang" value="{lang}">
-<label for="username">{username_label}</label>
-<input type="text" id="username" name="username" value="{username}" autocomplete="username" autofocus required>
-<label for="password">{password_label}</label>
-<input type="password" id="password" name="password" autocomplete="current-password" required>
-<button type="submit">{submit}</button></form>
-<p class="hint">{hint} · <a href="{switch}">{other}</a></p></main></body></html>
-"""
