@@ -1,6 +1,8 @@
 """The leadership pages' shared text (the frame: navigation, school picker, states), Simplified
-Chinese first and English (?lang=en). Each page keeps its own words in layouts/lead_<page>_text.py;
-shared names (domains, severities, event types, hazard stages) stay in layouts/i18n.py."""
+Chinese first and English (?lang=en). Each page keeps its own words in its folder
+(dashboard/pages/<page>/text.py), or in layouts/lead_ledger_text.py and layouts/lead_board_text.py
+when pages share them; shared names (domains, severities, event types, hazard stages) stay in
+layouts/i18n.py."""
 from __future__ import annotations
 
 from layouts.i18n import text_lookup
