@@ -103,7 +103,7 @@ PAGES: dict[str, list[str]] = {
 
 def interactions(deps: list[dict], db_facts: dict) -> list[Probe]:
     """The taps a leader makes on each page, as Dash's renderer would post them. A callback is found
-    by the ids of its inputs (the pages' layouts modules name them); one that is not there yet
+    by the ids of its inputs (the pages' ids modules name them); one that is not there yet
     (a page still being built) is skipped and reported."""
     found: list[Probe] = []
     missing: list[str] = []
@@ -116,7 +116,7 @@ def interactions(deps: list[dict], db_facts: dict) -> list[Probe]:
         found.append(Probe(page, label, "POST", UPDATE_PATH, body_for(dep, values)))
 
     try:
-        from layouts import lead_hazards as hz
+        from dashboard.pages.lead_hazards import ids as hz
 
         def hazard_filter(stage="", grade="", unit="", overdue="", building="") -> dict:
             chosen = dict(zip(hz.FILTERS, (stage, grade, unit, overdue, building)))
@@ -144,7 +144,7 @@ def page_interactions(deps: list[dict], db_facts: dict) -> list[Probe]:
     callbacks), the overview's taps."""
     found: list[Probe] = []
     try:
-        from layouts import lead_risks as rk
+        from dashboard.pages.lead_risks import ids as rk
         dep = next(d for d in deps if f"{rk.GRID}.rowData" in d["output"])
         for label, colour, unit in (("filter: red", "red", ""), ("filter: orange, a unit", "orange",
                                                                  db_facts["unit"]), ("filter: all", "", "")):
@@ -153,7 +153,7 @@ def page_interactions(deps: list[dict], db_facts: dict) -> list[Probe]:
     except (ImportError, AttributeError, StopIteration) as missing:
         print(f"risk register interactions not found: {missing!r}")
     try:
-        from layouts import lead_campaigns as cp
+        from dashboard.pages.lead_campaigns import ids as cp
         dep = next(d for d in deps if f'"{cp.ITEMS}"' in d["output"])
         code = db_facts["campaign"]
         concrete = {_wild(dep["output"].rsplit(".", 1)[0]): cp.items_id(code),
@@ -163,7 +163,7 @@ def page_interactions(deps: list[dict], db_facts: dict) -> list[Probe]:
     except (ImportError, AttributeError, StopIteration) as missing:
         print(f"campaign interactions not found: {missing!r}")
     try:
-        from layouts import lead_assessment as la
+        from dashboard.pages.lead_assessment import ids as la
         dep = next(d for d in deps if f'"{la.LINES}"' in d["output"])
         code = db_facts["unit"]
         concrete = {_wild(dep["output"].rsplit(".", 1)[0]): la.lines_id(code),
@@ -174,7 +174,7 @@ def page_interactions(deps: list[dict], db_facts: dict) -> list[Probe]:
     except (ImportError, AttributeError, StopIteration) as missing:
         print(f"assessment interactions not found: {missing!r}")
     try:
-        from layouts import lead_overview as ov
+        from dashboard.pages.lead_overview import ids as ov
         drill = next(d for d in deps if f"{ov.DRILL}.children" in d["output"])
         # The building buttons beside the map (one per building), untapped, as the page drew them.
         buttons = [{"code": b.id, "type": ov.BUILDING} for b in SCHOOLS_BY_ID[SCHOOL].buildings]

@@ -61,8 +61,9 @@ def create_server():
 
 
 def _register_page_callbacks(app: dash.Dash) -> tuple[dict[str, str], dict[str, str]]:
-    """Each page module registers its callbacks on this app, not on dash.callback's process-wide
-    list: that list is handed to whichever app serves a request first, so a second app built in
+    """Each page module (a page folder's page.py, which takes `register_callbacks` from its
+    callbacks.py, or a one-file page) registers its callbacks on this app, not on dash.callback's
+    process-wide list: that list is handed to whichever app serves a request first, so a second app built in
     the same process (every test builds one) would otherwise get none or a duplicate set.
     Returns which page registered each callback (by its output): a callback needs its page's
     permission (dashboard/roles.py), and, second, the callbacks a page says need more (a page's

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
-from dash._utils import split_callback_id  # Dash's own reading of a callback's output key
 from werkzeug.exceptions import BadRequest
 
 from dashboard.pages.wall import ids
@@ -33,6 +32,16 @@ MAX_ITEMS = 20_000  # values walked per request: the largest grid page sends a f
 
 class BadCallback(ValueError):
     """A callback request no page of this app sends."""
+
+
+def split_callback_id(callback_id: str) -> dict | list[dict]:
+    """A callback's output key as Dash reads it (dash/_utils.py split_callback_id, which is private:
+    Dash has no public reader of its callback_map keys): "id.prop" is one {"id", "property"},
+    "..id1.prop1...id2.prop2.." a list of them, one per output."""
+    if callback_id.startswith(".."):
+        return [split_callback_id(one) for one in callback_id[2:-2].split("...")]
+    id_, prop = callback_id.rsplit(".", 1)
+    return {"id": id_, "property": prop}
 
 
 def callback_body(request) -> dict:

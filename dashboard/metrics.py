@@ -197,7 +197,7 @@ def _answered(response: Response) -> Response:
 
 
 def signin_failed(reason: str) -> None:
-    """dashboard/login.py: a sign-in refused, for one of SIGNIN_REASONS."""
+    """dashboard/login/: a sign-in refused, for one of SIGNIN_REASONS."""
     found: WebMetrics | None = current_app.extensions.get(EXTENSION)
     if found is not None and reason in SIGNIN_REASONS:
         found.signin_failures.labels(reason).inc()

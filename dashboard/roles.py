@@ -63,7 +63,7 @@ ROUTES: dict[str, str] = {
     "alias:/wall": PAGE,  # redirects to the wall, keeping the query
     "duty_api.handover_report": DUTY_VIEW,  # GET /api/v1/schools/<school>/handover: the shift report
     "duty_api.hazard_comment": HAZARD_COMMENT,  # POST /api/v1/schools/<school>/hazards/<code>/comments
-    "auth.login": PUBLIC,  # the sign-in form and its POST (rate limited, dashboard/login.py)
+    "auth.login": PUBLIC,  # the sign-in form and its POST (rate limited, dashboard/login/)
     "auth.logout": ACCOUNT,
     "auth.me": API_READ,  # GET /api/v1/me: who am I, for any principal
     "alerts_api.act": ALERT_HANDLE,  # POST /api/v1/alerts/<id>/<acknowledge|dispatch|resolve>

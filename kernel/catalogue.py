@@ -122,6 +122,9 @@ TYPES_BY_DOMAIN: dict[str, tuple[str, ...]] = {
 # The hazard closed loop (seed 001 art. 16-18): the stage each lifecycle event puts a hazard in.
 # A rejection at acceptance sends the hazard back to rectification.
 HAZARD_STAGES: tuple[str, ...] = ("reported", "notified", "rectifying", "feedback", "accepted")
+HAZARD_GRADES: tuple[str, ...] = ("ordinary", "major")  # 一般隐患, 重大隐患 (ledger/hazard_loop.py GRADES)
+# The four risk colours (四色), highest level first (ledger/grading.py COLOUR_OF_LEVEL's values).
+RISK_COLOURS: tuple[str, ...] = ("red", "orange", "yellow", "blue")
 HAZARD_STAGE_OF_TYPE = {
     "hazard.reported": "reported",
     "hazard.notified": "notified",

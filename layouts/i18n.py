@@ -5,6 +5,8 @@ the words the safety office already uses.
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+
 # The names of codes (domains, event types, severities, alert states) are shared with the ledger's
 # files, so they live in the kernel; this module names them too, for the pages.
 from kernel.names import ALERT_STATE_NAMES as ALERT_STATE_NAMES
@@ -141,6 +143,17 @@ TEXT: dict[str, dict[str, str]] = {
 }
 
 
-def t(lang: Language, key: str, **values: object) -> str:
-    text = TEXT[lang][key]
-    return text.format(**values) if values else text
+def text_lookup(table: Mapping[str, Mapping[str, str]]) -> Callable[..., str]:
+    """The lookup of one table of interface text: `lookup(lang, key, **values)` is the text of `key`
+    in `lang`, with `values` put into its {placeholders}. Every page's text module keeps only its
+    table and names its lookup with this (td, tl, to, ...)."""
+
+    def lookup(lang: Language, key: str, **values: object) -> str:
+        text = table[lang][key]
+        return text.format(**values) if values else text
+
+    return lookup
+
+
+t = text_lookup(TEXT)  # the wall's and the shared words
+

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from layouts.i18n import Language
+from layouts.i18n import Language, text_lookup
 
 TEXT: dict[str, dict[str, str]] = {
     "zh": {
@@ -111,9 +111,7 @@ ARTICLE_EN = {
 LIST_EN = {"风险点清单": "risk point list", "风险等级清单": "risk level list", "危险源清单": "hazard source list"}
 
 
-def tb(lang: Language, key: str, **values: object) -> str:
-    text = TEXT[lang][key]
-    return text.format(**values) if values else text
+tb = text_lookup(TEXT)
 
 
 def percent(value: float | None) -> str:

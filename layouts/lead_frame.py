@@ -9,15 +9,15 @@ from __future__ import annotations
 
 from dash import dcc, html
 
-from dashboard.lead_context import NAV, LeadView
 from layouts.lead_text import tl
+from layouts.lead_view import NAV, LeadView
 
 FRAME = "lead-frame"  # the root element of every leadership page
 BODY = "lead-body"
 
 
 def frame(view: LeadView, page: str, body) -> html.Div:
-    """The page `page` (a lead_context.NAV name) around `body`; `body` is ignored when the view has
+    """The page `page` (a layouts.lead_view.NAV name) around `body`; `body` is ignored when the view has
     a problem (no readable school, the ledger down), which is shown instead. A signed-in person
     (the view has their session's CSRF token) gets a sign-out button."""
     lang = view.lang

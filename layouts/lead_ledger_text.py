@@ -13,7 +13,7 @@ from kernel.names import SOURCE_NAMES as SOURCE_NAMES
 from kernel.names import STAGE_NAMES as STAGE_NAMES
 from kernel.names import local_name as local_name
 from kernel.names import name_of as name_of
-from layouts.i18n import Language
+from layouts.i18n import text_lookup
 
 TEXT: dict[str, dict[str, str]] = {
     "zh": {
@@ -88,6 +88,4 @@ TEXT: dict[str, dict[str, str]] = {
 }
 
 
-def tx(lang: Language, key: str, **values: object) -> str:
-    text = TEXT[lang][key]
-    return text.format(**values) if values else text
+tx = text_lookup(TEXT)

@@ -1,9 +1,11 @@
 """The leadership pages' shared text (the frame: navigation, school picker, states), Simplified
-Chinese first and English (?lang=en). Each page keeps its own words in layouts/lead_<page>_text.py;
-shared names (domains, severities, event types, hazard stages) stay in layouts/i18n.py."""
+Chinese first and English (?lang=en). Each page keeps its own words in its folder
+(dashboard/pages/<page>/text.py), or in layouts/lead_ledger_text.py and layouts/lead_board_text.py
+when pages share them; shared names (domains, severities, event types, hazard stages) stay in
+layouts/i18n.py."""
 from __future__ import annotations
 
-from layouts.i18n import Language
+from layouts.i18n import text_lookup
 
 TEXT: dict[str, dict[str, str]] = {
     "zh": {
@@ -49,6 +51,4 @@ TEXT: dict[str, dict[str, str]] = {
 }
 
 
-def tl(lang: Language, key: str, **values: object) -> str:
-    text = TEXT[lang][key]
-    return text.format(**values) if values else text
+tl = text_lookup(TEXT)

@@ -1,4 +1,4 @@
-"""The style of the server-rendered pages outside Dash: the sign-in form (dashboard/login.py) and
+"""The style of the server-rendered pages outside Dash: the sign-in form (dashboard/login/) and
 the refusal pages (dashboard/access.py). One fixed text, so the Content-Security-Policy allows it
 by its hash (dashboard/headers.py) and no other inline style."""
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The duty console's pure builders (layouts/duty_console.py): rows, details, history, feedback."""
+"""The duty console's pure builders (dashboard/pages/duty/view.py): rows, details, history, feedback."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
@@ -6,8 +6,8 @@ from zoneinfo import ZoneInfo
 
 from dash import html
 
-from dashboard import ids
-from layouts import duty_console as view
+from dashboard.pages.duty import ids
+from dashboard.pages.duty import view
 
 TZ = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 11, 24, 19, 0, tzinfo=timezone.utc)  # 03:00 in Shanghai

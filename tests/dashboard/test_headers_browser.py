@@ -14,8 +14,8 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from werkzeug.serving import make_server
 
-from dashboard import ids
-from layouts.lead_hazards import GRID
+from dashboard.pages.duty import ids
+from dashboard.pages.lead_hazards.ids import GRID
 from kernel.connections import sql_engine, sql_sessions
 from devstack import local_services
 from tests.dashboard import csp_watch

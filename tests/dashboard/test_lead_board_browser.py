@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 import pytest
 from sqlalchemy import func, select
 
-from layouts.lead_campaigns import FAILING_SHOWN
+from dashboard.pages.lead_campaigns.view import FAILING_SHOWN
 from ledger import scoring
 from ledger.models import ChecklistResult
 from queries.ledger import alerts, assessment, hazards, org

@@ -6,7 +6,9 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta, timezone
 
-from layouts import lead_assessment, lead_campaigns, lead_district
+from dashboard.pages.lead_assessment import view as lead_assessment
+from dashboard.pages.lead_campaigns import view as lead_campaigns
+from dashboard.pages.lead_district import view as lead_district
 from layouts.lead_board_text import deduction_reason, percent, points
 from ledger import scoring
 from queries.ledger.lead_campaigns import CampaignProgress, FailingCheck, ItemProgress

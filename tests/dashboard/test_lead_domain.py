@@ -9,11 +9,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from layouts import lead_domain as part
-from layouts import lead_domain_figures as figures
-from layouts import lead_domain_text as part_text
-from layouts.lead_domain_figures import SystemRate
-from layouts.lead_domain_text import SYSTEM_NAMES
+from dashboard.pages.lead_domain import view as part
+from dashboard.pages.lead_domain import figures
+from dashboard.pages.lead_domain import text as part_text
+from dashboard.pages.lead_domain.figures import SystemRate
+from dashboard.pages.lead_domain.text import SYSTEM_NAMES
 from kernel import device_systems
 from ledger.alert_times import DurationStats, duration_stats
 from ledger.models import Alert, Building, DailyDomainEvents, OrgUnit

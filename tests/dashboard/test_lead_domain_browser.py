@@ -12,7 +12,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import select
 
-from layouts import lead_domain_figures as figures
+from dashboard.pages.lead_domain import figures
 from ledger.models import Alert, DailyDomainEvents
 from kernel.connections import sql_engine, sql_sessions
 from queries.ledger import lead_domain as q

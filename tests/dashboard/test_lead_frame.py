@@ -2,7 +2,7 @@
 district tab only for someone over several schools, a problem shown instead of figures."""
 from __future__ import annotations
 
-from dashboard.lead_context import LeadView, pick_school
+from layouts.lead_view import LeadView, pick_school
 from dashboard.roles import Principal
 from layouts.lead_frame import frame
 from tests.dashboard.lead_support import component_props, component_texts

@@ -11,7 +11,7 @@ import pytest
 from openpyxl import load_workbook
 
 from dashboard.app import create_app
-from layouts import lead_hazards as part
+from dashboard.pages.lead_hazards import view as part
 from tests.dashboard.conftest import client_with, issue_token, signed_in
 from tests.dashboard.lead_support import demo_ledger  # noqa: F401 (fixture)
 from tests.dashboard.test_access import _callback_body, _router

@@ -5,7 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from layouts import lead_assessment, lead_district, lead_domain, lead_hazards, lead_overview
+from dashboard.pages.lead_assessment import ids as lead_assessment
+from dashboard.pages.lead_district import ids as lead_district
+from dashboard.pages.lead_domain import ids as lead_domain
+from dashboard.pages.lead_hazards import ids as lead_hazards
+from dashboard.pages.lead_overview import ids as lead_overview
 from tests.dashboard.lead_support import (  # noqa: F401 (fixtures)
     browser, demo_ledger, lead_served, no_horizontal_overflow, tablet,
 )

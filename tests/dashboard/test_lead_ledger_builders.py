@@ -11,14 +11,14 @@ from zoneinfo import ZoneInfo
 import pytest
 from openpyxl import load_workbook
 
-from layouts import lead_hazards as lh
-from layouts import lead_risks as lr
+from dashboard.pages.lead_hazards import view as lh
+from dashboard.pages.lead_risks import view as lr
 from layouts.lead_ledger_text import TEXT
 from ledger.exchange import HAZARD_COLUMNS
 from ledger.hazard_ledger_xlsx import COLUMNS, ledger_workbook
 from queries.ledger.hazards import HazardFilter
 from queries.ledger.lead_hazards import LedgerRow, filter_query, ledger_filter
-from queries.ledger.lead_risks import NO_UNIT, RiskFilter, RiskRow, risk_filter
+from queries.ledger.lead_risks import NO_UNIT, RiskFilter, RiskRow, due_on, risk_filter
 from tests.dashboard.lead_support import component_texts as _texts
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -56,7 +56,8 @@ def test_a_filter_survives_the_round_trip_through_a_link():
 
 
 def test_the_download_link_carries_the_school_the_filter_and_the_language():
-    href = lh.download_href("demo-univ", HazardFilter(stage="notified", unit="demo-univ/u01", overdue=True), "en")
+    href = lh.download_href("demo-univ", filter_query(HazardFilter(stage="notified", unit="demo-univ/u01", overdue=True)),
+                            "en")
     parts = urlsplit(href)
     assert parts.path == "/lead/hazards.xlsx"
     query = parse_qs(parts.query)
@@ -64,7 +65,7 @@ def test_the_download_link_carries_the_school_the_filter_and_the_language():
                      "lang": ["en"]}
     assert ledger_filter({k: v[0] for k, v in query.items()}) == HazardFilter(stage="notified", unit="demo-univ/u01",
                                                                                overdue=True)
-    assert "lang" not in lh.download_href("s", HazardFilter(), "zh")
+    assert "lang" not in lh.download_href("s", filter_query(HazardFilter()), "zh")
 
 
 @pytest.mark.parametrize("changes, expected", [
@@ -103,13 +104,13 @@ def test_count_line_says_when_the_grid_is_cut():
 
 def test_filter_options_offer_a_code_from_the_url_that_no_hazard_names():
     choices = {"units": [{"code": "s/u01", "name_zh": "化学院", "name_en": None}], "buildings": []}
-    options = lh.filter_options("zh", choices, HazardFilter(unit="s/u09", building="b-x"))
+    options = lh.filter_options("zh", choices, filter_query(HazardFilter(unit="s/u09", building="b-x")))
     assert [o["value"] for o in options[lh.F_UNIT]] == ["", "s/u01", "s/u09"]
     assert [o["value"] for o in options[lh.F_BUILDING]] == ["", "b-x"]
     assert [o["value"] for o in options[lh.F_STAGE]][1:] == ["reported", "notified", "rectifying", "feedback",
                                                              "accepted"]
-    assert lh.filter_values(HazardFilter(overdue=False)) == {lh.F_STAGE: "", lh.F_GRADE: "", lh.F_UNIT: "",
-                                                             lh.F_OVERDUE: "0", lh.F_BUILDING: ""}
+    assert lh.filter_values(filter_query(HazardFilter(overdue=False))) == {
+        lh.F_STAGE: "", lh.F_GRADE: "", lh.F_UNIT: "", lh.F_OVERDUE: "0", lh.F_BUILDING: ""}
 
 
 def test_the_record_shows_every_step_comment_and_refusal_with_typed_text_as_text():
@@ -168,20 +169,21 @@ def test_colour_totals_add_up_the_units():
     units = [{"unit": "a", "name_zh": "甲", "name_en": None, "red": 1, "orange": 0, "yellow": 2, "blue": 3},
              {"unit": None, "name_zh": None, "name_en": None, "red": 0, "orange": 1, "yellow": 0, "blue": 1}]
     assert lr.colour_totals(units) == {"red": 1, "orange": 1, "yellow": 2, "blue": 4}
-    table = lr.unit_table("zh", units, lambda **q: "/lead/risks?" + "&".join(f"{k}={v}" for k, v in q.items() if v))
+    table = lr.unit_table("zh", units, lambda **q: "/lead/risks?" + "&".join(f"{k}={v}" for k, v in q.items() if v),
+                          no_unit=NO_UNIT)
     assert "未指定单位" in _texts(table)
 
 
 def test_the_review_table_orders_as_given_and_says_how_late():
     point = RiskRow("RP-1", XSS, "major", "red", 720.0, "LEC", None, None, None, "楼", None, "人", "school",
                     date(2025, 11, 1))
-    table = lr.reviews_table("zh", [point], today=date(2026, 11, 24), review_days=365, total=1)
+    table = lr.reviews_table("zh", [(point, due_on(point, 365))], today=date(2026, 11, 24), total=1)
     [row] = _grid_rows(table, lr.DUE_GRID)
     texts = list(row.values())
     assert XSS in texts and "2026-11-01" in texts and "逾期 23 天" in texts and row["tone"] == "late"
     assert _texts(table) == []  # every review is a grid row, not a component of its own
     # A cut list says how many are left out.
-    cut = lr.reviews_table("en", [point], today=date(2026, 11, 24), review_days=365, total=7)
+    cut = lr.reviews_table("en", [(point, due_on(point, 365))], today=date(2026, 11, 24), total=7)
     assert len(_grid_rows(cut, lr.DUE_GRID)) == 1 and any("7" in t for t in _texts(cut))
 
 
@@ -213,3 +215,13 @@ def _grid_rows(component, grid_id: str) -> list[dict]:
     found = walk(component)
     assert found is not None, f"no grid {grid_id}"
     return found
+
+
+def test_the_kernel_names_the_ledger_s_grades_and_colours():
+    """The builders take hazard grades and risk colours from the kernel: the ledger's own must match."""
+    from kernel.catalogue import HAZARD_GRADES, HAZARD_STAGES, RISK_COLOURS
+    from ledger import grading, hazard_loop
+    from queries.ledger.lead_risks import COLOURS
+
+    assert HAZARD_GRADES == hazard_loop.GRADES and HAZARD_STAGES == hazard_loop.STAGES
+    assert RISK_COLOURS == COLOURS == tuple(grading.COLOUR_OF_LEVEL.values())

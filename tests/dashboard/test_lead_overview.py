@@ -10,16 +10,17 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func, select
 
-from layouts import lead_overview as part
-from layouts import lead_overview_figures as figures
-from layouts import lead_overview_map as overview_map
-from layouts.lead_overview_drill import drill_panel
+from dashboard.pages.lead_overview import figures
+from dashboard.pages.lead_overview import map as overview_map
+from dashboard.pages.lead_overview import view as part
+from dashboard.pages.lead_overview.drill import drill_panel
+from layouts.lead_live import live_state
 from ledger import hazard_loop
 from ledger.models import Alert, Building, Hazard, OrgUnit, RiskPoint, Zone
 from kernel.connections import sql_engine, sql_sessions
 from ledger.commands import alerts, hazards
-from queries.ledger.lead_overview import (BuildingFigures, alerts_today, building_drill, building_figures,
-                                          hazard_backlog, hazard_totals)
+from queries.ledger.lead_overview import (RECENT_ALERT_DAYS, BuildingFigures, alerts_today, building_drill,
+                                          building_figures, hazard_backlog, hazard_totals)
 from tests.dashboard.lead_support import component_texts, demo_ledger  # noqa: F401 (fixture)
 from tests.ledger.conftest import NOW
 
@@ -263,7 +264,7 @@ def test_alerts_by_severity_over_every_domain():
     (None, False, "unreachable"), (None, True, "none"), ({"stale": True}, True, "stale"),
     ({"stale": False}, True, "live")])
 def test_live_state(summary, reachable, state):
-    assert figures.live_state(summary, reachable) == state
+    assert live_state(summary, reachable) == state
 
 
 
@@ -344,14 +345,15 @@ def test_the_drill_panel_shows_typed_text_as_text(session, school):
                           last_reviewed_on=date(2026, 1, 5)))
     session.commit()
     drill = building_drill(session, school_id=school.id, code="chem", now=NOW, limit=20)
-    panel = drill_panel("zh", drill, now=NOW, tz=SHANGHAI, ledger_href="/lead/hazards?building=chem")
+    panel = drill_panel("zh", drill, now=NOW, tz=SHANGHAI, ledger_href="/lead/hazards?building=chem",
+                        recent_days=RECENT_ALERT_DAYS)
     shown = component_texts(panel)
     assert "<img src=x onerror=alert(1)>" in shown  # a Dash string child: React writes it as text
     assert "逾期 2 天" in shown and "重大" in shown
 
 
 def test_every_word_in_both_languages():
-    from layouts.lead_overview_text import TEXT
+    from dashboard.pages.lead_overview.text import TEXT
 
     assert set(TEXT["zh"]) == set(TEXT["en"])
 

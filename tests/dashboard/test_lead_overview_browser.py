@@ -15,7 +15,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import func, select
 
-from layouts.lead_overview import DRILL_ALERTS, DRILL_LIMIT
+from dashboard.pages.lead_overview.view import DRILL_ALERTS, DRILL_LIMIT
 from layouts.site_plan import label_point
 from ledger.models import Alert, Building, Hazard, OrgUnit, RiskPoint
 from queries.ledger import lookups, org

@@ -12,7 +12,7 @@ from sqlalchemy import MetaData, select
 
 from dashboard import roles
 from dashboard.app import create_app
-from dashboard.lead_context import NAV
+from layouts.lead_view import NAV
 from kernel.connections import sql_engine
 from tests.dashboard.conftest import signed_in
 from tests.dashboard.lead_support import (  # noqa: F401 (fixtures)

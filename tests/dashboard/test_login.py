@@ -1,4 +1,4 @@
-"""People signing in (dashboard/login.py), their sessions (dashboard/sessions.py, dashboard/access.py)
+"""People signing in (dashboard/login/), their sessions (dashboard/sessions.py, dashboard/access.py)
 and the rules for writes, on a real app: the real Redis, the ledger on SQLite and PostgreSQL.
 Requests are what a browser sends: the form with its CSRF token, Dash's callback posts with the
 cookie it got."""
@@ -297,7 +297,7 @@ def test_a_wall_token_cannot_reach_the_duty_console(app, person_settings):
     assert api.get("/api/v1/me").json == {"kind": "token", "role": "wall", "token_id": 1, "schools": None}
     page = app.server.test_client()
     page.get(f"/wall?token={issue_token(person_settings)}")
-    # Once dashboard/pages/duty.py registers the page, the request itself is refused; until then
+    # Once dashboard/pages/duty/page.py registers the page, the request itself is refused; until then
     # /duty is Dash's "not found" frame, which shows nothing.
     registered = app.server.extensions[EXTENSION].page_name("/duty") == "duty"
     assert page.get("/duty").status_code == (403 if registered else 200)

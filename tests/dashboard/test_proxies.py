@@ -13,7 +13,7 @@ from dashboard.app import create_app
 from dashboard.proxies import MOST_READ_UNASKED, ReadWholeBody
 from dashboard.login_limits import Limits
 from ledger.models import UserSession
-from layouts.login_text import LOGIN_TEXT
+from dashboard.login.text import LOGIN_TEXT
 from kernel.connections import sql_engine, sql_sessions
 from tests.dashboard.conftest import PASSWORD, login_form, make_user
 

@@ -1,12 +1,12 @@
 """The image's default, COOKIE_SECURE=on, with no HTTPS in front, in real Chromium: the browser drops
 the HTTPS-only cookie, so nobody can sign in, and the sign-in page says so and how to fix it
-instead of "the page had expired" (dashboard/login.py). Chromium keeps Secure cookies on loopback
+instead of "the page had expired" (dashboard/login/). Chromium keeps Secure cookies on loopback
 addresses over http, so the app is opened by a name (mapped to 127.0.0.1), as a school's server is."""
 from __future__ import annotations
 
 import pytest
 
-from layouts.login_text import LOGIN_TEXT
+from dashboard.login.text import LOGIN_TEXT
 from tests.dashboard import csp_watch
 from tests.dashboard.conftest import PASSWORD, make_user
 from tests.dashboard.test_wall_browser import CHROMIUM_ARGS

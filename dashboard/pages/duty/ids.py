@@ -1,0 +1,43 @@
+"""The component ids of the duty console (/duty), named once: its builders draw with them, its
+callbacks listen to them."""
+from __future__ import annotations
+
+DUTY = "duty-root"
+DUTY_TICK = "duty-tick"  # dcc.Interval: the list follows the ledger every second
+DUTY_VIEW = "duty-view"  # dcc.Store: {"school", "lang"} as the URL asked
+DUTY_SCHOOL = "duty-school"
+DUTY_FILTER_DOMAIN = "duty-filter-domain"
+DUTY_FILTER_BUILDING = "duty-filter-building"
+DUTY_FILTER_TYPE = "duty-filter-type"
+DUTY_SUMMARY = "duty-summary"
+DUTY_AS_OF = "duty-as-of"
+DUTY_BANNER = "duty-banner"  # the ledger cannot be reached
+DUTY_LIST = "duty-alert-list"  # tbody of open alerts
+DUTY_LIST_DIGEST = "duty-list-digest"  # dcc.Store: what the list shows, so an unchanged list is not resent
+DUTY_SELECTED = "duty-selected"  # dcc.Store: the alert id open in the detail panel
+DUTY_DETAIL = "duty-detail"
+DUTY_HISTORY = "duty-history"
+DUTY_ASSIGNEE = "duty-assignee"
+DUTY_DISPATCH_NOTE = "duty-dispatch-note"
+DUTY_DISPATCH = "duty-dispatch"
+DUTY_OUTCOME = "duty-outcome"
+DUTY_RESOLVE_NOTE = "duty-resolve-note"
+DUTY_RESOLVE = "duty-resolve"
+DUTY_FORMS = "duty-forms"
+DUTY_FEEDBACK = "duty-feedback"
+DUTY_ACTED = "duty-acted"  # dcc.Store: the last action's result; the list refreshes on it
+DUTY_SHIFT_DATE = "duty-shift-date"
+DUTY_SHIFT = "duty-shift"
+DUTY_DOWNLOAD = "duty-download"
+DUTY_SIGN_OUT = "duty-sign-out"
+DUTY_HANDOVER = "duty-handover"
+DUTY_ACK = "duty-ack"  # pattern: one acknowledge button per unacknowledged alert
+DUTY_OPEN = "duty-open"  # pattern: one "handle" button per alert
+
+
+def duty_ack(alert_id: int) -> dict:
+    return {"type": DUTY_ACK, "alert": alert_id}
+
+
+def duty_open(alert_id: int) -> dict:
+    return {"type": DUTY_OPEN, "alert": alert_id}
