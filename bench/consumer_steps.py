@@ -20,12 +20,12 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from kernel.settings import DEFAULT_ALERT_RULES  # noqa: E402
+from demo.campus_stream import simulate  # noqa: E402
 from kernel import contract  # noqa: E402
+from kernel.settings import DEFAULT_ALERT_RULES  # noqa: E402
 from streams import resp
 from streams.aggregation import Planner, Snapshot  # noqa: E402
 from streams.alert_rules import load_rules  # noqa: E402
-from demo.campus_stream import simulate  # noqa: E402
 from streams.store import transaction  # noqa: E402
 
 SCHOOL_TZ = ZoneInfo("Asia/Shanghai")

@@ -38,16 +38,14 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import msgspec  # noqa: E402
 import redis  # noqa: E402
 from kafka import TopicPartition  # noqa: E402
 
-import msgspec  # noqa: E402
-
-from kernel import connections, keys  # noqa: E402
-from kernel.settings import Settings  # noqa: E402
-from devstack import local_services  # noqa: E402
-from kernel import contract, proof
 from demo.campus_stream import simulate  # noqa: E402
+from devstack import local_services  # noqa: E402
+from kernel import connections, contract, keys, proof  # noqa: E402
+from kernel.settings import Settings  # noqa: E402
 from streams.consumer import Aggregator  # noqa: E402
 from streams.registers import REGISTER_TYPES  # noqa: E402
 

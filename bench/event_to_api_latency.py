@@ -29,11 +29,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from kernel import connections  # noqa: E402
-from kernel.settings import Settings  # noqa: E402
-from devstack import local_services  # noqa: E402
-from kernel import proof
 from demo.campus_stream import simulate  # noqa: E402
+from devstack import local_services  # noqa: E402
+from kernel import connections, proof  # noqa: E402
+from kernel.settings import Settings  # noqa: E402
 
 PROBE_SCHOOL = "bench-probe"
 SIGNING_KEY = secrets.token_urlsafe(32)  # this run's EVENT_SIGNING_KEY, given to the consumer too

@@ -47,14 +47,14 @@ import redis  # noqa: E402
 from kafka import KafkaConsumer, TopicPartition  # noqa: E402
 
 from dashboard.services import EVENTS_KAFKA_BATCH_BYTES  # noqa: E402
-from ledger.db import migrate  # noqa: E402
-from kernel import connections  # noqa: E402
-from ledger.commands import event_sources  # noqa: E402
-from kernel.settings import Settings  # noqa: E402
-from queries.summary import school_summary  # noqa: E402
-from devstack import local_services, local_stack  # noqa: E402
-from streams.alert_rules import load_rules  # noqa: E402
 from demo.campus_stream import simulate  # noqa: E402
+from devstack import local_services, local_stack  # noqa: E402
+from kernel import connections  # noqa: E402
+from kernel.settings import Settings  # noqa: E402
+from ledger.commands import event_sources  # noqa: E402
+from ledger.db import migrate  # noqa: E402
+from queries.summary import school_summary  # noqa: E402
+from streams.alert_rules import load_rules  # noqa: E402
 from tests.streams.harness import running_aggregator, wait_consumed  # noqa: E402
 from tests.streams.reference import comparable, expected_summary  # noqa: E402
 

@@ -49,15 +49,24 @@ import psutil  # noqa: E402
 import requests  # noqa: E402
 from sqlalchemy import func, select, text  # noqa: E402
 
-from ledger.db import migrate  # noqa: E402
 from demo.seed import load_demo  # noqa: E402
-from ledger.grading import GradingRules  # noqa: E402
-from ledger.models import (Alert, AlertTransition, Campaign, ChecklistItem, ChecklistResult,  # noqa: E402
-                           DailyDomainEvents, Hazard, OrgUnit, RiskPoint)
+from demo.sites import SCHOOLS_BY_ID  # noqa: E402
+from devstack import local_services, local_stack  # noqa: E402
 from kernel import connections  # noqa: E402
 from kernel.settings import Settings  # noqa: E402
-from devstack import local_services, local_stack  # noqa: E402
-from demo.sites import SCHOOLS_BY_ID  # noqa: E402
+from ledger.db import migrate  # noqa: E402
+from ledger.grading import GradingRules  # noqa: E402
+from ledger.models import (  # noqa: E402
+    Alert,
+    AlertTransition,
+    Campaign,
+    ChecklistItem,
+    ChecklistResult,
+    DailyDomainEvents,
+    Hazard,
+    OrgUnit,
+    RiskPoint,
+)
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -223,7 +232,8 @@ def body_for(dep: dict, values: dict[str, object], concrete: dict[str, dict] | N
         for s in specs:
             if '"ALL"' in s["id"]:  # the list of the pattern's components
                 value = values.get(f"{s['id']}.{s['property']}")
-                out.append([{"id": i, "property": s["property"], "value": value} for i in expand.get(_wild(s["id"]), [])])
+                out.append([{"id": i, "property": s["property"], "value": value}
+                            for i in expand.get(_wild(s["id"]), [])])
             else:
                 out.append({"id": real(s["id"]), "property": s["property"],
                             "value": values.get(f"{s['id']}.{s['property']}")})
@@ -290,8 +300,8 @@ class Stack:
 
 def build_ledger(settings: Settings, *, scale: int, copy_factor: int, today) -> dict:
     """Migrate, load the demo ×scale and a leader over every school; the figures into Redis."""
-    from streams import ledger_figures
     from ledger.commands.users import create_user
+    from streams import ledger_figures
 
     engine = connections.sql_engine(settings)
     try:

@@ -23,12 +23,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import redis  # noqa: E402
 
-from kernel.settings import DEFAULT_ALERT_RULES, Settings  # noqa: E402
+from demo.campus_stream import simulate  # noqa: E402
 from devstack import local_services  # noqa: E402
 from kernel import contract
+from kernel.settings import DEFAULT_ALERT_RULES, Settings  # noqa: E402
 from streams.aggregation import Planner  # noqa: E402
 from streams.alert_rules import load_rules  # noqa: E402
-from demo.campus_stream import simulate  # noqa: E402
 from streams.store import SchoolStore  # noqa: E402
 
 BATCH = 5000

@@ -138,8 +138,8 @@ def main() -> None:
             raise SystemExit(f"the stack did not come up; see {scratch / 'stack.log'}")
         threading.Thread(target=lambda: [out.write(line) for line in stack.stdout], daemon=True).start()
         for n in range(PEOPLE):
-            made = ledger_cli(env, "user", "create", "--username", f"bench{n}", "--name", f"值班员{n}", "--role", "duty",
-                              "--password-stdin", stdin=PASSWORD + "\n")
+            made = ledger_cli(env, "user", "create", "--username", f"bench{n}", "--name", f"值班员{n}",
+                              "--role", "duty", "--password-stdin", stdin=PASSWORD + "\n")
             if made.returncode != 0:
                 raise SystemExit(f"could not make the bench's users: {made.stderr}")
         token = _duty_token(env, db)
@@ -148,7 +148,8 @@ def main() -> None:
         while len(open_alerts(db, needed)) < needed and time.monotonic() < deadline:
             time.sleep(2)
         alerts = open_alerts(db, needed)
-        print(f"stack up at {base}; simulator {args.rate:.0f} events/s; {len(alerts)} open alerts to handle", flush=True)
+        print(f"stack up at {base}; simulator {args.rate:.0f} events/s; {len(alerts)} open alerts to handle",
+              flush=True)
         steps = [(a, action) for action in ("acknowledge", "dispatch", "resolve") for a in alerts][:args.actions]
 
         with ThreadPoolExecutor(5) as signers, ThreadPoolExecutor(4) as officers, ThreadPoolExecutor(2) as admins:

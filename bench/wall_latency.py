@@ -54,10 +54,10 @@ sys.path.insert(0, str(ROOT))
 import psutil  # noqa: E402
 import redis  # noqa: E402
 
-from kernel import connections, figures, keys  # noqa: E402
-from kernel.settings import Settings  # noqa: E402
 from devstack import local_services, local_stack  # noqa: E402
+from kernel import connections, figures, keys  # noqa: E402
 from kernel.clock import local_day  # noqa: E402
+from kernel.settings import Settings  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 EXIT_STALLED = 75  # streams.consumer.EXIT_STALLED, written out: the bench also runs older checkouts

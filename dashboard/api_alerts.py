@@ -22,8 +22,8 @@ from dashboard.ledger_json import iso
 from dashboard.services import services
 from ledger import alert_flow
 from ledger.commands import alert_handling
-from queries.ledger import alert_console
 from ledger.commands.alert_handling import AlertBusy, AlertNotFound, HandlingError
+from queries.ledger import alert_console
 
 LEDGER_DOWN = "safety ledger unavailable"
 NO_ALERT = "no such alert"

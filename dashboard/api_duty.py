@@ -23,14 +23,14 @@ from dashboard.api import API_PREFIX
 from dashboard.api import escaped_json as answer
 from dashboard.ledger_json import iso
 from dashboard.services import services
+from kernel.contract import SCHOOL_ID
 from ledger import handover
 from ledger.commands import hazard_comments
+from ledger.errors import LedgerError
 from ledger.handover_export import handover_workbook
 from ledger.shifts import ShiftError, ShiftPlan
-from queries.ledger import hazards, org
 from queries.ledger import handover as handover_rows
-from ledger.errors import LedgerError
-from kernel.contract import SCHOOL_ID
+from queries.ledger import hazards, org
 
 LEDGER_DOWN = "safety ledger unavailable"
 NOT_IN_LEDGER = "no such school in the safety ledger"

@@ -28,7 +28,14 @@ from dashboard import event_intake, source_keys
 from dashboard.api import API_PREFIX, STORE_DOWN
 from dashboard.event_claims import BUSY, CLAIMED, SEEN, Claims, event_keys
 from dashboard.event_intake import (
-    ACCEPTED, DUPLICATE, IN_PROGRESS, KAFKA_UNAVAILABLE, RETRY, BatchRefused, Outgoing, Verdict,
+    ACCEPTED,
+    DUPLICATE,
+    IN_PROGRESS,
+    KAFKA_UNAVAILABLE,
+    RETRY,
+    BatchRefused,
+    Outgoing,
+    Verdict,
 )
 from dashboard.services import EVENTS_KAFKA_WAIT_S, KAFKA_RETRY_AFTER_S, Services, clock_ms, services
 from dashboard.source_limits import SourceLimits

@@ -14,10 +14,10 @@ from dashboard import ledger_json as shape
 from dashboard import params
 from dashboard.api import API_PREFIX, error
 from dashboard.services import services
+from kernel.contract import SCHOOL_ID
 from ledger import alert_flow, grading, hazard_loop
 from queries.ledger import alerts, assessment, campaigns, hazards, lookups, org, risk_points
 from queries.ledger.alerts import SEVERITY_ORDER
-from kernel.contract import SCHOOL_ID
 
 LEDGER_DOWN = "safety ledger unavailable"
 NOT_IN_LEDGER = "no such school in the safety ledger"

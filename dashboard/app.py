@@ -7,8 +7,19 @@ from pathlib import Path
 import dash
 from flask import redirect, request
 
-from dashboard import (access, api, api_alerts, api_duty, api_events, api_ledger, bad_input, headers,
-                       lead_export, metrics, proxies)
+from dashboard import (
+    access,
+    api,
+    api_alerts,
+    api_duty,
+    api_events,
+    api_ledger,
+    bad_input,
+    headers,
+    lead_export,
+    metrics,
+    proxies,
+)
 from dashboard.services import install
 from kernel.settings import Settings
 

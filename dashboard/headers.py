@@ -38,8 +38,8 @@ import dash
 from flask import Response
 
 from dashboard import csp_styles
-from layouts import plain_page
 from kernel.settings import Settings
+from layouts import plain_page
 
 log = logging.getLogger(__name__)
 HASH_ALGORITHM = "sha256"

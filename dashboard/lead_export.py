@@ -17,11 +17,11 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard import access
 from dashboard.services import services
+from kernel.contract import SCHOOL_ID
 from layouts.i18n import language
 from ledger.hazard_ledger_xlsx import ledger_workbook
 from queries.ledger import org
 from queries.ledger.lead_hazards import ledger_filter, ledger_rows
-from kernel.contract import SCHOOL_ID
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -55,7 +55,8 @@ def hazard_export():
     stem = f"hazard-ledger-{school}-{day}"
     local = f"隐患排查治理台账-{school}-{day}" if lang == "zh" else stem
     response = Response(data, mimetype=XLSX)
-    response.headers["Content-Disposition"] = f"attachment; filename=\"{stem}.xlsx\"; filename*=UTF-8''{quote(local)}.xlsx"
+    response.headers["Content-Disposition"] = (
+        f"attachment; filename=\"{stem}.xlsx\"; filename*=UTF-8''{quote(local)}.xlsx")
     response.headers["Cache-Control"] = "no-store"
     return response
 

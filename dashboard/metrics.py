@@ -30,10 +30,10 @@ from flask import Blueprint, Flask, Response, current_app, g, jsonify, request
 
 from dashboard import health, wall_sync
 from dashboard.services import Services
-from queries import stream_health
-from ledger.commands import recording
-from kernel.settings import Settings
 from kernel import contract
+from kernel.settings import Settings
+from ledger.commands import recording
+from queries import stream_health
 
 EXTENSION = "campus.metrics"
 log = logging.getLogger(__name__)
@@ -160,7 +160,8 @@ def route_label() -> str:
     rule = request.url_rule
     if rule is None:
         return "unmatched"
-    from dashboard.access import EXTENSION as ACCESS, ROUTER_OUTPUT
+    from dashboard.access import EXTENSION as ACCESS
+    from dashboard.access import ROUTER_OUTPUT
 
     access = current_app.extensions.get(ACCESS)
     if access is None:

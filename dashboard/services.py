@@ -24,14 +24,14 @@ from flask import Flask, current_app
 from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard.ledger_json import ledger_block
+from kernel import proof
+from kernel.connections import kafka_producer, redis_client, sql_engine, sql_sessions
+from kernel.settings import Settings
+from ledger.commands import alert_outbox
 from ledger.escalation import Deadlines
 from queries import summary as live
-from kernel.connections import kafka_producer, redis_client, sql_engine, sql_sessions
-from ledger.commands import alert_outbox
-from queries.ledger import lookups, org
 from queries.ledger import figures as ledger_figures
-from kernel.settings import Settings
-from kernel import proof
+from queries.ledger import lookups, org
 
 EXTENSION = "campus"
 log = logging.getLogger(__name__)

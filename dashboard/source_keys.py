@@ -23,8 +23,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard.services import services
 from dashboard.token_checks import LedgerUnreachable, TokenChecks
-from ledger.models import utcnow
 from ledger.commands import event_sources
+from ledger.models import utcnow
 
 log = logging.getLogger(__name__)
 EXTENSION = "campus.sources"

@@ -12,9 +12,9 @@ from collections.abc import Callable
 
 import orjson
 
-from kernel import contract
 from demo.checklists import CAMPAIGNS
 from demo.sites import School
+from kernel import contract
 
 DAY_MS = 86_400_000
 

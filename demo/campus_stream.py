@@ -22,13 +22,13 @@ from zoneinfo import ZoneInfo
 
 import orjson
 
-from streams.alert_rules import AlertRules, load_rules
 from demo.bad_messages import BAD_KINDS, bad_message
 from demo.campus_day import DAY_TURNOVER_HOUR, Draft, SchoolDay
 from demo.campus_mix import daily_share, hour_mixes
+from demo.sites import SCHOOLS, SCHOOLS_BY_ID, School
 from kernel.catalogue import CATALOGUE
 from kernel.contract import Event
-from demo.sites import SCHOOLS, SCHOOLS_BY_ID, School
+from streams.alert_rules import AlertRules, load_rules
 
 DEFAULT_DUPLICATE_RATE = 0.002
 DEFAULT_LATE_RATE = 0.01

@@ -19,10 +19,10 @@ from sqlalchemy.orm import Session
 from demo import seed_data as data
 from demo.seed_alerts import add_alert_history, add_daily_totals, add_domain_days
 from demo.seed_hazards import SMALL_SCHOOL_STORIES, STORIES, add_campaigns, add_deductions, add_hazards
+from demo.sites import SCHOOLS, School
 from ledger.grading import GradingRules, grade
 from ledger.models import Building, HazardSource, OrgUnit, RiskPoint, Zone
 from ledger.site_plans import SITE_PLANS, marker, zone_polygons
-from demo.sites import SCHOOLS, School
 
 SEED = 20261124
 SCHOOL_TZ = ZoneInfo("Asia/Shanghai")
@@ -203,12 +203,12 @@ def _risk_points(session: Session, rows: SchoolRows, *, today: date, rules: Grad
             code = zone.code if zone else None
             level = data.LEVEL_CODES[rng.choice(template.levels)]
             if template.method == "LEC":
-                l, e, c = rng.choice(data.LEC_FACTORS[level])
+                likelihood, e, c = rng.choice(data.LEC_FACTORS[level])
                 s = None
-                graded = grade("LEC", likelihood=l, exposure=e, consequence=c, rules=rules)
+                graded = grade("LEC", likelihood=likelihood, exposure=e, consequence=c, rules=rules)
             else:
-                (l, s), e, c = rng.choice(data.LS_FACTORS[level]), None, None
-                graded = grade("LS", likelihood=l, severity=s, rules=rules)
+                (likelihood, s), e, c = rng.choice(data.LS_FACTORS[level]), None, None
+                graded = grade("LS", likelihood=likelihood, severity=s, rules=rules)
             if code not in keeper:
                 keeper[code] = rows.people.name()
             control = data.CONTROL_LEVEL_OF[graded.level]
@@ -222,7 +222,7 @@ def _risk_points(session: Session, rows: SchoolRows, *, today: date, rules: Grad
                 unit_id=row.unit_id, building_id=row.id, zone_id=zone.id if zone else None,
                 category=template.category, accident_types=list(template.accidents),
                 control_measures=template.measures, responsible_person=person, control_level=control,
-                method=template.method, l_value=l, e_value=e, c_value=c, s_value=s,
+                method=template.method, l_value=likelihood, e_value=e, c_value=c, s_value=s,
                 score=graded.score, level=graded.level, colour=graded.colour, identified_on=identified,
                 last_reviewed_on=today - timedelta(days=rng.randint(10, 300)), x=x, y=y,
                 hazard_sources=[HazardSource(name=name) for name in template.sources])

@@ -22,13 +22,13 @@ from typing import TYPE_CHECKING
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from ledger import alert_flow
-from ledger.models import Alert, AlertOccurrence, AlertTransition, DailyDomainEvents, DailyTotals
 from demo.campus_loops import ACK_WITHIN_MS, DISPATCHED, PATROL_TEAMS
 from demo.campus_mix import CATEGORIES, FLAT, NIGHT, OCCUPANCY, VEHICLES, VISITORS, WEEKEND_ATTENDANCE
-from kernel.catalogue import CATALOGUE, DOMAINS
 from demo.checklists import WEATHER_KINDS
 from demo.sites import SCHOOLS, School
+from kernel.catalogue import CATALOGUE, DOMAINS
+from ledger import alert_flow
+from ledger.models import Alert, AlertOccurrence, AlertTransition, DailyDomainEvents, DailyTotals
 
 if TYPE_CHECKING:
     from demo.seed import SchoolRows

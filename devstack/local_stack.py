@@ -27,11 +27,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
+from devstack import local_services
 from kernel import logs
 from kernel.connections import sql_engine, sql_sessions
-from ledger.commands.access import issue_token, wall_path
 from kernel.settings import ENV, PROJECT_ROOT, Settings, SettingsError
-from devstack import local_services
+from ledger.commands.access import issue_token, wall_path
 
 log = logging.getLogger("local_stack")
 VAR = PROJECT_ROOT / "var"

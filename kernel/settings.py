@@ -434,12 +434,14 @@ def _check_connection_security(s: Settings) -> None:
     # Redis: a password, and TLS by the rediss:// scheme.
     scheme = s.redis_url.split("://", 1)[0].lower() if "://" in s.redis_url else ""
     if scheme not in ("redis", "rediss", "unix"):
-        raise SettingsError(f"REDIS_URL must be redis://…, rediss://… (TLS) or unix://…, not {redact_url(s.redis_url)!r}")
+        raise SettingsError("REDIS_URL must be redis://…, rediss://… (TLS) or unix://…, "
+                            f"not {redact_url(s.redis_url)!r}")
     if s.redis_ca_file and scheme != "rediss":
         raise SettingsError("REDIS_CA_FILE is set but REDIS_URL is not rediss://…: TLS needs the rediss:// scheme")
     _need_file("REDIS_CA_FILE", s.redis_ca_file)
     if s.redis_password and _url_password(s.redis_url):
-        raise SettingsError("REDIS_URL carries a password and REDIS_PASSWORD is set too: keep it in REDIS_PASSWORD only")
+        raise SettingsError("REDIS_URL carries a password and REDIS_PASSWORD is set too: "
+                            "keep it in REDIS_PASSWORD only")
 
     # PostgreSQL: libpq's sslmode / sslrootcert, as settings rather than URL parameters.
     postgres = s.database_url.startswith("postgresql")

@@ -91,7 +91,8 @@ TEXT: dict[str, dict[str, str]] = {
         "col_school": "School", "col_major": "Open major hazards", "col_overdue": "Overdue hazards",
         "col_rate": "Rectification rate", "col_alerts_today": "Alerts today", "col_alerts_open": "Open alerts",
         "col_score_year": "Assessment score",
-        "district_sort_note": "Most dangerous first: open major hazards, then overdue hazards; tap a heading to sort by it",
+        "district_sort_note": ("Most dangerous first: open major hazards, then overdue hazards; "
+                               "tap a heading to sort by it"),
         "district_totals": "{n} schools · major hazards {major} · overdue {overdue}",
         "no_parent": "Unassigned",
         "sorted_desc": "descending", "sorted_asc": "ascending",
@@ -129,7 +130,8 @@ _COMPUTED_EN = (
     (re.compile(r"^(\d+)个风险点超过一年未复核$"),
      lambda m: f"{m[1]} risk point{'' if m[1] == '1' else 's'} not reviewed for over a year"),
     (re.compile(r"^(.+)违反闭环管理：(.+)$"), lambda m: f"{m[1]} broke the closed loop: {m[2].replace('、', ', ')}"),
-    (re.compile(r"^重大隐患(.+)无整改方案或应急措施$"), lambda m: f"Major hazard {m[1]} without a plan or emergency measures"),
+    (re.compile(r"^重大隐患(.+)无整改方案或应急措施$"),
+     lambda m: f"Major hazard {m[1]} without a plan or emergency measures"),
     (re.compile(r"^隐患(.+)未按期整改$"), lambda m: f"Hazard {m[1]} not rectified on time"),
 )
 

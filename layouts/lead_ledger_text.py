@@ -47,7 +47,8 @@ TEXT: dict[str, dict[str, str]] = {
         "review_overdue": "逾期 {n} 天", "review_due_in": "{n} 天后到期", "review_due_today": "今天到期",
         "no_reviews_due": "{days} 天内没有到期的年度复核",
         "list_count": "共 {total} 个风险点", "list_cut": "共 {total} 个风险点，显示风险最高的前 {shown} 个",
-        "control_school": "校级", "control_unit": "院（处）级", "control_section": "科（室）级", "control_post": "岗位级",
+        "control_school": "校级", "control_unit": "院（处）级", "control_section": "科（室）级",
+        "control_post": "岗位级",
     },
     "en": {
         "hazards_title": "Hazard ledger",

@@ -2,9 +2,9 @@
 `main` (tests call `main` inside pytest, whose logging must stay as it is)."""
 import sys
 
-from ledger.cli import main
 from kernel import logs
 from kernel.settings import Settings, SettingsError
+from ledger.cli import main
 
 try:
     logs.setup("ledger", Settings.from_env())

@@ -11,19 +11,19 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kernel.connections import sql_engine, sql_sessions
+from kernel.settings import Settings
 from ledger import cli_sources, cli_users
+from ledger.commands.risk_points import apply_grade
 from ledger.db import current_revision, migrate
 from ledger.grading import GradingRules
 from ledger.models import RiskPoint
-from kernel.connections import sql_engine, sql_sessions
-from ledger.commands.risk_points import apply_grade
-from kernel.settings import Settings
 
 LISTS = ("risk-points", "hazards")
 # Tokens the CLI issues: read-only walls. The ledger accepts every role (ledger.models.ROLES);

@@ -18,11 +18,9 @@ from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from ledger.control_chars import clean_free_text, describe, first_control, one_line
-from ledger.models.risk import ACCIDENT_TYPES, CATEGORIES, CONTROL_LEVEL_OF
-from ledger.grading import (LEC_C_VALUES, LEC_E_VALUES, LEC_L_VALUES, LEVEL_ZH, GradingError, GradingRules,
-                            grade)
+from ledger.grading import LEC_C_VALUES, LEC_E_VALUES, LEC_L_VALUES, LEVEL_ZH, GradingError, GradingRules, grade
 from ledger.hazard_loop import GRADE_ZH, SOURCE_ZH, STAGE_ZH
-from ledger.models.risk import CONTROL_LEVEL_ZH
+from ledger.models.risk import ACCIDENT_TYPES, CATEGORIES, CONTROL_LEVEL_OF, CONTROL_LEVEL_ZH
 
 RISK_POINT_COLUMNS: tuple[str, ...] = (
     "风险点编号", "风险点名称", "所属单位", "楼宇", "区域", "类别", "危险源", "可能导致的事故类型", "管控措施",

@@ -103,7 +103,8 @@ def export_hazards(session: Session, school_code: str, path: str | Path, *, tz: 
     records = []
     for h in session.scalars(select(Hazard).where(Hazard.school_id == school.id).order_by(Hazard.code)):
         records.append({
-            "隐患编号": h.code, "隐患名称": h.title, "隐患描述": h.description, "隐患等级": GRADE_ZH.get(h.grade, h.grade),
+            "隐患编号": h.code, "隐患名称": h.title, "隐患描述": h.description,
+            "隐患等级": GRADE_ZH.get(h.grade, h.grade),
             "楼宇": _name(buildings, h.building_id), "区域": _name(zones, h.zone_id), "发现人": h.found_by,
             "发现时间": ex.local_moment(h.found_at, tz), "隐患来源": SOURCE_ZH.get(h.source, h.source),
             "整改措施": h.measures, "应急措施": h.emergency_measures, "整改期限": ex.local_moment(h.deadline, tz),

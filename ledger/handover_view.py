@@ -148,7 +148,8 @@ def summary_rows(report: dict, lang: Language) -> list[SummaryRow]:
     rows += [count(tx(lang, "raised_severity", severity=severity_name(lang, s)), n)
              for s, n in raised["by_severity"].items()]
     rows += [count(tx(lang, "raised_domain", domain=domain_name(lang, d)), n) for d, n in raised["by_domain"].items()]
-    rows += [count(t[key], handled[key]) for key in ("acknowledged", "dispatched", "resolved", "true_alarm", "false_alarm")]
+    rows += [count(t[key], handled[key])
+             for key in ("acknowledged", "dispatched", "resolved", "true_alarm", "false_alarm")]
     for prefix, part in (("tta", "time_to_acknowledge"), ("ttr", "time_to_resolve")):
         figures = report[part]
         for key in ("mean", "p90"):

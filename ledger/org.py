@@ -8,8 +8,8 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ledger.models import Building, OrgUnit, Zone
 from ledger.errors import NotFound
+from ledger.models import Building, OrgUnit, Zone
 
 
 def school(session: Session, code: str) -> OrgUnit:

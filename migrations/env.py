@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from alembic import context
 
-from ledger.models import Base
 from kernel.connections import sql_engine
 from kernel.settings import Settings
+from ledger.models import Base
 
 target_metadata = Base.metadata
 

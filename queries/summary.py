@@ -12,9 +12,9 @@ from zoneinfo import ZoneInfo
 import redis
 
 from kernel import figures, keys
-from ledger.escalation import Deadlines
-from kernel.clock import HOUR_MS, MINUTE_MS, local_day
 from kernel.catalogue import ALERT_SEVERITIES, DOMAINS, SEVERITIES
+from kernel.clock import HOUR_MS, MINUTE_MS, local_day
+from ledger.escalation import Deadlines
 
 RECENT_ALERTS_SHOWN = 20
 # Open alerts whose place is looked up for the map's overlay: a campus with more open at once is

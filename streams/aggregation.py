@@ -26,10 +26,10 @@ from zoneinfo import ZoneInfo
 import numpy as np
 
 from kernel import keys
-from kernel.clock import DAY_S, HOUR_MS, MINUTE_MS, day_end_epoch, local_day
-from streams.alert_rules import AlertRules
 from kernel.catalogue import CATALOGUE, DOMAINS, SEVERITIES, SEVERITY_RANK
+from kernel.clock import DAY_S, HOUR_MS, MINUTE_MS, day_end_epoch, local_day
 from kernel.contract import Event
+from streams.alert_rules import AlertRules
 from streams.dedupe import DedupeGroups, digests_of, repeats, without
 from streams.registers import REGISTER_TYPES, Registers, StatePlanner, register_of
 from streams.swipes import SWIPE_TYPES, SwipeDay, plan_swipes, swipe_days

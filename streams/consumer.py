@@ -16,15 +16,15 @@ import redis
 from kafka import ConsumerRebalanceListener, OffsetAndMetadata, TopicPartition
 
 from kernel import connections, kafka_security, keys
+from kernel.catalogue import HANDLING_TYPES
 from kernel.clock import WINDOW_MS
+from kernel.contract import PROCESSING_ERROR, Event, validate_batch
+from kernel.heartbeat import Heartbeat
+from kernel.proof import keys_from, refuse_unproven
 from kernel.settings import Settings, redact_url
 from streams.aggregation import Planner
 from streams.alert_rules import load_rules
-from kernel.contract import PROCESSING_ERROR, Event, validate_batch
-from kernel.catalogue import HANDLING_TYPES
 from streams.dead_letters import DeadLetter, DeadLetters
-from kernel.proof import keys_from, refuse_unproven
-from kernel.heartbeat import Heartbeat
 from streams.runtime import start_process
 from streams.stalls import EXIT_STALLED, StallGuard  # noqa: F401 (EXIT_STALLED: part of this module's interface)
 from streams.store import SchoolStore

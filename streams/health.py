@@ -13,8 +13,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from kernel.settings import Settings, SettingsError
 from kernel.heartbeat import PARTS, age_s, beat_file
+from kernel.settings import Settings, SettingsError
 
 ALIASES = {"consumer": "aggregator"}
 

@@ -28,21 +28,21 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
-from ledger.escalation import Deadlines
-from ledger.models import RecorderOffset
 from kernel import connections, kafka_security
-from ledger.commands import alert_outbox, escalations, history
-from streams import ledger_figures
-from ledger.commands.recording import Refusal, is_relevant, record_in_savepoint
-from kernel.settings import Settings, redact_url
-from streams.alert_rules import load_rules
 from kernel.catalogue import HANDLING_TYPES
 from kernel.clock import WINDOW_MS
-from streams.consumer import partition_lag
 from kernel.contract import Rejection, validate
-from streams.dead_letters import DeadLetter, DeadLetters
 from kernel.heartbeat import Heartbeat
 from kernel.proof import headers_for, keys_from, verdict
+from kernel.settings import Settings, redact_url
+from ledger.commands import alert_outbox, escalations, history
+from ledger.commands.recording import Refusal, is_relevant, record_in_savepoint
+from ledger.escalation import Deadlines
+from ledger.models import RecorderOffset
+from streams import ledger_figures
+from streams.alert_rules import load_rules
+from streams.consumer import partition_lag
+from streams.dead_letters import DeadLetter, DeadLetters
 from streams.runtime import start_process
 from streams.stalls import StallGuard
 from streams.stream_metrics import StreamMetrics

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from kernel import figures, keys
-from kernel.clock import deadline_ms
 from kernel.catalogue import CATALOGUE, GROUP, HAZARD_STAGE_OF_TYPE
+from kernel.clock import deadline_ms
 from kernel.contract import Event
 
 if TYPE_CHECKING:

@@ -31,10 +31,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import redis
+
 from kernel import keys
+from kernel.contract import Event
 from streams import resp
 from streams.aggregation import Planner, ReadRequest, Snapshot, Writes
-from kernel.contract import Event
 
 log = logging.getLogger(__name__)
 

@@ -14,9 +14,9 @@ from urllib.parse import urlencode
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
-from ledger.models import ROLES, AccessToken
-from ledger.errors import LedgerError, NotFound
 from kernel.contract import SCHOOL_ID
+from ledger.errors import LedgerError, NotFound
+from ledger.models import ROLES, AccessToken
 
 TOKEN_BYTES = 32  # 256 bits from the OS's generator, URL-safe: it travels in a wall's URL
 MAX_LABEL = 128

@@ -21,9 +21,9 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from ledger import alert_flow
-from ledger.models import Alert, AlertOccurrence, AlertTransition, OrgUnit
 from ledger.commands import alert_outbox
 from ledger.errors import LedgerError
+from ledger.models import Alert, AlertOccurrence, AlertTransition, OrgUnit
 
 NOTE_MAX = 2000
 NAME_MAX = 64

@@ -16,9 +16,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
-from ledger.models import EventSource, EventSourceSchool
-from ledger.errors import LedgerError, NotFound
 from kernel.contract import SCHOOL_ID
+from ledger.errors import LedgerError, NotFound
+from ledger.models import EventSource, EventSourceSchool
 
 KEY_PREFIX = "csk_"  # campus source key
 KEY_BYTES = 32  # 256 bits from the OS's generator

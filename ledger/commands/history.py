@@ -10,10 +10,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from ledger.models import DailyDomainEvents, DailyTotals
 from kernel import figures, keys
-from ledger import org
 from kernel.catalogue import DOMAINS
+from ledger import org
+from ledger.models import DailyDomainEvents, DailyTotals
 
 
 def snapshot_days(session: Session, client: redis.Redis, *, school_codes: list[str], now: datetime,

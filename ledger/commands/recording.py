@@ -16,11 +16,19 @@ from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from ledger import alert_flow, hazard_loop, org
-from ledger.models import (AlertOccurrence, AlertTransition, AssessmentDeduction, HazardTransition,
-                           LoopViolation, OrgUnit, RefusedEvent, utcnow)
-from ledger.commands import alert_outbox, alerts, campaigns, hazards
 from kernel.clock import deadline_ms
+from ledger import alert_flow, hazard_loop, org
+from ledger.commands import alert_outbox, alerts, campaigns, hazards
+from ledger.models import (
+    AlertOccurrence,
+    AlertTransition,
+    AssessmentDeduction,
+    HazardTransition,
+    LoopViolation,
+    OrgUnit,
+    RefusedEvent,
+    utcnow,
+)
 
 ILLEGAL_TRANSITION = "illegal_transition"
 UNKNOWN_HAZARD = "unknown_hazard"

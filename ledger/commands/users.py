@@ -16,10 +16,10 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
-from ledger import passwords
-from ledger.models import USER_ROLES, User, UserSchool, UserSession
-from ledger.errors import LedgerError, NotFound
 from kernel.contract import SCHOOL_ID
+from ledger import passwords
+from ledger.errors import LedgerError, NotFound
+from ledger.models import USER_ROLES, User, UserSchool, UserSession
 
 SESSION_BYTES = 32  # 256 random bits: the session id only the person's cookie holds
 # Lower-case so 'Zhang' and 'zhang' are one person; what people type is folded the same way.

@@ -110,7 +110,8 @@ def _hazard_facts(session: Session, owner_column, ids: list[int], period: Period
     open_at = or_(Hazard.stage != hazard_loop.CLOSED, Hazard.closed_at > as_of)
     where = [owner_column.in_(ids), Hazard.found_at < period.end,
              or_(and_(open_at, Hazard.deadline < as_of),
-                 and_(Hazard.closed_at >= period.start, Hazard.closed_at < period.end, Hazard.closed_at > Hazard.deadline),
+                 and_(Hazard.closed_at >= period.start, Hazard.closed_at < period.end,
+                      Hazard.closed_at > Hazard.deadline),
                  and_(Hazard.grade == "major", open_at))]
     if school_id is not None:
         where.append(Hazard.school_id == school_id)

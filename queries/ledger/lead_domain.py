@@ -22,8 +22,8 @@ from datetime import date, datetime
 from sqlalchemy import case, extract, func, select
 from sqlalchemy.orm import Session
 
-from ledger.alert_times import DurationStats, rank_index
 from kernel.device_systems import SELF_NAMING
+from ledger.alert_times import DurationStats, rank_index
 from ledger.models import Alert, Building, DailyDomainEvents
 
 FALSE_ALARM = "false_alarm"

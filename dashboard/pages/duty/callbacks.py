@@ -116,7 +116,8 @@ def act(_acks, _dispatch, _resolve, selected, assignee, dispatch_note, outcome, 
     if isinstance(trigger, dict):
         action, alert_id, note, extra = "acknowledge", trigger["alert"], "", {}
     elif trigger == ids.DUTY_DISPATCH:
-        action, alert_id, note, extra = "dispatch", selected, dispatch_note or "", {"assignee": (assignee or "").strip()}
+        action, alert_id, note = "dispatch", selected, dispatch_note or ""
+        extra = {"assignee": (assignee or "").strip()}
         if not extra["assignee"]:
             return _say(lang, {"error": "need_assignee"}), no_update, no_update
     else:

@@ -12,8 +12,8 @@ from dash import dcc, html
 
 from dashboard.pages.duty import ids
 from dashboard.pages.duty.text import TEXT, td
-from layouts.i18n import Language, alert_state_name, domain_name, event_type_name, severity_name
 from layouts.elapsed import since_text
+from layouts.i18n import Language, alert_state_name, domain_name, event_type_name, severity_name
 
 HANDLED_STATES = ("new", "acknowledged", "dispatched")  # what the console lists: still open
 REFRESH_MS = 500  # a colleague's acknowledgement shows here within a second, as on the wall

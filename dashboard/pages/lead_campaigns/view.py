@@ -65,7 +65,8 @@ def _failing_table(lang: Language, checks: list[FailingCheck], *, now: datetime,
 def _failing_row(lang: Language, f: FailingCheck, *, now: datetime, tz: tzinfo) -> html.Tr:
     by = f" · {f.checked_by}" if f.checked_by else ""
     return html.Tr(className="lead-campaigns-failing-row", children=[
-        html.Td([html.Div(f.campaign_name_zh, className="lead-note"), html.Div(f.item, className="lead-campaigns-item-text")]),
+        html.Td([html.Div(f.campaign_name_zh, className="lead-note"),
+                 html.Div(f.item, className="lead-campaigns-item-text")]),
         html.Td(_place(lang, f.building, f.building_name_zh, f.building_name_en)),
         html.Td([html.Div(_day(f.checked_at, tz)),
                  html.Div(tb(lang, "days_ago", n=days_ago(f.checked_at, now)) + by, className="lead-note")]),

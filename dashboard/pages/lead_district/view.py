@@ -131,8 +131,8 @@ def league_table(lang: Language, schools: list[SchoolFigures], *, sort: str, wor
                                    overdue=sum(s.overdue for s in members)), className="lead-note")])))
         for school in members:
             rows.append(html.Tr(className="lead-district-row", **{"data-school": school.code}, children=[
-                html.Td(dcc.Link(_name(lang, school.name_zh, school.name_en, school.code), href=school_href(school.code),
-                                 className="lead-district-school")),
+                html.Td(dcc.Link(_name(lang, school.name_zh, school.name_en, school.code),
+                                 href=school_href(school.code), className="lead-district-school")),
                 *[_cell(c, school) for c in COLUMNS]]))
     return html.Div(className="lead-table-wrap", children=html.Table(
         id=TABLE, className="lead-table lead-district-table", children=[html.Thead(head), html.Tbody(rows)]))

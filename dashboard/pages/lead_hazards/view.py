@@ -269,7 +269,8 @@ def record_panel(lang: Language, record: dict | None, *, tz: ZoneInfo, now: date
         html.H3(tx(lang, "steps")),
         html.Ol(steps, className="lead-steps"),
         html.H3(tx(lang, "comments")),
-        html.Ul(comments, className="lead-steps") if comments else html.P(tx(lang, "no_comments"), className="lead-note"),
+        (html.Ul(comments, className="lead-steps") if comments
+         else html.P(tx(lang, "no_comments"), className="lead-note")),
         html.H3(tx(lang, "violations")),
         html.Ul(violations, className="lead-steps") if violations else html.P(tx(lang, "no_violations"),
                                                                              className="lead-note"),

@@ -12,7 +12,8 @@ TEXT: dict[str, dict[str, str]] = {
         "live_as_of": "实时数据截至 {clock}",
         "live_stale": "实时数据已 {lag} 未更新（截至 {clock}），以下实时数字可能偏旧",
         "live_none": "该校暂无实时数据：六大领域的事件数、访客和考勤暂不可用；隐患、告警和风险取自安全台账",
-        "live_unreachable": "实时数据服务暂时无法连接：六大领域的事件数、访客和考勤暂不可用；隐患、告警和风险取自安全台账",
+        "live_unreachable": ("实时数据服务暂时无法连接：六大领域的事件数、访客和考勤暂不可用；"
+                             "隐患、告警和风险取自安全台账"),
         "seconds": "{n} 秒", "minutes": "{n} 分钟", "hours": "{n} 小时",
         # summary cards
         "hazards": "隐患治理", "hazards_open": "未销号隐患", "overdue": "已逾期", "major_open": "重大隐患",

@@ -76,14 +76,16 @@ def map_figure(lang: Language, plan: dict, live: dict) -> dict:
     for building in plan.get("buildings", []):
         colour = building.get("colour")
         shapes.append({"type": "path", "path": _path(building["polygon"]), "layer": "below",
-                       "fillcolor": FILL.get(colour, FILL[None]), "line": {"color": EDGE.get(colour, EDGE[None]), "width": 2}})
+                       "fillcolor": FILL.get(colour, FILL[None]),
+                       "line": {"color": EDGE.get(colour, EDGE[None]), "width": 2}})
         x, y = label_point(building["polygon"])
         labels["x"].append(x)
         labels["y"].append(y)
         labels["text"].append(plotly_text(building_name(lang, building)))
         labels["color"].append(LABEL_ON.get(colour, "#ffffff"))
     points = plan.get("risk_points", [])
-    annotations = [{"x": c["box"][0] + 4, "y": c["box"][1] + c["box"][3] - 4, "text": plotly_text(c.get("name_zh") or c["id"]),
+    annotations = [{"x": c["box"][0] + 4, "y": c["box"][1] + c["box"][3] - 4,
+                    "text": plotly_text(c.get("name_zh") or c["id"]),
                     "showarrow": False, "xanchor": "left", "yanchor": "top",
                     "font": {"size": 15, "color": "#8fa6c2"}} for c in plan.get("campuses", [])]
     rings, major = live["rings"], live["major"]

@@ -52,7 +52,8 @@ def domain_tile(lang: Language, domain: str) -> html.Section:
             figure(lang, F.DOMAIN_24H[domain], size="inline"),
         ]),
         html.Div([html.Div(className="bar", style={"height": "0%"}) for _ in range(TREND_HOURS)],
-                 id=ids.sparkline(domain), className="sparkline", title=t(lang, "trend_24h"), **{"data-testid": f"{domain}-trend"}),
+                 id=ids.sparkline(domain), className="sparkline", title=t(lang, "trend_24h"),
+                 **{"data-testid": f"{domain}-trend"}),
     ])
 
 
