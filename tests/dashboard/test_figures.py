@@ -28,7 +28,7 @@ from kernel.settings import DEFAULT_ALERT_RULES
 from layouts.i18n import LANGUAGES, TEXT
 from ledger.db import migrate
 from ledger.grading import GradingRules
-from queries.ledger import figures as ledger_figures
+from streams import ledger_figures
 from streams.aggregation import Planner
 from streams.alert_rules import load_rules
 from streams.store import SchoolStore
