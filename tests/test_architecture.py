@@ -64,3 +64,45 @@ def test_the_import_contracts_hold():
                                "sys.exit(lint_imports(no_cache=True, no_logo=True))"],
         cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stdout[-6000:] + done.stderr[-2000:]
+
+
+# Every process the production image runs (Dockerfile: the web app's gunicorn config and factory, the
+# aggregator, the recorder, their health check, the ledger's command line), imported as the image has it.
+IMAGE_ENTRY_POINTS = ("dashboard.app", "streams.consumer", "streams.recorder", "streams.health",
+                      "ledger.cli")
+
+
+def _production_stage_copies() -> list[str]:
+    """The paths the Dockerfile's `product` stage copies into /app (its COPY lines, up to the next FROM)."""
+    stage = (ROOT / "Dockerfile").read_text().split(" AS product", 1)[1].split("\nFROM ", 1)[0]
+    copies = []
+    for line in stage.splitlines():
+        if line.startswith("COPY ") and "requirements" not in line:
+            copies += line.split()[1:-1]
+    return copies
+
+
+def test_the_production_image_runs_without_the_demo_or_make_runs_stack(tmp_path):
+    """The image's file set, copied from the Dockerfile's own COPY lines into an empty folder, imports
+    every process it runs with neither demo/ nor devstack/ present (issue 13: the demo is out of the
+    product)."""
+    copies = _production_stage_copies()
+    assert "demo/" not in copies and "devstack/" not in copies, copies
+    app = tmp_path / "app"
+    app.mkdir()
+    for name in copies:
+        source = ROOT / name
+        if source.is_dir():
+            subprocess.run(["cp", "-r", str(source), str(app / name.rstrip("/"))], check=True)
+        else:
+            subprocess.run(["cp", str(source), str(app / name)], check=True)
+    script = ("import importlib, runpy, sys\n"
+              "runpy.run_path('gunicorn.conf.py')\n"  # as gunicorn reads it: a file, not a module
+              f"for name in {IMAGE_ENTRY_POINTS!r}:\n"
+              "    importlib.import_module(name)\n"
+              "assert not [m for m in sys.modules if m.split('.')[0] in ('demo', 'devstack')]\n"
+              "print('ok')\n")
+    # -I: isolated, so neither PYTHONPATH nor the repository is on the path; only the image's /app.
+    ran = subprocess.run([sys.executable, "-I", "-c", f"import sys; sys.path.insert(0, '{app}')\n" + script],
+                         cwd=app, capture_output=True, text=True, timeout=120)
+    assert ran.returncode == 0 and ran.stdout.strip() == "ok", ran.stderr[-2000:]
