@@ -80,8 +80,8 @@ def settings_factory(redis_url, tmp_path):
 
 # Fixtures that stand for a server, a browser or a process: a test whose fixtures reach none of them
 # (and that is not marked kafka or browser) is `pure`, the logic tests `make check` runs.
-SERVICE_FIXTURES = frozenset({"redis_url", "kafka_bootstrap", "postgres_server", "database_url", "playwright_driver",
-                              "chromium", "named_browser", "serve"})
+SERVICE_FIXTURES = frozenset({"redis_url", "kafka_bootstrap", "postgres_server", "database_url",
+                              "playwright_driver", "chromium", "named_browser", "serve"})
 
 
 def pytest_collection_modifyitems(config, items):
@@ -92,7 +92,7 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.pure)
         # A module-scoped fixture of the module itself (a server set up once for its tests) is set
         # up once per worker that runs the module's tests: with --dist loadgroup they share one.
-        module_scoped = [defs[-1] for defs in item._fixtureinfo.name2fixturedefs.values()
-                         if defs and defs[-1].scope == "module" and defs[-1].baseid == item.nodeid.split("::")[0]]
-        if module_scoped:
-            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
+        module = item.nodeid.split("::")[0]
+        if any(defs and defs[-1].scope == "module" and defs[-1].baseid == module
+               for defs in item._fixtureinfo.name2fixturedefs.values()):
+            item.add_marker(pytest.mark.xdist_group(module))

@@ -64,7 +64,8 @@ def _copy_of_template(request, url: str) -> None:
         with open(target, "xb") as copy, open(request.getfixturevalue("sqlite_template"), "rb") as template:
             shutil.copyfileobj(template, copy)  # "x": the database must not exist yet
         return
-    server, template = request.getfixturevalue("postgres_server"), request.getfixturevalue("postgres_template")
+    server = request.getfixturevalue("postgres_server")
+    template = request.getfixturevalue("postgres_template")
     name = url.rsplit("/", 1)[1]
     admin = create_engine(server.url(), isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:

@@ -19,8 +19,8 @@ NAME = "anquan.example.test"
 def named_browser(playwright_driver):
     """Chromium that finds NAME at 127.0.0.1, as a school's browsers find its server (launched for
     this module alone: the name's mapping is a launch option; each test opens its own page)."""
-    chromium = playwright_driver.chromium.launch(
-        executable_path="/usr/bin/chromium", args=[*CHROMIUM_ARGS, f"--host-resolver-rules=MAP {NAME} 127.0.0.1"])
+    mapped = f"--host-resolver-rules=MAP {NAME} 127.0.0.1"
+    chromium = playwright_driver.chromium.launch(executable_path="/usr/bin/chromium", args=[*CHROMIUM_ARGS, mapped])
     csp_watch.watch(chromium)
     yield chromium
     chromium.close()
