@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip --disable-pip-version-check
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: run test clean lock
+.PHONY: run test check clean lock
 
 # Every pin carries its hashes: pip installs exactly what was locked, or stops (`make lock`).
 $(STAMP): requirements.lock requirements-local.lock
@@ -26,12 +26,24 @@ $(DEV_STAMP): $(STAMP) requirements-dev.lock
 run: $(STAMP)
 	exec $(VENV)/bin/python -m devstack.local_stack
 
-## test: the test suite against real Redis, a real Kafka-protocol broker and headless Chromium.
+## test: the test suite against real Redis, a real Kafka-protocol broker, PostgreSQL and headless
+## Chromium, in TEST_WORKERS processes (pytest-xdist; each starts its own servers and browser).
 ## pytest's own exit code is make's: 5 (no test collected) fails like any other.
 ## PYTEST_ARGS passes options through, e.g. make test PYTEST_ARGS='-k local_stack'.
+TEST_WORKERS ?= auto --maxprocesses=4
 test: $(DEV_STAMP)
 	@bash .ci/system-packages
-	exec $(VENV)/bin/python -m pytest $(PYTEST_ARGS)
+	exec $(VENV)/bin/python -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
+
+## check: in under a minute, no server needed: ruff, the import contracts (import-linter, the
+## [tool.importlinter] contracts in pyproject.toml) and the pure-logic tests (marked `pure` by
+## tests/conftest.py: they use no server, browser or process). Every step runs; any failure fails.
+check: $(DEV_STAMP)
+	@status=0; \
+	$(VENV)/bin/ruff check . || status=1; \
+	$(VENV)/bin/lint-imports --no-logo --no-cache || status=1; \
+	$(VENV)/bin/python -m pytest -q -m pure -p no:cacheprovider $(PYTEST_ARGS) || status=1; \
+	exit $$status
 
 ## lock: write requirements*.lock, every pin with its hashes, from requirements*.txt (pip-tools in a
 ## throwaway venv under var/; versions already locked are kept: .ci/lock.py)

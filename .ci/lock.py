@@ -60,7 +60,8 @@ def main() -> None:
     inputs: list[Path] = []
     with tempfile.TemporaryDirectory() as scratch:
         for source, lock in LAYERS:
-            inputs.append(ROOT / source)
+            inputs.append(Path(source))  # relative to ROOT (the cwd): `# via -r requirements.txt`, the same
+            # in every checkout
             previous = "".join(entries((ROOT / lock).read_text()).values()) if (ROOT / lock).exists() else ""
             previous += "".join(done.values())
             layer = compile_layer(inputs, previous, Path(scratch))

@@ -14,6 +14,12 @@ import redis
 
 from kernel.settings import Settings
 from devstack import local_services
+# The SQL fixtures, registered here once for every folder: `database_url` runs a test on SQLite and on
+# a real PostgreSQL server (one server a session, shared by a database per test).
+from tests.databases import (  # noqa: F401
+    database_url, engine, ledger_settings, postgres_server, postgres_template, pytest_generate_tests, session,
+    sqlite_template,
+)
 
 
 @pytest.fixture(scope="session")
@@ -70,3 +76,23 @@ def settings_factory(redis_url, tmp_path):
         return Settings.from_env(environ={}, **values)
 
     return make
+
+
+# Fixtures that stand for a server, a browser or a process: a test whose fixtures reach none of them
+# (and that is not marked kafka or browser) is `pure`, the logic tests `make check` runs.
+SERVICE_FIXTURES = frozenset({"redis_url", "kafka_bootstrap", "postgres_server", "database_url",
+                              "playwright_driver", "chromium", "named_browser", "serve"})
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if not (SERVICE_FIXTURES & set(getattr(item, "fixturenames", ()))
+                or item.get_closest_marker("kafka") or item.get_closest_marker("browser")
+                or item.get_closest_marker("services")):
+            item.add_marker(pytest.mark.pure)
+        # A module-scoped fixture of the module itself (a server set up once for its tests) is set
+        # up once per worker that runs the module's tests: with --dist loadgroup they share one.
+        module = item.nodeid.split("::")[0]
+        if any(defs and defs[-1].scope == "module" and defs[-1].baseid == module
+               for defs in item._fixtureinfo.name2fixturedefs.values()):
+            item.add_marker(pytest.mark.xdist_group(module))

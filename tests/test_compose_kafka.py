@@ -17,6 +17,8 @@ ROOT = Path(__file__).resolve().parent.parent
 CERTS = ROOT / "deploy" / "kafka" / "certs.sh"
 HOST = "kafka.school.example"
 
+pytestmark = pytest.mark.services  # deploy/kafka/certs.sh runs openssl: not in `make check`
+
 
 def run_certs(folder: Path, host: str) -> subprocess.CompletedProcess:
     env = dict(os.environ, CERTS_DIR=str(folder), KAFKA_EXTERNAL_HOST=host, KAFKA_UID=str(os.getuid()), KAFKA_KEY_BITS="2048")

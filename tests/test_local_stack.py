@@ -16,6 +16,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import pytest
+
 from ledger.db import migrate
 from kernel.connections import sql_engine, sql_sessions
 from ledger.commands import access
@@ -145,6 +147,7 @@ def _wait(condition, timeout: float, stack: subprocess.Popen, lines: list[str], 
     raise AssertionError(f"{what} within {timeout:.0f} s; stack output:\n" + "".join(lines))
 
 
+@pytest.mark.services  # runs processes of its own: not in `make check`
 def test_the_stack_serves_live_data_restarts_a_dead_child_and_stops_everything_on_ctrl_c(tmp_path):
     web_port = local_services.free_port()
     marker = f"CAMPUS_STACK_TEST={web_port}"

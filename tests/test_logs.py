@@ -162,6 +162,7 @@ def test_the_access_log_leaves_out_successful_refreshes_files_and_probes(method,
     assert quiet(method, path, status) is left_out
 
 
+@pytest.mark.services  # runs processes of its own: not in `make check`
 def test_the_ledger_command_logs_json_lines_as_the_ledger_process(tmp_path):
     env = dict(os.environ, DATABASE_URL=f"sqlite:///{tmp_path / 'campus.db'}", LOG_FORMAT="json")
     done = subprocess.run([sys.executable, "-m", "ledger", "init-db"], cwd=Path(__file__).resolve().parent.parent,

@@ -43,6 +43,7 @@ from tests.streams.stream import generate
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "Wrong-or-right-9f3a"  # never to appear in any message, repr or log line
 QUICK_MS = 3000  # how long the tests let a client try: a refusal must come within it, not a hang
+pytestmark = pytest.mark.services  # certificates made with openssl, servers of its own: not in `make check`
 
 
 # ---- certificates -------------------------------------------------------------------------------

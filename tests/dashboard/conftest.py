@@ -40,6 +40,30 @@ def nothing_refused_by_the_csp():
     assert refused == [], "refused by the Content-Security-Policy (dashboard/headers.py, csp_styles.py)"
 
 
+@pytest.fixture(scope="session")
+def playwright_driver():
+    """Playwright's driver, started once per session (per xdist worker). Its sync API leaves its
+    asyncio loop marked as running in this thread from here on, so a second sync_playwright() or an
+    asyncio.run() in the main thread would fail: browsers are launched from this one driver, and
+    asyncio in tests runs in a thread of its own (tests/secure_support.py)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        yield playwright
+
+
+@pytest.fixture(scope="session")
+def chromium(playwright_driver):
+    """One headless Chromium for the session: a launch costs a second or two, the fresh context or
+    page each test opens (and closes) costs milliseconds and shares no cookies or storage."""
+    from tests.dashboard.test_wall_browser import CHROMIUM_ARGS
+
+    launched = playwright_driver.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+    csp_watch.watch(launched)  # a page refused anything by the CSP fails its test (above)
+    yield launched
+    launched.close()
+
+
 @pytest.fixture
 def app_settings(settings_factory, redis_client):
     return settings_factory()
@@ -200,10 +224,3 @@ def serve():
     for served in started:
         served.stop()
         _served.pop(served.port, None)
-
-
-# The ledger's fixtures (tests/ledger/conftest.py): `database_url` runs a test on SQLite and on a
-# real PostgreSQL server; importing them here gives tests/dashboard the same two back-ends.
-from tests.ledger.conftest import (  # noqa: E402,F401
-    database_url, engine, ledger_settings, postgres_server, pytest_generate_tests, session,
-)

@@ -12,7 +12,9 @@ People in the demo ledger (password PASSWORD):
 """
 from __future__ import annotations
 
+import shutil
 from datetime import datetime, timezone
+from pathlib import Path
 
 import pytest
 
@@ -45,11 +47,25 @@ def load_demo_ledger(settings: Settings, today=None) -> None:
         make_user(settings, username, role=role, schools=schools)
 
 
+# Loading the demo campus and hashing four passwords took ~5 s a test, in ~60 tests: it is loaded
+# once per session (per xdist worker) and day at the schools, by load_demo_ledger as before, and each
+# test gets a copy of that file. The load is deterministic for a given day (demo/seed.py).
+_DEMO_FILES: dict[tuple, Path] = {}
+
+
 @pytest.fixture
-def demo_ledger(settings_factory, redis_client) -> Settings:
-    """Settings whose SQLite ledger holds the demo campus and the people above."""
+def demo_ledger(settings_factory, redis_client, tmp_path_factory) -> Settings:
+    """Settings whose SQLite ledger (its own file) holds the demo campus and the people above."""
     settings = settings_factory()
-    load_demo_ledger(settings)
+    today = datetime.now(timezone.utc).astimezone(settings.tz).date()
+    key = (today, str(settings.tz), settings.risk_grading_file)
+    if key not in _DEMO_FILES:
+        loaded = tmp_path_factory.mktemp("demo-ledger") / "ledger.db"
+        load_demo_ledger(settings_factory(database_url=f"sqlite:///{loaded}"), today)
+        _DEMO_FILES[key] = loaded
+    target = Path(settings.database_url.removeprefix("sqlite:///"))
+    assert not target.exists(), target
+    shutil.copyfile(_DEMO_FILES[key], target)
     return settings
 
 

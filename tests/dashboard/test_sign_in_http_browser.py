@@ -15,17 +15,15 @@ pytestmark = pytest.mark.browser
 NAME = "anquan.example.test"
 
 
-@pytest.fixture
-def named_browser():
-    """Chromium that finds NAME at 127.0.0.1, as a school's browsers find its server."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium",
-                                              args=[*CHROMIUM_ARGS, f"--host-resolver-rules=MAP {NAME} 127.0.0.1"])
-        csp_watch.watch(chromium)
-        yield chromium
-        chromium.close()
+@pytest.fixture(scope="module")
+def named_browser(playwright_driver):
+    """Chromium that finds NAME at 127.0.0.1, as a school's browsers find its server (launched for
+    this module alone: the name's mapping is a launch option; each test opens its own page)."""
+    mapped = f"--host-resolver-rules=MAP {NAME} 127.0.0.1"
+    chromium = playwright_driver.chromium.launch(executable_path="/usr/bin/chromium", args=[*CHROMIUM_ARGS, mapped])
+    csp_watch.watch(chromium)
+    yield chromium
+    chromium.close()
 
 
 def try_to_sign_in(browser, url: str):

@@ -27,14 +27,10 @@ CJK_FONTS = ("Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingF
 
 
 @pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        csp_watch.watch(chromium)  # a page refused anything by the CSP fails its test (conftest.py)
-        yield chromium
-        chromium.close()
+def browser(chromium):
+    """The worker's one Chromium (`chromium`, tests/dashboard/conftest.py), by the name the browser
+    modules import from here; each test opens its own pages or contexts in it and closes them."""
+    return chromium
 
 
 @pytest.fixture

@@ -18,6 +18,8 @@ from tests.ledger.test_exchange_files import FILE_PROBLEMS, ROW, write_csv
 
 ROOT = Path(__file__).resolve().parents[2]
 
+pytestmark = pytest.mark.services  # the commands run as processes: not in `make check`
+
 
 def _ledger(tmp_path, *args, stdin: str | None = None):
     env = dict(os.environ, DATABASE_URL=f"sqlite:///{tmp_path / 'ledger.db'}")

@@ -105,6 +105,7 @@ def _user(tmp_path, *args, stdin: str | None = None):
     return _ledger(tmp_path, "user", *args, stdin=stdin)
 
 
+@pytest.mark.services  # runs processes of its own: not in `make check`
 def test_the_first_admin_is_created_from_the_command_line(tmp_path):
     assert _ledger(tmp_path, "init-db").returncode == 0
     with sqlite3.connect(tmp_path / "ledger.db") as db:
