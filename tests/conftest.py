@@ -12,12 +12,19 @@ import uuid
 import pytest
 import redis
 
-from kernel.settings import Settings
 from devstack import local_services
+from kernel.settings import Settings
+
 # The SQL fixtures, registered here once for every folder: `database_url` runs a test on SQLite and on
 # a real PostgreSQL server (one server a session, shared by a database per test).
 from tests.databases import (  # noqa: F401
-    database_url, engine, ledger_settings, postgres_server, postgres_template, pytest_generate_tests, session,
+    database_url,
+    engine,
+    ledger_settings,
+    postgres_server,
+    postgres_template,
+    pytest_generate_tests,
+    session,
     sqlite_template,
 )
 

@@ -17,10 +17,10 @@ import shutil
 import pytest
 from sqlalchemy import create_engine, text
 
-from ledger.db import migrate
+from devstack import local_services
 from kernel.connections import sql_engine, sql_sessions
 from kernel.settings import Settings
-from devstack import local_services
+from ledger.db import migrate
 from tests.postgres import PostgresServer
 
 _databases = itertools.count()

@@ -36,7 +36,8 @@ def make_authority(folder: Path, name: str = "campus test CA") -> Authority:
     return Authority(cert, key)
 
 
-def make_server_cert(folder: Path, authority: Authority, names: tuple[str, ...], stem: str = "server") -> tuple[Path, Path]:
+def make_server_cert(folder: Path, authority: Authority, names: tuple[str, ...],
+                     stem: str = "server") -> tuple[Path, Path]:
     """A server certificate (PEM) for `names` (DNS names or IPv4 addresses), signed by `authority`;
     its key is PKCS#8 PEM, as Kafka's PEM key store and PostgreSQL read it."""
     cert, key, request = folder / f"{stem}.pem", folder / f"{stem}.key", folder / f"{stem}.csr"

@@ -21,7 +21,8 @@ pytestmark = pytest.mark.services  # deploy/kafka/certs.sh runs openssl: not in 
 
 
 def run_certs(folder: Path, host: str) -> subprocess.CompletedProcess:
-    env = dict(os.environ, CERTS_DIR=str(folder), KAFKA_EXTERNAL_HOST=host, KAFKA_UID=str(os.getuid()), KAFKA_KEY_BITS="2048")
+    env = dict(os.environ, CERTS_DIR=str(folder), KAFKA_EXTERNAL_HOST=host, KAFKA_UID=str(os.getuid()),
+               KAFKA_KEY_BITS="2048")
     return subprocess.run(["sh", str(CERTS)], env=env, capture_output=True, text=True, timeout=120, check=True)
 
 

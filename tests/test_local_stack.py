@@ -18,15 +18,23 @@ from pathlib import Path
 
 import pytest
 
-from ledger.db import migrate
-from kernel.connections import sql_engine, sql_sessions
-from ledger.commands import access
-from kernel.settings import ENV, Settings
 from devstack import local_services
 from devstack.local_stack import (
-    FIRST_BACKOFF_S, MAX_BACKOFF_S, STABLE_AFTER_S, child_environment, children, choose_port,
-    embedded_services, local_wall_token, next_backoff, public_url,
+    FIRST_BACKOFF_S,
+    MAX_BACKOFF_S,
+    STABLE_AFTER_S,
+    child_environment,
+    children,
+    choose_port,
+    embedded_services,
+    local_wall_token,
+    next_backoff,
+    public_url,
 )
+from kernel.connections import sql_engine, sql_sessions
+from kernel.settings import ENV, Settings
+from ledger.commands import access
+from ledger.db import migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 

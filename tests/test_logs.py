@@ -98,7 +98,8 @@ def _secrets_logged():
 def test_text_lines_carry_time_level_and_process_one_line_a_record_secrets_redacted():
     lines = _emit(Settings.from_env(environ={}), "aggregator", _secrets_logged)
     assert len(lines) == 3
-    pattern = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z (INFO|WARNING|ERROR) aggregator\[\d+\] streams\.consumer: ")
+    pattern = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z (INFO|WARNING|ERROR) "
+                         r"aggregator\[\d+\] streams\.consumer: ")
     assert all(pattern.match(line) for line in lines), lines
     assert "Traceback" in lines[2] and "\\nsecond line" in lines[2]  # the traceback stays in its line
     for secret in (TOKEN, PASSWORD, COOKIE, URL_PASSWORD):
@@ -123,7 +124,8 @@ def test_the_level_comes_from_the_setting_and_kafka_says_only_warnings_at_info()
         logging.getLogger("kafka.conn").info("connecting to broker")  # one a connection: left out
         logging.getLogger("kafka.conn").warning("broker unreachable")
 
-    assert [line.split(": ", 1)[1] for line in _emit(Settings.from_env(environ={}), "x", emit)] == ["broker unreachable"]
+    lines = _emit(Settings.from_env(environ={}), "x", emit)
+    assert [line.split(": ", 1)[1] for line in lines] == ["broker unreachable"]
     debug = _emit(Settings.from_env(environ={"LOG_LEVEL": "debug"}), "x", emit)
     assert len(debug) == 3
 

@@ -26,13 +26,13 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import OperationalError
 
 from dashboard.services import Services
-from ledger.db import migrate
-from ledger.models.org import OrgUnit
+from devstack import local_services
 from kernel import connections, keys
 from kernel.connections import KafkaConnectError
 from kernel.settings import DEFAULT_ALERT_RULES, Settings
+from ledger.db import migrate
+from ledger.models.org import OrgUnit
 from queries.summary import school_summary
-from devstack import local_services
 from streams.alert_rules import load_rules
 from tests.postgres import PostgresServer
 from tests.secure_support import TlsTerminator, make_authority, make_server_cert

@@ -12,12 +12,12 @@ import pytest
 from werkzeug.serving import make_server
 
 from dashboard.app import create_app
-from ledger.db import migrate
-from kernel.connections import sql_engine, sql_sessions
-from ledger.commands import access, users
-from kernel.settings import DEFAULT_ALERT_RULES, Settings
 from devstack import local_services
 from kernel import contract
+from kernel.connections import sql_engine, sql_sessions
+from kernel.settings import DEFAULT_ALERT_RULES, Settings
+from ledger.commands import access, users
+from ledger.db import migrate
 from streams.aggregation import Planner
 from streams.alert_rules import load_rules
 from streams.store import SchoolStore

@@ -18,11 +18,11 @@ from pathlib import Path
 
 import pytest
 
-from ledger.db import migrate
 from demo.seed import load_demo
-from ledger.grading import GradingRules
 from kernel.connections import sql_engine, sql_sessions
 from kernel.settings import Settings
+from ledger.db import migrate
+from ledger.grading import GradingRules
 from tests.dashboard.conftest import PASSWORD, make_user
 from tests.dashboard.test_wall_browser import browser, screenshot_dir  # noqa: F401 (shared fixtures)
 
@@ -118,7 +118,8 @@ def no_horizontal_overflow(page) -> list[str]:
             p !== document.body && p !== document.documentElement) return true; } return false; };
         for (const el of document.querySelectorAll('body *')) {
             const r = el.getBoundingClientRect();
-            if (r.width && r.right > width + 1 && !clipped(el)) out.push(el.tagName + '.' + el.className + ' right=' + r.right);
+            if (r.width && r.right > width + 1 && !clipped(el))
+                out.push(el.tagName + '.' + el.className + ' right=' + r.right);
             if (out.length > 10) break;
         }
         return out;

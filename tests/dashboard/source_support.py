@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from ledger.db import migrate
 from kernel.connections import sql_engine, sql_sessions
-from ledger.commands import event_sources
 from kernel.settings import Settings
+from ledger.commands import event_sources
+from ledger.db import migrate
 
 
 def issue_source(settings: Settings, *schools: str, name: str = "测试门禁平台") -> tuple[int, str]:

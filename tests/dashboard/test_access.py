@@ -13,15 +13,15 @@ import pytest
 from dash._utils import split_callback_id
 
 from dashboard import roles
-from dashboard.pages.wall import ids
 from dashboard.access import COOKIE, EXTENSION, ROUTER_OUTPUT
 from dashboard.app import create_app
+from dashboard.pages.wall import ids
 from dashboard.services import LazyLedger
 from dashboard.token_checks import Check, LedgerUnreachable, TokenChecks
-from ledger.models import ROLES, AccessToken
 from kernel.connections import sql_sessions
-from ledger.commands import access as tokens
 from kernel.settings import SettingsError
+from ledger.commands import access as tokens
+from ledger.models import ROLES, AccessToken
 from tests.dashboard.conftest import client_with, issue_token, make_user, now_ms, signed_in
 from tests.streams import events as ev
 

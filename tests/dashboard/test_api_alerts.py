@@ -8,8 +8,8 @@ from datetime import datetime, timezone
 import pytest
 
 from dashboard.app import create_app
-from ledger.models import AlertTransition
 from kernel.connections import sql_engine, sql_sessions
+from ledger.models import AlertTransition
 from tests.dashboard.conftest import client_with, issue_token
 from tests.ledger.alarms import raise_alarm
 

@@ -11,9 +11,9 @@ import pytest
 from openpyxl import load_workbook
 
 from dashboard.app import create_app
+from ledger.commands import alerts, hazards
 from ledger.models import OrgUnit
 from ledger.shifts import DEFAULT_SHIFTS, ShiftPlan
-from ledger.commands import alerts, hazards
 from tests.dashboard.conftest import client_with, issue_token
 
 SCHOOL, OTHER = "t-school", "t-other"

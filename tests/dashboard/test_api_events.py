@@ -19,13 +19,12 @@ from dashboard.services import LazyLedger
 from dashboard.source_keys import EXTENSION as SOURCE_CHECKS
 from dashboard.source_limits import Bucket, SourceLimits, take
 from dashboard.token_checks import TokenChecks
-from kernel import keys
-from kernel.connections import sql_engine, sql_sessions
-from ledger.commands import event_sources
-from kernel.settings import DEFAULT_ALERT_RULES
-from queries.summary import school_summary
 from devstack import local_services
-from kernel import contract
+from kernel import contract, keys
+from kernel.connections import sql_engine, sql_sessions
+from kernel.settings import DEFAULT_ALERT_RULES
+from ledger.commands import event_sources
+from queries.summary import school_summary
 from streams.alert_rules import load_rules
 from tests.dashboard.conftest import client_with, issue_token, make_user, now_ms, signed_in
 from tests.dashboard.source_support import issue_source, revoke_source

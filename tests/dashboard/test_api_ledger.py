@@ -10,11 +10,19 @@ import pytest
 from dashboard.access import COOKIE
 from dashboard.app import create_app
 from demo.seed import load_demo
-from ledger.grading import GradingRules
-from ledger.models import (AssessmentDeduction, Building, Campaign, CampaignPhase, ChecklistItem, OrgUnit,
-                           RiskPoint, Zone)
 from ledger.commands import alerts, campaigns, hazards
 from ledger.commands.risk_points import save_risk_point
+from ledger.grading import GradingRules
+from ledger.models import (
+    AssessmentDeduction,
+    Building,
+    Campaign,
+    CampaignPhase,
+    ChecklistItem,
+    OrgUnit,
+    RiskPoint,
+    Zone,
+)
 from streams import ledger_figures
 from tests.dashboard.conftest import client_with, event_applier, issue_token, now_ms
 from tests.streams import events as ev
@@ -188,7 +196,8 @@ def test_risk_points_with_their_grading_and_filters(client, built):
     assert (lab["level"], lab["level_zh"], lab["colour"]) == ("major", "重大风险", "red")
     assert lab["hazard_sources"] == ["乙醚", "浓硫酸"] and lab["accident_types"] == ["火灾", "中毒"]
     assert (lab["control_level"], lab["control_level_zh"]) == ("unit", "院（处）级")
-    assert (lab["building"], lab["zone"], lab["unit"], lab["review_overdue"]) == ("chem-north", "3F-305", "t-chem", False)
+    placed = (lab["building"], lab["zone"], lab["unit"], lab["review_overdue"])
+    assert placed == ("chem-north", "3F-305", "t-chem", False)
     assert gas["factors"] == {"L": 3, "S": 4} and store["review_overdue"]
     for query, expected in (("colour=yellow", ["rp-gas"]), ("level=low", ["rp-store"]),
                             ("building=chem-north", ["rp-lab", "rp-store"]), ("unit=t-logistics", ["rp-gas"]),
@@ -288,9 +297,9 @@ def test_the_summary_carries_the_ledger_figures_from_redis(client, built, sessio
     assert (block["hazards"]["open"], block["hazards"]["overdue"], block["hazards"]["due_soon"],
             block["hazards"]["major_open"]) == (7, 1, 1, 1)
     assert block["hazards"]["rectification_rate"] == 0.125
-    assert block["hazards"]["listed_supervision"] == [{"code": "H-major", "title": "<b>通风橱</b>失效",
-                                                       "stage": "rectifying", "overdue": True,
-                                                       "deadline": block["hazards"]["listed_supervision"][0]["deadline"]}]
+    listed = block["hazards"]["listed_supervision"]
+    assert listed == [{"code": "H-major", "title": "<b>通风橱</b>失效", "stage": "rectifying", "overdue": True,
+                       "deadline": listed[0]["deadline"]}]
     assert block["hazards"]["listed_supervision"][0]["deadline"].endswith("+08:00")
     assert block["risk"]["by_colour"] == {"red": 1, "orange": 0, "yellow": 1, "blue": 1}
     assert block["risk"]["by_building"]["chem-north"]["colour"] == "red"

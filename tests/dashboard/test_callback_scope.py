@@ -14,10 +14,10 @@ from dash._utils import split_callback_id
 from dashboard import callback_scope, roles
 from dashboard.access import EXTENSION, ROUTER_OUTPUT
 from dashboard.app import create_app
-from ledger.db import migrate
 from demo.seed import load_demo
-from ledger.grading import GradingRules
 from kernel.connections import sql_engine, sql_sessions
+from ledger.db import migrate
+from ledger.grading import GradingRules
 from tests.dashboard.conftest import client_with, issue_token, make_user, signed_in
 
 MINE, THEIRS = "demo-univ", "demo-middle"
@@ -190,7 +190,8 @@ def test_deep_json_to_any_api_route_is_a_400(scoped):
         path = rule.rule.replace("<int:alert_id>", "1").replace("<action>", "acknowledge") \
             .replace("<school>", MINE).replace("<code>", "H-1").replace("<path:path>", "x")
         answer = callers["admin"].post(path, data=deep, content_type="application/json")
-        assert answer.status_code in (400, 401, 403, 404, 405), (rule.rule, answer.status_code)  # 401: a source key route
+        # 401: a route for a source key
+        assert answer.status_code in (400, 401, 403, 404, 405), (rule.rule, answer.status_code)
 
 
 def test_a_body_larger_than_any_page_sends_is_a_413(scoped):

@@ -8,12 +8,15 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from kernel.connections import sql_engine, sql_sessions
 from ledger.db import migrate
 from ledger.shifts import ShiftPlan
-from kernel.connections import sql_engine, sql_sessions
 from tests.dashboard.conftest import PASSWORD, authenticated, make_user
 from tests.dashboard.test_wall_browser import (  # noqa: F401 (browser: the shared Chromium fixture)
-    browser, screenshot_dir, wait_shown, wait_until,
+    browser,
+    screenshot_dir,
+    wait_shown,
+    wait_until,
 )
 from tests.ledger.alarms import raise_alarm
 from tests.streams import events as ev
@@ -70,7 +73,8 @@ def test_a_duty_officer_acknowledges_with_one_tap_and_the_wall_follows(
         serve, settings_factory, redis_client, kafka_bootstrap, pages, tmp_path):
     settings = settings_factory(kafka_bootstrap_servers=kafka_bootstrap)
     make_topic(kafka_bootstrap, settings, partitions=1)
-    alert_id = raise_smoke(settings, kafka_bootstrap, "smoke-lib-1", at=datetime.now(timezone.utc) - timedelta(seconds=5))
+    alert_id = raise_smoke(settings, kafka_bootstrap, "smoke-lib-1",
+                           at=datetime.now(timezone.utc) - timedelta(seconds=5))
     make_user(settings, "zhangsan", role="duty", name="张三")
     with running_aggregator(settings):
         served = serve(settings)
@@ -149,7 +153,8 @@ def test_a_leader_reads_the_console_without_buttons_and_a_wall_token_cannot_open
         serve, settings_factory, redis_client, kafka_bootstrap, pages):
     settings = settings_factory(kafka_bootstrap_servers=kafka_bootstrap)
     make_topic(kafka_bootstrap, settings, partitions=1)
-    alert_id = raise_smoke(settings, kafka_bootstrap, "smoke-lib-2", at=datetime.now(timezone.utc) - timedelta(minutes=3))
+    alert_id = raise_smoke(settings, kafka_bootstrap, "smoke-lib-2",
+                           at=datetime.now(timezone.utc) - timedelta(minutes=3))
     make_user(settings, "lisi", role="leader", name="李四")
     served = serve(settings)
     kiosk = pages(authenticated(served.url + "/duty?school=s1"))

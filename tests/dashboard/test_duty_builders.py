@@ -6,8 +6,7 @@ from zoneinfo import ZoneInfo
 
 from dash import html
 
-from dashboard.pages.duty import ids
-from dashboard.pages.duty import view
+from dashboard.pages.duty import ids, view
 
 TZ = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 11, 24, 19, 0, tzinfo=timezone.utc)  # 03:00 in Shanghai
@@ -76,10 +75,12 @@ def test_typed_text_is_only_ever_text():
 
 
 def test_history_shows_each_step_with_local_time_and_who():
-    history = [dict(kind="raised", at=NOW - timedelta(minutes=4), by=None, note="", assignee=None, outcome=None, level=None),
-               dict(kind="escalate", at=NOW - timedelta(minutes=3), by=None, note="", assignee=None, outcome=None, level=1),
+    none = dict(by=None, note="", assignee=None, outcome=None)
+    history = [dict(kind="raised", at=NOW - timedelta(minutes=4), **none, level=None),
+               dict(kind="escalate", at=NOW - timedelta(minutes=3), **none, level=1),
                dict(kind="acknowledge", at=NOW, by="zhangsan", note="", assignee=None, outcome=None, level=None),
-               dict(kind="resolve", at=NOW, by="zhangsan", note="误触", assignee=None, outcome="false_alarm", level=None)]
+               dict(kind="resolve", at=NOW, by="zhangsan", note="误触", assignee=None, outcome="false_alarm",
+                    level=None)]
     items = view.history_items("zh", history, TZ)
     assert [strings(i)[:2] for i in items] == [["11-25 02:56:00", "报警"], ["11-25 02:57:00", "超时升级"],
                                                ["11-25 03:00:00", "确认"], ["11-25 03:00:00", "处置"]]

@@ -23,12 +23,12 @@ from openpyxl import load_workbook
 
 from dashboard.app import create_app
 from ledger import spreadsheet as sp
+from ledger.commands import alerts, hazards
+from ledger.commands.risk_points import save_risk_point
 from ledger.grading import GradingRules
 from ledger.models import Building, OrgUnit, RiskPoint
 from ledger.models.hazard import HazardComment
 from ledger.shifts import DEFAULT_SHIFTS, ShiftPlan
-from ledger.commands import alerts, hazards
-from ledger.commands.risk_points import save_risk_point
 from tests.dashboard.conftest import client_with, issue_token
 
 ROOT = Path(__file__).resolve().parents[2]

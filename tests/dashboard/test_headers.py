@@ -8,8 +8,7 @@ import re
 import pytest
 
 from dashboard import csp_styles
-from dashboard.headers import (common_headers, inline_hash, installed_versions, other_policy, page_policy,
-                               style_fallback)
+from dashboard.headers import common_headers, inline_hash, installed_versions, other_policy, page_policy, style_fallback
 from kernel.settings import Settings, SettingsError
 from tests.dashboard.conftest import client_with, issue_token, make_user, signed_in
 from tests.dashboard.test_access import _router

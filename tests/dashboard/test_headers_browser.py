@@ -16,8 +16,8 @@ from werkzeug.serving import make_server
 
 from dashboard.pages.duty import ids
 from dashboard.pages.lead_hazards.ids import GRID
-from kernel.connections import sql_engine, sql_sessions
 from devstack import local_services
+from kernel.connections import sql_engine, sql_sessions
 from tests.dashboard import csp_watch
 from tests.dashboard.conftest import PASSWORD, authenticated, event_applier
 from tests.dashboard.lead_support import browser, demo_ledger  # noqa: F401 (fixtures)

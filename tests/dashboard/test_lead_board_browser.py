@@ -17,7 +17,13 @@ from ledger.models import ChecklistResult
 from queries.ledger import alerts, assessment, hazards, org
 from queries.ledger.lead_campaigns import FAILING_LIMIT, campaign_checks, school_campaigns
 from tests.dashboard.lead_support import (  # noqa: F401 (fixtures)
-    browser, demo_ledger, lead_served, no_horizontal_overflow, read_ledger, screenshot_dir, tablet,
+    browser,
+    demo_ledger,
+    lead_served,
+    no_horizontal_overflow,
+    read_ledger,
+    screenshot_dir,
+    tablet,
 )
 
 pytestmark = pytest.mark.browser
@@ -129,7 +135,8 @@ def test_the_league_ranks_schools_and_a_tap_opens_a_schools_overview(lead_served
         out = {}
         for school in org.schools(db):
             figures = hazards.figures(db, school_id=school.id, now=now, due_soon_days=3)
-            out[school.code] = (figures["major_open"], figures["overdue"], alerts.figures(db, school_id=school.id)["open"])
+            open_alerts = alerts.figures(db, school_id=school.id)["open"]
+            out[school.code] = (figures["major_open"], figures["overdue"], open_alerts)
         return out
 
     figures = read_ledger(demo_ledger, expected)

@@ -13,7 +13,8 @@ from layouts.lead_board_text import deduction_reason, percent, points
 from ledger import scoring
 from queries.ledger.lead_campaigns import CampaignProgress, FailingCheck, ItemProgress
 from queries.ledger.lead_district import SchoolFigures
-from tests.dashboard.lead_support import component_props, component_texts as _texts
+from tests.dashboard.lead_support import component_props
+from tests.dashboard.lead_support import component_texts as _texts
 
 NOW = datetime(2026, 11, 24, 2, 0, tzinfo=timezone.utc)
 CJK = re.compile(r"[\u3400-\u9fff]")
@@ -103,7 +104,8 @@ def test_the_assessment_shows_units_in_the_order_given_and_opens_to_their_lines(
     unit = {"unit": "s/u01", "name_zh": "化学院", "name_en": None, "score": 72.5, "deducted": 27.5,
             "deductions": [{"article": 17, "points": 5.0, "count": 1, "reason": "隐患H-1未按期整改", "computed": True},
                            {"article": 8, "points": 22.5, "count": 1, "reason": "<b>告知牌</b>", "computed": False}]}
-    own = {"unit": "s", "name_zh": "测试学校", "name_en": "Test School", "score": 100.0, "deducted": 0.0, "deductions": []}
+    own = {"unit": "s", "name_zh": "测试学校", "name_en": "Test School", "score": 100.0, "deducted": 0.0,
+           "deductions": []}
     body = lead_assessment.body("en", school_row=own, units=[unit], years=[2026, 2025], year=2025, current_year=2026,
                                 titles_zh=titles, href=lambda **q: f"/lead/assessment?year={q['year']}")
     texts = _texts(body)
@@ -148,7 +150,8 @@ def test_a_campaign_shows_its_phase_progress_and_opens_to_its_buildings():
     campaign = CampaignProgress("fire", "消防安全专项整治", "inspect", "running",
                                 (("deploy", date(2026, 11, 1), date(2026, 11, 7)),
                                  ("inspect", date(2026, 11, 8), date(2026, 12, 22))),
-                                (ItemProgress(1, "灭火器在有效期内", 4, 2, 1), ItemProgress(2, "疏散通道畅通", 4, 0, 0)))
+                                (ItemProgress(1, "灭火器在有效期内", 4, 2, 1),
+                                 ItemProgress(2, "疏散通道畅通", 4, 0, 0)))
     texts = _texts(lead_campaigns.campaign_card("zh", campaign))
     assert "进度 3/8" in texts and "合格率 67%" in texts and "未检查 5" in texts and "排查整治" in texts
     items = lead_campaigns.item_checks("en", {"items": [

@@ -11,13 +11,24 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func, select
 
-from ledger import hazard_loop, scoring
 from demo.seed import load_demo
-from ledger.grading import GradingRules
-from ledger.models import (AssessmentDeduction, Alert, Building, Campaign, CampaignPhase, ChecklistItem, Hazard,
-                           HazardSource, LoopViolation, OrgUnit, RiskPoint)
+from ledger import hazard_loop, scoring
 from ledger.commands.campaigns import record_result
 from ledger.commands.hazards import record_violation, report_hazard, transition_hazard
+from ledger.grading import GradingRules
+from ledger.models import (
+    Alert,
+    AssessmentDeduction,
+    Building,
+    Campaign,
+    CampaignPhase,
+    ChecklistItem,
+    Hazard,
+    HazardSource,
+    LoopViolation,
+    OrgUnit,
+    RiskPoint,
+)
 from queries.ledger import alerts, assessment, hazards, org
 from queries.ledger.lead_assessment import period_of, school_scores, unit_scores
 from queries.ledger.lead_campaigns import campaign_checks, failing_checks, school_campaigns
@@ -80,7 +91,8 @@ def assessed(session):
     _hazard(session, school, b, "H-PLANNED", at=NOW - DAY, grade="major", deadline=NOW + 9 * DAY, measures="整改方案",
             emergency_measures="停用隔离")
     # Art. 16: refused steps by two people this year (王五 on two hazards), one by 王五 last year.
-    for by, code, at in (("王五", "H-MAJOR", NOW - DAY), ("王五", "H-FINE", NOW - DAY), ("赵六", "H-MAJOR", NOW - 2 * DAY),
+    for by, code, at in (("王五", "H-MAJOR", NOW - DAY), ("王五", "H-FINE", NOW - DAY),
+                         ("赵六", "H-MAJOR", NOW - 2 * DAY),
                          ("王五", "H-LATE-2025", last_year + DAY)):
         record_violation(session, school=school, hazard_code=code, action="accept", stage="reported",
                                  by=by, at=at, reason="越级验收")
@@ -251,7 +263,8 @@ def _independent_score(session, school: OrgUnit, now: datetime) -> float:
         if hazard_loop.deadline_status(h.stage, h.deadline, now, due_soon_days=0).overdue or (
                 h.closed_at is not None and h.closed_at >= start and hazard_loop.closed_late(h.deadline, h.closed_at)):
             late.append(h.code)
-        if h.grade == "major" and hazard_loop.is_open(h.stage) and not (h.measures.strip() and h.emergency_measures.strip()):
+        planned = h.measures.strip() and h.emergency_measures.strip()
+        if h.grade == "major" and hazard_loop.is_open(h.stage) and not planned:
             unplanned.append(h.code)
     violations = [(v.by or "未知人员", v.hazard_code) for v in session.scalars(
         select(LoopViolation).where(LoopViolation.school_id == school.id, LoopViolation.at >= start))]

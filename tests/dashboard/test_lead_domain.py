@@ -9,20 +9,20 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from dashboard.pages.lead_domain import view as part
 from dashboard.pages.lead_domain import figures
 from dashboard.pages.lead_domain import text as part_text
+from dashboard.pages.lead_domain import view as part
 from dashboard.pages.lead_domain.figures import SystemRate
 from dashboard.pages.lead_domain.text import SYSTEM_NAMES
 from kernel import device_systems
+from kernel.catalogue import DOMAINS
+from kernel.settings import DEFAULT_ALERT_RULES
 from ledger.alert_times import DurationStats, duration_stats
 from ledger.models import Alert, Building, DailyDomainEvents, OrgUnit
 from queries.ledger import lead_domain as q
-from kernel.settings import DEFAULT_ALERT_RULES
 from streams.alert_rules import load_rules
-from kernel.catalogue import DOMAINS
-from tests.ledger.conftest import NOW
 from tests.dashboard.lead_support import component_texts
+from tests.ledger.conftest import NOW
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 S = timedelta(seconds=1)

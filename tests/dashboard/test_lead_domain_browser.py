@@ -13,13 +13,19 @@ import pytest
 from sqlalchemy import select
 
 from dashboard.pages.lead_domain import figures
-from ledger.models import Alert, DailyDomainEvents
 from kernel.connections import sql_engine, sql_sessions
+from ledger.models import Alert, DailyDomainEvents
 from queries.ledger import lead_domain as q
 from queries.ledger import org
 from tests.dashboard.conftest import event_applier
 from tests.dashboard.lead_support import (  # noqa: F401 (fixtures)
-    browser, demo_ledger, lead_served, no_horizontal_overflow, read_ledger, screenshot_dir, tablet,
+    browser,
+    demo_ledger,
+    lead_served,
+    no_horizontal_overflow,
+    read_ledger,
+    screenshot_dir,
+    tablet,
 )
 from tests.streams import events as ev
 

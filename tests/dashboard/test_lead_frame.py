@@ -2,9 +2,9 @@
 district tab only for someone over several schools, a problem shown instead of figures."""
 from __future__ import annotations
 
-from layouts.lead_view import LeadView, pick_school
 from dashboard.roles import Principal
 from layouts.lead_frame import frame
+from layouts.lead_view import LeadView, pick_school
 from tests.dashboard.lead_support import component_props, component_texts
 
 SCHOOLS = {"s-a": {"name_zh": "甲校", "name_en": "School A"}, "s-b": {"name_zh": "乙校", "name_en": "School B"}}

@@ -11,7 +11,11 @@ from dashboard.pages.lead_domain import ids as lead_domain
 from dashboard.pages.lead_hazards import ids as lead_hazards
 from dashboard.pages.lead_overview import ids as lead_overview
 from tests.dashboard.lead_support import (  # noqa: F401 (fixtures)
-    browser, demo_ledger, lead_served, no_horizontal_overflow, tablet,
+    browser,
+    demo_ledger,
+    lead_served,
+    no_horizontal_overflow,
+    tablet,
 )
 
 pytestmark = pytest.mark.browser

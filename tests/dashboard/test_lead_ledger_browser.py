@@ -12,10 +12,15 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
-from ledger.models import Building, Hazard, OrgUnit, RiskPoint
 from kernel.connections import sql_engine, sql_sessions
+from ledger.models import Building, Hazard, OrgUnit, RiskPoint
 from tests.dashboard.lead_support import (  # noqa: F401 (fixtures)
-    browser, demo_ledger, lead_served, no_horizontal_overflow, screenshot_dir, tablet,
+    browser,
+    demo_ledger,
+    lead_served,
+    no_horizontal_overflow,
+    screenshot_dir,
+    tablet,
 )
 from tests.dashboard.test_wall_browser import wait_until
 

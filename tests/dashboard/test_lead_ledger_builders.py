@@ -28,7 +28,8 @@ XSS = '<img src=x onerror="window.__xss = 1">'
 
 def row(**changes) -> LedgerRow:
     base = dict(id=1, code="H-1", title="通风橱失效", description="", grade="ordinary", stage="rectifying",
-                building="chem", building_zh="化学楼", building_en="Chemistry", zone_zh="三楼", found_at=NOW - timedelta(days=5),
+                building="chem", building_zh="化学楼", building_en="Chemistry", zone_zh="三楼",
+                found_at=NOW - timedelta(days=5),
                 found_by="张三", source="self_inspection", measures="", emergency_measures="",
                 deadline=NOW - timedelta(days=2, hours=3), unit="s/u01", unit_zh="化学院", unit_en=None,
                 person="李四", recheck_result=None, listed_supervision=False, supervised_by=None, closed_at=None)
@@ -37,7 +38,8 @@ def row(**changes) -> LedgerRow:
 
 @pytest.mark.parametrize("query, expected", [
     ({}, HazardFilter()),
-    ({"stage": "rectifying", "grade": "major", "overdue": "1"}, HazardFilter(stage="rectifying", grade="major", overdue=True)),
+    ({"stage": "rectifying", "grade": "major", "overdue": "1"},
+     HazardFilter(stage="rectifying", grade="major", overdue=True)),
     ({"overdue": "0", "unit": "s/u01", "building": "chem"}, HazardFilter(unit="s/u01", overdue=False, building="chem")),
     ({"overdue": "yes"}, HazardFilter(overdue=True)), ({"overdue": "否"}, HazardFilter(overdue=False)),
     # A stale or hand-typed value is no filter: the whole ledger, never an error page.
@@ -56,8 +58,8 @@ def test_a_filter_survives_the_round_trip_through_a_link():
 
 
 def test_the_download_link_carries_the_school_the_filter_and_the_language():
-    href = lh.download_href("demo-univ", filter_query(HazardFilter(stage="notified", unit="demo-univ/u01", overdue=True)),
-                            "en")
+    query = filter_query(HazardFilter(stage="notified", unit="demo-univ/u01", overdue=True))
+    href = lh.download_href("demo-univ", query, "en")
     parts = urlsplit(href)
     assert parts.path == "/lead/hazards.xlsx"
     query = parse_qs(parts.query)

@@ -8,8 +8,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from ledger.models import Building, OrgUnit, RiskPoint, Zone
 from ledger.commands import hazard_comments, hazards
+from ledger.models import Building, OrgUnit, RiskPoint, Zone
 from queries.ledger.hazards import HazardFilter
 from queries.ledger.hazards import get as get_hazard
 from queries.ledger.lead_hazards import filter_choices, hazard_history, ledger_filter, ledger_rows

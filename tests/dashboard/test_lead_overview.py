@@ -14,13 +14,20 @@ from dashboard.pages.lead_overview import figures
 from dashboard.pages.lead_overview import map as overview_map
 from dashboard.pages.lead_overview import view as part
 from dashboard.pages.lead_overview.drill import drill_panel
+from kernel.connections import sql_engine, sql_sessions
 from layouts.lead_live import live_state
 from ledger import hazard_loop
-from ledger.models import Alert, Building, Hazard, OrgUnit, RiskPoint, Zone
-from kernel.connections import sql_engine, sql_sessions
 from ledger.commands import alerts, hazards
-from queries.ledger.lead_overview import (RECENT_ALERT_DAYS, BuildingFigures, alerts_today, building_drill,
-                                          building_figures, hazard_backlog, hazard_totals)
+from ledger.models import Alert, Building, Hazard, OrgUnit, RiskPoint, Zone
+from queries.ledger.lead_overview import (
+    RECENT_ALERT_DAYS,
+    BuildingFigures,
+    alerts_today,
+    building_drill,
+    building_figures,
+    hazard_backlog,
+    hazard_totals,
+)
 from tests.dashboard.lead_support import component_texts, demo_ledger  # noqa: F401 (fixture)
 from tests.ledger.conftest import NOW
 
@@ -273,7 +280,8 @@ def test_domain_cards_say_what_they_compare():
     summary = summary_with({"environment": {"trend_24h": [0] * 23 + [7], "events": {"24h": 7, "7d": 35},
                                             "alerts_open": 1}})
     cards = part.domain_cards("zh", figures.domain_headlines(summary, {}, SHANGHAI))
-    env = " ".join(component_texts(next(c for c in cards if c.to_plotly_json()["props"]["data-domain"] == "environment")))
+    environment = next(c for c in cards if c.to_plotly_json()["props"]["data-domain"] == "environment")
+    env = " ".join(component_texts(environment))
     assert "环境安全" in env and "近 7 天日均 5" in env and "近 24 小时 7，较日均 ▲ +40%" in env
     assert "未处置告警 1" in env
     blank = part.domain_cards("en", figures.domain_headlines(None, {}, SHANGHAI))
@@ -441,7 +449,8 @@ def test_the_minutes_refresh_and_a_tap_answer_for_the_pages_school_only(demo_app
 
 @pytest.mark.parametrize("state, summary, shown", [
     ("live", {"as_of": "2026-11-24T10:00:05.000+08:00"}, "实时数据截至 10:00:05"),
-    ("stale", {"as_of": "2026-11-24T09:58:50.000+08:00", "lag_seconds": 75.2}, "实时数据已 75 秒 未更新（截至 09:58:50）"),
+    ("stale", {"as_of": "2026-11-24T09:58:50.000+08:00", "lag_seconds": 75.2},
+     "实时数据已 75 秒 未更新（截至 09:58:50）"),
     ("stale", {"as_of": "2026-11-24T09:53:20.000+08:00", "lag_seconds": 400}, "实时数据已 6 分钟 未更新"),
     ("none", None, "该校暂无实时数据"), ("unreachable", None, "实时数据服务暂时无法连接")])
 def test_the_status_line_says_how_current_the_live_figures_are(state, summary, shown):

@@ -16,13 +16,19 @@ import pytest
 from sqlalchemy import func, select
 
 from dashboard.pages.lead_overview.view import DRILL_ALERTS, DRILL_LIMIT
+from devstack import local_services
 from layouts.site_plan import label_point
 from ledger.models import Alert, Building, Hazard, OrgUnit, RiskPoint
 from queries.ledger import lookups, org
-from devstack import local_services
 from tests.dashboard.conftest import event_applier
 from tests.dashboard.lead_support import (  # noqa: F401 (fixtures)
-    browser, demo_ledger, lead_served, no_horizontal_overflow, read_ledger, screenshot_dir, tablet,
+    browser,
+    demo_ledger,
+    lead_served,
+    no_horizontal_overflow,
+    read_ledger,
+    screenshot_dir,
+    tablet,
 )
 from tests.streams import events as ev
 

@@ -12,11 +12,15 @@ from sqlalchemy import MetaData, select
 
 from dashboard import roles
 from dashboard.app import create_app
-from layouts.lead_view import NAV
 from kernel.connections import sql_engine
+from layouts.lead_view import NAV
 from tests.dashboard.conftest import signed_in
 from tests.dashboard.lead_support import (  # noqa: F401 (fixtures)
-    browser, demo_ledger, lead_served, no_horizontal_overflow, tablet,
+    browser,
+    demo_ledger,
+    lead_served,
+    no_horizontal_overflow,
+    tablet,
 )
 
 # Written by signing in and by the idle clock of a session (dashboard/sessions.py): the account's

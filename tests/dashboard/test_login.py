@@ -15,18 +15,16 @@ import redis
 from sqlalchemy import select
 
 from dashboard import roles, sessions
-from dashboard.pages.wall import ids
 from dashboard.access import COOKIE, EXTENSION
 from dashboard.app import create_app
 from dashboard.login_limits import Count, Limits, decide
+from dashboard.pages.wall import ids
 from dashboard.token_checks import FRESH_S
-from ledger.models import UserSession
 from kernel.connections import sql_sessions
 from ledger.commands import users
-from tests.dashboard.conftest import (PASSWORD, client_with, issue_token, login_form, make_user, sign_in,
-                                      signed_in)
+from ledger.models import UserSession
+from tests.dashboard.conftest import PASSWORD, client_with, issue_token, login_form, make_user, sign_in, signed_in
 from tests.dashboard.test_access import _callback_body, _callback_key
-
 
 # ---- plain rules -----------------------------------------------------------------------------------
 

@@ -10,11 +10,11 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from dashboard import roles
-from dashboard.pages.wall import ids
 from dashboard.app import create_app
 from dashboard.metrics import SIGNIN_REASONS, scraper_refusal
-from kernel.settings import Settings, SettingsError
+from dashboard.pages.wall import ids
 from kernel import contract
+from kernel.settings import Settings, SettingsError
 from streams.dead_letters import DeadLetter, DeadLetters
 from streams.stream_metrics import StreamMetrics
 from tests.dashboard.conftest import client_with, issue_token, make_user, now_ms, sign_in
@@ -186,7 +186,8 @@ def test_stream_figures_as_the_processes_write_them(metrics_app, metrics_setting
     with redis_client.pipeline(transaction=False) as pipe:
         aggregator.report(pipe)
         pipe.execute()
-    letters = [DeadLetter(5, b"s1", b"{", contract.NOT_JSON, "x"), DeadLetter(6, b"s2", b"[]", contract.NOT_OBJECT, "x"),
+    letters = [DeadLetter(5, b"s1", b"{", contract.NOT_JSON, "x"),
+               DeadLetter(6, b"s2", b"[]", contract.NOT_OBJECT, "x"),
                DeadLetter(7, b"s1", b"{", contract.NOT_JSON, "x")]
 
     class _Producer:  # the dead-letter topic itself is not what is counted here (tests/streams has it)

@@ -10,11 +10,11 @@ from sqlalchemy import select
 
 from dashboard.access import ROUTER_OUTPUT
 from dashboard.app import create_app
-from dashboard.proxies import MOST_READ_UNASKED, ReadWholeBody
-from dashboard.login_limits import Limits
-from ledger.models import UserSession
 from dashboard.login.text import LOGIN_TEXT
+from dashboard.login_limits import Limits
+from dashboard.proxies import MOST_READ_UNASKED, ReadWholeBody
 from kernel.connections import sql_engine, sql_sessions
+from ledger.models import UserSession
 from tests.dashboard.conftest import PASSWORD, login_form, make_user
 
 PROXY = "10.0.0.2"  # the proxy's own address: the peer of every request it passes on

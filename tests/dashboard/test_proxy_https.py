@@ -25,11 +25,11 @@ import pytest
 import requests
 from sqlalchemy import select
 
-from ledger.models import UserSession
-from kernel.connections import sql_engine, sql_sessions
-from kernel.settings import PROJECT_ROOT, Settings
 from devstack import local_services
 from devstack.local_stack import child_environment, children
+from kernel.connections import sql_engine, sql_sessions
+from kernel.settings import PROJECT_ROOT, Settings
+from ledger.models import UserSession
 from tests.dashboard.conftest import PASSWORD, make_user
 from tests.dashboard.test_proxies import router_body
 from tests.dashboard.test_wall_browser import browser  # noqa: F401 (the shared Chromium fixture)

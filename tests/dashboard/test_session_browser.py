@@ -14,7 +14,8 @@ from ledger.commands import access as tokens
 from ledger.commands import users
 from tests.dashboard.conftest import PASSWORD, authenticated, make_user
 from tests.dashboard.test_wall_browser import (  # noqa: F401 (browser: the shared Chromium fixture)
-    browser, wait_until,
+    browser,
+    wait_until,
 )
 
 pytestmark = pytest.mark.browser

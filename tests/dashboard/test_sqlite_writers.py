@@ -20,9 +20,9 @@ import pytest
 from sqlalchemy import select
 
 from dashboard.app import create_app
-from ledger.models import Alert, User
 from kernel.connections import sql_engine, sql_sessions
 from kernel.settings import PROJECT_ROOT as ROOT
+from ledger.models import Alert, User
 from tests.dashboard.conftest import client_with, issue_token, make_user, sign_in
 from tests.ledger.alarms import raise_alarm
 

@@ -15,7 +15,6 @@ from dashboard.pages.wall.trends import bar_heights
 from demo.campus_stream import simulate
 from devstack import local_services
 from kernel.catalogue import ALERT_SEVERITIES, DOMAINS
-from tests.dashboard import csp_watch
 from tests.dashboard.conftest import authenticated, event_applier, now_ms
 from tests.streams import events as ev
 
@@ -153,7 +152,8 @@ def test_the_wall_shows_the_api_numbers_and_follows_new_events(serve, app_settin
 
     # Chinese is drawn with a CJK font (no tofu boxes), in the browser's default language.
     body = page.inner_text("body")
-    assert all(word in body for word in ("人身安全", "环境安全", "主动防御", "专项治理", "运行管理", "安全机制", "数据时间"))
+    words = ("人身安全", "环境安全", "主动防御", "专项治理", "运行管理", "安全机制", "数据时间")
+    assert all(word in body for word in words)
     for selector in (".tile-head h2", ".figure-label", ".alert-list td.type"):
         fonts = rendering_fonts(page, selector)
         assert fonts and set(fonts) <= set(CJK_FONTS), (selector, fonts)

@@ -250,7 +250,8 @@ def test_every_event_type_domain_and_severity_has_a_name_in_both_languages():
     assert set(i18n.DOMAIN_NAMES) == set(DOMAINS)
     assert i18n.event_type_name("zh", "alarm.one_key") == "一键报警"
     assert i18n.event_type_name("en", "alarm.one_key") == "One-key alarm"
-    assert [i18n.domain_name("zh", d) for d in DOMAINS] == ["人身安全", "环境安全", "主动防御", "专项治理", "运行管理", "安全机制"]
+    assert [i18n.domain_name("zh", d) for d in DOMAINS] == ["人身安全", "环境安全", "主动防御", "专项治理", "运行管理",
+                                                          "安全机制"]
     assert set(i18n.TEXT["zh"]) == set(i18n.TEXT["en"])
     for names in (i18n.EVENT_TYPE_NAMES, i18n.DOMAIN_NAMES, i18n.SEVERITY_NAMES, i18n.ALERT_STATE_NAMES):
         assert all(zh and en and zh != en for zh, en in names.values())

@@ -4,12 +4,12 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from dashboard.pages.wall import risk_map as wall_map
-from layouts import site_plan
 from dashboard.pages.wall.trends import MAX_GATES, gate_data, gate_rows, hour_labels
-from ledger.escalation import Deadlines
-from kernel.settings import DEFAULT_ALERT_DEADLINES
-from queries.summary import build_summary
 from kernel.catalogue import DOMAINS
+from kernel.settings import DEFAULT_ALERT_DEADLINES
+from layouts import site_plan
+from ledger.escalation import Deadlines
+from queries.summary import build_summary
 
 PLAN = {
     "school": "s1", "extent": {"width": 200, "height": 100},
@@ -22,7 +22,8 @@ PLAN = {
         {"code": "dorm", "name_zh": "<b>宿舍</b>", "colour": None,
          "polygon": [[100, 0], [160, 0], [160, 20], [120, 20], [120, 60], [100, 60]]},
     ],
-    "risk_points": [{"code": "R1", "x": 20, "y": 20, "colour": "red"}, {"code": "R2", "x": 110, "y": 5, "colour": "blue"}],
+    "risk_points": [{"code": "R1", "x": 20, "y": 20, "colour": "red"},
+                    {"code": "R2", "x": 110, "y": 5, "colour": "blue"}],
 }
 
 
@@ -86,7 +87,8 @@ def test_hour_labels_follow_the_schools_clock():
 
 def test_the_summary_counts_escalated_flashing_and_per_building_alerts_and_the_hourly_series():
     tz, now = ZoneInfo("Asia/Shanghai"), 1_764_000_000_000
-    hour = {d: "1" for d in DOMAINS} | {"personal_safety|t|visitor.check_in": "4", "personal_safety|t|attendance.in": "9"}
+    hour = {d: "1" for d in DOMAINS} | {"personal_safety|t|visitor.check_in": "4",
+                                        "personal_safety|t|attendance.in": "9"}
     summary = build_summary(
         school="s1", now_ms=now, tz=tz, stale_after_s=10, meta={"last_applied_ms": str(now)}, caught_up_ms=None,
         recent_hours=[hour] + [{}] * 23, older_hours=[[None] * len(DOMAINS)] * 144,

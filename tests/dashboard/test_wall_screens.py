@@ -9,14 +9,19 @@ from datetime import datetime, timezone
 
 import pytest
 
-from ledger.db import migrate
 from demo.seed import load_demo
-from ledger.grading import GradingRules
 from kernel.connections import sql_engine, sql_sessions
+from ledger.db import migrate
+from ledger.grading import GradingRules
 from streams import ledger_figures
 from tests.dashboard.conftest import authenticated, event_applier, now_ms
 from tests.dashboard.test_wall_browser import (  # noqa: F401 (browser: the shared Chromium fixture)
-    browser, screenshot_dir, shown, simulated_hours, wait_shown, wait_until,
+    browser,
+    screenshot_dir,
+    shown,
+    simulated_hours,
+    wait_shown,
+    wait_until,
 )
 from tests.streams import events as ev
 from tests.streams.harness import make_topic, produce, running_aggregator
@@ -69,7 +74,8 @@ def overflowing(page) -> list[str]:
         + ' .people-grid, ol.stages, .lower, .tiles, .tile, .middle'))
         .filter(e => e.scrollWidth > e.clientWidth + 1
                      || (e.matches('.panel, .tile, .tiles, .lower, .middle') && e.scrollHeight > e.clientHeight + 1))
-        .map(e => e.className + ' ' + e.scrollWidth + 'x' + e.scrollHeight + '/' + e.clientWidth + 'x' + e.clientHeight)""")
+        .map(e => e.className + ' ' + e.scrollWidth + 'x' + e.scrollHeight
+                  + '/' + e.clientWidth + 'x' + e.clientHeight)""")
 
 
 @pytest.mark.parametrize("size, name", [((1920, 1080), "wall-1080p.png"), ((3840, 2160), "wall-4k.png")])

@@ -21,8 +21,8 @@ from pathlib import Path
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from dashboard.pages.wall import ids
 from dashboard.app import create_app
+from dashboard.pages.wall import ids
 from devstack import local_services
 from tests.dashboard.conftest import PASSWORD, issue_token, make_user, now_ms
 from tests.dashboard.test_access import _callback_body, _callback_key

@@ -5,9 +5,9 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from ledger.models import Alert, AlertOutbox
 from ledger.commands import alerts
 from ledger.commands.recording import school_for
+from ledger.models import Alert, AlertOutbox
 
 WINDOW = timedelta(minutes=10)
 

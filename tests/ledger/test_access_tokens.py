@@ -7,9 +7,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy.exc import IntegrityError
 
-from ledger.models import AccessToken
 from ledger.commands import access
 from ledger.errors import LedgerError, NotFound
+from ledger.models import AccessToken
 from tests.ledger.conftest import NOW
 
 

@@ -8,13 +8,13 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from ledger.escalation import Deadlines
-from ledger.models import AlertEscalation
 from kernel.connections import sql_sessions
-from queries.ledger.alert_console import alert_history, console_alerts, console_filters
+from kernel.settings import DEFAULT_ALERT_DEADLINES
 from ledger.commands.alert_handling import handle
 from ledger.commands.escalations import sweep_escalations
-from kernel.settings import DEFAULT_ALERT_DEADLINES
+from ledger.escalation import Deadlines
+from ledger.models import AlertEscalation
+from queries.ledger.alert_console import alert_history, console_alerts, console_filters
 from tests.ledger.alarms import raise_alarm
 from tests.ledger.conftest import NOW
 

@@ -58,8 +58,8 @@ def test_a_step_already_taken_or_passed_is_done(state, action, done):
 
 
 def test_every_step_has_its_contract_event_and_back():
-    from ledger.alert_flow import ACTION_OF_EVENT, ACTIONS, EVENT_OF_ACTION
     from kernel.catalogue import CATALOGUE
+    from ledger.alert_flow import ACTION_OF_EVENT, ACTIONS, EVENT_OF_ACTION
 
     assert set(EVENT_OF_ACTION) == set(ACTIONS)
     assert EVENT_OF_ACTION["dispatch"] == "alert.dispatched"

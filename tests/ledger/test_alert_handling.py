@@ -11,12 +11,12 @@ from kafka import TopicPartition
 from sqlalchemy import event as sa_event
 from sqlalchemy import select
 
-from ledger.models import Alert, AlertTransition
+from kernel import contract
 from kernel.connections import sql_sessions
-from queries.ledger import alert_console
 from ledger.commands.alert_handling import AlertNotFound, HandlingError, handle
 from ledger.commands.recording import record_event
-from kernel import contract
+from ledger.models import Alert, AlertTransition
+from queries.ledger import alert_console
 from tests.ledger.alarms import outbox, raise_alarm
 from tests.ledger.conftest import NOW
 from tests.streams import events as ev

@@ -11,12 +11,11 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from dashboard.services import Services
-from kernel import keys
+from devstack import local_services
+from kernel import keys, proof
 from kernel.connections import kafka_consumer, kafka_producer, redis_client, sql_sessions
 from ledger.commands import alert_outbox
 from ledger.commands.alert_handling import handle
-from devstack import local_services
-from kernel import proof
 from streams.recorder import Recorder
 from tests.ledger.alarms import raise_alarm
 from tests.streams import events as ev
@@ -58,7 +57,8 @@ def test_a_steps_events_are_sent_after_commit_and_the_outbox_emptied(live, engin
         producer = kafka_producer(live)
         try:
             assert alert_outbox.send(s, producer, live.events_topic, timeout_s=10,
-                                     sign=lambda value: proof.headers_for(value, proof.keys_from(live.event_signing_key)),
+                                     sign=lambda value: proof.headers_for(
+                                         value, proof.keys_from(live.event_signing_key)),
                                      event_ids=[e["id"] for e in step.events]) == 2
         finally:
             producer.close()

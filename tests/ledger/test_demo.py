@@ -10,21 +10,33 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from demo.checklists import CAMPAIGNS, HAZARD_TITLES
+from demo.seed import SCHOOL_TZ, load_demo, placements
+from demo.sites import SCHOOLS, SCHOOLS_BY_ID
+from kernel.catalogue import CATALOGUE, DOMAINS
+from kernel.connections import sql_engine, sql_sessions
+from kernel.contract import Event
+from kernel.settings import Settings
 from ledger import alert_flow
 from ledger.db import migrate
-from demo.seed import SCHOOL_TZ, load_demo, placements
 from ledger.grading import GradingRules, grade
 from ledger.hazard_loop import STAGES, deadline_status, next_stage
-from ledger.models import (Alert, AlertTransition, AssessmentDeduction, Building, Campaign, ChecklistResult,
-                           DailyDomainEvents, DailyTotals, Hazard, OrgUnit, RiskPoint, Zone)
+from ledger.models import (
+    Alert,
+    AlertTransition,
+    AssessmentDeduction,
+    Building,
+    Campaign,
+    ChecklistResult,
+    DailyDomainEvents,
+    DailyTotals,
+    Hazard,
+    OrgUnit,
+    RiskPoint,
+    Zone,
+)
 from ledger.site_plans import point_in_polygon
-from kernel.connections import sql_engine, sql_sessions
-from kernel.settings import Settings
 from streams.alert_rules import load_rules
-from kernel.catalogue import CATALOGUE, DOMAINS
-from kernel.contract import Event
-from demo.checklists import CAMPAIGNS, HAZARD_TITLES
-from demo.sites import SCHOOLS, SCHOOLS_BY_ID
 
 RULES_FILE = Path(__file__).resolve().parents[2] / "streams" / "alert_rules.toml"
 
@@ -70,7 +82,8 @@ def test_risk_points_are_graded_in_all_four_colours_with_markers_inside_their_bu
                            severity=p.s_value, rules=rules)
             assert (p.score, p.level, p.colour) == (graded.score, graded.level, graded.colour)
             assert p.hazard_sources and p.accident_types and p.control_measures and p.responsible_person
-            outline = session.get(Zone, p.zone_id).polygon if p.zone_id else session.get(Building, p.building_id).polygon
+            place = session.get(Zone, p.zone_id) if p.zone_id else session.get(Building, p.building_id)
+            outline = place.polygon
             assert point_in_polygon((p.x, p.y), outline), p.code
         late = [p for p in points if p.last_reviewed_on < TODAY - timedelta(days=365)]
         assert 1 <= len(late) <= 5
@@ -141,7 +154,8 @@ def _snapshot(session):
                a.acknowledged_at, a.resolved_at, a.detail, [(t.action, t.at, t.by, t.event_id) for t in a.transitions])
               for a in session.scalars(select(Alert).order_by(Alert.code))]
     days = session.execute(select(DailyTotals.day, DailyTotals.staff_seen, DailyTotals.students_seen,
-                                  DailyTotals.visitors_checked_in).order_by(DailyTotals.school_id, DailyTotals.day)).all()
+                                  DailyTotals.visitors_checked_in)
+                           .order_by(DailyTotals.school_id, DailyTotals.day)).all()
     domains = session.execute(select(OrgUnit.code, DailyDomainEvents.day, DailyDomainEvents.domain,
                                      DailyDomainEvents.events).join(OrgUnit, OrgUnit.id == DailyDomainEvents.school_id)
                               .order_by(OrgUnit.code, DailyDomainEvents.day, DailyDomainEvents.domain)).all()
@@ -202,7 +216,8 @@ def test_every_alert_has_a_history_its_states_allow(session):
         assert a.dispatched_at == (steps["dispatch"].at if "dispatch" in steps else None)
         assert a.resolved_at == (steps["resolve"].at if "resolve" in steps else None)
         assert a.acknowledged_at is None or a.acknowledged_at >= a.raised_at
-        assert (a.outcome in alert_flow.OUTCOMES) == (a.state == "resolved") and (a.outcome is None) == (a.state != "resolved")
+        assert (a.outcome in alert_flow.OUTCOMES) == (a.state == "resolved")
+        assert (a.outcome is None) == (a.state != "resolved")
         assert a.dispatched_to == (steps["dispatch"].assignee if "dispatch" in steps else None)
         times = [o.at for o in a.occurrences]
         assert len(times) == a.count and times[0] == a.raised_at and times[-1] == a.last_raised_at
@@ -330,7 +345,8 @@ def test_the_demo_times_ten_has_ten_times_the_schools_and_ten_times_each_schools
         assert copy["risk_points"] == base[school.id]["risk_points"] and copy["hazards"] == base[school.id]["hazards"]
         assert 0.7 * base[school.id]["alerts"] <= copy["alerts"] <= 1.3 * base[school.id]["alerts"]
         # Ten times the events per domain and day at the school, about the same at a copy.
-        assert 9 * base_events[school.id] <= sum(_domain_days(session, school.id).values()) <= 11 * base_events[school.id]
+        events = sum(_domain_days(session, school.id).values())
+        assert 9 * base_events[school.id] <= events <= 11 * base_events[school.id]
         copied = _domain_days(session, f"{school.id}-2")
         assert 0.9 * base_events[school.id] <= sum(copied.values()) <= 1.1 * base_events[school.id]
         assert {day for day, _ in copied} == {TODAY - timedelta(days=n) for n in range(1, 31)}

@@ -10,14 +10,13 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from ledger.models import DailyDomainEvents, OrgUnit
-from kernel import keys
-from ledger.commands import history
+from kernel import contract, keys
+from kernel.catalogue import DOMAINS
 from kernel.settings import DEFAULT_ALERT_RULES
-from kernel import contract
+from ledger.commands import history
+from ledger.models import DailyDomainEvents, OrgUnit
 from streams.aggregation import Planner
 from streams.alert_rules import load_rules
-from kernel.catalogue import DOMAINS
 from streams.store import SchoolStore
 from tests.streams import events as ev
 

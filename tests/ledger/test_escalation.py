@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from ledger.escalation import DeadlineError, Deadlines
 from kernel.settings import DEFAULT_ALERT_DEADLINES
+from ledger.escalation import DeadlineError, Deadlines
 
 RULES = Deadlines.load(DEFAULT_ALERT_DEADLINES)
 T0 = 1_764_000_000_000

@@ -7,9 +7,9 @@ from datetime import timedelta
 
 import pytest
 
-from ledger.models import EventSource
 from ledger.commands import event_sources as sources
 from ledger.errors import LedgerError, NotFound
+from ledger.models import EventSource
 from tests.ledger.conftest import NOW
 
 

@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func, select
 
+from demo.seed import load_demo
 from ledger import exchange as ex
 from ledger import exchange_db, exchange_files
-from demo.seed import load_demo
 from ledger.grading import GradingRules
 from ledger.models import Hazard, OrgUnit, RiskPoint
 
@@ -66,7 +66,8 @@ def test_every_bad_risk_row_is_reported_with_row_column_and_a_chinese_message():
 
 
 def test_control_characters_in_risk_rows_refused_in_names_cleaned_in_prose_and_lists():
-    table = [(2, _risk_row(可能导致的事故类型="火灾\n中毒和窒息", 危险源="有机溶剂\x0b强酸\x07", 管控措施="通风\r\n佩戴\x00")),
+    table = [(2, _risk_row(可能导致的事故类型="火灾\n中毒和窒息", 危险源="有机溶剂\x0b强酸\x07",
+                           管控措施="通风\r\n佩戴\x00")),
              (3, _risk_row(风险点编号="RP-2", 风险点名称="危化品\x07使用", 责任人="张\x1b三"))]
     rows, errors = ex.check_risk_points(list(ex.RISK_POINT_COLUMNS), table, _ctx(), RULES)
     (r,) = rows

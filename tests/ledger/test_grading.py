@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import pytest
 
-from ledger.grading import (GradingError, GradingRules, grade, grade_lec, grade_ls, highest_level)
+from ledger.grading import GradingError, GradingRules, grade, grade_lec, grade_ls, highest_level
 
 RULES = GradingRules()
 
 
-@pytest.mark.parametrize("l, e, c, score, colour", [
+@pytest.mark.parametrize("likelihood, e, c, score, colour", [
     (1, 1, 1, 1, "blue"),
     (1, 10, 7, 70, "blue"),        # D = 70 is not above 70
     (0.5, 6, 40, 120, "yellow"),   # 70 < D <= 160
@@ -21,8 +21,8 @@ RULES = GradingRules()
     (10, 1, 40, 400, "red"),       # D > 320
     (10, 10, 100, 10000, "red"),
 ])
-def test_lec_grades_by_the_default_cutoffs(l, e, c, score, colour):
-    result = grade_lec(l, e, c, RULES)
+def test_lec_grades_by_the_default_cutoffs(likelihood, e, c, score, colour):
+    result = grade_lec(likelihood, e, c, RULES)
     assert result.score == score
     assert result.colour == colour
 
@@ -34,13 +34,13 @@ def test_lec_cutoffs_are_strict_at_every_boundary(score, level):
     assert RULES.lec.level(score) == level
 
 
-@pytest.mark.parametrize("l, s, score, colour", [
+@pytest.mark.parametrize("likelihood, s, score, colour", [
     (1, 1, 1, "blue"), (2, 4, 8, "blue"), (3, 3, 9, "yellow"),
     (3, 4, 12, "yellow"), (2, 5, 10, "yellow"), (3, 5, 15, "orange"), (4, 4, 16, "orange"),
     (5, 3, 15, "orange"), (4, 5, 20, "red"), (5, 5, 25, "red"),
 ])
-def test_ls_grades_at_and_around_every_cutoff(l, s, score, colour):
-    result = grade_ls(l, s, RULES)
+def test_ls_grades_at_and_around_every_cutoff(likelihood, s, score, colour):
+    result = grade_ls(likelihood, s, RULES)
     assert (result.score, result.colour) == (score, colour)
 
 

@@ -6,8 +6,17 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from ledger.handover import (AlertRow, CommentRow, EscalationRow, HazardStepRow, ShiftInfo, as_json,
-                             build_report, percentile, state_at)
+from ledger.handover import (
+    AlertRow,
+    CommentRow,
+    EscalationRow,
+    HazardStepRow,
+    ShiftInfo,
+    as_json,
+    build_report,
+    percentile,
+    state_at,
+)
 
 TZ = ZoneInfo("Asia/Shanghai")
 START = datetime(2026, 11, 24, 20, tzinfo=TZ)  # the night shift of 24 November
@@ -24,7 +33,8 @@ def alert(code: str, raised: float, *, severity="high", domain="environment", ac
           resolve=None, outcome=None) -> AlertRow:
     return AlertRow(code=code, type="fire.smoke_alarm", domain=domain, severity=severity, building="b1",
                     zone=None, count=1, raised_at=at(raised),
-                    acknowledged_at=None if ack is None else at(ack), acknowledged_by="值班员甲" if ack is not None else None,
+                    acknowledged_at=None if ack is None else at(ack),
+                    acknowledged_by="值班员甲" if ack is not None else None,
                     dispatched_at=None if dispatch is None else at(dispatch),
                     resolved_at=None if resolve is None else at(resolve), outcome=outcome)
 

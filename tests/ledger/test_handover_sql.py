@@ -9,14 +9,14 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import text
 
+from ledger.commands import alerts, hazard_comments, hazards
+from ledger.errors import LedgerError
 from ledger.models import AlertEscalation, OrgUnit
 from ledger.models.hazard import CommentsAreKept, HazardComment
 from ledger.shifts import DEFAULT_SHIFTS, ShiftPlan
-from ledger.commands import alerts, hazard_comments, hazards
 from queries.ledger import handover
 from queries.ledger.hazard_comments import list_comments
 from queries.ledger.hazards import get as get_hazard
-from ledger.errors import LedgerError
 
 TZ = ZoneInfo("Asia/Shanghai")
 WINDOW = ShiftPlan.load(DEFAULT_SHIFTS).shift_window(date(2026, 11, 24), "夜班", TZ)
@@ -91,8 +91,9 @@ def test_report_of_a_night_from_the_ledger(session, night):
         ("carried", "new", 2), ("ack-in-shift", "acknowledged", None), ("unanswered", "new", 1)]
     assert open_rows[0]["raised_at"] == at(-100).astimezone(TZ)
     assert [(e["alert"], e["level"]) for e in found["escalations"]] == [("unanswered", 1)]
-    assert [(c["hazard_code"], c["action"], c["from_stage"], c["to_stage"], c["by"]) for c in found["hazard_changes"]] == [
-        ("H-1", "notify", "reported", "notified", "王五"), ("H-2", "report", None, "reported", "李四")]
+    changes = [(c["hazard_code"], c["action"], c["from_stage"], c["to_stage"], c["by"])
+               for c in found["hazard_changes"]]
+    assert changes == [("H-1", "notify", "reported", "notified", "王五"), ("H-2", "report", None, "reported", "李四")]
     assert [(c["hazard_code"], c["text"]) for c in found["comments"]] == [("H-1", "<script>alert(1)</script>")]
     handled = {a["code"]: a for a in found["handled_alerts"]}
     assert set(handled) == {"ack-in-shift", "true-alarm", "false-alarm"}

@@ -6,8 +6,15 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from ledger.hazard_loop import (ACTIONS, STAGES, IllegalTransition, closed_late, deadline_status,
-                                next_stage, rectification_rate)
+from ledger.hazard_loop import (
+    ACTIONS,
+    STAGES,
+    IllegalTransition,
+    closed_late,
+    deadline_status,
+    next_stage,
+    rectification_rate,
+)
 
 LEGAL = {
     (None, "report"): "reported",

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from sqlalchemy import inspect
 
+from kernel.connections import sql_engine
 from ledger.db import current_revision, downgrade, migrate
 from ledger.models import Base
-from kernel.connections import sql_engine
 
 HEAD = "0008"
 # What each revision adds, newest first: each goes down on its own and takes only its tables.

@@ -17,11 +17,20 @@ import pytest
 import redis
 from sqlalchemy import delete, select
 
-from ledger.db import migrate
-from ledger.models import (Alert, AlertOccurrence, AlertTransition, Hazard, HazardTransition, LoopViolation,
-                           OrgUnit, RecorderOffset, RefusedEvent)
 from kernel import keys
 from kernel.connections import sql_engine, sql_sessions
+from ledger.db import migrate
+from ledger.models import (
+    Alert,
+    AlertOccurrence,
+    AlertTransition,
+    Hazard,
+    HazardTransition,
+    LoopViolation,
+    OrgUnit,
+    RecorderOffset,
+    RefusedEvent,
+)
 from streams.recorder import Recorder
 from tests.streams.harness import make_topic, produce
 from tests.streams.stream import generate

@@ -6,10 +6,11 @@ import threading
 import time
 
 import pytest
+
 from dashboard.metrics import DEAD_LETTER_REASONS
 from kernel.connections import sql_engine
-from queries.stream_health import read_group
 from kernel.heartbeat import age_s, beat_file
+from queries.stream_health import read_group
 from streams.recorder import Recorder
 from tests.ledger.test_recorder import SCHOOLS, recorder_letters, wait_recorded
 from tests.streams.harness import make_topic, produce

@@ -7,12 +7,12 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
+from kernel.contract import validate
+from ledger.commands.recording import ILLEGAL_TRANSITION, UNKNOWN_ALERT, UNKNOWN_HAZARD, record_event
 from ledger.models import Alert, AlertOccurrence, Hazard, HazardTransition, LoopViolation
 from queries.ledger import figures
 from streams import ledger_figures
-from ledger.commands.recording import ILLEGAL_TRANSITION, UNKNOWN_ALERT, UNKNOWN_HAZARD, record_event
 from streams.alert_rules import load_rules
-from kernel.contract import validate
 from tests.streams import events as ev
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -130,9 +130,9 @@ def test_ledger_figures_reach_redis_for_the_wall(session, ledger_settings, redis
 def test_todays_live_totals_are_kept_as_the_days_history(session, ledger_settings, redis_client):
     from datetime import datetime, timezone
 
-    from ledger.models import DailyTotals
     from kernel import keys
     from ledger.commands import history
+    from ledger.models import DailyTotals
 
     _record(session, ledger_settings, ev.smoke(_now_ms()))  # registers school s1
     now = datetime(2026, 11, 24, 2, 0, tzinfo=timezone.utc)  # 10:00 on the 24th in Shanghai
@@ -150,11 +150,11 @@ def test_todays_live_totals_are_kept_as_the_days_history(session, ledger_setting
 def test_the_risk_register_lists_by_level_whatever_the_method(session, ledger_settings):
     from datetime import date
 
+    from ledger.commands.recording import school_for
+    from ledger.commands.risk_points import save_risk_point
     from ledger.grading import GradingRules
     from ledger.models import RiskPoint
     from queries.ledger import org
-    from ledger.commands.recording import school_for
-    from ledger.commands.risk_points import save_risk_point
     from queries.ledger.risk_points import list_risk_points
 
     school = school_for(session, "s1")

@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from ledger.shifts import DEFAULT_SHIFTS, ShiftError, ShiftPlan
 from kernel.settings import Settings
+from ledger.shifts import DEFAULT_SHIFTS, ShiftError, ShiftPlan
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 PLAN = ShiftPlan.load(DEFAULT_SHIFTS)

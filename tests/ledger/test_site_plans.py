@@ -5,8 +5,8 @@ import itertools
 
 import pytest
 
-from ledger.site_plans import SITE_PLANS, bounding_box, marker, point_in_polygon, rects_overlap, zone_polygons
 from demo.sites import SCHOOLS
+from ledger.site_plans import SITE_PLANS, bounding_box, marker, point_in_polygon, rects_overlap, zone_polygons
 
 
 @pytest.mark.parametrize("school", SCHOOLS, ids=lambda s: s.id)

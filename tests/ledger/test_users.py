@@ -9,9 +9,9 @@ import pytest
 from argon2 import PasswordHasher
 
 from ledger import passwords
-from ledger.models import UserSession
 from ledger.commands import users
 from ledger.errors import LedgerError
+from ledger.models import UserSession
 from tests.ledger.conftest import NOW
 from tests.ledger.test_cli import _ledger
 

@@ -8,12 +8,11 @@ import time
 
 import redis
 
-from kernel import connections, keys
-from kernel.settings import Settings
 from devstack import local_services
-from kernel import proof
-from streams.consumer import Aggregator
+from kernel import connections, keys, proof
 from kernel.contract import BAD_PROOF
+from kernel.settings import Settings
+from streams.consumer import Aggregator
 from tests.conftest import TEST_SIGNING_KEY
 
 

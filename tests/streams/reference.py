@@ -8,8 +8,8 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from streams.alert_rules import AlertRules
 from kernel.catalogue import ALERT_SEVERITIES, DOMAINS, HAZARD_STAGE_OF_TYPE, SEVERITIES
+from streams.alert_rules import AlertRules
 
 RANK = {s: i for i, s in enumerate(SEVERITIES)}
 

@@ -6,15 +6,13 @@ import random
 import tomllib
 from zoneinfo import ZoneInfo
 
-from kernel import keys
+from kernel import contract, keys
+from kernel.clock import HOUR_MS, deadline_ms, local_day
 from kernel.settings import DEFAULT_ALERT_RULES
-from kernel import contract
-from kernel.clock import HOUR_MS, local_day
 from streams.aggregation import Planner, Snapshot
-from streams.dedupe import DedupeGroups, digest, shard_of
-from kernel.clock import deadline_ms
-from streams.registers import REGISTER_TYPES
 from streams.alert_rules import load_rules, parse_rules
+from streams.dedupe import DedupeGroups, digest, shard_of
+from streams.registers import REGISTER_TYPES
 from tests.streams import events as ev
 
 TZ = ZoneInfo("Asia/Shanghai")

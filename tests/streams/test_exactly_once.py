@@ -13,10 +13,14 @@ import time
 import pytest
 import redis
 
-from kernel import keys
 from devstack import local_services
+from kernel import keys
 from tests.streams.harness import (
-    dump_aggregates, make_topic, produce, running_aggregator, wait_consumed,
+    dump_aggregates,
+    make_topic,
+    produce,
+    running_aggregator,
+    wait_consumed,
 )
 from tests.streams.stream import generate
 

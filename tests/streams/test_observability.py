@@ -13,9 +13,9 @@ import pytest
 from kafka import KafkaConsumer, OffsetAndMetadata, TopicPartition
 
 from kernel import keys
+from kernel.heartbeat import age_s, beat_file
 from queries.stream_health import read_group
 from streams import health
-from kernel.heartbeat import age_s, beat_file
 from tests.streams.harness import dump_aggregates, make_topic, produce, running_aggregator, wait_consumed
 from tests.streams.stream import generate
 

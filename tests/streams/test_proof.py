@@ -14,12 +14,12 @@ from kafka import KafkaConsumer
 from sqlalchemy import select
 
 from dashboard.app import create_app
+from kernel import proof
+from kernel.connections import sql_engine, sql_sessions
+from kernel.contract import BAD_PROOF, Rejection
 from ledger.db import migrate
 from ledger.models import Alert
-from kernel.connections import sql_engine, sql_sessions
 from queries.summary import school_summary
-from kernel import proof
-from kernel.contract import BAD_PROOF, Rejection
 from streams.recorder import Recorder
 from tests.dashboard.conftest import client_with, issue_token
 from tests.streams import events as ev

@@ -11,11 +11,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from kernel import contract, proof
-from streams.alert_rules import load_rules
-from kernel.contract import SCHOOL_ID, Event, Rejection, validate
-from demo.sites import SCHOOLS, SCHOOLS_BY_ID, SYSTEMS
 from demo.simulator import simulate, simulate_labelled, simulated_headers
+from demo.sites import SCHOOLS, SCHOOLS_BY_ID, SYSTEMS
+from kernel import contract, proof
+from kernel.contract import SCHOOL_ID, Event, Rejection, validate
+from streams.alert_rules import load_rules
 
 TZ = ZoneInfo("Asia/Shanghai")
 # Tuesday 2026-11-24, local midnight: the day fixture covers one whole school day and night.

@@ -89,8 +89,8 @@ def test_a_partition_stuck_again_after_its_kick_ends_the_process(settings_factor
 
 def test_the_recorder_kicks_a_stalled_partition_too(settings_factory, redis_client, kafka_bootstrap, caplog):
     """The recorder (a second group over the same topic) watches its partitions the same way."""
-    from ledger.db import migrate
     from kernel.connections import sql_engine
+    from ledger.db import migrate
     from streams.recorder import Recorder
 
     settings = settings_factory(kafka_bootstrap_servers=kafka_bootstrap, stall_after_seconds=1)
@@ -110,7 +110,8 @@ def test_the_recorder_kicks_a_stalled_partition_too(settings_factory, redis_clie
             assert time.monotonic() < deadline, "the recorder never read the first event"
             time.sleep(0.1)
         recorder.consumer.pause(tp)  # the fetcher stops returning the partition's records
-        produce(kafka_bootstrap, settings.events_topic, [("s1", ev.raw(ev.smoke(now_ms() - 500 + n))) for n in range(3)])
+        produce(kafka_bootstrap, settings.events_topic,
+                [("s1", ev.raw(ev.smoke(now_ms() - 500 + n))) for n in range(3)])
         while recorder.consumer.position(tp) < 4:
             assert time.monotonic() < deadline, "the stalled partition was never read again"
             time.sleep(0.1)

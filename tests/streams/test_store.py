@@ -4,9 +4,8 @@ from __future__ import annotations
 import time
 from zoneinfo import ZoneInfo
 
-from kernel import keys
+from kernel import contract, keys
 from kernel.settings import DEFAULT_ALERT_RULES
-from kernel import contract
 from streams.aggregation import Planner
 from streams.alert_rules import AlertRules, load_rules
 from streams.store import SchoolStore
@@ -86,7 +85,8 @@ def test_a_batch_of_another_partition_landing_between_read_and_write_is_not_over
             return found
 
     store = Interleaved(redis_client, planner)
-    writes, _ = store.apply("s1", "topic/0", list(enumerate(parsed([ev.attendance("out", "p1", "staff", t - 1000)]))), 1)
+    records = list(enumerate(parsed([ev.attendance("out", "p1", "staff", t - 1000)])))
+    writes, _ = store.apply("s1", "topic/0", records, 1)
     assert store.reads == 2 and writes.applied == 1
     day = planner.day_of(t - 1000)[0]
     counts = redis_client.hgetall(keys.day_counts("s1", day))
