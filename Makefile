@@ -30,6 +30,8 @@ run: $(STAMP)
 ## Chromium, in TEST_WORKERS processes (pytest-xdist; each starts its own servers and browser).
 ## pytest's own exit code is make's: 5 (no test collected) fails like any other.
 ## PYTEST_ARGS passes options through, e.g. make test PYTEST_ARGS='-k local_stack'.
+# A worker per core, at most 4 (700 s on a quiet 2-core machine). Three on 2 cores took 603 s, but the
+# wall browser test's stale banner showed once in two runs there. TEST_WORKERS=0: one process.
 TEST_WORKERS ?= auto --maxprocesses=4
 test: $(DEV_STAMP)
 	@bash .ci/system-packages
