@@ -30,9 +30,10 @@ run: $(STAMP)
 ## Chromium, in TEST_WORKERS processes (pytest-xdist; each starts its own servers and browser).
 ## pytest's own exit code is make's: 5 (no test collected) fails like any other.
 ## PYTEST_ARGS passes options through, e.g. make test PYTEST_ARGS='-k local_stack'.
-# A worker per core, at most 4 (700 s on a quiet 2-core machine). Three on 2 cores took 603 s, but the
-# wall browser test's stale banner showed once in two runs there. TEST_WORKERS=0: one process.
-TEST_WORKERS ?= auto --maxprocesses=4
+# Three workers: the suite mostly waits on servers, browsers and deadlines (a worker averages about half
+# a core), so on 2 cores three finish sooner than two (700 s); the slowest modules start first
+# (tests/conftest.py), so no worker is left alone with one at the end. TEST_WORKERS=0: one process.
+TEST_WORKERS ?= 3
 test: $(DEV_STAMP)
 	@bash .ci/system-packages
 	exec $(VENV)/bin/python -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)

@@ -91,7 +91,21 @@ SERVICE_FIXTURES = frozenset({"redis_url", "kafka_bootstrap", "postgres_server",
                               "playwright_driver", "chromium", "named_browser", "serve"})
 
 
+# Modules with tests of 15 s or more (pytest --durations; SIGKILLs, rebalances, deadlines, browsers through
+# every page): run first, so under xdist the long ones overlap the many short ones instead of ending
+# the run alone on one worker. Their own order is kept.
+SLOW_FIRST = (
+    "tests/streams/test_exactly_once.py", "tests/streams/test_observability.py", "tests/ledger/test_recorder.py",
+    "tests/dashboard/test_lead_read_only.py", "tests/dashboard/test_wall_screens.py",
+    "tests/dashboard/test_headers_browser.py", "tests/dashboard/test_wall_browser.py", "tests/streams/test_proof.py",
+    "tests/test_secure_connections.py", "tests/dashboard/test_api_events.py", "tests/ledger/test_cli.py",
+    "tests/ledger/test_users.py", "tests/test_local_stack.py", "tests/dashboard/test_duty_browser.py",
+)
+
+
 def pytest_collection_modifyitems(config, items):
+    rank = {module: n for n, module in enumerate(SLOW_FIRST)}
+    items.sort(key=lambda item: rank.get(item.nodeid.split("::")[0], len(SLOW_FIRST)))  # stable
     for item in items:
         if not (SERVICE_FIXTURES & set(getattr(item, "fixturenames", ()))
                 or item.get_closest_marker("kafka") or item.get_closest_marker("browser")
