@@ -100,6 +100,8 @@ SLOW_FIRST = (
     "tests/dashboard/test_headers_browser.py", "tests/dashboard/test_wall_browser.py", "tests/streams/test_proof.py",
     "tests/test_secure_connections.py", "tests/dashboard/test_api_events.py", "tests/ledger/test_cli.py",
     "tests/ledger/test_users.py", "tests/test_local_stack.py", "tests/dashboard/test_duty_browser.py",
+    "tests/ledger/test_demo.py", "tests/dashboard/test_sqlite_writers.py", "tests/dashboard/test_login.py",
+    "tests/dashboard/test_lead_large_tablets.py", "tests/streams/test_consumer_loop.py",
 )
 
 
