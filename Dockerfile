@@ -44,9 +44,8 @@ CMD ["sh", "-c", "exec gunicorn --config gunicorn.conf.py --workers \"$WEB_WORKE
 
 # The demo: the product image plus the demo package (demo campus, seed data, simulator).
 FROM product AS demo
-USER root
+# COPY runs as root whatever USER says; the files stay root's and readable, the process stays campus.
 COPY demo/ /app/demo/
-USER campus
 
 # The default target (last): the product alone.
 FROM product AS production
