@@ -54,9 +54,10 @@ def kafka_consumer(settings: Settings, **overrides):
         enable_auto_commit=False,
         auto_offset_reset="earliest",
         max_poll_records=settings.poll_max_records,
-        # Short session and heartbeat: a dead consumer's partitions move on within seconds.
-        session_timeout_ms=10_000,
-        heartbeat_interval_ms=1_000,
+        # Short session and heartbeat: a dead consumer's partitions move on within seconds. The
+        # heartbeat stays well inside the session, or one late heartbeat would cost the partitions.
+        session_timeout_ms=settings.kafka_session_timeout_ms,
+        heartbeat_interval_ms=min(1_000, settings.kafka_session_timeout_ms // 3),
         max_poll_interval_ms=120_000,
         fetch_max_wait_ms=settings.fetch_max_wait_ms,
         max_partition_fetch_bytes=8 * 1024 * 1024,

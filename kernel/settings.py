@@ -36,6 +36,7 @@ ENV = {
     "max_future_seconds": "MAX_FUTURE_SECONDS",
     "poll_max_records": "POLL_MAX_RECORDS",
     "fetch_max_wait_ms": "KAFKA_FETCH_MAX_WAIT_MS",
+    "kafka_session_timeout_ms": "KAFKA_SESSION_TIMEOUT_MS",
     "stale_after_seconds": "STALE_AFTER_SECONDS",
     "simulator": "SIMULATOR",
     "simulator_rate": "SIMULATOR_RATE",
@@ -156,6 +157,11 @@ class Settings:
     # data arrives (the wall's produced -> Redis median: 140 ms at 50, 334 at 200, 790 at 500), so
     # 200 is the compromise for the local stack; Apache Kafka answers at once and is not bound by it.
     fetch_max_wait_ms: int = 200
+    # How long the group waits for a silent consumer before its partitions move to the others: the
+    # pause after a consumer dies (SIGKILL, power cut) before another takes over its schools. Brokers
+    # accept 6 s and more by default (group.min.session.timeout.ms); tests that kill consumers on
+    # purpose use less, so they wait less.
+    kafka_session_timeout_ms: int = 10_000
     stale_after_seconds: float = 10.0
     simulator: bool = True
     simulator_rate: float = 20.0
@@ -276,6 +282,8 @@ class Settings:
             raise SettingsError("WALL_REFRESH_MS must lie between 100 and 60000")
         if self.escalation_sweep_seconds <= 0:
             raise SettingsError("ESCALATION_SWEEP_SECONDS must be positive")
+        if self.kafka_session_timeout_ms < 1000:
+            raise SettingsError("KAFKA_SESSION_TIMEOUT_MS must be at least 1000")
         if self.stall_after_seconds < 1:
             raise SettingsError("STALL_AFTER_SECONDS must be at least 1")
         if any(len(key.strip()) < 16 for key in self.event_signing_key.split(",")) and self.event_signing_key:

@@ -90,6 +90,13 @@ def test_the_environment_variables_reach_the_checks():
         assert name in ENV
 
 
+def test_how_long_the_group_waits_for_a_dead_consumer_is_a_setting_with_a_floor():
+    assert Settings.from_env(environ={}).kafka_session_timeout_ms == 10_000
+    assert Settings.from_env(environ={"KAFKA_SESSION_TIMEOUT_MS": "1500"}).kafka_session_timeout_ms == 1500
+    with pytest.raises(SettingsError, match="KAFKA_SESSION_TIMEOUT_MS must be at least 1000"):
+        Settings.from_env(environ={"KAFKA_SESSION_TIMEOUT_MS": "500"})
+
+
 def test_sound_combinations_are_accepted(pem):
     make(**sasl(kafka_ssl_cafile=pem))
     make(**sasl(protocol="SASL_PLAINTEXT", mechanism="SCRAM-SHA-256"))

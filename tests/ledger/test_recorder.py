@@ -32,7 +32,7 @@ from ledger.models import (
     RefusedEvent,
 )
 from streams.recorder import Recorder
-from tests.streams.harness import make_topic, produce
+from tests.streams.harness import KILLED_SESSION_MS, make_topic, produce
 from tests.streams.stream import generate
 
 pytestmark = pytest.mark.kafka
@@ -117,7 +117,8 @@ def recorder_process(settings, log):
     env = dict(os.environ, REDIS_URL=settings.redis_url, KAFKA_BOOTSTRAP_SERVERS=settings.kafka_bootstrap_servers,
                EVENTS_TOPIC=settings.events_topic, DEAD_LETTER_TOPIC=settings.dead_letter_topic,
                RECORDER_GROUP=settings.recorder_group, DATABASE_URL=settings.database_url,
-               POLL_MAX_RECORDS="15", LEDGER_REFRESH_SECONDS="3600", EVENT_SIGNING_KEY=settings.event_signing_key)
+               POLL_MAX_RECORDS="15", LEDGER_REFRESH_SECONDS="3600", KAFKA_SESSION_TIMEOUT_MS=KILLED_SESSION_MS,
+               EVENT_SIGNING_KEY=settings.event_signing_key)
     return subprocess.Popen([sys.executable, "-m", "streams.recorder"], env=env, stdout=log,
                             stderr=subprocess.STDOUT)
 

@@ -15,6 +15,10 @@ from kernel.settings import Settings
 from streams.consumer import Aggregator
 from tests.conftest import TEST_SIGNING_KEY
 
+# Consumers a test SIGKILLs on purpose: the group gives up on the dead one after this, not after the
+# production 10 s, so each restart waits seconds less (KAFKA_SESSION_TIMEOUT_MS).
+KILLED_SESSION_MS = "1500"
+
 
 def kafka_settings(target) -> Settings:
     """The settings to reach the broker with: given ones (with their SASL/TLS), or a bare address."""

@@ -16,6 +16,7 @@ import redis
 from devstack import local_services
 from kernel import keys
 from tests.streams.harness import (
+    KILLED_SESSION_MS,
     dump_aggregates,
     make_topic,
     produce,
@@ -57,6 +58,7 @@ def consumer_process(settings, log):
                KAFKA_BOOTSTRAP_SERVERS=settings.kafka_bootstrap_servers,
                EVENTS_TOPIC=settings.events_topic, DEAD_LETTER_TOPIC=settings.dead_letter_topic,
                CONSUMER_GROUP=settings.consumer_group, POLL_MAX_RECORDS="50",
+               KAFKA_SESSION_TIMEOUT_MS=KILLED_SESSION_MS,
                EVENT_SIGNING_KEY=settings.event_signing_key)
     return subprocess.Popen([sys.executable, "-m", "streams.consumer"], env=env,
                             stdout=log, stderr=subprocess.STDOUT)
