@@ -47,8 +47,13 @@ def test_an_ended_session_takes_the_page_to_sign_in_and_the_wall_stays(
         console.wait_for_url("**/duty?school=s1")
 
         wall = context.browser.new_page()  # a kiosk of its own, signed in by its token
+        answers = []
+        wall.on("response", lambda r: answers.append(r.status) if "_dash-update-component" in r.url else None)
         wall.goto(authenticated(served.url + "/?school=s1"))
         wall.wait_for_url(served.url + "/?school=s1")
+        # The wall runs (Dash loaded its layout and answers its refreshes) before anything is revoked:
+        # revoked before then, the page never starts polling, which is not the case this test is about.
+        wait_until(lambda: wall.wait_for_timeout(100) or 200 in answers, "the wall's first refresh", timeout=15)
 
         # The officer is disabled: the console's next refresh is refused and the page goes to sign in.
         _in_ledger(settings, lambda db: users.disable_user(db, username="zhang", now=datetime.now(timezone.utc)))
