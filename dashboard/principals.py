@@ -21,6 +21,7 @@ from dashboard import roles, sessions
 from dashboard.roles import Principal
 from dashboard.services import services
 from dashboard.token_checks import FRESH_S, Check, LedgerUnreachable
+from ledger import org_scope
 from ledger.commands import access as tokens
 from ledger.commands import users
 from ledger.models import utcnow
@@ -118,7 +119,8 @@ def _load_person(session_id: str, now: float, idle_s: float) -> Principal | None
                 db.commit()
                 return None
             return Principal(role=user.role, user_id=user.id, username=user.username,
-                             display_name=user.display_name, schools=user.school_codes)
+                             display_name=user.display_name, schools=org_scope.readable_schools(db, user),
+                             unit=user.unit.code if user.unit is not None else None)
     except SQLAlchemyError as exc:
         raise LedgerUnreachable(type(exc).__name__) from exc
 

@@ -81,6 +81,9 @@ PAGES: dict[str, str] = {
     # Leadership (issue 6): every page reads; none has a callback that writes.
     "lead_overview": LEAD_VIEW, "lead_domain": LEAD_VIEW, "lead_hazards": LEAD_VIEW, "lead_risks": LEAD_VIEW,
     "lead_campaigns": LEAD_VIEW, "lead_assessment": LEAD_VIEW, "lead_district": LEAD_VIEW,
+    # Administration (issue 14): every page and its callbacks need ADMIN; what an admin may change is
+    # then held to their unit by the ledger's commands (ledger/org_scope.py).
+    "admin_org": ADMIN,
 }
 
 
@@ -95,6 +98,9 @@ class Principal:
     user_id: int | None = None  # a person (ledger.models.User), signed in; None for a token
     username: str | None = None
     display_name: str | None = None
+    # The organisation unit a person works for, by code (ledger/org_scope.py): `schools` is already
+    # resolved from it; administration asks it what lies below. None: the whole tree (or a token).
+    unit: str | None = None
 
     @property
     def actor(self) -> str:

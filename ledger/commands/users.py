@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, selectinload
 from kernel.contract import SCHOOL_ID
 from ledger import passwords
 from ledger.errors import LedgerError, NotFound
-from ledger.models import USER_ROLES, User, UserSchool, UserSession
+from ledger.models import USER_ROLES, OrgUnit, User, UserSchool, UserSession
 
 SESSION_BYTES = 32  # 256 random bits: the session id only the person's cookie holds
 # Lower-case so 'Zhang' and 'zhang' are one person; what people type is folded the same way.
@@ -53,9 +53,18 @@ def _check_schools(schools: Iterable[str]) -> list[str]:
     return found
 
 
+def _unit(db: Session, code: str | None) -> OrgUnit | None:
+    if code is None:
+        return None
+    found = db.scalar(select(OrgUnit).where(OrgUnit.code == code))
+    if found is None:
+        raise NotFound(f"no organisation unit {code!r}")
+    return found
+
+
 def create_user(db: Session, *, username: str, display_name: str, role: str, password: str,
-                schools: Iterable[str] = (), now: datetime) -> User:
-    """A new user; with no schools listed they read every school."""
+                schools: Iterable[str] = (), now: datetime, unit: str | None = None) -> User:
+    """A new user; with no unit and no schools listed they read every school."""
     username = normal_username(username)
     display_name = display_name.strip()
     if not USERNAME.fullmatch(username):
@@ -68,7 +77,9 @@ def create_user(db: Session, *, username: str, display_name: str, role: str, pas
         raise LedgerError(f"there is already a user {username!r}")
     _check_password(password, username)
     codes = _check_schools(schools)
-    user = User(username=username, display_name=display_name, role=role, all_schools=not codes,
+    scope = _unit(db, unit)
+    user = User(username=username, display_name=display_name, role=role, all_schools=not codes and scope is None,
+                unit_id=scope.id if scope is not None else None,
                 password_hash=passwords.hash_password(password), created_at=now, password_changed_at=now,
                 schools=[UserSchool(school=code) for code in codes])
     db.add(user)
@@ -116,21 +127,34 @@ def reset_password(db: Session, *, username: str, password: str, now: datetime) 
     return user
 
 
+KEEP = object()  # change_access(unit=KEEP): the unit stays as it is
+
+
 def change_access(db: Session, *, username: str, now: datetime, role: str | None = None,
-                  schools: Iterable[str] | None = None) -> User:
-    """Another role, or other schools (an empty list: every school); open sessions end."""
+                  schools: Iterable[str] | None = None, unit: object = KEEP) -> User:
+    """Another role, other schools, or another unit (None: no unit); with neither a unit nor a
+    school left the person reads every school. Open sessions end."""
     user = _existing(db, username)
     if role is not None and role != user.role:
         if role not in USER_ROLES:
             raise LedgerError(f"role must be one of {', '.join(USER_ROLES)}")
         user.role = role
         end_sessions(db, user_id=user.id, reason="role_changed", now=now)
+    scope_changed = False
+    if unit is not KEEP:
+        scope = _unit(db, unit)  # type: ignore[arg-type]
+        new_id = scope.id if scope is not None else None
+        if new_id != user.unit_id:
+            user.unit_id = new_id
+            scope_changed = True
     if schools is not None:
         codes = _check_schools(schools)
-        if (None if not codes else frozenset(codes)) != user.school_codes:
-            user.all_schools = not codes
+        if frozenset(codes) != frozenset(s.school for s in user.schools):
             user.schools = [UserSchool(school=code) for code in codes]
-            end_sessions(db, user_id=user.id, reason="schools_changed", now=now)
+            scope_changed = True
+    if scope_changed:
+        user.all_schools = not user.schools and user.unit_id is None
+        end_sessions(db, user_id=user.id, reason="schools_changed", now=now)
     db.flush()
     return user
 

@@ -1,8 +1,8 @@
 """The organisation tree and the school's site plan.
 
-province → city → district → school → unit (college, department); a school's buildings and their
-zones carry polygons in local metres (x east, y north from the site plan's origin), so the
-four-colour map is drawn from the school's own data, with no map tiles.
+province → city → district → school → campus and unit (college, department, office); a school's
+buildings (each on a campus) and their zones carry polygons in local metres (x east, y north from
+the site plan's origin), so the four-colour map is drawn from the school's own data, with no map tiles.
 """
 from __future__ import annotations
 
@@ -11,8 +11,17 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ledger.models.base import Base
 
-ORG_KINDS: tuple[str, ...] = ("province", "city", "district", "school", "unit")
-ORG_KIND_ZH = {"province": "省", "city": "市", "district": "区县", "school": "学校", "unit": "校内单位"}
+ORG_KINDS: tuple[str, ...] = ("province", "city", "district", "school", "campus", "unit")
+ORG_KIND_ZH = {"province": "省", "city": "市", "district": "区县", "school": "学校", "campus": "校区",
+               "unit": "校内单位"}
+# The kinds a node of each kind may have under it. Above the school the levels may be skipped (a
+# city's own schools, a province's directly run universities); a school holds campuses and units.
+ORG_CHILDREN: dict[str, tuple[str, ...]] = {
+    "province": ("city", "district", "school"), "city": ("district", "school"), "district": ("school",),
+    "school": ("campus", "unit"), "campus": (), "unit": ("unit",),
+}
+# What kind of school: the special campaigns apply by type (seeds 003 and 004).
+SCHOOL_TYPES: tuple[str, ...] = ("university", "vocational", "middle", "primary", "kindergarten", "special")
 
 
 class OrgUnit(Base):
@@ -27,6 +36,7 @@ class OrgUnit(Base):
     name_zh: Mapped[str] = mapped_column(String(128))
     name_en: Mapped[str | None] = mapped_column(String(128))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"), index=True)
+    school_type: Mapped[str | None] = mapped_column(String(16))  # a school's: SCHOOL_TYPES
     # A school's site plan extent in metres, {"width": .., "height": ..}; campuses as labelled boxes.
     site_plan: Mapped[dict | None]
 

@@ -16,6 +16,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ledger.models.base import Base, utcnow
+from ledger.models.org import OrgUnit
 
 # The roles a person may have; `wall` is a screen's, never a person's.
 USER_ROLES: tuple[str, ...] = ("leader", "duty", "admin")
@@ -37,7 +38,10 @@ class User(Base):
     display_name: Mapped[str] = mapped_column(String(128))  # shown in audit trails: 张老师
     role: Mapped[str] = mapped_column(String(16))
     password_hash: Mapped[str] = mapped_column(String(256))  # argon2's encoded hash, parameters and all
-    all_schools: Mapped[bool] = mapped_column(default=False)  # else the schools of user_schools
+    all_schools: Mapped[bool] = mapped_column(default=False)  # else the schools of unit_id and user_schools
+    # The organisation unit the person works for (a district, a school): they read every school under
+    # it, including one added tomorrow (ledger/org_scope.py); admins manage what is below it.
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     disabled_at: Mapped[datetime | None]
     last_login_at: Mapped[datetime | None]
@@ -46,9 +50,12 @@ class User(Base):
     schools: Mapped[list[UserSchool]] = relationship(
         back_populates="user", cascade="all, delete-orphan", order_by="UserSchool.school")
 
+    unit: Mapped[OrgUnit | None] = relationship()
+
     @property
     def school_codes(self) -> frozenset[str] | None:
-        """The schools this person may read; None: every school."""
+        """The schools listed one by one for this person; None: every school. The schools of their
+        unit come on top (ledger.org_scope.readable_schools)."""
         return None if self.all_schools else frozenset(s.school for s in self.schools)
 
 

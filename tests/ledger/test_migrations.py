@@ -1,15 +1,21 @@
 """Migrations build the whole schema from empty, on SQLite and on PostgreSQL, and go back down."""
 from __future__ import annotations
 
-from sqlalchemy import inspect
+import uuid
+from datetime import datetime, timezone
+
+import pytest
+from sqlalchemy import create_engine, inspect, text
+from sqlalchemy.exc import DBAPIError
 
 from kernel.connections import sql_engine
 from ledger.db import current_revision, downgrade, migrate
 from ledger.models import Base
 
-HEAD = "0008"
+HEAD = "0009"
 # What each revision adds, newest first: each goes down on its own and takes only its tables.
 STEPS: list[tuple[str, str, set[str]]] = [  # (revision, the one before, tables it adds)
+    ("0009", "0008", {"audit_entries"}),
     ("0008", "0007", {"event_sources", "event_source_schools"}),
     ("0007", "0006", set()),  # indexes only
     ("0006", "0005", {"daily_domain_events"}),
@@ -50,3 +56,63 @@ def test_migrated_schema_matches_the_models(engine):
     with engine.connect() as connection:
         diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
     assert diff == []
+
+
+def test_a_person_listing_every_school_of_a_district_gets_the_district_and_keeps_the_list(ledger_settings):
+    """0009 maps the per-school lists: exactly one unit's schools become that unit as the scope, the
+    narrowest such unit; any other list stays a list, and nobody reads less than before."""
+    engine = sql_engine(ledger_settings)
+    now = datetime(2026, 12, 6, tzinfo=timezone.utc).replace(tzinfo=None)
+    try:
+        migrate(engine, "0008")
+        with engine.begin() as db:
+            for uid, code, kind, parent in ((1, "p", "province", None), (2, "d1", "district", 1),
+                                            (3, "s1", "school", 2), (4, "s2", "school", 2),
+                                            (5, "d2", "district", 1), (6, "s3", "school", 5)):
+                db.execute(text("INSERT INTO org_units (id, code, kind, name_zh, parent_id) "
+                                "VALUES (:i, :c, :k, :c, :p)"), {"i": uid, "c": code, "k": kind, "p": parent})
+            for uid, name, schools in ((1, "district", ("s1", "s2")), (2, "one", ("s3",)),
+                                       (3, "mixed", ("s1", "s3")), (4, "everyone", ())):
+                db.execute(text("INSERT INTO users (id, username, display_name, role, password_hash, all_schools,"
+                                " created_at) VALUES (:i, :n, :n, 'leader', 'x', :a, :t)"),
+                           {"i": uid, "n": name, "a": not schools, "t": now})
+                for school in schools:
+                    db.execute(text("INSERT INTO user_schools (user_id, school) VALUES (:i, :s)"),
+                               {"i": uid, "s": school})
+        migrate(engine)
+        with engine.connect() as db:
+            units = dict(db.execute(text("SELECT username, unit_id FROM users")).all())
+            kept = db.execute(text("SELECT count(*) FROM user_schools")).scalar()
+        # "one" listed s3, the only school of d2: the school itself is the narrowest unit.
+        assert units == {"district": 2, "one": 6, "mixed": None, "everyone": None}
+        assert kept == 5
+        downgrade(engine, "0008")  # and back: the lists are all still there
+        with engine.connect() as db:
+            assert db.execute(text("SELECT count(*) FROM user_schools")).scalar() == 5
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize("statement", ["UPDATE audit_entries SET actor = 'someone else'", "DELETE FROM audit_entries"])
+def test_the_audit_log_refuses_to_be_rewritten_on_postgresql(postgres_server, statement):
+    """PostgreSQL only: a trigger there refuses the statements (SQLite has no such trigger; there, no
+    command and no route exists that could change an entry)."""
+    name = f"audit_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(postgres_server.url(), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f"CREATE DATABASE {name}"))
+    engine = create_engine(postgres_server.url(name))
+    try:
+        migrate(engine)
+        with engine.begin() as db:
+            db.execute(text("INSERT INTO audit_entries (at, actor, actor_role, action, target) "
+                            "VALUES (now(), 'admin', 'admin', 'org.create', 'school:s1')"))
+        with pytest.raises(DBAPIError, match="append-only"), engine.begin() as db:
+            db.execute(text(statement))
+        with engine.connect() as db:
+            assert db.execute(text("SELECT actor FROM audit_entries")).scalars().all() == ["admin"]
+    finally:
+        engine.dispose()
+        with admin.connect() as connection:
+            connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        admin.dispose()

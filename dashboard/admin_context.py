@@ -1,0 +1,53 @@
+"""What every administration page and action resolves first: the view (language, who, the unit they
+manage) and, for a write, the Actor the audit log names. Both come from the signed-in principal on
+the server, never from what the page sends back: a page's dcc.Store is the browser's to edit.
+
+The guard has already refused anyone without the admin permission (dashboard/roles.py PAGES); the
+actions check again (`acting_admin`), because a callback must never rely on a page having been shown.
+"""
+from __future__ import annotations
+
+from flask import has_request_context, request
+from sqlalchemy.exc import SQLAlchemyError
+
+from dashboard import roles
+from dashboard.access import csrf_token, current
+from dashboard.roles import Principal
+from dashboard.services import services
+from layouts.admin_view import AdminView
+from layouts.i18n import language
+from ledger.commands.audit import Actor
+from queries.ledger import org
+
+
+def resolve(lang: object) -> AdminView:
+    lang = language(lang)
+    principal = current()
+    who = (principal.display_name or principal.username or "") if principal is not None else ""
+    unit = principal.unit if principal is not None else None
+    csrf = csrf_token() if principal is not None and principal.user_id is not None else None
+    unit_name = None
+    if unit is not None:
+        try:
+            with services().ledger_reads() as db:
+                found = org.unit_by_code(db, unit)
+                unit_name = (found.name_en or found.name_zh) if found is not None and lang == "en" else (
+                    found.name_zh if found is not None else None)
+        except SQLAlchemyError:
+            return AdminView(lang, who, unit, None, csrf, "ledger_down")
+    return AdminView(lang, who, unit, unit_name, csrf)
+
+
+def acting_admin() -> Principal | None:
+    """The current principal if it may administer (a signed-in person, never a token), else None."""
+    principal = current()
+    if principal is None or principal.user_id is None or not principal.may(roles.ADMIN):
+        return None
+    return principal
+
+
+def actor_of(principal: Principal) -> Actor:
+    """Who the audit log says acted, and from where (the client's address as the trusted proxy gives
+    it: dashboard/proxies.py sets remote_addr)."""
+    ip = request.remote_addr if has_request_context() else None
+    return Actor(principal.actor, principal.role, ip)

@@ -1,0 +1,38 @@
+"""The administration pages' shared text (the frame, navigation, states), Simplified Chinese first
+and English (?lang=en). Each admin page keeps its own words in its folder (dashboard/pages/admin_*/text.py)."""
+from __future__ import annotations
+
+from layouts.i18n import text_lookup
+
+TEXT: dict[str, dict[str, str]] = {
+    "zh": {
+        "brand": "校园安全 · 系统管理",
+        "nav_org": "组织机构",
+        "language": "English",
+        "sign_out": "退出登录",
+        "scope_all": "全部机构",
+        "scope": "管理范围：{unit}",
+        "ledger_down": "安全台账暂时无法访问，请稍后刷新重试",
+        "role_admin": "管理员",
+        "saved": "已保存",
+        "refused": "未保存：{reason}",
+        "failed": "未保存：台账暂时无法写入，请稍后重试",
+        "not_allowed": "未保存：您没有此操作的权限",
+    },
+    "en": {
+        "brand": "Campus Safety · Administration",
+        "nav_org": "Organisation",
+        "language": "中文",
+        "sign_out": "Sign out",
+        "scope_all": "every unit",
+        "scope": "Managing: {unit}",
+        "ledger_down": "The safety ledger cannot be reached; refresh in a moment",
+        "role_admin": "administrator",
+        "saved": "Saved",
+        "refused": "Not saved: {reason}",
+        "failed": "Not saved: the ledger cannot be written now; try again shortly",
+        "not_allowed": "Not saved: you may not do this",
+    },
+}
+
+ta = text_lookup(TEXT)

@@ -1,0 +1,131 @@
+"""Administration of the organisation tree: create and edit provinces, cities, districts, schools,
+campuses and units, within the caller's scope (ledger/org_scope.py), every change audited in the
+same transaction (ledger/commands/audit.py).
+
+A node's code is what the outside world uses (a school's is the `school` of every event, every URL
+and API path), so it is chosen once, checked, and never changed here: renaming a school changes its
+names, not its code. Names are one line of printable text.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from kernel.contract import SCHOOL_ID
+from ledger import org_scope
+from ledger.commands.audit import Actor, changed, record
+from ledger.control_chars import describe, first_control
+from ledger.errors import LedgerError, NotFound
+from ledger.models import ORG_CHILDREN, ORG_KINDS, SCHOOL_TYPES, OrgUnit
+
+MAX_NAME = 128
+
+
+def _name(text: str | None, what: str, *, required: bool) -> str | None:
+    value = (text or "").strip()
+    if not value:
+        if required:
+            raise LedgerError(f"{what} is required")
+        return None
+    if len(value) > MAX_NAME:
+        raise LedgerError(f"{what} has at most {MAX_NAME} characters")
+    control = first_control(value)
+    if control is not None:
+        raise LedgerError(f"{what} holds an invisible character ({describe(control[1])}) at {control[0] + 1}")
+    return value
+
+
+def snapshot(unit: OrgUnit) -> dict:
+    """What the audit log keeps of a node."""
+    return {"code": unit.code, "kind": unit.kind, "name_zh": unit.name_zh, "name_en": unit.name_en,
+            "parent": unit.parent.code if unit.parent is not None else None, "school_type": unit.school_type}
+
+
+def _target(unit: OrgUnit) -> str:
+    return f"{unit.kind}:{unit.code}"
+
+
+def _school_code(db: Session, unit: OrgUnit) -> str | None:
+    school = org_scope.school_of(db, unit)
+    return school.code if school is not None else None
+
+
+def find_unit(db: Session, code: str) -> OrgUnit:
+    found = db.scalar(select(OrgUnit).where(OrgUnit.code == code))
+    if found is None:
+        raise NotFound(f"no organisation unit {code!r}")
+    return found
+
+
+def scope_of(db: Session, unit_code: str | None) -> OrgUnit | None:
+    """The caller's scope unit by its code (None: the whole tree)."""
+    return None if unit_code is None else find_unit(db, unit_code)
+
+
+def create_unit(db: Session, *, actor: Actor, scope: str | None, kind: str, code: str, name_zh: str,
+                name_en: str | None = None, parent: str | None = None, school_type: str | None = None,
+                now: datetime) -> OrgUnit:
+    """A new node under `parent` (None: a root, for an admin over the whole tree only)."""
+    if kind not in ORG_KINDS:
+        raise LedgerError(f"kind must be one of {', '.join(ORG_KINDS)}")
+    code = (code or "").strip()
+    if not SCHOOL_ID.fullmatch(code):
+        raise LedgerError("a code is 1 to 64 of A-Z a-z 0-9 _ . -, starting with a letter or digit "
+                          "(events and addresses carry it)")
+    zh = _name(name_zh, "the Chinese name", required=True)
+    en = _name(name_en, "the English name", required=False)
+    if kind == "school":
+        if school_type not in SCHOOL_TYPES:
+            raise LedgerError(f"a school's type is one of {', '.join(SCHOOL_TYPES)}")
+    elif school_type is not None:
+        raise LedgerError("only a school has a type")
+    scope_unit = scope_of(db, scope)
+    if parent is None:
+        if scope_unit is not None:
+            raise org_scope.OutOfScope("only an administrator of the whole tree adds a top-level unit")
+        if kind not in ("province", "city", "district", "school"):
+            raise LedgerError(f"a {kind} belongs to a school")
+        parent_unit = None
+    else:
+        parent_unit = find_unit(db, parent)
+        org_scope.require_within(db, parent_unit, scope_unit, what=parent_unit.name_zh)
+        if kind not in ORG_CHILDREN[parent_unit.kind]:
+            allowed = ", ".join(ORG_CHILDREN[parent_unit.kind]) or "nothing"
+            raise LedgerError(f"a {parent_unit.kind} holds {allowed}, not a {kind}")
+    if db.scalar(select(func.count()).select_from(OrgUnit).where(func.lower(OrgUnit.code) == code.lower())):
+        raise LedgerError(f"the code {code!r} is taken")
+    siblings = select(func.count()).select_from(OrgUnit).where(OrgUnit.name_zh == zh, OrgUnit.kind == kind)
+    siblings = siblings.where(OrgUnit.parent_id == parent_unit.id) if parent_unit else siblings.where(
+        OrgUnit.parent_id.is_(None))
+    if db.scalar(siblings):
+        raise LedgerError(f"there is already a {kind} named {zh} here")
+    unit = OrgUnit(code=code, kind=kind, name_zh=zh, name_en=en, parent=parent_unit, school_type=school_type)
+    db.add(unit)
+    db.flush()
+    record(db, actor=actor, action="org.create", target=_target(unit), now=now, school=_school_code(db, unit),
+           after=snapshot(unit))
+    return unit
+
+
+def update_unit(db: Session, *, actor: Actor, scope: str | None, code: str, now: datetime,
+                name_zh: str | None = None, name_en: str | None = None, school_type: str | None = None) -> OrgUnit:
+    """Other names (or a school's type) for a node below the caller's unit. The code stays."""
+    unit = find_unit(db, code)
+    org_scope.require_below(db, unit, scope_of(db, scope), what=unit.name_zh)
+    before = snapshot(unit)
+    if name_zh is not None:
+        unit.name_zh = _name(name_zh, "the Chinese name", required=True)
+    if name_en is not None:
+        unit.name_en = _name(name_en, "the English name", required=False)
+    if school_type is not None:
+        if unit.kind != "school" or school_type not in SCHOOL_TYPES:
+            raise LedgerError(f"a school's type is one of {', '.join(SCHOOL_TYPES)}")
+        unit.school_type = school_type
+    db.flush()
+    old, new = changed(before, snapshot(unit))
+    if new:
+        record(db, actor=actor, action="org.update", target=_target(unit), now=now,
+               school=_school_code(db, unit), before=old, after=new)
+    return unit
