@@ -91,14 +91,14 @@ PASSWORD = "correct horse battery"  # every test user's; the policy wants 10 cha
 
 
 def make_user(settings: Settings, username: str, *, role: str = "duty", schools: tuple[str, ...] = (),
-              name: str | None = None, password: str = PASSWORD) -> None:
+              name: str | None = None, password: str = PASSWORD, unit: str | None = None) -> None:
     """A person in the settings' ledger (migrated first), as `python -m ledger user create` makes one."""
     ledger = sql_engine(settings)
     try:
         migrate(ledger)
         with sql_sessions(ledger).begin() as db:
             users.create_user(db, username=username, display_name=name or f"测试 {username}", role=role,
-                              password=password, schools=schools, now=datetime.now(timezone.utc))
+                              password=password, schools=schools, now=datetime.now(timezone.utc), unit=unit)
     finally:
         ledger.dispose()
 
