@@ -21,7 +21,10 @@ def add_parser(commands) -> None:
     create.add_argument("--name", required=True, help="shown in the audit trail, e.g. 张老师")
     create.add_argument("--role", required=True, choices=USER_ROLES)
     create.add_argument("--school", action="append", default=[], metavar="CODE",
-                        help="a school they may read (repeat for several; none: every school)")
+                        help="a school they may read (repeat for several; with no unit and none: every school)")
+    create.add_argument("--unit", metavar="CODE",
+                        help="the organisation unit they work for (a district, a school): they read every "
+                             "school under it, including ones added later")
     _password_source(create)
     actions.add_parser("list", help="every user, never a password")
     disable = actions.add_parser("disable", help="refuse the user from now on; open sessions end")
@@ -34,6 +37,8 @@ def add_parser(commands) -> None:
     change.add_argument("--role", choices=USER_ROLES)
     change.add_argument("--school", action="append", metavar="CODE", help="replaces the list")
     change.add_argument("--all-schools", action="store_true", help="every school")
+    change.add_argument("--unit", metavar="CODE", help="another organisation unit")
+    change.add_argument("--no-unit", action="store_true", help="no organisation unit any more")
 
 
 def _password_source(parser: argparse.ArgumentParser) -> None:
@@ -64,7 +69,7 @@ def run(args: argparse.Namespace, sessions, now: datetime) -> int:
         with sessions.begin() as db:
             if args.action == "create":
                 user = users.create_user(db, username=args.username, display_name=args.name, role=args.role,
-                                         password=password, schools=args.school, now=now)
+                                         password=password, schools=args.school, now=now, unit=args.unit)
                 print(f"user {user.id} · {user.username} · {user.display_name} · {user.role} · {_schools(user)}")
             elif args.action == "list":
                 print("id  username         role    schools             last sign-in      state · name")
@@ -80,7 +85,9 @@ def run(args: argparse.Namespace, sessions, now: datetime) -> int:
                 print(f"password of {user.username} changed; their open sessions ended")
             else:
                 schools = [] if args.all_schools else args.school
-                user = users.change_access(db, username=args.username, role=args.role, schools=schools, now=now)
+                unit = None if args.no_unit or args.all_schools else (args.unit if args.unit else users.KEEP)
+                user = users.change_access(db, username=args.username, role=args.role, schools=schools, now=now,
+                                           unit=unit)
                 print(f"user {user.username}: {user.role} · {_schools(user)}")
     except LedgerError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -90,7 +97,8 @@ def run(args: argparse.Namespace, sessions, now: datetime) -> int:
 
 def _schools(user) -> str:
     codes = user.school_codes
-    return "every school" if codes is None else ",".join(sorted(codes))
+    listed = "every school" if codes is None else ",".join(sorted(codes))
+    return f"unit {user.unit.code}" + (f" + {listed}" if codes else "") if user.unit is not None else listed
 
 
 def _local(moment: datetime | None, now: datetime) -> str:

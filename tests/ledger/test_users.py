@@ -106,6 +106,21 @@ def _user(tmp_path, *args, stdin: str | None = None):
 
 
 @pytest.mark.services  # runs processes of its own: not in `make check`
+def test_a_district_officer_is_given_their_district_from_the_command_line(tmp_path):
+    assert _ledger(tmp_path, "init-db").returncode == 0
+    with sqlite3.connect(tmp_path / "ledger.db") as db:
+        db.execute("INSERT INTO org_units (id, code, kind, name_zh) VALUES (1, 'jinshui', 'district', '金水区')")
+    made = _user(tmp_path, "create", "--username", "wang", "--name", "王科长", "--role", "leader", "--unit", "jinshui",
+                 "--password-stdin", stdin=GOOD + "\n")
+    assert made.returncode == 0 and "unit jinshui" in made.stdout, made.stderr
+    unknown = _user(tmp_path, "create", "--username", "li", "--name", "李", "--role", "leader", "--unit", "nowhere",
+                    "--password-stdin", stdin=GOOD + "\n")
+    assert unknown.returncode == 2 and "no organisation unit 'nowhere'" in unknown.stderr
+    moved = _user(tmp_path, "change", "wang", "--no-unit", "--school", "s1")
+    assert moved.returncode == 0 and moved.stdout.strip().endswith("leader · s1"), moved.stdout
+
+
+@pytest.mark.services  # runs processes of its own: not in `make check`
 def test_the_first_admin_is_created_from_the_command_line(tmp_path):
     assert _ledger(tmp_path, "init-db").returncode == 0
     with sqlite3.connect(tmp_path / "ledger.db") as db:
