@@ -102,3 +102,36 @@ def test_a_scoped_admin_reads_the_rules_and_cannot_save_them(browser, rules_sett
     answer = client.post("/_dash-update-component", json=body)
     assert answer.status_code == 200 and "whole tree" in answer.get_data(as_text=True)
     assert stored(rules_settings) == ([], [])
+
+
+def test_the_web_app_takes_saved_deadlines_within_seconds(rules_settings):
+    """The duty console and the wall read deadlines through the app's services: a saved version
+    replaces the file there too, at the next check (every few seconds, ledger/live_rules.py)."""
+    import time
+    from datetime import datetime, timezone
+
+    from dashboard.app import create_app
+    from dashboard.services import EXTENSION
+    from kernel.settings import DEFAULT_ALERT_DEADLINES
+    from ledger.commands import rules
+    from ledger.commands.audit import Actor
+
+    app = create_app(rules_settings)
+    live = app.server.extensions[EXTENSION]
+    try:
+        assert live.deadlines.acknowledge_within_ms["critical"] == 60_000
+        shipped = live_rules.file_text(DEFAULT_ALERT_DEADLINES)
+        engine = sql_engine(rules_settings)
+        try:
+            with sql_sessions(engine).begin() as db:
+                rules.save(db, actor=Actor("root", "admin"), whole_tree=True, kind="alert_deadlines",
+                           text=shipped.replace("critical = 60", "critical = 45"), current_text=shipped,
+                           now=datetime.now(timezone.utc))
+        finally:
+            engine.dispose()
+        deadline = time.monotonic() + live_rules.CHECK_EVERY_S + 3
+        while live.deadlines.acknowledge_within_ms["critical"] != 45_000:
+            assert time.monotonic() < deadline, "the web app still runs the old deadlines"
+            time.sleep(0.1)
+    finally:
+        live.close()
