@@ -7,11 +7,12 @@ from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, insert, select, text
 
 from ledger.commands import audit
 from ledger.commands.audit import Actor
-from queries.ledger.audit_log import AuditFilter, BadFilter, audit_filter, audit_rows
+from ledger.models import AuditEntry
+from queries.ledger.audit_log import PAGE_SIZE, AuditFilter, BadFilter, _conditions, audit_filter, audit_rows
 
 TZ = ZoneInfo("Asia/Shanghai")
 T0 = datetime(2026, 12, 1, 0, 0, tzinfo=timezone.utc)  # 08:00 in Shanghai
@@ -121,3 +122,31 @@ def test_a_filter_that_cannot_be_read_names_its_field(query, field):
     with pytest.raises(BadFilter) as refused:
         audit_filter(query, TZ)
     assert str(refused.value) == field
+
+
+def _plan(db, statement) -> str:
+    bind = db.get_bind()
+    compiled = statement.compile(bind, compile_kwargs={"literal_binds": True})
+    if bind.dialect.name == "sqlite":
+        return "\n".join(str(row[-1]) for row in db.execute(text(f"EXPLAIN QUERY PLAN {compiled}")))
+    return "\n".join(row[0] for row in db.execute(text(f"EXPLAIN {compiled}")))
+
+
+@pytest.mark.parametrize("query", [{}, {"actor": "user7"}, {"since": "2026-12-01", "until": "2026-12-01"}])
+def test_the_common_reads_walk_an_index_not_the_table(session, query):
+    """Thousands of entries: the newest page, a person's entries and a day's read an index in time
+    order (no full scan, no sort of the whole log)."""
+    rows = [{"at": T0 + timedelta(seconds=n), "actor": f"user{n % 50}", "actor_role": "admin", "ip": None,
+             "action": "org.update", "target": f"school:s{n % 200}", "school": f"s{n % 200}"} for n in range(5000)]
+    session.execute(insert(AuditEntry), rows)
+    session.execute(text("ANALYZE"))
+    filters = audit_filter(query, TZ)
+    conditions = _conditions(filters, schools=None, me=None)
+    statement = (select(AuditEntry).where(*conditions).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+                 .limit(PAGE_SIZE + 1))
+    assert audit_rows(session, filters, schools=None, me=None)[0]  # the statement the read runs, shown below
+    plan = _plan(session, statement)
+    if session.get_bind().dialect.name == "sqlite":
+        assert "USING INDEX" in plan and "SCAN audit_entries\n" not in plan + "\n", plan
+    else:
+        assert "Index" in plan and "Seq Scan" not in plan, plan
