@@ -99,3 +99,12 @@ def test_only_admins_download_and_a_bad_filter_is_refused(audit_app):
     assert audit_app.server.test_client().get("/admin/audit.xlsx").status_code in (303, 401)
     response = signed_in(audit_app, "root").get("/admin/audit.csv?since=tomorrow")
     assert response.status_code == 400
+
+
+def test_the_audit_page_has_no_callback_and_no_route_that_writes(audit_app):
+    """Nothing on the page can edit or delete an entry: it registers no callback at all, and its
+    only routes are the two downloads, for GET."""
+    assert not [key for key in audit_app.callback_map if "admin-audit" in key]
+    routes = [rule for rule in audit_app.server.url_map.iter_rules() if rule.rule.startswith("/admin/audit")]
+    assert sorted(r.rule for r in routes) == ["/admin/audit.csv", "/admin/audit.xlsx"]
+    assert all(r.methods <= {"GET", "HEAD", "OPTIONS"} for r in routes)
