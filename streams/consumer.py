@@ -350,7 +350,10 @@ class Aggregator:
         self.producer = producer or connections.kafka_producer(settings)
         # The rules an admin saved in the ledger, else the file; checked every few seconds in a
         # thread of its own and taken between batches (ledger/live_rules.py).
-        self._ledger = connections.sql_engine(settings)
+        # A ledger that does not answer must not hold the start up: rules are then the file's until
+        # the thread reaches it.
+        pg = settings.database_url.startswith("postgresql")
+        self._ledger = connections.sql_engine(settings, **({"connect_args": {"connect_timeout": 5}} if pg else {}))
         self.live_rules = LiveRules("alert_rules", settings.alert_rules_file,
                                     connections.sql_sessions(self._ledger, reads_only=True))
         planner = Planner(self.live_rules.current(), settings.tz)
