@@ -14,6 +14,7 @@ from dashboard import (
     api_duty,
     api_events,
     api_ledger,
+    audit_export,
     bad_input,
     headers,
     lead_export,
@@ -53,6 +54,7 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
     api_alerts.register(app.server)
     api_events.register(app.server)  # POST /api/v1/events: campus systems send events with a source key
     lead_export.register(app.server)  # GET /lead/hazards.xlsx: the hazard ledger as filtered
+    audit_export.register(app.server)  # GET /admin/audit.xlsx, .csv: the audit log as filtered
     callback_pages, callback_permissions = _register_page_callbacks(app)
     _keep_query_on_alias(app, "/wall", "/")
     # Last, so the guard knows every route and callback; it runs before any of their views.

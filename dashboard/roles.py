@@ -69,6 +69,8 @@ ROUTES: dict[str, str] = {
     "alerts_api.act": ALERT_HANDLE,  # POST /api/v1/alerts/<id>/<acknowledge|dispatch|resolve>
     "alerts_api.history": DUTY_VIEW,  # GET /api/v1/alerts/<id>/history
     "lead_api.hazard_export": LEAD_VIEW,  # GET /lead/hazards.xlsx: the hazard ledger as filtered, in Excel
+    "audit_api.audit_xlsx": ADMIN,  # GET /admin/audit.xlsx: the audit log as filtered (issue 14)
+    "audit_api.audit_csv": ADMIN,  # GET /admin/audit.csv
     "events_api.receive": SOURCE,  # POST /api/v1/events: campus systems send events (dashboard/api_events.py)
 }
 # Every endpoint of these blueprints, for the safe methods; another method is refused until it
@@ -83,7 +85,7 @@ PAGES: dict[str, str] = {
     "lead_campaigns": LEAD_VIEW, "lead_assessment": LEAD_VIEW, "lead_district": LEAD_VIEW,
     # Administration (issue 14): every page and its callbacks need ADMIN; what an admin may change is
     # then held to their unit by the ledger's commands (ledger/org_scope.py).
-    "admin_org": ADMIN,
+    "admin_org": ADMIN, "admin_audit": ADMIN, "admin_rules": ADMIN,
 }
 
 

@@ -29,6 +29,7 @@ from kernel.connections import kafka_producer, redis_client, sql_engine, sql_ses
 from kernel.settings import Settings
 from ledger.commands import alert_outbox
 from ledger.escalation import Deadlines
+from ledger.live_rules import LiveRules
 from queries import summary as live
 from queries.ledger import figures as ledger_figures
 from queries.ledger import lookups, org
@@ -266,6 +267,8 @@ class Services:
             return 0
 
     def close(self) -> None:
+        if "live_deadlines" in self.__dict__:
+            self.live_deadlines.stop()
         with self._producer_lock:
             if self._producer is not None:
                 self._producer.close(timeout=1)
@@ -278,9 +281,15 @@ class Services:
         return proof.keys_from(self.settings.event_signing_key)
 
     @cached_property
+    def live_deadlines(self) -> LiveRules:
+        """Acknowledgement deadlines per severity: the file, or the version an admin saved in the
+        ledger (/admin/rules), checked every few seconds in a thread (ledger/live_rules.py)."""
+        return LiveRules("alert_deadlines", self.settings.alert_deadlines_file,
+                         lambda: self.ledger.reads()()).start()
+
+    @property
     def deadlines(self) -> Deadlines:
-        """Acknowledgement deadlines per severity: read once per app, they change with a deploy."""
-        return Deadlines.load(self.settings.alert_deadlines_file)
+        return self.live_deadlines.current()
 
     def now(self) -> datetime:
         """The current moment in the school's zone: what overdue, due soon and "today" mean."""

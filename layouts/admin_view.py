@@ -11,6 +11,8 @@ from layouts.i18n import Language
 # its own entry here and registers with the same name and path (dashboard/pages/admin_*/page.py).
 NAV: tuple[tuple[str, str, str], ...] = (
     ("admin_org", "/admin/org", "nav_org"),
+    ("admin_rules", "/admin/rules", "nav_rules"),
+    ("admin_audit", "/admin/audit", "nav_audit"),
 )
 
 

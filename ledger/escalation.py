@@ -34,17 +34,34 @@ class Deadlines:
         return cls.from_mapping(raw)
 
     @classmethod
+    def from_text(cls, text: str) -> Deadlines:
+        """Deadlines from TOML text (an admin's edited version, ledger/live_rules.py): all or refused."""
+        try:
+            raw = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise DeadlineError(f"not valid TOML: {exc}") from exc
+        unknown = sorted(set(raw) - {"acknowledge_within_seconds", "wall", "escalation"})
+        if unknown:
+            raise DeadlineError(f"unknown section {unknown[0]!r}")
+        return cls.from_mapping(raw)
+
+    @classmethod
     def from_mapping(cls, raw: dict) -> Deadlines:
+        for section in ("acknowledge_within_seconds", "wall", "escalation"):
+            if not isinstance(raw.get(section, {}), dict):
+                raise DeadlineError(f"[{section}] must be a table")
         within = raw.get("acknowledge_within_seconds", {})
         missing = [s for s in SEVERITIES if s not in within]
         if missing:
             raise DeadlineError(f"acknowledge_within_seconds lacks {', '.join(missing)}")
-        bad = [s for s in SEVERITIES if not isinstance(within[s], (int, float)) or within[s] <= 0]
+        bad = [s for s in SEVERITIES if not isinstance(within[s], (int, float)) or isinstance(within[s], bool)
+               or not 0 < within[s] <= 7 * 86_400]
         if bad:
-            raise DeadlineError(f"acknowledge_within_seconds must be positive numbers: {', '.join(bad)}")
+            raise DeadlineError("acknowledge_within_seconds must be positive numbers of seconds, at most a week: "
+                                f"{', '.join(bad)}")
         flash = raw.get("wall", {}).get("flash_seconds", 120)
-        if not isinstance(flash, (int, float)) or flash < 0:
-            raise DeadlineError("wall.flash_seconds must be a number of seconds, 0 or more")
+        if not isinstance(flash, (int, float)) or isinstance(flash, bool) or not 0 <= flash <= 86_400:
+            raise DeadlineError("wall.flash_seconds must be a number of seconds, 0 to 86400")
         max_level = raw.get("escalation", {}).get("max_level", DEFAULT_MAX_LEVEL)
         if not isinstance(max_level, int) or isinstance(max_level, bool) or not 1 <= max_level <= 10:
             raise DeadlineError("escalation.max_level must be a whole number from 1 to 10")

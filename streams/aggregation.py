@@ -172,11 +172,17 @@ class Planner:
     """Turns a school's validated events into Redis writes. One per consumer process."""
 
     def __init__(self, rules: AlertRules, tz: ZoneInfo):
-        self.rules = rules
         self.tz = tz
         self._days: dict[int, tuple[str, int]] = {}
-        self._gates = single_gates(rules)
         self._state = StatePlanner(self.day_of, tz)
+        self.use_rules(rules)
+
+    def use_rules(self, rules: AlertRules) -> None:
+        """Plan with these rules from the next batch on (an admin saved new ones, ledger/live_rules.py).
+        Called by the consume loop between batches, the only thread that plans, so no batch sees
+        half of one set and half of the other."""
+        self.rules = rules
+        self._gates = single_gates(rules)
         # The types an alert rule names: other events need not ask the rules (a stand-in: all do).
         self._alerting = rules.types if isinstance(rules, AlertRules) else None
 

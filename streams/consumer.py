@@ -22,8 +22,8 @@ from kernel.contract import PROCESSING_ERROR, Event, validate_batch
 from kernel.heartbeat import Heartbeat
 from kernel.proof import keys_from, refuse_unproven
 from kernel.settings import Settings, redact_url
+from ledger.live_rules import LiveRules
 from streams.aggregation import Planner
-from streams.alert_rules import load_rules
 from streams.dead_letters import DeadLetter, DeadLetters
 from streams.runtime import start_process
 from streams.stalls import EXIT_STALLED, StallGuard  # noqa: F401 (EXIT_STALLED: part of this module's interface)
@@ -348,7 +348,16 @@ class Aggregator:
         self.redis = client or connections.redis_client(settings)
         self.consumer = consumer or connections.kafka_consumer(settings)
         self.producer = producer or connections.kafka_producer(settings)
-        planner = Planner(load_rules(settings.alert_rules_file), settings.tz)
+        # The rules an admin saved in the ledger, else the file; checked every few seconds in a
+        # thread of its own and taken between batches (ledger/live_rules.py).
+        # A ledger that does not answer must not hold the start up: rules are then the file's until
+        # the thread reaches it.
+        pg = settings.database_url.startswith("postgresql")
+        self._ledger = connections.sql_engine(settings, **({"connect_args": {"connect_timeout": 5}} if pg else {}))
+        self.live_rules = LiveRules("alert_rules", settings.alert_rules_file,
+                                    connections.sql_sessions(self._ledger, reads_only=True))
+        planner = Planner(self.live_rules.current(), settings.tz)
+        self.planner = planner
         self.processor = BatchProcessor(
             settings,
             SchoolStore(self.redis, planner),
@@ -379,9 +388,13 @@ class Aggregator:
         gc.disable()
         collected = time.monotonic()
         backoff = 0.5
+        self.live_rules.start()
         try:
             while not stop.is_set():
                 self.heartbeat.beat()
+                rules = self.live_rules.current()
+                if rules is not self.planner.rules:  # a saved version: whole, from this batch on
+                    self.planner.use_rules(rules)
                 if time.monotonic() - collected >= COLLECT_CYCLES_EVERY_S:
                     gc.collect()
                     collected = time.monotonic()
@@ -415,6 +428,8 @@ class Aggregator:
         finally:
             if collecting:
                 gc.enable()
+            self.live_rules.stop()
+            self._ledger.dispose()
             self.consumer.close()
             self.producer.close(timeout=5)
 

@@ -37,10 +37,9 @@ from kernel.proof import headers_for, keys_from, verdict
 from kernel.settings import Settings, redact_url
 from ledger.commands import alert_outbox, escalations, history
 from ledger.commands.recording import Refusal, is_relevant, record_in_savepoint
-from ledger.escalation import Deadlines
+from ledger.live_rules import LiveRules
 from ledger.models import RecorderOffset
 from streams import ledger_figures
-from streams.alert_rules import load_rules
 from streams.consumer import partition_lag
 from streams.dead_letters import DeadLetter, DeadLetters
 from streams.runtime import start_process
@@ -60,12 +59,15 @@ class Recorder:
         self.sessions = connections.sql_sessions(self.engine)
         self.consumer = consumer or connections.kafka_consumer(settings, group_id=settings.recorder_group)
         self.producer = producer or connections.kafka_producer(settings)
-        self.rules = load_rules(settings.alert_rules_file)
+        # Rules and deadlines an admin saved in the ledger, else the files, kept current in threads
+        # of their own (ledger/live_rules.py); each event reads the one set current when it is recorded.
+        reads = connections.sql_sessions(self.engine, reads_only=True)
+        self.live_rules = LiveRules("alert_rules", settings.alert_rules_file, reads)
+        self.live_deadlines = LiveRules("alert_deadlines", settings.alert_deadlines_file, reads)
         self.dead_letters = DeadLetters(self.redis, self.producer, group=settings.recorder_group,
                                         dead_letter_topic=settings.dead_letter_topic)
         self.window = timedelta(seconds=settings.alert_group_seconds)
         self._keys = keys_from(settings.event_signing_key)  # checks and signs the duty console's events
-        self.deadlines = Deadlines.load(settings.alert_deadlines_file)
         self._last_refresh = 0.0
         self._last_sweep = 0.0
         self._last_outbox = 0.0
@@ -211,10 +213,20 @@ class Recorder:
             self.metrics.restore(taken)
             raise
 
+    @property
+    def rules(self):
+        return self.live_rules.current()
+
+    @property
+    def deadlines(self):
+        return self.live_deadlines.current()
+
     # -- the loop -------------------------------------------------------------------------------
     def run(self, stop: threading.Event) -> None:
         self.consumer.subscribe([self.settings.events_topic], listener=_SeekToStored(self))
         backoff = 0.5
+        self.live_rules.start()
+        self.live_deadlines.start()
         try:
             while not stop.is_set():
                 self.heartbeat.beat()
@@ -233,6 +245,8 @@ class Recorder:
                     stop.wait(backoff)
                     backoff = min(backoff * 2, 10.0)
         finally:
+            self.live_rules.stop()
+            self.live_deadlines.stop()
             self.consumer.close()
             self.producer.close(timeout=5)
             self.engine.dispose()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import String
+from sqlalchemy import Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ledger.models.base import Base, utcnow
@@ -18,6 +18,8 @@ from ledger.models.base import Base, utcnow
 
 class AuditEntry(Base):
     __tablename__ = "audit_entries"
+    # The audit page's filter by who, and a scoped admin's own entries, newest first (migration 0010).
+    __table_args__ = (Index("ix_audit_entries_actor_at", "actor", "at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

@@ -1,0 +1,17 @@
+"""The component ids of the audit page (/admin/audit), named once."""
+from __future__ import annotations
+
+FORM = "admin-audit-filter"
+SINCE = "admin-audit-since"
+UNTIL = "admin-audit-until"
+ACTOR = "admin-audit-actor"
+ACTION = "admin-audit-action"
+SCHOOL = "admin-audit-school"
+TEXT = "admin-audit-q"
+APPLY = "admin-audit-apply"
+MESSAGE = "admin-audit-message"
+TABLE = "admin-audit-table"
+OLDER = "admin-audit-older"
+NEWEST = "admin-audit-newest"
+XLSX = "admin-audit-xlsx"
+CSV = "admin-audit-csv"
