@@ -70,6 +70,7 @@ ROUTES: dict[str, str] = {
     "alerts_api.history": DUTY_VIEW,  # GET /api/v1/alerts/<id>/history
     "lead_api.hazard_export": LEAD_VIEW,  # GET /lead/hazards.xlsx: the hazard ledger as filtered, in Excel
     "events_api.receive": SOURCE,  # POST /api/v1/events: campus systems send events (dashboard/api_events.py)
+    "plans.image": WALL,  # GET /plans/<school>/<campus>: a campus plan image; the maps draw it (issue 14)
 }
 # Every endpoint of these blueprints, for the safe methods; another method is refused until it
 # has an entry of its own.
@@ -84,6 +85,7 @@ PAGES: dict[str, str] = {
     # Administration (issue 14): every page and its callbacks need ADMIN; what an admin may change is
     # then held to their unit by the ledger's commands (ledger/org_scope.py).
     "admin_org": ADMIN,
+    "admin_sites": ADMIN,
 }
 
 
