@@ -119,6 +119,27 @@
     publish();
   });
 
+  // A plan image over the upload's limit is dropped by the upload component without a word: say so.
+  function tooLarge(files) {
+    var note = document.getElementById("admin-sites-upload-name");
+    if (!note || !files || !files.length) { return; }
+    var limit = parseInt(note.getAttribute("data-limit") || "0", 10);
+    if (limit && files[0].size > limit && window.dash_clientside && window.dash_clientside.set_props) {
+      window.dash_clientside.set_props("admin-sites-upload-name", {
+        children: files[0].name + ": " + (note.getAttribute("data-too-large") || "too large") });
+    }
+  }
+  document.addEventListener("change", function (event) {
+    if (event.target && event.target.closest && event.target.closest("#admin-sites-upload")) {
+      tooLarge(event.target.files);
+    }
+  }, true);
+  document.addEventListener("drop", function (event) {
+    if (event.target && event.target.closest && event.target.closest("#admin-sites-upload")) {
+      tooLarge(event.dataTransfer && event.dataTransfer.files);
+    }
+  }, true);
+
   window.dash_clientside = window.dash_clientside || {};
   window.dash_clientside.admin_sites = {
     // The plan to draw (PLAN store): a new school, campus or building starts from its saved outline.

@@ -24,8 +24,9 @@ ORG_CHILDREN: dict[str, tuple[str, ...]] = {
 }
 # What kind of school: the special campaigns apply by type (seeds 003 and 004).
 SCHOOL_TYPES: tuple[str, ...] = ("university", "vocational", "middle", "primary", "kindergarten", "special")
-# What a building is used for (`Building.kind`).
-BUILDING_USES: tuple[str, ...] = ("teaching", "laboratory", "canteen", "dormitory", "office", "library", "gym",
+# What a building is used for (`Building.kind`). "lab" as the demo and the campaign checklists have it
+# (demo/checklists.py: items that apply to a building kind).
+BUILDING_USES: tuple[str, ...] = ("teaching", "lab", "canteen", "dormitory", "office", "library", "gym",
                                   "other")
 
 

@@ -83,6 +83,11 @@ def test_an_admin_uploads_a_plan_draws_a_building_and_the_maps_read_it(serve, se
         wait_until(lambda: page.wait_for_timeout(100) or "本部" in page.inner_text("#admin-sites-campus"),
                    "the campus to be picked", timeout=15)
 
+        # A file over the upload's limit is named and refused in the page: it never travels.
+        page.set_input_files("#admin-sites-upload input[type=file]", files=[
+            {"name": "huge.png", "mimeType": "image/png", "buffer": b"\x89PNG\r\n\x1a\n" + b"\0" * 1_600_000}])
+        wait_until(lambda: page.wait_for_timeout(50) or "文件过大" in page.inner_text("#admin-sites-upload-name"),
+                   "the oversized file named", timeout=5)
         # A fake image (a text file named .png) is refused by its content; nothing is saved.
         page.fill("#admin-sites-width", "200")
         page.fill("#admin-sites-height", "150")

@@ -88,13 +88,13 @@ def test_buildings_are_created_edited_and_retired_with_an_audit_entry_each(sessi
     tree(session)
     planned(session)
     lab = sites.create_building(session, actor=ADMIN, scope="s1", school="s1", code="lab", name_zh="实验楼",
-                                name_en="Labs", kind="laboratory", floors=5, campus="s1-east", unit="s1-chem",
+                                name_en="Labs", kind="lab", floors=5, campus="s1-east", unit="s1-chem",
                                 outline=SQUARE, now=NOW)
     assert lab.polygon == SQUARE and lab.unit.code == "s1-chem"
     sites.create_zone(session, actor=ADMIN, scope="s1", school="s1", building="lab", code="f1", name_zh="一层",
                       now=NOW)
     sites.update_building(session, actor=ADMIN, scope="s1", school="s1", code="lab", name_zh="化学实验楼",
-                          name_en="Labs", kind="laboratory", floors=6, campus="s1-east", unit="s1-chem", now=NOW)
+                          name_en="Labs", kind="lab", floors=6, campus="s1-east", unit="s1-chem", now=NOW)
     assert lab.polygon == SQUARE  # no outline sent: the outline stays
     [update] = audit(session, "building.update")
     assert update.before == {"name_zh": "实验楼", "floors": 5}
@@ -129,7 +129,7 @@ def test_a_bad_building_is_refused_with_its_reason_and_nothing_is_added(session,
     tree(session)
     planned(session)
     sites.create_building(session, actor=ADMIN, scope="s1", school="s1", code="lab", name_zh="实验楼",
-                          kind="laboratory", campus="s1-east", now=NOW)
+                          kind="lab", campus="s1-east", now=NOW)
     session.commit()
     args = {"code": "new", "name_zh": "新楼", "kind": "teaching", "campus": "s1-east", **values}
     with pytest.raises(LedgerError, match=reason):

@@ -67,7 +67,8 @@ def show(school, campus, building, refresh, view_state):
     building = edited["code"] if edited else ""
     place = next((c for c in site.campuses if c["id"] == campus), None)
     width, height, x, y = part.campus_fields(place)
-    fields = (edited["code"], True, edited["name_zh"], edited.get("name_en") or "", edited.get("kind") or "other",
+    fields = (edited["code"], True, edited["name_zh"], edited.get("name_en") or "",
+              edited.get("kind") if edited.get("kind") in part.USES else "other",
               edited.get("floors"), edited.get("unit")) if edited else ("", False, "", "", "teaching", None, None)
     return (part.campus_options(lang, site.campuses), campus, width, height, x, y,
             part.building_options(lang, here), building, *fields, part.unit_options(lang, site.units),
