@@ -94,14 +94,13 @@ def test_an_admin_uploads_a_plan_draws_a_building_and_the_maps_read_it(serve, se
         page.set_input_files("#admin-sites-upload input[type=file]",
                              files=[{"name": "plan.png", "mimeType": "image/png", "buffer": b"not an image at all"}])
         page.click("#admin-sites-save-plan")
-        page.wait_for_selector("#admin-sites-message .tone-error")
-        assert "PNG、JPG 或 SVG" in page.inner_text("#admin-sites-message") or "not a PNG" in page.inner_text(
-            "#admin-sites-message")
+        page.wait_for_selector("#admin-sites-plan-message .tone-error")
+        assert "not a PNG, JPG or SVG" in page.inner_text("#admin-sites-plan-message")
 
         page.set_input_files("#admin-sites-upload input[type=file]",
                              files=[{"name": "plan.png", "mimeType": "image/png", "buffer": _plan_png()}])
         page.click("#admin-sites-save-plan")
-        page.wait_for_selector("#admin-sites-message .tone-ok")
+        page.wait_for_selector("#admin-sites-plan-message .tone-ok")
         page.wait_for_selector("#admin-sites-draw svg image")
 
         svg = page.locator("#admin-sites-draw svg")

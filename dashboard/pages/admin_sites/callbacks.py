@@ -1,9 +1,11 @@
 """The site administration page's callbacks, thin. `show` reads the chosen school (only one the
 signed-in admin manages: the school comes from the dropdown, which the browser may edit, so it is
-checked against the principal's unit on the server) and fills the page; `change` makes each write
-through ledger/commands/sites.py in one transaction with its audit entry, answers truthfully
-(refused with the ledger's words / failed / saved) and bumps REFRESH so `show` reads it again.
-The drawing is the browser's (assets/admin_sites.js): a clientside callback hands it the plan."""
+checked against the principal's unit on the server) and fills the page; `change_plan` and
+`change_building` make each write through ledger/commands/sites.py in one transaction with its
+audit entry, answer truthfully (refused with the ledger's words / failed / saved) and bump their
+refresh store so `show` reads the school again. Two write callbacks, not one: each carries only its
+card's values, so a request stays well under the 2 MiB a request may be. The drawing is the
+browser's (assets/admin_sites.js): a clientside callback hands it the plan."""
 from __future__ import annotations
 
 import base64
@@ -24,7 +26,6 @@ from ledger.errors import LedgerError
 from queries.ledger.sites import managed_schools, school_site
 
 SHOWN = 18  # the outputs of `show`
-WRITES = (ids.SAVE_PLAN, ids.SAVE_BUILDING, ids.RETIRE_BUILDING, ids.ADD_ZONE, ids.GEOJSON)
 
 
 def _text(value) -> str | None:
@@ -41,7 +42,7 @@ def _upload(contents) -> bytes | None:
         return None
 
 
-def show(school, campus, building, refresh, view_state):
+def show(school, campus, building, refresh, _plan_refresh, view_state):
     lang = language((view_state or {}).get("lang"))
     principal = acting_admin()
     if principal is None:
@@ -80,60 +81,86 @@ def _said(lang, ok: bool, text: str) -> html.Span:
     return html.Span(text, className="tone-ok" if ok else "tone-error")
 
 
-def change(_plan, _save, _retire, _zone, geojson, school, campus, width, height, x, y, upload, building, code,
-           name_zh, name_en, use, floors, unit, outline, zone_code, zone_name, refresh, view_state):
+def _write(view_state, refresh, act, *, needs: tuple = ()):
+    """One write: the admin checked, `act(db, actor, scope, now)` -> (said, building to select) in one
+    transaction, and a truthful answer: (message, the refresh store bumped or no_update)."""
     lang = language((view_state or {}).get("lang"))
-    trigger = ctx.triggered_id
-    if trigger not in WRITES or not any(t.get("value") for t in ctx.triggered):
+    if not any(t.get("value") for t in ctx.triggered):
         return no_update, no_update
     principal = acting_admin()
     if principal is None:
         return _said(lang, False, ta(lang, "not_allowed")), no_update
-    if not _text(school) or not _text(campus):
-        return _said(lang, False, to(lang, "pick_school")), no_update
-    if trigger in (ids.RETIRE_BUILDING, ids.ADD_ZONE) and not _text(building):
-        return _said(lang, False, to(lang, "pick_building")), no_update
+    for value, key in needs:
+        if not _text(value):
+            return _said(lang, False, to(lang, key)), no_update
     live = services()
-    now = live.now()
-    actor, scope = actor_of(principal), principal.unit
-    selected = building or ""
     try:
         with live.ledger_session() as db:
-            if trigger == ids.SAVE_PLAN:
-                image = _upload(upload) if upload else None
-                if upload and image is None:
-                    return _said(lang, False, to(lang, "bad_upload")), no_update
-                sites.set_campus_plan(db, actor=actor, scope=scope, school=school, campus=campus, width=width,
-                                      height=height, x=x, y=y, image=image, now=now)
-                said = to(lang, "plan_saved", campus=campus)
-            elif trigger == ids.SAVE_BUILDING:
-                values = dict(actor=actor, scope=scope, school=school, name_zh=name_zh or "", name_en=_text(name_en),
-                              kind=use or "", floors=floors, campus=campus, unit=_text(unit),
-                              outline=outline or None, now=now)
-                made = (sites.update_building(db, code=building, **values) if building else
-                        sites.create_building(db, code=code or "", **values))
-                said, selected = to(lang, "building_saved", name=made.name_zh), made.code
-            elif trigger == ids.RETIRE_BUILDING:
-                made = sites.retire_building(db, actor=actor, scope=scope, school=school, code=building, now=now)
-                said, selected = to(lang, "retired", name=made.name_zh), ""
-            elif trigger == ids.ADD_ZONE:
-                zone = sites.create_zone(db, actor=actor, scope=scope, school=school, building=building,
-                                         code=zone_code or "", name_zh=zone_name or "", now=now)
-                said = to(lang, "zone_added", name=zone.name_zh)
-            else:
-                text = _upload(geojson)
-                if text is None:
-                    return _said(lang, False, to(lang, "bad_upload")), no_update
-                done = sites.import_outlines(db, actor=actor, scope=scope, school=school, campus=campus, text=text,
-                                             now=now)
-                said = to(lang, "imported", n=len(done))
+            said, selected = act(db, actor_of(principal), principal.unit, live.now(), lang)
             db.commit()
+    except BadUpload:
+        return _said(lang, False, to(lang, "bad_upload")), no_update
     except LedgerError as exc:  # refused, nothing saved: the ledger's own words
         return _said(lang, False, ta(lang, "refused", reason=str(exc))), no_update
     except SQLAlchemyError:
         return _said(lang, False, ta(lang, "failed")), no_update
     count = refresh.get("n", 0) if isinstance(refresh, dict) else 0
     return _said(lang, True, said), {"n": count + 1, "building": selected}
+
+
+class BadUpload(Exception):
+    """An upload whose data: URL cannot be decoded (no page of ours sends one)."""
+
+
+def change_plan(_save, geojson, school, campus, width, height, x, y, upload, refresh, view_state):
+    """The plan card: save the campus plan (size, place, image), or import GeoJSON outlines."""
+    trigger = ctx.triggered_id
+
+    def act(db, actor, scope, now, lang):
+        if trigger == ids.SAVE_PLAN:
+            image = _upload(upload) if upload else None
+            if upload and image is None:
+                raise BadUpload
+            sites.set_campus_plan(db, actor=actor, scope=scope, school=school, campus=campus, width=width,
+                                  height=height, x=x, y=y, image=image, now=now)
+            return to(lang, "plan_saved", campus=campus), None
+        text = _upload(geojson)
+        if text is None:
+            raise BadUpload
+        done = sites.import_outlines(db, actor=actor, scope=scope, school=school, campus=campus, text=text, now=now)
+        return to(lang, "imported", n=len(done)), None
+
+    if trigger not in (ids.SAVE_PLAN, ids.GEOJSON):
+        return no_update, no_update
+    return _write(view_state, refresh, act, needs=((school, "pick_school"), (campus, "pick_school")))
+
+
+def change_building(_save, _retire, _zone, school, campus, building, code, name_zh, name_en, use, floors, unit,
+                    outline, zone_code, zone_name, refresh, view_state):
+    """The building card: save (create or edit) or retire the building, or add a zone to it."""
+    trigger = ctx.triggered_id
+
+    def act(db, actor, scope, now, lang):
+        if trigger == ids.SAVE_BUILDING:
+            values = dict(actor=actor, scope=scope, school=school, name_zh=name_zh or "", name_en=_text(name_en),
+                          kind=use or "", floors=floors, campus=campus, unit=_text(unit), outline=outline or None,
+                          now=now)
+            made = (sites.update_building(db, code=building, **values) if building else
+                    sites.create_building(db, code=code or "", **values))
+            return to(lang, "building_saved", name=made.name_zh), made.code
+        if trigger == ids.RETIRE_BUILDING:
+            made = sites.retire_building(db, actor=actor, scope=scope, school=school, code=building, now=now)
+            return to(lang, "retired", name=made.name_zh), ""
+        zone = sites.create_zone(db, actor=actor, scope=scope, school=school, building=building,
+                                 code=zone_code or "", name_zh=zone_name or "", now=now)
+        return to(lang, "zone_added", name=zone.name_zh), building
+
+    if trigger not in (ids.SAVE_BUILDING, ids.RETIRE_BUILDING, ids.ADD_ZONE):
+        return no_update, no_update
+    needs = ((school, "pick_school"), (campus, "pick_school"))
+    if trigger != ids.SAVE_BUILDING:
+        needs += ((building, "pick_building"),)
+    return _write(view_state, refresh, act, needs=needs)
 
 
 def register_callbacks(app) -> None:
@@ -145,20 +172,26 @@ def register_callbacks(app) -> None:
         Output(ids.USE, "value"), Output(ids.FLOORS, "value"), Output(ids.UNIT, "value"),
         Output(ids.UNIT, "options"), Output(ids.BUILDINGS, "children"), Output(ids.PLAN, "data"),
         Input(ids.SCHOOL, "value"), Input(ids.CAMPUS, "value"), Input(ids.BUILDING, "value"),
-        Input(ids.REFRESH, "data"), State(ids.VIEW, "data"),
+        Input(ids.REFRESH, "data"), Input(ids.PLAN_REFRESH, "data"), State(ids.VIEW, "data"),
     )(show)
     app.callback(
-        Output(ids.MESSAGE, "children"), Output(ids.REFRESH, "data"),
-        Input(ids.SAVE_PLAN, "n_clicks"), Input(ids.SAVE_BUILDING, "n_clicks"), Input(ids.RETIRE_BUILDING, "n_clicks"),
-        Input(ids.ADD_ZONE, "n_clicks"), Input(ids.GEOJSON, "contents"),
+        Output(ids.PLAN_MESSAGE, "children"), Output(ids.PLAN_REFRESH, "data"),
+        Input(ids.SAVE_PLAN, "n_clicks"), Input(ids.GEOJSON, "contents"),
         State(ids.SCHOOL, "value"), State(ids.CAMPUS, "value"), State(ids.WIDTH, "value"), State(ids.HEIGHT, "value"),
-        State(ids.X, "value"), State(ids.Y, "value"), State(ids.UPLOAD, "contents"), State(ids.BUILDING, "value"),
+        State(ids.X, "value"), State(ids.Y, "value"), State(ids.UPLOAD, "contents"), State(ids.PLAN_REFRESH, "data"),
+        State(ids.VIEW, "data"),
+        prevent_initial_call=True,
+    )(change_plan)
+    app.callback(
+        Output(ids.MESSAGE, "children"), Output(ids.REFRESH, "data"),
+        Input(ids.SAVE_BUILDING, "n_clicks"), Input(ids.RETIRE_BUILDING, "n_clicks"), Input(ids.ADD_ZONE, "n_clicks"),
+        State(ids.SCHOOL, "value"), State(ids.CAMPUS, "value"), State(ids.BUILDING, "value"),
         State(ids.CODE, "value"), State(ids.NAME_ZH, "value"), State(ids.NAME_EN, "value"), State(ids.USE, "value"),
         State(ids.FLOORS, "value"), State(ids.UNIT, "value"), State(ids.OUTLINE, "data"),
         State(ids.ZONE_CODE, "value"), State(ids.ZONE_NAME, "value"), State(ids.REFRESH, "data"),
         State(ids.VIEW, "data"),
         prevent_initial_call=True,
-    )(change)
+    )(change_building)
     app.clientside_callback(ClientsideFunction("admin_sites", "load"), Output(ids.PLAN_SHOWN, "children"),
                             Input(ids.PLAN, "data"))
     app.clientside_callback(ClientsideFunction("admin_sites", "picked"), Output(ids.UPLOAD_NAME, "children"),

@@ -3,8 +3,10 @@ uses DRAW, OUTLINE, UNDO, CLEAR and POINTS by these names."""
 from __future__ import annotations
 
 VIEW = "admin-sites-view"  # store: {"lang"} of the page as loaded (nothing in it is trusted for scope)
-MESSAGE = "admin-sites-message"
-REFRESH = "admin-sites-refresh"  # store: bumped after a write, so the school is read again
+MESSAGE = "admin-sites-message"  # the building card's answer
+PLAN_MESSAGE = "admin-sites-plan-message"  # the plan card's answer
+REFRESH = "admin-sites-refresh"  # store: bumped after a building write ({"n", "building" to select})
+PLAN_REFRESH = "admin-sites-plan-refresh"  # store: bumped after a plan write or an import
 SCHOOL = "admin-sites-school"
 CAMPUS = "admin-sites-campus"
 WIDTH = "admin-sites-width"

@@ -108,6 +108,7 @@ def plan_card(lang: Language, schools: list[dict], school: str | None) -> html.S
         html.Div(id=ids.UPLOAD_NAME, className="lead-note", role="status",
                  **{"data-too-large": to(lang, "too_large"), "data-limit": str(UPLOAD_LIMIT)}),
         html.Button(to(lang, "save_plan"), id=ids.SAVE_PLAN, className="lead-button admin-primary", n_clicks=0),
+        html.Div(id=ids.PLAN_MESSAGE, role="status", className="admin-message"),
         dcc.Upload(id=ids.GEOJSON, children=html.Div(to(lang, "geojson")), className="admin-upload",
                    accept=".geojson,.json,application/geo+json,application/json", multiple=False,
                    max_size=1_000_000),
@@ -146,6 +147,7 @@ def building_card(lang: Language) -> html.Section:
                         n_clicks=0),
             html.Button(to(lang, "retire"), id=ids.RETIRE_BUILDING, className="lead-button", n_clicks=0),
         ]),
+        html.Div(id=ids.MESSAGE, role="status", className="admin-message"),
         html.H3(to(lang, "zones")),
         _field(to(lang, "zone_code"), dcc.Input(id=ids.ZONE_CODE, type="text", maxLength=64, autoComplete="off")),
         _field(to(lang, "zone_name"), dcc.Input(id=ids.ZONE_NAME, type="text", maxLength=128)),
@@ -159,7 +161,7 @@ def body(lang: Language, schools: list[dict]) -> html.Div:
     return html.Div(className="admin-sites", children=[
         dcc.Store(id=ids.VIEW, data={"lang": lang}),
         dcc.Store(id=ids.REFRESH, data=0),
-        html.Div(id=ids.MESSAGE, role="status", className="admin-message"),
+        dcc.Store(id=ids.PLAN_REFRESH, data=0),
         html.Div(className="admin-columns admin-sites-columns", children=[
             plan_card(lang, schools, schools[0]["code"]),
             draw_card(lang),
