@@ -67,9 +67,10 @@ def _offset(value, what: str) -> float:
 
 
 def set_campus_plan(db: Session, *, actor: Actor, scope: str | None, school: str, campus: str, width, height,
-                    x=0, y=0, image: bytes | None = None, now: datetime) -> OrgUnit:
+                    x=0, y=0, image: bytes | None = None, now: datetime) -> dict:
     """The campus plan's extent (width × height metres), where it sits in the school's plan (its
-    south-west corner at x, y), and, when given, its image (checked: ledger/plan_images.py)."""
+    south-west corner at x, y), and, when given, its image (checked: ledger/plan_images.py). Returns the
+    campus ({"id", "name_zh", "name_en", "box"}) as saved."""
     unit = _school(db, scope, school)
     place = _campus(db, unit, campus)
     box = [_offset(x, "east of the school plan's corner"), _offset(y, "north of the school plan's corner"),
@@ -108,7 +109,7 @@ def set_campus_plan(db: Session, *, actor: Actor, scope: str | None, school: str
     if new:
         record(db, actor=actor, action="site_plan.update", target=f"campus:{school}/{campus}", school=school,
                before=old, after=new, now=now)
-    return unit
+    return {**place, "box": box}
 
 
 def _box(db: Session, school: OrgUnit, campus: str) -> list[float]:

@@ -101,6 +101,7 @@ def test_an_admin_uploads_a_plan_draws_a_building_and_the_maps_read_it(serve, se
                              files=[{"name": "plan.png", "mimeType": "image/png", "buffer": _plan_png()}])
         page.click("#admin-sites-save-plan")
         page.wait_for_selector("#admin-sites-plan-message .tone-ok")
+        assert "已保存平面图：本部" in page.inner_text("#admin-sites-plan-message")  # its name, not its code
         page.wait_for_selector("#admin-sites-draw svg image")
 
         svg = page.locator("#admin-sites-draw svg")

@@ -121,9 +121,9 @@ def change_plan(_save, geojson, school, campus, width, height, x, y, upload, ref
             image = _upload(upload) if upload else None
             if upload and image is None:
                 raise BadUpload
-            sites.set_campus_plan(db, actor=actor, scope=scope, school=school, campus=campus, width=width,
-                                  height=height, x=x, y=y, image=image, now=now)
-            return to(lang, "plan_saved", campus=campus), None
+            place = sites.set_campus_plan(db, actor=actor, scope=scope, school=school, campus=campus, width=width,
+                                          height=height, x=x, y=y, image=image, now=now)
+            return to(lang, "plan_saved", campus=part.name_of(lang, place)), None
         text = _upload(geojson)
         if text is None:
             raise BadUpload
