@@ -3,6 +3,7 @@ served (its type from its bytes, nosniff, an SVG sandboxed), and the page's writ
 school admin to their own school whatever the page sends back."""
 from __future__ import annotations
 
+import base64
 import json
 from datetime import datetime, timezone
 
@@ -16,7 +17,7 @@ from ledger.db import migrate
 from ledger.models import AuditEntry, Building, OrgUnit
 from queries.ledger import lookups
 from tests.dashboard.conftest import PASSWORD, client_with, issue_token, signed_in
-from tests.dashboard.test_access import _callback_body, _callback_key
+from tests.dashboard.test_access import _callback_body, _callback_key, _router
 
 ROOT = Actor("root", "admin")
 SVG = b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 80"><rect width="100" height="80" fill="#eee"/></svg>'
@@ -101,3 +102,58 @@ def test_the_page_holds_a_school_admin_to_their_school_whatever_it_sends(app, si
             assert (entry.action, entry.school, entry.ip) == ("building.create", "s1", "127.0.0.1")
     finally:
         engine.dispose()
+
+
+def _import(app, client, school: str, geojson: dict) -> str:
+    key = _callback_key(app, "admin-sites-plan-message")
+    data = "data:application/geo+json;base64," + base64.b64encode(json.dumps(geojson).encode()).decode()
+    body = _callback_body(app, key, {"admin-sites-geojson": data, "admin-sites-school": school,
+                                     "admin-sites-campus": f"{school}-main", "admin-sites-view": {"lang": "en"}})
+    body["changedPropIds"] = ["admin-sites-geojson.contents"]
+    response = client.post("/_dash-update-component", json=body)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return json.dumps(response.get_json(), ensure_ascii=False)
+
+
+def _feature(code: str, ring: list) -> dict:
+    return {"type": "Feature", "properties": {"code": code}, "geometry": {"type": "Polygon", "coordinates": [ring]}}
+
+
+def test_outlines_imported_from_the_page_are_all_or_nothing(app, sites_ledger):
+    admin = signed_in(app, "admin1")
+    _save_building(app, admin, "s1")  # "new", without an outline
+    square = [[10, 10], [40, 10], [40, 30], [10, 30], [10, 10]]
+    bow_tie = [[0, 0], [20, 20], [20, 0], [0, 20], [0, 0]]
+    answer = _import(app, admin, "s1", {"type": "FeatureCollection",
+                                        "features": [_feature("new", square), _feature("nowhere", bow_tie)]})
+    assert "nothing imported" in answer and "no building 'nowhere'" in answer
+    answer = _import(app, admin, "s2", {"type": "FeatureCollection", "features": [_feature("gym", square)]})
+    assert "outside what you manage" in answer
+    answer = _import(app, admin, "s1", {"type": "FeatureCollection", "features": [_feature("新楼", square)]})
+    assert "1 building outlines imported" in answer
+    engine = sql_engine(sites_ledger)
+    try:
+        with sql_sessions(engine)() as db:
+            polygons = dict(db.execute(select(Building.code, Building.polygon)).all())
+            assert polygons == {"new": square[:-1], "gym": None}
+    finally:
+        engine.dispose()
+
+
+def test_the_page_is_for_admins_and_speaks_english_when_asked(app, sites_ledger):
+    admin = signed_in(app, "admin1")
+    assert admin.get("/admin/sites?lang=en").status_code == 200
+    drawn = _router(admin, "?lang=en", "/admin/sites")
+    assert drawn.status_code == 200
+    text = drawn.get_data(as_text=True)
+    assert "Sites and buildings" in text and "Draw a building outline" in text and "s1中学" in text
+    assert "s2中学" not in text  # only the schools the admin manages
+    engine = sql_engine(sites_ledger)
+    try:
+        with sql_sessions(engine).begin() as db:
+            users.create_user(db, username="duty1", display_name="值班", role="duty", password=PASSWORD,
+                              now=datetime.now(timezone.utc))
+    finally:
+        engine.dispose()
+    duty = signed_in(app, "duty1")
+    assert duty.get("/admin/sites").status_code == 403
