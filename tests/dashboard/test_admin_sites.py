@@ -10,13 +10,15 @@ from datetime import datetime, timezone
 import pytest
 from sqlalchemy import select
 
+from dashboard.app import create_app
 from kernel.connections import sql_engine, sql_sessions
 from ledger.commands import org, sites, users
 from ledger.commands.audit import Actor
 from ledger.db import migrate
 from ledger.models import AuditEntry, Building, OrgUnit
 from queries.ledger import lookups
-from tests.dashboard.conftest import PASSWORD, client_with, issue_token, signed_in
+from tests.dashboard.conftest import PASSWORD, client_with, issue_token, make_user, signed_in
+from tests.dashboard.lead_support import demo_ledger  # noqa: F401 (fixture)
 from tests.dashboard.test_access import _callback_body, _callback_key, _router
 
 ROOT = Actor("root", "admin")
@@ -157,3 +159,22 @@ def test_the_page_is_for_admins_and_speaks_english_when_asked(app, sites_ledger)
         engine.dispose()
     duty = signed_in(app, "duty1")
     assert duty.get("/admin/sites").status_code == 403
+
+
+def test_the_demo_schools_show_their_campuses_and_buildings(demo_ledger):  # noqa: F811
+    """The demo's plans name campuses ("main", "xinxiang") with no campus units: the page still
+    shows them, with their boxes and buildings, for an admin over the whole tree."""
+    make_user(demo_ledger, "root1", role="admin")
+    app = create_app(demo_ledger)
+    admin = signed_in(app, "root1")
+    key = _callback_key(app, "admin-sites-campus")
+    body = _callback_body(app, key, {"admin-sites-school": "demo-univ", "admin-sites-view": {"lang": "zh"}})
+    body["changedPropIds"] = ["admin-sites-school.value"]
+    answer = admin.post("/_dash-update-component", json=body)
+    assert answer.status_code == 200, answer.get_data(as_text=True)
+    shown = answer.get_json()["response"]
+    assert [o["label"] for o in shown["admin-sites-campus"]["options"]] == ["本部校区", "新乡校区"]
+    assert shown["admin-sites-campus"]["value"] == "main"
+    assert shown["admin-sites-plan"]["data"]["box"] == [0, 0, 430, 480]
+    codes = {o["value"] for o in shown["admin-sites-building"]["options"]}
+    assert {"chem-north", "qinzheng"} <= codes and "library" not in codes  # the library is on 新乡校区
