@@ -73,13 +73,13 @@ def test_a_plan_image_is_served_sandboxed_to_those_who_read_the_school(app, site
     assert client_with(app, issue_token(sites_ledger, school="s1")).get("/plans/s1/nowhere").status_code == 404
 
 
-def _save_building(app, client, school: str, **values):
+def _save_building(app, client, school: str, changed: str = "admin-sites-save-building", **values):
     key = _callback_key(app, "admin-sites-message")
     body = _callback_body(app, key, {
         "admin-sites-save-building": 1, "admin-sites-school": school, "admin-sites-campus": f"{school}-main",
         "admin-sites-building": "", "admin-sites-code": "new", "admin-sites-name-zh": "新楼",
         "admin-sites-use": "teaching", "admin-sites-outline": [], "admin-sites-view": {"lang": "en"}, **values})
-    body["changedPropIds"] = ["admin-sites-save-building.n_clicks"]
+    body["changedPropIds"] = [f"{changed}.n_clicks"]
     response = client.post("/_dash-update-component", json=body)
     assert response.status_code == 200, response.get_data(as_text=True)
     return json.dumps(response.get_json(), ensure_ascii=False)
@@ -178,3 +178,28 @@ def test_the_demo_schools_show_their_campuses_and_buildings(demo_ledger):  # noq
     assert shown["admin-sites-plan"]["data"]["box"] == [0, 0, 430, 480]
     codes = {o["value"] for o in shown["admin-sites-building"]["options"]}
     assert {"chem-north", "qinzheng"} <= codes and "library" not in codes  # the library is on 新乡校区
+
+
+def test_a_zone_is_added_and_retired_from_the_page(app, sites_ledger):
+    admin = signed_in(app, "admin1")
+    assert "Building saved" in _save_building(app, admin, "s1")
+    assert "Zone added: 一层" in _save_building(app, admin, "s1", **{
+        "admin-sites-building": "new", "admin-sites-add-zone": 1, "admin-sites-save-building": None,
+        "admin-sites-zone-code": "f1", "admin-sites-zone-name": "一层"}, changed="admin-sites-add-zone")
+    assert "Pick a zone" in _save_building(app, admin, "s1", **{
+        "admin-sites-building": "new", "admin-sites-retire-zone": 1, "admin-sites-save-building": None},
+        changed="admin-sites-retire-zone")
+    assert "Zone retired: 一层" in _save_building(app, admin, "s1", **{
+        "admin-sites-building": "new", "admin-sites-retire-zone": 1, "admin-sites-save-building": None,
+        "admin-sites-zone": "f1"}, changed="admin-sites-retire-zone")
+    engine = sql_engine(sites_ledger)
+    try:
+        with sql_sessions(engine)() as db:
+            school = db.scalar(select(OrgUnit).where(OrgUnit.code == "s1"))
+            [building] = lookups.site_plan(db, school)["buildings"]
+            assert building["zones"] == []  # retired: off the map
+            actions = list(db.scalars(select(AuditEntry.action).where(AuditEntry.actor == "admin1")
+                                      .order_by(AuditEntry.id)))
+            assert actions == ["building.create", "zone.create", "zone.retire"]
+    finally:
+        engine.dispose()

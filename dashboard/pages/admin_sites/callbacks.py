@@ -25,7 +25,7 @@ from ledger.commands import sites
 from ledger.errors import LedgerError
 from queries.ledger.sites import managed_schools, school_site
 
-SHOWN = 18  # the outputs of `show`
+SHOWN = 20  # the outputs of `show`
 
 
 def _text(value) -> str | None:
@@ -74,7 +74,7 @@ def show(school, campus, building, refresh, _plan_refresh, view_state):
     return (part.campus_options(lang, site.campuses), campus, width, height, x, y,
             part.building_options(lang, here), building, *fields, part.unit_options(lang, site.units),
             part.building_list(lang, here) if known else html.P(to(lang, "no_campus"), className="lead-problem"),
-            part.plan_data(place, here, building or None))
+            part.plan_data(place, here, building or None), part.zone_options(lang, edited), None)
 
 
 def _said(lang, ok: bool, text: str) -> html.Span:
@@ -135,9 +135,9 @@ def change_plan(_save, geojson, school, campus, width, height, x, y, upload, ref
     return _write(view_state, refresh, act, needs=((school, "pick_school"), (campus, "pick_school")))
 
 
-def change_building(_save, _retire, _zone, school, campus, building, code, name_zh, name_en, use, floors, unit,
-                    outline, zone_code, zone_name, refresh, view_state):
-    """The building card: save (create or edit) or retire the building, or add a zone to it."""
+def change_building(_save, _retire, _zone, _retire_zone, school, campus, building, code, name_zh, name_en, use,
+                    floors, unit, outline, zone_code, zone_name, zone, refresh, view_state):
+    """The building card: save (create or edit) or retire the building, add a zone to it or retire one."""
     trigger = ctx.triggered_id
 
     def act(db, actor, scope, now, lang):
@@ -151,15 +151,21 @@ def change_building(_save, _retire, _zone, school, campus, building, code, name_
         if trigger == ids.RETIRE_BUILDING:
             made = sites.retire_building(db, actor=actor, scope=scope, school=school, code=building, now=now)
             return to(lang, "retired", name=made.name_zh), ""
-        zone = sites.create_zone(db, actor=actor, scope=scope, school=school, building=building,
+        if trigger == ids.RETIRE_ZONE:
+            made = sites.retire_zone(db, actor=actor, scope=scope, school=school, building=building, code=zone,
+                                     now=now)
+            return to(lang, "zone_retired", name=made.name_zh), building
+        made = sites.create_zone(db, actor=actor, scope=scope, school=school, building=building,
                                  code=zone_code or "", name_zh=zone_name or "", now=now)
-        return to(lang, "zone_added", name=zone.name_zh), building
+        return to(lang, "zone_added", name=made.name_zh), building
 
-    if trigger not in (ids.SAVE_BUILDING, ids.RETIRE_BUILDING, ids.ADD_ZONE):
+    if trigger not in (ids.SAVE_BUILDING, ids.RETIRE_BUILDING, ids.ADD_ZONE, ids.RETIRE_ZONE):
         return no_update, no_update
     needs = ((school, "pick_school"), (campus, "pick_school"))
     if trigger != ids.SAVE_BUILDING:
         needs += ((building, "pick_building"),)
+    if trigger == ids.RETIRE_ZONE:
+        needs += ((zone, "pick_zone"),)
     return _write(view_state, refresh, act, needs=needs)
 
 
@@ -171,6 +177,7 @@ def register_callbacks(app) -> None:
         Output(ids.CODE, "disabled"), Output(ids.NAME_ZH, "value"), Output(ids.NAME_EN, "value"),
         Output(ids.USE, "value"), Output(ids.FLOORS, "value"), Output(ids.UNIT, "value"),
         Output(ids.UNIT, "options"), Output(ids.BUILDINGS, "children"), Output(ids.PLAN, "data"),
+        Output(ids.ZONE, "options"), Output(ids.ZONE, "value"),
         Input(ids.SCHOOL, "value"), Input(ids.CAMPUS, "value"), Input(ids.BUILDING, "value"),
         Input(ids.REFRESH, "data"), Input(ids.PLAN_REFRESH, "data"), State(ids.VIEW, "data"),
     )(show)
@@ -185,11 +192,12 @@ def register_callbacks(app) -> None:
     app.callback(
         Output(ids.MESSAGE, "children"), Output(ids.REFRESH, "data"),
         Input(ids.SAVE_BUILDING, "n_clicks"), Input(ids.RETIRE_BUILDING, "n_clicks"), Input(ids.ADD_ZONE, "n_clicks"),
+        Input(ids.RETIRE_ZONE, "n_clicks"),
         State(ids.SCHOOL, "value"), State(ids.CAMPUS, "value"), State(ids.BUILDING, "value"),
         State(ids.CODE, "value"), State(ids.NAME_ZH, "value"), State(ids.NAME_EN, "value"), State(ids.USE, "value"),
         State(ids.FLOORS, "value"), State(ids.UNIT, "value"), State(ids.OUTLINE, "data"),
-        State(ids.ZONE_CODE, "value"), State(ids.ZONE_NAME, "value"), State(ids.REFRESH, "data"),
-        State(ids.VIEW, "data"),
+        State(ids.ZONE_CODE, "value"), State(ids.ZONE_NAME, "value"), State(ids.ZONE, "value"),
+        State(ids.REFRESH, "data"), State(ids.VIEW, "data"),
         prevent_initial_call=True,
     )(change_building)
     app.clientside_callback(ClientsideFunction("admin_sites", "load"), Output(ids.PLAN_SHOWN, "children"),

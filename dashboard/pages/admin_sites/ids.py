@@ -35,5 +35,7 @@ RETIRE_BUILDING = "admin-sites-retire-building"
 ZONE_CODE = "admin-sites-zone-code"
 ZONE_NAME = "admin-sites-zone-name"
 ADD_ZONE = "admin-sites-add-zone"
+ZONE = "admin-sites-zone"  # a zone of the building picked, to retire
+RETIRE_ZONE = "admin-sites-retire-zone"
 GEOJSON = "admin-sites-geojson"
 BUILDINGS = "admin-sites-buildings"

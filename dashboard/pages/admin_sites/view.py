@@ -43,6 +43,11 @@ def building_options(lang: Language, buildings: list[dict]) -> list[dict]:
         {"label": f"{name_of(lang, b)} ({b['code']})", "value": b["code"]} for b in buildings]
 
 
+def zone_options(lang: Language, building: dict | None) -> list[dict]:
+    return [{"label": f"{name_of(lang, z)} ({z['code']})", "value": z["code"]} for z in (building or {}).get(
+        "zones", [])]
+
+
 def unit_options(lang: Language, units: list[dict]) -> list[dict]:
     return [{"label": name_of(lang, u), "value": u["code"]} for u in units]
 
@@ -152,6 +157,8 @@ def building_card(lang: Language) -> html.Section:
         _field(to(lang, "zone_code"), dcc.Input(id=ids.ZONE_CODE, type="text", maxLength=64, autoComplete="off")),
         _field(to(lang, "zone_name"), dcc.Input(id=ids.ZONE_NAME, type="text", maxLength=128)),
         html.Button(to(lang, "add_zone"), id=ids.ADD_ZONE, className="lead-button", n_clicks=0),
+        _field(to(lang, "zone"), dcc.Dropdown(id=ids.ZONE, options=[])),
+        html.Button(to(lang, "retire_zone"), id=ids.RETIRE_ZONE, className="lead-button", n_clicks=0),
     ])
 
 
