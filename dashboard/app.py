@@ -19,6 +19,7 @@ from dashboard import (
     headers,
     lead_export,
     metrics,
+    plan_images,
     proxies,
 )
 from dashboard.services import install
@@ -55,6 +56,7 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
     api_events.register(app.server)  # POST /api/v1/events: campus systems send events with a source key
     lead_export.register(app.server)  # GET /lead/hazards.xlsx: the hazard ledger as filtered
     audit_export.register(app.server)  # GET /admin/audit.xlsx, .csv: the audit log as filtered
+    plan_images.register(app.server)  # GET /plans/<school>/<campus>: a campus plan image (issue 14)
     callback_pages, callback_permissions = _register_page_callbacks(app)
     _keep_query_on_alias(app, "/wall", "/")
     # Last, so the guard knows every route and callback; it runs before any of their views.

@@ -72,6 +72,7 @@ ROUTES: dict[str, str] = {
     "audit_api.audit_xlsx": ADMIN,  # GET /admin/audit.xlsx: the audit log as filtered (issue 14)
     "audit_api.audit_csv": ADMIN,  # GET /admin/audit.csv
     "events_api.receive": SOURCE,  # POST /api/v1/events: campus systems send events (dashboard/api_events.py)
+    "plans.image": WALL,  # GET /plans/<school>/<campus>: a campus plan image; the maps draw it (issue 14)
 }
 # Every endpoint of these blueprints, for the safe methods; another method is refused until it
 # has an entry of its own.
@@ -85,7 +86,7 @@ PAGES: dict[str, str] = {
     "lead_campaigns": LEAD_VIEW, "lead_assessment": LEAD_VIEW, "lead_district": LEAD_VIEW,
     # Administration (issue 14): every page and its callbacks need ADMIN; what an admin may change is
     # then held to their unit by the ledger's commands (ledger/org_scope.py).
-    "admin_org": ADMIN, "admin_audit": ADMIN, "admin_rules": ADMIN,
+    "admin_org": ADMIN, "admin_audit": ADMIN, "admin_rules": ADMIN, "admin_sites": ADMIN,
 }
 
 

@@ -13,6 +13,7 @@ NAV: tuple[tuple[str, str, str], ...] = (
     ("admin_org", "/admin/org", "nav_org"),
     ("admin_rules", "/admin/rules", "nav_rules"),
     ("admin_audit", "/admin/audit", "nav_audit"),
+    ("admin_sites", "/admin/sites", "nav_sites"),
 )
 
 

@@ -7,19 +7,21 @@ from ledger.models.base import Base, UTCDateTime, utcnow
 from ledger.models.campaign import Campaign, CampaignPhase, ChecklistItem, ChecklistResult
 from ledger.models.hazard import Hazard, HazardTransition, LoopViolation
 from ledger.models.history import DailyDomainEvents, DailyTotals, RecorderOffset, RefusedEvent
-from ledger.models.org import ORG_CHILDREN, ORG_KIND_ZH, ORG_KINDS, SCHOOL_TYPES, Building, OrgUnit, Zone
+from ledger.models.org import BUILDING_USES, ORG_CHILDREN, ORG_KIND_ZH, ORG_KINDS, SCHOOL_TYPES, Building, OrgUnit, Zone
 from ledger.models.risk import HazardSource, RiskPoint
 from ledger.models.rules import RULE_KINDS, RuleText
+from ledger.models.site import SitePlanImage
 from ledger.models.sources import EventSource, EventSourceSchool
 from ledger.models.users import END_REASONS, USER_ROLES, User, UserSchool, UserSession
 
 __all__ = [
     "AccessToken", "Alert", "AlertEscalation", "AlertOccurrence", "AlertOutbox", "AlertTransition",
-    "AssessmentDeduction", "AuditEntry", "Base", "Building",
+    "AssessmentDeduction", "AuditEntry", "BUILDING_USES", "Base", "Building",
     "Campaign", "CampaignPhase", "ChecklistItem", "ChecklistResult", "DailyDomainEvents", "DailyTotals",
     "EventSource", "EventSourceSchool",
     "Hazard", "HazardSource",
     "HazardTransition", "LoopViolation", "ORG_CHILDREN", "ORG_KINDS", "ORG_KIND_ZH",
     "OrgUnit", "ROLES", "RULE_KINDS", "RecorderOffset", "RefusedEvent", "RiskPoint", "RuleText", "SCHOOL_TYPES",
+    "SitePlanImage",
     "USER_ROLES", "UTCDateTime", "User", "UserSchool", "UserSession", "Zone", "END_REASONS", "utcnow",
 ]

@@ -6,6 +6,8 @@ the site plan's origin), so the four-colour map is drawn from the school's own d
 """
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -22,6 +24,10 @@ ORG_CHILDREN: dict[str, tuple[str, ...]] = {
 }
 # What kind of school: the special campaigns apply by type (seeds 003 and 004).
 SCHOOL_TYPES: tuple[str, ...] = ("university", "vocational", "middle", "primary", "kindergarten", "special")
+# What a building is used for (`Building.kind`). "lab" as the demo and the campaign checklists have it
+# (demo/checklists.py: items that apply to a building kind).
+BUILDING_USES: tuple[str, ...] = ("teaching", "lab", "canteen", "dormitory", "office", "library", "gym",
+                                  "other")
 
 
 class OrgUnit(Base):
@@ -53,10 +59,13 @@ class Building(Base):
     code: Mapped[str] = mapped_column(String(64))  # the `building` of the event contract
     name_zh: Mapped[str] = mapped_column(String(128))
     name_en: Mapped[str | None] = mapped_column(String(128))
-    kind: Mapped[str | None] = mapped_column(String(32))
+    kind: Mapped[str | None] = mapped_column(String(32))  # BUILDING_USES (older rows may hold other words)
+    floors: Mapped[int | None]
     campus: Mapped[str | None] = mapped_column(String(64))
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"))  # responsible unit
     polygon: Mapped[list | None]  # [[x, y], ...] in metres
+    # Retired, not deleted: its risk points, hazards and history keep pointing at it; the map leaves it out.
+    retired_at: Mapped[datetime | None]
 
     school: Mapped[OrgUnit] = relationship(foreign_keys=[school_id])
     unit: Mapped[OrgUnit | None] = relationship(foreign_keys=[unit_id])
@@ -71,6 +80,8 @@ class Zone(Base):
     building_id: Mapped[int] = mapped_column(ForeignKey("buildings.id"), index=True)
     code: Mapped[str] = mapped_column(String(64))  # the `zone` of the event contract
     name_zh: Mapped[str] = mapped_column(String(128))
+    name_en: Mapped[str | None] = mapped_column(String(128))
     polygon: Mapped[list | None]
+    retired_at: Mapped[datetime | None]
 
     building: Mapped[Building] = relationship(back_populates="zones")

@@ -3,12 +3,13 @@ school's site plan with its four-colour map data in one document."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from urllib.parse import quote
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from ledger import site_plans
-from ledger.models import Building, OrgUnit, RiskPoint, Zone
+from ledger.models import Building, OrgUnit, RiskPoint, SitePlanImage, Zone
 from queries.ledger import org, risk_points
 
 
@@ -49,13 +50,14 @@ def site_plan(session: Session, school: OrgUnit) -> dict:
     marker per risk point. A risk point without a stored position gets a fixed spot inside its
     zone (else its building) from ledger.site_plans.marker, so the map never moves on reload."""
     plan = school.site_plan or {}
-    buildings = list(session.scalars(select(Building).where(Building.school_id == school.id)
+    buildings = list(session.scalars(select(Building).where(Building.school_id == school.id,
+                                                            Building.retired_at.is_(None))
                                       .options(selectinload(Building.zones)).order_by(Building.id)))
     colours = risk_points.colours_by_building(session, school_id=school.id)
     points = list(session.scalars(select(RiskPoint).where(RiskPoint.school_id == school.id)
                                   .order_by(RiskPoint.building_id, RiskPoint.zone_id, RiskPoint.code)))
     building_codes = {b.id: b.code for b in buildings}
-    zones = {z.id: z for b in buildings for z in b.zones}
+    zones = {z.id: z for b in buildings for z in b.zones if z.retired_at is None}
     polygons = {("b", b.id): b.polygon for b in buildings} | {("z", z.id): z.polygon for z in zones.values()}
     placed: dict[tuple, int] = {}
     markers = []
@@ -81,15 +83,28 @@ def site_plan(session: Session, school: OrgUnit) -> dict:
         "extent": {"width": plan.get("width"), "height": plan.get("height")},
         "campuses": plan.get("campuses", []),
         "gates": plan.get("gates", []),
+        "images": plan_images(session, school),
         "buildings": [{
             "code": b.code, "name_zh": b.name_zh, "name_en": b.name_en, "kind": b.kind, "campus": b.campus,
             "polygon": b.polygon,
             "colour": colours.get(b.code, {}).get("colour"),
             "risk_points": {c: colours.get(b.code, {}).get(c, 0) for c in ("red", "orange", "yellow", "blue")},
-            "zones": [{"code": z.code, "name_zh": z.name_zh, "polygon": z.polygon} for z in b.zones],
+            "zones": [{"code": z.code, "name_zh": z.name_zh, "polygon": z.polygon} for z in b.zones
+                      if z.retired_at is None],
         } for b in buildings],
         "risk_points": markers,
     }
+
+
+def plan_images(session: Session, school: OrgUnit) -> list[dict]:
+    """The campus plan images the maps draw under the buildings: each one's address (the digest
+    in it, so a new upload is never hidden by a cached old one) and its box in the school plan's
+    metres. A campus the plan does not place has no box, so its image is not drawn."""
+    boxes = {c.get("id"): c.get("box") for c in (school.site_plan or {}).get("campuses", []) if isinstance(c, dict)}
+    rows = session.execute(select(SitePlanImage.campus, SitePlanImage.sha256)
+                           .where(SitePlanImage.school_id == school.id).order_by(SitePlanImage.campus))
+    return [{"href": f"/plans/{quote(school.code)}/{quote(campus)}?v={digest[:16]}", "box": list(boxes[campus])}
+            for campus, digest in rows if boxes.get(campus)]
 
 
 def school_names(session: Session) -> dict[str, dict]:

@@ -1,0 +1,133 @@
+"""Checking a campus plan image before the ledger keeps it. Pure.
+
+The type is read from the bytes, never from the file's name or the browser's word: a PNG starts
+with its 8-byte signature, a JPEG with FF D8 FF, an SVG is XML whose root is <svg>. A raster image
+is then decoded by Pillow with a pixel limit, so a small file that unpacks to gigapixels (a
+decompression bomb) is refused before it is unpacked, and a truncated or fake file fails to decode.
+An SVG is parsed with defusedxml (no entities, no DTD tricks) and refused if anything in it could
+run or reach out: scripts, on* event handlers, foreignObject, or any reference that is not to the
+document itself (href/xlink:href other than "#..."; url(...) in style to anything but "#...").
+The maps draw the image inside an <image> of Plotly's SVG, where no script runs anyway; the checks
+are for a plan opened on its own, and the route serves it with a sandboxing policy too.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+from dataclasses import dataclass
+
+from defusedxml import ElementTree as SafeTree
+from defusedxml.common import DefusedXmlException
+
+from ledger.errors import LedgerError
+
+MAX_BYTES = 1_400_000  # a Dash upload travels base64 (4/3) in a request of at most 2 MiB
+MAX_PIXELS = 40_000_000  # e.g. 8000 × 5000: more than any plan needs, far less than a bomb
+MAX_SIDE = 12_000
+PNG = b"\x89PNG\r\n\x1a\n"
+JPEG = b"\xff\xd8\xff"
+SVG_NS = "{http://www.w3.org/2000/svg}"
+_HREF = re.compile(r"(^|})href$")
+_URL = re.compile(r"url\(\s*['\"]?\s*([^'\")\s]*)", re.IGNORECASE)
+_FORBIDDEN = {"script", "foreignobject", "iframe", "embed", "object", "handler", "listener"}
+
+
+class BadImage(LedgerError):
+    """A plan image the ledger does not keep, and why."""
+
+
+@dataclass(frozen=True)
+class PlanImage:
+    content_type: str
+    data: bytes
+    sha256: str
+    pixel_width: int | None = None
+    pixel_height: int | None = None
+
+
+def sniff(data: bytes) -> str | None:
+    """The image type the bytes say they are, or None."""
+    if data.startswith(PNG):
+        return "image/png"
+    if data.startswith(JPEG):
+        return "image/jpeg"
+    head = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if head.startswith((b"<?xml", b"<svg", b"<!--", b"<!doctype")):
+        return "image/svg+xml"
+    return None
+
+
+def check(data: bytes) -> PlanImage:
+    """The image as the ledger keeps it; BadImage saying what is wrong."""
+    if not data:
+        raise BadImage("the file is empty")
+    if len(data) > MAX_BYTES:
+        raise BadImage(f"the image is {len(data) / 1e6:.1f} MB; a plan image is at most {MAX_BYTES / 1e6:.1f} MB "
+                       "(save it as a smaller PNG or JPG, or as SVG)")
+    kind = sniff(data)
+    if kind is None:
+        raise BadImage("the file is not a PNG, JPG or SVG image (its content says otherwise, whatever its name)")
+    digest = hashlib.sha256(data).hexdigest()
+    if kind == "image/svg+xml":
+        _check_svg(data)
+        return PlanImage(kind, data, digest)
+    width, height = _check_raster(data, kind)
+    return PlanImage(kind, data, digest, width, height)
+
+
+def _check_raster(data: bytes, kind: str) -> tuple[int, int]:
+    from PIL import Image  # Pillow only where a raster image is checked
+
+    expected = "PNG" if kind == "image/png" else "JPEG"
+    try:
+        with Image.open(io.BytesIO(data), formats=[expected]) as image:
+            width, height = image.size
+            if width * height > MAX_PIXELS or max(width, height) > MAX_SIDE:
+                raise BadImage(f"the image is {width} × {height} pixels; at most {MAX_PIXELS // 1_000_000} "
+                               f"million pixels and {MAX_SIDE} on a side")
+            image.load()  # decodes every pixel: a truncated or fake file fails here
+    except BadImage:
+        raise
+    except Image.DecompressionBombError:
+        raise BadImage("the image unpacks to far too many pixels (a decompression bomb?)") from None
+    except (OSError, SyntaxError, ValueError) as exc:
+        raise BadImage(f"the {expected} image cannot be read: {type(exc).__name__}") from None
+    return width, height
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1].lower() if isinstance(tag, str) else ""
+
+
+def _check_svg(data: bytes) -> None:
+    try:
+        root = SafeTree.fromstring(data, forbid_dtd=True)
+    except DefusedXmlException:
+        raise BadImage("the SVG declares a DTD or entities, which a plan image has no need of") from None
+    except SafeTree.ParseError as exc:
+        raise BadImage(f"the SVG is not well-formed XML ({exc})") from None
+    if root.tag not in (f"{SVG_NS}svg", "svg"):
+        raise BadImage("the file is XML but not an SVG image")
+    for element in root.iter():
+        name = _local(element.tag)
+        if name in _FORBIDDEN:
+            raise BadImage(f"the SVG holds a <{name}> element; a plan image may not run scripts or embed pages")
+        for attribute, value in element.attrib.items():
+            local = _local(attribute)
+            if local.startswith("on"):
+                raise BadImage(f"the SVG has an event handler ({local}); a plan image may not run scripts")
+            if _HREF.search(attribute) and not value.strip().startswith("#"):
+                raise BadImage("the SVG refers to something outside itself (an href); embed everything in the file")
+            if local == "style" or name == "style":
+                _check_urls(value)
+        if name == "style":
+            _check_urls(element.text or "")
+            if "@import" in (element.text or "").lower():
+                raise BadImage("the SVG's style imports another file; embed everything in the file")
+
+
+def _check_urls(text: str) -> None:
+    for target in _URL.findall(text):
+        if not target.startswith("#"):
+            raise BadImage("the SVG's style refers to something outside itself (url(...))")

@@ -1,0 +1,205 @@
+"""The site administration's server side over HTTP: who may fetch a campus plan image and how it is
+served (its type from its bytes, nosniff, an SVG sandboxed), and the page's write callback holding a
+school admin to their own school whatever the page sends back."""
+from __future__ import annotations
+
+import base64
+import json
+from datetime import datetime, timezone
+
+import pytest
+from sqlalchemy import select
+
+from dashboard.app import create_app
+from kernel.connections import sql_engine, sql_sessions
+from ledger.commands import org, sites, users
+from ledger.commands.audit import Actor
+from ledger.db import migrate
+from ledger.models import AuditEntry, Building, OrgUnit
+from queries.ledger import lookups
+from tests.dashboard.conftest import PASSWORD, client_with, issue_token, make_user, signed_in
+from tests.dashboard.lead_support import demo_ledger  # noqa: F401 (fixture)
+from tests.dashboard.test_access import _callback_body, _callback_key, _router
+
+ROOT = Actor("root", "admin")
+SVG = b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 80"><rect width="100" height="80" fill="#eee"/></svg>'
+
+
+@pytest.fixture
+def sites_ledger(app_settings):
+    """Schools s1 and s2, a campus each (s1's with an SVG plan), and admin1, the admin of s1."""
+    engine = sql_engine(app_settings)
+    now = datetime.now(timezone.utc)
+    try:
+        migrate(engine)
+        with sql_sessions(engine).begin() as db:
+            for code in ("s1", "s2"):
+                org.create_unit(db, actor=ROOT, scope=None, kind="school", code=code, name_zh=f"{code}中学",
+                                school_type="middle", now=now)
+                org.create_unit(db, actor=ROOT, scope=None, kind="campus", code=f"{code}-main", name_zh="本部",
+                                parent=code, now=now)
+                sites.set_campus_plan(db, actor=ROOT, scope=None, school=code, campus=f"{code}-main", width=100,
+                                      height=80, image=SVG if code == "s1" else None, now=now)
+            sites.create_building(db, actor=ROOT, scope=None, school="s2", code="gym", name_zh="体育馆", kind="gym",
+                                  campus="s2-main", now=now)
+            users.create_user(db, username="admin1", display_name="王管理", role="admin", password=PASSWORD,
+                              unit="s1", now=now)
+    finally:
+        engine.dispose()
+    return app_settings
+
+
+def _href(settings, school: str) -> str:
+    engine = sql_engine(settings)
+    try:
+        with sql_sessions(engine)() as db:
+            unit = db.scalar(select(OrgUnit).where(OrgUnit.code == school))
+            return lookups.site_plan(db, unit)["images"][0]["href"]
+    finally:
+        engine.dispose()
+
+
+def test_a_plan_image_is_served_sandboxed_to_those_who_read_the_school(app, sites_ledger):
+    href = _href(sites_ledger, "s1")
+    assert href.startswith("/plans/s1/s1-main?v=")
+    got = client_with(app, issue_token(sites_ledger, school="s1")).get(href)
+    assert got.status_code == 200 and got.data == SVG
+    assert got.mimetype == "image/svg+xml"
+    assert got.headers["X-Content-Type-Options"] == "nosniff"
+    policy = got.headers["Content-Security-Policy"]
+    assert "default-src 'none'" in policy and policy.endswith("; sandbox")
+    assert client_with(app, issue_token(sites_ledger, school="s2")).get(href).status_code == 403
+    assert app.server.test_client().get(href).status_code in (401, 303)
+    assert client_with(app, issue_token(sites_ledger, school="s1")).get("/plans/s1/nowhere").status_code == 404
+
+
+def _save_building(app, client, school: str, changed: str = "admin-sites-save-building", **values):
+    key = _callback_key(app, "admin-sites-message")
+    body = _callback_body(app, key, {
+        "admin-sites-save-building": 1, "admin-sites-school": school, "admin-sites-campus": f"{school}-main",
+        "admin-sites-building": "", "admin-sites-code": "new", "admin-sites-name-zh": "新楼",
+        "admin-sites-use": "teaching", "admin-sites-outline": [], "admin-sites-view": {"lang": "en"}, **values})
+    body["changedPropIds"] = [f"{changed}.n_clicks"]
+    response = client.post("/_dash-update-component", json=body)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return json.dumps(response.get_json(), ensure_ascii=False)
+
+
+def test_the_page_holds_a_school_admin_to_their_school_whatever_it_sends(app, sites_ledger):
+    admin = signed_in(app, "admin1")
+    answer = _save_building(app, admin, "s2", **{"admin-sites-building": "gym"})
+    assert "Not saved" in answer and "outside what you manage" in answer
+    answer = _save_building(app, admin, "s2")
+    assert "Not saved" in answer and "outside what you manage" in answer
+    answer = _save_building(app, admin, "s1", **{"admin-sites-outline": [[0, 0], [50, 50], [50, 0], [0, 50]]})
+    assert "crosses itself" in answer
+    answer = _save_building(app, admin, "s1", **{"admin-sites-outline": [[10, 10], [50, 10], [50, 40]]})
+    assert "Building saved: 新楼" in answer
+    engine = sql_engine(sites_ledger)
+    try:
+        with sql_sessions(engine)() as db:
+            assert sorted(db.scalars(select(Building.code))) == ["gym", "new"]
+            assert db.scalar(select(Building.name_zh).where(Building.code == "gym")) == "体育馆"
+            [entry] = db.scalars(select(AuditEntry).where(AuditEntry.actor == "admin1"))
+            assert (entry.action, entry.school, entry.ip) == ("building.create", "s1", "127.0.0.1")
+    finally:
+        engine.dispose()
+
+
+def _import(app, client, school: str, geojson: dict) -> str:
+    key = _callback_key(app, "admin-sites-plan-message")
+    data = "data:application/geo+json;base64," + base64.b64encode(json.dumps(geojson).encode()).decode()
+    body = _callback_body(app, key, {"admin-sites-geojson": data, "admin-sites-school": school,
+                                     "admin-sites-campus": f"{school}-main", "admin-sites-view": {"lang": "en"}})
+    body["changedPropIds"] = ["admin-sites-geojson.contents"]
+    response = client.post("/_dash-update-component", json=body)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return json.dumps(response.get_json(), ensure_ascii=False)
+
+
+def _feature(code: str, ring: list) -> dict:
+    return {"type": "Feature", "properties": {"code": code}, "geometry": {"type": "Polygon", "coordinates": [ring]}}
+
+
+def test_outlines_imported_from_the_page_are_all_or_nothing(app, sites_ledger):
+    admin = signed_in(app, "admin1")
+    _save_building(app, admin, "s1")  # "new", without an outline
+    square = [[10, 10], [40, 10], [40, 30], [10, 30], [10, 10]]
+    bow_tie = [[0, 0], [20, 20], [20, 0], [0, 20], [0, 0]]
+    answer = _import(app, admin, "s1", {"type": "FeatureCollection",
+                                        "features": [_feature("new", square), _feature("nowhere", bow_tie)]})
+    assert "nothing imported" in answer and "no building 'nowhere'" in answer
+    answer = _import(app, admin, "s2", {"type": "FeatureCollection", "features": [_feature("gym", square)]})
+    assert "outside what you manage" in answer
+    answer = _import(app, admin, "s1", {"type": "FeatureCollection", "features": [_feature("新楼", square)]})
+    assert "1 building outlines imported" in answer
+    engine = sql_engine(sites_ledger)
+    try:
+        with sql_sessions(engine)() as db:
+            polygons = dict(db.execute(select(Building.code, Building.polygon)).all())
+            assert polygons == {"new": square[:-1], "gym": None}
+    finally:
+        engine.dispose()
+
+
+def test_the_page_is_for_admins_and_speaks_english_when_asked(app, sites_ledger):
+    admin = signed_in(app, "admin1")
+    assert admin.get("/admin/sites?lang=en").status_code == 200
+    drawn = _router(admin, "?lang=en", "/admin/sites")
+    assert drawn.status_code == 200
+    text = drawn.get_data(as_text=True)
+    assert "Sites and buildings" in text and "Draw a building outline" in text and "s1中学" in text
+    assert "s2中学" not in text  # only the schools the admin manages
+    engine = sql_engine(sites_ledger)
+    try:
+        with sql_sessions(engine).begin() as db:
+            users.create_user(db, username="duty1", display_name="值班", role="duty", password=PASSWORD,
+                              now=datetime.now(timezone.utc))
+    finally:
+        engine.dispose()
+    duty = signed_in(app, "duty1")
+    assert duty.get("/admin/sites").status_code == 403
+
+
+def test_the_demo_schools_show_their_campuses_and_buildings(demo_ledger):  # noqa: F811
+    """The demo's plans name campuses ("main", "xinxiang") with no campus units: the page still
+    shows them, with their boxes and buildings, for an admin over the whole tree."""
+    make_user(demo_ledger, "root1", role="admin")
+    app = create_app(demo_ledger)
+    admin = signed_in(app, "root1")
+    key = _callback_key(app, "admin-sites-campus")
+    body = _callback_body(app, key, {"admin-sites-school": "demo-univ", "admin-sites-view": {"lang": "zh"}})
+    body["changedPropIds"] = ["admin-sites-school.value"]
+    answer = admin.post("/_dash-update-component", json=body)
+    assert answer.status_code == 200, answer.get_data(as_text=True)
+    shown = answer.get_json()["response"]
+    assert [o["label"] for o in shown["admin-sites-campus"]["options"]] == ["本部校区", "新乡校区"]
+    assert shown["admin-sites-campus"]["value"] == "main"
+    assert shown["admin-sites-plan"]["data"]["box"] == [0, 0, 430, 480]
+    codes = {o["value"] for o in shown["admin-sites-building"]["options"]}
+    assert {"chem-north", "qinzheng"} <= codes and "library" not in codes  # the library is on 新乡校区
+
+
+def test_a_zone_is_added_and_retired_from_the_page(app, sites_ledger):
+    admin = signed_in(app, "admin1")
+    assert "Building saved" in _save_building(app, admin, "s1")
+    assert "Zone added: 一层" in _save_building(app, admin, "s1", **{
+        "admin-sites-building": "new", "admin-sites-add-zone": 1, "admin-sites-save-building": None,
+        "admin-sites-zone-code": "f1", "admin-sites-zone-name": "一层"}, changed="admin-sites-add-zone")
+    assert "Pick a zone" in _save_building(app, admin, "s1", **{
+        "admin-sites-building": "new", "admin-sites-retire-zone": 1, "admin-sites-save-building": None},
+        changed="admin-sites-retire-zone")
+    assert "Zone retired: 一层" in _save_building(app, admin, "s1", **{
+        "admin-sites-building": "new", "admin-sites-retire-zone": 1, "admin-sites-save-building": None,
+        "admin-sites-zone": "f1"}, changed="admin-sites-retire-zone")
+    engine = sql_engine(sites_ledger)
+    try:
+        with sql_sessions(engine)() as db:
+            school = db.scalar(select(OrgUnit).where(OrgUnit.code == "s1"))
+            [building] = lookups.site_plan(db, school)["buildings"]
+            assert building["zones"] == []  # retired: off the map
+            actions = list(db.scalars(select(AuditEntry.action).where(AuditEntry.actor == "admin1")
+                                      .order_by(AuditEntry.id)))
+            assert actions == ["building.create", "zone.create", "zone.retire"]
+    finally:
+        engine.dispose()
