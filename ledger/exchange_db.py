@@ -81,7 +81,8 @@ def export_risk_points(session: Session, school_code: str, path: str | Path) -> 
     school = _school(session, school_code)
     buildings, zones, units = _names(session, school)
     records = []
-    points = session.scalars(select(RiskPoint).where(RiskPoint.school_id == school.id).order_by(RiskPoint.code))
+    points = session.scalars(select(RiskPoint).where(RiskPoint.school_id == school.id, RiskPoint.retired_on.is_(None))
+                             .order_by(RiskPoint.code))
     for p in points:
         records.append({
             "风险点编号": p.code, "风险点名称": p.name, "所属单位": _name(units, p.unit_id),

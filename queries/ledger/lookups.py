@@ -52,7 +52,8 @@ def site_plan(session: Session, school: OrgUnit) -> dict:
     buildings = list(session.scalars(select(Building).where(Building.school_id == school.id)
                                       .options(selectinload(Building.zones)).order_by(Building.id)))
     colours = risk_points.colours_by_building(session, school_id=school.id)
-    points = list(session.scalars(select(RiskPoint).where(RiskPoint.school_id == school.id)
+    points = list(session.scalars(select(RiskPoint).where(RiskPoint.school_id == school.id,
+                                                           RiskPoint.retired_on.is_(None))
                                   .order_by(RiskPoint.building_id, RiskPoint.zone_id, RiskPoint.code)))
     building_codes = {b.id: b.code for b in buildings}
     zones = {z.id: z for b in buildings for z in b.zones}
