@@ -84,6 +84,7 @@ PAGES: dict[str, str] = {
     # Administration (issue 14): every page and its callbacks need ADMIN; what an admin may change is
     # then held to their unit by the ledger's commands (ledger/org_scope.py).
     "admin_org": ADMIN,
+    "admin_risks": ADMIN, "admin_devices": ADMIN, "admin_imports": ADMIN,  # the register (issue 14)
 }
 
 

@@ -29,6 +29,7 @@ from kernel.connections import kafka_producer, redis_client, sql_engine, sql_ses
 from kernel.settings import Settings
 from ledger.commands import alert_outbox
 from ledger.escalation import Deadlines
+from ledger.grading import GradingRules
 from queries import summary as live
 from queries.ledger import figures as ledger_figures
 from queries.ledger import lookups, org, register
@@ -305,6 +306,12 @@ class Services:
     def deadlines(self) -> Deadlines:
         """Acknowledgement deadlines per severity: read once per app, they change with a deploy."""
         return Deadlines.load(self.settings.alert_deadlines_file)
+
+    @cached_property
+    def grading_rules(self) -> GradingRules:
+        """The risk grading cut-offs (RISK_GRADING_FILE): the ones the ledger grades by on every save,
+        so the grade a page shows as you type is the grade stored."""
+        return GradingRules.load(self.settings.risk_grading_file)
 
     def now(self) -> datetime:
         """The current moment in the school's zone: what overdue, due soon and "today" mean."""
