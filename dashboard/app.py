@@ -9,6 +9,7 @@ from flask import redirect, request
 
 from dashboard import (
     access,
+    admin_register,
     api,
     api_alerts,
     api_duty,
@@ -53,6 +54,7 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
     api_alerts.register(app.server)
     api_events.register(app.server)  # POST /api/v1/events: campus systems send events with a source key
     lead_export.register(app.server)  # GET /lead/hazards.xlsx: the hazard ledger as filtered
+    admin_register.register_routes(app.server)  # risk notice cards, spreadsheet uploads (issue 14)
     callback_pages, callback_permissions = _register_page_callbacks(app)
     _keep_query_on_alias(app, "/wall", "/")
     # Last, so the guard knows every route and callback; it runs before any of their views.

@@ -70,6 +70,9 @@ ROUTES: dict[str, str] = {
     "alerts_api.history": DUTY_VIEW,  # GET /api/v1/alerts/<id>/history
     "lead_api.hazard_export": LEAD_VIEW,  # GET /lead/hazards.xlsx: the hazard ledger as filtered, in Excel
     "events_api.receive": SOURCE,  # POST /api/v1/events: campus systems send events (dashboard/api_events.py)
+    # The register (issue 14, dashboard/admin_register.py): the school is checked against the admin's scope there.
+    "admin_register.risk_card": ADMIN,  # GET /admin/risks/<school>/<code>/card: the risk notice card
+    "admin_register.import_upload": ADMIN,  # POST /admin/imports/upload: a spreadsheet to import
 }
 # Every endpoint of these blueprints, for the safe methods; another method is refused until it
 # has an entry of its own.

@@ -136,3 +136,12 @@ def placements(db: Session, school: str) -> dict[str, tuple[str, str | None]]:
              .join(Building, Building.id == Device.building_id).outerjoin(Zone, Zone.id == Device.zone_id)
              .where(OrgUnit.code == school, Device.retired_on.is_(None)))
     return {source: (building, zone) for source, building, zone in db.execute(query)}
+
+
+def sources_and_accidents(db: Session, school: str, code: str) -> tuple[list[str], list[str]]:
+    """A risk point's hazard sources (危险源) and possible accident types, for its notice card."""
+    point = db.scalar(select(RiskPoint).join(OrgUnit, OrgUnit.id == RiskPoint.school_id)
+                      .where(OrgUnit.code == school, RiskPoint.code == code))
+    if point is None:
+        return [], []
+    return [s.name for s in point.hazard_sources], list(point.accident_types or [])

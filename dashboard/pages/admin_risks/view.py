@@ -36,8 +36,9 @@ def grade_badge(lang: Language, grade: dict | None, problem: str | None = None) 
     ])
 
 
-def card_href(school: str, code: str, *, lang: Language, pdf: bool = False) -> str:
-    path = f"/admin/risks/{quote(school, safe='')}/{quote(code, safe='')}/card" + (".pdf" if pdf else "")
+def card_href(school: str, code: str, *, lang: Language) -> str:
+    """The point's notice card (dashboard/risk_cards.py); its PDF is the browser's print of it."""
+    path = f"/admin/risks/{quote(school, safe='')}/{quote(code, safe='')}/card"
     return path + ("?lang=en" if lang == "en" else "")
 
 
@@ -124,9 +125,8 @@ def form(lang: Language, *, today: str) -> html.Section:
 def card_links(lang: Language, school: str | None, code: str | None):
     if not school or not code:
         return None
-    return [html.A(tr(lang, "card"), href=card_href(school, code, lang=lang), target="_blank",
-                   className="lead-button"),
-            html.A(tr(lang, "card_pdf"), href=card_href(school, code, lang=lang, pdf=True), className="lead-button")]
+    return html.A(tr(lang, "card"), href=card_href(school, code, lang=lang), target="_blank", rel="noopener",
+                  className="lead-button", id="admin-risks-card-link")
 
 
 def body(lang: Language, schools, school: str | None, *, today: str) -> html.Div:
