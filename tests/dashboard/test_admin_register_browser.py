@@ -15,6 +15,7 @@ from ledger.models import AuditEntry, Device, RiskPoint
 from tests.dashboard.conftest import PASSWORD
 from tests.dashboard.test_duty_browser import pages  # noqa: F401 (the pages fixture)
 from tests.dashboard.test_wall_browser import browser, screenshot_dir, wait_until  # noqa: F401
+from tests.ledger.import_support import good_and_bad, risk_csv, risk_row
 from tests.ledger.register_support import school_with_buildings
 
 pytestmark = pytest.mark.browser
@@ -110,3 +111,32 @@ def test_an_admin_registers_a_device_and_cannot_reach_another_school(serve, sett
     page.screenshot(path=str(screenshot_dir(tmp_path) / "admin-devices-1280x900.png"), full_page=True)
     [device] = stored(settings, Device)
     assert device.source == "smoke-canteen-2" and device.building_id is not None and device.system == "fire"
+
+
+def test_an_import_with_bad_rows_lists_them_and_imports_nothing_then_a_good_one_imports(
+        serve, settings_factory, redis_client, pages, tmp_path):  # noqa: F811
+    settings = settings_factory()
+    ledger_with_school_admin(settings)
+    served = serve(settings)
+    page = pages(served.url + "/login?next=/admin/imports", 1280, 900)
+    sign_in(page, "/admin/imports")
+    page.locator("#admin-imports-upload").wait_for(timeout=15_000)
+    bad = tmp_path / "风险点清单.csv"
+    bad.write_bytes(good_and_bad())
+    page.locator("#admin-imports-upload input[type=file]").set_input_files(str(bad))
+    errors = page.locator("#admin-imports-result tr.admin-import-error")
+    errors.first.wait_for(timeout=20_000)
+    assert errors.count() == 2
+    assert errors.nth(0).inner_text().split("\t")[:2] == ["3", "楼宇"]
+    assert "未导入任何数据" in page.locator("#admin-imports-progress").inner_text()
+    page.screenshot(path=str(screenshot_dir(tmp_path) / "admin-imports-1280x900.png"), full_page=True)
+    assert stored(settings, RiskPoint) == []
+    good = tmp_path / "good.csv"
+    good.write_bytes(risk_csv([risk_row("RP-1"), risk_row("RP-2")]))
+    page.locator("#admin-imports-upload input[type=file]").set_input_files(str(good))
+    wait_until(lambda: "导入完成：新增 2 条" in page.locator("#admin-imports-progress").inner_text(), "the import",
+               timeout=20)
+    assert page.locator("#admin-imports-result tr").count() == 0
+    assert len(stored(settings, RiskPoint)) == 2
+    [entry] = stored(settings, AuditEntry, AuditEntry.action == "import.risk_points")
+    assert entry.after["created"] == 2 and entry.actor == "zhou"

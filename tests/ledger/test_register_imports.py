@@ -51,7 +51,8 @@ def test_a_good_sheet_is_imported_with_one_audit_entry_and_its_counts(session, t
     entries = list(session.scalars(select(AuditEntry).where(AuditEntry.action == "import.risk_points")
                                    .order_by(AuditEntry.id)))
     assert [e.after["created"] for e in entries] == [2, 1] and [e.after["updated"] for e in entries] == [0, 1]
-    assert entries[0].after["file"] == "风险点清单.csv" and entries[0].school == "s1" and entries[0].target == "school:s1"
+    assert entries[0].after["file"] == "风险点清单.csv"
+    assert (entries[0].school, entries[0].target) == ("s1", "school:s1")
     assert count(session, RiskPoint) == 3
 
 
