@@ -46,7 +46,9 @@ def risk_card(school: str, code: str):
     try:
         with live.ledger_reads() as db:
             if not _managed(db, principal, school):
-                abort(403)
+                # An admin of the whole tree is told there is no such school; anyone else is refused,
+                # whether or not it exists (they learn nothing of schools outside their scope).
+                abort(404 if principal.unit is None else 403)
             rows = register.risk_point_rows(db, school, code=code)
             sources, accidents = register.sources_and_accidents(db, school, code)
     except SQLAlchemyError:
@@ -75,7 +77,8 @@ def import_upload():
     expected = session.get(sessions.CSRF_KEY)
     given = request.headers.get("X-CSRF-Token", "")
     if not (isinstance(expected, str) and hmac.compare_digest(given.encode(), expected.encode())):
-        return _refused(403, "请从本站的导入页面上传（CSRF 令牌缺失或不符）/ upload from this site's import page")
+        # 400, not 403: the guard has let this person in; the request itself is malformed.
+        return _refused(400, "请从本站的导入页面上传（CSRF 令牌缺失或不符）/ upload from this site's import page")
     limit = import_jobs.MAX_UPLOAD_BYTES + FORM_ALLOWANCE
     too_large = _refused(413, f"文件至多 {import_jobs.MAX_UPLOAD_BYTES // 2**20} MB / the file is larger than "
                               f"{import_jobs.MAX_UPLOAD_BYTES // 2**20} MB")
