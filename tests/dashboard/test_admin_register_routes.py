@@ -10,13 +10,14 @@ import segno
 
 from dashboard import import_jobs, risk_cards
 from kernel.connections import sql_engine, sql_sessions
-from ledger.commands import risk_points, users
+from ledger.commands import devices, risk_points, users
 from ledger.db import migrate
 from ledger.grading import GradingRules
-from tests.dashboard.conftest import PASSWORD, client_with, issue_token, signed_in
+from tests.dashboard.conftest import PASSWORD, client_with, issue_token, now_ms, signed_in
 from tests.ledger.import_support import risk_csv, risk_row
 from tests.ledger.register_support import NOW, ROOT, school_with_buildings
 from tests.ledger.test_register_admin import LAB
+from tests.streams import events as ev
 
 
 def ledger(settings) -> None:
@@ -99,3 +100,21 @@ def test_a_wall_token_cannot_upload(app, app_settings):
     ledger(app_settings)
     wall = client_with(app, issue_token(app_settings))
     assert upload(wall, csrf=False).status_code in (401, 403)
+
+
+def test_the_live_summary_places_an_alert_by_its_registered_device(app, app_settings, apply_events):
+    """Through the app's Services (the wall's and the API's read): an alert whose event names no
+    building is counted in its registered device's building."""
+    ledger(app_settings)
+    engine = sql_engine(app_settings)
+    try:
+        with sql_sessions(engine).begin() as db:
+            devices.register_device(db, actor=ROOT, scope="s1", school="s1", now=NOW,
+                                    form=devices.DeviceForm("smoke-canteen-2", "食堂二层烟感", "fire", "canteen"))
+    finally:
+        engine.dispose()
+    apply_events([{**ev.smoke(now_ms() - 1000, id="a-1"), "source": "smoke-canteen-2"},
+                  {**ev.smoke(now_ms() - 900, id="a-2"), "source": "unregistered"}])
+    body = client_with(app, issue_token(app_settings)).get("/api/v1/schools/s1/summary").json
+    assert body["alerts"]["by_building"] == {"canteen": {"open": 1, "top": "critical"}}
+    assert {a["id"]: a["building"] for a in body["alerts"]["recent"]} == {"a-1": "canteen", "a-2": None}
