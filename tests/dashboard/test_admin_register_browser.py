@@ -89,6 +89,24 @@ def test_an_admin_adds_a_risk_point_and_sees_its_colour_as_they_type(serve, sett
     [entry] = stored(settings, AuditEntry, AuditEntry.action == "risk_point.create")
     assert entry.actor == "zhou" and entry.school == "s1"
 
+    # Picked again: the form fills with its values and links its notice card.
+    page.fill("#admin-risks-c", "")
+    page.click("#admin-risks-pick")
+    page.get_by_role("option", name="R-305 化学实验室305 <b>危化品</b>").click()
+    wait_until(lambda: page.input_value("#admin-risks-c") == "40", "the form to fill")
+    link = page.locator("#admin-risks-card-link")
+    link.wait_for(timeout=10_000)
+    card = page.context.new_page()
+    card.goto(served.url + link.get_attribute("href"))
+    assert card.locator("article.risk-card").get_attribute("data-colour") == "red"
+    assert card.locator("article.risk-card svg path").count() == 1  # the QR code, drawn offline
+    assert "<b>危化品</b>" in card.locator("h2").inner_text()
+    card.screenshot(path=str(screenshot_dir(tmp_path) / "admin-risk-card.png"), full_page=True)
+    card.close()
+    page.click("#admin-risks-retire")
+    page.locator("#admin-risks-table").get_by_text("该校暂无风险点").wait_for(timeout=15_000)
+    assert [p.retired_on is not None for p in stored(settings, RiskPoint)] == [True]
+
 
 def test_an_admin_registers_a_device_and_cannot_reach_another_school(serve, settings_factory, redis_client, pages,  # noqa: F811
                                                                       tmp_path):
