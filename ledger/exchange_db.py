@@ -175,6 +175,7 @@ def import_risk_points(session: Session, school_code: str, path: str | Path, *, 
         point.c_value, point.s_value, point.score = r.c_value, r.s_value, r.score
         point.level, point.colour = r.level, r.colour
         point.identified_on, point.last_reviewed_on = r.identified_on, r.last_reviewed_on
+        point.retired_on = None  # a retired code listed again is the school's again: the sheet says so
         if [s.name for s in point.hazard_sources] != r.sources:
             point.hazard_sources = [HazardSource(name=name) for name in r.sources]
         if moved or point.x is None:

@@ -133,3 +133,16 @@ def test_progress_goes_to_the_jobs_hash(redis_client):
     assert redis_client.hgetall(keys.import_job("progress-test")) == {"phase": "write", "done": "200", "total": "1000"}
     reporter("write", 400, 1000)  # within REPORT_EVERY_S of the last: not written
     assert redis_client.hget(keys.import_job("progress-test"), "done") == "200"
+
+
+def test_a_retired_point_listed_again_in_a_sheet_is_back_on_the_register(session, tmp_path):
+    from ledger.commands import risk_points
+    from queries.ledger import register
+
+    school_with_buildings(session)
+    run(session, tmp_path, risk_csv([risk_row("RP-1")]))
+    risk_points.retire_point(session, actor=ROOT, scope="s1", school="s1", code="RP-1", now=NOW)
+    assert register.risk_point_rows(session, "s1") == []
+    result = run(session, tmp_path, risk_csv([risk_row("RP-1")]))
+    assert (result.created, result.updated) == (0, 1)
+    assert [p.code for p in register.risk_point_rows(session, "s1")] == ["RP-1"]
