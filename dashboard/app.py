@@ -9,6 +9,7 @@ from flask import redirect, request
 
 from dashboard import (
     access,
+    admin_register,
     api,
     api_alerts,
     api_duty,
@@ -57,6 +58,7 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
     lead_export.register(app.server)  # GET /lead/hazards.xlsx: the hazard ledger as filtered
     audit_export.register(app.server)  # GET /admin/audit.xlsx, .csv: the audit log as filtered
     plan_images.register(app.server)  # GET /plans/<school>/<campus>: a campus plan image (issue 14)
+    admin_register.register_routes(app.server)  # risk notice cards, spreadsheet uploads (issue 14)
     callback_pages, callback_permissions = _register_page_callbacks(app)
     _keep_query_on_alias(app, "/wall", "/")
     # Last, so the guard knows every route and callback; it runs before any of their views.

@@ -73,6 +73,9 @@ ROUTES: dict[str, str] = {
     "audit_api.audit_csv": ADMIN,  # GET /admin/audit.csv
     "events_api.receive": SOURCE,  # POST /api/v1/events: campus systems send events (dashboard/api_events.py)
     "plans.image": WALL,  # GET /plans/<school>/<campus>: a campus plan image; the maps draw it (issue 14)
+    # The register (issue 14, dashboard/admin_register.py): the school is checked against the admin's scope there.
+    "admin_register.risk_card": ADMIN,  # GET /admin/risks/<school>/<code>/card: the risk notice card
+    "admin_register.import_upload": ADMIN,  # POST /admin/imports/upload: a spreadsheet to import
 }
 # Every endpoint of these blueprints, for the safe methods; another method is refused until it
 # has an entry of its own.
@@ -87,6 +90,7 @@ PAGES: dict[str, str] = {
     # Administration (issue 14): every page and its callbacks need ADMIN; what an admin may change is
     # then held to their unit by the ledger's commands (ledger/org_scope.py).
     "admin_org": ADMIN, "admin_audit": ADMIN, "admin_rules": ADMIN, "admin_sites": ADMIN,
+    "admin_risks": ADMIN, "admin_devices": ADMIN, "admin_imports": ADMIN,  # the register (issue 14)
 }
 
 

@@ -29,10 +29,11 @@ from kernel.connections import kafka_producer, redis_client, sql_engine, sql_ses
 from kernel.settings import Settings
 from ledger.commands import alert_outbox
 from ledger.escalation import Deadlines
+from ledger.grading import GradingRules
 from ledger.live_rules import LiveRules
 from queries import summary as live
 from queries.ledger import figures as ledger_figures
-from queries.ledger import lookups, org
+from queries.ledger import lookups, org, register
 
 EXTENSION = "campus"
 log = logging.getLogger(__name__)
@@ -42,6 +43,12 @@ PG_CONNECT_TIMEOUT_S = 3
 # administrator's hand, not by events, so a plan read a minute ago is current enough, and the wall
 # keeps the last plan it read while the ledger is down (retrying no more often than this either).
 SITE_PLAN_TTL_S = 60.0
+# The device register places events that name no building (queries/summary.py `placements`): a device
+# registered on /admin/devices shows on the wall within this many seconds. While the ledger cannot be
+# read the last register read is used, and asked again only after PLACEMENTS_RETRY_S, so a dead
+# ledger does not slow every refresh of the wall.
+PLACEMENTS_TTL_S = 5.0
+PLACEMENTS_RETRY_S = 60.0
 # A duty officer's step is in SQL before its events are sent; sending must not keep the officer
 # waiting when Kafka is down (the recorder sends what is left), so every wait is short, and a
 # producer that could not be made is not tried again for a while.
@@ -148,6 +155,7 @@ class Services:
         self.ledger = LazyLedger(settings)
         self._plans: dict[str, tuple[float, dict | None]] = {}
         self._plans_lock = threading.Lock()
+        self._placements: dict[str, tuple[float, dict]] = {}  # school -> (read until, register)
         self._producer = None
         self._producer_failed_at: float | None = None
         self._producer_lock = threading.Lock()
@@ -171,6 +179,7 @@ class Services:
         found = live.school_summary(
             self.redis, school, now_ms=clock_ms() if now_ms is None else now_ms, tz=s.tz,
             group=s.consumer_group, stale_after_s=s.stale_after_seconds, deadlines=self.deadlines,
+            placements=self.placements(school),
         )
         if found is None:
             return None
@@ -210,6 +219,22 @@ class Services:
                 return lookups.school_names(session)
         except SQLAlchemyError:
             return None
+
+    def placements(self, school: str) -> dict[str, tuple[str, str | None]]:
+        """The school's registered devices with a building (queries.ledger.register.placements),
+        read at most every PLACEMENTS_TTL_S; the last read (or none) while the ledger is down."""
+        with self._plans_lock:
+            cached = self._placements.get(school)
+        if cached is not None and time.monotonic() < cached[0]:
+            return cached[1]
+        try:
+            with self.ledger_reads() as session:
+                found, until = register.placements(session, school), time.monotonic() + PLACEMENTS_TTL_S
+        except SQLAlchemyError:
+            found, until = (cached[1] if cached is not None else {}), time.monotonic() + PLACEMENTS_RETRY_S
+        with self._plans_lock:
+            self._placements[school] = (until, found)
+        return found
 
     def site_plan(self, school: str) -> dict | None:
         """The school's site plan (queries.ledger.lookups.site_plan), read at most once a minute;
@@ -290,6 +315,12 @@ class Services:
     @property
     def deadlines(self) -> Deadlines:
         return self.live_deadlines.current()
+
+    @cached_property
+    def grading_rules(self) -> GradingRules:
+        """The risk grading cut-offs (RISK_GRADING_FILE): the ones the ledger grades by on every save,
+        so the grade a page shows as you type is the grade stored."""
+        return GradingRules.load(self.settings.risk_grading_file)
 
     def now(self) -> datetime:
         """The current moment in the school's zone: what overdue, due soon and "today" mean."""

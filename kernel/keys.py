@@ -174,3 +174,9 @@ def heartbeats(group: str) -> str:
 
 
 WALL_SCREENS = "campus:wall:screens"  # sorted set screen id -> epoch ms of its last refresh
+
+
+def import_job(job_id: str) -> str:
+    """hash: one spreadsheet import started from /admin/imports (dashboard/import_jobs.py): its owner,
+    state, phase and progress, and its result; any web worker answers the page's polls from it."""
+    return f"campus:import:{job_id}"

@@ -13,6 +13,7 @@ with a note saying they were entered from a ledger file.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -29,6 +30,8 @@ from ledger.models import Building, Hazard, HazardSource, HazardTransition, OrgU
 from ledger.models.risk import CONTROL_LEVEL_ZH
 from ledger.site_plans import marker
 
+# progress(phase, done, total): "read" the file, "check" its rows, "write" them (done of total).
+Progress = Callable[[str, int, int], None]
 IMPORT_NOTE = "由台账文件导入补记：原台账未记录此环节的办理人和时间"
 _PATH = [action for action in ACTIONS if action != "reject"]  # report, notify, rectify, feedback, accept
 
@@ -81,7 +84,8 @@ def export_risk_points(session: Session, school_code: str, path: str | Path) -> 
     school = _school(session, school_code)
     buildings, zones, units = _names(session, school)
     records = []
-    points = session.scalars(select(RiskPoint).where(RiskPoint.school_id == school.id).order_by(RiskPoint.code))
+    points = session.scalars(select(RiskPoint).where(RiskPoint.school_id == school.id, RiskPoint.retired_on.is_(None))
+                             .order_by(RiskPoint.code))
     for p in points:
         records.append({
             "风险点编号": p.code, "风险点名称": p.name, "所属单位": _name(units, p.unit_id),
@@ -131,10 +135,20 @@ def _zone(building: Building, code: str | None) -> Zone | None:
     return next((z for z in building.zones if z.code == code), None) if code else None
 
 
+def _quiet(_phase: str, _done: int, _total: int) -> None:
+    """No one is watching: the command line imports without a progress bar."""
+
+
+# How often a long import says how far it got (rows written between two reports).
+PROGRESS_EVERY = 200
+
+
 def import_risk_points(session: Session, school_code: str, path: str | Path, *, rules: GradingRules,
-                       tz: ZoneInfo, now: datetime) -> ImportResult:
+                       tz: ZoneInfo, now: datetime, progress: Progress = _quiet) -> ImportResult:
     school = _school(session, school_code)
+    progress("read", 0, 0)
     table = files.read_table(path)
+    progress("check", 0, len(table.rows))
     ctx = school_context(session, school, tz=tz, now=now)
     rows, errors = ex.check_risk_points(table.headers, table.rows, ctx, rules)
     errors = sorted(table.errors + errors, key=lambda e: e.row)
@@ -143,7 +157,9 @@ def import_risk_points(session: Session, school_code: str, path: str | Path, *, 
     buildings, units = _ids(session, school)
     existing = {p.code: p for p in session.scalars(select(RiskPoint).where(RiskPoint.school_id == school.id))}
     created = 0
-    for r in rows:
+    for index, r in enumerate(rows):
+        if index % PROGRESS_EVERY == 0:
+            progress("write", index, len(rows))
         building = buildings[r.building]
         zone = _zone(building, r.zone)
         point = existing.get(r.code)
@@ -159,6 +175,7 @@ def import_risk_points(session: Session, school_code: str, path: str | Path, *, 
         point.c_value, point.s_value, point.score = r.c_value, r.s_value, r.score
         point.level, point.colour = r.level, r.colour
         point.identified_on, point.last_reviewed_on = r.identified_on, r.last_reviewed_on
+        point.retired_on = None  # a retired code listed again is the school's again: the sheet says so
         if [s.name for s in point.hazard_sources] != r.sources:
             point.hazard_sources = [HazardSource(name=name) for name in r.sources]
         if moved or point.x is None:
@@ -169,9 +186,11 @@ def import_risk_points(session: Session, school_code: str, path: str | Path, *, 
 
 
 def import_hazards(session: Session, school_code: str, path: str | Path, *, tz: ZoneInfo, now: datetime,
-                   by: str = "台账导入") -> ImportResult:
+                   by: str = "台账导入", progress: Progress = _quiet) -> ImportResult:
     school = _school(session, school_code)
+    progress("read", 0, 0)
     table = files.read_table(path)
+    progress("check", 0, len(table.rows))
     rows, errors = ex.check_hazards(table.headers, table.rows, school_context(session, school, tz=tz, now=now))
     errors = table.errors + errors
     existing = {h.code: h for h in session.scalars(select(Hazard).where(Hazard.school_id == school.id))}
@@ -184,7 +203,9 @@ def import_hazards(session: Session, school_code: str, path: str | Path, *, tz: 
         raise ex.ImportRejected(sorted(errors, key=lambda e: e.row))
     buildings, units = _ids(session, school)
     created = 0
-    for r in rows:
+    for index, r in enumerate(rows):
+        if index % PROGRESS_EVERY == 0:
+            progress("write", index, len(rows))
         hazard = existing.get(r.code)
         if hazard is None:
             # Added to the session only once every column is set (below): a lazy load in between

@@ -45,8 +45,14 @@ def list_schools(client: redis.Redis) -> list[str]:
 
 
 def school_summary(client: redis.Redis, school: str, *, now_ms: int, tz: ZoneInfo,
-                   group: str, stale_after_s: float, deadlines: Deadlines | None = None) -> dict | None:
-    """The live summary of one school, or None when the school has never sent a valid event."""
+                   group: str, stale_after_s: float, deadlines: Deadlines | None = None,
+                   placements: dict[str, tuple[str, str | None]] | None = None) -> dict | None:
+    """The live summary of one school, or None when the school has never sent a valid event.
+
+    `placements` is the device register (source -> building, zone; queries/ledger/register.py): an
+    alert whose event named no building is placed by its registered source. Applied here, at read
+    time, not by the consumer: the consumer stays as fast as it is (no lookup per event), and a
+    device registered after its alert was raised places that alert too."""
     now_hour = now_ms // HOUR_MS
     hours = [now_hour - i for i in range(WINDOW_HOURS["7d"])]
     with client.pipeline(transaction=False) as pipe:
@@ -83,11 +89,12 @@ def school_summary(client: redis.Redis, school: str, *, now_ms: int, tz: ZoneInf
         pipe.hget(keys.caught_up(group, topic), partition)
         pipe.smembers(keys.dead_letter_partitions(group, topic))
         for alert_id in placed_ids:
-            pipe.hget(keys.alert(school, alert_id), "building")
+            pipe.hmget(keys.alert(school, alert_id), ("building", "source"))
         second = pipe.execute()
-    alerts = [a for a in second[: len(recent_ids)] if a]
+    alerts = [placed(a, placements) for a in second[: len(recent_ids)] if a]
     caught_up_ms, dlq_partitions = second[len(recent_ids)], second[len(recent_ids) + 1]
-    open_places = dict(zip(placed_ids, second[len(recent_ids) + 2:]))
+    open_places = {alert_id: building or (placements or {}).get(source or "", (None,))[0]
+                   for alert_id, (building, source) in zip(placed_ids, second[len(recent_ids) + 2:])}
     dead_letter_hashes = []
     if dlq_partitions:
         with client.pipeline(transaction=False) as pipe:
@@ -104,6 +111,16 @@ def school_summary(client: redis.Redis, school: str, *, now_ms: int, tz: ZoneInf
         dead_letter_hashes=dead_letter_hashes, open_alerts=open_alerts, open_places=open_places,
         deadlines=deadlines,
     )
+
+
+def placed(alert: dict, placements: dict[str, tuple[str, str | None]] | None) -> dict:
+    """The alert with the building and zone of its registered source when its event named none."""
+    if alert.get("building") or not placements:
+        return alert
+    place = placements.get(alert.get("source") or "")
+    if place is None:
+        return alert
+    return {**alert, "building": place[0], "zone": alert.get("zone") or place[1] or ""}
 
 
 def _int(value) -> int:

@@ -5,6 +5,7 @@ from ledger.models.assessment import AssessmentDeduction
 from ledger.models.audit import AuditEntry
 from ledger.models.base import Base, UTCDateTime, utcnow
 from ledger.models.campaign import Campaign, CampaignPhase, ChecklistItem, ChecklistResult
+from ledger.models.devices import Device
 from ledger.models.hazard import Hazard, HazardTransition, LoopViolation
 from ledger.models.history import DailyDomainEvents, DailyTotals, RecorderOffset, RefusedEvent
 from ledger.models.org import BUILDING_USES, ORG_CHILDREN, ORG_KIND_ZH, ORG_KINDS, SCHOOL_TYPES, Building, OrgUnit, Zone
@@ -17,7 +18,7 @@ from ledger.models.users import END_REASONS, USER_ROLES, User, UserSchool, UserS
 __all__ = [
     "AccessToken", "Alert", "AlertEscalation", "AlertOccurrence", "AlertOutbox", "AlertTransition",
     "AssessmentDeduction", "AuditEntry", "BUILDING_USES", "Base", "Building",
-    "Campaign", "CampaignPhase", "ChecklistItem", "ChecklistResult", "DailyDomainEvents", "DailyTotals",
+    "Campaign", "CampaignPhase", "ChecklistItem", "ChecklistResult", "DailyDomainEvents", "DailyTotals", "Device",
     "EventSource", "EventSourceSchool",
     "Hazard", "HazardSource",
     "HazardTransition", "LoopViolation", "ORG_CHILDREN", "ORG_KINDS", "ORG_KIND_ZH",

@@ -51,6 +51,9 @@ class RiskPoint(Base):
     last_reviewed_on: Mapped[date] = mapped_column(Date)  # annual re-identification (art. 13)
     x: Mapped[float | None] = mapped_column(Float)  # marker on the site plan, metres
     y: Mapped[float | None] = mapped_column(Float)
+    # Retired (风险点撤销: the place closed, the activity stopped): kept for the audit trail and the
+    # hazards that name it, left off the register and the four-colour map from that day.
+    retired_on: Mapped[date | None] = mapped_column(Date)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     hazard_sources: Mapped[list[HazardSource]] = relationship(

@@ -15,7 +15,8 @@ from queries.ledger.risk_points import review_overdue
 def unit_facts(session: Session, *, unit: OrgUnit, today: date, now: datetime, review_days: int,
                period_start: datetime) -> scoring.UnitFacts:
     """What the ledger shows of one unit for the assessment period starting `period_start`."""
-    points = list(session.scalars(select(RiskPoint).where(RiskPoint.unit_id == unit.id)))
+    points = list(session.scalars(select(RiskPoint).where(RiskPoint.unit_id == unit.id,
+                                                           RiskPoint.retired_on.is_(None))))
     missing = []
     if not points:
         missing += ["risk_points", "risk_levels"]

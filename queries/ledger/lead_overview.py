@@ -223,12 +223,14 @@ def building_drill(session: Session, *, school_id: int, code: object, now: datet
                point_unit.name_zh, point_unit.name_en, RiskPoint.responsible_person)
         .outerjoin(Zone, Zone.id == RiskPoint.zone_id)
         .outerjoin(point_unit, point_unit.id == RiskPoint.unit_id)
-        .where(RiskPoint.school_id == school_id, RiskPoint.building_id == building_id)
+        .where(RiskPoint.school_id == school_id, RiskPoint.building_id == building_id,
+               RiskPoint.retired_on.is_(None))
         .order_by(rank, RiskPoint.score.desc(), RiskPoint.code).limit(limit))
     colours = dict.fromkeys(COLOUR_RANK, 0)
     for colour, n in session.execute(
             select(RiskPoint.colour, func.count())
-            .where(RiskPoint.school_id == school_id, RiskPoint.building_id == building_id)
+            .where(RiskPoint.school_id == school_id, RiskPoint.building_id == building_id,
+               RiskPoint.retired_on.is_(None))
             .group_by(RiskPoint.colour)):
         colours[colour] = int(n)
 

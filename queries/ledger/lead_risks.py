@@ -62,7 +62,7 @@ def colour_by_unit(session: Session, *, school_id: int) -> list[dict]:
     rows = session.execute(
         select(unit.code, unit.name_zh, unit.name_en, RiskPoint.colour, func.count())
         .select_from(RiskPoint).outerjoin(unit, unit.id == RiskPoint.unit_id)
-        .where(RiskPoint.school_id == school_id)
+        .where(RiskPoint.school_id == school_id, RiskPoint.retired_on.is_(None))
         .group_by(unit.code, unit.name_zh, unit.name_en, RiskPoint.colour))
     out: dict[str | None, dict] = {}
     for code, name_zh, name_en, colour, n in rows:
@@ -92,7 +92,8 @@ def risk_rows(session: Session, *, school_id: int, filters: RiskFilter,
     """The school's risk points the filter matches, highest level first (then score, code), at
     most `limit`, and how many match."""
     query, rank, unit = _columns()
-    query = query.add_columns(func.count().over()).where(RiskPoint.school_id == school_id)
+    query = query.add_columns(func.count().over()).where(RiskPoint.school_id == school_id,
+                                                           RiskPoint.retired_on.is_(None))
     if filters.colour:
         query = query.where(RiskPoint.colour == filters.colour)
     if filters.unit == NO_UNIT:
@@ -116,6 +117,7 @@ def reviews_due(session: Session, *, school_id: int, today: date, review_days: i
     cutoff = today + timedelta(days=within_days - review_days)
     query, rank, _unit = _columns()
     query = query.add_columns(func.count().over()).where(RiskPoint.school_id == school_id,
+                                                         RiskPoint.retired_on.is_(None),
                                                          RiskPoint.last_reviewed_on <= cutoff)
     rows, total = [], 0
     for record in session.execute(query.order_by(RiskPoint.last_reviewed_on, rank, RiskPoint.code)

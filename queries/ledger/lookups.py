@@ -54,7 +54,8 @@ def site_plan(session: Session, school: OrgUnit) -> dict:
                                                             Building.retired_at.is_(None))
                                       .options(selectinload(Building.zones)).order_by(Building.id)))
     colours = risk_points.colours_by_building(session, school_id=school.id)
-    points = list(session.scalars(select(RiskPoint).where(RiskPoint.school_id == school.id)
+    points = list(session.scalars(select(RiskPoint).where(RiskPoint.school_id == school.id,
+                                                           RiskPoint.retired_on.is_(None))
                                   .order_by(RiskPoint.building_id, RiskPoint.zone_id, RiskPoint.code)))
     building_codes = {b.id: b.code for b in buildings}
     zones = {z.id: z for b in buildings for z in b.zones if z.retired_at is None}

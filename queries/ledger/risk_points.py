@@ -22,7 +22,7 @@ def list_risk_points(session: Session, *, school_id: int, level: str | None = No
                      building_id: int | None = None, unit_id: int | None = None,
                      offset: int = 0, limit: int = 50) -> tuple[list[RiskPoint], int]:
     """A page of the register, highest risk first."""
-    query = select(RiskPoint).where(RiskPoint.school_id == school_id)
+    query = select(RiskPoint).where(RiskPoint.school_id == school_id, RiskPoint.retired_on.is_(None))
     if level:
         query = query.where(RiskPoint.level == level)
     if building_id is not None:
@@ -43,7 +43,8 @@ def colours_by_building(session: Session, *, school_id: int) -> dict[str, dict]:
     out: dict[str, dict] = {}
     rows = session.execute(
         select(Building.code, RiskPoint.colour, func.count()).join(RiskPoint, RiskPoint.building_id == Building.id)
-        .where(RiskPoint.school_id == school_id).group_by(Building.code, RiskPoint.colour))
+        .where(RiskPoint.school_id == school_id, RiskPoint.retired_on.is_(None))
+        .group_by(Building.code, RiskPoint.colour))
     for code, colour, n in rows:
         entry = out.setdefault(code, {"red": 0, "orange": 0, "yellow": 0, "blue": 0})
         entry[colour] = int(n)
@@ -57,6 +58,7 @@ def colours_by_building(session: Session, *, school_id: int) -> dict[str, dict]:
 def colour_totals(session: Session, *, school_id: int) -> dict[str, int]:
     totals = dict.fromkeys(("red", "orange", "yellow", "blue"), 0)
     for colour, n in session.execute(select(RiskPoint.colour, func.count())
-                                     .where(RiskPoint.school_id == school_id).group_by(RiskPoint.colour)):
+                                     .where(RiskPoint.school_id == school_id, RiskPoint.retired_on.is_(None))
+                                     .group_by(RiskPoint.colour)):
         totals[colour] = int(n)
     return totals

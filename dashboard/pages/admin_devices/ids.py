@@ -1,0 +1,16 @@
+"""The component ids of the device register page (/admin/devices), named once."""
+from __future__ import annotations
+
+VIEW = "admin-devices-view"
+SCHOOL = "admin-devices-school"
+TABLE = "admin-devices-table"
+MESSAGE = "admin-devices-message"
+PICK = "admin-devices-pick"
+SOURCE = "admin-devices-source"
+NAME = "admin-devices-name"
+SYSTEM = "admin-devices-system"
+PLACE = "admin-devices-place"
+STREAM = "admin-devices-stream"
+ADD = "admin-devices-add"
+SAVE = "admin-devices-save"
+RETIRE = "admin-devices-retire"
