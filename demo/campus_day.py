@@ -72,7 +72,7 @@ class SchoolDay:
         # Each campaign of this kind of school, with the buildings its checklist applies to.
         self.campaigns = [
             (c, [b for b in school.buildings if not c.building_kinds or b.kind in c.building_kinds])
-            for c in CAMPAIGNS if school.kind in c.school_kinds
+            for c in CAMPAIGNS if c.applies_to(school.kind)
         ]
         self.campaigns = [(c, buildings) for c, buildings in self.campaigns if buildings]
 

@@ -1,5 +1,10 @@
 """Special campaigns: phases, checklist items and each school's results.
 
+A school sees the campaigns of its type (`Campaign.school_kinds`, empty: every type) made for it: by
+an administrator of the whole tree, or of a unit above it (`Campaign.owner_unit`). A school whose
+type is not set yet sees every campaign of its authorities: better one list too many than a school
+that never hears of a campaign (the admin's organisation page sets the type).
+
 Recording a result is a ledger command (ledger/commands/campaigns.py).
 """
 from __future__ import annotations
@@ -9,7 +14,24 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from ledger import org_scope
 from ledger.models import Campaign, ChecklistResult, OrgUnit
+
+
+def concerns(campaign: Campaign, *, school_type: str | None, owners: set[str]) -> bool:
+    """Whether the campaign is the school's: of its type (or the school has none yet) and made by
+    the whole tree's administrators or by one of `owners` (the school and the units above it)."""
+    kinds = campaign.school_kinds or []
+    return (not kinds or school_type is None or school_type in kinds) and (
+        campaign.owner_unit is None or campaign.owner_unit in owners)
+
+
+def school_catalogue(session: Session, school: OrgUnit) -> list[Campaign]:
+    """The campaigns of this school, with their phases and items, in the order they were made."""
+    owners = {school.code} | {unit.code for unit in org_scope.ancestors(session, school)}
+    every = session.scalars(select(Campaign).options(
+        selectinload(Campaign.phases), selectinload(Campaign.items)).order_by(Campaign.id))
+    return [c for c in every if concerns(c, school_type=school.school_type, owners=owners)]
 
 
 def current_phase(campaign: Campaign, today: date) -> str | None:
@@ -20,8 +42,7 @@ def current_phase(campaign: Campaign, today: date) -> str | None:
 
 
 def list_campaigns(session: Session, *, school: OrgUnit, today: date) -> list[dict]:
-    campaigns = session.scalars(select(Campaign).options(
-        selectinload(Campaign.phases), selectinload(Campaign.items)).order_by(Campaign.id))
+    campaigns = school_catalogue(session, school)
     results = {}
     for row in session.scalars(select(ChecklistResult).where(ChecklistResult.school_id == school.id)):
         results.setdefault(row.item_id, []).append(row)
