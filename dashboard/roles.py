@@ -83,7 +83,7 @@ PAGES: dict[str, str] = {
     "lead_campaigns": LEAD_VIEW, "lead_assessment": LEAD_VIEW, "lead_district": LEAD_VIEW,
     # Administration (issue 14): every page and its callbacks need ADMIN; what an admin may change is
     # then held to their unit by the ledger's commands (ledger/org_scope.py).
-    "admin_org": ADMIN,
+    "admin_org": ADMIN, "admin_campaigns": ADMIN,
 }
 
 

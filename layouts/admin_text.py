@@ -8,6 +8,7 @@ TEXT: dict[str, dict[str, str]] = {
     "zh": {
         "brand": "校园安全 · 系统管理",
         "nav_org": "组织机构",
+        "nav_campaigns": "专项治理",
         "language": "English",
         "sign_out": "退出登录",
         "scope_all": "全部机构",
@@ -22,6 +23,7 @@ TEXT: dict[str, dict[str, str]] = {
     "en": {
         "brand": "Campus Safety · Administration",
         "nav_org": "Organisation",
+        "nav_campaigns": "Campaigns",
         "language": "中文",
         "sign_out": "Sign out",
         "scope_all": "every unit",

@@ -21,12 +21,11 @@ from sqlalchemy.orm import Session
 
 from ledger import org_scope
 from ledger.campaign_files import CampaignSpec, parse
+from ledger.campaign_scope import AUTHORITIES, manages
 from ledger.commands.audit import Actor, changed, record
 from ledger.commands.org import scope_of
 from ledger.errors import LedgerError, NotFound
 from ledger.models import Campaign, CampaignPhase, ChecklistItem, ChecklistResult, OrgUnit
-
-AUTHORITIES = ("province", "city", "district")  # the levels that instruct schools
 
 
 def snapshot(campaign: Campaign) -> dict:
@@ -44,16 +43,6 @@ def _authority(db: Session, scope: str | None) -> OrgUnit | None:
         raise org_scope.OutOfScope("campaigns are made by an administrator of a district, city or province "
                                    f"(or of every unit); {unit.name_zh} runs the campaigns it is given")
     return unit
-
-
-def manages(db: Session, campaign: Campaign, scope_unit: OrgUnit | None) -> bool:
-    """Whether an administrator of this unit (None: every unit) manages the campaign."""
-    if scope_unit is None:
-        return True
-    if campaign.owner_unit is None:
-        return False
-    owner = db.scalar(select(OrgUnit).where(OrgUnit.code == campaign.owner_unit))
-    return owner is not None and org_scope.is_within(db, owner, scope_unit)
 
 
 def find_campaign(db: Session, code: str) -> Campaign:

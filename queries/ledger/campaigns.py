@@ -1,9 +1,6 @@
 """Special campaigns: phases, checklist items and each school's results.
 
-A school sees the campaigns of its type (`Campaign.school_kinds`, empty: every type) made for it: by
-an administrator of the whole tree, or of a unit above it (`Campaign.owner_unit`). A school whose
-type is not set yet sees every campaign of its authorities: better one list too many than a school
-that never hears of a campaign (the admin's organisation page sets the type).
+A school sees the campaigns of its type made for it (ledger/campaign_scope.py says which).
 
 Recording a result is a ledger command (ledger/commands/campaigns.py).
 """
@@ -14,21 +11,13 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from ledger import org_scope
+from ledger.campaign_scope import concerns, owners_of
 from ledger.models import Campaign, ChecklistResult, OrgUnit
-
-
-def concerns(campaign: Campaign, *, school_type: str | None, owners: set[str]) -> bool:
-    """Whether the campaign is the school's: of its type (or the school has none yet) and made by
-    the whole tree's administrators or by one of `owners` (the school and the units above it)."""
-    kinds = campaign.school_kinds or []
-    return (not kinds or school_type is None or school_type in kinds) and (
-        campaign.owner_unit is None or campaign.owner_unit in owners)
 
 
 def school_catalogue(session: Session, school: OrgUnit) -> list[Campaign]:
     """The campaigns of this school, with their phases and items, in the order they were made."""
-    owners = {school.code} | {unit.code for unit in org_scope.ancestors(session, school)}
+    owners = owners_of(session, school)
     every = session.scalars(select(Campaign).options(
         selectinload(Campaign.phases), selectinload(Campaign.items)).order_by(Campaign.id))
     return [c for c in every if concerns(c, school_type=school.school_type, owners=owners)]
