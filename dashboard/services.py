@@ -147,6 +147,7 @@ class Services:
         self.ledger = LazyLedger(settings)
         self._plans: dict[str, tuple[float, dict | None]] = {}
         self._plans_lock = threading.Lock()
+        self._names: tuple[float, dict[str, dict]] | None = None  # the schools' names, as site plans
         self._producer = None
         self._producer_failed_at: float | None = None
         self._producer_lock = threading.Lock()
@@ -209,6 +210,21 @@ class Services:
                 return lookups.school_names(session)
         except SQLAlchemyError:
             return None
+
+    def school_names(self) -> dict[str, dict]:
+        """The ledger's schools' names by code, read at most once a minute (every wall asks at each
+        refresh; a renamed school shows its new name within the minute); the last names read while
+        the ledger cannot be reached; {} when they never could be (then the codes are shown)."""
+        with self._plans_lock:
+            cached = self._names
+        if cached is not None and time.monotonic() - cached[0] < SITE_PLAN_TTL_S:
+            return cached[1]
+        found = self.ledger_schools()
+        if found is None:
+            found = cached[1] if cached is not None else {}
+        with self._plans_lock:
+            self._names = (time.monotonic(), found)
+        return found
 
     def site_plan(self, school: str) -> dict | None:
         """The school's site plan (queries.ledger.lookups.site_plan), read at most once a minute;
