@@ -95,7 +95,11 @@ def _catalogue(session: Session, school_id: int) -> list[Campaign]:
 
 
 def _places(buildings: list, kinds: list) -> set[str]:
-    """The building codes a campaign is checked at in a school."""
+    """The building codes a campaign is checked at in a school. A campaign of every building at a
+    school with no buildings yet (one just set up) is checked at the school as a whole (""): the
+    school sees the campaign it was given from its first day."""
+    if not kinds and not buildings:
+        return {""}
     return {b.code for b in buildings if not kinds or b.kind in kinds}
 
 
@@ -131,7 +135,9 @@ def school_campaigns(session: Session, *, school_id: int, today: date) -> list[C
                 failed += n if result == "fail" else 0
                 if elsewhere or (kinds and kind not in kinds):
                     extra += n  # a place outside the campaign's buildings was checked too
-            items.append(ItemProgress(item.id, item.text, places + extra, passed, failed))
+            # With no buildings yet, the school as a whole is the place: its own results are there.
+            due = max(places, extra) if not buildings else places + extra
+            items.append(ItemProgress(item.id, item.text, due, passed, failed))
         if not any(i.due for i in items):
             continue  # nowhere to check it at this school
         out.append(CampaignProgress(campaign.code, campaign.name_zh, current_phase(campaign, today),
