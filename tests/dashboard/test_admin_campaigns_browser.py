@@ -15,6 +15,7 @@ from ledger.db import migrate
 from ledger.models import AuditEntry, Campaign
 from tests.dashboard.conftest import PASSWORD
 from tests.dashboard.lead_support import browser, tablet  # noqa: F401 (fixtures)
+from tests.dashboard.test_wall_browser import screenshot_dir
 
 NOW = datetime.now(timezone.utc)
 ROOT = Actor("cli:test", "admin")
@@ -46,7 +47,8 @@ def read(settings, query):
         engine.dispose()
 
 
-def test_a_district_admin_makes_a_campaign_for_its_primary_schools(serve, app_settings, tablet):  # noqa: F811
+def test_a_district_admin_makes_a_campaign_for_its_primary_schools(serve, app_settings, tablet,  # noqa: F811
+                                                                  tmp_path):
     district(app_settings)
     served = serve(app_settings)
     page = tablet(served, "/admin/campaigns", username="officer", size="1366x1024")
@@ -63,6 +65,7 @@ def test_a_district_admin_makes_a_campaign_for_its_primary_schools(serve, app_se
     assert page.inner_text("#admin-campaigns-message") == "已新建：金水区防溺水专项行动"
     listed = page.locator("#admin-campaigns-list [data-code='d1-drowning']").inner_text()
     assert "小学" in listed and "制定单位：金水区" in listed and "2 项检查" in listed
+    page.screenshot(path=str(screenshot_dir(tmp_path) / "admin-campaigns-1366x1024.png"), full_page=True)
 
     made = read(app_settings, lambda db: db.scalar(select(Campaign).where(Campaign.code == "d1-drowning")))
     assert made.owner_unit == "d1" and made.school_kinds == ["primary"]
