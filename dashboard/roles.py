@@ -91,6 +91,7 @@ PAGES: dict[str, str] = {
     # then held to their unit by the ledger's commands (ledger/org_scope.py).
     "admin_org": ADMIN, "admin_audit": ADMIN, "admin_rules": ADMIN, "admin_sites": ADMIN,
     "admin_risks": ADMIN, "admin_devices": ADMIN, "admin_imports": ADMIN,  # the register (issue 14)
+    "admin_campaigns": ADMIN,
 }
 
 

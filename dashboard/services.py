@@ -156,6 +156,7 @@ class Services:
         self._plans: dict[str, tuple[float, dict | None]] = {}
         self._plans_lock = threading.Lock()
         self._placements: dict[str, tuple[float, dict]] = {}  # school -> (read until, register)
+        self._names: tuple[float, dict[str, dict]] | None = None  # the schools' names, as site plans
         self._producer = None
         self._producer_failed_at: float | None = None
         self._producer_lock = threading.Lock()
@@ -234,6 +235,21 @@ class Services:
             found, until = (cached[1] if cached is not None else {}), time.monotonic() + PLACEMENTS_RETRY_S
         with self._plans_lock:
             self._placements[school] = (until, found)
+        return found
+
+    def school_names(self) -> dict[str, dict]:
+        """The ledger's schools' names by code, read at most once a minute (every wall asks at each
+        refresh; a renamed school shows its new name within the minute); the last names read while
+        the ledger cannot be reached; {} when they never could be (then the codes are shown)."""
+        with self._plans_lock:
+            cached = self._names
+        if cached is not None and time.monotonic() - cached[0] < SITE_PLAN_TTL_S:
+            return cached[1]
+        found = self.ledger_schools()
+        if found is None:
+            found = cached[1] if cached is not None else {}
+        with self._plans_lock:
+            self._names = (time.monotonic(), found)
         return found
 
     def site_plan(self, school: str) -> dict | None:

@@ -53,7 +53,7 @@ def _template(school: School, event_id: str, ts: str, rng: random.Random) -> dic
         "severity": "info",
         "building": building.id,
         "source": "inspection-team",
-        "data": {"campaign": campaign.id, "item": rng.choice(campaign.items), "result": "pass",
+        "data": {"campaign": campaign.code, "item": rng.choice(campaign.items), "result": "pass",
                  "note": building.name_zh},
     }
 

@@ -72,7 +72,7 @@ class SchoolDay:
         # Each campaign of this kind of school, with the buildings its checklist applies to.
         self.campaigns = [
             (c, [b for b in school.buildings if not c.building_kinds or b.kind in c.building_kinds])
-            for c in CAMPAIGNS if school.kind in c.school_kinds
+            for c in CAMPAIGNS if c.applies_to(school.kind)
         ]
         self.campaigns = [(c, buildings) for c, buildings in self.campaigns if buildings]
 
@@ -329,7 +329,7 @@ class SchoolDay:
         failed = rng.random() < 0.08
         if failed and rng.random() < 0.3:  # a failed item is often entered as a hazard
             self.later(rng.randint(2, 15) * MINUTE_MS, self.hazards.report, building, zone, f"未达标：{item}")
-        data = {"campaign": campaign.id, "item": item, "result": "fail" if failed else "pass"}
+        data = {"campaign": campaign.code, "item": item, "result": "fail" if failed else "pass"}
         if failed:
             data["note"] = "限期整改"
         return Draft("campaign.check_result", "info", building.id, zone, "inspection-team", data)

@@ -1,53 +1,18 @@
 """What the simulated inspectors, trainers and assessors write: campaign checklists, hazard titles,
-training and drill titles, assessment findings. Plain data, in the words of seeds 001, 003 and 004.
+training and drill titles, assessment findings. Plain data, in the words of seeds 001, 003 and 004;
+the campaigns' checklists are the product's data files.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from ledger.campaign_files import CampaignSpec, shipped
 
-
-@dataclass(frozen=True)
-class Campaign:
-    """A special campaign (专项治理) and the checklist items its inspectors tick."""
-
-    id: str
-    name_zh: str
-    school_kinds: tuple[str, ...]
-    items: tuple[str, ...]
-    building_kinds: tuple[str, ...] = ()  # where it is checked; empty means every building
-
-
-_ALL = ("university", "middle", "primary")
-
-CAMPAIGNS: tuple[Campaign, ...] = (
-    Campaign("fire-safety", "消防安全专项整治", _ALL, (
-        "疏散通道、安全出口畅通", "无易燃可燃装饰装修", "灭火器在有效期内", "应急照明和疏散指示完好",
-        "消防控制室双人值守", "建筑物消防验收手续齐全",
-    )),
-    Campaign("lab-chemicals", "危险化学品专项整治", ("university", "middle"), (
-        "危险化学药品专柜存放并有危险标志", "易燃易爆剧毒药品双人双锁", "化学药品总账明细账齐全",
-        "药品室通风遮光设施正常", "废弃药品及时清理报废", "实验室应急预案和急救用品齐全",
-    ), ("lab",)),
-    Campaign("food-safety", "食品安全专项整治", _ALL, (
-        "明厨亮灶视频正常", "食材进货查验记录完整", "从业人员健康证有效", "留样48小时并有记录",
-        "燃气管道和阀门完好",
-    ), ("canteen",)),
-    Campaign("crowded-places", "人员密集场所安全", _ALL, (
-        "楼梯间无堆放杂物", "上下学时段有领导值守", "大型活动有安保方案和预案", "防踩踏疏导人员到位",
-    )),
-    Campaign("school-bus", "校车和交通安全", ("middle", "primary"), (
-        "校车取得使用许可", "校车驾驶人资格有效", "无超员超速", "按许可路线行驶",
-    )),
-    Campaign("special-equipment", "特种设备安全", ("university", "middle"), (
-        "电梯定期检验合格", "锅炉压力容器检验合格", "特种设备作业人员持证上岗",
-    )),
-    Campaign("drowning", "防溺水专项行动", ("middle", "primary"), (
-        "防溺水警示牌完好", "家长告知书签收", "汛期暑期安全教育落实",
-    )),
-    Campaign("flood-geology", "防汛和地质灾害防治", _ALL, (
-        "排水设施畅通", "防汛物资到位", "应急转移避险方案完善",
-    )),
-)
+# The campaigns are data shipped with the product (ledger/campaigns/*.toml, seeds 003 and 004), read
+# and checked by ledger/campaign_files.py: the demo loads the same files a real school's admin sees.
+# Their order here only spreads the demo's phase dates (demo/seed_hazards.py START_OFFSETS).
+DEMO_ORDER = ("fire-safety", "lab-chemicals", "food-safety", "crowded-places", "school-bus", "special-equipment",
+              "drowning", "flood-geology")
+CAMPAIGNS: tuple[CampaignSpec, ...] = tuple(sorted(
+    shipped(), key=lambda c: (DEMO_ORDER.index(c.code) if c.code in DEMO_ORDER else len(DEMO_ORDER), c.code)))
 
 # Hazards the inspections find, by the kind of building they are found in (隐患名称).
 HAZARD_TITLES: dict[str, tuple[str, ...]] = {

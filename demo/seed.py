@@ -157,7 +157,9 @@ def _school(session: Session, school: School, parent: OrgUnit, rng: random.Rando
     plan = SITE_PLANS[school.id]
     name_zh, name_en = (school.name_zh, school.name_en) if not copy else \
         (f"{school.name_zh}{copy}号", f"{school.name_en} No. {copy}")
-    org = OrgUnit(code=code, kind="school", name_zh=name_zh, name_en=name_en,
+    # The demo's kinds of school are SCHOOL_TYPES words (university, middle, primary): the campaigns
+    # apply by the school's type (ledger/campaign_files.py).
+    org = OrgUnit(code=code, kind="school", name_zh=name_zh, name_en=name_en, school_type=school.kind,
                   parent=parent, site_plan={**plan.as_json(), "gates": _gates(school)})
     session.add(org)
     people = People(rng)

@@ -152,9 +152,9 @@ def add_campaigns(session: Session, loaded: list[SchoolRows], *, today: date, no
     one the recorder already created from events is completed, not duplicated."""
     results = 0
     for index, spec in enumerate(CAMPAIGNS):
-        campaign = session.scalars(select(Campaign).where(Campaign.code == spec.id)).first()
+        campaign = session.scalars(select(Campaign).where(Campaign.code == spec.code)).first()
         if campaign is None:
-            campaign = Campaign(code=spec.id, name_zh=spec.name_zh, school_kinds=list(spec.school_kinds),
+            campaign = Campaign(code=spec.code, name_zh=spec.name_zh, school_kinds=list(spec.school_types),
                                 building_kinds=list(spec.building_kinds))
             session.add(campaign)
         if not campaign.phases:
@@ -173,7 +173,7 @@ def add_campaigns(session: Session, loaded: list[SchoolRows], *, today: date, no
             continue  # nothing inspected yet
         window = (min(today, inspect.ends_on) - inspect.starts_on).days
         for rows in loaded:
-            if rows.school.kind not in spec.school_kinds:
+            if not spec.applies_to(rows.school.kind):
                 continue
             places = [b.id for b in rows.school.buildings if not spec.building_kinds or b.kind in spec.building_kinds]
             for item in campaign.items:

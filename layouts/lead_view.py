@@ -60,7 +60,9 @@ class LeadView:
 
     def school_name(self, code: str | None = None) -> str:
         names = self.schools.get(code or self.school or "", {})
-        return (names.get("name_zh") if self.lang == "zh" else names.get("name_en")) or (code or self.school or "")
+        # English when asked and the school has an English name; else its Chinese name; the code last.
+        return ((names.get("name_en") if self.lang == "en" else None) or names.get("name_zh")
+                or (code or self.school or ""))
 
     def href(self, page: str, **extra: object) -> str:
         """The path of a leadership page for the same school and language, plus `extra` query (a None

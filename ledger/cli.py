@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from kernel.connections import sql_engine, sql_sessions
 from kernel.settings import Settings
-from ledger import cli_sources, cli_users
+from ledger import cli_campaigns, cli_sources, cli_users
 from ledger.commands.risk_points import apply_grade
 from ledger.db import current_revision, migrate
 from ledger.grading import GradingRules
@@ -76,6 +76,7 @@ def _parser() -> argparse.ArgumentParser:
     revoke.add_argument("id", type=int)
     cli_users.add_parser(commands)
     cli_sources.add_parser(commands)
+    cli_campaigns.add_parser(commands)
     return parser
 
 
@@ -102,6 +103,8 @@ def _run(args: argparse.Namespace, settings: Settings, engine) -> int:
         return cli_users.run(args, sessions, now)
     if args.command == "source":
         return cli_sources.run(args, sessions, now)
+    if args.command == "campaign":
+        return cli_campaigns.run(args, sessions, now)
     if args.command == "regrade":
         with sessions.begin() as session:
             changed = regrade(session, rules)

@@ -103,8 +103,12 @@ def time_text(moment: datetime | None, lang: Language) -> str:
     return moment.strftime("%m-%d %H:%M:%S") if moment is not None else TEXT[lang]["none"]
 
 
-def place_text(row: dict) -> str:
-    return "/".join(part for part in (row.get("building"), row.get("zone")) if part) or "—"
+def place_text(row: dict, lang: Language = "zh") -> str:
+    """Where an alert was, by the building's and zone's names (the codes where the ledger has none)."""
+    building = ((row.get("building_name_en") if lang == "en" else None) or row.get("building_name_zh")
+                or row.get("building"))
+    zone = row.get("zone_name_zh") or row.get("zone")
+    return "/".join(part for part in (building, zone) if part) or "—"
 
 
 def _text(value: object, lang: Language) -> str:
@@ -124,8 +128,10 @@ class Column:
 def shift_title(report: dict, lang: Language) -> str:
     shift = report["shift"]
     name = shift["name_zh"] if lang == "zh" else SHIFT_EN.format(name=shift["name"].capitalize())
-    return tx(lang, "shift", name=name, start=shift["start"].strftime("%Y-%m-%d %H:%M"),
-              end=shift["end"].strftime("%Y-%m-%d %H:%M"))
+    title = tx(lang, "shift", name=name, start=shift["start"].strftime("%Y-%m-%d %H:%M"),
+               end=shift["end"].strftime("%Y-%m-%d %H:%M"))
+    named = (report.get("school_name_en") if lang == "en" else None) or report.get("school_name_zh")
+    return f"{named} · {title}" if named else title  # the school by its name, the report's first line
 
 
 @dataclass(frozen=True)
@@ -195,7 +201,7 @@ def table_columns(lang: Language) -> dict[str, list[Column]]:
             Column(t["col_severity"], lambda r: r["severity"], severity),
             Column(t["col_type"], lambda r: r["type"], lambda v: event_type_name(lang, v)),
             Column(t["col_domain"], lambda r: r["domain"], lambda v: domain_name(lang, v)),
-            Column(t["col_place"], place_text, text),
+            Column(t["col_place"], lambda r: place_text(r, lang), text),
             Column(t["col_raised"], lambda r: r["raised_at"], when),
             Column(t["col_state"], lambda r: r["state"], state),
             Column(t["col_waited"], lambda r: r["waited_s"], lambda v: duration_text(v, lang), seconds=True),
@@ -217,7 +223,7 @@ def table_columns(lang: Language) -> dict[str, list[Column]]:
             Column(t["col_code"], lambda r: r["code"], text),
             Column(t["col_severity"], lambda r: r["severity"], severity),
             Column(t["col_type"], lambda r: r["type"], lambda v: event_type_name(lang, v)),
-            Column(t["col_place"], lambda r: r["building"], text),
+            Column(t["col_place"], lambda r: place_text(r, lang), text),
             Column(t["col_raised"], lambda r: r["raised_at"], when),
             Column(t["col_ack"], lambda r: r["acknowledged_at"], when),
             Column(t["col_ack_by"], lambda r: r["acknowledged_by"], text),

@@ -19,6 +19,10 @@ class Campaign(Base):
     name_zh: Mapped[str] = mapped_column(String(200))
     school_kinds: Mapped[list] = mapped_column(default=list)
     building_kinds: Mapped[list] = mapped_column(default=list)
+    # The unit whose administrator made it, by code (codes never change): it applies to the schools
+    # under that unit only (a district's campaign to the district's schools). None: every school.
+    owner_unit: Mapped[str | None] = mapped_column(String(64), index=True)
+    source: Mapped[str | None] = mapped_column(String(200))  # the document it comes from (seed 003, ...)
 
     phases: Mapped[list[CampaignPhase]] = relationship(
         back_populates="campaign", cascade="all, delete-orphan", order_by="CampaignPhase.starts_on")

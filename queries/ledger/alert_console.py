@@ -5,7 +5,7 @@ history of the alerts shown through their alert_id indexes, never whole tables.
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timezone
 
 from sqlalchemy import case, func, select
@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from ledger import alert_flow
 from ledger.escalation import Deadlines
-from ledger.models import Alert, AlertEscalation, AlertOccurrence, AlertTransition, OrgUnit
+from ledger.models import Alert, AlertEscalation, AlertOccurrence, AlertTransition, Building, OrgUnit, Zone
 from queries.ledger.alerts import SEVERITY_ORDER
 
 HISTORY_KINDS = ("raised", "repeat", "escalate", "acknowledge", "dispatch", "resolve")
@@ -40,6 +40,12 @@ class ConsoleAlert:
     acknowledged_by: str | None
     acknowledged_at: datetime | None
     dispatched_to: str | None
+    # What a person reads (the codes above stay for URLs, filters and the API): the ledger's names.
+    school_name_zh: str | None = None
+    school_name_en: str | None = None
+    building_name_zh: str | None = None
+    building_name_en: str | None = None
+    zone_name_zh: str | None = None
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -88,7 +94,36 @@ def console_alerts(session: Session, *, schools: list[str] | None, now: datetime
         select(AlertEscalation.alert_id, func.max(AlertEscalation.level))
         .where(AlertEscalation.alert_id.in_(ids)).group_by(AlertEscalation.alert_id)).all()) if ids else {}
     now_ms = int(now.timestamp() * 1000)
-    return [console_row(alert, school, recorded.get(alert.id, 0), now_ms, deadlines) for alert, school in rows]
+    names = _names(session, [alert for alert, _ in rows])
+    return [_named(console_row(alert, school, recorded.get(alert.id, 0), now_ms, deadlines), alert, names)
+            for alert, school in rows]
+
+
+def _names(session: Session, alerts: list[Alert]) -> tuple[dict, dict, dict]:
+    """The names of the alerts' schools, buildings and zones: three queries, whatever the count."""
+    school_ids = {a.school_id for a in alerts}
+    codes = {a.building_code for a in alerts if a.building_code}
+    if not school_ids:
+        return {}, {}, {}
+    schools = {row.id: (row.name_zh, row.name_en) for row in session.execute(
+        select(OrgUnit.id, OrgUnit.name_zh, OrgUnit.name_en).where(OrgUnit.id.in_(school_ids)))}
+    buildings = {(row.school_id, row.code): (row.id, row.name_zh, row.name_en) for row in session.execute(
+        select(Building.id, Building.school_id, Building.code, Building.name_zh, Building.name_en)
+        .where(Building.school_id.in_(school_ids), Building.code.in_(codes)))} if codes else {}
+    zone_codes = {a.zone_code for a in alerts if a.zone_code}
+    zones = {(row.building_id, row.code): row.name_zh for row in session.execute(
+        select(Zone.building_id, Zone.code, Zone.name_zh).where(
+            Zone.building_id.in_([b[0] for b in buildings.values()]), Zone.code.in_(zone_codes)))} \
+        if buildings and zone_codes else {}
+    return schools, buildings, zones
+
+
+def _named(row: ConsoleAlert, alert: Alert, names: tuple[dict, dict, dict]) -> ConsoleAlert:
+    schools, buildings, zones = names
+    school_zh, school_en = schools.get(alert.school_id, (None, None))
+    building_id, building_zh, building_en = buildings.get((alert.school_id, alert.building_code), (None, None, None))
+    return replace(row, school_name_zh=school_zh, school_name_en=school_en, building_name_zh=building_zh,
+                   building_name_en=building_en, zone_name_zh=zones.get((building_id, alert.zone_code)))
 
 
 def console_row(alert: Alert, school: str, recorded_level: int, now_ms: int, deadlines: Deadlines) -> ConsoleAlert:
@@ -128,7 +163,8 @@ def console_alert(session: Session, *, alert_id: int, schools, now: datetime,
         return None
     alert, school = found
     recorded = session.scalar(select(func.max(AlertEscalation.level)).where(AlertEscalation.alert_id == alert.id))
-    return console_row(alert, school, recorded or 0, int(now.timestamp() * 1000), deadlines)
+    return _named(console_row(alert, school, recorded or 0, int(now.timestamp() * 1000), deadlines), alert,
+                  _names(session, [alert]))
 
 
 def console_filters(session: Session, *, schools: list[str] | None) -> dict[str, list[str]]:
@@ -136,8 +172,20 @@ def console_filters(session: Session, *, schools: list[str] | None) -> dict[str,
     choices. One query (the console asks twice a second), the distinct triples split here."""
     triples = session.execute(_open_alerts(schools, None, None, None)
                               .with_only_columns(Alert.domain, Alert.building_code, Alert.type).distinct()).all()
-    return {name: sorted({row[i] for row in triples if row[i]})
-            for i, name in enumerate(("domains", "buildings", "types"))}
+    found = {name: sorted({row[i] for row in triples if row[i]})
+             for i, name in enumerate(("domains", "buildings", "types"))}
+    return found
+
+
+def building_names(session: Session, *, schools: list[str] | None, codes: list[str]) -> dict[str, dict]:
+    """The names of buildings by code among the schools (a filter's labels): {code: {name_zh, name_en}}."""
+    if not codes:
+        return {}
+    query = (select(Building.code, Building.name_zh, Building.name_en).join(OrgUnit, OrgUnit.id == Building.school_id)
+             .where(Building.code.in_(codes)))
+    if schools is not None:
+        query = query.where(OrgUnit.code.in_(schools))
+    return {row.code: {"name_zh": row.name_zh, "name_en": row.name_en} for row in session.execute(query)}
 
 
 def alert_history(session: Session, *, alert_id: int, schools: list[str] | frozenset[str] | None = None

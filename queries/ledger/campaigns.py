@@ -1,5 +1,7 @@
 """Special campaigns: phases, checklist items and each school's results.
 
+A school sees the campaigns of its type made for it (ledger/campaign_scope.py says which).
+
 Recording a result is a ledger command (ledger/commands/campaigns.py).
 """
 from __future__ import annotations
@@ -9,7 +11,16 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from ledger.campaign_scope import concerns, owners_of
 from ledger.models import Campaign, ChecklistResult, OrgUnit
+
+
+def school_catalogue(session: Session, school: OrgUnit) -> list[Campaign]:
+    """The campaigns of this school, with their phases and items, in the order they were made."""
+    owners = owners_of(session, school)
+    every = session.scalars(select(Campaign).options(
+        selectinload(Campaign.phases), selectinload(Campaign.items)).order_by(Campaign.id))
+    return [c for c in every if concerns(c, school_type=school.school_type, owners=owners)]
 
 
 def current_phase(campaign: Campaign, today: date) -> str | None:
@@ -20,8 +31,7 @@ def current_phase(campaign: Campaign, today: date) -> str | None:
 
 
 def list_campaigns(session: Session, *, school: OrgUnit, today: date) -> list[dict]:
-    campaigns = session.scalars(select(Campaign).options(
-        selectinload(Campaign.phases), selectinload(Campaign.items)).order_by(Campaign.id))
+    campaigns = school_catalogue(session, school)
     results = {}
     for row in session.scalars(select(ChecklistResult).where(ChecklistResult.school_id == school.id)):
         results.setdefault(row.item_id, []).append(row)

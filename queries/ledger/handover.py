@@ -11,11 +11,11 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from ledger import alert_flow
 from ledger.handover import AlertRow, CommentRow, EscalationRow, HazardStepRow, ShiftInfo, build_report
-from ledger.models import Alert, AlertEscalation, Hazard, HazardTransition
+from ledger.models import Alert, AlertEscalation, Building, Hazard, HazardTransition, OrgUnit
 from ledger.models.hazard import HazardComment
 from ledger.shifts import ShiftWindow
 
@@ -73,7 +73,7 @@ def handover_report(session: Session, *, school_id: int, window: ShiftWindow, tz
     """The handover report of one school's shift (ledger.handover.build_report)."""
     start, end = window.start, window.end
     alerts = alert_rows(session, school_id=school_id, start=start, end=end)
-    return build_report(
+    report = build_report(
         shift=ShiftInfo(window.shift.name, window.shift.name_zh, window.day, start, end),
         alerts=alerts,
         escalations=escalation_rows(session, school_id=school_id, end=end, alert_codes=[a.code for a in alerts]),
@@ -81,3 +81,23 @@ def handover_report(session: Session, *, school_id: int, window: ShiftWindow, tz
         comments=comment_rows(session, school_id=school_id, start=start, end=end),
         tz=tz,
     )
+    return with_names(session, school_id, report)
+
+
+def with_names(session: Session, school_id: int, report: dict) -> dict:
+    """The report with what a person reads: the school's names, and each alert's building and zone
+    names beside their codes (the codes stay: the API and the spreadsheet's code column keep them)."""
+    school = session.get(OrgUnit, school_id)
+    # Beside the API's `school` (its code), never in its place.
+    report["school_name_zh"] = school.name_zh if school is not None else None
+    report["school_name_en"] = school.name_en if school is not None else None
+    buildings = {b.code: b for b in session.scalars(select(Building).where(Building.school_id == school_id)
+                                                     .options(selectinload(Building.zones)))}
+    for key in ("open_at_end", "handled_alerts"):
+        for row in report[key]:
+            building = buildings.get(row.get("building") or "")
+            zone = next((z for z in building.zones if z.code == row.get("zone")), None) if building else None
+            row["building_name_zh"] = building.name_zh if building else None
+            row["building_name_en"] = building.name_en if building else None
+            row["zone_name_zh"] = zone.name_zh if zone else None
+    return report

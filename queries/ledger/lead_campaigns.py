@@ -9,9 +9,9 @@ one result per school, item and place — the latest: `ledger.commands.campaigns
 lets a later check replace an earlier one and never the reverse, and a unique constraint holds
 it — so "the latest result per item and building" is simply the row, counted with GROUP BY here.
 
-A campaign concerns a school when the school has a place for it (a building of its kinds, or a
-result). The ledger does not record a school's kind (university, middle, primary), so a
-campaign meant for other kinds of school still shows where the school has buildings for it.
+A campaign concerns a school when it is of the school's type and made for it
+(queries/ledger/campaigns.py `school_catalogue`; a school with no type yet: every campaign) and the
+school has a place for it (a building of its kinds, or a result).
 """
 from __future__ import annotations
 
@@ -19,10 +19,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
-from ledger.models import Building, Campaign, ChecklistItem, ChecklistResult
-from queries.ledger.campaigns import current_phase
+from ledger.models import Building, Campaign, ChecklistItem, ChecklistResult, OrgUnit
+from queries.ledger.campaigns import current_phase, school_catalogue
 
 FAILING_LIMIT = 200  # the chase list shows the oldest failures; the total says how many in all
 
@@ -89,13 +89,17 @@ class FailingCheck:
     note: str
 
 
-def _catalogue(session: Session) -> list[Campaign]:
-    return list(session.scalars(select(Campaign).options(selectinload(Campaign.phases), selectinload(Campaign.items))
-                                .order_by(Campaign.id)))
+def _catalogue(session: Session, school_id: int) -> list[Campaign]:
+    school = session.get(OrgUnit, school_id)
+    return school_catalogue(session, school) if school is not None else []
 
 
 def _places(buildings: list, kinds: list) -> set[str]:
-    """The building codes a campaign is checked at in a school."""
+    """The building codes a campaign is checked at in a school. A campaign of every building at a
+    school with no buildings yet (one just set up) is checked at the school as a whole (""): the
+    school sees the campaign it was given from its first day."""
+    if not kinds and not buildings:
+        return {""}
     return {b.code for b in buildings if not kinds or b.kind in kinds}
 
 
@@ -120,7 +124,7 @@ def school_campaigns(session: Session, *, school_id: int, today: date) -> list[C
     for item_id, result, kind, elsewhere, n in counted:
         by_item.setdefault(item_id, []).append((result, kind, bool(elsewhere), int(n)))
     out = []
-    for campaign in _catalogue(session):
+    for campaign in _catalogue(session, school_id):
         kinds = list(campaign.building_kinds or [])
         places = len(_places(buildings, kinds))
         items = []
@@ -131,7 +135,9 @@ def school_campaigns(session: Session, *, school_id: int, today: date) -> list[C
                 failed += n if result == "fail" else 0
                 if elsewhere or (kinds and kind not in kinds):
                     extra += n  # a place outside the campaign's buildings was checked too
-            items.append(ItemProgress(item.id, item.text, places + extra, passed, failed))
+            # With no buildings yet, the school as a whole is the place: its own results are there.
+            due = max(places, extra) if not buildings else places + extra
+            items.append(ItemProgress(item.id, item.text, due, passed, failed))
         if not any(i.due for i in items):
             continue  # nowhere to check it at this school
         out.append(CampaignProgress(campaign.code, campaign.name_zh, current_phase(campaign, today),
@@ -160,11 +166,10 @@ def failing_checks(session: Session, *, school_id: int, limit: int = FAILING_LIM
 
 def campaign_checks(session: Session, *, school_id: int, campaign_code: str) -> dict | None:
     """One campaign at one school, item by item: each place it is checked at with its latest
-    result (pass, fail, or None: not checked yet). None if there is no such campaign."""
-    campaign = session.scalar(select(Campaign).options(selectinload(Campaign.items))
-                              .where(Campaign.code == campaign_code))
+    result (pass, fail, or None: not checked yet). None if there is no such campaign for the school."""
+    campaign = next((c for c in _catalogue(session, school_id) if c.code == campaign_code), None)
     if campaign is None:
-        return None
+        return None  # no such campaign, or not this school's
     buildings = session.execute(select(Building.code, Building.kind, Building.name_zh, Building.name_en)
                                 .where(Building.school_id == school_id).order_by(Building.code)).all()
     names = {b.code: (b.name_zh, b.name_en) for b in buildings}

@@ -22,6 +22,12 @@ class TreeRow:
     depth: int
     editable: bool  # below the caller's unit: theirs to rename (their own unit is the level above's)
 
+    @property
+    def unregistered(self) -> bool:
+        """A school the recorder registered from its events (ledger/commands/recording.py
+        `school_for`): named by its code, at the top of the tree, no type. An admin names it."""
+        return self.kind == "school" and self.name_zh == self.code and self.parent is None and not self.school_type
+
 
 def tree_rows(db: Session, scope: str | None) -> list[TreeRow]:
     units = list(db.scalars(select(OrgUnit).order_by(OrgUnit.kind, OrgUnit.code)))

@@ -278,7 +278,7 @@ def test_a_token_scoped_to_a_school_sees_that_school_only(wall_app, wall_setting
     assert _router(browser, "?school=s2").status_code == 200
     first = _refresh(wall_app, browser, None)  # no school asked for: its own, not the first of all
     assert first.json["response"][ids.HEARTBEAT]["data"]["school"] == "s2"
-    assert first.json["response"][ids.SCHOOL_PICKER]["options"] == ["s2"]
+    assert first.json["response"][ids.SCHOOL_PICKER]["options"] == [{"label": "s2", "value": "s2"}]
     assert _refresh(wall_app, browser, "s1").status_code == 403  # a forged request, past the page
 
 

@@ -245,7 +245,31 @@ def test_a_lost_link_to_the_web_app_is_shown_by_the_browser(serve, app_settings,
     wait_until(link_banner.is_hidden, "the lost-link banner to clear", timeout=10)
 
 
+def named_schools(settings, *names: tuple[str, str, str | None]) -> None:
+    """Schools in the settings' ledger (migrated first) with their names: (code, name_zh, name_en)."""
+    from kernel.connections import sql_engine, sql_sessions
+    from ledger.db import migrate
+    from ledger.models import OrgUnit
+
+    ledger = sql_engine(settings)
+    try:
+        migrate(ledger)
+        with sql_sessions(ledger).begin() as db:
+            db.add_all([OrgUnit(code=code, kind="school", name_zh=zh, name_en=en, school_type="middle")
+                        for code, zh, en in names])
+    finally:
+        ledger.dispose()
+
+
+def picker_text(page) -> str:
+    return page.locator("#wall-school-picker").inner_text().strip()
+
+
 def test_english_school_picker_and_the_wall_alias(serve, app_settings, apply_events, open_wall):
+    """A person reads a school's name, never its code: in the header and in the picker (English when
+    the school has an English name, else its Chinese one); the code stays in the address."""
+    named_schools(app_settings, ("school-a", "郑州市第一中学", "Zhengzhou No. 1 Middle School"),
+                  ("school-b", "金水区第二小学", None))
     t = now_ms()
     apply_events([ev.smoke(t - 1000, school="school-a"),
                   ev.attendance("in", "p1", "student", t - 900, school="school-b"),
@@ -256,15 +280,33 @@ def test_english_school_picker_and_the_wall_alias(serve, app_settings, apply_eve
     wait_shown(page, "environment-1h", 1)
     body = page.inner_text("body")
     assert "Personal safety" in body and "As of" in body and "人身安全" not in body
+    wait_until(lambda: picker_text(page) == "Zhengzhou No. 1 Middle School", "the school's English name")
+    assert "school-a" not in page.inner_text("header")
 
     page.locator(".school-picker").click()
-    page.get_by_role("option", name="school-b").click()
+    assert page.get_by_role("option", name="school-b").count() == 0  # the picker lists names
+    page.get_by_role("option", name="金水区第二小学").click()  # no English name: the Chinese one
     # The other switches of the URL (language, a kiosk token, ...) are kept.
     wait_until(lambda: parse_qs(urlparse(page.url).query) == {"school": ["school-b"], "lang": ["en"]},
                f"navigation to school-b ({page.url})", timeout=20)
     wait_shown(page, "students-present", 2)
     assert shown(page, "environment-1h") == "0"
     assert "Personal safety" in page.inner_text("body")
+    assert picker_text(page) == "金水区第二小学"
+
+
+def test_the_wall_header_shows_the_schools_chinese_name_from_the_first_paint(serve, app_settings, apply_events,
+                                                                            open_wall):
+    named_schools(app_settings, ("demo-univ", "示范大学", "Demo University"))
+    apply_events([ev.smoke(now_ms() - 1000, school="demo-univ"),
+                  ev.smoke(now_ms() - 900, school="unnamed-school")])
+    served = serve(app_settings)
+    page = open_wall(served.url + "/?school=demo-univ")
+    wait_until(lambda: picker_text(page) == "示范大学", "the school's name in the header")
+    assert "demo-univ" not in page.inner_text("header")
+    page.locator(".school-picker").click()
+    # A school the ledger does not know (yet) is shown by its code: there is no name to show.
+    assert page.get_by_role("option", name="unnamed-school").count() == 1
 
 
 def test_the_browser_holds_a_bounded_page_however_long_it_runs(serve, app_settings, apply_events, open_wall):

@@ -168,3 +168,23 @@ def test_source_keys_are_shown_once_listed_without_themselves_revoked_and_rotate
     refused = _ledger(tmp_path, "source", "create", "--name", "x")
     assert refused.returncode == 2 and "at least one school" in refused.stderr
     assert _ledger(tmp_path, "source", "create", "--name", "x", "--school", "no such/school").returncode == 2
+
+
+def test_the_shipped_campaigns_are_imported_from_their_files_and_a_bad_file_imports_nothing(tmp_path):
+    assert _ledger(tmp_path, "init-db").returncode == 0
+    shipped = _ledger(tmp_path, "campaign", "import")
+    assert shipped.returncode == 0, shipped.stderr
+    assert "created fire-safety 消防安全专项整治" in shipped.stdout and len(shipped.stdout.splitlines()) == 8
+    assert "updated lab-chemicals" in _ledger(tmp_path, "campaign", "import").stdout  # again: brought up to date
+    good, bad = tmp_path / "winter.toml", tmp_path / "bad.toml"
+    good.write_text('code = "winter"\nname_zh = "冬季安全"\nitems = ["取暖设备完好"]\n', encoding="utf-8")
+    bad.write_text('code = "bad"\nname_zh = "坏文件"\nschool_types = ["nursery"]\nitems = []\n', encoding="utf-8")
+    refused = _ledger(tmp_path, "campaign", "import", str(good), str(bad))
+    assert refused.returncode == 1 and "nothing imported" in refused.stderr
+    assert "bad.toml: school_types: 'nursery' not one of" in refused.stderr
+    assert "bad.toml: items: the checklist needs at least one item" in refused.stderr
+    listed = _ledger(tmp_path, "campaign", "list").stdout
+    assert "winter" not in listed and "school-bus\t校车和交通安全\tmiddle,primary,kindergarten" in listed
+    entries = sqlite3.connect(tmp_path / "ledger.db").execute(
+        "SELECT actor, action FROM audit_entries WHERE target = 'campaign:fire-safety'").fetchall()
+    assert entries[0][0].startswith("cli:") and entries[0][1] == "campaign.import"

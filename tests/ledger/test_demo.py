@@ -122,10 +122,10 @@ def test_hazards_cover_every_stage_with_a_history_the_loop_allows(session):
 def test_campaigns_phases_results_and_deductions(session):
     _loaded(session)
     campaigns = session.scalars(select(Campaign)).all()
-    assert {c.code for c in campaigns} == {c.id for c in CAMPAIGNS}
+    assert {c.code for c in campaigns} == {c.code for c in CAMPAIGNS}
     for c in campaigns:
         assert [p.phase for p in c.phases] == ["deploy", "inspect", "consolidate"]
-        assert [i.text for i in c.items] == list(next(s for s in CAMPAIGNS if s.id == c.code).items)
+        assert [i.text for i in c.items] == list(next(s for s in CAMPAIGNS if s.code == c.code).items)
     phases_now = {next((p.phase for p in c.phases if p.starts_on <= TODAY <= p.ends_on), None) for c in campaigns}
     assert {"deploy", "inspect", "consolidate"} <= phases_now
     per_school = Counter(session.scalars(select(ChecklistResult.school_id)))

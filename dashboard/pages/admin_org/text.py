@@ -14,6 +14,8 @@ TEXT: dict[str, dict[str, str]] = {
         "type_university": "高校", "type_vocational": "职业院校", "type_middle": "中学", "type_primary": "小学",
         "type_kindergarten": "幼儿园", "type_special": "特殊教育学校",
         "added": "已新增：{name}", "renamed": "已保存：{name}", "pick": "请选择机构", "empty": "暂无机构",
+        "unregistered": "未登记",
+        "unregistered_hint": "该学校由其上报的事件自动登记，名称即代码：请修改名称并设置学校类型",
     },
     "en": {
         "title": "Organisation", "tree": "The tree", "add": "Add a unit", "edit": "Rename",
@@ -25,6 +27,8 @@ TEXT: dict[str, dict[str, str]] = {
         "type_university": "University", "type_vocational": "Vocational", "type_middle": "Middle school",
         "type_primary": "Primary school", "type_kindergarten": "Kindergarten", "type_special": "Special education",
         "added": "Added: {name}", "renamed": "Saved: {name}", "pick": "Pick a unit", "empty": "No units yet",
+        "unregistered": "unregistered", "unregistered_hint": "Registered from its events, named by its code: "
+                                                             "give it a name and a school type",
     },
 }
 

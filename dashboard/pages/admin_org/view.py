@@ -29,6 +29,9 @@ def tree(lang: Language, rows) -> html.Div:
             html.Span(name_of(lang, row), className="admin-tree-name"),
             html.Span(f"{kind}{school_type}", className="admin-tree-kind"),
             html.Code(row.code, className="admin-tree-code"),
+            # A school known only from its events: flagged so an admin gives it a name and a type.
+            html.Span(to(lang, "unregistered"), className="admin-tree-unregistered", title=to(
+                lang, "unregistered_hint")) if getattr(row, "unregistered", False) else None,
         ]))
     return html.Ul(items, className="admin-tree")
 

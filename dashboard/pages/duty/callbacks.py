@@ -57,6 +57,7 @@ def refresh(_tick, _acted, domain, building, kind, view_state, digest, selected)
                 db, schools=schools, now=now, deadlines=live.deadlines, domain=domain or None,
                 building=building or None, type=kind or None)]
             choices = alert_console.console_filters(db, schools=schools)
+            names = alert_console.building_names(db, schools=schools, codes=choices["buildings"])
     except SQLAlchemyError:
         return {**dict.fromkeys(REFRESH_OUT, no_update), "banner": False}
     may_handle = bool(current() and current().may(roles.ALERT_HANDLE))
@@ -70,7 +71,7 @@ def refresh(_tick, _acted, domain, building, kind, view_state, digest, selected)
         out.update(rows=view.alert_rows(lang, alerts, now=now, selected=selected, may_handle=may_handle),
                    summary=view.summary_line(lang, alerts), digest=new_digest,
                    domains=view.filter_options(lang, choices["domains"], "domain"),
-                   buildings=view.filter_options(lang, choices["buildings"], "building"),
+                   buildings=view.filter_options(lang, choices["buildings"], "building", names),
                    types=view.filter_options(lang, choices["types"], "type"))
     return out
 

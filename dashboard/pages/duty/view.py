@@ -20,8 +20,17 @@ REFRESH_MS = 500  # a colleague's acknowledgement shows here within a second, as
 ACTIONS = ("acknowledge", "dispatch", "resolve")
 
 
-def place(alert: dict) -> str:
-    return " · ".join(part for part in (alert.get("building"), alert.get("zone")) if part)
+def place(alert: dict, lang: Language = "zh", *, with_school: bool = False) -> str:
+    """Where an alert is, as a person reads it: the building's and zone's names (English with
+    ?lang=en when there is one), the code only where the ledger has no name; the school's name
+    first when the console covers several schools."""
+    en = lang == "en"
+    school = ((alert.get("school_name_en") if en else None) or alert.get("school_name_zh")
+              or alert.get("school")) if with_school else None
+    building = (alert.get("building_name_en") if en else None) or alert.get("building_name_zh") or alert.get(
+        "building")
+    zone = alert.get("zone_name_zh") or alert.get("zone")
+    return " · ".join(part for part in (school, building, zone) if part)
 
 
 def when(at: datetime | None, tz) -> str:
@@ -47,7 +56,9 @@ def state_text(lang: Language, alert: dict) -> str:
 
 def alert_rows(lang: Language, alerts: list[dict], *, now: datetime, selected: int | None,
                may_handle: bool) -> list[html.Tr]:
-    """The open alerts in the order the query gives (unacknowledged, severity, age)."""
+    """The open alerts in the order the query gives (unacknowledged, severity, age); each place
+    with its school's name when they come from several schools."""
+    several = len({a.get("school") for a in alerts}) > 1
     if not alerts:
         return [html.Tr(html.Td(td(lang, "empty"), colSpan=7, className="empty"))]
     rows = []
@@ -67,7 +78,7 @@ def alert_rows(lang: Language, alerts: list[dict], *, now: datetime, selected: i
             html.Td(html.Span(severity_name(lang, a["severity"]), className="sev-badge"), className="sev"),
             html.Td([html.Div(event_type_name(lang, a["type"]), className="type-name"),
                      html.Div(domain_name(lang, a["domain"]), className="domain")], className="type"),
-            html.Td(place(a) or (a.get("device") or ""), className="place"),
+            html.Td(place(a, lang, with_school=several) or (a.get("device") or ""), className="place"),
             html.Td(td(lang, "repeats", n=a["count"]) if a.get("count", 1) > 1 else "", className="count"),
             html.Td(since_text(lang, raised, now), className="since"),
             html.Td(state_text(lang, a), className="state"),
@@ -76,8 +87,13 @@ def alert_rows(lang: Language, alerts: list[dict], *, now: datetime, selected: i
     return rows
 
 
-def filter_options(lang: Language, values: list[str], kind: str) -> list[dict]:
-    name = {"domain": domain_name, "type": event_type_name}.get(kind, lambda _lang, v: v)
+def filter_options(lang: Language, values: list[str], kind: str, names: dict[str, dict] | None = None) -> list[dict]:
+    """A filter's choices; buildings by their names (`names`: code -> {name_zh, name_en})."""
+    def building(lang: Language, code: str) -> str:
+        found = (names or {}).get(code) or {}
+        return (found.get("name_en") if lang == "en" else None) or found.get("name_zh") or code
+
+    name = {"domain": domain_name, "type": event_type_name, "building": building}.get(kind, lambda _lang, v: v)
     return [{"label": td(lang, "all"), "value": ""}] + [{"label": name(lang, v), "value": v} for v in values]
 
 
@@ -111,7 +127,7 @@ def detail_facts(lang: Language, alert: dict, tz) -> list:
     facts = [
         ("raised_at", when(alert.get("raised_at"), tz)),
         ("last_raised_at", when(alert.get("last_raised_at"), tz) if alert.get("count", 1) > 1 else ""),
-        ("place", place(alert)),
+        ("place", place(alert, lang, with_school=True)),
         ("device", alert.get("device") or ""),
         ("state", state_text(lang, alert)),
         ("acknowledged", " ".join(x for x in (alert.get("acknowledged_by") or "",

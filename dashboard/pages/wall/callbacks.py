@@ -19,6 +19,7 @@ from dashboard import wall_sync
 from dashboard.access import readable_schools, require_school
 from dashboard.pages.wall import ids
 from dashboard.pages.wall.model import changes, wall_model
+from dashboard.pages.wall.view import school_options
 from dashboard.services import clock_ms, services
 from kernel.catalogue import DOMAINS
 from layouts.i18n import language, t
@@ -78,8 +79,10 @@ def refresh(_tick, view, sync, picker_value, picker_options):
     if "banner" in changed:
         result["banner"] = changed["banner"] or ""
         result["banner_hidden"] = changed["banner"] is None
-    # The picker changes only when the school list does, so nobody's open menu is reset.
-    result["picker_options"] = schools if schools != picker_options else no_update
+    # The picker changes only when the school list (or a name) does, so nobody's open menu is reset.
+    options = school_options(lang, schools, live.school_names())
+    shown = [(o.get("label"), o.get("value")) if isinstance(o, dict) else (o, o) for o in picker_options or ()]
+    result["picker_options"] = options if [(o["label"], o["value"]) for o in options] != shown else no_update
     result["picker_value"] = school if school != picker_value else no_update
     result["heartbeat"] = {"school": school, "at": now}
     result["sync"] = {"screen": screen, "tag": tag}

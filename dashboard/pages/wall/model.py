@@ -36,7 +36,9 @@ def wall_model(lang: Language, *, school: str | None, summary: dict | None, plan
     banner = banner_text(lang, school=school, summary=summary)
     alerts = (summary or {}).get("alerts") or {}
     ledger = (summary or {}).get("ledger") or {}
-    places = {b["code"]: risk_map.building_name(lang, b) for b in (plan or {}).get("buildings", [])}
+    places: dict = {b["code"]: risk_map.building_name(lang, b) for b in (plan or {}).get("buildings", [])}
+    places.update({(b["code"], z["code"]): z["name_zh"] for b in (plan or {}).get("buildings", [])
+                   for z in b.get("zones") or () if z.get("name_zh")})
     bars = {}
     for domain in DOMAINS:
         per_hour = summary["domains"][domain].get("trend_24h", []) if summary else []

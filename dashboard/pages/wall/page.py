@@ -10,6 +10,7 @@ from __future__ import annotations
 import dash
 
 from dashboard import wall_sync
+from dashboard.access import readable_schools
 from dashboard.pages.wall import callbacks
 from dashboard.pages.wall.view import wall_frame
 from dashboard.services import services
@@ -19,9 +20,13 @@ dash.register_page(__name__, path="/", name="wall", title=TEXT["zh"]["title"])
 
 
 def layout(school: object = None, lang: object = None, **_other_query) -> dash.html.Div:
-    """The page for ?school=&lang=; it reads no data: the first refresh fills it in."""
-    return wall_frame(language(lang), school if isinstance(school, str) and school else None,
-                      screen=wall_sync.new_screen_id(), refresh_ms=services().settings.wall_refresh_ms)
+    """The page for ?school=&lang=; it reads only the school's name (a school the caller may not
+    read shows none): the first refresh fills in the rest."""
+    school = school if isinstance(school, str) and school else None
+    live = services()
+    names = live.school_names() if school and readable_schools([school]) else {}
+    return wall_frame(language(lang), school, screen=wall_sync.new_screen_id(),
+                      refresh_ms=live.settings.wall_refresh_ms, names=names)
 
 
 def register_callbacks(app: dash.Dash) -> None:

@@ -126,10 +126,12 @@ def clock_text(iso: str | None, now: datetime) -> str:
 
 
 def place_text(alert: dict, places: dict[str, str] | None = None) -> str:
-    """Building (by its name on the site plan when known) and zone."""
-    building = alert.get("building")
-    building = (places or {}).get(building, building)
-    return " · ".join(part for part in (building, alert.get("zone")) if part)
+    """Building and zone, by their names on the site plan when known (`places`: building code ->
+    name, and (building code, zone code) -> the zone's name); else their codes."""
+    code, zone = alert.get("building"), alert.get("zone")
+    building = (places or {}).get(code, code)
+    zone = (places or {}).get((code, zone), zone) if zone else zone
+    return " · ".join(part for part in (building, zone) if part)
 
 
 def alert_row_data(lang: Language, alerts: list[dict], now: datetime,

@@ -57,11 +57,24 @@ def domain_tile(lang: Language, domain: str) -> html.Section:
     ])
 
 
-def header(lang: Language, school: str | None) -> html.Header:
+def school_name(lang: Language, code: str, names: dict[str, dict]) -> str:
+    """What a person reads for a school: its name (English with ?lang=en when it has one), the code
+    only for a school the ledger does not know (yet)."""
+    found = names.get(code) or {}
+    return (found.get("name_en") if lang == "en" else None) or found.get("name_zh") or code
+
+
+def school_options(lang: Language, codes: list[str], names: dict[str, dict]) -> list[dict]:
+    """The picker's choices: each school by its name; its code stays the value (the URL carries it)."""
+    return [{"label": school_name(lang, code, names), "value": code} for code in codes]
+
+
+def header(lang: Language, school: str | None, names: dict[str, dict] | None = None) -> html.Header:
+    options = school_options(lang, [school], names or {}) if school else []
     return html.Header(className="wall-header", children=[
         html.Div(className="wall-title", children=[
             html.H1(t(lang, "title")),
-            dcc.Dropdown(id=ids.SCHOOL_PICKER, className="school-picker", options=[school] if school else [],
+            dcc.Dropdown(id=ids.SCHOOL_PICKER, className="school-picker", options=options,
                          value=school, clearable=False, searchable=False, placeholder=t(lang, "school")),
         ]),
         html.Div(className="as-of-block", children=[
@@ -146,8 +159,10 @@ def alerts_panel(lang: Language) -> html.Section:
     ])
 
 
-def wall_frame(lang: Language, school: str | None, *, screen: str, refresh_ms: int) -> html.Div:
-    """The whole wall page, every figure empty ("—") until the first refresh answers."""
+def wall_frame(lang: Language, school: str | None, *, screen: str, refresh_ms: int,
+               names: dict[str, dict] | None = None) -> html.Div:
+    """The whole wall page, every figure empty ("—") until the first refresh answers; the school's
+    name in the header from the start when `names` has it."""
     return html.Div(id=ids.WALL, className="wall", lang=HTML_LANG[lang], children=[
         dcc.Location(id=ids.LOCATION, refresh=True),
         dcc.Interval(id=ids.TICK, interval=refresh_ms),
@@ -156,7 +171,7 @@ def wall_frame(lang: Language, school: str | None, *, screen: str, refresh_ms: i
         dcc.Store(id=ids.SYNC, data={"screen": screen, "tag": None}),
         dcc.Store(id=ids.FLASH, data=[]),
         dcc.Store(id=ids.SOUNDED, data=[]),
-        header(lang, school),
+        header(lang, school, names),
         html.Div(t(lang, "link_lost"), id=ids.LINK_BANNER, className="banner link-banner", hidden=True,
                  role="alert", **{"data-testid": "link-banner"}),
         html.Div(id=ids.STALE_BANNER, className="banner", hidden=True, role="alert",
