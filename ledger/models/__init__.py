@@ -9,6 +9,7 @@ from ledger.models.hazard import Hazard, HazardTransition, LoopViolation
 from ledger.models.history import DailyDomainEvents, DailyTotals, RecorderOffset, RefusedEvent
 from ledger.models.org import ORG_CHILDREN, ORG_KIND_ZH, ORG_KINDS, SCHOOL_TYPES, Building, OrgUnit, Zone
 from ledger.models.risk import HazardSource, RiskPoint
+from ledger.models.sign_ins import SignInFailure
 from ledger.models.sources import EventSource, EventSourceSchool
 from ledger.models.users import END_REASONS, USER_ROLES, User, UserSchool, UserSession
 
@@ -19,6 +20,6 @@ __all__ = [
     "EventSource", "EventSourceSchool",
     "Hazard", "HazardSource",
     "HazardTransition", "LoopViolation", "ORG_CHILDREN", "ORG_KINDS", "ORG_KIND_ZH",
-    "OrgUnit", "ROLES", "RecorderOffset", "RefusedEvent", "RiskPoint", "SCHOOL_TYPES",
+    "OrgUnit", "ROLES", "RecorderOffset", "RefusedEvent", "RiskPoint", "SCHOOL_TYPES", "SignInFailure",
     "USER_ROLES", "UTCDateTime", "User", "UserSchool", "UserSession", "Zone", "END_REASONS", "utcnow",
 ]

@@ -12,9 +12,10 @@ from kernel.connections import sql_engine
 from ledger.db import current_revision, downgrade, migrate
 from ledger.models import Base
 
-HEAD = "0009"
+HEAD = "0010_people"
 # What each revision adds, newest first: each goes down on its own and takes only its tables.
 STEPS: list[tuple[str, str, set[str]]] = [  # (revision, the one before, tables it adds)
+    ("0010_people", "0009", {"sign_in_failures"}),
     ("0009", "0008", {"audit_entries"}),
     ("0008", "0007", {"event_sources", "event_source_schools"}),
     ("0007", "0006", set()),  # indexes only
