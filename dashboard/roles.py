@@ -84,6 +84,9 @@ PAGES: dict[str, str] = {
     # Administration (issue 14): every page and its callbacks need ADMIN; what an admin may change is
     # then held to their unit by the ledger's commands (ledger/org_scope.py).
     "admin_org": ADMIN,
+    "admin_users": ADMIN, "admin_tokens": ADMIN,  # people and wall tokens, held to the admin's unit
+    # Everyone signed in changes their own password (never a wall token: it has no ACCOUNT).
+    "account_password": ACCOUNT,
 }
 
 

@@ -8,6 +8,8 @@ TEXT: dict[str, dict[str, str]] = {
     "zh": {
         "brand": "校园安全 · 系统管理",
         "nav_org": "组织机构",
+        "nav_users": "人员账号",
+        "nav_tokens": "大屏令牌",
         "language": "English",
         "sign_out": "退出登录",
         "scope_all": "全部机构",
@@ -22,6 +24,8 @@ TEXT: dict[str, dict[str, str]] = {
     "en": {
         "brand": "Campus Safety · Administration",
         "nav_org": "Organisation",
+        "nav_users": "People",
+        "nav_tokens": "Wall tokens",
         "language": "中文",
         "sign_out": "Sign out",
         "scope_all": "every unit",

@@ -11,6 +11,8 @@ from layouts.i18n import Language
 # its own entry here and registers with the same name and path (dashboard/pages/admin_*/page.py).
 NAV: tuple[tuple[str, str, str], ...] = (
     ("admin_org", "/admin/org", "nav_org"),
+    ("admin_users", "/admin/users", "nav_users"),
+    ("admin_tokens", "/admin/tokens", "nav_tokens"),
 )
 
 
