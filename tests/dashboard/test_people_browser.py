@@ -19,6 +19,7 @@ from tests.dashboard.conftest import PASSWORD
 from tests.dashboard.test_wall_browser import (  # noqa: F401 (browser: the shared Chromium fixture)
     browser,
     screenshot_dir,
+    wait_until,
 )
 
 pytestmark = pytest.mark.browser
@@ -50,6 +51,12 @@ def sign_in(page, url: str, username: str, password: str, lands: str) -> None:
     page.wait_for_url(lands)
 
 
+def appears(page, selector: str, timeout: float = 20) -> None:
+    """Wait for what a callback draws by looking between short waits in the page: under load, a
+    wait_for_selector was seen to miss an element that had been there for seconds."""
+    wait_until(lambda: page.wait_for_timeout(100) or page.locator(selector).count(), selector, timeout=timeout)
+
+
 def choose(page, dropdown: str, label: str) -> None:
     page.click(f"#{dropdown}")
     page.get_by_role("option", name=label).first.click()
@@ -76,7 +83,7 @@ def test_an_admin_creates_a_person_who_signs_in_and_changes_their_password(
         admin.fill("#admin-users-new-name", "李新")
         choose(admin, "admin-users-new-unit", "第一中学")
         admin.click("#admin-users-create")
-        admin.wait_for_selector("#admin-users-first-password")
+        appears(admin, "#admin-users-first-password")
         first = admin.inner_text("#admin-users-first-password").strip()
         assert len(first) == 16
         assert "li.new" in admin.inner_text("#admin-users-people")
@@ -88,12 +95,12 @@ def test_an_admin_creates_a_person_who_signs_in_and_changes_their_password(
         person.fill("#account-password-new", "my own long passphrase")
         person.fill("#account-password-again", "my own long passphrase")
         person.click("#account-password-save")
-        person.wait_for_selector("#account-password-message .tone-ok")
+        appears(person, "#account-password-message .tone-ok")
 
         # The admin disables the person, whose session ends with it.
         choose(admin, "admin-users-person", "李新 (li.new)")
         admin.click("#admin-users-disable")
-        admin.get_by_text("已停用：li.new").wait_for()
+        appears(admin, "#admin-users-message >> text=已停用：li.new")
         assert "已停用" in admin.inner_text("#admin-users-people")
         # Their session ends: the page they had open goes to sign in at its next check.
         person.goto(district.url + "/account/password")
@@ -113,9 +120,8 @@ def test_an_admin_creates_a_wall_token_whose_address_opens_the_wall(
         choose(admin, "admin-tokens-school", "第一中学 (s1)")
         admin.fill("#admin-tokens-label", "东门大屏")
         admin.click("#admin-tokens-create")
-        admin.wait_for_selector("#admin-tokens-message span")
+        appears(admin, "#admin-tokens-wall-url")
         assert admin.inner_text("#admin-tokens-message") == "已保存"
-        admin.wait_for_selector("#admin-tokens-wall-url")
         url = admin.input_value("#admin-tokens-wall-url")
         assert url.startswith(district.url + "/?school=s1&token=")
         assert admin.locator("table.admin-qr td.q1").count() > 300  # a QR code's dark modules
@@ -155,7 +161,7 @@ def test_a_sheet_with_bad_rows_shows_its_errors_and_a_good_one_downloads_the_pas
         bad.write_bytes(_sheet([("ok.one", "甲", "值班员", "s1", None), ("ok.one", "乙", "值班员", "s1", None),
                                 ("far", "丙", "值班员", "nowhere", None)]))
         admin.set_input_files("#admin-users-upload input[type=file]", str(bad))
-        admin.wait_for_selector("table.admin-import-errors")
+        appears(admin, "table.admin-import-errors")
         errors = admin.inner_text("table.admin-import-errors")
         assert "与第2行重复" in errors and "nowhere" in errors
         assert "ok.one" not in admin.inner_text("#admin-users-people")

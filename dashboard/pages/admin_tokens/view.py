@@ -90,9 +90,10 @@ def body(lang: Language, rows, schools, tz: tzinfo) -> html.Div:
                     html.H2(tt(lang, "manage")),
                     _field(tt(lang, "token"), dcc.Dropdown(id=ids.TOKEN, options=token_options(lang, rows),
                                                            placeholder=tt(lang, "pick"))),
-                    html.Button(tt(lang, "rotate_button"), id=ids.ROTATE, className="lead-button", n_clicks=0),
-                    html.Button(tt(lang, "revoke_button"), id=ids.REVOKE, className="lead-button admin-danger",
-                                n_clicks=0),
+                    html.Div(className="admin-button-row", children=[
+                        html.Button(tt(lang, "rotate_button"), id=ids.ROTATE, className="lead-button", n_clicks=0),
+                        html.Button(tt(lang, "revoke_button"), id=ids.REVOKE, className="lead-button admin-danger",
+                                    n_clicks=0)]),
                 ]),
             ]),
         ]),

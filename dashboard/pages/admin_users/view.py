@@ -101,11 +101,14 @@ def _edit_form(lang: Language, people, units, whole_tree: bool) -> html.Section:
                                               placeholder=tu(lang, "keep"))),
         _field(tu(lang, "unit"), dcc.Dropdown(id=ids.EDIT_UNIT, options=unit_options(
             lang, units, whole_tree=whole_tree), placeholder=tu(lang, "keep"))),
-        html.Button(tu(lang, "save_button"), id=ids.SAVE, className="lead-button admin-primary", n_clicks=0),
+        html.Div(html.Button(tu(lang, "save_button"), id=ids.SAVE, className="lead-button admin-primary",
+                             n_clicks=0), className="admin-button-row"),
         _field(tu(lang, "reset_password"), dcc.Input(id=ids.RESET_PASSWORD, type="password", maxLength=1024,
                                                      autoComplete="new-password")),
-        html.Button(tu(lang, "reset_button"), id=ids.RESET, className="lead-button", n_clicks=0),
-        html.Button(tu(lang, "disable_button"), id=ids.DISABLE, className="lead-button admin-danger", n_clicks=0),
+        html.Div(className="admin-button-row", children=[
+            html.Button(tu(lang, "reset_button"), id=ids.RESET, className="lead-button", n_clicks=0),
+            html.Button(tu(lang, "disable_button"), id=ids.DISABLE, className="lead-button admin-danger",
+                        n_clicks=0)]),
     ])
 
 
