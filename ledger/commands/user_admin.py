@@ -100,8 +100,7 @@ def _not_self(actor: Actor, user: User, what: str) -> None:
 
 
 def create(db: Session, *, actor: Actor, scope: str | None, username: str, display_name: str, role: str,
-           unit: str | None, now: datetime, password: str | None = None,
-           hasher=None) -> tuple[User, str | None]:
+           unit: str | None, now: datetime, password: str | None = None) -> tuple[User, str | None]:
     """A new account in a unit the admin manages; the generated password (None when one was typed)."""
     scope_unit = scope_of(db, scope)
     place = placement(db, unit, scope_unit)
@@ -109,8 +108,7 @@ def create(db: Session, *, actor: Actor, scope: str | None, username: str, displ
     if not password:
         generated = password = generate_password()
     user = users.create_user(db, username=username, display_name=_display_name(display_name), role=role,
-                             password=password, unit=place.code if place is not None else None, now=now,
-                             hasher=hasher if generated else None)
+                             password=password, unit=place.code if place is not None else None, now=now)
     record(db, actor=actor, action="user.create", target=_target(user), now=now, school=_school(db, user),
            after={**snapshot(user), "password_set": "generated" if generated else "typed"})
     return user, generated

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from ledger import org_scope, passwords
 from ledger.commands import user_admin, users
-from ledger.commands.audit import Actor
+from ledger.commands.audit import Actor, record
 from ledger.commands.org import scope_of
 from ledger.control_chars import describe, first_control
 from ledger.exchange import ImportRejected, RowError
@@ -37,7 +37,7 @@ from ledger.spreadsheet import Sheet, xlsx_bytes
 MAX_BYTES = 1024 * 1024  # 2,000 rows of five short columns are ~60 kB; the web's body limit is 2 MB
 MAX_ROWS = 2000
 MAX_TYPED = 40  # rows with a typed password: each costs a full argon2 hash (~0.35 s)
-FIRST_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+FIRST_HASHER = PasswordHasher(time_cost=1, memory_cost=64, parallelism=1)  # ~0.1 ms: 90 bits need no stretching
 
 # Header (as people write it) -> field.
 HEADERS = {"用户名": "username", "username": "username", "姓名": "display_name", "显示名": "display_name",
@@ -154,16 +154,31 @@ def check(db: Session, *, scope: str | None, rows: list[tuple[int, dict]],
 
 
 def create_all(db: Session, *, actor: Actor, scope: str | None, data: bytes, now: datetime) -> list[Created]:
-    """Read, check, create every account (one audit entry each) and flush; the caller commits.
-    UnreadableFile or ImportRejected, with nothing written, when anything is wrong."""
+    """Read, check, create every account (one audit entry each, as user_admin.create writes it) and
+    flush; the caller commits. UnreadableFile or ImportRejected, with nothing written, when anything
+    is wrong. The rows are built here rather than one `user_admin.create` each: `check` has already
+    applied its rules to every row, and a query or two per row made 2,000 rows take half a minute."""
     _headers, rows, errors = read_sheet(data)
     good = check(db, scope=scope, rows=rows, errors=errors)
-    made = []
+    units = {u.code: u for u in db.scalars(select(OrgUnit).where(OrgUnit.code.in_({r.unit for r in good})))}
+    schools: dict[str, str | None] = {}
+    for code, unit in units.items():
+        school = org_scope.school_of(db, unit)
+        schools[code] = school.code if school is not None else None
+    made, entries = [], []
     for row in good:
-        user, generated = user_admin.create(db, actor=actor, scope=scope, username=row.username,
-                                            display_name=row.display_name, role=row.role, unit=row.unit,
-                                            password=row.password, now=now, hasher=FIRST_HASHER)
-        made.append(Created(user.username, user.display_name, user.role, row.unit, generated))
+        generated = None if row.password else user_admin.generate_password()
+        digest = passwords.hash_password(row.password or generated, using=None if row.password else FIRST_HASHER)
+        db.add(User(username=row.username, display_name=row.display_name, role=row.role, all_schools=False,
+                    unit_id=units[row.unit].id, password_hash=digest, created_at=now, password_changed_at=now))
+        entries.append((row, generated))
+        made.append(Created(row.username, row.display_name, row.role, row.unit, generated))
+    db.flush()
+    for row, generated in entries:
+        record(db, actor=actor, action="user.create", target=f"user:{row.username}", now=now,
+               school=schools[row.unit],
+               after={"username": row.username, "display_name": row.display_name, "role": row.role,
+                      "unit": row.unit, "disabled": False, "password_set": "generated" if generated else "typed"})
     db.flush()
     return made
 

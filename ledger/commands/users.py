@@ -13,7 +13,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from argon2 import PasswordHasher
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
@@ -64,10 +63,8 @@ def _unit(db: Session, code: str | None) -> OrgUnit | None:
 
 
 def create_user(db: Session, *, username: str, display_name: str, role: str, password: str,
-                schools: Iterable[str] = (), now: datetime, unit: str | None = None,
-                hasher: PasswordHasher | None = None) -> User:
-    """A new user; with no unit and no schools listed they read every school. `hasher`: other
-    argon2 parameters (the bulk import's, for generated passwords: ledger/commands/user_admin.py)."""
+                schools: Iterable[str] = (), now: datetime, unit: str | None = None) -> User:
+    """A new user; with no unit and no schools listed they read every school."""
     username = normal_username(username)
     display_name = display_name.strip()
     if not USERNAME.fullmatch(username):
@@ -83,7 +80,7 @@ def create_user(db: Session, *, username: str, display_name: str, role: str, pas
     scope = _unit(db, unit)
     user = User(username=username, display_name=display_name, role=role, all_schools=not codes and scope is None,
                 unit_id=scope.id if scope is not None else None,
-                password_hash=passwords.hash_password(password, using=hasher), created_at=now, password_changed_at=now,
+                password_hash=passwords.hash_password(password), created_at=now, password_changed_at=now,
                 schools=[UserSchool(school=code) for code in codes])
     db.add(user)
     db.flush()
