@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ledger import org_scope
@@ -63,7 +64,13 @@ def _managed(db: Session, token_id: int, scope: str | None) -> AccessToken:
 def issue(db: Session, *, actor: Actor, scope: str | None, school: str, label: str, now: datetime) -> access.Issued:
     """A new wall token for a school the admin manages: `Issued.token` is shown once."""
     _school_in_scope(db, school, scope)
-    issued = access.issue_token(db, role=WALL, label=_label(label), school=school.strip(), now=now)
+    label = _label(label)
+    # A label names one wall: a second active token under it is a double click or a wall to rotate,
+    # and the first token's address, shown once, would be lost without a word.
+    if db.scalar(select(AccessToken.id).where(AccessToken.label == label, AccessToken.school == school.strip(),
+                                              AccessToken.revoked_at.is_(None)).limit(1)) is not None:
+        raise LedgerError(f"the wall {label!r} of this school already has a token: rotate it, or give another label")
+    issued = access.issue_token(db, role=WALL, label=label, school=school.strip(), now=now)
     record(db, actor=actor, action="token.create", target=_target(issued.row), now=now, school=issued.row.school,
            after=snapshot(issued.row))
     return issued

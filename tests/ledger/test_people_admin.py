@@ -153,6 +153,8 @@ def test_wall_tokens_for_schools_in_scope_revoked_and_rotated_with_audit_never_h
     org_commands.create_unit(org, actor=ROOT, scope=None, now=NOW, **org_scope_s2)
     issued = token_admin.issue(org, actor=D1_ADMIN, scope="d1", school="s1", label="东门大屏", now=NOW)
     assert access.active_token(org, token=issued.token).school == "s1"
+    with pytest.raises(LedgerError, match="already has a token"):  # a double click, or a wall to rotate
+        token_admin.issue(org, actor=D1_ADMIN, scope="d1", school="s1", label=" 东门大屏 ", now=NOW)
     for school in ("s2", "d1", "nowhere"):
         with pytest.raises(LedgerError):
             token_admin.issue(org, actor=D1_ADMIN, scope="d1", school=school, label="x", now=NOW)
