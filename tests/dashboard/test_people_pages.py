@@ -21,7 +21,7 @@ from ledger.commands.audit import Actor
 from ledger.db import migrate
 from ledger.models import AccessToken, AuditEntry, SignInFailure, User
 from tests.dashboard.conftest import PASSWORD, sign_in, signed_in
-from tests.dashboard.test_access import _callback_body, _callback_key
+from tests.dashboard.test_access import _callback_body, _callback_key, _router
 
 ROOT = Actor("cli:test", "admin")
 
@@ -73,8 +73,13 @@ def test_a_refused_sign_in_is_kept_with_its_username_and_address_never_its_passw
     assert sign_in(client, "nobody\x1b", "another wrong one").status_code == 401
     kept = _read(district_settings, select(SignInFailure).order_by(SignInFailure.id))
     assert [(f.username, f.ip) for f in kept] == [("zhao", "127.0.0.1"), ("nobody\u241b", "127.0.0.1")]
-    page = signed_in(app, "wang").get("/admin/users")
-    assert page.status_code == 200
+    admin = signed_in(app, "wang")
+    assert admin.get("/admin/users").status_code == 200
+    shown = _router(admin, "", "/admin/users").get_data(as_text=True)
+    assert "最近登录失败" in shown and "zhao" in shown and "nobody" not in shown  # not a person of theirs
+    english = _router(admin, "?lang=en", "/admin/users").get_data(as_text=True)
+    assert "Recent failed sign-ins" in english and "127.0.0.1" in english
+    assert "大屏令牌" in _router(admin, "", "/admin/tokens").get_data(as_text=True)
 
 
 def test_a_forged_request_for_another_district_is_refused_and_saves_nothing(district_settings):
