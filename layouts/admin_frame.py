@@ -35,6 +35,8 @@ def _header(view: AdminView, page: str) -> html.Header:
         html.Span(f"{view.who}（{role}）" if lang == "zh" else f"{view.who} ({role})", className="lead-who"),
         dcc.Link(ta(lang, "language"), className="lead-button lead-lang",
                  href=view.href(page, lang=None if lang == "en" else "en")),
+        dcc.Link(ta(lang, "password"), className="lead-button lead-password",
+                 href="/account/password" + ("?lang=en" if lang == "en" else "")) if view.csrf else None,
         html.Form(action="/logout", method="post", className="lead-sign-out", children=[
             dcc.Input(type="hidden", name="csrf", value=view.csrf),
             html.Button(ta(lang, "sign_out"), type="submit", className="lead-button")]) if view.csrf else None,

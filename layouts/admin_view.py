@@ -18,6 +18,8 @@ NAV: tuple[tuple[str, str, str], ...] = (
     ("admin_devices", "/admin/devices", "nav_devices"),
     ("admin_imports", "/admin/imports", "nav_imports"),
     ("admin_campaigns", "/admin/campaigns", "nav_campaigns"),
+    ("admin_users", "/admin/users", "nav_users"),
+    ("admin_tokens", "/admin/tokens", "nav_tokens"),
 )
 
 

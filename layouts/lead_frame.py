@@ -46,6 +46,8 @@ def _header(view: LeadView, page: str, csrf: str | None) -> html.Header:
         html.Span(who, className="lead-who"),
         dcc.Link(tl(lang, "language"), className="lead-button lead-lang",
                  href=view.href(page, **other_lang)),
+        dcc.Link(tl(lang, "password"), className="lead-button lead-password",
+                 href="/account/password" + ("?lang=en" if lang == "en" else "")) if csrf else None,
         html.Form(action="/logout", method="post", className="lead-sign-out", children=[
             dcc.Input(type="hidden", name="csrf", value=csrf),
             html.Button(tl(lang, "sign_out"), type="submit", className="lead-button")]) if csrf else None,

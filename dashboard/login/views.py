@@ -25,7 +25,7 @@ from dashboard.principals import end_person_session, moment
 from dashboard.refusals import LOGIN_PATH
 from dashboard.roles import Principal
 from dashboard.services import services
-from ledger.commands import users
+from ledger.commands import sign_ins, users
 
 blueprint = Blueprint("auth", __name__)
 MAX_FIELD = 1024  # longer usernames or passwords are no one's: cut before they cost anything
@@ -75,6 +75,8 @@ def login():
                                               user_agent=request.headers.get("User-Agent"))
                 principal = Principal(role=user.role, user_id=user.id, username=user.username,
                                             display_name=user.display_name, schools=user.school_codes)
+            else:  # kept for admins to read (the limiter's counts are forgotten in 15 minutes)
+                sign_ins.record_failure(db, username=username, ip=address, now=moment(now))
             db.commit()
     except SQLAlchemyError:
         access.logins.released(username, address)

@@ -11,6 +11,7 @@ from ledger.models.history import DailyDomainEvents, DailyTotals, RecorderOffset
 from ledger.models.org import BUILDING_USES, ORG_CHILDREN, ORG_KIND_ZH, ORG_KINDS, SCHOOL_TYPES, Building, OrgUnit, Zone
 from ledger.models.risk import HazardSource, RiskPoint
 from ledger.models.rules import RULE_KINDS, RuleText
+from ledger.models.sign_ins import SignInFailure
 from ledger.models.site import SitePlanImage
 from ledger.models.sources import EventSource, EventSourceSchool
 from ledger.models.users import END_REASONS, USER_ROLES, User, UserSchool, UserSession
@@ -23,6 +24,6 @@ __all__ = [
     "Hazard", "HazardSource",
     "HazardTransition", "LoopViolation", "ORG_CHILDREN", "ORG_KINDS", "ORG_KIND_ZH",
     "OrgUnit", "ROLES", "RULE_KINDS", "RecorderOffset", "RefusedEvent", "RiskPoint", "RuleText", "SCHOOL_TYPES",
-    "SitePlanImage",
+    "SitePlanImage", "SignInFailure",
     "USER_ROLES", "UTCDateTime", "User", "UserSchool", "UserSession", "Zone", "END_REASONS", "utcnow",
 ]

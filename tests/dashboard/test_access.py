@@ -381,6 +381,21 @@ def test_every_route_and_callback_refuses_whoever_may_not_use_it(matrix_settings
             assert _refused(response) == (roles.verdict(principal, needs) != 200), (name, key, response.status_code)
 
 
+def test_people_and_token_pages_need_an_admin_and_the_own_password_page_a_person(matrix_settings):
+    """Issue 14: /admin/users and /admin/tokens (and their callbacks, by the matrix above) for admins
+    only; /account/password for every signed-in person, never a wall's token."""
+    app = create_app(matrix_settings)
+    guard = app.server.extensions[EXTENSION]
+    allowed = {"anonymous": set(), "wall": set(), "leader": {"/account/password"}, "duty": {"/account/password"},
+               "admin": {"/admin/users", "/admin/tokens", "/account/password"}}
+    for name, (principal, client) in _callers(app, matrix_settings).items():
+        for path in ("/admin/users", "/admin/tokens", "/account/password"):
+            assert (roles.verdict(principal, roles.page_permission(guard.page_name(path))) == 200) == (
+                path in allowed[name]), (name, path)
+            assert _refused(client.get(path)) == (path not in allowed[name]), (name, path)
+            assert _refused(_router(client, "", path)) == (path not in allowed[name]), (name, path)
+
+
 def test_the_duty_consoles_actions_need_alert_handling_not_just_the_page(app, wall_token):
     """Leadership reads the console (duty.view) but its action callback needs alert.handle: the
     role matrix above then proves a leader's acknowledge is refused before the callback runs."""

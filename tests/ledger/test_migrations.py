@@ -12,9 +12,10 @@ from kernel.connections import sql_engine
 from ledger.db import current_revision, downgrade, migrate
 from ledger.models import Base
 
-HEAD = "0010_campaigns"
+HEAD = "0010_people"
 # What each revision adds, newest first: each goes down on its own and takes only its tables.
 STEPS: list[tuple[str, str, set[str]]] = [  # (revision, the one before, tables it adds)
+    ("0010_people", "0010_campaigns", {"sign_in_failures"}),
     ("0010_campaigns", "0010_register", set()),  # columns only
     ("0010_register", "0010_sites", {"devices"}),
     ("0010_sites", "0010_audit_rules", {"site_plan_images"}),

@@ -1,0 +1,99 @@
+"""Wall tokens as administrators manage them in the browser: issue one for a school they manage,
+revoke, rotate (revoke and issue its successor in one transaction), each change audited with the
+token's id, label and school, never the token (ledger/commands/audit.py drops any "token" key too).
+
+The mechanics are ledger/commands/access.py's, which the command line uses. A token made here is
+always a wall's (read-only, one school): the other roles are people, who sign in.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ledger import org_scope
+from ledger.commands import access
+from ledger.commands.audit import Actor, record
+from ledger.commands.org import find_unit, scope_of
+from ledger.control_chars import describe, first_control
+from ledger.errors import LedgerError
+from ledger.models import AccessToken
+
+WALL = "wall"
+
+
+def snapshot(row: AccessToken) -> dict:
+    return {"id": row.id, "label": row.label, "role": row.role, "school": row.school,
+            "revoked": row.revoked_at is not None}
+
+
+def _target(row: AccessToken) -> str:
+    return f"token:{row.id}"
+
+
+def managed_schools(db: Session, scope: str | None) -> frozenset[str] | None:
+    """The school codes whose walls an admin of `scope` manages; None: every school (and tokens of none)."""
+    unit = scope_of(db, scope)
+    return None if unit is None else org_scope.schools_under(db, unit)
+
+
+def _school_in_scope(db: Session, school: str, scope: str | None) -> None:
+    unit = find_unit(db, (school or "").strip())
+    if unit.kind != "school":
+        raise LedgerError(f"{unit.name_zh} is not a school: a wall shows one school")
+    org_scope.require_within(db, unit, scope_of(db, scope), what=unit.name_zh)
+
+
+def _label(text: str) -> str:
+    value = (text or "").strip()
+    control = first_control(value)
+    if control is not None:
+        raise LedgerError(f"the label holds an invisible character ({describe(control[1])}) at {control[0] + 1}")
+    return value
+
+
+def _managed(db: Session, token_id: int, scope: str | None) -> AccessToken:
+    row = db.get(AccessToken, token_id)
+    schools = managed_schools(db, scope)
+    if row is None or (schools is not None and row.school not in schools):
+        raise org_scope.OutOfScope(f"no token {token_id} among the walls you manage")
+    return row
+
+
+def issue(db: Session, *, actor: Actor, scope: str | None, school: str, label: str, now: datetime) -> access.Issued:
+    """A new wall token for a school the admin manages: `Issued.token` is shown once."""
+    _school_in_scope(db, school, scope)
+    label = _label(label)
+    # A label names one wall: a second active token under it is a double click or a wall to rotate,
+    # and the first token's address, shown once, would be lost without a word.
+    if db.scalar(select(AccessToken.id).where(AccessToken.label == label, AccessToken.school == school.strip(),
+                                              AccessToken.revoked_at.is_(None)).limit(1)) is not None:
+        raise LedgerError(f"the wall {label!r} of this school already has a token: rotate it, or give another label")
+    issued = access.issue_token(db, role=WALL, label=label, school=school.strip(), now=now)
+    record(db, actor=actor, action="token.create", target=_target(issued.row), now=now, school=issued.row.school,
+           after=snapshot(issued.row))
+    return issued
+
+
+def revoke(db: Session, *, actor: Actor, scope: str | None, token_id: int, now: datetime) -> AccessToken:
+    row = _managed(db, token_id, scope)
+    if row.revoked_at is None:
+        access.revoke_token(db, token_id=row.id, now=now)
+        record(db, actor=actor, action="token.revoke", target=_target(row), now=now, school=row.school,
+               before={"revoked": False}, after={"revoked": True})
+    return row
+
+
+def rotate(db: Session, *, actor: Actor, scope: str | None, token_id: int, now: datetime) -> access.Issued:
+    """Revoke the token and issue its successor (same label and school), in one transaction."""
+    old = _managed(db, token_id, scope)
+    if old.revoked_at is not None:
+        raise LedgerError("this token is already revoked: create a new one")
+    if old.school is None:
+        raise LedgerError("a token for every school is rotated from the command line")
+    access.revoke_token(db, token_id=old.id, now=now)
+    issued = access.issue_token(db, role=old.role, label=old.label, school=old.school, now=now)
+    record(db, actor=actor, action="token.rotate", target=_target(issued.row), now=now, school=old.school,
+           before={"id": old.id}, after=snapshot(issued.row))
+    return issued
