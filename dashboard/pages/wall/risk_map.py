@@ -18,7 +18,8 @@ import json
 from dash import Patch
 
 from layouts.i18n import Language, t
-from layouts.site_plan import building_name, label_point, plotly_text
+from layouts.map_labels import Style, lay_out
+from layouts.site_plan import building_name, label_point, plan_images, plotly_text
 
 # The national four colours, set a little darker than pure hues so white labels stay legible.
 FILL = {"red": "#d32f2f", "orange": "#f57c00", "yellow": "#f2c200", "blue": "#1e6fd9", None: "#24364f"}
@@ -26,6 +27,10 @@ EDGE = {"red": "#ff8a80", "orange": "#ffcc80", "yellow": "#fff59d", "blue": "#90
 LABEL_ON = {"yellow": "#1a1a1a"}  # dark text on yellow; white elsewhere
 SEVERITY_RING = {"critical": "#ff4d4f", "high": "#ff8a1f", "medium": "#ffd426", "low": "#3aa0ff"}
 TRACE_POINTS, TRACE_LABELS, TRACE_MAJOR, TRACE_PULSE = range(4)  # names drawn over the dots
+# The map's plot area on the 1920x1080 design canvas (assets/wall.js scales it to 4K), the sizes
+# its names and marks are drawn at: names are fitted and placed for these (layouts/map_labels.py).
+STYLE = Style(panel=(628, 592), font=14, dot=8, group=22, mark=24)
+FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, sans-serif"
 
 
 def _path(polygon: list[list[float]]) -> str:
@@ -66,51 +71,65 @@ def overlay(lang: Language, plan: dict | None, alerts_by_building: dict, major_b
 
 def map_figure(lang: Language, plan: dict, live: dict) -> dict:
     """The whole figure for a plan, with the live overlay `live` (from `overlay`)."""
-    width = plan.get("extent", {}).get("width") or 100
-    height = plan.get("extent", {}).get("height") or 100
-    shapes, labels = [], {"x": [], "y": [], "text": [], "color": []}
+    placed = lay_out(plan, {b["code"]: building_name(lang, b) for b in plan.get("buildings", [])}, STYLE)
+    images = plan_images(plan)
+    shapes, labels = [], {"x": [], "y": [], "text": [], "hovertext": [], "color": []}
     for campus in plan.get("campuses", []):
         x, y, w, h = campus["box"]
         shapes.append({"type": "rect", "x0": x, "y0": y, "x1": x + w, "y1": y + h, "layer": "below",
                        "line": {"color": "#3d5a80", "width": 1.5, "dash": "dot"}, "fillcolor": "rgba(0,0,0,0)"})
     for building in plan.get("buildings", []):
         colour = building.get("colour")
+        if not building.get("polygon"):
+            continue
+        # Over an uploaded plan the fills let its drawing show through a little.
         shapes.append({"type": "path", "path": _path(building["polygon"]), "layer": "below",
-                       "fillcolor": FILL.get(colour, FILL[None]),
+                       "fillcolor": FILL.get(colour, FILL[None]), "opacity": 0.82 if images else 1,
                        "line": {"color": EDGE.get(colour, EDGE[None]), "width": 2}})
-        x, y = label_point(building["polygon"])
-        labels["x"].append(x)
-        labels["y"].append(y)
-        labels["text"].append(plotly_text(building_name(lang, building)))
-        labels["color"].append(LABEL_ON.get(colour, "#ffffff"))
-    points = plan.get("risk_points", [])
+        label = placed.labels[building["code"]]
+        labels["x"].append(label.x)
+        labels["y"].append(label.y)
+        labels["text"].append("<br>".join(plotly_text(line) for line in label.lines))
+        labels["hovertext"].append(plotly_text(label.full))
+        labels["color"].append(LABEL_ON.get(colour, "#ffffff") if label.where != "beside" else "#ffffff")
+    dots = placed.dots
     annotations = [{"x": c["box"][0] + 4, "y": c["box"][1] + c["box"][3] - 4,
                     "text": plotly_text(c.get("name_zh") or c["id"]),
                     "showarrow": False, "xanchor": "left", "yanchor": "top",
                     "font": {"size": 15, "color": "#8fa6c2"}} for c in plan.get("campuses", [])]
     rings, major = live["rings"], live["major"]
+    x0, y0, x1, y1 = placed.view
     data = [
-        {"type": "scatter", "mode": "markers", "x": [p["x"] for p in points], "y": [p["y"] for p in points],
-         "marker": {"size": 7, "color": [FILL.get(p.get("colour"), FILL[None]) for p in points],
-                    "line": {"color": "#0b1424", "width": 1}}, "hoverinfo": "skip"},
+        # Risk points; a dense building's as one dot per colour with its count in it.
+        {"type": "scatter", "mode": "markers+text", "x": [d.x for d in dots], "y": [d.y for d in dots],
+         "text": [str(d.count) if d.grouped else "" for d in dots],
+         "hovertext": [plotly_text("、".join(d.names)) for d in dots],
+         "textfont": {"size": 13, "color": [LABEL_ON.get(d.colour, "#ffffff") for d in dots]},
+         "marker": {"size": [d.size - 1 for d in dots], "color": [FILL.get(d.colour, FILL[None]) for d in dots],
+                    "line": {"color": ["#ffffff" if d.grouped else "#0b1424" for d in dots], "width": 1}},
+         "hoverinfo": "skip", "cliponaxis": False},
         {"type": "scatter", "mode": "text", "x": labels["x"], "y": labels["y"], "text": labels["text"],
-         "textfont": {"size": 14, "color": labels["color"]}, "hoverinfo": "skip", "cliponaxis": False},
+         "hovertext": labels["hovertext"],
+         "textfont": {"size": STYLE.font, "color": labels["color"]}, "hoverinfo": "skip", "cliponaxis": False},
         {"type": "scatter", "mode": "markers", "x": major["x"], "y": major["y"], "customdata": major["customdata"],
          "text": major["text"], "cliponaxis": False,
-         "marker": {"symbol": "diamond", "size": 24, "color": "#ff1744", "line": {"color": "#ffffff", "width": 2}},
+         "marker": {"symbol": "diamond", "size": STYLE.mark, "color": "#ff1744",
+                    "line": {"color": "#ffffff", "width": 2}},
          "hoverinfo": "skip"},
         {"type": "scatter", "mode": "markers", "x": rings["x"], "y": rings["y"], "customdata": rings["customdata"],
          "marker": {"symbol": "circle-open", "size": 46, "color": rings["color"], "line": {"width": 5}},
          "hoverinfo": "skip"},
     ]
     layout = {
-        "shapes": shapes, "annotations": annotations, "showlegend": False, "hovermode": False,
-        "margin": {"l": 4, "r": 4, "t": 4, "b": 4}, "paper_bgcolor": "rgba(0,0,0,0)",
-        "plot_bgcolor": "rgba(0,0,0,0)", "dragmode": False,
-        "font": {"family": "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, sans-serif"},
-        "xaxis": {"range": [0, width], "visible": False, "fixedrange": True},
+        "shapes": shapes, "annotations": annotations, "images": images, "showlegend": False, "hovermode": False,
+        "margin": {"l": 0, "r": 0, "t": 0, "b": 0}, "paper_bgcolor": "rgba(0,0,0,0)",
+        "plot_bgcolor": "rgba(0,0,0,0)", "dragmode": False, "font": {"family": FONT},
+        # The plan's content, not its nominal extent; Plotly widens the other axis's range to the
+        # panel's shape, so the plot area fills the panel and the plan its limiting dimension.
+        "xaxis": {"range": [x0, x1], "visible": False, "fixedrange": True, "constrain": "range"},
         # Metres on both axes at the same scale, so the campus keeps its shape on every screen.
-        "yaxis": {"range": [0, height], "visible": False, "fixedrange": True, "scaleanchor": "x"},
+        "yaxis": {"range": [y0, y1], "visible": False, "fixedrange": True, "scaleanchor": "x",
+                  "constrain": "range"},
     }
     return {"data": data, "layout": layout}
 

@@ -1,0 +1,361 @@
+"""Where the four-colour map puts building names and risk-point dots so both stay legible, pure.
+
+The map is drawn at a known size (the wall's 1920x1080 design canvas; the overview's tablets),
+so a name's size in metres is known: CJK characters are about 1 em wide, Latin ones about 0.6 em.
+A name is wrapped to two lines, or shortened with "…", to fit its building's width (the full name
+goes in the hover text), then put where its box covers no dot and no corner mark: inside the
+outline near its middle, else just beside it (above, below, right, left), clear of other
+buildings and names. A building with many dots (or with no room left for its name between them)
+shows one dot per colour with the count in it instead.
+
+Plans are in metres, x east, y north (queries.ledger.lookups.site_plan).
+"""
+from __future__ import annotations
+
+import functools
+import json
+import unicodedata
+from dataclasses import dataclass
+
+from layouts.site_plan import inside, label_point, plan_images
+
+Box = tuple[float, float, float, float]  # x0, y0, x1, y1 in metres
+COLOURS = ("red", "orange", "yellow", "blue", None)
+LINE_HEIGHT = 1.25  # lines of a name, in em
+ELLIPSIS = "…"
+
+
+@dataclass(frozen=True)
+class Style:
+    """The sizes the map is drawn at, in CSS pixels of its surface."""
+    panel: tuple[float, float]  # the map's plot area at its design size (smallest screen it is on)
+    font: float  # building names
+    dot: float  # a risk point's marker (diameter, outline included)
+    group: float  # a grouped dot holding its count
+    mark: float  # the corner marks (major hazard, open alerts)
+    corners: tuple[str, ...] = ("top-right",)  # where the live marks sit (see `corner_marks`)
+    group_above: int = 8  # more dots than this in one building: grouped
+
+
+@dataclass(frozen=True)
+class Label:
+    code: str
+    x: float
+    y: float
+    lines: tuple[str, ...]
+    full: str  # the whole name, for the hover text
+    box: Box
+    where: str  # "inside", "beside" or "over" (no clear spot: on the middle, as before)
+
+    @property
+    def shortened(self) -> bool:
+        return self.lines[-1].endswith(ELLIPSIS) and not self.full.endswith(ELLIPSIS)
+
+
+@dataclass(frozen=True)
+class Dot:
+    """A risk point as drawn, or a group of a building's points of one colour (`count` > 1)."""
+    x: float
+    y: float
+    colour: str | None
+    building: str | None
+    count: int
+    names: tuple[str, ...]
+    size: float  # px
+    grouped: bool = False
+
+
+@dataclass(frozen=True)
+class MapLayout:
+    view: Box  # the axes' ranges: the plan's content with a small margin
+    labels: dict[str, Label]
+    dots: tuple[Dot, ...]
+
+    @property
+    def grouped(self) -> set[str]:
+        return {d.building for d in self.dots if d.grouped and d.building}
+
+
+def char_em(char: str) -> float:
+    """A character's width in em: CJK (and the ellipsis, full width in CJK fonts) 1, else about 0.6."""
+    return 1.0 if char == ELLIPSIS or unicodedata.east_asian_width(char) in "WF" else 0.6
+
+
+def text_em(text: str) -> float:
+    return sum(char_em(c) for c in text)
+
+
+def fit_name(name: str, width_em: float, max_lines: int = 2) -> tuple[str, ...]:
+    """`name` in at most `max_lines` lines of at most `width_em` em each: broken at a space or
+    before a bracket where one is near, anywhere between CJK characters, and the last line
+    shortened with "…" when the rest does not fit."""
+    name = " ".join(name.split())
+    width_em = max(width_em, 2.0)
+    lines: list[str] = []
+    rest = name
+    while rest and len(lines) < max_lines:
+        if text_em(rest) <= width_em:
+            lines.append(rest)
+            rest = ""
+            break
+        if len(lines) == max_lines - 1:
+            lines.append(_shorten(rest, width_em))
+            rest = ""
+            break
+        cut = _break(rest, width_em)
+        lines.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip()
+    return tuple(lines)
+
+
+def _shorten(text: str, width_em: float) -> str:
+    kept = ""
+    for char in text:
+        if text_em(kept + char) + text_em(ELLIPSIS) > width_em:
+            break
+        kept += char
+    return kept.rstrip() + ELLIPSIS
+
+
+def _break(text: str, width_em: float) -> int:
+    """Where the first line of `text` ends: the last space or bracket that fits (if past a third
+    of the width), else the last CJK boundary that fits, else the last character that fits."""
+    fits = 0
+    while fits < len(text) and text_em(text[:fits + 1]) <= width_em:
+        fits += 1
+    fits = max(fits, 1)
+    if fits < len(text) and text[fits] == " ":
+        return fits
+    soft = [i for i in range(1, fits + 1) if text[i - 1] == " " or (i < len(text) and text[i] in "（(")]
+    soft = [i for i in soft if text_em(text[:i]) >= width_em / 3]
+    if soft:
+        return soft[-1]
+    hard = [i for i in range(1, fits + 1) if char_em(text[i - 1]) == 1.0 or (i < len(text) and char_em(text[i]) == 1.0)]
+    return hard[-1] if hard else fits
+
+
+def content_box(plan: dict) -> Box:
+    """Everything drawn: campus boxes, building outlines and plan images; the extent if none."""
+    xs: list[float] = []
+    ys: list[float] = []
+    images = [[i["x"], i["y"] - i["sizey"], i["sizex"], i["sizey"]] for i in plan_images(plan)]
+    for box in [c.get("box") for c in plan.get("campuses") or []] + images:
+        if box and len(box) == 4:
+            xs += [box[0], box[0] + box[2]]
+            ys += [box[1], box[1] + box[3]]
+    for building in plan.get("buildings") or []:
+        for x, y in building.get("polygon") or []:
+            xs.append(x)
+            ys.append(y)
+    if not xs:
+        extent = plan.get("extent") or {}
+        return 0.0, 0.0, float(extent.get("width") or 100), float(extent.get("height") or 100)
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def view_box(plan: dict) -> Box:
+    """The axes' ranges: the content with 1.5% to spare around it (outlines' strokes, marks)."""
+    x0, y0, x1, y1 = content_box(plan)
+    spare = max(x1 - x0, y1 - y0) * 0.015
+    return x0 - spare, y0 - spare, x1 + spare, y1 + spare
+
+
+def scale(view: Box, panel: tuple[float, float]) -> float:
+    """Pixels per metre with the aspect kept: the view fills the panel's limiting dimension."""
+    return min(panel[0] / max(view[2] - view[0], 1e-9), panel[1] / max(view[3] - view[1], 1e-9))
+
+
+def overlaps(a: Box, b: Box) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _square(x: float, y: float, side: float) -> Box:
+    return x - side / 2, y - side / 2, x + side / 2, y + side / 2
+
+
+def _crosses(box: Box, a: list[float], b: list[float]) -> bool:
+    """Does the segment a-b pass through the open box? (Liang-Barsky clipping)"""
+    (x0, y0), (x1, y1) = a, b
+    t0, t1 = 0.0, 1.0
+    dx, dy = x1 - x0, y1 - y0
+    for p, q in ((-dx, x0 - box[0]), (dx, box[2] - x0), (-dy, y0 - box[1]), (dy, box[3] - y0)):
+        if p == 0:
+            if q <= 0:
+                return False
+            continue
+        r = q / p
+        if p < 0:
+            t0 = max(t0, r)
+        else:
+            t1 = min(t1, r)
+        if t0 >= t1:
+            return False
+    return True
+
+
+def box_inside(box: Box, polygon: list[list[float]]) -> bool:
+    """The whole box lies within the outline: its middle inside, no edge of the outline through it."""
+    middle = ((box[0] + box[2]) / 2, (box[1] + box[3]) / 2)
+    if not inside(middle, polygon):
+        return False
+    return not any(_crosses(box, a, b) for a, b in zip(polygon, polygon[1:] + polygon[:1]))
+
+
+def _bounds(polygon: list[list[float]]) -> Box:
+    xs, ys = [p[0] for p in polygon], [p[1] for p in polygon]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def _spots_inside(polygon: list[list[float]], w: float, h: float, steps: int = 20) -> list[tuple[float, float]]:
+    x0, y0, x1, y1 = _bounds(polygon)
+    spots = []
+    for i in range(steps + 1):
+        for j in range(steps + 1):
+            x = x0 + w / 2 + (x1 - x0 - w) * i / steps
+            y = y0 + h / 2 + (y1 - y0 - h) * j / steps
+            if x1 - x0 >= w and y1 - y0 >= h and box_inside(_square_wh(x, y, w, h), polygon):
+                spots.append((x, y))
+    return spots
+
+
+def _square_wh(x: float, y: float, w: float, h: float) -> Box:
+    return x - w / 2, y - h / 2, x + w / 2, y + h / 2
+
+
+def corner_marks(polygon: list[list[float]], corners: tuple[str, ...]) -> list[tuple[float, float]]:
+    """Where the live marks sit on a building: "top-right" (the major-hazard diamond), "bottom-right"
+    (the overview's open-alerts ring)."""
+    x0, y0, x1, y1 = _bounds(polygon)
+    return [(x1, y1 if corner == "top-right" else y0) for corner in corners]
+
+
+def lay_out(plan: dict, names: dict[str, str], style: Style) -> MapLayout:
+    """See the module's docstring; cached, since the wall and the overview redraw the same plans."""
+    key = json.dumps([plan.get("buildings"), plan.get("risk_points"), plan.get("campuses"), plan.get("images"),
+                      plan.get("extent"), names], sort_keys=True, ensure_ascii=False, default=str)
+    return _lay_out(key, style)
+
+
+@functools.lru_cache(maxsize=64)
+def _lay_out(key: str, style: Style) -> MapLayout:
+    buildings, points, campuses, images, extent, names = json.loads(key)
+    plan = {"buildings": buildings or [], "campuses": campuses or [], "images": images or [], "extent": extent}
+    view = view_box(plan)
+    per_metre = scale(view, style.panel)
+    drawn = [b for b in plan["buildings"] if b.get("polygon")]
+    marks = [_square(x, y, (style.mark + 4) / per_metre) for b in drawn
+             for x, y in corner_marks(b["polygon"], style.corners)]
+    by_building: dict[str | None, list[dict]] = {}
+    for point in points or []:
+        if point.get("x") is not None and point.get("y") is not None:
+            by_building.setdefault(point.get("building"), []).append(point)
+    codes = {b["code"] for b in drawn}
+    dots = [_dot(p, style) for code, found in by_building.items() if code not in codes for p in found]
+    labels: dict[str, Label] = {}
+    taken: list[Box] = []  # names placed so far
+    outlines = [_bounds(b["polygon"]) for b in drawn]
+    for building in drawn:
+        code, polygon = building["code"], building["polygon"]
+        place = functools.partial(_place, code, polygon, names.get(code) or code, style=style, per_metre=per_metre,
+                                  outlines=outlines, view=view)
+        own = [_dot(p, style) for p in by_building.get(code, [])]
+        label = place(blocked=marks + taken + [_box_of(d, per_metre) for d in own])
+        if label.where != "inside" or len(own) > style.group_above:
+            # Dense, or no room for the name between the dots: the name first, then the groups.
+            label = place(blocked=marks + taken)
+            own = _group(code, polygon, own, style, per_metre, blocked=marks + taken + [label.box], view=view)
+        labels[code] = label
+        taken.append(label.box)
+        taken.extend(_box_of(d, per_metre) for d in own if d.grouped)
+        dots.extend(own)
+    return MapLayout(view=view, labels=labels, dots=tuple(dots))
+
+
+def _dot(point: dict, style: Style) -> Dot:
+    return Dot(point["x"], point["y"], point.get("colour"), point.get("building"), 1,
+               (point.get("name") or point.get("code") or "",), style.dot)
+
+
+def _box_of(dot: Dot, per_metre: float) -> Box:
+    """A dot's box with 2 px to spare around it."""
+    return _square(dot.x, dot.y, (dot.size + 4) / per_metre)
+
+
+def _group(code: str, polygon: list[list[float]], dots: list[Dot], style: Style, per_metre: float,
+           blocked: list[Box], view: Box) -> list[Dot]:
+    """One dot per colour holding its count, in a row (or two) inside the building clear of its
+    name, lowest first; else beside the outline; else each at the middle of its colour's points."""
+    colours = [c for c in COLOURS if any(d.colour == c for d in dots)]
+    if not colours:
+        return []
+    side = (style.group + 4) / per_metre
+    for columns in (len(colours), (len(colours) + 1) // 2):
+        rows = -(-len(colours) // columns)
+        width, height = side * columns, side * rows
+        spots = [s for s in _spots_inside(polygon, width, height)
+                 if not any(overlaps(_square_wh(*s, width, height), b) for b in blocked)]
+        spots.sort(key=lambda s: (round(s[1], 6), abs(s[0] - _middle_x(polygon))))
+        spots += _beside(polygon, width, height, blocked, [], view)
+        if spots:
+            x, y = spots[0][0] - width / 2 + side / 2, spots[0][1] + height / 2 - side / 2
+            where = [(x + side * (n % columns), y - side * (n // columns)) for n in range(len(colours))]
+            break
+    else:
+        where = [(sum(d.x for d in dots if d.colour == c) / sum(1 for d in dots if d.colour == c),
+                  sum(d.y for d in dots if d.colour == c) / sum(1 for d in dots if d.colour == c)) for c in colours]
+    out = []
+    for (x, y), colour in zip(where, colours):
+        mine = [d for d in dots if d.colour == colour]
+        out.append(Dot(round(x, 2), round(y, 2), colour, code, len(mine), tuple(n for d in mine for n in d.names),
+                       style.group, grouped=True))
+    return out
+
+
+def _middle_x(polygon: list[list[float]]) -> float:
+    return label_point(polygon)[0]
+
+
+def _beside(polygon: list[list[float]], w: float, h: float, blocked: list[Box], outlines: list[Box],
+            view: Box) -> list[tuple[float, float]]:
+    """Spots for a w x h box just off the outline (above, below, right, left), clear of `blocked`,
+    of other buildings and within the view."""
+    x0, y0, x1, y1 = own = _bounds(polygon)
+    xs = ((x0 + x1) / 2, x0 + w / 2, x1 - w / 2)
+    ys = ((y0 + y1) / 2, y0 + h / 2, y1 - h / 2)
+    spots = ([(x, y1 + h / 2) for x in xs] + [(x, y0 - h / 2) for x in xs]
+             + [(x1 + w / 2, y) for y in ys] + [(x0 - w / 2, y) for y in ys])
+    others = [o for o in outlines if o != own]
+    out = []
+    for x, y in spots:
+        box = _square_wh(x, y, w, h)
+        within = view[0] <= box[0] and box[2] <= view[2] and view[1] <= box[1] and box[3] <= view[3]
+        if within and not any(overlaps(box, b) for b in blocked + others):
+            out.append((x, y))
+    return out
+
+
+def _place(code: str, polygon: list[list[float]], name: str, *, style: Style, per_metre: float,
+           blocked: list[Box], outlines: list[Box], view: Box) -> Label:
+    em = style.font / per_metre  # one em in metres
+    pad = 3 / per_metre
+    x0, y0, x1, y1 = _bounds(polygon)
+    middle = label_point(polygon)
+
+    def sized(width_em: float, max_lines: int = 2) -> tuple[tuple[str, ...], float, float]:
+        lines = fit_name(name, width_em, max_lines)
+        return lines, max(text_em(line) for line in lines) * em + 2 * pad, len(lines) * LINE_HEIGHT * em + pad
+
+    # Inside: as wide as the outline allows, on two lines (else one), nearest the middle, clear.
+    for max_lines in (2, 1):
+        lines, w, h = sized((x1 - x0 - 2 * pad) / em, max_lines)
+        spots = sorted(_spots_inside(polygon, w, h), key=lambda s: (s[0] - middle[0]) ** 2 + (s[1] - middle[1]) ** 2)
+        for x, y in spots:
+            box = _square_wh(x, y, w, h)
+            if not any(overlaps(box, b) for b in blocked):
+                return Label(code, round(x, 2), round(y, 2), lines, name, box, "inside")
+    # Beside: the name may be as wide as its building or six characters, just off one side.
+    lines, w, h = sized(max(x1 - x0, 6 * em) / em)
+    for x, y in _beside(polygon, w, h, blocked, outlines, view):
+        return Label(code, round(x, 2), round(y, 2), lines, name, _square_wh(x, y, w, h), "beside")
+    lines, w, h = sized((x1 - x0) / em)
+    return Label(code, middle[0], middle[1], lines, name, _square_wh(*middle, w, h), "over")
