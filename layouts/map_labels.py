@@ -260,10 +260,9 @@ def _lay_out(key: str, style: Style) -> MapLayout:
                                   outlines=outlines, view=view)
         own = [_dot(p, style) for p in by_building.get(code, [])]
         label = place(blocked=marks + taken + [_box_of(d, per_metre) for d in own])
-        if label.where != "inside" or len(own) > style.group_above:
-            # Dense, or no room for the name between the dots: the name first, then the groups.
-            label = place(blocked=marks + taken)
-            own = _group(code, polygon, own, style, per_metre, blocked=marks + taken + [label.box], view=view)
+        if own and (label.where != "inside" or len(own) > style.group_above):
+            label, own = _group(code, polygon, own, place, style=style, per_metre=per_metre, blocked=marks + taken,
+                                outlines=outlines, view=view)
         labels[code] = label
         taken.append(label.box)
         taken.extend(_box_of(d, per_metre) for d in own if d.grouped)
@@ -281,33 +280,68 @@ def _box_of(dot: Dot, per_metre: float) -> Box:
     return _square(dot.x, dot.y, (dot.size + 4) / per_metre)
 
 
-def _group(code: str, polygon: list[list[float]], dots: list[Dot], style: Style, per_metre: float,
-           blocked: list[Box], view: Box) -> list[Dot]:
-    """One dot per colour holding its count, in a row (or two) inside the building clear of its
-    name, lowest first; else beside the outline; else each at the middle of its colour's points."""
-    colours = [c for c in COLOURS if any(d.colour == c for d in dots)]
-    if not colours:
-        return []
-    side = (style.group + 4) / per_metre
-    for columns in (len(colours), (len(colours) + 1) // 2):
-        rows = -(-len(colours) // columns)
+Row = tuple[int, tuple[float, float], Box]  # columns, the middle, the box
+
+
+def _rows(polygon: list[list[float]], count: int, side: float, blocked: list[Box], outlines: list[Box], view: Box,
+          ends_only: bool = False) -> list[Row]:
+    """Where `count` grouped dots of `side` metres fit, clear of `blocked`: in one row (or two)
+    inside the building, lowest first; then beside it (unless `ends_only`: only the lowest and
+    the highest row inside)."""
+    out: list[Row] = []
+    for columns in (count, (count + 1) // 2):
+        rows = -(-count // columns)
         width, height = side * columns, side * rows
         spots = [s for s in _spots_inside(polygon, width, height)
                  if not any(overlaps(_square_wh(*s, width, height), b) for b in blocked)]
         spots.sort(key=lambda s: (round(s[1], 6), abs(s[0] - _middle_x(polygon))))
-        spots += _beside(polygon, width, height, blocked, [], view)
-        if spots:
-            x, y = spots[0][0] - width / 2 + side / 2, spots[0][1] + height / 2 - side / 2
-            where = [(x + side * (n % columns), y - side * (n // columns)) for n in range(len(colours))]
-            break
-    else:
-        where = [(sum(d.x for d in dots if d.colour == c) / sum(1 for d in dots if d.colour == c),
-                  sum(d.y for d in dots if d.colour == c) / sum(1 for d in dots if d.colour == c)) for c in colours]
+        if ends_only:
+            top = max((s[1] for s in spots), default=None)
+            spots = spots[:1] + [s for s in spots if s[1] == top][:1]
+        out += [(columns, s, _square_wh(*s, width, height)) for s in spots]
+    if not ends_only:
+        for columns in (count, (count + 1) // 2):
+            width, height = side * columns, side * -(-count // columns)
+            out += [(columns, s, _square_wh(*s, width, height))
+                    for s in _beside(polygon, width, height, blocked, outlines, view)]
+    return out
+
+
+def _group(code: str, polygon: list[list[float]], dots: list[Dot], place: functools.partial, *, style: Style,
+           per_metre: float, blocked: list[Box], outlines: list[Box], view: Box) -> tuple[Label, list[Dot]]:
+    """A dense building's name and grouped dots: one dot per colour holding its count (else, in
+    a small building, one dot in the worst colour holding them all) in a row at the building's
+    foot or top with the name clear of them; else the name first and the groups where they fit
+    (inside, else beside the outline); else at the middle of the points."""
+    colours = [c for c in COLOURS if any(d.colour == c for d in dots)]
+    side = (style.group + 4) / per_metre
+    for kinds in (colours, colours[:1]):
+        for row in _rows(polygon, len(kinds), side, blocked, [], view, ends_only=True):
+            label = place(blocked=blocked + [row[2]])
+            if label.where == "inside":
+                return label, _grouped(code, dots, kinds, row, side, style.group)
+    label = place(blocked=blocked)
+    for kinds in (colours, colours[:1]):
+        rows = _rows(polygon, len(kinds), side, blocked + [label.box], outlines, view)
+        if rows:
+            return label, _grouped(code, dots, kinds, rows[0], side, style.group)
+    return label, _grouped(code, dots, colours[:1], None, side, style.group)
+
+
+def _grouped(code: str, dots: list[Dot], kinds: list[str | None], row: Row | None, side: float,
+             size: float) -> list[Dot]:
+    """One dot per colour of `kinds` holding its count (a single kind: all the points), laid in
+    `row` (with none: at the middle of its points)."""
     out = []
-    for (x, y), colour in zip(where, colours):
-        mine = [d for d in dots if d.colour == colour]
+    for n, colour in enumerate(kinds):
+        mine = dots if len(kinds) == 1 else [d for d in dots if d.colour == colour]
+        if row is not None:
+            columns, _, box = row
+            x, y = box[0] + side * (n % columns + 0.5), box[3] - side * (n // columns + 0.5)
+        else:
+            x, y = sum(d.x for d in mine) / len(mine), sum(d.y for d in mine) / len(mine)
         out.append(Dot(round(x, 2), round(y, 2), colour, code, len(mine), tuple(n for d in mine for n in d.names),
-                       style.group, grouped=True))
+                       size, grouped=True))
     return out
 
 
