@@ -206,16 +206,21 @@ def _bounds(polygon: list[list[float]]) -> Box:
     return min(xs), min(ys), max(xs), max(ys)
 
 
-def _spots_inside(polygon: list[list[float]], w: float, h: float, steps: int = 20) -> list[tuple[float, float]]:
+def _first_spot(polygon: list[list[float]], w: float, h: float, blocked: list[Box], key, steps: int = 16
+                ) -> tuple[float, float] | None:
+    """The best spot by `key` (smallest first) on a grid over the building for the middle of a
+    w x h box lying inside the outline and over nothing in `blocked`; None if there is none."""
     x0, y0, x1, y1 = _bounds(polygon)
-    spots = []
-    for i in range(steps + 1):
-        for j in range(steps + 1):
-            x = x0 + w / 2 + (x1 - x0 - w) * i / steps
-            y = y0 + h / 2 + (y1 - y0 - h) * j / steps
-            if x1 - x0 >= w and y1 - y0 >= h and box_inside(_square_wh(x, y, w, h), polygon):
-                spots.append((x, y))
-    return spots
+    if x1 - x0 < w or y1 - y0 < h:
+        return None
+    blocked = [b for b in blocked if overlaps(b, (x0, y0, x1, y1))]  # every box tried lies in (x0, y0, x1, y1)
+    grid = [(x0 + w / 2 + (x1 - x0 - w) * i / steps, y0 + h / 2 + (y1 - y0 - h) * j / steps)
+            for i in range(steps + 1) for j in range(steps + 1)]
+    for x, y in sorted(grid, key=key):
+        box = _square_wh(x, y, w, h)
+        if not any(overlaps(box, b) for b in blocked) and box_inside(box, polygon):
+            return x, y
+    return None
 
 
 def _square_wh(x: float, y: float, w: float, h: float) -> Box:
@@ -284,23 +289,23 @@ Row = tuple[int, tuple[float, float], Box]  # columns, the middle, the box
 
 
 def _rows(polygon: list[list[float]], count: int, side: float, blocked: list[Box], outlines: list[Box], view: Box,
-          ends_only: bool = False) -> list[Row]:
-    """Where `count` grouped dots of `side` metres fit, clear of `blocked`: in one row (or two)
-    inside the building, lowest first; then beside it (unless `ends_only`: only the lowest and
-    the highest row inside)."""
+          where: str = "foot") -> list[Row]:
+    """Where `count` grouped dots of `side` metres fit, clear of `blocked`, in one row (or two):
+    where="foot": the lowest inside the building, then beside it; "ends": the lowest and the
+    highest inside; "inside": the lowest inside only."""
     out: list[Row] = []
-    for columns in (count, (count + 1) // 2):
-        rows = -(-count // columns)
-        width, height = side * columns, side * rows
-        spots = [s for s in _spots_inside(polygon, width, height)
-                 if not any(overlaps(_square_wh(*s, width, height), b) for b in blocked)]
-        spots.sort(key=lambda s: (round(s[1], 6), abs(s[0] - _middle_x(polygon))))
-        if ends_only:
-            top = max((s[1] for s in spots), default=None)
-            spots = spots[:1] + [s for s in spots if s[1] == top][:1]
-        out += [(columns, s, _square_wh(*s, width, height)) for s in spots]
-    if not ends_only:
-        for columns in (count, (count + 1) // 2):
+    middle = _middle_x(polygon)
+    for columns in sorted({count, (count + 1) // 2}, reverse=True):
+        width, height = side * columns, side * -(-count // columns)
+        ends = [lambda s: (s[1], abs(s[0] - middle))]
+        if where == "ends":
+            ends.append(lambda s: (-s[1], abs(s[0] - middle)))
+        for key in ends:
+            spot = _first_spot(polygon, width, height, blocked, key)
+            if spot is not None:
+                out.append((columns, spot, _square_wh(*spot, width, height)))
+    if where == "foot":
+        for columns in sorted({count, (count + 1) // 2}, reverse=True):
             width, height = side * columns, side * -(-count // columns)
             out += [(columns, s, _square_wh(*s, width, height))
                     for s in _beside(polygon, width, height, blocked, outlines, view)]
@@ -310,22 +315,33 @@ def _rows(polygon: list[list[float]], count: int, side: float, blocked: list[Box
 def _group(code: str, polygon: list[list[float]], dots: list[Dot], place: functools.partial, *, style: Style,
            per_metre: float, blocked: list[Box], outlines: list[Box], view: Box) -> tuple[Label, list[Dot]]:
     """A dense building's name and grouped dots: one dot per colour holding its count (else, in
-    a small building, one dot in the worst colour holding them all) in a row at the building's
-    foot or top with the name clear of them; else the name first and the groups where they fit
-    (inside, else beside the outline); else at the middle of the points."""
+    a small building, one dot in the worst colour holding them all). Preferred: the whole name
+    with the groups inside; then the groups at the building's foot or top with the name clear of
+    them (whole, else shortened); then the groups beside the outline; last, at their points' middle."""
     colours = [c for c in COLOURS if any(d.colour == c for d in dots)]
     side = (style.group + 4) / per_metre
-    for kinds in (colours, colours[:1]):
-        for row in _rows(polygon, len(kinds), side, blocked, [], view, ends_only=True):
+    kinds_tried = (colours, colours[:1])  # one dot per colour, else one in the worst colour
+    first = place(blocked=blocked)
+    shortened: tuple[Label, list[Dot]] | None = None
+    for kinds in kinds_tried:
+        # The name as it would be alone, with the groups inside where they still fit...
+        rows = _rows(polygon, len(kinds), side, blocked + [first.box], [], view, where="inside")
+        if first.where == "inside" and rows:
+            return first, _grouped(code, dots, kinds, rows[0], side, style.group)
+        # ...else the groups at the building's foot (or top) and the name clear of them.
+        for row in _rows(polygon, len(kinds), side, blocked, [], view, where="ends"):
             label = place(blocked=blocked + [row[2]])
-            if label.where == "inside":
+            if label.where == "inside" and not label.shortened:
                 return label, _grouped(code, dots, kinds, row, side, style.group)
-    label = place(blocked=blocked)
-    for kinds in (colours, colours[:1]):
-        rows = _rows(polygon, len(kinds), side, blocked + [label.box], outlines, view)
+            if label.where == "inside" and shortened is None:
+                shortened = label, _grouped(code, dots, kinds, row, side, style.group)
+    if shortened:
+        return shortened
+    for kinds in kinds_tried:
+        rows = _rows(polygon, len(kinds), side, blocked + [first.box], outlines, view)
         if rows:
-            return label, _grouped(code, dots, kinds, rows[0], side, style.group)
-    return label, _grouped(code, dots, colours[:1], None, side, style.group)
+            return first, _grouped(code, dots, kinds, rows[0], side, style.group)
+    return first, _grouped(code, dots, colours[:1], None, side, style.group)
 
 
 def _grouped(code: str, dots: list[Dot], kinds: list[str | None], row: Row | None, side: float,
@@ -379,17 +395,20 @@ def _place(code: str, polygon: list[list[float]], name: str, *, style: Style, pe
         lines = fit_name(name, width_em, max_lines)
         return lines, max(text_em(line) for line in lines) * em + 2 * pad, len(lines) * LINE_HEIGHT * em + pad
 
-    # Inside: as wide as the outline allows, on two lines (else one), nearest the middle, clear.
-    for max_lines in (2, 1):
-        lines, w, h = sized((x1 - x0 - 2 * pad) / em, max_lines)
-        spots = sorted(_spots_inside(polygon, w, h), key=lambda s: (s[0] - middle[0]) ** 2 + (s[1] - middle[1]) ** 2)
-        for x, y in spots:
-            box = _square_wh(x, y, w, h)
-            if not any(overlaps(box, b) for b in blocked):
-                return Label(code, round(x, 2), round(y, 2), lines, name, box, "inside")
+    # Inside: as wide as the outline allows (narrower where its corners are taken), on two lines
+    # (else one), nearest the middle that is clear.
+    widths = [(x1 - x0) * k for k in (1, 0.8, 0.6, 0.45)]
+    for width in widths:
+        for max_lines in (2, 1):
+            lines, w, h = sized((width - 2 * pad) / em, max_lines)
+            spot = _first_spot(polygon, w, h, blocked, lambda s: (s[0] - middle[0]) ** 2 + (s[1] - middle[1]) ** 2)
+            if spot is not None:
+                x, y = spot
+                return Label(code, round(x, 2), round(y, 2), lines, name, _square_wh(x, y, w, h), "inside")
     # Beside: the name may be as wide as its building or six characters, just off one side.
-    lines, w, h = sized(max(x1 - x0, 6 * em) / em)
-    for x, y in _beside(polygon, w, h, blocked, outlines, view):
-        return Label(code, round(x, 2), round(y, 2), lines, name, _square_wh(x, y, w, h), "beside")
+    for width in [max(x1 - x0, 6 * em)] + widths[1:]:
+        lines, w, h = sized(max(width, 3 * em) / em)
+        for x, y in _beside(polygon, w, h, blocked, outlines, view):
+            return Label(code, round(x, 2), round(y, 2), lines, name, _square_wh(x, y, w, h), "beside")
     lines, w, h = sized((x1 - x0) / em)
     return Label(code, middle[0], middle[1], lines, name, _square_wh(*middle, w, h), "over")

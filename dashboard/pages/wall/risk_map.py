@@ -3,8 +3,9 @@
 Drawn from the school's own plan (queries.ledger.lookups.site_plan, metres, x east, y north):
 command centres are often offline, so there are no map tiles. Each building is filled by the
 highest risk level inside it, risk points are small markers in their colour; two live overlays sit
-on top: a ring on every building with open alerts (assets/wall.css makes it pulse) and a diamond
-on every building with an open major hazard.
+on top: a ring at the bottom-right corner of every building with open alerts (assets/wall.css
+makes it pulse) and a diamond at the top-right corner of every building with an open major hazard.
+Names and dots are placed for legibility by layouts/map_labels.py.
 
 The figure's structure is fixed by the plan: overlays only move points in and out of their two
 traces and recolour building fills, so an update is a small Patch (see `overlay_patch`), never a
@@ -19,7 +20,7 @@ from dash import Patch
 
 from layouts.i18n import Language, t
 from layouts.map_labels import Style, lay_out
-from layouts.site_plan import building_name, label_point, plan_images, plotly_text
+from layouts.site_plan import building_name, plan_images, plotly_text
 
 # The national four colours, set a little darker than pure hues so white labels stay legible.
 FILL = {"red": "#d32f2f", "orange": "#f57c00", "yellow": "#f2c200", "blue": "#1e6fd9", None: "#24364f"}
@@ -27,9 +28,10 @@ EDGE = {"red": "#ff8a80", "orange": "#ffcc80", "yellow": "#fff59d", "blue": "#90
 LABEL_ON = {"yellow": "#1a1a1a"}  # dark text on yellow; white elsewhere
 SEVERITY_RING = {"critical": "#ff4d4f", "high": "#ff8a1f", "medium": "#ffd426", "low": "#3aa0ff"}
 TRACE_POINTS, TRACE_LABELS, TRACE_MAJOR, TRACE_PULSE = range(4)  # names drawn over the dots
+RING, DIAMOND = 40, 24  # px: the open-alerts ring (bottom-right corner), the major-hazard mark (top-right)
 # The map's plot area on the 1920x1080 design canvas (assets/wall.js scales it to 4K), the sizes
 # its names and marks are drawn at: names are fitted and placed for these (layouts/map_labels.py).
-STYLE = Style(panel=(628, 592), font=14, dot=8, group=22, mark=24)
+STYLE = Style(panel=(628, 592), font=14, dot=8, group=22, mark=RING, corners=("top-right", "bottom-right"))
 FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, sans-serif"
 
 
@@ -53,15 +55,15 @@ def overlay(lang: Language, plan: dict | None, alerts_by_building: dict, major_b
         polygon = building.get("polygon")
         if not polygon:
             continue
-        x, y = label_point(polygon)
         alerts = alerts_by_building.get(code)
         if alerts and alerts.get("open"):
-            rings["x"].append(x)
-            rings["y"].append(y)
+            # At the building's bottom-right corner (as on the overview), clear of its name.
+            rings["x"].append(max(p[0] for p in polygon))
+            rings["y"].append(min(p[1] for p in polygon))
             rings["color"].append(SEVERITY_RING.get(alerts.get("top"), SEVERITY_RING["low"]))
             rings["customdata"].append(code)
         if major_by_building.get(code):
-            # At the building's top-right corner, clear of its name in the middle.
+            # At the building's top-right corner, clear of its name.
             major["x"].append(max(p[0] for p in polygon))
             major["y"].append(max(p[1] for p in polygon))
             major["customdata"].append(code)
@@ -106,18 +108,20 @@ def map_figure(lang: Language, plan: dict, live: dict) -> dict:
          "hovertext": [plotly_text("、".join(d.names)) for d in dots],
          "textfont": {"size": 13, "color": [LABEL_ON.get(d.colour, "#ffffff") for d in dots]},
          "marker": {"size": [d.size - 1 for d in dots], "color": [FILL.get(d.colour, FILL[None]) for d in dots],
-                    "line": {"color": ["#ffffff" if d.grouped else "#0b1424" for d in dots], "width": 1}},
+                    # A group's white edge sets it off its building, which is usually its colour.
+                    "line": {"color": ["#ffffff" if d.grouped else "#0b1424" for d in dots],
+                             "width": [2 if d.grouped else 1 for d in dots]}},
          "hoverinfo": "skip", "cliponaxis": False},
         {"type": "scatter", "mode": "text", "x": labels["x"], "y": labels["y"], "text": labels["text"],
          "hovertext": labels["hovertext"],
          "textfont": {"size": STYLE.font, "color": labels["color"]}, "hoverinfo": "skip", "cliponaxis": False},
         {"type": "scatter", "mode": "markers", "x": major["x"], "y": major["y"], "customdata": major["customdata"],
          "text": major["text"], "cliponaxis": False,
-         "marker": {"symbol": "diamond", "size": STYLE.mark, "color": "#ff1744",
+         "marker": {"symbol": "diamond", "size": DIAMOND, "color": "#ff1744",
                     "line": {"color": "#ffffff", "width": 2}},
          "hoverinfo": "skip"},
         {"type": "scatter", "mode": "markers", "x": rings["x"], "y": rings["y"], "customdata": rings["customdata"],
-         "marker": {"symbol": "circle-open", "size": 46, "color": rings["color"], "line": {"width": 5}},
+         "marker": {"symbol": "circle-open", "size": RING, "color": rings["color"], "line": {"width": 5}},
          "hoverinfo": "skip"},
     ]
     layout = {
