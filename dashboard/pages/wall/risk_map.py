@@ -29,9 +29,10 @@ LABEL_ON = {"yellow": "#1a1a1a"}  # dark text on yellow; white elsewhere
 SEVERITY_RING = {"critical": "#ff4d4f", "high": "#ff8a1f", "medium": "#ffd426", "low": "#3aa0ff"}
 TRACE_POINTS, TRACE_LABELS, TRACE_MAJOR, TRACE_PULSE = range(4)  # names drawn over the dots
 RING, DIAMOND = 40, 24  # px: the open-alerts ring (bottom-right corner), the major-hazard mark (top-right)
-# The map's plot area on the 1920x1080 design canvas (assets/wall.js scales it to 4K), the sizes
-# its names and marks are drawn at: names are fitted and placed for these (layouts/map_labels.py).
-STYLE = Style(panel=(628, 592), font=14, dot=8, group=22, mark=RING, corners=("top-right", "bottom-right"))
+# The map's plot area on the 1920x1080 design canvas (assets/wall.js scales it to 4K; measured in
+# tests/dashboard/test_map_browser.py) and the sizes its names and marks are drawn at: names are
+# fitted and placed for these (layouts/map_labels.py).
+STYLE = Style(panel=(606, 636), font=14, dot=8, group=22, mark=RING, corners=("top-right", "bottom-right"))
 FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, sans-serif"
 
 
