@@ -36,7 +36,7 @@ HALO = 0  # the tapped building's outline
 
 # The map's width on the smallest tablet it is read on (1024x768 landscape: the map column); its
 # height follows the plan (view.py sizes the graph to the plan's shape). Names are fitted for it.
-DESIGN_WIDTH = 560
+DESIGN_WIDTH = 558
 FONT = 12
 MARK = 20
 
