@@ -121,7 +121,7 @@ def figure(lang: Language, plan: dict, marks: dict[str | None, BuildingFigures],
                          "yanchor": "top", "font": {"size": 13, "color": "#5b6b82"}}
                         for c in plan.get("campuses", [])]
                        + [{"x": label.x, "y": label.y, "text": "<br>".join(plotly_text(line) for line in label.lines),
-                           "hovertext": plotly_text(label.full), "showarrow": False,
+                           "showarrow": False,  # no hovertext: it would make the name catch the taps
                            "font": {"size": FONT, "color": INK}, "bgcolor": "rgba(255,255,255,0.82)", "borderpad": 2,
                            "xanchor": "center", "yanchor": "middle"} for label in labels],
     }
