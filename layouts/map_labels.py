@@ -257,7 +257,7 @@ def _lay_out(key: str, style: Style) -> MapLayout:
     codes = {b["code"] for b in drawn}
     dots = [_dot(p, style) for code, found in by_building.items() if code not in codes for p in found]
     labels: dict[str, Label] = {}
-    taken: list[Box] = []  # names placed so far
+    taken: list[Box] = [_box_of(d, per_metre) for d in dots]  # names and groups placed so far, loose dots
     outlines = [_bounds(b["polygon"]) for b in drawn]
     for building in drawn:
         code, polygon = building["code"], building["polygon"]

@@ -46,8 +46,19 @@ def bounds(polygon):
     return min(xs), min(ys), max(xs), max(ys)
 
 
+def with_loose_points(plan: dict) -> dict:
+    """Points placed on the plan but in no building (just above and below each building)."""
+    loose = []
+    for b in plan["buildings"]:
+        x0, y0, x1, y1 = bounds(b["polygon"])
+        loose += [{"code": f"{b['code']}-n", "colour": "red", "x": (x0 + x1) / 2, "y": y1 + 8},
+                  {"code": f"{b['code']}-s", "colour": "blue", "x": (x0 + x1) / 2, "y": y0 - 8}]
+    return {**plan, "risk_points": plan["risk_points"] + loose}
+
+
 PLANS = [demo_like(school, dots, default) for school in SITE_PLANS
          for dots, default in ((None, 12), (None, 3), ({"chem-north": 30, "teaching": 30}, 5))]
+PLANS += [with_loose_points(demo_like(school, None, 3)) for school in SITE_PLANS]
 STYLES = {"wall": wall_map.STYLE, "overview": None}
 
 
