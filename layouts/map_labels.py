@@ -206,7 +206,7 @@ def _bounds(polygon: list[list[float]]) -> Box:
     return min(xs), min(ys), max(xs), max(ys)
 
 
-def _first_spot(polygon: list[list[float]], w: float, h: float, blocked: list[Box], key, steps: int = 16
+def _first_spot(polygon: list[list[float]], w: float, h: float, blocked: list[Box], key, steps: int = 12
                 ) -> tuple[float, float] | None:
     """The best spot by `key` (smallest first) on a grid over the building for the middle of a
     w x h box lying inside the outline and over nothing in `blocked`; None if there is none."""
