@@ -49,7 +49,7 @@ class Label:
 
     @property
     def shortened(self) -> bool:
-        return self.lines[-1].endswith(ELLIPSIS) and not self.full.endswith(ELLIPSIS)
+        return not _is_whole(self.lines, self.full)
 
 
 @dataclass(frozen=True)
@@ -154,9 +154,10 @@ def content_box(plan: dict) -> Box:
 
 
 def view_box(plan: dict) -> Box:
-    """The axes' ranges: the content with 1.5% to spare around it (outlines' strokes, marks)."""
+    """The axes' ranges: the content with 2% to spare around it (outlines' strokes, the marks at
+    buildings' corners)."""
     x0, y0, x1, y1 = content_box(plan)
-    spare = max(x1 - x0, y1 - y0) * 0.015
+    spare = max(x1 - x0, y1 - y0) * 0.02
     return x0 - spare, y0 - spare, x1 + spare, y1 + spare
 
 
@@ -396,19 +397,27 @@ def _place(code: str, polygon: list[list[float]], name: str, *, style: Style, pe
         return lines, max(text_em(line) for line in lines) * em + 2 * pad, len(lines) * LINE_HEIGHT * em + pad
 
     # Inside: as wide as the outline allows (narrower where its corners are taken), on two lines
-    # (else one), nearest the middle that is clear.
+    # (else one), nearest the middle that is clear; beside: as wide as the building or six
+    # characters, just off one side. The whole name inside, else beside; shortened only if neither.
     widths = [(x1 - x0) * k for k in (1, 0.8, 0.6, 0.45)]
-    for width in widths:
-        for max_lines in (2, 1):
-            lines, w, h = sized((width - 2 * pad) / em, max_lines)
+    inside_sizes = [sized((width - 2 * pad) / em, max_lines) for width in widths for max_lines in (2, 1)]
+    beside_sizes = [sized(max(width, 3 * em) / em) for width in [max(x1 - x0, 6 * em)] + widths[1:]]
+    for whole in (True, False):
+        for lines, w, h in inside_sizes:
+            if _is_whole(lines, name) != whole:
+                continue
             spot = _first_spot(polygon, w, h, blocked, lambda s: (s[0] - middle[0]) ** 2 + (s[1] - middle[1]) ** 2)
             if spot is not None:
                 x, y = spot
                 return Label(code, round(x, 2), round(y, 2), lines, name, _square_wh(x, y, w, h), "inside")
-    # Beside: the name may be as wide as its building or six characters, just off one side.
-    for width in [max(x1 - x0, 6 * em)] + widths[1:]:
-        lines, w, h = sized(max(width, 3 * em) / em)
-        for x, y in _beside(polygon, w, h, blocked, outlines, view):
-            return Label(code, round(x, 2), round(y, 2), lines, name, _square_wh(x, y, w, h), "beside")
+        for lines, w, h in beside_sizes:
+            if _is_whole(lines, name) != whole:
+                continue
+            for x, y in _beside(polygon, w, h, blocked, outlines, view):
+                return Label(code, round(x, 2), round(y, 2), lines, name, _square_wh(x, y, w, h), "beside")
     lines, w, h = sized((x1 - x0) / em)
     return Label(code, middle[0], middle[1], lines, name, _square_wh(*middle, w, h), "over")
+
+
+def _is_whole(lines: tuple[str, ...], name: str) -> bool:
+    return not lines[-1].endswith(ELLIPSIS) or name.endswith(ELLIPSIS)

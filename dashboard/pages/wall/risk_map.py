@@ -19,7 +19,7 @@ import json
 from dash import Patch
 
 from layouts.i18n import Language, t
-from layouts.map_labels import Style, lay_out
+from layouts.map_labels import Style, lay_out, scale, view_box
 from layouts.site_plan import building_name, plan_images, plotly_text
 
 # The national four colours, set a little darker than pure hues so white labels stay legible.
@@ -29,10 +29,12 @@ LABEL_ON = {"yellow": "#1a1a1a"}  # dark text on yellow; white elsewhere
 SEVERITY_RING = {"critical": "#ff4d4f", "high": "#ff8a1f", "medium": "#ffd426", "low": "#3aa0ff"}
 TRACE_POINTS, TRACE_LABELS, TRACE_MAJOR, TRACE_PULSE = range(4)  # names drawn over the dots
 RING, DIAMOND = 40, 24  # px: the open-alerts ring (bottom-right corner), the major-hazard mark (top-right)
+RING_OUT = 10  # px the ring's centre sits out from its corner, so it takes less of a small building
 # The map's plot area on the 1920x1080 design canvas (assets/wall.js scales it to 4K; measured in
 # tests/dashboard/test_map_browser.py) and the sizes its names and marks are drawn at: names are
 # fitted and placed for these (layouts/map_labels.py).
-STYLE = Style(panel=(606, 636), font=14, dot=8, group=22, mark=RING, corners=("top-right", "bottom-right"))
+STYLE = Style(panel=(606, 636), font=14, dot=8, group=22, mark=max(DIAMOND, RING - 2 * RING_OUT),
+              corners=("top-right", "bottom-right"))
 FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, sans-serif"
 
 
@@ -51,6 +53,7 @@ def overlay(lang: Language, plan: dict | None, alerts_by_building: dict, major_b
     colour) and which carry the major-hazard diamond. Buildings not on the plan are left out."""
     rings = {"x": [], "y": [], "color": [], "customdata": []}
     major = {"x": [], "y": [], "customdata": [], "text": []}
+    out = RING_OUT / scale(view_box(plan), STYLE.panel) if plan else 0
     for building in (plan or {}).get("buildings", []):
         code = building["code"]
         polygon = building.get("polygon")
@@ -59,8 +62,8 @@ def overlay(lang: Language, plan: dict | None, alerts_by_building: dict, major_b
         alerts = alerts_by_building.get(code)
         if alerts and alerts.get("open"):
             # At the building's bottom-right corner (as on the overview), clear of its name.
-            rings["x"].append(max(p[0] for p in polygon))
-            rings["y"].append(min(p[1] for p in polygon))
+            rings["x"].append(round(max(p[0] for p in polygon) + out, 2))
+            rings["y"].append(round(min(p[1] for p in polygon) - out, 2))
             rings["color"].append(SEVERITY_RING.get(alerts.get("top"), SEVERITY_RING["low"]))
             rings["customdata"].append(code)
         if major_by_building.get(code):
@@ -122,6 +125,7 @@ def map_figure(lang: Language, plan: dict, live: dict) -> dict:
                     "line": {"color": "#ffffff", "width": 2}},
          "hoverinfo": "skip"},
         {"type": "scatter", "mode": "markers", "x": rings["x"], "y": rings["y"], "customdata": rings["customdata"],
+         "cliponaxis": False,
          "marker": {"symbol": "circle-open", "size": RING, "color": rings["color"], "line": {"width": 5}},
          "hoverinfo": "skip"},
     ]
