@@ -230,7 +230,7 @@ def _square_wh(x: float, y: float, w: float, h: float) -> Box:
 
 def corner_marks(polygon: list[list[float]], corners: tuple[str, ...]) -> list[tuple[float, float]]:
     """Where the live marks sit on a building: "top-right" (the major-hazard diamond), "bottom-right"
-    (the overview's open-alerts ring)."""
+    (the open-alerts ring)."""
     x0, y0, x1, y1 = _bounds(polygon)
     return [(x1, y1 if corner == "top-right" else y0) for corner in corners]
 
