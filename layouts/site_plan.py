@@ -78,6 +78,27 @@ def building_name(lang: Language, building: dict) -> str:
     return (building.get("name_en") if lang == "en" else None) or building.get("name_zh") or building["code"]
 
 
+def plan_images(plan: dict, *, opacity: float = 1.0) -> list[dict]:
+    """The plan's uploaded images (plan["images"]: {"href", "box": [x, y, w, h]} in metres) as Plotly
+    layout images under the buildings. Only paths of this site are drawn (a wall is often offline,
+    and a plan must never make it fetch from elsewhere); anything else is left out."""
+    out = []
+    for image in plan.get("images") or []:
+        href, box = (image.get("href"), image.get("box")) if isinstance(image, dict) else (None, None)
+        if not (isinstance(href, str) and href.startswith("/") and not href.startswith("//")
+                and href.isprintable() and "\\" not in href and len(href) <= 500):
+            continue
+        if not (isinstance(box, (list, tuple)) and len(box) == 4
+                and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in box)
+                and box[2] > 0 and box[3] > 0):
+            continue
+        x, y, w, h = box
+        out.append({"source": href, "xref": "x", "yref": "y", "x": x, "y": y + h, "sizex": w, "sizey": h,
+                    "xanchor": "left", "yanchor": "top", "sizing": "stretch", "layer": "below",
+                    "opacity": opacity})
+    return out
+
+
 def plotly_text(text: str) -> str:
     """Plotly reads a few HTML tags in its text (<b>, <br>, <a href>): names from the ledger are
     entered by people, so they go in with < > & escaped and Plotly shows them as written."""

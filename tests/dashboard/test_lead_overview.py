@@ -318,13 +318,14 @@ def test_the_tapped_buildings_outline():
         ("data", overview_map.HALO, "x"): [0, 40, 40, 0, 0], ("data", overview_map.HALO, "y"): [0, 0, 30, 30, 0]}
 
 
-@pytest.mark.parametrize("name, shown", [
-    ("勤政楼", "勤政楼"), ("化学化工学院（化学北楼）", "化学化工学院<br>（化学北楼）"),
-    ("Chemistry North Building", "Chemistry<br>North Building"),
-    ("<b>Lab & Store</b> x", "&lt;b&gt;Lab &amp;<br>Store&lt;/b&gt; x"),  # typed markup stays text
-    ("一二三四五六七八九十十一", "一二三四五六七八九十十一")])  # nowhere to break: one line
-def test_long_names_on_the_map_take_two_lines(name, shown):
-    assert overview_map.two_lines(name) == shown
+def test_names_on_the_map_are_wrapped_or_shortened_to_their_building_and_shown_as_typed():
+    long = {**PLAN["buildings"][1], "name_zh": "后勤服务集团第二学生食堂（东区）附属餐饮楼及学生活动中心与教职工之家"}
+    fig = overview_map.figure("zh", {**PLAN, "buildings": [PLAN["buildings"][0], long]}, {})
+    names = [a for a in fig["layout"]["annotations"] if "bgcolor" in a]
+    assert names[0]["text"] == "&lt;b&gt;化学楼&lt;/b&gt;"
+    assert names[1]["text"].count("<br>") == 1 and names[1]["text"].endswith("…")  # two lines, shortened
+    taps = fig["data"][4]  # the see-through markers under the names: a shortened name pops up whole
+    assert taps["hoverinfo"] == ["none", "text"] and taps["hovertext"] == ["&lt;b&gt;化学楼&lt;/b&gt;", long["name_zh"]]
 
 
 @pytest.mark.parametrize("click, code", [

@@ -266,3 +266,33 @@ def test_a_wall_token_cannot_open_the_overview(lead_served, browser):  # noqa: F
         assert page.locator("#lead-overview-map, [data-figure]").count() == 0
     finally:
         context.close()
+
+
+OVERVIEW_MAP_BOXES = """buildings => {
+  const box = e => { const r = e.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
+  const map = document.querySelector('#lead-overview-map');
+  const gd = document.querySelector('#lead-overview-map .js-plotly-plot');
+  const campuses = gd.layout.shapes.length;
+  return {
+    graph: box(map), plot: box(map.querySelector('.bglayer .bg') || map.querySelector('.nsewdrag')),
+    names: Array.from(map.querySelectorAll('.annotation'))
+      .filter(a => Number(a.dataset.index) >= campuses).map(a => box(a.querySelector('.annotation-text'))),
+    dots: Array.from(map.querySelectorAll('.trace' + gd._fullData[buildings + 1].uid + ' .point')).map(box),
+  };
+}"""
+
+
+@pytest.mark.parametrize("size", ["1024x768", "768x1024"])
+def test_the_overview_map_fills_its_box_and_names_cover_no_dot(lead_served, tablet, demo_ledger, size):  # noqa: F811
+    page = tablet(lead_served, f"/lead?school={SCHOOL}", size=size)
+    page.wait_for_selector("#lead-overview-map .js-plotly-plot .annotation", timeout=15_000)
+    plan = building_facts(demo_ledger, "chem-north")["plan"]
+    drawn = [b for b in plan["buildings"] if b.get("polygon")]
+    page.wait_for_timeout(500)
+    found = page.evaluate(OVERVIEW_MAP_BOXES, len(drawn))
+    graph, plot = found["graph"], found["plot"]
+    assert all(abs(a - b) <= 2 for a, b in zip(graph, plot)), (graph, plot)  # the plot area is the whole box
+    assert len(found["names"]) == len(drawn) and found["dots"]
+    covered = [(n, d) for n in found["names"] for d in found["dots"]
+               if n[0] < d[2] - 0.5 and d[0] < n[2] - 0.5 and n[1] < d[3] - 0.5 and d[1] < n[3] - 0.5]
+    assert covered == [], covered

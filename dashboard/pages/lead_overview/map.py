@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING
 from dash import Patch
 
 from layouts.i18n import Language
-from layouts.site_plan import building_name, label_point, plotly_text
+from layouts.map_labels import Dot, Style, lay_out, view_box
+from layouts.site_plan import building_name, plan_images, plotly_text
 
 if TYPE_CHECKING:  # the rows the callbacks read (queries/ledger/lead_overview.py); annotations only
     from queries.ledger.lead_overview import BuildingFigures
@@ -32,6 +33,12 @@ EDGE = "#ffffff"
 INK = "#14213d"
 RING = "#c4161c"
 HALO = 0  # the tapped building's outline
+
+# The map's width on the smallest tablet it is read on (1024x768 landscape: the map column); its
+# height follows the plan (view.py sizes the graph to the plan's shape). Names are fitted for it.
+DESIGN_WIDTH = 558
+FONT = 12
+MARK = 20
 
 CONFIG = {"displayModeBar": False, "scrollZoom": False, "doubleClick": False, "showTips": False,
           "responsive": True}
@@ -47,16 +54,22 @@ def _ring(polygon: list[list[float]]) -> tuple[list[float], list[float]]:
     return xs + xs[:1], ys + ys[:1]
 
 
+def style_for(plan: dict) -> Style:
+    """The sizes the map is drawn at on the smallest tablet, for this plan's shape."""
+    x0, y0, x1, y1 = view_box(plan)
+    return Style(panel=(DESIGN_WIDTH, DESIGN_WIDTH * (y1 - y0) / max(x1 - x0, 1e-9)), font=FONT, dot=11, group=24,
+                 mark=MARK, corners=("top-right", "bottom-right"))
+
+
 def figure(lang: Language, plan: dict, marks: dict[str | None, BuildingFigures], selected: str | None = None) -> dict:
     """The map. `marks`: per building code its open hazards and alerts (a ring where alerts are
     open, a diamond where a major hazard is open); `selected`: the building outlined."""
-    width = (plan.get("extent") or {}).get("width") or 100
-    height = (plan.get("extent") or {}).get("height") or 100
     buildings = drawn_buildings(plan)
+    placed = lay_out(plan, {b["code"]: building_name(lang, b) for b in buildings}, style_for(plan))
+    images = plan_images(plan)
     halo_x, halo_y = [], []
     data: list[dict] = [{"type": "scatter", "mode": "lines", "x": halo_x, "y": halo_y, "hoverinfo": "skip",
                          "line": {"color": INK, "width": 10}, "showlegend": False}]
-    labels = {"x": [], "y": [], "text": [], "customdata": []}
     for building in buildings:
         code, colour, name = building["code"], building.get("colour"), building_name(lang, building)
         xs, ys = _ring(building["polygon"])
@@ -67,66 +80,60 @@ def figure(lang: Language, plan: dict, marks: dict[str | None, BuildingFigures],
                      "fillcolor": FILL.get(colour, FILL[None]), "line": {"color": EDGE, "width": 2},
                      "customdata": [code] * len(xs), "name": plotly_text(name), "hoveron": "fills+points",
                      "hoverinfo": "none", "showlegend": False})
-        x, y = label_point(building["polygon"])
-        labels["x"].append(x)
-        labels["y"].append(y)
-        labels["text"].append(two_lines(name))
-        labels["customdata"].append(code)
+    labels = [placed.labels[b["code"]] for b in buildings]
     codes = {b["code"] for b in buildings}
-    points = [p for p in plan.get("risk_points", []) if p.get("x") is not None and p.get("building") in codes]
-    data.append({"type": "scatter", "mode": "markers", "x": [p["x"] for p in points], "y": [p["y"] for p in points],
-                 "customdata": [p["building"] for p in points],
-                 "hovertext": [plotly_text(p.get("name") or p["code"]) for p in points], "hoverinfo": "text",
-                 "marker": {"size": 9, "color": [POINT.get(p.get("colour"), POINT[None]) for p in points],
+    dots = [d for d in placed.dots if d.building in codes]
+    data.append({"type": "scatter", "mode": "markers+text", "x": [d.x for d in dots], "y": [d.y for d in dots],
+                 "customdata": [d.building for d in dots], "text": [str(d.count) if d.grouped else "" for d in dots],
+                 "textfont": {"size": 12, "color": "#ffffff"},
+                 "hovertext": [_dot_hover(d) for d in dots], "hoverinfo": "text",
+                 "marker": {"size": [d.size - 2 for d in dots],
+                            "color": [POINT.get(d.colour, POINT[None]) for d in dots],
                             "line": {"color": "#ffffff", "width": 1.5}}, "showlegend": False})
-    # Large see-through markers under the names: a finger on a name picks the building too (the
-    # names are annotations, which take no taps, on a light plate so they read over any colour).
-    data.append({"type": "scatter", "mode": "markers", "x": labels["x"], "y": labels["y"],
-                 "customdata": labels["customdata"], "hoverinfo": "none", "cliponaxis": False,
+    # See-through markers under the names: a finger on a name picks the building too (the names
+    # are annotations, which take no taps, on a light plate so they read over any colour); a
+    # shortened name pops up whole.
+    data.append({"type": "scatter", "mode": "markers", "x": [label.x for label in labels],
+                 "y": [label.y for label in labels], "customdata": [label.code for label in labels],
+                 "hovertext": [plotly_text(label.full) for label in labels],
+                 "hoverinfo": ["text" if label.shortened else "none" for label in labels], "cliponaxis": False,
                  "marker": {"size": 40, "color": "rgba(0,0,0,0)"}, "showlegend": False})
     alarmed = [b for b in buildings if (found := marks.get(b["code"])) is not None and found.alerts_open]
     major = [b for b in buildings if (found := marks.get(b["code"])) is not None and found.hazards_major]
     data.append(_corner_marks(major, "diamond", "#c4161c", top=True))
     data.append(_corner_marks(alarmed, "circle-open", RING, top=False))
+    x0, y0, x1, y1 = placed.view
     layout = {
         "showlegend": False, "hovermode": "closest", "dragmode": False, "clickmode": "event",
-        "margin": {"l": 2, "r": 2, "t": 2, "b": 2}, "paper_bgcolor": "rgba(0,0,0,0)", "plot_bgcolor": "rgba(0,0,0,0)",
+        "margin": {"l": 0, "r": 0, "t": 0, "b": 0}, "paper_bgcolor": "rgba(0,0,0,0)", "plot_bgcolor": "rgba(0,0,0,0)",
         "font": {"family": "Noto Sans CJK SC, Noto Sans SC, Microsoft YaHei, sans-serif", "color": INK},
-        "hoverlabel": {"font": {"size": 15}},
-        "xaxis": {"range": [0, width], "visible": False, "fixedrange": True},
+        "hoverlabel": {"font": {"size": 15}}, "images": images,
+        "xaxis": {"range": [x0, x1], "visible": False, "fixedrange": True, "constrain": "range"},
         # Metres on both axes at the same scale, so the campus keeps its shape on every screen.
-        "yaxis": {"range": [0, height], "visible": False, "fixedrange": True, "scaleanchor": "x"},
+        "yaxis": {"range": [y0, y1], "visible": False, "fixedrange": True, "scaleanchor": "x", "constrain": "range"},
+        # The campus boxes are white paper, unless the uploaded plan lies under them.
         "shapes": [{"type": "rect", "x0": c["box"][0], "y0": c["box"][1], "x1": c["box"][0] + c["box"][2],
-                    "y1": c["box"][1] + c["box"][3], "layer": "below", "fillcolor": "#ffffff",
+                    "y1": c["box"][1] + c["box"][3], "layer": "below",
+                    "fillcolor": "rgba(0,0,0,0)" if images else "#ffffff",
                     "line": {"color": "#b7c3d6", "width": 1.5, "dash": "dot"}} for c in plan.get("campuses", [])],
         "annotations": [{"x": c["box"][0] + 4, "y": c["box"][1] + c["box"][3] - 4, "showarrow": False,
                          "text": plotly_text(c.get("name_zh") or c.get("id", "")), "xanchor": "left",
                          "yanchor": "top", "font": {"size": 13, "color": "#5b6b82"}}
                         for c in plan.get("campuses", [])]
-                       + [{"x": x, "y": y, "text": text, "showarrow": False, "font": {"size": 12, "color": INK},
-                           "bgcolor": "rgba(255,255,255,0.82)", "borderpad": 2, "xanchor": _anchor(x, width)}
-                          for x, y, text in zip(labels["x"], labels["y"], labels["text"])],
+                       + [{"x": label.x, "y": label.y, "text": "<br>".join(plotly_text(line) for line in label.lines),
+                           "showarrow": False,  # no hovertext: it would make the name catch the taps
+                           "font": {"size": FONT, "color": INK}, "bgcolor": "rgba(255,255,255,0.82)", "borderpad": 2,
+                           "xanchor": "center", "yanchor": "middle"} for label in labels],
     }
     return {"data": data, "layout": layout}
 
 
-def two_lines(name: str, longest: int = 10) -> str:
-    """A long name on two lines, broken at the space nearest its middle or before a bracket
-    (化学化工学院<br>（化学北楼）), escaped for Plotly: names on a small plan collide otherwise."""
-    if len(name) <= longest:
-        return plotly_text(name)
-    breaks = [i for i, c in enumerate(name) if c == " "] + [i - 1 for i, c in enumerate(name) if c in "（("]
-    breaks = [i for i in breaks if 0 < i < len(name) - 1]
-    if not breaks:
-        return plotly_text(name)
-    at = min(breaks, key=lambda i: abs(i - len(name) / 2))
-    head, tail = name[:at + 1].rstrip(), name[at + 1:].lstrip()
-    return plotly_text(head) + "<br>" + plotly_text(tail)
-
-
-def _anchor(x: float, width: float) -> str:
-    """Names near the plan's sides run inwards, so a long one is not cut off at the map's edge."""
-    return "left" if x < width * 0.15 else "right" if x > width * 0.85 else "center"
+def _dot_hover(dot: Dot) -> str:
+    """A risk point's name; a group's count and first names."""
+    names = [plotly_text(n) for n in dot.names if n]
+    if not dot.grouped:
+        return names[0] if names else ""
+    return f"{dot.count}: " + "、".join(names[:5]) + ("…" if len(names) > 5 else "")
 
 
 def _corner_marks(buildings: list[dict], symbol: str, colour: str, *, top: bool) -> dict:

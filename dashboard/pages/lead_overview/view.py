@@ -35,6 +35,7 @@ from dashboard.pages.lead_overview.ids import (
 from dashboard.pages.lead_overview.text import to
 from layouts.i18n import Language, domain_name, severity_name
 from layouts.lead_ledger_text import local_name
+from layouts.map_labels import view_box
 
 if TYPE_CHECKING:  # the rows the callbacks read (queries/ledger/lead_overview.py); annotations only
     from queries.ledger.lead_overview import BuildingDrill, BuildingFigures
@@ -213,8 +214,8 @@ def _map_box(plan: dict | None, drawn: list) -> dict:
     """The map's box: the campus's own proportions (no empty bands), hidden with nothing to draw."""
     if not drawn:
         return {"display": "none"}
-    extent = (plan or {}).get("extent") or {}
-    return {"aspectRatio": f"{extent.get('width') or 4} / {extent.get('height') or 3}"}
+    x0, y0, x1, y1 = view_box(plan or {})
+    return {"aspectRatio": f"{x1 - x0:g} / {y1 - y0:g}"}
 
 
 def map_section(lang: Language, plan: dict | None, marks: dict[str | None, BuildingFigures],
