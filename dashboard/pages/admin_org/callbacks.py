@@ -37,9 +37,12 @@ def change(_add, _save, parent, kind, code, name_zh, name_en, school_type, unit,
     try:
         with live.ledger_session() as db:
             if ctx.triggered_id == ids.ADD:
+                # The type field keeps its value from the last add (schools are added one after
+                # another): it belongs to a school only, so a campus added next is not refused for it.
                 made = org.create_unit(db, actor=actor_of(principal), scope=principal.unit, kind=kind or "",
                                        code=code or "", name_zh=name_zh or "", name_en=_text(name_en),
-                                       parent=_text(parent), school_type=_text(school_type), now=now)
+                                       parent=_text(parent), now=now,
+                                       school_type=_text(school_type) if kind == "school" else None)
                 said = to(lang, "added", name=made.name_zh)
             else:
                 if not _text(unit):
