@@ -60,7 +60,10 @@ def page_policy(*, script_hashes: Iterable[str], style_hashes: Iterable[str] | N
         "default-src": "'none'",
         "script-src": " ".join(["'self'", *script_hashes]),
         "style-src": f"'self' {styles}".rstrip(),
-        "img-src": "'self'",
+        # data: too: plotly.js draws a layout image (the campus plan under the four-colour map) by
+        # loading it from this site and handing the <image> a data: copy made on a canvas. An image
+        # runs no script; what may be loaded from elsewhere is unchanged ('self' only).
+        "img-src": "'self' data:",
         "font-src": "'self'",
         "connect-src": "'self'",
         "manifest-src": "'self'",

@@ -36,7 +36,7 @@ def assert_protected(response, what: str) -> None:
         for name in ("script-src", "style-src"):
             assert policy[name][0] == "'self'" and all(v.startswith("'sha256-") for v in policy[name][1:]), \
                 (what, name, policy[name])
-        assert policy["connect-src"] == ["'self'"] and policy["img-src"] == ["'self'"], what
+        assert policy["connect-src"] == ["'self'"] and policy["img-src"] == ["'self'", "data:"], what
     else:
         assert set(policy) == {"default-src", "base-uri", "frame-ancestors"}, (what, policy)
 
