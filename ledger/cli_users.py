@@ -58,6 +58,7 @@ def _read_password(args: argparse.Namespace) -> str | None:
 
 def run(args: argparse.Namespace, sessions, now: datetime) -> int:
     from ledger.commands import users
+    from ledger.commands.audit import changed
     from ledger.errors import LedgerError
 
     password = None
@@ -70,6 +71,7 @@ def run(args: argparse.Namespace, sessions, now: datetime) -> int:
             if args.action == "create":
                 user = users.create_user(db, username=args.username, display_name=args.name, role=args.role,
                                          password=password, schools=args.school, now=now, unit=args.unit)
+                _audit(db, "user.create", user, now, after=_access(user))
                 print(f"user {user.id} · {user.username} · {user.display_name} · {user.role} · {_schools(user)}")
             elif args.action == "list":
                 print("id  username         role    schools             last sign-in      state · name")
@@ -79,20 +81,39 @@ def run(args: argparse.Namespace, sessions, now: datetime) -> int:
                           f"{_local(user.last_login_at, now) or '-':<17} {state} · {user.display_name}")
             elif args.action == "disable":
                 user = users.disable_user(db, username=args.username, now=now)
+                _audit(db, "user.disable", user, now)
                 print(f"user {user.username} disabled; the web app refuses their sessions within seconds")
             elif args.action == "reset-password":
                 user = users.reset_password(db, username=args.username, password=password, now=now)
+                _audit(db, "user.reset_password", user, now)
                 print(f"password of {user.username} changed; their open sessions ended")
             else:
                 schools = [] if args.all_schools else args.school
                 unit = None if args.no_unit or args.all_schools else (args.unit if args.unit else users.KEEP)
+                before = _access(users.find_user(db, args.username)) if users.find_user(db, args.username) else {}
                 user = users.change_access(db, username=args.username, role=args.role, schools=schools, now=now,
                                            unit=unit)
+                old, new = changed(before, _access(user))
+                if new:
+                    _audit(db, "user.change", user, now, before=old, after=new)
                 print(f"user {user.username}: {user.role} · {_schools(user)}")
     except LedgerError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     return 0
+
+
+def _access(user) -> dict:
+    return {"role": user.role, "unit": user.unit.code if user.unit is not None else None,
+            "schools": sorted(s.school for s in user.schools), "display_name": user.display_name}
+
+
+def _audit(db, action: str, user, now, *, before: dict | None = None, after: dict | None = None) -> None:
+    """The command line's changes are audited like the web's (docs/admin.md), by the login that ran it."""
+    from ledger.commands import audit
+
+    audit.record(db, actor=audit.Actor(f"cli:{getpass.getuser()}", "admin"), action=action,
+                 target=f"user:{user.username}", now=now, before=before, after=after)
 
 
 def _schools(user) -> str:

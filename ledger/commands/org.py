@@ -129,3 +129,27 @@ def update_unit(db: Session, *, actor: Actor, scope: str | None, code: str, now:
         record(db, actor=actor, action="org.update", target=_target(unit), now=now,
                school=_school_code(db, unit), before=old, after=new)
     return unit
+
+
+def move_unit(db: Session, *, actor: Actor, scope: str | None, code: str, parent: str, now: datetime) -> OrgUnit:
+    """Put a node (and everything under it) under another parent, both within the caller's scope: a
+    school first known only from its events is put under its district; a school moves district."""
+    unit = find_unit(db, code)
+    scope_unit = scope_of(db, scope)
+    org_scope.require_below(db, unit, scope_unit, what=unit.name_zh)
+    target = find_unit(db, parent)
+    org_scope.require_within(db, target, scope_unit, what=target.name_zh)
+    if unit.kind not in ORG_CHILDREN[target.kind]:
+        allowed = ", ".join(ORG_CHILDREN[target.kind]) or "nothing"
+        raise LedgerError(f"a {target.kind} holds {allowed}, not a {unit.kind}")
+    if target.id == unit.id or target.id in org_scope.descendant_ids(db, unit.id):
+        raise LedgerError(f"{unit.name_zh} cannot go under itself or under a unit of its own")
+    if unit.parent_id == target.id:
+        return unit
+    before = snapshot(unit)
+    unit.parent = target
+    db.flush()
+    old, new = changed(before, snapshot(unit))
+    record(db, actor=actor, action="org.move", target=_target(unit), now=now, school=_school_code(db, unit),
+           before=old, after=new)
+    return unit

@@ -98,3 +98,24 @@ def test_every_change_leaves_who_when_where_and_the_values_before_and_after(sess
     assert last.before == {"name_zh": "第一中学", "name_en": None}
     assert last.after == {"name_zh": "郑州市第一中学", "name_en": "Zhengzhou No. 1 Middle School"}
     assert entries[4].after["parent"] == "s1" and entries[4].school == "s1"  # the campus belongs to s1
+
+
+def test_a_school_known_only_from_its_events_is_put_under_its_district(session):
+    tree(session)
+    org.create_unit(session, actor=ROOT, scope=None, kind="school", code="s7", name_zh="s7", school_type="primary",
+                    now=NOW)  # as the recorder registers a school nobody entered: no parent
+    officer = users.create_user(session, username="wang", display_name="王科长", role="leader", password=PASSWORD,
+                                unit="d2", now=NOW)
+    assert org_scope.readable_schools(session, officer) == frozenset()
+    org.move_unit(session, actor=ROOT, scope=None, code="s7", parent="d2", now=NOW)
+    assert org_scope.readable_schools(session, officer) == {"s7"}  # the district now reads it
+    last = session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc())).first()
+    assert (last.action, last.before, last.after) == ("org.move", {"parent": None}, {"parent": "d2"})
+    with pytest.raises(org_scope.OutOfScope):  # a district admin cannot take another district's school
+        org.move_unit(session, actor=ROOT, scope="d2", code="s1", parent="d2", now=NOW)
+    org.create_unit(session, actor=ROOT, scope=None, kind="unit", code="s1-chem-lab", name_zh="化学实验室",
+                    parent="s1-chem", now=NOW)
+    with pytest.raises(LedgerError, match="under itself"):
+        org.move_unit(session, actor=ROOT, scope=None, code="s1-chem", parent="s1-chem-lab", now=NOW)
+    with pytest.raises(LedgerError, match="holds"):
+        org.move_unit(session, actor=ROOT, scope=None, code="s1-east", parent="d2", now=NOW)

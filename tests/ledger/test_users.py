@@ -118,6 +118,12 @@ def test_a_district_officer_is_given_their_district_from_the_command_line(tmp_pa
     assert unknown.returncode == 2 and "no organisation unit 'nowhere'" in unknown.stderr
     moved = _user(tmp_path, "change", "wang", "--no-unit", "--school", "s1")
     assert moved.returncode == 0 and moved.stdout.strip().endswith("leader · s1"), moved.stdout
+    # The command line's changes are in the audit log like the web's, by the login that ran them.
+    with sqlite3.connect(tmp_path / "ledger.db") as db:
+        entries = db.execute("SELECT actor, action, target, after FROM audit_entries ORDER BY id").fetchall()
+    assert [(a.startswith("cli:"), action, target) for a, action, target, _ in entries] == [
+        (True, "user.create", "user:wang"), (True, "user.change", "user:wang")]
+    assert GOOD not in repr(entries) and "argon2" not in repr(entries)
 
 
 @pytest.mark.services  # runs processes of its own: not in `make check`

@@ -17,7 +17,8 @@ from ledger.commands import org
 from ledger.errors import LedgerError
 from queries.ledger.org_tree import tree_rows
 
-OUTPUTS = 5  # message, tree, parent options, editable options, the add form's code (cleared when added)
+# message, tree, parent options, editable options, the add form's code (cleared when added), move-to options
+OUTPUTS = 6
 
 
 def _text(value) -> str | None:
@@ -25,7 +26,7 @@ def _text(value) -> str | None:
 
 
 def change(_add, _save, parent, kind, code, name_zh, name_en, school_type, unit, new_zh, new_en, new_type,
-           view_state):
+           new_parent, view_state):
     lang = language((view_state or {}).get("lang"))
     if ctx.triggered_id not in (ids.ADD, ids.SAVE) or not any(t.get("value") for t in ctx.triggered):
         return (no_update,) * OUTPUTS
@@ -47,6 +48,9 @@ def change(_add, _save, parent, kind, code, name_zh, name_en, school_type, unit,
             else:
                 if not _text(unit):
                     return (html.Span(to(lang, "pick"), className="tone-error"),) + (no_update,) * (OUTPUTS - 1)
+                if _text(new_parent):  # a school known only from its events goes under its district
+                    org.move_unit(db, actor=actor_of(principal), scope=principal.unit, code=unit,
+                                  parent=new_parent, now=now)
                 made = org.update_unit(db, actor=actor_of(principal), scope=principal.unit, code=unit,
                                        name_zh=_text(new_zh), name_en=_text(new_en),
                                        school_type=_text(new_type), now=now)
@@ -61,20 +65,20 @@ def change(_add, _save, parent, kind, code, name_zh, name_en, school_type, unit,
         with live.ledger_reads() as db:
             rows = tree_rows(db, principal.unit)
     except SQLAlchemyError:  # saved, but the tree cannot be read again now: say what is true
-        return html.Span(said, className="tone-ok"), no_update, no_update, no_update, no_update
+        return (html.Span(said, className="tone-ok"),) + (no_update,) * (OUTPUTS - 1)
     return (html.Span(said, className="tone-ok"), part.tree(lang, rows),
             part.parent_options(lang, rows, whole_tree=principal.unit is None), part.editable_options(lang, rows),
-            "" if ctx.triggered_id == ids.ADD else no_update)
+            "" if ctx.triggered_id == ids.ADD else no_update, part.parent_options(lang, rows, whole_tree=False))
 
 
 def register_callbacks(app) -> None:
     app.callback(
         Output(ids.MESSAGE, "children"), Output(ids.TREE, "children"), Output(ids.ADD_PARENT, "options"),
-        Output(ids.EDIT_UNIT, "options"), Output(ids.ADD_CODE, "value"),
+        Output(ids.EDIT_UNIT, "options"), Output(ids.ADD_CODE, "value"), Output(ids.EDIT_PARENT, "options"),
         Input(ids.ADD, "n_clicks"), Input(ids.SAVE, "n_clicks"),
         State(ids.ADD_PARENT, "value"), State(ids.ADD_KIND, "value"), State(ids.ADD_CODE, "value"),
         State(ids.ADD_NAME_ZH, "value"), State(ids.ADD_NAME_EN, "value"), State(ids.ADD_TYPE, "value"),
         State(ids.EDIT_UNIT, "value"), State(ids.EDIT_NAME_ZH, "value"), State(ids.EDIT_NAME_EN, "value"),
-        State(ids.EDIT_TYPE, "value"), State(ids.VIEW, "data"),
+        State(ids.EDIT_TYPE, "value"), State(ids.EDIT_PARENT, "value"), State(ids.VIEW, "data"),
         prevent_initial_call=True,
     )(change)

@@ -15,4 +15,5 @@ EDIT_UNIT = "admin-org-edit-unit"
 EDIT_NAME_ZH = "admin-org-edit-name-zh"
 EDIT_NAME_EN = "admin-org-edit-name-en"
 EDIT_TYPE = "admin-org-edit-type"
+EDIT_PARENT = "admin-org-edit-parent"  # move the unit under another (optional)
 SAVE = "admin-org-save"

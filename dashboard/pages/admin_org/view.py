@@ -72,6 +72,8 @@ def forms(lang: Language, rows, *, whole_tree: bool) -> html.Div:
             _field(to(lang, "name_zh"), dcc.Input(id=ids.EDIT_NAME_ZH, type="text", maxLength=128)),
             _field(to(lang, "name_en"), dcc.Input(id=ids.EDIT_NAME_EN, type="text", maxLength=128)),
             _field(to(lang, "school_type"), dcc.Dropdown(id=ids.EDIT_TYPE, options=types)),
+            _field(to(lang, "move_to"), dcc.Dropdown(id=ids.EDIT_PARENT, options=parent_options(
+                lang, rows, whole_tree=False))),
             html.Button(to(lang, "save_button"), id=ids.SAVE, className="lead-button admin-primary", n_clicks=0),
         ]),
     ])
