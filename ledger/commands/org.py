@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from kernel.contract import SCHOOL_ID
 from ledger import org_scope
 from ledger.commands.audit import Actor, changed, record
-from ledger.control_chars import describe, first_control
+from ledger.commands.risk_points import one_line
 from ledger.errors import LedgerError, NotFound
 from ledger.models import ORG_CHILDREN, ORG_KINDS, SCHOOL_TYPES, OrgUnit
 
@@ -24,17 +24,7 @@ MAX_NAME = 128
 
 
 def _name(text: str | None, what: str, *, required: bool) -> str | None:
-    value = (text or "").strip()
-    if not value:
-        if required:
-            raise LedgerError(f"{what} is required")
-        return None
-    if len(value) > MAX_NAME:
-        raise LedgerError(f"{what} has at most {MAX_NAME} characters")
-    control = first_control(value)
-    if control is not None:
-        raise LedgerError(f"{what} holds an invisible character ({describe(control[1])}) at {control[0] + 1}")
-    return value
+    return one_line(text, what, limit=MAX_NAME, required=required)
 
 
 def snapshot(unit: OrgUnit) -> dict:
