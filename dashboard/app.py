@@ -25,6 +25,7 @@ from dashboard import (
 )
 from dashboard.services import install
 from kernel.settings import Settings
+from ledger import passwords
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = ROOT / "dashboard" / "pages"
@@ -36,6 +37,7 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
     """Build the multi-page app. Nothing connects here: redis-py connects on first use and the
         SQL engine is created by the first request that reads the ledger."""
     settings = settings or Settings.from_env()
+    passwords.use(settings)  # the cost of the hashes this process makes (PASSWORD_HASH_COST)
     app = dash.Dash(
         __name__,
         use_pages=True,

@@ -37,6 +37,7 @@ ENV = {
     "poll_max_records": "POLL_MAX_RECORDS",
     "fetch_max_wait_ms": "KAFKA_FETCH_MAX_WAIT_MS",
     "kafka_session_timeout_ms": "KAFKA_SESSION_TIMEOUT_MS",
+    "password_hash_cost": "PASSWORD_HASH_COST",
     "stale_after_seconds": "STALE_AFTER_SECONDS",
     "simulator": "SIMULATOR",
     "simulator_rate": "SIMULATOR_RATE",
@@ -178,6 +179,11 @@ class Settings:
     # A person's session ends after this long without an action of theirs (page refreshes by timer
     # do not count; dashboard/sessions.py).
     session_idle_minutes: float = 30.0
+    # What an argon2id password hash costs (ledger/passwords.py): "standard" is RFC 9106's second
+    # recommendation (64 MiB, 3 passes, 4 lanes: about a third of a second on this kind of machine),
+    # "minimum" OWASP's argon2id minimum (19 MiB, 2 passes, 1 lane: about a tenth) for a small
+    # server where many people sign in at once, and for the tests. Nothing weaker can be chosen.
+    password_hash_cost: str = "standard"
     # The SQL ledger (issue 3).
     risk_grading_file: str = str(DEFAULT_RISK_GRADING)
     assessment_rules_file: str = str(DEFAULT_ASSESSMENT_RULES)
@@ -278,6 +284,8 @@ class Settings:
             raise SettingsError("HAZARD_DUE_SOON_DAYS, RISK_REVIEW_DAYS and ALERT_GROUP_SECONDS must be positive")
         if not 1 <= self.session_idle_minutes <= 24 * 60:
             raise SettingsError("SESSION_IDLE_MINUTES must lie between 1 and 1440")
+        if self.password_hash_cost not in ("standard", "minimum"):
+            raise SettingsError("PASSWORD_HASH_COST must be standard or minimum")
         if not 100 <= self.wall_refresh_ms <= 60_000:
             raise SettingsError("WALL_REFRESH_MS must lie between 100 and 60000")
         if self.escalation_sweep_seconds <= 0:

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from kernel.connections import sql_engine, sql_sessions
 from kernel.settings import Settings
-from ledger import cli_campaigns, cli_sources, cli_users
+from ledger import cli_campaigns, cli_sources, cli_users, passwords
 from ledger.commands.risk_points import apply_grade
 from ledger.db import current_revision, migrate
 from ledger.grading import GradingRules
@@ -83,6 +83,7 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None, settings: Settings | None = None) -> int:
     args = _parser().parse_args(argv)
     settings = settings or Settings.from_env()
+    passwords.use(settings)
     engine = sql_engine(settings)
     try:
         return _run(args, settings, engine)

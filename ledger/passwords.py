@@ -1,30 +1,50 @@
 """People's passwords: argon2id hashes (argon2-cffi) and the minimum policy, as plain functions.
 
-argon2-cffi's defaults are RFC 9106's second recommendation (t=3, 64 MiB, 4 lanes): a few tenths
-of a second a guess on this kind of machine, which a login costs once and a stolen hash costs
-each guess. The encoded hash carries its parameters, so when the defaults grow a stored hash is
-replaced at the person's next sign-in (`needs_rehash`).
+The cost is the PASSWORD_HASH_COST setting, applied once per process by its entry point
+(`use(settings)`, before anyone signs in): "standard" is argon2-cffi's default, RFC 9106's second
+recommendation (t=3, 64 MiB, 4 lanes): a few tenths of a second a guess on this kind of machine,
+which a login costs once and a stolen hash costs each guess; "minimum" is OWASP's argon2id minimum
+(t=2, 19 MiB, 1 lane). The encoded hash carries its parameters, so when the cost changes a stored
+hash is replaced at the person's next sign-in (`needs_rehash`).
 
 No password ships with the product: the first admin is created with `python -m ledger user create`.
 """
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+
+if TYPE_CHECKING:
+    from kernel.settings import Settings
 
 MIN_LENGTH = 10
 MAX_LENGTH = 1024  # argon2 takes any length; this only stops a megabyte "password" costing memory
 
 
+COSTS = {
+    "standard": {"time_cost": 3, "memory_cost": 64 * 1024, "parallelism": 4},  # RFC 9106, second
+    "minimum": {"time_cost": 2, "memory_cost": 19 * 1024, "parallelism": 1},  # OWASP's argon2id minimum
+}
+_chosen = {"cost": "standard"}  # the process's cost once its entry point called `use`
+
+
+def use(settings: Settings) -> None:
+    """Hash with the settings' cost from now on, in this process (its entry point calls this)."""
+    if settings.password_hash_cost != _chosen["cost"]:
+        _chosen["cost"] = settings.password_hash_cost
+        dummy_hash.cache_clear()  # an unknown user's refusal must cost what a known one's does
+
+
 def hasher() -> PasswordHasher:
-    return _default()
+    return _hasher(_chosen["cost"])
 
 
-@lru_cache(maxsize=1)
-def _default() -> PasswordHasher:
-    return PasswordHasher()
+@lru_cache(maxsize=len(COSTS))
+def _hasher(cost: str) -> PasswordHasher:
+    return PasswordHasher(**COSTS[cost])
 
 
 def hash_password(password: str, *, using: PasswordHasher | None = None) -> str:

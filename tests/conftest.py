@@ -14,6 +14,7 @@ import redis
 
 from devstack import local_services
 from kernel.settings import Settings
+from ledger import passwords
 
 # The SQL fixtures, registered here once for every folder: `database_url` runs a test on SQLite and on
 # a real PostgreSQL server (one server a session, shared by a database per test).
@@ -27,6 +28,13 @@ from tests.databases import (  # noqa: F401
     session,
     sqlite_template,
 )
+
+# Every password the tests hash costs OWASP's argon2id minimum (PASSWORD_HASH_COST=minimum), not the
+# production default's third of a second: the suite signs people in hundreds of times. In this process,
+# in every Settings the fixtures make, and in the processes tests start (they inherit the environment).
+# tests/ledger/test_users.py checks that "standard" hashes with the full parameters.
+TEST_HASH_COST = os.environ.setdefault("PASSWORD_HASH_COST", "minimum")
+passwords.use(Settings.from_env(environ={}, password_hash_cost=TEST_HASH_COST))
 
 
 @pytest.fixture(scope="session")
@@ -78,6 +86,7 @@ def settings_factory(redis_url, tmp_path):
             database_url=f"sqlite:///{tmp_path / 'campus.db'}",
             event_signing_key=TEST_SIGNING_KEY,
             heartbeat_dir=str(tmp_path / "heartbeat"),  # not the repository's var/
+            password_hash_cost=TEST_HASH_COST,
         )
         values.update(overrides)
         return Settings.from_env(environ={}, **values)

@@ -12,6 +12,7 @@ tests/ledger/test_migrations.py still migrates an empty database (`database_url`
 from __future__ import annotations
 
 import itertools
+import os
 import shutil
 
 import pytest
@@ -98,7 +99,8 @@ def pytest_generate_tests(metafunc):
 
 @pytest.fixture
 def ledger_settings(database_url, redis_url):
-    return Settings.from_env(environ={}, database_url=database_url, redis_url=redis_url)
+    return Settings.from_env(environ={}, database_url=database_url, redis_url=redis_url,
+                             password_hash_cost=os.environ.get("PASSWORD_HASH_COST", "standard"))  # conftest
 
 
 @pytest.fixture

@@ -161,7 +161,8 @@ def stack(redis_url, tmp_path_factory):
     settings = Settings.from_env(
         environ={}, redis_url=redis_url, database_url=f"sqlite:///{work / 'campus.db'}", secret_key="h" * 32,
         cookie_secure=True, trusted_proxies=1, web_host="127.0.0.1", web_port=local_services.free_port(),
-        web_workers=2, simulator=False, kafka_bootstrap_servers="127.0.0.1:9")
+        web_workers=2, simulator=False, kafka_bootstrap_servers="127.0.0.1:9",
+        password_hash_cost=os.environ["PASSWORD_HASH_COST"])  # tests/conftest.py
     make_user(settings, "zhang", role="duty", schools=(SCHOOL,))
 
     web = next(child for child in children(settings) if child.name == "web")  # as `make run` starts it

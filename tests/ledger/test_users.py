@@ -16,7 +16,7 @@ from tests.ledger.conftest import NOW
 from tests.ledger.test_cli import _ledger
 
 GOOD = "correct horse battery"
-# A quick hasher for tests that hash a lot; the product uses argon2-cffi's defaults.
+# A quick hasher for tests that hash a lot; the product uses PASSWORD_HASH_COST's parameters.
 QUICK = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
 
 
@@ -30,6 +30,26 @@ def test_hash_verify_and_rehash_when_the_parameters_change():
     assert not passwords.needs_rehash(stored)
     old = passwords.hash_password(GOOD, using=QUICK)
     assert passwords.verify_password(old, GOOD) and passwords.needs_rehash(old)
+
+
+def test_the_hash_cost_setting_chooses_the_argon2_parameters_and_a_changed_cost_rehashes():
+    from kernel.settings import Settings, SettingsError
+
+    chosen = passwords.hasher()
+    try:
+        passwords.use(Settings.from_env(environ={"PASSWORD_HASH_COST": "standard"}))
+        standard = passwords.hash_password(GOOD)
+        assert "$m=65536,t=3,p=4$" in standard  # RFC 9106's second recommendation
+        passwords.use(Settings.from_env(environ={"PASSWORD_HASH_COST": "minimum"}))
+        minimum = passwords.hash_password(GOOD)
+        assert "$m=19456,t=2,p=1$" in minimum  # OWASP's argon2id minimum
+        assert passwords.verify_password(standard, GOOD) and passwords.needs_rehash(standard)
+        assert "$m=19456,t=2,p=1$" in passwords.dummy_hash()  # an unknown user costs what a known one does
+    finally:
+        passwords.use(Settings.from_env(environ={}, password_hash_cost="minimum" if chosen.memory_cost < 65536
+                                        else "standard"))
+    with pytest.raises(SettingsError, match="PASSWORD_HASH_COST must be standard or minimum"):
+        Settings.from_env(environ={"PASSWORD_HASH_COST": "none"})
 
 
 @pytest.mark.parametrize("password, username, ok", [
