@@ -34,7 +34,8 @@ def snapshot(campaign: Campaign) -> dict:
             "school_types": list(campaign.school_kinds or []),
             "building_kinds": list(campaign.building_kinds or []), "owner_unit": campaign.owner_unit,
             "source": campaign.source or "", "items": [i.text for i in campaign.items],
-            "items_en": [i.text_en or "" for i in campaign.items],
+            # Only a campaign with some English lists it: adding an item to a Chinese-only one changes nothing here.
+            "items_en": [i.text_en or "" for i in campaign.items] if any(i.text_en for i in campaign.items) else [],
             "phases": [{"phase": p.phase, "starts_on": p.starts_on.isoformat(), "ends_on": p.ends_on.isoformat()}
                        for p in campaign.phases]}
 
