@@ -231,11 +231,12 @@ def from_mapping(raw: dict) -> CampaignSpec:
     code = _line(raw.get("code"), "code", errors, limit=64)
     if code and not SCHOOL_ID.fullmatch(code):
         errors.append("code: 1 to 64 of A-Z a-z 0-9 _ . -, starting with a letter or digit (events carry it)")
-    items, items_en = _items(raw.get("items"), errors)
+    name_zh = _line(raw.get("name_zh"), "name_zh", errors, limit=MAX_NAME)
+    school_types = _school_types(raw.get("school_types"), errors)
+    building_kinds = _building_kinds(raw.get("building_kinds"), errors)
+    items, items_en = _items(raw.get("items"), errors)  # the reasons in the file's order, as before
     spec = CampaignSpec(
-        code=code, name_zh=_line(raw.get("name_zh"), "name_zh", errors, limit=MAX_NAME),
-        school_types=_school_types(raw.get("school_types"), errors),
-        building_kinds=_building_kinds(raw.get("building_kinds"), errors),
+        code=code, name_zh=name_zh, school_types=school_types, building_kinds=building_kinds,
         items=items, phases=_phases(raw.get("phases"), errors),
         source=_line(raw.get("source"), "source", errors, limit=MAX_NAME, required=False),
         name_en=_line(raw.get("name_en"), "name_en", errors, limit=MAX_NAME, required=False),
