@@ -157,16 +157,20 @@ def add_campaigns(session: Session, loaded: list[SchoolRows], *, today: date, no
             campaign = Campaign(code=spec.code, name_zh=spec.name_zh, school_kinds=list(spec.school_types),
                                 building_kinds=list(spec.building_kinds))
             session.add(campaign)
+        campaign.name_en = campaign.name_en or spec.name_en or None
         if not campaign.phases:
             start = today + timedelta(days=START_OFFSETS[index % len(START_OFFSETS)])
             for phase, days in PHASE_DAYS:
                 campaign.phases.append(CampaignPhase(phase=phase, starts_on=start,
                                                      ends_on=start + timedelta(days=days - 1)))
                 start += timedelta(days=days)
-        known = {item.text for item in campaign.items}
-        for text in spec.items:
+        known = {item.text: item for item in campaign.items}
+        for text, text_en in spec.checklist:
             if text not in known:
-                campaign.items.append(ChecklistItem(position=len(campaign.items) + 1, text=text))
+                campaign.items.append(ChecklistItem(position=len(campaign.items) + 1, text=text,
+                                                    text_en=text_en or None))
+            elif not known[text].text_en:
+                known[text].text_en = text_en or None
         session.flush()
         inspect = next(p for p in campaign.phases if p.phase == "inspect")
         if inspect.starts_on >= today:

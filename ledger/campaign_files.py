@@ -6,16 +6,24 @@ form builds the same mapping, so every campaign, however it arrives, passes the 
 
     code = "fire-safety"                     # the `data.campaign` of events; 1-64 of A-Z a-z 0-9 _ . -
     name_zh = "消防安全专项整治"
+    name_en = "Fire safety campaign"         # optional: what ?lang=en pages show (else the Chinese)
     school_types = ["university", "middle"]  # SCHOOL_TYPES; empty or absent: every type of school
     building_kinds = ["lab"]                 # where it is checked; empty or absent: every building
     source = "seed 003 (二) 消防安全"          # optional: the document it comes from
-    items = ["疏散通道、安全出口畅通", ...]     # the checklist, in order, each once
+    items = [                                # the checklist, in order, each once
+        "疏散通道、安全出口畅通",                # Chinese only: English pages show the Chinese
+        { zh = "灭火器在有效期内", en = "Extinguishers within their service date" },
+    ]
     [[phases]]                               # optional; each phase at most once, in this order
     phase = "deploy"                         # deploy | inspect | consolidate
     starts_on = 2019-07-01                   # TOML dates (or "YYYY-MM-DD" from the form)
     ends_on = 2019-07-15
 
 A bad file is refused whole with every reason found, each naming its key (`CampaignFileError`).
+
+The English is optional everywhere and only shown: events name an item by its Chinese (`data.item`),
+so an item's English sits beside its Chinese in one inline table, and a file written before English
+existed (plain strings, no name_en) loads as it always did.
 """
 from __future__ import annotations
 
@@ -35,12 +43,13 @@ PHASES: tuple[str, ...] = ("deploy", "inspect", "consolidate")
 # A building's kind is the ledger's free word (Building.kind: teaching, lab, canteen, dormitory, …):
 # a campaign names kinds by that word, so any short lowercase word is accepted.
 BUILDING_KIND = re.compile(r"[a-z][a-z0-9_]{0,31}")
-KEYS = frozenset({"code", "name_zh", "school_types", "building_kinds", "source", "items", "phases"})
+KEYS = frozenset({"code", "name_zh", "name_en", "school_types", "building_kinds", "source", "items", "phases"})
 MAX_FILE = 64 * 1024  # a checklist of a few hundred items fits many times over
 MAX_NAME = 200  # the columns' widths (ledger/models/campaign.py)
 MAX_ITEM = 200
 MAX_ITEMS = 300
 MAX_ERRORS = 20
+ITEM_KEYS = ("zh", "en")  # an item with its English: { zh = "…", en = "…" }
 
 
 class CampaignFileError(LedgerError):
@@ -67,6 +76,13 @@ class CampaignSpec:
     items: tuple[str, ...]
     phases: tuple[Phase, ...] = ()
     source: str = ""
+    name_en: str = ""  # "": none, English pages show name_zh
+    items_en: tuple[str, ...] = ()  # each item's English, in the items' order ("" or absent: none)
+
+    @property
+    def checklist(self) -> tuple[tuple[str, str], ...]:
+        """Each item with its English ("" when it has none)."""
+        return tuple((text, self.items_en[n] if n < len(self.items_en) else "") for n, text in enumerate(self.items))
 
     def applies_to(self, school_type: str | None) -> bool:
         """A school of this type takes part (a school with no type yet: every campaign)."""
@@ -74,8 +90,9 @@ class CampaignSpec:
 
     def as_json(self) -> dict:
         """What the audit log keeps, and what the form shows."""
-        return {"code": self.code, "name_zh": self.name_zh, "school_types": list(self.school_types),
-                "building_kinds": list(self.building_kinds), "items": list(self.items), "source": self.source,
+        return {"code": self.code, "name_zh": self.name_zh, "name_en": self.name_en,
+                "school_types": list(self.school_types), "building_kinds": list(self.building_kinds),
+                "items": [{"zh": zh, "en": en} if en else zh for zh, en in self.checklist], "source": self.source,
                 "phases": [{"phase": p.phase, "starts_on": p.starts_on.isoformat(), "ends_on": p.ends_on.isoformat()}
                            for p in self.phases]}
 
@@ -174,20 +191,33 @@ def _phases(value, errors: list[str]) -> tuple[Phase, ...]:
     return tuple(found)
 
 
-def _items(value, errors: list[str]) -> tuple[str, ...]:
+def _item(value, n: int, errors: list[str]) -> tuple[str, str]:
+    """An item: its Chinese alone, or a table of its Chinese and English."""
+    if not isinstance(value, dict):
+        return _line(value, f"items {n}", errors, limit=MAX_ITEM), ""
+    unknown = set(value) - set(ITEM_KEYS)
+    if unknown:
+        errors.append(f"items {n}: unknown key {', '.join(sorted(unknown))} (known: zh, en)")
+    return (_line(value.get("zh"), f"items {n}.zh", errors, limit=MAX_ITEM),
+            _line(value.get("en"), f"items {n}.en", errors, limit=MAX_ITEM, required=False))
+
+
+def _items(value, errors: list[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The checklist's Chinese and, in the same order, its English ("" for an item without)."""
     if not isinstance(value, list) or not value:
         errors.append("items: the checklist needs at least one item")
-        return ()
+        return (), ()
     if len(value) > MAX_ITEMS:
         errors.append(f"items: at most {MAX_ITEMS}")
-        return ()
-    items = tuple(_line(v, f"items {n}", errors, limit=MAX_ITEM) for n, v in enumerate(value, start=1))
+        return (), ()
+    pairs = [_item(v, n, errors) for n, v in enumerate(value, start=1)]
+    items = tuple(zh for zh, _en in pairs)
     seen: set[str] = set()
     for n, text in enumerate(items, start=1):
         if text and text in seen:
             errors.append(f"items {n}: {text} is listed twice")
         seen.add(text)
-    return items
+    return items, tuple(en for _zh, en in pairs)
 
 
 def from_mapping(raw: dict) -> CampaignSpec:
@@ -201,12 +231,16 @@ def from_mapping(raw: dict) -> CampaignSpec:
     code = _line(raw.get("code"), "code", errors, limit=64)
     if code and not SCHOOL_ID.fullmatch(code):
         errors.append("code: 1 to 64 of A-Z a-z 0-9 _ . -, starting with a letter or digit (events carry it)")
+    name_zh = _line(raw.get("name_zh"), "name_zh", errors, limit=MAX_NAME)
+    school_types = _school_types(raw.get("school_types"), errors)
+    building_kinds = _building_kinds(raw.get("building_kinds"), errors)
+    items, items_en = _items(raw.get("items"), errors)  # the reasons in the file's order, as before
     spec = CampaignSpec(
-        code=code, name_zh=_line(raw.get("name_zh"), "name_zh", errors, limit=MAX_NAME),
-        school_types=_school_types(raw.get("school_types"), errors),
-        building_kinds=_building_kinds(raw.get("building_kinds"), errors),
-        items=_items(raw.get("items"), errors), phases=_phases(raw.get("phases"), errors),
-        source=_line(raw.get("source"), "source", errors, limit=MAX_NAME, required=False))
+        code=code, name_zh=name_zh, school_types=school_types, building_kinds=building_kinds,
+        items=items, phases=_phases(raw.get("phases"), errors),
+        source=_line(raw.get("source"), "source", errors, limit=MAX_NAME, required=False),
+        name_en=_line(raw.get("name_en"), "name_en", errors, limit=MAX_NAME, required=False),
+        items_en=items_en if any(items_en) else ())
     if errors:
         raise CampaignFileError(errors)
     return spec

@@ -30,9 +30,12 @@ from ledger.models import Campaign, CampaignPhase, ChecklistItem, ChecklistResul
 
 def snapshot(campaign: Campaign) -> dict:
     """What the audit log keeps of a campaign."""
-    return {"code": campaign.code, "name_zh": campaign.name_zh, "school_types": list(campaign.school_kinds or []),
+    return {"code": campaign.code, "name_zh": campaign.name_zh, "name_en": campaign.name_en or "",
+            "school_types": list(campaign.school_kinds or []),
             "building_kinds": list(campaign.building_kinds or []), "owner_unit": campaign.owner_unit,
             "source": campaign.source or "", "items": [i.text for i in campaign.items],
+            # Only a campaign with some English lists it: adding an item to a Chinese-only one changes nothing here.
+            "items_en": [i.text_en or "" for i in campaign.items] if any(i.text_en for i in campaign.items) else [],
             "phases": [{"phase": p.phase, "starts_on": p.starts_on.isoformat(), "ends_on": p.ends_on.isoformat()}
                        for p in campaign.phases]}
 
@@ -54,6 +57,7 @@ def find_campaign(db: Session, code: str) -> Campaign:
 
 def _apply(db: Session, campaign: Campaign, spec: CampaignSpec) -> None:
     campaign.name_zh = spec.name_zh
+    campaign.name_en = spec.name_en or None
     campaign.school_kinds = list(spec.school_types)
     campaign.building_kinds = list(spec.building_kinds)
     campaign.source = spec.source or None
@@ -69,12 +73,12 @@ def _apply(db: Session, campaign: Campaign, spec: CampaignSpec) -> None:
         for item in dropped:
             campaign.items.remove(item)
         db.flush()  # the old rows go before a new item may take a freed position
-    for position, text in enumerate(spec.items, start=1):
+    for position, (text, text_en) in enumerate(spec.checklist, start=1):
         item = by_text.get(text)
         if item is None:
-            campaign.items.append(ChecklistItem(position=position, text=text))
+            campaign.items.append(ChecklistItem(position=position, text=text, text_en=text_en or None))
         else:
-            item.position = position
+            item.position, item.text_en = position, text_en or None
     campaign.items.sort(key=lambda i: i.position)
     campaign.phases.clear()
     db.flush()

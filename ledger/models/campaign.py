@@ -17,6 +17,8 @@ class Campaign(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(64), unique=True)  # `data.campaign` of the contract
     name_zh: Mapped[str] = mapped_column(String(200))
+    # The English name for ?lang=en pages; None: the pages show the Chinese (0011_campaign_en).
+    name_en: Mapped[str | None] = mapped_column(String(200))
     school_kinds: Mapped[list] = mapped_column(default=list)
     building_kinds: Mapped[list] = mapped_column(default=list)
     # The unit whose administrator made it, by code (codes never change): it applies to the schools
@@ -50,6 +52,8 @@ class ChecklistItem(Base):
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), index=True)
     position: Mapped[int] = mapped_column(Integer)
     text: Mapped[str] = mapped_column(String(200))  # `data.item` of the contract
+    # What English pages show for the item; events still name it by `text`. None: the Chinese is shown.
+    text_en: Mapped[str | None] = mapped_column(String(200))
 
     campaign: Mapped[Campaign] = relationship(back_populates="items")
 

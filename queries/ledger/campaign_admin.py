@@ -24,6 +24,8 @@ class CampaignRow:
     items: tuple[str, ...]
     source: str
     editable: bool
+    name_en: str = ""  # "": none written (the list shows the Chinese on English pages)
+    items_en: tuple[str, ...] = ()  # each item's English in the items' order, "" for none
 
 
 def campaign_rows(db: Session, scope: str | None) -> list[CampaignRow]:
@@ -43,5 +45,6 @@ def campaign_rows(db: Session, scope: str | None) -> list[CampaignRow]:
             c.code, c.name_zh, tuple(c.school_kinds or ()), tuple(c.building_kinds or ()),
             names.get(c.owner_unit, c.owner_unit) if c.owner_unit else None,
             tuple((p.phase, p.starts_on.isoformat(), p.ends_on.isoformat()) for p in c.phases),
-            tuple(i.text for i in c.items), c.source or "", editable))
+            tuple(i.text for i in c.items), c.source or "", editable, c.name_en or "",
+            tuple(i.text_en or "" for i in c.items)))
     return rows

@@ -1,5 +1,8 @@
 """Special campaigns: phases, checklist items and each school's results.
 
+Names and items come in both languages (`name_en`, `item_en`: None when none was written); the pages
+choose (kernel.names.local_name: the English on ?lang=en when there is one, else the Chinese).
+
 A school sees the campaigns of its type made for it (ledger/campaign_scope.py says which).
 
 Recording a result is a ledger command (ledger/commands/campaigns.py).
@@ -45,10 +48,10 @@ def list_campaigns(session: Session, *, school: OrgUnit, today: date) -> list[di
             passes = sum(r.result == "pass" for r in rows)
             passed += passes
             failed += fails
-            items.append({"item": item.text, "pass": passes, "fail": fails,
+            items.append({"item": item.text, "item_en": item.text_en, "pass": passes, "fail": fails,
                           "last_checked": max((r.checked_at for r in rows), default=None)})
         out.append({
-            "campaign": campaign.code, "name_zh": campaign.name_zh,
+            "campaign": campaign.code, "name_zh": campaign.name_zh, "name_en": campaign.name_en,
             "phase": current_phase(campaign, today),
             "phases": [{"phase": p.phase, "starts_on": p.starts_on.isoformat(), "ends_on": p.ends_on.isoformat()}
                        for p in campaign.phases],

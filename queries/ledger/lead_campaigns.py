@@ -34,6 +34,7 @@ class ItemProgress:
     due: int  # checks: places this item is checked at
     passed: int
     failed: int
+    text_en: str | None = None  # None: no English, English pages show `text`
 
     @property
     def checked(self) -> int:
@@ -48,6 +49,7 @@ class CampaignProgress:
     state: str  # running | upcoming | ended
     phases: tuple[tuple[str, date, date], ...]
     items: tuple[ItemProgress, ...] = field(default_factory=tuple)
+    name_en: str | None = None  # None: no English, English pages show name_zh
 
     @property
     def due(self) -> int:
@@ -87,6 +89,8 @@ class FailingCheck:
     checked_at: datetime
     checked_by: str | None
     note: str
+    campaign_name_en: str | None = None
+    item_en: str | None = None
 
 
 def _catalogue(session: Session, school_id: int) -> list[Campaign]:
@@ -137,12 +141,13 @@ def school_campaigns(session: Session, *, school_id: int, today: date) -> list[C
                     extra += n  # a place outside the campaign's buildings was checked too
             # With no buildings yet, the school as a whole is the place: its own results are there.
             due = max(places, extra) if not buildings else places + extra
-            items.append(ItemProgress(item.id, item.text, due, passed, failed))
+            items.append(ItemProgress(item.id, item.text, due, passed, failed, item.text_en))
         if not any(i.due for i in items):
             continue  # nowhere to check it at this school
         out.append(CampaignProgress(campaign.code, campaign.name_zh, current_phase(campaign, today),
                                     _state(campaign, today),
-                                    tuple((p.phase, p.starts_on, p.ends_on) for p in campaign.phases), tuple(items)))
+                                    tuple((p.phase, p.starts_on, p.ends_on) for p in campaign.phases), tuple(items),
+                                    campaign.name_en))
     order = {"running": 0, "upcoming": 1, "ended": 2}
     out.sort(key=lambda c: (order[c.state], min((p[1] for p in c.phases), default=date.max)))
     return out
@@ -155,13 +160,14 @@ def failing_checks(session: Session, *, school_id: int, limit: int = FAILING_LIM
     total = session.scalar(select(func.count()).select_from(ChecklistResult).where(*where)) or 0
     rows = session.execute(
         select(Campaign.code, Campaign.name_zh, ChecklistItem.text, ChecklistResult.building_code, Building.name_zh,
-               Building.name_en, ChecklistResult.checked_at, ChecklistResult.checked_by, ChecklistResult.note)
+               Building.name_en, ChecklistResult.checked_at, ChecklistResult.checked_by, ChecklistResult.note,
+               Campaign.name_en, ChecklistItem.text_en)
         .join(ChecklistItem, ChecklistItem.id == ChecklistResult.item_id)
         .join(Campaign, Campaign.id == ChecklistItem.campaign_id)
         .outerjoin(Building, (Building.school_id == ChecklistResult.school_id)
                    & (Building.code == ChecklistResult.building_code))
         .where(*where).order_by(ChecklistResult.checked_at, ChecklistResult.id).limit(limit)).all()
-    return [FailingCheck(*row[:8], row[8] or "") for row in rows], int(total)
+    return [FailingCheck(*row[:8], row[8] or "", *row[9:]) for row in rows], int(total)
 
 
 def campaign_checks(session: Session, *, school_id: int, campaign_code: str) -> dict | None:
@@ -190,5 +196,5 @@ def campaign_checks(session: Session, *, school_id: int, campaign_code: str) -> 
             name_zh, name_en = names.get(place, (None, None))
             checks.append({"building": place, "name_zh": name_zh, "name_en": name_en, "result": result,
                            "checked_at": at, "checked_by": by, "note": note})
-        items.append({"item": item.text, "checks": checks})
-    return {"campaign": campaign.code, "name_zh": campaign.name_zh, "items": items}
+        items.append({"item": item.text, "item_en": item.text_en, "checks": checks})
+    return {"campaign": campaign.code, "name_zh": campaign.name_zh, "name_en": campaign.name_en, "items": items}

@@ -1,7 +1,8 @@
 """The campaigns page (/admin/campaigns) in a real Chromium: a district's administrator makes a
 campaign for the district's primary schools (phase dates, items, the type), the audit log names them
 and their address; a bad campaign file is refused with its reason and saves nothing; the leadership
-page of a university of the district does not show the primary schools' campaign."""
+page of a university of the district does not show the primary schools' campaign, the primary school's
+shows it, in English on ?lang=en."""
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -15,7 +16,7 @@ from ledger.db import migrate
 from ledger.models import AuditEntry, Campaign
 from tests.dashboard.conftest import PASSWORD
 from tests.dashboard.lead_support import browser, tablet  # noqa: F401 (fixtures)
-from tests.dashboard.test_wall_browser import screenshot_dir
+from tests.dashboard.test_wall_browser import screenshot_dir, wait_until
 
 NOW = datetime.now(timezone.utc)
 ROOT = Actor("cli:test", "admin")
@@ -57,7 +58,9 @@ def test_a_district_admin_makes_a_campaign_for_its_primary_schools(serve, app_se
     page.fill("#admin-campaigns-code", "d1-drowning")
     page.fill("#admin-campaigns-name", "金水区防溺水专项行动")
     page.locator("#admin-campaigns-types").get_by_text("小学").click()
+    page.fill("#admin-campaigns-name-en", "Jinshui drowning prevention")
     page.fill("#admin-campaigns-items", "防溺水警示牌完好\n家长告知书签收\n")
+    page.fill("#admin-campaigns-items-en", "Warning signs in good repair\n")
     page.fill("#admin-campaigns-inspect-starts", "2026-06-01")
     page.fill("#admin-campaigns-inspect-ends", "2026-08-31")
     page.click("#admin-campaigns-save")
@@ -65,12 +68,17 @@ def test_a_district_admin_makes_a_campaign_for_its_primary_schools(serve, app_se
     assert page.inner_text("#admin-campaigns-message") == "已新建：金水区防溺水专项行动"
     listed = page.locator("#admin-campaigns-list [data-code='d1-drowning']").inner_text()
     assert "小学" in listed and "制定单位：金水区" in listed and "2 项检查" in listed
+    # The saved campaign is now the one picked: its fields come back from the ledger, the English too.
+    wait_until(lambda: page.input_value("#admin-campaigns-items-en") == "Warning signs in good repair",
+               "the English items to come back")
     page.screenshot(path=str(screenshot_dir(tmp_path) / "admin-campaigns-1366x1024.png"), full_page=True)
 
     made = read(app_settings, lambda db: db.scalar(select(Campaign).where(Campaign.code == "d1-drowning")))
     assert made.owner_unit == "d1" and made.school_kinds == ["primary"]
+    assert made.name_en == "Jinshui drowning prevention"
     entry = read(app_settings, lambda db: db.scalar(select(AuditEntry).where(AuditEntry.action == "campaign.create")))
     assert entry.actor == "officer" and entry.ip == "127.0.0.1" and entry.after["phases"][0]["phase"] == "inspect"
+    assert entry.after["items_en"] == ["Warning signs in good repair", ""]  # line 1 is item 1's English
 
     # A file with a type that does not exist: refused with its reason, nothing saved.
     page.set_input_files("#admin-campaigns-upload input[type=file]", files=[{
@@ -89,3 +97,6 @@ def test_a_district_admin_makes_a_campaign_for_its_primary_schools(serve, app_se
     lead.goto(served.url + "/lead/campaigns?school=p1")
     lead.wait_for_selector(".lead-body")
     assert "金水区防溺水专项行动" in lead.inner_text("body")
+    lead.goto(served.url + "/lead/campaigns?school=p1&lang=en")  # the English page: the English name
+    lead.wait_for_selector(".lead-campaigns-card h3")
+    assert lead.inner_text(".lead-campaigns-card h3") == "Jinshui drowning prevention"

@@ -142,3 +142,26 @@ def test_an_import_creates_then_updates_and_a_bad_file_saves_nothing(session):
             '["primary"]', '["nursery"]').encode(), name="winter.toml", now=NOW)
     assert [i.text for i in session.scalar(select(Campaign).where(Campaign.code == "winter")).items] == [
         "取暖设备完好", "宿舍无违规电器"]
+
+
+def test_the_english_is_saved_edited_audited_and_imported(session):
+    tree(session)
+    made = campaign_admin.create_campaign(session, actor=ROOT, scope=None, spec=from_mapping({
+        "code": "fire", "name_zh": "消防整治", "name_en": "Fire safety",
+        "items": [{"zh": "疏散通道畅通", "en": "Escape routes are clear"}, "灭火器在有效期内"]}), now=NOW)
+    assert (made.name_en, [(i.text, i.text_en) for i in made.items]) == (
+        "Fire safety", [("疏散通道畅通", "Escape routes are clear"), ("灭火器在有效期内", None)])
+    campaign_admin.update_campaign(session, actor=ROOT, scope=None, spec=from_mapping({
+        "code": "fire", "name_zh": "消防整治", "name_en": "Fire safety campaign",
+        "items": ["疏散通道畅通", {"zh": "灭火器在有效期内", "en": "Extinguishers in date"}]}), now=NOW)
+    entry = session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc())).first()
+    assert entry.before == {"name_en": "Fire safety", "items_en": ["Escape routes are clear", ""]}
+    assert entry.after == {"name_en": "Fire safety campaign", "items_en": ["", "Extinguishers in date"]}
+    p1 = org.find_unit(session, "p1")
+    listed = next(c for c in list_campaigns(session, school=p1, today=date(2026, 12, 6)) if c["campaign"] == "fire")
+    assert listed["name_en"] == "Fire safety campaign"
+    assert [(i["item"], i["item_en"]) for i in listed["items"]] == [
+        ("疏散通道畅通", None), ("灭火器在有效期内", "Extinguishers in date")]
+    made, _ = campaign_admin.import_campaign(session, actor=ROOT, scope=None, name="fire.toml", now=NOW, content=(
+        'code = "fire"\nname_zh = "消防整治"\nitems = ["疏散通道畅通", "灭火器在有效期内"]\n').encode())
+    assert made.name_en is None and [i.text_en for i in made.items] == [None, None]  # a file without English

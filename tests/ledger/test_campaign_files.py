@@ -63,12 +63,33 @@ def test_a_good_file_gives_its_campaign():
     (GOOD.replace('phase = "inspect"', 'phase = "review"'), "phase must be one of deploy, inspect, consolidate"),
     (GOOD.replace("ends_on = 2026-12-31", 'ends_on = "next year"'), "inspect.ends_on: must be a date"),
     (GOOD + 'owner = "d1"\n', "unknown key owner"),
+    (GOOD.replace('"取暖设备完好",', '{ zh = "取暖设备完好", en = "Heaters\\u0007 work" },'),
+     "items 1.en: holds an invisible character"),
+    (GOOD.replace('"取暖设备完好",', f'{{ zh = "取暖设备完好", en = "{"x" * 201}" }},'), "items 1.en: has at most 200"),
+    (GOOD.replace('"取暖设备完好",', '{ en = "Heaters work" },'), "items 1.zh: is required"),
+    (GOOD.replace('"取暖设备完好",', '{ zh = "取暖设备完好", fr = "x" },'), "items 1: unknown key fr"),
+    (GOOD.replace('"取暖设备完好",', '{ zh = "无私拉乱接电线", en = "x" },'), "items 2: 无私拉乱接电线 is listed"),
+    ('name_en = "Winter\\nheating"\n' + GOOD, "name_en: holds an invisible character"),
 ])
 def test_a_bad_file_is_refused_with_its_reason(content, reason):
     with pytest.raises(CampaignFileError) as refused:
         parse(content if isinstance(content, bytes) else content.encode(), name="upload.toml")
     assert reason in str(refused.value)
     assert str(refused.value).startswith("upload.toml: ")
+
+
+def test_english_sits_beside_the_chinese_and_a_file_without_it_still_loads():
+    english = parse(GOOD.replace('name_zh = "冬季取暖安全专项检查"\n', 'name_zh = "冬季取暖安全专项检查"\n'
+                                 'name_en = "Winter heating safety"\n').replace(
+        '"无私拉乱接电线"', '{ zh = "无私拉乱接电线", en = "No makeshift wiring" }').encode())
+    assert english.name_en == "Winter heating safety"
+    assert english.items == ("取暖设备完好", "无私拉乱接电线")  # what events name: the Chinese, unchanged
+    assert english.checklist == (("取暖设备完好", ""), ("无私拉乱接电线", "No makeshift wiring"))
+    assert from_mapping(english.as_json()) == english  # the form's round trip keeps the English
+    chinese = parse(GOOD.encode())
+    assert (chinese.name_en, chinese.items_en) == ("", ())
+    assert chinese.checklist == (("取暖设备完好", ""), ("无私拉乱接电线", ""))
+    assert all(c.name_en and all(en for _zh, en in c.checklist) for c in shipped())  # shipped in both
 
 
 def test_every_reason_is_given_at_once():

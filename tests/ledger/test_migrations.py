@@ -8,13 +8,15 @@ import pytest
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.exc import DBAPIError
 
-from kernel.connections import sql_engine
+from kernel.connections import sql_engine, sql_sessions
+from kernel.names import local_name
 from ledger.db import current_revision, downgrade, migrate
-from ledger.models import Base
+from ledger.models import Base, Campaign
 
-HEAD = "0010_people"
+HEAD = "0011_campaign_en"
 # What each revision adds, newest first: each goes down on its own and takes only its tables.
 STEPS: list[tuple[str, str, set[str]]] = [  # (revision, the one before, tables it adds)
+    ("0011_campaign_en", "0010_people", set()),  # columns only
     ("0010_people", "0010_campaigns", {"sign_in_failures"}),
     ("0010_campaigns", "0010_register", set()),  # columns only
     ("0010_register", "0010_sites", {"devices"}),
@@ -121,3 +123,27 @@ def test_the_audit_log_refuses_to_be_rewritten_on_postgresql(postgres_server, st
         with admin.connect() as connection:
             connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
         admin.dispose()
+
+
+def test_campaigns_made_before_english_keep_their_chinese_and_gain_an_empty_english(ledger_settings):
+    """0011_campaign_en adds the English beside the Chinese: an existing campaign and its items stay
+    as they were, with no English (the pages then show the Chinese), and survive going back down."""
+    engine = sql_engine(ledger_settings)
+    try:
+        migrate(engine, "0010_people")
+        with engine.begin() as db:
+            db.execute(text("INSERT INTO campaigns (id, code, name_zh, school_kinds, building_kinds) "
+                            "VALUES (1, 'fire', '消防安全专项整治', '[]', '[]')"))
+            db.execute(text("INSERT INTO checklist_items (campaign_id, position, text) VALUES (1, 1, '灭火器有效')"))
+        migrate(engine)
+        with sql_sessions(engine)() as db:
+            campaign = db.get(Campaign, 1)
+            assert (campaign.name_zh, campaign.name_en) == ("消防安全专项整治", None)
+            assert [(i.text, i.text_en) for i in campaign.items] == [("灭火器有效", None)]
+            assert local_name("en", campaign.name_zh, campaign.name_en) == "消防安全专项整治"
+        downgrade(engine, "0010_people")
+        with engine.connect() as db:
+            assert db.execute(text("SELECT name_zh FROM campaigns")).scalars().all() == ["消防安全专项整治"]
+            assert db.execute(text("SELECT text FROM checklist_items")).scalars().all() == ["灭火器有效"]
+    finally:
+        engine.dispose()

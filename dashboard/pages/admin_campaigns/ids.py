@@ -7,10 +7,12 @@ MESSAGE = "admin-campaigns-message"
 PICK = "admin-campaigns-pick"  # the campaign being edited; empty: a new one
 CODE = "admin-campaigns-code"
 NAME = "admin-campaigns-name"
+NAME_EN = "admin-campaigns-name-en"
 TYPES = "admin-campaigns-types"
 BUILDING_KINDS = "admin-campaigns-building-kinds"
 SOURCE = "admin-campaigns-source"
 ITEMS = "admin-campaigns-items"
+ITEMS_EN = "admin-campaigns-items-en"  # line n: the English of the n-th item (blank: none)
 PHASES = ("deploy", "inspect", "consolidate")
 
 

@@ -7,6 +7,8 @@ TEXT: dict[str, dict[str, str]] = {
     "zh": {
         "list": "专项治理", "form": "新建或修改专项治理", "import": "导入专项治理文件",
         "pick": "修改已有专项（不选则新建）", "code": "代码（检查事件使用，创建后不可修改）", "name": "名称",
+        "name_en": "英文名称（可选，英文页面显示；空则显示中文）",
+        "items_en": "检查项英文（可选，第 n 行是第 n 项的英文；空行则该项显示中文）",
         "types": "适用学校类型（不选则全部类型）", "building_kinds": "检查的建筑类型（逗号分隔，空则全部建筑）",
         "source": "依据文件（可选）", "items": "检查项（每行一项）", "phase_deploy": "动员部署",
         "phase_inspect": "排查整治", "phase_consolidate": "巩固提升", "starts": "开始", "ends": "结束",
@@ -21,7 +23,9 @@ TEXT: dict[str, dict[str, str]] = {
     "en": {
         "list": "Special campaigns", "form": "Make or edit a campaign", "import": "Import a campaign file",
         "pick": "Edit a campaign (none: a new one)", "code": "Code (used by inspection events; fixed once made)",
-        "name": "Name", "types": "Types of school (none: every type)",
+        "name": "Name", "name_en": "English name (optional, shown on English pages; empty: the Chinese)",
+        "items_en": "Items in English (optional; line n is the English of item n; a blank line: the Chinese)",
+        "types": "Types of school (none: every type)",
         "building_kinds": "Kinds of building checked (comma separated; empty: every building)",
         "source": "Source document (optional)", "items": "Checklist items (one a line)",
         "phase_deploy": "Deploy", "phase_inspect": "Inspect", "phase_consolidate": "Consolidate",

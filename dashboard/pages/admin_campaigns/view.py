@@ -9,6 +9,7 @@ from dash import dcc, html
 from dashboard.pages.admin_campaigns import ids
 from dashboard.pages.admin_campaigns.text import tc
 from layouts.i18n import Language
+from layouts.lead_ledger_text import local_name
 
 if TYPE_CHECKING:  # the rows queries/ledger/campaign_admin.py returns; annotations only
     from queries.ledger.campaign_admin import CampaignRow
@@ -29,7 +30,7 @@ def campaign_list(lang: Language, rows: list[CampaignRow]) -> html.Div:
         owner = row.owner or tc(lang, "every_school")
         items.append(html.Li(className="admin-campaign" + ("" if row.editable else " is-read-only"),
                              **{"data-code": row.code}, children=[
-            html.Span(row.name_zh, className="admin-campaign-name"),
+            html.Span(local_name(lang, row.name_zh, row.name_en), className="admin-campaign-name"),
             html.Code(row.code, className="admin-tree-code"),
             html.Span(types_text(lang, row.school_types), className="admin-campaign-types"),
             html.Span(f"{tc(lang, 'owner')}：{owner}" if lang == "zh" else f"{tc(lang, 'owner')}: {owner}",
@@ -41,8 +42,9 @@ def campaign_list(lang: Language, rows: list[CampaignRow]) -> html.Div:
     return html.Ul(items, className="admin-campaigns")
 
 
-def pick_options(rows: list[CampaignRow]) -> list[dict]:
-    return [{"label": f"{r.name_zh}（{r.code}）", "value": r.code} for r in rows if r.editable]
+def pick_options(lang: Language, rows: list[CampaignRow]) -> list[dict]:
+    return [{"label": f"{local_name(lang, r.name_zh, r.name_en)}（{r.code}）", "value": r.code}
+            for r in rows if r.editable]
 
 
 def _field(label: str, control) -> html.Label:
@@ -59,13 +61,15 @@ def form(lang: Language, rows: list[CampaignRow]) -> html.Section:
     ]) for p in ids.PHASES]
     return html.Section(className="lead-card admin-card", children=[
         html.H2(tc(lang, "form")),
-        _field(tc(lang, "pick"), dcc.Dropdown(id=ids.PICK, options=pick_options(rows))),
+        _field(tc(lang, "pick"), dcc.Dropdown(id=ids.PICK, options=pick_options(lang, rows))),
         _field(tc(lang, "code"), dcc.Input(id=ids.CODE, type="text", maxLength=64, autoComplete="off")),
         _field(tc(lang, "name"), dcc.Input(id=ids.NAME, type="text", maxLength=200)),
+        _field(tc(lang, "name_en"), dcc.Input(id=ids.NAME_EN, type="text", maxLength=200)),
         _field(tc(lang, "types"), dcc.Checklist(id=ids.TYPES, options=types, value=[], inline=True)),
         _field(tc(lang, "building_kinds"), dcc.Input(id=ids.BUILDING_KINDS, type="text", maxLength=300)),
         _field(tc(lang, "source"), dcc.Input(id=ids.SOURCE, type="text", maxLength=200)),
         _field(tc(lang, "items"), dcc.Textarea(id=ids.ITEMS, rows=8, maxLength=60_000)),
+        _field(tc(lang, "items_en"), dcc.Textarea(id=ids.ITEMS_EN, rows=8, maxLength=60_000)),
         html.Div(phases, className="admin-phases"),
         html.Button(tc(lang, "save"), id=ids.SAVE, className="lead-button admin-primary", n_clicks=0),
     ])

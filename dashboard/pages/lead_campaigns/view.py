@@ -1,7 +1,8 @@
 """The special campaigns page's parts (/lead/campaigns), pure: the failing checks to chase first,
 then each campaign with its phase, dates, progress and pass rate; a campaign opens to its items,
 each item to its buildings' latest results. Data in, Dash components out; notes and names people
-typed are Dash children strings, never markup."""
+typed are Dash children strings, never markup. Campaigns and items read in English on ?lang=en when
+they have English, else in Chinese (kernel.names.local_name)."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta, tzinfo
@@ -12,6 +13,7 @@ from dash import dcc, html
 from dashboard.pages.lead_campaigns.ids import FAILING, LIST, VIEW, items_id, open_id
 from layouts.i18n import Language
 from layouts.lead_board_text import percent, tb
+from layouts.lead_ledger_text import local_name
 
 if TYPE_CHECKING:  # the rows the callbacks read (queries/ledger/lead_campaigns.py); annotations only
     from queries.ledger.lead_campaigns import CampaignProgress, FailingCheck
@@ -65,8 +67,8 @@ def _failing_table(lang: Language, checks: list[FailingCheck], *, now: datetime,
 def _failing_row(lang: Language, f: FailingCheck, *, now: datetime, tz: tzinfo) -> html.Tr:
     by = f" · {f.checked_by}" if f.checked_by else ""
     return html.Tr(className="lead-campaigns-failing-row", children=[
-        html.Td([html.Div(f.campaign_name_zh, className="lead-note"),
-                 html.Div(f.item, className="lead-campaigns-item-text")]),
+        html.Td([html.Div(local_name(lang, f.campaign_name_zh, f.campaign_name_en), className="lead-note"),
+                 html.Div(local_name(lang, f.item, f.item_en), className="lead-campaigns-item-text")]),
         html.Td(_place(lang, f.building, f.building_name_zh, f.building_name_en)),
         html.Td([html.Div(_day(f.checked_at, tz)),
                  html.Div(tb(lang, "days_ago", n=days_ago(f.checked_at, now)) + by, className="lead-note")]),
@@ -102,7 +104,7 @@ def campaign_card(lang: Language, campaign: CampaignProgress) -> html.Details:
     return html.Details(className="lead-card lead-campaigns-card", children=[
         html.Summary(id=open_id(campaign.code), n_clicks=0, className="lead-campaigns-summary", children=[
             html.Div(className="lead-campaigns-head", children=[
-                html.H3(campaign.name_zh),  # the ledger names campaigns in Chinese only
+                html.H3(local_name(lang, campaign.name_zh, campaign.name_en)),
                 html.Span(tb(lang, "progress", checked=campaign.checked, due=campaign.due),
                           className="lead-campaigns-progress"),
                 html.Span(tb(lang, "pass_rate", rate=percent(campaign.pass_rate)), className="lead-campaigns-rate"),
@@ -147,7 +149,7 @@ def item_checks(lang: Language, checks: dict, *, tz: tzinfo) -> list:
             ]))
         out.append(html.Details(open=bool(counts["fail"]), className="lead-campaigns-item", children=[
             html.Summary(className="lead-campaigns-item-summary", children=[
-                html.Span(item["item"], className="lead-campaigns-item-text"),
+                html.Span(local_name(lang, item["item"], item.get("item_en")), className="lead-campaigns-item-text"),
                 html.Span(className="lead-campaigns-counts", children=[
                     html.Span(tb(lang, "passed", n=counts["pass"]), className="is-pass"),
                     html.Span(tb(lang, "failed", n=counts["fail"]), className="is-fail" if counts["fail"] else ""),
