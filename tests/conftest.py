@@ -22,6 +22,7 @@ from tests.databases import (  # noqa: F401
     database_url,
     engine,
     ledger_settings,
+    module_database_url,
     postgres_server,
     postgres_template,
     pytest_generate_tests,
@@ -72,31 +73,37 @@ _topic_numbers = itertools.count()
 TEST_SIGNING_KEY = "test-event-signing-key-2026"
 
 
+def settings_for(redis_url: str, folder, **overrides) -> Settings:
+    """Settings for one test or one module: its own topic, dead-letter topic and consumer group, a
+    SQLite ledger and heartbeats in `folder`, overrides on top."""
+    suffix = f"{next(_topic_numbers)}-{uuid.uuid4().hex[:6]}"
+    values = dict(
+        redis_url=redis_url,
+        events_topic=f"events-{suffix}",
+        dead_letter_topic=f"dlq-{suffix}",
+        consumer_group=f"group-{suffix}",
+        database_url=f"sqlite:///{folder / 'campus.db'}",
+        event_signing_key=TEST_SIGNING_KEY,
+        heartbeat_dir=str(folder / "heartbeat"),  # not the repository's var/
+        password_hash_cost=TEST_HASH_COST,
+    )
+    values.update(overrides)
+    return Settings.from_env(environ={}, **values)
+
+
 @pytest.fixture
 def settings_factory(redis_url, tmp_path):
     """Settings for one test: its own topic, dead-letter topic and consumer group."""
 
     def make(**overrides) -> Settings:
-        suffix = f"{next(_topic_numbers)}-{uuid.uuid4().hex[:6]}"
-        values = dict(
-            redis_url=redis_url,
-            events_topic=f"events-{suffix}",
-            dead_letter_topic=f"dlq-{suffix}",
-            consumer_group=f"group-{suffix}",
-            database_url=f"sqlite:///{tmp_path / 'campus.db'}",
-            event_signing_key=TEST_SIGNING_KEY,
-            heartbeat_dir=str(tmp_path / "heartbeat"),  # not the repository's var/
-            password_hash_cost=TEST_HASH_COST,
-        )
-        values.update(overrides)
-        return Settings.from_env(environ={}, **values)
+        return settings_for(redis_url, tmp_path, **overrides)
 
     return make
 
 
 # Fixtures that stand for a server, a browser or a process: a test whose fixtures reach none of them
 # (and that is not marked kafka or browser) is `pure`, the logic tests `make check` runs.
-SERVICE_FIXTURES = frozenset({"redis_url", "kafka_bootstrap", "postgres_server", "database_url",
+SERVICE_FIXTURES = frozenset({"redis_url", "kafka_bootstrap", "postgres_server", "database_url", "module_database_url",
                               "playwright_driver", "chromium", "named_browser", "serve"})
 
 

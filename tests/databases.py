@@ -92,9 +92,32 @@ def database_url(request, tmp_path):
     admin.dispose()
 
 
+@pytest.fixture(scope="module")
+def module_database_url(request, tmp_path_factory):
+    """A database migrated to head for all the tests of one module that only read it (built once by
+    the module's own fixture): a SQLite file, or a database on the PostgreSQL server."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('module-ledger') / 'ledger.db'}"
+        _copy_of_template(request, url)
+        yield url
+        return
+    server = request.getfixturevalue("postgres_server")
+    name = f"test_{next(_databases)}"
+    admin = create_engine(server.url(), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f"CREATE DATABASE {name}"))
+    _copy_of_template(request, server.url(name))
+    yield server.url(name)
+    with admin.connect() as connection:
+        connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+    admin.dispose()
+
+
 def pytest_generate_tests(metafunc):
     if "database_url" in metafunc.fixturenames:
         metafunc.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
+    if "module_database_url" in metafunc.fixturenames:
+        metafunc.parametrize("module_database_url", ["sqlite", "postgresql"], indirect=True, scope="module")
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ import pytest
 from dashboard.access import COOKIE
 from dashboard.app import create_app
 from demo.seed import load_demo
+from kernel.connections import sql_engine, sql_sessions
 from ledger.commands import alerts, campaigns, hazards
 from ledger.commands.risk_points import save_risk_point
 from ledger.grading import GradingRules
@@ -24,6 +25,7 @@ from ledger.models import (
     Zone,
 )
 from streams import ledger_figures
+from tests.conftest import settings_for
 from tests.dashboard.conftest import client_with, event_applier, issue_token, now_ms
 from tests.streams import events as ev
 
@@ -115,8 +117,23 @@ def built(session):
 
 
 @pytest.fixture
-def client(settings_factory, redis_client, ledger_settings, engine):
+def fresh_client(settings_factory, redis_client, ledger_settings, engine):
+    """A client of an app on this test's own ledger, for the tests that write to it or to Redis."""
     settings = settings_factory(database_url=ledger_settings.database_url)
+    return client_with(create_app(settings), issue_token(settings))
+
+
+@pytest.fixture(scope="module")
+def client(module_database_url, redis_url, tmp_path_factory):
+    """A client of one app on one built ledger for the module's tests that only read (most of them):
+    building the ledger and the app per test cost more than the tests."""
+    settings = settings_for(redis_url, tmp_path_factory.mktemp("api-ledger"), database_url=module_database_url)
+    engine = sql_engine(settings)
+    try:
+        with sql_sessions(engine)() as session:
+            ledger(session)
+    finally:
+        engine.dispose()
     return client_with(create_app(settings), issue_token(settings))
 
 
@@ -131,7 +148,7 @@ def codes(body: dict) -> list[str]:
     return [item["code"] for item in body["items"]]
 
 
-def test_hazards_are_listed_most_urgent_first_with_their_deadline_figures(client, built):
+def test_hazards_are_listed_most_urgent_first_with_their_deadline_figures(client):
     body = get(client, f"/api/v1/schools/{SCHOOL}/hazards")
     assert (body["page"], body["per_page"], body["total"]) == (1, 50, 8)
     assert codes(body)[:2] == ["H-major", "H-soon"] and codes(body)[-1] == "H-closed"
@@ -159,12 +176,12 @@ def test_hazards_are_listed_most_urgent_first_with_their_deadline_figures(client
     ("unit=t-nobody", []),
     ("stage=accepted&grade=ordinary", ["H-closed"]),
 ])
-def test_hazard_filters(client, built, query, expected):
+def test_hazard_filters(client, query, expected):
     body = get(client, f"/api/v1/schools/{SCHOOL}/hazards?{query}")
     assert sorted(codes(body)) == sorted(expected) and body["total"] == len(expected)
 
 
-def test_pages_cut_the_same_order_and_keep_the_total(client, built):
+def test_pages_cut_the_same_order_and_keep_the_total(client):
     whole = codes(get(client, f"/api/v1/schools/{SCHOOL}/hazards"))
     pages = [get(client, f"/api/v1/schools/{SCHOOL}/hazards?per_page=3&page={n}") for n in (1, 2, 3, 4)]
     assert [p["total"] for p in pages] == [8] * 4 and [p["page"] for p in pages] == [1, 2, 3, 4]
@@ -173,7 +190,7 @@ def test_pages_cut_the_same_order_and_keep_the_total(client, built):
     assert get(client, f"/api/v1/schools/{SCHOOL}/hazards?per_page=200")["per_page"] == 200
 
 
-def test_hazard_detail_has_the_whole_closed_loop(client, built):
+def test_hazard_detail_has_the_whole_closed_loop(client):
     body = get(client, f"/api/v1/schools/{SCHOOL}/hazards/H-closed")
     assert body["school"] == SCHOOL and body["stage"] == "accepted" and body["closed_at"].endswith("+08:00")
     steps = [(s["action"], s["from_stage"], s["to_stage"]) for s in body["history"]]
@@ -187,7 +204,7 @@ def test_hazard_detail_has_the_whole_closed_loop(client, built):
     assert missing == {"error": "no such hazard in this school's ledger", "school": SCHOOL, "hazard": "H-none"}
 
 
-def test_risk_points_with_their_grading_and_filters(client, built):
+def test_risk_points_with_their_grading_and_filters(client):
     body = get(client, f"/api/v1/schools/{SCHOOL}/risk-points")
     assert codes(body)[0] == "rp-lab" and sorted(codes(body)) == ["rp-gas", "rp-lab", "rp-store"]
     assert body["total"] == 3
@@ -206,7 +223,7 @@ def test_risk_points_with_their_grading_and_filters(client, built):
         assert codes(get(client, f"/api/v1/schools/{SCHOOL}/risk-points?{query}")) == expected, query
 
 
-def test_alerts_group_repeats_and_filter_by_state(client, built):
+def test_alerts_group_repeats_and_filter_by_state(client):
     body = get(client, f"/api/v1/schools/{SCHOOL}/alerts")
     assert codes(body) == ["smoke-30", "fence-1"]
     smoke, fence = body["items"]
@@ -219,7 +236,7 @@ def test_alerts_group_repeats_and_filter_by_state(client, built):
         assert codes(get(client, f"/api/v1/schools/{SCHOOL}/alerts?{query}")) == expected, query
 
 
-def test_campaigns_show_phases_and_results(client, built):
+def test_campaigns_show_phases_and_results(client):
     body = get(client, f"/api/v1/schools/{SCHOOL}/campaigns")
     assert body["total"] == 1
     fire = body["items"][0]
@@ -231,7 +248,7 @@ def test_campaigns_show_phases_and_results(client, built):
     assert first["last_checked"].endswith("+08:00") and second["last_checked"] is None
 
 
-def test_assessment_scores_each_unit_with_its_deductions(client, built):
+def test_assessment_scores_each_unit_with_its_deductions(client):
     body = get(client, f"/api/v1/schools/{SCHOOL}/assessment")
     scores = {item["unit"]: item for item in body["items"]}
     assert set(scores) == {"t-chem", "t-logistics"} and body["total"] == 2
@@ -243,7 +260,7 @@ def test_assessment_scores_each_unit_with_its_deductions(client, built):
     assert any(not d["computed"] and d["reason"] == "告知牌损毁" for d in chem["deductions"])
 
 
-def test_site_plan_colours_buildings_by_their_highest_risk(client, built):
+def test_site_plan_colours_buildings_by_their_highest_risk(client):
     body = get(client, f"/api/v1/schools/{SCHOOL}/site-plan")
     assert body["extent"] == {"width": 300, "height": 200} and body["campuses"][0]["id"] == "main"
     buildings = {b["code"]: b for b in body["buildings"]}
@@ -258,7 +275,7 @@ def test_site_plan_colours_buildings_by_their_highest_risk(client, built):
 
 @pytest.mark.parametrize("path", ["hazards", "hazards/H-major", "risk-points", "alerts", "campaigns",
                                   "assessment", "site-plan"])
-def test_a_school_the_ledger_does_not_know_is_a_json_404(client, built, path):
+def test_a_school_the_ledger_does_not_know_is_a_json_404(client, path):
     assert get(client, f"/api/v1/schools/nowhere/{path}", 404) == {
         "error": "no such school in the safety ledger", "school": "nowhere"}
     assert get(client, f"/api/v1/schools/{'x' * 65}/{path}", 404)["school"] == "x" * 65
@@ -271,25 +288,25 @@ def test_a_school_the_ledger_does_not_know_is_a_json_404(client, built, path):
     ("risk-points?level=red", "level"), ("alerts?open=1", "open"), ("alerts?state=open", "state"),
     ("alerts?severity=info", "severity"), ("campaigns?page=-1", "page"), ("site-plan?page=1", "page"),
 ])
-def test_bad_parameters_are_a_json_400_naming_the_parameter(client, built, query, parameter):
+def test_bad_parameters_are_a_json_400_naming_the_parameter(client, query, parameter):
     body = get(client, f"/api/v1/schools/{SCHOOL}/{query}", 400)
     assert body["parameter"] == parameter and parameter in body["error"]
 
 
-def test_the_school_list_has_ledger_schools_without_events(client, built, redis_client, app_settings):
+def test_the_school_list_has_ledger_schools_without_events(fresh_client, built, redis_client, app_settings):
     event_applier(redis_client, app_settings)([ev.smoke(now_ms() - 1000, school="s-live")])
-    body = get(client, "/api/v1/schools")
+    body = get(fresh_client, "/api/v1/schools")
     assert body["schools"] == ["s-live", SCHOOL] and body["ledger_available"] is True
     assert body["details"] == [
         {"school": "s-live", "name_zh": None, "name_en": None, "live": True, "ledger": False},
         {"school": SCHOOL, "name_zh": "测试大学", "name_en": "Test University", "live": False, "ledger": True}]
 
 
-def test_the_summary_carries_the_ledger_figures_from_redis(client, built, session, redis_client, app_settings):
+def test_the_summary_carries_the_ledger_figures_from_redis(fresh_client, built, session, redis_client, app_settings):
     event_applier(redis_client, app_settings)([ev.smoke(now_ms() - 1000, school=SCHOOL)])
-    assert get(client, f"/api/v1/schools/{SCHOOL}/summary")["ledger"] is None  # no figures yet
+    assert get(fresh_client, f"/api/v1/schools/{SCHOOL}/summary")["ledger"] is None  # no figures yet
     ledger_figures.refresh(session, redis_client, now=datetime.now(timezone.utc), due_soon_days=3)
-    body = get(client, f"/api/v1/schools/{SCHOOL}/summary")
+    body = get(fresh_client, f"/api/v1/schools/{SCHOOL}/summary")
     assert list(body).index("ledger") == list(body).index("hazards") + 1
     block = body["ledger"]
     assert block["hazards"]["by_stage"] == {"reported": 6, "notified": 0, "rectifying": 1, "feedback": 0,
@@ -334,15 +351,15 @@ def test_without_the_ledger_the_live_endpoints_answer_and_the_ledger_ones_say_50
     assert lazy.engine is engine  # one engine per app, made on first use
 
 
-def test_the_demo_campus_answers_on_every_endpoint(client, session):
+def test_the_demo_campus_answers_on_every_endpoint(fresh_client, session):
     assert load_demo(session, today=date.today(), rules=RULES).loaded
     session.commit()
     for path in ("hazards", "risk-points", "alerts", "campaigns", "assessment"):
-        body = get(client, f"/api/v1/schools/demo-univ/{path}?per_page=200")
+        body = get(fresh_client, f"/api/v1/schools/demo-univ/{path}?per_page=200")
         assert body["total"] >= len(body["items"]) > 0 or path == "alerts", path
-    plan = get(client, "/api/v1/schools/demo-univ/site-plan")
+    plan = get(fresh_client, "/api/v1/schools/demo-univ/site-plan")
     assert len(plan["buildings"]) == 8 and all(b["polygon"] for b in plan["buildings"])
     assert {b["colour"] for b in plan["buildings"]} <= {"red", "orange", "yellow", "blue", None}
     assert all(m["x"] is not None and m["y"] is not None for m in plan["risk_points"])
-    first = get(client, "/api/v1/schools/demo-univ/hazards?per_page=1")["items"][0]["code"]
-    assert get(client, f"/api/v1/schools/demo-univ/hazards/{first}")["history"]
+    first = get(fresh_client, "/api/v1/schools/demo-univ/hazards?per_page=1")["items"][0]["code"]
+    assert get(fresh_client, f"/api/v1/schools/demo-univ/hazards/{first}")["history"]

@@ -18,6 +18,7 @@ from demo.seed import load_demo
 from kernel.connections import sql_engine, sql_sessions
 from ledger.db import migrate
 from ledger.grading import GradingRules
+from tests.conftest import settings_for
 from tests.dashboard.conftest import client_with, issue_token, make_user, signed_in
 
 MINE, THEIRS = "demo-univ", "demo-middle"
@@ -38,10 +39,12 @@ def demo_db(tmp_path_factory):
     return url
 
 
-@pytest.fixture
-def scoped(settings_factory, redis_client, demo_db):
-    """The app, and clients limited to MINE: a person of each role and a wall token."""
-    settings = settings_factory(database_url=demo_db, secret_key="c" * 32)
+@pytest.fixture(scope="module")
+def scoped(redis_url, demo_db, tmp_path_factory):
+    """The app, and clients limited to MINE: a person of each role and a wall token. One for the
+    module: every test only asks and is refused, and the callers' sign-ins are the costly part."""
+    settings = settings_for(redis_url, tmp_path_factory.mktemp("scoped"), database_url=demo_db,
+                            secret_key="c" * 32)
     app = create_app(settings)
     callers = {}
     for role in ("admin", "duty", "leader"):
