@@ -10,12 +10,8 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import subprocess
-import sys
 import zipfile
 from datetime import date, timedelta, timezone
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -30,8 +26,8 @@ from ledger.models import Building, OrgUnit, RiskPoint
 from ledger.models.hazard import HazardComment
 from ledger.shifts import DEFAULT_SHIFTS, ShiftPlan
 from tests.dashboard.conftest import client_with, issue_token
+from tests.ledger.cli_runner import run_ledger
 
-ROOT = Path(__file__).resolve().parents[2]
 SCHOOL = "t-school"
 TZ = ZoneInfo("Asia/Shanghai")
 NIGHT = ShiftPlan.load(DEFAULT_SHIFTS).shift_window(date(2026, 3, 1), "night", TZ)
@@ -161,9 +157,8 @@ def test_the_handover_download_writes_any_text(leader, texts):
 
 def _cli_export(ledger_settings, tmp_path, listed: str, fmt: str) -> bytes:
     out = tmp_path / f"{listed}.{fmt}"
-    env = dict(os.environ, DATABASE_URL=ledger_settings.database_url)
-    command = [sys.executable, "-m", "ledger", "export", listed, "--school", SCHOOL, "--format", fmt, "--out", str(out)]
-    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    done = run_ledger(ledger_settings.database_url, "export", listed, "--school", SCHOOL, "--format", fmt,
+                      "--out", str(out))
     assert done.returncode == 0 and not done.stderr, done.stderr
     return out.read_bytes()
 

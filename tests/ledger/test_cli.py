@@ -1,4 +1,5 @@
-"""`python -m ledger` as an operator runs it: a temp SQLite file, real subprocesses. A refused
+"""`python -m ledger` as an operator runs it: a temp SQLite file; its `main` in this process, and the
+real `python -m ledger` and `python -m demo` processes where the entry point itself is tested. A refused
 import prints one line per problem and never a traceback, whatever the file."""
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import pytest
 from alembic.script import ScriptDirectory
 
 from ledger.db import alembic_config
+from tests.ledger.cli_runner import run_ledger
 from tests.ledger.test_exchange_files import FILE_PROBLEMS, ROW, write_csv
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -21,10 +23,16 @@ ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.services  # the commands run as processes: not in `make check`
 
 
-def _ledger(tmp_path, *args, stdin: str | None = None):
+def _ledger_process(tmp_path, *args, stdin: str | None = None):
+    """`python -m ledger ARGS` as a process, with DATABASE_URL a SQLite file in tmp_path."""
     env = dict(os.environ, DATABASE_URL=f"sqlite:///{tmp_path / 'ledger.db'}")
     return subprocess.run([sys.executable, "-m", "ledger", *args], cwd=ROOT, env=env, capture_output=True,
                           text=True, timeout=120, input=stdin if stdin is not None else "")
+
+
+def _ledger(tmp_path, *args, stdin: str | None = None):
+    """The same command's `main` in this process (tests/ledger/cli_runner.py says why)."""
+    return run_ledger(f"sqlite:///{tmp_path / 'ledger.db'}", *args, stdin=stdin)
 
 
 def _demo(tmp_path, *args):
@@ -40,7 +48,7 @@ def test_init_db_demo_then_again_then_export_and_a_refused_import(tmp_path):
     assert f"schema: empty -> {head}" in first.stdout and "demo campus loaded" in first.stdout
     second = _demo(tmp_path)
     assert second.returncode == 0 and f"already at {head}" in second.stdout and "nothing loaded" in second.stdout
-    assert "0 risk points changed" in _ledger(tmp_path, "regrade").stdout
+    assert "0 risk points changed" in _ledger_process(tmp_path, "regrade").stdout
 
     out = tmp_path / "hazards.csv"
     exported = _ledger(tmp_path, "export", "hazards", "--school", "demo-middle", "--format", "csv", "--out", str(out))
