@@ -12,8 +12,8 @@ from ledger import cli, org_scope, passwords
 from ledger.commands import sites, user_admin, users
 from ledger.commands.audit import Actor
 from ledger.errors import LedgerError
-from ledger.models import AccessToken, AuditEntry, OrgUnit, User, UserSession, Zone
-from queries.ledger import lookups
+from ledger.models import AccessToken, AuditEntry, OrgUnit, RiskPoint, User, UserSession, Zone
+from queries.ledger import lead_overview, lookups
 from tests.ledger.test_org_admin import PASSWORD
 from tests.ledger.test_org_admin import tree as districts
 from tests.ledger.test_site_admin import ADMIN, NOW, ROOT, planned, tree
@@ -65,8 +65,17 @@ def test_a_zone_is_renamed_audited_with_before_and_after_and_the_maps_read_the_n
     assert len(_entries(site, "zone.update")) == 1
     # A retired zone's name may be taken again by a zone in use.
     _rename(site, name_zh="二层", name_en=None)
-    plan = lookups.site_plan(site, site.scalar(select(OrgUnit).where(OrgUnit.code == "s1")))
+    school = site.scalar(select(OrgUnit).where(OrgUnit.code == "s1"))
+    # The wall's alert list names places from the site plan; the leadership drill of a building lists
+    # its risk points with their zone's name: both read the new one.
+    plan = lookups.site_plan(site, school)
     assert [(z["code"], z["name_zh"]) for b in plan["buildings"] for z in b["zones"]] == [("f1", "二层")]
+    site.add(RiskPoint(school_id=school.id, code="R1", name="化学品柜", building_id=zone.building_id, zone_id=zone.id,
+                       method="LS", l_value=2, s_value=2, score=4, level="low", colour="blue",
+                       identified_on=NOW.date(), last_reviewed_on=NOW.date()))
+    site.flush()
+    drill = lead_overview.building_drill(site, school_id=school.id, code="lab", now=NOW, limit=5)
+    assert [(p.code, p.zone_zh) for p in drill.risk_points] == [("R1", "二层")]
 
 
 BAD_RENAMES = [
