@@ -108,7 +108,8 @@ def _edit_form(lang: Language, people, units, whole_tree: bool) -> html.Section:
         html.Div(className="admin-button-row", children=[
             html.Button(tu(lang, "reset_button"), id=ids.RESET, className="lead-button", n_clicks=0),
             html.Button(tu(lang, "disable_button"), id=ids.DISABLE, className="lead-button admin-danger",
-                        n_clicks=0)]),
+                        n_clicks=0),
+            html.Button(tu(lang, "enable_button"), id=ids.ENABLE, className="lead-button", n_clicks=0)]),
     ])
 
 
