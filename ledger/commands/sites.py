@@ -265,7 +265,10 @@ def update_zone(db: Session, *, actor: Actor, scope: str | None, school: str, bu
     zone = next((z for z in found.zones if z.code == code), None)
     if zone is None:
         raise NotFound(f"{found.name_zh} has no zone {code!r}", zh=f"{found.name_zh}没有编号为 {code!r} 的区域")
-    if zone.retired_at is not None or found.retired_at is not None:
+    if found.retired_at is not None:
+        raise LedgerError(f"{found.name_zh} is retired: its zones are not renamed",
+                          zh=f"{found.name_zh}已停用，其区域不能修改")
+    if zone.retired_at is not None:
         raise LedgerError(f"{zone.name_zh} is retired: retired zones are not renamed",
                           zh=f"{zone.name_zh}已停用，不能修改")
     before = _zone_names(zone)

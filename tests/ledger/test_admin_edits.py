@@ -98,6 +98,10 @@ def test_a_bad_rename_is_refused_with_its_reason_and_changes_nothing(site):
         site.rollback()
     assert sorted(site.scalars(select(Zone.name_zh))) == ["一层", "二层", "大厅"]
     assert _entries(site, "zone.update") == []
+    sites.retire_building(site, actor=ADMIN, scope="s1", school="s1", code="lab", now=NOW)
+    with pytest.raises(LedgerError, match="实验楼 is retired") as refused:
+        _rename(site)
+    assert refused.value.text("zh") == "实验楼已停用，其区域不能修改"
 
 
 def test_a_duplicate_zone_name_is_refused(site):
