@@ -1,11 +1,12 @@
 """The site administration page's callbacks, thin. `show` reads the chosen school (only one the
 signed-in admin manages: the school comes from the dropdown, which the browser may edit, so it is
 checked against the principal's unit on the server) and fills the page; `change_plan`,
-`change_building` and `change_zone` (a rename) make each write through ledger/commands/sites.py in one
-transaction with its audit entry, answer truthfully (refused with the ledger's words / failed / saved) and bump their
-refresh store so `show` reads the school again. Several write callbacks, not one: each carries only its
-card's values, so a request stays well under the 2 MiB a request may be. The drawing is the
-browser's (assets/admin_sites.js): a clientside callback hands it the plan."""
+`change_building` and `change_zone` (a rename) make each write through ledger/commands/sites.py in
+one transaction with its audit entry, answer truthfully (refused with the ledger's words in the
+page's language / failed / saved) and bump their refresh store so `show` reads the school again.
+Several write callbacks, not one: each carries only its card's values, so a request stays well
+under the 2 MiB a request may be. The drawing is the browser's (assets/admin_sites.js): a clientside
+callback hands it the plan."""
 from __future__ import annotations
 
 import base64
