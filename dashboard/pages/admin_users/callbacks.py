@@ -88,7 +88,7 @@ def change(_create, _save, _disable, _reset, _enable, username, name, role, unit
             rows = people.people(db, principal.unit)
     except SQLAlchemyError:  # saved, but the list cannot be read again now: say what is true
         return (said, no_update, no_update) + cleared + (reset_cleared,)
-    return (said, part.people_table(lang, rows, live.settings.tz), part.person_options(rows)) + cleared + (
+    return (said, part.people_table(lang, rows, live.settings.tz), part.person_options(rows, lang)) + cleared + (
         reset_cleared,)
 
 
@@ -138,7 +138,7 @@ def upload(contents, filename, view_state):
             rows = people.people(db, principal.unit)
     except SQLAlchemyError:
         return said, sheet, no_update, no_update
-    return said, sheet, part.people_table(lang, rows, live.settings.tz), part.person_options(rows)
+    return said, sheet, part.people_table(lang, rows, live.settings.tz), part.person_options(rows, lang)
 
 
 def template(_clicks):
