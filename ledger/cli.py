@@ -23,7 +23,7 @@ from ledger import cli_campaigns, cli_sources, cli_users, passwords
 from ledger.commands.risk_points import apply_grade
 from ledger.db import current_revision, migrate
 from ledger.grading import GradingRules
-from ledger.models import RiskPoint
+from ledger.models import AccessToken, RiskPoint
 
 LISTS = ("risk-points", "hazards")
 # Tokens the CLI issues: read-only walls. The ledger accepts every role (ledger.models.ROLES);
@@ -187,6 +187,7 @@ def _token(args: argparse.Namespace, sessions, now: datetime) -> int:
                 issued = access.issue_token(session, role=args.role, label=args.label, school=args.school,
                                             now=now, replace=args.replace)
                 row, token = issued.row, issued.token
+                _audit_tokens(session, issued, now)
                 for old in issued.replaced:
                     print(f"revoked token {old.id} ({old.label})")
                 print(f"token {row.id} · {row.role} · {row.label} · {row.school or 'every school'}")
@@ -201,13 +202,35 @@ def _token(args: argparse.Namespace, sessions, now: datetime) -> int:
                           f"{_local(row.created_at, now):<17} {_local(row.last_used_at, now) or '-':<17} "
                           f"{state} · {row.label}")
             else:
+                found = session.get(AccessToken, args.id)
+                was_revoked = found is not None and found.revoked_at is not None
                 row = access.revoke_token(session, token_id=args.id, now=now)
+                if not was_revoked:
+                    _audit_revoked(session, row, now)
                 print(f"token {row.id} ({row.label}) revoked {_local(row.revoked_at, now)}; "
                       "the web app refuses it within seconds")
     except LedgerError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     return 0
+
+
+def _audit_tokens(session: Session, issued, now: datetime) -> None:
+    """The command line's token changes are audited like the web's (ledger/commands/token_admin.py), by
+    the login that ran it: what the token is for, never the token or its digest."""
+    from ledger.commands import audit, token_admin
+
+    for old in issued.replaced:
+        _audit_revoked(session, old, now)
+    audit.record(session, actor=cli_users.cli_actor(), action="token.create", target=f"token:{issued.row.id}",
+                 school=issued.row.school, after=token_admin.snapshot(issued.row), now=now)
+
+
+def _audit_revoked(session: Session, row, now: datetime) -> None:
+    from ledger.commands import audit
+
+    audit.record(session, actor=cli_users.cli_actor(), action="token.revoke", target=f"token:{row.id}",
+                 school=row.school, before={"revoked": False}, after={"revoked": True}, now=now)
 
 
 def _local(moment: datetime | None, now: datetime) -> str:

@@ -29,6 +29,8 @@ def add_parser(commands) -> None:
     actions.add_parser("list", help="every user, never a password")
     disable = actions.add_parser("disable", help="refuse the user from now on; open sessions end")
     disable.add_argument("username")
+    enable = actions.add_parser("enable", help="let a disabled user sign in again (their old sessions stay ended)")
+    enable.add_argument("username")
     reset = actions.add_parser("reset-password", help="set a new password; open sessions end")
     reset.add_argument("username")
     _password_source(reset)
@@ -83,6 +85,10 @@ def run(args: argparse.Namespace, sessions, now: datetime) -> int:
                 user = users.disable_user(db, username=args.username, now=now)
                 _audit(db, "user.disable", user, now)
                 print(f"user {user.username} disabled; the web app refuses their sessions within seconds")
+            elif args.action == "enable":
+                user = users.enable_user(db, username=args.username, now=now)
+                _audit(db, "user.enable", user, now, before={"disabled": True}, after={"disabled": False})
+                print(f"user {user.username} enabled; they sign in again with their password")
             elif args.action == "reset-password":
                 user = users.reset_password(db, username=args.username, password=password, now=now)
                 _audit(db, "user.reset_password", user, now)
@@ -112,8 +118,15 @@ def _audit(db, action: str, user, now, *, before: dict | None = None, after: dic
     """The command line's changes are audited like the web's (docs/admin.md), by the login that ran it."""
     from ledger.commands import audit
 
-    audit.record(db, actor=audit.Actor(f"cli:{getpass.getuser()}", "admin"), action=action,
-                 target=f"user:{user.username}", now=now, before=before, after=after)
+    audit.record(db, actor=cli_actor(), action=action, target=f"user:{user.username}", now=now, before=before,
+                 after=after)
+
+
+def cli_actor():
+    """Who the audit log says acted from the command line: `cli:<the login that ran it>`."""
+    from ledger.commands.audit import Actor
+
+    return Actor(f"cli:{getpass.getuser()}", "admin")
 
 
 def _schools(user) -> str:

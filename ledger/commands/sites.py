@@ -256,6 +256,38 @@ def create_zone(db: Session, *, actor: Actor, scope: str | None, school: str, bu
     return zone
 
 
+def update_zone(db: Session, *, actor: Actor, scope: str | None, school: str, building: str, code: str,
+                name_zh: str, name_en: str | None = None, now: datetime) -> Zone:
+    """New names for a zone in use (a zone has no floor or use of its own: its building has them); the
+    code stays, as events carry it. The maps and lists read names, so a rename shows there."""
+    owner = _school(db, scope, school)
+    found = find_building(db, owner, building)
+    zone = next((z for z in found.zones if z.code == code), None)
+    if zone is None:
+        raise NotFound(f"{found.name_zh} has no zone {code!r}", zh=f"{found.name_zh}没有编号为 {code!r} 的区域")
+    if found.retired_at is not None:
+        raise LedgerError(f"{found.name_zh} is retired: its zones are not renamed",
+                          zh=f"{found.name_zh}已停用，其区域不能修改")
+    if zone.retired_at is not None:
+        raise LedgerError(f"{zone.name_zh} is retired: retired zones are not renamed",
+                          zh=f"{zone.name_zh}已停用，不能修改")
+    before = _zone_names(zone)
+    zh = _name(name_zh, "the Chinese name", required=True)
+    if any(z is not zone and z.name_zh == zh and z.retired_at is None for z in found.zones):
+        raise LedgerError(f"{found.name_zh} already has a zone named {zh}", zh=f"{found.name_zh}已有名为{zh}的区域")
+    zone.name_zh, zone.name_en = zh, _name(name_en, "the English name", required=False)
+    db.flush()
+    old, new = changed(before, _zone_names(zone))
+    if new:
+        record(db, actor=actor, action="zone.update", target=f"zone:{school}/{building}/{code}", school=school,
+               before=old, after=new, now=now)
+    return zone
+
+
+def _zone_names(zone: Zone) -> dict:
+    return {"name_zh": zone.name_zh, "name_en": zone.name_en}
+
+
 def retire_zone(db: Session, *, actor: Actor, scope: str | None, school: str, building: str, code: str,
                 now: datetime) -> Zone:
     owner = _school(db, scope, school)

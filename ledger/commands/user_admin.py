@@ -145,6 +145,18 @@ def disable(db: Session, *, actor: Actor, scope: str | None, username: str, now:
     return user
 
 
+def enable(db: Session, *, actor: Actor, scope: str | None, username: str, now: datetime) -> User:
+    """A disabled person of the admin's scope may sign in again with their own password; their old
+    sessions stay ended. An account disabled because its password may be known to others is given a
+    new one as well (reset_password): enabling does not decide that for the admin."""
+    user = _managed(db, username, scope_of(db, scope))
+    _not_self(actor, user, "enable")
+    users.enable_user(db, username=user.username, now=now)
+    record(db, actor=actor, action="user.enable", target=_target(user), now=now, school=_school(db, user),
+           before={"disabled": True}, after={"disabled": False})
+    return user
+
+
 def reset_password(db: Session, *, actor: Actor, scope: str | None, username: str, now: datetime,
                    password: str | None = None) -> tuple[User, str | None]:
     """A new password for a person the admin manages (typed, or generated and returned once); their

@@ -118,6 +118,18 @@ def disable_user(db: Session, *, username: str, now: datetime) -> User:
     return user
 
 
+def enable_user(db: Session, *, username: str, now: datetime) -> User:
+    """A disabled account may sign in again, with its own password. Its sessions from before stay
+    ended (disabling ended them; any left open by older code or a hand edit are ended here too), so
+    only a new sign-in lets the person in."""
+    user = _existing(db, username)
+    if user.disabled_at is None:
+        raise LedgerError(f"{user.username} is not disabled", zh=f"{user.username} 未被停用，无需启用")
+    end_sessions(db, user_id=user.id, reason="disabled", now=now)
+    user.disabled_at = None
+    return user
+
+
 def reset_password(db: Session, *, username: str, password: str, now: datetime) -> User:
     user = _existing(db, username)
     _check_password(password, user.username)

@@ -15,7 +15,7 @@ from kernel.connections import sql_engine, sql_sessions
 from ledger.commands import org, sites, users
 from ledger.commands.audit import Actor
 from ledger.db import migrate
-from ledger.models import AuditEntry, Building, OrgUnit
+from ledger.models import AuditEntry, Building, OrgUnit, Zone
 from queries.ledger import lookups
 from tests.dashboard.conftest import PASSWORD, client_with, issue_token, make_user, signed_in
 from tests.dashboard.lead_support import demo_ledger  # noqa: F401 (fixture)
@@ -201,5 +201,65 @@ def test_a_zone_is_added_and_retired_from_the_page(app, sites_ledger):
             actions = list(db.scalars(select(AuditEntry.action).where(AuditEntry.actor == "admin1")
                                       .order_by(AuditEntry.id)))
             assert actions == ["building.create", "zone.create", "zone.retire"]
+    finally:
+        engine.dispose()
+
+
+def _zone_call(app, client, output: str, changed: str, **values):
+    body = _callback_body(app, _callback_key(app, output), {
+        "admin-sites-save-zone": 1, "admin-sites-school": "s1", "admin-sites-campus": "s1-main",
+        "admin-sites-building": "lab", "admin-sites-zone": "f1", "admin-sites-view": {"lang": "en"}, **values})
+    body["changedPropIds"] = [changed]
+    return client.post("/_dash-update-component", json=body)
+
+
+def _rename(app, client, **values) -> str:
+    response = _zone_call(app, client, "admin-sites-zone-message", "admin-sites-save-zone.n_clicks", **values)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return json.dumps(response.get_json(), ensure_ascii=False)
+
+
+def test_a_zone_is_renamed_from_the_page_within_the_admins_school(app, sites_ledger):
+    engine = sql_engine(sites_ledger)
+    try:
+        with sql_sessions(engine).begin() as db:
+            now = datetime.now(timezone.utc)
+            sites.create_building(db, actor=ROOT, scope=None, school="s1", code="lab", name_zh="实验楼", kind="lab",
+                                  campus="s1-main", now=now)
+            for school, building, code, name in (("s1", "lab", "f1", "一层"), ("s1", "lab", "f2", "二层"),
+                                                 ("s2", "gym", "hall", "大厅")):
+                sites.create_zone(db, actor=ROOT, scope=None, school=school, building=building, code=code,
+                                  name_zh=name, now=now)
+        admin = signed_in(app, "admin1")
+        # Picking the zone fills the inputs with its names, read from the ledger.
+        picked = _zone_call(app, admin, "admin-sites-zone-edit-zh", "admin-sites-zone.value").get_json()
+        assert picked["response"]["admin-sites-zone-edit-zh"]["value"] == "一层"
+        said = _rename(app, admin, **{"admin-sites-zone-edit-zh": "一层东区", "admin-sites-zone-edit-en": "East"})
+        assert "Zone saved: East" in said and '"building": "lab"' in said  # the refresh: the list is read again
+        assert "Zone saved" in _rename(app, admin, **{"admin-sites-zone-edit-zh": "一层东区",
+                                                      "admin-sites-zone-edit-en": "East"})  # a double submit
+        assert "already has a zone named 二层" in _rename(app, admin, **{"admin-sites-zone-edit-zh": "二层"})
+        assert "invisible character" in _rename(app, admin, **{"admin-sites-zone-edit-zh": "一\x1b层"})
+        assert "at most 128" in _rename(app, admin, **{"admin-sites-zone-edit-zh": "区" * 5000})
+        assert "Pick a zone" in _rename(app, admin, **{"admin-sites-zone": None})
+        theirs = {"admin-sites-school": "s2", "admin-sites-campus": "s2-main", "admin-sites-building": "gym",
+                  "admin-sites-zone": "hall", "admin-sites-zone-edit-zh": "我的大厅"}
+        assert "outside what you manage" in _rename(app, admin, **theirs)
+        assert "未保存：实验楼已有名为二层的区域" in _rename(app, admin, **{"admin-sites-zone-edit-zh": "二层",
+                                                                "admin-sites-view": {"lang": "zh"}})
+        picked = _zone_call(app, admin, "admin-sites-zone-edit-zh", "admin-sites-zone.value", **theirs).get_json()
+        assert "我的大厅" not in json.dumps(picked, ensure_ascii=False) and "大厅" not in json.dumps(
+            picked, ensure_ascii=False)  # another school's zone is not even read
+        with sql_sessions(engine).begin() as db:
+            users.create_user(db, username="duty2", display_name="值班", role="duty", password=PASSWORD,
+                              now=datetime.now(timezone.utc))
+        refused = _zone_call(app, signed_in(app, "duty2"), "admin-sites-zone-message",
+                             "admin-sites-save-zone.n_clicks", **{"admin-sites-zone-edit-zh": "值班改名"})
+        assert refused.status_code == 403
+        with sql_sessions(engine)() as db:
+            assert sorted(db.scalars(select(Zone.name_zh))) == ["一层东区", "二层", "大厅"]
+            entries = list(db.execute(select(AuditEntry.actor, AuditEntry.after)
+                                      .where(AuditEntry.action == "zone.update")))
+            assert entries == [("admin1", {"name_zh": "一层东区", "name_en": "East"})]
     finally:
         engine.dispose()

@@ -1,7 +1,8 @@
 """The site administration page (/admin/sites) in headless Chromium: a school admin uploads the
 campus plan, draws a building of four points (one undone and one dragged on the way), saves it,
 and the building is in the site plan the maps read (queries.ledger.lookups.site_plan), drawn over
-the uploaded image; a fake image is refused with its reason and saves nothing."""
+the uploaded image; a fake image is refused with its reason and saves nothing; a zone is added
+to it and renamed."""
 from __future__ import annotations
 
 import io
@@ -18,6 +19,7 @@ from ledger.db import migrate
 from ledger.models import AuditEntry, OrgUnit
 from queries.ledger import lookups
 from tests.dashboard.conftest import PASSWORD
+from tests.dashboard.test_admin_org_browser import choose
 from tests.dashboard.test_wall_browser import (  # noqa: F401 (browser: the shared Chromium fixture)
     browser,
     screenshot_dir,
@@ -150,5 +152,21 @@ def test_an_admin_uploads_a_plan_draws_a_building_and_the_maps_read_it(serve, se
         got = page.request.get(served.url + image["href"])
         assert got.status == 200 and got.headers["content-type"] == "image/png"
         assert got.headers["x-content-type-options"] == "nosniff"
+
+        # A zone added, picked (its names fill the inputs) and renamed: the list is read again.
+        page.fill("#admin-sites-zone-code", "f1")
+        page.fill("#admin-sites-zone-name", "一层")
+        page.click("#admin-sites-add-zone")
+        wait_until(lambda: page.wait_for_timeout(100) or "已新增区域：一层" in page.inner_text("#admin-sites-message"),
+                   "the zone added", timeout=15)
+        choose(page, "admin-sites-zone", "一层 (f1)")
+        wait_until(lambda: page.wait_for_timeout(100) or page.input_value("#admin-sites-zone-edit-zh") == "一层",
+                   "the zone's name filled in", timeout=15)
+        page.fill("#admin-sites-zone-edit-zh", "一层化学实验区")
+        page.click("#admin-sites-save-zone")
+        wait_until(lambda: page.wait_for_timeout(100) or "已保存区域：一层化学实验区" in page.inner_text(
+            "#admin-sites-zone-message"), "the zone renamed", timeout=15)
+        wait_until(lambda: page.wait_for_timeout(100) or "一层化学实验区" in page.inner_text("#admin-sites-buildings"),
+                   "the new name listed", timeout=15)
     finally:
         context.close()

@@ -105,6 +105,11 @@ def test_an_admin_creates_a_person_who_signs_in_and_changes_their_password(
         # Their session ends: the page they had open goes to sign in at its next check.
         person.goto(district.url + "/account/password")
         person.wait_for_url("**/login?next=**")
+        # The picker marks the account disabled; enabled again, it is active in the list.
+        assert "李新 (li.new) · 已停用" in admin.inner_text("#admin-users-person")
+        admin.click("#admin-users-enable")
+        appears(admin, "#admin-users-message >> text=已重新启用：li.new")
+        assert "已停用" not in admin.inner_text("#admin-users-people")
     finally:
         admin_context.close()
         person_context.close()

@@ -120,3 +120,29 @@ def test_the_own_password_callback_keeps_this_session_and_ends_the_others(distri
     refused = elsewhere.get("/account/password")
     assert refused.status_code == 303 and refused.headers["Location"].startswith("/login")
     assert _read(district_settings, select(AuditEntry).where(AuditEntry.action == "account.password"))
+
+
+def test_a_disabled_person_is_enabled_again_from_the_page_and_signs_in_but_old_sessions_stay_ended(
+        district_settings):
+    app = create_app(district_settings)
+    app.server.extensions[EXTENSION].checks = TokenChecks(fresh_s=0)  # see each change at once
+    before, admin = signed_in(app, "zhao"), signed_in(app, "wang")
+    act = {ids.PERSON: "zhao", ids.VIEW: {}}
+    assert "已停用：zhao" in _post(app, admin, ids.MESSAGE, {ids.DISABLE: 1, **act}, ids.DISABLE)
+    assert sign_in(app.server.test_client(), "zhao").status_code == 401
+    said = _post(app, admin, ids.MESSAGE, {ids.ENABLE: 1, **act}, ids.ENABLE)
+    assert "已重新启用：zhao" in said
+    assert "未被停用" in _post(app, admin, ids.MESSAGE, {ids.ENABLE: 1, **act}, ids.ENABLE)  # a double submit
+    assert "Pick a person" in _post(app, admin, ids.MESSAGE, {ids.ENABLE: 1, ids.VIEW: {"lang": "en"}}, ids.ENABLE)
+    refused = before.get("/account/password")  # the session from before the disabling stays ended
+    assert refused.status_code == 303 and refused.headers["Location"].startswith("/login")
+    again = signed_in(app, "zhao")  # the real sign-in route, with their own password
+    assert again.get("/account/password").status_code == 200
+    # A duty officer cannot use the action (nor enable anyone): refused before the callback runs.
+    duty = _callback_body(app, _callback_key(app, ids.MESSAGE), {ids.ENABLE: 1, **act})
+    duty["changedPropIds"] = [f"{ids.ENABLE}.n_clicks"]
+    assert again.post("/_dash-update-component", json=duty).status_code == 403
+    entries = _read(district_settings, select(AuditEntry).where(AuditEntry.action.in_(["user.disable", "user.enable"]))
+                    .order_by(AuditEntry.id))
+    assert [(e.actor, e.action, e.target) for e in entries] == [("wang", "user.disable", "user:zhao"),
+                                                                  ("wang", "user.enable", "user:zhao")]

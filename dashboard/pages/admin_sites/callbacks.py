@@ -1,11 +1,12 @@
 """The site administration page's callbacks, thin. `show` reads the chosen school (only one the
 signed-in admin manages: the school comes from the dropdown, which the browser may edit, so it is
-checked against the principal's unit on the server) and fills the page; `change_plan` and
-`change_building` make each write through ledger/commands/sites.py in one transaction with its
-audit entry, answer truthfully (refused with the ledger's words / failed / saved) and bump their
-refresh store so `show` reads the school again. Two write callbacks, not one: each carries only its
-card's values, so a request stays well under the 2 MiB a request may be. The drawing is the
-browser's (assets/admin_sites.js): a clientside callback hands it the plan."""
+checked against the principal's unit on the server) and fills the page; `change_plan`,
+`change_building` and `change_zone` (a rename) make each write through ledger/commands/sites.py in
+one transaction with its audit entry, answer truthfully (refused with the ledger's words in the
+page's language / failed / saved) and bump their refresh store so `show` reads the school again.
+Several write callbacks, not one: each carries only its card's values, so a request stays well
+under the 2 MiB a request may be. The drawing is the browser's (assets/admin_sites.js): a clientside
+callback hands it the plan."""
 from __future__ import annotations
 
 import base64
@@ -101,7 +102,7 @@ def _write(view_state, refresh, act, *, needs: tuple = ()):
     except BadUpload:
         return _said(lang, False, to(lang, "bad_upload")), no_update
     except LedgerError as exc:  # refused, nothing saved: the ledger's own words
-        return _said(lang, False, ta(lang, "refused", reason=str(exc))), no_update
+        return _said(lang, False, ta(lang, "refused", reason=exc.text(lang))), no_update
     except SQLAlchemyError:
         return _said(lang, False, ta(lang, "failed")), no_update
     count = refresh.get("n", 0) if isinstance(refresh, dict) else 0
@@ -169,6 +170,38 @@ def change_building(_save, _retire, _zone, _retire_zone, school, campus, buildin
     return _write(view_state, refresh, act, needs=needs)
 
 
+def pick_zone(zone, school, building):
+    """The picked zone's names in the rename inputs, read from the ledger for a school the admin manages."""
+    if not zone or not building:
+        return "", ""
+    principal = acting_admin()
+    if principal is None:
+        return no_update, no_update
+    try:
+        with services().ledger_reads() as db:
+            unit = next((s for s in managed_schools(db, principal.unit) if s.code == school), None)
+            if unit is None:
+                return no_update, no_update
+            site = school_site(db, unit)
+    except SQLAlchemyError:
+        return no_update, no_update
+    return part.zone_names(site.buildings, building, zone)
+
+
+def change_zone(_save, school, campus, building, zone, name_zh, name_en, refresh, view_state):
+    """Rename the zone picked (sites.update_zone); `show` then reads the school again."""
+    def act(db, actor, scope, now, lang):
+        made = sites.update_zone(db, actor=actor, scope=scope, school=school, building=building, code=zone,
+                                 name_zh=name_zh or "", name_en=_text(name_en), now=now)
+        return to(lang, "zone_saved", name=part.name_of(lang, {"name_zh": made.name_zh, "name_en": made.name_en})), \
+            building
+
+    if ctx.triggered_id != ids.SAVE_ZONE:
+        return no_update, no_update
+    return _write(view_state, refresh, act, needs=((school, "pick_school"), (campus, "pick_school"),
+                                                    (building, "pick_building"), (zone, "pick_zone")))
+
+
 def register_callbacks(app) -> None:
     app.callback(
         Output(ids.CAMPUS, "options"), Output(ids.CAMPUS, "value"), Output(ids.WIDTH, "value"),
@@ -200,6 +233,19 @@ def register_callbacks(app) -> None:
         State(ids.REFRESH, "data"), State(ids.VIEW, "data"),
         prevent_initial_call=True,
     )(change_building)
+    app.callback(
+        Output(ids.ZONE_EDIT_ZH, "value"), Output(ids.ZONE_EDIT_EN, "value"),
+        Input(ids.ZONE, "value"), State(ids.SCHOOL, "value"), State(ids.BUILDING, "value"),
+        prevent_initial_call=True,
+    )(pick_zone)
+    app.callback(
+        Output(ids.ZONE_MESSAGE, "children"), Output(ids.REFRESH, "data", allow_duplicate=True),
+        Input(ids.SAVE_ZONE, "n_clicks"),
+        State(ids.SCHOOL, "value"), State(ids.CAMPUS, "value"), State(ids.BUILDING, "value"), State(ids.ZONE, "value"),
+        State(ids.ZONE_EDIT_ZH, "value"), State(ids.ZONE_EDIT_EN, "value"), State(ids.REFRESH, "data"),
+        State(ids.VIEW, "data"),
+        prevent_initial_call=True,
+    )(change_zone)
     app.clientside_callback(ClientsideFunction("admin_sites", "load"), Output(ids.PLAN_SHOWN, "children"),
                             Input(ids.PLAN, "data"))
     app.clientside_callback(ClientsideFunction("admin_sites", "picked"), Output(ids.UPLOAD_NAME, "children"),

@@ -48,6 +48,13 @@ def zone_options(lang: Language, building: dict | None) -> list[dict]:
         "zones", [])]
 
 
+def zone_names(buildings: list[dict], building: str | None, zone: str | None) -> tuple[str, str]:
+    """The Chinese and English names of a building's zone, as the rename inputs show them ("" when none)."""
+    row = next((b for b in buildings if b["code"] == building), None)
+    found = next((z for z in (row or {}).get("zones", []) if z["code"] == zone), None) if zone else None
+    return (found["name_zh"], found.get("name_en") or "") if found else ("", "")
+
+
 def unit_options(lang: Language, units: list[dict]) -> list[dict]:
     return [{"label": name_of(lang, u), "value": u["code"]} for u in units]
 
@@ -158,7 +165,13 @@ def building_card(lang: Language) -> html.Section:
         _field(to(lang, "zone_name"), dcc.Input(id=ids.ZONE_NAME, type="text", maxLength=128)),
         html.Button(to(lang, "add_zone"), id=ids.ADD_ZONE, className="lead-button", n_clicks=0),
         _field(to(lang, "zone"), dcc.Dropdown(id=ids.ZONE, options=[])),
-        html.Button(to(lang, "retire_zone"), id=ids.RETIRE_ZONE, className="lead-button", n_clicks=0),
+        _field(to(lang, "zone_edit_zh"), dcc.Input(id=ids.ZONE_EDIT_ZH, type="text", maxLength=128)),
+        _field(to(lang, "zone_edit_en"), dcc.Input(id=ids.ZONE_EDIT_EN, type="text", maxLength=128)),
+        html.Div(className="admin-draw-tools", children=[
+            html.Button(to(lang, "save_zone"), id=ids.SAVE_ZONE, className="lead-button", n_clicks=0),
+            html.Button(to(lang, "retire_zone"), id=ids.RETIRE_ZONE, className="lead-button", n_clicks=0),
+        ]),
+        html.Div(id=ids.ZONE_MESSAGE, role="status", className="admin-message"),
     ])
 
 

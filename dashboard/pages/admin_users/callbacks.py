@@ -22,7 +22,7 @@ from ledger.exchange import ImportRejected
 from ledger.exchange_files import UnreadableFile
 from queries.ledger import people
 
-ACTIONS = (ids.CREATE, ids.SAVE, ids.DISABLE, ids.RESET)
+ACTIONS = (ids.CREATE, ids.SAVE, ids.DISABLE, ids.RESET, ids.ENABLE)
 OUTPUTS = 6  # message, people, person options, new username, new password, reset password (cleared)
 
 
@@ -52,13 +52,16 @@ def _act(db, principal, action, values: dict, lang):
     if action == ids.DISABLE:
         user = user_admin.disable(db, actor=actor, scope=scope, username=username, now=now)
         return html.Span(tu(lang, "disabled_done", username=user.username), className="tone-ok")
+    if action == ids.ENABLE:
+        user = user_admin.enable(db, actor=actor, scope=scope, username=username, now=now)
+        return html.Span(tu(lang, "enabled_done", username=user.username), className="tone-ok")
     user, generated = user_admin.reset_password(db, actor=actor, scope=scope, username=username, now=now,
                                                 password=values["reset_password"])
     return part.done(tu(lang, "reset_done", username=user.username), lang, generated)
 
 
-def change(_create, _save, _disable, _reset, username, name, role, unit, password, person, edit_role, edit_unit,
-           reset_password, view_state):
+def change(_create, _save, _disable, _reset, _enable, username, name, role, unit, password, person, edit_role,
+           edit_unit, reset_password, view_state):
     lang = language((view_state or {}).get("lang"))
     if ctx.triggered_id not in ACTIONS or not any(t.get("value") for t in ctx.triggered):
         return (no_update,) * OUTPUTS
@@ -75,7 +78,7 @@ def change(_create, _save, _disable, _reset, username, name, role, unit, passwor
             said = _act(db, principal, ctx.triggered_id, values, lang)
             db.commit()
     except LedgerError as exc:  # refused, nothing saved: the ledger's own words
-        return _refused(html.Span(ta(lang, "refused", reason=str(exc)), className="tone-error"))
+        return _refused(html.Span(ta(lang, "refused", reason=exc.text(lang)), className="tone-error"))
     except SQLAlchemyError:
         return _refused(html.Span(ta(lang, "failed"), className="tone-error"))
     cleared = ("", "") if ctx.triggered_id == ids.CREATE else (no_update, no_update)
@@ -85,7 +88,7 @@ def change(_create, _save, _disable, _reset, username, name, role, unit, passwor
             rows = people.people(db, principal.unit)
     except SQLAlchemyError:  # saved, but the list cannot be read again now: say what is true
         return (said, no_update, no_update) + cleared + (reset_cleared,)
-    return (said, part.people_table(lang, rows, live.settings.tz), part.person_options(rows)) + cleared + (
+    return (said, part.people_table(lang, rows, live.settings.tz), part.person_options(rows, lang)) + cleared + (
         reset_cleared,)
 
 
@@ -135,7 +138,7 @@ def upload(contents, filename, view_state):
             rows = people.people(db, principal.unit)
     except SQLAlchemyError:
         return said, sheet, no_update, no_update
-    return said, sheet, part.people_table(lang, rows, live.settings.tz), part.person_options(rows)
+    return said, sheet, part.people_table(lang, rows, live.settings.tz), part.person_options(rows, lang)
 
 
 def template(_clicks):
@@ -149,7 +152,7 @@ def register_callbacks(app) -> None:
         Output(ids.MESSAGE, "children"), Output(ids.PEOPLE, "children"), Output(ids.PERSON, "options"),
         Output(ids.NEW_USERNAME, "value"), Output(ids.NEW_PASSWORD, "value"), Output(ids.RESET_PASSWORD, "value"),
         Input(ids.CREATE, "n_clicks"), Input(ids.SAVE, "n_clicks"), Input(ids.DISABLE, "n_clicks"),
-        Input(ids.RESET, "n_clicks"),
+        Input(ids.RESET, "n_clicks"), Input(ids.ENABLE, "n_clicks"),
         State(ids.NEW_USERNAME, "value"), State(ids.NEW_NAME, "value"), State(ids.NEW_ROLE, "value"),
         State(ids.NEW_UNIT, "value"), State(ids.NEW_PASSWORD, "value"), State(ids.PERSON, "value"),
         State(ids.EDIT_ROLE, "value"), State(ids.EDIT_UNIT, "value"), State(ids.RESET_PASSWORD, "value"),

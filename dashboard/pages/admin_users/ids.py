@@ -16,6 +16,7 @@ EDIT_ROLE = "admin-users-edit-role"
 EDIT_UNIT = "admin-users-edit-unit"
 SAVE = "admin-users-save"
 DISABLE = "admin-users-disable"
+ENABLE = "admin-users-enable"  # a disabled account signs in again
 RESET_PASSWORD = "admin-users-reset-password"
 RESET = "admin-users-reset"
 UPLOAD = "admin-users-upload"

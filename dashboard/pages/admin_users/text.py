@@ -14,7 +14,9 @@ TEXT: dict[str, dict[str, str]] = {
         "keep": "（不变）", "pick": "请选择人员",
         "created": "已新建账号：{username}", "generated": "初始密码（只显示这一次，请交给本人）：",
         "typed": "密码为您输入的密码。", "saved": "已保存：{username}（其已登录的会话已结束）",
-        "disabled_done": "已停用：{username}", "reset_done": "已重置密码：{username}（其已登录的会话已结束）",
+        "disabled_done": "已停用：{username}", "enable_button": "重新启用",
+        "enabled_done": "已重新启用：{username}（用原密码登录；停用前的会话不会恢复）",
+        "reset_done": "已重置密码：{username}（其已登录的会话已结束）",
         "import": "从 Excel 批量新建", "import_hint": "列：用户名、姓名、角色（领导/值班员/管理员）、机构代码、"
         "初始密码（可留空，自动生成）。全部无误才会导入；有错时一个也不新建。",
         "drop": "拖入或点击选择 .xlsx 文件", "template": "下载模板",
@@ -36,7 +38,10 @@ TEXT: dict[str, dict[str, str]] = {
         "whole_tree": "(the whole tree)", "keep": "(unchanged)", "pick": "Pick a person",
         "created": "Created: {username}", "generated": "First password (shown this once; hand it over):",
         "typed": "The password is the one you typed.", "saved": "Saved: {username} (their sessions ended)",
-        "disabled_done": "Disabled: {username}", "reset_done": "Password reset: {username} (their sessions ended)",
+        "disabled_done": "Disabled: {username}", "enable_button": "Enable again",
+        "enabled_done": "Enabled again: {username} (they sign in with their password; sessions from before "
+        "stay ended)",
+        "reset_done": "Password reset: {username} (their sessions ended)",
         "import": "Create many from Excel", "import_hint": "Columns: username, display name, role "
         "(leader/duty/admin), unit code, password (optional: generated). All or nothing: with any error "
         "nobody is created.",

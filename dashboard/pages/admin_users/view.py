@@ -61,8 +61,10 @@ def unit_options(lang: Language, units, *, whole_tree: bool) -> list[dict]:
                    "value": u.code} for u in units]
 
 
-def person_options(rows) -> list[dict]:
-    return [{"label": f"{r.display_name} ({r.username})", "value": r.username} for r in rows[:MAX_SHOWN]]
+def person_options(rows, lang: Language = "zh") -> list[dict]:
+    """The people to pick; a disabled account says so, to be found and enabled again."""
+    return [{"label": f"{r.display_name} ({r.username})" + (f" · {tu(lang, 'disabled')}" if r.disabled else ""),
+             "value": r.username} for r in rows[:MAX_SHOWN]]
 
 
 def _field(label: str, control) -> html.Label:
@@ -95,7 +97,7 @@ def _create_form(lang: Language, units, whole_tree: bool) -> html.Section:
 def _edit_form(lang: Language, people, units, whole_tree: bool) -> html.Section:
     return html.Section(className="lead-card admin-card", children=[
         html.H2(tu(lang, "edit")),
-        _field(tu(lang, "person"), dcc.Dropdown(id=ids.PERSON, options=person_options(people),
+        _field(tu(lang, "person"), dcc.Dropdown(id=ids.PERSON, options=person_options(people, lang),
                                                 placeholder=tu(lang, "pick"))),
         _field(tu(lang, "role"), dcc.Dropdown(id=ids.EDIT_ROLE, options=role_options(lang),
                                               placeholder=tu(lang, "keep"))),
@@ -108,7 +110,8 @@ def _edit_form(lang: Language, people, units, whole_tree: bool) -> html.Section:
         html.Div(className="admin-button-row", children=[
             html.Button(tu(lang, "reset_button"), id=ids.RESET, className="lead-button", n_clicks=0),
             html.Button(tu(lang, "disable_button"), id=ids.DISABLE, className="lead-button admin-danger",
-                        n_clicks=0)]),
+                        n_clicks=0),
+            html.Button(tu(lang, "enable_button"), id=ids.ENABLE, className="lead-button", n_clicks=0)]),
     ])
 
 
