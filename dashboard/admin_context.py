@@ -7,13 +7,20 @@ actions check again (`acting_admin`), because a callback must never rely on a pa
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import replace
+from typing import TypeVar
+
+from dash.development.base_component import Component
 from flask import has_request_context, request
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 
 from dashboard import roles
 from dashboard.access import csrf_token, current
 from dashboard.roles import Principal
 from dashboard.services import services
+from layouts.admin_frame import frame
 from layouts.admin_view import AdminView
 from layouts.i18n import language
 from ledger.commands.audit import Actor
@@ -36,6 +43,24 @@ def resolve(lang: object) -> AdminView:
         except SQLAlchemyError:
             return AdminView(lang, who, unit, None, csrf, "ledger_down")
     return AdminView(lang, who, unit, unit_name, csrf)
+
+
+Read = TypeVar("Read")
+
+
+def admin_layout(lang: object, page: str, read: Callable[[Session, AdminView], Read],
+                 build: Callable[[AdminView, Read], Component]) -> Component:
+    """An administration page: the frame around `build(view, read(db, view))`, or around the reason
+    there is nothing to show (not an admin, the ledger unreachable) instead of a half-drawn page."""
+    view = resolve(lang)
+    if view.problem:
+        return frame(view, page, None)
+    try:
+        with services().ledger_reads() as db:
+            found = read(db, view)
+    except SQLAlchemyError:
+        return frame(replace(view, problem="ledger_down"), page, None)
+    return frame(view, page, build(view, found))
 
 
 def acting_admin() -> Principal | None:

@@ -2,17 +2,12 @@
 in the school's plan), its buildings drawn on them, their zones, and outlines imported as GeoJSON."""
 from __future__ import annotations
 
-from dataclasses import replace
-
 import dash
 from dash import html
-from sqlalchemy.exc import SQLAlchemyError
 
-from dashboard.admin_context import resolve
+from dashboard.admin_context import admin_layout
 from dashboard.pages.admin_sites import view as part
 from dashboard.pages.admin_sites.callbacks import register_callbacks  # noqa: F401 (app.py calls it)
-from dashboard.services import services
-from layouts.admin_frame import frame
 from queries.ledger.sites import managed_schools
 
 PAGE = "admin_sites"
@@ -20,13 +15,7 @@ dash.register_page(__name__, path="/admin/sites", name=PAGE, title="校区与建
 
 
 def layout(lang: object = None, **_other) -> html.Div:
-    view = resolve(lang)
-    if view.problem:
-        return frame(view, PAGE, None)
-    try:
-        with services().ledger_reads() as db:
-            schools = [{"code": s.code, "name_zh": s.name_zh, "name_en": s.name_en}
-                       for s in managed_schools(db, view.unit)]
-    except SQLAlchemyError:
-        return frame(replace(view, problem="ledger_down"), PAGE, None)
-    return frame(view, PAGE, part.body(view.lang, schools))
+    def read(db, view):
+        return [{"code": s.code, "name_zh": s.name_zh, "name_en": s.name_en} for s in managed_schools(db, view.unit)]
+
+    return admin_layout(lang, PAGE, read, lambda view, schools: part.body(view.lang, schools))
