@@ -51,7 +51,7 @@ def school_parts(db: Session, school: str) -> SchoolParts:
     units = list(db.scalars(select(OrgUnit).where(OrgUnit.id.in_(below), OrgUnit.kind == "unit")
                             .order_by(OrgUnit.name_zh))) if below else []
     return SchoolParts([Choice(b.code, b.name_zh, b.name_en) for b in buildings],
-                       [Choice(z.code, z.name_zh, None, b) for z, b in zones],
+                       [Choice(z.code, z.name_zh, z.name_en, b) for z, b in zones],
                        [Choice(u.code, u.name_zh, u.name_en) for u in units])
 
 

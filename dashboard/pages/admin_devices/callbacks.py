@@ -11,6 +11,7 @@ from dashboard.pages.admin_devices import ids
 from dashboard.pages.admin_devices import view as part
 from dashboard.pages.admin_devices.text import td
 from dashboard.services import services
+from layouts.admin_choices import PLACE_SEPARATOR, place_options, place_value
 from layouts.admin_text import ta
 from layouts.i18n import language
 from ledger.commands import devices
@@ -51,7 +52,7 @@ def change(school, _add, _save, _retire, pick, source, name, system, place, stre
                                                    source=pick, now=now)
                     said = td(lang, "retired", name=device.name)
                 else:
-                    building, _sep, zone = (place or "").partition(part.PLACE_SEPARATOR)
+                    building, _sep, zone = (place or "").partition(PLACE_SEPARATOR)
                     form = devices.DeviceForm(
                         source=source if isinstance(source, str) else "", name=name if isinstance(name, str) else "",
                         system=system if isinstance(system, str) else "", building=building or None,
@@ -74,7 +75,7 @@ def change(school, _add, _save, _retire, pick, source, name, system, place, stre
     except SQLAlchemyError:
         return (message or html.Span(ta(lang, "ledger_down"), className="tone-error"),) + (no_update,) * (
             OUTPUTS - 1)
-    return message, part.table(lang, rows), part.pick_options(rows), part.place_options(lang, parts)
+    return message, part.table(lang, rows), part.pick_options(rows), place_options(lang, parts)
 
 
 def fill(pick, school):
@@ -92,7 +93,7 @@ def fill(pick, school):
     if not found:
         return (no_update,) * 5
     row = found[0]
-    place = row.building + (part.PLACE_SEPARATOR + row.zone if row.zone else "") if row.building else None
+    place = place_value(row.building, row.zone)
     return row.source, row.name, row.system, place, row.stream_url
 
 

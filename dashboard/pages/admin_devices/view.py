@@ -7,13 +7,8 @@ from dash import dcc, html
 from dashboard.pages.admin_devices import ids
 from dashboard.pages.admin_devices.text import td
 from kernel.device_systems import DEVICE_SYSTEMS
+from layouts.admin_choices import school_options
 from layouts.i18n import Language
-
-PLACE_SEPARATOR = "|"
-
-
-def name_of(lang: Language, choice) -> str:
-    return (choice.name_en or choice.name_zh) if lang == "en" else choice.name_zh
 
 
 def table(lang: Language, rows) -> html.Div:
@@ -27,20 +22,12 @@ def table(lang: Language, rows) -> html.Div:
                     className="lead-table-wrap")
 
 
-def school_options(lang: Language, schools) -> list[dict]:
-    return [{"label": name_of(lang, s), "value": s.code} for s in schools]
 
 
 def pick_options(rows) -> list[dict]:
     return [{"label": f"{r.source} {r.name}", "value": r.source} for r in rows]
 
 
-def place_options(lang: Language, parts) -> list[dict]:
-    names = {b.code: name_of(lang, b) for b in parts.buildings}
-    options = [{"label": names[b.code], "value": b.code} for b in parts.buildings]
-    options += [{"label": f"{names.get(z.parent, z.parent)} · {z.name_zh}",
-                 "value": f"{z.parent}{PLACE_SEPARATOR}{z.code}"} for z in parts.zones]
-    return sorted(options, key=lambda o: o["value"])
 
 
 def _field(label: str, control) -> html.Label:

@@ -16,6 +16,7 @@ from dashboard.pages.admin_risks import ids
 from dashboard.pages.admin_risks import view as part
 from dashboard.pages.admin_risks.text import tr
 from dashboard.services import services
+from layouts.admin_choices import PLACE_SEPARATOR, place_options, place_value, unit_options
 from layouts.admin_text import ta
 from layouts.i18n import language
 from ledger import grading
@@ -59,7 +60,7 @@ def preview(method, l_value, e_value, c_value, s_value, view_state):
 
 def _form(code, name, method, l_value, e_value, c_value, s_value, control_level, measures, unit, person, place,
           category, reviewed) -> risk_points.RiskPointForm:
-    building, _sep, zone = (place or "").partition(part.PLACE_SEPARATOR)
+    building, _sep, zone = (place or "").partition(PLACE_SEPARATOR)
     try:
         reviewed_on = date.fromisoformat(reviewed) if _text(reviewed) else None
     except ValueError as exc:
@@ -122,8 +123,8 @@ def change(school, _add, _save, _retire, pick, code, name, method, l_value, e_va
     except SQLAlchemyError:  # saved (if it was a write), but cannot be read again now: say what is true
         return (message or html.Span(ta(lang, "ledger_down"), className="tone-error"),) + (no_update,) * (
             OUTPUTS - 1)
-    return (message, part.table(lang, rows), part.pick_options(rows), part.place_options(lang, parts),
-            part.unit_options(lang, parts))
+    return (message, part.table(lang, rows), part.pick_options(rows), place_options(lang, parts),
+            unit_options(lang, parts))
 
 
 FILLED = 15  # the form's fields and the card links
@@ -145,7 +146,7 @@ def fill(pick, school, view_state):
     if not rows:
         return (no_update,) * FILLED
     row = rows[0]
-    place = row.building + (part.PLACE_SEPARATOR + row.zone if row.zone else "") if row.building else None
+    place = place_value(row.building, row.zone)
     return (row.code, row.name, row.method, row.l_value, row.e_value, row.c_value, row.s_value, row.control_level,
             row.control_measures, row.unit, row.responsible_person, place, row.category,
             row.last_reviewed_on.isoformat(), part.card_links(lang, school, row.code))

@@ -8,15 +8,13 @@ from dash import dcc, html
 
 from dashboard.pages.admin_risks import ids
 from dashboard.pages.admin_risks.text import tr
+from layouts.admin_choices import school_options
 from layouts.i18n import Language
 
 CONTROL_LEVELS = ("school", "unit", "section", "post")
 CATEGORIES = ("场所", "设备设施", "作业活动")
-PLACE_SEPARATOR = "|"  # a place option's value: "building" or "building|zone"
 
 
-def name_of(lang: Language, choice) -> str:
-    return (choice.name_en or choice.name_zh) if lang == "en" else choice.name_zh
 
 
 def grade_badge(lang: Language, grade: dict | None, problem: str | None = None) -> html.Div:
@@ -60,24 +58,14 @@ def table(lang: Language, rows) -> html.Div:
                     className="lead-table-wrap")
 
 
-def school_options(lang: Language, schools) -> list[dict]:
-    return [{"label": name_of(lang, s), "value": s.code} for s in schools]
 
 
 def pick_options(rows) -> list[dict]:
     return [{"label": f"{row.code} {row.name}", "value": row.code} for row in rows]
 
 
-def place_options(lang: Language, parts) -> list[dict]:
-    names = {b.code: name_of(lang, b) for b in parts.buildings}
-    options = [{"label": names[b.code], "value": b.code} for b in parts.buildings]
-    options += [{"label": f"{names.get(z.parent, z.parent)} · {z.name_zh}",
-                 "value": f"{z.parent}{PLACE_SEPARATOR}{z.code}"} for z in parts.zones]
-    return sorted(options, key=lambda o: o["value"])
 
 
-def unit_options(lang: Language, parts) -> list[dict]:
-    return [{"label": name_of(lang, u), "value": u.code} for u in parts.units]
 
 
 def _field(label: str, control) -> html.Label:
