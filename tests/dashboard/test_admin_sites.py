@@ -8,7 +8,7 @@ import json
 from datetime import datetime, timezone
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from dashboard.app import create_app
 from kernel.connections import sql_engine, sql_sessions
@@ -178,6 +178,41 @@ def test_the_demo_schools_show_their_campuses_and_buildings(demo_ledger):  # noq
     assert shown["admin-sites-plan"]["data"]["box"] == [0, 0, 430, 480]
     codes = {o["value"] for o in shown["admin-sites-building"]["options"]}
     assert {"chem-north", "qinzheng"} <= codes and "library" not in codes  # the library is on 新乡校区
+    # Each building says what is in it: its risk points in use by colour and its registered devices,
+    # as the ledger counts them.
+    engine = sql_engine(demo_ledger)
+    with engine.connect() as db:
+        colours = dict(db.execute(text(
+            "SELECT r.colour, count(*) FROM risk_points r JOIN buildings b ON b.id = r.building_id "
+            "WHERE b.code = 'chem-north' AND r.retired_on IS NULL GROUP BY r.colour")).all())
+        devices = db.execute(text("SELECT count(*) FROM devices d JOIN buildings b ON b.id = d.building_id "
+                                  "WHERE b.code = 'chem-north' AND d.retired_on IS NULL")).scalar()
+    engine.dispose()
+    said = _texts(_with_code(shown["admin-sites-buildings"]["children"], "chem-north"))
+    assert f"风险点 {sum(colours.values())} 个" in said and f"登记设备 {devices} 台" in said
+    names = {"red": "红", "orange": "橙", "yellow": "黄", "blue": "蓝"}
+    assert {f"{names[c]} {n}" for c, n in colours.items()} <= set(said) and colours
+
+
+def _with_code(component, code: str):
+    """The component (in a Dash answer's JSON) whose data-code is `code`."""
+    if isinstance(component, dict):
+        if component.get("props", {}).get("data-code") == code:
+            return component
+        component = component.get("props", {}).get("children")
+    for child in component if isinstance(component, list) else [component] if isinstance(component, dict) else []:
+        found = _with_code(child, code)
+        if found is not None:
+            return found
+    return None
+
+
+def _texts(component) -> list[str]:
+    if isinstance(component, str):
+        return [component]
+    if isinstance(component, dict):
+        return _texts(component.get("props", {}).get("children"))
+    return [t for child in component or [] for t in _texts(child)]
 
 
 def test_a_zone_is_added_and_retired_from_the_page(app, sites_ledger):

@@ -92,8 +92,25 @@ def building_list(lang: Language, buildings: list[dict]) -> html.Div:
                       f" · {outline}", className="admin-tree-kind"),
             html.Code(b["code"], className="admin-tree-code"),
             html.Div(f"{to(lang, 'zones')}: {zones}", className="admin-site-zones") if zones else None,
+            contents(lang, b),
         ]))
     return html.Ul(items, className="admin-tree")
+
+
+RISK_COLOURS = ("red", "orange", "yellow", "blue")
+
+
+def contents(lang: Language, building: dict) -> html.Div:
+    """What is in the building: its risk points in use by colour (a chip each, the colour and the
+    count in words too) and its registered devices, or that nothing is yet."""
+    points = building.get("risk_points") or {}
+    total = sum(points.values())
+    chips = [html.Span(to(lang, f"colour_{c}", n=points[c]), className=f"lead-chip {c}", **{"data-colour": c})
+             for c in RISK_COLOURS if points.get(c)]
+    return html.Div(className="admin-site-contents", children=[
+        html.Span(to(lang, "risk_points", n=total)), *chips,
+        html.Span(to(lang, "devices", n=building.get("devices") or 0)),
+    ])
 
 
 def _field(label: str, control) -> html.Label:
