@@ -130,7 +130,7 @@ def device_rows(db: Session, school: str) -> list[DeviceRow]:
     return [DeviceRow(d.source, d.name, d.system, b, bn, z, d.stream_url) for d, b, bn, z in db.execute(query)]
 
 
-Placements = dict[str, tuple[str, "str | None"]]  # source -> (building code, zone code or None)
+Placements = dict[str, tuple[str, str | None]]  # source -> (building code, zone code or None)
 
 
 def _registered():
@@ -152,9 +152,10 @@ def placements(db: Session, school: str) -> Placements:
 # Where an alert (or the event that raised it) is placed: the building it names, else the building
 # of its registered source (the device register), with the zone it names or else the device's.
 # Applied when read, never stored: a device registered after its alert was raised places that alert
-# too, and the consumer does no lookup per event. One rule, in two forms that must agree (tests/
-# queries/test_placement.py): `place` for the live summary's alerts (Redis, queries/summary.py),
-# `alert_building`, `alert_zone` and `alert_in_building` for the ledger's alerts (the leadership pages).
+# too, and the consumer does no lookup per event. One rule, in two forms that must agree
+# (tests/ledger/test_alert_placement.py): `place` for the live summary's alerts (Redis,
+# queries/summary.py); `alert_building`, `alert_zone` and `alert_in_building` for the ledger's
+# alerts (the leadership pages), both from the register's one `_registered` read.
 
 def place(building: str | None, zone: str | None, source: str | None,
           placed_by: Placements | None) -> tuple[str | None, str | None]:
