@@ -15,6 +15,7 @@ from kernel import figures, keys
 from kernel.catalogue import ALERT_SEVERITIES, DOMAINS, SEVERITIES
 from kernel.clock import HOUR_MS, MINUTE_MS, local_day
 from ledger.escalation import Deadlines
+from queries.ledger import register
 
 RECENT_ALERTS_SHOWN = 20
 # Open alerts whose place is looked up for the map's overlay: a campus with more open at once is
@@ -93,7 +94,7 @@ def school_summary(client: redis.Redis, school: str, *, now_ms: int, tz: ZoneInf
         second = pipe.execute()
     alerts = [placed(a, placements) for a in second[: len(recent_ids)] if a]
     caught_up_ms, dlq_partitions = second[len(recent_ids)], second[len(recent_ids) + 1]
-    open_places = {alert_id: building or (placements or {}).get(source or "", (None,))[0]
+    open_places = {alert_id: register.place(building, None, source, placements)[0]
                    for alert_id, (building, source) in zip(placed_ids, second[len(recent_ids) + 2:])}
     dead_letter_hashes = []
     if dlq_partitions:
@@ -113,14 +114,13 @@ def school_summary(client: redis.Redis, school: str, *, now_ms: int, tz: ZoneInf
     )
 
 
-def placed(alert: dict, placements: dict[str, tuple[str, str | None]] | None) -> dict:
-    """The alert with the building and zone of its registered source when its event named none."""
+def placed(alert: dict, placements: register.Placements | None) -> dict:
+    """The alert with the building and zone of its registered source when its event named none
+    (queries.ledger.register.place)."""
     if alert.get("building") or not placements:
         return alert
-    place = placements.get(alert.get("source") or "")
-    if place is None:
-        return alert
-    return {**alert, "building": place[0], "zone": alert.get("zone") or place[1] or ""}
+    building, zone = register.place(None, alert.get("zone"), alert.get("source"), placements)
+    return alert if building is None else {**alert, "building": building, "zone": zone or ""}
 
 
 def _int(value) -> int:

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from kernel.device_systems import SELF_NAMING
 from ledger.alert_times import DurationStats, rank_index
 from ledger.models import Alert, Building, DailyDomainEvents
+from queries.ledger import register
 
 FALSE_ALARM = "false_alarm"
 
@@ -81,8 +82,10 @@ def alerts_by_building(session: Session, *, school_id: int, domain: str, start: 
     """The `limit` places with the most alerts (names from the site plan when it knows the code),
     and how many places had any."""
     n = func.count().label("n")
-    grouped = (select(Alert.building_code.label("code"), n)
-               .where(*_raised_in(school_id, domain, start, end)).group_by(Alert.building_code).subquery())
+    # The building the event named, else its registered device's (queries/ledger/register.py).
+    placed = (select(register.alert_building().label("code"))
+              .where(*_raised_in(school_id, domain, start, end)).subquery())
+    grouped = select(placed.c.code, n).group_by(placed.c.code).subquery()
     total = session.scalar(select(func.count()).select_from(grouped)) or 0
     rows = session.execute(
         select(grouped.c.code, Building.name_zh, Building.name_en, grouped.c.n)

@@ -12,6 +12,9 @@ bounded, whatever the school's size:
 - `building_drill`: one building's risk points (red first), open hazards (as the backlog) and the
   alerts raised or repeated there in the last days.
 
+An alert is in the building its event named, else in its registered device's (placed when read, as
+on the wall: queries/ledger/register.py `place`).
+
 Overdue and due soon mean what they mean on the wall and in the ledger (ledger.hazard_loop): an
 open hazard past its deadline; an open hazard due within `due_soon_days`. "Open" is every stage
 but accepted (销号); an alert is open until resolved.
@@ -26,6 +29,7 @@ from sqlalchemy.orm import Session, aliased
 
 from ledger import hazard_loop
 from ledger.models import Alert, Building, Hazard, OrgUnit, RiskPoint, Zone
+from queries.ledger import register
 
 RESOLVED = "resolved"
 COLOUR_RANK = {"red": 0, "orange": 1, "yellow": 2, "blue": 3}
@@ -70,11 +74,12 @@ def building_figures(session: Session, *, school_id: int, now: datetime,
     for code, n, overdue, major, due_soon in hazard_rows:
         found[code] = {"hazards_open": int(n), "hazards_overdue": int(overdue), "hazards_major": int(major),
                        "hazards_due_soon": int(due_soon)}
-    # Alerts name their building by code (the event's), which may be one the plan does not know.
+    # Alerts name their building by code (the event's, which may be one the plan does not know),
+    # or are placed by their registered device (queries/ledger/register.py).
+    placed = (select(register.alert_building().label("code"))
+              .where(Alert.school_id == school_id, Alert.state != RESOLVED).subquery())
     alert_rows = session.execute(
-        select(Alert.building_code, func.count())
-        .where(Alert.school_id == school_id, Alert.state != RESOLVED, Alert.building_code.is_not(None))
-        .group_by(Alert.building_code))
+        select(placed.c.code, func.count()).where(placed.c.code.is_not(None)).group_by(placed.c.code))
     for code, n in alert_rows:
         found.setdefault(code, {})["alerts_open"] = int(n)
     return {code: BuildingFigures(code, **values) for code, values in found.items()}
@@ -240,9 +245,10 @@ def building_drill(session: Session, *, school_id: int, code: object, now: datet
     since = now - timedelta(days=RECENT_ALERT_DAYS)
     alerts, alerts_total = [], 0
     for *fields, total in session.execute(
-            select(Alert.code, Alert.type, Alert.domain, Alert.severity, Alert.state, Alert.zone_code,
+            select(Alert.code, Alert.type, Alert.domain, Alert.severity, Alert.state, register.alert_zone(),
                    Alert.raised_at, Alert.last_raised_at, Alert.count, func.count().over())
-            .where(Alert.school_id == school_id, Alert.building_code == code, Alert.last_raised_at >= since)
+            .where(Alert.school_id == school_id, register.alert_in_building(school_id, code),
+                   Alert.last_raised_at >= since)
             .order_by(Alert.last_raised_at.desc(), Alert.id.desc()).limit(max(1, alert_limit or limit))):
         alerts.append(AlertRow(*fields))
         alerts_total = int(total)

@@ -1,15 +1,16 @@
-"""Reads for the register pages (/admin/risks, /admin/devices) and for placing events by their
-registered device: plain rows, nothing that writes."""
+"""Reads for the register pages (/admin/risks, /admin/devices) and for placing events and alerts by
+their registered device (the wall's live summary and the leadership pages): plain rows, nothing
+that writes."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from ledger import org_scope
-from ledger.models import Building, Device, OrgUnit, RiskPoint, Zone
+from ledger.models import Alert, Building, Device, OrgUnit, RiskPoint, Zone
 
 
 @dataclass(frozen=True)
@@ -129,13 +130,69 @@ def device_rows(db: Session, school: str) -> list[DeviceRow]:
     return [DeviceRow(d.source, d.name, d.system, b, bn, z, d.stream_url) for d, b, bn, z in db.execute(query)]
 
 
-def placements(db: Session, school: str) -> dict[str, tuple[str, str | None]]:
+Placements = dict[str, tuple[str, str | None]]  # source -> (building code, zone code or None)
+
+
+def _registered():
+    """The register's live devices that name a building: (school id, source, building, zone)."""
+    return (select(Device.school_id, Device.source, Building.code.label("building"), Zone.code.label("zone"))
+            .join(Building, Building.id == Device.building_id).outerjoin(Zone, Zone.id == Device.zone_id)
+            .where(Device.retired_on.is_(None)))
+
+
+def placements(db: Session, school: str) -> Placements:
     """Registered sources of a school with a building: source -> (building code, zone code or None).
     What the wall places an event by when the event names no building (queries/summary.py)."""
-    query = (select(Device.source, Building.code, Zone.code).join(OrgUnit, OrgUnit.id == Device.school_id)
-             .join(Building, Building.id == Device.building_id).outerjoin(Zone, Zone.id == Device.zone_id)
-             .where(OrgUnit.code == school, Device.retired_on.is_(None)))
+    registered = _registered().subquery()
+    query = (select(registered.c.source, registered.c.building, registered.c.zone)
+             .join(OrgUnit, OrgUnit.id == registered.c.school_id).where(OrgUnit.code == school))
     return {source: (building, zone) for source, building, zone in db.execute(query)}
+
+
+# Where an alert (or the event that raised it) is placed: the building it names, else the building
+# of its registered source (the device register), with the zone it names or else the device's.
+# Applied when read, never stored: a device registered after its alert was raised places that alert
+# too, and the consumer does no lookup per event. One rule, in two forms that must agree
+# (tests/ledger/test_alert_placement.py): `place` for the live summary's alerts (Redis,
+# queries/summary.py); `alert_building`, `alert_zone` and `alert_in_building` for the ledger's
+# alerts (the leadership pages), both from the register's one `_registered` read.
+
+def place(building: str | None, zone: str | None, source: str | None,
+          placed_by: Placements | None) -> tuple[str | None, str | None]:
+    """(building, zone) of an alert naming `building`, `zone`, raised by `source`."""
+    if building or not placed_by:
+        return building or None, zone or None
+    found = placed_by.get(source or "")
+    if found is None:
+        return None, zone or None
+    return found[0], zone or found[1]
+
+
+def _registered_of_alert():
+    registered = _registered().subquery()
+    return registered, (registered.c.school_id == Alert.school_id) & (registered.c.source == Alert.device)
+
+
+def alert_building():
+    """SQL: the building an alert of the `alerts` table is placed in (see `place`); NULL for none."""
+    registered, of_alert = _registered_of_alert()
+    return func.coalesce(Alert.building_code, select(registered.c.building).where(of_alert).scalar_subquery())
+
+
+def alert_zone():
+    """SQL: the zone an alert is placed in (see `place`)."""
+    registered, of_alert = _registered_of_alert()
+    registered_zone = select(registered.c.zone).where(of_alert).scalar_subquery()
+    return case((Alert.building_code.is_not(None), Alert.zone_code),
+                else_=func.coalesce(Alert.zone_code, registered_zone))
+
+
+def alert_in_building(school_id: int, code: str):
+    """SQL: the alert is placed in building `code` of the school (see `place`). The building's own
+    alerts are found by index (school, building); only those naming no building by their source."""
+    registered = _registered().subquery()
+    sources = select(registered.c.source).where(registered.c.school_id == school_id, registered.c.building == code)
+    return or_(Alert.building_code == code, and_(Alert.building_code.is_(None), Alert.device.in_(sources)))
 
 
 def sources_and_accidents(db: Session, school: str, code: str) -> tuple[list[str], list[str]]:

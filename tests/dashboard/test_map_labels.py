@@ -59,13 +59,13 @@ def with_loose_points(plan: dict) -> dict:
 PLANS = [demo_like(school, dots, default) for school in SITE_PLANS
          for dots, default in ((None, 12), (None, 3), ({"chem-north": 30, "teaching": 30}, 5))]
 PLANS += [with_loose_points(demo_like(school, None, 3)) for school in SITE_PLANS]
-STYLES = {"wall": wall_map.STYLE, "overview": None}
+STYLES = {"wall": wall_map.style_for, "overview": overview_map.style_for}  # each plan's own plot area
 
 
 @pytest.mark.parametrize("surface", STYLES)
 @pytest.mark.parametrize("plan", PLANS, ids=lambda p: f"{p['school']}-{len(p['risk_points'])}")
 def test_no_name_covers_a_dot_and_each_stays_inside_or_beside_its_building(plan, surface):
-    style = STYLES[surface] or overview_map.style_for(plan)
+    style = STYLES[surface](plan)
     laid = ml.lay_out(plan, names(plan), style)
     per_metre = ml.scale(laid.view, style.panel)
     outlines = {b["code"]: b["polygon"] for b in plan["buildings"]}

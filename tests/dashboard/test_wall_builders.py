@@ -315,5 +315,6 @@ def test_the_builders_import_nothing_of_the_reads_the_ledger_or_the_consumer():
                             cwd=Path(__file__).resolve().parents[2]).stdout.split()
     project = ("dashboard", "queries", "ledger", "streams", "demo", "devstack")
     ours = {m for m in loaded if m.split(".")[0] in project}
-    builders = {f"dashboard.pages.wall.{m}" for m in ("ids", "view", "model", "panels", "trends", "risk_map")}
+    builders = {f"dashboard.pages.wall.{m}"
+                for m in ("ids", "view", "model", "panels", "trends", "risk_map", "map_fit")}
     assert ours <= {"dashboard", "dashboard.pages", "dashboard.pages.wall", *builders}, ours

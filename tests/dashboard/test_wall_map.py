@@ -3,6 +3,9 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
+import pytest
+
+from dashboard.pages.wall import map_fit
 from dashboard.pages.wall import risk_map as wall_map
 from dashboard.pages.wall.trends import MAX_GATES, gate_data, gate_rows, hour_labels
 from kernel.catalogue import DOMAINS
@@ -45,6 +48,31 @@ def test_buildings_are_filled_by_their_colour_and_markers_sit_on_their_points():
     assert points["x"] == [20, 110] and points["marker"]["color"] == [wall_map.FILL["red"], wall_map.FILL["blue"]]
     assert figure["layout"]["yaxis"]["scaleanchor"] == "x"  # metres at one scale: the campus keeps its shape
     assert wall_map.map_figure("en", PLAN, live)["data"][wall_map.TRACE_LABELS]["text"][0] == "Lab"
+
+
+def box_plan(width: float, height: float) -> dict:
+    return {"campuses": [{"id": "main", "box": [0, 0, width, height]}], "buildings": []}
+
+
+def test_the_map_panel_takes_the_plans_shape_within_what_the_other_panels_need():
+    # Side by side campuses (wide): the usual width, the plan's own height, the hazards beneath.
+    wide = map_fit.map_fit(box_plan(900, 480))
+    assert wide.arrangement == "over" and wide.width == map_fit.WIDTH
+    assert wide.plot[0] / wide.plot[1] == pytest.approx(wide.aspect, rel=0.01)
+    assert map_fit.LOWER_HEIGHT - map_fit.GAP - map_fit.CHROME - wide.plot[1] >= map_fit.HAZARDS_MIN_HEIGHT
+    # Tall: a narrower column (the live alerts get the rest), the plot as wide as the plan at its height.
+    tall = map_fit.map_fit(box_plan(200, 400))
+    assert tall.arrangement == "beside" and map_fit.MIN_WIDTH <= tall.width < map_fit.WIDTH
+    assert tall.plot[0] / tall.plot[1] == pytest.approx(tall.aspect, abs=0.01)
+    # A very tall one stops at the narrowest panel whose legend still fits; a squarish one at the usual width.
+    assert map_fit.map_fit(box_plan(50, 400)).width == map_fit.MIN_WIDTH
+    assert map_fit.map_fit(box_plan(300, 240)) == map_fit.MapFit("beside", map_fit.WIDTH, map_fit.USUAL.plot,
+                                                                 pytest.approx(1.24, abs=0.01))
+    assert map_fit.map_fit(None) == map_fit.USUAL
+    # What the page is given, and the names are fitted for the plot the plan is drawn in.
+    assert map_fit.lower_class(wide) == "lower map-over"
+    assert map_fit.lower_style(tall)["--map-width"] == f"{tall.width}px"
+    assert wall_map.style_for(box_plan(900, 480)).panel == wide.plot
 
 
 def test_live_overlays_ring_buildings_with_open_alerts_and_mark_major_hazards_by_patch():

@@ -34,6 +34,8 @@ OUTPUTS = {
     "hourly": Output(ids.HOURLY_CHART, "figure"),
     "map": Output(ids.RISK_MAP, "figure"),
     "map_note": Output(ids.MAP_NOTE, "children"),
+    "lower_class": Output(ids.LOWER, "className"),
+    "lower_style": Output(ids.LOWER, "style"),
     "as_of": Output(ids.AS_OF, "children"),
     "lag": Output(ids.LAG, "children"),
     "banner": Output(ids.STALE_BANNER, "children"),

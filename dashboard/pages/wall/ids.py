@@ -17,6 +17,7 @@ LISTED_HAZARDS = "wall-listed-hazards"  # major hazards under listed supervision
 GATE_LIST = "wall-gates"  # visitor check-ins today per gate
 HOURLY_CHART = "wall-hourly"  # dcc.Graph: people in and visitors per hour
 RISK_MAP = "wall-risk-map"  # dcc.Graph: the four-colour risk map
+LOWER = "wall-lower"  # the map and the panels beside it: shared by the plan's shape (map_fit.py)
 MAP_NOTE = "wall-map-note"  # why there is no map, when there is none
 FLASH = "wall-flash"  # dcc.Store: ids of critical alerts flashing now (assets/wall.js sounds new ones)
 SOUNDED = "wall-sounded"  # dcc.Store: the flashing alerts the browser has already sounded for

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from dashboard.pages.wall import risk_map, trends
+from dashboard.pages.wall.map_fit import lower_class, lower_style, map_fit
 from dashboard.pages.wall.panels import (
     FIGURE_NAMES,
     alert_row_data,
@@ -56,6 +57,9 @@ def wall_model(lang: Language, *, school: str | None, summary: dict | None, plan
         "map_plan": risk_map.plan_digest(plan, lang) if plan else None,
         "map_live": risk_map.overlay(lang, plan, alerts.get("by_building", {}),
                                      (ledger.get("hazards") or {}).get("major_open_by_building", {})),
+        # The map panel takes the plan's shape; the other panels share what is left (map_fit.py).
+        "lower_class": lower_class(map_fit(plan)),
+        "lower_style": lower_style(map_fit(plan)),
         "as_of": clock_text(summary["as_of"] if summary else None, now),
         "lag": lag_text(lang, summary),
         "banner": banner,
@@ -103,7 +107,7 @@ def changes(previous: dict | None, current: dict, *, lang: Language, plan: dict 
         patch = risk_map.overlay_patch(before["map_live"], current["map_live"])
         if patch is not None:
             out["map"] = patch
-    for name in ("as_of", "lag", "banner", "wall_class", "flash"):
+    for name in ("lower_class", "lower_style", "as_of", "lag", "banner", "wall_class", "flash"):
         if previous is None or before.get(name) != current[name]:
             out[name] = current[name]
     return out

@@ -13,11 +13,13 @@ new figure. Trace order is part of that contract (the pulse trace is last: the C
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 
 from dash import Patch
 
+from dashboard.pages.wall.map_fit import USUAL, map_fit
 from layouts.i18n import Language, t
 from layouts.map_labels import Style, lay_out, scale, view_box
 from layouts.site_plan import building_name, plan_images, plotly_text
@@ -30,12 +32,18 @@ SEVERITY_RING = {"critical": "#ff4d4f", "high": "#ff8a1f", "medium": "#ffd426", 
 TRACE_POINTS, TRACE_LABELS, TRACE_MAJOR, TRACE_PULSE = range(4)  # names drawn over the dots
 RING, DIAMOND = 40, 24  # px: the open-alerts ring (bottom-right corner), the major-hazard mark (top-right)
 RING_OUT = 10  # px the ring's centre sits out from its corner, so it takes less of a small building
-# The map's plot area on the 1920x1080 design canvas (assets/wall.js scales it to 4K; measured in
-# tests/dashboard/test_map_browser.py) and the sizes its names and marks are drawn at: names are
-# fitted and placed for these (layouts/map_labels.py).
-STYLE = Style(panel=(606, 636), font=14, dot=8, group=22, mark=max(DIAMOND, RING - 2 * RING_OUT),
+# The sizes the map's names and marks are drawn at on the 1920x1080 design canvas (assets/wall.js
+# scales it to 4K), with the usual plot area; `style_for` gives a plan's own plot area (map_fit.py,
+# measured in tests/dashboard/test_map_browser.py): names are fitted and placed for it
+# (layouts/map_labels.py).
+STYLE = Style(panel=USUAL.plot, font=14, dot=8, group=22, mark=max(DIAMOND, RING - 2 * RING_OUT),
               corners=("top-right", "bottom-right"))
 FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, sans-serif"
+
+
+def style_for(plan: dict) -> Style:
+    """STYLE with the plot area the wall gives this plan (dashboard/pages/wall/map_fit.py)."""
+    return dataclasses.replace(STYLE, panel=map_fit(plan).plot)
 
 
 def _path(polygon: list[list[float]]) -> str:
@@ -53,7 +61,7 @@ def overlay(lang: Language, plan: dict | None, alerts_by_building: dict, major_b
     colour) and which carry the major-hazard diamond. Buildings not on the plan are left out."""
     rings = {"x": [], "y": [], "color": [], "customdata": []}
     major = {"x": [], "y": [], "customdata": [], "text": []}
-    out = RING_OUT / scale(view_box(plan), STYLE.panel) if plan else 0
+    out = RING_OUT / scale(view_box(plan), style_for(plan).panel) if plan else 0
     for building in (plan or {}).get("buildings", []):
         code = building["code"]
         polygon = building.get("polygon")
@@ -77,7 +85,8 @@ def overlay(lang: Language, plan: dict | None, alerts_by_building: dict, major_b
 
 def map_figure(lang: Language, plan: dict, live: dict) -> dict:
     """The whole figure for a plan, with the live overlay `live` (from `overlay`)."""
-    placed = lay_out(plan, {b["code"]: building_name(lang, b) for b in plan.get("buildings", [])}, STYLE)
+    names = {b["code"]: building_name(lang, b) for b in plan.get("buildings", [])}
+    placed = lay_out(plan, names, style_for(plan))
     images = plan_images(plan)
     shapes, labels = [], {"x": [], "y": [], "text": [], "hovertext": [], "color": []}
     for campus in plan.get("campuses", []):

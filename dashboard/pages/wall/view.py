@@ -11,6 +11,7 @@ from __future__ import annotations
 from dash import dcc, html
 
 from dashboard.pages.wall import ids
+from dashboard.pages.wall.map_fit import USUAL, lower_class, lower_style
 from dashboard.pages.wall.panels import count_text, figure_class
 from dashboard.pages.wall.trends import TREND_HOURS
 from kernel import figures as F
@@ -177,7 +178,7 @@ def wall_frame(lang: Language, school: str | None, *, screen: str, refresh_ms: i
         html.Div(id=ids.STALE_BANNER, className="banner", hidden=True, role="alert",
                  **{"data-testid": "stale-banner"}),
         html.Div([domain_tile(lang, d) for d in DOMAINS], className="tiles"),
-        html.Div(className="lower", children=[
+        html.Div(id=ids.LOWER, className=lower_class(USUAL), style=lower_style(USUAL), children=[
             map_panel(lang),
             html.Div([people_panel(lang), hazards_panel(lang)], className="middle"),
             alerts_panel(lang),
