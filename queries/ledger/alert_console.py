@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from ledger import alert_flow
 from ledger.escalation import Deadlines
 from ledger.models import Alert, AlertEscalation, AlertOccurrence, AlertTransition, Building, OrgUnit, Zone
+from queries.ledger import register
 from queries.ledger.alerts import SEVERITY_ORDER
 
 HISTORY_KINDS = ("raised", "repeat", "escalate", "acknowledge", "dispatch", "resolve")
@@ -66,15 +67,22 @@ class HistoryEntry:
         return asdict(self)
 
 
+def _placed(query):
+    """The alert's building and zone as the wall and the leadership pages place it: the ones it names,
+    else its registered device's (queries/ledger/register.py), so an alarm from a detector that sends
+    no building still tells the duty officer where to go."""
+    return query.add_columns(register.alert_building().label("building"), register.alert_zone().label("zone"))
+
+
 def _open_alerts(schools: list[str] | None, domain: str | None, building: str | None, type: str | None):
-    query = (select(Alert, OrgUnit.code).join(OrgUnit, OrgUnit.id == Alert.school_id)
-             .where(Alert.state.in_(alert_flow.OPEN_STATES)))
+    query = _placed(select(Alert, OrgUnit.code).join(OrgUnit, OrgUnit.id == Alert.school_id)
+                    .where(Alert.state.in_(alert_flow.OPEN_STATES)))
     if schools is not None:
         query = query.where(OrgUnit.code.in_(schools))
     if domain:
         query = query.where(Alert.domain == domain)
     if building:
-        query = query.where(Alert.building_code == building)
+        query = query.where(register.alert_building() == building)
     if type:
         query = query.where(Alert.type == type)
     return query
@@ -89,20 +97,21 @@ def console_alerts(session: Session, *, schools: list[str] | None, now: datetime
     rows = session.execute(_open_alerts(schools, domain, building, type).order_by(
         case((Alert.state == "new", 0), else_=1), severity_rank, Alert.raised_at, Alert.id)
         .limit(limit)).all()
-    ids = [alert.id for alert, _ in rows]
+    ids = [row.Alert.id for row in rows]
     recorded = dict(session.execute(
         select(AlertEscalation.alert_id, func.max(AlertEscalation.level))
         .where(AlertEscalation.alert_id.in_(ids)).group_by(AlertEscalation.alert_id)).all()) if ids else {}
     now_ms = int(now.timestamp() * 1000)
-    names = _names(session, [alert for alert, _ in rows])
-    return [_named(console_row(alert, school, recorded.get(alert.id, 0), now_ms, deadlines), alert, names)
-            for alert, school in rows]
+    names = _names(session, rows)
+    return [_named(console_row(alert, school, recorded.get(alert.id, 0), now_ms, deadlines, (building, zone)),
+                   alert.school_id, names) for alert, school, building, zone in rows]
 
 
-def _names(session: Session, alerts: list[Alert]) -> tuple[dict, dict, dict]:
-    """The names of the alerts' schools, buildings and zones: three queries, whatever the count."""
-    school_ids = {a.school_id for a in alerts}
-    codes = {a.building_code for a in alerts if a.building_code}
+def _names(session: Session, rows) -> tuple[dict, dict, dict]:
+    """The names of the alerts' schools, buildings and zones (rows of Alert, school, building, zone as
+    placed): three queries, whatever the count."""
+    school_ids = {row.Alert.school_id for row in rows}
+    codes = {row.building for row in rows if row.building}
     if not school_ids:
         return {}, {}, {}
     schools = {row.id: (row.name_zh, row.name_en) for row in session.execute(
@@ -110,7 +119,7 @@ def _names(session: Session, alerts: list[Alert]) -> tuple[dict, dict, dict]:
     buildings = {(row.school_id, row.code): (row.id, row.name_zh, row.name_en) for row in session.execute(
         select(Building.id, Building.school_id, Building.code, Building.name_zh, Building.name_en)
         .where(Building.school_id.in_(school_ids), Building.code.in_(codes)))} if codes else {}
-    zone_codes = {a.zone_code for a in alerts if a.zone_code}
+    zone_codes = {row.zone for row in rows if row.zone}
     zones = {(row.building_id, row.code): row.name_zh for row in session.execute(
         select(Zone.building_id, Zone.code, Zone.name_zh).where(
             Zone.building_id.in_([b[0] for b in buildings.values()]), Zone.code.in_(zone_codes)))} \
@@ -118,15 +127,17 @@ def _names(session: Session, alerts: list[Alert]) -> tuple[dict, dict, dict]:
     return schools, buildings, zones
 
 
-def _named(row: ConsoleAlert, alert: Alert, names: tuple[dict, dict, dict]) -> ConsoleAlert:
+def _named(row: ConsoleAlert, school_id: int, names: tuple[dict, dict, dict]) -> ConsoleAlert:
     schools, buildings, zones = names
-    school_zh, school_en = schools.get(alert.school_id, (None, None))
-    building_id, building_zh, building_en = buildings.get((alert.school_id, alert.building_code), (None, None, None))
+    school_zh, school_en = schools.get(school_id, (None, None))
+    building_id, building_zh, building_en = buildings.get((school_id, row.building), (None, None, None))
     return replace(row, school_name_zh=school_zh, school_name_en=school_en, building_name_zh=building_zh,
-                   building_name_en=building_en, zone_name_zh=zones.get((building_id, alert.zone_code)))
+                   building_name_en=building_en, zone_name_zh=zones.get((building_id, row.zone)))
 
 
-def console_row(alert: Alert, school: str, recorded_level: int, now_ms: int, deadlines: Deadlines) -> ConsoleAlert:
+def console_row(alert: Alert, school: str, recorded_level: int, now_ms: int, deadlines: Deadlines,
+                placed: tuple[str | None, str | None] | None = None) -> ConsoleAlert:
+    """`placed`: the alert's (building, zone) as placed by its device (`_placed`); None: as it names."""
     raised_ms = int(alert.raised_at.timestamp() * 1000)
     new = alert.state == "new"
     # The clock's level too: the console marks an alert the moment its deadline passes, not
@@ -135,7 +146,8 @@ def console_row(alert: Alert, school: str, recorded_level: int, now_ms: int, dea
     due = deadlines.due_ms(alert.severity, raised_ms)
     return ConsoleAlert(
         id=alert.id, school=school, code=alert.code, type=alert.type, domain=alert.domain,
-        severity=alert.severity, building=alert.building_code, zone=alert.zone_code, device=alert.device,
+        severity=alert.severity, building=placed[0] if placed else alert.building_code,
+        zone=placed[1] if placed else alert.zone_code, device=alert.device,
         raised_at=alert.raised_at, last_raised_at=alert.last_raised_at, count=alert.count,
         state=alert.state,
         escalated=new and level > 0, escalation_level=level,
@@ -145,7 +157,8 @@ def console_row(alert: Alert, school: str, recorded_level: int, now_ms: int, dea
 
 
 def _one(alert_id: int, schools):
-    query = select(Alert, OrgUnit.code).join(OrgUnit, OrgUnit.id == Alert.school_id).where(Alert.id == alert_id)
+    query = _placed(select(Alert, OrgUnit.code).join(OrgUnit, OrgUnit.id == Alert.school_id)
+                    .where(Alert.id == alert_id))
     return query if schools is None else query.where(OrgUnit.code.in_(sorted(schools)))
 
 
@@ -161,17 +174,18 @@ def console_alert(session: Session, *, alert_id: int, schools, now: datetime,
     found = session.execute(_one(alert_id, schools)).first()
     if found is None:
         return None
-    alert, school = found
+    alert, school, building, zone = found
     recorded = session.scalar(select(func.max(AlertEscalation.level)).where(AlertEscalation.alert_id == alert.id))
-    return _named(console_row(alert, school, recorded or 0, int(now.timestamp() * 1000), deadlines), alert,
-                  _names(session, [alert]))
+    return _named(console_row(alert, school, recorded or 0, int(now.timestamp() * 1000), deadlines, (building, zone)),
+                  alert.school_id, _names(session, [found]))
 
 
 def console_filters(session: Session, *, schools: list[str] | None) -> dict[str, list[str]]:
     """The domains, buildings and types present among the open alerts: the console's filter
     choices. One query (the console asks twice a second), the distinct triples split here."""
     triples = session.execute(_open_alerts(schools, None, None, None)
-                              .with_only_columns(Alert.domain, Alert.building_code, Alert.type).distinct()).all()
+                              .with_only_columns(Alert.domain, register.alert_building(), Alert.type)
+                              .distinct()).all()
     found = {name: sorted({row[i] for row in triples if row[i]})
              for i, name in enumerate(("domains", "buildings", "types"))}
     return found

@@ -18,11 +18,17 @@ from ledger.handover import AlertRow, CommentRow, EscalationRow, HazardStepRow, 
 from ledger.models import Alert, AlertEscalation, Building, Hazard, HazardTransition, OrgUnit
 from ledger.models.hazard import HazardComment
 from ledger.shifts import ShiftWindow
+from queries.ledger import register
 
 _CHUNK = 500  # alert codes per IN list: well inside every driver's limit on bound parameters
-_ALERT_COLUMNS = (Alert.code, Alert.type, Alert.domain, Alert.severity, Alert.building_code, Alert.zone_code,
-                  Alert.count, Alert.raised_at, Alert.acknowledged_at, Alert.acknowledged_by, Alert.dispatched_at,
-                  Alert.dispatched_by, Alert.dispatched_to, Alert.resolved_at, Alert.resolved_by, Alert.outcome)
+
+
+def _alert_columns() -> tuple:
+    """An AlertRow's columns; the building and zone as placed (by the registered device when the
+    alert names none: queries/ledger/register.py), as the console and the wall show them."""
+    return (Alert.code, Alert.type, Alert.domain, Alert.severity, register.alert_building(), register.alert_zone(),
+            Alert.count, Alert.raised_at, Alert.acknowledged_at, Alert.acknowledged_by, Alert.dispatched_at,
+            Alert.dispatched_by, Alert.dispatched_to, Alert.resolved_at, Alert.resolved_by, Alert.outcome)
 
 
 def alert_rows(session: Session, *, school_id: int, start: datetime, end: datetime) -> list[AlertRow]:
@@ -32,7 +38,7 @@ def alert_rows(session: Session, *, school_id: int, start: datetime, end: dateti
     long ago are never read."""
     rows: dict[str, AlertRow] = {}
     for resolved in (Alert.state.in_(alert_flow.OPEN_STATES), Alert.resolved_at >= start):
-        query = select(*_ALERT_COLUMNS).where(Alert.school_id == school_id, resolved, Alert.raised_at < end)
+        query = select(*_alert_columns()).where(Alert.school_id == school_id, resolved, Alert.raised_at < end)
         for row in session.execute(query):
             rows[row.code] = AlertRow(*row)
     return list(rows.values())

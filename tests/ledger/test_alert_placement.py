@@ -9,10 +9,12 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from kernel.settings import DEFAULT_ALERT_DEADLINES
 from ledger.commands import alerts, devices
 from ledger.commands.devices import DeviceForm
+from ledger.escalation import Deadlines
 from ledger.models import Alert, Device, OrgUnit
-from queries.ledger import lead_domain, lead_overview, register
+from queries.ledger import alert_console, lead_domain, lead_overview, register
 from tests.ledger.register_support import NOW, ROOT, school_with_buildings
 
 # alert code -> (building the event named, zone it named, source)
@@ -69,3 +71,21 @@ def test_the_leadership_pages_place_an_alert_by_its_registered_device(session):
     assert {(p.code, p.name_zh, p.alerts) for p in places} == {("lab", "实验楼", 2), ("canteen", "食堂", 1),
                                                              (None, None, 3)}
     assert total == 3
+
+
+def test_the_duty_console_places_an_alert_by_its_registered_device(session):
+    """The duty officer woken by a detector that sends no building reads the building (and zone) its
+    device is registered in, can filter by it, and sees it in the detail panel too."""
+    ledger_with_alerts(session)
+    deadlines = Deadlines.load(DEFAULT_ALERT_DEADLINES)
+    shown = {a.code: (a.building, a.zone, a.building_name_zh)
+             for a in alert_console.console_alerts(session, schools=["s1"], now=NOW, deadlines=deadlines)}
+    assert shown == {"a-registered": ("lab", "3F", "实验楼"), "a-own-zone": ("lab", "2F", "实验楼"),
+                     "a-named": ("canteen", None, "食堂"), "a-unknown": (None, None, None),
+                     "a-retired": (None, None, None), "a-other-school": (None, None, None)}
+    in_lab = alert_console.console_alerts(session, schools=["s1"], now=NOW, deadlines=deadlines, building="lab")
+    assert sorted(a.code for a in in_lab) == ["a-own-zone", "a-registered"]
+    assert alert_console.console_filters(session, schools=["s1"])["buildings"] == ["canteen", "lab"]
+    one = next(a for a in in_lab if a.code == "a-registered")
+    detail = alert_console.console_alert(session, alert_id=one.id, schools=["s1"], now=NOW, deadlines=deadlines)
+    assert (detail.building, detail.zone, detail.building_name_zh) == ("lab", "3F", "实验楼")
