@@ -93,7 +93,7 @@ def change(_save, contents, filename, pick, code, name, types, kinds, source, it
             saved = made.code
             db.commit()
     except LedgerError as exc:  # refused, nothing saved: the ledger's own words
-        return _refused(lang, ta(lang, "refused", reason=str(exc)))
+        return _refused(lang, ta(lang, "refused", reason=exc.text(lang)))
     except SQLAlchemyError:
         return _refused(lang, ta(lang, "failed"))
     try:

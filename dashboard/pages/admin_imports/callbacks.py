@@ -49,7 +49,8 @@ def poll(answer, _n, view_state):
         return (_said(ti(lang, "refused_rows", n=count), "error"), part.errors_table(lang, job["errors"], count),
                 True)
     if state == "refused":
-        return _said(ti(lang, "refused", reason=job.get("reason", "")), "error"), "", True
+        reason = job.get("reason_zh" if lang == "zh" else "reason") or job.get("reason", "")
+        return _said(ti(lang, "refused", reason=reason), "error"), "", True
     return _said(ti(lang, "failed"), "error"), "", True
 
 

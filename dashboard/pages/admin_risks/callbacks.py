@@ -108,7 +108,7 @@ def change(school, _add, _save, _retire, pick, code, name, method, l_value, e_va
                               level=tr(lang, f"level_{point.level}"))
                 db.commit()
         except LedgerError as exc:  # refused, nothing saved: the ledger's own words
-            return (html.Span(ta(lang, "refused", reason=str(exc)), className="tone-error"),) + (no_update,) * (
+            return (html.Span(ta(lang, "refused", reason=exc.text(lang)), className="tone-error"),) + (no_update,) * (
                 OUTPUTS - 1)
         except SQLAlchemyError:
             return (html.Span(ta(lang, "failed"), className="tone-error"),) + (no_update,) * (OUTPUTS - 1)

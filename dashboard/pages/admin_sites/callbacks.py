@@ -101,7 +101,7 @@ def _write(view_state, refresh, act, *, needs: tuple = ()):
     except BadUpload:
         return _said(lang, False, to(lang, "bad_upload")), no_update
     except LedgerError as exc:  # refused, nothing saved: the ledger's own words
-        return _said(lang, False, ta(lang, "refused", reason=str(exc))), no_update
+        return _said(lang, False, ta(lang, "refused", reason=exc.text(lang))), no_update
     except SQLAlchemyError:
         return _said(lang, False, ta(lang, "failed")), no_update
     count = refresh.get("n", 0) if isinstance(refresh, dict) else 0

@@ -75,7 +75,7 @@ def change(_create, _save, _disable, _reset, username, name, role, unit, passwor
             said = _act(db, principal, ctx.triggered_id, values, lang)
             db.commit()
     except LedgerError as exc:  # refused, nothing saved: the ledger's own words
-        return _refused(html.Span(ta(lang, "refused", reason=str(exc)), className="tone-error"))
+        return _refused(html.Span(ta(lang, "refused", reason=exc.text(lang)), className="tone-error"))
     except SQLAlchemyError:
         return _refused(html.Span(ta(lang, "failed"), className="tone-error"))
     cleared = ("", "") if ctx.triggered_id == ids.CREATE else (no_update, no_update)
@@ -124,7 +124,7 @@ def upload(contents, filename, view_state):
         return (html.Div([html.Span(tu(lang, "rejected", count=len(exc.errors)), className="tone-error"),
                           part.errors_table(lang, exc.errors)]), no_update, no_update, no_update)
     except LedgerError as exc:
-        return (html.Span(ta(lang, "refused", reason=str(exc)), className="tone-error"),
+        return (html.Span(ta(lang, "refused", reason=exc.text(lang)), className="tone-error"),
                 no_update, no_update, no_update)
     except SQLAlchemyError:
         return html.Span(ta(lang, "failed"), className="tone-error"), no_update, no_update, no_update

@@ -142,7 +142,7 @@ def act(_acks, _dispatch, _resolve, selected, assignee, dispatch_note, outcome, 
     except (SQLAlchemyError, AlertBusy):
         return _say(lang, {"error": "failed"}), no_update, no_update
     except HandlingError as exc:  # a step the state does not allow: the ledger's own words
-        return html.Span(str(exc), className="tone-error"), no_update, no_update
+        return html.Span(exc.text(lang), className="tone-error"), no_update, no_update
     said = {"ok": result.ok, "action": action}
     if result.conflict is not None:
         c = result.conflict

@@ -1,0 +1,118 @@
+"""Refusals read in the page's language: every LedgerError (or subclass) the ledger raises carries
+its Simplified Chinese beside the English (`zh=`), and no page shows a refusal with `str(exc)` (the
+English the CLI, the API and dead letters keep) instead of `exc.text(lang)`. Read from the source
+(AST), so a new raise without `zh=` fails here, not on a zh page a person reads."""
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+CJK = re.compile(r"[\u3400-\u9fff\uff00-\uffef\u3000-\u303f]")
+
+
+def _trees(folder: Path) -> dict[Path, ast.Module]:
+    return {path: ast.parse(path.read_text(encoding="utf-8")) for path in sorted(folder.rglob("*.py"))}
+
+
+def _name(node: ast.expr) -> str | None:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return None
+
+
+def refusal_classes(trees: dict[Path, ast.Module]) -> set[str]:
+    """LedgerError and every class in the ledger that derives from it, however deep."""
+    found = {"LedgerError"}
+    bases = {node.name: {_name(base) for base in node.bases}
+             for tree in trees.values() for node in ast.walk(tree) if isinstance(node, ast.ClassDef)}
+    grew = True
+    while grew:
+        more = {name for name, parents in bases.items() if parents & found} - found
+        found |= more
+        grew = bool(more)
+    return found
+
+
+def _literal_text(node: ast.expr) -> str | None:
+    """The literal parts of a string or f-string (None for any other expression)."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.JoinedStr):
+        return "".join(part.value for part in node.values if isinstance(part, ast.Constant))
+    return None
+
+
+def missing_chinese(trees: dict[Path, ast.Module], classes: set[str]) -> list[str]:
+    bad = []
+    for path, tree in trees.items():
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.Call) and _name(node.func) in classes):
+                continue
+            where = f"{path.relative_to(ROOT)}:{node.lineno}"
+            zh = next((k.value for k in node.keywords if k.arg == "zh"), None)
+            if zh is None:
+                bad.append(f"{where}: {_name(node.func)}(...) without zh=")
+                continue
+            literal = _literal_text(zh)
+            if (isinstance(zh, ast.Constant) and not zh.value) or (literal is not None and not CJK.search(literal)):
+                bad.append(f"{where}: zh= is not Chinese")
+    return bad
+
+
+def test_every_refusal_the_ledger_raises_carries_its_chinese():
+    trees = _trees(ROOT / "ledger")
+    classes = refusal_classes(trees)
+    assert {"NotFound", "OutOfScope", "BadImage", "RulesRefused"} <= classes
+    bad = missing_chinese(trees, classes)
+    assert not bad, "\n".join(bad)
+
+
+def _caught(handler: ast.ExceptHandler) -> set[str]:
+    kinds = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+    return {_name(kind) for kind in kinds if kind is not None}
+
+
+def english_shown(trees: dict[Path, ast.Module], classes: set[str]) -> list[str]:
+    """`str(exc)` or `f"{exc}"` of a caught refusal inside a page's handler."""
+    bad = []
+    for path, tree in trees.items():
+        for handler in ast.walk(tree):
+            if not (isinstance(handler, ast.ExceptHandler) and handler.name and _caught(handler) & classes):
+                continue
+            for node in (n for statement in handler.body for n in ast.walk(statement)):
+                as_str = (isinstance(node, ast.Call) and _name(node.func) == "str" and node.args
+                          and _name(node.args[0]) == handler.name)
+                formatted = isinstance(node, ast.FormattedValue) and _name(node.value) == handler.name
+                if as_str or formatted:
+                    bad.append(f"{path.relative_to(ROOT)}:{node.lineno}: shows {handler.name} in English")
+    return bad
+
+
+def test_no_page_shows_a_refusal_in_english_only():
+    classes = refusal_classes(_trees(ROOT / "ledger")) | {"HandlingError"}
+    pages = _trees(ROOT / "dashboard" / "pages")
+    pages[ROOT / "dashboard" / "import_jobs.py"] = ast.parse((ROOT / "dashboard" / "import_jobs.py").read_text())
+    bad = english_shown(pages, classes)
+    assert not bad, "\n".join(bad)
+
+
+def test_the_checks_catch_what_they_are_for():
+    source = ast.parse(
+        "class Odd(LedgerError): pass\n"
+        "raise Odd('english')\n"
+        "raise LedgerError('english', zh='still english')\n"
+        "raise LedgerError('english', zh=f'{name} 不在范围内')\n"
+        "raise NotFound('english', zh=chinese)\n"
+        "try:\n    pass\nexcept Odd as exc:\n    show(str(exc))\n"
+        "try:\n    pass\nexcept (KeyError, LedgerError) as exc:\n    show(f'no: {exc}')\n"
+        "try:\n    pass\nexcept LedgerError as exc:\n    show(exc.text(lang))\n")
+    trees = {ROOT / "example.py": source}
+    classes = refusal_classes(trees)
+    assert {"Odd", "LedgerError"} <= classes
+    assert [line.split(": ", 1)[1] for line in missing_chinese(trees, classes)] == [
+        "Odd(...) without zh=", "zh= is not Chinese"]
+    assert [line.split(":")[1] for line in english_shown(trees, classes)] == ["9", "13"]
