@@ -27,7 +27,16 @@ ENGLISH_NAME = Words("the English name", "英文名称")
 
 
 def _kinds_zh(kinds) -> str:
-    return "、".join(ORG_KIND_ZH.get(k, k) for k in kinds) or "任何下级"
+    return "、".join(ORG_KIND_ZH.get(k, k) for k in kinds)
+
+
+def _holds_zh(parent_kind: str, kind: str) -> str:
+    """"a school holds campus, unit, not a city", in Chinese."""
+    allowed = ORG_CHILDREN[parent_kind]
+    parent, child = ORG_KIND_ZH.get(parent_kind, parent_kind), ORG_KIND_ZH.get(kind, kind)
+    if not allowed:
+        return f"{parent}下不能再有下级，不能有{child}"
+    return f"{parent}下只能有{_kinds_zh(allowed)}，不能有{child}"
 
 
 def _name(text: str | None, what: str | Words, *, required: bool) -> str | None:
@@ -94,8 +103,7 @@ def create_unit(db: Session, *, actor: Actor, scope: str | None, kind: str, code
         if kind not in ORG_CHILDREN[parent_unit.kind]:
             allowed = ", ".join(ORG_CHILDREN[parent_unit.kind]) or "nothing"
             raise LedgerError(f"a {parent_unit.kind} holds {allowed}, not a {kind}",
-                              zh=f"{ORG_KIND_ZH.get(parent_unit.kind)}下只能有{_kinds_zh(ORG_CHILDREN[parent_unit.kind])}，"
-                                 f"不能有{ORG_KIND_ZH.get(kind, kind)}")
+                              zh=_holds_zh(parent_unit.kind, kind))
     if db.scalar(select(func.count()).select_from(OrgUnit).where(func.lower(OrgUnit.code) == code.lower())):
         raise LedgerError(f"the code {code!r} is taken", zh=f"代码 {code!r} 已被占用")
     siblings = select(func.count()).select_from(OrgUnit).where(OrgUnit.name_zh == zh, OrgUnit.kind == kind)
@@ -146,8 +154,7 @@ def move_unit(db: Session, *, actor: Actor, scope: str | None, code: str, parent
     if unit.kind not in ORG_CHILDREN[target.kind]:
         allowed = ", ".join(ORG_CHILDREN[target.kind]) or "nothing"
         raise LedgerError(f"a {target.kind} holds {allowed}, not a {unit.kind}",
-                          zh=f"{ORG_KIND_ZH.get(target.kind)}下只能有{_kinds_zh(ORG_CHILDREN[target.kind])}，"
-                             f"不能有{ORG_KIND_ZH.get(unit.kind, unit.kind)}")
+                          zh=_holds_zh(target.kind, unit.kind))
     if target.id == unit.id or target.id in org_scope.descendant_ids(db, unit.id):
         raise LedgerError(f"{unit.name_zh} cannot go under itself or under a unit of its own",
                           zh=f"{unit.name_zh}不能移到自己或自己的下级之下")
