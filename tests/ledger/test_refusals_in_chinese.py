@@ -8,6 +8,13 @@ import ast
 import re
 from pathlib import Path
 
+import pytest
+
+from ledger import grading, live_rules, outlines, passwords
+from ledger.campaign_files import CampaignFileError, from_mapping
+from ledger.commands.users import problems_zh
+from ledger.errors import LedgerError, Words
+
 ROOT = Path(__file__).resolve().parents[2]
 CJK = re.compile(r"[\u3400-\u9fff\uff00-\uffef\u3000-\u303f]")
 
@@ -83,6 +90,13 @@ def test_every_refusal_the_ledger_raises_carries_its_chinese():
     assert not bad, "\n".join(bad)
 
 
+def test_the_alert_rules_parser_says_each_reason_in_chinese_too():
+    """The rules page shows the kernel parser's reasons (ledger/live_rules.py passes them on)."""
+    path = ROOT / "kernel" / "alert_rules.py"
+    bad = missing_chinese({path: ast.parse(path.read_text(encoding="utf-8"))}, {"AlertRulesError"})
+    assert not bad, "\n".join(bad)
+
+
 def _caught(handler: ast.ExceptHandler) -> set[str]:
     kinds = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
     return {_name(kind) for kind in kinds if kind is not None}
@@ -128,3 +142,31 @@ def test_the_checks_catch_what_they_are_for():
     assert [line.split(": ", 1)[1] for line in missing_chinese(trees, classes)] == [
         "Odd(...) without zh=", "zh= is not Chinese"]
     assert [line.split(":")[1] for line in english_shown(trees, classes)] == ["9", "13"]
+
+
+def test_a_refusal_reads_whole_in_each_language():
+    """The same facts in both; the English unchanged (the CLI, the API and dead letters print it)."""
+    bow_tie = [[0, 0], [20, 20], [20, 0], [0, 20]]
+    with pytest.raises(outlines.BadOutline) as crossed:
+        outlines.check(bow_tie, what=Words("feature 2 (gym)", "第 2 个要素（gym）"))
+    assert str(crossed.value) == "feature 2 (gym) crosses itself: the edge from point 1 meets the edge from point 3"
+    assert crossed.value.text("zh") == "第 2 个要素（gym）自相交：从第 1 个点出发的边与从第 3 个点出发的边相交"
+    assert crossed.value.text("en") == str(crossed.value)
+
+    with pytest.raises(grading.GradingError) as graded:
+        grading.grade("LEC", likelihood=41, exposure=1, consequence=1, rules=grading.GradingRules())
+    assert isinstance(graded.value, LedgerError) and "41" in graded.value.text("zh")
+    assert graded.value.text("zh").startswith("LEC 的 L 应为")
+
+    with pytest.raises(live_rules.RulesRefused) as refused:
+        live_rules.parse("alert_rules", '[[rule]]\ntype = "fire.smoke_alarm"\nseverity = "urgent"\n')
+    assert str(refused.value).startswith("rule 1: severity must be one of")
+    assert refused.value.text("zh").startswith("第 1 条规则：severity 应为")
+
+    with pytest.raises(CampaignFileError) as campaign:
+        from_mapping({"code": "winter", "name_zh": "冬季安全", "items": []})
+    assert campaign.value.reasons == ["items: the checklist needs at least one item"]
+    assert campaign.value.text("zh") == "检查项至少要有一项"
+
+    problems = passwords.policy_problems("abc", "abc")
+    assert problems and " · " not in problems_zh(problems) and CJK.search(problems_zh(problems))

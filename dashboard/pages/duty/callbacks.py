@@ -196,8 +196,8 @@ def show_handover(day, shift, view_state):
         return [], ""
     try:
         window = shift_plan(live.settings.shifts_file).shift_window(date.fromisoformat(day), shift, live.settings.tz)
-    except (ValueError, ShiftError) as exc:
-        return html.P(str(exc), className="tone-error"), ""
+    except (ValueError, ShiftError):  # only a forged store names another day or shift: the page's words
+        return html.P(td(lang, "no_shift"), className="tone-error"), ""
     try:
         with live.ledger_reads() as db:
             found = org.find_school(db, school)
