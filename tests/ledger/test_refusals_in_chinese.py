@@ -170,3 +170,17 @@ def test_a_refusal_reads_whole_in_each_language():
 
     problems = passwords.policy_problems("abc", "abc")
     assert problems and " · " not in problems_zh(problems) and CJK.search(problems_zh(problems))
+
+
+def test_the_imports_page_shows_its_own_half_of_the_upload_routes_answer():
+    """The upload route answers "中文 / english" (dashboard/admin_register.py); the page shows one."""
+    from dashboard.import_jobs import content_problem
+    from dashboard.pages.admin_imports.view import in_language
+
+    outside = "该学校不在您的管理范围内 / that school is outside what you manage"
+    assert in_language("zh", outside) == "该学校不在您的管理范围内"
+    assert in_language("en", outside) == "that school is outside what you manage"
+    damaged = content_problem("plan.xlsx", b"not a zip")
+    assert in_language("zh", damaged) == "不是有效的 .xlsx 文件（内容不是 Excel 工作簿）"
+    assert in_language("en", damaged) == "not an .xlsx workbook (by its content)"
+    assert in_language("en", "第3行不是有效的 CSV") == "第3行不是有效的 CSV"  # one language only: as it is
