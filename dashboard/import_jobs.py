@@ -26,7 +26,7 @@ import redis
 from sqlalchemy.exc import SQLAlchemyError
 
 from kernel import keys
-from ledger import exchange, exchange_db, exchange_files
+from ledger import exchange, exchange_files
 from ledger.commands import imports
 from ledger.commands.audit import Actor
 from ledger.errors import LedgerError
@@ -114,8 +114,8 @@ def _run(live, key: str, actor: Actor, scope: str | None, school: str, kind: str
                        "errors": json.dumps(errors[:MAX_ERRORS_KEPT], ensure_ascii=False)}
         except exchange_files.UnreadableFile as exc:
             outcome = {"state": "refused", "reason": exc.reason}  # the reason, not the temporary path
-        except (LedgerError, exchange_db.UnknownSchool) as exc:  # out of scope, no such school
-            outcome = {"state": "refused", "reason": str(exc)}
+        except LedgerError as exc:  # out of scope, no such school: both languages, the page picks its own
+            outcome = {"state": "refused", "reason": exc.text("en"), "reason_zh": exc.text("zh")}
         except SQLAlchemyError:
             log.exception("import %s of %s failed in the ledger", kind, school)
             outcome = {"state": "failed"}

@@ -49,7 +49,8 @@ def run(args: argparse.Namespace, sessions, now: datetime) -> int:
                 try:
                     content = path.read_bytes()
                 except OSError as exc:
-                    raise LedgerError(f"{path}: cannot be read ({exc.strerror})") from None
+                    raise LedgerError(f"{path}: cannot be read ({exc.strerror})",
+                                      zh=f"{path}：无法读取（{exc.strerror}）") from None
                 made, created = import_campaign(db, actor=actor, scope=None, content=content, name=path.name,
                                                 now=now)
                 said.append(f"{'created' if created else 'updated'} {made.code} {made.name_zh}")

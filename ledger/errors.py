@@ -6,6 +6,8 @@ Chinese the pages show by default (`error.text(lang)`).
 """
 from __future__ import annotations
 
+from typing import NamedTuple
+
 
 class LedgerError(ValueError):
     """Refused input: the message is shown to the user or put on a dead letter as is."""
@@ -21,3 +23,16 @@ class LedgerError(ValueError):
 
 class NotFound(LedgerError):
     pass
+
+
+class Words(NamedTuple):
+    """A fragment of a refusal in both languages, for a shared check that names what it checks
+    ("the Chinese name" / "中文名称"): each language's sentence is then whole, never mixed."""
+
+    en: str
+    zh: str
+
+
+def words(what: str | Words) -> Words:
+    """A fragment in both languages; a plain string (a name, a code) reads the same in both."""
+    return what if isinstance(what, Words) else Words(what, what)

@@ -12,13 +12,15 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from ledger.errors import LedgerError
+
 UNACKNOWLEDGED = "new"
 SEVERITIES = ("critical", "high", "medium", "low")
 DEFAULT_MAX_LEVEL = 3
 
 
-class DeadlineError(ValueError):
-    """The deadlines file is not usable."""
+class DeadlineError(LedgerError):
+    """The deadlines file (or an admin's edited version) is not usable."""
 
 
 @dataclass(frozen=True)
@@ -39,32 +41,36 @@ class Deadlines:
         try:
             raw = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
-            raise DeadlineError(f"not valid TOML: {exc}") from exc
+            raise DeadlineError(f"not valid TOML: {exc}", zh=f"不是有效的 TOML：{exc}") from exc
         unknown = sorted(set(raw) - {"acknowledge_within_seconds", "wall", "escalation"})
         if unknown:
-            raise DeadlineError(f"unknown section {unknown[0]!r}")
+            raise DeadlineError(f"unknown section {unknown[0]!r}", zh=f"未知的节 {unknown[0]!r}")
         return cls.from_mapping(raw)
 
     @classmethod
     def from_mapping(cls, raw: dict) -> Deadlines:
         for section in ("acknowledge_within_seconds", "wall", "escalation"):
             if not isinstance(raw.get(section, {}), dict):
-                raise DeadlineError(f"[{section}] must be a table")
+                raise DeadlineError(f"[{section}] must be a table", zh=f"[{section}] 须是表")
         within = raw.get("acknowledge_within_seconds", {})
         missing = [s for s in SEVERITIES if s not in within]
         if missing:
-            raise DeadlineError(f"acknowledge_within_seconds lacks {', '.join(missing)}")
+            raise DeadlineError(f"acknowledge_within_seconds lacks {', '.join(missing)}",
+                                zh=f"acknowledge_within_seconds 缺少 {'、'.join(missing)}")
         bad = [s for s in SEVERITIES if not isinstance(within[s], (int, float)) or isinstance(within[s], bool)
                or not 0 < within[s] <= 7 * 86_400]
         if bad:
             raise DeadlineError("acknowledge_within_seconds must be positive numbers of seconds, at most a week: "
-                                f"{', '.join(bad)}")
+                                f"{', '.join(bad)}",
+                                zh=f"acknowledge_within_seconds 须是正的秒数，至多一周：{'、'.join(bad)}")
         flash = raw.get("wall", {}).get("flash_seconds", 120)
         if not isinstance(flash, (int, float)) or isinstance(flash, bool) or not 0 <= flash <= 86_400:
-            raise DeadlineError("wall.flash_seconds must be a number of seconds, 0 to 86400")
+            raise DeadlineError("wall.flash_seconds must be a number of seconds, 0 to 86400",
+                                zh="wall.flash_seconds 须是 0 至 86400 的秒数")
         max_level = raw.get("escalation", {}).get("max_level", DEFAULT_MAX_LEVEL)
         if not isinstance(max_level, int) or isinstance(max_level, bool) or not 1 <= max_level <= 10:
-            raise DeadlineError("escalation.max_level must be a whole number from 1 to 10")
+            raise DeadlineError("escalation.max_level must be a whole number from 1 to 10",
+                                zh="escalation.max_level 须是 1 至 10 的整数")
         return cls({s: int(within[s] * 1000) for s in SEVERITIES}, int(flash * 1000), max_level)
 
     def due_ms(self, severity: str, raised_ms: int) -> int | None:

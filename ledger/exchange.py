@@ -356,7 +356,7 @@ def _grade(c: _Checker, method: str | None, factors: dict[str, float | None], ru
         return grade(method, likelihood=factors["L"], exposure=factors["E"], consequence=factors["C"],
                      severity=factors["S"], rules=rules)
     except GradingError as exc:  # the checks above should have caught it; say it as the rules do
-        c.fail("L", f"无法评级：{exc}")
+        c.fail("L", f"无法评级：{exc.text('zh')}")
         return None
 
 

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from ledger import exchange as ex
 from ledger import exchange_files as files
+from ledger.errors import LedgerError
 from ledger.grading import GradingRules
 from ledger.hazard_loop import ACTIONS, GRADE_ZH, SOURCE_ZH, STAGE_ZH, next_stage
 from ledger.models import Building, Hazard, HazardSource, HazardTransition, OrgUnit, RiskPoint, Zone
@@ -47,14 +48,14 @@ def _cleaned(rows) -> tuple[tuple[int, str], ...]:
     return tuple((r.row, column) for r in rows for column in r.cleaned)
 
 
-class UnknownSchool(LookupError):
-    pass
+class UnknownSchool(LedgerError, LookupError):
+    """No such school (a LookupError to the command line, a refusal in both languages to a page)."""
 
 
 def _school(session: Session, code: str) -> OrgUnit:
     school = session.scalars(select(OrgUnit).where(OrgUnit.code == code, OrgUnit.kind == "school")).first()
     if school is None:
-        raise UnknownSchool(f"no school {code!r} in the ledger")
+        raise UnknownSchool(f"no school {code!r} in the ledger", zh=f"台账中没有学校 {code!r}")
     return school
 
 

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from ledger.errors import LedgerError
+
 Method = Literal["LEC", "LS"]
 # Highest first: the order the four-colour map and every list sorts by.
 LEVELS: tuple[str, ...] = ("major", "high", "moderate", "low")
@@ -29,8 +31,9 @@ LEC_E_VALUES = (0.5, 1, 2, 3, 6, 10)
 LEC_C_VALUES = (1, 3, 7, 15, 40, 100)
 
 
-class GradingError(ValueError):
-    """An assessment that cannot be graded: a factor out of its range or a missing factor."""
+class GradingError(LedgerError):
+    """An assessment that cannot be graded: a factor out of its range or a missing factor (the risk
+    point form shows it as the factors are typed, in the page's language)."""
 
 
 @dataclass(frozen=True)
@@ -77,9 +80,11 @@ class GradingRules:
                     strict=default.strict,
                 )
             except (TypeError, ValueError) as exc:
-                raise GradingError(f"{path}: [{name}] cut-offs must be numbers") from exc
+                raise GradingError(f"{path}: [{name}] cut-offs must be numbers",
+                                   zh=f"{path}：[{name}] 的分级界限须是数字") from exc
             if not cut.red > cut.orange > cut.yellow:
-                raise GradingError(f"{path}: [{name}] needs red > orange > yellow")
+                raise GradingError(f"{path}: [{name}] needs red > orange > yellow",
+                                   zh=f"{path}：[{name}] 须满足 red > orange > yellow（红 > 橙 > 黄）")
             values[name] = cut
         return cls(**values)
 
@@ -99,9 +104,10 @@ def grade_lec(likelihood: float, exposure: float, consequence: float, rules: Gra
     for name, value, allowed in (("L", likelihood, LEC_L_VALUES), ("E", exposure, LEC_E_VALUES),
                                  ("C", consequence, LEC_C_VALUES)):
         if value is None:
-            raise GradingError(f"LEC needs {name}")
+            raise GradingError(f"LEC needs {name}", zh=f"LEC 法须填 {name}")
         if float(value) not in allowed:
-            raise GradingError(f"LEC {name} must be one of {', '.join(map(str, allowed))}, not {value}")
+            raise GradingError(f"LEC {name} must be one of {', '.join(map(str, allowed))}, not {value}",
+                               zh=f"LEC 的 {name} 应为 {'、'.join(map(str, allowed))} 之一，而不是 {value}")
     score = round(float(likelihood) * float(exposure) * float(consequence), 2)
     return Grade(score, rules.lec.level(score))
 
@@ -110,9 +116,10 @@ def grade_ls(likelihood: float, severity: float, rules: GradingRules) -> Grade:
     """R = L × S on 1–5 scales, graded by the LS cut-offs."""
     for name, value in (("L", likelihood), ("S", severity)):
         if value is None:
-            raise GradingError(f"LS needs {name}")
+            raise GradingError(f"LS needs {name}", zh=f"LS 法须填 {name}")
         if float(value) != int(value) or not 1 <= int(value) <= 5:
-            raise GradingError(f"LS {name} must be a whole number from 1 to 5, not {value}")
+            raise GradingError(f"LS {name} must be a whole number from 1 to 5, not {value}",
+                               zh=f"LS 的 {name} 应为 1 至 5 的整数，而不是 {value}")
     score = float(int(likelihood) * int(severity))
     return Grade(score, rules.ls.level(score))
 
@@ -123,7 +130,8 @@ def grade(method: str, *, likelihood=None, exposure=None, consequence=None, seve
         return grade_lec(likelihood, exposure, consequence, rules)
     if method == "LS":
         return grade_ls(likelihood, severity, rules)
-    raise GradingError(f"unknown grading method {method!r} (LEC or LS)")
+    raise GradingError(f"unknown grading method {method!r} (LEC or LS)",
+                       zh=f"没有评价方法 {method!r}（应为 LEC 或 LS）")
 
 
 def highest_level(levels) -> str | None:

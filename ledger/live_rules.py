@@ -44,17 +44,17 @@ class RulesRefused(LedgerError):
 def parse(kind: str, text: str) -> object:
     """The kind's rules from the text, or RulesRefused with the reason: all or nothing."""
     if kind not in PARSERS:
-        raise RulesRefused(f"unknown kind of rules {kind!r}")
+        raise RulesRefused(f"unknown kind of rules {kind!r}", zh=f"没有这类规则 {kind!r}")
     if not isinstance(text, str) or not text.strip():
-        raise RulesRefused("the text is empty")
+        raise RulesRefused("the text is empty", zh="内容是空的")
     if len(text) > MAX_TEXT:
-        raise RulesRefused(f"the text is longer than {MAX_TEXT} characters")
+        raise RulesRefused(f"the text is longer than {MAX_TEXT} characters", zh=f"内容超过 {MAX_TEXT} 个字")
     if "\x00" in text:
-        raise RulesRefused("the text holds a NUL character")
+        raise RulesRefused("the text holds a NUL character", zh="内容含有 NUL 字符")
     try:
         return PARSERS[kind](text)
     except (AlertRulesError, DeadlineError) as exc:
-        raise RulesRefused(str(exc)) from exc
+        raise RulesRefused(str(exc), zh=exc.zh) from exc
 
 
 def newest(db: Session, kind: str) -> RuleText | None:

@@ -15,7 +15,7 @@ from ledger.models import Building, OrgUnit, Zone
 def school(session: Session, code: str) -> OrgUnit:
     found = session.scalar(select(OrgUnit).where(OrgUnit.code == code, OrgUnit.kind == "school"))
     if found is None:
-        raise NotFound(f"no school {code!r} in the ledger")
+        raise NotFound(f"no school {code!r} in the ledger", zh=f"台账中没有学校 {code!r}")
     return found
 
 

@@ -89,10 +89,12 @@ def is_within(db: Session, node: OrgUnit, scope: OrgUnit | None) -> bool:
 def require_below(db: Session, node: OrgUnit, scope: OrgUnit | None, *, what: str) -> None:
     """Refuse a change to `node` unless it lies strictly below the scope unit (or scope is None)."""
     if scope is not None and (node.id == scope.id or not is_within(db, node, scope)):
-        raise OutOfScope(f"{what} is outside what you manage ({scope.name_zh})")
+        raise OutOfScope(f"{what} is outside what you manage ({scope.name_zh})",
+                         zh=f"{what}不在您的管理范围（{scope.name_zh}）之内")
 
 
 def require_within(db: Session, node: OrgUnit, scope: OrgUnit | None, *, what: str) -> None:
     """Refuse unless the node is the scope unit or below it: where a new child may be put."""
     if not is_within(db, node, scope):
-        raise OutOfScope(f"{what} is outside what you manage ({scope.name_zh if scope else ''})")
+        raise OutOfScope(f"{what} is outside what you manage ({scope.name_zh if scope else ''})",
+                         zh=f"{what}不在您的管理范围（{scope.name_zh if scope else ''}）之内")

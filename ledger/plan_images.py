@@ -61,13 +61,16 @@ def sniff(data: bytes) -> str | None:
 def check(data: bytes) -> PlanImage:
     """The image as the ledger keeps it; BadImage saying what is wrong."""
     if not data:
-        raise BadImage("the file is empty")
+        raise BadImage("the file is empty", zh="文件是空的")
     if len(data) > MAX_BYTES:
         raise BadImage(f"the image is {len(data) / 1e6:.1f} MB; a plan image is at most {MAX_BYTES / 1e6:.1f} MB "
-                       "(save it as a smaller PNG or JPG, or as SVG)")
+                       "(save it as a smaller PNG or JPG, or as SVG)",
+                       zh=f"图片有 {len(data) / 1e6:.1f} MB，平面图至多 {MAX_BYTES / 1e6:.1f} MB"
+                          "（请另存为更小的 PNG 或 JPG，或存为 SVG）")
     kind = sniff(data)
     if kind is None:
-        raise BadImage("the file is not a PNG, JPG or SVG image (its content says otherwise, whatever its name)")
+        raise BadImage("the file is not a PNG, JPG or SVG image (its content says otherwise, whatever its name)",
+                       zh="文件不是 PNG、JPG 或 SVG 图片（按内容判断，与文件名无关）")
     digest = hashlib.sha256(data).hexdigest()
     if kind == "image/svg+xml":
         _check_svg(data)
@@ -85,14 +88,18 @@ def _check_raster(data: bytes, kind: str) -> tuple[int, int]:
             width, height = image.size
             if width * height > MAX_PIXELS or max(width, height) > MAX_SIDE:
                 raise BadImage(f"the image is {width} × {height} pixels; at most {MAX_PIXELS // 1_000_000} "
-                               f"million pixels and {MAX_SIDE} on a side")
+                               f"million pixels and {MAX_SIDE} on a side",
+                               zh=f"图片为 {width} × {height} 像素，至多 {MAX_PIXELS // 1_000_000} 百万像素、"
+                                  f"每边至多 {MAX_SIDE} 像素")
             image.load()  # decodes every pixel: a truncated or fake file fails here
     except BadImage:
         raise
     except Image.DecompressionBombError:
-        raise BadImage("the image unpacks to far too many pixels (a decompression bomb?)") from None
+        raise BadImage("the image unpacks to far too many pixels (a decompression bomb?)",
+                       zh="图片解压后像素过多（可能是解压炸弹）") from None
     except (OSError, SyntaxError, ValueError) as exc:
-        raise BadImage(f"the {expected} image cannot be read: {type(exc).__name__}") from None
+        raise BadImage(f"the {expected} image cannot be read: {type(exc).__name__}",
+                       zh=f"无法读取该 {expected} 图片：{type(exc).__name__}") from None
     return width, height
 
 
@@ -104,30 +111,36 @@ def _check_svg(data: bytes) -> None:
     try:
         root = SafeTree.fromstring(data, forbid_dtd=True)
     except DefusedXmlException:
-        raise BadImage("the SVG declares a DTD or entities, which a plan image has no need of") from None
+        raise BadImage("the SVG declares a DTD or entities, which a plan image has no need of",
+                       zh="SVG 声明了 DTD 或实体，平面图用不到它们") from None
     except SafeTree.ParseError as exc:
-        raise BadImage(f"the SVG is not well-formed XML ({exc})") from None
+        raise BadImage(f"the SVG is not well-formed XML ({exc})", zh=f"SVG 不是格式正确的 XML（{exc}）") from None
     if root.tag not in (f"{SVG_NS}svg", "svg"):
-        raise BadImage("the file is XML but not an SVG image")
+        raise BadImage("the file is XML but not an SVG image", zh="文件是 XML，但不是 SVG 图片")
     for element in root.iter():
         name = _local(element.tag)
         if name in _FORBIDDEN:
-            raise BadImage(f"the SVG holds a <{name}> element; a plan image may not run scripts or embed pages")
+            raise BadImage(f"the SVG holds a <{name}> element; a plan image may not run scripts or embed pages",
+                           zh=f"SVG 含有 <{name}> 元素，平面图不能运行脚本或嵌入网页")
         for attribute, value in element.attrib.items():
             local = _local(attribute)
             if local.startswith("on"):
-                raise BadImage(f"the SVG has an event handler ({local}); a plan image may not run scripts")
+                raise BadImage(f"the SVG has an event handler ({local}); a plan image may not run scripts",
+                               zh=f"SVG 含有事件处理属性（{local}），平面图不能运行脚本")
             if _HREF.search(attribute) and not value.strip().startswith("#"):
-                raise BadImage("the SVG refers to something outside itself (an href); embed everything in the file")
+                raise BadImage("the SVG refers to something outside itself (an href); embed everything in the file",
+                               zh="SVG 引用了文件以外的内容（href），请把所有内容嵌入文件")
             if local == "style" or name == "style":
                 _check_urls(value)
         if name == "style":
             _check_urls(element.text or "")
             if "@import" in (element.text or "").lower():
-                raise BadImage("the SVG's style imports another file; embed everything in the file")
+                raise BadImage("the SVG's style imports another file; embed everything in the file",
+                               zh="SVG 的样式导入了另一个文件，请把所有内容嵌入文件")
 
 
 def _check_urls(text: str) -> None:
     for target in _URL.findall(text):
         if not target.startswith("#"):
-            raise BadImage("the SVG's style refers to something outside itself (url(...))")
+            raise BadImage("the SVG's style refers to something outside itself (url(...))",
+                           zh="SVG 的样式引用了文件以外的内容（url(...)）")

@@ -73,7 +73,7 @@ _topic_numbers = itertools.count()
 TEST_SIGNING_KEY = "test-event-signing-key-2026"
 
 
-def settings_for(redis_url: str, folder, **overrides) -> Settings:
+def settings_for(redis_url: str, folder, /, **overrides) -> Settings:
     """Settings for one test or one module: its own topic, dead-letter topic and consumer group, a
     SQLite ledger and heartbeats in `folder`, overrides on top."""
     suffix = f"{next(_topic_numbers)}-{uuid.uuid4().hex[:6]}"

@@ -39,11 +39,13 @@ def issue_token(session: Session, *, role: str, label: str, school: str | None =
     transaction: a wall's token is rotated by issuing its successor under its label."""
     label = label.strip()
     if role not in ROLES:
-        raise LedgerError(f"role must be one of {', '.join(ROLES)}")
+        raise LedgerError(f"role must be one of {', '.join(ROLES)}",
+                          zh="角色应为 wall（大屏）、leader（领导）、duty（值班员）或 admin（管理员）之一")
     if not label or len(label) > MAX_LABEL:
-        raise LedgerError(f"a token needs a label of 1 to {MAX_LABEL} characters saying where it is used")
+        raise LedgerError(f"a token needs a label of 1 to {MAX_LABEL} characters saying where it is used",
+                          zh=f"令牌须有 1 至 {MAX_LABEL} 个字的标签，说明在哪里使用")
     if school is not None and not SCHOOL_ID.fullmatch(school):
-        raise LedgerError(f"{school!r} cannot be a school code")
+        raise LedgerError(f"{school!r} cannot be a school code", zh=f"{school!r} 不能作为学校代码")
     replaced = ()
     if replace:
         replaced = tuple(session.scalars(select(AccessToken).where(
@@ -89,7 +91,7 @@ def revoke_token(session: Session, *, token_id: int, now: datetime) -> AccessTok
     """Revoke a token; revoking it again keeps the first moment."""
     found = session.get(AccessToken, token_id)
     if found is None:
-        raise NotFound(f"no access token with id {token_id}")
+        raise NotFound(f"no access token with id {token_id}", zh=f"没有编号为 {token_id} 的访问令牌")
     if found.revoked_at is None:
         found.revoked_at = now
     return found

@@ -32,6 +32,9 @@ NAME_MAX = 64
 MAX_ATTEMPTS = 50
 
 
+ACTION_ZH = {"acknowledge": "确认", "dispatch": "派警", "resolve": "处置"}
+
+
 class HandlingError(LedgerError):
     """A step that cannot be taken as asked (bad input, or a step the alert's state does not allow
     although nobody else acted): the caller's to fix, a 400."""
@@ -78,26 +81,29 @@ def checked_input(action: str, *, by: str, note: str, outcome: str | None,
                   assignee: str | None) -> tuple[str, str | None, str | None]:
     """(note, outcome, assignee) as they will be stored, or HandlingError saying what is wrong."""
     if action not in alert_flow.ACTIONS:
-        raise HandlingError(f"unknown action {action!r}; one of {', '.join(alert_flow.ACTIONS)}")
+        raise HandlingError(f"unknown action {action!r}; one of {', '.join(alert_flow.ACTIONS)}",
+                            zh=f"没有操作 {action!r}，应为确认、派警或处置")
     if not by or len(by) > NAME_MAX:
-        raise HandlingError(f"the person acting must be named (at most {NAME_MAX} characters)")
+        raise HandlingError(f"the person acting must be named (at most {NAME_MAX} characters)",
+                            zh=f"须写明操作人（至多 {NAME_MAX} 个字）")
     note = (note or "").strip()
     if len(note) > NOTE_MAX:
-        raise HandlingError(f"note: at most {NOTE_MAX} characters")
+        raise HandlingError(f"note: at most {NOTE_MAX} characters", zh=f"备注至多 {NOTE_MAX} 个字")
     assignee = (assignee or "").strip() or None
     if action == "dispatch":
         if assignee is None or len(assignee) > NAME_MAX:
             raise HandlingError(f"assignee: the person or team dispatched is required (at most {NAME_MAX} "
-                                "characters)")
+                                "characters)", zh=f"派警须写明派给的人或队伍（至多 {NAME_MAX} 个字）")
     elif assignee is not None:
-        raise HandlingError("assignee: only a dispatch names one")
+        raise HandlingError("assignee: only a dispatch names one", zh="只有派警才写派给谁")
     if action == "resolve":
         if outcome not in alert_flow.OUTCOMES:
-            raise HandlingError(f"outcome: one of {', '.join(alert_flow.OUTCOMES)} is required to resolve")
+            raise HandlingError(f"outcome: one of {', '.join(alert_flow.OUTCOMES)} is required to resolve",
+                                zh="处置须选择结果：真警或误报")
         if not note:
-            raise HandlingError("note: an outcome note is required to resolve")
+            raise HandlingError("note: an outcome note is required to resolve", zh="处置须填写处置说明")
     elif outcome is not None:
-        raise HandlingError("outcome: only a resolution has one")
+        raise HandlingError("outcome: only a resolution has one", zh="只有处置才有结果")
     return note, outcome, assignee
 
 
@@ -117,7 +123,9 @@ def handle(session: Session, *, alert_id: int, action: str, by: str, at: datetim
             conflict = _latest_step(session, alert_id)
             session.rollback()
             if conflict is None:  # nobody acted: the step is simply not allowed yet
-                raise HandlingError(str(alert_flow.IllegalAlertTransition(seen.state, action)))
+                raise HandlingError(str(alert_flow.IllegalAlertTransition(seen.state, action)),
+                                    zh=f"告警处于“{alert_flow.STATE_ZH.get(seen.state, seen.state)}”状态，"
+                                       f"不能{ACTION_ZH.get(action, action)}")
             return HandlingResult(False, alert_id, seen.state, conflict)
         done = _take_step(session, seen, action=action, by=by, at=at, note=note, outcome=outcome,
                           assignee=assignee)

@@ -59,7 +59,8 @@ def transition_alert(session: Session, *, alert: Alert, action: str, by: str | N
     """One handling step, or IllegalAlertTransition; `resolve` records true or false alarm."""
     to_state = alert_flow.next_state(alert.state, action)
     if outcome is not None and outcome not in alert_flow.OUTCOMES:
-        raise LedgerError(f"outcome must be one of {alert_flow.OUTCOMES}, not {outcome!r}")
+        raise LedgerError(f"outcome must be one of {alert_flow.OUTCOMES}, not {outcome!r}",
+                          zh=f"处置结果应为真警或误报，而不是 {outcome!r}")
     step = AlertTransition(action=action, from_state=alert.state, to_state=to_state, by=by, at=at,
                            note=note, event_id=event_id, assignee=assignee if action == "dispatch" else None,
                            outcome=outcome if action == "resolve" else None)

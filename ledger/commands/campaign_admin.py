@@ -44,14 +44,16 @@ def _authority(db: Session, scope: str | None) -> OrgUnit | None:
     unit = scope_of(db, scope)
     if unit is not None and unit.kind not in AUTHORITIES:
         raise org_scope.OutOfScope("campaigns are made by an administrator of a district, city or province "
-                                   f"(or of every unit); {unit.name_zh} runs the campaigns it is given")
+                                   f"(or of every unit); {unit.name_zh} runs the campaigns it is given",
+                                   zh="专项行动由区县、市或省级（或全局）管理员创建；"
+                                      f"{unit.name_zh}执行下发给它的专项行动")
     return unit
 
 
 def find_campaign(db: Session, code: str) -> Campaign:
     found = db.scalar(select(Campaign).where(Campaign.code == code))
     if found is None:
-        raise NotFound(f"no campaign {code!r}")
+        raise NotFound(f"no campaign {code!r}", zh=f"没有专项行动 {code!r}")
     return found
 
 
@@ -69,7 +71,9 @@ def _apply(db: Session, campaign: Campaign, spec: CampaignSpec) -> None:
         kept = [i.text for i in dropped if i.id in answered]
         if kept:
             raise LedgerError(f"schools have already answered {', '.join(kept[:3])}"
-                              f"{' …' if len(kept) > 3 else ''}: an answered item stays")
+                              f"{' …' if len(kept) > 3 else ''}: an answered item stays",
+                              zh=f"已有学校填报了{'、'.join(kept[:3])}{' …' if len(kept) > 3 else ''}："
+                                 "已填报的条目须保留")
         for item in dropped:
             campaign.items.remove(item)
         db.flush()  # the old rows go before a new item may take a freed position
@@ -91,11 +95,12 @@ def create_campaign(db: Session, *, actor: Actor, scope: str | None, spec: Campa
     """A new campaign for the schools under the caller's unit (every school for the whole tree)."""
     unit = _authority(db, scope)
     if db.scalar(select(func.count()).select_from(Campaign).where(func.lower(Campaign.code) == spec.code.lower())):
-        raise LedgerError(f"the campaign code {spec.code!r} is taken")
+        raise LedgerError(f"the campaign code {spec.code!r} is taken", zh=f"专项行动代码 {spec.code!r} 已被占用")
     if db.scalar(select(func.count()).select_from(Campaign).where(
             Campaign.name_zh == spec.name_zh, Campaign.owner_unit.is_(None) if unit is None
             else Campaign.owner_unit == unit.code)):
-        raise LedgerError(f"there is already a campaign named {spec.name_zh} here")
+        raise LedgerError(f"there is already a campaign named {spec.name_zh} here",
+                          zh=f"此处已有名为{spec.name_zh}的专项行动")
     campaign = Campaign(code=spec.code, name_zh=spec.name_zh, owner_unit=unit.code if unit is not None else None,
                         school_kinds=[], building_kinds=[])
     db.add(campaign)
@@ -112,7 +117,8 @@ def update_campaign(db: Session, *, actor: Actor, scope: str | None, spec: Campa
     unit = _authority(db, scope)
     campaign = find_campaign(db, spec.code)
     if not manages(db, campaign, unit):
-        raise org_scope.OutOfScope(f"the campaign {campaign.name_zh} was not made by your unit or below")
+        raise org_scope.OutOfScope(f"the campaign {campaign.name_zh} was not made by your unit or below",
+                                   zh=f"专项行动{campaign.name_zh}不是您的单位或下级单位创建的")
     before = snapshot(campaign)
     _apply(db, campaign, spec)
     db.flush()

@@ -44,13 +44,16 @@ def looks_like_key(text: str) -> bool:
 def _schools(schools: Iterable[str], all_schools: bool) -> list[str]:
     codes = sorted(set(schools))
     if all_schools and codes:
-        raise LedgerError("give either the schools a source may send for or every school, not both")
+        raise LedgerError("give either the schools a source may send for or every school, not both",
+                          zh="请给出事件来源可代发的学校，或者全部学校，不能两者都给")
     if not all_schools and not codes:
         raise LedgerError("a source sends for at least one school (--school CODE), or for every school "
-                          "(--all-schools, for a district platform)")
+                          "(--all-schools, for a district platform)",
+                          zh="事件来源至少为一所学校发送（--school 代码），"
+                             "或为全部学校发送（--all-schools，区级平台用）")
     for code in codes:
         if not SCHOOL_ID.fullmatch(code):
-            raise LedgerError(f"{code!r} cannot be a school code")
+            raise LedgerError(f"{code!r} cannot be a school code", zh=f"{code!r} 不能作为学校代码")
     return codes
 
 
@@ -59,7 +62,8 @@ def issue_source(session: Session, *, name: str, schools: Iterable[str] = (), al
     """A new source with its key, for the schools given (or every school)."""
     name = name.strip()
     if not name or len(name) > MAX_NAME:
-        raise LedgerError(f"a source needs a name of 1 to {MAX_NAME} characters saying which system it is")
+        raise LedgerError(f"a source needs a name of 1 to {MAX_NAME} characters saying which system it is",
+                          zh=f"事件来源须有 1 至 {MAX_NAME} 个字的名称，说明是哪个系统")
     codes = _schools(schools, all_schools)
     key = KEY_PREFIX + secrets.token_urlsafe(KEY_BYTES)
     row = EventSource(name=name, digest=key_digest(key), all_schools=all_schools, created_at=now,
@@ -100,7 +104,7 @@ def list_sources(session: Session) -> list[EventSource]:
 def _existing(session: Session, source_id: int) -> EventSource:
     found = session.get(EventSource, source_id, options=[selectinload(EventSource.schools)])
     if found is None:
-        raise NotFound(f"no event source with id {source_id}")
+        raise NotFound(f"no event source with id {source_id}", zh=f"没有编号为 {source_id} 的事件来源")
     return found
 
 
@@ -118,7 +122,8 @@ def rotate_source(session: Session, *, source_id: int, now: datetime) -> Issued:
     move the system to its key, then revoke the first.)"""
     old = _existing(session, source_id)
     if old.revoked_at is not None:
-        raise LedgerError(f"event source {source_id} is revoked; issue a new one instead")
+        raise LedgerError(f"event source {source_id} is revoked; issue a new one instead",
+                          zh=f"事件来源 {source_id} 已吊销，请另发一个新的")
     codes = old.school_codes
     issued = issue_source(session, name=old.name, schools=codes or (), all_schools=codes is None, now=now)
     old.revoked_at = now

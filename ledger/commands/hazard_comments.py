@@ -20,12 +20,13 @@ def check_text(text: object) -> str:
     control characters go as in an imported description (ledger/control_chars.py): line breaks
     kept as LF, TAB kept, the others (invisible, and NUL is refused by PostgreSQL) removed."""
     if not isinstance(text, str):
-        raise LedgerError("the comment must be text")
+        raise LedgerError("the comment must be text", zh="评论须是文字")
     text = clean_free_text(text)
     if not text.strip():
-        raise LedgerError("the comment is empty")
+        raise LedgerError("the comment is empty", zh="评论是空的")
     if len(text) > MAX_COMMENT_CHARS:
-        raise LedgerError(f"the comment has {len(text)} characters; at most {MAX_COMMENT_CHARS} are kept")
+        raise LedgerError(f"the comment has {len(text)} characters; at most {MAX_COMMENT_CHARS} are kept",
+                          zh=f"评论有 {len(text)} 个字，至多保存 {MAX_COMMENT_CHARS} 个字")
     return text
 
 

@@ -29,9 +29,11 @@ def report_hazard(session: Session, *, school: OrgUnit, code: str, title: str, f
                   note: str = "", event_id: str | None = None) -> Hazard:
     """Open a hazard in stage `reported`, with the first step of its history."""
     if grade not in hazard_loop.GRADES:
-        raise LedgerError(f"hazard grade must be one of {hazard_loop.GRADES}, not {grade!r}")
+        raise LedgerError(f"hazard grade must be one of {hazard_loop.GRADES}, not {grade!r}",
+                          zh=f"隐患等级应为{'或'.join(hazard_loop.GRADE_ZH.values())}，而不是 {grade!r}")
     if source not in hazard_loop.SOURCES:
-        raise LedgerError(f"hazard source must be one of {hazard_loop.SOURCES}, not {source!r}")
+        raise LedgerError(f"hazard source must be one of {hazard_loop.SOURCES}, not {source!r}",
+                          zh=f"隐患来源应为{'、'.join(hazard_loop.SOURCE_ZH.values())}之一，而不是 {source!r}")
     existing = find(session, school_id=school.id, code=code)
     if existing is not None:  # reporting it again would fork its history
         raise hazard_loop.IllegalTransition(existing.stage, "report")
@@ -70,7 +72,8 @@ def transition_hazard(session: Session, *, hazard: Hazard, action: str, by: str 
         hazard.deadline = deadline
     if grade is not None:
         if grade not in hazard_loop.GRADES:
-            raise LedgerError(f"hazard grade must be one of {hazard_loop.GRADES}, not {grade!r}")
+            raise LedgerError(f"hazard grade must be one of {hazard_loop.GRADES}, not {grade!r}",
+                              zh=f"隐患等级应为{'或'.join(hazard_loop.GRADE_ZH.values())}，而不是 {grade!r}")
         hazard.grade = grade
         hazard.listed_supervision = hazard.listed_supervision or grade == "major"
     if measures:

@@ -25,7 +25,7 @@ def import_list(db: Session, *, actor: Actor, scope: str | None, school: str, ki
                 progress: exchange_db.Progress | None = None) -> exchange_db.ImportResult:
     """Raises OutOfScope, exchange_files.UnreadableFile or exchange.ImportRejected (nothing written)."""
     if kind not in KINDS:
-        raise LedgerError("an import is of risk points or hazards")
+        raise LedgerError("an import is of risk points or hazards", zh="只能导入风险点或隐患")
     found = school_in_scope(db, school, scope)
     kwargs = {"progress": progress} if progress is not None else {}
     if kind == "risk_points":

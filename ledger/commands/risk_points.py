@@ -15,7 +15,7 @@ from kernel.contract import SCHOOL_ID
 from ledger import grading, org_scope
 from ledger.commands.audit import Actor, changed, record
 from ledger.control_chars import clean_free_text, describe, first_control
-from ledger.errors import LedgerError, NotFound
+from ledger.errors import LedgerError, NotFound, Words, words
 from ledger.models import Building, HazardSource, OrgUnit, RiskPoint, Zone
 from ledger.models.risk import CATEGORIES
 
@@ -31,7 +31,8 @@ def save_risk_point(session: Session, point: RiskPoint, *, hazard_sources: list[
                     rules: grading.GradingRules) -> RiskPoint:
     """Grade and store a risk point (new or changed); its level is never entered by hand."""
     if point.control_level not in ("school", "unit", "section", "post"):
-        raise LedgerError(f"control level must be school, unit, section or post, not {point.control_level!r}")
+        raise LedgerError(f"control level must be school, unit, section or post, not {point.control_level!r}",
+                          zh=f"管控层级应为学校、单位、科室或岗位，而不是 {point.control_level!r}")
     apply_grade(point, rules)
     if hazard_sources is not None:
         point.hazard_sources = [HazardSource(name=name) for name in hazard_sources if name.strip()]
@@ -68,17 +69,19 @@ class RiskPointForm:
     last_reviewed_on: date | None = None
 
 
-def one_line(text: str | None, what: str, *, limit: int, required: bool) -> str | None:
+def one_line(text: str | None, what: str | Words, *, limit: int, required: bool) -> str | None:
+    what = words(what)
     value = (text or "").strip()
     if not value:
         if required:
-            raise LedgerError(f"{what} is required")
+            raise LedgerError(f"{what.en} is required", zh=f"请填写{what.zh}")
         return None
     if len(value) > limit:
-        raise LedgerError(f"{what} has at most {limit} characters")
+        raise LedgerError(f"{what.en} has at most {limit} characters", zh=f"{what.zh}至多 {limit} 个字")
     control = first_control(value)
     if control is not None:
-        raise LedgerError(f"{what} holds an invisible character ({describe(control[1])}) at {control[0] + 1}")
+        raise LedgerError(f"{what.en} holds an invisible character ({describe(control[1])}) at {control[0] + 1}",
+                          zh=f"{what.zh}的第 {control[0] + 1} 个字是不可见字符 {describe(control[1])}，请删去")
     return value
 
 
@@ -86,7 +89,7 @@ def school_in_scope(db: Session, school: str, scope: str | None) -> OrgUnit:
     """The school by its code, if the admin's unit is the school or above it; OutOfScope if not."""
     found = db.scalar(select(OrgUnit).where(OrgUnit.code == school, OrgUnit.kind == "school"))
     if found is None:
-        raise NotFound(f"no school {school!r}")
+        raise NotFound(f"no school {school!r}", zh=f"没有学校 {school!r}")
     org_scope.require_within(db, found, None if scope is None else _unit(db, scope), what=found.name_zh)
     return found
 
@@ -94,7 +97,7 @@ def school_in_scope(db: Session, school: str, scope: str | None) -> OrgUnit:
 def _unit(db: Session, code: str) -> OrgUnit:
     found = db.scalar(select(OrgUnit).where(OrgUnit.code == code))
     if found is None:
-        raise NotFound(f"no organisation unit {code!r}")
+        raise NotFound(f"no organisation unit {code!r}", zh=f"没有机构 {code!r}")
     return found
 
 
@@ -103,16 +106,16 @@ def place_in_school(db: Session, school: OrgUnit, building: str | None,
     """The school's building and zone by their codes; a zone needs its building."""
     if not building:
         if zone:
-            raise LedgerError("a zone needs its building")
+            raise LedgerError("a zone needs its building", zh="填了区域须同时选楼宇")
         return None, None
     found = db.scalar(select(Building).where(Building.school_id == school.id, Building.code == building))
     if found is None:
-        raise LedgerError(f"{school.name_zh} has no building {building!r}")
+        raise LedgerError(f"{school.name_zh} has no building {building!r}", zh=f"{school.name_zh}没有楼宇 {building!r}")
     if not zone:
         return found, None
     in_building = db.scalar(select(Zone).where(Zone.building_id == found.id, Zone.code == zone))
     if in_building is None:
-        raise LedgerError(f"{found.name_zh} has no zone {zone!r}")
+        raise LedgerError(f"{found.name_zh} has no zone {zone!r}", zh=f"{found.name_zh}没有区域 {zone!r}")
     return found, in_building
 
 
@@ -121,7 +124,7 @@ def _responsible_unit(db: Session, school: OrgUnit, code: str | None) -> OrgUnit
         return None
     found = db.scalar(select(OrgUnit).where(OrgUnit.code == code, OrgUnit.kind == "unit"))
     if found is None or org_scope.school_of(db, found) is None or org_scope.school_of(db, found).id != school.id:
-        raise LedgerError(f"{school.name_zh} has no unit {code!r}")
+        raise LedgerError(f"{school.name_zh} has no unit {code!r}", zh=f"{school.name_zh}没有单位 {code!r}")
     return found
 
 
@@ -141,9 +144,9 @@ def snapshot(db: Session, point: RiskPoint) -> dict:
 
 
 def _fill(db: Session, school: OrgUnit, point: RiskPoint, form: RiskPointForm, today: date) -> None:
-    point.name = one_line(form.name, "the name", limit=MAX_NAME, required=True)
+    point.name = one_line(form.name, Words("the name", "名称"), limit=MAX_NAME, required=True)
     if form.method not in ("LEC", "LS"):
-        raise LedgerError("the grading method is LEC or LS")
+        raise LedgerError("the grading method is LEC or LS", zh="评价方法应为 LEC 或 LS")
     point.method = form.method
     point.l_value = form.l_value
     point.e_value, point.c_value = (form.e_value, form.c_value) if form.method == "LEC" else (None, None)
@@ -151,12 +154,13 @@ def _fill(db: Session, school: OrgUnit, point: RiskPoint, form: RiskPointForm, t
     point.control_level = form.control_level
     measures = clean_free_text(form.control_measures or "").strip()
     if len(measures) > MAX_MEASURES:
-        raise LedgerError(f"the control measures have at most {MAX_MEASURES} characters")
+        raise LedgerError(f"the control measures have at most {MAX_MEASURES} characters",
+                          zh=f"管控措施至多 {MAX_MEASURES} 个字")
     point.control_measures = measures
-    point.responsible_person = one_line(form.responsible_person, "the responsible person", limit=64,
+    point.responsible_person = one_line(form.responsible_person, Words("the responsible person", "责任人"), limit=64,
                                         required=False)
     if form.category is not None and form.category not in CATEGORIES:
-        raise LedgerError(f"the category is one of {', '.join(CATEGORIES)}")
+        raise LedgerError(f"the category is one of {', '.join(CATEGORIES)}", zh=f"类别应为{'、'.join(CATEGORIES)}之一")
     point.category = form.category
     unit = _responsible_unit(db, school, form.unit)
     point.unit_id = unit.id if unit else None
@@ -165,7 +169,7 @@ def _fill(db: Session, school: OrgUnit, point: RiskPoint, form: RiskPointForm, t
     point.zone_id = zone.id if zone else None
     reviewed = form.last_reviewed_on or today
     if reviewed > today:
-        raise LedgerError("the review date is not in the future")
+        raise LedgerError("the review date is not in the future", zh="复核日期不能晚于今天")
     point.last_reviewed_on = reviewed
 
 
@@ -175,9 +179,11 @@ def create_point(db: Session, *, actor: Actor, scope: str | None, school: str, f
     found = school_in_scope(db, school, scope)
     code = (form.code or "").strip()
     if not SCHOOL_ID.fullmatch(code):
-        raise LedgerError("a code is 1 to 64 of A-Z a-z 0-9 _ . -, starting with a letter or digit")
+        raise LedgerError("a code is 1 to 64 of A-Z a-z 0-9 _ . -, starting with a letter or digit",
+                          zh="编号为 1 至 64 个 A-Z a-z 0-9 _ . - 字符，以字母或数字开头")
     if db.scalar(select(RiskPoint.id).where(RiskPoint.school_id == found.id, RiskPoint.code == code)):
-        raise LedgerError(f"{found.name_zh} already has a risk point {code!r}")
+        raise LedgerError(f"{found.name_zh} already has a risk point {code!r}",
+                          zh=f"{found.name_zh}已有风险点 {code!r}")
     point = RiskPoint(school_id=found.id, code=code, identified_on=now.date())
     _fill(db, found, point, form, now.date())
     _grade_or_refuse(point, rules)
@@ -191,13 +197,13 @@ def _grade_or_refuse(point: RiskPoint, rules: grading.GradingRules) -> None:
     try:
         apply_grade(point, rules)
     except grading.GradingError as exc:
-        raise LedgerError(str(exc)) from exc
+        raise LedgerError(str(exc), zh=exc.zh) from exc
 
 
 def find_point(db: Session, school: OrgUnit, code: str) -> RiskPoint:
     point = db.scalar(select(RiskPoint).where(RiskPoint.school_id == school.id, RiskPoint.code == code))
     if point is None:
-        raise NotFound(f"{school.name_zh} has no risk point {code!r}")
+        raise NotFound(f"{school.name_zh} has no risk point {code!r}", zh=f"{school.name_zh}没有风险点 {code!r}")
     return point
 
 
@@ -207,7 +213,7 @@ def update_point(db: Session, *, actor: Actor, scope: str | None, school: str, f
     found = school_in_scope(db, school, scope)
     point = find_point(db, found, (form.code or "").strip())
     if point.retired_on is not None:
-        raise LedgerError(f"the risk point {point.code!r} is retired")
+        raise LedgerError(f"the risk point {point.code!r} is retired", zh=f"风险点 {point.code!r} 已停用")
     before = snapshot(db, point)
     _fill(db, found, point, form, now.date())
     _grade_or_refuse(point, rules)
@@ -225,7 +231,7 @@ def retire_point(db: Session, *, actor: Actor, scope: str | None, school: str, c
     found = school_in_scope(db, school, scope)
     point = find_point(db, found, code)
     if point.retired_on is not None:
-        raise LedgerError(f"the risk point {point.code!r} is already retired")
+        raise LedgerError(f"the risk point {point.code!r} is already retired", zh=f"风险点 {point.code!r} 已经停用")
     point.retired_on = now.date()
     db.flush()
     record(db, actor=actor, action="risk_point.retire", target=f"risk_point:{found.code}/{point.code}", now=now,

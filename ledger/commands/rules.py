@@ -46,11 +46,11 @@ def save(db: Session, *, actor: Actor, whole_tree: bool, kind: str, text: str, c
     file), for the audit entry."""
     if not whole_tree:
         raise OutOfScope("alert rules and deadlines apply to every school: only an admin over the whole tree "
-                         "may change them")
+                         "may change them", zh="告警规则和确认时限适用于全部学校：只有全局管理员可以修改")
     text = text.replace("\r\n", "\n")
     live_rules.parse(kind, text)  # raises RulesRefused: nothing is stored
     if text.strip() == current_text.replace("\r\n", "\n").strip():
-        raise Unchanged("the text is the version already in use")
+        raise Unchanged("the text is the version already in use", zh="内容与正在使用的版本相同")
     version = live_rules.newest_version(db, kind) + 1
     saved = RuleText(kind=kind, version=version, text=text, saved_by=actor.name[:64], saved_at=now)
     db.add(saved)

@@ -21,9 +21,10 @@ from kernel.contract import SCHOOL_ID
 from ledger import org_scope, outlines, plan_images
 from ledger.campuses import campuses
 from ledger.commands.audit import Actor, changed, record
-from ledger.commands.org import _name, find_unit, scope_of
-from ledger.errors import LedgerError, NotFound
+from ledger.commands.org import CHINESE_NAME, ENGLISH_NAME, _name, find_unit, scope_of
+from ledger.errors import LedgerError, NotFound, Words
 from ledger.models import BUILDING_USES, Building, OrgUnit, SitePlanImage, Zone
+from ledger.models.org import BUILDING_USE_ZH
 
 MAX_EXTENT = 20_000.0  # metres: a campus larger than 20 km a side is a typing error
 MAX_FLOORS = 200
@@ -33,7 +34,7 @@ MAX_IMPORT_ERRORS = 20  # an import names this many problems, then says how many
 def _school(db: Session, scope: str | None, school: str) -> OrgUnit:
     unit = find_unit(db, school)
     if unit.kind != "school":
-        raise LedgerError(f"{unit.name_zh} is not a school")
+        raise LedgerError(f"{unit.name_zh} is not a school", zh=f"{unit.name_zh}不是学校")
     # A school admin manages its own school's site: the school itself may be the scope unit.
     org_scope.require_within(db, unit, scope_of(db, scope), what=unit.name_zh)
     return unit
@@ -43,26 +44,29 @@ def _campus(db: Session, school: OrgUnit, campus: str) -> dict:
     for found in campuses(db, school):
         if found["id"] == campus:
             return found
-    raise NotFound(f"{school.name_zh} has no campus {campus!r} (add it on the organisation page)")
+    raise NotFound(f"{school.name_zh} has no campus {campus!r} (add it on the organisation page)",
+                   zh=f"{school.name_zh}没有校区 {campus!r}（请先在机构页面添加）")
 
 
-def _extent(value, what: str) -> float:
+def _extent(value, what: Words) -> float:
     try:
         number = float(value)
     except (TypeError, ValueError):
-        raise LedgerError(f"{what} is not a number") from None
+        raise LedgerError(f"{what.en} is not a number", zh=f"{what.zh}不是数字") from None
     if not (0 < number <= MAX_EXTENT):
-        raise LedgerError(f"{what} is between 0 and {MAX_EXTENT:g} metres")
+        raise LedgerError(f"{what.en} is between 0 and {MAX_EXTENT:g} metres",
+                          zh=f"{what.zh}应大于 0、不超过 {MAX_EXTENT:g} 米")
     return round(number, 2)
 
 
-def _offset(value, what: str) -> float:
+def _offset(value, what: Words) -> float:
     try:
         number = float(value or 0)
     except (TypeError, ValueError):
-        raise LedgerError(f"{what} is not a number") from None
+        raise LedgerError(f"{what.en} is not a number", zh=f"{what.zh}不是数字") from None
     if not (0 <= number <= MAX_EXTENT):
-        raise LedgerError(f"{what} is between 0 and {MAX_EXTENT:g} metres")
+        raise LedgerError(f"{what.en} is between 0 and {MAX_EXTENT:g} metres",
+                          zh=f"{what.zh}应在 0 至 {MAX_EXTENT:g} 米之间")
     return round(number, 2)
 
 
@@ -73,8 +77,10 @@ def set_campus_plan(db: Session, *, actor: Actor, scope: str | None, school: str
     campus ({"id", "name_zh", "name_en", "box"}) as saved."""
     unit = _school(db, scope, school)
     place = _campus(db, unit, campus)
-    box = [_offset(x, "east of the school plan's corner"), _offset(y, "north of the school plan's corner"),
-           _extent(width, "the plan's width"), _extent(height, "the plan's height")]
+    box = [_offset(x, Words("east of the school plan's corner", "距学校平面图西南角的东向距离")),
+           _offset(y, Words("north of the school plan's corner", "距学校平面图西南角的北向距离")),
+           _extent(width, Words("the plan's width", "平面图宽度")),
+           _extent(height, Words("the plan's height", "平面图高度"))]
     checked = plan_images.check(image) if image is not None else None
     plan = dict(unit.site_plan or {})
     entries = [dict(c) for c in plan.get("campuses", []) if isinstance(c, dict)]
@@ -115,11 +121,12 @@ def set_campus_plan(db: Session, *, actor: Actor, scope: str | None, school: str
 def _box(db: Session, school: OrgUnit, campus: str) -> list[float]:
     box = _campus(db, school, campus).get("box")
     if not box:
-        raise LedgerError("set the campus plan's size first: an outline is checked against it")
+        raise LedgerError("set the campus plan's size first: an outline is checked against it",
+                          zh="请先设置校区平面图的尺寸：轮廓要据此检查")
     return [float(v) for v in box]
 
 
-def _outline(db: Session, school: OrgUnit, campus: str, raw, *, local: bool, what: str) -> list[list[float]]:
+def _outline(db: Session, school: OrgUnit, campus: str, raw, *, local: bool, what: Words) -> list[list[float]]:
     """An outline checked against the campus plan; `local`: given in the campus plan's own metres."""
     x, y, w, h = _box(db, school, campus)
     if not local and isinstance(raw, (list, tuple)):
@@ -138,38 +145,41 @@ def snapshot(b: Building) -> dict:
 def find_building(db: Session, school: OrgUnit, code: str) -> Building:
     found = db.scalar(select(Building).where(Building.school_id == school.id, Building.code == code))
     if found is None:
-        raise NotFound(f"{school.name_zh} has no building {code!r}")
+        raise NotFound(f"{school.name_zh} has no building {code!r}", zh=f"{school.name_zh}没有楼宇 {code!r}")
     return found
 
 
 def _fields(db: Session, school: OrgUnit, building: Building | None, *, name_zh, name_en, kind, floors, campus,
             unit) -> dict:
-    zh = _name(name_zh, "the Chinese name", required=True)
+    zh = _name(name_zh, CHINESE_NAME, required=True)
     taken = select(Building.id).where(Building.school_id == school.id, Building.name_zh == zh,
                                       Building.retired_at.is_(None))
     if building is not None:
         taken = taken.where(Building.id != building.id)
     if db.scalar(taken.limit(1)) is not None:
-        raise LedgerError(f"{school.name_zh} already has a building named {zh}")
+        raise LedgerError(f"{school.name_zh} already has a building named {zh}",
+                          zh=f"{school.name_zh}已有名为{zh}的楼宇")
     if kind not in BUILDING_USES:
-        raise LedgerError(f"a building's use is one of {', '.join(BUILDING_USES)}")
+        raise LedgerError(f"a building's use is one of {', '.join(BUILDING_USES)}",
+                          zh=f"楼宇用途应为{'、'.join(BUILDING_USE_ZH.values())}之一")
     if floors in (None, ""):
         count = None
     else:
         try:
             count = int(floors)
         except (TypeError, ValueError):
-            raise LedgerError("floors is a whole number") from None
+            raise LedgerError("floors is a whole number", zh="层数须是整数") from None
         if not 1 <= count <= MAX_FLOORS:
-            raise LedgerError(f"floors is between 1 and {MAX_FLOORS}")
+            raise LedgerError(f"floors is between 1 and {MAX_FLOORS}", zh=f"层数应在 1 至 {MAX_FLOORS} 之间")
     _campus(db, school, campus)
     responsible = None
     if unit:
         responsible = find_unit(db, unit)
         if responsible.kind != "unit" or org_scope.school_of(db, responsible) is None or \
                 org_scope.school_of(db, responsible).id != school.id:
-            raise LedgerError(f"{responsible.name_zh} is not a unit of {school.name_zh}")
-    return {"name_zh": zh, "name_en": _name(name_en, "the English name", required=False), "kind": kind,
+            raise LedgerError(f"{responsible.name_zh} is not a unit of {school.name_zh}",
+                              zh=f"{responsible.name_zh}不是{school.name_zh}的单位")
+    return {"name_zh": zh, "name_en": _name(name_en, ENGLISH_NAME, required=False), "kind": kind,
             "floors": count, "campus": campus, "unit": responsible}
 
 
@@ -181,12 +191,14 @@ def create_building(db: Session, *, actor: Actor, scope: str | None, school: str
     code = (code or "").strip()
     if not SCHOOL_ID.fullmatch(code):
         raise LedgerError("a building's code is 1 to 64 of A-Z a-z 0-9 _ . -, starting with a letter or digit "
-                          "(events carry it)")
+                          "(events carry it)",
+                          zh="楼宇编号为 1 至 64 个 A-Z a-z 0-9 _ . - 字符，以字母或数字开头（事件带着它）")
     if db.scalar(select(Building.id).where(Building.school_id == owner.id, Building.code == code)) is not None:
-        raise LedgerError(f"{owner.name_zh} already has a building with the code {code}")
+        raise LedgerError(f"{owner.name_zh} already has a building with the code {code}",
+                          zh=f"{owner.name_zh}已有编号为 {code} 的楼宇")
     values = _fields(db, owner, None, name_zh=name_zh, name_en=name_en, kind=kind, floors=floors, campus=campus,
                      unit=unit)
-    polygon = _outline(db, owner, campus, outline, local=False, what="the outline") if outline else None
+    polygon = _outline(db, owner, campus, outline, local=False, what=outlines.OUTLINE) if outline else None
     building = Building(school_id=owner.id, code=code, polygon=polygon, **values)
     db.add(building)
     db.flush()
@@ -202,11 +214,11 @@ def update_building(db: Session, *, actor: Actor, scope: str | None, school: str
     owner = _school(db, scope, school)
     building = find_building(db, owner, code)
     if building.retired_at is not None:
-        raise LedgerError(f"{building.name_zh} is retired")
+        raise LedgerError(f"{building.name_zh} is retired", zh=f"{building.name_zh}已停用")
     before = snapshot(building)
     values = _fields(db, owner, building, name_zh=name_zh, name_en=name_en, kind=kind, floors=floors,
                      campus=campus, unit=unit)
-    polygon = _outline(db, owner, campus, outline, local=False, what="the outline") if outline else None
+    polygon = _outline(db, owner, campus, outline, local=False, what=outlines.OUTLINE) if outline else None
     for key, value in values.items():
         setattr(building, key, value)
     if polygon is not None:
@@ -225,7 +237,7 @@ def retire_building(db: Session, *, actor: Actor, scope: str | None, school: str
     owner = _school(db, scope, school)
     building = find_building(db, owner, code)
     if building.retired_at is not None:
-        raise LedgerError(f"{building.name_zh} is already retired")
+        raise LedgerError(f"{building.name_zh} is already retired", zh=f"{building.name_zh}已经停用")
     building.retired_at = now
     db.flush()
     record(db, actor=actor, action="building.retire", target=f"building:{school}/{code}", school=school,
@@ -238,17 +250,19 @@ def create_zone(db: Session, *, actor: Actor, scope: str | None, school: str, bu
     owner = _school(db, scope, school)
     found = find_building(db, owner, building)
     if found.retired_at is not None:
-        raise LedgerError(f"{found.name_zh} is retired")
+        raise LedgerError(f"{found.name_zh} is retired", zh=f"{found.name_zh}已停用")
     code = (code or "").strip()
     if not SCHOOL_ID.fullmatch(code):
-        raise LedgerError("a zone's code is 1 to 64 of A-Z a-z 0-9 _ . -, starting with a letter or digit")
-    zh = _name(name_zh, "the Chinese name", required=True)
+        raise LedgerError("a zone's code is 1 to 64 of A-Z a-z 0-9 _ . -, starting with a letter or digit",
+                          zh="区域编号为 1 至 64 个 A-Z a-z 0-9 _ . - 字符，以字母或数字开头")
+    zh = _name(name_zh, CHINESE_NAME, required=True)
     for zone in found.zones:
         if zone.code == code:
-            raise LedgerError(f"{found.name_zh} already has a zone with the code {code}")
+            raise LedgerError(f"{found.name_zh} already has a zone with the code {code}",
+                              zh=f"{found.name_zh}已有编号为 {code} 的区域")
         if zone.name_zh == zh and zone.retired_at is None:
-            raise LedgerError(f"{found.name_zh} already has a zone named {zh}")
-    zone = Zone(building=found, code=code, name_zh=zh, name_en=_name(name_en, "the English name", required=False))
+            raise LedgerError(f"{found.name_zh} already has a zone named {zh}", zh=f"{found.name_zh}已有名为{zh}的区域")
+    zone = Zone(building=found, code=code, name_zh=zh, name_en=_name(name_en, ENGLISH_NAME, required=False))
     db.add(zone)
     db.flush()
     record(db, actor=actor, action="zone.create", target=f"zone:{school}/{building}/{code}", school=school,
@@ -272,10 +286,10 @@ def update_zone(db: Session, *, actor: Actor, scope: str | None, school: str, bu
         raise LedgerError(f"{zone.name_zh} is retired: retired zones are not renamed",
                           zh=f"{zone.name_zh}已停用，不能修改")
     before = _zone_names(zone)
-    zh = _name(name_zh, "the Chinese name", required=True)
+    zh = _name(name_zh, CHINESE_NAME, required=True)
     if any(z is not zone and z.name_zh == zh and z.retired_at is None for z in found.zones):
         raise LedgerError(f"{found.name_zh} already has a zone named {zh}", zh=f"{found.name_zh}已有名为{zh}的区域")
-    zone.name_zh, zone.name_en = zh, _name(name_en, "the English name", required=False)
+    zone.name_zh, zone.name_en = zh, _name(name_en, ENGLISH_NAME, required=False)
     db.flush()
     old, new = changed(before, _zone_names(zone))
     if new:
@@ -294,9 +308,9 @@ def retire_zone(db: Session, *, actor: Actor, scope: str | None, school: str, bu
     found = find_building(db, owner, building)
     zone = next((z for z in found.zones if z.code == code), None)
     if zone is None:
-        raise NotFound(f"{found.name_zh} has no zone {code!r}")
+        raise NotFound(f"{found.name_zh} has no zone {code!r}", zh=f"{found.name_zh}没有区域 {code!r}")
     if zone.retired_at is not None:
-        raise LedgerError(f"{zone.name_zh} is already retired")
+        raise LedgerError(f"{zone.name_zh} is already retired", zh=f"{zone.name_zh}已经停用")
     zone.retired_at = now
     db.flush()
     record(db, actor=actor, action="zone.retire", target=f"zone:{school}/{building}/{code}", school=school,
@@ -313,29 +327,34 @@ def import_outlines(db: Session, *, actor: Actor, scope: str | None, school: str
     active = list(db.scalars(select(Building).where(Building.school_id == owner.id, Building.retired_at.is_(None))))
     by_code = {b.code: b for b in active}
     by_name = {b.name_zh: b for b in active}
-    errors: list[str] = []
+    errors: list[Words] = []
     planned: list[tuple[Building, list]] = []
     seen: dict[int, str] = {}
     for number, feature in enumerate(features, 1):
         building = by_code.get(feature.name) or by_name.get(feature.name)
         if building is None:
-            errors.append(f"feature {number}: {owner.name_zh} has no building {feature.name!r} (create it first)")
+            errors.append(Words(f"feature {number}: {owner.name_zh} has no building {feature.name!r} "
+                                "(create it first)",
+                                f"第 {number} 个要素：{owner.name_zh}没有楼宇 {feature.name!r}（请先创建）"))
             continue
         if building.id in seen:
-            errors.append(f"feature {number}: {feature.name} is the same building as feature {seen[building.id]}")
+            errors.append(Words(f"feature {number}: {feature.name} is the same building as feature {seen[building.id]}",
+                                f"第 {number} 个要素：{feature.name}与第 {seen[building.id]} 个要素是同一栋楼宇"))
             continue
         seen[building.id] = str(number)
         try:
             polygon = _outline(db, owner, campus, feature.ring, local=True,
-                               what=f"feature {number} ({feature.name})")
+                               what=Words(f"feature {number} ({feature.name})",
+                                          f"第 {number} 个要素（{feature.name}）"))
         except LedgerError as exc:
-            errors.append(str(exc))
+            errors.append(Words(exc.text("en"), exc.text("zh")))
             continue
         planned.append((building, polygon))
     if errors:
         more = len(errors) - MAX_IMPORT_ERRORS
-        listed = "; ".join(errors[:MAX_IMPORT_ERRORS]) + (f"; and {more} more" if more > 0 else "")
-        raise outlines.BadOutline(f"nothing imported: {listed}")
+        listed = "; ".join(e.en for e in errors[:MAX_IMPORT_ERRORS]) + (f"; and {more} more" if more > 0 else "")
+        listed_zh = "；".join(e.zh for e in errors[:MAX_IMPORT_ERRORS]) + (f"；另有 {more} 处" if more > 0 else "")
+        raise outlines.BadOutline(f"nothing imported: {listed}", zh=f"未导入任何轮廓：{listed_zh}")
     for building, polygon in planned:
         before = {"campus": building.campus, "polygon": building.polygon}
         building.polygon, building.campus = polygon, campus

@@ -41,7 +41,8 @@ def managed_schools(db: Session, scope: str | None) -> frozenset[str] | None:
 def _school_in_scope(db: Session, school: str, scope: str | None) -> None:
     unit = find_unit(db, (school or "").strip())
     if unit.kind != "school":
-        raise LedgerError(f"{unit.name_zh} is not a school: a wall shows one school")
+        raise LedgerError(f"{unit.name_zh} is not a school: a wall shows one school",
+                          zh=f"{unit.name_zh}不是学校：一块大屏只显示一所学校")
     org_scope.require_within(db, unit, scope_of(db, scope), what=unit.name_zh)
 
 
@@ -49,7 +50,8 @@ def _label(text: str) -> str:
     value = (text or "").strip()
     control = first_control(value)
     if control is not None:
-        raise LedgerError(f"the label holds an invisible character ({describe(control[1])}) at {control[0] + 1}")
+        raise LedgerError(f"the label holds an invisible character ({describe(control[1])}) at {control[0] + 1}",
+                          zh=f"标签的第 {control[0] + 1} 个字是不可见字符 {describe(control[1])}，请删去")
     return value
 
 
@@ -57,7 +59,8 @@ def _managed(db: Session, token_id: int, scope: str | None) -> AccessToken:
     row = db.get(AccessToken, token_id)
     schools = managed_schools(db, scope)
     if row is None or (schools is not None and row.school not in schools):
-        raise org_scope.OutOfScope(f"no token {token_id} among the walls you manage")
+        raise org_scope.OutOfScope(f"no token {token_id} among the walls you manage",
+                                   zh=f"您管理的大屏中没有令牌 {token_id}")
     return row
 
 
@@ -69,7 +72,8 @@ def issue(db: Session, *, actor: Actor, scope: str | None, school: str, label: s
     # and the first token's address, shown once, would be lost without a word.
     if db.scalar(select(AccessToken.id).where(AccessToken.label == label, AccessToken.school == school.strip(),
                                               AccessToken.revoked_at.is_(None)).limit(1)) is not None:
-        raise LedgerError(f"the wall {label!r} of this school already has a token: rotate it, or give another label")
+        raise LedgerError(f"the wall {label!r} of this school already has a token: rotate it, or give another label",
+                          zh=f"本校大屏 {label!r} 已有令牌：请轮换它，或换一个标签")
     issued = access.issue_token(db, role=WALL, label=label, school=school.strip(), now=now)
     record(db, actor=actor, action="token.create", target=_target(issued.row), now=now, school=issued.row.school,
            after=snapshot(issued.row))
@@ -89,9 +93,10 @@ def rotate(db: Session, *, actor: Actor, scope: str | None, token_id: int, now: 
     """Revoke the token and issue its successor (same label and school), in one transaction."""
     old = _managed(db, token_id, scope)
     if old.revoked_at is not None:
-        raise LedgerError("this token is already revoked: create a new one")
+        raise LedgerError("this token is already revoked: create a new one", zh="此令牌已吊销：请新建一个")
     if old.school is None:
-        raise LedgerError("a token for every school is rotated from the command line")
+        raise LedgerError("a token for every school is rotated from the command line",
+                          zh="适用于全部学校的令牌须在命令行中轮换")
     access.revoke_token(db, token_id=old.id, now=now)
     issued = access.issue_token(db, role=old.role, label=old.label, school=old.school, now=now)
     record(db, actor=actor, action="token.rotate", target=_target(issued.row), now=now, school=old.school,

@@ -26,7 +26,7 @@ from ledger.commands import users
 from ledger.commands.audit import Actor, changed, record
 from ledger.commands.org import find_unit, scope_of
 from ledger.control_chars import describe, first_control
-from ledger.errors import LedgerError
+from ledger.errors import LedgerError, Words
 from ledger.models import OrgUnit, User, UserSession
 
 # Letters and digits a person can read off a sheet and type (no 0/O, 1/l/I), 16 of them: about 90
@@ -69,7 +69,8 @@ def _display_name(text: str) -> str:
     control = first_control(value)
     if control is not None:
         raise LedgerError(f"the display name holds an invisible character ({describe(control[1])}) "
-                          f"at {control[0] + 1}")
+                          f"at {control[0] + 1}",
+                          zh=f"姓名的第 {control[0] + 1} 个字是不可见字符 {describe(control[1])}，请删去")
     return value
 
 
@@ -80,7 +81,8 @@ def placement(db: Session, unit: str | None, scope: OrgUnit | None) -> OrgUnit |
     if not code:
         if scope is not None:
             raise org_scope.OutOfScope("choose a unit you manage: only an administrator of the whole tree "
-                                       "creates accounts over the whole tree")
+                                       "creates accounts over the whole tree",
+                                       zh="请选择您管理的机构：只有全局管理员可以创建覆盖全部机构的账号")
         return None
     found = find_unit(db, code)
     org_scope.require_within(db, found, scope, what=found.name_zh)
@@ -90,13 +92,14 @@ def placement(db: Session, unit: str | None, scope: OrgUnit | None) -> OrgUnit |
 def _managed(db: Session, username: str, scope: OrgUnit | None) -> User:
     user = users.find_user(db, username)
     if user is None or not in_scope(db, user, scope):  # another district's people are not named
-        raise org_scope.OutOfScope(f"no user {users.normal_username(username)!r} among the people you manage")
+        raise org_scope.OutOfScope(f"no user {users.normal_username(username)!r} among the people you manage",
+                                   zh=f"您管理的人员中没有用户 {users.normal_username(username)!r}")
     return user
 
 
-def _not_self(actor: Actor, user: User, what: str) -> None:
+def _not_self(actor: Actor, user: User, what: Words) -> None:
     if actor.name == user.username:
-        raise LedgerError(f"you cannot {what} your own account here")
+        raise LedgerError(f"you cannot {what.en} your own account here", zh=f"不能在这里{what.zh}")
 
 
 def create(db: Session, *, actor: Actor, scope: str | None, username: str, display_name: str, role: str,
@@ -119,7 +122,7 @@ def change(db: Session, *, actor: Actor, scope: str | None, username: str, now: 
     """Another role and/or unit (within the admin's scope) for a person they manage; their sessions end."""
     scope_unit = scope_of(db, scope)
     user = _managed(db, username, scope_unit)
-    _not_self(actor, user, "change the access of")
+    _not_self(actor, user, Words("change the access of", "更改自己账号的权限"))
     before = snapshot(user)
     new_unit = users.KEEP
     if unit is not None:
@@ -136,7 +139,7 @@ def change(db: Session, *, actor: Actor, scope: str | None, username: str, now: 
 
 def disable(db: Session, *, actor: Actor, scope: str | None, username: str, now: datetime) -> User:
     user = _managed(db, username, scope_of(db, scope))
-    _not_self(actor, user, "disable")
+    _not_self(actor, user, Words("disable", "停用自己的账号"))
     was = user.disabled_at is not None
     users.disable_user(db, username=user.username, now=now)
     if not was:
@@ -150,7 +153,7 @@ def enable(db: Session, *, actor: Actor, scope: str | None, username: str, now: 
     sessions stay ended. An account disabled because its password may be known to others is given a
     new one as well (reset_password): enabling does not decide that for the admin."""
     user = _managed(db, username, scope_of(db, scope))
-    _not_self(actor, user, "enable")
+    _not_self(actor, user, Words("enable", "启用自己的账号"))
     users.enable_user(db, username=user.username, now=now)
     record(db, actor=actor, action="user.enable", target=_target(user), now=now, school=_school(db, user),
            before={"disabled": True}, after={"disabled": False})
@@ -162,7 +165,7 @@ def reset_password(db: Session, *, actor: Actor, scope: str | None, username: st
     """A new password for a person the admin manages (typed, or generated and returned once); their
     sessions end. Your own: /account/password, which asks for the old one."""
     user = _managed(db, username, scope_of(db, scope))
-    _not_self(actor, user, "reset the password of")
+    _not_self(actor, user, Words("reset the password of", "重置自己账号的密码"))
     generated = None
     if not password:
         generated = password = generate_password()
@@ -179,14 +182,14 @@ def change_own_password(db: Session, *, actor: Actor, user_id: int, old: str, ne
     (`keep_session`: the id of the one they are using)."""
     user = db.scalar(select(User).where(User.id == user_id))
     if user is None or user.disabled_at is not None:
-        raise LedgerError("this account is no longer active")
+        raise LedgerError("this account is no longer active", zh="此账号已停用")
     if not passwords.verify_password(user.password_hash, old or ""):
-        raise LedgerError("the current password is not right")
+        raise LedgerError("the current password is not right", zh="当前密码不正确")
     if new == old:
-        raise LedgerError("the new password is the same as the current one")
+        raise LedgerError("the new password is the same as the current one", zh="新密码与当前密码相同")
     problems = passwords.policy_problems(new or "", user.username)
     if problems:
-        raise users.PasswordRefused("; ".join(problems))
+        raise users.PasswordRefused("; ".join(problems), zh=users.problems_zh(problems))
     user.password_hash = passwords.hash_password(new)
     user.password_changed_at = now
     keep = users.session_digest(keep_session) if keep_session else None

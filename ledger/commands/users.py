@@ -25,10 +25,16 @@ SESSION_BYTES = 32  # 256 random bits: the session id only the person's cookie h
 # Lower-case so 'Zhang' and 'zhang' are one person; what people type is folded the same way.
 USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{1,63}")
 MAX_NAME = 128
+ROLE_REFUSED_ZH = "角色应为 leader（领导）、duty（值班员）或 admin（管理员）之一"
 
 
 class PasswordRefused(LedgerError):
     """The new password breaks the policy (ledger/passwords.py)."""
+
+
+def problems_zh(problems: list[str]) -> str:
+    """The policy's problems in Chinese only: each is written "中文 · English" (ledger/passwords.py)."""
+    return "；".join(problem.split(" · ")[0] for problem in problems)
 
 
 def normal_username(text: str) -> str:
@@ -42,14 +48,14 @@ def session_digest(session_id: str) -> str:
 def _check_password(password: str, username: str) -> None:
     problems = passwords.policy_problems(password, username)
     if problems:
-        raise PasswordRefused("; ".join(problems))
+        raise PasswordRefused("; ".join(problems), zh=problems_zh(problems))
 
 
 def _check_schools(schools: Iterable[str]) -> list[str]:
     found = sorted(set(schools))
     for school in found:
         if not SCHOOL_ID.fullmatch(school):
-            raise LedgerError(f"{school!r} cannot be a school code")
+            raise LedgerError(f"{school!r} cannot be a school code", zh=f"{school!r} 不能作为学校代码")
     return found
 
 
@@ -58,7 +64,7 @@ def _unit(db: Session, code: str | None) -> OrgUnit | None:
         return None
     found = db.scalar(select(OrgUnit).where(OrgUnit.code == code))
     if found is None:
-        raise NotFound(f"no organisation unit {code!r}")
+        raise NotFound(f"no organisation unit {code!r}", zh=f"没有机构 {code!r}")
     return found
 
 
@@ -68,13 +74,14 @@ def create_user(db: Session, *, username: str, display_name: str, role: str, pas
     username = normal_username(username)
     display_name = display_name.strip()
     if not USERNAME.fullmatch(username):
-        raise LedgerError("a username is 2 to 64 of a-z 0-9 . _ -, starting with a letter or digit")
+        raise LedgerError("a username is 2 to 64 of a-z 0-9 . _ -, starting with a letter or digit",
+                          zh="用户名为 2 至 64 个 a-z 0-9 . _ - 字符，以字母或数字开头")
     if not display_name or len(display_name) > MAX_NAME:
-        raise LedgerError(f"a display name has 1 to {MAX_NAME} characters")
+        raise LedgerError(f"a display name has 1 to {MAX_NAME} characters", zh=f"姓名为 1 至 {MAX_NAME} 个字")
     if role not in USER_ROLES:
-        raise LedgerError(f"role must be one of {', '.join(USER_ROLES)}")
+        raise LedgerError(f"role must be one of {', '.join(USER_ROLES)}", zh=ROLE_REFUSED_ZH)
     if find_user(db, username) is not None:
-        raise LedgerError(f"there is already a user {username!r}")
+        raise LedgerError(f"there is already a user {username!r}", zh=f"已有用户 {username!r}")
     _check_password(password, username)
     codes = _check_schools(schools)
     scope = _unit(db, unit)
@@ -99,7 +106,7 @@ def list_users(db: Session) -> list[User]:
 def _existing(db: Session, username: str) -> User:
     user = find_user(db, username)
     if user is None:
-        raise NotFound(f"no user {normal_username(username)!r}")
+        raise NotFound(f"no user {normal_username(username)!r}", zh=f"没有用户 {normal_username(username)!r}")
     return user
 
 
@@ -149,7 +156,7 @@ def change_access(db: Session, *, username: str, now: datetime, role: str | None
     user = _existing(db, username)
     if role is not None and role != user.role:
         if role not in USER_ROLES:
-            raise LedgerError(f"role must be one of {', '.join(USER_ROLES)}")
+            raise LedgerError(f"role must be one of {', '.join(USER_ROLES)}", zh=ROLE_REFUSED_ZH)
         user.role = role
         end_sessions(db, user_id=user.id, reason="role_changed", now=now)
     scope_changed = False

@@ -24,10 +24,14 @@ ORG_CHILDREN: dict[str, tuple[str, ...]] = {
 }
 # What kind of school: the special campaigns apply by type (seeds 003 and 004).
 SCHOOL_TYPES: tuple[str, ...] = ("university", "vocational", "middle", "primary", "kindergarten", "special")
+SCHOOL_TYPE_ZH = {"university": "高校", "vocational": "职业院校", "middle": "中学", "primary": "小学",
+                  "kindergarten": "幼儿园", "special": "特殊教育学校"}
 # What a building is used for (`Building.kind`). "lab" as the demo and the campaign checklists have it
 # (demo/checklists.py: items that apply to a building kind).
 BUILDING_USES: tuple[str, ...] = ("teaching", "lab", "canteen", "dormitory", "office", "library", "gym",
                                   "other")
+BUILDING_USE_ZH = {"teaching": "教学楼", "lab": "实验楼", "canteen": "食堂", "dormitory": "宿舍", "office": "办公楼",
+                   "library": "图书馆", "gym": "体育馆", "other": "其他"}
 
 
 class OrgUnit(Base):

@@ -87,7 +87,7 @@ def test_a_district_admin_makes_a_campaign_for_its_primary_schools(serve, app_se
                   .encode()}])
     page.wait_for_selector("#admin-campaigns-message .tone-error")
     refused = page.inner_text("#admin-campaigns-message")
-    assert refused.startswith("未保存：winter.toml: school_types: 'nursery' not one of"), refused
+    assert refused.startswith("未保存：winter.toml：适用学校类型：'nursery' 不是"), refused  # the page's language
     assert read(app_settings, lambda db: db.scalar(select(Campaign).where(Campaign.code == "winter"))) is None
 
     # The university of the district does not see the primary schools' campaign; the primary school does.

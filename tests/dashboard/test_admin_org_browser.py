@@ -80,7 +80,7 @@ def test_an_admin_builds_the_tree_and_a_district_admin_works_only_in_their_distr
         "已新增：郑州市第一中学"
     # A second click on the same form is a duplicate, refused with the reason: nothing is added twice.
     refused = add(page, parent="金水区", kind="学校", code="zz-no1", name="第一中学", school_type="中学")
-    assert refused.startswith("未保存：") and "taken" in refused
+    assert refused == "未保存：代码 'zz-no1' 已被占用", refused  # the ledger's reason, in the page's language
     tree = page.inner_text("#admin-org-tree")
     assert "金水区" in tree and "郑州市第一中学" in tree and "zz-no1" in tree
     # A school that reached the ledger with no district (as one known only from its events does) is

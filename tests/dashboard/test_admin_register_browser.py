@@ -73,7 +73,7 @@ def test_an_admin_adds_a_risk_point_and_sees_its_colour_as_they_type(serve, sett
     page.fill("#admin-risks-c", "40")  # D = 720 > 320
     wait_until(lambda: grade_colour(page) == "red", "D = 720 to show red")
     page.fill("#admin-risks-c", "41")  # not a value of the LEC table: the grading's own words
-    wait_until(lambda: "must be one of" in page.locator("#admin-risks-grade").inner_text(), "a refused factor")
+    wait_until(lambda: "LEC 的 C 应为" in page.locator("#admin-risks-grade").inner_text(), "a refused factor")
     page.fill("#admin-risks-c", "40")
     wait_until(lambda: grade_colour(page) == "red", "red again")
     page.fill("#admin-risks-person", "张老师")

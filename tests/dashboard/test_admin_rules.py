@@ -3,6 +3,8 @@ checks a bad rule (refused with the reason, nothing saved) and saves a good one 
 audited); a scoped admin reads the rules and cannot save them, even by posting the callback."""
 from __future__ import annotations
 
+import json
+
 import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
@@ -59,7 +61,7 @@ def test_an_admin_checks_and_saves_rules(browser, rules_settings, serve, tmp_pat
         bad = SHIPPED + '\n[[rule]]\ntype = "fire.smoke_alarm"\nseverity = "urgent"\n'
         page.fill(editor, bad)
         page.click("#admin-rules-alert_rules-save")
-        expect(page.locator(message)).to_contain_text("rule 18: severity must be one of")
+        expect(page.locator(message)).to_contain_text("第 18 条规则：severity 应为")
         assert stored(rules_settings) == ([], [])  # refused: nothing stored, nothing audited
 
         page.fill(editor, SHIPPED + '\n[[rule]]\ntype = "device.online"\nseverity = "medium"\n')
@@ -101,6 +103,9 @@ def test_a_scoped_admin_reads_the_rules_and_cannot_save_them(browser, rules_sett
     body["changedPropIds"] = ["admin-rules-alert_rules-save.n_clicks"]
     answer = client.post("/_dash-update-component", json=body)
     assert answer.status_code == 200 and "whole tree" in answer.get_data(as_text=True)
+    body["state"] = [s if s["id"] != "admin-rules-view" else {**s, "value": {}} for s in body["state"]]
+    answer = client.post("/_dash-update-component", json=body)  # zh-CN, the default: the same, in Chinese
+    assert "只有全局管理员可以修改" in json.dumps(answer.get_json(), ensure_ascii=False)
     assert stored(rules_settings) == ([], [])
 
 

@@ -93,6 +93,9 @@ def test_the_page_holds_a_school_admin_to_their_school_whatever_it_sends(app, si
     assert "Not saved" in answer and "outside what you manage" in answer
     answer = _save_building(app, admin, "s1", **{"admin-sites-outline": [[0, 0], [50, 50], [50, 0], [0, 50]]})
     assert "crosses itself" in answer
+    answer = _save_building(app, admin, "s1", **{"admin-sites-outline": [[0, 0], [50, 50], [50, 0], [0, 50]],
+                                                 "admin-sites-view": {"lang": "zh"}})
+    assert "未保存：轮廓自相交" in answer and "crosses" not in answer  # the page's language
     answer = _save_building(app, admin, "s1", **{"admin-sites-outline": [[10, 10], [50, 10], [50, 40]]})
     assert "Building saved: 新楼" in answer
     engine = sql_engine(sites_ledger)

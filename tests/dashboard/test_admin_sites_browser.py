@@ -97,7 +97,7 @@ def test_an_admin_uploads_a_plan_draws_a_building_and_the_maps_read_it(serve, se
                              files=[{"name": "plan.png", "mimeType": "image/png", "buffer": b"not an image at all"}])
         page.click("#admin-sites-save-plan")
         page.wait_for_selector("#admin-sites-plan-message .tone-error")
-        assert "not a PNG, JPG or SVG" in page.inner_text("#admin-sites-plan-message")
+        assert "不是 PNG、JPG 或 SVG 图片" in page.inner_text("#admin-sites-plan-message")
 
         page.set_input_files("#admin-sites-upload input[type=file]",
                              files=[{"name": "plan.png", "mimeType": "image/png", "buffer": _plan_png()}])

@@ -89,12 +89,17 @@ def test_a_forged_request_for_another_district_is_refused_and_saves_nothing(dist
         ids.CREATE: 1, ids.NEW_USERNAME: "far", ids.NEW_NAME: "外区", ids.NEW_ROLE: "admin", ids.NEW_UNIT: "d2",
         ids.VIEW: {"lang": "en"}}, ids.CREATE)
     assert "Not saved" in said and "outside what you manage" in said
+    # The same refusal on a zh-CN page (the default) reads in Chinese, with the same facts.
+    said = _post(app, admin, ids.MESSAGE, {
+        ids.CREATE: 1, ids.NEW_USERNAME: "far", ids.NEW_NAME: "外区", ids.NEW_ROLE: "admin", ids.NEW_UNIT: "d2",
+        ids.VIEW: {}}, ids.CREATE)
+    assert "未保存：" in said and "不在您的管理范围" in said and "outside" not in said
     said = _post(app, admin, ids.MESSAGE, {ids.CREATE: 1, ids.NEW_USERNAME: "top", ids.NEW_NAME: "全局",
                                            ids.NEW_ROLE: "admin", ids.NEW_UNIT: "", ids.VIEW: {}}, ids.CREATE)
-    assert "未保存" in said
+    assert "未保存：请选择您管理的机构" in said
     said = _post(app, admin, walls.MESSAGE, {walls.CREATE: 1, walls.SCHOOL: "s2", walls.LABEL: "x",
                                              walls.VIEW: {}}, walls.CREATE)
-    assert "未保存" in said
+    assert "未保存：" in said and "不在您的管理范围" in said
     assert not _read(district_settings, select(User).where(User.username.in_(["far", "top"])))
     assert not _read(district_settings, select(AccessToken))
     # Within the district: saved, audited with who and from where.

@@ -42,7 +42,7 @@ def change(_clicks, old, new, again, view_state):
                                            new=new, now=live.now(), keep_session=held.session_id)
             db.commit()
     except LedgerError as exc:
-        return _said(tp(lang, "refused", reason=str(exc)), "error")
+        return _said(tp(lang, "refused", reason=exc.text(lang)), "error")
     except SQLAlchemyError:
         return _said(tp(lang, "failed"), "error")
     return html.Span(tp(lang, "done"), className="tone-ok"), "", "", ""

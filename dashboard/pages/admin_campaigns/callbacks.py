@@ -69,14 +69,16 @@ def _mapping(code, name, name_en, types, kinds, source, items, items_en, dates) 
 def _upload(contents, filename) -> tuple[bytes, str]:
     name = filename if isinstance(filename, str) and filename else "upload.toml"
     if not name.lower().endswith(".toml"):
-        raise LedgerError(f"{name[:80]}: not a .toml file")
+        raise LedgerError(f"{name[:80]}: not a .toml file", zh=f"{name[:80]}：不是 .toml 文件")
     data = contents.split(",", 1)[1] if isinstance(contents, str) and "," in contents else ""
     if len(data) > MAX_FILE * 4 // 3 + 4:
-        raise LedgerError(f"{name[:80]}: larger than {MAX_FILE // 1024} KB")
+        raise LedgerError(f"{name[:80]}: larger than {MAX_FILE // 1024} KB",
+                          zh=f"{name[:80]}：大于 {MAX_FILE // 1024} KB")
     try:
         return base64.b64decode(data, validate=True), name[:80]
     except (binascii.Error, ValueError):
-        raise LedgerError(f"{name[:80]}: the upload arrived damaged; try again") from None
+        raise LedgerError(f"{name[:80]}: the upload arrived damaged; try again",
+                          zh=f"{name[:80]}：上传的文件已损坏，请重试") from None
 
 
 def change(_save, contents, filename, pick, code, name, name_en, types, kinds, source, items, items_en, *rest):

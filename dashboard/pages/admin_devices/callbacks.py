@@ -62,7 +62,7 @@ def change(school, _add, _save, _retire, pick, source, name, system, place, stre
                     said = td(lang, "added" if ctx.triggered_id == ids.ADD else "saved", name=device.name)
                 db.commit()
         except LedgerError as exc:
-            return _refused(ta(lang, "refused", reason=str(exc)))
+            return _refused(ta(lang, "refused", reason=exc.text(lang)))
         except SQLAlchemyError:
             return _refused(ta(lang, "failed"))
     message = html.Span(said, className="tone-ok") if said else ""

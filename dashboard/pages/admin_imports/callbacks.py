@@ -29,7 +29,7 @@ def poll(answer, _n, view_state):
     if principal is None:
         return _said(ta(lang, "not_allowed"), "error"), "", True
     if isinstance(answer.get("error"), str):  # the upload route's refusal, in its own words
-        return _said(ti(lang, "refused", reason=answer["error"]), "error"), "", True
+        return _said(ti(lang, "refused", reason=part.in_language(lang, answer["error"])), "error"), "", True
     try:
         job = read(services().redis, answer.get("job"), principal.user_id)
     except redis.RedisError:
@@ -49,7 +49,8 @@ def poll(answer, _n, view_state):
         return (_said(ti(lang, "refused_rows", n=count), "error"), part.errors_table(lang, job["errors"], count),
                 True)
     if state == "refused":
-        return _said(ti(lang, "refused", reason=job.get("reason", "")), "error"), "", True
+        reason = job.get("reason_zh" if lang == "zh" else "reason") or job.get("reason", "")
+        return _said(ti(lang, "refused", reason=reason), "error"), "", True
     return _said(ti(lang, "failed"), "error"), "", True
 
 

@@ -1,6 +1,8 @@
 """The imports page's builders, pure. Every cell of an error comes from the file: rendered as text."""
 from __future__ import annotations
 
+import re
+
 from dash import dcc, html
 
 from dashboard.pages.admin_imports import ids
@@ -9,6 +11,15 @@ from layouts.i18n import Language
 
 KINDS = ("risk_points", "hazards")
 POLL_MS = 500
+
+
+_BOTH = re.compile(r"\s*/ (?=[a-z])")  # "中文 / english": the upload route answers in both
+
+
+def in_language(lang: Language, text: str) -> str:
+    """The part of a "中文 / english" answer in the page's language; any other text as it is."""
+    parts = _BOTH.split(text, maxsplit=1)
+    return text if len(parts) == 1 else parts[0] if lang == "zh" else parts[1]
 
 
 def _field(label: str, control) -> html.Label:

@@ -57,7 +57,7 @@ def change(_add, _save, parent, kind, code, name_zh, name_en, school_type, unit,
                 said = to(lang, "renamed", name=made.name_zh)
             db.commit()
     except LedgerError as exc:  # refused, nothing saved: the ledger's own words
-        return (html.Span(ta(lang, "refused", reason=str(exc)), className="tone-error"),) + (no_update,) * (
+        return (html.Span(ta(lang, "refused", reason=exc.text(lang)), className="tone-error"),) + (no_update,) * (
             OUTPUTS - 1)
     except SQLAlchemyError:
         return (html.Span(ta(lang, "failed"), className="tone-error"),) + (no_update,) * (OUTPUTS - 1)

@@ -53,7 +53,7 @@ def preview(method, l_value, e_value, c_value, s_value, view_state):
     try:
         found = grading.grade(method or "", **factors, rules=services().grading_rules)
     except grading.GradingError as exc:
-        return part.grade_badge(lang, None, str(exc))
+        return part.grade_badge(lang, None, exc.text(lang))
     return part.grade_badge(lang, {"method": method, "score": found.score, "level": found.level,
                                    "colour": found.colour})
 
@@ -64,7 +64,7 @@ def _form(code, name, method, l_value, e_value, c_value, s_value, control_level,
     try:
         reviewed_on = date.fromisoformat(reviewed) if _text(reviewed) else None
     except ValueError as exc:
-        raise LedgerError("the review date is a date like 2026-09-01") from exc
+        raise LedgerError("the review date is a date like 2026-09-01", zh="复核日期应写作 2026-09-01") from exc
     return risk_points.RiskPointForm(
         code=code if isinstance(code, str) else "", name=name if isinstance(name, str) else "",
         method=method if isinstance(method, str) else "", l_value=_number(l_value), e_value=_number(e_value),
@@ -109,7 +109,7 @@ def change(school, _add, _save, _retire, pick, code, name, method, l_value, e_va
                               level=tr(lang, f"level_{point.level}"))
                 db.commit()
         except LedgerError as exc:  # refused, nothing saved: the ledger's own words
-            return (html.Span(ta(lang, "refused", reason=str(exc)), className="tone-error"),) + (no_update,) * (
+            return (html.Span(ta(lang, "refused", reason=exc.text(lang)), className="tone-error"),) + (no_update,) * (
                 OUTPUTS - 1)
         except SQLAlchemyError:
             return (html.Span(ta(lang, "failed"), className="tone-error"),) + (no_update,) * (OUTPUTS - 1)

@@ -44,7 +44,7 @@ def act(kind: str, _check, _save, text, view_state):
         try:
             parsed = rules.check(kind, text)
         except LedgerError as exc:
-            return _error(ta(lang, "refused", reason=str(exc)))
+            return _error(ta(lang, "refused", reason=exc.text(lang)))
         count = len(parsed.types) if kind == "alert_rules" else 0
         return html.Span(tr(lang, f"valid_{kind}", n=count), className="tone-ok"), no_update
     live = services()
@@ -59,7 +59,7 @@ def act(kind: str, _check, _save, text, view_state):
     except rules.Unchanged:
         return _error(tr(lang, "unchanged"))
     except LedgerError as exc:  # refused, nothing saved: the parser's or the scope's own words
-        return _error(ta(lang, "refused", reason=str(exc)))
+        return _error(ta(lang, "refused", reason=exc.text(lang)))
     except IntegrityError:  # two saves of the same next version: the other one won
         return _error(tr(lang, "race"))
     except SQLAlchemyError:

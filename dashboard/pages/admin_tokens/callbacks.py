@@ -75,7 +75,7 @@ def change(_create, _revoke, _rotate, school, label, token_id, view_state):
                 said = html.Span(ta(lang, "saved"), className="tone-ok")
             db.commit()
     except LedgerError as exc:  # refused, nothing saved: the ledger's own words
-        return (html.Span(ta(lang, "refused", reason=str(exc)), className="tone-error"),) + (no_update,) * (
+        return (html.Span(ta(lang, "refused", reason=exc.text(lang)), className="tone-error"),) + (no_update,) * (
             OUTPUTS - 1)
     except SQLAlchemyError:
         return (html.Span(ta(lang, "failed"), className="tone-error"),) + (no_update,) * (OUTPUTS - 1)

@@ -127,7 +127,7 @@ def upload(contents, filename, view_state):
         return (html.Div([html.Span(tu(lang, "rejected", count=len(exc.errors)), className="tone-error"),
                           part.errors_table(lang, exc.errors)]), no_update, no_update, no_update)
     except LedgerError as exc:
-        return (html.Span(ta(lang, "refused", reason=str(exc)), className="tone-error"),
+        return (html.Span(ta(lang, "refused", reason=exc.text(lang)), className="tone-error"),
                 no_update, no_update, no_update)
     except SQLAlchemyError:
         return html.Span(ta(lang, "failed"), className="tone-error"), no_update, no_update, no_update

@@ -142,7 +142,7 @@ def act(_acks, _dispatch, _resolve, selected, assignee, dispatch_note, outcome, 
     except (SQLAlchemyError, AlertBusy):
         return _say(lang, {"error": "failed"}), no_update, no_update
     except HandlingError as exc:  # a step the state does not allow: the ledger's own words
-        return html.Span(str(exc), className="tone-error"), no_update, no_update
+        return html.Span(exc.text(lang), className="tone-error"), no_update, no_update
     said = {"ok": result.ok, "action": action}
     if result.conflict is not None:
         c = result.conflict
@@ -196,8 +196,8 @@ def show_handover(day, shift, view_state):
         return [], ""
     try:
         window = shift_plan(live.settings.shifts_file).shift_window(date.fromisoformat(day), shift, live.settings.tz)
-    except (ValueError, ShiftError) as exc:
-        return html.P(str(exc), className="tone-error"), ""
+    except (ValueError, ShiftError):  # only a forged store names another day or shift: the page's words
+        return html.P(td(lang, "no_shift"), className="tone-error"), ""
     try:
         with live.ledger_reads() as db:
             found = org.find_school(db, school)
