@@ -22,20 +22,47 @@ ALERT_HANDLE = "alert.handle"  # acknowledge, dispatch, resolve alerts
 HAZARD_COMMENT = "hazard.comment"  # comment on a hazard in the ledger
 LEAD_VIEW = "lead.view"  # leadership's pages on tablets (/lead/...): read only, every one of them
 ADMIN = "admin.manage"  # users, tokens, master data
+# The hazard loop and inspections, worked by people on phones (issue 15). A permission lets a person
+# ask; the ledger's commands then hold each step to the hazard's school and stage, and WORK to the
+# hazard's responsible person (ledger/hazard_work.py, docs/hazards.md).
+HAZARD_REPORT = "hazard.report"  # report a hazard (随手拍), with photos; see one's own reports
+HAZARD_ASSIGN = "hazard.assign"  # grade it, name the responsible unit, person and deadline (整改通知)
+HAZARD_WORK = "hazard.work"  # rectify a hazard assigned to oneself and feed back, with photos
+HAZARD_ACCEPT = "hazard.accept"  # accept (验收销号) or reject a rectification
+HAZARD_SUPERVISE = "hazard.supervise"  # list a school's hazard for supervision (挂牌督办), from a unit above it
+INSPECT = "inspection.do"  # do the inspections due, item by item
+INSPECTION_PLAN = "inspection.plan"  # plan inspections: what, which checklist, how often, by whom
+PHOTO_UPLOAD = "photo.upload"  # send a photo for a report, a rectification or an inspection
+PHOTO_VIEW = "photo.view"  # see the photos of hazards in one's scope
+# Only a signed-in person, never a token of the same role, works hazards and inspections and sees
+# their photos: every step names who took it, and a photo is for people whose scope covers it.
+PERSON_ONLY = frozenset({HAZARD_REPORT, HAZARD_ASSIGN, HAZARD_WORK, HAZARD_ACCEPT, HAZARD_SUPERVISE, INSPECT,
+                         INSPECTION_PLAN, PHOTO_UPLOAD, PHOTO_VIEW})
 # Issue 12, "IT can see its health": GET /metrics, for a Prometheus scraper, which is no principal
 # of the ledger's: no role has it; the guard lets in the METRICS_TOKEN or a METRICS_ALLOW address
 # (dashboard/metrics.py) instead.
 METRICS = "metrics.scrape"
 
 _READ = frozenset({SHELL, WALL, API_READ})
+# Every person (never a token) reports hazards, works the ones assigned to them, and sends and sees
+# the photos that go with them.
+_PERSON = frozenset({ACCOUNT, HAZARD_REPORT, HAZARD_WORK, PHOTO_UPLOAD, PHOTO_VIEW})
 # What each role (ledger.models.ROLES) may do. The wall token is read-only and reaches no page
-# but the wall's; leadership reads everything; duty officers also handle alerts and comment on
-# hazards; admins may do everything.
+# but the wall's; leadership reads everything and supervises (from a district, ledger/org_scope.py);
+# duty officers also handle alerts, comment on hazards and inspect; the safety office runs the loop
+# and the inspections of its school; inspectors inspect and accept; a reporter (a teacher, a student's
+# school account) reports and works what is assigned to them, and reads none of the screens;
+# admins may do everything.
 GRANTS: dict[str, frozenset[str]] = {
     "wall": _READ,
-    "leader": _READ | {ACCOUNT, DUTY_VIEW, LEAD_VIEW},
-    "duty": _READ | {ACCOUNT, DUTY_VIEW, LEAD_VIEW, ALERT_HANDLE, HAZARD_COMMENT},
-    "admin": _READ | {ACCOUNT, DUTY_VIEW, LEAD_VIEW, ALERT_HANDLE, HAZARD_COMMENT, ADMIN},
+    "leader": _READ | _PERSON | {DUTY_VIEW, LEAD_VIEW, HAZARD_SUPERVISE},
+    "duty": _READ | _PERSON | {DUTY_VIEW, LEAD_VIEW, ALERT_HANDLE, HAZARD_COMMENT, INSPECT},
+    "safety": _READ | _PERSON | {DUTY_VIEW, LEAD_VIEW, HAZARD_COMMENT, HAZARD_ASSIGN, HAZARD_ACCEPT, INSPECT,
+                                 INSPECTION_PLAN},
+    "inspector": _READ | _PERSON | {HAZARD_ACCEPT, INSPECT},
+    "reporter": frozenset({SHELL}) | _PERSON,
+    "admin": _READ | _PERSON | {DUTY_VIEW, LEAD_VIEW, ALERT_HANDLE, HAZARD_COMMENT, ADMIN, HAZARD_ASSIGN,
+                                HAZARD_ACCEPT, HAZARD_SUPERVISE, INSPECT, INSPECTION_PLAN},
 }
 
 # Route kinds whose permission depends on what is asked for, resolved per request.
@@ -119,6 +146,8 @@ class Principal:
         return self.username or f"token:{self.token_id}"
 
     def may(self, permission: str | None) -> bool:
+        if permission in PERSON_ONLY and self.user_id is None:
+            return False
         return permission == PUBLIC or (permission is not None and permission in GRANTS.get(self.role, ()))
 
     def may_read_school(self, school: str) -> bool:

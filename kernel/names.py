@@ -30,6 +30,18 @@ SEVERITY_NAMES = {
     "info": ("信息", "Info"),
 }
 
+# The roles of people (ledger/models/users.py USER_ROLES) and of wall tokens, as the pages and the
+# people sheets name them.
+ROLE_NAMES = {
+    "leader": ("领导", "Leader"),
+    "duty": ("值班员", "Duty officer"),
+    "admin": ("管理员", "Administrator"),
+    "safety": ("安全管理员", "Safety office"),
+    "inspector": ("检查验收员", "Inspector"),
+    "reporter": ("隐患上报员", "Reporter"),
+    "wall": ("大屏", "Wall screen"),
+}
+
 ALERT_STATE_NAMES = {
     "new": ("待确认", "New"),
     "acknowledged": ("已确认", "Acknowledged"),

@@ -24,6 +24,7 @@ from argon2 import PasswordHasher
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kernel import names
 from ledger import org_scope, passwords
 from ledger.commands import user_admin, users
 from ledger.commands.audit import Actor, record
@@ -44,9 +45,9 @@ HEADERS = {"用户名": "username", "username": "username", "姓名": "display_n
            "display name": "display_name", "角色": "role", "role": "role", "机构代码": "unit",
            "unit code": "unit", "unit": "unit", "初始密码": "password", "密码": "password", "password": "password"}
 REQUIRED = {"username": "用户名", "display_name": "姓名", "role": "角色", "unit": "机构代码"}
-ROLE_NAMES = {"领导": "leader", "值班员": "duty", "值班": "duty", "管理员": "admin",
-              **{r: r for r in USER_ROLES}}
-ROLE_ZH = {"leader": "领导", "duty": "值班员", "admin": "管理员"}
+ROLE_ZH = {role: names.ROLE_NAMES[role][0] for role in USER_ROLES}
+ROLE_NAMES = {"值班": "duty", "安全员": "safety", "检查员": "inspector", "上报员": "reporter", "教职工": "reporter",
+              **{zh: role for role, zh in ROLE_ZH.items()}, **{r: r for r in USER_ROLES}}
 
 
 @dataclass(frozen=True)

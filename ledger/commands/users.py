@@ -17,6 +17,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
 from kernel.contract import SCHOOL_ID
+from kernel.names import ROLE_NAMES
 from ledger import passwords
 from ledger.errors import LedgerError, NotFound
 from ledger.models import USER_ROLES, OrgUnit, User, UserSchool, UserSession
@@ -25,7 +26,7 @@ SESSION_BYTES = 32  # 256 random bits: the session id only the person's cookie h
 # Lower-case so 'Zhang' and 'zhang' are one person; what people type is folded the same way.
 USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{1,63}")
 MAX_NAME = 128
-ROLE_REFUSED_ZH = "角色应为 leader（领导）、duty（值班员）或 admin（管理员）之一"
+ROLE_REFUSED_ZH = "角色应为以下之一：" + "、".join(f"{role}（{ROLE_NAMES[role][0]}）" for role in USER_ROLES)
 
 
 class PasswordRefused(LedgerError):

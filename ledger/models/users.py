@@ -1,4 +1,5 @@
-"""People who sign in: leadership, duty officers and administrators, and their sessions.
+"""People who sign in: leadership, duty officers, administrators, the safety office, inspectors and
+reporters (issue 15), and their sessions.
 
 Walls prove who they are with an access token (ledger/models/access.py); people sign in with a
 username and a password, hashed with argon2 (ledger/commands/users.py). A user reads every school
@@ -18,8 +19,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ledger.models.base import Base, utcnow
 from ledger.models.org import OrgUnit
 
-# The roles a person may have; `wall` is a screen's, never a person's.
-USER_ROLES: tuple[str, ...] = ("leader", "duty", "admin")
+# The roles a person may have; `wall` is a screen's, never a person's. dashboard/roles.py says what
+# each may do: `safety` is a school's safety office (安全管理部门: assigns hazards, accepts them, plans
+# inspections), `inspector` inspects and accepts (检查验收人员), `reporter` reports hazards and works
+# those assigned to them (teachers and staff 教职工; students through school-issued accounts).
+USER_ROLES: tuple[str, ...] = ("leader", "duty", "admin", "safety", "inspector", "reporter")
 # Why a session ended.
 END_REASONS: tuple[str, ...] = ("logout", "idle", "disabled", "role_changed", "password_changed",
                                 "schools_changed")

@@ -126,10 +126,11 @@ def _drop_users_unit_on_sqlite() -> None:
     bind = op.get_bind()
     kept = {table: [dict(row._mapping) for row in bind.execute(sa.text(f"SELECT * FROM {table}"))]
             for table in ('user_schools', 'user_sessions')}
+    for table in kept:  # else dropping the old `users` is refused (a session points at it) or cascades
+        bind.execute(sa.text(f"DELETE FROM {table}"))
     with op.batch_alter_table('users', recreate='always') as batch:
         batch.drop_column('unit_id')
     for table, rows in kept.items():
-        bind.execute(sa.text(f"DELETE FROM {table}"))
         if rows:
             columns = list(rows[0])
             bind.execute(sa.text(f"INSERT INTO {table} ({', '.join(columns)}) "

@@ -21,7 +21,7 @@ from dashboard.token_checks import Check, LedgerUnreachable, TokenChecks
 from kernel.connections import sql_sessions
 from kernel.settings import SettingsError
 from ledger.commands import access as tokens
-from ledger.models import ROLES, AccessToken
+from ledger.models import ROLES, USER_ROLES, AccessToken
 from tests.dashboard.conftest import client_with, issue_token, make_user, now_ms, signed_in
 from tests.streams import events as ev
 
@@ -32,8 +32,30 @@ SCOPED = roles.Principal(role="wall", token_id=2, schools=frozenset({"s1"}))
 # ---- the table and the checks, pure ---------------------------------------------------------------
 
 def test_every_role_the_ledger_stores_has_a_row_in_the_table():
-    assert set(roles.GRANTS) == set(ROLES)
+    assert set(roles.GRANTS) == set(ROLES) | set(USER_ROLES)
     assert all(roles.SHELL in grants for grants in roles.GRANTS.values())
+
+
+def test_the_hazard_loop_is_worked_by_people_each_to_their_part():
+    """Issue 15: every person reports and works what is assigned to them; the safety office assigns
+    and accepts; inspectors inspect and accept; leadership supervises; a reporter reads no screen;
+    a token of any role does none of it (each step names the person who took it)."""
+    def person(role):
+        return roles.Principal(role=role, user_id=1, username="p")
+
+    for role in USER_ROLES:
+        assert person(role).may(roles.HAZARD_REPORT) and person(role).may(roles.HAZARD_WORK)
+        assert person(role).may(roles.PHOTO_UPLOAD) and person(role).may(roles.PHOTO_VIEW)
+    assert {r for r in USER_ROLES if person(r).may(roles.HAZARD_ASSIGN)} == {"safety", "admin"}
+    assert {r for r in USER_ROLES if person(r).may(roles.HAZARD_ACCEPT)} == {"safety", "inspector", "admin"}
+    assert {r for r in USER_ROLES if person(r).may(roles.HAZARD_SUPERVISE)} == {"leader", "admin"}
+    assert {r for r in USER_ROLES if person(r).may(roles.INSPECT)} == {"duty", "safety", "inspector", "admin"}
+    assert {r for r in USER_ROLES if person(r).may(roles.INSPECTION_PLAN)} == {"safety", "admin"}
+    reporter = person("reporter")
+    assert not any(reporter.may(p) for p in (roles.WALL, roles.API_READ, roles.DUTY_VIEW, roles.LEAD_VIEW))
+    for role in ROLES:
+        token = roles.Principal(role=role, token_id=7)
+        assert not any(token.may(p) for p in roles.PERSON_ONLY), role
 
 
 @pytest.mark.parametrize("principal, permission, school, status", [

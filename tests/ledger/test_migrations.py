@@ -13,9 +13,10 @@ from kernel.names import local_name
 from ledger.db import current_revision, downgrade, migrate
 from ledger.models import Base, Campaign
 
-HEAD = "0011_campaign_en"
+HEAD = "0012_hazard_roles"
 # What each revision adds, newest first: each goes down on its own and takes only its tables.
 STEPS: list[tuple[str, str, set[str]]] = [  # (revision, the one before, tables it adds)
+    ("0012_hazard_roles", "0011_campaign_en", set()),  # the role CHECK only
     ("0011_campaign_en", "0010_people", set()),  # columns only
     ("0010_people", "0010_campaigns", {"sign_in_failures"}),
     ("0010_campaigns", "0010_register", set()),  # columns only
@@ -145,5 +146,41 @@ def test_campaigns_made_before_english_keep_their_chinese_and_gain_an_empty_engl
         with engine.connect() as db:
             assert db.execute(text("SELECT name_zh FROM campaigns")).scalars().all() == ["消防安全专项整治"]
             assert db.execute(text("SELECT text FROM checklist_items")).scalars().all() == ["灭火器有效"]
+    finally:
+        engine.dispose()
+
+
+def test_the_new_roles_are_accepted_and_people_keep_their_schools_and_sessions(ledger_settings):
+    """0012_hazard_roles changes only the CHECK on users.role; on SQLite that copies `users`, which
+    must not take the rows pointing at it (their schools, their sessions) with it. Going down is
+    refused while someone has a new role, and works once nobody has."""
+    engine = sql_engine(ledger_settings)
+    now = datetime(2026, 12, 6, tzinfo=timezone.utc)
+    try:
+        migrate(engine, "0011_campaign_en")
+        with engine.begin() as db:
+            db.execute(text("INSERT INTO users (id, username, display_name, role, password_hash, all_schools, "
+                            "created_at) VALUES (1, 'zhang', '张老师', 'duty', 'x', false, :now)"), {"now": now})
+            db.execute(text("INSERT INTO user_schools (user_id, school) VALUES (1, 's1')"))
+            db.execute(text("INSERT INTO user_sessions (id, user_id, digest, started_at, last_active_at) "
+                            "VALUES (1, 1, 'd', :now, :now)"), {"now": now})
+        with pytest.raises(DBAPIError), engine.begin() as db:
+            db.execute(text("UPDATE users SET role = 'reporter' WHERE id = 1"))
+        migrate(engine)
+        with engine.begin() as db:
+            db.execute(text("UPDATE users SET role = 'reporter' WHERE id = 1"))
+            assert db.execute(text("SELECT school FROM user_schools")).scalars().all() == ["s1"]
+            assert db.execute(text("SELECT user_id FROM user_sessions")).scalars().all() == [1]
+        with pytest.raises(DBAPIError), engine.begin() as db:
+            db.execute(text("UPDATE users SET role = 'janitor' WHERE id = 1"))
+        with pytest.raises(RuntimeError, match="change their role before going down"):
+            downgrade(engine, "0011_campaign_en")
+        with engine.begin() as db:
+            db.execute(text("UPDATE users SET role = 'duty' WHERE id = 1"))
+        downgrade(engine, "0011_campaign_en")
+        with engine.connect() as db:
+            assert db.execute(text("SELECT role FROM users")).scalars().all() == ["duty"]
+            assert db.execute(text("SELECT school FROM user_schools")).scalars().all() == ["s1"]
+            assert db.execute(text("SELECT user_id FROM user_sessions")).scalars().all() == [1]
     finally:
         engine.dispose()

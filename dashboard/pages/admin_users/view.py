@@ -8,9 +8,10 @@ from dash import dcc, html
 
 from dashboard.pages.admin_users import ids
 from dashboard.pages.admin_users.text import tu
+from kernel.names import ROLE_NAMES, name_of
 from layouts.i18n import Language
 
-ROLES = ("leader", "duty", "admin")
+ROLES = ("leader", "duty", "safety", "inspector", "reporter", "admin")  # ledger.models.USER_ROLES
 MAX_SHOWN = 5000
 UPLOAD_BYTES = 1024 * 1024  # the ledger's limit (ledger/commands/user_import.py MAX_BYTES)
 
@@ -30,7 +31,7 @@ def people_table(lang: Language, rows, tz: tzinfo):
     if not rows:
         return html.P(tu(lang, "empty"), className="lead-note")
     shown = rows[:MAX_SHOWN]
-    body = [[r.username, r.display_name, tu(lang, f"role_{r.role}"), r.unit_name or tu(lang, "whole_tree"),
+    body = [[r.username, r.display_name, name_of(ROLE_NAMES, r.role, lang), r.unit_name or tu(lang, "whole_tree"),
              tu(lang, "disabled" if r.disabled else "active"), _when(r.last_login_at, tz, lang)] for r in shown]
     table = _table([tu(lang, k) for k in ("username", "display_name", "role", "unit", "status", "last_login")],
                    body, "admin-people")
@@ -51,7 +52,7 @@ def errors_table(lang: Language, errors) -> html.Table:
 
 
 def role_options(lang: Language) -> list[dict]:
-    return [{"label": tu(lang, f"role_{r}"), "value": r} for r in ROLES]
+    return [{"label": name_of(ROLE_NAMES, r, lang), "value": r} for r in ROLES]
 
 
 def unit_options(lang: Language, units, *, whole_tree: bool) -> list[dict]:

@@ -19,8 +19,8 @@ from dashboard.access import csrf_token, current
 from dashboard.api_duty import shift_plan
 from dashboard.pages.duty import view
 from dashboard.pages.duty.callbacks import register_callbacks  # noqa: F401 (app.py calls it)
-from dashboard.pages.duty.text import td
 from dashboard.services import services
+from kernel.names import ROLE_NAMES, name_of
 from layouts.i18n import language
 
 dash.register_page(__name__, path="/duty", name="duty", title="值班台 · 校园安全指挥中心")
@@ -30,8 +30,7 @@ def layout(school: object = None, lang: object = None, **_other) -> html.Div:
     lang = language(lang)
     principal = current()
     name = (principal.display_name or principal.username or "") if principal else ""
-    role = td(lang, f"role_{principal.role}") \
-        if principal and principal.role in ("leader", "duty", "admin") else ""
+    role = name_of(ROLE_NAMES, principal.role, lang) if principal and principal.role != "wall" else ""
     person = principal is not None and principal.user_id is not None
     return view.console(lang, school=school if isinstance(school, str) else None, name=name, role=role,
                         may_handle=bool(principal and principal.may(roles.ALERT_HANDLE)),

@@ -58,7 +58,7 @@ TEXT: dict[str, dict[str, str]] = {
         "shift_date": "日期", "shift": "班次", "no_shift": "没有这个日期或班次：请从列表中选择",
         "download": "下载交接班报告（Excel）",
         "as_of": "更新于 {clock}",
-        "role_leader": "领导", "role_duty": "值班员", "role_admin": "管理员",
+
     },
     "en": {
         "title": "Duty console",
@@ -111,7 +111,7 @@ TEXT: dict[str, dict[str, str]] = {
         "shift_date": "Date", "shift": "Shift", "no_shift": "No such date or shift: pick one from the list",
         "download": "Download the handover report (Excel)",
         "as_of": "Updated {clock}",
-        "role_leader": "leadership", "role_duty": "duty officer", "role_admin": "administrator",
+
     },
 }
 
