@@ -154,6 +154,16 @@ class Principal:
         return self.schools is None or school in self.schools
 
 
+# Where a person lands after signing in when no page asked for them: the first of these their role
+# may open (a reporter or an inspector may not open the duty console).
+HOMES: tuple[tuple[str, str], ...] = (("duty", "/duty"), ("lead_overview", "/lead"),
+                                      ("account_password", "/account/password"))
+
+
+def home_for(principal: Principal) -> str:
+    return next((path for page, path in HOMES if principal.may(PAGES[page])), HOMES[-1][1])
+
+
 def route_permission(endpoint: str, method: str) -> str | None:
     """The permission (or PAGE / CALLBACK) a Flask endpoint needs; None: not in the table, refused."""
     if endpoint in ROUTES:

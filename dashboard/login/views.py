@@ -23,7 +23,7 @@ from dashboard.login.text import LOGIN_TEXT
 from dashboard.metrics import signin_failed
 from dashboard.principals import end_person_session, moment
 from dashboard.refusals import LOGIN_PATH
-from dashboard.roles import Principal
+from dashboard.roles import Principal, home_for
 from dashboard.services import services
 from ledger.commands import sign_ins, users
 
@@ -92,6 +92,8 @@ def login():
     session[sessions.CSRF_KEY] = secrets.token_urlsafe(24)
     # Not permanent: the cookie goes when the browser closes, and the idle timeout ends it sooner.
     session.permanent = False
+    if not request.values.get("next"):  # no page asked: the first the person's role may open
+        target = home_for(principal)
     return _no_store(redirect(target, code=303))
 
 
