@@ -14,6 +14,7 @@ from __future__ import annotations
 import itertools
 import os
 import shutil
+from contextlib import contextmanager
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -75,21 +76,29 @@ def _copy_of_template(request, url: str) -> None:
     admin.dispose()
 
 
+@contextmanager
+def _postgres_database(server):
+    """A new empty database on the server, dropped afterwards (connections and all)."""
+    name = f"test_{next(_databases)}"
+    admin = create_engine(server.url(), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f"CREATE DATABASE {name}"))
+    try:
+        yield server.url(name)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        admin.dispose()
+
+
 @pytest.fixture
 def database_url(request, tmp_path):
     """An empty database: a SQLite file, or a fresh database on the PostgreSQL server."""
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'ledger.db'}"
         return
-    server = request.getfixturevalue("postgres_server")
-    name = f"test_{next(_databases)}"
-    admin = create_engine(server.url(), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f"CREATE DATABASE {name}"))
-    yield server.url(name)
-    with admin.connect() as connection:
-        connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-    admin.dispose()
+    with _postgres_database(request.getfixturevalue("postgres_server")) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -101,16 +110,9 @@ def module_database_url(request, tmp_path_factory):
         _copy_of_template(request, url)
         yield url
         return
-    server = request.getfixturevalue("postgres_server")
-    name = f"test_{next(_databases)}"
-    admin = create_engine(server.url(), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f"CREATE DATABASE {name}"))
-    _copy_of_template(request, server.url(name))
-    yield server.url(name)
-    with admin.connect() as connection:
-        connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-    admin.dispose()
+    with _postgres_database(request.getfixturevalue("postgres_server")) as url:
+        _copy_of_template(request, url)
+        yield url
 
 
 def pytest_generate_tests(metafunc):

@@ -270,15 +270,20 @@ def create_zone(db: Session, *, actor: Actor, scope: str | None, school: str, bu
     return zone
 
 
+def _zone(db: Session, scope: str | None, school: str, building: str, code: str) -> tuple[Building, Zone]:
+    """The building and its zone `code`, within the admin's scope; NotFound when it has none."""
+    found = find_building(db, _school(db, scope, school), building)
+    zone = next((z for z in found.zones if z.code == code), None)
+    if zone is None:
+        raise NotFound(f"{found.name_zh} has no zone {code!r}", zh=f"{found.name_zh}没有编号为 {code!r} 的区域")
+    return found, zone
+
+
 def update_zone(db: Session, *, actor: Actor, scope: str | None, school: str, building: str, code: str,
                 name_zh: str, name_en: str | None = None, now: datetime) -> Zone:
     """New names for a zone in use (a zone has no floor or use of its own: its building has them); the
     code stays, as events carry it. The maps and lists read names, so a rename shows there."""
-    owner = _school(db, scope, school)
-    found = find_building(db, owner, building)
-    zone = next((z for z in found.zones if z.code == code), None)
-    if zone is None:
-        raise NotFound(f"{found.name_zh} has no zone {code!r}", zh=f"{found.name_zh}没有编号为 {code!r} 的区域")
+    found, zone = _zone(db, scope, school, building, code)
     if found.retired_at is not None:
         raise LedgerError(f"{found.name_zh} is retired: its zones are not renamed",
                           zh=f"{found.name_zh}已停用，其区域不能修改")
@@ -304,11 +309,7 @@ def _zone_names(zone: Zone) -> dict:
 
 def retire_zone(db: Session, *, actor: Actor, scope: str | None, school: str, building: str, code: str,
                 now: datetime) -> Zone:
-    owner = _school(db, scope, school)
-    found = find_building(db, owner, building)
-    zone = next((z for z in found.zones if z.code == code), None)
-    if zone is None:
-        raise NotFound(f"{found.name_zh} has no zone {code!r}", zh=f"{found.name_zh}没有区域 {code!r}")
+    found, zone = _zone(db, scope, school, building, code)
     if zone.retired_at is not None:
         raise LedgerError(f"{zone.name_zh} is already retired", zh=f"{zone.name_zh}已经停用")
     zone.retired_at = now
