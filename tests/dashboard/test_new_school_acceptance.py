@@ -9,8 +9,8 @@ names no building then goes through Kafka and the aggregator, and the wall opene
 address shows the school by its name and rings the detector's building on its map.
 
 The admin part is timed (printed with -s) and its form actions counted: the issue asks that a new
-user finish it in under 15 minutes; a machine's time is only a floor, the count is what a person
-would do by hand."""
+user finish it in under 15 minutes; a machine's time is only a floor. A person's time is modelled
+from the actions the test takes, with the keystroke-level model (`PersonTime`), and checked too."""
 from __future__ import annotations
 
 import io
@@ -57,22 +57,61 @@ DEVICE, DEVICE_NAME = "smoke-canteen-2F-07", "食堂二层烟感07"
 RED, ORANGE, YELLOW = "#d32f2f", "#f57c00", "#f2c200"
 
 
+class PersonTime:
+    """A new user's time for the actions, by the keystroke-level model (Card, Moran and Newell, "The
+    Psychology of Human-Computer Interaction", 1983): each action is a mental preparation (M 1.35 s),
+    pointing with the mouse (P 1.1 s) and a click (B 0.2 s, press and release); typing costs
+    K 0.28 s a keystroke (an average typist, 40 words a minute) after moving a hand to the keyboard
+    (H 0.4 s); a Chinese character typed with a pinyin IME is four keystrokes (three letters and the
+    pick). On top, what the model leaves out: reading each new page before using it (ORIENT), and
+    finding a file in the file dialog (FILE_DIALOG). The constants are the model's; the counts are
+    the test's own actions."""
+
+    M, P, B, K, H = 1.35, 1.1, 0.2, 0.28, 0.4
+    ORIENT, FILE_DIALOG = 30.0, 10.0
+
+    def __init__(self):
+        self.seconds, self.pages = 0.0, 0
+
+    def point_and_click(self) -> None:
+        self.seconds += self.M + self.P + self.B
+
+    def type(self, text: str) -> None:
+        keys = sum(4 if "\u3400" <= ch <= "\u9fff" else 1 for ch in text)
+        self.seconds += self.M + self.P + self.B + self.H + self.K * keys + self.H
+
+    def pick(self) -> None:  # open the list, point at the option, pick it
+        self.seconds += self.M + self.P + self.B + self.P + self.B
+
+    def file(self) -> None:
+        self.point_and_click()
+        self.seconds += self.FILE_DIALOG
+
+    def new_page(self) -> None:
+        self.pages += 1
+        self.seconds += self.ORIENT
+
+
 class Actions:
-    """Counts what a person would do by hand: each click, typed field, pick or file chosen."""
+    """Counts what a person would do by hand: each click, typed field, pick or file chosen, and
+    models how long a person takes over them (`PersonTime`)."""
 
     def __init__(self, page):
-        self.page, self.count = page, 0
+        self.page, self.count, self.person = page, 0, PersonTime()
 
     def click(self, selector: str) -> None:
         self.count += 1
+        self.person.point_and_click()
         self.page.click(selector)
 
     def fill(self, selector: str, value: str) -> None:
         self.count += 1
+        self.person.type(value)
         self.page.fill(selector, value)
 
     def choose(self, dropdown: str, label: str) -> None:
         self.count += 2  # open the list, pick the option
+        self.person.pick()
         # A menu that did not open (the click landed while another was closing, on a loaded machine)
         # is opened again: the person would tap once more.
         for _ in range(3):
@@ -86,14 +125,17 @@ class Actions:
 
     def files(self, selector: str, files) -> None:
         self.count += 1
+        self.person.file()
         self.page.set_input_files(selector, files=files)
 
     def point(self, x: float, y: float) -> None:
         self.count += 1
+        self.person.point_and_click()
         self.page.mouse.click(x, y)
 
     def go(self, path: str) -> None:
         """Through the admin frame's menu, as a person moves between the pages."""
+        self.person.new_page()
         self.click(f"nav a[href='{path}']")
         self.page.wait_for_url(f"**{path}")
 
@@ -270,9 +312,11 @@ def test_a_new_school_goes_from_an_empty_ledger_to_its_live_wall(
         register_device(act)
         wall_url = create_wall_token(act)
         admin_seconds = time.monotonic() - started
-        print(f"\nadmin part (sign-in to wall address): {admin_seconds:.1f} s, {act.count} form actions")
+        person = act.person.seconds + PersonTime.ORIENT  # the first page, opened by its address
+        print(f"\nadmin part (sign-in to wall address): {admin_seconds:.1f} s, {act.count} form actions; "
+              f"a person, by the keystroke-level model: {person / 60:.1f} min over {act.person.pages + 1} pages")
         assert wall_url.startswith(f"{served.url}/?school={SCHOOL}&token=")
-        assert admin_seconds < 15 * 60
+        assert admin_seconds < 15 * 60 and person < 15 * 60
 
         # Step 6: the detector's alarm names no building; the register places it, at read time.
         with running_aggregator(settings):
