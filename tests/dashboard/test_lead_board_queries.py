@@ -12,6 +12,8 @@ import pytest
 from sqlalchemy import func, select
 
 from demo.seed import load_demo
+from kernel.connections import sql_engine, sql_sessions
+from kernel.settings import Settings
 from ledger import hazard_loop, scoring
 from ledger.commands.campaigns import record_result
 from ledger.commands.hazards import record_violation, report_hazard, transition_hazard
@@ -163,9 +165,19 @@ def test_a_schools_own_score_applies_the_rules_to_its_whole_ledger(session, asse
     assert _lines(scores["t-empty"])[-1] == (5, 10.0, "未成立工作小组", False, 1)
 
 
-def test_batched_scores_equal_the_per_unit_ones_on_the_demo_ledger(session):
-    load_demo(session, today=LOCAL_NOW.date(), rules=GradingRules.load(), tz=TZ)
-    session.commit()
+@pytest.fixture(scope="module")
+def demo_session(module_database_url, redis_url):
+    """The demo campus, loaded once per database for the module's tests that only read it."""
+    engine = sql_engine(Settings.from_env(environ={}, database_url=module_database_url, redis_url=redis_url))
+    with sql_sessions(engine)() as session:
+        load_demo(session, today=LOCAL_NOW.date(), rules=GradingRules.load(), tz=TZ)
+        session.commit()
+        yield session
+    engine.dispose()
+
+
+def test_batched_scores_equal_the_per_unit_ones_on_the_demo_ledger(demo_session):
+    session = demo_session
     for school in org.schools(session):
         batched = unit_scores(session, school=school, period=period_of(2026, LOCAL_NOW), review_days=REVIEW_DAYS,
                               rules=RULES)
@@ -273,9 +285,8 @@ def _independent_score(session, school: OrgUnit, now: datetime) -> float:
     return scoring.score_unit(school.code, facts, [], RULES).score
 
 
-def test_league_figures_equal_independent_counts_per_school(session):
-    load_demo(session, today=LOCAL_NOW.date(), rules=GradingRules.load(), tz=TZ)
-    session.commit()
+def test_league_figures_equal_independent_counts_per_school(demo_session):
+    session = demo_session
     now = datetime.combine(LOCAL_NOW.date(), time(10), TZ)
     rows = league(session, school_codes=None, now=now, review_days=REVIEW_DAYS, rules=RULES)
     assert [r.code for r in rows] == ["demo-middle", "demo-primary", "demo-univ"]
@@ -293,9 +304,8 @@ def test_league_figures_equal_independent_counts_per_school(session):
     assert rows[-1].major_open > 0 and rows[-1].overdue > 0
 
 
-def test_the_league_holds_only_the_schools_asked_for(session):
-    load_demo(session, today=LOCAL_NOW.date(), rules=GradingRules.load(), tz=TZ)
-    session.commit()
+def test_the_league_holds_only_the_schools_asked_for(demo_session):
+    session = demo_session
     rows = league(session, school_codes=["demo-middle"], now=LOCAL_NOW, review_days=REVIEW_DAYS, rules=RULES)
     assert [r.code for r in rows] == ["demo-middle"]
     assert league(session, school_codes=[], now=LOCAL_NOW, review_days=REVIEW_DAYS, rules=RULES) == []
