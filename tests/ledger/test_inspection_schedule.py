@@ -39,7 +39,8 @@ def test_terms_split_the_year_at_their_starts():
     assert s.term_name(autumn) == ("2026–2027学年第一学期", "2026–2027 term 1")
     assert s.term_name(spring) == ("2026–2027学年第二学期", "2026–2027 term 2")
     three = ((9, 1), (1, 15), (5, 1))
-    assert s.period_of("term", date(2027, 3, 1), term_starts=three) == s.Period(date(2027, 1, 15), date(2027, 5, 1), "term")
+    assert s.period_of("term", date(2027, 3, 1), term_starts=three) == \
+        s.Period(date(2027, 1, 15), date(2027, 5, 1), "term")
     assert s.term_name(s.period_of("term", date(2027, 6, 1), term_starts=three), term_starts=three)[0] == \
         "2026–2027学年第三学期"
 
