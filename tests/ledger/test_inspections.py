@@ -3,6 +3,8 @@ school, an inspection done item by item and signed, a failed item's hazard draft
 periods counted, and double submits answered without writing twice."""
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
@@ -10,6 +12,7 @@ import pytest
 from sqlalchemy import func, select
 
 from dashboard import roles
+from kernel.connections import sql_sessions
 from ledger.commands import inspection_plans as plans
 from ledger.commands import inspections
 from ledger.errors import LedgerError
@@ -297,3 +300,37 @@ def test_missed_and_late_periods_are_counted_per_unit_and_school(session, school
     after = reads.missed_and_late(session, school_ids=[s1], start=date(2026, 12, 1), end=date(2027, 1, 1),
                                   now=now + timedelta(days=3), tz=TZ)
     assert after.by_unit[("s1", "s1-chem")] == {"owed": 4, "done": 1, "late": 1, "missed": 2, "due": 0}
+
+
+def test_two_phones_sending_the_same_step_at_once_write_it_once(engine, session, school):
+    """Two inspectors of the plan's role start the period's inspection, answer the same item and sign,
+    each step at the same moment: one writes, the other waits and reads what was written."""
+    plan_id = _plan(session, school).id
+    session.commit()
+    sessions = sql_sessions(engine)
+
+    def together(step):
+        barrier = threading.Barrier(2)
+
+        def run(who):
+            with sessions() as db:
+                barrier.wait()
+                answer = step(db, school[who])
+                db.commit()
+                return answer
+        with ThreadPoolExecutor(2) as pool:
+            return list(pool.map(run, ("insp1", "insp1b")))
+
+    started = together(lambda db, user_id: inspections.start_inspection(
+        db, user_id=user_id, plan_id=plan_id, now=NOW, tz=TZ).inspection.id)
+    assert started[0] == started[1]
+    inspection_id = started[0]
+    for position in (0, 1, 2):
+        written = together(lambda db, user_id: inspections.record_item(
+            db, user_id=user_id, inspection_id=inspection_id, position=position, result="pass", now=NOW).written)
+        assert sorted(written) == [False, True]
+    signed = together(lambda db, user_id: inspections.finish_inspection(
+        db, user_id=user_id, inspection_id=inspection_id, now=NOW, tz=TZ).written)
+    assert sorted(signed) == [False, True]
+    session.expire_all()
+    assert session.scalar(select(func.count()).select_from(InspectionResult)) == 3
