@@ -170,13 +170,16 @@ def schedule(frequency: str, *, starts_on: date, now: datetime, tz: ZoneInfo,
              until: date | None = None, term_starts=DEFAULT_TERM_STARTS) -> list[PeriodStatus]:
     """Every period of a plan from the one containing `starts_on` to the one containing `until`
     (default: today), each with its status. `finished` maps a period's start to the moment its
-    inspection was signed. A plan retired on a day owes no period that begins on or after it."""
+    inspection was signed. A plan retired on a day R owes the periods that ended by R; one running
+    across R counts only if its inspection was signed (then done or late, never missed); none
+    beginning on or after R."""
     last = until if until is not None else local_date(now, tz)
     if retired_on is not None:
         last = min(last, retired_on - timedelta(days=1))
     done = finished or {}
     return [PeriodStatus(p, status(p, finished_at=done.get(p.start), now=now, tz=tz), done.get(p.start))
-            for p in periods(frequency, starts_on, last, term_starts=term_starts)]
+            for p in periods(frequency, starts_on, last, term_starts=term_starts)
+            if retired_on is None or p.end <= retired_on or p.start in done]
 
 
 def counts(statuses: Iterable[PeriodStatus]) -> dict[str, int]:

@@ -175,6 +175,8 @@ def create_plan(db: Session, *, user_id: int, school: str, form: PlanForm, now: 
     """A new plan of the school; `today` is the school's local date (settings.tz)."""
     user = person(db, user_id, PLAN_ROLES, doing=("plan inspections", "制定巡查计划"))
     found = school_for(db, user, school)
+    if form.starts_on is not None and form.starts_on < today:
+        raise LedgerError("a plan cannot start in the past", zh="计划的开始日期不能早于今天")
     plan = InspectionPlan(school_id=found.id, created_by=user.username, created_at=now, updated_at=now,
                           starts_on=form.starts_on or today)
     _apply(db, plan, found, form)
@@ -195,14 +197,21 @@ def find_plan(db: Session, user: User, plan_id: int) -> tuple[InspectionPlan, Or
     return plan, school
 
 
-def update_plan(db: Session, *, user_id: int, plan_id: int, form: PlanForm, now: datetime,
+def update_plan(db: Session, *, user_id: int, plan_id: int, form: PlanForm, now: datetime, today: date,
                 ip: str | None = None) -> InspectionPlan:
-    """Change a plan. Inspections already started keep their period and items; a new start date
-    moves where the plan's periods begin (earlier missed periods are then no longer owed)."""
+    """Change a plan. Inspections already started keep their period and items. Once a plan has
+    begun (its start is today or earlier), its frequency and start stay: changing them would move
+    or erase periods already owed, so the office retires it and makes a new one instead."""
     user = person(db, user_id, PLAN_ROLES, doing=("plan inspections", "制定巡查计划"))
     plan, school = find_plan(db, user, plan_id)
     if plan.retired_on is not None:
         raise LedgerError("a retired plan is kept as it was", zh="已停用的计划不能修改")
+    begun = plan.starts_on <= today
+    if begun and (form.frequency != plan.frequency or (form.starts_on not in (None, plan.starts_on))):
+        raise LedgerError("a plan that has begun keeps its frequency and start: retire it and make a new one",
+                          zh="已开始执行的计划不能改频次或开始日期，请停用后新建计划")
+    if form.starts_on is not None and form.starts_on < today and form.starts_on != plan.starts_on:
+        raise LedgerError("a plan cannot start in the past", zh="计划的开始日期不能早于今天")
     before = snapshot(db, plan)
     _apply(db, plan, school, form)
     if form.starts_on is not None:
@@ -219,8 +228,9 @@ def update_plan(db: Session, *, user_id: int, plan_id: int, form: PlanForm, now:
 
 def retire_plan(db: Session, *, user_id: int, plan_id: int, today: date, now: datetime,
                 ip: str | None = None) -> InspectionPlan:
-    """Stop a plan from `today` (local date): today's period and later are no longer owed; what was
-    done and missed before stays counted. Retiring twice answers that it is retired, writes nothing."""
+    """Stop a plan from `today` (local date): the periods that ended before stay owed (done, late or
+    missed), the current one counts only if its inspection was signed, later ones are not owed.
+    Retiring twice answers that it is retired and writes nothing."""
     user = person(db, user_id, PLAN_ROLES, doing=("plan inspections", "制定巡查计划"))
     plan, school = find_plan(db, user, plan_id)
     if plan.retired_on is not None:

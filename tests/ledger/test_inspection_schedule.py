@@ -107,3 +107,12 @@ def test_a_plans_schedule_counts_each_period_once():
                          finished=finished, retired_on=date(2027, 3, 3))
     assert [p.period.key for p in retired] == ["2027-03-01", "2027-03-02"]
     assert s.schedule("weekly", starts_on=date(2027, 3, 10), now=at("2027-03-05T09:00"), tz=SHANGHAI) == []
+
+
+def test_a_retired_plan_owes_the_period_it_was_retired_in_only_if_it_was_done():
+    now = at("2027-03-20T09:00")
+    weekly = dict(starts_on=date(2027, 3, 1), now=now, tz=SHANGHAI, retired_on=date(2027, 3, 10))  # a Wednesday
+    assert [p.period.key for p in s.schedule("weekly", **weekly)] == ["2027-W09"]
+    done = {date(2027, 3, 8): at("2027-03-09T10:00")}
+    assert [(p.period.key, p.status) for p in s.schedule("weekly", finished=done, **weekly)] == [
+        ("2027-W09", "missed"), ("2027-W10", "done")]

@@ -101,9 +101,11 @@ def test_the_safety_office_plans_within_its_school_and_every_change_is_audited(s
     assert (campaign.building_id is not None, campaign.assignee_username) == (True, "insp1")
     # a district admin plans for a school under the district
     _plan(session, school, who="admin-d1", name="区里定的月查", frequency="monthly")
-    plans.update_plan(session, user_id=school["safety1"], plan_id=plan.id, now=NOW,
-                      form=plans.PlanForm(name="305实验室周查", frequency="weekly", risk_point="RP-305",
-                                          assignee_role="inspector"))
+    weekly = plans.PlanForm(name="305实验室周查", frequency="weekly", risk_point="RP-305", assignee_role="inspector")
+    with pytest.raises(LedgerError, match="retire it and make a new one"):  # it began today
+        plans.update_plan(session, user_id=school["safety1"], plan_id=plan.id, now=NOW, today=TODAY, form=weekly)
+    plans.update_plan(session, user_id=school["safety1"], plan_id=plan.id, now=NOW, today=TODAY - timedelta(days=1),
+                      form=weekly)  # the day before it began: still free to change
     plans.retire_plan(session, user_id=school["safety1"], plan_id=campaign.id, today=TODAY, now=NOW)
     with pytest.raises(LedgerError, match="retired"):
         plans.retire_plan(session, user_id=school["safety1"], plan_id=campaign.id, today=TODAY, now=NOW)
@@ -136,6 +138,7 @@ REFUSED_PLANS = [  # (who, school, what differs from a good form, the refusal)
     ("safety1", "s1", {"name": "305\x1b[2J"}, "invisible character"),
     ("safety1", "s1", {"name": "长" * 201}, "at most 200"),
     ("safety1", "s1", {"unit": "s2-office"}, "has no unit"),
+    ("safety1", "s1", {"starts_on": TODAY - timedelta(days=1)}, "in the past"),
 ]
 
 
