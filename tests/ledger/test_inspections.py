@@ -19,6 +19,7 @@ from ledger.errors import LedgerError
 from ledger.inspection_rules import INSPECT_ROLES, PLAN_ROLES, measure_lines
 from ledger.models import USER_ROLES, AuditEntry, Building, InspectionResult, OrgUnit, RiskPoint, User, Zone
 from ledger.models.campaign import Campaign, ChecklistItem
+from queries.ledger import inspection_plans as plan_reads
 from queries.ledger import inspections as reads
 from tests.ledger.register_support import school_with_buildings
 
@@ -118,6 +119,18 @@ def test_the_safety_office_plans_within_its_school_and_every_change_is_audited(s
     update = next(e for e in entries if e.action == "inspection_plan.update")
     assert update.before == {"name": "305实验室日查", "frequency": "daily"} and update.school == "s1"
     assert entries[-1].after == {"retired_on": "2026-12-07"}
+
+    rows = plan_reads.school_plans(session, user_id=school["safety1"], school="s1")
+    assert [(r.name, r.frequency, r.unit, r.items[0]) for r in rows] == [
+        ("305实验室周查", "weekly", "s1-chem", "危化品专柜存放，双人双锁"),
+        ("区里定的月查", "monthly", "s1-chem", "危化品专柜存放，双人双锁")]
+    assert len(plan_reads.school_plans(session, user_id=school["safety1"], school="s1", retired=True)) == 3
+    assert plan_reads.school_plans(session, user_id=school["safety2"], school="s1") is None
+    choices = plan_reads.plan_choices(session, user_id=school["safety1"], school="s1")
+    assert choices.risk_points == [("RP-305", "化学实验室305", 3), ("RP-bare", "无措施风险点", 0)]
+    assert ("lab", "实验楼", [("3F", "三层")]) in choices.buildings and choices.units == [("s1-chem", "化学组")]
+    assert choices.campaigns == [("fire-2026", "消防专项", 2)]
+    assert [p[0] for p in choices.people] == ["admin-d1", "duty1", "insp1", "insp1b", "safety1"]
 
 
 REFUSED_PLANS = [  # (who, school, what differs from a good form, the refusal)
