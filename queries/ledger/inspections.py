@@ -184,6 +184,7 @@ class HazardDraft:
     zone_name: str | None
     risk_point: str | None
     risk_point_name: str | None
+    title: str  # the item's text, cut to a hazard title's 200 characters
     description: str  # the item's text
     note: str  # what the inspector wrote
     photo_ids: list[int]
@@ -195,12 +196,17 @@ class HazardDraft:
     reported_as: str | None
 
 
+def _title(text: str) -> str:
+    line = " ".join(text.split())
+    return line if len(line) <= 200 else line[:199] + "…"
+
+
 def _draft(db: Session, row: InspectionResult) -> HazardDraft:
     inspection = row.inspection
     plan = db.get(InspectionPlan, inspection.plan_id)
     p = place_of(db, plan)
     return HazardDraft(row.id, p.school, p.school_name, p.building, p.building_name, p.zone, p.zone_name,
-                       p.risk_point, p.risk_point_name, row.item, row.note, list(row.photo_ids),
+                       p.risk_point, p.risk_point_name, _title(row.item), row.item, row.note, list(row.photo_ids),
                        "school_inspection", row.by, row.at, inspection.id, plan.name, row.hazard_code)
 
 
