@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from ledger import campaign_scope, inspection_schedule, org_scope
 from ledger.commands.audit import Actor, changed, record
 from ledger.commands.risk_points import one_line, place_in_school
+from ledger.commands.users import normal_username
 from ledger.errors import LedgerError, NotFound, Words
 from ledger.inspection_rules import INSPECT_ROLES, PLAN_ROLES, checklist
 from ledger.models import Building, Campaign, InspectionPlan, OrgUnit, RiskPoint, User, Zone
@@ -141,7 +142,7 @@ def _assignee(db: Session, plan: InspectionPlan, school: OrgUnit, form: PlanForm
         raise LedgerError(f"the role {role!r} does not inspect; one of {', '.join(INSPECT_ROLES)}",
                           zh=f"角色 {role!r} 不能做检查")
     if username is not None:
-        user = db.scalar(select(User).where(User.username == username.lower()))
+        user = db.scalar(select(User).where(User.username == normal_username(username)))
         readable = org_scope.readable_schools(db, user) if user is not None else frozenset()
         if user is None or user.disabled_at is not None or user.role not in INSPECT_ROLES or \
                 (readable is not None and school.code not in readable):

@@ -47,7 +47,10 @@ def _inspector(db: Session, user_id: int, plan_id: int) -> tuple[User, Inspectio
 
 
 def _inspection(db: Session, user_id: int, inspection_id: int) -> tuple[User, Inspection]:
-    inspection = db.get(Inspection, inspection_id)
+    # Locked (PostgreSQL; SQLite's write lock is already held): an item recorded while another
+    # phone signs waits, then finds the inspection signed, so no answer lands after the signature.
+    inspection = db.scalar(select(Inspection).where(Inspection.id == inspection_id).with_for_update()
+                           .execution_options(populate_existing=True))
     if inspection is None:
         raise NotFound(f"no inspection {inspection_id}", zh=f"没有巡查记录 {inspection_id}")
     user, _ = _inspector(db, user_id, inspection.plan_id)
