@@ -27,12 +27,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+# Their names, for pages: kernel/names.py FREQUENCY_NAMES, INSPECTION_STATUS_NAMES.
 FREQUENCIES: tuple[str, ...] = ("daily", "weekly", "monthly", "term")
-FREQUENCY_NAMES = {"daily": ("每日", "Daily"), "weekly": ("每周", "Weekly"), "monthly": ("每月", "Monthly"),
-                   "term": ("每学期", "Per term")}
 STATUSES: tuple[str, ...] = ("upcoming", "due", "done", "late", "missed")
-STATUS_NAMES = {"upcoming": ("未开始", "Upcoming"), "due": ("待检查", "Due"), "done": ("已完成", "Done"),
-                "late": ("逾期完成", "Late"), "missed": ("漏检", "Missed")}
 # (month, day) each term begins on: the autumn term (第一学期) and the spring term (第二学期).
 DEFAULT_TERM_STARTS: tuple[tuple[int, int], ...] = ((9, 1), (2, 1))
 # A plan's periods are listed from its start; more than this many is a mistake, not a schedule.

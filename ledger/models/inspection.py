@@ -21,8 +21,7 @@ from ledger.inspection_schedule import FREQUENCIES
 from ledger.models.base import Base, utcnow
 
 CHECKLIST_SOURCES: tuple[str, ...] = ("risk_point", "campaign")
-RESULTS: tuple[str, ...] = ("pass", "fail", "na")
-RESULT_NAMES = {"pass": ("合格", "Pass"), "fail": ("不合格", "Fail"), "na": ("不适用", "Not applicable")}
+RESULTS: tuple[str, ...] = ("pass", "fail", "na")  # named for pages in kernel/names.py RESULT_NAMES
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:

@@ -162,7 +162,7 @@ def inspection_sheet(db: Session, *, user_id: int, inspection_id: int, tz: ZoneI
              for i, text in enumerate(inspection.items)]
     late = None if inspection.finished_at is None else \
         inspection.finished_at >= schedule.local_midnight(inspection.period_end, tz)
-    period = schedule.period_of(inspection.frequency, inspection.period_start)
+    period = schedule.Period(inspection.period_start, inspection.period_end, inspection.frequency)
     return Sheet(inspection.id, plan.id, plan.name, place_of(db, plan), period.key, inspection.period_start,
                  inspection.period_end, inspection.started_by, inspection.started_at, inspection.finished_at,
                  inspection.signed_name, late, inspection.finished_at is None and may_inspect(user, plan), items)

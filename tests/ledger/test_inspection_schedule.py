@@ -6,7 +6,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from kernel.names import FREQUENCY_NAMES, INSPECTION_STATUS_NAMES, RESULT_NAMES
 from ledger import inspection_schedule as s
+from ledger.models.inspection import RESULTS
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 NEW_YORK = ZoneInfo("America/New_York")
@@ -116,3 +118,8 @@ def test_a_retired_plan_owes_the_period_it_was_retired_in_only_if_it_was_done():
     done = {date(2027, 3, 8): at("2027-03-09T10:00")}
     assert [(p.period.key, p.status) for p in s.schedule("weekly", finished=done, **weekly)] == [
         ("2027-W09", "missed"), ("2027-W10", "done")]
+
+
+def test_every_frequency_and_status_has_its_names():
+    assert set(FREQUENCY_NAMES) == set(s.FREQUENCIES) and set(RESULT_NAMES) == set(RESULTS)
+    assert set(INSPECTION_STATUS_NAMES) == set(s.STATUSES) | {"in_progress"}  # in progress: started, not signed
