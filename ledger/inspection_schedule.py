@@ -32,8 +32,8 @@ FREQUENCIES: tuple[str, ...] = ("daily", "weekly", "monthly", "term")
 STATUSES: tuple[str, ...] = ("upcoming", "due", "done", "late", "missed")
 # (month, day) each term begins on: the autumn term (第一学期) and the spring term (第二学期).
 DEFAULT_TERM_STARTS: tuple[tuple[int, int], ...] = ((9, 1), (2, 1))
-# A plan's periods are listed from its start; more than this many is a mistake, not a schedule.
-MAX_PERIODS = 4000
+# More periods than this at once (a century of days) is a mistake in the dates, not a schedule.
+MAX_PERIODS = 40_000
 
 
 class ScheduleError(ValueError):

@@ -268,23 +268,27 @@ def owed_periods(db: Session, *, school_ids: Iterable[int], start: date, end: da
         select(InspectionPlan.unit_id).where(InspectionPlan.school_id.in_(ids)))))}
     plans = db.scalars(select(InspectionPlan).where(InspectionPlan.school_id.in_(ids))
                        .order_by(InspectionPlan.id)).all()
-    started: dict[tuple[int, date], datetime | None] = {}
+    # The inspections of the periods that may end in the window, by plan: {plan: {period start: signed at}}.
+    started: dict[int, dict[date, datetime | None]] = {}
     for plan_id, period_start, finished_at in db.execute(
             select(Inspection.plan_id, Inspection.period_start, Inspection.finished_at)
-            .join(InspectionPlan, InspectionPlan.id == Inspection.plan_id)
-            .where(InspectionPlan.school_id.in_(ids))):
-        started[(plan_id, period_start)] = finished_at
+            .where(Inspection.school_id.in_(ids), Inspection.period_end > start, Inspection.period_start < end)):
+        started.setdefault(plan_id, {})[period_start] = finished_at
     found = []
     for plan in plans:
-        finished = {s: f for (p, s), f in started.items() if p == plan.id and f is not None}
+        of_plan = started.get(plan.id, {})
+        finished = {s: f for s, f in of_plan.items() if f is not None}
         unit = units.get(plan.unit_id)
-        for item in schedule.schedule(plan.frequency, starts_on=plan.starts_on, now=now, tz=tz, finished=finished,
-                                      retired_on=plan.retired_on, until=last, term_starts=term_starts):
+        # From the period holding the window's first day (or the plan's), not from the plan's start:
+        # a daily plan ten years old still lists one month's days for a month.
+        for item in schedule.schedule(plan.frequency, starts_on=max(plan.starts_on, start), now=now, tz=tz,
+                                      finished=finished, retired_on=plan.retired_on, until=last,
+                                      term_starts=term_starts):
             if not start <= item.period.last_day < end or item.status == "upcoming":
                 continue
             found.append(Owed(schools[plan.school_id].code, unit and unit.code, unit and unit.name_zh, plan.id,
                               plan.name, item.period.key, item.period.start, item.period.end, item.status,
-                              (plan.id, item.period.start) in started))
+                              item.period.start in of_plan))
     return found
 
 
@@ -325,3 +329,33 @@ def missed_for_assessment(db: Session, *, school_id: int, start: date, end: date
         if row.status == "missed":
             found.setdefault(row.unit, []).append(row)
     return found
+
+
+def month_of(now: datetime, tz: ZoneInfo) -> tuple[date, date]:
+    """The local month holding `now`, as a window [start, end)."""
+    month = schedule.current_period("monthly", now, tz)
+    return month.start, month.end
+
+
+def school_figures(db: Session, *, school_id: int, now: datetime, tz: ZoneInfo,
+                   term_starts=schedule.DEFAULT_TERM_STARTS) -> dict[str, int]:
+    """The wall's and the leadership overview's inspection figures for one school: the current
+    periods of its active plans (`due_now`, `in_progress_now`, `done_now`), and this month's periods
+    (`month_owed`, `month_done`, `month_late`, `month_missed`; ledger/inspection_schedule.py)."""
+    today = schedule.local_date(now, tz)
+    figures = dict.fromkeys(("due_now", "in_progress_now", "done_now"), 0)
+    plans = db.scalars(select(InspectionPlan).where(
+        InspectionPlan.school_id == school_id, InspectionPlan.starts_on <= today,
+        (InspectionPlan.retired_on.is_(None)) | (InspectionPlan.retired_on > today))).all()
+    for plan in plans:
+        period = schedule.period_of(plan.frequency, today, term_starts=term_starts)
+        finished = db.execute(select(Inspection.finished_at).where(
+            Inspection.plan_id == plan.id, Inspection.period_start == period.start)).one_or_none()
+        key = "due_now" if finished is None else "in_progress_now" if finished[0] is None else "done_now"
+        figures[key] += 1
+    start, end = month_of(now, tz)
+    month = missed_and_late(db, school_ids=[school_id], start=start, end=end, now=now, tz=tz,
+                            term_starts=term_starts).by_school
+    counts = next(iter(month.values()), dict.fromkeys(("owed", "done", "late", "missed", "due"), 0))
+    figures.update({f"month_{k}": counts[k] for k in ("owed", "done", "late", "missed")})
+    return figures

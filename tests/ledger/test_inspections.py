@@ -310,6 +310,9 @@ def test_missed_and_late_periods_are_counted_per_unit_and_school(session, school
     assert list(missing) == ["s1-chem"]
     today = reads.todays_inspections(session, user_id=school["insp1"], now=now, tz=TZ)
     assert [(t.plan_name, t.status) for t in today] == [("305实验室日查", "due"), ("无单位周查", "done")]
+    assert reads.school_figures(session, school_id=s1, now=now, tz=TZ) == {
+        "due_now": 1, "in_progress_now": 0, "done_now": 1,
+        "month_owed": 6, "month_done": 2, "month_late": 1, "month_missed": 2}
     # retired today: today's period and later are no longer owed; what was missed stays missed
     plans.retire_plan(session, user_id=school["safety1"], plan_id=plan.id, today=date(2026, 12, 11), now=now)
     session.commit()
