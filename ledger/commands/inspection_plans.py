@@ -79,6 +79,13 @@ class PlanForm:
 
 
 def _apply(db: Session, plan: InspectionPlan, school: OrgUnit, form: PlanForm) -> None:
+    # Checked with autoflush off: a refused edit leaves nothing half-written in the transaction
+    # (the caller rolls back the object's changed attributes).
+    with db.no_autoflush:
+        _apply_form(db, plan, school, form)
+
+
+def _apply_form(db: Session, plan: InspectionPlan, school: OrgUnit, form: PlanForm) -> None:
     plan.name = one_line(form.name, Words("the plan's name", "计划名称"), limit=200, required=True)
     if form.frequency not in inspection_schedule.FREQUENCIES:
         raise LedgerError(f"frequency must be daily, weekly, monthly or term, not {form.frequency!r}",
@@ -95,7 +102,11 @@ def _apply(db: Session, plan: InspectionPlan, school: OrgUnit, form: PlanForm) -
             raise LedgerError(f"{school.name_zh} has no risk point {form.risk_point!r}",
                               zh=f"{school.name_zh}没有风险点 {form.risk_point!r}")
     building, zone = place_in_school(db, school, form.building, form.zone)
-    if point is not None and building is None and point.building_id is not None:
+    if point is not None and point.building_id is not None:
+        if building is not None and (building.id, zone and zone.id) != (point.building_id, point.zone_id):
+            there = db.get(Building, point.building_id)
+            raise LedgerError(f"the risk point {point.code} is in {there.name_zh}: the plan inspects it there",
+                              zh=f"风险点 {point.code} 位于{there.name_zh}，计划的地点须与之一致")
         building, zone = db.get(Building, point.building_id), db.get(Zone, point.zone_id) if point.zone_id else None
     if point is None and building is None:
         raise LedgerError("name what is inspected: a risk point, or a building (and a zone)",

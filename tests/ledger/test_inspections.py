@@ -107,6 +107,13 @@ def test_the_safety_office_plans_within_its_school_and_every_change_is_audited(s
         plans.update_plan(session, user_id=school["safety1"], plan_id=plan.id, now=NOW, today=TODAY, form=weekly)
     plans.update_plan(session, user_id=school["safety1"], plan_id=plan.id, now=NOW, today=TODAY - timedelta(days=1),
                       form=weekly)  # the day before it began: still free to change
+    session.commit()
+    with pytest.raises(LedgerError, match="empty"):  # a refused edit changes nothing
+        plans.update_plan(session, user_id=school["safety1"], plan_id=plan.id, now=NOW, today=TODAY,
+                          form=plans.PlanForm(name="改坏", frequency="weekly", risk_point="RP-bare",
+                                              assignee_role="inspector"))
+    session.rollback()
+    assert (plan.name, session.get(RiskPoint, plan.risk_point_id).code) == ("305实验室周查", "RP-305")
     plans.retire_plan(session, user_id=school["safety1"], plan_id=campaign.id, today=TODAY, now=NOW)
     with pytest.raises(LedgerError, match="retired"):
         plans.retire_plan(session, user_id=school["safety1"], plan_id=campaign.id, today=TODAY, now=NOW)
@@ -152,6 +159,7 @@ REFUSED_PLANS = [  # (who, school, what differs from a good form, the refusal)
     ("safety1", "s1", {"name": "长" * 201}, "at most 200"),
     ("safety1", "s1", {"unit": "s2-office"}, "has no unit"),
     ("safety1", "s1", {"starts_on": TODAY - timedelta(days=1)}, "in the past"),
+    ("safety1", "s1", {"building": "canteen"}, "the plan inspects it there"),
 ]
 
 
