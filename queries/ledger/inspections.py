@@ -44,6 +44,10 @@ class Place:
     zone_name: str | None = None
     risk_point: str | None = None
     risk_point_name: str | None = None
+    # The English names for ?lang=en pages (None: the page shows the Chinese, kernel.names.local_name).
+    school_name_en: str | None = None
+    building_name_en: str | None = None
+    zone_name_en: str | None = None
 
 
 def place_of(db: Session, plan: InspectionPlan) -> Place:
@@ -52,7 +56,8 @@ def place_of(db: Session, plan: InspectionPlan) -> Place:
     zone = db.get(Zone, plan.zone_id) if plan.zone_id else None
     point = db.get(RiskPoint, plan.risk_point_id) if plan.risk_point_id else None
     return Place(school.code, school.name_zh, building and building.code, building and building.name_zh,
-                 zone and zone.code, zone and zone.name_zh, point and point.code, point and point.name)
+                 zone and zone.code, zone and zone.name_zh, point and point.code, point and point.name,
+                 school.name_en, building and building.name_en, zone and zone.name_en)
 
 
 # --- a person's inspections of today ---
@@ -194,6 +199,7 @@ class HazardDraft:
     inspection_id: int
     plan_name: str
     reported_as: str | None
+    place: Place  # the same place with its names in both languages
 
 
 def _title(text: str) -> str:
@@ -207,7 +213,7 @@ def _draft(db: Session, row: InspectionResult) -> HazardDraft:
     p = place_of(db, plan)
     return HazardDraft(row.id, p.school, p.school_name, p.building, p.building_name, p.zone, p.zone_name,
                        p.risk_point, p.risk_point_name, _title(row.item), row.item, row.note, list(row.photo_ids),
-                       "school_inspection", row.by, row.at, inspection.id, plan.name, row.hazard_code)
+                       "school_inspection", row.by, row.at, inspection.id, plan.name, row.hazard_code, p)
 
 
 def hazard_draft(db: Session, *, user_id: int, result_id: int) -> HazardDraft | None:
