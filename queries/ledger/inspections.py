@@ -257,6 +257,8 @@ class Owed:
     period_end: date
     status: str  # due | done | late | missed
     started: bool  # an inspection was started (a missed one then is a missing record: never signed)
+    inspection_id: int | None = None  # the period's inspection, to open its sheet
+    signed_name: str | None = None
 
 
 def owed_periods(db: Session, *, school_ids: Iterable[int], start: date, end: date, now: datetime, tz: ZoneInfo,
@@ -274,16 +276,17 @@ def owed_periods(db: Session, *, school_ids: Iterable[int], start: date, end: da
         select(InspectionPlan.unit_id).where(InspectionPlan.school_id.in_(ids)))))}
     plans = db.scalars(select(InspectionPlan).where(InspectionPlan.school_id.in_(ids))
                        .order_by(InspectionPlan.id)).all()
-    # The inspections of the periods that may end in the window, by plan: {plan: {period start: signed at}}.
-    started: dict[int, dict[date, datetime | None]] = {}
-    for plan_id, period_start, finished_at in db.execute(
-            select(Inspection.plan_id, Inspection.period_start, Inspection.finished_at)
+    # The inspections of the periods that may end in the window: {plan: {period start: (id, signed at, by)}}.
+    started: dict[int, dict[date, tuple]] = {}
+    for row in db.execute(
+            select(Inspection.plan_id, Inspection.period_start, Inspection.id, Inspection.finished_at,
+                   Inspection.signed_name)
             .where(Inspection.school_id.in_(ids), Inspection.period_end > start, Inspection.period_start < end)):
-        started.setdefault(plan_id, {})[period_start] = finished_at
+        started.setdefault(row[0], {})[row[1]] = tuple(row[2:])
     found = []
     for plan in plans:
         of_plan = started.get(plan.id, {})
-        finished = {s: f for s, f in of_plan.items() if f is not None}
+        finished = {s: f for s, (_, f, _) in of_plan.items() if f is not None}
         unit = units.get(plan.unit_id)
         # From the period holding the window's first day (or the plan's), not from the plan's start:
         # a daily plan ten years old still lists one month's days for a month.
@@ -292,9 +295,10 @@ def owed_periods(db: Session, *, school_ids: Iterable[int], start: date, end: da
                                       term_starts=term_starts):
             if not start <= item.period.last_day < end or item.status == "upcoming":
                 continue
+            inspection_id, _, signed_name = of_plan.get(item.period.start, (None, None, None))
             found.append(Owed(schools[plan.school_id].code, unit and unit.code, unit and unit.name_zh, plan.id,
                               plan.name, item.period.key, item.period.start, item.period.end, item.status,
-                              item.period.start in of_plan))
+                              inspection_id is not None, inspection_id, signed_name))
     return found
 
 

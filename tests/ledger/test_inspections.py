@@ -314,7 +314,10 @@ def test_missed_and_late_periods_are_counted_per_unit_and_school(session, school
     assert narrow.by_school == {"s1": {"owed": 1, "done": 0, "late": 0, "missed": 1, "due": 0}}
     missing = reads.missed_for_assessment(session, school_id=s1, start=date(2026, 12, 1), end=date(2027, 1, 1),
                                           now=now, tz=TZ)
-    assert [(m.period_key, m.started) for m in missing["s1-chem"]] == [("2026-12-08", False), ("2026-12-10", True)]
+    assert [(m.period_key, m.started, m.inspection_id is not None, m.signed_name) for m in missing["s1-chem"]] == [
+        ("2026-12-08", False, False, None), ("2026-12-10", True, True, None)]
+    owed = reads.owed_periods(session, school_ids=[s1], start=date(2026, 12, 9), end=date(2026, 12, 10), now=now, tz=TZ)
+    assert [(o.status, o.signed_name) for o in owed] == [("late", "张巡查")]
     assert list(missing) == ["s1-chem"]
     today = reads.todays_inspections(session, user_id=school["insp1"], now=now, tz=TZ)
     assert [(t.plan_name, t.status) for t in today] == [("305实验室日查", "due"), ("无单位周查", "done")]
