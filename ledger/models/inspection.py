@@ -86,6 +86,7 @@ class InspectionResult(Base):
     __table_args__ = (
         UniqueConstraint("inspection_id", "position"),
         CheckConstraint(_in("result", RESULTS), name="result"),
+        Index("ix_inspection_results_by_result", "by", "result"),  # a person's open hazard drafts
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

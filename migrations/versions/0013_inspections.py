@@ -87,9 +87,11 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_inspection_results')),
     sa.UniqueConstraint('inspection_id', 'position', name=op.f('uq_inspection_results_inspection_id_position'))
     )
+    op.create_index('ix_inspection_results_by_result', 'inspection_results', ['by', 'result'], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index('ix_inspection_results_by_result', table_name='inspection_results')
     op.drop_table('inspection_results')
     op.drop_index('ix_inspections_school_period', table_name='inspections')
     op.drop_table('inspections')
