@@ -108,6 +108,16 @@ COLOUR_NAMES = {
     "blue": ("低风险", "Low"),
 }
 
+# Routine inspections (ledger/inspection_schedule.py, ledger/models/inspection.py): how often, a
+# period's status, an item's result.
+FREQUENCY_NAMES = {"daily": ("每日", "Daily"), "weekly": ("每周", "Weekly"), "monthly": ("每月", "Monthly"),
+                   "term": ("每学期", "Per term")}
+INSPECTION_STATUS_NAMES = {
+    "upcoming": ("未开始", "Upcoming"), "due": ("待检查", "Due"), "in_progress": ("检查中", "In progress"),
+    "done": ("已完成", "Done"), "late": ("逾期完成", "Late"), "missed": ("漏检", "Missed"),
+}
+RESULT_NAMES = {"pass": ("合格", "Pass"), "fail": ("不合格", "Fail"), "na": ("不适用", "Not applicable")}
+
 
 def language(requested: object) -> Language:
     """'en' when ?lang= asks for English, else Chinese (also for junk, lists and absent values)."""

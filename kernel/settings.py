@@ -11,6 +11,7 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit, urlunsplit
 from zoneinfo import ZoneInfo
@@ -31,6 +32,7 @@ ENV = {
     "dead_letter_topic": "DEAD_LETTER_TOPIC",
     "consumer_group": "CONSUMER_GROUP",
     "school_timezone": "SCHOOL_TIMEZONE",
+    "term_starts": "TERM_STARTS",
     "alert_rules_file": "ALERT_RULES_FILE",
     "max_event_bytes": "MAX_EVENT_BYTES",
     "max_future_seconds": "MAX_FUTURE_SECONDS",
@@ -136,6 +138,13 @@ def web_origins(text: str, name: str, *, csp: bool = False) -> tuple[str, ...]:
     return tuple(found)
 
 
+def _every_year(month: int, day: int) -> bool:
+    try:
+        return bool(date(2001, month, day))  # not a leap year
+    except ValueError:
+        return False
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything a process needs to know about its surroundings. Frozen: resolved once."""
@@ -148,6 +157,9 @@ class Settings:
     dead_letter_topic: str = "campus.events.dlq"
     consumer_group: str = "campus-aggregator"
     school_timezone: str = "Asia/Shanghai"
+    # The days school terms begin on (MM-DD, comma-separated): the autumn term from 1 September, the
+    # spring term from 1 February; each runs to the next start (ledger/inspection_schedule.py).
+    term_starts: str = "09-01,02-01"
     alert_rules_file: str = str(DEFAULT_ALERT_RULES)
     max_event_bytes: int = 16_384
     max_future_seconds: int = 300
@@ -274,6 +286,7 @@ class Settings:
             ZoneInfo(self.school_timezone)
         except Exception as exc:  # zoneinfo raises several types for a bad key
             raise SettingsError(f"unknown time zone {self.school_timezone!r}") from exc
+        self.terms  # noqa: B018  (checks TERM_STARTS)
         if self.max_event_bytes < 256:
             raise SettingsError("MAX_EVENT_BYTES must be at least 256")
         if not 0 <= self.simulator_bad_rate <= 1:
@@ -341,6 +354,19 @@ class Settings:
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.school_timezone)
+
+    @property
+    def terms(self) -> tuple[tuple[int, int], ...]:
+        """TERM_STARTS as (month, day) pairs, in the order given: every day must come every year."""
+        found = []
+        for part in self.term_starts.split(","):
+            match = re.fullmatch(r"\s*(\d{1,2})-(\d{1,2})\s*", part)
+            pair = (int(match[1]), int(match[2])) if match else None
+            if pair is None or not _every_year(*pair) or pair in found:
+                raise SettingsError(f"TERM_STARTS: {part.strip()!r} is not a day every year (MM-DD, no repeats; "
+                                    "29 February is not)")
+            found.append(pair)
+        return tuple(found)
 
     @property
     def schools(self) -> tuple[str, ...]:

@@ -200,3 +200,11 @@ def test_the_reason_a_kafka_client_could_not_connect_is_named():
     assert "no Kafka broker could be used at kafka.school.cn:9094 over SASL_SSL" in message
     assert "KAFKA_SECURITY_PROTOCOL" in message and "Connection refused" in message
     assert all(SECRET not in kafka_security.explain(settings, reasons) for reasons in ([refused], [tls], []))
+
+
+def test_term_starts_are_days_that_come_every_year():
+    assert Settings.from_env(environ={}).terms == ((9, 1), (2, 1))
+    assert Settings.from_env(environ={"TERM_STARTS": " 8-28, 03-01 "}).terms == ((8, 28), (3, 1))
+    for bad in (",", "09-31", "02-29", "9/1", "09-01,09-01", "13-01"):
+        with pytest.raises(SettingsError, match="TERM_STARTS"):
+            Settings.from_env(environ={"TERM_STARTS": bad})

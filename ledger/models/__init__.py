@@ -8,6 +8,7 @@ from ledger.models.campaign import Campaign, CampaignPhase, ChecklistItem, Check
 from ledger.models.devices import Device
 from ledger.models.hazard import Hazard, HazardTransition, LoopViolation
 from ledger.models.history import DailyDomainEvents, DailyTotals, RecorderOffset, RefusedEvent
+from ledger.models.inspection import Inspection, InspectionPlan, InspectionResult
 from ledger.models.org import BUILDING_USES, ORG_CHILDREN, ORG_KIND_ZH, ORG_KINDS, SCHOOL_TYPES, Building, OrgUnit, Zone
 from ledger.models.risk import HazardSource, RiskPoint
 from ledger.models.rules import RULE_KINDS, RuleText
@@ -22,7 +23,8 @@ __all__ = [
     "Campaign", "CampaignPhase", "ChecklistItem", "ChecklistResult", "DailyDomainEvents", "DailyTotals", "Device",
     "EventSource", "EventSourceSchool",
     "Hazard", "HazardSource",
-    "HazardTransition", "LoopViolation", "ORG_CHILDREN", "ORG_KINDS", "ORG_KIND_ZH",
+    "HazardTransition", "Inspection", "InspectionPlan", "InspectionResult",
+    "LoopViolation", "ORG_CHILDREN", "ORG_KINDS", "ORG_KIND_ZH",
     "OrgUnit", "ROLES", "RULE_KINDS", "RecorderOffset", "RefusedEvent", "RiskPoint", "RuleText", "SCHOOL_TYPES",
     "SitePlanImage", "SignInFailure",
     "USER_ROLES", "UTCDateTime", "User", "UserSchool", "UserSession", "Zone", "END_REASONS", "utcnow",
