@@ -47,6 +47,10 @@ _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 # with one of these (alone they may be AVIF, which the wheel's libheif does not decode).
 _HEVC_BRANDS = frozenset({b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis"})
 _PILLOW_FORMAT = {JPEG: "JPEG", PNG: "PNG", WEBP: "WEBP", HEIC: "HEIF"}
+# EXIF Orientation (tag 274) -> the Image.Transpose that makes the picture upright (ImageOps.exif_transpose's
+# table; done here by hand so the picture is turned after it is made smaller, not before).
+_ORIENTATION = 0x0112
+_TURNS = {2: 0, 3: 3, 4: 1, 5: 5, 6: 4, 7: 6, 8: 2}  # values of PIL.Image.Transpose: FLIP_LEFT_RIGHT 0, ROTATE_270 4…
 
 
 class BadPhoto(LedgerError):
@@ -149,7 +153,7 @@ def _lanczos():
 
 def _decoded(data: bytes, kind: str):
     """The photo's first frame, upright, decoded within the pixel limits."""
-    from PIL import Image, ImageOps
+    from PIL import Image
 
     name = _PILLOW_FORMAT[kind]
     try:
@@ -164,8 +168,11 @@ def _decoded(data: bytes, kind: str):
             # A large JPEG is decoded at 1/2, 1/4 or 1/8 scale when still larger than what is kept.
             image.draft(image.mode, (STORED_SIDE, STORED_SIDE))
         image.seek(0)  # an animated WebP or PNG, a HEIC burst: its first (primary) picture
+        turn = _TURNS.get(image.getexif().get(_ORIENTATION))  # read before the EXIF that says it is dropped
         image.load()  # decodes every pixel: a truncated or fake file fails here
-        return ImageOps.exif_transpose(image)  # upright, before the EXIF that says how is dropped
+        if max(image.size) > STORED_SIDE:  # made smaller first: turning and converting the kept size is cheaper
+            image.thumbnail((STORED_SIDE, STORED_SIDE), Image.Resampling.BICUBIC)
+        return image.transpose(turn) if turn is not None else image  # upright
     except BadPhoto:
         raise
     except Image.DecompressionBombError:
@@ -179,10 +186,8 @@ def _decoded(data: bytes, kind: str):
 def _kept(image, kind: str):
     """(image, content type) of what is kept: sRGB pixels, at most STORED_SIDE, no metadata."""
     alpha = image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info)
-    image = image.convert("RGBA" if alpha else "RGB")
-    image = _to_srgb(image)
-    if max(image.size) > STORED_SIDE:
-        image.thumbnail((STORED_SIDE, STORED_SIDE), _lanczos())
+    mode = "RGBA" if alpha else "RGB"
+    image = _to_srgb(image if image.mode == mode else image.convert(mode))
     if kind == PNG:
         return _bare(image), PNG
     return _bare(_flat(image)), JPEG
