@@ -12,6 +12,8 @@ time, retried) and the report, rectification or inspection it belongs to later:
    another report, and one hazard's history never shares a photo with another's.
 2. `attach`: the photos a person uploaded for this school, not yet attached, go with a hazard, a step of
    its loop, or an inspection result; anything else is refused, all or nothing.
+A photo sent and never attached (the phone gave up, the form was abandoned) is removed after a day by
+`python -m ledger photos sweep` (ledger/cli_photos.py): `unattached_before`, then `stray_files`.
 """
 from __future__ import annotations
 
@@ -19,7 +21,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -134,3 +136,31 @@ def attach(db: Session, *, keys: Iterable[str], uploaded_by: int, school: OrgUni
         photo.attached_at = now
     db.flush()
     return photos
+
+
+def unattached_before(db: Session, cutoff: datetime) -> list[tuple[str, str]]:
+    """Delete the rows of photos sent before `cutoff` and attached to nothing; (key, content type) of each,
+    whose files the caller removes once this is committed. A photo attached meanwhile is not touched: the
+    DELETE asks again, row by row, whether it is still unattached (and waits for an attach in progress)."""
+    old = (Photo.attached_at.is_(None), Photo.hazard_id.is_(None), Photo.transition_id.is_(None),
+           Photo.inspection_result_id.is_(None), Photo.created_at < cutoff)
+    gone = db.execute(delete(Photo).where(*old).returning(Photo.key, Photo.content_type)).all()
+    return [(key, content_type) for key, content_type in gone]
+
+
+def stray_files(db: Session, photo_dir: str | Path, cutoff: datetime) -> list[Path]:
+    """Files under `photo_dir` last changed before `cutoff` that no row names: a crash between the files
+    and the row, a temporary file of a write that died. Read only: the caller removes them."""
+    root = Path(photo_dir)
+    if not root.is_dir():
+        return []
+    candidates: dict[str, list[Path]] = {}
+    for path in root.glob("[0-9a-f][0-9a-f]/*"):
+        if path.is_file() and path.stat().st_mtime < cutoff.timestamp():
+            key = path.name.split(".")[0] if not path.name.startswith(".") else ""
+            candidates.setdefault(key, []).append(path)
+    known = set()
+    keys = [k for k in candidates if photo_files.KEY.fullmatch(k)]
+    for start in range(0, len(keys), 500):
+        known |= set(db.scalars(select(Photo.key).where(Photo.key.in_(keys[start:start + 500]))))
+    return sorted(path for key, paths in candidates.items() if key not in known for path in paths)

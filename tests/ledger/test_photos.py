@@ -3,8 +3,9 @@ atomically, and the ledger's commands that keep them and attach them (SQLite and
 from __future__ import annotations
 
 import io
+import os
 import threading
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from PIL import Image, ImageCms
@@ -236,3 +237,40 @@ def test_the_same_photo_sent_twice_at_once_is_one_photo(engine, tmp_path):
     with sql_sessions(engine)() as db:
         assert db.scalar(select(Photo.key)) == answers[0][0] and len(db.scalars(select(Photo)).all()) == 1
     assert len([p for p in tmp_path.rglob("*") if p.is_file()]) == 2  # one original, one thumbnail
+
+
+def test_photos_never_attached_are_swept_after_a_day_and_nothing_else(engine, ledger_settings, tmp_path,
+                                                                     monkeypatch):
+    """`python -m ledger photos sweep`: an unattached photo a day old goes, rows and files; an attached one,
+    or one sent an hour ago, stays; files no row names go once they are as old (never a photo being sent)."""
+    from tests.ledger.cli_runner import run_ledger
+
+    photo_dir = tmp_path / "photos"
+    monkeypatch.setenv("PHOTO_DIR", str(photo_dir))
+    now = datetime.now(timezone.utc)
+    day_ago = now - timedelta(hours=30)
+    with sql_sessions(engine).begin() as db:
+        wang, _, s1, _ = _people(db)
+        kept = {}
+        for name, data, when in (("abandoned", made.jpeg(), day_ago), ("attached", made.png(), day_ago),
+                                 ("recent", made.webp(), now)):
+            clean = photos.clean(data)
+            key = photo_commands.write_files(photo_dir, clean)
+            kept[name] = photo_commands.keep(db, key=key, school=s1, uploaded_by=wang, photo=clean, now=when)[0].key
+        hazard = hazards.report_hazard(db, school=s1, code="H-9", title="栏杆松动", found_at=NOW, by="wang")
+        photo_commands.attach(db, keys=[kept["attached"]], uploaded_by=wang, school=s1, hazard=hazard, now=now)
+    stray_key, fresh_key = photo_files.new_key(), photo_files.new_key()
+    strays = [photo_files.thumbnail_path(photo_dir, stray_key), photo_dir / stray_key[:2] / ".incoming-x.part"]
+    fresh = photo_files.thumbnail_path(photo_dir, fresh_key)
+    for path in (*strays, fresh):
+        photo_files.write_atomically(path, b"left over")
+    for path in (*strays, *photo_dir.rglob(f"{kept['abandoned']}*")):
+        os.utime(path, (day_ago.timestamp(), day_ago.timestamp()))
+    swept = run_ledger(ledger_settings.database_url, "photos", "sweep")
+    assert swept.returncode == 0 and "removed 1 photos attached to nothing and 2 files" in swept.stdout, swept
+    with sql_sessions(engine)() as db:
+        assert set(db.scalars(select(Photo.key))) == {kept["attached"], kept["recent"]}
+    left = {p.name for p in photo_dir.rglob("*") if p.is_file()}
+    assert not any(name.startswith(kept["abandoned"]) for name in left) and fresh.name in left
+    assert {f"{kept['attached']}.png", f"{kept['recent']}.jpg"} <= left and not set(p.name for p in strays) & left
+    assert run_ledger(ledger_settings.database_url, "photos", "sweep", "--hours", "0.5").returncode == 2
