@@ -134,15 +134,20 @@ def clean(data: bytes) -> CleanPhoto:
                        "Most Compatible)",
                        zh="此处无法读取 HEIC 照片，请以 JPEG 格式发送（iPhone：设置 > 相机 > 格式 > 兼容性最佳）")
     image = _decoded(data, kind)
-    kept, content_type = _kept(image, kind)
-    original = _encoded(kept, content_type, JPEG_QUALITY)
-    thumb = _flat(kept)
-    thumb.thumbnail((THUMB_SIDE, THUMB_SIDE), _lanczos())
+    try:
+        kept, content_type = _kept(image, kind)
+        original = _encoded(kept, content_type, JPEG_QUALITY)
+        thumb = _flat(kept)
+        thumb.thumbnail((THUMB_SIDE, THUMB_SIDE), _lanczos())
+        thumbnail = _encoded(thumb, JPEG, THUMB_QUALITY)
+    except (OSError, ValueError) as exc:  # decoded, yet in a form that cannot be converted (an odd mode)
+        raise BadPhoto(f"the photo cannot be converted for display ({type(exc).__name__})",
+                       zh=f"照片无法转换为可显示的格式（{type(exc).__name__}）") from None
     return CleanPhoto(
         sent_type=kind, sent_bytes=len(data), sent_sha256=hashlib.sha256(data).hexdigest(),
         content_type=content_type, data=original, sha256=hashlib.sha256(original).hexdigest(),
         width=kept.width, height=kept.height,
-        thumbnail=_encoded(thumb, JPEG, THUMB_QUALITY), thumb_width=thumb.width, thumb_height=thumb.height)
+        thumbnail=thumbnail, thumb_width=thumb.width, thumb_height=thumb.height)
 
 
 def _lanczos():

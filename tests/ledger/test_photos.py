@@ -110,6 +110,15 @@ def test_types_are_read_from_the_first_bytes():
     assert photos.heic_supported()
 
 
+def test_without_pillow_heif_a_heic_photo_is_refused_saying_to_send_jpeg(monkeypatch):
+    """What a deployment without the HEIC reader says (the pinned wheel has it: tested above)."""
+    data = made.heic()
+    monkeypatch.setattr(photos, "_heif_registered", False)
+    with pytest.raises(photos.BadPhoto, match="HEIC photos cannot be read here; send it as JPEG") as refused:
+        photos.clean(data)
+    assert "兼容性最佳" in refused.value.zh
+
+
 # ---- files ---------------------------------------------------------------------------------------------
 
 def test_files_are_named_by_random_keys_and_written_whole(tmp_path):
