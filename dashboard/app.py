@@ -20,6 +20,7 @@ from dashboard import (
     headers,
     lead_export,
     metrics,
+    photos,
     plan_images,
     proxies,
 )
@@ -61,6 +62,7 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
     audit_export.register(app.server)  # GET /admin/audit.xlsx, .csv: the audit log as filtered
     plan_images.register(app.server)  # GET /plans/<school>/<campus>: a campus plan image (issue 14)
     admin_register.register_routes(app.server)  # risk notice cards, spreadsheet uploads (issue 14)
+    photos.register(app.server)  # POST /photos, GET /photos/<key>[/thumbnail]: hazard and inspection photos (issue 15)
     callback_pages, callback_permissions = _register_page_callbacks(app)
     _keep_query_on_alias(app, "/wall", "/")
     # Last, so the guard knows every route and callback; it runs before any of their views.

@@ -103,6 +103,10 @@ ROUTES: dict[str, str] = {
     # The register (issue 14, dashboard/admin_register.py): the school is checked against the admin's scope there.
     "admin_register.risk_card": ADMIN,  # GET /admin/risks/<school>/<code>/card: the risk notice card
     "admin_register.import_upload": ADMIN,  # POST /admin/imports/upload: a spreadsheet to import
+    # Photos of hazards and inspections (issue 15, dashboard/photos.py): the school is the person's, checked there.
+    "photos.upload": PHOTO_UPLOAD,  # POST /photos: one photo, cleaned and kept; answers its id and addresses
+    "photos.original": PHOTO_VIEW,  # GET /photos/<key>: to whoever may read the photo's school
+    "photos.thumbnail": PHOTO_VIEW,  # GET /photos/<key>/thumbnail
 }
 # Every endpoint of these blueprints, for the safe methods; another method is refused until it
 # has an entry of its own.

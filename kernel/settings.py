@@ -96,6 +96,8 @@ ENV = {
     "prometheus_multiproc_dir": "PROMETHEUS_MULTIPROC_DIR",
     "heartbeat_dir": "HEARTBEAT_DIR",
     "heartbeat_stale_seconds": "HEARTBEAT_STALE_SECONDS",
+    # Photos of hazards and inspections (issue 15): the directory their files are kept in (ledger/photo_files.py).
+    "photo_dir": "PHOTO_DIR",
 }
 
 
@@ -275,6 +277,10 @@ class Settings:
     # `python -m streams.health <part>` and /healthz call a part down after this long without a beat.
     heartbeat_dir: str = str(PROJECT_ROOT / "var" / "heartbeat")
     heartbeat_stale_seconds: float = 60.0
+    # Photos of hazard reports, rectifications and inspections (issue 15; docs/hazards.md, "Photos"): their
+    # files, cleaned, under random names; a production deployment mounts a volume here (docker-compose.yml).
+    # Served only by the web app, to people whose scope covers them: never inside a folder served as is.
+    photo_dir: str = str(PROJECT_ROOT / "var" / "photos")
 
     def __post_init__(self) -> None:
         # The web app's edge (issue 12): settings a header or the same-site check could not say safely.
@@ -326,6 +332,7 @@ class Settings:
         self.metrics_networks  # noqa: B018 - raises SettingsError for a malformed METRICS_ALLOW
         if self.heartbeat_stale_seconds < 5:
             raise SettingsError("HEARTBEAT_STALE_SECONDS must be at least 5")
+        _check_photo_dir(self.photo_dir)
         _check_connection_security(self)
 
     def __repr__(self) -> str:
@@ -407,6 +414,17 @@ class Settings:
             except ValueError as exc:
                 raise SettingsError(f"{ENV[name]}={raw!r}: {exc}") from exc
         return cls(**values)
+
+
+def _check_photo_dir(path: str) -> None:
+    """PHOTO_DIR: absolute (a relative one would move with the working directory) and outside the folder
+    the web app serves to anyone (assets/), where a photo would be at a public address."""
+    if not os.path.isabs(path):
+        raise SettingsError(f"PHOTO_DIR={path!r} must be an absolute path (e.g. /var/lib/campus/photos)")
+    resolved = Path(path).resolve()
+    assets = (PROJECT_ROOT / "assets").resolve()
+    if resolved == assets or assets in resolved.parents:
+        raise SettingsError(f"PHOTO_DIR={path!r} lies in assets/, which anyone may read: put it elsewhere")
 
 
 # ---- Connections and their security (issue 12) -----------------------------------------------------

@@ -1,7 +1,8 @@
 """`python -m ledger …`: create or upgrade the ledger's schema, regrade the
 risk points, exchange the risk-point list and the hazard ledger with spreadsheets, issue, list
 and revoke the access tokens of the video walls, manage people's accounts (ledger/cli_users.py) and
-the API keys of the campus systems that send events (ledger/cli_sources.py).
+the API keys of the campus systems that send events (ledger/cli_sources.py), and sweep photos never
+attached off the photo volume (ledger/cli_photos.py).
 
 Settings come from the environment (`kernel/settings.py`: DATABASE_URL, RISK_GRADING_FILE,
 SCHOOL_TIMEZONE). Exit status: 0 done, 1 an import was refused (each problem printed on one line:
@@ -19,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from kernel.connections import sql_engine, sql_sessions
 from kernel.settings import Settings
-from ledger import cli_campaigns, cli_sources, cli_users, passwords
+from ledger import cli_campaigns, cli_photos, cli_sources, cli_users, passwords
 from ledger.commands.risk_points import apply_grade
 from ledger.db import current_revision, migrate
 from ledger.grading import GradingRules
@@ -77,6 +78,7 @@ def _parser() -> argparse.ArgumentParser:
     cli_users.add_parser(commands)
     cli_sources.add_parser(commands)
     cli_campaigns.add_parser(commands)
+    cli_photos.add_parser(commands)
     return parser
 
 
@@ -106,6 +108,8 @@ def _run(args: argparse.Namespace, settings: Settings, engine) -> int:
         return cli_sources.run(args, sessions, now)
     if args.command == "campaign":
         return cli_campaigns.run(args, sessions, now)
+    if args.command == "photos":
+        return cli_photos.run(args, settings, sessions, now)
     if args.command == "regrade":
         with sessions.begin() as session:
             changed = regrade(session, rules)

@@ -85,6 +85,7 @@ def settings_for(redis_url: str, folder, /, **overrides) -> Settings:
         database_url=f"sqlite:///{folder / 'campus.db'}",
         event_signing_key=TEST_SIGNING_KEY,
         heartbeat_dir=str(folder / "heartbeat"),  # not the repository's var/
+        photo_dir=str(folder / "photos"),
         password_hash_cost=TEST_HASH_COST,
     )
     values.update(overrides)

@@ -97,6 +97,19 @@ def test_how_long_the_group_waits_for_a_dead_consumer_is_a_setting_with_a_floor(
         Settings.from_env(environ={"KAFKA_SESSION_TIMEOUT_MS": "500"})
 
 
+def test_the_photo_directory_is_absolute_and_never_a_public_folder(tmp_path):
+    """PHOTO_DIR (issue 15): photos are served only through the web app's scope checks."""
+    from kernel.settings import PROJECT_ROOT
+
+    assert Settings.from_env(environ={}).photo_dir == str(PROJECT_ROOT / "var" / "photos")
+    assert Settings.from_env(environ={"PHOTO_DIR": str(tmp_path / "photos")}).photo_dir == str(tmp_path / "photos")
+    with pytest.raises(SettingsError, match="PHOTO_DIR='photos' must be an absolute path"):
+        Settings.from_env(environ={"PHOTO_DIR": "photos"})
+    for public in (PROJECT_ROOT / "assets", PROJECT_ROOT / "assets" / "photos", PROJECT_ROOT / "var" / ".." / "assets"):
+        with pytest.raises(SettingsError, match="lies in assets/"):
+            Settings.from_env(environ={"PHOTO_DIR": str(public)})
+
+
 def test_sound_combinations_are_accepted(pem):
     make(**sasl(kafka_ssl_cafile=pem))
     make(**sasl(protocol="SASL_PLAINTEXT", mechanism="SCRAM-SHA-256"))

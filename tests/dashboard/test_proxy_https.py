@@ -269,6 +269,11 @@ def test_bundles_are_gzipped_and_body_limits_fit_each_route(stack, redis_client)
     assert too_big.status_code == 413 and "Content-Security-Policy" not in too_big.headers
     refused = session.post(f"{stack.url}/_dash-update-component", data=b"x" * 3_000_000)
     assert refused.status_code == 413 and "Content-Security-Policy" not in refused.headers
+    # A phone's photo (issue 15) reaches the app, which says what it thinks of it; a body beyond any photo does not.
+    photo = session.post(f"{stack.url}/photos", data=b"x" * 15_000_000)
+    assert photo.status_code != 413 and "Content-Security-Policy" in photo.headers, photo.status_code
+    too_big = session.post(f"{stack.url}/photos", data=b"x" * 23_000_000)
+    assert too_big.status_code == 413 and "Content-Security-Policy" not in too_big.headers
 
 
 def test_a_trial_without_a_certificate_gets_a_self_signed_one(stack):
