@@ -16,7 +16,8 @@ from ledger.errors import LedgerError
 
 FULL_MARKS = 100.0
 DEFAULT_RULES_FILE = Path(__file__).with_name("assessment_rules.toml")
-COMPUTED_FACTS = ("missing_lists", "overdue_reviews", "loop_violations", "late_hazards", "major_without_plan")
+COMPUTED_FACTS = ("missing_lists", "overdue_reviews", "loop_violations", "late_hazards", "major_without_plan",
+                  "inspection_gaps")
 # The unit's lists that art. 7 asks for and the ledger can see (风险点清单, 危险源清单, 隐患清单).
 LIST_NAMES_ZH = {"risk_points": "风险点清单", "hazard_sources": "危险源清单", "risk_levels": "风险等级清单"}
 
@@ -34,6 +35,7 @@ COMPUTED_FROM = {
     "loop_violations": ("the hazard steps the closed loop refused", "隐患闭环中被拒绝的操作"),
     "late_hazards": ("hazards past their deadline", "隐患整改期限"),
     "major_without_plan": ("open major hazards without a plan or emergency measures", "重大隐患整改方案和应急措施"),
+    "inspection_gaps": ("campaign checks and routine inspections not done", "专项治理检查和日常排查的完成情况"),
 }
 # How the attachment counts an article's findings ("2分/处", "2分/人", "10分/次", "2分/类").
 PER_WORDS = {"place": ("place", "places", "处"), "person": ("person", "people", "人"),
@@ -113,6 +115,13 @@ class UnitFacts:
     loop_violations: tuple[tuple[str, str], ...] = ()  # (person, hazard code) broke the closed loop
     late_hazards: tuple[str, ...] = ()  # hazard codes overdue now or closed after their deadline
     major_without_plan: tuple[str, ...] = ()  # open major hazards with no plan or no emergency measures
+    # Art. 15, per place: (place, campaign) a campaign's items were not all checked at by the end of
+    # its inspect phase; (place, how many) routine inspections were missed at (queries of issue 15's
+    # inspections, next: the place is the inspection plan's risk point or area, as the page names it).
+    campaign_gaps: tuple[tuple[str, str], ...] = ()
+    missed_inspections: tuple[tuple[str, int], ...] = ()
+    # Art. 17's second half, per time: failed inspection items not reported as a hazard in time.
+    unreported_findings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -157,10 +166,29 @@ def computed_deductions(facts: UnitFacts, rules: Rules) -> list[Deduction]:
         elif rule.computed == "late_hazards":
             for code in facts.late_hazards:  # art. 17: per place (per hazard)
                 out.append(Deduction(rule.article, rule.points, f"隐患{code}未按期整改", True))
+            for finding in facts.unreported_findings:  # art. 17: 未及时报送, per time
+                out.append(Deduction(rule.article, rule.points, f"检查发现的问题{finding}未及时上报", True))
+        elif rule.computed == "inspection_gaps":
+            out += inspection_gaps(facts, rule)
         elif rule.computed == "major_without_plan":
             for code in facts.major_without_plan:  # art. 18: per time
                 out.append(Deduction(rule.article, rule.points, f"重大隐患{code}无整改方案或应急措施", True))
     return out
+
+
+def inspection_gaps(facts: UnitFacts, rule: Rule) -> list[Deduction]:
+    """Art. 15 (分层次、定频次、逐项检查): one deduction per place where the checks fell short — a
+    campaign's items not all checked by the end of its inspect phase, or routine inspections
+    missed — however many campaigns or inspections (5分/处). A late inspection was done: it is
+    not deducted. Places in the order of their names, so a score reads the same every time."""
+    why: dict[str, list[str]] = {}
+    for place, campaign in facts.campaign_gaps:
+        why.setdefault(place, []).append(f"专项治理“{campaign}”排查整治阶段结束仍有检查项未检查")
+    for place, missed in facts.missed_inspections:
+        if missed > 0:
+            why.setdefault(place, []).append(f"漏检{missed}次")
+    return [Deduction(rule.article, rule.points, f"{place}：{'；'.join(reasons)}", True, len(reasons))
+            for place, reasons in sorted(why.items())]
 
 
 def score_unit(unit: str, facts: UnitFacts, entered: list[Deduction], rules: Rules) -> Score:
