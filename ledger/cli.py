@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from kernel.connections import sql_engine, sql_sessions
 from kernel.settings import Settings
-from ledger import cli_campaigns, cli_sources, cli_users, passwords
+from ledger import cli_assessment, cli_campaigns, cli_sources, cli_users, passwords
 from ledger.commands.risk_points import apply_grade
 from ledger.db import current_revision, migrate
 from ledger.grading import GradingRules
@@ -77,6 +77,7 @@ def _parser() -> argparse.ArgumentParser:
     cli_users.add_parser(commands)
     cli_sources.add_parser(commands)
     cli_campaigns.add_parser(commands)
+    cli_assessment.add_parser(commands)
     return parser
 
 
@@ -106,6 +107,8 @@ def _run(args: argparse.Namespace, settings: Settings, engine) -> int:
         return cli_sources.run(args, sessions, now)
     if args.command == "campaign":
         return cli_campaigns.run(args, sessions, now)
+    if args.command == "assessment":
+        return cli_assessment.run(args, sessions, now, settings)
     if args.command == "regrade":
         with sessions.begin() as session:
             changed = regrade(session, rules)

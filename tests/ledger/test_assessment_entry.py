@@ -17,6 +17,7 @@ from ledger.commands.audit import Actor
 from ledger.commands.recording import INVALID_DEDUCTION, record_event
 from ledger.errors import LedgerError
 from ledger.models import AssessmentDeduction, AuditEntry, RefusedEvent
+from tests.ledger.cli_runner import run_ledger
 from tests.ledger.register_support import NOW, school_with_buildings
 from tests.streams import events as ev
 
@@ -131,3 +132,18 @@ def test_a_deduction_event_is_held_to_its_article_too(session):
     assert refusal.reason == INVALID_DEDUCTION and "once a year" in refusal.detail
     assert session.scalar(select(func.count()).select_from(AssessmentDeduction)) == 2
     assert session.scalar(select(func.count()).select_from(RefusedEvent)) == 6
+
+
+def test_the_command_line_enters_a_finding_or_says_why_not(session, ledger_settings):
+    school_with_buildings(session)
+    session.commit()
+    done = run_ledger(ledger_settings.database_url, "assessment", "deduct", "--unit", "s1-chem", "--article", "10",
+                      "--count", "2", "--reason", "两名岗位人员不清楚本岗位风险")
+    assert done.returncode == 0, done.stderr
+    assert "deducted 4 points from s1-chem 化学组 under article 10" in done.stdout
+    refused = run_ledger(ledger_settings.database_url, "assessment", "deduct", "--unit", "s1-chem", "--article", "17")
+    assert refused.returncode == 1 and "article 17 is computed" in refused.stderr and "不能手工录入" in refused.stderr
+    session.expire_all()
+    row = session.scalar(select(AssessmentDeduction))
+    assert (row.article, row.count, row.points, row.by[:4]) == (10, 2, 4.0, "cli:")
+    assert saved(session) == (1, 1)
