@@ -205,6 +205,12 @@ def entered_deduction(article: int, count: int, reason: str, rules: Rules, *, al
     return Deduction(article, rule.points * count, reason or rule.title, False, count)
 
 
+def entry_articles(rules: Rules) -> list[Rule]:
+    """The articles a person may enter by hand (the form's choices), in article order: every one
+    the ledger does not compute. `Rule.title`, `points`, `per` and `max_points` say what each takes."""
+    return sorted((r for r in rules.rules if r.computed is None), key=lambda r: r.article)
+
+
 def check_entry(article: object, count: object, rules: Rules, *, already: float = 0.0) -> Rule:
     """The article's rule if a hand-entered finding of `count` places/people/times may be deducted
     under it; DeductionRefused (English and Chinese) naming what is wrong if not: an unknown

@@ -3,6 +3,7 @@ held to their article of seed 001 attachment 2, the person's role and scope; a r
 languages saves nothing; a double submit is one deduction. On SQLite and PostgreSQL."""
 from __future__ import annotations
 
+import threading
 import time
 from datetime import timedelta
 from zoneinfo import ZoneInfo
@@ -10,6 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func, select
 
+from kernel.connections import sql_sessions
 from kernel.contract import validate
 from ledger import scoring
 from ledger.commands import assessment
@@ -146,4 +148,33 @@ def test_the_command_line_enters_a_finding_or_says_why_not(session, ledger_setti
     session.expire_all()
     row = session.scalar(select(AssessmentDeduction))
     assert (row.article, row.count, row.points, row.by[:4]) == (10, 2, 4.0, "cli:")
+    assert saved(session) == (1, 1)
+
+
+def test_two_inspectors_at_once_cannot_both_pass_the_maximum(engine, session):
+    school_with_buildings(session)
+    session.commit()
+    sessions = sql_sessions(engine)
+    first = sessions()
+    enter(first, article=12)  # not committed yet: holds the unit (PostgreSQL) or the write lock (SQLite)
+    said = {}
+
+    def second():
+        with sessions() as db:
+            try:
+                enter(db, article=12)
+                db.commit()
+                said["second"] = "saved"
+            except LedgerError as exc:
+                said["second"] = str(exc)
+
+    other = threading.Thread(target=second)
+    other.start()
+    time.sleep(0.5)
+    assert other.is_alive()  # it waits for the first, rather than reading the year's total before it
+    first.commit()
+    first.close()
+    other.join(20)
+    assert "deducted once a year" in said["second"]
+    session.expire_all()
     assert saved(session) == (1, 1)

@@ -60,6 +60,7 @@ def test_the_shipped_rules_say_which_articles_are_computed_and_their_maxima():
     assert {r.article: r.max_points for r in RULES.rules if r.max_points} == {5: 10, 6: 10, 7: 12, 9: 10, 12: 10,
                                                                               13: 10}
     assert set(scoring.COMPUTED_FROM) == set(scoring.COMPUTED_FACTS)
+    assert [r.article for r in scoring.entry_articles(RULES)] == [5, 6, 8, 9, 10, 11, 12, 14]
 
 
 @pytest.mark.parametrize("text, message", [
