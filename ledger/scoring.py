@@ -3,7 +3,9 @@
 The rules are data (`assessment_rules.toml`). A unit's score is 100 minus its deductions, down
 past zero: deductions computed from the ledger's facts where the data allows (`UnitFacts`), plus
 those inspectors entered. Every deduction says which article, how many points and why, so a
-leader can see what makes a score up.
+leader can see what makes a score up. A finding entered by hand (or carried by an event) is held
+to its article first (`check_entry`, `check_event_points`): the ledger's computed articles are
+never entered, and no article takes more than its maximum (docs/ledger.md, *Assessment*).
 """
 from __future__ import annotations
 
