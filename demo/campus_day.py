@@ -15,6 +15,7 @@ from demo.campus_loops import MINUTE_MS, Draft, DutyRoom, HazardLoop, Schedule
 from demo.campus_mix import OCCUPANCY
 from demo.checklists import ASSESSMENT_FINDINGS, CAMPAIGNS, DRILLS, TRAININGS, WEATHER_KINDS
 from demo.sites import School
+from ledger.scoring import default_rules
 
 __all__ = ["DAY_TURNOVER_HOUR", "Draft", "SchoolDay"]
 
@@ -348,6 +349,8 @@ class SchoolDay:
 
     def assessment(self, now: int) -> Draft:
         building, _ = self._place()
-        article, points, reason = self.rng.choice(ASSESSMENT_FINDINGS)
+        # Only what inspectors enter by hand: the recorder refuses a deduction under a computed article.
+        computed = {rule.article for rule in default_rules().rules if rule.computed}
+        article, points, reason = self.rng.choice([f for f in ASSESSMENT_FINDINGS if f[0] not in computed])
         return Draft("assessment.deduction", "info", building.id, None, "assessment-team",
                      {"unit": building.unit_zh, "article": article, "points": points, "reason": reason})

@@ -133,7 +133,21 @@ _COMPUTED_EN = (
     (re.compile(r"^重大隐患(.+)无整改方案或应急措施$"),
      lambda m: f"Major hazard {m[1]} without a plan or emergency measures"),
     (re.compile(r"^隐患(.+)未按期整改$"), lambda m: f"Hazard {m[1]} not rectified on time"),
+    (re.compile(r"^检查发现的问题(.+)未及时上报$"), lambda m: f"Inspection finding {m[1]} not reported in time"),
+    (re.compile(r"^(.+?)：(.*(?:排查整治阶段结束仍有检查项未检查|漏检\d+次))$"),
+     lambda m: f"{m[1]}: " + "; ".join(_check_gap_en(part) for part in m[2].split("；"))),
 )
+
+
+def _check_gap_en(part: str) -> str:
+    """One of art. 15's findings at a place (ledger.scoring.inspection_gaps) in English."""
+    found = re.fullmatch(r"专项治理“(.+)”排查整治阶段结束仍有检查项未检查", part)
+    if found:
+        return f"campaign “{found[1]}” left checks undone when its inspect phase ended"
+    found = re.fullmatch(r"漏检(\d+)次", part)
+    if found:
+        return f"{found[1]} inspection{'' if found[1] == '1' else 's'} missed"
+    return part
 
 
 def deduction_reason(lang: Language, reason: str, computed: bool) -> str:

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from kernel.connections import sql_engine, sql_sessions
 from kernel.settings import Settings
-from ledger import cli_campaigns, cli_photos, cli_sources, cli_users, passwords
+from ledger import cli_assessment, cli_campaigns, cli_photos, cli_sources, cli_users, passwords
 from ledger.commands.risk_points import apply_grade
 from ledger.db import current_revision, migrate
 from ledger.grading import GradingRules
@@ -79,6 +79,7 @@ def _parser() -> argparse.ArgumentParser:
     cli_sources.add_parser(commands)
     cli_campaigns.add_parser(commands)
     cli_photos.add_parser(commands)
+    cli_assessment.add_parser(commands)
     return parser
 
 
@@ -110,6 +111,8 @@ def _run(args: argparse.Namespace, settings: Settings, engine) -> int:
         return cli_campaigns.run(args, sessions, now)
     if args.command == "photos":
         return cli_photos.run(args, settings, sessions, now)
+    if args.command == "assessment":
+        return cli_assessment.run(args, sessions, now, settings)
     if args.command == "regrade":
         with sessions.begin() as session:
             changed = regrade(session, rules)

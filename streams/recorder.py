@@ -39,6 +39,7 @@ from ledger.commands import alert_outbox, escalations, history
 from ledger.commands.recording import Refusal, is_relevant, record_in_savepoint
 from ledger.live_rules import LiveRules
 from ledger.models import RecorderOffset
+from ledger.scoring import Rules
 from streams import ledger_figures
 from streams.consumer import partition_lag
 from streams.dead_letters import DeadLetter, DeadLetters
@@ -67,6 +68,7 @@ class Recorder:
         self.dead_letters = DeadLetters(self.redis, self.producer, group=settings.recorder_group,
                                         dead_letter_topic=settings.dead_letter_topic)
         self.window = timedelta(seconds=settings.alert_group_seconds)
+        self.assessment_rules = Rules.load(settings.assessment_rules_file)  # deductions are held to their article
         self._keys = keys_from(settings.event_signing_key)  # checks and signs the duty console's events
         self._last_refresh = 0.0
         self._last_sweep = 0.0
@@ -153,7 +155,7 @@ class Recorder:
         """Each event in a savepoint: one that fails unexpectedly is set aside, not the batch."""
         try:
             refusal = record_in_savepoint(session, event, alert_severity=severity, group_window=self.window,
-                                          tz=self.settings.tz)
+                                          tz=self.settings.tz, assessment_rules=self.assessment_rules)
             self.recorded += refusal is None
             return refusal
         except (OperationalError, redis.ConnectionError):

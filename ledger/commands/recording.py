@@ -12,12 +12,12 @@ from datetime import datetime, timedelta, timezone
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import exists, or_, select
+from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from kernel.clock import deadline_ms
-from ledger import alert_flow, hazard_loop, org
+from ledger import alert_flow, hazard_loop, org, scoring
 from ledger.commands import alert_outbox, alerts, campaigns, hazards
 from ledger.models import (
     AlertOccurrence,
@@ -35,6 +35,7 @@ UNKNOWN_HAZARD = "unknown_hazard"
 UNKNOWN_ALERT = "unknown_alert"
 UNKNOWN_CAMPAIGN_ITEM = "unknown_campaign_item"
 UNKNOWN_UNIT = "unknown_unit"
+INVALID_DEDUCTION = "invalid_deduction"  # an article unknown or computed, points not its findings, past its maximum
 # A fold or step that found the alert's version moved (a duty officer acted meanwhile) is redone
 # on the fresh row; a few times is plenty, officers do not act many times a second on one alert.
 STALE_RETRIES = 5
@@ -88,14 +89,15 @@ def is_relevant(event, alert_severity: str | None) -> bool:
 
 
 def record_event(session: Session, event, *, alert_severity: str | None, group_window: timedelta,
-                 tz: ZoneInfo) -> Refusal | None:
+                 tz: ZoneInfo, assessment_rules: scoring.Rules | None = None) -> Refusal | None:
     """Record one event; returns a Refusal when the ledger refuses it. A refused event leaves only
     its mark (a LoopViolation or a RefusedEvent), so a replay refuses it again, whatever the
     ledger's state by then."""
     if already_recorded(session, event.id):
         return None
     school = school_for(session, event.school)
-    refusal = _apply(session, school, event, alert_severity, group_window, tz)
+    refusal = _apply(session, school, event, alert_severity, group_window, tz,
+                     assessment_rules or scoring.default_rules())
     if refusal is not None and refusal.reason != ILLEGAL_TRANSITION:  # violations are marked already
         session.add(RefusedEvent(event_id=event.id, school_id=school.id, reason=refusal.reason,
                                  detail=refusal.detail[:500], at=moment(event.ts)))
@@ -104,14 +106,14 @@ def record_event(session: Session, event, *, alert_severity: str | None, group_w
 
 
 def record_in_savepoint(session: Session, event, *, alert_severity: str | None, group_window: timedelta,
-                        tz: ZoneInfo) -> Refusal | None:
+                        tz: ZoneInfo, assessment_rules: scoring.Rules | None = None) -> Refusal | None:
     """`record_event` in a savepoint of the caller's transaction, redone when a duty officer's step
     changed the alert between the recorder's read and its write (the ORM's version check)."""
     for attempt in range(STALE_RETRIES):
         try:
             with session.begin_nested():
                 return record_event(session, event, alert_severity=alert_severity, group_window=group_window,
-                                    tz=tz)
+                                    tz=tz, assessment_rules=assessment_rules)
         except StaleDataError:
             if attempt == STALE_RETRIES - 1:
                 raise
@@ -119,7 +121,7 @@ def record_in_savepoint(session: Session, event, *, alert_severity: str | None, 
     raise AssertionError("unreachable")
 
 
-def _apply(session, school, event, alert_severity, group_window, tz) -> Refusal | None:
+def _apply(session, school, event, alert_severity, group_window, tz, rules: scoring.Rules) -> Refusal | None:
     at = moment(event.ts)
     if alert_severity is not None:
         alert, opened = alerts.raise_alert(
@@ -143,7 +145,7 @@ def _apply(session, school, event, alert_severity, group_window, tz) -> Refusal 
                                       note=data.get("note") or "", event_id=event.id)
         return None if row else Refusal(UNKNOWN_CAMPAIGN_ITEM, f"{data['campaign']} / {data['item']}")
     if event.type == "assessment.deduction":
-        return _deduction(session, school, event, at, tz)
+        return _deduction(session, school, event, at, tz, rules)
     return None
 
 
@@ -191,14 +193,26 @@ def _alert_step(session: Session, school: OrgUnit, event, at: datetime) -> Refus
     return None
 
 
-def _deduction(session: Session, school: OrgUnit, event, at: datetime, tz: ZoneInfo) -> Refusal | None:
+def _deduction(session: Session, school: OrgUnit, event, at: datetime, tz: ZoneInfo,
+               rules: scoring.Rules) -> Refusal | None:
+    """A deduction an assessment system sent: held to its article as one entered by hand is
+    (ledger.scoring.check_event_points), else refused and dead-lettered."""
     data = event.data
     wanted = data["unit"]
     unit = next((u for u in org.units_of(session, school.id) if wanted in (u.code, u.name_zh)), None)
     if unit is None:
         return Refusal(UNKNOWN_UNIT, f"no unit {wanted!r} in school {school.code}")
-    session.add(AssessmentDeduction(unit_id=unit.id, article=int(data["article"]), points=float(data["points"]),
+    period = str(at.astimezone(tz).year)
+    article = data["article"]
+    already = float(session.scalar(select(func.coalesce(func.sum(AssessmentDeduction.points), 0)).where(
+        AssessmentDeduction.unit_id == unit.id, AssessmentDeduction.period == period,
+        AssessmentDeduction.article == article)) or 0) if isinstance(article, int) else 0.0
+    try:
+        rule, count = scoring.check_event_points(article, data["points"], rules, already=already)
+    except scoring.DeductionRefused as exc:
+        return Refusal(INVALID_DEDUCTION, str(exc))
+    session.add(AssessmentDeduction(unit_id=unit.id, article=rule.article, points=rule.points * count, count=count,
                                     reason=data.get("reason") or "", by=event.source, at=at,
-                                    period=str(at.astimezone(tz).year), event_id=event.id))
+                                    period=period, event_id=event.id))
     session.flush()
     return None

@@ -6,9 +6,10 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ledger import hazard_loop, scoring
+from ledger import hazard_loop, org_scope, scoring
 from ledger.models import AssessmentDeduction, Hazard, HazardSource, LoopViolation, OrgUnit, RiskPoint
 from queries.ledger import org
+from queries.ledger.assessment_checks import campaign_gaps
 from queries.ledger.risk_points import review_overdue
 
 
@@ -37,8 +38,11 @@ def unit_facts(session: Session, *, unit: OrgUnit, today: date, now: datetime, r
     violations = tuple(sorted(
         (v.by or "未知人员", v.hazard_code) for v in session.scalars(
             select(LoopViolation).where(LoopViolation.unit_id == unit.id, LoopViolation.at >= period_start))))
+    school = org_scope.school_of(session, unit)
+    gaps = campaign_gaps(session, owner="unit", ids=[unit.id], schools=[school.id] if school else [],
+                         ended_from=period_start.date(), ended_before=today)
     return scoring.UnitFacts(tuple(missing), overdue_reviews, violations, tuple(sorted(late)),
-                             tuple(sorted(without_plan)))
+                             tuple(sorted(without_plan)), campaign_gaps=tuple(sorted(gaps[unit.id])))
 
 
 def entered_deductions(session: Session, *, unit: OrgUnit, period: str) -> list[scoring.Deduction]:

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from ledger import hazard_loop, scoring
 from ledger.models import AssessmentDeduction, Hazard, HazardSource, LoopViolation, OrgUnit, RiskPoint
+from queries.ledger.assessment_checks import campaign_gaps
 
 Owner = Literal["unit", "school"]  # whose facts: a unit's (what it answers for) or a whole school's
 # The column that says whose a row is, per table, for each kind of owner.
@@ -62,8 +63,9 @@ def period_of(year: int, now: datetime) -> Period:
 
 def gather_facts(session: Session, *, owner: Owner, ids: Iterable[int], period: Period, review_days: int,
                  school_id: int | None = None) -> dict[int, scoring.UnitFacts]:
-    """The scored facts of each owner id (units, or schools), in five queries whatever their number.
-    `school_id` narrows unit queries to one school (the indexes on school_id then apply)."""
+    """The scored facts of each owner id (units, or schools), in nine queries whatever their number.
+    `school_id` narrows unit queries to one school (the indexes on school_id then apply); units
+    need it (their campaigns are their school's)."""
     ids = sorted(set(ids))
     if not ids:
         return {}
@@ -90,6 +92,10 @@ def gather_facts(session: Session, *, owner: Owner, ids: Iterable[int], period: 
                                          .where(*where)):
         violations[who].append((by or "未知人员", code))
 
+    # Art. 15: campaigns whose inspect phase ended this year (by the day the year is read as of).
+    gaps = campaign_gaps(session, owner=owner, ids=ids, schools=ids if owner == "school" else [school_id],
+                         ended_from=period.start.date(), ended_before=period.as_of_day)
+
     out = {}
     for who in ids:
         missing = []
@@ -98,7 +104,8 @@ def gather_facts(session: Session, *, owner: Owner, ids: Iterable[int], period: 
         if not points.get(who) or not sources.get(who):
             missing.append("hazard_sources")
         out[who] = scoring.UnitFacts(tuple(missing), tuple(sorted(late_reviews[who])), tuple(sorted(violations[who])),
-                                     tuple(sorted(late[who])), tuple(sorted(without_plan[who])))
+                                     tuple(sorted(late[who])), tuple(sorted(without_plan[who])),
+                                     campaign_gaps=tuple(sorted(gaps[who])))
     return out
 
 

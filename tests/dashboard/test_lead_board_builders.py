@@ -88,12 +88,17 @@ def test_someone_over_one_school_is_sent_to_its_overview():
 
 def test_computed_deductions_read_in_english_and_typed_reasons_stay_as_typed():
     facts = scoring.UnitFacts(("risk_points", "risk_levels", "hazard_sources"), ("RP-1", "RP-2"),
-                              (("Wang", "HZ-1"), ("Wang", "HZ-2")), ("HZ-3",), ("HZ-4",))
+                              (("Wang", "HZ-1"), ("Wang", "HZ-2")), ("HZ-3",), ("HZ-4",),
+                              campaign_gaps=(("Lab", "Fire"),), missed_inspections=(("RP-9", 1),),
+                              unreported_findings=("IN-1#2",))
     lines = scoring.computed_deductions(facts, scoring.Rules.load())
     english = [deduction_reason("en", d.reason, d.computed) for d in lines]
     assert english == ["Missing risk point list", "Missing risk level list", "Missing hazard source list",
-                       "2 risk points not reviewed for over a year", "Wang broke the closed loop: HZ-1, HZ-2",
-                       "Hazard HZ-3 not rectified on time", "Major hazard HZ-4 without a plan or emergency measures"]
+                       "2 risk points not reviewed for over a year",
+                       "Lab: campaign “Fire” left checks undone when its inspect phase ended",
+                       "RP-9: 1 inspection missed", "Wang broke the closed loop: HZ-1, HZ-2",
+                       "Hazard HZ-3 not rectified on time", "Inspection finding IN-1#2 not reported in time",
+                       "Major hazard HZ-4 without a plan or emergency measures"]
     assert deduction_reason("en", "告知牌损毁", False) == "告知牌损毁"
     assert deduction_reason("zh", lines[0].reason, True) == "缺少风险点清单"
 

@@ -25,6 +25,7 @@ from ledger.models import (
     Campaign,
     CampaignPhase,
     ChecklistItem,
+    ChecklistResult,
     Hazard,
     HazardSource,
     LoopViolation,
@@ -32,6 +33,7 @@ from ledger.models import (
     RiskPoint,
 )
 from queries.ledger import alerts, assessment, hazards, org
+from queries.ledger.campaigns import school_catalogue
 from queries.ledger.lead_assessment import period_of, school_scores, unit_scores
 from queries.ledger.lead_campaigns import campaign_checks, failing_checks, school_campaigns
 from queries.ledger.lead_district import league
@@ -280,8 +282,22 @@ def _independent_score(session, school: OrgUnit, now: datetime) -> float:
             unplanned.append(h.code)
     violations = [(v.by or "未知人员", v.hazard_code) for v in session.scalars(
         select(LoopViolation).where(LoopViolation.school_id == school.id, LoopViolation.at >= start))]
+    # Art. 15: a campaign of the school whose inspect phase ended this year, a building of its kinds
+    # where one of its items has no result.
+    done = {(r.item_id, r.building_code) for r in session.scalars(
+        select(ChecklistResult).where(ChecklistResult.school_id == school.id))}
+    gaps = []
+    for campaign in school_catalogue(session, school):
+        inspect = next(p for p in campaign.phases if p.phase == "inspect")
+        if not start.date() <= inspect.ends_on < now.date():
+            continue
+        for b in session.scalars(select(Building).where(Building.school_id == school.id)):
+            kinds = campaign.building_kinds
+            if (not kinds or b.kind in kinds) and any((i.id, b.code) not in done for i in campaign.items):
+                gaps.append((b.name_zh, campaign.name_zh))
     facts = scoring.UnitFacts(tuple(missing), tuple(p.code for p in points if p.last_reviewed_on + REVIEW_DAYS * DAY
-                                                    < now.date()), tuple(violations), tuple(late), tuple(unplanned))
+                                                    < now.date()), tuple(violations), tuple(late), tuple(unplanned),
+                              campaign_gaps=tuple(gaps))
     return scoring.score_unit(school.code, facts, [], RULES).score
 
 

@@ -30,7 +30,7 @@ def test_each_computed_rule_deducts_its_points_per_finding():
 
 
 def test_entered_deductions_add_to_computed_ones_and_scores_go_below_zero():
-    entered = [entered_deduction(5, 1, "未成立工作小组", RULES), entered_deduction(15, 4, "明显问题", RULES),
+    entered = [entered_deduction(5, 1, "未成立工作小组", RULES), entered_deduction(11, 10, "岗位人员未掌握", RULES),
                entered_deduction(6, 1, "", RULES), entered_deduction(9, 1, "", RULES),
                entered_deduction(12, 1, "", RULES), entered_deduction(10, 20, "", RULES)]
     score = score_unit("u", UnitFacts(late_hazards=tuple(f"H{i}" for i in range(6))), entered, RULES)

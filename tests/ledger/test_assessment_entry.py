@@ -1,0 +1,180 @@
+"""Deductions entered by hand (ledger/commands/assessment.py) and carried by events (the recorder):
+held to their article of seed 001 attachment 2, the person's role and scope; a refusal in both
+languages saves nothing; a double submit is one deduction. On SQLite and PostgreSQL."""
+from __future__ import annotations
+
+import threading
+import time
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import func, select
+
+from kernel.connections import sql_sessions
+from kernel.contract import validate
+from ledger import scoring
+from ledger.commands import assessment
+from ledger.commands.audit import Actor
+from ledger.commands.recording import INVALID_DEDUCTION, record_event
+from ledger.errors import LedgerError
+from ledger.models import AssessmentDeduction, AuditEntry, RefusedEvent
+from tests.ledger.cli_runner import run_ledger
+from tests.ledger.register_support import NOW, school_with_buildings
+from tests.streams import events as ev
+
+TZ = ZoneInfo("Asia/Shanghai")
+RULES = scoring.Rules.load()
+OFFICE = Actor("保卫处李明", "safety", "10.0.0.2")
+
+
+def enter(db, *, actor=OFFICE, scope=frozenset({"s1"}), unit="s1-chem", article=8, count=1, reason="告知牌破损",
+          request_id=None):
+    return assessment.enter_deduction(db, actor=actor, scope=scope, unit=unit, article=article, count=count,
+                                      reason=reason, now=NOW, tz=TZ, rules=RULES, request_id=request_id)
+
+
+def saved(db):
+    return db.scalar(select(func.count()).select_from(AssessmentDeduction)), \
+        db.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "assessment.deduct"))
+
+
+def test_a_finding_is_saved_with_its_points_and_audited(session):
+    school_with_buildings(session)
+    done = enter(session, article=10, count=3, reason="三名岗位人员不清楚本岗位风险\x07")
+    assert (done.article, done.count, done.points, done.period, done.created) == (10, 3, 6.0, "2026", True)
+    assert done.reason == "三名岗位人员不清楚本岗位风险"  # control characters dropped, text kept
+    assert done.unit == "s1-chem" and done.by == "保卫处李明"
+    [entry] = session.scalars(select(AuditEntry).where(AuditEntry.action == "assessment.deduct"))
+    assert entry.target == "unit:s1-chem" and entry.school == "s1" and entry.after["points"] == 6.0
+    school = enter(session, unit="s1", article=5, count=1, reason="")  # against the school itself
+    assert school.reason.startswith("未成立") and school.points == 10  # no reason: the article's title
+    assert saved(session) == (2, 2)
+
+
+@pytest.mark.parametrize("article, count, en, zh", [
+    (99, 1, "no article 99", "没有第99条"),
+    (17, 1, "article 17 is computed", "第17条由系统根据台账记录"),
+    (7, 1, "article 7 is computed", "不能手工录入"),
+    (8, 0, "at least one place", "至少为 1 处"),
+    (8, -2, "at least one place", "至少为 1 处"),
+    (5, 2, "at most 10 points a year", "每年最多扣10分"),
+    (10, scoring.MAX_COUNT + 1, f"at most {scoring.MAX_COUNT} people", "一次录入至多"),
+    (8, 1.5, "whole number", "整数"),
+    ("8", 1, "the article is a number", "条款应为数字"),
+])
+def test_a_finding_its_article_does_not_allow_is_refused_in_both_languages_and_saves_nothing(
+        session, article, count, en, zh):
+    school_with_buildings(session)
+    with pytest.raises(LedgerError) as refused:
+        enter(session, article=article, count=count)
+    assert en in str(refused.value) and zh in refused.value.zh
+    assert saved(session) == (0, 0)
+
+
+def test_an_article_deducted_once_a_year_is_refused_the_second_time(session):
+    school_with_buildings(session)
+    enter(session, article=12, count=1)
+    with pytest.raises(LedgerError, match="deducted once a year") as refused:
+        enter(session, article=12, count=1)
+    assert "每年只扣一次" in refused.value.zh
+    assert saved(session) == (1, 1)
+    enter(session, unit="s1", article=12)  # another unit (the school itself) is another account
+
+
+def test_the_person_their_scope_and_the_unit_are_checked(session):
+    school_with_buildings(session)
+    for kwargs, en in [
+        ({"actor": Actor("值班员", "duty")}, "only the safety office"),
+        ({"actor": Actor("巡检员", "inspector")}, "only the safety office"),
+        ({"scope": frozenset({"s2"})}, "outside the schools you assess"),
+        ({"unit": "s2-office"}, "outside the schools you assess"),
+        ({"unit": "nowhere"}, "no school or unit"),
+        ({"unit": "d1"}, "no school or unit"),  # a district is not assessed here
+        ({"reason": "长" * (assessment.MAX_REASON + 1)}, "at most 500 characters"),
+    ]:
+        with pytest.raises(LedgerError, match=en) as refused:
+            enter(session, **kwargs)
+        assert refused.value.zh
+    assert saved(session) == (0, 0)
+    assert enter(session, scope=None, unit="s2-office").created  # every school: an admin of the tree
+
+
+def test_a_form_sent_twice_is_one_deduction(session):
+    school_with_buildings(session)
+    first = enter(session, request_id="form-1")
+    again = enter(session, request_id="form-1")
+    assert first.created and not again.created and again.id == first.id
+    assert saved(session) == (1, 1)
+    with pytest.raises(LedgerError, match="another deduction"):
+        enter(session, article=11, request_id="form-1")
+    with pytest.raises(LedgerError, match="request id"):
+        enter(session, request_id="x\n" * 60)
+
+
+def _event(session, **data):
+    doc = ev.event("assessment.deduction", "mechanisms", int(time.time() * 1000) - 60_000, **data)
+    event = validate(ev.raw(doc), now_ms=int(time.time() * 1000), max_bytes=16384, max_future_ms=300_000,
+                     max_age_ms=7 * 86_400_000)
+    return record_event(session, event, alert_severity=None, group_window=timedelta(seconds=600), tz=TZ,
+                        assessment_rules=RULES)
+
+
+def test_a_deduction_event_is_held_to_its_article_too(session):
+    school_with_buildings(session)
+    assert _event(session, unit="化学组", article=8, points=4, reason="两处告知牌破损") is None
+    row = session.scalar(select(AssessmentDeduction))
+    assert (row.article, row.count, row.points) == (8, 2, 4.0)
+    for data in [dict(article=17, points=5), dict(article=3, points=1), dict(article=8, points=3),
+                 dict(article=8, points=-2), dict(article=5, points=20)]:
+        refusal = _event(session, unit="s1-chem", **data)
+        assert refusal is not None and refusal.reason == INVALID_DEDUCTION, data
+    assert _event(session, unit="s1-chem", article=9, points=10) is None
+    refusal = _event(session, unit="s1-chem", article=9, points=10)  # once a year
+    assert refusal.reason == INVALID_DEDUCTION and "once a year" in refusal.detail
+    assert session.scalar(select(func.count()).select_from(AssessmentDeduction)) == 2
+    assert session.scalar(select(func.count()).select_from(RefusedEvent)) == 6
+
+
+def test_the_command_line_enters_a_finding_or_says_why_not(session, ledger_settings):
+    school_with_buildings(session)
+    session.commit()
+    done = run_ledger(ledger_settings.database_url, "assessment", "deduct", "--unit", "s1-chem", "--article", "10",
+                      "--count", "2", "--reason", "两名岗位人员不清楚本岗位风险")
+    assert done.returncode == 0, done.stderr
+    assert "deducted 4 points from s1-chem 化学组 under article 10" in done.stdout
+    refused = run_ledger(ledger_settings.database_url, "assessment", "deduct", "--unit", "s1-chem", "--article", "17")
+    assert refused.returncode == 1 and "article 17 is computed" in refused.stderr and "不能手工录入" in refused.stderr
+    session.expire_all()
+    row = session.scalar(select(AssessmentDeduction))
+    assert (row.article, row.count, row.points, row.by[:4]) == (10, 2, 4.0, "cli:")
+    assert saved(session) == (1, 1)
+
+
+def test_two_inspectors_at_once_cannot_both_pass_the_maximum(engine, session):
+    school_with_buildings(session)
+    session.commit()
+    sessions = sql_sessions(engine)
+    first = sessions()
+    enter(first, article=12)  # not committed yet: holds the unit (PostgreSQL) or the write lock (SQLite)
+    said = {}
+
+    def second():
+        with sessions() as db:
+            try:
+                enter(db, article=12)
+                db.commit()
+                said["second"] = "saved"
+            except LedgerError as exc:
+                said["second"] = str(exc)
+
+    other = threading.Thread(target=second)
+    other.start()
+    time.sleep(0.5)
+    assert other.is_alive()  # it waits for the first, rather than reading the year's total before it
+    first.commit()
+    first.close()
+    other.join(20)
+    assert "deducted once a year" in said["second"]
+    session.expire_all()
+    assert saved(session) == (1, 1)
