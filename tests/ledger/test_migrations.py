@@ -13,9 +13,10 @@ from kernel.names import local_name
 from ledger.db import current_revision, downgrade, migrate
 from ledger.models import Base, Campaign
 
-HEAD = "0012_hazard_roles"
+HEAD = "0013_hazard_work"
 # What each revision adds, newest first: each goes down on its own and takes only its tables.
 STEPS: list[tuple[str, str, set[str]]] = [  # (revision, the one before, tables it adds)
+    ("0013_hazard_work", "0012_hazard_roles", set()),  # columns and indexes only
     ("0012_hazard_roles", "0011_campaign_en", set()),  # the role CHECK only
     ("0011_campaign_en", "0010_people", set()),  # columns only
     ("0010_people", "0010_campaigns", {"sign_in_failures"}),
