@@ -93,6 +93,11 @@ def record_event(session: Session, event, *, alert_severity: str | None, group_w
     its mark (a LoopViolation or a RefusedEvent), so a replay refuses it again, whatever the
     ledger's state by then."""
     if already_recorded(session, event.id):
+        if alert_severity is not None and event.type in hazard_loop.ACTION_OF_EVENT and not session.scalar(
+                select(exists().where(AlertOccurrence.event_id == event.id))):
+            # A step people took in the product (ledger/commands/hazard_work.py) is in SQL before its
+            # event comes back; a major hazard's report still opens its alert here, as on the wall.
+            _raise_alert(session, school_for(session, event.school), event, alert_severity, group_window)
         return None
     school = school_for(session, event.school)
     refusal = _apply(session, school, event, alert_severity, group_window, tz)
@@ -119,18 +124,22 @@ def record_in_savepoint(session: Session, event, *, alert_severity: str | None, 
     raise AssertionError("unreachable")
 
 
+def _raise_alert(session, school, event, alert_severity, group_window) -> None:
+    alert, opened = alerts.raise_alert(
+        session, school=school, event_id=event.id, type=event.type, domain=event.domain,
+        severity=alert_severity, raised_at=moment(event.ts), device=event.source, building=event.building,
+        zone=event.zone, detail=dict(event.data), window=group_window)
+    if not opened and alert.state != "new":
+        # Folded into an alert already acknowledged (or dispatched): the live side sees this alarm
+        # as an open alert of its own, so it is told the steps taken too.
+        alert_outbox.add(session, alert_outbox.follow_up_events(alert, alarm_event_id=event.id,
+                                                                school=school.code), now=utcnow())
+
+
 def _apply(session, school, event, alert_severity, group_window, tz) -> Refusal | None:
     at = moment(event.ts)
     if alert_severity is not None:
-        alert, opened = alerts.raise_alert(
-            session, school=school, event_id=event.id, type=event.type, domain=event.domain,
-            severity=alert_severity, raised_at=at, device=event.source, building=event.building,
-            zone=event.zone, detail=dict(event.data), window=group_window)
-        if not opened and alert.state != "new":
-            # Folded into an alert already acknowledged (or dispatched): the live side sees this alarm
-            # as an open alert of its own, so it is told the steps taken too.
-            alert_outbox.add(session, alert_outbox.follow_up_events(alert, alarm_event_id=event.id,
-                                                                    school=school.code), now=utcnow())
+        _raise_alert(session, school, event, alert_severity, group_window)
     kind = event.type.split(".", 1)[0]
     if kind == "hazard":
         return _hazard_step(session, school, event, at, tz)
