@@ -44,7 +44,8 @@ SIGNIN_REASONS = ("bad_credentials", "rate_limited", "form_expired", "ledger_una
 DEAD_LETTER_REASONS = {
     "aggregator": contract.REASONS,
     "recorder": (recording.ILLEGAL_TRANSITION, recording.UNKNOWN_HAZARD, recording.UNKNOWN_ALERT,
-                 recording.UNKNOWN_CAMPAIGN_ITEM, recording.UNKNOWN_UNIT, contract.PROCESSING_ERROR),
+                 recording.UNKNOWN_CAMPAIGN_ITEM, recording.UNKNOWN_UNIT, recording.WORKED_IN_PRODUCT,
+                 contract.PROCESSING_ERROR),
 }
 CALLBACK_RULE = "/_dash-update-component"
 # A client chooses the method it sends: any other is "other", or it could make label sets at will.

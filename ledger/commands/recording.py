@@ -35,6 +35,9 @@ UNKNOWN_HAZARD = "unknown_hazard"
 UNKNOWN_ALERT = "unknown_alert"
 UNKNOWN_CAMPAIGN_ITEM = "unknown_campaign_item"
 UNKNOWN_UNIT = "unknown_unit"
+# A step for a hazard people work in the product (ledger/commands/hazard_work.py) that the product
+# did not take: those steps are held to the person, their role and scope, which an event cannot show.
+WORKED_IN_PRODUCT = "worked_in_product"
 # A fold or step that found the alert's version moved (a duty officer acted meanwhile) is redone
 # on the fresh row; a few times is plenty, officers do not act many times a second on one alert.
 STALE_RETRIES = 5
@@ -172,6 +175,10 @@ def _hazard_step(session: Session, school: OrgUnit, event, at: datetime, tz: Zon
         hazard = hazards.find(session, school_id=school.id, code=code)
         if hazard is None:
             return Refusal(UNKNOWN_HAZARD, f"{event.type} for hazard {code!r}, which was never reported")
+        if hazard.reported_by_user_id is not None or hazard.responsible_user_id is not None:
+            # The product's own steps are recorded before their events come back (a no-op above).
+            return Refusal(WORKED_IN_PRODUCT, f"{event.type} for hazard {code!r}, which people work in the "
+                                              "product: its steps are taken there, by the person named")
         hazards.transition_hazard(session, hazard=hazard, action=action, by=data.get("by") or event.source,
                                   at=at, note=data.get("note") or "", event_id=event.id, deadline=deadline,
                                   grade=data.get("grade"))

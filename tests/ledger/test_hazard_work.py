@@ -5,6 +5,7 @@ them changing nothing."""
 from __future__ import annotations
 
 import json
+import threading
 import time
 from datetime import timedelta
 from zoneinfo import ZoneInfo
@@ -13,6 +14,7 @@ import pytest
 from sqlalchemy import func, select
 
 from dashboard import roles
+from kernel.connections import sql_sessions
 from kernel.contract import validate
 from ledger import hazard_work_rules as rules
 from ledger import org_scope
@@ -287,3 +289,67 @@ def test_a_major_report_opens_its_alert_once_as_the_wall_does(session, people, l
     assert after[:5] == before[:5] and after[5] == before[5] + 1
     alert = session.scalar(select(Alert))
     assert (alert.type, alert.severity, alert.building_code) == ("hazard.reported", "high", "lab")
+
+
+def test_an_outside_event_does_not_move_a_hazard_people_work(session, people, ledger_settings):
+    """Forged or stray steps (a campus system, anyone who can produce) are refused by the recorder:
+    a hazard worked in the product moves only by the people its steps name."""
+    code = _report(session, people["li"]).code
+    _assign(session, people, code)
+    doc = {"id": "forged-1", "ts": (NOW + timedelta(hours=1)).isoformat(), "school": "s1", "domain": "operations",
+           "type": "hazard.rectifying", "severity": "info", "source": "someone", "data": {"hazard": code}}
+    event = validate(json.dumps(doc).encode(), now_ms=int(time.time() * 1000), max_bytes=16384,
+                     max_future_ms=300_000, max_age_ms=7 * 86_400_000)
+    refusal = record_event(session, event, alert_severity=None, group_window=timedelta(seconds=600),
+                           tz=ZoneInfo("Asia/Shanghai"))
+    session.commit()
+    assert refusal is not None and refusal.reason == "worked_in_product"
+    assert session.scalar(select(Hazard.stage)) == "notified"
+    assert session.scalar(select(RefusedEvent.reason)) == "worked_in_product"
+
+
+def _at_once(engine, *calls):
+    """Run the calls on their own connections, released together; their results or errors."""
+    sessions = sql_sessions(engine)
+    barrier = threading.Barrier(len(calls))
+    results: list = [None] * len(calls)
+
+    def run(index, call):
+        with sessions() as s:
+            barrier.wait()
+            try:
+                results[index] = call(s)
+            except Exception as exc:  # noqa: BLE001 - the refusal is the result
+                results[index] = exc
+    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    return results
+
+
+def test_concurrent_sends_and_acceptances_each_happen_once(engine):
+    sessions = sql_sessions(engine)
+    with sessions() as s:
+        people = school(s)
+    for round_ in range(3):
+        key = f"together-{round_:04d}"
+        sends = _at_once(engine, *[lambda s, key=key: _report(s, people["li"], key=key)] * 2)
+        assert {r.hazard_id for r in sends} == {sends[0].hazard_id}, sends
+        assert sorted(r.created for r in sends) == [False, True]
+        code = sends[0].code
+        with sessions() as s:
+            _assign(s, people, code)
+            hazard_work.start(s, people["zhou"], school="s1", code=code, now=NOW + timedelta(hours=1))
+            hazard_work.feed_back(s, people["zhou"], school="s1", code=code, now=NOW + timedelta(hours=1),
+                                  measures="已处理")
+        steps = _at_once(engine, *[lambda s, who=who: hazard_work.accept(
+            s, people[who], school="s1", code=code, now=NOW + timedelta(hours=2)) for who in ("an", "yan")])
+        assert sum(isinstance(r, hazard_work.StepResult) for r in steps) == 1, steps
+        assert sum(isinstance(r, StageRefused) for r in steps) == 1, steps
+        with sessions() as s:
+            hazard = s.scalar(select(Hazard).where(Hazard.code == code))
+            assert [t.action for t in hazard.transitions].count("accept") == 1
+    with sessions() as s:
+        assert _counts(s)[0] == 3 and _counts(s)[2] == 3 * 5
