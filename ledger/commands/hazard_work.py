@@ -337,10 +337,9 @@ def _require_worker(person: Person, hazard: Hazard) -> None:
 
 
 def _require_acceptor(session: Session, person: Person, hazard: Hazard) -> None:
-    fed_back = session.scalar(select(HazardTransition.by_user_id).where(
-        HazardTransition.hazard_id == hazard.id, HazardTransition.action == "feedback")
-        .order_by(HazardTransition.id.desc()).limit(1))
-    if person.user_id in (hazard.responsible_user_id, fed_back):
+    fed_back = set(session.scalars(select(HazardTransition.by_user_id).where(
+        HazardTransition.hazard_id == hazard.id, HazardTransition.action == "feedback")))
+    if person.user_id == hazard.responsible_user_id or person.user_id in fed_back:
         raise refuse("the person who rectified a hazard does not accept it: another inspector does",
                      "整改人不能验收自己的整改，须由他人验收")
 
