@@ -14,8 +14,10 @@ import pytest
 from sqlalchemy import func, select
 
 from dashboard import roles
+from kernel import keys
 from kernel.connections import sql_sessions
 from kernel.contract import validate
+from kernel.settings import DEFAULT_ALERT_RULES
 from ledger import hazard_work_rules as rules
 from ledger import org_scope
 from ledger.commands import hazard_work
@@ -32,6 +34,7 @@ from ledger.models import (
     RefusedEvent,
     RiskPoint,
 )
+from streams.aggregation import Planner, Snapshot
 from streams.alert_rules import load_rules
 from tests.ledger.hazard_work_support import DEADLINE, NOW, school
 
@@ -353,3 +356,23 @@ def test_concurrent_sends_and_acceptances_each_happen_once(engine):
             assert [t.action for t in hazard.transitions].count("accept") == 1
     with sessions() as s:
         assert _counts(s)[0] == 3 and _counts(s)[2] == 3 * 5
+
+
+def test_the_aggregator_moves_the_walls_hazard_counts_with_the_steps(session, people):
+    """The outbox's events, as the aggregator plans them (no broker needed for its arithmetic): the
+    hazard ends rectifying after a rejection, with the notice's deadline, as the ledger has it."""
+    code = _report(session, people["li"]).code
+    _assign(session, people, code)
+    at = NOW + timedelta(hours=1)
+    hazard_work.start(session, people["zhou"], school="s1", code=code, now=at)
+    hazard_work.feed_back(session, people["zhou"], school="s1", code=code, now=at, measures="已更换")
+    hazard_work.reject(session, people["yan"], school="s1", code=code, now=at + timedelta(minutes=1), reason="不合格")
+    now_ms = int(time.time() * 1000)
+    rows = session.scalars(select(AlertOutbox).order_by(AlertOutbox.id))
+    events = [validate(json.dumps(row.event).encode(), now_ms=now_ms, max_bytes=16384, max_future_ms=300_000,
+                       max_age_ms=7 * 86_400_000) for row in rows]
+    tz = ZoneInfo("Asia/Shanghai")
+    writes = Planner(load_rules(DEFAULT_ALERT_RULES), tz).plan("s1", events, Snapshot(), now_ms)
+    counts = keys.hazard_counts("s1")
+    assert {k[1]: v for k, v in writes.incr.items() if k[0] == counts and v} == {"stage|rectifying": 1}
+    assert writes.zadd[keys.hazard_deadlines("s1")][code] == int(DEADLINE.timestamp() * 1000)
