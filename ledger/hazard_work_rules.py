@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
@@ -49,6 +50,42 @@ class Person:
 
     def reads(self, school: str) -> bool:
         return self.schools is None or school in self.schools
+
+
+def may_work(person: Person, responsible_user_id: int | None) -> bool:
+    """Start or feed back: the responsible person, or the safety office / an admin for them."""
+    return responsible_user_id == person.user_id or person.role in WORK_FOR_OTHERS_ROLES
+
+
+def may_accept(person: Person, responsible_user_id: int | None, fed_back_by: Iterable[int | None]) -> bool:
+    """Accept or reject: an acceptor who neither is responsible for it nor fed it back."""
+    return (person.role in ACCEPT_ROLES and person.user_id != responsible_user_id
+            and person.user_id not in set(fed_back_by))
+
+
+def above_school(person: Person, school_ancestors: Iterable[str]) -> bool:
+    """Whether the person's unit lies strictly above a school (whose ancestors' codes are given): a
+    district, city or province officer; or a person over the whole tree (no unit, every school)."""
+    if person.unit is None:
+        return person.schools is None
+    return person.unit in set(school_ancestors)
+
+
+def steps_open_to(person: Person, *, stage: str, grade: str, responsible_user_id: int | None,
+                  fed_back_by: Iterable[int | None], supervised: bool, above_school: bool) -> tuple[str, ...]:
+    """The steps this person may take on a hazard (of a school they read) now: what a page offers.
+    The commands hold each step to the same predicates."""
+    allowed = hazard_loop.allowed_actions(stage)
+    steps = []
+    if "notify" in allowed and person.role in ASSIGN_ROLES:
+        steps.append("notify")
+    steps += [a for a in ("rectify", "feedback") if a in allowed and may_work(person, responsible_user_id)]
+    if "accept" in allowed and may_accept(person, responsible_user_id, fed_back_by):
+        steps += ["accept", "reject"]
+    if (grade == "major" and hazard_loop.is_open(stage) and not supervised and above_school
+            and person.role in SUPERVISE_ROLES):
+        steps.append("supervise")
+    return tuple(steps)
 
 
 class StepRefused(LedgerError):

@@ -1,5 +1,6 @@
 """The hazard loop worked by people (issue 15): report, issue the rectification notice, start,
-feed back, accept or reject, and list for supervision. The phone pages call these.
+feed back, accept or reject. The phone pages call these; listing for supervision is
+ledger/commands/hazard_supervision.py.
 
 Each step takes the acting `Person` and `now`, checks the person's role and scope, the hazard's
 stage and who they are to it (docs/hazards.md, "The hazard loop (ledger)"), and then, in ONE
@@ -73,9 +74,9 @@ def report(session: Session, person: Person, *, school: str, description: str, c
 
 def _report(session, person, *, school, description, client_key, now, building, zone, risk_point, grade, source,
             photo_ids, tz) -> StepResult:
-    _require_role(person, rules.REPORT_ROLES, "report a hazard", "上报隐患")
+    require_role(person, rules.REPORT_ROLES, "report a hazard", "上报隐患")
     key = rules.client_key(client_key)
-    school_row = _school(session, person, school)
+    school_row = school_in_scope(session, person, school)
     found = _by_client_key(session, school_row, key, person)
     if found is not None:
         return found
@@ -158,7 +159,7 @@ def assign(session: Session, person: Person, *, school: str, code: str, now: dat
     """Issue the rectification notice (整改通知): reported → notified, with the grade, the
     responsible unit (a unit of the school) and person (an account whose scope covers the school),
     the deadline (in the future) and the requirement. The school's safety office or an admin."""
-    _require_role(person, rules.ASSIGN_ROLES, "issue a rectification notice", "下发整改通知")
+    require_role(person, rules.ASSIGN_ROLES, "issue a rectification notice", "下发整改通知")
     grade = rules.grade(grade)
     deadline = rules.future_deadline(deadline, now)
     requirement = rules.free_text(requirement, what="the rectification requirement", what_zh="整改要求",
@@ -169,7 +170,8 @@ def assign(session: Session, person: Person, *, school: str, code: str, now: dat
                                                     OrgUnit.parent_id == school_row.id))
         if unit is None:
             raise refuse(f"no unit {responsible_unit!r} in this school", f"本校没有部门 {responsible_unit!r}")
-        worker = session.get(User, responsible_user_id) if isinstance(responsible_user_id, int) else None
+        chosen = isinstance(responsible_user_id, int) and not isinstance(responsible_user_id, bool)
+        worker = session.get(User, responsible_user_id) if chosen else None
         readable = org_scope.readable_schools(session, worker) if worker is not None else frozenset()
         if worker is None or worker.disabled_at is not None or (readable is not None and
                                                                 school_row.code not in readable):
@@ -205,7 +207,7 @@ def feed_back(session: Session, person: Person, *, school: str, code: str, now: 
 
 def accept(session: Session, person: Person, *, school: str, code: str, now: datetime, note: str = "") -> StepResult:
     """Accept the rectification and close the hazard (验收销号): feedback → accepted."""
-    _require_role(person, rules.ACCEPT_ROLES, "accept or reject a rectification", "验收整改")
+    require_role(person, rules.ACCEPT_ROLES, "accept or reject a rectification", "验收整改")
     note = rules.free_text(note, what="the note", what_zh="验收意见", required=False)
     return _step(session, person, school=school, code=code, action="accept", now=now, note=note,
                  check=lambda hazard, _: _require_acceptor(session, person, hazard), recheck=note or "合格")
@@ -213,7 +215,7 @@ def accept(session: Session, person: Person, *, school: str, code: str, now: dat
 
 def reject(session: Session, person: Person, *, school: str, code: str, now: datetime, reason: str) -> StepResult:
     """Refuse the rectification with a reason (验收不通过): feedback → rectifying."""
-    _require_role(person, rules.ACCEPT_ROLES, "accept or reject a rectification", "验收整改")
+    require_role(person, rules.ACCEPT_ROLES, "accept or reject a rectification", "验收整改")
     reason = rules.free_text(reason, what="the reason", what_zh="不通过的理由", required=True)
     return _step(session, person, school=school, code=code, action="reject", now=now, note=reason,
                  check=lambda hazard, _: _require_acceptor(session, person, hazard), recheck=reason)
@@ -223,7 +225,7 @@ def _step(session: Session, person: Person, *, school: str, code: str, action: s
           check: Callable[[Hazard, OrgUnit], Callable[[Hazard], None] | None], deadline: datetime | None = None,
           grade: str | None = None, measures: str | None = None, recheck: str | None = None) -> StepResult:
     try:
-        school_row, hazard = _hazard(session, person, school, code)
+        school_row, hazard = hazard_in_scope(session, person, school, code)
         if hazard.stage != hazard_loop.ACTIONS[action][0]:
             raise StageRefused(hazard.stage, action)
         change = check(hazard, school_row)
@@ -250,69 +252,19 @@ def _step(session: Session, person: Person, *, school: str, code: str, action: s
         raise
 
 
-# -- supervision --------------------------------------------------------------------------------
-def supervise(session: Session, person: Person, *, school: str, code: str, now: datetime, deadline: datetime,
-              instructions: str) -> StepResult:
-    """List a major hazard for supervision (挂牌督办) from a unit strictly above its school (a
-    district): with the district's own deadline and instructions. It stays listed until accepted.
-    Not a stage of the loop: no contract event (the wall's figures do not change); the history
-    keeps it as a `supervise` step."""
-    try:
-        deadline = rules.future_deadline(deadline, now, what="the supervision deadline", what_zh="督办期限")
-        instructions = rules.free_text(instructions, what="the instructions", what_zh="督办要求", required=True)
-        _require_role(person, rules.SUPERVISE_ROLES, "list a hazard for supervision", "挂牌督办")
-        school_row, hazard = _hazard(session, person, school, code)
-        above = _unit_above(session, person, school_row)
-        if hazard.grade != "major":
-            raise refuse("only a major hazard is listed for supervision", "只有重大隐患才挂牌督办")
-        if not hazard_loop.is_open(hazard.stage):
-            raise refuse("the hazard is accepted and closed: nothing is left to supervise",
-                         "隐患已验收销号，无需督办")
-        if hazard.supervised_at is not None:
-            raise refuse(f"already listed for supervision by {hazard.supervised_by} on {hazard.supervised_at:%Y-%m-%d}",
-                         f"已由{hazard.supervised_by}于 {hazard.supervised_at:%Y-%m-%d} 挂牌督办")
-        hazard_id, school_code = hazard.id, school_row.code
-        unit_id = above.id if above else None
-        by = f"{above.name_zh if above else ''} {person.display_name}".strip()[:128]
-        session.rollback()
-        if session.execute(update(Hazard).where(Hazard.id == hazard_id, Hazard.supervised_at.is_(None),
-                                                Hazard.stage != hazard_loop.CLOSED)
-                           .values(supervised_at=now, supervision_unit_id=unit_id, supervision_deadline=deadline,
-                                   supervision_note=instructions, supervised_by=by, listed_supervision=True,
-                                   updated_at=now)).rowcount != 1:
-            session.rollback()
-            raise refuse("someone has just listed or closed this hazard", "有人刚刚督办或销号了这条隐患")
-        hazard = session.get(Hazard, hazard_id, populate_existing=True)
-        session.add(HazardTransition(hazard_id=hazard_id, action="supervise", from_stage=hazard.stage,
-                                     to_stage=hazard.stage, by=person.username, at=now, note=instructions,
-                                     by_user_id=person.user_id))
-        session.commit()
-        return StepResult(school_code, hazard.code, hazard_id, hazard.stage, [])
-    except BaseException:
-        session.rollback()
-        raise
-
-
-def _unit_above(session: Session, person: Person, school_row: OrgUnit) -> OrgUnit | None:
-    """The person's unit when it lies strictly above the school; None for a person over the whole
-    tree (no unit, every school); else refused."""
-    if person.unit is None:
-        if person.schools is None:
-            return None
-        raise refuse("supervision is listed from a unit above the school", "挂牌督办须由学校的上级单位进行")
-    unit = org.unit_by_code(session, person.unit)
-    if unit is None or unit.id == school_row.id or not org_scope.is_within(session, school_row, unit):
-        raise refuse("supervision is listed from a unit above the school", "挂牌督办须由学校的上级单位进行")
-    return unit
-
-
 # -- checks -------------------------------------------------------------------------------------
-def _require_role(person: Person, roles: frozenset[str], en: str, zh: str) -> None:
+def fed_back_by(session: Session, hazard_id: int) -> list[int | None]:
+    """The accounts that fed a hazard back, in any round: none of them accepts it."""
+    return list(session.scalars(select(HazardTransition.by_user_id).where(
+        HazardTransition.hazard_id == hazard_id, HazardTransition.action == "feedback")))
+
+
+def require_role(person: Person, roles: frozenset[str], en: str, zh: str) -> None:
     if person.role not in roles:
         raise refuse(f"your role may not {en}", f"您的角色不能{zh}")
 
 
-def _school(session: Session, person: Person, code: str) -> OrgUnit:
+def school_in_scope(session: Session, person: Person, code: str) -> OrgUnit:
     if not isinstance(code, str) or not person.reads(code):
         raise org_scope.OutOfScope("this school is outside what you may work on", zh="该学校不在您的工作范围之内")
     found = org.find_school(session, code)
@@ -321,8 +273,8 @@ def _school(session: Session, person: Person, code: str) -> OrgUnit:
     return found
 
 
-def _hazard(session: Session, person: Person, school: str, code: str) -> tuple[OrgUnit, Hazard]:
-    school_row = _school(session, person, school)
+def hazard_in_scope(session: Session, person: Person, school: str, code: str) -> tuple[OrgUnit, Hazard]:
+    school_row = school_in_scope(session, person, school)
     hazard = hazards.find(session, school_id=school_row.id, code=code) if isinstance(code, str) else None
     if hazard is None:
         raise NotFound(f"no hazard {code!r} in this school", zh=f"本校没有隐患 {code!r}")
@@ -330,16 +282,14 @@ def _hazard(session: Session, person: Person, school: str, code: str) -> tuple[O
 
 
 def _require_worker(person: Person, hazard: Hazard) -> None:
-    if hazard.responsible_user_id == person.user_id or person.role in rules.WORK_FOR_OTHERS_ROLES:
+    if rules.may_work(person, hazard.responsible_user_id):
         return None
     raise refuse("only the hazard's responsible person (or the safety office) records its rectification",
                  "只有隐患的整改责任人（或安全管理部门）才能登记整改")
 
 
 def _require_acceptor(session: Session, person: Person, hazard: Hazard) -> None:
-    fed_back = set(session.scalars(select(HazardTransition.by_user_id).where(
-        HazardTransition.hazard_id == hazard.id, HazardTransition.action == "feedback")))
-    if person.user_id == hazard.responsible_user_id or person.user_id in fed_back:
+    if not rules.may_accept(person, hazard.responsible_user_id, fed_back_by(session, hazard.id)):
         raise refuse("the person who rectified a hazard does not accept it: another inspector does",
                      "整改人不能验收自己的整改，须由他人验收")
 

@@ -100,6 +100,25 @@ def my_reports(session: Session, person: Person, *, now: datetime, due_soon_days
     return [_item(row, now, due_soon_days, supervision=False) for row in rows]
 
 
+def steps_open_to(session: Session, person: Person, *, school: str, code: str) -> tuple[str, ...] | None:
+    """The steps the person may take on this hazard now (`notify`, `rectify`, `feedback`, `accept`,
+    `reject`, `supervise`): the buttons a page shows. None when the hazard is not one they read.
+    The same predicates as the commands (ledger/hazard_work_rules.py), which check again."""
+    if not person.reads(school):
+        return None
+    school_row = session.scalar(select(OrgUnit).where(OrgUnit.code == school, OrgUnit.kind == "school"))
+    hazard = session.scalar(select(Hazard).where(Hazard.school_id == school_row.id, Hazard.code == code)) \
+        if school_row is not None else None
+    if hazard is None:
+        return None
+    fed_back_by = session.scalars(select(HazardTransition.by_user_id).where(
+        HazardTransition.hazard_id == hazard.id, HazardTransition.action == "feedback"))
+    above = rules.above_school(person, (a.code for a in org_scope.ancestors(session, school_row)))
+    return rules.steps_open_to(person, stage=hazard.stage, grade=hazard.grade,
+                               responsible_user_id=hazard.responsible_user_id, fed_back_by=fed_back_by,
+                               supervised=hazard.supervised_at is not None, above_school=above)
+
+
 def responsible_candidates(session: Session, school: str) -> list[tuple[int, str, str]]:
     """(user id, display name, role) of the active accounts whose scope covers the school, by name:
     whom a rectification notice may name (the command checks each with ledger.org_scope): people of

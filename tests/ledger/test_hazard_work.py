@@ -20,7 +20,7 @@ from kernel.contract import validate
 from kernel.settings import DEFAULT_ALERT_RULES
 from ledger import hazard_work_rules as rules
 from ledger import org_scope
-from ledger.commands import hazard_work
+from ledger.commands import hazard_supervision, hazard_work
 from ledger.commands.recording import record_event
 from ledger.errors import LedgerError, NotFound
 from ledger.hazard_work_rules import StageRefused, StepRefused
@@ -34,6 +34,7 @@ from ledger.models import (
     RefusedEvent,
     RiskPoint,
 )
+from queries.ledger import my_work
 from streams.aggregation import Planner, Snapshot
 from streams.alert_rules import load_rules
 from tests.ledger.hazard_work_support import DEADLINE, NOW, school
@@ -179,6 +180,10 @@ def test_every_wrong_step_is_refused_with_nothing_saved(session, people):
         assert _counts(session) == before
         return caught.value
 
+    def offered(who):
+        return my_work.steps_open_to(session, people[who], school="s1", code=code)
+
+    assert (offered("an"), offered("zhou"), offered("li"), offered("gao")) == (("notify",), (), (), None)
     # Out of order, with the state machine's words in both languages.
     out_of_order = refused(StageRefused, "start", "an")
     assert "reported" in str(out_of_order) and "已上报" in out_of_order.zh and "下发整改通知" in out_of_order.zh
@@ -199,6 +204,7 @@ def test_every_wrong_step_is_refused_with_nothing_saved(session, people):
     refused(org_scope.OutOfScope, "assign", "an", **{**notice, "school": "s2"})
     _assign(session, people, code)
     refused(StageRefused, "assign", "an", **notice)  # a second notice
+    assert (offered("zhou"), offered("an"), offered("li")) == (("rectify",), ("rectify",), ())
     # Only the responsible person (or the safety office) works it.
     refused(StepRefused, "start", "li")
     refused(StepRefused, "start", "yan")
@@ -206,6 +212,7 @@ def test_every_wrong_step_is_refused_with_nothing_saved(session, people):
     refused(StepRefused, "feed_back", "li", measures="做了")
     refused(StepRefused, "feed_back", "zhou", measures="")
     hazard_work.feed_back(session, people["zhou"], school="s1", code=code, now=at, measures="已更换")
+    assert (offered("yan"), offered("an"), offered("zhou")) == (("accept", "reject"),) * 2 + ((),)
     # Acceptance: not by the person who rectified, not by a reporter, a reason to reject.
     refused(StepRefused, "accept", "zhou")
     refused(StepRefused, "reject", "yan", reason="")
@@ -237,13 +244,18 @@ def test_a_district_lists_a_major_hazard_for_supervision_until_it_is_accepted(se
                    instructions="三日内报送整改方案")
     for who, kind in (("liu", org_scope.OutOfScope), ("xiao", StepRefused), ("an", StepRefused)):
         with pytest.raises(kind):
-            hazard_work.supervise(session, people[who], **listing)
+            hazard_supervision.supervise(session, people[who], **listing)
     with pytest.raises(StepRefused):
-        hazard_work.supervise(session, people["wang"], **{**listing, "code": minor.code})
+        hazard_supervision.supervise(session, people["wang"], **{**listing, "code": minor.code})
     with pytest.raises(StepRefused):
-        hazard_work.supervise(session, people["wang"], **{**listing, "deadline": NOW})
+        hazard_supervision.supervise(session, people["wang"], **{**listing, "deadline": NOW})
+    def offered(who):
+        return my_work.steps_open_to(session, people[who], school="s1", code=major.code)
+
+    assert (offered("wang"), offered("xiao"), offered("liu")) == (("supervise",), (), None)
     before = _counts(session)
-    hazard_work.supervise(session, people["wang"], **listing)
+    hazard_supervision.supervise(session, people["wang"], **listing)
+    assert offered("wang") == ()
     hazard = session.get(Hazard, major.hazard_id)
     assert hazard.listed_supervision and hazard.supervised_by == "金水区 王科长"
     assert (hazard.supervision_deadline, hazard.supervision_note) == (DEADLINE, "三日内报送整改方案")
@@ -252,7 +264,7 @@ def test_a_district_lists_a_major_hazard_for_supervision_until_it_is_accepted(se
     after = _counts(session)
     assert after[1] == before[1] + 1 and after[2] == before[2]  # a step in the history, no event
     with pytest.raises(StepRefused) as twice:
-        hazard_work.supervise(session, people["wang"], **listing)
+        hazard_supervision.supervise(session, people["wang"], **listing)
     assert "王科长" in twice.value.zh
 
 

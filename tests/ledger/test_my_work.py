@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from ledger.commands import hazard_work
+from ledger.commands import hazard_supervision, hazard_work
 from queries.ledger import my_work
 from tests.ledger.hazard_work_support import NOW, school
 
@@ -39,8 +39,8 @@ def test_each_person_sees_what_waits_for_them(session):
     hazard_work.start(session, people["zhou"], school="s1", code=fed, now=NOW)
     hazard_work.feed_back(session, people["zhou"], school="s1", code=fed, now=NOW, measures="已处理")
     listed = _report(session, people, "major001", grade="major", who="an")
-    hazard_work.supervise(session, people["wang"], school="s1", code=listed, now=NOW, deadline=NOW + timedelta(days=1),
-                          instructions="督办")
+    hazard_supervision.supervise(session, people["wang"], school="s1", code=listed, now=NOW,
+                                 deadline=NOW + timedelta(days=1), instructions="督办")
     unlisted = _report(session, people, "major002", grade="major", who="an")
     at = NOW + timedelta(days=2)
 
