@@ -33,6 +33,7 @@ from ledger.models import (
     OrgUnit,
     RefusedEvent,
     RiskPoint,
+    User,
 )
 from queries.ledger import my_work
 from streams.aggregation import Planner, Snapshot
@@ -388,3 +389,17 @@ def test_the_aggregator_moves_the_walls_hazard_counts_with_the_steps(session, pe
     counts = keys.hazard_counts("s1")
     assert {k[1]: v for k, v in writes.incr.items() if k[0] == counts and v} == {"stage|rectifying": 1}
     assert writes.zadd[keys.hazard_deadlines("s1")][code] == int(DEADLINE.timestamp() * 1000)
+
+
+def test_a_retired_place_and_a_disabled_person_are_refused(session, people):
+    point = session.scalar(select(RiskPoint))
+    point.retired_on = NOW.date()
+    session.commit()
+    with pytest.raises(StepRefused):
+        _report(session, people["li"], building=None, zone=None, risk_point="RP-GAS-1")
+    code = _report(session, people["li"]).code
+    session.get(User, people["zhou"].user_id).disabled_at = NOW
+    session.commit()
+    with pytest.raises(StepRefused):
+        _assign(session, people, code)
+    assert session.scalar(select(Hazard.stage)) == "reported" and _counts(session)[1] == 1
