@@ -45,6 +45,7 @@ DEAD_LETTER_REASONS = {
     "aggregator": contract.REASONS,
     "recorder": (recording.ILLEGAL_TRANSITION, recording.UNKNOWN_HAZARD, recording.UNKNOWN_ALERT,
                  recording.UNKNOWN_CAMPAIGN_ITEM, recording.UNKNOWN_UNIT, recording.INVALID_DEDUCTION,
+                 recording.WORKED_IN_PRODUCT,
                  contract.PROCESSING_ERROR),
 }
 CALLBACK_RULE = "/_dash-update-component"

@@ -24,7 +24,7 @@ LEAD_VIEW = "lead.view"  # leadership's pages on tablets (/lead/...): read only,
 ADMIN = "admin.manage"  # users, tokens, master data
 # The hazard loop and inspections, worked by people on phones (issue 15). A permission lets a person
 # ask; the ledger's commands then hold each step to the hazard's school and stage, and WORK to the
-# hazard's responsible person (ledger/hazard_work.py, docs/hazards.md).
+# hazard's responsible person (ledger/commands/hazard_work.py, docs/hazards.md).
 HAZARD_REPORT = "hazard.report"  # report a hazard (随手拍), with photos; see one's own reports
 HAZARD_ASSIGN = "hazard.assign"  # grade it, name the responsible unit, person and deadline (整改通知)
 HAZARD_WORK = "hazard.work"  # rectify a hazard assigned to oneself and feed back, with photos

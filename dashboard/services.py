@@ -302,7 +302,7 @@ class Services:
             with self.ledger.sessions()() as session:
                 return alert_outbox.send(session, producer, self.settings.events_topic,
                                          timeout_s=KAFKA_TIMEOUT_MS / 1000, event_ids=event_ids,
-                                         sign=lambda value: proof.headers_for(value, self.signing_keys))
+                                         sign=lambda value: proof.headers_for_outbox(value, self.signing_keys))
         except Exception as exc:  # noqa: BLE001 - Kafka or the ledger: the recorder sends what is left
             log.warning("alert-handling events left in the outbox for the recorder (%s)", type(exc).__name__)
             return 0

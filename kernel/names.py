@@ -102,6 +102,7 @@ ACTION_NAMES = {
     "report": ("上报隐患", "Reported"), "notify": ("下发整改通知", "Notice issued"),
     "rectify": ("开始整改", "Rectification started"), "feedback": ("反馈整改结果", "Result fed back"),
     "accept": ("验收销号", "Accepted and closed"), "reject": ("验收不通过", "Acceptance failed"),
+    "supervise": ("挂牌督办", "Listed for supervision"),
 }
 COLOUR_NAMES = {
     "red": ("重大风险", "Major"), "orange": ("较大风险", "High"), "yellow": ("一般风险", "Moderate"),

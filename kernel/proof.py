@@ -73,6 +73,17 @@ def looks_like_handling(value: bytes) -> bool:
     return any(mark in value for pair in _MARKS for mark in pair)
 
 
+def headers_for_outbox(value: bytes, keys: Sequence[bytes]) -> Headers | None:
+    """Headers for an event the web app or the recorder sends from the outbox: every one is signed
+    when a key is set (the hazard steps people take too: proof of where they come from, harmless
+    to consumers that do not ask it). Without a key, a handling event cannot go (ValueError: it
+    waits in the outbox, as it would be refused anyway); any other goes unsigned, so the hazard
+    loop still reaches the wall."""
+    if keys or looks_like_handling(value):
+        return headers_for(value, keys)
+    return None
+
+
 def sign_if_handling(value: bytes, keys: Sequence[bytes]) -> Headers | None:
     """Headers for a producer sending `value`: a proof when it is a handling event, else None."""
     return headers_for(value, keys) if looks_like_handling(value) else None

@@ -71,7 +71,7 @@ OUTCOME_EN = {"true_alarm": "True alarm", "false_alarm": "False alarm"}
 STAGE_EN = {"reported": "Reported", "notified": "Notified", "rectifying": "Rectifying",
             "feedback": "Awaiting acceptance", "accepted": "Accepted (closed)"}
 ACTION_EN = {"report": "Report", "notify": "Notify", "rectify": "Start rectifying", "feedback": "Feed back",
-             "accept": "Accept", "reject": "Reject acceptance"}
+             "accept": "Accept", "reject": "Reject acceptance", "supervise": "List for supervision"}
 GRADE_EN = {"ordinary": "Ordinary", "major": "Major"}
 SHIFT_EN = "{name} shift"
 

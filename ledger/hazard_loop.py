@@ -29,7 +29,8 @@ ACTIONS: dict[str, tuple[str | None, str]] = {
     "reject": ("feedback", "rectifying"),
 }
 ACTION_ZH = {"report": "上报隐患", "notify": "下发整改通知", "rectify": "开始整改", "feedback": "反馈整改结果",
-             "accept": "验收销号", "reject": "验收不通过"}
+             "accept": "验收销号", "reject": "验收不通过",
+             "supervise": "挂牌督办"}  # not a stage change: a district lists it (ledger/commands/hazard_work.py)
 # The contract's lifecycle event types (kernel/catalogue.py) and the action each one asks for.
 ACTION_OF_EVENT = {
     "hazard.reported": "report",

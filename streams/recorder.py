@@ -33,7 +33,7 @@ from kernel.catalogue import HANDLING_TYPES
 from kernel.clock import WINDOW_MS
 from kernel.contract import Rejection, validate
 from kernel.heartbeat import Heartbeat
-from kernel.proof import headers_for, keys_from, verdict
+from kernel.proof import headers_for_outbox, keys_from, verdict
 from kernel.settings import Settings, redact_url
 from ledger.commands import alert_outbox, escalations, history
 from ledger.commands.recording import Refusal, is_relevant, record_in_savepoint
@@ -188,7 +188,7 @@ class Recorder:
         with self.sessions() as session:
             return alert_outbox.send(session, self.producer, self.settings.events_topic,
                                      timeout_s=OUTBOX_SEND_TIMEOUT_S, older_than=older_than,
-                                     sign=lambda value: headers_for(value, self._keys))
+                                     sign=lambda value: headers_for_outbox(value, self._keys))
 
     def _tick(self) -> None:
         if time.monotonic() - self._last_refresh >= self.settings.ledger_refresh_seconds:

@@ -36,6 +36,9 @@ UNKNOWN_ALERT = "unknown_alert"
 UNKNOWN_CAMPAIGN_ITEM = "unknown_campaign_item"
 UNKNOWN_UNIT = "unknown_unit"
 INVALID_DEDUCTION = "invalid_deduction"  # an article unknown or computed, points not its findings, past its maximum
+# A step for a hazard people work in the product (ledger/commands/hazard_work.py) that the product
+# did not take: those steps are held to the person, their role and scope, which an event cannot show.
+WORKED_IN_PRODUCT = "worked_in_product"
 # A fold or step that found the alert's version moved (a duty officer acted meanwhile) is redone
 # on the fresh row; a few times is plenty, officers do not act many times a second on one alert.
 STALE_RETRIES = 5
@@ -94,6 +97,11 @@ def record_event(session: Session, event, *, alert_severity: str | None, group_w
     its mark (a LoopViolation or a RefusedEvent), so a replay refuses it again, whatever the
     ledger's state by then."""
     if already_recorded(session, event.id):
+        if alert_severity is not None and event.type in hazard_loop.ACTION_OF_EVENT and not session.scalar(
+                select(exists().where(AlertOccurrence.event_id == event.id))):
+            # A step people took in the product (ledger/commands/hazard_work.py) is in SQL before its
+            # event comes back; a major hazard's report still opens its alert here, as on the wall.
+            _raise_alert(session, school_for(session, event.school), event, alert_severity, group_window)
         return None
     school = school_for(session, event.school)
     refusal = _apply(session, school, event, alert_severity, group_window, tz,
@@ -121,18 +129,22 @@ def record_in_savepoint(session: Session, event, *, alert_severity: str | None, 
     raise AssertionError("unreachable")
 
 
+def _raise_alert(session, school, event, alert_severity, group_window) -> None:
+    alert, opened = alerts.raise_alert(
+        session, school=school, event_id=event.id, type=event.type, domain=event.domain,
+        severity=alert_severity, raised_at=moment(event.ts), device=event.source, building=event.building,
+        zone=event.zone, detail=dict(event.data), window=group_window)
+    if not opened and alert.state != "new":
+        # Folded into an alert already acknowledged (or dispatched): the live side sees this alarm
+        # as an open alert of its own, so it is told the steps taken too.
+        alert_outbox.add(session, alert_outbox.follow_up_events(alert, alarm_event_id=event.id,
+                                                                school=school.code), now=utcnow())
+
+
 def _apply(session, school, event, alert_severity, group_window, tz, rules: scoring.Rules) -> Refusal | None:
     at = moment(event.ts)
     if alert_severity is not None:
-        alert, opened = alerts.raise_alert(
-            session, school=school, event_id=event.id, type=event.type, domain=event.domain,
-            severity=alert_severity, raised_at=at, device=event.source, building=event.building,
-            zone=event.zone, detail=dict(event.data), window=group_window)
-        if not opened and alert.state != "new":
-            # Folded into an alert already acknowledged (or dispatched): the live side sees this alarm
-            # as an open alert of its own, so it is told the steps taken too.
-            alert_outbox.add(session, alert_outbox.follow_up_events(alert, alarm_event_id=event.id,
-                                                                    school=school.code), now=utcnow())
+        _raise_alert(session, school, event, alert_severity, group_window)
     kind = event.type.split(".", 1)[0]
     if kind == "hazard":
         return _hazard_step(session, school, event, at, tz)
@@ -165,6 +177,10 @@ def _hazard_step(session: Session, school: OrgUnit, event, at: datetime, tz: Zon
         hazard = hazards.find(session, school_id=school.id, code=code)
         if hazard is None:
             return Refusal(UNKNOWN_HAZARD, f"{event.type} for hazard {code!r}, which was never reported")
+        if hazard.reported_by_user_id is not None or hazard.responsible_user_id is not None:
+            # The product's own steps are recorded before their events come back (a no-op above).
+            return Refusal(WORKED_IN_PRODUCT, f"{event.type} for hazard {code!r}, which people work in the "
+                                              "product: its steps are taken there, by the person named")
         hazards.transition_hazard(session, hazard=hazard, action=action, by=data.get("by") or event.source,
                                   at=at, note=data.get("note") or "", event_id=event.id, deadline=deadline,
                                   grade=data.get("grade"))

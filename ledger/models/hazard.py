@@ -16,6 +16,8 @@ class Hazard(Base):
     __table_args__ = (
         UniqueConstraint("school_id", "code"),
         Index("ix_hazards_school_stage", "school_id", "stage"),
+        # One hazard per phone form (issue 15): a retried or doubled send finds the first one.
+        Index("uq_hazards_school_client_key", "school_id", "client_key", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -39,6 +41,19 @@ class Hazard(Base):
     listed_supervision: Mapped[bool] = mapped_column(Boolean, default=False)  # 挂牌督办
     supervised_by: Mapped[str | None] = mapped_column(String(128))  # who lists it, e.g. the bureau
     stage: Mapped[str] = mapped_column(String(16), default="reported")
+    # The loop as people work it in the product (issue 15, ledger/commands/hazard_work.py). People (and the
+    # supervising unit) by plain ids, as `by` names people: the history outlives an account, and a
+    # plain column is what SQLite can add to a table others point at (COMMON: never batch-alter it).
+    client_key: Mapped[str | None] = mapped_column(String(64))  # the phone form's key, once per form
+    reported_by_user_id: Mapped[int | None] = mapped_column(index=True)
+    responsible_user_id: Mapped[int | None] = mapped_column(index=True)
+    requirement: Mapped[str | None] = mapped_column(Text)  # 整改要求, written on the notice
+    # 挂牌督办 by a unit above the school (a district), with its own deadline and instructions;
+    # `listed_supervision` and `supervised_by` say it is listed and by whom.
+    supervised_at: Mapped[datetime | None]
+    supervision_unit_id: Mapped[int | None]  # the OrgUnit that lists it (a plain id: see above)
+    supervision_deadline: Mapped[datetime | None]
+    supervision_note: Mapped[str | None] = mapped_column(Text)
     closed_at: Mapped[datetime | None]
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -64,6 +79,7 @@ class HazardTransition(Base):
     at: Mapped[datetime]
     note: Mapped[str] = mapped_column(Text, default="")
     event_id: Mapped[str | None] = mapped_column(String(128), unique=True)
+    by_user_id: Mapped[int | None]  # the account of a step taken in the product (issue 15)
 
     hazard: Mapped[Hazard] = relationship(back_populates="transitions")
 

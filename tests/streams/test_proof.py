@@ -50,6 +50,17 @@ def test_a_proof_checks_the_exact_bytes_under_any_listed_key():
         proof.headers_for(VALUE, ())
 
 
+def test_the_outbox_signs_every_event_with_a_key_and_holds_back_only_handling_without_one():
+    """The hazard steps people take go through the same outbox as the duty console's: signed when a
+    key is set; without one they still go (their type needs no proof), a handling step waits."""
+    hazard = ev.raw(ev.hazard("accepted", "YH-1", 1_700_000_000_000))
+    assert proof.verdict(hazard, proof.headers_for_outbox(hazard, KEYS), KEYS) is None
+    assert proof.verdict(VALUE, proof.headers_for_outbox(VALUE, KEYS), KEYS) is None
+    assert proof.headers_for_outbox(hazard, ()) is None
+    with pytest.raises(ValueError):
+        proof.headers_for_outbox(VALUE, ())
+
+
 def test_only_handling_steps_are_signed():
     assert proof.sign_if_handling(VALUE, KEYS) == proof.headers_for(VALUE, KEYS)
     assert proof.sign_if_handling(ev.raw(ev.smoke(1_700_000_000_000)), KEYS) is None
