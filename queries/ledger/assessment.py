@@ -10,6 +10,7 @@ from ledger import hazard_loop, org_scope, scoring
 from ledger.models import AssessmentDeduction, Hazard, HazardSource, LoopViolation, OrgUnit, RiskPoint
 from queries.ledger import org
 from queries.ledger.assessment_checks import campaign_gaps
+from queries.ledger.assessment_inspections import missed_inspections
 from queries.ledger.risk_points import review_overdue
 
 
@@ -41,8 +42,11 @@ def unit_facts(session: Session, *, unit: OrgUnit, today: date, now: datetime, r
     school = org_scope.school_of(session, unit)
     gaps = campaign_gaps(session, owner="unit", ids=[unit.id], schools=[school.id] if school else [],
                          ended_from=period_start.date(), ended_before=today)
+    missed = missed_inspections(session, owner="unit", ids=[unit.id], schools=[school.id] if school else [],
+                                start=period_start.date(), end=today, now=now, tz=period_start.tzinfo)
     return scoring.UnitFacts(tuple(missing), overdue_reviews, violations, tuple(sorted(late)),
-                             tuple(sorted(without_plan)), campaign_gaps=tuple(sorted(gaps[unit.id])))
+                             tuple(sorted(without_plan)), campaign_gaps=tuple(sorted(gaps[unit.id])),
+                             missed_inspections=missed.get(unit.id, ()))
 
 
 def entered_deductions(session: Session, *, unit: OrgUnit, period: str) -> list[scoring.Deduction]:

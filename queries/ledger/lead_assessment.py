@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 from ledger import hazard_loop, scoring
 from ledger.models import AssessmentDeduction, Hazard, HazardSource, LoopViolation, OrgUnit, RiskPoint
 from queries.ledger.assessment_checks import campaign_gaps
+from queries.ledger.assessment_inspections import missed_inspections
 
 Owner = Literal["unit", "school"]  # whose facts: a unit's (what it answers for) or a whole school's
 # The column that says whose a row is, per table, for each kind of owner.
@@ -95,6 +96,10 @@ def gather_facts(session: Session, *, owner: Owner, ids: Iterable[int], period: 
     # Art. 15: campaigns whose inspect phase ended this year (by the day the year is read as of).
     gaps = campaign_gaps(session, owner=owner, ids=ids, schools=ids if owner == "school" else [school_id],
                          ended_from=period.start.date(), ended_before=period.as_of_day)
+    # Art. 15 too: routine inspections missed this year, as of the day the year is read.
+    missed = missed_inspections(session, owner=owner, ids=ids, schools=ids if owner == "school" else [school_id],
+                                start=period.start.date(), end=period.as_of_day, now=period.as_of,
+                                tz=period.start.tzinfo)
 
     out = {}
     for who in ids:
@@ -105,7 +110,7 @@ def gather_facts(session: Session, *, owner: Owner, ids: Iterable[int], period: 
             missing.append("hazard_sources")
         out[who] = scoring.UnitFacts(tuple(missing), tuple(sorted(late_reviews[who])), tuple(sorted(violations[who])),
                                      tuple(sorted(late[who])), tuple(sorted(without_plan[who])),
-                                     campaign_gaps=tuple(sorted(gaps[who])))
+                                     campaign_gaps=tuple(sorted(gaps[who])), missed_inspections=missed.get(who, ()))
     return out
 
 

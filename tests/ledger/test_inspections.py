@@ -21,6 +21,8 @@ from ledger.models import USER_ROLES, AuditEntry, Building, InspectionResult, Or
 from ledger.models.campaign import Campaign, ChecklistItem
 from queries.ledger import inspection_plans as plan_reads
 from queries.ledger import inspections as reads
+from queries.ledger.assessment import unit_facts
+from queries.ledger.lead_assessment import gather_facts, period_of
 from tests.ledger.register_support import school_with_buildings
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -324,6 +326,16 @@ def test_missed_and_late_periods_are_counted_per_unit_and_school(session, school
     assert reads.school_figures(session, school_id=s1, now=now, tz=TZ) == {
         "due_now": 1, "in_progress_now": 0, "done_now": 1,
         "month_owed": 6, "month_done": 2, "month_late": 1, "month_missed": 2}
+    # The assessment reads the same missed periods (art. 15), in both of its readings: the batched
+    # one of the leadership pages and the league, and the per-unit one; the late day is not deducted.
+    chem = session.scalar(select(OrgUnit).where(OrgUnit.code == "s1-chem"))
+    year = period_of(2026, now)
+    batched = gather_facts(session, owner="unit", ids=[chem.id], period=year, review_days=365, school_id=s1)
+    assert batched[chem.id].missed_inspections == (("305实验室日查", 2),)
+    assert gather_facts(session, owner="school", ids=[s1], period=year, review_days=365)[s1].missed_inspections \
+        == (("305实验室日查", 2),)
+    one = unit_facts(session, unit=chem, today=now.date(), now=now, review_days=365, period_start=year.start)
+    assert one.missed_inspections == batched[chem.id].missed_inspections
     # retired today: today's period and later are no longer owed; what was missed stays missed
     plans.retire_plan(session, user_id=school["safety1"], plan_id=plan.id, today=date(2026, 12, 11), now=now)
     session.commit()

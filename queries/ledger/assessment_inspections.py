@@ -1,0 +1,44 @@
+"""Art. 15's facts from routine inspections (日常巡查): per unit or per school, the places whose
+inspections were missed in the assessment year — never done, or started and never signed (a missing
+record) — as (the plan's place, how many periods), for `ledger.scoring.UnitFacts.missed_inspections`.
+
+A missed period belongs to the unit its plan charges (`InspectionPlan.unit`); a plan naming no unit
+counts for the school only. Read through queries/ledger/inspections.py's one schedule, so the
+assessment, the leadership pages and the wall count the same periods. A late inspection (signed after
+its period) is no missed one: it is shown, not deducted (docs/ledger.md).
+"""
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ledger import inspection_schedule as schedule
+from ledger.models import OrgUnit
+from queries.ledger.inspections import missed_for_assessment
+
+
+def missed_inspections(session: Session, *, owner: Literal["unit", "school"], ids: Iterable[int],
+                       schools: Iterable[int], start: date, end: date, now: datetime, tz: ZoneInfo,
+                       term_starts=schedule.DEFAULT_TERM_STARTS) -> dict[int, tuple[tuple[str, int], ...]]:
+    """Per owner id (a unit, or a school), (place, periods missed) for the periods whose last day is
+    in the local dates [start, end). `schools`: the schools the owners are in (for units, theirs)."""
+    ids = set(ids)
+    counted: dict[int, Counter] = defaultdict(Counter)
+    for school_id in sorted(set(schools)):
+        by_unit = missed_for_assessment(session, school_id=school_id, start=start, end=end, now=now, tz=tz,
+                                        term_starts=term_starts)
+        if not by_unit:
+            continue
+        unit_ids = dict(session.execute(select(OrgUnit.code, OrgUnit.id).where(
+            OrgUnit.code.in_([code for code in by_unit if code is not None]))).all())
+        for unit_code, owed in by_unit.items():
+            who = school_id if owner == "school" else unit_ids.get(unit_code)
+            if who in ids:
+                counted[who].update(row.plan_name for row in owed)
+    return {who: tuple(sorted(places.items())) for who, places in counted.items()}
