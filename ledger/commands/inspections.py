@@ -13,7 +13,6 @@ report names it with `mark_reported`.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -113,7 +112,7 @@ class Recorded:
 
 
 def record_item(db: Session, *, user_id: int, inspection_id: int, position: int, result: str, now: datetime,
-                note: str = "", photo_keys: Iterable[str] | None = None) -> Recorded:
+                note: str = "", photo_keys: list[str] | tuple[str, ...] | None = None) -> Recorded:
     """Record one item's result. Until the inspection is signed an answer may be changed, unless it
     failed and its hazard was reported already. Photos (the keys this person's uploads answered) go
     with a failed item only and are attached to its result here; a changed answer attaches the new
@@ -130,7 +129,7 @@ def record_item(db: Session, *, user_id: int, inspection_id: int, position: int,
     note = clean_free_text(note or "").strip()
     if len(note) > NOTE_MAX:
         raise LedgerError(f"note: at most {NOTE_MAX} characters", zh=f"说明至多 {NOTE_MAX} 个字")
-    keys = photo_store.form_keys(None if photo_keys is None else list(photo_keys))
+    keys = photo_store.form_keys(photo_keys)
     if keys and result != "fail":
         raise LedgerError("photos go with a failed item", zh="只有不合格项需要附照片")
     school = db.get(OrgUnit, inspection.school_id)
