@@ -171,3 +171,18 @@ def test_a_passed_answer_lets_go_of_every_photo(engine, tmp_path):
     with sql_sessions(engine)() as session:
         assert photo_reads.of_inspection_result(session, result_id) == []
         assert photo_reads.by_key(session, key).attached is False
+
+
+def test_the_same_report_with_its_photos_sent_twice_at_once_is_one_hazard_with_them(engine, tmp_path):
+    from tests.ledger.test_hazard_work import _at_once
+
+    with sql_sessions(engine)() as session:
+        people = school(session)
+        s1 = session.scalar(select(OrgUnit).where(OrgUnit.code == "s1"))
+        keys = _photos(session, tmp_path, people["li"], s1, 2)
+    sends = _at_once(engine, *[lambda s: _report(s, people["li"], key="together-photos", photo_keys=keys)] * 2)
+    assert not any(isinstance(r, Exception) for r in sends), sends
+    assert sorted(r.created for r in sends) == [False, True] and len({r.hazard_id for r in sends}) == 1
+    with sql_sessions(engine)() as session:
+        views = photo_reads.of_hazard(session, sends[0].hazard_id)
+        assert [v.key for v in views] == keys and len({v.transition_id for v in views}) == 1
