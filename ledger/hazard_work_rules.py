@@ -18,7 +18,6 @@ from ledger.errors import LedgerError
 SOURCE = "hazard-work"
 TITLE_MAX = 100  # a hazard's title: the description's first line, cut here (the contract allows 128)
 TEXT_MAX = 2000  # a description, a requirement, measures taken, a note, a reason
-MAX_PHOTOS = 9  # per report or feedback: what a phone form sends at most
 MAX_ID = 128
 CLIENT_KEY = re.compile(r"[A-Za-z0-9_-]{8,64}")  # the phone's form key: a UUID or the like
 
@@ -149,16 +148,6 @@ def client_key(value: object) -> str:
         raise refuse("the form key is missing or malformed (8 to 64 of A-Z a-z 0-9 _ -)",
                      "表单标识缺失或格式不对（8 至 64 个字母、数字、_ 或 -）")
     return value
-
-
-def photo_ids(value: object) -> list[int]:
-    """Photo ids as a form sends them: a list of at most MAX_PHOTOS positive integers."""
-    if value is None:
-        return []
-    if (not isinstance(value, (list, tuple)) or len(value) > MAX_PHOTOS
-            or not all(isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in value)):
-        raise refuse(f"photos: at most {MAX_PHOTOS}, by their ids", f"照片至多 {MAX_PHOTOS} 张（按编号）")
-    return list(dict.fromkeys(value))
 
 
 def future_deadline(value: object, now: datetime, *, what: str = "the deadline", what_zh: str = "整改期限"

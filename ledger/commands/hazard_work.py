@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from ledger import hazard_loop, org, org_scope
 from ledger import hazard_work_rules as rules
-from ledger.commands import alert_outbox, hazards
+from ledger.commands import alert_outbox, hazards, photos
 from ledger.errors import NotFound
 from ledger.hazard_work_rules import Person, StageRefused, refuse
 from ledger.models import Building, Hazard, HazardTransition, OrgUnit, RiskPoint, User, Zone
@@ -58,26 +58,28 @@ def person_of(session: Session, user: User) -> Person:
 # -- report -------------------------------------------------------------------------------------
 def report(session: Session, person: Person, *, school: str, description: str, client_key: str, now: datetime,
            building: str | None = None, zone: str | None = None, risk_point: str | None = None,
-           grade: str = "ordinary", source: str = "self_inspection", photo_ids: list[int] | None = None,
+           grade: str = "ordinary", source: str = "self_inspection", photo_keys: list[str] | None = None,
            tz: tzinfo = CHINA) -> StepResult:
     """Report a hazard (随手拍) at a building (and zone), or at a risk point scanned from its notice
     card (its place fills the building and zone, and the hazard names the point). The same form key
-    from the same person and school returns the hazard it already made (`created` False)."""
+    from the same person and school returns the hazard it already made (`created` False) and attaches
+    nothing more. `photo_keys` (the keys the person's uploads answered, at most 9) go with the hazard
+    and its report step, in the report's transaction: a photo refused refuses the report."""
     try:
         return _report(session, person, school=school, description=description, client_key=client_key, now=now,
                        building=building, zone=zone, risk_point=risk_point, grade=grade, source=source,
-                       photo_ids=photo_ids, tz=tz)
+                       photo_keys=photo_keys, tz=tz)
     except BaseException:
         session.rollback()
         raise
 
 
 def _report(session, person, *, school, description, client_key, now, building, zone, risk_point, grade, source,
-            photo_ids, tz) -> StepResult:
+            photo_keys, tz) -> StepResult:
     require_role(person, rules.REPORT_ROLES, "report a hazard", "上报隐患")
-    key = rules.client_key(client_key)
+    client = rules.client_key(client_key)
     school_row = school_in_scope(session, person, school)
-    found = _by_client_key(session, school_row, key, person)
+    found = _by_client_key(session, school_row, client, person)
     if found is not None:
         return found
     text = rules.free_text(description, what="the description", what_zh="隐患描述", required=True)
@@ -85,9 +87,9 @@ def _report(session, person, *, school, description, client_key, now, building, 
     if source not in hazard_loop.SOURCES:
         raise refuse(f"hazard source must be one of {', '.join(hazard_loop.SOURCES)}",
                      f"隐患来源应为{'、'.join(hazard_loop.SOURCE_ZH.values())}之一")
-    rules.photo_ids(photo_ids)  # attached by the photo store once the report is saved (see its docs)
+    keys = photos.form_keys(photo_keys)
     place_building, place_zone, point = _place(session, school_row, building, zone, risk_point)
-    code = rules.hazard_code(key, now, tz)
+    code = rules.hazard_code(client, now, tz)
     event_id = rules.event_id(school=school_row.code, code=code, seq=1, action="report")
     try:
         with session.begin_nested():
@@ -96,14 +98,17 @@ def _report(session, person, *, school, description, client_key, now, building, 
                 by=person.username, grade=grade, building_code=place_building.code if place_building else None,
                 zone_code=place_zone.code if place_zone else None, source=source, description=text,
                 event_id=event_id)
-            hazard.client_key, hazard.reported_by_user_id = key, person.user_id
+            hazard.client_key, hazard.reported_by_user_id = client, person.user_id
             hazard.risk_point_id = point.id if point else None
             if point is not None and point.unit_id is not None:
                 hazard.responsible_unit_id = point.unit_id
             hazard.transitions[0].by_user_id = person.user_id
             alert_outbox.add(session, [_event(session, hazard, school_row.code, "report", 1, now, person)], now=now)
+            if keys:  # in the report's savepoint: a photo refused refuses the report
+                photos.attach(session, keys=keys, uploaded_by=person.user_id, school=school_row, now=now,
+                              hazard=hazard, transition=hazard.transitions[0])
     except IntegrityError:  # the same form, sent twice at once: the other send made it
-        again = _by_client_key(session, school_row, key, person)
+        again = _by_client_key(session, school_row, client, person)
         if again is None:
             raise
         return again
@@ -197,12 +202,13 @@ def start(session: Session, person: Person, *, school: str, code: str, now: date
 
 
 def feed_back(session: Session, person: Person, *, school: str, code: str, now: datetime, measures: str,
-              photo_ids: list[int] | None = None) -> StepResult:
-    """Feed back the measures taken (rectifying → feedback), submitted for acceptance: as `start`."""
+              photo_keys: list[str] | None = None) -> StepResult:
+    """Feed back the measures taken (rectifying → feedback), submitted for acceptance: as `start`.
+    `photo_keys` (the after-photos this person uploaded) go with the hazard and this step, all or nothing."""
     measures = rules.free_text(measures, what="the measures taken", what_zh="整改措施", required=True)
-    rules.photo_ids(photo_ids)  # attached by the photo store once the step is saved (see its docs)
+    keys = photos.form_keys(photo_keys)
     return _step(session, person, school=school, code=code, action="feedback", now=now, note=measures,
-                 check=lambda hazard, _: _require_worker(person, hazard), measures=measures)
+                 check=lambda hazard, _: _require_worker(person, hazard), measures=measures, photo_keys=keys)
 
 
 def accept(session: Session, person: Person, *, school: str, code: str, now: datetime, note: str = "") -> StepResult:
@@ -223,7 +229,8 @@ def reject(session: Session, person: Person, *, school: str, code: str, now: dat
 
 def _step(session: Session, person: Person, *, school: str, code: str, action: str, now: datetime, note: str,
           check: Callable[[Hazard, OrgUnit], Callable[[Hazard], None] | None], deadline: datetime | None = None,
-          grade: str | None = None, measures: str | None = None, recheck: str | None = None) -> StepResult:
+          grade: str | None = None, measures: str | None = None, recheck: str | None = None,
+          photo_keys: list[str] | None = None) -> StepResult:
     try:
         school_row, hazard = hazard_in_scope(session, person, school, code)
         if hazard.stage != hazard_loop.ACTIONS[action][0]:
@@ -242,6 +249,9 @@ def _step(session: Session, person: Person, *, school: str, code: str, action: s
                                          note=note, event_id=event_id, deadline=deadline, grade=grade,
                                          measures=measures, recheck_result=recheck)
         step.by_user_id = person.user_id
+        if photo_keys:  # in the step's transaction: a photo refused refuses the step
+            photos.attach(session, keys=photo_keys, uploaded_by=person.user_id, school=school_row, now=now,
+                          hazard=hazard, transition=step)
         if change is not None:
             change(hazard)
         alert_outbox.add(session, [_event(session, hazard, school_code, action, seq, now, person)], now=now)

@@ -13,7 +13,6 @@ report names it with `mark_reported`.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -23,16 +22,16 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ledger import inspection_schedule as schedule
+from ledger.commands import photos as photo_store
 from ledger.commands.inspection_plans import InspectionRefused, find_plan, person
 from ledger.control_chars import clean_free_text
 from ledger.errors import LedgerError, NotFound
 from ledger.inspection_rules import INSPECT_ROLES, checklist, may_inspect
-from ledger.models import Inspection, InspectionPlan, InspectionResult, User
+from ledger.models import Inspection, InspectionPlan, InspectionResult, OrgUnit, User
 from ledger.models.base import utcnow
 from ledger.models.inspection import RESULTS
 
 NOTE_MAX = 2000
-MAX_PHOTOS = 9  # what a phone's picker sends at most for one item
 HAZARD_CODE_MAX = 128
 _DOING = ("inspect", "做巡查")
 
@@ -112,22 +111,13 @@ class Recorded:
     written: bool  # False: the same answer was there already; nothing written
 
 
-def _photo_ids(photo_ids: Iterable[int] | None) -> list[int]:
-    found = []
-    for value in photo_ids or ():
-        if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-            raise LedgerError(f"a photo id is a positive whole number, not {value!r}", zh=f"照片编号无效：{value!r}")
-        if value not in found:
-            found.append(value)
-    if len(found) > MAX_PHOTOS:
-        raise LedgerError(f"at most {MAX_PHOTOS} photos an item", zh=f"每项至多 {MAX_PHOTOS} 张照片")
-    return found
-
-
 def record_item(db: Session, *, user_id: int, inspection_id: int, position: int, result: str, now: datetime,
-                note: str = "", photo_ids: Iterable[int] | None = None) -> Recorded:
+                note: str = "", photo_keys: list[str] | tuple[str, ...] | None = None) -> Recorded:
     """Record one item's result. Until the inspection is signed an answer may be changed, unless it
-    failed and its hazard was reported already. Photos go with a failed item only."""
+    failed and its hazard was reported already. Photos (the keys this person's uploads answered) go
+    with a failed item only and are attached to its result here; a changed answer attaches the new
+    keys and detaches those it no longer names (unattached again, swept after a day). A photo
+    refused refuses the answer: nothing of it is written (a savepoint; the caller commits)."""
     user, inspection = _inspection(db, user_id, inspection_id)
     if inspection.finished_at is not None:
         raise _signed(inspection)
@@ -139,29 +129,38 @@ def record_item(db: Session, *, user_id: int, inspection_id: int, position: int,
     note = clean_free_text(note or "").strip()
     if len(note) > NOTE_MAX:
         raise LedgerError(f"note: at most {NOTE_MAX} characters", zh=f"说明至多 {NOTE_MAX} 个字")
-    photos = _photo_ids(photo_ids)
-    if photos and result != "fail":
+    keys = photo_store.form_keys(photo_keys)
+    if keys and result != "fail":
         raise LedgerError("photos go with a failed item", zh="只有不合格项需要附照片")
+    school = db.get(OrgUnit, inspection.school_id)
     existing = _result(db, inspection.id, position)
     if existing is None:
         row = InspectionResult(inspection_id=inspection.id, position=position, item=inspection.items[position],
-                               result=result, note=note, photo_ids=photos, by=user.username, at=now)
+                               result=result, note=note, photo_keys=keys, by=user.username, at=now)
         try:
             with db.begin_nested():
                 db.add(row)
+                db.flush()
+                photo_store.attach(db, keys=keys, uploaded_by=user.id, school=school, now=now,
+                                   inspection_result_id=row.id)
             return Recorded(row, True)
         except IntegrityError:  # the same item arrived twice at once: compare with the one written
             existing = _result(db, inspection.id, position)
             if existing is None:
                 raise
-    if (existing.result, existing.note, list(existing.photo_ids)) == (result, note, photos):
+    if (existing.result, existing.note, list(existing.photo_keys)) == (result, note, keys):
         return Recorded(existing, False)
     if existing.hazard_code is not None:
         raise LedgerError(f"this item's hazard was reported as {existing.hazard_code}: its answer stays",
                           zh=f"该项的隐患已上报（{existing.hazard_code}），结果不能再改")
-    existing.result, existing.note, existing.photo_ids = result, note, photos
-    existing.by, existing.at = user.username, now
-    db.flush()
+    before = list(existing.photo_keys)
+    with db.begin_nested():
+        photo_store.attach(db, keys=[k for k in keys if k not in before], uploaded_by=user.id, school=school,
+                           now=now, inspection_result_id=existing.id)
+        photo_store.detach(db, keys=[k for k in before if k not in keys], inspection_result_id=existing.id)
+        existing.result, existing.note, existing.photo_keys = result, note, keys
+        existing.by, existing.at = user.username, now
+        db.flush()
     return Recorded(existing, True)
 
 

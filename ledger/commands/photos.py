@@ -11,7 +11,10 @@ time, retried) and the report, rectification or inspection it belongs to later:
    unique `pending` key). Once attached, the same picture sent again is a new photo: it may go with
    another report, and one hazard's history never shares a photo with another's.
 2. `attach`: the photos a person uploaded for this school, not yet attached, go with a hazard, a step of
-   its loop, or an inspection result; anything else is refused, all or nothing.
+   its loop, or an inspection result; anything else is refused, all or nothing. "Not yet attached" is per
+   kind of record: an inspection result's photo may also go with the hazard reported from it.
+   `form_keys` is the one check of the keys a form sends (the hazard loop's and the inspections').
+3. `detach`: an inspection answer changed before signing lets go of the photos it no longer names.
 A photo sent and never attached (the phone gave up, the form was abandoned) is removed after a day by
 `python -m ledger photos sweep` (ledger/cli_photos.py): `unattached_before`, then `stray_files`.
 """
@@ -35,6 +38,26 @@ MAX_PER_STEP = 9  # what one report, rectification or checklist item carries: a 
 
 class PhotoRefused(LedgerError):
     """A photo cannot be kept or attached as asked."""
+
+
+def form_keys(value: object) -> list[str]:
+    """Photo keys as a form sends them (the keys the uploads answered): a list of at most MAX_PER_STEP
+    distinct keys; the same key twice is one photo. The one check of the hazard loop and inspections."""
+    if value is None:
+        return []
+    if not isinstance(value, (list, tuple)):
+        raise PhotoRefused("photos are sent as a list of the keys their uploads answered",
+                           zh="照片须以上传后返回的照片编号列表提交")
+    for key in value:
+        if not isinstance(key, str) or not photo_files.KEY.fullmatch(key):
+            shown = repr(key)[:20]
+            raise PhotoRefused(f"{shown} is not a photo key as an upload answers it (32 hex digits); upload the "
+                               "photo again", zh=f"{shown} 不是有效的照片编号（32 位十六进制），请重新上传照片")
+    keys = list(dict.fromkeys(value))
+    if len(keys) > MAX_PER_STEP:
+        raise PhotoRefused(f"at most {MAX_PER_STEP} photos go with one step ({len(keys)} were sent)",
+                           zh=f"每个步骤至多 {MAX_PER_STEP} 张照片（收到 {len(keys)} 张）")
+    return keys
 
 
 def pending_key(uploaded_by: int, school_id: int, sent_sha256: str) -> str:
@@ -92,7 +115,7 @@ def attach(db: Session, *, keys: Iterable[str], uploaded_by: int, school: OrgUni
     hazard is then the step's) and/or an inspection result. Each must have been uploaded by `uploaded_by`
     for this school and not yet be attached to anything of the kind asked; the hazard must be this school's.
     All or nothing: PhotoRefused names the first photo that cannot go. The caller commits with its step."""
-    keys = list(dict.fromkeys(keys))  # the same photo twice in one form is one photo
+    keys = form_keys(list(keys))  # the same photo twice in one form is one photo
     if (transition is not None and transition.id is None) or (hazard is not None and hazard.id is None):
         db.flush()  # a step taken in this transaction: its id, and its hazard's
     if transition is not None:
@@ -104,9 +127,6 @@ def attach(db: Session, *, keys: Iterable[str], uploaded_by: int, school: OrgUni
                            zh="请说明照片属于哪条隐患、哪个整改步骤或哪项检查结果")
     if hazard is not None and hazard.school_id != school.id:
         raise PhotoRefused("that hazard is another school's", zh="该隐患属于其他学校")
-    if len(keys) > MAX_PER_STEP:
-        raise PhotoRefused(f"at most {MAX_PER_STEP} photos go with one step ({len(keys)} were sent)",
-                           zh=f"每个步骤至多 {MAX_PER_STEP} 张照片（收到 {len(keys)} 张）")
     if not keys:
         return []
     # Locked (PostgreSQL) so that two steps sent at once cannot both take the same photo; SQLite's writers
@@ -136,6 +156,24 @@ def attach(db: Session, *, keys: Iterable[str], uploaded_by: int, school: OrgUni
         photo.attached_at = now
     db.flush()
     return photos
+
+
+def detach(db: Session, *, keys: Iterable[str], inspection_result_id: int) -> list[str]:
+    """Take photos off an inspection result whose answer changed before it was signed (the keys the new
+    answer no longer names); the keys detached. A photo left with nothing is unattached again (its
+    `attached_at` cleared), so the sweep removes it once it is a day old. The caller commits."""
+    keys = list(dict.fromkeys(keys))
+    if not keys:
+        return []
+    photos = list(db.scalars(select(Photo).where(Photo.key.in_(keys),
+                                                 Photo.inspection_result_id == inspection_result_id)
+                             .with_for_update()))
+    for photo in photos:
+        photo.inspection_result_id = None
+        if photo.hazard_id is None and photo.transition_id is None:
+            photo.attached_at = None
+    db.flush()
+    return [photo.key for photo in photos]
 
 
 def unattached_before(db: Session, cutoff: datetime) -> list[tuple[str, str]]:

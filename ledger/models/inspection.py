@@ -95,9 +95,9 @@ class InspectionResult(Base):
     item: Mapped[str] = mapped_column(Text)
     result: Mapped[str] = mapped_column(String(8))
     note: Mapped[str] = mapped_column(Text, default="")
-    # Photo ids of the photo store (built in parallel, issue 15): a JSON list of ints until it has
-    # a table to point at.
-    photo_ids: Mapped[list] = mapped_column(default=list)
+    # The keys of the photos of a failed item, in the inspector's order (a JSON list of the photo
+    # store's keys; each photo also names this result: photos.inspection_result_id).
+    photo_keys: Mapped[list] = mapped_column(default=list)
     by: Mapped[str] = mapped_column(String(64))
     at: Mapped[datetime]
     # A failed item's hazard draft becomes a report: the hazard's code, once reported.

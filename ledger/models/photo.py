@@ -4,14 +4,12 @@ files are on the photo volume (ledger/photo_files.py), cleaned of their metadata
 A photo is uploaded first, by a person for one school, and is then attached by the step it belongs to
 (ledger/commands/photos.py `attach`): the hazard it shows, the step of the loop (a rectification's
 after-photo) and, from inspections, the checklist result. Until then only its uploader sees it.
-`inspection_result_id` is a plain integer for now: the inspections' tables are built alongside; the
-lead adds the foreign key when they meet.
 """
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ledger.models.base import Base, utcnow
@@ -44,7 +42,7 @@ class Photo(Base):
     pending: Mapped[str | None] = mapped_column(String(100), unique=True)
     hazard_id: Mapped[int | None] = mapped_column(ForeignKey("hazards.id"), index=True)
     transition_id: Mapped[int | None] = mapped_column(ForeignKey("hazard_transitions.id"), index=True)
-    inspection_result_id: Mapped[int | None] = mapped_column(Integer, index=True)  # no FK yet (see above)
+    inspection_result_id: Mapped[int | None] = mapped_column(ForeignKey("inspection_results.id"), index=True)
     attached_at: Mapped[datetime | None]
 
     @property

@@ -77,7 +77,7 @@ def upgrade() -> None:
     sa.Column('item', sa.Text(), nullable=False),
     sa.Column('result', sa.String(length=8), nullable=False),
     sa.Column('note', sa.Text(), nullable=False),
-    sa.Column('photo_ids', sa.JSON(), nullable=False),
+    sa.Column('photo_keys', sa.JSON(), nullable=False),
     sa.Column('by', sa.String(length=64), nullable=False),
     sa.Column('at', ledger.models.base.UTCDateTime(timezone=True), nullable=False),
     sa.Column('hazard_code', sa.String(length=128), nullable=True),

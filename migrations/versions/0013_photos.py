@@ -1,6 +1,6 @@
 """photos of hazard reports, rectifications and inspections (issue 15): one row per photo, the files on
 the photo volume (PHOTO_DIR); a new table only, pointing at org_units, users, hazards and hazard_transitions
-(nothing points at it). inspection_result_id has no foreign key yet: the inspections' tables come alongside.
+and inspection_results (nothing points at it).
 
 Revision ID: 0013_photos
 Revises: 0013_inspections
@@ -41,6 +41,8 @@ def upgrade() -> None:
     sa.Column('attached_at', ledger.models.base.UTCDateTime(timezone=True), nullable=True),
     sa.CheckConstraint("content_type IN ('image/jpeg', 'image/png')", name=op.f('ck_photos_content_type')),
     sa.ForeignKeyConstraint(['hazard_id'], ['hazards.id'], name=op.f('fk_photos_hazard_id_hazards')),
+    sa.ForeignKeyConstraint(['inspection_result_id'], ['inspection_results.id'],
+                            name=op.f('fk_photos_inspection_result_id_inspection_results')),
     sa.ForeignKeyConstraint(['school_id'], ['org_units.id'], name=op.f('fk_photos_school_id_org_units')),
     sa.ForeignKeyConstraint(['transition_id'], ['hazard_transitions.id'],
                             name=op.f('fk_photos_transition_id_hazard_transitions')),

@@ -127,7 +127,7 @@ class SheetItem:
     text: str
     result: str | None  # pass | fail | na; None: not answered yet
     note: str
-    photo_ids: list[int]
+    photo_keys: list[str]  # the photo store's keys: /photos/<key>, /photos/<key>/thumbnail
     result_id: int | None
     hazard_code: str | None  # a failed item's reported hazard
 
@@ -162,7 +162,7 @@ def inspection_sheet(db: Session, *, user_id: int, inspection_id: int, tz: ZoneI
     plan = db.get(InspectionPlan, inspection.plan_id)
     results = {r.position: r for r in inspection.results}
     items = [SheetItem(i, text, results[i].result if i in results else None, results[i].note if i in results else "",
-                       list(results[i].photo_ids) if i in results else [], results[i].id if i in results else None,
+                       list(results[i].photo_keys) if i in results else [], results[i].id if i in results else None,
                        results[i].hazard_code if i in results else None)
              for i, text in enumerate(inspection.items)]
     late = None if inspection.finished_at is None else \
@@ -192,7 +192,7 @@ class HazardDraft:
     title: str  # the item's text, cut to a hazard title's 200 characters
     description: str  # the item's text
     note: str  # what the inspector wrote
-    photo_ids: list[int]
+    photo_keys: list[str]  # the photo store's keys: /photos/<key>, /photos/<key>/thumbnail
     source: str  # school_inspection
     found_by: str
     found_at: datetime
@@ -212,7 +212,7 @@ def _draft(db: Session, row: InspectionResult) -> HazardDraft:
     plan = db.get(InspectionPlan, inspection.plan_id)
     p = place_of(db, plan)
     return HazardDraft(row.id, p.school, p.school_name, p.building, p.building_name, p.zone, p.zone_name,
-                       p.risk_point, p.risk_point_name, _title(row.item), row.item, row.note, list(row.photo_ids),
+                       p.risk_point, p.risk_point_name, _title(row.item), row.item, row.note, list(row.photo_keys),
                        "school_inspection", row.by, row.at, inspection.id, plan.name, row.hazard_code, p)
 
 

@@ -86,3 +86,51 @@ def no_metadata_left(data: bytes) -> list[str]:
             found.append("exif tags")
         found += [key for key in ("exif", "xmp", "comment", "icc_profile", "Author") if key in image.info]
     return found
+
+
+# ---- photos kept in the ledger by the store's own command (the hazard loop's and inspections' tests) ---------
+
+def kept(db, photo_dir, uploaded_by: int, school, data: bytes | None = None):
+    """A real photo, cleaned, its files written and its row kept (ledger/commands/photos.py `keep`), as an
+    upload does; the Photo row (unattached)."""
+    from datetime import datetime, timezone
+
+    from ledger import photos
+    from ledger.commands import photos as store
+
+    clean = photos.clean(data or jpeg())
+    key = store.write_files(photo_dir, clean)
+    row, new = store.keep(db, key=key, school=school, uploaded_by=uploaded_by, photo=clean,
+                          now=datetime.now(timezone.utc))
+    if not new:
+        store.discard(photo_dir, key, clean.content_type)
+    return row
+
+
+def distinct(n: int) -> list[bytes]:
+    """n different JPEGs (the store keeps one photo per sender and picture until it is attached)."""
+    return [jpeg(halves(64 + 2 * i, 32)) for i in range(n)]
+
+
+def failed_results(db, school, n: int = 2, by: str = "wang") -> list[int]:
+    """Ids of n failed items of one inspection of `school` (rows written directly: what the photo store's
+    own tests attach to; the inspections' commands are tested in test_inspections.py)."""
+    from datetime import date, datetime, timezone
+
+    from ledger.models import Inspection, InspectionPlan, InspectionResult
+
+    now = datetime.now(timezone.utc)
+    plan = InspectionPlan(school_id=school.id, name="日查", checklist="risk_point", frequency="daily",
+                          assignee_role="inspector", starts_on=date(2026, 12, 1), created_by=by)
+    db.add(plan)
+    db.flush()
+    items = [f"第 {i + 1} 项" for i in range(n)]
+    inspection = Inspection(plan_id=plan.id, school_id=school.id, frequency="daily", period_start=date(2026, 12, 1),
+                            period_end=date(2026, 12, 2), items=items, started_by=by, started_at=now)
+    db.add(inspection)
+    db.flush()
+    rows = [InspectionResult(inspection_id=inspection.id, position=i, item=text, result="fail", note="",
+                             photo_keys=[], by=by, at=now) for i, text in enumerate(items)]
+    db.add_all(rows)
+    db.flush()
+    return [row.id for row in rows]

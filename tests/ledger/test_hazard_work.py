@@ -21,6 +21,7 @@ from kernel.settings import DEFAULT_ALERT_RULES
 from ledger import hazard_work_rules as rules
 from ledger import org_scope
 from ledger.commands import hazard_supervision, hazard_work
+from ledger.commands.photos import PhotoRefused
 from ledger.commands.recording import record_event
 from ledger.errors import LedgerError, NotFound
 from ledger.hazard_work_rules import StageRefused, StepRefused
@@ -82,8 +83,7 @@ def test_a_hazard_goes_round_the_loop_by_different_people(session, people):
     assert _assign(session, people, code).stage == "notified"
     zhou, yan = people["zhou"], people["yan"]
     assert hazard_work.start(session, zhou, school="s1", code=code, now=at + timedelta(hours=1)).stage == "rectifying"
-    hazard_work.feed_back(session, zhou, school="s1", code=code, now=at + timedelta(hours=2), measures="已更换软管",
-                          photo_ids=[3, 4])
+    hazard_work.feed_back(session, zhou, school="s1", code=code, now=at + timedelta(hours=2), measures="已更换软管")
     back = hazard_work.reject(session, yan, school="s1", code=code, now=at + timedelta(hours=3),
                               reason="报警器未装")
     assert back.stage == "rectifying"
@@ -150,8 +150,10 @@ def test_a_scanned_risk_point_fills_the_place_and_names_the_point(session, peopl
     (dict(risk_point="RP-NONE", building=None, zone=None), StepRefused),
     (dict(grade="huge"), StepRefused),
     (dict(source="rumour"), StepRefused),
-    (dict(photo_ids=["x"]), StepRefused),
-    (dict(photo_ids=list(range(1, 12))), StepRefused),
+    (dict(photo_keys=["x"]), PhotoRefused),
+    (dict(photo_keys=[3]), PhotoRefused),  # keys, not numbers
+    (dict(photo_keys=[f"{i:032x}" for i in range(10)]), PhotoRefused),
+    (dict(photo_keys=["f" * 32]), PhotoRefused),  # well formed, but no photo of li's
     (dict(school="s2"), org_scope.OutOfScope),  # li reads s1 only
     (dict(building="lab\x1b[2J"), StepRefused),
 ])

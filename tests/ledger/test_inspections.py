@@ -23,6 +23,7 @@ from queries.ledger import inspection_plans as plan_reads
 from queries.ledger import inspections as reads
 from queries.ledger.assessment import unit_facts
 from queries.ledger.lead_assessment import gather_facts, period_of
+from tests.ledger import photo_support as made
 from tests.ledger.register_support import school_with_buildings
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -179,8 +180,10 @@ def _start(db, ids, plan, who="insp1", now=NOW, **kw):
     return inspections.start_inspection(db, user_id=ids[who], plan_id=plan.id, now=now, tz=TZ, **kw)
 
 
-def test_an_inspection_with_a_failed_item_becomes_a_hazard_draft(session, school):
+def test_an_inspection_with_a_failed_item_becomes_a_hazard_draft(session, school, tmp_path):
     plan = _plan(session, school)
+    s1 = session.scalar(select(OrgUnit).where(OrgUnit.code == "s1"))
+    seven, eight = (made.kept(session, tmp_path, school["insp1"], s1, data).key for data in made.distinct(2))
     session.commit()
     today = reads.todays_inspections(session, user_id=school["insp1"], now=NOW, tz=TZ)
     assert [(t.plan_name, t.status, t.items, t.period_key) for t in today] == [
@@ -195,10 +198,11 @@ def test_an_inspection_with_a_failed_item_becomes_a_hazard_draft(session, school
     record = dict(user_id=school["insp1"], inspection_id=inspection_id, now=NOW)
     inspections.record_item(session, position=0, result="pass", **record)
     failed = inspections.record_item(session, position=1, result="fail", note="通风橱风机不转\r\n需报修",
-                                     photo_ids=[7, 8, 7], **record)
-    assert failed.written and failed.result.photo_ids == [7, 8] and failed.result.note == "通风橱风机不转\n需报修"
+                                     photo_keys=[seven, eight, seven], **record)
+    assert failed.written and failed.result.photo_keys == [seven, eight]
+    assert failed.result.note == "通风橱风机不转\n需报修"
     twice = inspections.record_item(session, position=1, result="fail", note="通风橱风机不转\n需报修",
-                                    photo_ids=[7, 8], **record)
+                                    photo_keys=[seven, eight], **record)
     assert (twice.written, twice.result.id) == (False, failed.result.id)  # the same answer again: not written
     with pytest.raises(LedgerError, match="items have no answer"):
         inspections.finish_inspection(session, user_id=school["insp1"], inspection_id=inspection_id, now=NOW, tz=TZ)
@@ -207,8 +211,9 @@ def test_an_inspection_with_a_failed_item_becomes_a_hazard_draft(session, school
 
     draft = reads.hazard_draft(session, user_id=school["insp1"], result_id=failed.result.id)
     assert (draft.school, draft.building, draft.zone, draft.risk_point, draft.description, draft.note,
-            draft.photo_ids, draft.source, draft.found_by, draft.reported_as) == (
-        "s1", "lab", "3F", "RP-305", "通风橱每日检查", "通风橱风机不转\n需报修", [7, 8], "school_inspection", "insp1",
+            draft.photo_keys, draft.source, draft.found_by, draft.reported_as) == (
+        "s1", "lab", "3F", "RP-305", "通风橱每日检查", "通风橱风机不转\n需报修", [seven, eight], "school_inspection",
+        "insp1",
         None)
     assert [d.result_id for d in reads.open_drafts(session, user_id=school["insp1"])] == [failed.result.id]
     assert reads.hazard_draft(session, user_id=school["safety2"], result_id=failed.result.id) is None  # s2's office
@@ -257,9 +262,11 @@ def test_only_the_plans_people_inspect_and_bad_items_are_refused(session, school
     record = dict(user_id=school["insp1"], inspection_id=inspection_id, now=NOW)
     for position, result, extra, refusal in [
         (3, "pass", {}, "no item"), (-1, "pass", {}, "no item"), (True, "pass", {}, "no item"),
-        (0, "ok", {}, "passes, fails"), (0, "pass", {"photo_ids": [1]}, "failed item"),
-        (0, "fail", {"photo_ids": ["1"]}, "photo id"), (0, "fail", {"photo_ids": [0]}, "photo id"),
-        (0, "fail", {"photo_ids": list(range(1, 11))}, "at most 9"), (0, "fail", {"note": "长" * 2001}, "at most 2000"),
+        (0, "ok", {}, "passes, fails"), (0, "pass", {"photo_keys": ["a" * 32]}, "failed item"),
+        (0, "fail", {"photo_keys": ["1"]}, "not a photo key"), (0, "fail", {"photo_keys": [0]}, "not a photo key"),
+        (0, "fail", {"photo_keys": [f"{i:032x}" for i in range(10)]}, "at most 9"),
+        (0, "fail", {"photo_keys": ["a" * 32]}, "not one you uploaded"),
+        (0, "fail", {"note": "长" * 2001}, "at most 2000"),
     ]:
         with pytest.raises(LedgerError, match=refusal):
             inspections.record_item(session, position=position, result=result, **extra, **record)

@@ -205,15 +205,30 @@ def test_a_photo_is_kept_once_per_sender_until_attached_and_goes_with_one_hazard
 
 def test_an_inspection_photo_can_then_go_with_the_hazard_its_failed_item_becomes(session, tmp_path):
     wang, _, s1, _ = _people(session)
+    first, second = made.failed_results(session, s1)
     photo = _kept(session, tmp_path, wang, s1)[0]
-    photo_commands.attach(session, keys=[photo.key], uploaded_by=wang, school=s1, inspection_result_id=41, now=NOW)
+    photo_commands.attach(session, keys=[photo.key], uploaded_by=wang, school=s1, inspection_result_id=first, now=NOW)
     hazard = hazards.report_hazard(session, school=s1, code="H-2", title="消防通道堵塞", found_at=NOW, by="wang")
     photo_commands.attach(session, keys=[photo.key], uploaded_by=wang, school=s1, hazard=hazard, now=NOW)
-    assert (photo.inspection_result_id, photo.hazard_id) == (41, hazard.id)
-    assert [v.key for v in photo_reads.of_inspection_result(session, 41)] == [photo.key]
+    assert (photo.inspection_result_id, photo.hazard_id) == (first, hazard.id)
+    assert [v.key for v in photo_reads.of_inspection_result(session, first)] == [photo.key]
     with pytest.raises(photo_commands.PhotoRefused, match="already goes"):
-        photo_commands.attach(session, keys=[photo.key], uploaded_by=wang, school=s1, inspection_result_id=42,
+        photo_commands.attach(session, keys=[photo.key], uploaded_by=wang, school=s1, inspection_result_id=second,
                               now=NOW)
+    # Detached from the result (its answer changed), it still goes with the hazard: not unattached.
+    assert photo_commands.detach(session, keys=[photo.key], inspection_result_id=first) == [photo.key]
+    assert (photo.inspection_result_id, photo.hazard_id, photo.attached_at) == (None, hazard.id, NOW)
+
+
+@pytest.mark.parametrize("sent, words", [
+    ("0" * 32, "a list"), (["0" * 31], "not a photo key"), (["0" * 32 + "\n"], "not a photo key"),
+    ([7], "not a photo key"), (["A" * 32], "not a photo key"), ([f"{i:032x}" for i in range(10)], "at most 9")])
+def test_the_keys_a_form_sends_are_checked_in_both_languages(sent, words):
+    with pytest.raises(photo_commands.PhotoRefused, match=words) as refused:
+        photo_commands.form_keys(sent)
+    assert refused.value.zh
+    assert photo_commands.form_keys(["a" * 32, "b" * 32, "a" * 32]) == ["a" * 32, "b" * 32]
+    assert photo_commands.form_keys(None) == [] and photo_commands.form_keys(()) == []
 
 
 def test_the_same_photo_sent_twice_at_once_is_one_photo(engine, tmp_path):
