@@ -71,18 +71,20 @@ def _copy_of_template(request, url: str) -> None:
     name = url.rsplit("/", 1)[1]
     admin = create_engine(server.url(), isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
-        connection.execute(text(f"DROP DATABASE {name}"))
+        connection.execute(text(f"DROP DATABASE IF EXISTS {name}"))
         connection.execute(text(f"CREATE DATABASE {name} TEMPLATE {template}"))
     admin.dispose()
 
 
 @contextmanager
-def _postgres_database(server):
-    """A new empty database on the server, dropped afterwards (connections and all)."""
+def _postgres_database(server, *, create: bool = True):
+    """A new empty database on the server (`create` False: only its name, for a caller that makes
+    it from the template itself), dropped afterwards (connections and all)."""
     name = f"test_{next(_databases)}"
     admin = create_engine(server.url(), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f"CREATE DATABASE {name}"))
+    if create:
+        with admin.connect() as connection:
+            connection.execute(text(f"CREATE DATABASE {name}"))
     try:
         yield server.url(name)
     finally:
@@ -97,7 +99,10 @@ def database_url(request, tmp_path):
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'ledger.db'}"
         return
-    with _postgres_database(request.getfixturevalue("postgres_server")) as url:
+    # A test that asks for `engine` gets a copy of the template made under this name; an empty
+    # database made first would only be dropped again.
+    with _postgres_database(request.getfixturevalue("postgres_server"),
+                            create="engine" not in request.fixturenames) as url:
         yield url
 
 
