@@ -20,25 +20,25 @@ from sqlalchemy.orm import Session
 
 from ledger import inspection_schedule as schedule
 from ledger.models import OrgUnit
-from queries.ledger.inspections import missed_for_assessment
+from queries.ledger.inspections import owed_periods
 
 
 def missed_inspections(session: Session, *, owner: Literal["unit", "school"], ids: Iterable[int],
                        schools: Iterable[int], start: date, end: date, now: datetime, tz: ZoneInfo,
                        term_starts=schedule.DEFAULT_TERM_STARTS) -> dict[int, tuple[tuple[str, int], ...]]:
     """Per owner id (a unit, or a school), (place, periods missed) for the periods whose last day is
-    in the local dates [start, end). `schools`: the schools the owners are in (for units, theirs)."""
+    in the local dates [start, end). `schools`: the schools the owners are in (for units, theirs).
+    One read of every school's periods, whatever their number (the league scores a district's)."""
     ids = set(ids)
+    missed = [row for row in owed_periods(session, school_ids=set(schools), start=start, end=end, now=now, tz=tz,
+                                          term_starts=term_starts) if row.status == "missed"]
+    if not missed:
+        return {}
+    codes = {row.unit if owner == "unit" else row.school for row in missed} - {None}
+    id_of = dict(session.execute(select(OrgUnit.code, OrgUnit.id).where(OrgUnit.code.in_(codes))).all())
     counted: dict[int, Counter] = defaultdict(Counter)
-    for school_id in sorted(set(schools)):
-        by_unit = missed_for_assessment(session, school_id=school_id, start=start, end=end, now=now, tz=tz,
-                                        term_starts=term_starts)
-        if not by_unit:
-            continue
-        unit_ids = dict(session.execute(select(OrgUnit.code, OrgUnit.id).where(
-            OrgUnit.code.in_([code for code in by_unit if code is not None]))).all())
-        for unit_code, owed in by_unit.items():
-            who = school_id if owner == "school" else unit_ids.get(unit_code)
-            if who in ids:
-                counted[who].update(row.plan_name for row in owed)
+    for row in missed:
+        who = id_of.get(row.unit if owner == "unit" else row.school)
+        if who in ids:
+            counted[who][row.plan_name] += 1
     return {who: tuple(sorted(places.items())) for who, places in counted.items()}
