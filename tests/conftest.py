@@ -26,6 +26,7 @@ from tests.databases import (  # noqa: F401
     postgres_server,
     postgres_template,
     pytest_generate_tests,
+    seeded,
     session,
     sqlite_template,
 )

@@ -8,6 +8,13 @@ xdist worker) into a template, by the same `migrate()`; each test's database is 
 copy on SQLite, CREATE DATABASE ... TEMPLATE on PostgreSQL), then `migrate()` again, which finds it
 at head. A fresh migration per test cost ~0.2 s on SQLite and ~0.3 s on PostgreSQL, ~500 times.
 tests/ledger/test_migrations.py still migrates an empty database (`database_url`) step by step.
+
+A module whose tests all start from the same rows (a district, schools, people with hashed passwords)
+names the function that writes them `LEDGER_SEED = build` (build(session) -> value, committing its
+rows): the rows are written once per module and back-end (per xdist worker) into a template of their
+own, each test's database is a copy of that template instead of the empty one, and the fixture
+`seeded` gives the test `build`'s value (it must not hold ORM objects: their session is gone). Writing
+a school and its people cost 0.4-0.7 s a test, most of it hashing passwords; a copy costs 0.02-0.05 s.
 """
 from __future__ import annotations
 
@@ -15,6 +22,7 @@ import itertools
 import os
 import shutil
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -59,21 +67,51 @@ def postgres_template(postgres_server):
     return name
 
 
-def _copy_of_template(request, url: str) -> None:
-    """Fill the empty database at `url` (just made by `database_url`) with a copy of the template."""
+def _copy_of_template(request, url: str, template: str | Path | None = None) -> None:
+    """Fill the empty database at `url` (just made by `database_url`) with a copy of `template` (a
+    file on SQLite, a database name on PostgreSQL; by default the empty ledger at head)."""
     if url.startswith("sqlite:///"):
         target = url.removeprefix("sqlite:///")
-        with open(target, "xb") as copy, open(request.getfixturevalue("sqlite_template"), "rb") as template:
-            shutil.copyfileobj(template, copy)  # "x": the database must not exist yet
+        source = template or request.getfixturevalue("sqlite_template")
+        with open(target, "xb") as copy, open(source, "rb") as original:
+            shutil.copyfileobj(original, copy)  # "x": the database must not exist yet
         return
     server = request.getfixturevalue("postgres_server")
-    template = request.getfixturevalue("postgres_template")
-    name = url.rsplit("/", 1)[1]
-    admin = create_engine(server.url(), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f"DROP DATABASE IF EXISTS {name}"))
-        connection.execute(text(f"CREATE DATABASE {name} TEMPLATE {template}"))
-    admin.dispose()
+    template = template or request.getfixturevalue("postgres_template")
+    server.copy(template, url.rsplit("/", 1)[1])
+
+
+# (module, back-end) -> (the seeded template, what LEDGER_SEED answered); per session, so per worker.
+_seeded: dict[tuple[str, str], tuple[str | Path, object]] = {}
+
+
+def _seeded_template(request, url: str) -> tuple[str | Path, object] | None:
+    """The template of the test's module's LEDGER_SEED on the test's back-end, built on first use."""
+    build = getattr(request.module, "LEDGER_SEED", None)
+    if build is None:
+        return None
+    backend = "sqlite" if url.startswith("sqlite") else "postgresql"
+    key = (request.module.__name__, backend)
+    if key not in _seeded:
+        number = len(_seeded)
+        if backend == "sqlite":
+            folder = request.getfixturevalue("tmp_path_factory").mktemp(f"seed-{number}")
+            template: str | Path = folder / "ledger.db"
+            seed_url = f"sqlite:///{template}"
+        else:
+            template = f"seed_{number}"
+            server = request.getfixturevalue("postgres_server")
+            with server.admin().connect() as connection:
+                connection.execute(text(f"DROP DATABASE IF EXISTS {template}"))
+            seed_url = server.url(template)
+        _copy_of_template(request, seed_url)
+        engine = sql_engine(Settings.from_env(environ={}, database_url=seed_url))
+        with sql_sessions(engine)() as session:
+            value = build(session)
+            session.commit()
+        engine.dispose()  # a template must have no connection when it is copied; SQLite's WAL is folded in
+        _seeded[key] = (template, value)
+    return _seeded[key]
 
 
 @contextmanager
@@ -81,16 +119,13 @@ def _postgres_database(server, *, create: bool = True):
     """A new empty database on the server (`create` False: only its name, for a caller that makes
     it from the template itself), dropped afterwards (connections and all)."""
     name = f"test_{next(_databases)}"
-    admin = create_engine(server.url(), isolation_level="AUTOCOMMIT")
     if create:
-        with admin.connect() as connection:
+        with server.admin().connect() as connection:
             connection.execute(text(f"CREATE DATABASE {name}"))
     try:
         yield server.url(name)
     finally:
-        with admin.connect() as connection:
-            connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-        admin.dispose()
+        server.drop(name)
 
 
 @pytest.fixture
@@ -135,9 +170,11 @@ def ledger_settings(database_url, redis_url):
 
 @pytest.fixture
 def engine(request, ledger_settings):
-    _copy_of_template(request, ledger_settings.database_url)
+    seeded = _seeded_template(request, ledger_settings.database_url)
+    _copy_of_template(request, ledger_settings.database_url, seeded[0] if seeded else None)
+    # A copy of a template at head: no `migrate` again (tests/ledger/test_migrations.py shows that a
+    # second upgrade, as `make run` does at every start, is a no-op).
     engine = sql_engine(ledger_settings)
-    migrate(engine)  # at head already: what `make run` does on every start
     yield engine
     engine.dispose()
 
@@ -146,3 +183,12 @@ def engine(request, ledger_settings):
 def session(engine):
     with sql_sessions(engine)() as session:
         yield session
+
+
+@pytest.fixture
+def seeded(request, engine):
+    """What the module's LEDGER_SEED answered when it wrote the rows this test's database starts with."""
+    found = _seeded_template(request, engine.url.render_as_string(hide_password=False))
+    if found is None:
+        raise RuntimeError(f"{request.module.__name__} has no LEDGER_SEED")
+    return found[1]

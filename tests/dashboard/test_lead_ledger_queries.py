@@ -19,9 +19,9 @@ from tests.ledger.conftest import NOW
 DAY = timedelta(days=1)
 
 
-@pytest.fixture
-def school(session):
-    """Two schools; the first with two units, two buildings and hazards of every kind that matters."""
+def _schools(session) -> int:
+    """Two schools; the first with two units, two buildings and hazards of every kind that matters.
+    Returns the first's id."""
     s = OrgUnit(code="t-school", kind="school", name_zh="测试学校")
     other = OrgUnit(code="t-other", kind="school", name_zh="别的学校")
     session.add_all([s, other])
@@ -59,7 +59,15 @@ def school(session):
            steps=("notify", "rectify", "feedback", "accept"))
     hazard("elsewhere", building_code="chem", deadline=NOW - 9 * DAY, school=other)
     session.commit()
-    return s
+    return s.id
+
+
+LEDGER_SEED = _schools  # written once per back-end, copied for each test (tests/databases.py)
+
+
+@pytest.fixture
+def school(session, seeded):
+    return session.get(OrgUnit, seeded)
 
 
 def codes(session, school, now=NOW, limit=None, **filters):

@@ -38,10 +38,9 @@ MIDNIGHT = datetime(2026, 11, 24, 0, 0, tzinfo=SHANGHAI)  # NOW is 10:00 in Shan
 
 # ---- the ledger's parts ----------------------------------------------------------------------------
 
-@pytest.fixture
-def school(session):
+def _schools(session) -> int:
     """A school with two buildings (and another school with a building of the same code): hazards
-    of every kind the backlog orders, risk points of each colour, alerts today and before."""
+    of every kind the backlog orders, risk points of each colour, alerts today and before. Its id."""
     s = OrgUnit(code="t-school", kind="school", name_zh="测试学校")
     other = OrgUnit(code="t-other", kind="school", name_zh="别的学校")
     session.add_all([s, other])
@@ -104,7 +103,15 @@ def school(session):
     alert("a-nowhere", at=NOW - timedelta(hours=2), building=None, domain="personal_safety", severity="medium")
     alert("a-far", at=NOW - timedelta(hours=1), where=other)
     session.commit()
-    return s
+    return s.id
+
+
+LEDGER_SEED = _schools  # written once per back-end, copied for each test (tests/databases.py)
+
+
+@pytest.fixture
+def school(session, seeded):
+    return session.get(OrgUnit, seeded)
 
 
 def test_the_backlog_is_most_dangerous_first(session, school):

@@ -104,10 +104,15 @@ def test_hazard_rows_are_checked_cell_by_cell():
 
 
 # -- against the database ---------------------------------------------------------------------------
+def _demo(session) -> None:
+    load_demo(session, today=TODAY, rules=RULES)
+
+
+LEDGER_SEED = _demo  # the demo loaded once per back-end, copied for each test (tests/databases.py)
+
+
 @pytest.fixture
 def demo(session):
-    load_demo(session, today=TODAY, rules=RULES)
-    session.commit()
     return session
 
 

@@ -42,11 +42,12 @@ from streams.alert_rules import load_rules
 from tests.ledger.hazard_work_support import DEADLINE, NOW, school
 
 KEY = "form-0f3a9c2e-1"
+LEDGER_SEED = school  # every test starts from the tree, the place and the people (tests/databases.py)
 
 
 @pytest.fixture
-def people(session):
-    return school(session)
+def people(seeded, session):
+    return seeded
 
 
 def _report(session, person, key=KEY, **kw):
@@ -352,10 +353,9 @@ def _at_once(engine, *calls):
     return results
 
 
-def test_concurrent_sends_and_acceptances_each_happen_once(engine):
+def test_concurrent_sends_and_acceptances_each_happen_once(engine, seeded):
     sessions = sql_sessions(engine)
-    with sessions() as s:
-        people = school(s)
+    people = seeded
     for round_ in range(3):
         key = f"together-{round_:04d}"
         sends = _at_once(engine, *[lambda s, key=key: _report(s, people["li"], key=key)] * 2)

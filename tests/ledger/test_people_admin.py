@@ -24,13 +24,19 @@ from tests.ledger.test_org_admin import NOW, PASSWORD, ROOT, tree
 D1_ADMIN = Actor("d1admin", "admin", "192.0.2.1")
 
 
-@pytest.fixture
-def org(session):
+def _people(session) -> None:
     tree(session)
     users.create_user(session, username="d1admin", display_name="金水区管理员", role="admin", password=PASSWORD,
                       unit="d1", now=NOW)
     users.create_user(session, username="d2duty", display_name="二七区值班", role="duty", password=PASSWORD,
                       unit="d2", now=NOW)
+
+
+LEDGER_SEED = _people  # written once per back-end, copied for each test (tests/databases.py)
+
+
+@pytest.fixture
+def org(session):
     return session
 
 

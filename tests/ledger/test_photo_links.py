@@ -23,9 +23,12 @@ from tests.ledger.hazard_work_support import DEADLINE, NOW, school
 TZ = ZoneInfo("Asia/Shanghai")
 
 
+LEDGER_SEED = school  # the tree, the place and the people, copied for each test (tests/databases.py)
+
+
 @pytest.fixture
-def people(session):
-    return school(session)
+def people(session, seeded):
+    return seeded
 
 
 @pytest.fixture
@@ -156,10 +159,10 @@ def test_an_items_photos_follow_its_answer_and_go_with_the_hazard_reported_from_
     assert [v.key for v in photo_reads.of_inspection_result(session, result_id)] == [b, c]
 
 
-def test_a_passed_answer_lets_go_of_every_photo(engine, tmp_path):
+def test_a_passed_answer_lets_go_of_every_photo(engine, seeded, tmp_path):
     """In its own transactions, as the phone page does: a failed item with a photo, then passed."""
+    people = seeded
     with sql_sessions(engine)() as session:
-        people = school(session)
         s1 = session.scalar(select(OrgUnit).where(OrgUnit.code == "s1"))
         inspection_id = _inspection(session, people)
         key, = _photos(session, tmp_path, people["yan"], s1, 1)
@@ -173,11 +176,11 @@ def test_a_passed_answer_lets_go_of_every_photo(engine, tmp_path):
         assert photo_reads.by_key(session, key).attached is False
 
 
-def test_the_same_report_with_its_photos_sent_twice_at_once_is_one_hazard_with_them(engine, tmp_path):
+def test_the_same_report_with_its_photos_sent_twice_at_once_is_one_hazard_with_them(engine, seeded, tmp_path):
     from tests.ledger.test_hazard_work import _at_once
 
+    people = seeded
     with sql_sessions(engine)() as session:
-        people = school(session)
         s1 = session.scalar(select(OrgUnit).where(OrgUnit.code == "s1"))
         keys = _photos(session, tmp_path, people["li"], s1, 2)
     sends = _at_once(engine, *[lambda s: _report(s, people["li"], key="together-photos", photo_keys=keys)] * 2)
