@@ -356,7 +356,7 @@ def clock_ms() -> int:
 
 def install(server: Flask, settings: Settings) -> Services:
     """Keep the settings, a lazily connecting Redis client and a lazy ledger on the Flask app."""
-    found = Services(settings, redis_client(settings))
+    found = Services(settings, redis_client(settings, fail_fast=True))
     server.extensions[EXTENSION] = found
     return found
 

@@ -17,14 +17,24 @@ from kernel.settings import Settings
 READS_ONLY = "campus_reads_only"
 
 
-def redis_client(settings: Settings) -> redis.Redis:
-    """A Redis client with short timeouts: a screen must show 'stale' fast, not hang."""
+def redis_client(settings: Settings, *, fail_fast: bool = False) -> redis.Redis:
+    """A Redis client with short timeouts: a screen must show 'stale' fast, not hang.
+
+    `fail_fast` (the web app): one immediate retry, for a pooled connection Redis has closed, and no
+    more. redis-py 8 otherwise retries each command three times with backoff, so with Redis down every
+    command took about 3 s (measured): a sign-in 4 s, a wall refresh longer than its 500 ms tick. The
+    consumers keep the default: a batch may wait out a Redis restart rather than fail."""
+    from redis.backoff import NoBackoff
+    from redis.retry import Retry
+
+    options = {"retry": Retry(NoBackoff(), 1)} if fail_fast else {}
     return redis.Redis.from_url(
         settings.redis_url,
         decode_responses=True,
         socket_timeout=5,
         socket_connect_timeout=2,
         health_check_interval=15,
+        **options,
         **redis_security(settings),
     )
 

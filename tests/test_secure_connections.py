@@ -241,7 +241,7 @@ def test_the_aggregator_writes_and_the_web_app_reads_through_a_password_and_tls(
     ends = produce(settings, settings.events_topic, messages)
     with running_aggregator(settings):  # it builds its Redis client from the settings
         wait_consumed(client, settings, ends, timeout=60)
-    web = Services(settings, connections.redis_client(settings))  # the web app's own client
+    web = Services(settings, connections.redis_client(settings, fail_fast=True))  # the web app's own client
     rules = load_rules(DEFAULT_ALERT_RULES)
     for school, docs in good.items():
         shown = web.summary(school, now_ms=now)

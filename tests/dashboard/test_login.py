@@ -4,6 +4,7 @@ Requests are what a browser sends: the form with its CSRF token, Dash's callback
 cookie it got."""
 from __future__ import annotations
 
+import dataclasses
 import re
 import threading
 import time
@@ -11,7 +12,6 @@ from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import unquote
 
 import pytest
-import redis
 from sqlalchemy import select
 
 from dashboard import roles, sessions
@@ -20,7 +20,7 @@ from dashboard.app import create_app
 from dashboard.login_limits import Count, Limits, decide
 from dashboard.pages.wall import ids
 from dashboard.token_checks import FRESH_S
-from kernel.connections import sql_sessions
+from kernel.connections import redis_client, sql_sessions
 from ledger.commands import users
 from ledger.models import UserSession
 from tests.dashboard.conftest import PASSWORD, client_with, issue_token, login_form, make_user, sign_in, signed_in
@@ -187,14 +187,19 @@ def test_failed_sign_ins_are_limited_per_username_and_per_address(app):
     assert sign_in(app.server.test_client(), "li", "wrong password").status_code == 429
 
 
-def test_with_redis_down_failures_are_still_limited(app):
+def test_with_redis_down_failures_are_still_limited(app, person_settings):
     access = app.server.extensions[EXTENSION]
-    access.logins.client = redis.Redis(host="127.0.0.1", port=1, socket_connect_timeout=0.2)
+    # Redis where nothing listens, with the web app's own client options (kernel/connections.py).
+    down = dataclasses.replace(person_settings, redis_url="redis://127.0.0.1:1/0")
+    access.logins.client = redis_client(down, fail_fast=True)
     access.logins.limits = Limits(per_username=2, per_address=50, window_s=60)
+    started = time.monotonic()
     assert sign_in(app.server.test_client(), "zhang", "wrong password").status_code == 401
     assert sign_in(app.server.test_client(), "zhang", "wrong password").status_code == 401
     refused = sign_in(app.server.test_client(), "zhang")
     assert refused.status_code == 429 and int(refused.headers["Retry-After"]) <= 60
+    # Failing fast: redis-py's default retries took about 4 s a sign-in with Redis down.
+    assert time.monotonic() - started < 6
 
 
 def _poll(app, client, *, changed: list[str] | None = None):
