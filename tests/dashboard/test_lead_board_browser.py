@@ -38,9 +38,9 @@ def now_at_school(settings):
 
 # ---- special campaigns ---------------------------------------------------------------------------
 
-@pytest.mark.parametrize("size", ["1024x768", "768x1024"])
-def test_campaigns_show_failing_checks_and_open_to_each_buildings_result(lead_served, tablet, demo_ledger, size,
+def test_campaigns_show_failing_checks_and_open_to_each_buildings_result(lead_served, tablet, demo_ledger,
                                                                           tmp_path):  # noqa: F811
+    size = "1024x768"  # portrait: test_lead_large_tablets.py draws every page at 768x1024
     page = tablet(lead_served, f"/lead/campaigns?school={SCHOOL}", size=size)
     page.wait_for_selector("#lead-campaigns-failing", timeout=15_000)
 
@@ -69,9 +69,8 @@ def test_campaigns_show_failing_checks_and_open_to_each_buildings_result(lead_se
     failing_here = sum(c["result"] == "fail" for i in checks["items"] for c in i["checks"])
     assert card.locator(".lead-campaigns-check.is-fail").count() == failing_here
     assert no_horizontal_overflow(page) == []
-    if size == "1024x768":
-        page.evaluate("window.scrollTo(0, 0)")
-        page.screenshot(path=str(screenshot_dir(tmp_path) / "lead-campaigns-1024x768.png"), full_page=False)
+    page.evaluate("window.scrollTo(0, 0)")
+    page.screenshot(path=str(screenshot_dir(tmp_path) / "lead-campaigns-1024x768.png"), full_page=False)
     # The failing checks past the first few are a tap away.
     more = page.locator(".lead-campaigns-more > summary")
     if fails > FAILING_SHOWN:
@@ -82,9 +81,9 @@ def test_campaigns_show_failing_checks_and_open_to_each_buildings_result(lead_se
 
 # ---- assessment ----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("size", ["1024x768", "768x1024"])
-def test_assessment_ranks_units_lowest_first_and_opens_to_their_deductions(lead_served, tablet, demo_ledger, size,
+def test_assessment_ranks_units_lowest_first_and_opens_to_their_deductions(lead_served, tablet, demo_ledger,
                                                                            tmp_path):  # noqa: F811
+    size = "1024x768"  # portrait: test_lead_large_tablets.py draws every page at 768x1024
     page = tablet(lead_served, f"/lead/assessment?school={SCHOOL}", size=size)
     page.wait_for_selector("#lead-assessment-units", timeout=15_000)
 
@@ -114,8 +113,7 @@ def test_assessment_ranks_units_lowest_first_and_opens_to_their_deductions(lead_
         assert d["reason"] in text and f"第{d['article']}条" in text
     assert ("台账自动计算" in text) == any(d["computed"] for d in scores[0]["deductions"])
     assert no_horizontal_overflow(page) == []
-    if size == "1024x768":
-        page.screenshot(path=str(screenshot_dir(tmp_path) / "lead-assessment-1024x768.png"), full_page=False)
+    page.screenshot(path=str(screenshot_dir(tmp_path) / "lead-assessment-1024x768.png"), full_page=False)
 
 
 # ---- the district league -------------------------------------------------------------------------
@@ -124,9 +122,9 @@ def league_codes(page) -> list[str]:
     return page.locator(".lead-district-row").evaluate_all("rows => rows.map(r => r.dataset.school)")
 
 
-@pytest.mark.parametrize("size", ["1024x768", "768x1024"])
-def test_the_league_ranks_schools_and_a_tap_opens_a_schools_overview(lead_served, tablet, demo_ledger, size,
+def test_the_league_ranks_schools_and_a_tap_opens_a_schools_overview(lead_served, tablet, demo_ledger,
                                                                      tmp_path):  # noqa: F811
+    size = "1024x768"  # portrait: test_lead_large_tablets.py draws every page at 768x1024
     page = tablet(lead_served, "/lead/district", size=size)
     page.wait_for_selector("#lead-district-table", timeout=15_000)
 
@@ -154,8 +152,7 @@ def test_the_league_ranks_schools_and_a_tap_opens_a_schools_overview(lead_served
     assert codes[0] == "demo-univ" and keys[0] == min(keys)
     assert keys[1:] == sorted(keys[1:])
     assert no_horizontal_overflow(page) == []
-    if size == "1024x768":
-        page.screenshot(path=str(screenshot_dir(tmp_path) / "lead-district-1024x768.png"), full_page=False)
+    page.screenshot(path=str(screenshot_dir(tmp_path) / "lead-district-1024x768.png"), full_page=False)
 
     # A heading re-sorts: alerts open, most first; again, fewest first.
     page.locator("#lead-district-table thead a", has_text="未处置预警").tap()

@@ -103,9 +103,9 @@ def wait_for_view(page, domain: str, range_: str) -> None:
                            timeout=15_000)
 
 
-@pytest.mark.parametrize("size", ["1024x768", "768x1024"])
-def test_switching_domain_and_range_shows_the_ledgers_figures(lead_served, tablet, demo_ledger, size,
+def test_switching_domain_and_range_shows_the_ledgers_figures(lead_served, tablet, demo_ledger,
                                                                tmp_path):  # noqa: F811
+    size = "1024x768"  # portrait: test_lead_large_tablets.py draws every page at 768x1024
     add_history(demo_ledger, "environment", {0: 1500, 1: 2300, 3: 2100, 6: 1900, 20: 2500})
     page = tablet(lead_served, f"/lead/domain?school={SCHOOL}", size=size)
     wait_for_view(page, "personal_safety", "week")  # the defaults
@@ -123,9 +123,8 @@ def test_switching_domain_and_range_shows_the_ledgers_figures(lead_served, table
     page.wait_for_selector("#lead-domain-trend .main-svg", timeout=15_000)
     assert page.locator("#lead-domain-trend .bars .point").count() >= 2  # events and alerts drawn
     assert no_horizontal_overflow(page) == []
-    if size == "1024x768":
-        page.evaluate("window.scrollTo(0, 0)")
-        page.screenshot(path=str(screenshot_dir(tmp_path) / "lead-domain-1024x768.png"), full_page=False)
+    page.evaluate("window.scrollTo(0, 0)")
+    page.screenshot(path=str(screenshot_dir(tmp_path) / "lead-domain-1024x768.png"), full_page=False)
 
     page.locator(".lead-domain-range", has_text="近30天").tap()
     wait_for_view(page, "environment", "month")
@@ -140,9 +139,8 @@ def test_switching_domain_and_range_shows_the_ledgers_figures(lead_served, table
     assert no_horizontal_overflow(page) == []
 
 
-@pytest.mark.parametrize("size", ["1024x768", "768x1024"])
-def test_live_events_and_devices_offline_in_english(lead_served, tablet, demo_ledger, redis_client,
-                                                   size):  # noqa: F811
+def test_live_events_and_devices_offline_in_english(lead_served, tablet, demo_ledger, redis_client):  # noqa: F811
+    size = "1024x768"  # portrait: test_lead_large_tablets.py draws every page at 768x1024
     now_ms = int(time.time() * 1000)
     apply = event_applier(redis_client, demo_ledger)
     docs = [ev.event("sensor.temperature", "environment", now_ms - i * 600_000, school=SCHOOL, value=25)

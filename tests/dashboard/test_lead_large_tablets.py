@@ -1,6 +1,7 @@
-"""Every leadership page on the large tablets the issue names (1366×1024 landscape, 1024×1366
-portrait), on the demo ledger: each draws its data and nothing scrolls sideways. The pages' own
-tests read their figures at 1024×768 and 768×1024; this covers the top of the range."""
+"""Every leadership page on a portrait tablet (768×1024) and the large tablets the issue names
+(1366×1024 landscape, 1024×1366 portrait), on the demo ledger: each draws its data and nothing
+scrolls sideways. The pages' own tests read their figures and go through their taps at 1024×768;
+the same pages and callbacks at another size differ only in their layout, which this checks."""
 from __future__ import annotations
 
 import pytest
@@ -17,6 +18,7 @@ from tests.dashboard.lead_support import (  # noqa: F401 (fixtures)
     no_horizontal_overflow,
     tablet,
 )
+from tests.dashboard.test_wall_browser import screenshot_dir
 
 pytestmark = pytest.mark.browser
 SCHOOL = "demo-univ"
@@ -32,8 +34,8 @@ PAGES = {
 }
 
 
-@pytest.mark.parametrize("size", ["1366x1024", "1024x1366"])
-def test_every_leadership_page_fits_a_large_tablet(lead_served, tablet, size):  # noqa: F811
+@pytest.mark.parametrize("size", ["768x1024", "1366x1024", "1024x1366"])
+def test_every_leadership_page_fits_a_tablet(lead_served, tablet, size, tmp_path):  # noqa: F811
     page = tablet(lead_served, PAGES["overview"][0], size=size)
     overflowing = {}
     for name, (path, drawn) in PAGES.items():
@@ -42,4 +44,7 @@ def test_every_leadership_page_fits_a_large_tablet(lead_served, tablet, size):  
         found = no_horizontal_overflow(page)
         if found:
             overflowing[name] = found
+        if name == "overview" and size == "768x1024":  # the portrait tablet in docs/leadership.md
+            page.wait_for_timeout(500)
+            page.screenshot(path=str(screenshot_dir(tmp_path) / "lead-overview-768x1024.png"), full_page=True)
     assert overflowing == {}

@@ -61,9 +61,9 @@ def choose(page, dropdown: str, label: str) -> None:
     page.get_by_role("option", name=label, exact=True).click()
 
 
-@pytest.mark.parametrize("size", ["1024x768", "768x1024"])
-def test_the_ledger_filters_and_shows_a_hazards_record(lead_served, tablet, demo_ledger, size,
+def test_the_ledger_filters_and_shows_a_hazards_record(lead_served, tablet, demo_ledger,
                                                        tmp_path):  # noqa: F811
+    size = "1024x768"  # portrait: test_lead_large_tablets.py draws every page at 768x1024
     page, outside = open_ledger(tablet, lead_served, size=size)
     codes = grid_codes(page)
     assert len(codes) == ledger_count(demo_ledger, Hazard) == 18
@@ -88,9 +88,8 @@ def test_the_ledger_filters_and_shows_a_hazards_record(lead_served, tablet, demo
     assert box["y"] < page.viewport_size["height"], "the tapped hazard's record is in sight"
     assert no_horizontal_overflow(page) == []
     assert outside == []
-    if size == "1024x768":
-        # The whole page: the filtered grid and, below it at this width, the tapped hazard's record.
-        page.screenshot(path=str(screenshot_dir(tmp_path) / "lead-hazards-1024x768.png"), full_page=True)
+    # The whole page: the filtered grid and, below it at this width, the tapped hazard's record.
+    page.screenshot(path=str(screenshot_dir(tmp_path) / "lead-hazards-1024x768.png"), full_page=True)
 
 
 def test_the_download_link_fetches_the_grids_list(lead_served, tablet):  # noqa: F811
@@ -126,8 +125,8 @@ def test_the_ledger_in_english(lead_served, tablet):  # noqa: F811
     assert no_horizontal_overflow(page) == []
 
 
-@pytest.mark.parametrize("size", ["1024x768", "768x1024"])
-def test_the_risk_register(lead_served, tablet, demo_ledger, size, tmp_path):  # noqa: F811
+def test_the_risk_register(lead_served, tablet, demo_ledger, tmp_path):  # noqa: F811
+    size = "1024x768"  # portrait: test_lead_large_tablets.py draws every page at 768x1024
     outside = []
     page = tablet(lead_served, f"/lead/risks?school={SCHOOL}", size=size)
     page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(lead_served.url) else None)
@@ -141,8 +140,7 @@ def test_the_risk_register(lead_served, tablet, demo_ledger, size, tmp_path):  #
     page.wait_for_selector(".lead-risks-reviews .ag-row", timeout=15_000)
     assert len(grid_codes(page, "lead-risks-reviews-grid")) == due >= 3
     assert no_horizontal_overflow(page) == []
-    if size == "1024x768":
-        page.screenshot(path=str(screenshot_dir(tmp_path) / "lead-risks-1024x768.png"))
+    page.screenshot(path=str(screenshot_dir(tmp_path) / "lead-risks-1024x768.png"))
 
     choose(page, "lead-risks-colour", "重大风险")
     red = ledger_count(demo_ledger, RiskPoint, RiskPoint.colour == "red")
