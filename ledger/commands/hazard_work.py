@@ -144,6 +144,9 @@ def _draft_of(session, school_row, result_id) -> InspectionResult | None:
     if row is None or row.result != "fail" or row.inspection.school_id != school_row.id:
         raise refuse(f"no failed inspection item {result_id!r} in this school to report",
                      f"本校没有可上报的不合格检查项 {result_id!r}")
+    if row.hazard_code is not None:  # said before its photos are found taken: the reason, not a symptom
+        raise refuse(f"this item's hazard was reported already as {row.hazard_code}",
+                     f"该项的隐患已上报（{row.hazard_code}）")
     return row
 
 
