@@ -362,7 +362,7 @@
     box.textContent = '';
     box.hidden = false;
     box.appendChild(el('p', {className: 'tone-ok phone-report-code', text: w(body.created ? 'sent' : 'sent_before', {code: body.code})}));
-    box.appendChild(el('a', {id: 'phone-report-hazard-link', href: link, className: 'phone-secondary', text: body.code}));
+    box.appendChild(el('a', {id: 'phone-report-hazard-link', href: link, className: 'phone-secondary', text: w('open_hazard')}));
   }
 
   // Every queued report of this person, in order, one at a time; {key: outcome} of this round.
@@ -400,6 +400,7 @@
     if (!r.school || !(r.point || r.building)) { say(w('need_place'), 'error'); return; }
     if (!(r.description || '').trim()) { say(w('need_description'), 'error'); return; }
     var button = page.root.querySelector('#phone-report-send');
+    page.root.querySelector('#phone-report-result').hidden = true;  // the last report's answer is not this one's
     button.disabled = true;  // a second tap sends nothing more; the form key would make it one anyway
     r.state = 'queued';
     var fresh = blankRecord();
@@ -409,9 +410,10 @@
       return putRecord(fresh);
     }).then(flush).then(function (seen) {
       var done = seen[r.key] || {result: 'kept'};
-      if (done.result === 'sent') { page.root.querySelector('#phone-report-result').scrollIntoView(); drawForm(); }
+      if (done.result === 'sent') drawForm();
       else if (done.result === 'refused') { say(w('refused', {reason: r.reason || ''}), 'error'); edit(r); }
       else { say(w(done.result === 'signed_out' ? 'kept_signed_out' : 'kept'), 'error'); drawForm(); }
+      page.root.querySelector(done.result === 'sent' ? '#phone-report-result' : '#phone-report-message').scrollIntoView({block: 'center'});
     });
   }
 
@@ -422,9 +424,10 @@
     try { data = JSON.parse(root.getAttribute('data-form')); } catch (e) { return; }
     if (page && page.timer) clearInterval(page.timer);
     page = {root: root, data: data, words: data.words, record: null, previews: {}, timer: null};
-    root.appendChild(el('div', {id: 'phone-report-message', className: 'phone-message', role: 'status'}));
     root.appendChild(el('div', {id: 'phone-report-result', className: 'phone-card phone-report-result', hidden: true}));
     root.appendChild(el('div', {id: 'phone-report-form', className: 'phone-card'}));
+    // Under the send button, where the thumb that tapped it is: what became of the report.
+    root.appendChild(el('div', {id: 'phone-report-message', className: 'phone-message', role: 'status'}));
     root.appendChild(el('section', {id: 'phone-report-queue', className: 'phone-report-queue', hidden: true}));
     openDb().then(function (db) {
       if (!db) say(w('no_storage'), 'error');

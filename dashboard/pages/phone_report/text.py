@@ -101,6 +101,6 @@ TEXT: dict[str, dict[str, str]] = {
 
 # The words the page's script shows (everything but the server's notices).
 SCRIPT = tuple(k for k in TEXT["zh"] if k not in {"title", "point_ignored", "draft_ignored", "draft_reported",
-                                                   "open_hazard", "no_school"})
+                                                   "no_school"})
 
 tr = text_lookup(TEXT)
