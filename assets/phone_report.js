@@ -453,6 +453,8 @@
     var root = document.getElementById(APP_ID);
     if (root && !root.getAttribute('data-mounted')) mount(root);
   }
+  // Dash loads every asset on every page: the wall (its own window, redrawn every second) has no form.
+  if (['/', '/wall'].indexOf(window.location.pathname) !== -1) return;
   window.addEventListener('online', function () {
     if (page && document.body.contains(page.root)) flush();
   });
