@@ -8,9 +8,10 @@
  * - A form key (crypto.randomUUID, or 16 random bytes in hex where the page is not a secure context)
  *   is made when a form opens. The ledger makes one hazard per key (ledger/hazard_work_rules.py
  *   CLIENT_KEY), so sending the same report again, however often, answers the same hazard.
- * - The text and the photos (as Blobs) are kept in IndexedDB (database campus-phone-report, store
- *   reports, one record per form key and person) from the first keystroke until the server confirms
- *   the report; then the record is deleted.
+ * - The text and the photos are kept in IndexedDB (database campus-phone-report: store reports, one
+ *   record per form key and person; store photos, the Blobs by id, which a record names, so that typing
+ *   does not write the photos again) from the first keystroke until the server confirms the report;
+ *   then the record and its photos are deleted.
  * - Sending: each photo not yet up goes to POST /photos, one at a time (a retry of the same bytes
  *   answers the same photo; its key is written back into the record), then the report to
  *   POST /m/report/send. A failed send keeps the record queued; the queue is sent again on the
@@ -23,6 +24,7 @@
   var APP_ID = 'phone-report-app';
   var DB_NAME = 'campus-phone-report';
   var STORE = 'reports';
+  var PHOTOS = 'photos';  // the photos' Blobs, by id: a record names them, so typing does not copy them
   var RETRY_MS = 30000;
   var PREVIEW_PX = 192;
   var SHRINK_PX = 2048;  // a phone camera's 12 MP photo goes up at most this wide: fast on school Wi-Fi
@@ -31,6 +33,7 @@
   var page = null;  // {root, data, words, record, previews, timer}
   var chain = Promise.resolve();
   var memory = {};  // where records live when this browser has no IndexedDB
+  var memoryPhotos = {};
 
   // ---- storage --------------------------------------------------------------------------------
   var dbPromise = null;
@@ -39,19 +42,23 @@
     dbPromise = new Promise(function (resolve) {
       if (!window.indexedDB) { resolve(null); return; }
       var request;
-      try { request = window.indexedDB.open(DB_NAME, 1); } catch (e) { resolve(null); return; }
-      request.onupgradeneeded = function () { request.result.createObjectStore(STORE, {keyPath: 'key'}); };
+      try { request = window.indexedDB.open(DB_NAME, 2); } catch (e) { resolve(null); return; }
+      request.onupgradeneeded = function () {
+        var db = request.result;
+        if (!db.objectStoreNames.contains(STORE)) db.createObjectStore(STORE, {keyPath: 'key'});
+        if (!db.objectStoreNames.contains(PHOTOS)) db.createObjectStore(PHOTOS, {keyPath: 'id'});
+      };
       request.onsuccess = function () { resolve(request.result); };
       request.onerror = function () { resolve(null); };
     });
     return dbPromise;
   }
-  function withStore(mode, work) {
+  function withStore(mode, work, name) {
     return openDb().then(function (db) {
       if (!db) return work(null);
       return new Promise(function (resolve, reject) {
-        var tx = db.transaction(STORE, mode);
-        var result = work(tx.objectStore(STORE));
+        var tx = db.transaction(name || STORE, mode);
+        var result = work(tx.objectStore(name || STORE));
         tx.oncomplete = function () { resolve(result && result.result !== undefined ? result.result : undefined); };
         tx.onerror = function () { reject(tx.error); };
         tx.onabort = function () { reject(tx.error); };
@@ -65,10 +72,31 @@
       return store.put(record);
     }).catch(function () { memory[record.key] = record; });
   }
-  function deleteRecord(key) {
-    delete memory[key];
-    return withStore('readwrite', function (store) { return store ? store.delete(key) : null; })
-      .catch(function () { return null; });
+  function deleteRecord(record) {
+    delete memory[record.key];
+    var ids = record.photos.map(function (p) { return p.id; });
+    return withStore('readwrite', function (store) { return store ? store.delete(record.key) : null; })
+      .then(function () { return deletePhotos(ids); }).catch(function () { return null; });
+  }
+  function putPhoto(id, blob) {
+    return withStore('readwrite', function (store) {
+      if (!store) { memoryPhotos[id] = blob; return null; }
+      return store.put({id: id, blob: blob});
+    }, PHOTOS).catch(function () { memoryPhotos[id] = blob; });
+  }
+  function getPhoto(id) {
+    if (page && page.blobs[id]) return Promise.resolve(page.blobs[id]);
+    if (memoryPhotos[id]) return Promise.resolve(memoryPhotos[id]);
+    return withStore('readonly', function (store) { return store ? store.get(id) : null; }, PHOTOS)
+      .then(function (found) { return found ? found.blob : null; }, function () { return null; });
+  }
+  function deletePhotos(ids) {
+    ids.forEach(function (id) { delete memoryPhotos[id]; if (page) delete page.blobs[id]; });
+    if (!ids.length) return Promise.resolve();
+    return withStore('readwrite', function (store) {
+      if (store) ids.forEach(function (id) { store.delete(id); });
+      return null;
+    }, PHOTOS).catch(function () { return null; });
   }
   function allRecords() {
     return withStore('readonly', function (store) { return store ? store.getAll() : null; })
@@ -217,7 +245,7 @@
       preview(p).then(function (url) { if (url) img.src = url; });
       box.appendChild(el('figure', {className: 'phone-report-photo'}, [img, el('button', {
         type: 'button', className: 'phone-report-remove', text: w('remove'), onclick: function () {
-          r.photos = r.photos.filter(function (x) { return x.id !== p.id; }); keep(); drawPhotos();
+          r.photos = r.photos.filter(function (x) { return x.id !== p.id; }); deletePhotos([p.id]); keep(); drawPhotos();
         }})]));
     });
   }
@@ -226,7 +254,9 @@
   function preview(photo) {
     if (page.previews[photo.id]) return Promise.resolve(page.previews[photo.id]);
     if (!window.createImageBitmap) return Promise.resolve(null);
-    return window.createImageBitmap(photo.blob).then(function (bitmap) {
+    return getPhoto(photo.id).then(function (blob) {
+      return blob ? window.createImageBitmap(blob) : Promise.reject(new Error('gone'));
+    }).then(function (bitmap) {
       var scale = Math.min(1, PREVIEW_PX / Math.max(bitmap.width, bitmap.height));
       var canvas = el('canvas', {width: Math.round(bitmap.width * scale), height: Math.round(bitmap.height * scale)});
       canvas.getContext('2d').drawImage(bitmap, 0, 0, canvas.width, canvas.height);
@@ -252,9 +282,13 @@
     var r = page.record, room = page.data.max_photos - r.photos.length - r.draftPhotos.length;
     if (files.length > room) say(w('too_many_photos'), 'error');
     Promise.all(files.slice(0, Math.max(room, 0)).map(shrink)).then(function (blobs) {
-      blobs.forEach(function (blob, i) {
-        r.photos.push({id: newKey(), blob: blob, name: files[i].name || 'photo.jpg', key: null});
-      });
+      return Promise.all(blobs.map(function (blob, i) {
+        var id = newKey();
+        page.blobs[id] = blob;
+        r.photos.push({id: id, name: files[i].name || 'photo.jpg', key: null});
+        return putPhoto(id, blob);
+      }));
+    }).then(function () {
       return keep();
     }).then(drawPhotos);
   }
@@ -285,7 +319,7 @@
             r.state === 'queued' ? null : el('button', {type: 'button', className: 'phone-secondary', text: w('edit'),
               onclick: function () { edit(r); }}),
             r.state === 'queued' ? null : el('button', {type: 'button', className: 'phone-secondary phone-danger',
-              text: w('delete'), onclick: function () { deleteRecord(r.key).then(drawQueue); }})])]);
+              text: w('delete'), onclick: function () { deleteRecord(r).then(drawQueue); }})])]);
       })));
     });
   }
@@ -293,7 +327,7 @@
   function edit(record) {
     var current = page.record;
     var pause = (current.description || current.photos.length) ? (current.state = 'paused', putRecord(current))
-      : deleteRecord(current.key);
+      : deleteRecord(current);
     record.state = 'editing';
     page.record = record;
     Promise.resolve(pause).then(keep).then(function () { drawForm(); drawQueue(); say(''); });
@@ -326,10 +360,13 @@
       step = step.then(function (so_far) {
         if (so_far !== 'sent') return so_far;
         say(w('sending_photo', {n: record.photos.indexOf(photo) + 1, total: total}), 'ok');
-        var form = new FormData();
-        form.append('photo', photo.blob, photo.name || 'photo.jpg');
-        if (record.school) form.append('school', record.school);
-        return post(page.data.photo, form, false).then(function (answer) {
+        return getPhoto(photo.id).then(function (blob) {
+          if (!blob) return {status: 410, body: {zh: '本机照片已丢失，请移除后重拍', en: 'the photo is gone from this phone; remove it and take it again'}};
+          var form = new FormData();
+          form.append('photo', blob, photo.name || 'photo.jpg');
+          if (record.school) form.append('school', record.school);
+          return post(page.data.photo, form, false);
+        }).then(function (answer) {
           var result = outcome(answer);
           if (result === 'sent') { photo.key = answer.body.id; return putRecord(record).then(function () { return 'sent'; }); }
           if (result === 'refused') record.reason = answer.body[page.data.lang] || answer.body.error || String(answer.status);
@@ -349,7 +386,7 @@
         return {result: result, body: answer.body};
       });
     }).then(function (done) {
-      if (done.result === 'sent') return deleteRecord(record.key).then(function () { return done; });
+      if (done.result === 'sent') return deleteRecord(record).then(function () { return done; });
       if (done.result === 'refused') { record.state = 'refused'; return putRecord(record).then(function () { return done; }); }
       return done;
     });
@@ -423,7 +460,7 @@
     var data;
     try { data = JSON.parse(root.getAttribute('data-form')); } catch (e) { return; }
     if (page && page.timer) clearInterval(page.timer);
-    page = {root: root, data: data, words: data.words, record: null, previews: {}, timer: null};
+    page = {root: root, data: data, words: data.words, record: null, previews: {}, blobs: {}, timer: null};
     root.appendChild(el('div', {id: 'phone-report-result', className: 'phone-card phone-report-result', hidden: true}));
     root.appendChild(el('div', {id: 'phone-report-form', className: 'phone-card'}));
     // Under the send button, where the thumb that tapped it is: what became of the report.
@@ -437,7 +474,7 @@
       var asked = data.point || data.draft;
       if (open && asked && (open.description || open.photos.length)) {
         open.state = 'paused'; putRecord(open); open = null;  // kept in the queue; the card or draft wins
-      } else if (open && asked) { deleteRecord(open.key); open = null; }
+      } else if (open && asked) { deleteRecord(open); open = null; }
       page.record = open || startedRecord();
       if (open && (open.description || open.photos.length)) say(w('restored'), 'ok');
       drawForm();

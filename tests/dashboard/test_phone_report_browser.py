@@ -154,13 +154,16 @@ def test_a_teacher_reports_by_scanning_a_card_and_over_a_failing_connection_once
         shot(page, "kept")
         assert fits(page) and hazards_saying(settings, "走廊应急灯") == []
         # Online again, but the sends still fail on the way: kept through a reload of the page.
-        context.route("**/m/report/send", lambda route: route.abort("internetdisconnected"))
+        for sent_to in ("**/photos", "**/m/report/send"):
+            context.route(sent_to, lambda route: route.abort("internetdisconnected"))
         context.set_offline(False)
         page.reload()
         seen(page, "#phone-report-queue", "走廊应急灯不亮")
+        assert "1 张照片" in page.inner_text("#phone-report-queue")  # its photo, a Blob in IndexedDB
         seen(page, "#phone-report-message", "已保存在本机")
         assert hazards_saying(settings, "走廊应急灯") == []
         # The worst case: the report reaches the server, its answer is lost on the way back.
+        context.unroute("**/photos")
         context.unroute("**/m/report/send")
 
         def answer_lost(route):
@@ -208,5 +211,8 @@ def test_an_inspector_reports_a_failed_item_from_its_draft(served, browser):  # 
         assert read(settings, lambda db: db.get(InspectionResult, item).hazard_code) == code
         page.reload()  # the draft now names its hazard: the page links it instead of a second form
         seen(page, "#phone-report-notice", f"已上报为隐患 {code}")
+        page.goto(app.url + "/m/report?lang=en")  # English on ?lang=en, words and all
+        seen(page, "#phone-report-form", "Description")
+        assert page.inner_text("#phone-report-send") == "Report" and fits(page)
     finally:
         context.close()
