@@ -78,7 +78,8 @@ def test_a_body_that_is_no_report_is_refused(raw, mimetype, status):
 
 
 SCHOOL = SchoolPlaces("s1", "第一中学", "No. 1 Middle School", (
-    BuildingPlace("lab", "实验楼", "Lab building", (Named("3F", "三层", None),)), BuildingPlace("canteen", "食堂", None)))
+    BuildingPlace("lab", "实验楼", "Lab building", (Named("3F", "三层", None),)),
+    BuildingPlace("canteen", "食堂", None)))
 
 
 def view(lang="zh") -> PhoneView:
