@@ -20,6 +20,7 @@ from dashboard import (
     headers,
     lead_export,
     metrics,
+    phone_report_api,
     photos,
     plan_images,
     proxies,
@@ -63,12 +64,15 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
     plan_images.register(app.server)  # GET /plans/<school>/<campus>: a campus plan image (issue 14)
     admin_register.register_routes(app.server)  # risk notice cards, spreadsheet uploads (issue 14)
     photos.register(app.server)  # POST /photos, GET /photos/<key>[/thumbnail]: hazard and inspection photos (issue 15)
+    phone_report_api.register(app.server)  # POST /m/report/send: the phone's report (随手拍, issue 15)
     callback_pages, callback_permissions = _register_page_callbacks(app)
     _keep_query_on_alias(app, "/wall", "/")
+    # Printed risk notice cards' QR codes hold /report?school=&point= (dashboard/risk_cards.py): kept working.
+    _keep_query_on_alias(app, "/report", "/m/report")
     # Last, so the guard knows every route and callback; it runs before any of their views.
     access.install(app, settings, callback_pages=callback_pages,
                    callback_permissions=callback_permissions,
-                   aliases={app.get_relative_path("/wall"): "/"})
+                   aliases={app.get_relative_path("/wall"): "/", app.get_relative_path("/report"): "/m/report"})
     app.layout = dash.page_container
     # The edge (issue 12): security headers on every response, and the proxies in front believed.
     headers.install(app, settings)

@@ -107,6 +107,9 @@ ROUTES: dict[str, str] = {
     "photos.upload": PHOTO_UPLOAD,  # POST /photos: one photo, cleaned and kept; answers its id and addresses
     "photos.original": PHOTO_VIEW,  # GET /photos/<key>: to whoever may read the photo's school
     "photos.thumbnail": PHOTO_VIEW,  # GET /photos/<key>/thumbnail
+    # The phone pages (issue 15): what they send besides photos; the school is the person's, checked there.
+    "alias:/report": PAGE,  # printed risk cards' QR codes: /report?school=&point= redirects to /m/report
+    "phone_report.send": HAZARD_REPORT,  # POST /m/report/send: a report (随手拍) as JSON; answers its code
 }
 # Every endpoint of these blueprints, for the safe methods; another method is refused until it
 # has an entry of its own.
@@ -126,6 +129,8 @@ PAGES: dict[str, str] = {
     "admin_users": ADMIN, "admin_tokens": ADMIN,  # people and wall tokens, held to the admin's unit
     # Everyone signed in changes their own password (never a wall token: it has no ACCOUNT).
     "account_password": ACCOUNT,
+    # The phone pages (issue 15, /m/...): each needs its part of the hazard loop or inspections.
+    "phone_report": HAZARD_REPORT,
 }
 
 

@@ -27,10 +27,10 @@ from sqlalchemy.orm import Session
 
 from ledger import hazard_loop, org, org_scope
 from ledger import hazard_work_rules as rules
-from ledger.commands import alert_outbox, hazards, photos
+from ledger.commands import alert_outbox, hazards, inspections, photos
 from ledger.errors import NotFound
 from ledger.hazard_work_rules import Person, StageRefused, refuse
-from ledger.models import Building, Hazard, HazardTransition, OrgUnit, RiskPoint, User, Zone
+from ledger.models import Building, Hazard, HazardTransition, InspectionResult, OrgUnit, RiskPoint, User, Zone
 
 CHINA = ZoneInfo("Asia/Shanghai")
 
@@ -59,23 +59,26 @@ def person_of(session: Session, user: User) -> Person:
 def report(session: Session, person: Person, *, school: str, description: str, client_key: str, now: datetime,
            building: str | None = None, zone: str | None = None, risk_point: str | None = None,
            grade: str = "ordinary", source: str = "self_inspection", photo_keys: list[str] | None = None,
-           tz: tzinfo = CHINA) -> StepResult:
+           inspection_result: int | None = None, tz: tzinfo = CHINA) -> StepResult:
     """Report a hazard (随手拍) at a building (and zone), or at a risk point scanned from its notice
     card (its place fills the building and zone, and the hazard names the point). The same form key
     from the same person and school returns the hazard it already made (`created` False) and attaches
     nothing more. `photo_keys` (the keys the person's uploads answered, at most 9) go with the hazard
-    and its report step, in the report's transaction: a photo refused refuses the report."""
+    and its report step, in the report's transaction: a photo refused refuses the report.
+    `inspection_result`: the failed checklist item (of this school) the report was drafted from; the
+    item is named reported as this hazard in the same transaction (ledger/commands/inspections.py
+    `mark_reported`), so a draft is never reported twice nor left unmarked by a report that was saved."""
     try:
         return _report(session, person, school=school, description=description, client_key=client_key, now=now,
                        building=building, zone=zone, risk_point=risk_point, grade=grade, source=source,
-                       photo_keys=photo_keys, tz=tz)
+                       photo_keys=photo_keys, inspection_result=inspection_result, tz=tz)
     except BaseException:
         session.rollback()
         raise
 
 
 def _report(session, person, *, school, description, client_key, now, building, zone, risk_point, grade, source,
-            photo_keys, tz) -> StepResult:
+            photo_keys, inspection_result, tz) -> StepResult:
     require_role(person, rules.REPORT_ROLES, "report a hazard", "上报隐患")
     client = rules.client_key(client_key)
     school_row = school_in_scope(session, person, school)
@@ -89,6 +92,7 @@ def _report(session, person, *, school, description, client_key, now, building, 
                      f"隐患来源应为{'、'.join(hazard_loop.SOURCE_ZH.values())}之一")
     keys = photos.form_keys(photo_keys)
     place_building, place_zone, point = _place(session, school_row, building, zone, risk_point)
+    drafted_from = _draft_of(session, school_row, inspection_result)
     code = rules.hazard_code(client, now, tz)
     event_id = rules.event_id(school=school_row.code, code=code, seq=1, action="report")
     try:
@@ -107,6 +111,8 @@ def _report(session, person, *, school, description, client_key, now, building, 
             if keys:  # in the report's savepoint: a photo refused refuses the report
                 photos.attach(session, keys=keys, uploaded_by=person.user_id, school=school_row, now=now,
                               hazard=hazard, transition=hazard.transitions[0])
+            if drafted_from is not None:  # a draft reported already as another hazard refuses this one
+                inspections.mark_reported(session, drafted_from.id, code, now=now)
     except IntegrityError:  # the same form, sent twice at once: the other send made it
         again = _by_client_key(session, school_row, client, person)
         if again is None:
@@ -127,6 +133,21 @@ def _by_client_key(session, school_row, key, person) -> StepResult | None:
     result = StepResult(school_row.code, hazard.code, hazard.id, hazard.stage, [first] if first else [], created=False)
     session.rollback()
     return result
+
+
+def _draft_of(session, school_row, result_id) -> InspectionResult | None:
+    """The failed item of this school a report is drafted from (None: not from a draft)."""
+    if result_id is None:
+        return None
+    row = session.get(InspectionResult, result_id) if isinstance(result_id, int) and \
+        not isinstance(result_id, bool) else None
+    if row is None or row.result != "fail" or row.inspection.school_id != school_row.id:
+        raise refuse(f"no failed inspection item {result_id!r} in this school to report",
+                     f"本校没有可上报的不合格检查项 {result_id!r}")
+    if row.hazard_code is not None:  # said before its photos are found taken: the reason, not a symptom
+        raise refuse(f"this item's hazard was reported already as {row.hazard_code}",
+                     f"该项的隐患已上报（{row.hazard_code}）")
+    return row
 
 
 def _place(session, school_row, building, zone, risk_point) -> tuple[Building | None, Zone | None, RiskPoint | None]:

@@ -139,6 +139,38 @@ def test_a_scanned_risk_point_fills_the_place_and_names_the_point(session, peopl
                            risk_point="RP-GAS-1", zone="4F")
 
 
+
+def test_a_report_from_a_failed_items_draft_names_the_item_in_the_same_transaction(session, people, tmp_path):
+    from ledger.commands import photos as store
+    from ledger.models import InspectionResult, Photo
+    from tests.ledger import photo_support as made
+
+    s1 = session.scalar(select(OrgUnit).where(OrgUnit.code == "s1"))
+    s2 = session.scalar(select(OrgUnit).where(OrgUnit.code == "s2"))
+    yan = people["yan"]
+    item, other = made.failed_results(session, s1, by="yan")
+    (elsewhere,) = made.failed_results(session, s2, n=1, by="gao")
+    photo = made.kept(session, tmp_path, yan.user_id, s1)
+    store.attach(session, keys=[photo.key], uploaded_by=yan.user_id, school=s1, now=NOW, inspection_result_id=item)
+    session.commit()
+    values = dict(school="s1", description="第 1 项不合格", now=NOW, building="lab", source="school_inspection")
+    first = hazard_work.report(session, yan, client_key="draft-0001", photo_keys=[photo.key],
+                               inspection_result=item, **values)
+    row = session.get(InspectionResult, item)
+    assert row.hazard_code == first.code and row.reported_at is not None
+    assert session.get(Photo, photo.id).hazard_id == first.hazard_id  # the item's photo goes with the hazard too
+    again = hazard_work.report(session, yan, client_key="draft-0001", inspection_result=item, **values)
+    assert (again.code, again.created) == (first.code, False)
+    for key, result, refusal in (("draft-0002", item, "reported already"),  # the item names its hazard
+                                 ("draft-0003", elsewhere, "no failed inspection item"),  # another school's
+                                 ("draft-0004", 10_000, "no failed inspection item"),
+                                 ("draft-0005", "1", "no failed inspection item")):
+        with pytest.raises(LedgerError, match=refusal) as refused:
+            hazard_work.report(session, yan, client_key=key, inspection_result=result, **values)
+        assert refused.value.zh
+    assert session.scalar(select(func.count()).select_from(Hazard)) == 1  # a refused draft saves nothing
+    assert session.get(InspectionResult, other).hazard_code is None
+
 # Each a form a careless or hostile phone sends, and what the ledger refuses it with. One test runs
 # them all on one ledger: a database per case cost more than the cases (nothing is saved between).
 BAD_REPORTS = [
