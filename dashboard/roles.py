@@ -126,6 +126,9 @@ PAGES: dict[str, str] = {
     "admin_users": ADMIN, "admin_tokens": ADMIN,  # people and wall tokens, held to the admin's unit
     # Everyone signed in changes their own password (never a wall token: it has no ACCOUNT).
     "account_password": ACCOUNT,
+    # Phone pages (issue 15): today's inspections and a plan's checklist; the ledger holds each step to
+    # the person's own plans.
+    "phone_inspections": INSPECT, "phone_inspection": INSPECT,
 }
 
 
