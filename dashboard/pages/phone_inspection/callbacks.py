@@ -7,7 +7,7 @@ truthfully: the same answer sent twice is saved once and says "saved" both times
 says it was finished already, with who signed and when."""
 from __future__ import annotations
 
-from dash import ALL, MATCH, Input, Output, State, ctx, html, no_update
+from dash import MATCH, Input, Output, State, ctx, html, no_update
 from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard import roles
@@ -91,17 +91,18 @@ def start(clicks, view_state):
 ITEM_OUTPUTS = 6  # the card's class, the status, the saved answer, the thumbnails, the photo keys, the report link
 
 
-def record(_clicks, _blur, photo_keys, note, answered, inspection_state, view_state):
+def record(_passed, _failed, _not_applicable, _blur, photo_keys, note, answered, inspection_state, view_state):
     """Save one item as it is answered: a button (pass, fail, not applicable), a note left (when the
     item has an answer), or a photo added (assets/phone_inspection.js, to a failed item)."""
     unchanged = (no_update,) * ITEM_OUTPUTS
     trigger = ctx.triggered_id
     if not isinstance(trigger, dict) or not any(t.get("value") is not None for t in ctx.triggered):
         return unchanged
-    if trigger.get("type") == ids.ANSWER:
+    answered_now = {ids.answer(r, None)["type"]: r for r in part.RESULTS}
+    if trigger.get("type") in answered_now:
         if not any(t.get("value") for t in ctx.triggered):
             return unchanged
-        result = trigger.get("result")
+        result = answered_now[trigger["type"]]
     elif trigger.get("type") == ids.PHOTOS:
         result = "fail" if answered == "fail" else None
     else:  # the note: saved with the answer it goes with
@@ -161,9 +162,10 @@ def finish(clicks, inspection_state, view_state):
         return no_update, _refusal(view.lang, exc)
     except SQLAlchemyError:
         return no_update, _said(tp(view.lang, "failed"), "error")
-    said = tc(view.lang, "finished" if written else "already", name=name or "", at=clock(at, tz, day=True))
     shown = part.summary(view, part.Found(None, sheet, tz)) if sheet is not None else no_update
-    return shown, _said(said, "ok")
+    if written:  # the summary says who signed and when
+        return shown, None
+    return shown, _said(tc(view.lang, "already", name=name or "", at=clock(at, tz, day=True)), "ok")
 
 
 def register_callbacks(app) -> dict[str, str]:
@@ -174,7 +176,7 @@ def register_callbacks(app) -> dict[str, str]:
         Output(item(ids.ITEM, MATCH), "className"), Output(item(ids.STATUS, MATCH), "children"),
         Output(item(ids.ANSWERED, MATCH), "data"), Output(item(ids.PHOTO_LIST, MATCH), "children"),
         Output(item(ids.PHOTOS, MATCH), "data"), Output(item(ids.REPORT, MATCH), "children"),
-        Input({"type": ids.ANSWER, "item": MATCH, "result": ALL}, "n_clicks"), Input(item(ids.NOTE, MATCH), "n_blur"),
+        *(Input(ids.answer(r, MATCH), "n_clicks") for r in part.RESULTS), Input(item(ids.NOTE, MATCH), "n_blur"),
         Input(item(ids.PHOTOS, MATCH), "data"),
         State(item(ids.NOTE, MATCH), "value"), State(item(ids.ANSWERED, MATCH), "data"), State(ids.INSPECTION, "data"),
         State(ids.VIEW, "data"), prevent_initial_call=True)(record)

@@ -1,6 +1,5 @@
 """The component ids of the phone's checklist page (/m/inspections/<plan>), named once. The item
-ids are pattern-matching ids: {"type": ..., "item": <position>} (the answer buttons also name
-their "result")."""
+ids are pattern-matching ids: {"type": ..., "item": <position>}."""
 from __future__ import annotations
 
 VIEW = "phone-inspection-view"  # store: {"lang", "plan"} of the page as loaded
@@ -14,7 +13,9 @@ CONTINUE = "phone-inspection-continue"  # "continue at item N"
 
 # Per item (pattern-matching types).
 ITEM = "phone-inspection-item"  # the item's card; its class says its answer (is-pass, is-fail, is-na)
-ANSWER = "phone-inspection-answer"  # the three buttons: {"type", "item", "result"}
+# The three buttons, one type each (a pattern mixing MATCH and ALL is no request the access guard's
+# shape check knows, dashboard/callback_scope.py): answer(result, position).
+ANSWER = "phone-inspection-answer"
 NOTE = "phone-inspection-note"
 PHOTOS = "phone-inspection-photos"  # store: the item's photo keys (assets/phone_inspection.js sets it)
 PHOTO_LIST = "phone-inspection-photo-list"  # the thumbnails
@@ -26,3 +27,7 @@ REPORT = "phone-inspection-report"  # a failed item's "report as a hazard"
 
 def item(kind: str, position: int) -> dict:
     return {"type": kind, "item": position}
+
+
+def answer(result: str, position) -> dict:
+    return {"type": f"{ANSWER}-{result}", "item": position}

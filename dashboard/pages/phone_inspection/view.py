@@ -83,8 +83,7 @@ def report_link(view: PhoneView, result: str | None, result_id: int | None, haza
     if hazard_code:
         return html.Span(tc(view.lang, "reported", code=hazard_code), className="phone-inspection-reported")
     return dcc.Link(tc(view.lang, "report"), href=draft_href(view, result_id),
-                    className="phone-secondary phone-danger phone-inspection-report-link",
-                    **{"data-result": str(result_id)})
+                    className="phone-secondary phone-danger phone-inspection-report-link")
 
 
 def _item(view: PhoneView, entry: SheetItem) -> html.Li:
@@ -93,7 +92,7 @@ def _item(view: PhoneView, entry: SheetItem) -> html.Li:
         id=item(ids.ITEM, n), className=card_class(entry.result), children=[
             html.Div([html.Span(str(n + 1), className="phone-inspection-no"),
                       html.Span(entry.text, className="phone-inspection-text")], className="phone-inspection-head"),
-            html.Div([html.Button(tc(lang, r), id={"type": ids.ANSWER, "item": n, "result": r}, n_clicks=0,
+            html.Div([html.Button(tc(lang, r), id=ids.answer(r, n), n_clicks=0,
                                   className=f"phone-inspection-answer answer-{r}") for r in RESULTS],
                      className="phone-inspection-answers"),
             html.Label([html.Span(tc(lang, "note"), className="phone-label"),
