@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from dash import dcc, html
@@ -14,7 +15,9 @@ from dashboard.pages.phone_inspection.text import tc
 from dashboard.pages.phone_inspections.text import ti
 from dashboard.pages.phone_inspections.view import clock, draft_href, period_line, place_line
 from layouts.phone_view import PhoneView
-from queries.ledger.inspections import Place, Sheet, SheetItem, TodayInspection
+
+if TYPE_CHECKING:  # the rows the reads return, named without importing the reads (pure builders)
+    from queries.ledger.inspections import Place, Sheet, SheetItem, TodayInspection
 
 RESULTS = ("pass", "fail", "na")  # ledger.models.inspection.RESULTS, in the order the buttons show
 NOTE_MAX = 2000  # ledger/commands/inspections.py NOTE_MAX

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from dash import dcc, html
@@ -12,7 +13,9 @@ from dashboard.pages.phone_inspections import ids
 from dashboard.pages.phone_inspections.text import ti
 from kernel.names import FREQUENCY_NAMES, INSPECTION_STATUS_NAMES, local_name, name_of
 from layouts.phone_view import PhoneView
-from queries.ledger.inspections import HazardDraft, Place, TodayInspection
+
+if TYPE_CHECKING:  # the rows the reads return, named without importing the reads (pure builders)
+    from queries.ledger.inspections import HazardDraft, Place, TodayInspection
 
 # The checklist page of a plan's inspection of the current period (dashboard/pages/phone_inspection/).
 SHEET_PATH = "/m/inspections/{plan}"
