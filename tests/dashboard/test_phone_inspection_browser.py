@@ -197,6 +197,10 @@ def test_an_inspector_does_todays_inspection_on_a_phone(site, phone):
     assert "通风橱运行正常" in page.inner_text("#phone-inspections-drafts")
     fits(page)
     shot(page, "done")
+    page.goto(served.url + "/m/inspections?lang=en")
+    appears(page, ".phone-inspections-item.is-done")
+    assert "Findings not yet reported" in page.inner_text("body")
+    fits(page)
     # Opened again, the plan shows its summary: nothing to start or sign twice.
     page.goto(served.url + f"/m/inspections/{plan_id}")
     appears(page, "#phone-inspection-summary")

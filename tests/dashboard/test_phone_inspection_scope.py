@@ -134,6 +134,12 @@ def record(site, who, inspection, position, result="pass", *, note="", keys=None
     return _callback(site, client or site.clients[who], ids.answer(result, 0)["type"], values, item=position)
 
 
+def note_left(site, who, inspection, position, note, *, answered):
+    values = {ids.NOTE: note, ids.ANSWERED: answered, ids.INSPECTION: {"inspection": inspection},
+              ids.VIEW: {"lang": "zh", "plan": None}}
+    return _callback(site, site.clients[who], ids.NOTE, values, item=position)
+
+
 def finish(site, who, inspection, lang="zh"):
     return _callback(site, site.clients[who], ids.FINISH, {ids.FINISH: 1, ids.INSPECTION: {"inspection": inspection},
                                                            ids.VIEW: {"lang": lang, "plan": None}})
@@ -201,8 +207,12 @@ def test_double_taps_save_once_and_a_second_finish_says_it_is_finished(site):
     assert results_of(site, ic) == [(0, "pass", "zhang")]
     early = _text(finish(site, "zhang", ic))
     assert "还有 1 项未检查（第 2 项）" in early and "tone-error" in early
-    shown = _text(record(site, "zhang", ic, 1, "fail", note="<b>通道堵塞</b>"))
+    # A note left before any answer is not saved, and says so; left after a fail, it is saved with it.
+    assert "请先选择合格、不合格或不适用" in _text(note_left(site, "zhang", ic, 1, "通道", answered=None))
+    assert results_of(site, ic) == [(0, "pass", "zhang")]
+    shown = _text(record(site, "zhang", ic, 1, "fail"))
     assert "/m/report?draft=" in shown
+    assert "已保存" in _text(note_left(site, "zhang", ic, 1, "<b>通道堵塞</b>", answered="fail"))
     first = _text(finish(site, "zhang", ic))
     assert "phone-inspection-summary" in first and "未保存" not in first
     again = _text(finish(site, "zhang", ic))

@@ -91,7 +91,16 @@ def start(clicks, view_state):
 ITEM_OUTPUTS = 6  # the card's class, the status, the saved answer, the thumbnails, the photo keys, the report link
 
 
-def record(_passed, _failed, _not_applicable, _blur, photo_keys, note, answered, inspection_state, view_state):
+def _chosen(stamps, answered) -> str | None:
+    """The item's answer as the person last gave it: the button tapped last on this page (its click
+    time), else the answer saved before the page was drawn. A note left while the answer's own request
+    is still on its way is then saved with that answer, not dropped."""
+    tapped = [(s, r) for s, r in zip(stamps, part.RESULTS) if isinstance(s, (int, float)) and s > 0]
+    return max(tapped)[1] if tapped else answered
+
+
+def record(_passed, _failed, _not_applicable, _blur, photo_keys, note, answered, pass_at, fail_at, na_at,
+           inspection_state, view_state):
     """Save one item as it is answered: a button (pass, fail, not applicable), a note left (when the
     item has an answer), or a photo added (assets/phone_inspection.js, to a failed item)."""
     unchanged = (no_update,) * ITEM_OUTPUTS
@@ -104,13 +113,15 @@ def record(_passed, _failed, _not_applicable, _blur, photo_keys, note, answered,
             return unchanged
         result = answered_now[trigger["type"]]
     elif trigger.get("type") == ids.PHOTOS:
-        result = "fail" if answered == "fail" else None
+        result = "fail" if _chosen((pass_at, fail_at, na_at), answered) == "fail" else None
     else:  # the note: saved with the answer it goes with
-        result = answered
-    if result not in RESULTS:
-        return unchanged
+        result = _chosen((pass_at, fail_at, na_at), answered)
     view = _view(view_state)
     lang = view.lang
+    if result not in RESULTS:
+        if trigger.get("type") == ids.NOTE and isinstance(note, str) and note.strip():
+            return (no_update, _said(tc(lang, "answer_first"), "error")) + (no_update,) * (ITEM_OUTPUTS - 2)
+        return unchanged
     person = acting_person(roles.INSPECT)
     if person is None or view.problem:
         return (no_update, _said(tp(lang, "not_allowed"), "error")) + (no_update,) * (ITEM_OUTPUTS - 2)
@@ -178,8 +189,9 @@ def register_callbacks(app) -> dict[str, str]:
         Output(item(ids.PHOTOS, MATCH), "data"), Output(item(ids.REPORT, MATCH), "children"),
         *(Input(ids.answer(r, MATCH), "n_clicks") for r in part.RESULTS), Input(item(ids.NOTE, MATCH), "n_blur"),
         Input(item(ids.PHOTOS, MATCH), "data"),
-        State(item(ids.NOTE, MATCH), "value"), State(item(ids.ANSWERED, MATCH), "data"), State(ids.INSPECTION, "data"),
-        State(ids.VIEW, "data"), prevent_initial_call=True)(record)
+        State(item(ids.NOTE, MATCH), "value"), State(item(ids.ANSWERED, MATCH), "data"),
+        *(State(ids.answer(r, MATCH), "n_clicks_timestamp") for r in part.RESULTS),
+        State(ids.INSPECTION, "data"), State(ids.VIEW, "data"), prevent_initial_call=True)(record)
     app.callback(*shown, Input(ids.FINISH, "n_clicks"), State(ids.INSPECTION, "data"), State(ids.VIEW, "data"),
                  prevent_initial_call=True)(finish)
     return {}

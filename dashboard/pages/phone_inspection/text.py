@@ -17,6 +17,7 @@ TEXT: dict[str, dict[str, str]] = {
         "late": "逾期完成", "on_time": "按时完成", "back": "返回今日巡查", "failed_items": "不合格项",
         "started_by": "{who} 于 {at} 开始", "uploading": "正在上传照片…",
         "photo_failed": "照片未上传：{reason}", "photo_offline": "照片未上传：网络不通，请稍后重试",
+        "answer_first": "请先选择合格、不合格或不适用，说明随结果一起保存",
     },
     "en": {
         "title": "Inspection checklist", "items_count": "{n} items to check", "start": "Start the inspection",
@@ -33,6 +34,7 @@ TEXT: dict[str, dict[str, str]] = {
         "late": "Finished late", "on_time": "Finished on time", "back": "Back to today's inspections",
         "failed_items": "Failed items", "started_by": "started by {who} at {at}", "uploading": "Uploading the photo…",
         "photo_failed": "Photo not uploaded: {reason}", "photo_offline": "Photo not uploaded: no connection; try again",
+        "answer_first": "Choose pass, fail or N/A first: the note is saved with the answer",
     },
 }
 
