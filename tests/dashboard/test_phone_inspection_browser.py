@@ -144,6 +144,13 @@ def test_an_inspector_does_todays_inspection_on_a_phone(site, phone):
     answer(page, 1, "fail")
     page.fill("#phone-inspection-at-1 textarea", "通风橱风机不转")
     page.locator("#phone-inspection-at-1 .phone-inspection-head").tap()  # the note is left: saved with the answer
+    # Something that is not a photo is refused by POST /photos, and the item says why.
+    with page.expect_file_chooser() as chooser:
+        page.locator("#phone-inspection-at-1 .phone-inspection-add-photo").tap()
+    chooser.value.set_files({"name": "notes.jpg", "mimeType": "image/jpeg", "buffer": b"not a photo at all"})
+    appears(page, f"{card(1)} .phone-inspection-photo-status.tone-error")
+    assert page.inner_text(f"{card(1)} .phone-inspection-photo-status").startswith("照片未上传：")
+    assert page.locator(f"{card(1)} img[data-key]").count() == 0
     with page.expect_file_chooser() as chooser:
         page.locator("#phone-inspection-at-1 .phone-inspection-add-photo").tap()
     chooser.value.set_files({"name": "IMG_0305.jpg", "mimeType": "image/jpeg", "buffer": made.jpeg()})

@@ -62,8 +62,8 @@ def _view(view_state):
 
 def start(clicks, view_state):
     """Start (or open, when a colleague or another tap started it) the plan's inspection of today."""
+    person = acting_person(roles.INSPECT)  # first: nothing is read or written for anyone else
     view = _view(view_state)
-    person = acting_person(roles.INSPECT)
     if not clicks:
         return no_update, no_update
     if person is None or view.problem:
@@ -103,6 +103,7 @@ def record(_passed, _failed, _not_applicable, _blur, photo_keys, note, answered,
            inspection_state, view_state):
     """Save one item as it is answered: a button (pass, fail, not applicable), a note left (when the
     item has an answer), or a photo added (assets/phone_inspection.js, to a failed item)."""
+    person = acting_person(roles.INSPECT)  # first: nothing is read or written for anyone else
     unchanged = (no_update,) * ITEM_OUTPUTS
     trigger = ctx.triggered_id
     if not isinstance(trigger, dict) or not any(t.get("value") is not None for t in ctx.triggered):
@@ -122,7 +123,6 @@ def record(_passed, _failed, _not_applicable, _blur, photo_keys, note, answered,
         if trigger.get("type") == ids.NOTE and isinstance(note, str) and note.strip():
             return (no_update, _said(tc(lang, "answer_first"), "error")) + (no_update,) * (ITEM_OUTPUTS - 2)
         return unchanged
-    person = acting_person(roles.INSPECT)
     if person is None or view.problem:
         return (no_update, _said(tp(lang, "not_allowed"), "error")) + (no_update,) * (ITEM_OUTPUTS - 2)
     inspection_id = _number((inspection_state or {}).get("inspection") if isinstance(inspection_state, dict) else None)
@@ -150,8 +150,8 @@ def record(_passed, _failed, _not_applicable, _blur, photo_keys, note, answered,
 def finish(clicks, inspection_state, view_state):
     """Sign the inspection once every item has an answer; then its summary. A second tap (or a
     colleague's finish) says it is finished already: not a failure."""
+    person = acting_person(roles.INSPECT)  # first: nothing is read or written for anyone else
     view = _view(view_state)
-    person = acting_person(roles.INSPECT)
     if not clicks:
         return no_update, no_update
     if person is None or view.problem:
