@@ -39,7 +39,8 @@ def found_for(db, person, plan_id: int, *, now, tz, csrf: str | None) -> part.Fo
         sheet = inspection_sheet(db, user_id=person.user_id, inspection_id=today.inspection_id, tz=tz)
         if sheet is None or (not sheet.may_edit and sheet.finished_at is None):
             return None
-    return part.Found(today, sheet, tz, csrf)
+    starter = person.display_name if sheet is not None and sheet.started_by == person.username else None
+    return part.Found(today, sheet, tz, csrf, starter)
 
 
 def _number(value) -> int | None:

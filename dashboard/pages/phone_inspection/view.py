@@ -33,6 +33,7 @@ class Found:
     sheet: Sheet | None
     tz: ZoneInfo
     csrf: str | None = None  # the session's token: the photo uploads send it
+    started_by: str | None = None  # who started it, by name when it was the person; else the sheet's username
 
 
 def page(view: PhoneView, found: Found) -> html.Div:
@@ -142,8 +143,8 @@ def checklist(view: PhoneView, found: Found) -> html.Section:
         dcc.Store(id=ids.INSPECTION, data={"inspection": sheet.inspection_id}),
         html.Div(className="phone-card", children=[
             *_heading(view, sheet.plan_name, sheet.place, _period(view, found)),
-            html.Div(tc(lang, "started_by", who=sheet.started_by, at=clock(sheet.started_at, tz, day=True)),
-                     className="phone-muted"),
+            html.Div(tc(lang, "started_by", who=found.started_by or sheet.started_by,
+                        at=clock(sheet.started_at, tz, day=True)), className="phone-muted"),
             where,
         ]),
         html.Ol([_item(view, e) for e in sheet.items], className="phone-list phone-inspection-items"),
