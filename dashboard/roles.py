@@ -129,8 +129,10 @@ PAGES: dict[str, str] = {
     "admin_users": ADMIN, "admin_tokens": ADMIN,  # people and wall tokens, held to the admin's unit
     # Everyone signed in changes their own password (never a wall token: it has no ACCOUNT).
     "account_password": ACCOUNT,
-    # The phone pages (issue 15, /m/...): each needs its part of the hazard loop or inspections.
+    # The phone pages (issue 15, /m/...): each needs its part of the hazard loop or inspections; the
+    # ledger holds each step to the person's scope (an inspection to the person's own plans).
     "phone_report": HAZARD_REPORT,
+    "phone_inspections": INSPECT, "phone_inspection": INSPECT,
 }
 
 
