@@ -150,7 +150,7 @@ def module_database_url(request, tmp_path_factory):
         _copy_of_template(request, url)
         yield url
         return
-    with _postgres_database(request.getfixturevalue("postgres_server")) as url:
+    with _postgres_database(request.getfixturevalue("postgres_server"), create=False) as url:
         _copy_of_template(request, url)
         yield url
 

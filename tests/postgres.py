@@ -142,6 +142,7 @@ class Copies:
             self.wanted = template
             self.changed.notify()
         with self.server.admin().connect() as connection:
+            connection.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")  # a caller made it empty
             if spare is not None:
                 connection.exec_driver_sql(f"ALTER DATABASE {spare} RENAME TO {name}")
             else:
