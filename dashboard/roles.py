@@ -126,6 +126,9 @@ PAGES: dict[str, str] = {
     "admin_users": ADMIN, "admin_tokens": ADMIN,  # people and wall tokens, held to the admin's unit
     # Everyone signed in changes their own password (never a wall token: it has no ACCOUNT).
     "account_password": ACCOUNT,
+    # The phone pages (issue 15): every person opens them; each step's callback needs the step's own
+    # permission (HAZARD_ASSIGN, _WORK, _ACCEPT, _SUPERVISE), and the ledger holds it to scope and stage.
+    "phone_work": HAZARD_REPORT, "phone_hazard": HAZARD_REPORT,
 }
 
 
@@ -159,8 +162,9 @@ class Principal:
 
 
 # Where a person lands after signing in when no page asked for them: the first of these their role
-# may open (a reporter or an inspector may not open the duty console).
-HOMES: tuple[tuple[str, str], ...] = (("duty", "/duty"), ("lead_overview", "/lead"),
+# may open (a reporter or an inspector may not open the duty console: they land on their phone's "my
+# work", issue 15).
+HOMES: tuple[tuple[str, str], ...] = (("duty", "/duty"), ("lead_overview", "/lead"), ("phone_work", "/m"),
                                       ("account_password", "/account/password"))
 
 
