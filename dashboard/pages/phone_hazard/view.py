@@ -87,9 +87,9 @@ def deadline(lang: str, at: datetime | None, status, tz: tzinfo):
         return None
     left = days_text(lang, status.days_left, status.overdue)
     mark = "overdue" if status.overdue else "due-soon" if status.due_soon else None
+    said = left if not status.due_soon else f"{th(lang, 'due_soon')} · {left}"  # overdue: "2 days overdue" says it
     return html.Span([local(at, tz, year=True), " ", html.Span(
-        [th(lang, "overdue" if status.overdue else "due_soon"), " · ", left] if mark else left,
-        className=f"phone-chip {mark}" if mark else "phone-muted")],
+        said, className=f"phone-chip {mark}" if mark else "phone-muted")],
         className="phone-deadline" + (f" is-{mark}" if mark else ""))
 
 
