@@ -165,13 +165,13 @@ def supervise(clicks, deadline, instructions, hazard):
 def redraw(acted, hazard):
     """The hazard again after a step: its new stage, history and the steps open now."""
     if not acted:
-        return no_update
+        return no_update, no_update
     lang = language(hazard.get("lang") if isinstance(hazard, dict) else None)
     view = resolve(lang, roles.HAZARD_REPORT)
     person = acting_person(roles.HAZARD_REPORT)
     asked = _asked(hazard)
     if view.problem or person is None or asked is None:
-        return html.Div(tp(lang, view.problem or "not_found"), className="phone-problem", role="alert")
+        return html.Div(tp(lang, view.problem or "not_found"), className="phone-problem", role="alert"), []
     live = services()
     now = live.now()
     try:
@@ -179,10 +179,11 @@ def redraw(acted, hazard):
             found = hazard_page(db, person, school=asked[0], code=asked[1], now=now,
                                 due_soon_days=live.settings.hazard_due_soon_days)
     except SQLAlchemyError:
-        return no_update  # what is shown stays; the answer above says whether the step was saved
+        return no_update, no_update  # what is shown stays; the answer says whether the step was saved
     if found is None:
-        return html.Div(tp(lang, "not_found"), className="phone-problem", role="alert")
-    return part.content(view, part.Shown(found, now, live.settings.tz))
+        return html.Div(tp(lang, "not_found"), className="phone-problem", role="alert"), []
+    shown = part.Shown(found, now, live.settings.tz)
+    return part.content(view, shown), forms.steps(view, shown)
 
 
 def show_photos(keys):
@@ -220,8 +221,8 @@ def register_callbacks(app: dash.Dash) -> dict[str, str]:
             prevent_initial_call=True,
         )(callback)
         stricter.update(dict.fromkeys(set(app.callback_map) - before, PERMISSION[step]))
-    app.callback(Output(ids.CONTENT, "children"), Input(ids.ACTED, "data"), State(ids.HAZARD, "data"),
-                 prevent_initial_call=True)(redraw)
+    app.callback(Output(ids.CONTENT, "children"), Output(ids.FORMS, "children"), Input(ids.ACTED, "data"),
+                 State(ids.HAZARD, "data"), prevent_initial_call=True)(redraw)
     app.callback(Output(ids.FEEDBACK_PREVIEW, "children"), Input(ids.FEEDBACK_PHOTOS, "data"),
                  prevent_initial_call=True)(show_photos)
     return stricter

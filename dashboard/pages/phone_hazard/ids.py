@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 HAZARD = "phone-hazard-hazard"  # store: {"school", "code", "lang"} of the page as loaded (the browser's to edit)
-CONTENT = "phone-hazard-content"  # the hazard, its history and the step forms: drawn again after a step
+CONTENT = "phone-hazard-content"  # the hazard, its photos and history: drawn again after a step
 MESSAGE = "phone-hazard-message"  # what the last step's answer was: saved / refused / failed
+FORMS = "phone-hazard-forms"  # the step forms open to the person: drawn again after a step
 ACTED = "phone-hazard-acted"  # store: the last step saved, which redraws CONTENT
 
 FACTS = "phone-hazard-facts"

@@ -30,20 +30,22 @@ class Shown:
 
 
 def body(view: PhoneView, shown: Shown) -> html.Div:
-    """The page: what the step callbacks read (the hazard asked for, the page's language), the
-    answer to the last step, and the content they draw again."""
+    """The page: what the step callbacks read (the hazard asked for, the page's language), the hazard,
+    the answer to the last step just above the step forms (where the thumb that tapped is), and the
+    forms; a step draws the hazard and the forms again."""
     h = shown.hazard
     return html.Div([
         dcc.Store(id=ids.HAZARD, data={"school": h.school, "code": h.code, "lang": view.lang}),
         dcc.Store(id=ids.ACTED),
-        html.Div(id=ids.MESSAGE, role="status", className="phone-message"),
         html.Div(content(view, shown), id=ids.CONTENT),
+        html.Div(id=ids.MESSAGE, role="status", className="phone-message"),
+        html.Div(forms.steps(view, shown), id=ids.FORMS),
     ])
 
 
 def content(view: PhoneView, shown: Shown) -> list:
-    h = shown.hazard
-    return [facts(view, shown), photos_card(view, h), history(view, shown), forms.steps(view, shown)]
+    """The hazard itself: its facts, photos and history."""
+    return [facts(view, shown), photos_card(view, shown.hazard), history(view, shown)]
 
 
 def facts(view: PhoneView, shown: Shown) -> html.Section:
