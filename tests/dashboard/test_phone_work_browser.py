@@ -196,6 +196,8 @@ def test_a_hazard_is_worked_round_the_loop_from_phones(site, phones, tmp_path):
     li.goto(site.hazard_url)
     assert "没有需要您办理的步骤" in shown(li, "#phone-hazard-steps")
     assert li.locator(".phone-send").count() == 0
+    li.goto(f"{site.url}/m/hazards/s1/YH-NOPE")
+    assert "未找到，或不在您的范围内" in shown(li, ".phone-problem")
     # A reporter of another school: not found, never which.
     sun = phones("sun", site.hazard_url, site=site)
     assert "未找到，或不在您的范围内" in shown(sun, ".phone-problem")
