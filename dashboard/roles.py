@@ -133,6 +133,9 @@ PAGES: dict[str, str] = {
     # ledger holds each step to the person's scope (an inspection to the person's own plans).
     "phone_report": HAZARD_REPORT,
     "phone_inspections": INSPECT, "phone_inspection": INSPECT,
+    # My work and a hazard's page: every person opens them; each step's callback needs the step's own
+    # permission (HAZARD_ASSIGN, _WORK, _ACCEPT, _SUPERVISE), and the ledger holds it to scope and stage.
+    "phone_work": HAZARD_REPORT, "phone_hazard": HAZARD_REPORT,
 }
 
 
@@ -166,8 +169,9 @@ class Principal:
 
 
 # Where a person lands after signing in when no page asked for them: the first of these their role
-# may open (a reporter or an inspector may not open the duty console).
-HOMES: tuple[tuple[str, str], ...] = (("duty", "/duty"), ("lead_overview", "/lead"),
+# may open (a reporter or an inspector may not open the duty console: they land on their phone's "my
+# work", issue 15).
+HOMES: tuple[tuple[str, str], ...] = (("duty", "/duty"), ("lead_overview", "/lead"), ("phone_work", "/m"),
                                       ("account_password", "/account/password"))
 
 

@@ -120,7 +120,7 @@ SLOW_FIRST = (
     "tests/ledger/test_users.py", "tests/test_local_stack.py", "tests/dashboard/test_duty_browser.py",
     "tests/ledger/test_demo.py", "tests/dashboard/test_sqlite_writers.py", "tests/dashboard/test_login.py",
     "tests/dashboard/test_lead_large_tablets.py", "tests/streams/test_consumer_loop.py",
-    "tests/dashboard/test_new_school_acceptance.py",
+    "tests/dashboard/test_new_school_acceptance.py", "tests/dashboard/test_phone_work_browser.py",
 )
 
 

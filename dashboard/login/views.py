@@ -158,5 +158,8 @@ def _no_store(response: Response) -> Response:
 
 def _page(lang: str, target: str, *, error: str | None = None, note: str | None = None, status: int = 200,
           username: str = "") -> Response:
-    html = form.page(lang, target=target, csrf=guard.csrf_token(), error=error, note=note, username=username)
+    # The form carries `next` only when a page asked for it: else its sign-in lands where the person's
+    # role does (roles.home_for; a reporter on their phone's work, not on the duty console they may not open).
+    asked = target if request.values.get("next") else ""
+    html = form.page(lang, target=asked, csrf=guard.csrf_token(), error=error, note=note, username=username)
     return _no_store(Response(html, status=status, mimetype="text/html"))

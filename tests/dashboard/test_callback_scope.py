@@ -61,7 +61,8 @@ def _server_callbacks(app) -> list[str]:
 
 
 def _caller_for(app, callers, key):
-    """A client whose role may run the callback: the callback's own permission decides."""
+    """A client whose role may run the callback: the callback's own permission decides (the people
+    are signed-in persons: the phone pages' permissions are a person's only, never a token's)."""
     permission = app.server.extensions[EXTENSION].callback_permission(key)
     return next(callers[role] for role in ("wall", "leader", "duty", "admin")  # the people are people (user_id)
                 if roles.Principal(role=role, user_id=None if role == "wall" else 1).may(permission))

@@ -103,14 +103,21 @@ def _rows(engine) -> list[UserSession]:
 
 def test_without_a_page_asked_for_each_role_lands_on_the_first_page_it_may_open(person_settings, app):
     """A reporter (a teacher on a phone) or an inspector may not open the duty console: signing in
-    takes them to a page of theirs, never to a refusal."""
+    takes them to a page of theirs (their phone's "my work", issue 15), never to a refusal; also from
+    the sign-in form as a browser posts it (it carries no `next` when no page asked for one)."""
     for username, role in (("r1", "reporter"), ("i1", "inspector"), ("l1", "leader"), ("d1", "duty")):
         make_user(person_settings, username, role=role, schools=("s1",))
     landed = {name: sign_in(app.server.test_client(), name).headers["Location"] for name in ("r1", "i1", "l1", "d1")}
-    assert landed == {"r1": "/account/password", "i1": "/account/password", "l1": "/duty", "d1": "/duty"}
+    assert landed == {"r1": "/m", "i1": "/m", "l1": "/duty", "d1": "/duty"}
     reporter = app.server.test_client()
     sign_in(reporter, "r1")
     assert reporter.get(landed["r1"]).status_code == 200
+    browser = app.server.test_client()
+    form = browser.get("/login").get_data(as_text=True)
+    assert 'name="next" value=""' in form
+    csrf = re.search(r'name="csrf" value="([^"]+)"', form).group(1)
+    posted = browser.post("/login", data={"csrf": csrf, "next": "", "username": "i1", "password": PASSWORD})
+    assert posted.headers["Location"] == "/m"
 
 
 def test_signing_in_starts_a_new_session_and_goes_where_asked(app, engine):
