@@ -8,15 +8,33 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import redis
 from sqlalchemy.orm import Session
 
 from kernel import keys
-from queries.ledger import alerts, hazards, org, risk_points
+from ledger import inspection_schedule
+from queries.ledger import alerts, hazards, inspections, org, risk_points
+
+DEFAULT_TZ = ZoneInfo("Asia/Shanghai")  # kernel/settings.py's SCHOOL_TIMEZONE default
+MONTH_KEYS = ("owed", "done", "late", "missed", "due")
 
 
-def compute(session: Session, *, school_code: str, now: datetime, due_soon_days: float) -> dict | None:
+def month_inspections(session: Session, *, school_id: int, now: datetime, tz: ZoneInfo,
+                      term_starts=inspection_schedule.DEFAULT_TERM_STARTS) -> dict[str, int]:
+    """This local month's inspection periods of the school by status (queries/ledger/inspections.py):
+    owed = done (on time) + late + missed + due (the current period, still open). The wall shows
+    missed and late; a few small reads, whatever the number of plans."""
+    start, end = inspections.month_of(now, tz)
+    tally = inspections.missed_and_late(session, school_ids=[school_id], start=start, end=end, now=now, tz=tz,
+                                        term_starts=term_starts).by_school
+    counts = next(iter(tally.values()), {})
+    return {key: int(counts.get(key, 0)) for key in MONTH_KEYS}
+
+
+def compute(session: Session, *, school_code: str, now: datetime, due_soon_days: float,
+            tz: ZoneInfo = DEFAULT_TZ, term_starts=inspection_schedule.DEFAULT_TERM_STARTS) -> dict | None:
     school = org.find_school(session, school_code)
     if school is None:
         return None
@@ -28,6 +46,10 @@ def compute(session: Session, *, school_code: str, now: datetime, due_soon_days:
             "by_building": risk_points.colours_by_building(session, school_id=school.id),
         },
         "alerts": alerts.figures(session, school_id=school.id),
+        # Inspections change by people's hands and by the clock (a period ending unsigned is missed):
+        # recomputed with the rest, so the wall reads them in the value it already reads.
+        "inspections": {"month": month_inspections(session, school_id=school.id, now=now, tz=tz,
+                                                   term_starts=term_starts)},
     }
 
 
