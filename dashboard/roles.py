@@ -126,6 +126,8 @@ PAGES: dict[str, str] = {
     "admin_users": ADMIN, "admin_tokens": ADMIN,  # people and wall tokens, held to the admin's unit
     # Everyone signed in changes their own password (never a wall token: it has no ACCOUNT).
     "account_password": ACCOUNT,
+    # The safety office's inspection plans (issue 15): drawn in the leadership frame, but they write.
+    "inspection_plans": INSPECTION_PLAN,
 }
 
 
