@@ -3,15 +3,17 @@ periods go into the ledger figures the recorder keeps in Redis (queries/ledger/f
 counts the leadership pages read (school_figures), and on to the summary's `ledger` block."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import select
 
 from dashboard.ledger_json import ledger_block
+from kernel import keys
 from ledger.commands import inspections
 from ledger.models import OrgUnit
 from queries.ledger import figures
 from queries.ledger.inspections import school_figures
+from streams import ledger_figures
 from tests.ledger.test_inspections import TZ, _plan, _start, local, school  # noqa: F401 (the fixture)
 
 
@@ -40,3 +42,24 @@ def test_the_months_missed_and_late_ride_in_the_ledger_figures(session, school):
                            tz=TZ)["inspections"]["month"]["missed"] == 0
     assert figures.compute(session, school_code="s2", now=now, due_soon_days=3, tz=TZ)["inspections"] == {
         "month": {"owed": 0, "done": 0, "late": 0, "missed": 0, "due": 0}}
+
+
+def test_a_batch_of_events_carries_the_counts_over_and_the_clock_counts_them_again(
+        session, school, redis_client):  # noqa: F811
+    plan = _plan(session, school)  # daily from Monday 7 December 2026, never inspected
+    session.commit()
+    assert plan.id
+    friday = local("2026-12-11T09:00")
+    ledger_figures.refresh(session, redis_client, now=friday, due_soon_days=3, tz=TZ)  # the clock's: all schools
+    assert figures.read(redis_client, "s1")["inspections"]["month"]["missed"] == 4
+    # After a batch of events (named schools) a day later: hazards recomputed, inspections carried over.
+    ledger_figures.refresh(session, redis_client, school_codes=["s1"], now=friday + timedelta(days=1),
+                           due_soon_days=3, tz=TZ)
+    stored = figures.read(redis_client, "s1")
+    assert stored["inspections"]["month"]["missed"] == 4 and stored["computed_at"].startswith("2026-12-12")
+    ledger_figures.refresh(session, redis_client, now=friday + timedelta(days=1), due_soon_days=3, tz=TZ)
+    assert figures.read(redis_client, "s1")["inspections"]["month"]["missed"] == 5
+    # A school whose stored figures predate the inspections' is counted at once, batch or not.
+    redis_client.delete(keys.ledger_figures("s2"))
+    ledger_figures.refresh(session, redis_client, school_codes=["s2"], now=friday, due_soon_days=3, tz=TZ)
+    assert figures.read(redis_client, "s2")["inspections"]["month"]["owed"] == 0
