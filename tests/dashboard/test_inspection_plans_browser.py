@@ -36,10 +36,17 @@ SCHOOL = "demo-univ"
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "img"
 
 
-def shot(page, name: str) -> None:
-    """A screenshot for docs/hazards.md, only when asked for (DOC_SHOTS=1)."""
-    if os.environ.get("DOC_SHOTS") == "1":
-        page.screenshot(path=str(DOCS / f"inspection-plans-{name}.png"))
+def shot(page, name: str, size: tuple[int, int] | None = None) -> None:
+    """A screenshot for docs/hazards.md, only when asked for (DOC_SHOTS=1), at `size` if given."""
+    if os.environ.get("DOC_SHOTS") != "1":
+        return
+    before = page.viewport_size
+    if size:
+        page.set_viewport_size({"width": size[0], "height": size[1]})
+        page.wait_for_timeout(300)
+    page.screenshot(path=str(DOCS / f"inspection-plans-{name}.png"))
+    if size:
+        page.set_viewport_size(before)
 
 
 def appears(page, selector: str, timeout: float = 20) -> None:
@@ -121,7 +128,7 @@ def test_the_safety_office_plans_inspections_and_others_cannot(demo_ledger, serv
     page.click(f"#{ids.SAVE}")
     appears(page, f"#{ids.MESSAGE} .tone-ok")
     assert "已保存：图书信息楼消防巡查" in page.inner_text(f"#{ids.MESSAGE}")
-    shot(page, "1024")
+    shot(page, "1200", size=(1200, 820))
     # A second tap saves the same plan again: still one plan, and the answer says nothing changed.
     page.click(f"#{ids.SAVE}")
     wait_until(lambda: "没有改动" in page.inner_text(f"#{ids.MESSAGE}"), "the second save's answer")
@@ -160,6 +167,10 @@ def test_the_safety_office_plans_inspections_and_others_cannot(demo_ledger, serv
     assert page.locator("#lead-inspections a", has_text="巡查计划").count() == 1
     page.locator("#lead-inspections").scroll_into_view_if_needed()
     shot(page, "lead-overview")
+    page.goto(url + f"/lead/hazards?school={SCHOOL}")
+    appears(page, "#lead-inspections-strip [data-figure='inspections_missed']")
+    assert int(page.inner_text("#lead-inspections-strip [data-figure='inspections_missed']")) == \
+        figures_now(settings)["month_missed"]
 
     # A duty officer cannot open the page, and sees no tab for it.
     duty = tablet(served, "/lead?school=" + SCHOOL, username="officer")

@@ -111,16 +111,16 @@ def plan_rows(lang: Language, plans: list[PlanRow], month: dict[int, dict[str, i
     """The list's contents: a table of the plans, or why there is none."""
     if not plans:
         return [html.P(tp(lang, "empty"), className="lead-note")]
-    head = [tp(lang, k) for k in ("col_plan", "col_place", "col_checklist", "col_frequency", "col_who",
-                                  "col_month", "col_actions")]
+    head = [tp(lang, k) for k in ("col_plan", "col_frequency", "col_month", "col_actions")]
+    # Three short columns beside the plan: the list shares the screen with the form.
     rows = [html.Tr(className="is-retired" if p.retired_on else None,
                     **{"data-plan": str(p.plan_id), "data-frequency": p.frequency}, children=[
         html.Td([html.Div(p.name, className="inspection-plans-name"),
-                 html.Div(tp(lang, "starts_on", date=p.starts_on.isoformat()), className="lead-note")]),
-        html.Td(form.place_text(lang, p) or "—"),
-        html.Td(_checklist(lang, p)),
-        html.Td(name_of(FREQUENCY_NAMES, p.frequency, lang), className="inspection-plans-frequency"),
-        html.Td(_who(lang, p)),
+                 html.Div(form.place_text(lang, p) or "—", className="inspection-plans-place"),
+                 html.Div(" · ".join((_checklist(lang, p), tp(lang, "starts_on", date=p.starts_on.isoformat()))),
+                          className="lead-note")]),
+        html.Td([html.Div(name_of(FREQUENCY_NAMES, p.frequency, lang), className="inspection-plans-frequency"),
+                 html.Div(_who(lang, p), className="lead-note")]),
         _month(lang, month.get(p.plan_id)),
         _actions(lang, p),
     ]) for p in plans]
