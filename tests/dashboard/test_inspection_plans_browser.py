@@ -159,6 +159,14 @@ def test_the_safety_office_plans_inspections_and_others_cannot(demo_ledger, serv
     wait_until(lambda: not page.locator(f"tr[data-plan='{new_id}']").count(), "the retired plan leaves the list")
     assert plan_state(settings, "图书信息楼消防巡查")[0][1] is not None
 
+    # In English, and in a tablet's portrait: nothing wider than the screen.
+    page.set_viewport_size({"width": 768, "height": 1024})
+    page.goto(url + f"/inspection-plans?school={SCHOOL}&lang=en")
+    appears(page, f"tr[data-plan='{missed_id}']")
+    assert page.inner_text("h1") == "Inspection plans" and "missed" in page.inner_text(f"tr[data-plan='{missed_id}']")
+    assert no_horizontal_overflow(page) == []
+    page.set_viewport_size({"width": 1024, "height": 768})
+
     # The leadership overview shows the school's missed inspections as the ledger counts them.
     page.goto(url + f"/lead?school={SCHOOL}")
     appears(page, "#lead-inspections [data-figure='inspections_missed']")
