@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from dashboard.access import csrf_token, current
-from dashboard.roles import Principal
+from dashboard.roles import INSPECTION_PLAN, Principal
 from dashboard.services import services
 from layouts.i18n import Language, language
 from layouts.lead_view import LeadView, pick_school
@@ -22,7 +22,8 @@ def resolve(school: object, lang: object, schools: dict[str, dict] | None = None
     lang = language(lang)
     principal = current()
     csrf = csrf_token() if principal is not None and principal.user_id is not None else None
-    return replace(_resolve(school, lang, principal, schools), csrf=csrf)
+    plans_tab = principal is not None and principal.may(INSPECTION_PLAN)
+    return replace(_resolve(school, lang, principal, schools), csrf=csrf, plans_tab=plans_tab)
 
 
 def _resolve(school: object, lang: Language, principal: Principal | None, schools: dict[str, dict] | None

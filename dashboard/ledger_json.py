@@ -158,6 +158,7 @@ def ledger_block(figures: dict | None, tz: ZoneInfo) -> dict | None:
     if not figures:
         return None
     hazards, risk = figures.get("hazards") or {}, figures.get("risk") or {}
+    inspections = figures.get("inspections") or {}
     return {
         "computed_at": iso_text(figures.get("computed_at"), tz),
         "hazards": {
@@ -176,4 +177,7 @@ def ledger_block(figures: dict | None, tz: ZoneInfo) -> dict | None:
             "rectification_rate": hazards.get("rectification_rate"),
         },
         "risk": {"by_colour": risk.get("by_colour", {}), "by_building": risk.get("by_building", {})},
+        # This month's routine inspections by status (queries/ledger/figures.py); absent from figures
+        # stored before they were counted: the wall then shows a dash, not a zero.
+        "inspections": {"month": dict(inspections["month"])} if "month" in inspections else {},
     }

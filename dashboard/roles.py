@@ -136,6 +136,8 @@ PAGES: dict[str, str] = {
     # My work and a hazard's page: every person opens them; each step's callback needs the step's own
     # permission (HAZARD_ASSIGN, _WORK, _ACCEPT, _SUPERVISE), and the ledger holds it to scope and stage.
     "phone_work": HAZARD_REPORT, "phone_hazard": HAZARD_REPORT,
+    # The safety office's inspection plans (issue 15): drawn in the leadership frame, but they write.
+    "inspection_plans": INSPECTION_PLAN,
 }
 
 

@@ -181,6 +181,16 @@ RISK = _family(
     "risk_{}", "colour", RISK_COLOURS, json="ledger.risk.by_colour.{}", key=keys.ledger_figures, field=None,
     derived="`risk.by_colour.{}` of the JSON value", computes=(LEDGER_FIGURES,), text="risk_{}",
     means="risk points graded in the colour")
+# Routine inspections this local month (issue 15, queries/ledger/figures.py `month_inspections`): the
+# hazard panel's line "巡查 本月 漏检 N / 迟检 M".
+INSPECTIONS_MISSED = Figure(
+    "inspections_missed", "ledger.inspections.month.missed", keys.ledger_figures, None, (LEDGER_FIGURES,),
+    "inspections_missed", "inspection periods of this month that ended without a signed inspection "
+    "(ledger/inspection_schedule.py)", derived="`inspections.month.missed` of the JSON value")
+INSPECTIONS_LATE = Figure(
+    "inspections_late", "ledger.inspections.month.late", keys.ledger_figures, None, (LEDGER_FIGURES,),
+    "inspections_late", "inspection periods of this month signed after the period ended",
+    derived="`inspections.month.late` of the JSON value")
 
 FIGURES: tuple[Figure, ...] = (
     EVENTS_TOTAL,
@@ -190,7 +200,7 @@ FIGURES: tuple[Figure, ...] = (
     VEHICLES_ON_CAMPUS, VEHICLES_TODAY,
     ALERTS_OPEN, *ALERTS_BY_SEVERITY.values(), ALERTS_ESCALATED,
     *HAZARD_STAGE.values(), HAZARDS_OPEN, HAZARDS_OVERDUE, HAZARDS_DUE_SOON, HAZARDS_MAJOR,
-    HAZARDS_RATE, *RISK.values(),
+    HAZARDS_RATE, *RISK.values(), INSPECTIONS_MISSED, INSPECTIONS_LATE,
 )
 BY_NAME: dict[str, Figure] = {f.name: f for f in FIGURES}
 WALL_FIGURES: tuple[Figure, ...] = tuple(f for f in FIGURES if f.wall)

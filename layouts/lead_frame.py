@@ -10,7 +10,7 @@ from __future__ import annotations
 from dash import dcc, html
 
 from layouts.lead_text import tl
-from layouts.lead_view import NAV, LeadView
+from layouts.lead_view import NAV, PLANS, LeadView
 
 FRAME = "lead-frame"  # the root element of every leadership page
 BODY = "lead-body"
@@ -36,7 +36,8 @@ def _header(view: LeadView, page: str, csrf: str | None) -> html.Header:
     principal = view.principal
     who = ""
     if principal is not None and principal.user_id is not None:
-        role = tl(lang, f"role_{principal.role}") if principal.role in ("leader", "duty", "admin") else ""
+        role = tl(lang, f"role_{principal.role}") if principal.role in ("leader", "duty", "admin", "safety") \
+            else ""
         who = f"{principal.display_name or principal.username}（{role}）" if lang == "zh" else \
             f"{principal.display_name or principal.username} ({role})"
     other_lang = {"lang": None} if lang == "en" else {"lang": "en"}
@@ -73,8 +74,8 @@ def _school_menu(view: LeadView, page: str):
 
 def _tabs(view: LeadView, page: str) -> html.Nav:
     links = []
-    for name, _path, key in NAV:
-        if name == "lead_district" and not view.several:
+    for name, _path, key in (*NAV, PLANS):
+        if (name == "lead_district" and not view.several) or (name == PLANS[0] and not view.plans_tab):
             continue
         links.append(dcc.Link(tl(view.lang, key), href=view.href(name),
                               className="lead-tab" + (" is-current" if name == page else "")))

@@ -17,6 +17,7 @@ TEXT: dict[str, dict[str, str]] = {
         "nav_campaigns": "专项治理",
         "nav_assessment": "考核评分",
         "nav_district": "区域监管",
+        "nav_plans": "巡查计划",
         "school": "学校",
         "language": "English",
         "sign_out": "退出登录",
@@ -27,7 +28,7 @@ TEXT: dict[str, dict[str, str]] = {
         "ledger_down": "安全台账暂时无法访问，请稍后刷新重试",
         "read_only": "只读",
         "empty": "暂无数据",
-        "role_leader": "领导", "role_duty": "值班员", "role_admin": "管理员",
+        "role_leader": "领导", "role_duty": "值班员", "role_admin": "管理员", "role_safety": "安全办",
     },
     "en": {
         "brand": "Campus Safety · Leadership",
@@ -38,6 +39,7 @@ TEXT: dict[str, dict[str, str]] = {
         "nav_campaigns": "Campaigns",
         "nav_assessment": "Assessment",
         "nav_district": "District",
+        "nav_plans": "Inspection plans",
         "school": "School",
         "language": "中文",
         "sign_out": "Sign out",
@@ -49,6 +51,7 @@ TEXT: dict[str, dict[str, str]] = {
         "read_only": "Read only",
         "empty": "Nothing to show",
         "role_leader": "Leader", "role_duty": "Duty officer", "role_admin": "Administrator",
+        "role_safety": "Safety office",
     },
 }
 

@@ -23,7 +23,11 @@ NAV: tuple[tuple[str, str, str], ...] = (
     ("lead_assessment", "/lead/assessment", "nav_assessment"),
     ("lead_district", "/lead/district", "nav_district"),
 )
-PATHS = {name: path for name, path, _ in NAV}
+# The safety office's inspection plans (issue 15) are drawn in this frame but are no leadership page:
+# they write, and need inspection.plan (dashboard/roles.py), so they are not in NAV (whose pages only
+# read); their tab is shown to those who may open them (LeadView.plans_tab).
+PLANS: tuple[str, str, str] = ("inspection_plans", "/inspection-plans", "nav_plans")
+PATHS = {name: path for name, path, _ in (*NAV, PLANS)}
 
 
 class Person(Protocol):
@@ -52,6 +56,7 @@ class LeadView:
     problem: str | None = None  # "no_school" | "unknown_school" | "ledger_down" (a lead_text key)
     principal: Person | None = None
     csrf: str | None = None  # the session's CSRF token for the sign-out form; None for no person
+    plans_tab: bool = False  # the caller may open the inspection plans (their tab is shown)
 
     @property
     def several(self) -> bool:

@@ -169,7 +169,8 @@ class Recorder:
         now = datetime.now(timezone.utc)
         with self.sessions() as session:
             done = ledger_figures.refresh(session, self.redis, school_codes=schools, now=now,
-                                   due_soon_days=self.settings.hazard_due_soon_days)
+                                          due_soon_days=self.settings.hazard_due_soon_days, tz=self.settings.tz,
+                                          term_starts=self.settings.terms)
             if schools is None:
                 history.snapshot_days(session, self.redis, school_codes=done, now=now, tz=self.settings.tz)
                 history.snapshot_domain_days(session, self.redis, school_codes=done, now=now,

@@ -21,7 +21,9 @@ from dashboard.pages.lead_hazards import view as part
 from dashboard.pages.lead_hazards.callbacks import register_callbacks  # noqa: F401 (app.py calls it)
 from dashboard.services import services
 from layouts.lead_frame import frame
+from layouts.lead_inspections import inspections_strip
 from queries.ledger import org
+from queries.ledger.inspections import school_figures
 from queries.ledger.lead_hazards import filter_choices, filter_query, ledger_filter, ledger_rows
 
 PAGE = "lead_hazards"
@@ -41,10 +43,14 @@ def layout(school: object = None, lang: object = None, stage: object = None, gra
             found = org.find_school(db, view.school)
             rows, total = ledger_rows(db, school_id=found.id, filters=filters, now=now, limit=part.GRID_LIMIT)
             choices = filter_choices(db, school_id=found.id)
+            inspected = school_figures(db, school_id=found.id, now=now, tz=live.settings.tz,
+                                       term_starts=live.settings.terms)
     except SQLAlchemyError:
         return frame(replace(view, problem="ledger_down"), PAGE, None)
     query = filter_query(filters)
     body = part.body(view.lang, school=view.school, query=query,
                      options=part.filter_options(view.lang, choices, query),
-                     rows=part.grid_rows(view.lang, rows, now=now, tz=live.settings.tz), total=total)
+                     rows=part.grid_rows(view.lang, rows, now=now, tz=live.settings.tz), total=total,
+                     inspections=inspections_strip(view.lang, inspected, plans_href=view.href("inspection_plans")
+                                                   if view.plans_tab else None))
     return frame(view, PAGE, body)

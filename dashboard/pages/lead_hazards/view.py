@@ -182,13 +182,15 @@ def filter_bar(lang: Language, options: dict[str, list[dict]], values: dict[str,
 
 
 def body(lang: Language, *, school: str, query: dict[str, str], options: dict[str, list[dict]],
-         rows: list[dict], total: int) -> html.Div:
+         rows: list[dict], total: int, inspections: html.Div | None = None) -> html.Div:
     """The page under the frame: filters, the count, the grid and the record panel. `query`: the
-    filter as URL query values (queries.ledger.lead_hazards.filter_query)."""
+    filter as URL query values (queries.ledger.lead_hazards.filter_query); `inspections`: the
+    month's inspections in one line (layouts/lead_inspections.py)."""
     return html.Div(className="lead-hazards-body", children=[
         dcc.Store(id=VIEW, data={"school": school, "lang": lang}),
         dcc.Store(id=RECORD_SHOWN),
         html.H1(tx(lang, "hazards_title"), className="lead-page-title"),
+        inspections,
         filter_bar(lang, options, filter_values(query)),
         html.Div(className="lead-grid-2 lead-hazards-main", children=[
             html.Section(className="lead-card lead-hazards-list", children=[

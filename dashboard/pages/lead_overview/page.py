@@ -32,8 +32,10 @@ from dashboard.pages.lead_overview.callbacks import (
 from dashboard.pages.lead_overview.text import to
 from dashboard.services import services
 from layouts.lead_frame import frame
+from layouts.lead_inspections import inspections_card
 from layouts.lead_live import live_state
 from queries.ledger import org
+from queries.ledger.inspections import school_figures
 from queries.ledger.lead_overview import (
     RECENT_ALERT_DAYS,
     alerts_today,
@@ -61,6 +63,7 @@ def layout(school: object = None, lang: object = None, building: object = None, 
             today = alerts_today(db, school_id=found.id, since=figures.local_midnight(now, tz))
             rows, total = hazard_backlog(db, school_id=found.id, now=now, limit=part.BACKLOG_LIMIT)
             drilled = drill(db, found.id, selected, now) if selected else None
+            inspected = school_figures(db, school_id=found.id, now=now, tz=tz, term_starts=live.settings.terms)
     except SQLAlchemyError:
         return frame(replace(view, problem="ledger_down"), PAGE, None)
     summary, reachable = live_summary(live, view.school)
@@ -71,5 +74,7 @@ def layout(school: object = None, lang: object = None, building: object = None, 
         people=figures.people(summary), headlines=figures.domain_headlines(summary, today, tz),
         plan=live.site_plan(view.school), marks=marks, backlog_rows=rows, backlog_total=total, drill=drilled,
         selected=selected, now=now, tz=tz, hazards_href=lambda **query: view.href("lead_hazards", **query),
-        recent_days=RECENT_ALERT_DAYS)
+        recent_days=RECENT_ALERT_DAYS,
+        inspections=inspections_card(view.lang, inspected,
+                                     plans_href=view.href("inspection_plans") if view.plans_tab else None))
     return frame(view, PAGE, body)

@@ -240,9 +240,10 @@ def body(lang: Language, *, school: str, title: str, state: str, summary: dict |
          due_soon_days: float, alerts_by_severity: dict[str, int], people: People, headlines: list[DomainHeadline],
          plan: dict | None, marks: dict[str | None, BuildingFigures], backlog_rows: list, backlog_total: int,
          drill: BuildingDrill | None, selected: str | None, now: datetime, tz: ZoneInfo, hazards_href,
-         recent_days: int) -> html.Div:
+         recent_days: int, inspections: html.Section | None = None) -> html.Div:
     """The page under the frame. `hazards_href(**query)`: a link to the hazard ledger; `recent_days`:
-    the days of alerts the drill panel lists."""
+    the days of alerts the drill panel lists; `inspections`: the month's inspections card
+    (layouts/lead_inspections.py), beside the hazards."""
     panel = drill_placeholder(lang) if selected is None else drill_panel(
         lang, drill, now=now, tz=tz, ledger_href=hazards_href(building=selected) if drill else None,
         recent_days=recent_days)
@@ -255,6 +256,7 @@ def body(lang: Language, *, school: str, title: str, state: str, summary: dict |
             html.Div(status_line(lang, state, summary), id=STATUS, className="lead-overview-status")]),
         html.Div(className="lead-cards lead-overview-summary", children=[
             hazards_card(lang, hazard_totals, due_soon_days=due_soon_days, href=hazards_href),
+            inspections,
             html.Section(alerts_card(lang, alerts_by_severity), id=ALERTS, className="lead-card lead-overview-card"),
             html.Section(visitors_card(lang, people), id=VISITORS, className="lead-card lead-overview-card"),
             html.Section(attendance_card(lang, people), id=ATTENDANCE, className="lead-card lead-overview-card"),

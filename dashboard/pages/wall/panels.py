@@ -31,6 +31,8 @@ FIGURE_TONES: dict[str, str] = {
     figures.HAZARDS_OVERDUE.dom_id: "warn",
     figures.HAZARDS_DUE_SOON.dom_id: "warn",
     figures.HAZARDS_MAJOR.dom_id: "alert",
+    figures.INSPECTIONS_MISSED.dom_id: "alert",
+    figures.INSPECTIONS_LATE.dom_id: "warn",
     figures.ALERTS_OPEN.dom_id: "alert",
     figures.ALERTS_ESCALATED.dom_id: "alert",
     **{f.dom_id: f"sev-{s}" for s, f in figures.ALERTS_BY_SEVERITY.items()},

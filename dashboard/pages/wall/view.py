@@ -143,6 +143,19 @@ def hazards_panel(lang: Language) -> html.Section:
               for f in (F.HAZARDS_OPEN, F.HAZARDS_OVERDUE, F.HAZARDS_DUE_SOON, F.HAZARDS_MAJOR)),
         ]),
         html.Ul(id=ids.LISTED_HAZARDS, className="listed-hazards", **{"data-testid": "listed-hazards"}),
+        inspections_line(lang),
+    ])
+
+
+def inspections_line(lang: Language) -> html.Div:
+    """巡查 本月 漏检 N / 迟检 M: this month's missed and late routine inspections, one line under
+    the listed hazards (each a labelled number, its label first as the line reads)."""
+    def counted(shown: Figure) -> html.Div:
+        return html.Div(className="figure-box inline", children=[
+            html.Div(label(lang, shown), className="figure-label"), number(shown)])
+    return html.Div(className="inspections-line", **{"data-testid": "inspections-line"}, children=[
+        html.Span(t(lang, "inspections_month"), className="inspections-title"),
+        counted(F.INSPECTIONS_MISSED), html.Span("/", className="inspections-sep"), counted(F.INSPECTIONS_LATE),
     ])
 
 
