@@ -29,11 +29,10 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from kernel import connections, kafka_security
-from kernel.catalogue import HANDLING_TYPES
 from kernel.clock import WINDOW_MS
 from kernel.contract import Rejection, validate
 from kernel.heartbeat import Heartbeat
-from kernel.proof import headers_for_outbox, keys_from, verdict
+from kernel.proof import headers_for_outbox, keys_from, needs_proof, verdict
 from kernel.settings import Settings, redact_url
 from ledger.commands import alert_outbox, escalations, history
 from ledger.commands.recording import Refusal, is_relevant, record_in_savepoint
@@ -128,8 +127,8 @@ class Recorder:
                                  max_future_ms=self.settings.max_future_seconds * 1000, max_age_ms=WINDOW_MS)
                 if isinstance(event, Rejection):
                     continue  # the aggregator dead-letters contract violations
-                if event.type in HANDLING_TYPES and verdict(record.value, record.headers, self._keys) is not None:
-                    continue  # not from the duty console: the aggregator dead-letters it too
+                if needs_proof(event) and verdict(record.value, record.headers, self._keys) is not None:
+                    continue  # not from the product: the aggregator dead-letters it (bad_proof)
                 severity = self.rules.severity_for(event)
                 if not is_relevant(event, severity):
                     continue
