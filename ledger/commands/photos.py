@@ -19,7 +19,8 @@ time, retried) and the report, rectification or inspection it belongs to later:
    whoever reports it (a safety officer reporting an inspector's failed item cannot re-send another
    person's photos through `attach`, which takes only the acting person's own uploads).
 A photo sent and never attached (the phone gave up, the form was abandoned) is removed after a day by
-`python -m ledger photos sweep` (ledger/cli_photos.py): `unattached_before`, then `stray_files`.
+`sweep` (`unattached_before`, then `stray_files`): the recorder runs it every PHOTO_SWEEP_SECONDS
+(streams/recorder.py), and `python -m ledger photos sweep` (ledger/cli_photos.py) on demand.
 """
 from __future__ import annotations
 
@@ -36,6 +37,7 @@ from ledger.errors import LedgerError
 from ledger.models import Hazard, HazardTransition, Inspection, InspectionResult, OrgUnit, Photo
 from ledger.photos import CleanPhoto
 
+UNATTACHED_HOURS = 24.0  # how old a photo attached to nothing must be before the sweep removes it
 MAX_PER_STEP = 9  # what one report, rectification or checklist item carries: a phone's grid of nine
 
 
@@ -243,3 +245,18 @@ def stray_files(db: Session, photo_dir: str | Path, cutoff: datetime) -> list[Pa
     for start in range(0, len(keys), 500):
         known |= set(db.scalars(select(Photo.key).where(Photo.key.in_(keys[start:start + 500]))))
     return sorted(path for key, paths in candidates.items() if key not in known for path in paths)
+
+
+def sweep(sessions, photo_dir: str | Path, cutoff: datetime) -> tuple[int, int]:
+    """Remove photos sent before `cutoff` and attached to nothing (rows committed first, then their
+    files), then files no row names older than the cutoff; (photos removed, stray files removed).
+    `sessions`: a sessionmaker; it commits its own transaction. Safe beside another sweep (a row is
+    deleted once; removing a file already gone is no error)."""
+    with sessions.begin() as db:
+        gone = unattached_before(db, cutoff)
+    for key, content_type in gone:
+        discard(photo_dir, key, content_type)
+    with sessions() as db:
+        strays = stray_files(db, photo_dir, cutoff)
+    photo_files.remove(*strays)
+    return len(gone), len(strays)
