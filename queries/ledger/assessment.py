@@ -55,7 +55,8 @@ def unit_facts(session: Session, *, unit: OrgUnit, today: date, now: datetime, r
 
 def entered_deductions(session: Session, *, unit: OrgUnit, period: str) -> list[scoring.Deduction]:
     rows = session.scalars(select(AssessmentDeduction).where(
-        AssessmentDeduction.unit_id == unit.id, AssessmentDeduction.period == period)
+        AssessmentDeduction.unit_id == unit.id, AssessmentDeduction.period == period,
+        AssessmentDeduction.withdrawn_at.is_(None))
         .order_by(AssessmentDeduction.at))
     return [scoring.Deduction(r.article, r.points, r.reason, False, r.count) for r in rows]
 

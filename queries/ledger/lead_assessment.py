@@ -157,7 +157,8 @@ def entered(session: Session, *, unit_ids: Iterable[int], period: Period) -> dic
     rows = session.execute(
         select(AssessmentDeduction.unit_id, AssessmentDeduction.article, AssessmentDeduction.points,
                AssessmentDeduction.reason, AssessmentDeduction.count)
-        .where(AssessmentDeduction.unit_id.in_(ids), AssessmentDeduction.period == period.label)
+        .where(AssessmentDeduction.unit_id.in_(ids), AssessmentDeduction.period == period.label,
+               AssessmentDeduction.withdrawn_at.is_(None))
         .order_by(AssessmentDeduction.unit_id, AssessmentDeduction.at, AssessmentDeduction.id))
     for unit_id, article, points, reason, count in rows:
         out[unit_id].append(scoring.Deduction(article, points, reason, False, count))
