@@ -176,23 +176,39 @@ def test_a_hazard_the_product_made_needs_the_proof_and_a_campus_systems_does_not
 @pytest.mark.kafka
 def test_forged_steps_of_a_product_hazard_are_dead_lettered_and_move_nothing(
         kafka_bootstrap, redis_client, settings_factory):
-    """The product's report (signed as the web app signs it) lands; an unsigned acceptance, one signed
-    with another key and an unsigned report of a product-shaped code go to the dead-letter topic as
-    bad_proof and change neither the wall nor the ledger; a campus system's hazard still needs nothing."""
+    """A hazard reported in the product (hazard_work.report) goes out through the outbox, signed as the
+    web app signs it, and lands; an unsigned acceptance of it, one signed with another key and an
+    unsigned report of an invented product-shaped code go to the dead-letter topic as bad_proof and
+    change neither the wall nor the ledger; a campus system's hazard still needs nothing."""
+    from datetime import datetime, timezone
+
+    from kernel import connections
+    from ledger.commands import alert_outbox, hazard_work
+    from tests.ledger.hazard_work_support import school
 
     settings = settings_factory(kafka_bootstrap_servers=kafka_bootstrap, secret_key="p" * 32,
                                 recorder_group=f"rec-{time.time_ns()}", ledger_refresh_seconds=3600)
     make_topic(kafka_bootstrap, settings, partitions=1)
     engine = sql_engine(settings)
     migrate(engine)
+    with sql_sessions(engine)() as session:
+        li = school(session)["li"]
+        reported = hazard_work.report(session, li, school="s1", description="305 实验室燃气软管老化",
+                                      client_key="form-0001", now=datetime.now(timezone.utc), building="lab",
+                                      zone="3F-305")
+        session.commit()
+        producer = connections.kafka_producer(settings)
+        keys = proof.keys_from(settings.event_signing_key)
+        sent = alert_outbox.send(session, producer, settings.events_topic, timeout_s=10,
+                                 sign=lambda value: proof.headers_for_outbox(value, keys))
+        producer.close()
+    made, invented = reported.code, _product_code("form-2")
+    assert sent == 1 and made.startswith("YH-")
     now = int(time.time() * 1000)
-    made, invented = _product_code("form-1"), _product_code("form-2")
     forged = [ev.hazard("accepted", made, now - 3000, id="forged-1"),
               ev.hazard("reported", invented, now - 3000, id="forged-2")]
     other_key = ev.hazard("accepted", made, now - 2000, id="forged-3")
-    produce(kafka_bootstrap, settings.events_topic,
-            [("s1", ev.raw(ev.hazard("reported", made, now - 5000, id="ours-1")))]
-            + [("s1", ev.raw(doc), BAD_PROOF) for doc in forged])
+    produce(kafka_bootstrap, settings.events_topic, [("s1", ev.raw(doc), BAD_PROOF) for doc in forged])
     produce(kafka_bootstrap, settings.events_topic, [("s1", ev.raw(other_key))], signing_key="somebody-elses-key-123")
     ends = produce(kafka_bootstrap, settings.events_topic,
                    [("s1", ev.raw(ev.hazard("reported", "HZ-7", now - 1000, id="theirs-1"))),
