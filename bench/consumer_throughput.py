@@ -75,7 +75,7 @@ def fill_topic(settings: Settings, topic: str, count: int, partitions: int, hour
     stream = simulate(seed=1, start_ms=start_ms, rate=RATE, bad_rate=0.0)
     registered = 0
     for school, payload in itertools.islice(stream, count):
-        producer.send(topic, key=school.encode(), value=payload, headers=proof.sign_if_handling(payload, keys))
+        producer.send(topic, key=school.encode(), value=payload, headers=proof.sign_if_needed(payload, keys))
         registered += msgspec.json.decode(payload)["type"] in REGISTER_TYPES
     producer.flush()
     print(f"stream from {datetime.fromtimestamp(start_ms / 1000, SCHOOL_TZ):%a %Y-%m-%d %H:%M} school time; "

@@ -60,7 +60,7 @@ def background_load(bootstrap: str, topic: str, rate: float, stop: threading.Eve
     for school, payload in stream:
         if stop.is_set():
             break
-        producer.send(topic, key=school.encode(), value=payload, headers=proof.sign_if_handling(payload, keys))
+        producer.send(topic, key=school.encode(), value=payload, headers=proof.sign_if_needed(payload, keys))
         count += 1
         ahead = count / rate - (time.monotonic() - started)
         if ahead > 0.005:

@@ -5,7 +5,8 @@ kept as the bytes its sender wrote, and those bytes are what goes to Kafka: the 
 sender's unknown fields, and the consumers validate exactly what they read. Each event gets a
 verdict (docs/api.md, "Sending events"):
 - `refused`, with a reason: the contract's (kernel/contract.py, the same code the consumers run),
-  or CONSOLE_ONLY (alert-handling events come only from the duty console), or SCHOOL_NOT_ALLOWED
+  or CONSOLE_ONLY (alert-handling events come only from the duty console), or PRODUCT_HAZARD (a step
+  of a hazard the product made, code `YH-<day>-<10 hex>`: only the product moves it), or SCHOOL_NOT_ALLOWED
   (the source key does not cover the event's school). Sending it again will not help.
 - `duplicate`: an event of the same school and id was accepted before (or earlier in the batch).
 - `accepted`: it is in Kafka (the broker acknowledged it).
@@ -24,6 +25,7 @@ import msgspec
 
 from kernel import contract
 from kernel.catalogue import HANDLING_TYPES
+from kernel.proof import needs_proof
 
 MAX_EVENTS = 1000
 # HANDLING_TYPES, the alert-handling steps: the duty console publishes them (with the proof the
@@ -34,6 +36,7 @@ ACCEPTED, DUPLICATE, REFUSED, RETRY = "accepted", "duplicate", "refused", "retry
 VERDICTS = (ACCEPTED, DUPLICATE, REFUSED, RETRY)
 # Reasons beyond the contract's.
 CONSOLE_ONLY = "console_only"
+PRODUCT_HAZARD = "product_hazard"
 SCHOOL_NOT_ALLOWED = "school_not_allowed"
 KAFKA_UNAVAILABLE = "kafka_unavailable"
 IN_PROGRESS = "in_progress"
@@ -118,6 +121,11 @@ def check_events(raws: list[bytes], *, may_send_for, now_ms: int, max_bytes: int
         if event.type in HANDLING_TYPES:
             verdicts[index] = Verdict(index, event_id, REFUSED, CONSOLE_ONLY,
                                       f"{event.type} events are published by the duty console only")
+            continue
+        if needs_proof(event):  # a step of a hazard the product made (kernel/catalogue.py)
+            verdicts[index] = Verdict(index, event_id, REFUSED, PRODUCT_HAZARD,
+                                      f"hazard {event.data['hazard']!r} has a code of the form the product "
+                                      "reserves for its own hazards (YH-<day>-<10 hex>): only the product moves it")
             continue
         may = allowed.get(school)
         if may is None:

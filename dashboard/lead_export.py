@@ -6,7 +6,9 @@ The page's download link carries its filter; this view reads it with the same fu
 (`queries.ledger.lead_hazards.ledger_filter`) and the same query (`ledger_rows`) as the grid, with no
 row limit, so the file is the grid's list, in the grid's order, however long. dashboard/roles.py
 gives the route `lead.view` (leadership, duty officers, admins; never a wall token); the school is
-checked here, as the guard cannot see it in the path. Read only.
+checked here, as the guard cannot see it in the path. Read only. The 照片 column links each hazard's
+first photo at this server's /photos/<key>, which opens only for a signed-in person whose scope
+covers the school (dashboard/photos.py): the file carries the address, never the picture.
 """
 from __future__ import annotations
 
@@ -22,6 +24,7 @@ from layouts.i18n import language
 from ledger.hazard_ledger_xlsx import ledger_workbook
 from queries.ledger import org
 from queries.ledger.lead_hazards import ledger_filter, ledger_rows
+from queries.ledger.photos import hazard_photo_summary
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -50,7 +53,12 @@ def hazard_export():
         if found is None:
             abort(404)
         rows, _total = ledger_rows(session, school_id=found.id, filters=filters, now=now, limit=None)
-    data = ledger_workbook(rows, lang=lang, tz=live.settings.tz, now=now)
+        photos = hazard_photo_summary(session, found.id)
+    # The 照片 cell links to the first photo here: PUBLIC_URL when set, else the address this
+    # person downloaded from. GET /photos/<key> asks a signed-in person with the school in scope.
+    base = (live.settings.public_origin or request.host_url).rstrip("/")
+    data = ledger_workbook(rows, lang=lang, tz=live.settings.tz, now=now, photos=photos,
+                           photo_url=lambda key: f"{base}/photos/{quote(key)}")
     day = now.astimezone(live.settings.tz).date().isoformat()
     stem = f"hazard-ledger-{school}-{day}"
     local = f"隐患排查治理台账-{school}-{day}" if lang == "zh" else stem

@@ -67,7 +67,7 @@ def simulated_headers(message: Simulated, keys: tuple[bytes, ...]) -> list | Non
     signed as the web app signs them; a forged one (a bad message) is not."""
     if message.bad is not None or not keys:
         return None
-    return proof.sign_if_handling(message.payload, keys)
+    return proof.sign_if_needed(message.payload, keys)
 
 
 def produce(

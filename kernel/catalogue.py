@@ -5,6 +5,7 @@ never change or remove one within v1.
 """
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 CONTRACT_VERSION = 1
@@ -24,6 +25,18 @@ SEVERITIES: tuple[str, ...] = ("info", "low", "medium", "high", "critical")
 SEVERITY_RANK = {name: rank for rank, name in enumerate(SEVERITIES)}
 # The duty console's handling steps: they must prove where they come from (kernel/proof.py).
 HANDLING_TYPES = frozenset({"alert.acknowledged", "alert.dispatched", "alert.resolved"})
+# The codes of hazards the product itself makes (ledger/hazard_work_rules.py hazard_code): YH-, the
+# local day, a dash and ten upper-case hex digits. "YH-" alone (隐患's initials) is what any Chinese
+# hazard system might put first, so the whole shape is reserved: a hazard event whose `hazard` has
+# it must carry the product's proof (kernel/proof.py), as the handling steps do.
+PRODUCT_HAZARD_CODE = re.compile(r"YH-[0-9]{8}-[0-9A-F]{10}")
+
+
+def is_product_hazard(code: object) -> bool:
+    """Whether a hazard code is one the product made (and so only the product may move)."""
+    return isinstance(code, str) and PRODUCT_HAZARD_CODE.fullmatch(code) is not None
+
+
 # Severities an alert can have; `info` events never open an alert.
 ALERT_SEVERITIES: tuple[str, ...] = ("critical", "high", "medium", "low")
 

@@ -98,6 +98,7 @@ ENV = {
     "heartbeat_stale_seconds": "HEARTBEAT_STALE_SECONDS",
     # Photos of hazards and inspections (issue 15): the directory their files are kept in (ledger/photo_files.py).
     "photo_dir": "PHOTO_DIR",
+    "photo_sweep_seconds": "PHOTO_SWEEP_SECONDS",
 }
 
 
@@ -281,6 +282,9 @@ class Settings:
     # files, cleaned, under random names; a production deployment mounts a volume here (docker-compose.yml).
     # Served only by the web app, to people whose scope covers them: never inside a folder served as is.
     photo_dir: str = str(PROJECT_ROOT / "var" / "photos")
+    # How often the recorder removes photos sent a day ago or more and attached to nothing (the sweep
+    # of `python -m ledger photos sweep`); 0: never (then run the command from cron).
+    photo_sweep_seconds: float = 3600.0
 
     def __post_init__(self) -> None:
         # The web app's edge (issue 12): settings a header or the same-site check could not say safely.
@@ -333,6 +337,8 @@ class Settings:
         if self.heartbeat_stale_seconds < 5:
             raise SettingsError("HEARTBEAT_STALE_SECONDS must be at least 5")
         _check_photo_dir(self.photo_dir)
+        if self.photo_sweep_seconds != 0 and not 60 <= self.photo_sweep_seconds <= 7 * 86400:
+            raise SettingsError("PHOTO_SWEEP_SECONDS must be 0 (off) or lie between 60 and 604800 (a week)")
         _check_connection_security(self)
 
     def __repr__(self) -> str:

@@ -7,7 +7,8 @@ A phone sends a photo the moment it is taken; the report it was for may never be
 only their sender's to see and belong to no record, so after a while they are removed: their rows first
 (committed), then their files; then any file no row names (a crash between a photo's files and its row,
 a temporary file of a write that died), if older than the same cutoff, so a photo being sent right now
-is never touched. Run it daily (cron, a systemd timer, or a compose job).
+is never touched. The recorder runs the same sweep every PHOTO_SWEEP_SECONDS (an hour; README,
+*Operations*); this command is for a sweep now, another age, or PHOTO_SWEEP_SECONDS=0.
 """
 from __future__ import annotations
 
@@ -20,23 +21,16 @@ def add_parser(commands) -> None:
     actions = photos.add_subparsers(dest="action", required=True)
     sweep = actions.add_parser("sweep", help="remove photos attached to nothing, sent longer ago than --hours")
     sweep.add_argument("--hours", type=float, default=24.0, help="how old an unattached photo must be (24)")
+    # (24: ledger.commands.photos.UNATTACHED_HOURS, what the recorder's sweep uses)
 
 
 def run(args: argparse.Namespace, settings, sessions, now: datetime) -> int:
-    from ledger import photo_files
     from ledger.commands import photos
 
     if args.hours < 1:
         print("--hours must be at least 1: a photo being sent must have time to be attached")
         return 2
-    cutoff = now - timedelta(hours=args.hours)
-    with sessions.begin() as db:
-        gone = photos.unattached_before(db, cutoff)
-    for key, content_type in gone:
-        photos.discard(settings.photo_dir, key, content_type)
-    with sessions() as db:
-        strays = photos.stray_files(db, settings.photo_dir, cutoff)
-    photo_files.remove(*strays)
-    print(f"removed {len(gone)} photos attached to nothing and {len(strays)} files no photo names "
+    gone, strays = photos.sweep(sessions, settings.photo_dir, now - timedelta(hours=args.hours))
+    print(f"removed {gone} photos attached to nothing and {strays} files no photo names "
           f"(older than {args.hours:g} hours) from {settings.photo_dir}")
     return 0

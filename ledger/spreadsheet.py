@@ -49,6 +49,19 @@ class Sheet:
     freeze: str = "A2"  # the cell below and right of what stays in view when scrolling
 
 
+@dataclass(frozen=True)
+class Link:
+    """A cell that shows `text` and opens `url` (an http(s) address the product made, never one a
+    person typed). In a .csv, where cells cannot link, only the text."""
+
+    text: str
+    url: str
+
+    def __post_init__(self) -> None:
+        if not self.url.startswith(("https://", "http://")):
+            raise ValueError("a spreadsheet link goes to an http(s) address")
+
+
 def clipped(text: str) -> str:
     """At most MAX_CELL_CHARS, and a cut text says how long it was."""
     if len(text) <= MAX_CELL_CHARS:
@@ -73,6 +86,8 @@ def formula_like(text: str) -> bool:
 
 
 def _width(value: object) -> int:
+    if isinstance(value, Link):
+        return len(value.text)
     if isinstance(value, datetime):
         if value.tzinfo is not None:
             raise TypeError("a spreadsheet time is local: convert it to the school's zone and drop the zone")
@@ -92,6 +107,11 @@ def _widths(sheet: Sheet) -> list[float]:
 
 
 def _put(sheet, row: int, column: int, value: object):
+    if isinstance(value, Link):
+        cell = _put(sheet, row, column, value.text)
+        cell.hyperlink = value.url
+        cell.style = "Hyperlink"  # Excel's own blue, underlined link style
+        return cell
     if value is not None and not isinstance(value, (str, bool, int, float, date)):
         value = str(value)
     if isinstance(value, str):
@@ -140,6 +160,8 @@ def csv_field(value: object) -> str:
     """One value as CSV text: times as the ledger's import reads them, formula-like text marked."""
     if value is None:
         return ""
+    if isinstance(value, Link):
+        value = value.text
     if isinstance(value, datetime):
         if value.tzinfo is not None:
             raise TypeError("a spreadsheet time is local: convert it to the school's zone and drop the zone")

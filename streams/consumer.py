@@ -16,11 +16,10 @@ import redis
 from kafka import ConsumerRebalanceListener, OffsetAndMetadata, TopicPartition
 
 from kernel import connections, kafka_security, keys
-from kernel.catalogue import HANDLING_TYPES
 from kernel.clock import WINDOW_MS
 from kernel.contract import PROCESSING_ERROR, Event, validate_batch
 from kernel.heartbeat import Heartbeat
-from kernel.proof import keys_from, refuse_unproven
+from kernel.proof import PROOF_TYPES, keys_from, refuse_unproven
 from kernel.settings import Settings, redact_url
 from ledger.live_rules import LiveRules
 from streams.aggregation import Planner
@@ -84,7 +83,8 @@ class BatchProcessor:
         self._checkpointed = 0.0
         self._keys = keys_from(settings.event_signing_key)  # checks the duty console's events
         if not self._keys:
-            log.warning("EVENT_SIGNING_KEY is not set: every alert-handling event is refused (bad_proof)")
+            log.warning("EVENT_SIGNING_KEY is not set: every alert-handling event and every step of a hazard "
+                        "the product made is refused (bad_proof)")
         self._landed: dict[int, int] = {}  # partition -> where its applied part ends (for the lag)
         self._written: dict[int, int] = {}  # partition -> checkpoint last written, while assigned
         self._commit_pending = False  # checkpoints written (or a commit failed) since the last commit
@@ -113,7 +113,7 @@ class BatchProcessor:
             max_future_ms=self.settings.max_future_seconds * 1000,
             max_age_ms=WINDOW_MS,
         )
-        if not HANDLING_TYPES.isdisjoint(map(_TYPE, events)):  # a loop in C; rarely true
+        if not PROOF_TYPES.isdisjoint(map(_TYPE, events)):  # a loop in C; true when a hazard moves
             events, positions, rejected = refuse_unproven(records, events, positions, rejected, self._keys)
         letters = [DeadLetter(records[i].offset, records[i].key, records[i].value, *rejection)
                    for i, rejection in rejected]

@@ -29,13 +29,12 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from kernel import connections, kafka_security
-from kernel.catalogue import HANDLING_TYPES
 from kernel.clock import WINDOW_MS
 from kernel.contract import Rejection, validate
 from kernel.heartbeat import Heartbeat
-from kernel.proof import headers_for_outbox, keys_from, verdict
+from kernel.proof import headers_for_outbox, keys_from, needs_proof, verdict
 from kernel.settings import Settings, redact_url
-from ledger.commands import alert_outbox, escalations, history
+from ledger.commands import alert_outbox, escalations, history, photos
 from ledger.commands.recording import Refusal, is_relevant, record_in_savepoint
 from ledger.live_rules import LiveRules
 from ledger.models import RecorderOffset
@@ -73,6 +72,7 @@ class Recorder:
         self._last_refresh = 0.0
         self._last_sweep = 0.0
         self._last_outbox = 0.0
+        self._last_photo_sweep = float("-inf")  # the first tick sweeps
         self.recorded = 0
         # Like the aggregator: a partition silently no longer read is kicked, then the process
         # exits for a fresh one (streams/stalls.py).
@@ -128,8 +128,8 @@ class Recorder:
                                  max_future_ms=self.settings.max_future_seconds * 1000, max_age_ms=WINDOW_MS)
                 if isinstance(event, Rejection):
                     continue  # the aggregator dead-letters contract violations
-                if event.type in HANDLING_TYPES and verdict(record.value, record.headers, self._keys) is not None:
-                    continue  # not from the duty console: the aggregator dead-letters it too
+                if needs_proof(event) and verdict(record.value, record.headers, self._keys) is not None:
+                    continue  # not from the product: the aggregator dead-letters it (bad_proof)
                 severity = self.rules.severity_for(event)
                 if not is_relevant(event, severity):
                     continue
@@ -191,6 +191,22 @@ class Recorder:
                                      timeout_s=OUTBOX_SEND_TIMEOUT_S, older_than=older_than,
                                      sign=lambda value: headers_for_outbox(value, self._keys))
 
+    def sweep_photos(self, now: datetime | None = None) -> tuple[int, int] | None:
+        """Photos sent a day ago or more and attached to nothing, and files no photo names, removed
+        (ledger.commands.photos.sweep; the recorder mounts PHOTO_DIR as the web app does). A volume
+        that cannot be read is logged and left for the next sweep; the database's errors go to the
+        loop like any other."""
+        cutoff = (now or datetime.now(timezone.utc)) - timedelta(hours=photos.UNATTACHED_HOURS)
+        try:
+            gone, strays = photos.sweep(self.sessions, self.settings.photo_dir, cutoff)
+        except OSError as exc:
+            log.warning("photo sweep: %s cannot be read or written (%s); tried again in %g s",
+                        self.settings.photo_dir, exc, self.settings.photo_sweep_seconds)
+            return None
+        if gone or strays:
+            log.info("photo sweep: removed %d photos attached to nothing and %d stray files", gone, strays)
+        return gone, strays
+
     def _tick(self) -> None:
         if time.monotonic() - self._last_refresh >= self.settings.ledger_refresh_seconds:
             self.refresh_figures()
@@ -201,6 +217,10 @@ class Recorder:
         if time.monotonic() - self._last_outbox >= OUTBOX_EVERY_S:
             self.send_outbox()
             self._last_outbox = time.monotonic()
+        every = self.settings.photo_sweep_seconds
+        if every and time.monotonic() - self._last_photo_sweep >= every:
+            self._last_photo_sweep = time.monotonic()  # first: a failing volume is tried again next time
+            self.sweep_photos()
         if self.metrics.due():
             self.report()
 

@@ -110,6 +110,14 @@ def test_the_photo_directory_is_absolute_and_never_a_public_folder(tmp_path):
             Settings.from_env(environ={"PHOTO_DIR": str(public)})
 
 
+def test_how_often_photos_are_swept_is_a_setting_with_bounds():
+    assert Settings.from_env(environ={}).photo_sweep_seconds == 3600
+    assert Settings.from_env(environ={"PHOTO_SWEEP_SECONDS": "0"}).photo_sweep_seconds == 0
+    for bad in ("30", "-1", "700000"):
+        with pytest.raises(SettingsError, match="PHOTO_SWEEP_SECONDS"):
+            Settings.from_env(environ={"PHOTO_SWEEP_SECONDS": bad})
+
+
 def test_sound_combinations_are_accepted(pem):
     make(**sasl(kafka_ssl_cafile=pem))
     make(**sasl(protocol="SASL_PLAINTEXT", mechanism="SCRAM-SHA-256"))

@@ -7,6 +7,12 @@ with what the unit already lost to it), to the person (a role that assesses, a s
 and to the unit (a unit of that school, or the school itself). A refusal says why in English and
 Chinese and saves nothing. The deduction and its audit entry are written in one transaction; a
 form sent twice (the same `request_id`) is one deduction.
+
+`withdraw_deduction` takes back a deduction entered by mistake (or carried by an event), with a
+reason, by the same people under the same scope: the row stays, marked withdrawn (who, when, why),
+and counts no more, so every score read after it is recomputed without it and the article's yearly
+maximum is freed; an audit entry (`assessment.withdraw`) in the same transaction keeps what it was.
+Correcting one is withdrawing it and entering the right one. Withdrawing it again changes nothing.
 """
 from __future__ import annotations
 
@@ -14,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from ledger import org_scope, scoring
@@ -82,7 +88,8 @@ def enter_deduction(db: Session, *, actor: Actor, scope: frozenset[str] | None, 
     period = str(now.astimezone(tz).year)
     already = float(db.scalar(select(func.coalesce(func.sum(AssessmentDeduction.points), 0)).where(
         AssessmentDeduction.unit_id == found.id, AssessmentDeduction.period == period,
-        AssessmentDeduction.article == article)) or 0) if isinstance(article, int) else 0.0
+        AssessmentDeduction.article == article, AssessmentDeduction.withdrawn_at.is_(None))) or 0) \
+        if isinstance(article, int) else 0.0
     deduction = scoring.entered_deduction(article, count, text, rules, already=already)  # type: ignore[arg-type]
     row = AssessmentDeduction(unit_id=found.id, article=deduction.article, points=deduction.points,
                               count=deduction.count, reason=deduction.reason, by=actor.name[:64], at=now,
@@ -109,3 +116,53 @@ def _event_id(request_id: str | None) -> str | None:
 def _entered(row: AssessmentDeduction, unit: OrgUnit, *, created: bool) -> EnteredDeduction:
     return EnteredDeduction(row.id, unit.code, unit.name_zh, row.article, row.count, row.points, row.reason,
                             row.period, row.by or "", row.at, created)
+
+
+@dataclass(frozen=True)
+class WithdrawnDeduction:
+    """A deduction as withdrawn; `written` False: it had been withdrawn before (nothing new written)."""
+
+    id: int
+    unit: str
+    article: int
+    points: float
+    period: str
+    withdrawn_by: str
+    withdrawn_at: datetime
+    reason: str
+    written: bool
+
+
+def withdraw_deduction(db: Session, *, actor: Actor, scope: frozenset[str] | None, deduction_id: object,
+                       reason: str, now: datetime) -> WithdrawnDeduction:
+    """Withdraw deduction `deduction_id` of a unit or school the person assesses, saying why. The
+    caller commits. A person outside the school learns nothing of the deduction (NotFound, as for
+    no such deduction)."""
+    if actor.role not in ASSESSORS:
+        raise LedgerError("only the safety office or an administrator withdraws assessment deductions",
+                          zh="只有安全管理部门或管理员可以撤销考核扣分")
+    text = clean_free_text(reason or "").strip()
+    if not text:
+        raise LedgerError("say why the deduction is withdrawn", zh="请填写撤销扣分的原因")
+    if len(text) > MAX_REASON:
+        raise LedgerError(f"the reason has at most {MAX_REASON} characters", zh=f"撤销原因至多 {MAX_REASON} 个字")
+    row = db.get(AssessmentDeduction, deduction_id) if isinstance(deduction_id, int) and \
+        not isinstance(deduction_id, bool) else None
+    unit = db.get(OrgUnit, row.unit_id) if row is not None else None
+    school = org_scope.school_of(db, unit) if unit is not None else None
+    if row is None or school is None or (scope is not None and school.code not in scope):
+        raise NotFound(f"no deduction {deduction_id!r} in the schools you assess",
+                       zh=f"在您负责考核的学校中没有扣分记录 {deduction_id!r}")
+    # One UPDATE that asks again whether it is still counted: two withdrawals at once write once.
+    table = AssessmentDeduction.__table__
+    written = db.execute(update(table).where(table.c.id == row.id, table.c.withdrawn_at.is_(None))
+                         .values(withdrawn_at=now, withdrawn_by=actor.name[:64], withdrawn_reason=text)).rowcount == 1
+    db.refresh(row)
+    if written:
+        record(db, actor=actor, action="assessment.withdraw", target=f"unit:{unit.code}", now=now,
+               school=school.code,
+               before={"id": row.id, "article": row.article, "count": row.count, "points": row.points,
+                       "reason": row.reason, "period": row.period, "by": row.by},
+               after={"withdrawn": True, "reason": text})
+    return WithdrawnDeduction(row.id, unit.code, row.article, row.points, row.period, row.withdrawn_by or "",
+                              row.withdrawn_at, row.withdrawn_reason or "", written)

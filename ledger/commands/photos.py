@@ -15,8 +15,12 @@ time, retried) and the report, rectification or inspection it belongs to later:
    kind of record: an inspection result's photo may also go with the hazard reported from it.
    `form_keys` is the one check of the keys a form sends (the hazard loop's and the inspections').
 3. `detach`: an inspection answer changed before signing lets go of the photos it no longer names.
+4. `attach_result_photos`: the photos of a failed inspection item go with the hazard reported from it,
+   whoever reports it (a safety officer reporting an inspector's failed item cannot re-send another
+   person's photos through `attach`, which takes only the acting person's own uploads).
 A photo sent and never attached (the phone gave up, the form was abandoned) is removed after a day by
-`python -m ledger photos sweep` (ledger/cli_photos.py): `unattached_before`, then `stray_files`.
+`sweep` (`unattached_before`, then `stray_files`): the recorder runs it every PHOTO_SWEEP_SECONDS
+(streams/recorder.py), and `python -m ledger photos sweep` (ledger/cli_photos.py) on demand.
 """
 from __future__ import annotations
 
@@ -30,9 +34,10 @@ from sqlalchemy.orm import Session
 
 from ledger import photo_files
 from ledger.errors import LedgerError
-from ledger.models import Hazard, HazardTransition, OrgUnit, Photo
+from ledger.models import Hazard, HazardTransition, Inspection, InspectionResult, OrgUnit, Photo
 from ledger.photos import CleanPhoto
 
+UNATTACHED_HOURS = 24.0  # how old a photo attached to nothing must be before the sweep removes it
 MAX_PER_STEP = 9  # what one report, rectification or checklist item carries: a phone's grid of nine
 
 
@@ -158,6 +163,44 @@ def attach(db: Session, *, keys: Iterable[str], uploaded_by: int, school: OrgUni
     return photos
 
 
+def attach_result_photos(db: Session, result_id: int, hazard: Hazard, *, now: datetime,
+                         transition: HazardTransition | None = None) -> list[Photo]:
+    """The photos of a failed inspection item go with the hazard reported from it (and with `transition`,
+    the report's step, when given), whoever uploaded them: the inspector's evidence follows the item into
+    the hazard loop. Call it in the report's transaction after `inspections.mark_reported` named this
+    hazard on the result (the link is the authority: the result must be this school's failed item and
+    name this hazard, else PhotoRefused). Photos already with this hazard stay; a photo another hazard
+    holds is left to it. Idempotent (a resent report attaches nothing more). The caller commits."""
+    if hazard.id is None or (transition is not None and transition.id is None):
+        db.flush()
+    result = db.get(InspectionResult, result_id)
+    school_id = None if result is None else db.scalar(select(Inspection.school_id)
+                                                       .where(Inspection.id == result.inspection_id))
+    if result is None or result.result != "fail" or school_id != hazard.school_id:
+        raise PhotoRefused(f"no failed inspection item {result_id} of this hazard's school",
+                           zh=f"本校没有不合格检查项 {result_id}")
+    if result.hazard_code != hazard.code:
+        raise PhotoRefused(f"inspection item {result_id} was not reported as hazard {hazard.code}",
+                           zh=f"检查项 {result_id} 未上报为隐患 {hazard.code}")
+    if transition is not None and transition.hazard_id != hazard.id:
+        raise PhotoRefused("that step belongs to another hazard", zh="该步骤属于另一条隐患")
+    photos = list(db.scalars(select(Photo).where(Photo.inspection_result_id == result_id,
+                                                 Photo.school_id == hazard.school_id)
+                             .order_by(Photo.id).with_for_update()))
+    moved = []
+    for photo in photos:
+        if photo.hazard_id not in (None, hazard.id):
+            continue  # reported with another hazard before this link (its uploader's own report)
+        photo.hazard_id = hazard.id
+        if transition is not None and photo.transition_id is None:
+            photo.transition_id = transition.id
+        photo.pending = None
+        photo.attached_at = photo.attached_at or now
+        moved.append(photo)
+    db.flush()
+    return moved
+
+
 def detach(db: Session, *, keys: Iterable[str], inspection_result_id: int) -> list[str]:
     """Take photos off an inspection result whose answer changed before it was signed (the keys the new
     answer no longer names); the keys detached. A photo left with nothing is unattached again (its
@@ -202,3 +245,18 @@ def stray_files(db: Session, photo_dir: str | Path, cutoff: datetime) -> list[Pa
     for start in range(0, len(keys), 500):
         known |= set(db.scalars(select(Photo.key).where(Photo.key.in_(keys[start:start + 500]))))
     return sorted(path for key, paths in candidates.items() if key not in known for path in paths)
+
+
+def sweep(sessions, photo_dir: str | Path, cutoff: datetime) -> tuple[int, int]:
+    """Remove photos sent before `cutoff` and attached to nothing (rows committed first, then their
+    files), then files no row names older than the cutoff; (photos removed, stray files removed).
+    `sessions`: a sessionmaker; it commits its own transaction. Safe beside another sweep (a row is
+    deleted once; removing a file already gone is no error)."""
+    with sessions.begin() as db:
+        gone = unattached_before(db, cutoff)
+    for key, content_type in gone:
+        discard(photo_dir, key, content_type)
+    with sessions() as db:
+        strays = stray_files(db, photo_dir, cutoff)
+    photo_files.remove(*strays)
+    return len(gone), len(strays)

@@ -222,7 +222,8 @@ def _deduction(session: Session, school: OrgUnit, event, at: datetime, tz: ZoneI
     article = data["article"]
     already = float(session.scalar(select(func.coalesce(func.sum(AssessmentDeduction.points), 0)).where(
         AssessmentDeduction.unit_id == unit.id, AssessmentDeduction.period == period,
-        AssessmentDeduction.article == article)) or 0) if isinstance(article, int) else 0.0
+        AssessmentDeduction.article == article, AssessmentDeduction.withdrawn_at.is_(None))) or 0) \
+        if isinstance(article, int) else 0.0
     try:
         rule, count = scoring.check_event_points(article, data["points"], rules, already=already)
     except scoring.DeductionRefused as exc:

@@ -24,3 +24,11 @@ class AssessmentDeduction(Base):
     at: Mapped[datetime]
     period: Mapped[str] = mapped_column(String(16))  # the assessment year, e.g. "2026"
     event_id: Mapped[str | None] = mapped_column(String(128), unique=True)
+    # Withdrawn (entered by mistake): kept, with who, when and why, and counted no more (issue 15).
+    withdrawn_at: Mapped[datetime | None]
+    withdrawn_by: Mapped[str | None] = mapped_column(String(64))
+    withdrawn_reason: Mapped[str | None] = mapped_column(Text)
+
+    @property
+    def counts(self) -> bool:
+        return self.withdrawn_at is None

@@ -12,6 +12,7 @@ from queries.ledger import org
 from queries.ledger.assessment_checks import campaign_gaps
 from queries.ledger.assessment_inspections import missed_inspections
 from queries.ledger.risk_points import review_overdue
+from queries.ledger.unreported_findings import unreported_by_owner
 
 
 def unit_facts(session: Session, *, unit: OrgUnit, today: date, now: datetime, review_days: int,
@@ -44,14 +45,18 @@ def unit_facts(session: Session, *, unit: OrgUnit, today: date, now: datetime, r
                          ended_from=period_start.date(), ended_before=today)
     missed = missed_inspections(session, owner="unit", ids=[unit.id], schools=[school.id] if school else [],
                                 start=period_start.date(), end=today, now=now, tz=period_start.tzinfo)
+    unreported = unreported_by_owner(session, owner="unit", ids=[unit.id], schools=[school.id] if school else [],
+                                     start=period_start, end=now, now=now, tz=period_start.tzinfo)
     return scoring.UnitFacts(tuple(missing), overdue_reviews, violations, tuple(sorted(late)),
                              tuple(sorted(without_plan)), campaign_gaps=tuple(sorted(gaps[unit.id])),
-                             missed_inspections=missed.get(unit.id, ()))
+                             missed_inspections=missed.get(unit.id, ()),
+                             unreported_findings=unreported.get(unit.id, ()))
 
 
 def entered_deductions(session: Session, *, unit: OrgUnit, period: str) -> list[scoring.Deduction]:
     rows = session.scalars(select(AssessmentDeduction).where(
-        AssessmentDeduction.unit_id == unit.id, AssessmentDeduction.period == period)
+        AssessmentDeduction.unit_id == unit.id, AssessmentDeduction.period == period,
+        AssessmentDeduction.withdrawn_at.is_(None))
         .order_by(AssessmentDeduction.at))
     return [scoring.Deduction(r.article, r.points, r.reason, False, r.count) for r in rows]
 

@@ -29,6 +29,7 @@ from ledger import hazard_loop, scoring
 from ledger.models import AssessmentDeduction, Hazard, HazardSource, LoopViolation, OrgUnit, RiskPoint
 from queries.ledger.assessment_checks import campaign_gaps
 from queries.ledger.assessment_inspections import missed_inspections
+from queries.ledger.unreported_findings import unreported_by_owner
 
 Owner = Literal["unit", "school"]  # whose facts: a unit's (what it answers for) or a whole school's
 # The column that says whose a row is, per table, for each kind of owner.
@@ -100,6 +101,9 @@ def gather_facts(session: Session, *, owner: Owner, ids: Iterable[int], period: 
     missed = missed_inspections(session, owner=owner, ids=ids, schools=ids if owner == "school" else [school_id],
                                 start=period.start.date(), end=period.as_of_day, now=period.as_of,
                                 tz=period.start.tzinfo)
+    # Art. 17: failed inspection items of the year not reported as a hazard in time.
+    unreported = unreported_by_owner(session, owner=owner, ids=ids, schools=ids if owner == "school" else [school_id],
+                                     start=period.start, end=period.end, now=period.as_of, tz=period.start.tzinfo)
 
     out = {}
     for who in ids:
@@ -110,7 +114,8 @@ def gather_facts(session: Session, *, owner: Owner, ids: Iterable[int], period: 
             missing.append("hazard_sources")
         out[who] = scoring.UnitFacts(tuple(missing), tuple(sorted(late_reviews[who])), tuple(sorted(violations[who])),
                                      tuple(sorted(late[who])), tuple(sorted(without_plan[who])),
-                                     campaign_gaps=tuple(sorted(gaps[who])), missed_inspections=missed.get(who, ()))
+                                     campaign_gaps=tuple(sorted(gaps[who])), missed_inspections=missed.get(who, ()),
+                                     unreported_findings=unreported.get(who, ()))
     return out
 
 
@@ -152,7 +157,8 @@ def entered(session: Session, *, unit_ids: Iterable[int], period: Period) -> dic
     rows = session.execute(
         select(AssessmentDeduction.unit_id, AssessmentDeduction.article, AssessmentDeduction.points,
                AssessmentDeduction.reason, AssessmentDeduction.count)
-        .where(AssessmentDeduction.unit_id.in_(ids), AssessmentDeduction.period == period.label)
+        .where(AssessmentDeduction.unit_id.in_(ids), AssessmentDeduction.period == period.label,
+               AssessmentDeduction.withdrawn_at.is_(None))
         .order_by(AssessmentDeduction.unit_id, AssessmentDeduction.at, AssessmentDeduction.id))
     for unit_id, article, points, reason, count in rows:
         out[unit_id].append(scoring.Deduction(article, points, reason, False, count))

@@ -63,3 +63,16 @@ def of_inspection_result(db: Session, result_id: int) -> list[PhotoView]:
     rows = db.execute(select(Photo, OrgUnit.code).join(OrgUnit, OrgUnit.id == Photo.school_id)
                       .where(Photo.inspection_result_id == result_id).order_by(Photo.created_at, Photo.id)).all()
     return [_view(photo, school) for photo, school in rows]
+
+
+def hazard_photo_summary(db: Session, school_id: int) -> dict[int, tuple[int, str]]:
+    """Per hazard of the school that has photos: (how many, the key of its first, in `of_hazard`'s
+    order). One read for a whole ledger (the Excel download links each hazard's photos)."""
+    found: dict[int, tuple[int, str]] = {}
+    rows = db.execute(select(Photo.hazard_id, Photo.key).where(Photo.school_id == school_id,
+                                                               Photo.hazard_id.is_not(None))
+                      .order_by(Photo.hazard_id, Photo.created_at, Photo.id))
+    for hazard_id, key in rows:
+        count, first = found.get(hazard_id, (0, key))
+        found[hazard_id] = (count + 1, first)
+    return found

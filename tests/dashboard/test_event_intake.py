@@ -112,6 +112,17 @@ def test_every_alert_handling_type_is_refused_and_no_other():
     assert [o.index for o in checked.outgoing] == [3]
 
 
+def test_a_step_of_a_hazard_the_product_made_is_refused_from_every_source():
+    """Issue 15: only the product moves its own hazards (codes YH-<day>-<10 hex>); a campus system's
+    hazard, even one whose code starts with YH-, goes through as before."""
+    made = "YH-20261206-3F9A1C2B40"
+    docs = [ev.hazard("accepted", made, NOW, id="forged"), ev.hazard("reported", "YH-20261206-001", NOW)]
+    _, checked = _check(docs)
+    assert (checked.verdicts[0].reason, checked.verdicts[0].id) == (intake.PRODUCT_HAZARD, "forged")
+    assert made in checked.verdicts[0].detail
+    assert [o.index for o in checked.outgoing] == [1]
+
+
 def test_a_key_for_every_school_and_one_id_at_two_schools():
     docs = [ev.smoke(NOW, id="same", school="s1"), ev.smoke(NOW, id="same", school="s2")]
     _, checked = _check(docs, schools=frozenset({"s1", "s2"}))
@@ -170,6 +181,6 @@ def test_docs_api_names_every_verdict_and_reason_of_the_route():
         assert f"| `{verdict}` |" in section, verdict
     # The consumers' own: a failure of theirs, and a handling step's missing proof (here: console_only).
     reasons = [r for r in contract.REASONS if r not in (contract.PROCESSING_ERROR, contract.BAD_PROOF)]
-    for reason in reasons + [intake.CONSOLE_ONLY, intake.SCHOOL_NOT_ALLOWED, intake.KAFKA_UNAVAILABLE,
-                             intake.IN_PROGRESS]:
+    for reason in reasons + [intake.CONSOLE_ONLY, intake.PRODUCT_HAZARD, intake.SCHOOL_NOT_ALLOWED,
+                             intake.KAFKA_UNAVAILABLE, intake.IN_PROGRESS]:
         assert f"`{reason}`" in section, reason

@@ -146,3 +146,40 @@ def test_a_callback_cannot_read_a_school_outside_the_callers(app):
     # The same tap by a leader over the school shows the record, its loop steps included.
     shown = signed_in(app, "leader").post("/_dash-update-component", json=body).get_data(as_text=True)
     assert "HZ-DEMO-UNIV-001" in shown and "上报隐患" in shown
+
+
+def test_the_photos_cell_links_the_first_photo_which_opens_only_for_someone_in_scope(app, demo_ledger):  # noqa: F811
+    """A hazard with photos: its 照片 cell counts them and links the first at this server's
+    /photos/<key>; that address opens for a signed-in leader over the school, for nobody else."""
+    from openpyxl import load_workbook as load
+    from sqlalchemy import select
+
+    from kernel.connections import sql_engine, sql_sessions
+    from ledger.models import Hazard, OrgUnit, User
+    from tests.ledger import photo_support as made
+
+    engine = sql_engine(demo_ledger)
+    with sql_sessions(engine)() as db:
+        school = db.scalar(select(OrgUnit).where(OrgUnit.code == SCHOOL))
+        hazard = db.scalar(select(Hazard).where(Hazard.code == "HZ-DEMO-UNIV-001"))
+        uploader = db.scalar(select(User.id).where(User.username == "leader"))
+        photos = [made.kept(db, demo_ledger.photo_dir, uploader, school, data) for data in made.distinct(2)]
+        for photo in photos:
+            photo.hazard_id, photo.pending = hazard.id, None
+        db.commit()
+        first = photos[0].key
+    engine.dispose()
+    leader = signed_in(app, "leader")
+    response = leader.get(f"/lead/hazards.xlsx?school={SCHOOL}")
+    sheet = load(BytesIO(response.data)).active
+    header = [c.value for c in sheet[1]]
+    column = header.index("照片") + 1
+    cells = {sheet.cell(row=n, column=header.index("隐患编号") + 1).value: sheet.cell(row=n, column=column)
+             for n in range(2, sheet.max_row + 1)}
+    linked = cells.pop("HZ-DEMO-UNIV-001")
+    assert linked.value == "2 张" and linked.hyperlink.target == f"http://localhost/photos/{first}"
+    assert {c.value for c in cells.values()} == {0} and all(c.hyperlink is None for c in cells.values())
+    path = f"/photos/{first}"
+    assert leader.get(path).status_code == 200
+    assert signed_in(app, "head").get(path).status_code == 403  # a leader over another school
+    assert app.server.test_client().get(path).status_code in (302, 401)  # nobody signed in

@@ -144,7 +144,7 @@ def test_the_workbook_has_the_ledgers_columns_and_keeps_formula_like_text_as_tex
                 closed_at=NOW - timedelta(days=1), deadline=NOW - timedelta(days=3))]
     sheet = load_workbook(BytesIO(ledger_workbook(rows, lang="zh", tz=TZ, now=NOW))).active
     header = [c.value for c in sheet[1]]
-    assert header == list(COLUMNS) and header[1:-1] == list(HAZARD_COLUMNS)  # the exchange's columns, importable
+    assert header == list(COLUMNS) and header[1:-2] == list(HAZARD_COLUMNS)  # the exchange's columns, importable
     got = [dict(zip(header, (c.value for c in line))) for line in sheet.iter_rows(min_row=2)]
     assert [g["隐患编号"] for g in got] == ["H-2", "H-1"] and [g["序号"] for g in got] == [1, 2]
     assert got[0]["隐患名称"] == "=HYPERLINK(\"http://evil\")" and sheet["C2"].data_type == "s"
@@ -155,6 +155,25 @@ def test_the_workbook_has_the_ledgers_columns_and_keeps_formula_like_text_as_tex
     english = load_workbook(BytesIO(ledger_workbook(rows, lang="en", tz=TZ, now=NOW))).active
     assert [c.value for c in english[1]][:3] == ["No.", "Code", "Hazard"]
     assert english.cell(row=3, column=5).value == "Major"
+
+
+def test_each_hazards_photos_are_counted_and_linked_to_the_first():
+    rows = [row(id=1, code="H-1"), row(id=2, code="H-2")]
+    url = "https://anquan.example.edu.cn/photos/{}".format
+    data = ledger_workbook(rows, lang="zh", tz=TZ, now=NOW, photos={2: (3, "ab" * 16)}, photo_url=url)
+    sheet = load_workbook(BytesIO(data)).active
+    assert sheet.cell(row=1, column=len(COLUMNS)).value == "照片"
+    none, three = sheet.cell(row=2, column=len(COLUMNS)), sheet.cell(row=3, column=len(COLUMNS))
+    assert (none.value, none.hyperlink) == (0, None)
+    assert three.value == "3 张" and three.hyperlink.target == url("ab" * 16)
+    english = load_workbook(BytesIO(ledger_workbook(rows, lang="en", tz=TZ, now=NOW, photos={1: (1, "cd" * 16)},
+                                                    photo_url=url))).active
+    assert english.cell(row=2, column=len(COLUMNS)).value == "1 photo(s)"
+    assert english.cell(row=1, column=len(COLUMNS)).value == "Photos"
+    from ledger.spreadsheet import Link, csv_field
+    assert csv_field(Link("3 张", url("x"))) == "3 张"
+    with pytest.raises(ValueError):  # a link goes to an address the product made, never javascript: or file:
+        Link("x", "javascript:alert(1)")
 
 
 def test_risk_filters_and_review_words():

@@ -178,3 +178,74 @@ def test_two_inspectors_at_once_cannot_both_pass_the_maximum(engine, session):
     assert "deducted once a year" in said["second"]
     session.expire_all()
     assert saved(session) == (1, 1)
+
+
+def _score(db, unit: str) -> float:
+    from ledger.models import OrgUnit
+    from queries.ledger.assessment import school_scores
+
+    school = db.scalar(select(OrgUnit).where(OrgUnit.code == "s1"))
+    now = NOW + timedelta(minutes=5)
+    scores = school_scores(db, school=school, today=now.astimezone(TZ).date(), now=now, review_days=365, rules=RULES)
+    return next(s["score"] for s in scores if s["unit"] == unit)
+
+
+def test_a_deduction_entered_by_mistake_is_withdrawn_with_a_reason_audited_and_the_score_recomputed(session):
+    school_with_buildings(session)
+    base = _score(session, "s1-chem")
+    wrong = enter(session, article=12, reason="误录：应为另一单位")
+    kept = enter(session, article=8, count=2)
+    assert _score(session, "s1-chem") == base - 10 - 4
+    later = NOW + timedelta(minutes=1)
+    for kwargs, error in [
+        ({"actor": Actor("巡检员", "inspector")}, "only the safety office"),
+        ({"reason": " \x07 "}, "say why"),
+        ({"reason": "长" * (assessment.MAX_REASON + 1)}, "at most 500 characters"),
+        ({"scope": frozenset({"s2"})}, "no deduction"),  # another school's office learns nothing of it
+        ({"deduction_id": 99_999}, "no deduction"),
+        ({"deduction_id": True}, "no deduction"),
+        ({"deduction_id": "1"}, "no deduction"),
+    ]:
+        values = dict(actor=OFFICE, scope=frozenset({"s1"}), deduction_id=wrong.id, reason="录错单位", now=later)
+        with pytest.raises(LedgerError, match=error) as refused:
+            assessment.withdraw_deduction(session, **{**values, **kwargs})
+        assert refused.value.zh
+    assert session.get(AssessmentDeduction, wrong.id).withdrawn_at is None
+
+    done = assessment.withdraw_deduction(session, actor=OFFICE, scope=frozenset({"s1"}), deduction_id=wrong.id,
+                                         reason="录错单位\x1b", now=later)
+    assert (done.written, done.reason, done.withdrawn_by, done.points) == (True, "录错单位", "保卫处李明", 10.0)
+    again = assessment.withdraw_deduction(session, actor=OFFICE, scope=None, deduction_id=wrong.id, reason="再撤一次",
+                                          now=later + timedelta(minutes=1))
+    assert (again.written, again.reason, again.withdrawn_at) == (False, "录错单位", later)  # the first stands
+    [entry] = session.scalars(select(AuditEntry).where(AuditEntry.action == "assessment.withdraw"))
+    assert (entry.target, entry.school, entry.before["article"], entry.before["points"], entry.after["reason"]) == (
+        "unit:s1-chem", "s1", 12, 10.0, "录错单位")
+    row = session.get(AssessmentDeduction, wrong.id)
+    assert (row.counts, row.withdrawn_by, row.article) == (False, "保卫处李明", 12)  # kept, counted no more
+    assert _score(session, "s1-chem") == base - 4  # recomputed without it
+    # The once-a-year article is free again: the right deduction can be entered (a correction).
+    assert enter(session, unit="s1-chem", article=12, reason="复核属实").created
+    assert session.get(AssessmentDeduction, kept.id).counts
+
+
+def test_the_command_line_lists_and_withdraws_a_deduction(session, ledger_settings):
+    school_with_buildings(session)
+    session.commit()
+    done = run_ledger(ledger_settings.database_url, "assessment", "deduct", "--unit", "s1-chem", "--article", "10",
+                      "--reason", "误录")
+    assert done.returncode == 0, done.stderr
+    row_id = session.scalar(select(AssessmentDeduction.id))
+    session.rollback()  # SQLite: a transaction of this session would hold the command's write lock
+    assert f"(deduction {row_id})" in done.stdout
+    listed = run_ledger(ledger_settings.database_url, "assessment", "list", "--unit", "s1-chem", "--year", "2026")
+    assert listed.returncode == 0 and f"{row_id}\tart. 10\t-2" in listed.stdout and "counts" in listed.stdout
+    gone = run_ledger(ledger_settings.database_url, "assessment", "withdraw", "--id", str(row_id), "--reason", "录错")
+    assert gone.returncode == 0 and f"withdrew deduction {row_id}" in gone.stdout, gone.stderr
+    refused = run_ledger(ledger_settings.database_url, "assessment", "withdraw", "--id", "999", "--reason", "x")
+    assert refused.returncode == 1 and "no deduction" in refused.stderr and "没有扣分记录" in refused.stderr
+    listed = run_ledger(ledger_settings.database_url, "assessment", "list", "--unit", "s1-chem", "--year", "2026")
+    assert "withdrawn by cli:" in listed.stdout and "录错" in listed.stdout
+    session.expire_all()
+    assert session.scalar(select(func.count()).select_from(AuditEntry).where(
+        AuditEntry.action == "assessment.withdraw")) == 1

@@ -383,3 +383,66 @@ def test_two_phones_sending_the_same_step_at_once_write_it_once(engine, session,
     assert sorted(signed) == [False, True]
     session.expire_all()
     assert session.scalar(select(func.count()).select_from(InspectionResult)) == 3
+
+
+def test_failed_items_not_reported_in_time_are_art_17s_findings(session, school):
+    """Seed 001 art. 17 (未及时报送, 5 points a time): a signed inspection's failed item with no hazard
+    reported within REPORT_WITHIN_DAYS counts for the plan's unit (or the school, for a plan with no
+    unit), whether never reported or reported late; one reported in time, one still within the days
+    and one of an unsigned inspection do not."""
+    from ledger import scoring
+    from queries.ledger.unreported_findings import REPORT_WITHIN_DAYS, unreported_findings
+
+    plan = _plan(session, school)
+    weekly = _plan(session, school, name="无单位周查", frequency="weekly", risk_point=None, checklist="campaign",
+                   campaign="fire-2026", building="canteen")
+    session.commit()
+    assert REPORT_WITHIN_DAYS == 3
+
+    def inspect(which, day: date, at: datetime, failed: list[int], sign: bool = True) -> dict[int, int]:
+        inspection_id = _start(session, school, which, now=at, day=day).inspection.id
+        ids = {}
+        for position in range(3 if which is plan else 2):
+            ids[position] = inspections.record_item(
+                session, user_id=school["insp1"], inspection_id=inspection_id, position=position, now=at,
+                result="fail" if position in failed else "pass", note="问题" if position in failed else "").result.id
+        if sign:
+            inspections.finish_inspection(session, user_id=school["insp1"], inspection_id=inspection_id, now=at, tz=TZ)
+        return ids
+
+    early = local("2026-12-07T10:00")
+    first = inspect(plan, date(2026, 12, 7), early, failed=[0, 1, 2])
+    inspections.mark_reported(session, first[1], "YH-20261208-0000000001", now=early + timedelta(days=1))  # in time
+    inspections.mark_reported(session, first[2], "YH-20261212-0000000002", now=early + timedelta(days=5))  # late
+    schools_own = inspect(weekly, date(2026, 12, 7), local("2026-12-08T10:00"), failed=[1])
+    inspect(plan, date(2026, 12, 9), local("2026-12-09T10:00"), failed=[0], sign=False)  # never signed
+    inspect(plan, date(2026, 12, 16), local("2026-12-16T10:00"), failed=[2])  # a day old: may still be reported
+    session.commit()
+
+    now = local("2026-12-17T09:00")
+    s1 = session.scalar(select(OrgUnit.id).where(OrgUnit.code == "s1"))
+    chem = session.scalar(select(OrgUnit).where(OrgUnit.code == "s1-chem"))
+    found = unreported_findings(session, school_ids=[s1], start=local("2026-01-01T00:00"),
+                                end=local("2027-01-01T00:00"), now=now)
+    assert [(f.result_id, f.unit, f.hazard_code, f.reference(TZ)) for f in found] == [
+        (first[0], "s1-chem", None, "305实验室日查 12-07 第1项"),
+        (first[2], "s1-chem", "YH-20261212-0000000002", "305实验室日查 12-07 第3项"),
+        (schools_own[1], None, None, "无单位周查 12-08 第2项")]
+    assert unreported_findings(session, school_ids=[s1], start=local("2026-12-08T00:00"),
+                               end=local("2027-01-01T00:00"), now=now)[0].result_id == schools_own[1]
+    # Three days on, the item of the 16th is late too.
+    later = unreported_findings(session, school_ids=[s1], start=local("2026-01-01T00:00"),
+                                end=local("2027-01-01T00:00"), now=now + timedelta(days=3))
+    assert len(later) == 4 and later[-1].reference(TZ) == "305实验室日查 12-16 第3项"
+
+    # The assessment deducts them (art. 17, 5 a time) in both of its readings.
+    year = period_of(2026, now)
+    by_unit = gather_facts(session, owner="unit", ids=[chem.id], period=year, review_days=365, school_id=s1)
+    assert by_unit[chem.id].unreported_findings == ("305实验室日查 12-07 第1项", "305实验室日查 12-07 第3项")
+    one = unit_facts(session, unit=chem, today=now.date(), now=now, review_days=365, period_start=year.start)
+    assert one.unreported_findings == by_unit[chem.id].unreported_findings
+    by_school = gather_facts(session, owner="school", ids=[s1], period=year, review_days=365)
+    assert len(by_school[s1].unreported_findings) == 3
+    score = scoring.score_unit("s1-chem", one, [], scoring.default_rules())
+    art17 = [d for d in score.deductions if d.article == 17 and "未及时上报" in d.reason]
+    assert [(d.points, d.computed) for d in art17] == [(5, True), (5, True)]

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from kernel.connections import sql_sessions
-from ledger.commands import hazard_work, inspections
+from ledger.commands import hazard_work, inspections, photos
 from ledger.commands import inspection_plans as plans
 from ledger.commands.photos import PhotoRefused
 from ledger.models import AlertOutbox, Hazard, HazardTransition, OrgUnit, Photo, RiskPoint
@@ -157,6 +157,43 @@ def test_an_items_photos_follow_its_answer_and_go_with_the_hazard_reported_from_
     views = photo_reads.of_hazard(session, reported.hazard_id)
     assert [(v.key, v.inspection_result_id) for v in views] == [(b, result_id), (c, result_id)]
     assert [v.key for v in photo_reads.of_inspection_result(session, result_id)] == [b, c]
+
+
+def test_the_safety_office_reporting_an_inspectors_failed_item_takes_its_photos(session, people, s1, tmp_path):
+    """The inspector's photos cannot go through `attach` for another person; `attach_result_photos`
+    takes them with the hazard once the result names it, and only then."""
+    yan, an = people["yan"], people["an"]
+    inspection_id = _inspection(session, people)
+    a, b = _photos(session, tmp_path, yan, s1, 2)
+    result_id = inspections.record_item(session, now=NOW, photo_keys=[a, b], user_id=yan.user_id,
+                                        inspection_id=inspection_id, position=0, result="fail",
+                                        note="阀门锈蚀").result.id
+    session.commit()
+    with pytest.raises(PhotoRefused, match="not one you uploaded"):  # why the gap was there
+        hazard_work.report(session, an, school="s1", description="阀门锈蚀", client_key="draft-an-1", now=NOW,
+                           risk_point="RP-GAS-1", photo_keys=[a])
+    session.rollback()
+    reported = hazard_work.report(session, an, school="s1", description="阀门锈蚀", client_key="draft-an-1",
+                                  now=NOW, risk_point="RP-GAS-1")
+    hazard = session.get(Hazard, reported.hazard_id)
+    with pytest.raises(PhotoRefused, match="not reported as hazard"):  # no link yet: no photos
+        photos.attach_result_photos(session, result_id, hazard, now=NOW)
+    other = session.get(Hazard, _report(session, people["li"], key="another-form").hazard_id)
+    inspections.mark_reported(session, result_id, hazard.code, now=NOW)
+    with pytest.raises(PhotoRefused, match="not reported as hazard"):  # linked to this hazard, not that one
+        photos.attach_result_photos(session, result_id, other, now=NOW)
+    with pytest.raises(PhotoRefused, match="no failed inspection item"):
+        photos.attach_result_photos(session, result_id + 999, hazard, now=NOW)
+    moved = photos.attach_result_photos(session, result_id, hazard, now=NOW, transition=hazard.transitions[0])
+    session.commit()
+    assert [p.key for p in moved] == [a, b]
+    views = photo_reads.of_hazard(session, hazard.id)
+    assert [(v.key, v.inspection_result_id, v.transition_id) for v in views] == [
+        (a, result_id, hazard.transitions[0].id), (b, result_id, hazard.transitions[0].id)]
+    assert [v.key for v in photo_reads.of_inspection_result(session, result_id)] == [a, b]  # still the item's
+    again = photos.attach_result_photos(session, result_id, hazard, now=NOW + timedelta(minutes=1))
+    session.commit()
+    assert [p.key for p in again] == [a, b] and photo_reads.of_hazard(session, other.id) == []
 
 
 def test_a_passed_answer_lets_go_of_every_photo(engine, seeded, tmp_path):

@@ -6,6 +6,7 @@ import io
 import os
 import threading
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 from PIL import Image, ImageCms
@@ -298,3 +299,57 @@ def test_photos_never_attached_are_swept_after_a_day_and_nothing_else(engine, le
     assert not any(name.startswith(kept["abandoned"]) for name in left) and fresh.name in left
     assert {f"{kept['attached']}.png", f"{kept['recent']}.jpg"} <= left and not set(p.name for p in strays) & left
     assert run_ledger(ledger_settings.database_url, "photos", "sweep", "--hours", "0.5").returncode == 2
+
+
+@pytest.mark.kafka
+def test_the_recorder_sweeps_photos_every_photo_sweep_seconds(kafka_bootstrap, settings_factory):
+    """The sweep is scheduled where the ledger's periodic work runs: the recorder's tick sweeps on its
+    first turn, not again before PHOTO_SWEEP_SECONDS have passed, then again; 0 turns it off."""
+    from dataclasses import replace
+
+    from kernel.connections import sql_engine
+    from ledger.db import migrate
+    from streams.recorder import Recorder
+
+    settings = settings_factory(kafka_bootstrap_servers=kafka_bootstrap, photo_sweep_seconds=60,
+                                recorder_group=f"rec-{os.getpid()}-{id(settings_factory)}")
+    engine = sql_engine(settings)
+    migrate(engine)
+    photo_dir = settings.photo_dir
+    day_ago = datetime.now(timezone.utc) - timedelta(hours=30)
+
+    def abandoned(data: bytes, when=day_ago) -> str:
+        with sql_sessions(engine).begin() as db:
+            school = db.scalar(select(OrgUnit).where(OrgUnit.code == "s1"))
+            clean = photos.clean(data)
+            key = photo_commands.write_files(photo_dir, clean)
+            return photo_commands.keep(db, key=key, school=school, uploaded_by=wang, photo=clean, now=when)[0].key
+
+    def left() -> set[str]:
+        with sql_sessions(engine)() as db:
+            return set(db.scalars(select(Photo.key)))
+
+    with sql_sessions(engine).begin() as db:
+        wang = _people(db)[0]
+    recorder = Recorder(settings, engine=engine)
+    try:
+        old, recent = abandoned(made.jpeg()), abandoned(made.png(), when=datetime.now(timezone.utc))
+        recorder._tick()  # the first turn sweeps
+        assert left() == {recent}
+        assert not any(p.name.startswith(old) for p in Path(photo_dir).rglob("*"))
+        again = abandoned(made.webp())
+        recorder._tick()  # within the minute: not again
+        assert left() == {recent, again}
+        recorder._last_photo_sweep -= 61  # a minute later
+        recorder._tick()
+        assert left() == {recent}
+        recorder.settings = replace(settings, photo_sweep_seconds=0)  # off: the command is run from cron
+        kept = abandoned(made.jpeg(made.halves(80, 40)))
+        recorder._last_photo_sweep -= 10_000
+        recorder._tick()
+        assert left() == {recent, kept}
+    finally:
+        recorder.consumer.close()
+        recorder.producer.close()
+        engine.dispose()
+

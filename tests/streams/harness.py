@@ -36,7 +36,7 @@ def produce(target, topic: str, messages, *, signing_key: str = TEST_SIGNING_KEY
 
     def headers(message):
         forged = len(message) > 2 and message[2] == BAD_PROOF
-        return None if forged else proof.sign_if_handling(message[1], signing)
+        return None if forged else proof.sign_if_needed(message[1], signing)
 
     futures = [producer.send(topic, key=m[0].encode(), value=m[1], headers=headers(m)) for m in messages]
     producer.flush()

@@ -62,8 +62,8 @@ def test_the_outbox_signs_every_event_with_a_key_and_holds_back_only_handling_wi
 
 
 def test_only_handling_steps_are_signed():
-    assert proof.sign_if_handling(VALUE, KEYS) == proof.headers_for(VALUE, KEYS)
-    assert proof.sign_if_handling(ev.raw(ev.smoke(1_700_000_000_000)), KEYS) is None
+    assert proof.sign_if_needed(VALUE, KEYS) == proof.headers_for(VALUE, KEYS)
+    assert proof.sign_if_needed(ev.raw(ev.smoke(1_700_000_000_000)), KEYS) is None
     assert proof.keys_from(" a , ,b ") == (b"a", b"b") and proof.keys_from("") == ()
 
 
@@ -137,3 +137,114 @@ def _wait_for_alert(engine, code: str, timeout: float = 30):
                 return session.scalar(select(Alert).where(Alert.code == code))
         time.sleep(0.1)
     raise AssertionError(f"the recorder never recorded {code}")
+
+
+# ---- issue 15: the steps of hazards the product made --------------------------------------------------
+
+def _product_code(form: str) -> str:
+    from datetime import datetime, timezone
+    from zoneinfo import ZoneInfo
+
+    from ledger.hazard_work_rules import hazard_code
+    return hazard_code(form, datetime(2026, 12, 6, 2, tzinfo=timezone.utc), ZoneInfo("Asia/Shanghai"))
+
+
+def test_a_hazard_the_product_made_needs_the_proof_and_a_campus_systems_does_not():
+    from kernel.catalogue import is_product_hazard
+    from kernel.contract import validate
+
+    made = _product_code("form-1")
+    assert is_product_hazard(made)
+    # "YH-" alone is what any system's hazard code might start with (隐患's initials): not reserved.
+    for theirs in ("YH-1", "YH-20261206-001", "yh-20261206-3F9A1C2B40", "YH-20261206-3f9a1c2b40",
+                   f"{made}-1", f" {made}", "HZ-7", None, 7):
+        assert not is_product_hazard(theirs), theirs
+    ours = ev.raw(ev.hazard("accepted", made, 1_700_000_000_000))
+    theirs = ev.raw(ev.hazard("accepted", "YH-20261206-001", 1_700_000_000_000))
+    limits = {"now_ms": 1_700_000_000_000, "max_bytes": 65536, "max_future_ms": 60_000, "max_age_ms": 86_400_000}
+    assert proof.needs_proof(validate(ours, **limits))
+    assert not proof.needs_proof(validate(theirs, **limits))
+    assert proof.sign_if_needed(ours, KEYS) == proof.headers_for(ours, KEYS)
+    assert proof.sign_if_needed(theirs, KEYS) is None
+    assert proof.headers_for_outbox(theirs, ()) is None  # a campus system's hazard goes unsigned
+    with pytest.raises(ValueError):  # the product's own step waits in the outbox for a key
+        proof.headers_for_outbox(ours, ())
+    spaced = ours.replace(b'"hazard":"', b'"hazard": "')  # another writer's spacing is seen too
+    assert proof.sign_if_needed(spaced, KEYS) is not None
+
+
+@pytest.mark.kafka
+def test_forged_steps_of_a_product_hazard_are_dead_lettered_and_move_nothing(
+        kafka_bootstrap, redis_client, settings_factory):
+    """A hazard reported in the product (hazard_work.report) goes out through the outbox, signed as the
+    web app signs it, and lands; an unsigned acceptance of it, one signed with another key and an
+    unsigned report of an invented product-shaped code go to the dead-letter topic as bad_proof and
+    change neither the wall nor the ledger; a campus system's hazard still needs nothing."""
+    from datetime import datetime, timezone
+
+    from kernel import connections
+    from ledger.commands import alert_outbox, hazard_work
+    from tests.ledger.hazard_work_support import school
+
+    settings = settings_factory(kafka_bootstrap_servers=kafka_bootstrap, secret_key="p" * 32,
+                                recorder_group=f"rec-{time.time_ns()}", ledger_refresh_seconds=3600)
+    make_topic(kafka_bootstrap, settings, partitions=1)
+    engine = sql_engine(settings)
+    migrate(engine)
+    with sql_sessions(engine)() as session:
+        li = school(session)["li"]
+        reported = hazard_work.report(session, li, school="s1", description="305 实验室燃气软管老化",
+                                      client_key="form-0001", now=datetime.now(timezone.utc), building="lab",
+                                      zone="3F-305")
+        session.commit()
+        producer = connections.kafka_producer(settings)
+        keys = proof.keys_from(settings.event_signing_key)
+        sent = alert_outbox.send(session, producer, settings.events_topic, timeout_s=10,
+                                 sign=lambda value: proof.headers_for_outbox(value, keys))
+        producer.close()
+    made, invented = reported.code, _product_code("form-2")
+    assert sent == 1 and made.startswith("YH-")
+    now = int(time.time() * 1000)
+    forged = [ev.hazard("accepted", made, now - 3000, id="forged-1"),
+              ev.hazard("reported", invented, now - 3000, id="forged-2")]
+    other_key = ev.hazard("accepted", made, now - 2000, id="forged-3")
+    produce(kafka_bootstrap, settings.events_topic, [("s1", ev.raw(doc), BAD_PROOF) for doc in forged])
+    produce(kafka_bootstrap, settings.events_topic, [("s1", ev.raw(other_key))], signing_key="somebody-elses-key-123")
+    ends = produce(kafka_bootstrap, settings.events_topic,
+                   [("s1", ev.raw(ev.hazard("reported", "HZ-7", now - 1000, id="theirs-1"))),
+                    ("s1", ev.raw(ev.hazard("notified", "HZ-7", now - 500, id="theirs-2")))])
+    recorder = Recorder(settings, engine=engine)
+    stop = threading.Event()
+    recording = threading.Thread(target=recorder.run, args=(stop,), daemon=True)
+    recording.start()
+    try:
+        with running_aggregator(settings):
+            wait_consumed(redis_client, settings, ends)
+            summary = school_summary(redis_client, "s1", now_ms=now, tz=settings.tz, group=settings.consumer_group,
+                                     stale_after_s=60)
+            assert summary["dead_letters"] == {BAD_PROOF: 3}
+            assert summary["hazards"]["open"] == 2  # ours (reported) and theirs; the forgeries moved nothing
+            stages = _wait_for_stage(engine, "HZ-7", "notified")
+    finally:
+        stop.set()
+        recording.join(30)
+    assert stages == {made: "reported", "HZ-7": "notified"}  # the invented one was never created
+    letters = KafkaConsumer(settings.dead_letter_topic, bootstrap_servers=kafka_bootstrap,
+                            auto_offset_reset="earliest", consumer_timeout_ms=5000)
+    received = sorted((dict(r.headers)["dlq.reason"], r.value) for r in letters)
+    letters.close()
+    assert received == sorted((BAD_PROOF.encode(), ev.raw(doc)) for doc in forged + [other_key])
+    engine.dispose()
+
+
+def _wait_for_stage(engine, code: str, stage: str, timeout: float = 30) -> dict:
+    from ledger.models import Hazard
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with sql_sessions(engine)() as session:
+            stages = {code: stage for code, stage in session.execute(select(Hazard.code, Hazard.stage))}
+        if stages.get(code) == stage:
+            return stages
+        time.sleep(0.1)
+    raise AssertionError(f"the recorder never put {code} at {stage}")
