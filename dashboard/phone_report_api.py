@@ -6,7 +6,7 @@ the first time, 200 {code, created: false} after.
 
 Checked here, in order: a signed-in person with HAZARD_REPORT (never a token: the guard, said again),
 the session's CSRF token in X-CSRF-Token, the body's size before it is read, its fields
-(dashboard/pages/phone_report/form.py: the school chosen among the person's readable schools), a draft
+(dashboard/phone_report_form.py: the school chosen among the person's readable schools), a draft
 (`draft`: a failed inspection item) only when it is the person's own, in the same school. Refusals are
 {"error", "zh", "en"}. The step is committed first, then its contract event is sent to Kafka (what Kafka
 does not take, the recorder sends), as the duty console's actions do (dashboard/api_alerts.py).
@@ -20,7 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from dashboard import access, roles, sessions
-from dashboard.pages.phone_report import form
+from dashboard import phone_report_form as form
 from dashboard.pages.phone_report.ids import SEND_PATH
 from dashboard.phone_context import person_of
 from dashboard.services import services

@@ -1,12 +1,13 @@
 """The phone report's pure parts: the checks of what POST /m/report/send receives
-(dashboard/pages/phone_report/form.py) and the page's builders (view.py). No services."""
+(dashboard/phone_report_form.py) and the page's builders (view.py). No services."""
 from __future__ import annotations
 
 import json
 
 import pytest
 
-from dashboard.pages.phone_report import form, ids
+from dashboard import phone_report_form as form
+from dashboard.pages.phone_report import ids
 from dashboard.pages.phone_report.text import SCRIPT, TEXT
 from dashboard.pages.phone_report.view import DraftStart, ReportStart, body, form_data
 from layouts.phone_view import PhoneView

@@ -15,9 +15,9 @@ from dashboard.pages.phone_inspection import ids
 from dashboard.pages.phone_inspection import view as part
 from dashboard.pages.phone_inspection.ids import item
 from dashboard.pages.phone_inspection.text import tc
-from dashboard.pages.phone_inspections.view import clock
 from dashboard.phone_context import acting_person, resolve
 from dashboard.services import services
+from layouts.phone_inspection_lines import clock
 from layouts.phone_text import tp
 from ledger.commands import inspections
 from ledger.commands.inspection_plans import InspectionRefused

@@ -12,8 +12,8 @@ from dash import dcc, html
 from dashboard.pages.phone_inspection import ids
 from dashboard.pages.phone_inspection.ids import item
 from dashboard.pages.phone_inspection.text import tc
-from dashboard.pages.phone_inspections.text import ti
-from dashboard.pages.phone_inspections.view import clock, draft_href, period_line, place_line
+from layouts.phone_inspection_lines import clock, draft_href, period_line, place_line
+from layouts.phone_inspection_text import ti
 from layouts.phone_view import PhoneView
 
 if TYPE_CHECKING:  # the rows the reads return, named without importing the reads (pure builders)

@@ -1,5 +1,5 @@
-"""The phone's inspection pages' words (the list and the checklist), Simplified Chinese first and
-English (?lang=en). The frame's words (tabs, states) are layouts/phone_text.py's."""
+"""The words both phone inspection pages use (the list and the checklist), Simplified Chinese first
+and English (?lang=en). The frame's words (tabs, states) are layouts/phone_text.py's."""
 from __future__ import annotations
 
 from layouts.i18n import text_lookup
