@@ -4,7 +4,7 @@ ledger's commands and a clock in the past), creates a plan (a second tap saves t
 second one), changes its frequency, and retires it; a duty officer cannot open the page; an admin of
 another school who sends the page's callbacks for this school's plan is refused on the server and
 nothing changes; the leadership overview shows the school's missed inspections as the ledger counts
-them. With DOC_SHOTS=1 it saves docs/img/inspection-plans-*.png for docs/hazards.md."""
+them. With UPDATE_SCREENSHOTS=1 it saves docs/img/inspection-plans-*.png for docs/hazards.md."""
 from __future__ import annotations
 
 import json
@@ -37,8 +37,8 @@ DOCS = Path(__file__).resolve().parents[2] / "docs" / "img"
 
 
 def shot(page, name: str, size: tuple[int, int] | None = None) -> None:
-    """A screenshot for docs/hazards.md, only when asked for (DOC_SHOTS=1), at `size` if given."""
-    if os.environ.get("DOC_SHOTS") != "1":
+    """A screenshot for docs/hazards.md, only when asked for (UPDATE_SCREENSHOTS=1), at `size` if given."""
+    if os.environ.get("UPDATE_SCREENSHOTS") != "1":
         return
     before = page.viewport_size
     if size:

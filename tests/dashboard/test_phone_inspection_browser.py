@@ -3,7 +3,7 @@ today (made by the safety office through ledger/commands/inspection_plans.py) op
 starts, answers item by item (one fails, with a real JPEG uploaded through the page), reloads
 mid-way and continues, is told which items are missing when finishing early, finishes; the ledger
 holds the inspection and its results, and the failed item links to its draft on the report form.
-One server and one browser for the module. DOC_SHOTS=1 saves the screenshots docs/hazards.md shows."""
+One server and one browser for the module. UPDATE_SCREENSHOTS=1 saves the screenshots docs/hazards.md shows."""
 from __future__ import annotations
 
 import os
@@ -82,8 +82,8 @@ def phone(browser):  # noqa: F811 (the fixture)
 
 
 def shot(page, name: str) -> None:
-    """A screenshot for docs/hazards.md, only when DOC_SHOTS=1 (a test run leaves the tree as it was)."""
-    if os.environ.get("DOC_SHOTS") == "1":
+    """A screenshot for docs/hazards.md, only when UPDATE_SCREENSHOTS=1 (a test run leaves the tree as it was)."""
+    if os.environ.get("UPDATE_SCREENSHOTS") == "1":
         DOCS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(DOCS / f"phone-inspect-{name}.png"))
 

@@ -3,7 +3,7 @@ browser for the module: a teacher scans a risk point's card (opens /report?schoo
 a real JPEG and reports it; then sends a report over a connection that fails — kept on the phone
 through a reload, sent once when the phone is back online, even when the first answer was lost on
 the way; an inspector reports a failed checklist item from its draft, which links back.
-DOC_SHOTS=1 saves the screenshots of docs/hazards.md under docs/img/."""
+UPDATE_SCREENSHOTS=1 saves the screenshots of docs/hazards.md under docs/img/."""
 from __future__ import annotations
 
 import os
@@ -36,8 +36,8 @@ DOCS = Path(__file__).resolve().parents[2] / "docs" / "img"
 
 
 def shot(page, name: str) -> None:
-    """A screenshot for docs/hazards.md, only when asked (DOC_SHOTS=1)."""
-    if os.environ.get("DOC_SHOTS") == "1":
+    """A screenshot for docs/hazards.md, only when asked (UPDATE_SCREENSHOTS=1)."""
+    if os.environ.get("UPDATE_SCREENSHOTS") == "1":
         page.screenshot(path=str(DOCS / f"phone-report-{name}.png"))
 
 

@@ -7,7 +7,7 @@ contract event reached Kafka; a double tap makes one step; a reporter of another
 found"; a reporter without the step sees no button; nothing is wider than the phone. And a reporter
 posting the accept callback directly is refused by the server.
 
-DOC_SHOTS=1 writes the screenshots docs/hazards.md shows (docs/img/phone-work-*.png)."""
+UPDATE_SCREENSHOTS=1 writes the screenshots docs/hazards.md shows (docs/img/phone-work-*.png)."""
 from __future__ import annotations
 
 import json
@@ -123,7 +123,7 @@ def fits(page) -> None:
 
 
 def shot(page, name: str) -> None:
-    if os.environ.get("DOC_SHOTS") == "1":
+    if os.environ.get("UPDATE_SCREENSHOTS") == "1":
         SHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SHOTS / f"phone-work-{name}.png"))
 
