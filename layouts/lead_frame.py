@@ -47,6 +47,10 @@ def _header(view: LeadView, page: str, csrf: str | None) -> html.Header:
         html.Span(who, className="lead-who"),
         dcc.Link(tl(lang, "language"), className="lead-button lead-lang",
                  href=view.href(page, **other_lang)),
+        # A person's own hazard work and inspections (the phone pages, /m): the safety office assigns and
+        # accepts there, whatever page it landed on.
+        html.A(tl(lang, "my_work"), className="lead-button lead-my-work",
+               href="/m" + ("?lang=en" if lang == "en" else "")) if csrf else None,
         dcc.Link(tl(lang, "password"), className="lead-button lead-password",
                  href="/account/password" + ("?lang=en" if lang == "en" else "")) if csrf else None,
         html.Form(action="/logout", method="post", className="lead-sign-out", children=[

@@ -197,6 +197,9 @@ def console(lang: Language, *, school: str | None, name: str, role: str, may_han
             html.H1(td(lang, "title")),
             html.Span(td(lang, "signed_in", name=name, role=role) if name else "", className="who"),
             html.Span(id=ids.DUTY_AS_OF, className="duty-as-of"),
+            # A person's own hazard work and inspections (the phone pages, /m); a token has none.
+            html.A(td(lang, "my_work"), className="duty-my-work", href="/m" + ("?lang=en" if lang == "en" else ""))
+            if csrf is not None else None,
             # A person signs out with the session's CSRF token (a token-held screen has no session to end).
             html.Form(action="/logout", method="post", className="sign-out", children=[
                 dcc.Input(type="hidden", name="csrf", value=csrf),
