@@ -437,8 +437,8 @@ def test_every_page_kind_lets_in_exactly_the_roles_its_permission_names(matrix_s
         assert needs == roles.PAGES[name], path
         for caller, (principal, client) in callers.items():
             allowed = roles.verdict(principal, needs) == 200
-            if caller == "reporter":
-                assert allowed == (needs in own_work), (path, needs)
+            if caller == "reporter":  # own work only (not every such page: planning inspections is not theirs)
+                assert not allowed or needs in own_work, (path, needs)
             if caller == "wall" and needs in own_work:
                 assert not allowed, path
             assert _refused(client.get(path)) == (not allowed), (caller, path)
