@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from ledger import hazard_loop
 from ledger.hazard_work_rules import Person
-from ledger.models import Building, Hazard, HazardTransition, OrgUnit, RiskPoint, User, Zone
+from ledger.models import Building, HazardTransition, OrgUnit, RiskPoint, User, Zone
 from queries.ledger import my_work, photos
 from queries.ledger.photos import PhotoView
 
@@ -68,13 +68,10 @@ class HazardPage:
 
 def hazard_page(session: Session, person: Person, *, school: str, code: str, now: datetime,
                 due_soon_days: float) -> HazardPage | None:
-    if not isinstance(school, str) or not isinstance(code, str) or not person.reads(school):
+    found = my_work.readable_hazard(session, person, school, code)
+    if found is None:
         return None
-    school_row = session.scalar(select(OrgUnit).where(OrgUnit.code == school, OrgUnit.kind == "school"))
-    hazard = session.scalar(select(Hazard).where(Hazard.school_id == school_row.id, Hazard.code == code)) \
-        if school_row is not None else None
-    if hazard is None:
-        return None
+    school_row, hazard = found
     open_steps = my_work.steps_open_to(session, person, school=school, code=code) or ()
     building = session.get(Building, hazard.building_id) if hazard.building_id else None
     zone = session.get(Zone, hazard.zone_id) if hazard.zone_id else None

@@ -100,17 +100,24 @@ def my_reports(session: Session, person: Person, *, now: datetime, due_soon_days
     return [_item(row, now, due_soon_days, supervision=False) for row in rows]
 
 
-def steps_open_to(session: Session, person: Person, *, school: str, code: str) -> tuple[str, ...] | None:
-    """The steps the person may take on this hazard now (`notify`, `rectify`, `feedback`, `accept`,
-    `reject`, `supervise`): the buttons a page shows. None when the hazard is not one they read.
-    The same predicates as the commands (ledger/hazard_work_rules.py), which check again."""
-    if not person.reads(school):
+def readable_hazard(session: Session, person: Person, school: str, code: str) -> tuple[OrgUnit, Hazard] | None:
+    """The school and the hazard `code` of it, if the person reads the school; else None (never which)."""
+    if not isinstance(school, str) or not isinstance(code, str) or not person.reads(school):
         return None
     school_row = session.scalar(select(OrgUnit).where(OrgUnit.code == school, OrgUnit.kind == "school"))
     hazard = session.scalar(select(Hazard).where(Hazard.school_id == school_row.id, Hazard.code == code)) \
         if school_row is not None else None
-    if hazard is None:
+    return None if hazard is None else (school_row, hazard)
+
+
+def steps_open_to(session: Session, person: Person, *, school: str, code: str) -> tuple[str, ...] | None:
+    """The steps the person may take on this hazard now (`notify`, `rectify`, `feedback`, `accept`,
+    `reject`, `supervise`): the buttons a page shows. None when the hazard is not one they read.
+    The same predicates as the commands (ledger/hazard_work_rules.py), which check again."""
+    found = readable_hazard(session, person, school, code)
+    if found is None:
         return None
+    school_row, hazard = found
     fed_back_by = session.scalars(select(HazardTransition.by_user_id).where(
         HazardTransition.hazard_id == hazard.id, HazardTransition.action == "feedback"))
     above = rules.above_school(person, (a.code for a in org_scope.ancestors(session, school_row)))
