@@ -35,7 +35,7 @@ def handover_sheets(report: dict, *, lang: str | None = "zh", zone: str = "") ->
     for key in TABLES:
         header = [c.header + (t["seconds_unit"] if c.seconds else "") for c in columns[key]]
         rows = []
-        for row in report[key]:
+        for row in report.get(key, []):  # a report built before cards were used has none
             cells = []
             for column in columns[key]:
                 raw = column.value(row)

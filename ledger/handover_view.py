@@ -27,7 +27,8 @@ TEXT: dict[str, dict[str, str]] = {
         "hazard_change_count": "隐患环节变更", "comment_count": "值班意见",
         "seconds_unit": "（秒）",
         "open_at_end": "交班时未处置报警", "hazard_changes": "隐患环节变更", "handled_alerts": "本班处理的报警",
-        "comments": "值班意见", "escalations": "本班升级记录",
+        "comments": "值班意见", "escalations": "本班升级记录", "cards_used": "本班使用的处置卡",
+        "col_card": "处置卡", "col_card_by": "使用人",
         "col_code": "报警编号", "col_severity": "级别", "col_type": "类型", "col_domain": "领域",
         "col_place": "地点", "col_raised": "首次报警", "col_state": "交班时状态", "col_waited": "已等待",
         "col_level": "升级级别", "col_count": "次数",
@@ -52,7 +53,8 @@ TEXT: dict[str, dict[str, str]] = {
         "hazard_change_count": "Hazard stage changes", "comment_count": "Comments",
         "seconds_unit": " (s)",
         "open_at_end": "Open at handover", "hazard_changes": "Hazard stage changes", "handled_alerts": "Alerts handled",
-        "comments": "Comments", "escalations": "Escalations",
+        "comments": "Comments", "escalations": "Escalations", "cards_used": "Response cards used",
+        "col_card": "Response card", "col_card_by": "Used by",
         "col_code": "Alert", "col_severity": "Severity", "col_type": "Type", "col_domain": "Domain",
         "col_place": "Place", "col_raised": "Raised", "col_state": "State at handover", "col_waited": "Waiting",
         "col_level": "Escalation", "col_count": "Repeats",
@@ -246,10 +248,17 @@ def table_columns(lang: Language) -> dict[str, list[Column]]:
             Column(t["col_alert_severity"], lambda r: r["severity"], severity),
             Column(t["col_level"], lambda r: r["level"], level),
         ],
+        "cards_used": [
+            Column(t["col_at"], lambda r: r["at"], when),
+            Column(t["col_alert"], lambda r: r["alert"], text),
+            Column(t["col_type"], lambda r: r["type"], lambda v: event_type_name(lang, v)),
+            Column(t["col_card"], lambda r: r["card"], text),
+            Column(t["col_card_by"], lambda r: r["by"], text),
+        ],
     }
 
 
-TABLES = ("open_at_end", "hazard_changes", "handled_alerts", "comments", "escalations")
+TABLES = ("open_at_end", "hazard_changes", "handled_alerts", "comments", "escalations", "cards_used")
 
 
 def handover_view(report: dict, lang: str | None = "zh") -> dict:
@@ -265,6 +274,6 @@ def handover_view(report: dict, lang: str | None = "zh") -> dict:
             "key": key,
             "title": TEXT[lang][key],
             "columns": [c.header for c in columns[key]],
-            "rows": [[c.show(c.value(row)) for c in columns[key]] for row in report[key]],
+            "rows": [[c.show(c.value(row)) for c in columns[key]] for row in report.get(key, [])],
         } for key in TABLES],
     }

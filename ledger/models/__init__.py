@@ -11,6 +11,7 @@ from ledger.models.history import DailyDomainEvents, DailyTotals, RecorderOffset
 from ledger.models.inspection import Inspection, InspectionPlan, InspectionResult
 from ledger.models.org import BUILDING_USES, ORG_CHILDREN, ORG_KIND_ZH, ORG_KINDS, SCHOOL_TYPES, Building, OrgUnit, Zone
 from ledger.models.photo import Photo
+from ledger.models.response_card import ResponseCard, ResponseCardUse
 from ledger.models.risk import HazardSource, RiskPoint
 from ledger.models.rules import RULE_KINDS, RuleText
 from ledger.models.sign_ins import SignInFailure
@@ -26,7 +27,8 @@ __all__ = [
     "Hazard", "HazardSource",
     "HazardTransition", "Inspection", "InspectionPlan", "InspectionResult",
     "LoopViolation", "ORG_CHILDREN", "ORG_KINDS", "ORG_KIND_ZH",
-    "OrgUnit", "Photo", "ROLES", "RULE_KINDS", "RecorderOffset", "RefusedEvent", "RiskPoint", "RuleText",
+    "OrgUnit", "Photo", "ROLES", "RULE_KINDS", "RecorderOffset", "RefusedEvent", "ResponseCard", "ResponseCardUse",
+    "RiskPoint", "RuleText",
     "SCHOOL_TYPES",
     "SitePlanImage", "SignInFailure",
     "USER_ROLES", "UTCDateTime", "User", "UserSchool", "UserSession", "Zone", "END_REASONS", "utcnow",

@@ -18,7 +18,7 @@ from ledger.handover import AlertRow, CommentRow, EscalationRow, HazardStepRow, 
 from ledger.models import Alert, AlertEscalation, Building, Hazard, HazardTransition, OrgUnit
 from ledger.models.hazard import HazardComment
 from ledger.shifts import ShiftWindow
-from queries.ledger import register
+from queries.ledger import register, response_cards
 
 _CHUNK = 500  # alert codes per IN list: well inside every driver's limit on bound parameters
 
@@ -87,6 +87,10 @@ def handover_report(session: Session, *, school_id: int, window: ShiftWindow, tz
         comments=comment_rows(session, school_id=school_id, start=start, end=end),
         tz=tz,
     )
+    # Which response card was opened for which alert during the shift (issue 16).
+    report["cards_used"] = [{"alert": u.alert_code, "type": u.alert_type, "card": u.card_title, "by": u.used_by,
+                             "at": u.used_at.astimezone(tz)}
+                            for u in response_cards.card_uses(session, school_id=school_id, start=start, end=end)]
     return with_names(session, school_id, report)
 
 

@@ -16,7 +16,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from dashboard import roles
 from dashboard.access import current, readable_schools
 from dashboard.api_duty import shift_plan
-from dashboard.pages.duty import ids, view
+from dashboard.duty_response import register_response
+from dashboard.pages.duty import card_view, ids, view
 from dashboard.pages.duty.text import td
 from dashboard.services import services
 from layouts.i18n import language
@@ -27,7 +28,8 @@ from ledger.shifts import ShiftError
 from queries.ledger import alert_console, org
 from queries.ledger import handover as handover_rows
 
-REFRESH_OUT = ("rows", "summary", "digest", "domains", "buildings", "types", "banner", "as_of")
+REFRESH_OUT = ("rows", "summary", "digest", "domains", "buildings", "types", "banner", "as_of", "critical", "alarm",
+               "alarm_hidden")
 
 
 # ---- reading -------------------------------------------------------------------------------------
@@ -72,7 +74,8 @@ def refresh(_tick, _acted, domain, building, kind, view_state, digest, selected)
                    summary=view.summary_line(lang, alerts), digest=new_digest,
                    domains=view.filter_options(lang, choices["domains"], "domain"),
                    buildings=view.filter_options(lang, choices["buildings"], "building", names),
-                   types=view.filter_options(lang, choices["types"], "type"))
+                   types=view.filter_options(lang, choices["types"], "type"), critical=card_view.critical_ids(alerts))
+        out["alarm"], out["alarm_hidden"] = card_view.alarm_banner(lang, alerts, view.place)
     return out
 
 
@@ -225,7 +228,9 @@ def register_callbacks(app: dash.Dash) -> dict[str, str]:
                     domains=Output(ids.DUTY_FILTER_DOMAIN, "options"),
                     buildings=Output(ids.DUTY_FILTER_BUILDING, "options"),
                     types=Output(ids.DUTY_FILTER_TYPE, "options"),
-                    banner=Output(ids.DUTY_BANNER, "hidden"), as_of=Output(ids.DUTY_AS_OF, "children")),
+                    banner=Output(ids.DUTY_BANNER, "hidden"), as_of=Output(ids.DUTY_AS_OF, "children"),
+                    critical=Output(ids.DUTY_CRITICAL, "data"), alarm=Output(ids.DUTY_ALARM, "children"),
+                    alarm_hidden=Output(ids.DUTY_ALARM, "hidden")),
         inputs=dict(_tick=Input(ids.DUTY_TICK, "n_intervals"), _acted=Input(ids.DUTY_ACTED, "data"),
                     domain=Input(ids.DUTY_FILTER_DOMAIN, "value"), building=Input(ids.DUTY_FILTER_BUILDING, "value"),
                     kind=Input(ids.DUTY_FILTER_TYPE, "value")),
@@ -250,6 +255,7 @@ def register_callbacks(app: dash.Dash) -> dict[str, str]:
         prevent_initial_call=True,
     )(act)
     handling = dict.fromkeys(set(app.callback_map) - before, roles.ALERT_HANDLE)
+    register_response(app)
     app.callback(
         Output(ids.DUTY_HANDOVER, "children"), Output(ids.DUTY_DOWNLOAD, "href"),
         Input(ids.DUTY_SHIFT_DATE, "value"), Input(ids.DUTY_SHIFT, "value"), State(ids.DUTY_VIEW, "data"),

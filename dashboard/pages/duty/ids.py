@@ -31,6 +31,14 @@ DUTY_SHIFT = "duty-shift"
 DUTY_DOWNLOAD = "duty-download"
 DUTY_SIGN_OUT = "duty-sign-out"
 DUTY_HANDOVER = "duty-handover"
+# Response on the console (issue 16): the sound switch and its words, the unacknowledged critical
+# alerts (the browser beeps for each new one, dashboard duty.js), the alarm banner, the response card.
+DUTY_SOUND = "duty-sound"  # button: enable / disable sound, its state as its text
+DUTY_SOUND_TEXT = "duty-sound-text"  # dcc.Store: the button's words in the page's language
+DUTY_CRITICAL = "duty-critical"  # dcc.Store: ids of the unacknowledged critical alerts
+DUTY_SOUNDED = "duty-sounded"  # dcc.Store: the ids already sounded in this browser
+DUTY_ALARM = "duty-alarm"  # the banner that stays while a critical alert is unacknowledged
+DUTY_CARD = "duty-card"  # the response card of the picked alert
 DUTY_ACK = "duty-ack"  # pattern: one acknowledge button per unacknowledged alert
 DUTY_OPEN = "duty-open"  # pattern: one "handle" button per alert
 

@@ -192,11 +192,15 @@ def console(lang: Language, *, school: str | None, name: str, role: str, may_han
         dcc.Store(id=ids.DUTY_LIST_DIGEST),
         dcc.Store(id=ids.DUTY_SELECTED),
         dcc.Store(id=ids.DUTY_ACTED),
+        dcc.Store(id=ids.DUTY_CRITICAL), dcc.Store(id=ids.DUTY_SOUNDED, data=[]),
+        dcc.Store(id=ids.DUTY_SOUND_TEXT, data={k: td(lang, f"sound_{k}") for k in ("on", "off", "blocked")}),
         dcc.Interval(id=ids.DUTY_TICK, interval=REFRESH_MS),
         html.Header(className="duty-header", children=[
             html.H1(td(lang, "title")),
             html.Span(td(lang, "signed_in", name=name, role=role) if name else "", className="who"),
             html.Span(id=ids.DUTY_AS_OF, className="duty-as-of"),
+            # Off until tapped once (browsers allow sound after a tap); the browser remembers it (duty.js).
+            html.Button(td(lang, "sound_off"), id=ids.DUTY_SOUND, className="sound sound-off", n_clicks=0),
             # A person's own hazard work and inspections (the phone pages, /m); a token has none.
             html.A(td(lang, "my_work"), className="duty-my-work", href="/m" + ("?lang=en" if lang == "en" else ""))
             if csrf is not None else None,
@@ -207,6 +211,7 @@ def console(lang: Language, *, school: str | None, name: str, role: str, may_han
             if csrf is not None else None,
         ]),
         html.Div(id=ids.DUTY_BANNER, className="duty-banner", hidden=True, children=td(lang, "ledger_down")),
+        html.Div(id=ids.DUTY_ALARM, className="duty-alarm", role="alert", hidden=True),
         html.Div(className="duty-filters", children=[
             html.Label([td(lang, "filter_domain"), dcc.Dropdown(id=ids.DUTY_FILTER_DOMAIN, value="", clearable=False)]),
             html.Label([td(lang, "filter_building"),
@@ -226,6 +231,7 @@ def console(lang: Language, *, school: str | None, name: str, role: str, may_han
             ]),
             html.Section(className="duty-side", children=[
                 html.Div(id=ids.DUTY_DETAIL, className="detail", children=html.P(td(lang, "pick_alert"))),
+                html.Div(id=ids.DUTY_CARD, className="response-card"),
                 html.Div(id=ids.DUTY_FORMS, className="forms", hidden=True, children=[
                     html.Fieldset([
                         html.Legend(td(lang, "dispatch")),

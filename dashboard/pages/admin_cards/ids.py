@@ -1,0 +1,18 @@
+"""The component ids of the response card page (/admin/cards), named once."""
+from __future__ import annotations
+
+VIEW = "admin-cards-view"
+SCHOOL = "admin-cards-school"
+TABLE = "admin-cards-table"
+MESSAGE = "admin-cards-message"
+PICK = "admin-cards-pick"
+TITLE = "admin-cards-title"
+TYPE = "admin-cards-type"
+DOMAIN = "admin-cards-domain"
+PLACE = "admin-cards-place"
+STEPS = "admin-cards-steps"
+CONTACTS = "admin-cards-contacts"
+EVACUATION = "admin-cards-evacuation"
+ADD = "admin-cards-add"
+SAVE = "admin-cards-save"
+RETIRE = "admin-cards-retire"
