@@ -71,7 +71,8 @@ def test_user_text_stays_as_typed_in_the_view():
 
 def test_workbook_opens_and_holds_the_figures():
     book = load_workbook(BytesIO(handover_workbook(sample(), zone="Asia/Shanghai")))
-    assert book.sheetnames == ["概况", "交班时未处置报警", "隐患环节变更", "本班处理的报警", "值班意见", "本班升级记录", "本班使用的处置卡"]
+    assert book.sheetnames == ["概况", "交班时未处置报警", "隐患环节变更", "本班处理的报警", "值班意见", "本班升级记录",
+                               "本班使用的处置卡"]
     summary = {row[0]: row[1] for row in book["概况"].iter_rows(min_row=2, values_only=True)}
     assert summary["本班新增报警"] == 3
     assert summary["平均确认用时（秒）"] == 90
