@@ -166,3 +166,106 @@ def test_a_leader_reads_the_console_without_buttons_and_a_wall_token_cannot_open
     assert row.locator("button.ack").count() == 0  # leadership reads; the server refuses its writes too
     # A critical alert 3 minutes unacknowledged is past its deadline: escalated, on the console too.
     assert "已升级" in row.locator("td.state").inner_text()
+
+
+COUNT_BEEPS = """
+window.__beeps = 0;
+const Real = window.AudioContext;
+window.AudioContext = function () { const c = new Real(); const make = c.createOscillator.bind(c);
+  c.createOscillator = () => { window.__beeps += 1; return make(); }; return c; };
+"""  # as the wall's test counts them (tests/dashboard/test_wall_screens.py): three tones an alarm
+
+
+def card_and_camera(settings) -> None:
+    """The library's third floor with a camera, and the response card for a smoke alarm there."""
+    from ledger.commands import response_cards
+    from ledger.commands.audit import Actor
+    from ledger.commands.recording import school_for
+    from ledger.models import Building, Device, Zone
+
+    engine = sql_engine(settings)
+    try:
+        migrate(engine)
+        with sql_sessions(engine)() as db:
+            school = school_for(db, "s1")
+            library = Building(school_id=school.id, code="lib", name_zh="图书馆")
+            db.add(library)
+            db.flush()
+            zone = Zone(building_id=library.id, code="3F", name_zh="三层")
+            db.add(zone)
+            db.flush()
+            db.add(Device(school_id=school.id, source="cam-lib-3f", name="图书馆三层走廊", system="video",
+                          building_id=library.id, zone_id=zone.id, stream_url="https://nvr.campus.cn/live/lib-3f"))
+            response_cards.save_card(db, actor=Actor("root", "admin"), scope=None, school="s1",
+                                     now=datetime.now(timezone.utc), form=response_cards.CardForm(
+                                         title="图书馆烟感报警处置", alert_type="fire.smoke_alarm", building="lib",
+                                         steps="查看三层摄像机确认火情\n派保卫处队员携灭火器到场\n确认起火立即拨打 119",
+                                         contacts="保卫处值班室 0571-8888 1234\n消防 119",
+                                         evacuation="三层读者沿东、西两侧楼梯疏散至图书馆南广场"))
+            db.commit()
+    finally:
+        engine.dispose()
+
+
+def test_the_console_sounds_once_for_a_new_critical_alert_keeps_its_banner_and_shows_its_card(
+        serve, settings_factory, redis_client, kafka_bootstrap, browser, tmp_path):  # noqa: F811
+    from ledger.models import ResponseCardUse
+
+    settings = settings_factory(kafka_bootstrap_servers=kafka_bootstrap)
+    make_topic(kafka_bootstrap, settings, partitions=1)  # the acknowledgement's event goes out on it
+    card_and_camera(settings)
+    make_user(settings, "wangwu", role="duty", name="王五")
+    served = serve(settings)
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        context.add_init_script(COUNT_BEEPS)
+        console = context.new_page()
+        console.goto(served.url + "/login?next=/duty%3Fschool%3Ds1")
+        sign_in(console, "wangwu")
+        sound = console.locator("#duty-sound")
+        wait_until(lambda: "声音已关闭" in sound.inner_text(), "the switch to say sound is off")
+        sound.click()  # the one tap the browser's autoplay rules ask for
+        wait_until(lambda: "声音已开启" in sound.inner_text(), "sound on")
+        assert console.evaluate("localStorage.getItem('campus-safety.duty.sound')") == "on"
+        assert console.locator("#duty-alarm").is_hidden()
+
+        engine = sql_engine(settings)
+        try:
+            with sql_sessions(engine)() as db:
+                alert_id = raise_alarm(db, event_id="smoke-lib-9", at=datetime.now(timezone.utc), school="s1",
+                                       building="lib", zone="3F").id
+        finally:
+            engine.dispose()
+        wait_until(lambda: console.evaluate("window.__beeps") == 3, "one alarm: three tones")
+        alarm = console.locator("#duty-alarm")
+        wait_until(lambda: alarm.is_visible() and "烟感报警 · 图书馆 · 三层" in alarm.inner_text(), "the banner")
+        assert alarm.locator("button").count() == 0  # no close button: it stays until acknowledged
+        row = console.locator(f'tr[data-alert="{alert_id}"]')
+        row.locator("button.open").click()
+        card = console.locator("#duty-card")
+        wait_until(lambda: "图书馆烟感报警处置" in card.inner_text(), "the response card")
+        assert card.locator("a.tel").first.get_attribute("href") == "tel:057188881234"
+        camera = card.locator("a.camera")
+        assert camera.inner_text() == "图书馆三层走廊" and camera.get_attribute("href") == \
+            "https://nvr.campus.cn/live/lib-3f" and camera.get_attribute("target") == "_blank"
+        wait_until(lambda: "已记入交接班" in card.inner_text(), "the card's use recorded")
+        time.sleep(1.0)  # two more refreshes: still one alarm for this alert
+        assert console.evaluate("window.__beeps") == 3 and alarm.is_visible()
+        target = screenshot_dir(tmp_path)
+        target.mkdir(parents=True, exist_ok=True)
+        console.screenshot(path=str(target / "duty-response-card.png"), full_page=False)
+
+        row.locator("button.ack").click()
+        wait_until(lambda: alarm.is_hidden(), "the banner to go once acknowledged", timeout=5)
+        assert console.evaluate("window.__beeps") == 3
+        console.reload()  # the next visit: the switch remembered (on, or paused where the browser asks a tap)
+        wait_until(lambda: "sound-off" not in (sound.get_attribute("class") or "x sound-off"), "the switch remembered")
+    finally:
+        context.close()
+    engine = sql_engine(settings)
+    try:
+        with sql_sessions(engine)() as db:
+            uses = [(u.alert_id, u.used_by) for u in db.query(ResponseCardUse)]
+    finally:
+        engine.dispose()
+    assert uses == [(alert_id, "wangwu")]
