@@ -47,3 +47,21 @@ def test_the_banner_lists_unacknowledged_critical_alerts_and_has_no_close_button
     english, _ = card_view.alarm_banner("en", ALERTS, view.place)
     assert "Critical alert unacknowledged (1):" in [s for part in english for s in strings(part)]
     assert card_view.alarm_banner("zh", ALERTS[1:], view.place) == ([], True)
+
+
+def test_the_admin_table_names_the_place_and_what_the_card_is_for_in_both_languages():
+    from types import SimpleNamespace as Row
+
+    from dashboard.pages.admin_cards import view as cards_view
+
+    parts = Row(buildings=[Row(code="lab", name_zh="实验楼", name_en="Lab building")],
+                zones=[Row(code="3F", name_zh="三层", name_en=None, parent="lab")])
+    rows = [Row(id=1, title=XSS, alert_type="fire", domain=None, building_code="lab", zone_code="3F", steps="一\n二",
+                contacts="消防 119", updated_by="root"),
+            Row(id=2, title="默认", alert_type=None, domain="environment", building_code=None, zone_code=None,
+                steps="一", contacts="消防 119", updated_by="root")]
+    zh = strings(cards_view.table("zh", rows, parts))
+    assert XSS in zh and "实验楼 · 三层" in zh and "全校" in zh and "fire（全部）" in zh and "环境安全默认" in zh
+    en = strings(cards_view.table("en", rows, parts))
+    assert "Lab building · 三层" in en and "Whole school" in en
+    assert {o["value"] for o in cards_view.type_options("en")} >= {"", "fire", "fire.smoke_alarm"}

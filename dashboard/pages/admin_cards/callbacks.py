@@ -75,7 +75,7 @@ def change(school, _add, _save, _retire, pick, title, kind, domain, place, steps
     except SQLAlchemyError:
         return (message or html.Span(ta(lang, "ledger_down"), className="tone-error"),) + (no_update,) * (
             OUTPUTS - 1)
-    return message, part.table(lang, cards), part.pick_options(cards), place_options(lang, parts)
+    return message, part.table(lang, cards, parts), part.pick_options(cards), place_options(lang, parts)
 
 
 FILLED = 7  # title, type, domain, place, steps, contacts, evacuation

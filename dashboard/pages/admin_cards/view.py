@@ -7,7 +7,7 @@ from dash import dcc, html
 from dashboard.pages.admin_cards import ids
 from dashboard.pages.admin_cards.text import td
 from kernel.catalogue import CATALOGUE, DOMAINS
-from layouts.admin_choices import school_options
+from layouts.admin_choices import name_of, school_options
 from layouts.i18n import Language, domain_name, event_type_name
 
 FAMILY_NAMES = {"fire": ("消防类", "Fire"), "security": ("安防类", "Security")}
@@ -32,14 +32,25 @@ def for_text(lang: Language, card) -> str:
     return td(lang, "prefix", name=card.alert_type)
 
 
-def table(lang: Language, cards) -> html.Div:
+def place_text(lang: Language, card, parts) -> str:
+    """The card's building and zone by their names (the codes where the school has none)."""
+    if not card.building_code:
+        return td(lang, "whole_school")
+    buildings = {b.code: name_of(lang, b) for b in (parts.buildings if parts else [])}
+    zones = {(z.parent, z.code): name_of(lang, z) for z in (parts.zones if parts else [])}
+    building = buildings.get(card.building_code, card.building_code)
+    zone = zones.get((card.building_code, card.zone_code), card.zone_code) if card.zone_code else None
+    return " · ".join(p for p in (building, zone) if p)
+
+
+def table(lang: Language, cards, parts=None) -> html.Div:
     if not cards:
         return html.P(td(lang, "empty"), className="lead-note")
     head = html.Tr([html.Th(td(lang, k)) for k in ("th_title", "th_for", "th_place", "th_steps", "th_contacts",
                                                    "th_by")])
     body = [html.Tr(**{"data-card": str(c.id)}, children=[
         html.Td(c.title), html.Td(for_text(lang, c)),
-        html.Td(" · ".join(p for p in (c.building_code, c.zone_code) if p) or td(lang, "whole_school")),
+        html.Td(place_text(lang, c, parts)),
         html.Td(str(len(c.steps.splitlines()))), html.Td(str(len(c.contacts.splitlines()))),
         html.Td(c.updated_by)]) for c in cards]
     return html.Div(html.Table([html.Thead(head), html.Tbody(body)], className="lead-table"),
