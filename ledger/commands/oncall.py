@@ -83,8 +83,8 @@ def pick_person(people: list[User], text: str, level: int, school: OrgUnit) -> U
     if user.role not in ELIGIBLE_ROLES[level]:
         allowed_zh = "、".join(role_name(r, "zh") for r in ELIGIBLE_ROLES[level])
         allowed_en = ", ".join(role_name(r, "en") for r in ELIGIBLE_ROLES[level])
-        raise PersonProblem(f"{user.display_name} is a {role_name(user.role, 'en')}: the {level_name(level, 'en')} "
-                            f"is a {allowed_en}",
+        raise PersonProblem(f"{user.display_name}'s role is {role_name(user.role, 'en')}; the "
+                            f"{level_name(level, 'en')} must be one of: {allowed_en}",
                             zh=f"{user.display_name}的角色是{role_name(user.role, 'zh')}，"
                                f"{level_name(level)}须为{allowed_zh}")
     return user

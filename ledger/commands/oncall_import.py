@@ -133,8 +133,9 @@ def import_sheet(db: Session, *, actor: Actor, scope: str | None, school: str, d
     rows = [(number, {fields[h]: v for h, v in values.items() if fields.get(h) is not None})
             for number, values in table.rows]
     missing = [COLUMN_ZH[key] for key in ("date", "shift", 0) if key not in fields.values()]
-    good = check(db, school=found, plan=plan, rows=rows,
-                 errors=list(table.errors) + [RowError(1, zh, "缺少这一列") for zh in missing])
+    if missing:  # said once, not again on every row
+        raise ImportRejected([RowError(1, zh, "缺少这一列") for zh in missing])
+    good = check(db, school=found, plan=plan, rows=rows, errors=list(table.errors))
     days = [day for _n, day, _s, _c in good]
     existing = {(e.day, e.shift, e.level): e for e in db.scalars(select(OnCallEntry).where(
         OnCallEntry.school_id == found.id, OnCallEntry.day >= min(days), OnCallEntry.day <= max(days)))}
