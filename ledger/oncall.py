@@ -132,3 +132,26 @@ def week_grid(plan: ShiftPlan, monday: date, entries: Iterable[Entry]) -> list[t
             rows.append((day, shift.name, {level: found[(day, shift.name, level)] for level in LEVELS
                                            if (day, shift.name, level) in found}))
     return rows
+
+
+def flat(found: OnCall | None) -> list[dict]:
+    """Who is on call as a flat list, level by level: the handover report's `on_call`."""
+    if found is None:
+        return []
+    return [{"level": level, "id": d.person.id, "username": d.person.username, "name": d.person.name,
+             "standing_in_for": d.standing_in_for.name if d.standing_in_for else None}
+            for level in LEVELS for d in found.levels.get(level, ())]
+
+
+def duty_line(people: list[dict], lang: str = "zh") -> str:
+    """"张三（值班员）· 李四（安全负责人）· 王五（校领导）" from `flat`'s list; a substitute says whom they
+    stand in for. Names stay text: the page renders the line as text."""
+    if not people:
+        return "未排班" if lang == "zh" else "nobody on the roster"
+    parts = []
+    for p in people:
+        role = level_name(p["level"], lang)
+        if p.get("standing_in_for"):
+            role += f"，顶替{p['standing_in_for']}" if lang == "zh" else f", for {p['standing_in_for']}"
+        parts.append(f"{p['name']}（{role}）" if lang == "zh" else f"{p['name']} ({role})")
+    return ("· " if lang == "zh" else " · ").join(parts)

@@ -16,8 +16,10 @@ from ledger.commands import oncall, oncall_import, org
 from ledger.commands.audit import Actor
 from ledger.errors import LedgerError
 from ledger.exchange import ImportRejected
+from ledger.handover_view import handover_view
 from ledger.models import AuditEntry, OnCallEntry, User
 from queries.ledger import oncall as reads
+from queries.ledger.handover import handover_report
 from tests.ledger.test_org_admin import NOW, ROOT, tree
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -82,6 +84,9 @@ def test_set_substitute_and_clear_answer_truthfully_are_audited_and_resolve_who_
     db.commit()
     found = reads.on_call(db, "s1", _at(21))
     assert _names(found, 0) == ["张三"] and _names(found, 2) == []
+    report = handover_report(db, school_id=school_id, window=found.window, tz=SHANGHAI)
+    assert [(p["level"], p["name"]) for p in report["on_call"]] == [(0, "张三"), (1, "李四")]
+    assert handover_view(report, "zh")["on_call"] == "本班值班：张三（值班员）· 李四（安全负责人）"
     target = "oncall:s1/2026-12-07/night/0"
     assert _audit(db)[:1] == [("oncall.set", target, None, {"person": "zhang", "substitute": None})]
     assert [a for a, *_ in _audit(db)] == ["oncall.set"] * 3 + ["oncall.substitute"] * 2 + ["oncall.clear"]
@@ -99,7 +104,8 @@ def test_refusals_scope_school_and_role_in_both_languages(session, seeded):
     assert "管理范围" in refused.value.zh
     with pytest.raises(org_scope.OutOfScope):
         oncall.clear(db, scope="d2", school="s1", now=NOW, actor=ADMIN, day=MONDAY, shift="day", level=0)
-    for person, level, english, chinese in (("liu", 0, "nobody of", "没有人员"), ("chen", 0, "role is Reporter", "上报员"),
+    for person, level, english, chinese in (("liu", 0, "nobody of", "没有人员"),
+                                            ("chen", 0, "role is Reporter", "上报员"),
                                             ("zhang", 2, "school leadership must be", "校领导须为领导"),
                                             ("", 0, "username or name", "请填写")):
         with pytest.raises(LedgerError, match=english) as refused:

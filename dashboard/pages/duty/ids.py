@@ -31,6 +31,8 @@ DUTY_SHIFT = "duty-shift"
 DUTY_DOWNLOAD = "duty-download"
 DUTY_SIGN_OUT = "duty-sign-out"
 DUTY_HANDOVER = "duty-handover"
+DUTY_ON_CALL = "duty-on-call"  # who is on call now (the roster, issue 16)
+DUTY_ON_CALL_TICK = "duty-on-call-tick"
 DUTY_ACK = "duty-ack"  # pattern: one acknowledge button per unacknowledged alert
 DUTY_OPEN = "duty-open"  # pattern: one "handle" button per alert
 

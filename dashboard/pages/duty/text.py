@@ -58,7 +58,7 @@ TEXT: dict[str, dict[str, str]] = {
         "handover": "交接班",
         "shift_date": "日期", "shift": "班次", "no_shift": "没有这个日期或班次：请从列表中选择",
         "download": "下载交接班报告（Excel）",
-        "as_of": "更新于 {clock}",
+        "as_of": "更新于 {clock}", "on_call": "当前值班：{line}",
 
     },
     "en": {
@@ -112,7 +112,7 @@ TEXT: dict[str, dict[str, str]] = {
         "handover": "Shift handover",
         "shift_date": "Date", "shift": "Shift", "no_shift": "No such date or shift: pick one from the list",
         "download": "Download the handover report (Excel)",
-        "as_of": "Updated {clock}",
+        "as_of": "Updated {clock}", "on_call": "On call: {line}",
 
     },
 }
