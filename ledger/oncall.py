@@ -135,10 +135,11 @@ def week_grid(plan: ShiftPlan, monday: date, entries: Iterable[Entry]) -> list[t
 
 
 def flat(found: OnCall | None) -> list[dict]:
-    """Who is on call as a flat list, level by level: the handover report's `on_call`."""
+    """Who is on call as a flat list, level by level: the handover report's `on_call` (names, not the
+    accounts' ids: the report is read by every screen of the duty console)."""
     if found is None:
         return []
-    return [{"level": level, "id": d.person.id, "username": d.person.username, "name": d.person.name,
+    return [{"level": level, "username": d.person.username, "name": d.person.name,
              "standing_in_for": d.standing_in_for.name if d.standing_in_for else None}
             for level in LEVELS for d in found.levels.get(level, ())]
 

@@ -126,7 +126,7 @@ def put(db: Session, *, actor: Actor, school: OrgUnit, entry: OnCallEntry | None
         user: User, now: datetime) -> Change:
     """set_entry's write, once the school, shift, level and person are checked (the import's too)."""
     if entry is not None and entry.user_id == user.id:
-        return Change("unchanged", day, shift, level, (entry.substitute or user).display_name)
+        return Change("unchanged", day, shift, level, user.display_name)
     before = _snapshot(db, entry) if entry is not None else None
     if entry is None:
         entry = OnCallEntry(school_id=school.id, day=day, shift=shift, level=level)

@@ -9,7 +9,7 @@ import binascii
 from datetime import date
 
 from dash import Input, Output, State, ctx, dcc, html, no_update
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from dashboard.admin_context import acting_admin, actor_of
 from dashboard.api_duty import shift_plan
@@ -89,7 +89,13 @@ def change(school, week, _imported, _set, _sub, _clear, day, shift, level, perso
         if ctx.triggered_id != ids.CLEAR and not _text(person):
             return _refused(to(lang, "pick_all"))
         try:
-            said = _said(lang, _write(live, principal, plan, school, the_day, shift, level, person), plan)
+            try:
+                written = _write(live, principal, plan, school, the_day, shift, level, person)
+            except IntegrityError:
+                # Two clicks at once on an empty slot: the other one made the entry first. Once more,
+                # this one then finds it and answers truthfully (unchanged, or replaced).
+                written = _write(live, principal, plan, school, the_day, shift, level, person)
+            said = _said(lang, written, plan)
         except LedgerError as exc:
             return _refused(ta(lang, "refused", reason=exc.text(lang)))
         except SQLAlchemyError:
