@@ -9,7 +9,7 @@ TEXT: dict[str, dict[str, str]] = {
         "level": "岗位", "person": "人员", "set": "设置", "substitute": "顶班（换班）", "clear": "清除",
         "level_0": "值班员", "level_1": "安全负责人", "level_2": "校领导",
         "th_day": "日期", "th_shift": "班次", "standing_in": "{name}（顶替{original}）",
-        "weekdays": "一二三四五六日", "weekday": "周{d}",
+        "weekdays": "周一,周二,周三,周四,周五,周六,周日",
         "hint": "设置：排定该班次该岗位的人员；顶班：他人顶替已排人员值班（原排班保留），选回原人员即取消顶班；"
                 "清除：该岗位不再排人。",
         "import": "导入值班表",
@@ -33,7 +33,7 @@ TEXT: dict[str, dict[str, str]] = {
         "substitute": "Substitute (swap)", "clear": "Clear",
         "level_0": "Duty officer", "level_1": "Head of security", "level_2": "School leadership",
         "th_day": "Date", "th_shift": "Shift", "standing_in": "{name} (for {original})",
-        "weekdays": "MTWTFSS", "weekday": "{d}",
+        "weekdays": "Mon,Tue,Wed,Thu,Fri,Sat,Sun",
         "hint": "Set: who holds the post in that shift. Substitute: someone takes the shift over (the original "
                 "entry is kept); pick the original person to end the swap. Clear: nobody holds the post.",
         "import": "Import a roster", "import_hint": "An Excel sheet with the columns 日期 (date), 班次 (shift: 白班, "

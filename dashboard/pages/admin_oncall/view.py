@@ -27,7 +27,7 @@ def grid(lang: Language, rows) -> html.Div:
                    + [html.Th(to(lang, f"level_{level}")) for level in LEVELS])
     body = []
     for day, weekday, shift, cells in rows:
-        day_label = f"{day} {to(lang, 'weekday', d=to(lang, 'weekdays')[weekday])}"
+        day_label = f"{day} {to(lang, 'weekdays').split(',')[weekday]}"
         body.append(html.Tr(**{"data-day": day, "data-shift": shift}, children=[
             html.Td(day_label), html.Td(shift)] + [html.Td(_cell(lang, c)) for c in cells]))
     return html.Div(html.Table([html.Thead(head), html.Tbody(body)], className="lead-table"),
