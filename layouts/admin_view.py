@@ -17,6 +17,7 @@ NAV: tuple[tuple[str, str, str], ...] = (
     ("admin_risks", "/admin/risks", "nav_risks"),
     ("admin_devices", "/admin/devices", "nav_devices"),
     ("admin_cards", "/admin/cards", "nav_cards"),
+    ("admin_oncall", "/admin/oncall", "nav_oncall"),
     ("admin_imports", "/admin/imports", "nav_imports"),
     ("admin_campaigns", "/admin/campaigns", "nav_campaigns"),
     ("admin_users", "/admin/users", "nav_users"),

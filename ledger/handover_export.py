@@ -11,6 +11,7 @@ from datetime import datetime
 
 from kernel.names import language
 from ledger.handover_view import TABLES, TEXT, shift_title, summary_rows, table_columns
+from ledger.oncall import duty_line
 from ledger.spreadsheet import Sheet, xlsx_bytes
 
 ZONE_LABEL = {"zh": "时区", "en": "Time zone"}
@@ -27,7 +28,8 @@ def handover_sheets(report: dict, *, lang: str | None = "zh", zone: str = "") ->
     """The report as sheets: the summary, then one per table; headers in `lang` (zh by default)."""
     lang = language(lang)
     t = TEXT[lang]
-    lines = [(SHIFT_LABEL[lang], shift_title(report, lang)), (ZONE_LABEL[lang], zone or None)]
+    lines = [(SHIFT_LABEL[lang], shift_title(report, lang)), (ZONE_LABEL[lang], zone or None),
+             (t["on_call"], duty_line(report.get("on_call") or [], lang))]
     lines += [(row.label + (t["seconds_unit"] if row.seconds else ""), row.value)
               for row in summary_rows(report, lang)]
     sheets = [Sheet(t["summary"], (t["item"], t["value"]), [(label, _value(value)) for label, value in lines])]

@@ -12,10 +12,11 @@ from datetime import datetime
 
 from kernel.names import Language, domain_name, event_type_name, language, severity_name
 from ledger import alert_flow, hazard_loop
+from ledger.oncall import duty_line
 
 TEXT: dict[str, dict[str, str]] = {
     "zh": {
-        "title": "交接班报告", "shift": "{name} {start} 至 {end}", "none": "—",
+        "title": "交接班报告", "on_call": "本班值班", "shift": "{name} {start} 至 {end}", "none": "—",
         "summary": "概况", "item": "项目", "value": "数值",
         "raised": "本班新增报警", "raised_severity": "新增报警：{severity}", "raised_domain": "新增报警：{domain}",
         "acknowledged": "本班确认", "dispatched": "本班派警", "resolved": "本班处置完毕",
@@ -41,7 +42,7 @@ TEXT: dict[str, dict[str, str]] = {
         "d": "{n}天", "h": "{n}小时", "m": "{n}分", "s": "{n}秒",
     },
     "en": {
-        "title": "Shift handover report", "shift": "{name} {start} to {end}", "none": "—",
+        "title": "Shift handover report", "on_call": "On call", "shift": "{name} {start} to {end}", "none": "—",
         "summary": "Summary", "item": "Item", "value": "Value",
         "raised": "Alerts raised", "raised_severity": "Raised: {severity}", "raised_domain": "Raised: {domain}",
         "acknowledged": "Acknowledged", "dispatched": "Dispatched", "resolved": "Resolved",
@@ -134,6 +135,12 @@ def shift_title(report: dict, lang: Language) -> str:
                end=shift["end"].strftime("%Y-%m-%d %H:%M"))
     named = (report.get("school_name_en") if lang == "en" else None) or report.get("school_name_zh")
     return f"{named} · {title}" if named else title  # the school by its name, the report's first line
+
+
+def on_call_text(report: dict, lang: Language) -> str:
+    """"本班值班：张三（值班员）· …": who the roster had on call for the shift (ledger/oncall.py)."""
+    sep = "：" if lang == "zh" else ": "
+    return TEXT[lang]["on_call"] + sep + duty_line(report.get("on_call") or [], lang)
 
 
 @dataclass(frozen=True)
@@ -269,6 +276,7 @@ def handover_view(report: dict, lang: str | None = "zh") -> dict:
     return {
         "title": TEXT[lang]["title"],
         "shift": shift_title(report, lang),
+        "on_call": on_call_text(report, lang),
         "summary": [{"label": row.label, "value": row.shown} for row in summary_rows(report, lang)],
         "tables": [{
             "key": key,

@@ -31,7 +31,7 @@ from ledger.commands.audit import Actor, record
 from ledger.commands.org import scope_of
 from ledger.control_chars import describe, first_control
 from ledger.exchange import ImportRejected, RowError
-from ledger.exchange_files import UnreadableFile, read_table
+from ledger.exchange_files import Table, UnreadableFile, read_table
 from ledger.models import USER_ROLES, OrgUnit, User
 from ledger.spreadsheet import Sheet, xlsx_bytes
 
@@ -69,16 +69,23 @@ class Created:
     password: str | None  # the generated one; None when the sheet gave it
 
 
-def read_sheet(data: bytes) -> tuple[list[str], list[tuple[int, dict]], list[RowError]]:
-    """The sheet's headers and rows (by field), or UnreadableFile for the file as a whole."""
-    if len(data) > MAX_BYTES:
-        raise UnreadableFile("upload.xlsx", f"有 {len(data) / 1024:.0f} KB，至多 {MAX_BYTES // 1024} KB")
+def upload_table(data: bytes, *, max_bytes: int = MAX_BYTES, max_rows: int = MAX_ROWS) -> Table:
+    """An uploaded .xlsx's table (ledger/exchange_files.read_table), or UnreadableFile for the file
+    as a whole: too large, too many rows, not a workbook. The on-call import reads through it too."""
+    if len(data) > max_bytes:
+        raise UnreadableFile("upload.xlsx", f"有 {len(data) / 1024:.0f} KB，至多 {max_bytes // 1024} KB")
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "upload.xlsx"
         path.write_bytes(data)
         table = read_table(path)
-    if len(table.rows) > MAX_ROWS:
-        raise UnreadableFile("upload.xlsx", f"有 {len(table.rows)} 行，一次至多 {MAX_ROWS} 行，请分成几个文件")
+    if len(table.rows) > max_rows:
+        raise UnreadableFile("upload.xlsx", f"有 {len(table.rows)} 行，一次至多 {max_rows} 行，请分成几个文件")
+    return table
+
+
+def read_sheet(data: bytes) -> tuple[list[str], list[tuple[int, dict]], list[RowError]]:
+    """The sheet's headers and rows (by field), or UnreadableFile for the file as a whole."""
+    table = upload_table(data)
     fields = {h: HEADERS.get(h.strip().lower()) for h in table.headers}
     rows = [(number, {fields[h]: v for h, v in values.items() if fields.get(h)}) for number, values in table.rows]
     missing = [zh for key, zh in REQUIRED.items() if key not in fields.values()]

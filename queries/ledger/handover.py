@@ -13,12 +13,13 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from ledger import alert_flow
+from ledger import alert_flow, oncall
 from ledger.handover import AlertRow, CommentRow, EscalationRow, HazardStepRow, ShiftInfo, build_report
 from ledger.models import Alert, AlertEscalation, Building, Hazard, HazardTransition, OrgUnit
 from ledger.models.hazard import HazardComment
 from ledger.shifts import ShiftWindow
 from queries.ledger import register, response_cards
+from queries.ledger.oncall import on_call_for
 
 _CHUNK = 500  # alert codes per IN list: well inside every driver's limit on bound parameters
 
@@ -91,7 +92,10 @@ def handover_report(session: Session, *, school_id: int, window: ShiftWindow, tz
     report["cards_used"] = [{"alert": u.alert_code, "type": u.alert_type, "card": u.card_title, "by": u.used_by,
                              "at": u.used_at.astimezone(tz)}
                             for u in response_cards.card_uses(session, school_id=school_id, start=start, end=end)]
-    return with_names(session, school_id, report)
+    report = with_names(session, school_id, report)
+    # Who was on call for this shift (the roster, issue 16): by its day and shift, substitutes in place.
+    report["on_call"] = oncall.flat(on_call_for(session, school_id, window))
+    return report
 
 
 def with_names(session: Session, school_id: int, report: dict) -> dict:

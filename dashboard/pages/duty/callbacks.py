@@ -21,12 +21,14 @@ from dashboard.pages.duty import card_view, ids, view
 from dashboard.pages.duty.text import td
 from dashboard.services import services
 from layouts.i18n import language
+from ledger import oncall
 from ledger.commands import alert_handling
 from ledger.commands.alert_handling import AlertBusy, AlertNotFound, HandlingError
 from ledger.handover_view import handover_view
 from ledger.shifts import ShiftError
 from queries.ledger import alert_console, org
 from queries.ledger import handover as handover_rows
+from queries.ledger import oncall as oncall_reads
 
 REFRESH_OUT = ("rows", "summary", "digest", "domains", "buildings", "types", "banner", "as_of", "critical", "alarm",
                "alarm_hidden")
@@ -215,6 +217,25 @@ def show_handover(day, shift, view_state):
     return view.handover_body(handover_view(report, lang)), href
 
 
+def show_on_call(_tick, view_state):
+    """"当前值班：张三（值班员）· …" in the header, when the console shows one school (the one asked for,
+    or the caller's only school): who the roster has on call now (queries/ledger/oncall.py)."""
+    lang = language(view_state.get("lang"))
+    schools = _schools(view_state)
+    if not schools or len(schools) != 1:
+        return ""
+    live = services()
+    try:
+        with live.ledger_reads() as db:
+            found = oncall_reads.on_call(db, schools[0], datetime.now(timezone.utc),
+                                         plan=shift_plan(live.settings.shifts_file), tz=live.settings.tz)
+    except SQLAlchemyError:
+        return no_update
+    if found is None:
+        return ""
+    return td(lang, "on_call", line=oncall.duty_line(oncall.flat(found), lang))
+
+
 def _say(lang, result: dict):
     message, tone = view.feedback_text(lang, result)
     return html.Span(message, className=f"tone-{tone}")
@@ -260,4 +281,6 @@ def register_callbacks(app: dash.Dash) -> dict[str, str]:
         Output(ids.DUTY_HANDOVER, "children"), Output(ids.DUTY_DOWNLOAD, "href"),
         Input(ids.DUTY_SHIFT_DATE, "value"), Input(ids.DUTY_SHIFT, "value"), State(ids.DUTY_VIEW, "data"),
     )(show_handover)
+    app.callback(Output(ids.DUTY_ON_CALL, "children"), Input(ids.DUTY_ON_CALL_TICK, "n_intervals"),
+                 State(ids.DUTY_VIEW, "data"))(show_on_call)
     return handling

@@ -39,6 +39,8 @@ DUTY_CRITICAL = "duty-critical"  # dcc.Store: ids of the unacknowledged critical
 DUTY_SOUNDED = "duty-sounded"  # dcc.Store: the ids already sounded in this browser
 DUTY_ALARM = "duty-alarm"  # the banner that stays while a critical alert is unacknowledged
 DUTY_CARD = "duty-card"  # the response card of the picked alert
+DUTY_ON_CALL = "duty-on-call"  # who is on call now (the roster, issue 16)
+DUTY_ON_CALL_TICK = "duty-on-call-tick"
 DUTY_ACK = "duty-ack"  # pattern: one acknowledge button per unacknowledged alert
 DUTY_OPEN = "duty-open"  # pattern: one "handle" button per alert
 

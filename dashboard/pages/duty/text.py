@@ -72,6 +72,7 @@ TEXT: dict[str, dict[str, str]] = {
         "card_evacuation": "疏散说明",
         "card_none": "没有适用于此报警的处置卡：请按学校应急预案处置（管理员可在“处置卡”页添加）",
         "card_recorded": "已记入交接班：{by} 使用了此卡",
+        "on_call": "当前值班：{line}",
 
     },
     "en": {
@@ -140,6 +141,7 @@ TEXT: dict[str, dict[str, str]] = {
         "card_none": "No response card fits this alert: follow the school's emergency plan (admins add cards "
                      "on the Response cards page)",
         "card_recorded": "In the handover report: {by} used this card",
+        "on_call": "On call: {line}",
 
     },
 }

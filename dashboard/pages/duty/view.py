@@ -16,6 +16,7 @@ from layouts.elapsed import since_text
 from layouts.i18n import Language, alert_state_name, domain_name, event_type_name, severity_name
 
 HANDLED_STATES = ("new", "acknowledged", "dispatched")  # what the console lists: still open
+ON_CALL_MS = 60_000  # who is on call changes at a shift's start or a swap: a minute is soon enough
 REFRESH_MS = 500  # a colleague's acknowledgement shows here within a second, as on the wall
 ACTIONS = ("acknowledge", "dispatch", "resolve")
 
@@ -169,6 +170,7 @@ def handover_controls(lang: Language, *, date: str, shifts: list[str], shift: st
 def handover_body(shown: dict) -> list:
     """The report as handover_view (ledger/handover_view.py) shapes it: text only, in tables."""
     children = [html.H3(shown["shift"]),
+                html.P(shown.get("on_call", ""), className="handover-on-call"),
                 html.Dl([part for row in shown["summary"] for part in (html.Dt(row["label"]), html.Dd(row["value"]))],
                         className="facts handover-summary")]
     for table in shown["tables"]:
@@ -195,12 +197,14 @@ def console(lang: Language, *, school: str | None, name: str, role: str, may_han
         dcc.Store(id=ids.DUTY_CRITICAL), dcc.Store(id=ids.DUTY_SOUNDED, data=[]),
         dcc.Store(id=ids.DUTY_SOUND_TEXT, data={k: td(lang, f"sound_{k}") for k in ("on", "off", "blocked")}),
         dcc.Interval(id=ids.DUTY_TICK, interval=REFRESH_MS),
+        dcc.Interval(id=ids.DUTY_ON_CALL_TICK, interval=ON_CALL_MS),
         html.Header(className="duty-header", children=[
             html.H1(td(lang, "title")),
             html.Span(td(lang, "signed_in", name=name, role=role) if name else "", className="who"),
             html.Span(id=ids.DUTY_AS_OF, className="duty-as-of"),
             # Off until tapped once (browsers allow sound after a tap); the browser remembers it (duty.js).
             html.Button(td(lang, "sound_off"), id=ids.DUTY_SOUND, className="sound sound-off", n_clicks=0),
+            html.Span(id=ids.DUTY_ON_CALL, className="duty-on-call"),
             # A person's own hazard work and inspections (the phone pages, /m); a token has none.
             html.A(td(lang, "my_work"), className="duty-my-work", href="/m" + ("?lang=en" if lang == "en" else ""))
             if csrf is not None else None,
