@@ -89,6 +89,7 @@ ROUTES: dict[str, str] = {
     "/<path:path>": PAGE,
     "alias:/wall": PAGE,  # redirects to the wall, keeping the query
     "duty_api.handover_report": DUTY_VIEW,  # GET /api/v1/schools/<school>/handover: the shift report
+    "duty_api.handover_pdf": DUTY_VIEW,  # GET /api/v1/schools/<school>/handover.pdf: the same, as PDF
     "duty_api.hazard_comment": HAZARD_COMMENT,  # POST /api/v1/schools/<school>/hazards/<code>/comments
     "auth.login": PUBLIC,  # the sign-in form and its POST (rate limited, dashboard/login/)
     "auth.logout": ACCOUNT,
