@@ -77,7 +77,8 @@ def handover_html(view: dict, lang: str = "zh", *, printed: str = "") -> str:
     parts += [_table(t) for t in view.get("tables", [])]
     stamp = f'<p class="printed">{PRINTED["en" if en else "zh"]}：{escape(printed)}</p>' if printed else ""
     return (f'<!doctype html><html lang="{"en" if en else "zh-CN"}"><head><meta charset="utf-8">'
-            f'<title>{escape(str(view.get("title", "")))} · {escape(str(view.get("shift", "")))}</title><link rel="stylesheet" href="{CSS_FILE.name}">'
+            f'<title>{escape(str(view.get("title", "")))} · {escape(str(view.get("shift", "")))}</title>'
+            f'<link rel="stylesheet" href="{CSS_FILE.name}">'
             f'</head><body><header><h1>{escape(str(view.get("title", "")))}</h1>'
             f'<p class="shift">{escape(str(view.get("shift", "")))}</p>{stamp}</header>'
             + "".join(parts) + "</body></html>")

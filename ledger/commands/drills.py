@@ -81,7 +81,8 @@ def _unit(db: Session, who: Recorder, code: str | None) -> OrgUnit | None:
 def snapshot(db: Session, row: Drill) -> dict:
     """What the audit log keeps of a record."""
     unit = db.get(OrgUnit, row.unit_id) if row.unit_id else None
-    return {"kind": row.kind, "title": row.title, "held_on": row.held_on.isoformat(), "unit": unit.code if unit else None,
+    return {"kind": row.kind, "title": row.title, "held_on": row.held_on.isoformat(),
+            "unit": unit.code if unit else None,
             "participant_count": row.participant_count, "participants": row.participants, "plan": row.plan,
             "notes": row.notes}
 
@@ -98,7 +99,8 @@ def _request(request_id: str | None) -> str | None:
         return None
     value = request_id.strip()
     if not value or len(value) > MAX_REQUEST_ID or not value.isprintable():
-        raise LedgerError("the form's request id is not valid; open the form again", zh="表单的请求编号无效，请重新打开表单")
+        raise LedgerError("the form's request id is not valid; open the form again",
+                          zh="表单的请求编号无效，请重新打开表单")
     return f"drill:{value}"
 
 
@@ -122,7 +124,8 @@ def record_drill(db: Session, *, user_id: int | None, school: str, form: rules.D
         again = db.scalar(select(Drill).where(Drill.request_id == key))
         if again is not None:
             if again.school_id != who.school.id or again.recorded_by != who.user.username:
-                raise LedgerError("this request was already used for another record", zh="该请求编号已用于另一条记录，请重新打开表单")
+                raise LedgerError("this request was already used for another record",
+                                  zh="该请求编号已用于另一条记录，请重新打开表单")
             return Saved(again, False)
     row = Drill(school_id=who.school.id, recorded_by=who.user.username, recorded_at=now, request_id=key)
     _fill(row, checked, unit)

@@ -26,7 +26,8 @@ RULES = scoring.default_rules()
 
 def _build(session) -> dict[str, int]:
     """Schools s1 (units chem, chem/lab below it, office) and s2; the people who record and some who may not."""
-    s1, s2 = OrgUnit(code="s1", kind="school", name_zh="第一中学"), OrgUnit(code="s2", kind="school", name_zh="第二中学")
+    s1 = OrgUnit(code="s1", kind="school", name_zh="第一中学")
+    s2 = OrgUnit(code="s2", kind="school", name_zh="第二中学")
     session.add_all([s1, s2])
     session.flush()
     chem = OrgUnit(code="s1-chem", kind="unit", name_zh="化学组", parent_id=s1.id)

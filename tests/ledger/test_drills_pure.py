@@ -23,7 +23,8 @@ def test_a_good_form_is_cleaned_and_kept():
     assert (checked.title, checked.kind, checked.held_on, checked.participant_count) == \
         ("消防疏散演练", "drill", date(2026, 11, 20), 320)
     assert checked.participants == "高一(1)班\n高一(2)班" and checked.notes == "用时4分30秒"  # free text cleaned
-    assert check_form(DrillForm("培训", "training", TODAY, participants="全体教职工"), today=TODAY).participant_count is None
+    names_only = DrillForm("培训", "training", TODAY, participants="全体教职工")
+    assert check_form(names_only, today=TODAY).participant_count is None
 
 
 @pytest.mark.parametrize(("change", "en", "zh"), [
@@ -91,7 +92,8 @@ def test_the_pdf_page_is_the_views_text_escaped_with_every_part():
                        {"title": "本班升级记录", "columns": ["时间"], "rows": []}]}
     html = handover_html(view, "zh", printed="2026-12-06 08:05")
     assert '<img src="http' not in html and "&lt;img src=&quot;http://127.0.0.1:9/x&quot;&gt;" in html
-    for text in ("测试学校 · 夜班", "本班新增报警", "值班人员", "张三", "使用的处置卡", "火灾处置卡", "本班升级记录", "打印时间"):
+    for text in ("测试学校 · 夜班", "本班新增报警", "值班人员", "张三", "使用的处置卡", "火灾处置卡", "本班升级记录",
+                 "打印时间"):
         assert text in html, text
 
 
