@@ -213,10 +213,10 @@ def test_who_may_comment(make_client, built):
 PDF = f"/api/v1/schools/{SCHOOL}/handover.pdf?date=2026-03-01&shift=night"
 
 
-def _pdf_facts(data: bytes) -> tuple[int, str]:
-    """(pages, the document's title and bookmarks) read from the PDF's compressed objects: no PDF
-    library is locked."""
-    pages, titles = 0, []
+def _pdf_facts(data: bytes) -> tuple[int, str, bool]:
+    """(pages, the document's title and bookmarks, whether its pages are A4 landscape: the app's own
+    stylesheet was applied) read from the PDF's compressed objects: no PDF library is locked."""
+    pages, titles, landscape = 0, [], False
     for stream in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", data, re.S):
         try:
             text = zlib.decompress(stream.group(1))
@@ -226,7 +226,8 @@ def _pdf_facts(data: bytes) -> tuple[int, str]:
             pages = int(found.group(1))
         titles += [bytes.fromhex(found.decode()).decode("utf-16-be")
                    for found in re.findall(rb"/Title <feff([0-9a-f]*)>", text)]
-    return pages, " | ".join(titles)
+        landscape = landscape or b"/MediaBox [0 0 841.889764 595.275591]" in text
+    return pages, " | ".join(titles), landscape
 
 
 def test_the_report_as_a_pdf_fetches_nothing_and_is_held_to_the_school(make_client, built, session):
@@ -253,8 +254,8 @@ def test_the_report_as_a_pdf_fetches_nothing_and_is_held_to_the_school(make_clie
         assert response.status_code == 200 and response.mimetype == "application/pdf"
         assert response.data.startswith(b"%PDF-")
         assert 'filename="handover-t-school-2026-03-01-night.pdf"' in response.headers["Content-Disposition"]
-        pages, title = _pdf_facts(response.data)
-        assert pages >= 1 and "测试学校" in title and "夜班" in title
+        pages, title, landscape = _pdf_facts(response.data)
+        assert pages >= 1 and "测试学校" in title and "夜班" in title and landscape
         assert b"/FontFile" in response.data or b"/Subtype /OpenType" in response.data  # the CJK font embedded
         assert hits == []  # the comment's markup was text: nothing fetched
     finally:

@@ -58,6 +58,7 @@ TEXT: dict[str, dict[str, str]] = {
         "handover": "交接班",
         "shift_date": "日期", "shift": "班次", "no_shift": "没有这个日期或班次：请从列表中选择",
         "download": "下载交接班报告（Excel）",
+        "download_pdf": "打印交接班报告（PDF）",
         "as_of": "更新于 {clock}",
 
     },
@@ -112,6 +113,7 @@ TEXT: dict[str, dict[str, str]] = {
         "handover": "Shift handover",
         "shift_date": "Date", "shift": "Shift", "no_shift": "No such date or shift: pick one from the list",
         "download": "Download the handover report (Excel)",
+        "download_pdf": "Print the handover report (PDF)",
         "as_of": "Updated {clock}",
 
     },
