@@ -14,6 +14,12 @@ FROM python:3.11-slim-bookworm AS product
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 WORKDIR /app
 
+# The handover report's PDF (ledger/handover_pdf.py, WeasyPrint): Pango and HarfBuzz lay the page
+# out, fontconfig finds the Noto CJK fonts it embeds; nothing is fetched when a PDF is made.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk \
+ && rm -rf /var/lib/apt/lists/*
+
 # The production lock (requirements.lock; what only `make run` uses is in requirements-local.lock),
 # every package with its hashes: pip installs exactly what was locked, or stops.
 COPY requirements.lock ./

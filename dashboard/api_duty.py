@@ -1,6 +1,7 @@
 """The duty API (docs/api.md, "Duty: handover and comments"), under /api/v1/schools/<school>/:
 
 GET  handover?date=YYYY-MM-DD&shift=night|夜班&format=json|xlsx  the shift handover report (交接班)
+GET  handover.pdf?date=YYYY-MM-DD&shift=night&lang=zh|en         the same, as a printable PDF
 POST hazards/<code>/comments  {"text": ...}                     a duty officer's comment on a hazard
 
 dashboard/roles.py gives the report `duty.view` (leadership and duty officers) and the comment
@@ -25,9 +26,11 @@ from dashboard.ledger_json import iso
 from dashboard.services import services
 from kernel.contract import SCHOOL_ID
 from ledger import handover
+from ledger import handover_pdf as pdf
 from ledger.commands import hazard_comments
 from ledger.errors import LedgerError
 from ledger.handover_export import handover_workbook
+from ledger.handover_view import handover_view
 from ledger.shifts import ShiftError, ShiftPlan
 from queries.ledger import handover as handover_rows
 from queries.ledger import hazards, org
@@ -68,13 +71,16 @@ def _day(raw: str | None) -> date | None:
         raise params.BadParameter("date", raw, "date must be a day as YYYY-MM-DD, e.g. 2026-11-24") from None
 
 
-@duty_api.get("/handover")
-def handover_report(school: str):
-    """The handover report of one shift; without date and shift, the last shift handed over."""
-    params.check_known(request.args, ("date", "shift", "format", "lang"))
+def _shift_report(school: str, allowed: tuple[str, ...]):
+    """(the shift window, its report, lang, format, now) for the query's date and shift; without
+    them the last shift handed over. None for a school not in the ledger. The guard has held the
+    caller to the school already; `access.require_school` asks again from the principal's own scope,
+    so the school is never taken from the address alone."""
+    params.check_known(request.args, allowed)
     a = request.args
     fmt = params.choice(a, "format", FORMATS) or "json"
     lang = params.choice(a, "lang", ("zh", "en")) or "zh"
+    access.require_school(school)
     live = services()
     tz = live.settings.tz
     plan = shift_plan(live.settings.shifts_file)
@@ -94,18 +100,47 @@ def handover_report(school: str):
     with live.ledger_reads() as session:
         found = org.find_school(session, school) if SCHOOL_ID.fullmatch(school) else None
         if found is None:
-            return answer(404, {"error": NOT_IN_LEDGER, "school": school})
+            return None
         report = handover_rows.handover_report(session, school_id=found.id, window=window, tz=tz)
+    return window, report, lang, fmt, now
+
+
+def _attachment(data: bytes, mimetype: str, school: str, window, lang: str, ext: str) -> Response:
+    stem = f"handover-{school}-{window.day.isoformat()}-{window.name}"
+    local = f"交接班-{school}-{window.day.isoformat()}-{window.shift.name_zh}" if lang == "zh" else stem
+    response = Response(data, mimetype=mimetype)
+    response.headers["Content-Disposition"] = (
+        f"attachment; filename=\"{stem}.{ext}\"; filename*=UTF-8''{quote(local)}.{ext}")
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@duty_api.get("/handover")
+def handover_report(school: str):
+    """The handover report of one shift; without date and shift, the last shift handed over."""
+    found = _shift_report(school, ("date", "shift", "format", "lang"))
+    if found is None:
+        return answer(404, {"error": NOT_IN_LEDGER, "school": school})
+    window, report, lang, fmt, now = found
     if fmt == "xlsx":
-        data = handover_workbook(report, lang=lang, zone=live.settings.school_timezone)
-        stem = f"handover-{school}-{window.day.isoformat()}-{window.name}"
-        local = f"交接班-{school}-{window.day.isoformat()}-{window.shift.name_zh}" if lang == "zh" else stem
-        response = Response(data, mimetype=XLSX)
-        response.headers["Content-Disposition"] = (
-            f"attachment; filename=\"{stem}.xlsx\"; filename*=UTF-8''{quote(local)}.xlsx")
-        response.headers["Cache-Control"] = "no-store"
-        return response
+        data = handover_workbook(report, lang=lang, zone=services().settings.school_timezone)
+        return _attachment(data, XLSX, school, window, lang, "xlsx")
     return answer(200, {"school": school, "complete": window.end <= now, **handover.as_json(report)})
+
+
+@duty_api.get("/handover.pdf")
+def handover_pdf(school: str):
+    """The same report as a printable PDF (ledger/handover_pdf.py): what the handover view gives,
+    the ledger's text escaped, laid out with nothing fetched from anywhere."""
+    found = _shift_report(school, ("date", "shift", "lang"))
+    if found is None:
+        return answer(404, {"error": NOT_IN_LEDGER, "school": school})
+    window, report, lang, _, now = found
+    printed = now.astimezone(services().settings.tz).strftime("%Y-%m-%d %H:%M")
+    data = pdf.handover_pdf(handover_view(report, lang), lang, printed=printed)
+    response = _attachment(data, "application/pdf", school, window, lang, "pdf")
+    response.headers["Content-Disposition"] = response.headers["Content-Disposition"].replace("attachment", "inline", 1)
+    return response
 
 
 def _caller_name() -> str:

@@ -32,12 +32,13 @@ HAZARD_ACCEPT = "hazard.accept"  # accept (验收销号) or reject a rectificati
 HAZARD_SUPERVISE = "hazard.supervise"  # list a school's hazard for supervision (挂牌督办), from a unit above it
 INSPECT = "inspection.do"  # do the inspections due, item by item
 INSPECTION_PLAN = "inspection.plan"  # plan inspections: what, which checklist, how often, by whom
+DRILL_RECORD = "drill.record"  # record drills and trainings (issue 16; ledger/commands/drills.py RECORDERS)
 PHOTO_UPLOAD = "photo.upload"  # send a photo for a report, a rectification or an inspection
 PHOTO_VIEW = "photo.view"  # see the photos of hazards in one's scope
 # Only a signed-in person, never a token of the same role, works hazards and inspections and sees
 # their photos: every step names who took it, and a photo is for people whose scope covers it.
 PERSON_ONLY = frozenset({HAZARD_REPORT, HAZARD_ASSIGN, HAZARD_WORK, HAZARD_ACCEPT, HAZARD_SUPERVISE, INSPECT,
-                         INSPECTION_PLAN, PHOTO_UPLOAD, PHOTO_VIEW})
+                         INSPECTION_PLAN, PHOTO_UPLOAD, PHOTO_VIEW, DRILL_RECORD})
 # Issue 12, "IT can see its health": GET /metrics, for a Prometheus scraper, which is no principal
 # of the ledger's: no role has it; the guard lets in the METRICS_TOKEN or a METRICS_ALLOW address
 # (dashboard/metrics.py) instead.
@@ -58,11 +59,11 @@ GRANTS: dict[str, frozenset[str]] = {
     "leader": _READ | _PERSON | {DUTY_VIEW, LEAD_VIEW, HAZARD_SUPERVISE},
     "duty": _READ | _PERSON | {DUTY_VIEW, LEAD_VIEW, ALERT_HANDLE, HAZARD_COMMENT, INSPECT},
     "safety": _READ | _PERSON | {DUTY_VIEW, LEAD_VIEW, HAZARD_COMMENT, HAZARD_ASSIGN, HAZARD_ACCEPT, INSPECT,
-                                 INSPECTION_PLAN},
+                                 INSPECTION_PLAN, DRILL_RECORD},
     "inspector": _READ | _PERSON | {HAZARD_ACCEPT, INSPECT},
     "reporter": frozenset({SHELL}) | _PERSON,
     "admin": _READ | _PERSON | {DUTY_VIEW, LEAD_VIEW, ALERT_HANDLE, HAZARD_COMMENT, ADMIN, HAZARD_ASSIGN,
-                                HAZARD_ACCEPT, HAZARD_SUPERVISE, INSPECT, INSPECTION_PLAN},
+                                HAZARD_ACCEPT, HAZARD_SUPERVISE, INSPECT, INSPECTION_PLAN, DRILL_RECORD},
 }
 
 # Route kinds whose permission depends on what is asked for, resolved per request.
@@ -89,6 +90,7 @@ ROUTES: dict[str, str] = {
     "/<path:path>": PAGE,
     "alias:/wall": PAGE,  # redirects to the wall, keeping the query
     "duty_api.handover_report": DUTY_VIEW,  # GET /api/v1/schools/<school>/handover: the shift report
+    "duty_api.handover_pdf": DUTY_VIEW,  # GET /api/v1/schools/<school>/handover.pdf: the same, as PDF
     "duty_api.hazard_comment": HAZARD_COMMENT,  # POST /api/v1/schools/<school>/hazards/<code>/comments
     "auth.login": PUBLIC,  # the sign-in form and its POST (rate limited, dashboard/login/)
     "auth.logout": ACCOUNT,
@@ -140,6 +142,7 @@ PAGES: dict[str, str] = {
     "phone_work": HAZARD_REPORT, "phone_hazard": HAZARD_REPORT,
     # The safety office's inspection plans (issue 15): drawn in the leadership frame, but they write.
     "inspection_plans": INSPECTION_PLAN,
+    "drills": DRILL_RECORD,  # drills and trainings (issue 16), in the leadership frame too
 }
 
 

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from demo import seed_data as data
 from demo.seed_alerts import add_alert_history, add_daily_totals, add_domain_days
+from demo.seed_drills import add_drills
 from demo.seed_hazards import SMALL_SCHOOL_STORIES, STORIES, add_campaigns, add_deductions, add_hazards
 from demo.sites import SCHOOLS, School
 from ledger.grading import GradingRules, grade
@@ -107,6 +108,7 @@ def load_demo(session: Session, *, today: date, rules: GradingRules, tz: ZoneInf
         for round_ in range(factor):
             add("hazards", add_hazards(session, rows, now=now, rng=rng, first=1 + round_ * size))
             add("deductions", add_deductions(session, rows, now=now, rng=rng))
+        add("drills", add_drills(session, rows, today=today, now=now))
         for name, n in (("units", len(rows.units)), ("buildings", len(rows.buildings)),
                         ("risk_points", sum(map(len, rows.risk_points.values())))):
             add(name, n)

@@ -125,7 +125,7 @@ def add_hazards(session: Session, rows: SchoolRows, *, now: datetime, rng: rando
 
 def add_deductions(session: Session, rows: SchoolRows, *, now: datetime, rng: random.Random) -> int:
     """A few findings per unit, of the articles inspectors enter by hand (the ledger computes the
-    others: art. 7, 13, 16, 17, 18). `points` is the article's points times the count."""
+    others: art. 7, 9, 12, 13, 15, 16, 17, 18). `points` is the article's points times the count."""
     computed = {rule.article for rule in Rules.load().rules if rule.computed}
     findings = [f for f in ASSESSMENT_FINDINGS if f[0] not in computed]
     made = 0

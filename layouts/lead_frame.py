@@ -10,7 +10,7 @@ from __future__ import annotations
 from dash import dcc, html
 
 from layouts.lead_text import tl
-from layouts.lead_view import NAV, PLANS, LeadView
+from layouts.lead_view import DRILLS, NAV, PLANS, LeadView
 
 FRAME = "lead-frame"  # the root element of every leadership page
 BODY = "lead-body"
@@ -78,8 +78,9 @@ def _school_menu(view: LeadView, page: str):
 
 def _tabs(view: LeadView, page: str) -> html.Nav:
     links = []
-    for name, _path, key in (*NAV, PLANS):
-        if (name == "lead_district" and not view.several) or (name == PLANS[0] and not view.plans_tab):
+    for name, _path, key in (*NAV, PLANS, DRILLS):
+        if (name == "lead_district" and not view.several) or (name == PLANS[0] and not view.plans_tab) or \
+                (name == DRILLS[0] and not view.drills_tab):
             continue
         links.append(dcc.Link(tl(view.lang, key), href=view.href(name),
                               className="lead-tab" + (" is-current" if name == page else "")))

@@ -27,7 +27,9 @@ NAV: tuple[tuple[str, str, str], ...] = (
 # they write, and need inspection.plan (dashboard/roles.py), so they are not in NAV (whose pages only
 # read); their tab is shown to those who may open them (LeadView.plans_tab).
 PLANS: tuple[str, str, str] = ("inspection_plans", "/inspection-plans", "nav_plans")
-PATHS = {name: path for name, path, _ in (*NAV, PLANS)}
+# Drills and trainings (issue 16): written by the same people, shown the same way (LeadView.drills_tab).
+DRILLS: tuple[str, str, str] = ("drills", "/drills", "nav_drills")
+PATHS = {name: path for name, path, _ in (*NAV, PLANS, DRILLS)}
 
 
 class Person(Protocol):
@@ -57,6 +59,7 @@ class LeadView:
     principal: Person | None = None
     csrf: str | None = None  # the session's CSRF token for the sign-out form; None for no person
     plans_tab: bool = False  # the caller may open the inspection plans (their tab is shown)
+    drills_tab: bool = False  # the caller may record drills and trainings
 
     @property
     def several(self) -> bool:

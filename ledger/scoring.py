@@ -19,7 +19,7 @@ from ledger.errors import LedgerError
 FULL_MARKS = 100.0
 DEFAULT_RULES_FILE = Path(__file__).with_name("assessment_rules.toml")
 COMPUTED_FACTS = ("missing_lists", "overdue_reviews", "loop_violations", "late_hazards", "major_without_plan",
-                  "inspection_gaps")
+                  "inspection_gaps", "no_training", "drill_gaps")
 # The unit's lists that art. 7 asks for and the ledger can see (风险点清单, 危险源清单, 隐患清单).
 LIST_NAMES_ZH = {"risk_points": "风险点清单", "hazard_sources": "危险源清单", "risk_levels": "风险等级清单"}
 
@@ -38,6 +38,8 @@ COMPUTED_FROM = {
     "late_hazards": ("hazards past their deadline", "隐患整改期限"),
     "major_without_plan": ("open major hazards without a plan or emergency measures", "重大隐患整改方案和应急措施"),
     "inspection_gaps": ("campaign checks and routine inspections not done", "专项治理检查和日常排查的完成情况"),
+    "no_training": ("the trainings recorded", "安全教育培训记录"),
+    "drill_gaps": ("the drills recorded each term", "每学期的应急演练记录"),
 }
 # How the attachment counts an article's findings ("2分/处", "2分/人", "10分/次", "2分/类").
 PER_WORDS = {"place": ("place", "places", "处"), "person": ("person", "people", "人"),
@@ -124,6 +126,11 @@ class UnitFacts:
     missed_inspections: tuple[tuple[str, int], ...] = ()
     # Art. 17's second half, per time: failed inspection items not reported as a hazard in time.
     unreported_findings: tuple[str, ...] = ()
+    # Art. 9 and 12 from the drills and trainings recorded (ledger/drills.py says how): no training in
+    # the year up to the day read (the window's first day, "YYYY-MM-DD", else None); the terms ended
+    # without a drill ("YYYY-MM-DD至YYYY-MM-DD").
+    no_training_since: str | None = None
+    drill_gaps: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -172,6 +179,15 @@ def computed_deductions(facts: UnitFacts, rules: Rules) -> list[Deduction]:
                 out.append(Deduction(rule.article, rule.points, f"检查发现的问题{finding}未及时上报", True))
         elif rule.computed == "inspection_gaps":
             out += inspection_gaps(facts, rule)
+        elif rule.computed == "no_training":
+            if facts.no_training_since is not None:  # art. 9: once
+                out.append(Deduction(rule.article, rule.points,
+                                     f"自{facts.no_training_since}起未记录安全教育培训", True))
+        elif rule.computed == "drill_gaps":
+            if facts.drill_gaps:  # art. 12: once, however many terms
+                out.append(Deduction(rule.article, rule.points,
+                                     f"学期内未进行应急演练（培训效果检测）：{'、'.join(facts.drill_gaps)}", True,
+                                     len(facts.drill_gaps)))
         elif rule.computed == "major_without_plan":
             for code in facts.major_without_plan:  # art. 18: per time
                 out.append(Deduction(rule.article, rule.points, f"重大隐患{code}无整改方案或应急措施", True))

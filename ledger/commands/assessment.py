@@ -1,5 +1,5 @@
 """Entering an assessment deduction (考核扣分) by hand: the inspectors' findings of seed 001
-attachment 2 that the ledger cannot compute (art. 5, 6, 8–12, 14, 15 today: docs/ledger.md).
+attachment 2 that the ledger cannot compute (art. 5, 6, 8, 10, 11, 14 today: docs/ledger.md).
 
 `enter_deduction` holds the finding to its article (`ledger.scoring.check_entry`: a known article
 the ledger does not compute, a whole count of at least one, within the article's yearly maximum

@@ -11,6 +11,7 @@ from ledger.models import AssessmentDeduction, Hazard, HazardSource, LoopViolati
 from queries.ledger import org
 from queries.ledger.assessment_checks import campaign_gaps
 from queries.ledger.assessment_inspections import missed_inspections
+from queries.ledger.drills import drill_facts
 from queries.ledger.risk_points import review_overdue
 from queries.ledger.unreported_findings import unreported_by_owner
 
@@ -47,10 +48,14 @@ def unit_facts(session: Session, *, unit: OrgUnit, today: date, now: datetime, r
                                 start=period_start.date(), end=today, now=now, tz=period_start.tzinfo)
     unreported = unreported_by_owner(session, owner="unit", ids=[unit.id], schools=[school.id] if school else [],
                                      start=period_start, end=now, now=now, tz=period_start.tzinfo)
+    untrained, drill_gaps = drill_facts(session, owner="unit", ids=[unit.id], year=period_start.year,
+                                        as_of_day=today, school_id=school.id if school else None)[unit.id] \
+        if school else (None, ())
     return scoring.UnitFacts(tuple(missing), overdue_reviews, violations, tuple(sorted(late)),
                              tuple(sorted(without_plan)), campaign_gaps=tuple(sorted(gaps[unit.id])),
                              missed_inspections=missed.get(unit.id, ()),
-                             unreported_findings=unreported.get(unit.id, ()))
+                             unreported_findings=unreported.get(unit.id, ()),
+                             no_training_since=untrained, drill_gaps=drill_gaps)
 
 
 def entered_deductions(session: Session, *, unit: OrgUnit, period: str) -> list[scoring.Deduction]:

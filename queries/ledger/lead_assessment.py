@@ -29,6 +29,7 @@ from ledger import hazard_loop, scoring
 from ledger.models import AssessmentDeduction, Hazard, HazardSource, LoopViolation, OrgUnit, RiskPoint
 from queries.ledger.assessment_checks import campaign_gaps
 from queries.ledger.assessment_inspections import missed_inspections
+from queries.ledger.drills import drill_facts
 from queries.ledger.unreported_findings import unreported_by_owner
 
 Owner = Literal["unit", "school"]  # whose facts: a unit's (what it answers for) or a whole school's
@@ -65,7 +66,7 @@ def period_of(year: int, now: datetime) -> Period:
 
 def gather_facts(session: Session, *, owner: Owner, ids: Iterable[int], period: Period, review_days: int,
                  school_id: int | None = None) -> dict[int, scoring.UnitFacts]:
-    """The scored facts of each owner id (units, or schools), in nine queries whatever their number.
+    """The scored facts of each owner id (units, or schools), in ten queries whatever their number.
     `school_id` narrows unit queries to one school (the indexes on school_id then apply); units
     need it (their campaigns are their school's)."""
     ids = sorted(set(ids))
@@ -104,6 +105,9 @@ def gather_facts(session: Session, *, owner: Owner, ids: Iterable[int], period: 
     # Art. 17: failed inspection items of the year not reported as a hazard in time.
     unreported = unreported_by_owner(session, owner=owner, ids=ids, schools=ids if owner == "school" else [school_id],
                                      start=period.start, end=period.end, now=period.as_of, tz=period.start.tzinfo)
+    # Art. 9 and 12: the trainings and drills recorded (ledger/drills.py).
+    drilled = drill_facts(session, owner=owner, ids=ids, year=period.year, as_of_day=period.as_of_day,
+                          school_id=school_id if owner == "unit" else None)
 
     out = {}
     for who in ids:
@@ -115,7 +119,8 @@ def gather_facts(session: Session, *, owner: Owner, ids: Iterable[int], period: 
         out[who] = scoring.UnitFacts(tuple(missing), tuple(sorted(late_reviews[who])), tuple(sorted(violations[who])),
                                      tuple(sorted(late[who])), tuple(sorted(without_plan[who])),
                                      campaign_gaps=tuple(sorted(gaps[who])), missed_inspections=missed.get(who, ()),
-                                     unreported_findings=unreported.get(who, ()))
+                                     unreported_findings=unreported.get(who, ()),
+                                     no_training_since=drilled[who][0], drill_gaps=drilled[who][1])
     return out
 
 

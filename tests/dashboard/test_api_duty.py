@@ -3,16 +3,21 @@ hazards, and who may use them (dashboard/roles.py): a wall token neither, leader
 report but may not comment, duty officers both, each held to their school."""
 from __future__ import annotations
 
+import re
+import threading
+import zlib
 from datetime import date, datetime, timedelta, timezone
+from http.server import BaseHTTPRequestHandler, HTTPServer
 from io import BytesIO
 from zoneinfo import ZoneInfo
 
 import pytest
 from openpyxl import load_workbook
+from sqlalchemy import select
 
 from dashboard.app import create_app
-from ledger.commands import alerts, hazards
-from ledger.models import OrgUnit
+from ledger.commands import alerts, hazard_comments, hazards
+from ledger.models import Hazard, OrgUnit
 from ledger.shifts import DEFAULT_SHIFTS, ShiftPlan
 from tests.dashboard.conftest import client_with, issue_token
 
@@ -201,3 +206,61 @@ def test_who_may_comment(make_client, built):
     # Nothing of the refused ones was kept.
     history = make_client("leader").get(f"/api/v1/schools/{SCHOOL}/hazards/H-1").json["history"]
     assert sum(h["action"] == "comment" for h in history) == 1
+
+
+# ---- the report as PDF (ledger/handover_pdf.py) ----------------------------------------------------------
+
+PDF = f"/api/v1/schools/{SCHOOL}/handover.pdf?date=2026-03-01&shift=night"
+
+
+def _pdf_facts(data: bytes) -> tuple[int, str, bool]:
+    """(pages, the document's title and bookmarks, whether its pages are A4 landscape: the app's own
+    stylesheet was applied) read from the PDF's compressed objects: no PDF library is locked."""
+    pages, titles, landscape = 0, [], False
+    for stream in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", data, re.S):
+        try:
+            text = zlib.decompress(stream.group(1))
+        except zlib.error:
+            continue
+        if found := re.search(rb"/Type /Pages/Kids \[[^\]]*\]/Count (\d+)", text):
+            pages = int(found.group(1))
+        titles += [bytes.fromhex(found.decode()).decode("utf-16-be")
+                   for found in re.findall(rb"/Title <feff([0-9a-f]*)>", text)]
+        landscape = landscape or b"/MediaBox [0 0 841.889764 595.275591]" in text
+    return pages, " | ".join(titles), landscape
+
+
+def test_the_report_as_a_pdf_fetches_nothing_and_is_held_to_the_school(make_client, built, session):
+    hits = []
+
+    class Counting(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 (http.server's name)
+            hits.append(self.path)
+            self.send_response(404)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Counting)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        outside = f"http://127.0.0.1:{server.server_port}"
+        hazard = session.scalar(select(Hazard).where(Hazard.code == "H-1", Hazard.title == "通风橱失效"))
+        hazard_comments.add_comment(session, hazard=hazard, by="值班员", at=at(90),
+                                    text=f'<img src="{outside}/x.png"><link rel="stylesheet" href="{outside}/a.css">')
+        session.commit()
+        response = make_client("duty", school=SCHOOL).get(PDF)
+        assert response.status_code == 200 and response.mimetype == "application/pdf"
+        assert response.data.startswith(b"%PDF-")
+        assert 'filename="handover-t-school-2026-03-01-night.pdf"' in response.headers["Content-Disposition"]
+        pages, title, landscape = _pdf_facts(response.data)
+        assert pages >= 1 and "测试学校" in title and "夜班" in title and landscape
+        assert b"/FontFile" in response.data or b"/Subtype /OpenType" in response.data  # the CJK font embedded
+        assert hits == []  # the comment's markup was text: nothing fetched
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert make_client("wall").get(PDF).status_code == 403  # a role without duty.view
+    assert make_client("duty", school=OTHER).get(PDF).status_code == 403  # another school's duty officer
+    assert make_client("duty").get(PDF + "&format=xlsx").status_code == 400

@@ -147,6 +147,7 @@ def test_the_duty_handover_shows_only_the_callers_school(scoped):
     assert answer.status_code == 200
     hrefs = [part["href"] for part in answer.json["response"].values() if "href" in part]
     assert hrefs and hrefs[0].startswith(f"/api/v1/schools/{MINE}/handover?")
+    assert hrefs[1].startswith(f"/api/v1/schools/{MINE}/handover.pdf?")  # the printable PDF (issue 16)
 
 
 WRONG_VALUES = [[], {}, [1, [2, {"a": None}]], "x" * 100_000, -1, 10 ** 30, 1e308, True, "\x00\x1b",

@@ -5,7 +5,7 @@ checks on constructed results (the latest result wins), and the league's figures
 independent counts per school."""
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -26,6 +26,7 @@ from ledger.models import (
     CampaignPhase,
     ChecklistItem,
     ChecklistResult,
+    Drill,
     Hazard,
     HazardSource,
     LoopViolation,
@@ -100,6 +101,11 @@ def assessed(session):
                          ("王五", "H-LATE-2025", last_year + DAY)):
         record_violation(session, school=school, hazard_code=code, action="accept", stage="reported",
                                  by=by, at=at, reason="越级验收")
+    # Art. 9 and 12 met by the whole school: a training each year, a drill in every term judged.
+    session.add_all([Drill(school_id=school.id, kind=kind, title=kind, held_on=day, participant_count=50,
+                           recorded_by="保卫处") for kind, day in (
+        ("training", date(2025, 5, 1)), ("training", date(2026, 5, 1)), ("drill", date(2024, 10, 1)),
+        ("drill", date(2025, 3, 1)), ("drill", date(2025, 10, 1)), ("drill", date(2026, 3, 1)))])
     session.add_all([
         AssessmentDeduction(unit_id=a.id, article=8, points=4, count=2, reason="告知牌损毁", by="督查组",
                             at=NOW - 3 * DAY, period="2026"),
@@ -163,7 +169,7 @@ def test_a_schools_own_score_applies_the_rules_to_its_whole_ledger(session, asse
                            review_days=REVIEW_DAYS, rules=RULES)
     # Lists exist somewhere in the school; reviews late (once), two people, two late hazards, one major.
     assert scores["t-school"]["score"] == 100 - 10 - 5 - 5 - 5 - 5 - 10
-    assert scores["t-empty"]["score"] == 100 - 6 - 10
+    assert scores["t-empty"]["score"] == 100 - 6 - 10 - 10 - 10  # and no training, no drill (art. 9, 12)
     assert _lines(scores["t-empty"])[-1] == (5, 10.0, "未成立工作小组", False, 1)
 
 

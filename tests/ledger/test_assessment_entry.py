@@ -74,12 +74,12 @@ def test_a_finding_its_article_does_not_allow_is_refused_in_both_languages_and_s
 
 def test_an_article_deducted_once_a_year_is_refused_the_second_time(session):
     school_with_buildings(session)
-    enter(session, article=12, count=1)
+    enter(session, article=6, count=1)
     with pytest.raises(LedgerError, match="deducted once a year") as refused:
-        enter(session, article=12, count=1)
+        enter(session, article=6, count=1)
     assert "每年只扣一次" in refused.value.zh
     assert saved(session) == (1, 1)
-    enter(session, unit="s1", article=12)  # another unit (the school itself) is another account
+    enter(session, unit="s1", article=6)  # another unit (the school itself) is another account
 
 
 def test_the_person_their_scope_and_the_unit_are_checked(session):
@@ -129,8 +129,8 @@ def test_a_deduction_event_is_held_to_its_article_too(session):
                  dict(article=8, points=-2), dict(article=5, points=20)]:
         refusal = _event(session, unit="s1-chem", **data)
         assert refusal is not None and refusal.reason == INVALID_DEDUCTION, data
-    assert _event(session, unit="s1-chem", article=9, points=10) is None
-    refusal = _event(session, unit="s1-chem", article=9, points=10)  # once a year
+    assert _event(session, unit="s1-chem", article=5, points=10) is None
+    refusal = _event(session, unit="s1-chem", article=5, points=10)  # once a year
     assert refusal.reason == INVALID_DEDUCTION and "once a year" in refusal.detail
     assert session.scalar(select(func.count()).select_from(AssessmentDeduction)) == 2
     assert session.scalar(select(func.count()).select_from(RefusedEvent)) == 6
@@ -156,13 +156,13 @@ def test_two_inspectors_at_once_cannot_both_pass_the_maximum(engine, session):
     session.commit()
     sessions = sql_sessions(engine)
     first = sessions()
-    enter(first, article=12)  # not committed yet: holds the unit (PostgreSQL) or the write lock (SQLite)
+    enter(first, article=6)  # not committed yet: holds the unit (PostgreSQL) or the write lock (SQLite)
     said = {}
 
     def second():
         with sessions() as db:
             try:
-                enter(db, article=12)
+                enter(db, article=6)
                 db.commit()
                 said["second"] = "saved"
             except LedgerError as exc:
@@ -193,7 +193,7 @@ def _score(db, unit: str) -> float:
 def test_a_deduction_entered_by_mistake_is_withdrawn_with_a_reason_audited_and_the_score_recomputed(session):
     school_with_buildings(session)
     base = _score(session, "s1-chem")
-    wrong = enter(session, article=12, reason="误录：应为另一单位")
+    wrong = enter(session, article=6, reason="误录：应为另一单位")
     kept = enter(session, article=8, count=2)
     assert _score(session, "s1-chem") == base - 10 - 4
     later = NOW + timedelta(minutes=1)
@@ -220,12 +220,12 @@ def test_a_deduction_entered_by_mistake_is_withdrawn_with_a_reason_audited_and_t
     assert (again.written, again.reason, again.withdrawn_at) == (False, "录错单位", later)  # the first stands
     [entry] = session.scalars(select(AuditEntry).where(AuditEntry.action == "assessment.withdraw"))
     assert (entry.target, entry.school, entry.before["article"], entry.before["points"], entry.after["reason"]) == (
-        "unit:s1-chem", "s1", 12, 10.0, "录错单位")
+        "unit:s1-chem", "s1", 6, 10.0, "录错单位")
     row = session.get(AssessmentDeduction, wrong.id)
-    assert (row.counts, row.withdrawn_by, row.article) == (False, "保卫处李明", 12)  # kept, counted no more
+    assert (row.counts, row.withdrawn_by, row.article) == (False, "保卫处李明", 6)  # kept, counted no more
     assert _score(session, "s1-chem") == base - 4  # recomputed without it
     # The once-a-year article is free again: the right deduction can be entered (a correction).
-    assert enter(session, unit="s1-chem", article=12, reason="复核属实").created
+    assert enter(session, unit="s1-chem", article=6, reason="复核属实").created
     assert session.get(AssessmentDeduction, kept.id).counts
 
 

@@ -31,10 +31,11 @@ def test_each_computed_rule_deducts_its_points_per_finding():
 
 def test_entered_deductions_add_to_computed_ones_and_scores_go_below_zero():
     entered = [entered_deduction(5, 1, "未成立工作小组", RULES), entered_deduction(11, 10, "岗位人员未掌握", RULES),
-               entered_deduction(6, 1, "", RULES), entered_deduction(9, 1, "", RULES),
-               entered_deduction(12, 1, "", RULES), entered_deduction(10, 20, "", RULES)]
-    score = score_unit("u", UnitFacts(late_hazards=tuple(f"H{i}" for i in range(6))), entered, RULES)
-    # 10 + 20 + 10 + 10 + 10 + 40 entered, 30 computed
+               entered_deduction(6, 1, "", RULES), entered_deduction(10, 20, "", RULES)]
+    facts = UnitFacts(late_hazards=tuple(f"H{i}" for i in range(6)), no_training_since="2026-01-01",
+                      drill_gaps=("2026-02-01至2026-08-31",))
+    score = score_unit("u", facts, entered, RULES)
+    # 10 + 20 + 10 + 40 entered; 30 computed, and art. 9 and 12 from the drills (10 each)
     assert score.score == 100 - 130
     assert score.deducted == 130
     assert entered[2].reason.startswith("未按要求规范建立")  # an empty reason takes the article's title

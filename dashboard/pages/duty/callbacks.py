@@ -190,7 +190,7 @@ def _handle(live, alert_id: int, action: str, *, by: str, note: str, schools, **
 
 
 def show_handover(day, shift, view_state):
-    """The chosen shift's handover report on screen, and the address of its Excel file."""
+    """The chosen shift's handover report on screen, and the addresses of its Excel file and its PDF."""
     lang = language(view_state.get("lang"))
     live = services()
     # The page's store is the browser's: the school is held to the caller here too, not only by the
@@ -198,23 +198,24 @@ def show_handover(day, shift, view_state):
     wanted = view_state.get("school")
     school = next(iter(readable_schools([wanted] if wanted else live.schools())), None)
     if not school or not day or not shift:
-        return [], ""
+        return [], "", ""
     try:
         window = shift_plan(live.settings.shifts_file).shift_window(date.fromisoformat(day), shift, live.settings.tz)
     except (ValueError, ShiftError):  # only a forged store names another day or shift: the page's words
-        return html.P(td(lang, "no_shift"), className="tone-error"), ""
+        return html.P(td(lang, "no_shift"), className="tone-error"), "", ""
     try:
         with live.ledger_reads() as db:
             found = org.find_school(db, school)
             report = handover_rows.handover_report(db, school_id=found.id, window=window, tz=live.settings.tz) \
                 if found is not None else None
     except SQLAlchemyError:
-        return html.P(td(lang, "failed"), className="tone-error"), no_update
+        return html.P(td(lang, "failed"), className="tone-error"), no_update, no_update
     if report is None:
-        return html.P(td(lang, "gone")), ""
+        return html.P(td(lang, "gone")), "", ""
     href = (f"/api/v1/schools/{quote(school)}/handover?"
             + urlencode({"date": day, "shift": shift, "format": "xlsx", "lang": lang}))
-    return view.handover_body(handover_view(report, lang)), href
+    pdf = f"/api/v1/schools/{quote(school)}/handover.pdf?" + urlencode({"date": day, "shift": shift, "lang": lang})
+    return view.handover_body(handover_view(report, lang)), href, pdf
 
 
 def show_on_call(_tick, view_state):
@@ -279,6 +280,7 @@ def register_callbacks(app: dash.Dash) -> dict[str, str]:
     register_response(app)
     app.callback(
         Output(ids.DUTY_HANDOVER, "children"), Output(ids.DUTY_DOWNLOAD, "href"),
+        Output(ids.DUTY_DOWNLOAD_PDF, "href"),
         Input(ids.DUTY_SHIFT_DATE, "value"), Input(ids.DUTY_SHIFT, "value"), State(ids.DUTY_VIEW, "data"),
     )(show_handover)
     app.callback(Output(ids.DUTY_ON_CALL, "children"), Input(ids.DUTY_ON_CALL_TICK, "n_intervals"),

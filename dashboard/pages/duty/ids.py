@@ -29,6 +29,7 @@ DUTY_ACTED = "duty-acted"  # dcc.Store: the last action's result; the list refre
 DUTY_SHIFT_DATE = "duty-shift-date"
 DUTY_SHIFT = "duty-shift"
 DUTY_DOWNLOAD = "duty-download"
+DUTY_DOWNLOAD_PDF = "duty-download-pdf"  # the handover report as a printable PDF (ledger/handover_pdf.py)
 DUTY_SIGN_OUT = "duty-sign-out"
 DUTY_HANDOVER = "duty-handover"
 # Response on the console (issue 16): the sound switch and its words, the unacknowledged critical

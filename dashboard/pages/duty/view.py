@@ -164,6 +164,8 @@ def handover_controls(lang: Language, *, date: str, shifts: list[str], shift: st
                     dcc.Dropdown(id=ids.DUTY_SHIFT, options=shifts, value=shift, clearable=False,
                                  searchable=False)]),
         html.A(td(lang, "download"), id=ids.DUTY_DOWNLOAD, href="", className="download"),
+        html.A(td(lang, "download_pdf"), id=ids.DUTY_DOWNLOAD_PDF, href="", className="download", target="_blank",
+               rel="noopener"),
     ])
 
 
