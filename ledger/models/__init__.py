@@ -9,6 +9,7 @@ from ledger.models.devices import Device
 from ledger.models.hazard import Hazard, HazardTransition, LoopViolation
 from ledger.models.history import DailyDomainEvents, DailyTotals, RecorderOffset, RefusedEvent
 from ledger.models.inspection import Inspection, InspectionPlan, InspectionResult
+from ledger.models.notify import NotifyAddress, NotifyChannel, NotifyDelivery, NotifyOutbox
 from ledger.models.org import BUILDING_USES, ORG_CHILDREN, ORG_KIND_ZH, ORG_KINDS, SCHOOL_TYPES, Building, OrgUnit, Zone
 from ledger.models.photo import Photo
 from ledger.models.risk import HazardSource, RiskPoint
@@ -25,7 +26,7 @@ __all__ = [
     "EventSource", "EventSourceSchool",
     "Hazard", "HazardSource",
     "HazardTransition", "Inspection", "InspectionPlan", "InspectionResult",
-    "LoopViolation", "ORG_CHILDREN", "ORG_KINDS", "ORG_KIND_ZH",
+    "LoopViolation", "NotifyAddress", "NotifyChannel", "NotifyDelivery", "NotifyOutbox", "ORG_CHILDREN", "ORG_KINDS", "ORG_KIND_ZH",
     "OrgUnit", "Photo", "ROLES", "RULE_KINDS", "RecorderOffset", "RefusedEvent", "RiskPoint", "RuleText",
     "SCHOOL_TYPES",
     "SitePlanImage", "SignInFailure",

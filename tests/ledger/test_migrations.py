@@ -13,9 +13,11 @@ from kernel.names import local_name
 from ledger.db import current_revision, downgrade, migrate
 from ledger.models import Base, Campaign
 
-HEAD = "0014_deduction_withdrawal"
+HEAD = "0015_notify"
 # What each revision adds, newest first: each goes down on its own and takes only its tables.
 STEPS: list[tuple[str, str, set[str]]] = [  # (revision, the one before, tables it adds)
+    ("0015_notify", "0014_deduction_withdrawal",
+     {"notify_channels", "notify_addresses", "notify_outbox", "notify_deliveries"}),
     ("0014_deduction_withdrawal", "0013_hazard_work", set()),  # columns only
     ("0013_hazard_work", "0013_photos", set()),  # columns and indexes only
     ("0013_photos", "0013_inspections", {"photos"}),
