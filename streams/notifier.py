@@ -56,12 +56,14 @@ def send_email(config: dict, password: str, message: Message, timeout_s: float) 
     mail["From"] = formataddr((config.get("from_name", "校园安全指挥中心"), config["from"]))
     mail["To"] = message.recipient
     # The dedupe key in the Message-ID: a mail server or client that drops repeated ids drops a resend.
-    mail["Message-ID"] = make_msgid(idstring=hashlib.sha256(message.key.encode()).hexdigest()[:24], domain=config["from"].split("@")[-1])
+    mail["Message-ID"] = make_msgid(idstring=hashlib.sha256(message.key.encode()).hexdigest()[:24],
+                                    domain=config["from"].split("@")[-1])
     mail.set_content(message.text)
     port = int(config.get("port", 465 if config.get("ssl") else 25))
     try:
         if config.get("ssl"):
-            server = smtplib.SMTP_SSL(config["host"], port, timeout=timeout_s, context=ssl.create_default_context())
+            server = smtplib.SMTP_SSL(config["host"], port, timeout=timeout_s,
+                                      context=ssl.create_default_context())
         else:
             server = smtplib.SMTP(config["host"], port, timeout=timeout_s)
         with server:
@@ -196,8 +198,8 @@ class Notifier:
 def main(argv: list[str] | None = None) -> None:
     from streams.runtime import start_process
 
-    settings, stop = start_process("notifier", "The notification outbox -> WeCom, DingTalk, Feishu, SMTP, SMS, webhooks",
-                                   argv)
+    settings, stop = start_process("notifier", "The notification outbox -> WeCom, DingTalk, Feishu, SMTP, SMS, "
+                                               "webhooks", argv)
     log.info("notifier: ledger %s, every %.1f s", redact_url(settings.database_url), settings.notify_poll_seconds)
     Notifier(settings).run(stop)
 

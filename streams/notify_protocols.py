@@ -89,7 +89,8 @@ def build(kind: str, config: dict, secret: str, signing: str, message: Message, 
         if secret:
             headers["Authorization"] = f"Bearer {secret}"
         if signing:
-            headers["X-Campus-Signature"] = "sha256=" + hmac.new(signing.encode(), body_bytes, hashlib.sha256).hexdigest()
+            digest = hmac.new(signing.encode(), body_bytes, hashlib.sha256).hexdigest()
+            headers["X-Campus-Signature"] = "sha256=" + digest
         return Request("POST", config["url"], body_bytes, headers)
     raise ValueError(f"no HTTP request for a {kind} channel")
 

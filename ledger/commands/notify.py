@@ -48,7 +48,8 @@ def _row_key(message_key: str, channel_id: int, user_id: int | None) -> str:
     return key if len(key) <= 200 else hashlib.sha256(key.encode()).hexdigest()
 
 
-def targets(db: Session, school: str, recipients: list[int] | None) -> list[tuple[NotifyChannel, int | None, str | None]]:
+def targets(db: Session, school: str,
+            recipients: list[int] | None) -> list[tuple[NotifyChannel, int | None, str | None]]:
     """(channel, user id, address) the message goes to. None: the school's own group robots and webhooks.
     Users: each address they keep (phone, e-mail), by the nearest enabled channel of its kind from the
     school upward. A person with no address, or no such channel, is not reached (the caller sees fewer rows)."""
