@@ -19,7 +19,7 @@ import time
 import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from email.message import EmailMessage
 from email.utils import formataddr, make_msgid
 
@@ -121,23 +121,28 @@ class Notifier:
     def deliver(self, db: Session, channel_id: int, now: datetime) -> None:
         channel = db.get(NotifyChannel, channel_id)
         budget = notify_rules.budget(channel.rate_per_minute, notify.recent_sends(db, channel_id, now), now)
-        kind, config = channel.kind, dict(channel.config or {})
+        # Read all of the channel now: after claim's commit, touching it would open a transaction again
+        # (on SQLite, the write lock) and hold it through the send.
+        kind, config, sealed = channel.kind, dict(channel.config or {}), (channel.secret, channel.signing_secret)
         if budget <= 0:
             return
         rows = notify.claim(db, channel_id, now)
         if not rows:
             return
         try:
-            secret = notify_secrets.reveal(channel.secret, self.settings.notify_secret_key, self.environ)
-            signing = notify_secrets.reveal(channel.signing_secret, self.settings.notify_secret_key, self.environ)
+            secret, signing = (notify_secrets.reveal(s, self.settings.notify_secret_key, self.environ) for s in sealed)
         except LedgerError as exc:
             notify.record(db, channel_id, [r.id for r in rows], ok=False, answer=str(exc), now=now, duration_ms=0,
                           grouped=len(rows) > 1, max_attempts=self.settings.notify_max_attempts)
             return
+        began = time.monotonic()
         for ids, message in self.plan(kind, rows, budget, now, db):
             started = time.monotonic()
             ok, answer = self.send(kind, config, secret, signing, message)
-            notify.record(db, channel_id, ids, ok=ok, answer=answer, now=datetime.now(timezone.utc),
+            # The run's clock moved on by the time spent (a test's clock too, so backoff and the rate's
+            # window are counted on one clock).
+            at = now + timedelta(seconds=time.monotonic() - began)
+            notify.record(db, channel_id, ids, ok=ok, answer=answer, now=at,
                           duration_ms=int((time.monotonic() - started) * 1000), grouped=len(ids) > 1,
                           max_attempts=self.settings.notify_max_attempts)
             # The answer is the provider's (never the request, which carries the secret).

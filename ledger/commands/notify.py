@@ -96,13 +96,15 @@ def enqueue(db: Session, *, dedupe_key: str, school: str, kind: str, title: str,
     if not rows:
         return 0
     insert = pg_insert if db.get_bind().dialect.name == "postgresql" else sqlite_insert
-    done = db.execute(insert(NotifyOutbox).values(rows).on_conflict_do_nothing(index_elements=["dedupe_key"]))
-    return max(0, done.rowcount or 0)
+    statement = insert(NotifyOutbox).values(rows).on_conflict_do_nothing(index_elements=["dedupe_key"])
+    return len(db.execute(statement.returning(NotifyOutbox.id)).all())  # rowcount is -1 on psycopg here
 
 
 def due_channels(db: Session, now: datetime) -> list[int]:
-    query = (select(NotifyOutbox.channel_id).where(NotifyOutbox.status.in_(("pending", "retrying")),
-                                                   NotifyOutbox.next_attempt_at <= now).distinct())
+    """Enabled channels with rows due (a disabled channel's rows wait, pending, until it is enabled)."""
+    query = (select(NotifyOutbox.channel_id).join(NotifyChannel, NotifyChannel.id == NotifyOutbox.channel_id)
+             .where(NotifyOutbox.status.in_(("pending", "retrying")), NotifyOutbox.next_attempt_at <= now,
+                    NotifyChannel.enabled.is_(True)).distinct())
     return sorted(db.scalars(query))
 
 
