@@ -175,3 +175,25 @@ def outbox_counts(db: Session, channel_id: int) -> dict[str, int]:
     rows = db.execute(select(NotifyOutbox.status, func.count()).where(NotifyOutbox.channel_id == channel_id)
                       .group_by(NotifyOutbox.status))
     return dict(rows.all())
+
+
+def enqueue_test(db: Session, *, channel: NotifyChannel, user_id: int, key: str, title: str, text: str,
+                 link: str | None, now: datetime) -> int:
+    """The admin page's test message on exactly this channel: to the group for a robot or webhook, to the
+    admin's own address for SMS and e-mail. Returns the outbox row's id; refused when there is nowhere to send."""
+    recipient = None
+    address_kind = ADDRESS_OF_KIND.get(channel.kind)
+    if address_kind is not None:
+        address = db.get(NotifyAddress, (user_id, address_kind))
+        if address is None:
+            what = "手机号" if address_kind == "phone" else "邮箱"
+            raise LedgerError(f"set your own {address_kind} first: the test goes to you",
+                              zh=f"请先填写您本人的{what}：测试消息发给您本人")
+        recipient = address.value
+    row = NotifyOutbox(dedupe_key=_row_key(key, channel.id, user_id), message_key=key, channel_id=channel.id,
+                       recipient=recipient, user_id=user_id, school=channel.unit.code, kind="test", severity=None,
+                       building=None, title=title[:200], text=text, link=link, status="pending", attempts=0,
+                       next_attempt_at=now, created_at=now)
+    db.add(row)
+    db.flush()
+    return row.id

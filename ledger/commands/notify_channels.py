@@ -1,6 +1,7 @@
 """Admins keep their units' notification channels and people's addresses (issue 16).
 
-Every write is held to the admin's unit (`scope`: the unit they manage; None for a whole-system admin):
+Every write is held to the admin's unit (`scope`: the code of the unit they manage, as the signed-in
+principal carries it; None for a whole-system admin):
 a channel belongs to that unit or one below it, and only a school or a unit above schools holds
 channels. Secrets are sealed here (ledger/notify_secrets.py) and never returned; an empty secret on an
 edit keeps the stored one. Every change goes to the audit log with the hints, never the secrets.
@@ -10,11 +11,11 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ledger import notify_secrets, org_scope
 from ledger.commands import audit
+from ledger.commands.org import scope_of
 from ledger.errors import LedgerError
 from ledger.models import NotifyAddress, NotifyChannel, OrgUnit
 from ledger.models.notify import ADDRESS_KINDS, CHANNEL_KINDS
@@ -31,11 +32,12 @@ def _refuse(en: str, zh: str) -> LedgerError:
     return LedgerError(en, zh=zh)
 
 
-def save_channel(db: Session, *, actor: audit.Actor, scope: OrgUnit | None, unit_id: int, kind: str, name: str,
+def save_channel(db: Session, *, actor: audit.Actor, scope: str | None, unit_id: int, kind: str, name: str,
                  config: dict, secret: str, signing_secret: str, rate_per_minute: int, passphrases: str,
                  now: datetime, channel_id: int | None = None) -> NotifyChannel:
     """Create (channel_id None) or edit a channel; the caller commits."""
-    unit = db.get(OrgUnit, unit_id)
+    scope = scope_of(db, scope)
+    unit = db.get(OrgUnit, unit_id) if isinstance(unit_id, int) else None
     if unit is None or unit.kind not in UNIT_KINDS:
         raise _refuse("channels belong to a school or a unit above schools", "通知渠道只能属于学校或学校以上的单位")
     org_scope.require_within(db, unit, scope, what="单位")
@@ -80,9 +82,10 @@ def save_channel(db: Session, *, actor: audit.Actor, scope: OrgUnit | None, unit
     return channel
 
 
-def set_enabled(db: Session, *, actor: audit.Actor, scope: OrgUnit | None, channel_id: int, enabled: bool,
+def set_enabled(db: Session, *, actor: audit.Actor, scope: str | None, channel_id: int, enabled: bool,
                 now: datetime) -> NotifyChannel:
     channel = db.get(NotifyChannel, channel_id)
+    scope = scope_of(db, scope)
     if channel is None:
         raise _refuse("no such channel", "没有这个渠道")
     org_scope.require_within(db, channel.unit, scope, what="单位")
@@ -118,6 +121,9 @@ def _view(channel: NotifyChannel) -> dict:
             "rate_per_minute": channel.rate_per_minute}
 
 
-def channels_of(db: Session, scope: OrgUnit | None) -> list[NotifyChannel]:
-    rows = list(db.scalars(select(NotifyChannel).order_by(NotifyChannel.unit_id, NotifyChannel.id)))
-    return [c for c in rows if org_scope.is_within(db, c.unit, scope)]
+def channel_in_scope(db: Session, scope: str | None, channel_id: object) -> NotifyChannel:
+    channel = db.get(NotifyChannel, channel_id) if isinstance(channel_id, int) else None
+    if channel is None:
+        raise _refuse("no such channel", "没有这个渠道")
+    org_scope.require_within(db, channel.unit, scope_of(db, scope), what="单位")
+    return channel

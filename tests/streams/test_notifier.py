@@ -35,6 +35,7 @@ DING_SECRET = "SECd1f2e3a4b5c6d7e8f9"
 FEISHU_SECRET = "feishu-sign-key"
 ADMIN = audit.Actor("admin", "admin")
 NOW = datetime.now(timezone.utc).replace(microsecond=0)
+TZ = ZoneInfo("Asia/Shanghai")
 
 
 def build(session) -> dict:
@@ -125,7 +126,7 @@ def _channel(session, seeded, kind, secret="", signing="", rate=20, **config):
 
 def _alert(session, key, recipients=None, *, title="烟雾报警", place="3号宿舍楼", severity="critical"):
     title, text = notify_text.alert_message(type_zh=title, place=place, at=NOW, severity=severity,
-                                            link="https://anquan.example.edu.cn/duty?alert=7", tz=ZoneInfo("Asia/Shanghai"))
+                                            link="https://anquan.example.edu.cn/duty?alert=7", tz=TZ)
     return notify.enqueue(session, dedupe_key=key, school="s1", kind="alert", title=title, text=text,
                           link="https://anquan.example.edu.cn/duty?alert=7", recipients=recipients,
                           severity=severity, now=NOW, place=place)
@@ -153,7 +154,7 @@ def test_every_channel_delivers_its_documented_request_once(session, seeded, set
 
     Notifier(settings, engine=engine).run_once()
     _, text = notify_text.alert_message(type_zh="烟雾报警", place="3号宿舍楼", at=NOW, severity="critical",
-                                        link="https://anquan.example.edu.cn/duty?alert=7", tz=ZoneInfo("Asia/Shanghai"))
+                                        link="https://anquan.example.edu.cn/duty?alert=7", tz=TZ)
     [wecom] = _requests("/wecom")
     assert wecom["query"] == {"key": ["robot-key"]}
     assert json.loads(wecom["body"]) == {"msgtype": "text", "text": {"content": text}}
@@ -245,7 +246,8 @@ def test_a_burst_of_200_is_grouped_within_the_rate_and_every_alert_is_named(sess
     assert all(f"烟雾报警#{i:03d}" in named for i in range(200))
     assert texts[0].startswith("3") or "条新通知" in texts[0].splitlines()[0]
     session.expire_all()
-    assert {r.status for r in session.scalars(select(NotifyOutbox).where(NotifyOutbox.channel_id == channel))} == {"sent"}
+    statuses = {r.status for r in session.scalars(select(NotifyOutbox).where(NotifyOutbox.channel_id == channel))}
+    assert statuses == {"sent"}
     assert len(session.scalars(select(NotifyDelivery).where(NotifyDelivery.grouped.is_(True))).all()) == len(texts)
 
 
