@@ -26,9 +26,13 @@ from sqlalchemy import select
 
 from devstack.local_services import free_port
 from ledger import notify_text
-from ledger.commands import audit, notify, notify_channels
-from ledger.models import NotifyDelivery, NotifyOutbox, OrgUnit, User
+from dashboard.app import create_app
+from dashboard.pages.admin_notify import ids
+from ledger.commands import audit, notify, notify_channels, users
+from ledger.models import AuditEntry, NotifyChannel, NotifyDelivery, NotifyOutbox, OrgUnit, User
 from streams.notifier import Notifier
+from tests.dashboard.conftest import PASSWORD, signed_in
+from tests.dashboard.test_access import _callback_body, _callback_key, _router
 
 KEY = "notify-test-key-0123456789"
 DING_SECRET = "SECd1f2e3a4b5c6d7e8f9"
@@ -41,15 +45,19 @@ TZ = ZoneInfo("Asia/Shanghai")
 def build(session) -> dict:
     district = OrgUnit(code="d1", kind="district", name_zh="示范区")
     school = OrgUnit(code="s1", kind="school", name_zh="第一中学", parent=district)
-    session.add_all([district, school])
+    other = OrgUnit(code="d2", kind="district", name_zh="邻区")
+    elsewhere = OrgUnit(code="s2", kind="school", name_zh="邻区中学", parent=other)
+    session.add_all([district, school, other, elsewhere])
     session.flush()
+    users.create_user(session, username="admin1", display_name="李管理员", role="admin", password=PASSWORD,
+                      unit="d1", now=NOW)
     duty = User(username="wang", display_name="王老师", role="duty", password_hash="x", unit_id=school.id)
     session.add(duty)
     session.flush()
     notify_channels.set_address(session, user_id=duty.id, kind="phone", value="13800138000")
     notify_channels.set_address(session, user_id=duty.id, kind="email", value="wang@school.example.cn")
     session.commit()
-    return {"district": district.id, "school": school.id, "duty": duty.id}
+    return {"district": district.id, "school": school.id, "duty": duty.id, "elsewhere": elsewhere.id}
 
 
 LEDGER_SEED = build
@@ -270,3 +278,48 @@ def test_a_notifier_killed_between_send_and_record_sends_exactly_one_duplicate_a
     assert first["headers"]["Idempotency-Key"] == second["headers"]["Idempotency-Key"]  # the receiver can drop it
     restarted.run_once(NOW + notify.LEASE * 3)
     assert len(_requests("/hook")) == 2  # exactly one duplicate, never more
+
+
+def _post(app, client, output: str, values: dict, triggered: str, prop: str = "n_clicks") -> str:
+    key = next(k for k, spec in app.callback_map.items()
+               if "callback" in spec and any(i["id"] == triggered for i in spec["inputs"])) if output is None else (
+        _callback_key(app, output))
+    body = _callback_body(app, key, values)
+    body["changedPropIds"] = [f"{triggered}.{prop}"]
+    response = client.post("/_dash-update-component", json=body)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return response.get_data(as_text=True)
+
+
+def test_the_admin_page_keeps_secrets_masked_holds_the_admin_to_their_unit_and_tells_the_tests_real_outcome(
+        session, seeded, settings, settings_factory, engine, http):
+    app_settings = settings_factory(database_url=settings.database_url, secret_key="q" * 32, notify_secret_key=KEY,
+                                    public_url="https://anquan.example.edu.cn")
+    app = create_app(app_settings)
+    admin = signed_in(app, "admin1")
+    form = {ids.VIEW: {"lang": "zh"}, ids.CHANNEL: "new", ids.UNIT: seeded["school"], ids.KIND: "dingtalk",
+            ids.NAME: "值班群", ids.CONFIG: "{}", ids.SECRET: f"{http}/ding?access_token=tok-secret-9876",
+            ids.SIGNING: DING_SECRET, ids.RATE: 20, ids.SAVE: 1}
+    answer = _post(app, admin, ids.MESSAGE, form, ids.SAVE)
+    assert "已保存" in answer and "tok-secret" not in answer and DING_SECRET not in answer and "••••9876" in answer
+    # A forged request for a school of another district: refused, nothing saved.
+    refused = _post(app, admin, ids.MESSAGE, form | {ids.UNIT: seeded["elsewhere"], ids.NAME: "越权"}, ids.SAVE)
+    assert "未保存" in refused and "管理范围" in refused
+    session.expire_all()
+    [channel] = session.scalars(select(NotifyChannel)).all()
+    assert channel.secret.startswith("fernet:") and "tok-secret" not in channel.secret
+    assert DING_SECRET not in str([e.after for e in session.scalars(select(AuditEntry))])
+    channel_id = channel.id
+    session.rollback()  # SQLite: the app writes next
+    page = _router(admin, "", "/admin/notify").get_data(as_text=True)
+    assert "值班群" in page and "tok-secret" not in page and "access_token" not in page
+
+    started = _post(app, admin, ids.TEST_ROW, {ids.VIEW: {"lang": "zh"}, ids.CHANNEL: channel_id, ids.TEST: 1},
+                    ids.TEST)
+    row = json.loads(started)["response"][ids.TEST_ROW]["data"]["row"]
+    follow = {ids.VIEW: {"lang": "zh"}, ids.TEST_ROW: {"row": row}, ids.TEST_POLL: 1}
+    assert "排队" in _post(app, admin, None, follow, ids.TEST_POLL, "n_intervals")
+    Notifier(settings, engine=engine).run_once()
+    assert "发送成功" in _post(app, admin, None, follow, ids.TEST_POLL, "n_intervals")
+    [ding] = _requests("/ding")
+    assert "测试消息" in json.loads(ding["body"])["text"]["content"]
