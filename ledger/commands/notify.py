@@ -32,14 +32,17 @@ ANSWER_CHARS = 500
 
 
 def _unit_chain(db: Session, school: str) -> list[int]:
-    """The school's unit and those above it, nearest first."""
-    unit = db.scalar(select(OrgUnit).where(OrgUnit.code == school))
+    """The school's unit and those above it, nearest first (one query: the tree is small and this runs
+    for every alert of a burst)."""
+    units = {uid: (parent, code) for uid, parent, code in db.execute(select(OrgUnit.id, OrgUnit.parent_id,
+                                                                             OrgUnit.code))}
+    unit = next((uid for uid, (_p, code) in units.items() if code == school), None)
     if unit is None:
         raise LedgerError(f"unknown school {school!r}", zh=f"未知学校 {school}")
-    chain = []
-    while unit is not None and unit.id not in chain:
-        chain.append(unit.id)
-        unit = unit.parent
+    chain: list[int] = []
+    while unit is not None and unit not in chain:
+        chain.append(unit)
+        unit = units[unit][0]
     return chain
 
 
@@ -48,31 +51,28 @@ def _row_key(message_key: str, channel_id: int, user_id: int | None) -> str:
     return key if len(key) <= 200 else hashlib.sha256(key.encode()).hexdigest()
 
 
-def targets(db: Session, school: str,
-            recipients: list[int] | None) -> list[tuple[NotifyChannel, int | None, str | None]]:
-    """(channel, user id, address) the message goes to. None: the school's own group robots and webhooks.
-    Users: each address they keep (phone, e-mail), by the nearest enabled channel of its kind from the
-    school upward. A person with no address, or no such channel, is not reached (the caller sees fewer rows)."""
+def targets(db: Session, school: str, recipients: list[int] | None) -> list[tuple[int, int | None, str | None]]:
+    """(channel id, user id, address) the message goes to. None: the school's own group robots and
+    webhooks. Users: each address they keep (phone, e-mail), by the nearest enabled channel of its kind
+    from the school upward. A person with no address, or no such channel, is not reached (the caller
+    sees fewer rows)."""
     chain = _unit_chain(db, school)
-    channels = list(db.scalars(select(NotifyChannel).where(NotifyChannel.unit_id.in_(chain),
-                                                           NotifyChannel.enabled.is_(True))
-                               .order_by(NotifyChannel.id)))
+    channels = db.execute(select(NotifyChannel.id, NotifyChannel.kind, NotifyChannel.unit_id)
+                          .where(NotifyChannel.unit_id.in_(chain), NotifyChannel.enabled.is_(True))
+                          .order_by(NotifyChannel.id)).all()
     if recipients is None:
-        return [(c, None, None) for c in channels if c.unit_id == chain[0] and c.kind in GROUP_KINDS]
-    nearest: dict[str, NotifyChannel] = {}
+        return [(cid, None, None) for cid, kind, unit_id in channels if unit_id == chain[0] and kind in GROUP_KINDS]
+    nearest: dict[str, int] = {}
     for kind, address_kind in ADDRESS_OF_KIND.items():
         for unit_id in chain:
-            found = [c for c in channels if c.kind == kind and c.unit_id == unit_id]
+            found = [cid for cid, k, u in channels if k == kind and u == unit_id]
             if found:
                 nearest[address_kind] = found[0]
                 break
-    out = []
-    addresses = db.scalars(select(NotifyAddress).where(NotifyAddress.user_id.in_(recipients))
+    addresses = db.execute(select(NotifyAddress.user_id, NotifyAddress.kind, NotifyAddress.value)
+                           .where(NotifyAddress.user_id.in_(recipients))
                            .order_by(NotifyAddress.user_id, NotifyAddress.kind))
-    for address in addresses:
-        if address.kind in nearest:
-            out.append((nearest[address.kind], address.user_id, address.value))
-    return out
+    return [(nearest[kind], user_id, value) for user_id, kind, value in addresses if kind in nearest]
 
 
 def enqueue(db: Session, *, dedupe_key: str, school: str, kind: str, title: str, text: str, link: str | None,
@@ -85,19 +85,22 @@ def enqueue(db: Session, *, dedupe_key: str, school: str, kind: str, title: str,
     if not dedupe_key or len(dedupe_key) > 160:
         raise LedgerError("a dedupe key of 1-160 characters is needed", zh="去重键须为 1-160 个字符")
     rows = []
-    for channel, user_id, address in targets(db, school, recipients):
-        if channel_ids is not None and channel.id not in channel_ids:
+    for channel_id, user_id, address in targets(db, school, recipients):
+        if channel_ids is not None and channel_id not in channel_ids:
             continue
-        rows.append({"dedupe_key": _row_key(dedupe_key, channel.id, user_id), "message_key": dedupe_key,
-                     "channel_id": channel.id, "recipient": address, "user_id": user_id, "school": school,
+        rows.append({"dedupe_key": _row_key(dedupe_key, channel_id, user_id), "message_key": dedupe_key,
+                     "channel_id": channel_id, "recipient": address, "user_id": user_id, "school": school,
                      "kind": kind[:32], "severity": severity, "building": (place or None) and place[:128],
                      "title": title[:200], "text": text, "link": link, "status": "pending", "attempts": 0,
                      "next_attempt_at": now, "created_at": now})
     if not rows:
         return 0
     insert = pg_insert if db.get_bind().dialect.name == "postgresql" else sqlite_insert
-    statement = insert(NotifyOutbox).values(rows).on_conflict_do_nothing(index_elements=["dedupe_key"])
-    return len(db.execute(statement.returning(NotifyOutbox.id)).all())  # rowcount is -1 on psycopg here
+    # One cached statement, executed for the rows (a VALUES list built per call is compiled per call);
+    # RETURNING counts only the rows inserted, on both back-ends.
+    table = NotifyOutbox.__table__
+    statement = insert(table).on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(table.c.id)
+    return len(db.connection().execute(statement, rows).all())
 
 
 def due_channels(db: Session, now: datetime) -> list[int]:

@@ -24,10 +24,10 @@ import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
-from devstack.local_services import free_port
-from ledger import notify_text
 from dashboard.app import create_app
 from dashboard.pages.admin_notify import ids
+from devstack.local_services import free_port
+from ledger import notify_text
 from ledger.commands import audit, notify, notify_channels, users
 from ledger.models import AuditEntry, NotifyChannel, NotifyDelivery, NotifyOutbox, OrgUnit, User
 from streams.notifier import Notifier
