@@ -11,6 +11,7 @@ URL template Chinese gateways need (docs/notify.md, "Channels and delivery").
 from __future__ import annotations
 
 import hashlib
+import http.client
 import logging
 import smtplib
 import ssl
@@ -46,7 +47,10 @@ def send_http(request: notify_protocols.Request, timeout_s: float) -> tuple[int,
             return answer.status, answer.read(4096).decode("utf-8", "replace")[:500]
     except urllib.error.HTTPError as exc:
         return exc.code, f"HTTP {exc.code}: " + exc.read(4096).decode("utf-8", "replace")[:450]
-    except (OSError, ValueError) as exc:  # refused, timed out, bad URL
+    except (ValueError, http.client.HTTPException) as exc:
+        # A malformed URL or a broken answer: their text can carry the URL (a robot's token), not repeated.
+        return 0, f"{type(exc).__name__}: the channel's URL or the provider's answer is not valid"
+    except OSError as exc:  # refused, timed out, unreachable (urllib's messages do not name the URL)
         return 0, f"{type(exc).__name__}: {exc}"[:500]
 
 

@@ -99,3 +99,12 @@ def test_a_secret_is_encrypted_at_rest_masked_when_shown_and_env_references_kept
         notify_secrets.seal("plain", "")  # no key: refused, never stored in clear
     with pytest.raises(LedgerError):
         notify_secrets.reveal(sealed, "another key entirely")
+
+
+def test_a_malformed_robot_url_is_reported_without_repeating_its_token():
+    from streams.notifier import send_http
+
+    status, answer = send_http(notify_protocols.Request("POST", "http://127.0.0.1:1/a b?access_token=TOKEN1234"), 1)
+    assert status == 0 and "TOKEN1234" not in answer
+    status, answer = send_http(notify_protocols.Request("POST", "nonsense://x?access_token=TOKEN1234"), 1)
+    assert status == 0 and "TOKEN1234" not in answer
