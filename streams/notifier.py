@@ -27,6 +27,7 @@ from email.utils import formataddr, make_msgid
 from sqlalchemy.orm import Session
 
 from kernel import connections
+from kernel.heartbeat import Heartbeat
 from kernel.settings import Settings, redact_url
 from ledger import notify_rules, notify_secrets, notify_text
 from ledger.commands import notify
@@ -195,7 +196,9 @@ class Notifier:
         return notify_protocols.succeeded(kind, config, status, answer), answer
 
     def run(self, stop: threading.Event) -> None:
+        heartbeat = Heartbeat(self.settings.heartbeat_dir, "notifier")  # compose's healthcheck reads it
         while not stop.is_set():
+            heartbeat.beat()
             try:
                 self.run_once(wait=False)
             except Exception:  # noqa: BLE001 - the ledger away for a moment: try again next loop
