@@ -159,6 +159,8 @@ def test(_clicks, channel, view_state):
     live = services()
     now = live.now()
     console = (live.settings.public_url.rstrip("/") + "/duty") if live.settings.public_url else None
+    if _int(channel) is None:
+        return html.Span(tn(lang, "pick"), className="tone-error"), None, True
     try:
         with live.ledger_session() as db:
             found = notify_channels.channel_in_scope(db, principal.unit, _int(channel))
@@ -182,23 +184,28 @@ def test(_clicks, channel, view_state):
 
 
 def follow(n_intervals, held, view_state):
-    """The test message's outcome from its outbox row; the polling stops at an answer or after 30 s."""
+    """The test message's outcome from its outbox row; the polling stops at an answer (then the lists are
+    read again: the counts and any failure show it) or after 30 s."""
     lang = language((view_state or {}).get("lang"))
     principal = acting_admin()
     if principal is None or not isinstance(held, dict):
-        return no_update, True
+        return no_update, True, no_update, no_update
+    live = services()
     try:
-        with services().ledger_reads() as db:
+        with live.ledger_reads() as db:
             found = reads.outcome(db, principal.unit, held.get("row"))
+            done = found is not None and (found[0] in ("sent", "failed") or (found[0] == "retrying" and found[1] > 0))
+            lists = (reads.channels(db, principal.unit), reads.failures(db, principal.unit)) if done else None
     except SQLAlchemyError:
-        return no_update, False
+        return no_update, False, no_update, no_update
     if found is None:
-        return no_update, True
-    status, attempts, _answer = found
-    done = status in ("sent", "failed") or (status == "retrying" and attempts > 0)
-    if not done and (n_intervals or 0) >= 29:
-        return html.Span(tn(lang, "test_waiting"), className="tone-warn"), True
-    return part.test_result(lang, found), done
+        return no_update, True, no_update, no_update
+    if not done:
+        if (n_intervals or 0) >= 29:
+            return html.Span(tn(lang, "test_waiting"), className="tone-warn"), True, no_update, no_update
+        return part.test_result(lang, found), False, no_update, no_update
+    return (part.test_result(lang, found), True, part.channels_table(lang, lists[0]),
+            part.failures_table(lang, lists[1], live.settings.tz))
 
 
 def register_callbacks(app) -> None:
@@ -250,6 +257,8 @@ def register_callbacks(app) -> None:
     app.callback(
         Output(ids.TEST_RESULT, "children", allow_duplicate=True),
         Output(ids.TEST_POLL, "disabled", allow_duplicate=True),
+        Output(ids.CHANNELS, "children", allow_duplicate=True),
+        Output(ids.FAILURES, "children", allow_duplicate=True),
         Input(ids.TEST_POLL, "n_intervals"),
         State(ids.TEST_ROW, "data"),
         State(ids.VIEW, "data"),

@@ -154,7 +154,7 @@ def body(lang: Language, rows, units, failures, addresses: dict, tz: tzinfo) -> 
                                 tn(lang, "secret_help"),
                             ),
                             _field(
-                                tn(lang, "secret"),
+                                tn(lang, "signing"),
                                 dcc.Input(id=ids.SIGNING, type="password", autoComplete="new-password"),
                                 tn(lang, "signing_help"),
                             ),
