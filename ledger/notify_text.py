@@ -35,6 +35,15 @@ def alert_message(*, type_zh: str, place: str | None, at: datetime, severity: st
     return title[:200], "\n".join(parts)
 
 
+def console_link(public_url: str, alert_id: int | None = None, school: str | None = None) -> str | None:
+    """The duty console's address for a message (PUBLIC_URL + /duty, the alert and school in the query):
+    opening it asks for sign-in first. None without PUBLIC_URL (a message then carries no link)."""
+    if not public_url:
+        return None
+    query = "&".join(f"{k}={v}" for k, v in (("school", school), ("alert", alert_id)) if v is not None)
+    return public_url.rstrip("/") + "/duty" + (f"?{query}" if query else "")
+
+
 def test_message(*, channel_name: str, at: datetime, tz: ZoneInfo, link: str | None) -> tuple[str, str]:
     title = "【测试消息】校园安全指挥中心"
     text = f"{title}\n渠道“{channel_name}”配置正确，可以收到告警。\n时间：{_when(at, tz)}"

@@ -108,3 +108,9 @@ def test_a_malformed_robot_url_is_reported_without_repeating_its_token():
     assert status == 0 and "TOKEN1234" not in answer
     status, answer = send_http(notify_protocols.Request("POST", "nonsense://x?access_token=TOKEN1234"), 1)
     assert status == 0 and "TOKEN1234" not in answer
+
+
+def test_the_console_link_is_built_from_public_url_or_left_out():
+    assert notify_text.console_link("https://anquan.example.edu.cn/", 7, "s1") == (
+        "https://anquan.example.edu.cn/duty?school=s1&alert=7")
+    assert notify_text.console_link("", 7) is None

@@ -280,6 +280,22 @@ def test_a_notifier_killed_between_send_and_record_sends_exactly_one_duplicate_a
     assert len(_requests("/hook")) == 2  # exactly one duplicate, never more
 
 
+def test_two_notifiers_at_once_send_each_message_once(session, seeded, settings, engine, http):
+    """PostgreSQL: FOR UPDATE SKIP LOCKED gives each row to one notifier; SQLite: its one writer."""
+    _channel(session, seeded, "webhook", url=f"{http}/hook", rate=100)
+    for i in range(30):
+        _alert(session, f"pair:{i}")
+    session.commit()
+    pair = [Notifier(settings, engine=engine) for _ in range(2)]
+    threads = [threading.Thread(target=n.run_once, args=(NOW,)) for n in pair]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    keys = sorted(r["headers"]["Idempotency-Key"] for r in _requests("/hook"))
+    assert len(keys) == 30 and len(set(keys)) == 30
+
+
 def _post(app, client, output: str, values: dict, triggered: str, prop: str = "n_clicks") -> str:
     key = next(k for k, spec in app.callback_map.items()
                if "callback" in spec and any(i["id"] == triggered for i in spec["inputs"])) if output is None else (
