@@ -49,6 +49,9 @@ def save_channel(db: Session, *, actor: audit.Actor, scope: str | None, unit_id:
     if not 1 <= int(rate_per_minute) <= 600:
         raise _refuse("the rate must lie between 1 and 600 a minute", "每分钟条数须在 1-600 之间")
     config = {k: v for k, v in (config or {}).items() if v not in (None, "")}
+    existing = db.get(NotifyChannel, channel_id) if isinstance(channel_id, int) else None
+    if existing is not None and "url" not in config and "url" in (existing.config or {}):
+        config["url"] = existing.config["url"]  # the page shows the URL without its query: kept unless retyped
     missing = [k for k in NEEDS_CONFIG.get(kind, ()) if k not in config]
     if missing:
         raise _refuse(f"{kind} needs {', '.join(missing)}", f"该渠道缺少配置：{'、'.join(missing)}")

@@ -325,10 +325,16 @@ def test_the_admin_page_keeps_secrets_masked_holds_the_admin_to_their_unit_and_t
     [channel] = session.scalars(select(NotifyChannel)).all()
     assert channel.secret.startswith("fernet:") and "tok-secret" not in channel.secret
     assert DING_SECRET not in str([e.after for e in session.scalars(select(AuditEntry))])
-    channel_id = channel.id
+    channel_id, sealed = channel.id, channel.secret
     session.rollback()  # SQLite: the app writes next
+    # An edit with the secrets left empty keeps them (the form never holds them).
+    edited = form | {ids.CHANNEL: channel_id, ids.NAME: "值班群（东区）", ids.SECRET: "", ids.SIGNING: ""}
+    assert "已保存" in _post(app, admin, ids.MESSAGE, edited, ids.SAVE)
+    channel = session.get(NotifyChannel, channel_id)
+    assert channel.name == "值班群（东区）" and channel.secret == sealed
+    session.rollback()
     page = _router(admin, "", "/admin/notify").get_data(as_text=True)
-    assert "值班群" in page and "tok-secret" not in page and "access_token" not in page
+    assert "值班群（东区）" in page and "tok-secret" not in page and "access_token" not in page
 
     started = _post(app, admin, ids.TEST_ROW, {ids.VIEW: {"lang": "zh"}, ids.CHANNEL: channel_id, ids.TEST: 1},
                     ids.TEST)
