@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 SEVERITY_ZH = {"critical": "特别严重", "high": "严重", "medium": "较重", "low": "一般", "info": "提示"}
 SEVERITY_ORDER = ("critical", "high", "medium", "low", "info")
 # What each channel accepts in one text message, in UTF-8 bytes, with room left for the header line:
-# WeCom's robot 2,048 bytes (text), DingTalk's 20,000, Feishu's 30 KB request, an SMS a few
+# WeCom's robot 2,048 bytes (text), DingTalk's 20,000, Feishu's 20 KB request, an SMS a few
 # hundred characters (longer ones are split and billed by the provider: kept short on purpose).
 MAX_BYTES = {"wecom": 2000, "dingtalk": 18000, "feishu": 18000, "email": 60000, "sms": 600, "webhook": 60000}
 
