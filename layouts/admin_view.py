@@ -22,6 +22,7 @@ NAV: tuple[tuple[str, str, str], ...] = (
     ("admin_campaigns", "/admin/campaigns", "nav_campaigns"),
     ("admin_users", "/admin/users", "nav_users"),
     ("admin_tokens", "/admin/tokens", "nav_tokens"),
+    ("admin_notify", "/admin/notify", "nav_notify"),
 )
 
 

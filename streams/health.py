@@ -2,6 +2,7 @@
 
     python -m streams.health aggregator      # also: consumer (the compose service's name)
     python -m streams.health recorder [--max-age SECONDS]
+    python -m streams.health notifier
 
 Exit 0 when `<HEARTBEAT_DIR>/<part>.beat` was touched within HEARTBEAT_STALE_SECONDS (or
 --max-age), 1 otherwise, with one line saying which: compose's healthcheck (docker-compose.yml).

@@ -43,9 +43,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_children_use_the_production_entry_points_and_the_simulator_switch():
     names = [c.name for c in children(Settings.from_env(environ={}), python="py")]
-    assert names == ["consumer", "recorder", "simulator", "web"]
+    assert names == ["consumer", "recorder", "notifier", "simulator", "web"]
     off = children(Settings.from_env(environ={"SIMULATOR": "off"}), python="py")
-    assert [c.name for c in off] == ["consumer", "recorder", "web"]
+    assert [c.name for c in off] == ["consumer", "recorder", "notifier", "web"]
     assert off[0].command == ("py", "-m", "streams.consumer")
 
 

@@ -118,6 +118,14 @@ def test_how_often_photos_are_swept_is_a_setting_with_bounds():
             Settings.from_env(environ={"PHOTO_SWEEP_SECONDS": bad})
 
 
+def test_the_notification_settings_have_bounds_and_the_key_stays_out_of_the_repr():
+    s = Settings.from_env(environ={"NOTIFY_SECRET_KEY": "n" * 20 + ",o" + "x" * 16, "NOTIFY_MAX_ATTEMPTS": "3"})
+    assert s.notify_max_attempts == 3 and "nnnn" not in repr(s)
+    for bad in ({"NOTIFY_SECRET_KEY": "short"}, {"NOTIFY_MAX_ATTEMPTS": "0"}, {"NOTIFY_POLL_SECONDS": "0"}):
+        with pytest.raises(SettingsError, match="NOTIFY_"):
+            Settings.from_env(environ=bad)
+
+
 def test_sound_combinations_are_accepted(pem):
     make(**sasl(kafka_ssl_cafile=pem))
     make(**sasl(protocol="SASL_PLAINTEXT", mechanism="SCRAM-SHA-256"))

@@ -13,9 +13,11 @@ from kernel.names import local_name
 from ledger.db import current_revision, downgrade, migrate
 from ledger.models import Base, Campaign
 
-HEAD = "0015_drills"
+HEAD = "0015_notify"
 # What each revision adds, newest first: each goes down on its own and takes only its tables.
 STEPS: list[tuple[str, str, set[str]]] = [  # (revision, the one before, tables it adds)
+    ("0015_notify", "0015_drills",
+     {"notify_channels", "notify_addresses", "notify_outbox", "notify_deliveries"}),
     ("0015_drills", "0015_oncall", {"drills"}),
     ("0015_oncall", "0015_response_cards", {"oncall_entries"}),
     ("0015_response_cards", "0014_deduction_withdrawal", {"response_cards", "response_card_uses"}),

@@ -1,0 +1,26 @@
+"""The component ids of the notification channels page (/admin/notify), named once."""
+
+from __future__ import annotations
+
+VIEW = "admin-notify-view"  # store: {"lang"} of the page as loaded (nothing in it is trusted for scope)
+MESSAGE = "admin-notify-message"
+CHANNELS = "admin-notify-channels"
+FAILURES = "admin-notify-failures"
+CHANNEL = "admin-notify-channel"  # which channel the form edits ("new" for a new one)
+UNIT = "admin-notify-unit"
+KIND = "admin-notify-kind"
+NAME = "admin-notify-name"
+CONFIG = "admin-notify-config"
+SECRET = "admin-notify-secret"
+SIGNING = "admin-notify-signing"
+RATE = "admin-notify-rate"
+SAVE = "admin-notify-save"
+ENABLE = "admin-notify-enable"
+DISABLE = "admin-notify-disable"
+TEST = "admin-notify-test"
+TEST_ROW = "admin-notify-test-row"  # store: the outbox row of the test message being followed
+TEST_POLL = "admin-notify-test-poll"
+TEST_RESULT = "admin-notify-test-result"
+PHONE = "admin-notify-phone"
+EMAIL = "admin-notify-email"
+SAVE_ADDRESSES = "admin-notify-save-addresses"
