@@ -230,6 +230,7 @@ def _pdf_facts(data: bytes) -> tuple[int, str, bool]:
     return pages, " | ".join(titles), landscape
 
 
+@pytest.mark.backends("sqlite")  # the report's SQL runs on both in this module's other tests; this one renders
 def test_the_report_as_a_pdf_fetches_nothing_and_is_held_to_the_school(make_client, built, session):
     hits = []
 
