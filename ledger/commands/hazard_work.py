@@ -113,7 +113,11 @@ def _report(session, person, *, school, description, client_key, now, building, 
                               hazard=hazard, transition=hazard.transitions[0])
             if drafted_from is not None:  # a draft reported already as another hazard refuses this one
                 inspections.mark_reported(session, drafted_from.id, code, now=now)
-    except IntegrityError:  # the same form, sent twice at once: the other send made it
+    except (IntegrityError, hazard_loop.IllegalTransition):
+        # The same form, sent twice at once: the other send made it. Its INSERT either collides with
+        # this one (IntegrityError), or, committed between this send's look-up by form key and
+        # hazards.report_hazard's by code (PostgreSQL's READ COMMITTED sees it there), makes this one
+        # a second "report" of that hazard (IllegalTransition). Either way, answer with the hazard made.
         again = _by_client_key(session, school_row, client, person)
         if again is None:
             raise
