@@ -10,7 +10,7 @@ from ledger.models.drills import DRILL_KINDS, Drill
 from ledger.models.hazard import Hazard, HazardTransition, LoopViolation
 from ledger.models.history import DailyDomainEvents, DailyTotals, RecorderOffset, RefusedEvent
 from ledger.models.inspection import Inspection, InspectionPlan, InspectionResult
-from ledger.models.notify import NotifyAddress, NotifyChannel, NotifyDelivery, NotifyOutbox
+from ledger.models.notify import NotifyAddress, NotifyChannel, NotifyDelivery, NotifyOutbox, NotifyPolicy
 from ledger.models.oncall import ONCALL_LEVELS, OnCallEntry
 from ledger.models.org import BUILDING_USES, ORG_CHILDREN, ORG_KIND_ZH, ORG_KINDS, SCHOOL_TYPES, Building, OrgUnit, Zone
 from ledger.models.photo import Photo
@@ -30,7 +30,8 @@ __all__ = [
     "EventSource", "EventSourceSchool",
     "Hazard", "HazardSource",
     "HazardTransition", "Inspection", "InspectionPlan", "InspectionResult",
-    "LoopViolation", "NotifyAddress", "NotifyChannel", "NotifyDelivery", "NotifyOutbox", "ONCALL_LEVELS",
+    "LoopViolation", "NotifyAddress", "NotifyChannel", "NotifyDelivery", "NotifyOutbox", "NotifyPolicy",
+    "ONCALL_LEVELS",
     "ORG_CHILDREN", "ORG_KINDS", "ORG_KIND_ZH", "OnCallEntry", "OrgUnit", "Photo", "ROLES", "RULE_KINDS",
     "RecorderOffset", "RefusedEvent", "ResponseCard", "ResponseCardUse", "RiskPoint", "RuleText",
     "SCHOOL_TYPES",

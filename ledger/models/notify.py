@@ -26,6 +26,7 @@ GROUP_KINDS: tuple[str, ...] = ("wecom", "dingtalk", "feishu", "webhook")
 ADDRESS_OF_KIND = {"email": "email", "sms": "phone"}
 ADDRESS_KINDS: tuple[str, ...] = ("phone", "email")
 OUTBOX_STATUSES: tuple[str, ...] = ("pending", "retrying", "sent", "failed")
+UNIT_KINDS_WITH_POLICY: tuple[str, ...] = ("province", "city", "district", "school")
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:
@@ -107,3 +108,20 @@ class NotifyDelivery(Base):
     answer: Mapped[str | None] = mapped_column(String(500))
     at: Mapped[datetime] = mapped_column(index=True)
     duration_ms: Mapped[int] = mapped_column(default=0)
+
+
+class NotifyPolicy(Base):
+    """A unit's quiet hours, hazard reminder points and digest time (ledger/notify_policy.py); a school
+    without a row follows the nearest unit above it. Times are local "HH:MM" strings: the same text on
+    both back-ends, and what the admin typed."""
+
+    __tablename__ = "notify_policies"
+
+    unit_id: Mapped[int] = mapped_column(ForeignKey("org_units.id", ondelete="CASCADE"), primary_key=True)
+    quiet_start: Mapped[str | None] = mapped_column(String(5))
+    quiet_end: Mapped[str | None] = mapped_column(String(5))
+    reminder_days: Mapped[str] = mapped_column(String(64), default="3,1,0")
+    reminder_at: Mapped[str] = mapped_column(String(5), default="08:00")
+    digest_at: Mapped[str | None] = mapped_column(String(5))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_by: Mapped[str | None] = mapped_column(String(64))
