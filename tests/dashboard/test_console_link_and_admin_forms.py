@@ -97,18 +97,19 @@ def test_a_message_link_opens_its_alert_after_sign_in_and_nothing_of_another_sch
               if c.get("type") == "Store"}
     assert stores[ids.DUTY_SELECTED] == made["alert_s1"] and stores[ids.DUTY_LINKED] == made["alert_s1"]
     view = {"school": "s1", "lang": "zh"}
-    rows = _post(app, browser, ids.DUTY_LIST, {ids.DUTY_TICK: 1, ids.DUTY_VIEW: view, ids.DUTY_SELECTED: made["alert_s1"],
+    mine, theirs = made["alert_s1"], made["alert_s2"]
+    rows = _post(app, browser, ids.DUTY_LIST, {ids.DUTY_TICK: 1, ids.DUTY_VIEW: view, ids.DUTY_SELECTED: mine,
                                                 ids.DUTY_FILTER_DOMAIN: "", ids.DUTY_FILTER_BUILDING: "",
                                                 ids.DUTY_FILTER_TYPE: ""})
     row = next(c for c in _components(json.loads(rows.split(" ", 1)[1]))
                if c["props"].get("data-alert") == str(made["alert_s1"]))
     assert "is-selected" in row["props"]["className"]
     assert ids.duty_ack(made["alert_s1"]) in [c["props"].get("id") for c in _components(row)]  # its acknowledge button
-    detail = _post(app, browser, ids.DUTY_DETAIL, {ids.DUTY_SELECTED: made["alert_s1"], ids.DUTY_TICK: 1, ids.DUTY_VIEW: view})
+    detail = _post(app, browser, ids.DUTY_DETAIL, {ids.DUTY_SELECTED: mine, ids.DUTY_TICK: 1, ids.DUTY_VIEW: view})
     assert detail.startswith("200") and "实验楼" in detail
     # The other school's alert by its id, under this school's console: nothing of it, a clear message.
     for output in (ids.DUTY_DETAIL, ids.DUTY_CARD):
-        other = _post(app, browser, output, {ids.DUTY_SELECTED: made["alert_s2"], ids.DUTY_TICK: 1, ids.DUTY_VIEW: view})
+        other = _post(app, browser, output, {ids.DUTY_SELECTED: theirs, ids.DUTY_TICK: 1, ids.DUTY_VIEW: view})
         assert "此报警已不存在或不属于您可查看的学校" in other and "体育馆" not in other and "第二中学" not in other
     gone = _post(app, browser, ids.DUTY_DETAIL, {ids.DUTY_SELECTED: 99_999, ids.DUTY_TICK: 1, ids.DUTY_VIEW: view})
     assert "此报警已不存在" in gone
@@ -151,8 +152,8 @@ def test_an_admin_sets_a_units_policy_sees_whose_holds_and_stays_in_their_unit(s
     shown = _post(app, admin, notify_ids.POLICY_HOLDS, view | {notify_ids.POLICY_UNIT: made["s1"]})
     assert "本单位自己的策略" in shown and "3,1" in shown and "08:15" in shown
     # Refused in the page's language, nothing saved: a bad time; a unit above or beside the admin's.
-    bad = _post(app, admin, notify_ids.POLICY_MESSAGE, form | {notify_ids.REMINDER_AT: "25:00",
-                                                                notify_ids.VIEW: {"lang": "en"}}, notify_ids.POLICY_SAVE)
+    english = form | {notify_ids.REMINDER_AT: "25:00", notify_ids.VIEW: {"lang": "en"}}
+    bad = _post(app, admin, notify_ids.POLICY_MESSAGE, english, notify_ids.POLICY_SAVE)
     assert "Not saved" in bad and "is not a time" in bad
     for unit in (made["s2"], made["d1"], "1"):
         refused = _post(app, admin, notify_ids.POLICY_MESSAGE, form | {notify_ids.POLICY_UNIT: unit},
