@@ -61,12 +61,22 @@ def show_card(selected, view_state):
 
 
 def register_response(app: dash.Dash) -> None:
-    app.callback(Output(ids.DUTY_CARD, "children"), Input(ids.DUTY_SELECTED, "data"), State(ids.DUTY_VIEW, "data"),
-                 prevent_initial_call=True)(show_card)
-    # In the browser: the switch (its state remembered there) and one alarm per new critical alert.
+    # Called on load too: a message's link opens the console with its alert already picked (page.py).
+    app.callback(Output(ids.DUTY_CARD, "children"), Input(ids.DUTY_SELECTED, "data"),
+                 State(ids.DUTY_VIEW, "data"))(show_card)
+    # In the browser: the switch (its state remembered there), an alarm at once per new critical alert,
+    # repeated while any is unacknowledged unless muted for 5 minutes, and the linked alert revealed.
     app.clientside_callback(ClientsideFunction("duty", "sound"),
                             Output(ids.DUTY_SOUND, "children"), Output(ids.DUTY_SOUND, "className"),
                             Input(ids.DUTY_SOUND, "n_clicks"), State(ids.DUTY_SOUND_TEXT, "data"))
     app.clientside_callback(ClientsideFunction("duty", "alarm"), Output(ids.DUTY_SOUNDED, "data"),
                             Input(ids.DUTY_CRITICAL, "data"), State(ids.DUTY_SOUNDED, "data"),
+                            prevent_initial_call=True)
+    app.clientside_callback(ClientsideFunction("duty", "repeat"),
+                            Output(ids.DUTY_MUTE, "children"), Output(ids.DUTY_MUTE, "hidden"),
+                            Output(ids.DUTY_MUTE, "className"),
+                            Input(ids.DUTY_TICK, "n_intervals"), Input(ids.DUTY_MUTE, "n_clicks"),
+                            State(ids.DUTY_SOUND_TEXT, "data"))
+    app.clientside_callback(ClientsideFunction("duty", "linked"), Output(ids.DUTY_LINKED, "data"),
+                            Input(ids.DUTY_LIST, "children"), State(ids.DUTY_LINKED, "data"),
                             prevent_initial_call=True)

@@ -8,7 +8,7 @@ from html import escape
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from flask import Response, jsonify, redirect, request
+from flask import Response, g, jsonify, redirect, request
 
 from layouts import plain_page
 
@@ -24,6 +24,10 @@ _PAGES = {
                 "The token is not valid or has been revoked", "Ask an administrator for a new wall address."),
     403: ("此令牌无权查看", "此令牌的角色或学校范围不包括所请求的页面或学校。",
           "Not allowed with this token", "The token's role or school does not cover what was asked for."),
+    # A signed-in person (e.g. a message's link to another school's console, or a reporter's): not a token.
+    "person": ("无权查看", "您账号的角色或学校范围不包括所请求的页面或学校；如需查看，请联系管理员。",
+               "Not allowed", "Your account's role or schools do not cover the page or school asked for; "
+               "ask an administrator if you need it."),
     503: ("暂时无法核验令牌", "安全台账数据库暂时无法访问，请稍后刷新本页。",
           "The token cannot be checked right now",
           "The safety ledger cannot be reached; reload in a moment."),
@@ -50,6 +54,8 @@ def refuse(access: Access, status: int, page: bool, *, revoked: bool = False, sc
         return _to_login()
     if page and key == "ended":
         key = 401
+    if page and key == 403 and getattr(g.get("principal"), "user_id", None) is not None:
+        key = "person"
     if page:
         title_zh, text_zh, title_en, text_en = _PAGES[key]
         response = Response(_PAGE.format(title_zh=escape(title_zh), text_zh=escape(text_zh),

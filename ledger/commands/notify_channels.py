@@ -14,11 +14,13 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from ledger import notify_secrets, org_scope
-from ledger.commands import audit
+from ledger.commands import audit, user_admin, users
 from ledger.commands.org import scope_of
+from ledger.control_chars import describe, first_control
 from ledger.errors import LedgerError
 from ledger.models import NotifyAddress, NotifyChannel, OrgUnit
 from ledger.models.notify import ADDRESS_KINDS, CHANNEL_KINDS
+from ledger.notify_addresses import masked
 
 UNIT_KINDS = ("province", "city", "district", "school")
 PHONE = re.compile(r"^\+?[0-9]{6,20}$")
@@ -109,12 +111,42 @@ def set_address(db: Session, *, user_id: int, kind: str, value: str) -> None:
         if row is not None:
             db.delete(row)
         return
-    if not (PHONE if kind == "phone" else EMAIL).match(value):
-        raise _refuse(f"not a valid {kind}", "手机号格式不正确" if kind == "phone" else "邮箱格式不正确")
+    control = first_control(value)
+    if control is not None:  # invisible, and an e-mail header or an SMS template must never carry one
+        raise _refuse(f"the {kind} holds an invisible character ({describe(control[1])})",
+                      f"{'手机号' if kind == 'phone' else '邮箱'}中有不可见字符 {describe(control[1])}，请删去")
+    if not (PHONE if kind == "phone" else EMAIL).fullmatch(value):
+        raise _refuse("not a valid mobile number (6 to 20 digits, + allowed first)" if kind == "phone" else
+                      "not a valid e-mail address", "手机号格式不正确（6 至 20 位数字，可以 + 开头）"
+                      if kind == "phone" else "邮箱格式不正确")
     if row is None:
         db.add(NotifyAddress(user_id=user_id, kind=kind, value=value))
     else:
         row.value = value
+
+
+def set_person_address(db: Session, *, actor: audit.Actor, scope: str | None, username: object, kind: str,
+                       value: str, now: datetime) -> bool:
+    """An admin sets (or, with '', removes) the phone or e-mail of a person they manage: one whose unit
+    is the admin's or below it (user_admin.in_scope; a person elsewhere is answered as unknown, as the
+    people page does). Audited with the masked values only. False: it already was so (nothing
+    written, nothing audited: a second click of the same form is harmless). The caller commits."""
+    user = users.find_user(db, username) if isinstance(username, str) and username.strip() else None
+    if user is None or not user_admin.in_scope(db, user, scope_of(db, scope)):
+        name = users.normal_username(username) if isinstance(username, str) else ""
+        raise org_scope.OutOfScope(f"no user {name!r} among the people you manage",
+                                   zh=f"您管理的人员中没有用户 {name!r}")
+    row = db.get(NotifyAddress, (user.id, kind))
+    before = row.value if row is not None else ""
+    set_address(db, user_id=user.id, kind=kind, value=value)
+    after = (value or "").strip()
+    if after == before:
+        return False
+    audit.record(db, actor=actor, action="notify_address.set", target=f"user:{user.username}", now=now,
+                 school=user_admin.school_code(db, user), before={kind: masked(kind, before) or None},
+                 after={kind: masked(kind, after) or None})
+    db.flush()
+    return True
 
 
 def _view(channel: NotifyChannel) -> dict:

@@ -18,7 +18,8 @@ from ledger.models.notify import UNIT_KINDS_WITH_POLICY
 def set_policy(db: Session, *, actor: audit.Actor, scope: str | None, unit_id: object, form: dict,
                now: datetime) -> notify_policy.Policy:
     """Save a unit's policy from the admin form's fields (quiet_start, quiet_end, reminder_days,
-    reminder_at, digest_at); all or refused. The caller commits. Returns the policy as saved."""
+    reminder_at, digest_at); all or refused. The caller commits. Returns the policy as saved (the
+    unit's own row already so: nothing written, nothing audited)."""
     unit = db.get(OrgUnit, unit_id) if isinstance(unit_id, int) and not isinstance(unit_id, bool) else None
     if unit is None or unit.kind not in UNIT_KINDS_WITH_POLICY:
         raise LedgerError("a policy belongs to a school or a unit above schools",
@@ -27,13 +28,16 @@ def set_policy(db: Session, *, actor: audit.Actor, scope: str | None, unit_id: o
     policy = notify_policy.from_form(*(form.get(k) for k in
                                        ("quiet_start", "quiet_end", "reminder_days", "reminder_at", "digest_at")))
     shown = policy.as_form()
+    stored = {k: v or None if k in ("quiet_start", "quiet_end", "digest_at") else v for k, v in shown.items()}
     row = db.get(NotifyPolicy, unit.id)
     before = None if row is None else {k: getattr(row, k) for k in shown}
+    if before == stored:  # the same form sent again (a double click): nothing to write or audit
+        return policy
     if row is None:
         row = NotifyPolicy(unit_id=unit.id)
         db.add(row)
-    for key, value in shown.items():
-        setattr(row, key, value or None if key in ("quiet_start", "quiet_end", "digest_at") else value)
+    for key, value in stored.items():
+        setattr(row, key, value)
     row.updated_at, row.updated_by = now, actor.name[:64]
     audit.record(db, actor=actor, action="notify_policy.set", target=f"unit:{unit.code}", now=now,
                  school=unit.code if unit.kind == "school" else None, before=before, after=shown)

@@ -50,7 +50,8 @@ def _target(user: User) -> str:
     return f"user:{user.username}"
 
 
-def _school(db: Session, user: User) -> str | None:
+def school_code(db: Session, user: User) -> str | None:
+    """The school a person belongs to (for the audit entry's school), None above schools."""
     if user.unit is None:
         return None
     school = org_scope.school_of(db, user.unit)
@@ -112,7 +113,7 @@ def create(db: Session, *, actor: Actor, scope: str | None, username: str, displ
         generated = password = generate_password()
     user = users.create_user(db, username=username, display_name=_display_name(display_name), role=role,
                              password=password, unit=place.code if place is not None else None, now=now)
-    record(db, actor=actor, action="user.create", target=_target(user), now=now, school=_school(db, user),
+    record(db, actor=actor, action="user.create", target=_target(user), now=now, school=school_code(db, user),
            after={**snapshot(user), "password_set": "generated" if generated else "typed"})
     return user, generated
 
@@ -132,7 +133,7 @@ def change(db: Session, *, actor: Actor, scope: str | None, username: str, now: 
     db.refresh(user, ["unit"])
     old, new = changed(before, snapshot(user))
     if new:
-        record(db, actor=actor, action="user.update", target=_target(user), now=now, school=_school(db, user),
+        record(db, actor=actor, action="user.update", target=_target(user), now=now, school=school_code(db, user),
                before=old, after=new)
     return user
 
@@ -143,7 +144,7 @@ def disable(db: Session, *, actor: Actor, scope: str | None, username: str, now:
     was = user.disabled_at is not None
     users.disable_user(db, username=user.username, now=now)
     if not was:
-        record(db, actor=actor, action="user.disable", target=_target(user), now=now, school=_school(db, user),
+        record(db, actor=actor, action="user.disable", target=_target(user), now=now, school=school_code(db, user),
                before={"disabled": False}, after={"disabled": True})
     return user
 
@@ -155,7 +156,7 @@ def enable(db: Session, *, actor: Actor, scope: str | None, username: str, now: 
     user = _managed(db, username, scope_of(db, scope))
     _not_self(actor, user, Words("enable", "启用自己的账号"))
     users.enable_user(db, username=user.username, now=now)
-    record(db, actor=actor, action="user.enable", target=_target(user), now=now, school=_school(db, user),
+    record(db, actor=actor, action="user.enable", target=_target(user), now=now, school=school_code(db, user),
            before={"disabled": True}, after={"disabled": False})
     return user
 
@@ -171,7 +172,7 @@ def reset_password(db: Session, *, actor: Actor, scope: str | None, username: st
         generated = password = generate_password()
     users.reset_password(db, username=user.username, password=password, now=now)
     record(db, actor=actor, action="user.password_reset", target=_target(user), now=now,
-           school=_school(db, user), after={"password_set": "generated" if generated else "typed"})
+           school=school_code(db, user), after={"password_set": "generated" if generated else "typed"})
     return user, generated
 
 
@@ -197,6 +198,6 @@ def change_own_password(db: Session, *, actor: Actor, user_id: int, old: str, ne
     if keep is not None:
         ending = ending.where(UserSession.digest != keep)
     db.execute(ending.values(ended_at=now, end_reason="password_changed"))
-    record(db, actor=actor, action="account.password", target=_target(user), now=now, school=_school(db, user))
+    record(db, actor=actor, action="account.password", target=_target(user), now=now, school=school_code(db, user))
     db.flush()
     return user

@@ -3,6 +3,8 @@ it with one, else ledger.notify_policy.DEFAULT. What the escalation ladder (quie
 sweep and the digest ask; the admin page shows which unit's policy holds."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -34,3 +36,23 @@ def holding(db: Session, unit: int | str) -> tuple[notify_policy.Policy, str | N
 def policy_for(db: Session, school: int | str) -> notify_policy.Policy:
     """The policy that holds for a school (by id or code)."""
     return holding(db, school)[0]
+
+
+@dataclass(frozen=True)
+class Shown:
+    """What the admin page shows for a unit: the policy that holds (as the form's fields), and whose it
+    is — `own` (the unit's row), inherited from `holder` (name and code), or the defaults (holder None)."""
+    form: dict
+    own: bool
+    holder: str | None
+
+
+def shown(db: Session, unit_id: int) -> Shown:
+    policy, code = holding(db, unit_id)
+    unit = db.get(OrgUnit, unit_id)
+    own = unit is not None and code == unit.code
+    holder = None
+    if code is not None:
+        name = db.scalar(select(OrgUnit.name_zh).where(OrgUnit.code == code))
+        holder = f"{name} ({code})"
+    return Shown(policy.as_form(), own, holder)

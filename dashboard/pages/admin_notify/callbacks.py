@@ -20,9 +20,12 @@ from dashboard.services import services
 from layouts.admin_text import ta
 from layouts.i18n import language
 from ledger import notify_text
-from ledger.commands import notify, notify_channels
+from ledger.commands import notify, notify_channels, notify_policy
 from ledger.errors import LedgerError
 from queries.ledger import notify as reads
+from queries.ledger import notify_policy as policy_reads
+
+POLICY_FIELDS = ("quiet_start", "quiet_end", "reminder_days", "reminder_at", "digest_at")
 
 ACTIONS = (ids.SAVE, ids.ENABLE, ids.DISABLE, ids.SAVE_ADDRESSES)
 OUTPUTS = 6  # message, channels, channel options, failures, secret (cleared), signing secret (cleared)
@@ -208,7 +211,92 @@ def follow(n_intervals, held, view_state):
             part.failures_table(lang, lists[1], live.settings.tz))
 
 
+def _unit_in_scope(db, principal, unit) -> int | None:
+    """The unit id the page sent, if it is one of the admin's units (else None: nothing is shown of it)."""
+    unit = _int(unit)
+    return unit if unit is not None and unit in {i for i, _n in reads.units(db, principal.unit)} else None
+
+
+def policy_fill(unit, _done, view_state):
+    """The chosen unit's policy as it holds (its own, inherited, or the defaults) in the form."""
+    lang = language((view_state or {}).get("lang"))
+    principal = acting_admin()
+    if principal is None or _int(unit) is None:
+        return ("",) * 6
+    try:
+        with services().ledger_reads() as db:
+            unit = _unit_in_scope(db, principal, unit)
+            found = policy_reads.shown(db, unit) if unit is not None else None
+    except SQLAlchemyError:
+        return (html.Span(ta(lang, "failed"), className="tone-error"),) + (no_update,) * 5
+    if found is None:
+        return (html.Span(tn(lang, "pick_unit"), className="tone-error"),) + ("",) * 5
+    return (part.policy_holds(lang, found.own, found.holder),) + tuple(found.form[k] for k in POLICY_FIELDS)
+
+
+def policy_change(_save, _clear, unit, quiet_start, quiet_end, reminder_days, reminder_at, digest_at, done,
+                  view_state):
+    """Save or remove a unit's policy through ledger/commands/notify_policy.py, which holds the unit id
+    the page sent to the signed-in admin's unit. The same form again, or removing a policy that is not
+    there, writes nothing and says so."""
+    lang = language((view_state or {}).get("lang"))
+    if ctx.triggered_id not in (ids.POLICY_SAVE, ids.POLICY_CLEAR) or not any(t.get("value") for t in ctx.triggered):
+        return no_update, no_update
+    principal = acting_admin()
+    if principal is None:
+        return html.Span(ta(lang, "not_allowed"), className="tone-error"), no_update
+    if _int(unit) is None:
+        return _refused(lang, tn(lang, "pick_unit"), 2)
+    live = services()
+    form = dict(zip(POLICY_FIELDS, (quiet_start, quiet_end, reminder_days, reminder_at, digest_at)))
+    form = {k: v if isinstance(v, str) else "" for k, v in form.items()}
+    try:
+        with live.ledger_session() as db:
+            if ctx.triggered_id == ids.POLICY_CLEAR:
+                removed = notify_policy.clear_policy(db, actor=actor_of(principal), scope=principal.unit,
+                                                     unit_id=_int(unit), now=live.now())
+                key = "policy_cleared" if removed else "policy_none"
+            else:
+                before = policy_reads.shown(db, _int(unit))  # told only once the command let the unit in
+                saved = notify_policy.set_policy(db, actor=actor_of(principal), scope=principal.unit,
+                                                 unit_id=_int(unit), form=form, now=live.now())
+                key = "policy_same" if before.own and before.form == saved.as_form() else "policy_saved"
+            db.commit()
+    except LedgerError as exc:  # refused, nothing saved: the ledger's own words
+        return _refused(lang, exc.text(lang), 2)
+    except SQLAlchemyError:
+        return html.Span(ta(lang, "failed"), className="tone-error"), no_update
+    return html.Span(tn(lang, key), className="tone-ok"), (done or 0) + 1
+
+
 def register_callbacks(app) -> None:
+    app.callback(
+        Output(ids.POLICY_HOLDS, "children"),
+        Output(ids.QUIET_START, "value"),
+        Output(ids.QUIET_END, "value"),
+        Output(ids.REMINDER_DAYS, "value"),
+        Output(ids.REMINDER_AT, "value"),
+        Output(ids.DIGEST_AT, "value"),
+        Input(ids.POLICY_UNIT, "value"),
+        Input(ids.POLICY_DONE, "data"),
+        State(ids.VIEW, "data"),
+        prevent_initial_call=True,
+    )(policy_fill)
+    app.callback(
+        Output(ids.POLICY_MESSAGE, "children"),
+        Output(ids.POLICY_DONE, "data"),
+        Input(ids.POLICY_SAVE, "n_clicks"),
+        Input(ids.POLICY_CLEAR, "n_clicks"),
+        State(ids.POLICY_UNIT, "value"),
+        State(ids.QUIET_START, "value"),
+        State(ids.QUIET_END, "value"),
+        State(ids.REMINDER_DAYS, "value"),
+        State(ids.REMINDER_AT, "value"),
+        State(ids.DIGEST_AT, "value"),
+        State(ids.POLICY_DONE, "data"),
+        State(ids.VIEW, "data"),
+        prevent_initial_call=True,
+    )(policy_change)
     app.callback(
         Output(ids.MESSAGE, "children"),
         Output(ids.CHANNELS, "children"),

@@ -24,3 +24,15 @@ TEST_RESULT = "admin-notify-test-result"
 PHONE = "admin-notify-phone"
 EMAIL = "admin-notify-email"
 SAVE_ADDRESSES = "admin-notify-save-addresses"
+# The notification policy of a unit (issue 16): quiet hours, reminder points, the digest's time.
+POLICY_UNIT = "admin-notify-policy-unit"
+POLICY_HOLDS = "admin-notify-policy-holds"  # whose policy holds: own, inherited from <unit>, the defaults
+QUIET_START = "admin-notify-quiet-start"
+QUIET_END = "admin-notify-quiet-end"
+REMINDER_DAYS = "admin-notify-reminder-days"
+REMINDER_AT = "admin-notify-reminder-at"
+DIGEST_AT = "admin-notify-digest-at"
+POLICY_SAVE = "admin-notify-policy-save"
+POLICY_CLEAR = "admin-notify-policy-clear"
+POLICY_MESSAGE = "admin-notify-policy-message"
+POLICY_DONE = "admin-notify-policy-done"  # store: bumped by a save or removal, so the form is read again

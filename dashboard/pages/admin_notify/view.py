@@ -104,6 +104,37 @@ def test_result(lang: Language, found) -> html.Span:
     return html.Span(tn(lang, "test_queued"), className="lead-note")
 
 
+def policy_holds(lang: Language, own: bool, holder: str | None) -> str:
+    """Whose policy holds for the chosen unit."""
+    if own:
+        return tn(lang, "holds_own")
+    return tn(lang, "holds_inherited", unit=holder) if holder else tn(lang, "holds_default")
+
+
+def policy_section(lang: Language, units) -> html.Section:
+    """The notification policy of a unit: pick the unit, see whose policy holds, edit it."""
+    def clock(key: str, id_: str) -> html.Label:
+        return _field(tn(lang, key), dcc.Input(id=id_, type="time", value=""))
+
+    return html.Section(className="lead-card admin-card admin-notify-policy", children=[
+        html.H2(tn(lang, "policy")),
+        html.P(tn(lang, "policy_help"), className="lead-note"),
+        dcc.Store(id=ids.POLICY_DONE, data=0),
+        _field(tn(lang, "policy_unit"), dcc.Dropdown(id=ids.POLICY_UNIT, options=[{"label": n, "value": i}
+                                                                                 for i, n in units],
+                                                     placeholder=tn(lang, "pick_unit"))),
+        html.P(id=ids.POLICY_HOLDS, className="lead-note", role="status"),
+        clock("quiet_start", ids.QUIET_START), clock("quiet_end", ids.QUIET_END),
+        _field(tn(lang, "reminder_days"), dcc.Input(id=ids.REMINDER_DAYS, type="text", value="", maxLength=64)),
+        clock("reminder_at", ids.REMINDER_AT), clock("digest_at", ids.DIGEST_AT),
+        html.Div(className="admin-button-row", children=[
+            html.Button(tn(lang, "policy_save"), id=ids.POLICY_SAVE, className="lead-button admin-primary",
+                        n_clicks=0),
+            html.Button(tn(lang, "policy_clear"), id=ids.POLICY_CLEAR, className="lead-button", n_clicks=0)]),
+        html.Div(id=ids.POLICY_MESSAGE, role="status", className="admin-message"),
+    ])
+
+
 def body(lang: Language, rows, units, failures, addresses: dict, tz: tzinfo) -> html.Div:
     kinds = [{"label": KIND_NAMES[lang][k], "value": k} for k in KINDS]
     return html.Div(
@@ -215,5 +246,6 @@ def body(lang: Language, rows, units, failures, addresses: dict, tz: tzinfo) -> 
                     ),
                 ],
             ),
+            policy_section(lang, units),
         ],
     )

@@ -16,7 +16,7 @@ from dashboard.pages.admin_users.text import tu
 from dashboard.services import services
 from layouts.admin_text import ta
 from layouts.i18n import language
-from ledger.commands import user_admin, user_import
+from ledger.commands import notify_channels, user_admin, user_import
 from ledger.errors import LedgerError
 from ledger.exchange import ImportRejected
 from ledger.exchange_files import UnreadableFile
@@ -141,6 +141,45 @@ def upload(contents, filename, view_state):
     return said, sheet, part.people_table(lang, rows, live.settings.tz), part.person_options(rows, lang)
 
 
+def address(_save, _clear, person, kind, value, view_state):
+    """A person's phone or e-mail for notifications, set by an admin: the person is checked against the
+    signed-in admin's scope in the ledger (notify_channels.set_person_address), whatever the page sent;
+    the list shows it masked."""
+    lang = language((view_state or {}).get("lang"))
+    if ctx.triggered_id not in (ids.ADDRESS_SAVE, ids.ADDRESS_CLEAR) or not any(t.get("value") for t in ctx.triggered):
+        return no_update, no_update, no_update
+    principal = acting_admin()
+    if principal is None:
+        return html.Span(ta(lang, "not_allowed"), className="tone-error"), no_update, no_update
+    username = _text(person)
+    kind = kind if kind in ("phone", "email") else None
+    typed = value if isinstance(value, str) else ""
+    if username is None or kind is None:
+        return html.Span(ta(lang, "refused", reason=tu(lang, "pick")), className="tone-error"), no_update, no_update
+    clearing = ctx.triggered_id == ids.ADDRESS_CLEAR
+    if not clearing and not typed.strip():
+        return html.Span(tu(lang, "address_empty"), className="tone-error"), no_update, no_update
+    live = services()
+    try:
+        with live.ledger_session() as db:
+            changed = notify_channels.set_person_address(
+                db, actor=actor_of(principal), scope=principal.unit, username=username, kind=kind,
+                value="" if clearing else typed, now=live.now())
+            db.commit()
+    except LedgerError as exc:  # refused, nothing saved: the ledger's own words
+        return html.Span(ta(lang, "refused", reason=exc.text(lang)), className="tone-error"), no_update, no_update
+    except SQLAlchemyError:
+        return html.Span(ta(lang, "failed"), className="tone-error"), no_update, no_update
+    key = "address_same" if not changed else "address_cleared" if clearing else "address_saved"
+    said = html.Span(tu(lang, key, username=username, kind=tu(lang, kind)), className="tone-ok")
+    try:
+        with live.ledger_reads() as db:
+            rows = people.people(db, principal.unit)
+    except SQLAlchemyError:
+        return said, no_update, ""
+    return said, part.people_table(lang, rows, live.settings.tz), ""
+
+
 def template(_clicks):
     if not ctx.triggered_id or acting_admin() is None:
         return no_update
@@ -165,5 +204,13 @@ def register_callbacks(app) -> None:
         Input(ids.UPLOAD, "contents"), State(ids.UPLOAD, "filename"), State(ids.VIEW, "data"),
         prevent_initial_call=True,
     )(upload)
+    app.callback(
+        Output(ids.MESSAGE, "children", allow_duplicate=True), Output(ids.PEOPLE, "children", allow_duplicate=True),
+        Output(ids.ADDRESS_VALUE, "value"),
+        Input(ids.ADDRESS_SAVE, "n_clicks"), Input(ids.ADDRESS_CLEAR, "n_clicks"),
+        State(ids.PERSON, "value"), State(ids.ADDRESS_KIND, "value"), State(ids.ADDRESS_VALUE, "value"),
+        State(ids.VIEW, "data"),
+        prevent_initial_call=True,
+    )(address)
     app.callback(Output(ids.TEMPLATE_FILE, "data"), Input(ids.TEMPLATE, "n_clicks"),
                  prevent_initial_call=True)(template)

@@ -24,3 +24,8 @@ IMPORT_MESSAGE = "admin-users-import-message"
 RESULT = "admin-users-result"  # dcc.Download: the created accounts with their first passwords
 TEMPLATE = "admin-users-template"
 TEMPLATE_FILE = "admin-users-template-file"
+# A person's notification contacts (issue 16): set by an admin for people in their scope.
+ADDRESS_KIND = "admin-users-address-kind"
+ADDRESS_VALUE = "admin-users-address-value"
+ADDRESS_SAVE = "admin-users-address-save"
+ADDRESS_CLEAR = "admin-users-address-clear"

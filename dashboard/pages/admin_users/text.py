@@ -25,6 +25,11 @@ TEXT: dict[str, dict[str, str]] = {
         "unreadable": "未导入：{reason}", "not_xlsx": "未导入：请上传 .xlsx 文件",
         "failures": "最近登录失败", "at": "时间", "address": "来源地址", "no_failures": "暂无登录失败记录",
         "more": "只显示前 {count} 人", "empty": "暂无人员",
+        "contact": "通知联系方式", "addresses": "通知联系方式（短信、邮件通知发往这里）",
+        "address_kind": "类型", "phone": "手机号", "email": "邮箱", "address_value": "新的手机号或邮箱",
+        "address_save": "保存联系方式", "address_clear": "清除此类联系方式",
+        "address_saved": "已保存 {username} 的{kind}", "address_cleared": "已清除 {username} 的{kind}",
+        "address_same": "未改变：{username} 的{kind}已是如此", "address_empty": "请填写手机号或邮箱（清除请点“清除”）",
     },
     "en": {
         "people": "People", "username": "Username", "display_name": "Name", "role": "Role", "unit": "Unit",
@@ -51,6 +56,12 @@ TEXT: dict[str, dict[str, str]] = {
         "problem": "Problem", "unreadable": "Not imported: {reason}", "not_xlsx": "Not imported: upload an .xlsx file",
         "failures": "Recent failed sign-ins", "at": "When", "address": "From", "no_failures": "No failed sign-ins",
         "more": "Only the first {count} are shown", "empty": "No people yet",
+        "contact": "Notification contacts", "addresses": "Notification contacts (where SMS and e-mail go)",
+        "address_kind": "Kind", "phone": "mobile", "email": "e-mail", "address_value": "New mobile number or e-mail",
+        "address_save": "Save contact", "address_clear": "Remove this kind",
+        "address_saved": "Saved the {kind} of {username}", "address_cleared": "Removed the {kind} of {username}",
+        "address_same": "Unchanged: the {kind} of {username} already is so",
+        "address_empty": "Type a mobile number or an e-mail (to remove one, use Remove)",
     },
 }
 

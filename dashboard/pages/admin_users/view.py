@@ -32,9 +32,10 @@ def people_table(lang: Language, rows, tz: tzinfo):
         return html.P(tu(lang, "empty"), className="lead-note")
     shown = rows[:MAX_SHOWN]
     body = [[r.username, r.display_name, name_of(ROLE_NAMES, r.role, lang), r.unit_name or tu(lang, "whole_tree"),
-             tu(lang, "disabled" if r.disabled else "active"), _when(r.last_login_at, tz, lang)] for r in shown]
-    table = _table([tu(lang, k) for k in ("username", "display_name", "role", "unit", "status", "last_login")],
-                   body, "admin-people")
+             tu(lang, "disabled" if r.disabled else "active"), _when(r.last_login_at, tz, lang),
+             " · ".join(x for x in (r.phone, r.email) if x) or "—"] for r in shown]
+    table = _table([tu(lang, k) for k in ("username", "display_name", "role", "unit", "status", "last_login",
+                                          "contact")], body, "admin-people")
     return html.Div([table, html.P(tu(lang, "more", count=MAX_SHOWN), className="lead-note")
                      if len(rows) > MAX_SHOWN else None])
 
@@ -113,6 +114,15 @@ def _edit_form(lang: Language, people, units, whole_tree: bool) -> html.Section:
             html.Button(tu(lang, "disable_button"), id=ids.DISABLE, className="lead-button admin-danger",
                         n_clicks=0),
             html.Button(tu(lang, "enable_button"), id=ids.ENABLE, className="lead-button", n_clicks=0)]),
+        html.H3(tu(lang, "addresses")),
+        _field(tu(lang, "address_kind"), dcc.RadioItems(id=ids.ADDRESS_KIND, value="phone", inline=True, options=[
+            {"label": tu(lang, "phone"), "value": "phone"}, {"label": tu(lang, "email"), "value": "email"}])),
+        _field(tu(lang, "address_value"), dcc.Input(id=ids.ADDRESS_VALUE, type="text", maxLength=254,
+                                                    autoComplete="off")),
+        html.Div(className="admin-button-row", children=[
+            html.Button(tu(lang, "address_save"), id=ids.ADDRESS_SAVE, className="lead-button", n_clicks=0),
+            html.Button(tu(lang, "address_clear"), id=ids.ADDRESS_CLEAR, className="lead-button admin-danger",
+                        n_clicks=0)]),
     ])
 
 

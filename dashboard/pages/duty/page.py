@@ -26,7 +26,7 @@ from layouts.i18n import language
 dash.register_page(__name__, path="/duty", name="duty", title="值班台 · 校园安全指挥中心")
 
 
-def layout(school: object = None, lang: object = None, **_other) -> html.Div:
+def layout(school: object = None, lang: object = None, alert: object = None, **_other) -> html.Div:
     lang = language(lang)
     principal = current()
     name = (principal.display_name or principal.username or "") if principal else ""
@@ -34,7 +34,15 @@ def layout(school: object = None, lang: object = None, **_other) -> html.Div:
     person = principal is not None and principal.user_id is not None
     return view.console(lang, school=school if isinstance(school, str) else None, name=name, role=role,
                         may_handle=bool(principal and principal.may(roles.ALERT_HANDLE)),
-                        csrf=csrf_token() if person else None, shift=_last_shift(lang))
+                        csrf=csrf_token() if person else None, shift=_last_shift(lang), linked=linked_alert(alert))
+
+
+def linked_alert(alert: object) -> int | None:
+    """The alert a message's link names (/duty?school=&alert=<id>, ledger.notify_text.console_link):
+    only which alert to open first. Every read of it is held to the signed-in principal's schools
+    (callbacks.py), so an id of another school shows nothing of it."""
+    text = alert.strip() if isinstance(alert, str) else ""
+    return int(text) if text.isdigit() and len(text) <= 18 else None
 
 
 def _last_shift(lang: str) -> dict:

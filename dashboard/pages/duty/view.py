@@ -186,7 +186,7 @@ def handover_body(shown: dict) -> list:
 
 
 def console(lang: Language, *, school: str | None, name: str, role: str, may_handle: bool, csrf: str | None,
-            shift: dict) -> html.Div:
+            shift: dict, linked: int | None = None) -> html.Div:
     """The whole console, its lists empty (the every-second refresh fills them). `name`, `role`: who
     is signed in ("" for a token-held screen); `csrf`: the session's token for the sign-out form (None:
     no person, no form); `shift`: the handover controls' date, shifts and chosen shift."""
@@ -194,10 +194,12 @@ def console(lang: Language, *, school: str | None, name: str, role: str, may_han
                     "zh-CN" if lang == "zh" else "en", children=[
         dcc.Store(id=ids.DUTY_VIEW, data={"school": school, "lang": lang}),
         dcc.Store(id=ids.DUTY_LIST_DIGEST),
-        dcc.Store(id=ids.DUTY_SELECTED),
+        dcc.Store(id=ids.DUTY_SELECTED, data=linked),
+        dcc.Store(id=ids.DUTY_LINKED, data=linked),
         dcc.Store(id=ids.DUTY_ACTED),
         dcc.Store(id=ids.DUTY_CRITICAL), dcc.Store(id=ids.DUTY_SOUNDED, data=[]),
-        dcc.Store(id=ids.DUTY_SOUND_TEXT, data={k: td(lang, f"sound_{k}") for k in ("on", "off", "blocked")}),
+        dcc.Store(id=ids.DUTY_SOUND_TEXT, data={k: td(lang, f"sound_{k}") for k in ("on", "off", "blocked")}
+                  | {"mute": td(lang, "mute"), "muted": td(lang, "muted")}),
         dcc.Interval(id=ids.DUTY_TICK, interval=REFRESH_MS),
         dcc.Interval(id=ids.DUTY_ON_CALL_TICK, interval=ON_CALL_MS),
         html.Header(className="duty-header", children=[
@@ -206,6 +208,8 @@ def console(lang: Language, *, school: str | None, name: str, role: str, may_han
             html.Span(id=ids.DUTY_AS_OF, className="duty-as-of"),
             # Off until tapped once (browsers allow sound after a tap); the browser remembers it (duty.js).
             html.Button(td(lang, "sound_off"), id=ids.DUTY_SOUND, className="sound sound-off", n_clicks=0),
+            # The repeating alarm's 5-minute mute (duty.js): shown while a critical alert is unacknowledged.
+            html.Button(td(lang, "mute"), id=ids.DUTY_MUTE, className="mute", n_clicks=0, hidden=True),
             html.Span(id=ids.DUTY_ON_CALL, className="duty-on-call"),
             # A person's own hazard work and inspections (the phone pages, /m); a token has none.
             html.A(td(lang, "my_work"), className="duty-my-work", href="/m" + ("?lang=en" if lang == "en" else ""))
