@@ -7,6 +7,8 @@ are due than the channel may take, they go as grouped messages naming every aler
 Clients are small and ours (urllib, smtplib): apprise covers the robots but answers only True/False,
 so the provider's answer could not be logged, and its SMS support is per named provider, not the
 URL template Chinese gateways need (docs/notify.md, "Channels and delivery").
+Every reminders.SWEEP_SECONDS the loop also runs the reminder sweep (streams/reminders.py: hazard
+deadlines, acceptance, the leadership digest, "no drill this term"), which fills the same outbox.
 """
 from __future__ import annotations
 

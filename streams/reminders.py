@@ -58,7 +58,8 @@ def sweep(db: Session, *, now: datetime, tz: ZoneInfo, public_url: str,
             continue
         counts[item.kind] += 1
         counts["rows"] += rows
-        counts["unreached"] += rows == 0
+        if rows == 0:
+            counts["unreached"] += 1
     db.commit()
     return dict(counts)
 
