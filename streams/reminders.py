@@ -24,7 +24,6 @@ from ledger import inspection_schedule as schedule
 from ledger import reminder_text as text
 from ledger import reminders as rules
 from ledger.commands import reminders as commands
-from ledger.notify_policy import MAX_REMINDER_DAYS
 from queries.ledger import reminders as reads
 
 SWEEP_SECONDS = 60.0  # reminder points are at whole minutes of the policy's clock times
@@ -65,9 +64,9 @@ def sweep(db: Session, *, now: datetime, tz: ZoneInfo, public_url: str,
 
 
 def _hazards(db, schools, staff, now, tz, public_url) -> list[rules.Planned]:
-    horizon = max((max(s.policy.reminder_days, default=0) for s in schools.values()), default=0)
-    due = [(h, p) for h in reads.hazards_with_deadlines(db, until=now + timedelta(days=min(horizon, MAX_REMINDER_DAYS)
-                                                                                  + 1))
+    # No point of a deadline further off than the furthest policy point (and a day) can be due yet.
+    furthest = max(max(s.policy.reminder_days, default=0) for s in schools.values())
+    due = [(h, p) for h in reads.hazards_with_deadlines(db, until=now + timedelta(days=furthest + 1))
            if h.school_id in schools and (p := rules.due_point(h.deadline, now, schools[h.school_id].policy, tz))]
     living = reads.active(db, (h.responsible_user_id for h, _ in due))
     planned = []

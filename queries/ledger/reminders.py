@@ -167,7 +167,7 @@ def schools_without_drill(db: Session, school_ids: Iterable[int], term: schedule
     ids = sorted(set(school_ids))
     if not ids:
         return {}
-    label = f"{term.start.isoformat()}至{term.last_day.isoformat()}"
+    label = f"{term.start.isoformat()}至{term.last_day.isoformat()}"  # as ledger.drills.terms_without_drill names it
     facts = drills.drill_facts(db, owner="school", ids=ids, year=term.last_day.year, as_of_day=term.end,
                                term_starts=term_starts)
     without = [i for i in ids if label in facts[i][1]]
