@@ -7,6 +7,8 @@ are due than the channel may take, they go as grouped messages naming every aler
 Clients are small and ours (urllib, smtplib): apprise covers the robots but answers only True/False,
 so the provider's answer could not be logged, and its SMS support is per named provider, not the
 URL template Chinese gateways need (docs/notify.md, "Channels and delivery").
+Every reminders.SWEEP_SECONDS the loop also runs the reminder sweep (streams/reminders.py: hazard
+deadlines, acceptance, the leadership digest, "no drill this term"), which fills the same outbox.
 """
 from __future__ import annotations
 
@@ -33,7 +35,7 @@ from ledger import notify_rules, notify_secrets, notify_text
 from ledger.commands import notify
 from ledger.errors import LedgerError
 from ledger.models import NotifyChannel
-from streams import notify_protocols
+from streams import notify_protocols, reminders
 from streams.notify_protocols import Message
 
 log = logging.getLogger("streams.notifier")
@@ -195,12 +197,25 @@ class Notifier:
         status, answer = send_http(request, self.timeout_s)
         return notify_protocols.succeeded(kind, config, status, answer), answer
 
+    def sweep_reminders(self, now: datetime | None = None) -> dict[str, int]:
+        """Hazard reminders, acceptance reminders, the digest, "no drill this term" (streams/reminders.py)."""
+        with Session(self.engine) as db:
+            counts = reminders.sweep(db, now=now or datetime.now(timezone.utc), tz=self.settings.tz,
+                                     public_url=self.settings.public_url, term_starts=self.settings.terms)
+        if counts:
+            log.info("notifier: reminders %s", counts)
+        return counts
+
     def run(self, stop: threading.Event) -> None:
         heartbeat = Heartbeat(self.settings.heartbeat_dir, "notifier")  # compose's healthcheck reads it
+        next_sweep = 0.0
         while not stop.is_set():
             heartbeat.beat()
             try:
                 self.run_once(wait=False)
+                if time.monotonic() >= next_sweep:  # the rows it adds go out on the next loop
+                    next_sweep = time.monotonic() + reminders.SWEEP_SECONDS
+                    self.sweep_reminders()
             except Exception:  # noqa: BLE001 - the ledger away for a moment: try again next loop
                 log.exception("notifier: loop")
             stop.wait(self.settings.notify_poll_seconds)
