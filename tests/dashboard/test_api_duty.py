@@ -34,8 +34,7 @@ def at(minutes: float) -> datetime:
     return (NIGHT.start + timedelta(minutes=minutes)).astimezone(timezone.utc)
 
 
-@pytest.fixture
-def built(session):
+def build(session) -> None:
     school = OrgUnit(code=SCHOOL, kind="school", name_zh="测试学校")
     other = OrgUnit(code=OTHER, kind="school", name_zh="别的学校")
     session.add_all([school, other])
@@ -53,6 +52,14 @@ def built(session):
     hazards.transition_hazard(session, hazard=hazard, action="notify", by="王五", at=at(60))
     hazards.report_hazard(session, school=other, code="H-1", title="别校隐患", found_at=at(10))
     session.commit()
+
+
+LEDGER_SEED = build  # the rows are written once per back-end; each test starts from a copy
+
+
+@pytest.fixture
+def built(seeded):
+    return seeded
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@ loop, campaigns and deductions; deterministic, idempotent, on SQLite and Postgre
 from __future__ import annotations
 
 import statistics
-import time as clock
 from collections import Counter, defaultdict
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -11,7 +10,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from demo.checklists import CAMPAIGNS, HAZARD_TITLES
-from demo.seed import SCHOOL_TZ, load_demo, placements
+from demo.seed import SCHOOL_TZ, load_demo
 from demo.sites import SCHOOLS, SCHOOLS_BY_ID
 from kernel.catalogue import CATALOGUE, DOMAINS
 from kernel.connections import sql_engine, sql_sessions
@@ -23,7 +22,6 @@ from ledger.grading import GradingRules, grade
 from ledger.hazard_loop import STAGES, deadline_status, next_stage
 from ledger.models import (
     Alert,
-    AlertTransition,
     AssessmentDeduction,
     Building,
     Campaign,
@@ -51,8 +49,17 @@ def _loaded(session):
     return result
 
 
-def test_demo_uses_the_simulators_schools_buildings_and_zones(session):
-    assert _loaded(session).loaded
+def _seed(session) -> dict:
+    """The demo, loaded once per back-end: every test reads a copy (a load costs 2-5 s)."""
+    result = _loaded(session)
+    return {"loaded": result.loaded, "counts": dict(result.counts)}
+
+
+LEDGER_SEED = _seed
+
+
+def test_demo_uses_the_simulators_schools_buildings_and_zones(session, seeded):
+    assert seeded["loaded"]
     for school in SCHOOLS:
         org = session.scalars(select(OrgUnit).where(OrgUnit.code == school.id)).one()
         assert org.kind == "school" and org.site_plan["width"] > 0
@@ -66,8 +73,7 @@ def test_demo_uses_the_simulators_schools_buildings_and_zones(session):
             assert session.get(OrgUnit, rows[building.id].unit_id).name_zh == building.unit_zh
 
 
-def test_risk_points_are_graded_in_all_four_colours_with_markers_inside_their_building(session):
-    _loaded(session)
+def test_risk_points_are_graded_in_all_four_colours_with_markers_inside_their_building(session, seeded):
     rules = GradingRules()
     counts = {}
     for school in SCHOOLS:
@@ -91,8 +97,7 @@ def test_risk_points_are_graded_in_all_four_colours_with_markers_inside_their_bu
     assert 20 <= counts["demo-middle"] <= 30 and 20 <= counts["demo-primary"] <= 30
 
 
-def test_hazards_cover_every_stage_with_a_history_the_loop_allows(session):
-    _loaded(session)
+def test_hazards_cover_every_stage_with_a_history_the_loop_allows(session, seeded):
     hazards = session.scalars(select(Hazard)).all()
     assert {h.stage for h in hazards} == set(STAGES)
     kinds = {b.id: b.kind for s in SCHOOLS for b in s.buildings}
@@ -119,8 +124,7 @@ def test_hazards_cover_every_stage_with_a_history_the_loop_allows(session):
     assert len(unplanned) == 1
 
 
-def test_campaigns_phases_results_and_deductions(session):
-    _loaded(session)
+def test_campaigns_phases_results_and_deductions(session, seeded):
     campaigns = session.scalars(select(Campaign)).all()
     assert {c.code for c in campaigns} == {c.code for c in CAMPAIGNS}
     for c in campaigns:
@@ -134,11 +138,10 @@ def test_campaigns_phases_results_and_deductions(session):
     assert session.scalar(select(func.count()).select_from(AssessmentDeduction)) >= 10
 
 
-def test_loading_twice_adds_nothing(session):
-    first = _loaded(session)
+def test_loading_twice_adds_nothing(session, seeded):
     sizes = [session.scalar(select(func.count()).select_from(t)) for t in (OrgUnit, RiskPoint, Hazard)]
     second = _loaded(session)
-    assert first.loaded and first.counts["risk_points"] > 0
+    assert seeded["loaded"] and seeded["counts"]["risk_points"] > 0
     assert not second.loaded
     assert [session.scalar(select(func.count()).select_from(t)) for t in (OrgUnit, RiskPoint, Hazard)] == sizes
 
@@ -163,8 +166,7 @@ def _snapshot(session):
             [tuple(d) for d in domains])
 
 
-def test_the_demo_is_the_same_every_time(session, tmp_path, redis_url):
-    _loaded(session)
+def test_the_demo_is_the_same_every_time(session, seeded, tmp_path, redis_url):
     other = sql_engine(Settings.from_env(environ={}, database_url=f"sqlite:///{tmp_path / 'again.db'}",
                                          redis_url=redis_url))
     try:
@@ -186,8 +188,7 @@ def _alerts_by_school(session):
     return found
 
 
-def test_every_alert_has_a_history_its_states_allow(session):
-    _loaded(session)
+def test_every_alert_has_a_history_its_states_allow(session, seeded):
     rules = load_rules(RULES_FILE)
     alerts = [a for group in _alerts_by_school(session).values() for a in group]
     assert len({a.code for a in alerts}) == len(alerts) > 1000
@@ -227,8 +228,7 @@ def test_every_alert_has_a_history_its_states_allow(session):
     assert any(a.state == "resolved" and a.acknowledged_at is None for a in alerts)  # a device that cleared itself
 
 
-def test_alerts_come_more_by_day_most_handled_within_minutes_smoke_often_false(session):
-    _loaded(session)
+def test_alerts_come_more_by_day_most_handled_within_minutes_smoke_often_false(session, seeded):
     by_school = _alerts_by_school(session)
     for code, alerts in by_school.items():
         per_day = Counter(a.raised_at.astimezone(SCHOOL_TZ).date() for a in alerts)
@@ -258,8 +258,7 @@ def test_alerts_come_more_by_day_most_handled_within_minutes_smoke_often_false(s
     assert {a.domain for a in alerts} >= {"personal_safety", "environment", "active_defence", "operations"}
 
 
-def test_daily_totals_for_the_thirty_days_before_today(session):
-    _loaded(session)
+def test_daily_totals_for_the_thirty_days_before_today(session, seeded):
     for school in SCHOOLS:
         org_id = session.scalar(select(OrgUnit.id).where(OrgUnit.code == school.id))
         days = session.scalars(select(DailyTotals).where(DailyTotals.school_id == org_id)
@@ -278,10 +277,9 @@ def _domain_days(session, code):
         select(DailyDomainEvents).where(DailyDomainEvents.school_id == org_id))}
 
 
-def test_events_per_domain_for_the_thirty_days_before_today(session):
+def test_events_per_domain_for_the_thirty_days_before_today(session, seeded):
     """The domain page's week and month trends have a history: every domain on the 30 local days
     before today (today's come live from Redis), swipes the most, weekdays busier than weekends."""
-    _loaded(session)
     past = [TODAY - timedelta(days=n) for n in range(30, 0, -1)]
     for school in SCHOOLS:
         found = _domain_days(session, school.id)
@@ -304,53 +302,3 @@ def test_events_per_domain_for_the_thirty_days_before_today(session):
     # The university, with fifteen times the people, sends the most.
     sizes = {s.id: sum(_domain_days(session, s.id).values()) for s in SCHOOLS}
     assert max(sizes, key=sizes.get) == "demo-univ"
-
-
-# -- the demo ×10 (the benchmark's) --------------------------------------------------------------------
-
-def _school_rows(session, code):
-    org_id = session.scalar(select(OrgUnit.id).where(OrgUnit.code == code))
-    return {model.__tablename__: session.scalar(select(func.count()).select_from(model)
-                                                .where(model.school_id == org_id))
-            for model in (RiskPoint, Hazard, Alert)}
-
-
-def test_the_demo_times_ten_has_ten_times_the_schools_and_ten_times_each_schools_rows(session, tmp_path, redis_url):
-    """On SQLite and PostgreSQL: the ×10 loads in well under two minutes; the demo's own load
-    beside it (a second database) gives the per-school figures it multiplies."""
-    started = clock.perf_counter()
-    scaled = load_demo(session, today=TODAY, rules=GradingRules(), scale=10)
-    session.commit()
-    assert scaled.loaded and clock.perf_counter() - started < 90
-    other = sql_engine(Settings.from_env(environ={}, database_url=f"sqlite:///{tmp_path / 'one.db'}",
-                                         redis_url=redis_url))
-    try:
-        migrate(other)
-        with sql_sessions(other)() as plain:
-            _loaded(plain)
-            base = {s.id: _school_rows(plain, s.id) for s in SCHOOLS}
-            base_events = {s.id: sum(_domain_days(plain, s.id).values()) for s in SCHOOLS}
-    finally:
-        other.dispose()
-    codes = set(session.scalars(select(OrgUnit.code).where(OrgUnit.kind == "school")))
-    assert codes == {code for _, code, _, _ in placements(10)} and len(codes) == 30
-    assert {s.id for s in SCHOOLS} | {f"{s.id}-{n}" for s in SCHOOLS for n in range(2, 11)} == codes
-    for school in SCHOOLS:
-        rows = _school_rows(session, school.id)
-        assert rows["risk_points"] == 10 * base[school.id]["risk_points"]
-        assert rows["hazards"] == 10 * base[school.id]["hazards"]
-        assert 8 * base[school.id]["alerts"] <= rows["alerts"] <= 12 * base[school.id]["alerts"]
-        # A copy is the demo school again under its own code: the same places, its own draws.
-        copy = _school_rows(session, f"{school.id}-2")
-        assert copy["risk_points"] == base[school.id]["risk_points"] and copy["hazards"] == base[school.id]["hazards"]
-        assert 0.7 * base[school.id]["alerts"] <= copy["alerts"] <= 1.3 * base[school.id]["alerts"]
-        # Ten times the events per domain and day at the school, about the same at a copy.
-        events = sum(_domain_days(session, school.id).values())
-        assert 9 * base_events[school.id] <= events <= 11 * base_events[school.id]
-        copied = _domain_days(session, f"{school.id}-2")
-        assert 0.9 * base_events[school.id] <= sum(copied.values()) <= 1.1 * base_events[school.id]
-        assert {day for day, _ in copied} == {TODAY - timedelta(days=n) for n in range(1, 31)}
-    district = session.scalar(select(OrgUnit.id).where(OrgUnit.kind == "district"))
-    assert session.scalar(select(func.count()).select_from(OrgUnit).where(OrgUnit.parent_id == district)) == 20
-    assert len(set(session.scalars(select(OrgUnit.name_zh).where(OrgUnit.kind == "school")))) == 30
-    assert session.scalar(select(func.count()).select_from(AlertTransition)) > 10 * 2000
