@@ -13,9 +13,10 @@ from kernel.names import local_name
 from ledger.db import current_revision, downgrade, migrate
 from ledger.models import Base, Campaign
 
-HEAD = "0016_notify_policy"
+HEAD = "0017_ladder"
 # What each revision adds, newest first: each goes down on its own and takes only its tables.
 STEPS: list[tuple[str, str, set[str]]] = [  # (revision, the one before, tables it adds)
+    ("0017_ladder", "0016_notify_policy", {"alert_pages"}),  # and the outbox's status CHECK
     ("0016_notify_policy", "0015_notify", {"notify_policies"}),
     ("0015_notify", "0015_drills",
      {"notify_channels", "notify_addresses", "notify_outbox", "notify_deliveries"}),
