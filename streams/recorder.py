@@ -34,7 +34,7 @@ from kernel.contract import Rejection, validate
 from kernel.heartbeat import Heartbeat
 from kernel.proof import headers_for_outbox, keys_from, needs_proof, verdict
 from kernel.settings import Settings, redact_url
-from ledger.commands import alert_outbox, escalations, history, photos
+from ledger.commands import alert_outbox, escalations, history, ladder, photos
 from ledger.commands.recording import Refusal, is_relevant, record_in_savepoint
 from ledger.live_rules import LiveRules
 from ledger.models import RecorderOffset
@@ -69,6 +69,8 @@ class Recorder:
         self.window = timedelta(seconds=settings.alert_group_seconds)
         self.assessment_rules = Rules.load(settings.assessment_rules_file)  # deductions are held to their article
         self._keys = keys_from(settings.event_signing_key)  # checks and signs the duty console's events
+        # The escalation ladder: an alert opened, and each level the sweep records, pages people.
+        self.pager = ladder.Pager.from_settings(settings)
         self._last_refresh = 0.0
         self._last_sweep = 0.0
         self._last_outbox = 0.0
@@ -155,7 +157,8 @@ class Recorder:
         """Each event in a savepoint: one that fails unexpectedly is set aside, not the batch."""
         try:
             refusal = record_in_savepoint(session, event, alert_severity=severity, group_window=self.window,
-                                          tz=self.settings.tz, assessment_rules=self.assessment_rules)
+                                          tz=self.settings.tz, assessment_rules=self.assessment_rules,
+                                          pager=self.pager)
             self.recorded += refusal is None
             return refusal
         except (OperationalError, redis.ConnectionError):
@@ -181,7 +184,7 @@ class Recorder:
     def sweep_escalations(self, now: datetime | None = None) -> list:
         with self.sessions() as session:
             return escalations.sweep_escalations(session, now=now or datetime.now(timezone.utc),
-                                                 deadlines=self.deadlines)
+                                                 deadlines=self.deadlines, pager=self.pager)
 
     def send_outbox(self, now: datetime | None = None) -> int:
         """Send the handling events the web app left (written more than SETTLE ago)."""
