@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func, select, text
 
-from kernel.connections import sql_sessions
+from kernel.connections import sql_engine, sql_sessions
 from kernel.contract import validate
 from kernel.settings import DEFAULT_ALERT_DEADLINES
 from ledger.commands import alert_handling, alerts, audit, escalations, ladder, notify, notify_channels
@@ -47,6 +47,7 @@ from ledger.shifts import DEFAULT_SHIFTS, ShiftPlan
 from queries.ledger.ladder import pages_of, sent_per_level
 from streams.alert_rules import load_rules
 from streams.notifier import Notifier
+from streams.recorder import Recorder
 from tests.streams import events as ev
 from tests.streams.harness import KILLED_SESSION_MS, make_topic, produce
 from tests.streams.test_notifier import Receiver
@@ -237,8 +238,9 @@ def _recorder(settings, log):
                EVENTS_TOPIC=settings.events_topic, DEAD_LETTER_TOPIC=settings.dead_letter_topic,
                RECORDER_GROUP=settings.recorder_group, DATABASE_URL=settings.database_url,
                LEDGER_REFRESH_SECONDS="3600", KAFKA_SESSION_TIMEOUT_MS=KILLED_SESSION_MS,
-               EVENT_SIGNING_KEY=settings.event_signing_key, PUBLIC_URL=URL, ESCALATION_SWEEP_SECONDS="0.5",
-               HEARTBEAT_DIR=settings.heartbeat_dir, PHOTO_DIR=settings.photo_dir)
+               EVENT_SIGNING_KEY=settings.event_signing_key, PUBLIC_URL=URL,
+               ESCALATION_SWEEP_SECONDS=str(settings.escalation_sweep_seconds), HEARTBEAT_DIR=settings.heartbeat_dir,
+               PHOTO_DIR=settings.photo_dir)
     return subprocess.Popen([sys.executable, "-m", "streams.recorder"], env=env, stdout=log, stderr=subprocess.STDOUT)
 
 
@@ -257,7 +259,9 @@ def _wait(what, timeout=30.0, every=0.02):
 def test_a_recorder_killed_mid_sweep_pages_once_and_a_critical_alarm_arrives_within_seconds(
         seeded, engine, kafka_bootstrap, settings_factory, ledger_settings, tmp_path):
     settings = settings_factory(kafka_bootstrap_servers=kafka_bootstrap, database_url=ledger_settings.database_url,
-                                recorder_group=f"ladder-{time.time_ns()}")
+                                recorder_group=f"ladder-{time.time_ns()}", ledger_refresh_seconds=3600,
+                                kafka_session_timeout_ms=int(KILLED_SESSION_MS), escalation_sweep_seconds=0.5,
+                                public_url=URL)
     make_topic(kafka_bootstrap, settings, partitions=1)
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Receiver)
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -293,7 +297,11 @@ def test_a_recorder_killed_mid_sweep_pages_once_and_a_critical_alarm_arrives_wit
             process.wait(30)
             holder.rollback()
             holder.close()
-        process = _recorder(settings, log)
+        # Restarted (in this process, to read its figures without a second interpreter's start-up).
+        recorder = Recorder(settings, engine=sql_engine(settings))
+        halt = threading.Event()
+        running = threading.Thread(target=recorder.run, args=(halt,), daemon=True)
+        running.start()
         try:
             def paged():
                 """levels 1 to 3 of the old alert paged"""
@@ -321,8 +329,6 @@ def test_a_recorder_killed_mid_sweep_pages_once_and_a_critical_alarm_arrives_wit
             runner = threading.Thread(target=notifier.run, args=(stop,), daemon=True)
             runner.start()
             try:
-                _Receiver.seen.clear()
-                _wait(lambda: _Receiver.seen, timeout=10)  # the escalation pages: the notifier is running
                 # A hazard report first: recorded once the restarted recorder has its partition (no page).
                 warm = ev.hazard("reported", "HZ-1", int(time.time() * 1000), title="消防通道堵塞")
                 produce(kafka_bootstrap, settings.events_topic, [("s1", ev.raw(warm))])
@@ -332,6 +338,7 @@ def test_a_recorder_killed_mid_sweep_pages_once_and_a_critical_alarm_arrives_wit
                     with sessions() as db:
                         return db.scalar(select(func.max(RecorderOffset.next_offset))) == 1
                 _wait(reading)
+                _wait(lambda: _Receiver.seen, timeout=10)  # the escalation pages: the notifier is running
                 started = time.monotonic()
                 doc = _smoke(datetime.now(timezone.utc), id="fire-1", source="smoke-3")
                 produce(kafka_bootstrap, settings.events_topic, [("s1", ev.raw(doc))])
@@ -346,8 +353,8 @@ def test_a_recorder_killed_mid_sweep_pages_once_and_a_critical_alarm_arrives_wit
                 stop.set()
                 runner.join(30)
         finally:
-            process.terminate()
-            process.wait(30)
+            halt.set()
+            running.join(30)
             server.shutdown()
     print(f"\nlevel-0 page of a critical alarm: produced -> received by the webhook in {seconds:.2f} s")
     assert seconds < 5  # issue 16: within 5 s of being raised
