@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ledger import ladder
-from ledger.models import AlertPage, NotifyChannel, NotifyOutbox
+from ledger.models import AlertPage, NotifyChannel, NotifyOutbox, OrgUnit
 
 # A person's pages on several channels read as one line: the best news first.
 _ORDER = ("sent", "failed", "retrying", "pending", "held", "withdrawn")
@@ -73,8 +73,11 @@ def pages_of(db: Session, alert_id: int) -> list[Paged]:
     return out
 
 
-def sent_per_level(db: Session, school: str, since: datetime, until: datetime) -> dict[int, int]:
-    """Pages sent to people in [since, until) per ladder step, for the handover report: {step: count}."""
+def sent_per_level(db: Session, school: int | str, since: datetime, until: datetime) -> dict[int, int]:
+    """Pages sent to people in [since, until) per ladder step, for the handover report: {step: count}.
+    `school`: its id or code."""
+    if isinstance(school, int):
+        school = db.scalar(select(OrgUnit.code).where(OrgUnit.id == school)) or ""
     rows = db.execute(select(NotifyOutbox.message_key, func.count())
                       .where(NotifyOutbox.school == school, NotifyOutbox.status == "sent",
                              NotifyOutbox.message_key.like("alert:%:level:%"),
