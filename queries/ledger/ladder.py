@@ -9,7 +9,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ledger import ladder
-from ledger.models import AlertPage, NotifyChannel, NotifyOutbox, OrgUnit
+from ledger.models import Alert, AlertPage, NotifyChannel, NotifyOutbox, OrgUnit
+from queries.ledger.people import _scope_ids  # the admin pages' one reading of a unit's scope
 
 # A person's pages on several channels read as one line: the best news first.
 _ORDER = ("sent", "failed", "retrying", "pending", "held", "withdrawn")
@@ -90,3 +91,31 @@ def sent_per_level(db: Session, school: int | str, since: datetime, until: datet
         if level is not None:
             counts[level] = counts.get(level, 0) + n
     return dict(sorted(counts.items()))
+
+
+@dataclass(frozen=True)
+class Gap:
+    """A step that could not page as the roster says: a stand-in (fallback), nobody at a level, or a
+    person with no address. What the notification admin page lists, newest first."""
+
+    at: datetime
+    school: str  # its name
+    alert_id: int
+    level: int
+    oncall_level: int
+    name: str
+    how: str  # fallback, nobody; or roster with reachable False
+    reachable: bool
+
+
+def gaps(db: Session, scope: str | None, limit: int = 20) -> list[Gap]:
+    """The ladder's latest gaps in the schools of the unit `scope` (None: every school)."""
+    query = (select(AlertPage, OrgUnit.name_zh).join(Alert, Alert.id == AlertPage.alert_id)
+             .join(OrgUnit, OrgUnit.id == Alert.school_id)
+             .where((AlertPage.how != "roster") | AlertPage.reachable.is_(False))
+             .order_by(AlertPage.id.desc()).limit(limit))
+    ids = _scope_ids(db, scope)
+    if ids is not None:
+        query = query.where(Alert.school_id.in_(ids))
+    return [Gap(p.at, school, p.alert_id, p.level, p.oncall_level, p.name, p.how, p.reachable)
+            for p, school in db.execute(query)]

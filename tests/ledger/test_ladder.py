@@ -44,7 +44,7 @@ from ledger.models import (
     Zone,
 )
 from ledger.shifts import DEFAULT_SHIFTS, ShiftPlan
-from queries.ledger.ladder import pages_of, sent_per_level
+from queries.ledger.ladder import gaps, pages_of, sent_per_level
 from streams.alert_rules import load_rules
 from streams.notifier import Notifier
 from streams.recorder import Recorder
@@ -193,6 +193,9 @@ def test_levels_climb_to_the_people_on_call_and_an_ack_stops_the_ladder(session,
     assert pages[(2, "赵校长")] == ("fallback", "pending") and pages[(2, "钱副校长")] == ("fallback", "unreachable")
     assert pages[(2, "李安保")] == ("roster", "pending") and pages[(2, "王值班")] == ("roster", "pending")
     assert pages[(2, "webhook 值班群")] == ("group", "pending")
+    # The notification admin page lists the gaps: who stood in, who could not be reached.
+    assert {(g.name, g.how, g.reachable) for g in gaps(session, "d1")} == {("赵校长", "fallback", True),
+                                                                          ("钱副校长", "fallback", False)}
     session.rollback()
 
     # The notifier leases the SMS channel's rows (level 0 to 2), then the duty officer acknowledges:
