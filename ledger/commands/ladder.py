@@ -140,3 +140,13 @@ def withdraw(db: Session, alert_id: int, *, why: str) -> int:
         NotifyOutbox.message_key.startswith(ladder.key_prefix(alert_id), autoescape=True),
         NotifyOutbox.status.in_(("pending", "retrying"))).values(status="withdrawn", last_answer=why[:500])
         .execution_options(synchronize_session=False)).rowcount
+
+
+def release_held(db: Session, alert_id: int, now: datetime) -> int:
+    """A repeat that made the alert critical (raise_alert takes the worse severity) pages nobody anew,
+    but what quiet hours held for the lower severity goes now: critical is never held. Returns rows."""
+    return db.execute(update(NotifyOutbox).where(
+        NotifyOutbox.message_key.startswith(ladder.key_prefix(alert_id), autoescape=True),
+        # attempts 0: held, never leased (a leased row is pending too, and due again only when its lease ends)
+        NotifyOutbox.status == "pending", NotifyOutbox.attempts == 0, NotifyOutbox.next_attempt_at > now)
+        .values(next_attempt_at=now, severity="critical").execution_options(synchronize_session=False)).rowcount

@@ -144,6 +144,8 @@ def _raise_alert(session, school, event, alert_severity, group_window, pager=Non
                                                                 school=school.code), now=utcnow())
     if opened and pager is not None:  # a repeat folded into an open alert pages nobody again
         ladder.page_step(session, alert=alert, step=0, now=pager.clock(), pager=pager)
+    elif pager is not None and alert.state == "new" and alert_severity == "critical":
+        ladder.release_held(session, alert.id, pager.clock())  # ... but a critical one ends what quiet hours held
 
 
 def _apply(session, school, event, alert_severity, group_window, tz, rules: scoring.Rules,

@@ -125,8 +125,12 @@ def _record(session, doc, pager):
     session.commit()
 
 
+def _ms(at: datetime) -> int:
+    return int(at.timestamp() * 1000)
+
+
 def _smoke(at: datetime, **kw) -> dict:
-    return {**ev.smoke(int(at.timestamp() * 1000)), "building": "dorm3", "zone": "2F", "source": "smoke-2F-07", **kw}
+    return {**ev.smoke(_ms(at)), "building": "dorm3", "zone": "2F", "source": "smoke-2F-07", **kw}
 
 
 def _rows(session, alert_id: int) -> list[tuple[int, int | None, str, datetime]]:
@@ -173,6 +177,21 @@ def test_an_alert_opened_at_3am_pages_level_0_critical_at_once_low_at_the_quiet_
     held = _rows(session, low.id)
     assert len(held) == 2 and {due for *_, due in held} == {QUIET_END}  # 07:00, the quiet hours' end
     assert [p.status for p in pages_of(session, low.id)] == ["held", "held"]
+
+    # A gas detector at 12 %LEL (high: held to 07:00), then at 30 %LEL (critical) folded into the same alert:
+    # nobody is paged anew, but what the quiet hours held goes now.
+    def gas(at, value):
+        return {**ev.event("sensor.gas", "environment", _ms(at), value=value), "source": "gas-1", "building": "dorm3"}
+    _record(session, gas(T0, 12), _pager())
+    gas_alert = session.scalar(select(Alert.id).where(Alert.type == "sensor.gas"))
+    assert {due for *_, due in _rows(session, gas_alert)} == {QUIET_END}
+    later = T0 + timedelta(seconds=30)
+    _record(session, gas(later, 30), _pager(later))
+    assert {due for *_, due in _rows(session, gas_alert)} == {later} and len(_rows(session, gas_alert)) == 2
+
+    # The duty officer acknowledges through the topic (an alert.acknowledged event): what is still due is withdrawn.
+    _record(session, ev.event("alert.acknowledged", "operations", _ms(later), alert=alert.code, by="王值班"), _pager())
+    assert {status for *_, status, _ in _rows(session, alert.id)} == {"withdrawn"}
 
 
 def test_levels_climb_to_the_people_on_call_and_an_ack_stops_the_ladder(session, seeded, engine):
