@@ -65,7 +65,8 @@ def test_the_console_shows_whom_each_step_paged_and_the_handover_counts_pages_pe
     block = view.pages_block("zh", pages, TZ)
     lines = [" ".join(str(span.children) for span in li.children) for li in block[1].children]
     assert lines == ["报警时 王值班（值班员） 已送达", "报警时 值班群<script>（值班群） 免打扰，12-07 07:00:00 发送",
-                     "第 2 级升级 钱副校长（校领导）（无人排班，按角色通知） 无联系方式，未能通知",
+                     "第 2 级升级 钱副校长（校领导）（无人排班，按角色通知） "
+                     "无可用联系方式（未填手机/邮箱或无对应渠道），未能通知",
                      "第 2 级升级 无人可通知（未排班，也无该角色人员） "]
     assert view.pages_block("en", [], TZ) == []
     assert pages_text({"pages_sent": {0: 3, 2: 1}}, "zh") == "；本班通知：报警时 3 条，第 2 级升级 1 条"
