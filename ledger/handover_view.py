@@ -140,7 +140,19 @@ def shift_title(report: dict, lang: Language) -> str:
 def on_call_text(report: dict, lang: Language) -> str:
     """"本班值班：张三（值班员）· …": who the roster had on call for the shift (ledger/oncall.py)."""
     sep = "：" if lang == "zh" else ": "
-    return TEXT[lang]["on_call"] + sep + duty_line(report.get("on_call") or [], lang)
+    return TEXT[lang]["on_call"] + sep + duty_line(report.get("on_call") or [], lang) + pages_text(report, lang)
+
+
+def pages_text(report: dict, lang: Language) -> str:
+    """"；本班通知：报警时 3 条，第 1 级升级 1 条": the escalation ladder's pages sent in the shift, per step
+    (empty when none were sent)."""
+    sent = {int(k): v for k, v in (report.get("pages_sent") or {}).items()}
+    if not sent:
+        return ""
+    zh = lang == "zh"
+    parts = [(("报警时" if zh else "at raise") if step == 0 else (f"第 {step} 级升级" if zh else f"escalation {step}"))
+             + (f" {n} 条" if zh else f" {n}") for step, n in sorted(sent.items())]
+    return ("；本班通知：" + "，".join(parts)) if zh else ("; pages sent: " + ", ".join(parts))
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,9 @@ Messages that break the contract are the aggregator's to dead-letter; the record
 the dead-letter topic gets each bad message once. Events the *ledger* refuses (an illegal
 closed-loop step, an unknown hazard or alert) go to the dead-letter topic from here, counted under
 the recorder's group. After each batch, and every LEDGER_REFRESH_SECONDS, the ledger figures the
-wall reads are recomputed into Redis (streams/ledger_figures.py). Every ESCALATION_SWEEP_SECONDS it
-records the escalation levels unacknowledged alerts have reached (ledger/commands/escalations.py),
+wall reads are recomputed into Redis (streams/ledger_figures.py). Every ESCALATION_SWEEP_SECONDS, on a
+thread of its own (a rebalance or a slow batch never holds back an escalation's pages), it records
+the escalation levels unacknowledged alerts have reached and pages them (ledger/commands/escalations.py),
 and every second it sends the alert-handling events the web app could not (ledger/commands/alert_outbox.py).
 """
 from __future__ import annotations
@@ -34,7 +35,7 @@ from kernel.contract import Rejection, validate
 from kernel.heartbeat import Heartbeat
 from kernel.proof import headers_for_outbox, keys_from, needs_proof, verdict
 from kernel.settings import Settings, redact_url
-from ledger.commands import alert_outbox, escalations, history, photos
+from ledger.commands import alert_outbox, escalations, history, ladder, photos
 from ledger.commands.recording import Refusal, is_relevant, record_in_savepoint
 from ledger.live_rules import LiveRules
 from ledger.models import RecorderOffset
@@ -69,8 +70,9 @@ class Recorder:
         self.window = timedelta(seconds=settings.alert_group_seconds)
         self.assessment_rules = Rules.load(settings.assessment_rules_file)  # deductions are held to their article
         self._keys = keys_from(settings.event_signing_key)  # checks and signs the duty console's events
+        # The escalation ladder: an alert opened, and each level the sweep records, pages people.
+        self.pager = ladder.Pager.from_settings(settings)
         self._last_refresh = 0.0
-        self._last_sweep = 0.0
         self._last_outbox = 0.0
         self._last_photo_sweep = float("-inf")  # the first tick sweeps
         self.recorded = 0
@@ -155,7 +157,8 @@ class Recorder:
         """Each event in a savepoint: one that fails unexpectedly is set aside, not the batch."""
         try:
             refusal = record_in_savepoint(session, event, alert_severity=severity, group_window=self.window,
-                                          tz=self.settings.tz, assessment_rules=self.assessment_rules)
+                                          tz=self.settings.tz, assessment_rules=self.assessment_rules,
+                                          pager=self.pager)
             self.recorded += refusal is None
             return refusal
         except (OperationalError, redis.ConnectionError):
@@ -181,7 +184,16 @@ class Recorder:
     def sweep_escalations(self, now: datetime | None = None) -> list:
         with self.sessions() as session:
             return escalations.sweep_escalations(session, now=now or datetime.now(timezone.utc),
-                                                 deadlines=self.deadlines)
+                                                 deadlines=self.deadlines, pager=self.pager)
+
+    def _sweeper(self, stop: threading.Event) -> None:
+        """The escalation sweep, at once and then every ESCALATION_SWEEP_SECONDS, until stopped."""
+        while not stop.is_set():
+            try:
+                self.sweep_escalations()
+            except Exception:  # noqa: BLE001 - the ledger away for a moment: the next sweep tries again
+                log.exception("escalation sweep failed; tried again in %g s", self.settings.escalation_sweep_seconds)
+            stop.wait(self.settings.escalation_sweep_seconds)
 
     def send_outbox(self, now: datetime | None = None) -> int:
         """Send the handling events the web app left (written more than SETTLE ago)."""
@@ -211,9 +223,6 @@ class Recorder:
         if time.monotonic() - self._last_refresh >= self.settings.ledger_refresh_seconds:
             self.refresh_figures()
             self._last_refresh = time.monotonic()
-        if time.monotonic() - self._last_sweep >= self.settings.escalation_sweep_seconds:
-            self.sweep_escalations()
-            self._last_sweep = time.monotonic()
         if time.monotonic() - self._last_outbox >= OUTBOX_EVERY_S:
             self.send_outbox()
             self._last_outbox = time.monotonic()
@@ -250,6 +259,8 @@ class Recorder:
         backoff = 0.5
         self.live_rules.start()
         self.live_deadlines.start()
+        sweeper = threading.Thread(target=self._sweeper, args=(stop,), name="escalation-sweep", daemon=True)
+        sweeper.start()
         try:
             while not stop.is_set():
                 self.heartbeat.beat()
@@ -268,6 +279,8 @@ class Recorder:
                     stop.wait(backoff)
                     backoff = min(backoff * 2, 10.0)
         finally:
+            stop.set()  # the loop ended by an error too: the sweeper ends with it
+            sweeper.join(30)
             self.live_rules.stop()
             self.live_deadlines.stop()
             self.consumer.close()

@@ -21,7 +21,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from ledger import alert_flow
-from ledger.commands import alert_outbox
+from ledger.commands import alert_outbox, ladder
 from ledger.errors import LedgerError
 from ledger.models import Alert, AlertOccurrence, AlertTransition, OrgUnit
 
@@ -188,6 +188,8 @@ def _take_step(session: Session, seen: _Seen, *, action: str, by: str, at: datet
                                         to_state=to_state, by=by, at=at, note=note, event_id=own,
                                         assignee=assignee, outcome=outcome))
             alert_outbox.add(session, events, now=at)
+            if action != "dispatch":  # the ladder stops: its pages not yet sent are withdrawn with the step
+                ladder.withdraw(session, seen.id, why=f"withdrawn: {action}d by {by}")
     except _Moved:
         return None
     return HandlingResult(True, seen.id, to_state, None, events)

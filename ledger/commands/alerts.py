@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from kernel.catalogue import ALERT_SEVERITIES
 from ledger import alert_flow
+from ledger.commands import ladder
 from ledger.errors import LedgerError
 from ledger.models import Alert, AlertOccurrence, AlertTransition, OrgUnit
 
@@ -72,5 +73,7 @@ def transition_alert(session: Session, *, alert: Alert, action: str, by: str | N
         alert.dispatched_at, alert.dispatched_by, alert.dispatched_to = at, by, assignee
     else:
         alert.resolved_at, alert.resolved_by, alert.outcome = at, by, outcome
+    if action != "dispatch":  # acknowledged or resolved: the ladder's pages not yet sent are moot
+        ladder.withdraw(session, alert.id, why=f"withdrawn: {action}d by {by or 'the source'}")
     session.flush()
     return step

@@ -14,6 +14,7 @@ from sqlalchemy import exists, func, literal, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from ledger.commands import ladder
 from ledger.escalation import UNACKNOWLEDGED, Deadlines
 from ledger.models import Alert, AlertEscalation
 
@@ -55,9 +56,11 @@ def _insert(dialect: str):
     return (postgresql if dialect == "postgresql" else sqlite).insert(AlertEscalation)
 
 
-def sweep_escalations(session: Session, *, now: datetime, deadlines: Deadlines) -> list[AlertEscalation]:
+def sweep_escalations(session: Session, *, now: datetime, deadlines: Deadlines,
+                      pager: ladder.Pager | None = None) -> list[AlertEscalation]:
     """Record the missing levels; returns the rows this sweep inserted (not those another sweep
-    did). Commits its own transaction."""
+    did). Commits its own transaction. With a `pager` (the recorder's), each level recorded pages its
+    step of the ladder in the same transaction (ledger/commands/ladder.py)."""
     missing = missing_levels(session, now=now, deadlines=deadlines)
     session.rollback()  # the inserts' transaction starts with a write (SQLite: no stale snapshot)
     if not missing:
@@ -77,4 +80,7 @@ def sweep_escalations(session: Session, *, now: datetime, deadlines: Deadlines) 
             if row_id is not None:
                 inserted.append(AlertEscalation(id=row_id, alert_id=alert_id, level=level, due_at=due_at,
                                                 at=now))
+                if pager is not None:
+                    ladder.page_step(session, alert=session.get(Alert, alert_id), step=level, now=now, pager=pager,
+                                     max_level=deadlines.max_level)
     return inserted

@@ -75,11 +75,12 @@ def targets(db: Session, school: str, recipients: list[int] | None) -> list[tupl
 
 def enqueue(db: Session, *, dedupe_key: str, school: str, kind: str, title: str, text: str, link: str | None,
             recipients: list[int] | None, severity: str | None, now: datetime, place: str | None = None,
-            channel_ids: list[int] | None = None) -> int:
+            channel_ids: list[int] | None = None, not_before: datetime | None = None) -> int:
     """Put a message in the outbox for the school's group robots (recipients=None) or for people (user
     ids), in the caller's transaction (not committed here). Returns the rows added: 0 when this
     dedupe_key was enqueued before. `place` (a building's name) lets grouped messages count by place;
-    `channel_ids` narrows the targets (the admin page's test message)."""
+    `channel_ids` narrows the targets (the admin page's test message); `not_before` holds the rows until
+    then (the quiet hours' end; None: due now)."""
     if not dedupe_key or len(dedupe_key) > 160:
         raise LedgerError("a dedupe key of 1-160 characters is needed", zh="去重键须为 1-160 个字符")
     rows = []
@@ -90,7 +91,7 @@ def enqueue(db: Session, *, dedupe_key: str, school: str, kind: str, title: str,
                      "channel_id": channel_id, "recipient": address, "user_id": user_id, "school": school,
                      "kind": kind[:32], "severity": severity, "building": (place or None) and place[:128],
                      "title": title[:200], "text": text, "link": link, "status": "pending", "attempts": 0,
-                     "next_attempt_at": now, "created_at": now})
+                     "next_attempt_at": max(now, not_before or now), "created_at": now})
     if not rows:
         return 0
     insert = pg_insert if db.get_bind().dialect.name == "postgresql" else sqlite_insert
@@ -165,8 +166,10 @@ def record(db: Session, channel_id: int, ids: list[int], *, ok: bool, answer: st
                           duration_ms=duration_ms))
     for row in db.scalars(select(NotifyOutbox).where(NotifyOutbox.id.in_(ids))):
         row.last_answer = answer
-        if ok:
+        if ok:  # sent: so it says, even when the alert's ack withdrew it after the notifier had leased it
             row.status, row.sent_at = "sent", now
+        elif row.status == "withdrawn":
+            continue  # failed after its withdrawal: not tried again
         else:
             row.status, row.next_attempt_at = notify_rules.after_failure(row.attempts, max_attempts, now)
     db.commit()

@@ -18,7 +18,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from kernel.clock import deadline_ms
 from ledger import alert_flow, hazard_loop, org, scoring
-from ledger.commands import alert_outbox, alerts, campaigns, hazards
+from ledger.commands import alert_outbox, alerts, campaigns, hazards, ladder
 from ledger.models import (
     AlertOccurrence,
     AlertTransition,
@@ -92,20 +92,22 @@ def is_relevant(event, alert_severity: str | None) -> bool:
 
 
 def record_event(session: Session, event, *, alert_severity: str | None, group_window: timedelta,
-                 tz: ZoneInfo, assessment_rules: scoring.Rules | None = None) -> Refusal | None:
+                 tz: ZoneInfo, assessment_rules: scoring.Rules | None = None,
+                 pager: ladder.Pager | None = None) -> Refusal | None:
     """Record one event; returns a Refusal when the ledger refuses it. A refused event leaves only
     its mark (a LoopViolation or a RefusedEvent), so a replay refuses it again, whatever the
-    ledger's state by then."""
+    ledger's state by then. With a `pager` (the recorder's), an alert it opens pages the ladder's
+    step 0 in the same transaction (ledger/commands/ladder.py)."""
     if already_recorded(session, event.id):
         if alert_severity is not None and event.type in hazard_loop.ACTION_OF_EVENT and not session.scalar(
                 select(exists().where(AlertOccurrence.event_id == event.id))):
             # A step people took in the product (ledger/commands/hazard_work.py) is in SQL before its
             # event comes back; a major hazard's report still opens its alert here, as on the wall.
-            _raise_alert(session, school_for(session, event.school), event, alert_severity, group_window)
+            _raise_alert(session, school_for(session, event.school), event, alert_severity, group_window, pager)
         return None
     school = school_for(session, event.school)
     refusal = _apply(session, school, event, alert_severity, group_window, tz,
-                     assessment_rules or scoring.default_rules())
+                     assessment_rules or scoring.default_rules(), pager)
     if refusal is not None and refusal.reason != ILLEGAL_TRANSITION:  # violations are marked already
         session.add(RefusedEvent(event_id=event.id, school_id=school.id, reason=refusal.reason,
                                  detail=refusal.detail[:500], at=moment(event.ts)))
@@ -114,14 +116,15 @@ def record_event(session: Session, event, *, alert_severity: str | None, group_w
 
 
 def record_in_savepoint(session: Session, event, *, alert_severity: str | None, group_window: timedelta,
-                        tz: ZoneInfo, assessment_rules: scoring.Rules | None = None) -> Refusal | None:
+                        tz: ZoneInfo, assessment_rules: scoring.Rules | None = None,
+                        pager: ladder.Pager | None = None) -> Refusal | None:
     """`record_event` in a savepoint of the caller's transaction, redone when a duty officer's step
     changed the alert between the recorder's read and its write (the ORM's version check)."""
     for attempt in range(STALE_RETRIES):
         try:
             with session.begin_nested():
                 return record_event(session, event, alert_severity=alert_severity, group_window=group_window,
-                                    tz=tz, assessment_rules=assessment_rules)
+                                    tz=tz, assessment_rules=assessment_rules, pager=pager)
         except StaleDataError:
             if attempt == STALE_RETRIES - 1:
                 raise
@@ -129,7 +132,7 @@ def record_in_savepoint(session: Session, event, *, alert_severity: str | None, 
     raise AssertionError("unreachable")
 
 
-def _raise_alert(session, school, event, alert_severity, group_window) -> None:
+def _raise_alert(session, school, event, alert_severity, group_window, pager=None) -> None:
     alert, opened = alerts.raise_alert(
         session, school=school, event_id=event.id, type=event.type, domain=event.domain,
         severity=alert_severity, raised_at=moment(event.ts), device=event.source, building=event.building,
@@ -139,12 +142,17 @@ def _raise_alert(session, school, event, alert_severity, group_window) -> None:
         # as an open alert of its own, so it is told the steps taken too.
         alert_outbox.add(session, alert_outbox.follow_up_events(alert, alarm_event_id=event.id,
                                                                 school=school.code), now=utcnow())
+    if opened and pager is not None:  # a repeat folded into an open alert pages nobody again
+        ladder.page_step(session, alert=alert, step=0, now=pager.clock(), pager=pager)
+    elif pager is not None and alert.state == "new" and alert_severity == "critical":
+        ladder.release_held(session, alert.id, pager.clock())  # ... but a critical one ends what quiet hours held
 
 
-def _apply(session, school, event, alert_severity, group_window, tz, rules: scoring.Rules) -> Refusal | None:
+def _apply(session, school, event, alert_severity, group_window, tz, rules: scoring.Rules,
+           pager=None) -> Refusal | None:
     at = moment(event.ts)
     if alert_severity is not None:
-        _raise_alert(session, school, event, alert_severity, group_window)
+        _raise_alert(session, school, event, alert_severity, group_window, pager)
     kind = event.type.split(".", 1)[0]
     if kind == "hazard":
         return _hazard_step(session, school, event, at, tz)

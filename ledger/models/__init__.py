@@ -10,6 +10,7 @@ from ledger.models.drills import DRILL_KINDS, Drill
 from ledger.models.hazard import Hazard, HazardTransition, LoopViolation
 from ledger.models.history import DailyDomainEvents, DailyTotals, RecorderOffset, RefusedEvent
 from ledger.models.inspection import Inspection, InspectionPlan, InspectionResult
+from ledger.models.ladder import PAGE_HOWS, AlertPage
 from ledger.models.notify import NotifyAddress, NotifyChannel, NotifyDelivery, NotifyOutbox, NotifyPolicy
 from ledger.models.oncall import ONCALL_LEVELS, OnCallEntry
 from ledger.models.org import BUILDING_USES, ORG_CHILDREN, ORG_KIND_ZH, ORG_KINDS, SCHOOL_TYPES, Building, OrgUnit, Zone
@@ -24,7 +25,8 @@ from ledger.models.sources import EventSource, EventSourceSchool
 from ledger.models.users import END_REASONS, USER_ROLES, User, UserSchool, UserSession
 
 __all__ = [
-    "AccessToken", "Alert", "AlertEscalation", "AlertOccurrence", "AlertOutbox", "AlertTransition",
+    "AccessToken", "Alert", "AlertEscalation", "AlertPage", "PAGE_HOWS",
+    "AlertOccurrence", "AlertOutbox", "AlertTransition",
     "AssessmentDeduction", "AuditEntry", "BUILDING_USES", "Base", "Building",
     "Campaign", "CampaignPhase", "ChecklistItem", "ChecklistResult", "DailyDomainEvents", "DailyTotals", "Device",
     "DRILL_KINDS", "Drill",

@@ -25,7 +25,8 @@ GROUP_KINDS: tuple[str, ...] = ("wecom", "dingtalk", "feishu", "webhook")
 # Which of a person's addresses a personal channel sends to.
 ADDRESS_OF_KIND = {"email": "email", "sms": "phone"}
 ADDRESS_KINDS: tuple[str, ...] = ("phone", "email")
-OUTBOX_STATUSES: tuple[str, ...] = ("pending", "retrying", "sent", "failed")
+# "withdrawn": a page of an alert acknowledged (or resolved) before it went (the escalation ladder).
+OUTBOX_STATUSES: tuple[str, ...] = ("pending", "retrying", "sent", "failed", "withdrawn")
 UNIT_KINDS_WITH_POLICY: tuple[str, ...] = ("province", "city", "district", "school")
 
 

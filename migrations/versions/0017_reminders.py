@@ -3,7 +3,7 @@
 A new table only (ledger/models/reminders.ReminderMark).
 
 Revision ID: 0017_reminders
-Revises: 0016_notify_policy
+Revises: 0017_ladder
 Create Date: 2026-12-06 18:00:00
 """
 from __future__ import annotations
@@ -14,7 +14,7 @@ from alembic import op
 import ledger.models.base
 
 revision = '0017_reminders'
-down_revision = '0016_notify_policy'
+down_revision = '0017_ladder'
 branch_labels = None
 depends_on = None
 

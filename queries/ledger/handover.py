@@ -18,7 +18,7 @@ from ledger.handover import AlertRow, CommentRow, EscalationRow, HazardStepRow, 
 from ledger.models import Alert, AlertEscalation, Building, Hazard, HazardTransition, OrgUnit
 from ledger.models.hazard import HazardComment
 from ledger.shifts import ShiftWindow
-from queries.ledger import register, response_cards
+from queries.ledger import ladder, register, response_cards
 from queries.ledger.oncall import on_call_for
 
 _CHUNK = 500  # alert codes per IN list: well inside every driver's limit on bound parameters
@@ -95,6 +95,8 @@ def handover_report(session: Session, *, school_id: int, window: ShiftWindow, tz
     report = with_names(session, school_id, report)
     # Who was on call for this shift (the roster, issue 16): by its day and shift, substitutes in place.
     report["on_call"] = oncall.flat(on_call_for(session, school_id, window))
+    # Pages the escalation ladder sent to people during the shift, per step (0: at raise).
+    report["pages_sent"] = ladder.sent_per_level(session, school_id, start, end)
     return report
 
 

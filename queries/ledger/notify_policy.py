@@ -1,6 +1,7 @@
 """A school's notification policy as it applies (issue 16): its own row, else the nearest unit above
 it with one, else ledger.notify_policy.DEFAULT. What the escalation ladder (quiet hours), the reminder
-sweep and the digest ask; the admin page shows which unit's policy holds."""
+sweep and the digest ask; the admin page shows which unit's policy holds. The walk itself is in
+ledger/notify_policy_rows.py, shared with the ladder's command (which may not import queries)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -9,28 +10,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ledger import notify_policy
-from ledger.models import NotifyPolicy, OrgUnit
+from ledger.models import OrgUnit
+from ledger.notify_policy_rows import holding
 
-
-def _policy(row: NotifyPolicy) -> notify_policy.Policy:
-    return notify_policy.from_row(row.quiet_start, row.quiet_end, row.reminder_days, row.reminder_at, row.digest_at)
-
-
-def holding(db: Session, unit: int | str) -> tuple[notify_policy.Policy, str | None]:
-    """(the policy that holds for a unit — by id or code —, the code of the unit whose row it is; None:
-    the defaults). An unknown unit gets the defaults."""
-    where = OrgUnit.id == unit if isinstance(unit, int) else OrgUnit.code == unit
-    found = db.execute(select(OrgUnit.id, OrgUnit.parent_id).where(where)).first()
-    seen: list[int] = []
-    while found is not None and found[0] not in seen:  # a cycle in a hand-edited tree ends the walk
-        seen.append(found[0])
-        row = db.get(NotifyPolicy, found[0])
-        if row is not None:
-            return _policy(row), db.scalar(select(OrgUnit.code).where(OrgUnit.id == found[0]))
-        if found[1] is None:
-            break
-        found = db.execute(select(OrgUnit.id, OrgUnit.parent_id).where(OrgUnit.id == found[1])).first()
-    return notify_policy.DEFAULT, None
+__all__ = ["Shown", "holding", "policy_for", "shown"]
 
 
 def policy_for(db: Session, school: int | str) -> notify_policy.Policy:

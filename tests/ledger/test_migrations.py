@@ -16,7 +16,8 @@ from ledger.models import Base, Campaign
 HEAD = "0017_reminders"
 # What each revision adds, newest first: each goes down on its own and takes only its tables.
 STEPS: list[tuple[str, str, set[str]]] = [  # (revision, the one before, tables it adds)
-    ("0017_reminders", "0016_notify_policy", {"notify_reminders"}),
+    ("0017_reminders", "0017_ladder", {"notify_reminders"}),
+    ("0017_ladder", "0016_notify_policy", {"alert_pages"}),  # and the outbox's status CHECK
     ("0016_notify_policy", "0015_notify", {"notify_policies"}),
     ("0015_notify", "0015_drills",
      {"notify_channels", "notify_addresses", "notify_outbox", "notify_deliveries"}),

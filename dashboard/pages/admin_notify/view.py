@@ -79,6 +79,23 @@ def failures_table(lang: Language, rows, tz: tzinfo):
     )
 
 
+def ladder_gaps(lang: Language, rows, tz: tzinfo) -> html.Section:
+    """The escalation ladder's latest gaps (queries/ledger/ladder.gaps): who stood in for an empty roster
+    level, a level nobody could take, a person paged with no address to reach them."""
+    def what(r) -> str:
+        if r.how == "nobody":
+            return tn(lang, "gap_nobody")
+        return tn(lang, "gap_unreachable") if not r.reachable else tn(lang, "gap_fallback")
+
+    head = [tn(lang, k) for k in ("at", "gap_school", "gap_alert", "gap_level", "gap_person", "gap_what")]
+    table = html.Table(className="admin-table", children=[
+        html.Thead(html.Tr([html.Th(h) for h in head])),
+        html.Tbody([html.Tr([html.Td(r.at.astimezone(tz).strftime("%Y-%m-%d %H:%M:%S")), html.Td(r.school),
+                             html.Td(str(r.alert_id)), html.Td(str(r.level)), html.Td(r.name), html.Td(what(r))])
+                    for r in rows])]) if rows else html.P(tn(lang, "no_gaps"), className="lead-note")
+    return html.Section(className="lead-card admin-card", children=[html.H2(tn(lang, "gaps")), table])
+
+
 def channel_options(lang: Language, rows) -> list[dict]:
     return [{"label": tn(lang, "new"), "value": NEW}] + [
         {"label": f"{r.name} · {KIND_NAMES[lang].get(r.kind, r.kind)} · {r.unit_name}", "value": r.id} for r in rows

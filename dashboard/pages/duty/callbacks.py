@@ -28,6 +28,7 @@ from ledger.handover_view import handover_view
 from ledger.shifts import ShiftError
 from queries.ledger import alert_console, org
 from queries.ledger import handover as handover_rows
+from queries.ledger import ladder as ladder_reads
 from queries.ledger import oncall as oncall_reads
 
 REFRESH_OUT = ("rows", "summary", "digest", "domains", "buildings", "types", "banner", "as_of", "critical", "alarm",
@@ -102,13 +103,14 @@ def show_detail(selected, _tick, _acted, view_state):
             found = alert_console.console_alert(db, alert_id=selected, schools=_schools(view_state),
                                                now=datetime.now(timezone.utc), deadlines=live.deadlines)
             history = alert_console.alert_history(db, alert_id=selected) if found is not None else []
+            pages = [p.as_dict() for p in ladder_reads.pages_of(db, selected)] if found is not None else []
     except SQLAlchemyError:
         return no_update, no_update, no_update
     if found is None:
         return html.P(td(lang, "gone")), [], True
     alert = _plain(found)
     open_ = alert["state"] in view.HANDLED_STATES and bool(current() and current().may(roles.ALERT_HANDLE))
-    return (view.detail_facts(lang, alert, live.settings.tz),
+    return (view.detail_facts(lang, alert, live.settings.tz) + view.pages_block(lang, pages, live.settings.tz),
             view.history_items(lang, [_plain(h) for h in history or []], live.settings.tz), not open_)
 
 

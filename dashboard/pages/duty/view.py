@@ -144,6 +144,28 @@ def detail_facts(lang: Language, alert: dict, tz) -> list:
             html.Dl(children, className="facts")]
 
 
+def pages_block(lang: Language, pages: list[dict], tz) -> list:
+    """Who the escalation ladder paged for the alert, step by step, and whether it went (queries/ledger/
+    ladder.pages_of as plain dicts). Nothing while nobody was paged. Names are text children."""
+    if not pages:
+        return []
+    items = []
+    for p in pages:
+        step = td(lang, "page_step_0") if p["level"] == 0 else td(lang, "page_step", n=p["level"])
+        if p["how"] == "nobody":
+            who = td(lang, "page_nobody")
+        else:
+            role = td(lang, "page_group" if p["how"] == "group" else f"oncall_{p['oncall_level']}")
+            who = (f"{p['name']}（{role}）" if lang == "zh" else f"{p['name']} ({role})") + (
+                td(lang, "page_fallback") if p["how"] == "fallback" else "")
+        status = "" if p["how"] == "nobody" else td(lang, f"page_{p['status']}", at=when(p.get("at"), tz))
+        items.append(html.Li([html.Span(step, className="at"), html.Span(who, className="by"),
+                              html.Span(status, className=f"page-{p['status']}")],
+                             className="step kind-escalate" if p["how"] in ("nobody",) or p["status"] in (
+                                 "unreachable", "failed") else "step"))
+    return [html.H4(td(lang, "pages")), html.Ol(items, className="history pages")]
+
+
 def feedback_text(lang: Language, result: dict) -> tuple[str, str]:
     """(message, tone) for the outcome of an action: done, or who acted first."""
     if result.get("ok"):
