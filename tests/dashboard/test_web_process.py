@@ -153,8 +153,20 @@ def test_gunicorn_workers_add_up_in_metrics_and_the_log_keeps_no_secret(web_proc
         return _call(screen, base + "/_dash-update-component", data=json.dumps(body).encode(),
                      headers={"Content-Type": "application/json", "Origin": base})[0]
 
+    workers = _workers(master.pid)
+    assert len(workers) == 2
+
+    def answered() -> set[int]:
+        return {int(path.stem.rsplit("_", 1)[1]) for path in metrics_dir.glob("histogram_*.db")}
+
+    # Batches until both workers have answered some: the kernel hands each connection to whichever
+    # worker accepts first, and on a busy machine one of them can take a whole batch (seen in CI).
+    sent = 0
     with ThreadPoolExecutor(6) as pool:
-        assert list(pool.map(refresh, range(REFRESHES))) == [200] * REFRESHES
+        while sent < 10 * REFRESHES and (sent == 0 or answered() != set(workers)):
+            assert list(pool.map(refresh, range(sent, sent + REFRESHES))) == [200] * REFRESHES
+            sent += REFRESHES
+    assert answered() == set(workers), (answered(), workers)
     api = urllib.request.build_opener()
     assert _call(api, base + "/api/v1/schools", headers={"Authorization": f"Bearer {wall_token}"})[0] == 200
     assert _call(api, base + "/metrics", headers={"Authorization": "Bearer wrong-token-12345678"})[0] == 401
@@ -163,13 +175,9 @@ def test_gunicorn_workers_add_up_in_metrics_and_the_log_keeps_no_secret(web_proc
         return [value for (name, labels), value in found.items() if name == "campus_web_request_seconds_count"
                 and dict(labels)["route"] == "/_dash-update-component [wall]"]
 
-    workers = _workers(master.pid)
-    assert len(workers) == 2
-    written = {int(path.stem.rsplit("_", 1)[1]) for path in metrics_dir.glob("histogram_*.db")}
-    assert written == set(workers), (written, workers)  # both answered some requests
     for _ in range(6):  # whichever worker answers, the figures are all of them
         found = _scrape(base)
-        assert wall_figures(found) == [float(REFRESHES)]
+        assert wall_figures(found) == [float(sent)]
         assert found[("campus_signin_failures_total", (("reason", "bad_credentials"),))] == 1.0
         assert found[("campus_wall_screens_open", ())] == 3.0
 
@@ -182,7 +190,7 @@ def test_gunicorn_workers_add_up_in_metrics_and_the_log_keeps_no_secret(web_proc
     time.sleep(1)
     for _ in range(4):
         found = _scrape(base)
-        assert wall_figures(found) == [float(REFRESHES)]
+        assert wall_figures(found) == [float(sent)]
         assert found[("campus_signin_failures_total", (("reason", "bad_credentials"),))] == 1.0
 
     person_cookie = next(c.value for c in person if c.name == "campus_session")

@@ -12,11 +12,13 @@ import dataclasses
 import hashlib
 import hmac
 import json
+import os
 import threading
 import time
 from datetime import datetime, timedelta, timezone
 from email import message_from_bytes, policy
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo
 
@@ -33,6 +35,7 @@ from ledger.models import AuditEntry, NotifyChannel, NotifyDelivery, NotifyOutbo
 from streams.notifier import Notifier
 from tests.dashboard.conftest import PASSWORD, signed_in
 from tests.dashboard.test_access import _callback_body, _callback_key, _router
+from tests.streams import received_messages
 
 KEY = "notify-test-key-0123456789"
 DING_SECRET = "SECd1f2e3a4b5c6d7e8f9"
@@ -40,6 +43,7 @@ FEISHU_SECRET = "feishu-sign-key"
 ADMIN = audit.Actor("admin", "admin")
 NOW = datetime.now(timezone.utc).replace(microsecond=0)
 TZ = ZoneInfo("Asia/Shanghai")
+DOCS_IMG = Path(__file__).resolve().parents[2] / "docs" / "img"
 
 
 def build(session) -> dict:
@@ -189,6 +193,16 @@ def test_every_channel_delivers_its_documented_request_once(session, seeded, set
     [(to, mail)] = box.mails
     assert to == ["wang@school.example.cn"] and mail["Subject"] == "【特别严重告警】烟雾报警"
     assert mail.get_content().splitlines() == text.splitlines()
+
+    if os.environ.get("UPDATE_SCREENSHOTS") == "1":  # docs/notify.md: what each channel received
+        from tests.dashboard.test_wall_browser import CHROMIUM_ARGS
+
+        received = {"wecom": json.loads(wecom["body"])["text"]["content"],
+                    "dingtalk": json.loads(ding["body"])["text"]["content"], "feishu": body["content"]["text"],
+                    "sms": json.loads(sms["body"])["content"],
+                    "email": f"主题：{mail['Subject']}\n\n{mail.get_content().strip()}",
+                    "webhook": received_messages.webhook_text(hook["body"])}
+        received_messages.save(received, DOCS_IMG / "notify-received.png", CHROMIUM_ARGS)
 
     session.expire_all()
     assert {r.status for r in session.scalars(select(NotifyOutbox))} == {"sent"}
