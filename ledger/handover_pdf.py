@@ -14,27 +14,17 @@ from __future__ import annotations
 
 from html import escape
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+
+from ledger import pdf_render
+from ledger.pdf_render import Refused
 
 CSS_FILE = Path(__file__).with_name("handover_pdf.css")
-ALLOWED = frozenset({CSS_FILE.resolve()})  # what the renderer may read: our stylesheet, nothing else
 KNOWN = ("title", "shift", "summary", "tables")
 PRINTED = {"zh": "打印时间", "en": "Printed"}
-
-
-class Refused(OSError):
-    """An address the PDF renderer does not fetch."""
-
-
-def local_only(url: str, *args, **kwargs) -> dict:
-    """WeasyPrint's url_fetcher: the app's own stylesheet as bytes; Refused for any other address
-    (http, https, data, another file). WeasyPrint then leaves that resource out."""
-    parts = urlsplit(url)
-    if parts.scheme == "file":
-        path = Path(unquote(parts.path)).resolve()
-        if path in ALLOWED:
-            return {"string": path.read_bytes(), "mime_type": "text/css", "redirected_url": url}
-    raise Refused(f"the handover PDF fetches nothing from {url[:80]!r}")
+# WeasyPrint's url_fetcher: the stylesheet as bytes; Refused for any other address (WeasyPrint then
+# leaves that resource out).
+local_only = pdf_render.fetcher(CSS_FILE)
+__all__ = ["CSS_FILE", "Refused", "handover_html", "handover_pdf", "local_only", "render_pdf"]
 
 
 def _table(part: dict) -> str:
@@ -85,11 +75,7 @@ def handover_html(view: dict, lang: str = "zh", *, printed: str = "") -> str:
 
 
 def render_pdf(html: str) -> bytes:
-    """Any page of ours as PDF bytes, fetching only what `local_only` serves. WeasyPrint is imported
-    here, not at import time: it loads Pango, which only the PDF routes need."""
-    from weasyprint import HTML
-
-    return HTML(string=html, base_url=CSS_FILE.parent.as_uri() + "/", url_fetcher=local_only).write_pdf()
+    return pdf_render.render_pdf(html, CSS_FILE)
 
 
 def handover_pdf(view: dict, lang: str = "zh", *, printed: str = "") -> bytes:

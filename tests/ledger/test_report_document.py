@@ -1,0 +1,74 @@
+"""The monthly report as a document (issue 17): the HTML is the view's text escaped, the PDF carries the
+bureau's header, the text and the charts on numbered pages (read back with poppler's pdftotext and
+pdftoppm, as a reader's viewer would draw it), and the Excel has a sheet per section."""
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import subprocess
+
+import pytest
+from openpyxl import load_workbook
+from PIL import Image
+
+from ledger import report_document, svg_charts
+
+CHART_BLUE = (0x1C, 0x7E, 0xD6)  # svg_charts.COLOURS[0], the bars' colour
+VIEW = {
+    "issuer": "金水区教育局", "title": "学校安全月度报告", "unit": "第一中学 (s1)", "period": "2026年11月",
+    "printed": "2026-12-01 06:00", "status": "已报送",
+    "sections": [
+        {"title": "隐患排查治理", "pairs": [{"label": "新发现隐患", "value": 12}, {"label": "整改率", "value": "83.3%"}]},
+        {"title": "隐患按环节", "chart": {"kind": "bars", "unit": "件",
+                                      "items": [["已上报", 3], ["整改中", 5], ["已销号", 10]]}},
+        {"title": "各学校整改率", "chart": {"kind": "ranked", "unit": "%", "maximum": 100,
+                                        "items": [["第一中学", 83.3], ["实验小学", 91.0]]}},
+        {"title": "逾期隐患", "columns": ["编号", "名称"], "rows": [["H-1", "<script>alert(1)</script>"]]},
+        {"title": "学校说明", "text": "本月开展消防演练一次。\n=HYPERLINK(\"http://evil\")"},
+        *[{"title": f"附表{n}", "columns": ["项目", "数值"], "rows": [[f"第{n}项", n] for n in range(25)]}
+          for n in range(2)],  # long enough for several pages
+    ],
+}
+
+
+def test_the_html_is_the_views_text_escaped_with_a_chart_per_chart_section():
+    html = report_document.document_html(VIEW)
+    assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert html.count("<svg") == 2 and "已销号" in html and "金水区教育局" in html
+    assert report_document.section_html({"title": "x", "unknown": 1}, "zh") == ""  # not guessed at
+
+
+def test_a_chart_escapes_its_labels_and_draws_an_empty_series_as_no_data():
+    svg = svg_charts.bars([("<b>", 2), ("负", -3)], title="a&b")
+    assert "<b>" not in svg and "&lt;b&gt;" in svg and "a&amp;b" in svg
+    assert 'height="-' not in svg  # a negative value is drawn as zero
+    assert "无数据" in svg_charts.ranked([], title="空")
+
+
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="never: .ci/system-packages installs poppler-utils")
+def test_the_pdf_has_the_header_the_text_and_the_charts_on_numbered_pages(tmp_path):
+    pdf = report_document.document_pdf(VIEW)
+    path = tmp_path / "report.pdf"
+    path.write_bytes(pdf)
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    pages = text.split("\f")
+    assert len([p for p in pages if p.strip()]) >= 2
+    for n, page in enumerate(p for p in pages if p.strip()):
+        assert "金水区教育局" in page and re.search(rf"第\s*{n + 1}\s*页\s*/\s*共\s*{len(pages) - 1}\s*页", page)
+    for words in ("学校安全月度报告", "第一中学 (s1)", "新发现隐患", "83.3%", "<script>alert(1)</script>",
+                  "本月开展消防演练一次。", "已销号", "实验小学"):
+        assert words in text, words
+    subprocess.run(["pdftoppm", "-r", "40", "-f", "1", "-l", "1", "-png", str(path), str(tmp_path / "page")],
+                   check=True)
+    image = Image.open(next(tmp_path.glob("page*.png"))).convert("RGB")
+    blue = sum(1 for pixel in image.get_flattened_data() if all(abs(a - b) < 40 for a, b in zip(pixel, CHART_BLUE)))
+    assert blue > 50  # the bar chart is drawn on the first page
+
+
+def test_the_excel_has_a_sheet_per_section_and_keeps_typed_text_as_text():
+    book = load_workbook(io.BytesIO(report_document.document_xlsx(VIEW)))
+    assert book.sheetnames[:5] == ["隐患排查治理", "隐患按环节", "各学校整改率", "逾期隐患", "学校说明"]
+    assert [c.value for c in book["隐患按环节"][2]] == ["已上报", 3]
+    typed = [row[0].value for row in book["学校说明"].iter_rows(min_row=2)]
+    assert typed[1] == '=HYPERLINK("http://evil")' and book["学校说明"]["A3"].data_type == "s"
