@@ -19,7 +19,8 @@ VIEW = {
     "issuer": "金水区教育局", "title": "学校安全月度报告", "unit": "第一中学 (s1)", "period": "2026年11月",
     "printed": "2026-12-01 06:00", "status": "已报送",
     "sections": [
-        {"title": "隐患排查治理", "pairs": [{"label": "新发现隐患", "value": 12}, {"label": "整改率", "value": "83.3%"}]},
+        {"title": "隐患排查治理",
+         "pairs": [{"label": "新发现隐患", "value": 12}, {"label": "整改率", "value": "83.3%"}]},
         {"title": "隐患按环节", "chart": {"kind": "bars", "unit": "件",
                                       "items": [["已上报", 3], ["整改中", 5], ["已销号", 10]]}},
         {"title": "各学校整改率", "chart": {"kind": "ranked", "unit": "%", "maximum": 100,
