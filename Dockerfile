@@ -39,10 +39,12 @@ COPY layouts/ layouts/
 COPY streams/ streams/
 COPY dashboard/ dashboard/
 
-# var/photos (PHOTO_DIR) is made here, the process's own and closed to others: a new named volume
-# mounted on it (docker-compose.yml `photos`) starts with this owner and these permissions.
+# var/photos (PHOTO_DIR) and var/reports (REPORT_DIR) are made here, the process's own and closed to
+# others: a new named volume mounted on one (docker-compose.yml `photos`, `reports`) starts with this
+# owner and these permissions.
 RUN useradd --system --uid 10001 --no-create-home --home-dir /app campus \
- && mkdir -p /app/var/photos && chown campus /app/var /app/var/photos && chmod 700 /app/var/photos
+ && mkdir -p /app/var/photos /app/var/reports \
+ && chown campus /app/var /app/var/photos /app/var/reports && chmod 700 /app/var/photos /app/var/reports
 USER campus
 
 # Production sits behind TLS: the session cookie is sent over HTTPS only (COOKIE_SECURE, README).

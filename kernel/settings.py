@@ -99,6 +99,8 @@ ENV = {
     # Photos of hazards and inspections (issue 15): the directory their files are kept in (ledger/photo_files.py).
     "photo_dir": "PHOTO_DIR",
     "photo_sweep_seconds": "PHOTO_SWEEP_SECONDS",
+    # Monthly report documents (issue 17): the directory their PDF and Excel files are kept in.
+    "report_dir": "REPORT_DIR",
     # Notification channels (issue 16; docs/notify.md): the key their secrets are encrypted with, the sender.
     "notify_secret_key": "NOTIFY_SECRET_KEY",
     "notify_max_attempts": "NOTIFY_MAX_ATTEMPTS",
@@ -289,6 +291,10 @@ class Settings:
     # How often the recorder removes photos sent a day ago or more and attached to nothing (the sweep
     # of `python -m ledger photos sweep`); 0: never (then run the command from cron).
     photo_sweep_seconds: float = 3600.0
+    # The monthly reports' documents (issue 17; docs/district.md), kept for download: PDF and Excel files
+    # under content-derived names, a ledger row each (ledger/commands/report_documents.py). Not PHOTO_DIR:
+    # the photo sweep removes every file there that no photo names.
+    report_dir: str = str(PROJECT_ROOT / "var" / "reports")
     # Notification channels (issue 16; docs/notify.md, "Channels and delivery"). The key channel secrets
     # are encrypted with (Fernet, derived from this passphrase; "new,old" while rotating); empty: secrets
     # can only be named as environment variables (env:NAME). How often a message is tried before it is
@@ -348,6 +354,9 @@ class Settings:
         if self.heartbeat_stale_seconds < 5:
             raise SettingsError("HEARTBEAT_STALE_SECONDS must be at least 5")
         _check_photo_dir(self.photo_dir)
+        _check_private_dir(self.report_dir, "REPORT_DIR", "/var/lib/campus/reports")
+        if Path(self.report_dir).resolve() == Path(self.photo_dir).resolve():
+            raise SettingsError("REPORT_DIR must not be PHOTO_DIR: the photo sweep removes files no photo names")
         if self.photo_sweep_seconds != 0 and not 60 <= self.photo_sweep_seconds <= 7 * 86400:
             raise SettingsError("PHOTO_SWEEP_SECONDS must be 0 (off) or lie between 60 and 604800 (a week)")
         if any(len(key.strip()) < 16 for key in self.notify_secret_key.split(",")) and self.notify_secret_key:
@@ -441,12 +450,16 @@ class Settings:
 def _check_photo_dir(path: str) -> None:
     """PHOTO_DIR: absolute (a relative one would move with the working directory) and outside the folder
     the web app serves to anyone (assets/), where a photo would be at a public address."""
+    _check_private_dir(path, "PHOTO_DIR", "/var/lib/campus/photos")
+
+
+def _check_private_dir(path: str, name: str, example: str) -> None:
     if not os.path.isabs(path):
-        raise SettingsError(f"PHOTO_DIR={path!r} must be an absolute path (e.g. /var/lib/campus/photos)")
+        raise SettingsError(f"{name}={path!r} must be an absolute path (e.g. {example})")
     resolved = Path(path).resolve()
     assets = (PROJECT_ROOT / "assets").resolve()
     if resolved == assets or assets in resolved.parents:
-        raise SettingsError(f"PHOTO_DIR={path!r} lies in assets/, which anyone may read: put it elsewhere")
+        raise SettingsError(f"{name}={path!r} lies in assets/, which anyone may read: put it elsewhere")
 
 
 # ---- Connections and their security (issue 12) -----------------------------------------------------

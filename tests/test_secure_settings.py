@@ -110,6 +110,21 @@ def test_the_photo_directory_is_absolute_and_never_a_public_folder(tmp_path):
             Settings.from_env(environ={"PHOTO_DIR": str(public)})
 
 
+def test_the_report_directory_is_absolute_private_and_not_the_photos(tmp_path):
+    """REPORT_DIR (issue 17): the monthly reports' files, served only through the web app's scope checks,
+    and never in PHOTO_DIR, whose sweep removes the files no photo names."""
+    from kernel.settings import PROJECT_ROOT
+
+    assert Settings.from_env(environ={}).report_dir == str(PROJECT_ROOT / "var" / "reports")
+    assert Settings.from_env(environ={"REPORT_DIR": str(tmp_path / "r")}).report_dir == str(tmp_path / "r")
+    with pytest.raises(SettingsError, match="REPORT_DIR='reports' must be an absolute path"):
+        Settings.from_env(environ={"REPORT_DIR": "reports"})
+    with pytest.raises(SettingsError, match="lies in assets/"):
+        Settings.from_env(environ={"REPORT_DIR": str(PROJECT_ROOT / "assets" / "reports")})
+    with pytest.raises(SettingsError, match="must not be PHOTO_DIR"):
+        Settings.from_env(environ={"REPORT_DIR": str(tmp_path), "PHOTO_DIR": str(tmp_path)})
+
+
 def test_how_often_photos_are_swept_is_a_setting_with_bounds():
     assert Settings.from_env(environ={}).photo_sweep_seconds == 3600
     assert Settings.from_env(environ={"PHOTO_SWEEP_SECONDS": "0"}).photo_sweep_seconds == 0

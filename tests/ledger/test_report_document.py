@@ -73,3 +73,38 @@ def test_the_excel_has_a_sheet_per_section_and_keeps_typed_text_as_text():
     assert [c.value for c in book["隐患按环节"][2]] == ["已上报", 3]
     typed = [row[0].value for row in book["学校说明"].iter_rows(min_row=2)]
     assert typed[1] == '=HYPERLINK("http://evil")' and book["学校说明"]["A3"].data_type == "s"
+
+
+def test_a_document_is_kept_under_its_hash_replaced_when_generated_again_and_never_half_written(session, tmp_path):
+    from datetime import datetime, timezone
+
+    from ledger.commands import report_documents
+    from ledger.errors import LedgerError
+    from ledger.models import OrgUnit
+    from queries.ledger import report_documents as kept
+
+    district = OrgUnit(code="rd1", kind="district", name_zh="示范区")
+    session.add(district)
+    session.flush()
+    now = datetime(2026, 12, 1, 6, 0, tzinfo=timezone.utc)
+    first, before = report_documents.keep(session, report_dir=tmp_path, unit=district, kind="monthly",
+                                          period="2026-11", fmt="pdf", lang="zh", content=b"%PDF-1 first",
+                                          by="schedule", now=now)
+    session.commit()
+    first_file = first.file  # the row object is the one `keep` updates below
+    assert before is None and (tmp_path / first_file).read_bytes() == b"%PDF-1 first"
+    again, before = report_documents.keep(session, report_dir=tmp_path, unit=district, kind="monthly",
+                                          period="2026-11", fmt="pdf", lang="zh", content=b"%PDF-1 second",
+                                          by="王主任", now=now)
+    session.commit()
+    assert before == first_file != again.file and report_documents.forget_unused(session, tmp_path, before)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [again.file]  # no temporary file left either
+    found = kept.find(session, district.id, "monthly", "2026-11", "pdf", "zh")
+    assert found.generated_by == "王主任" and found.size == len(b"%PDF-1 second")
+    assert [k.period for k in kept.kept_for(session, district.id)] == ["2026-11"]
+    for period in ("2026-13", "26-11", "2026-11/../x", None):
+        with pytest.raises(LedgerError):
+            report_documents.keep(session, report_dir=tmp_path, unit=district, kind="monthly", period=period,
+                                  fmt="pdf", lang="zh", content=b"x", by="x", now=now)
+    with pytest.raises(LedgerError):
+        report_documents.path_of(tmp_path, "../../etc/passwd")
