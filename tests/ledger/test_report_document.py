@@ -76,6 +76,7 @@ def test_the_excel_has_a_sheet_per_section_and_keeps_typed_text_as_text():
 
 
 def test_a_document_is_kept_under_its_hash_replaced_when_generated_again_and_never_half_written(session, tmp_path):
+    tmp_path = tmp_path / "reports"  # the SQLite ledger lives beside it
     from datetime import datetime, timezone
 
     from ledger.commands import report_documents
