@@ -23,12 +23,13 @@ from ledger.commands.photos import PhotoRefused
 from ledger.db import migrate
 from ledger.errors import NotFound
 from ledger.models import AuditEntry, OrgUnit, Photo, SupervisionItem, User
+from ledger.passwords import hash_password
 from ledger.supervision import SupervisionRefused
 from queries.ledger import notices as notice_reads
 from queries.ledger import supervision as reads
 from queries.ledger.supervision import Counts
 from tests.conftest import settings_for
-from tests.dashboard.conftest import make_user, signed_in
+from tests.dashboard.conftest import PASSWORD, signed_in
 from tests.dashboard.test_access import _callback_body, _router
 
 NOW = datetime(2026, 12, 6, 2, 0, tzinfo=timezone.utc)
@@ -66,6 +67,24 @@ def _build(session) -> dict[str, int]:
 
 
 LEDGER_SEED = _build
+
+
+def people(settings, names, display: dict[str, str] | None = None) -> None:
+    """The ledger of `settings` migrated, the tree above and these people who sign in with PASSWORD:
+    one password hash for all of them (hashing is most of the cost of a person)."""
+    engine = sql_engine(settings)
+    try:
+        migrate(engine)
+        with sql_sessions(engine)() as db:
+            units = _tree(db)
+            shared = hash_password(PASSWORD)
+            for name in names:
+                role, unit = PEOPLE[name]
+                db.add(User(username=name, display_name=(display or {}).get(name, f"测试 {name}"), role=role,
+                            password_hash=shared, unit_id=units[unit].id, created_at=NOW, password_changed_at=NOW))
+            db.commit()
+    finally:
+        engine.dispose()
 
 
 def _photo(session, uploaded_by: int, school: str, key: str) -> str:
@@ -139,6 +158,7 @@ def test_overdue_is_counted_per_school_and_the_due_list_is_soonest_first(session
 
 def test_the_school_sees_only_its_own_and_another_district_cannot_touch_it(session, seeded):
     item = _open(session, seeded["off1"]).item_id
+    session.commit()
     s2 = session.scalar(select(OrgUnit.id).where(OrgUnit.code == "s2"))
     assert reads.items(session, now=NOW, school_id=s2) == []
     refusals = [  # (call, the refusal, its Chinese)
@@ -204,17 +224,7 @@ def test_a_notice_to_two_of_three_schools_and_its_read_receipts(session, seeded)
 @pytest.fixture(scope="module")
 def served(redis_url, tmp_path_factory):
     settings = settings_for(redis_url, tmp_path_factory.mktemp("supervision"), secret_key="v" * 32)
-    engine = sql_engine(settings)
-    try:
-        migrate(engine)
-        with sql_sessions(engine)() as db:
-            _tree(db)
-            db.commit()
-    finally:
-        engine.dispose()
-    for name in ("off1", "off2", "safe1", "safe2", "duty1"):
-        role, unit = PEOPLE[name]
-        make_user(settings, name, role=role, unit=unit)
+    people(settings, ("off1", "off2", "safe1", "safe2", "duty1"))
     return create_app(settings)
 
 

@@ -29,16 +29,20 @@ def notice_list(lang: Language, data: Inbox) -> list:
         return [html.P(tns(lang, "none"), className="phone-muted")]
     cards = []
     for n in data.notices:
-        status = (html.Span(tns(lang, "read_by", at=when(n.read_at, data.tz), who=n.read_by or ""),
-                            className="sv-read") if n.read_at else
-                  html.Button(tns(lang, "confirm"), id={"type": ids.CONFIRM, "notice": n.id}, n_clicks=0,
-                              type="button", className="phone-primary sv-confirm"))
+        # Unread: open, the confirm button under the text (read it, then confirm). Read: folded, the
+        # receipt shown under the title either way.
+        read = (html.P(tns(lang, "read_by", at=when(n.read_at, data.tz), who=n.read_by or ""), className="sv-read")
+                if n.read_at else None)
+        confirm = (None if n.read_at else
+                   html.Button(tns(lang, "confirm"), id={"type": ids.CONFIRM, "notice": n.id}, n_clicks=0,
+                               type="button", className="phone-primary sv-confirm"))
         cards.append(html.Article(className="phone-card sv-notice" + ("" if n.read_at else " sv-unread-notice"),
                                   children=[
             html.Details([html.Summary([html.Strong(n.title), html.Br(),
                                         html.Span(tns(lang, "from", sender=n.sender, at=when(n.published_at, data.tz)),
                                                   className="phone-muted")]),
-                          html.P(n.body, className="sv-text"), status], open=not n.read_at),
+                          html.P(n.body, className="sv-text"), confirm], open=not n.read_at),
+            read,
         ]))
     return cards
 
