@@ -22,7 +22,16 @@ from ledger.commands.hazards import report_hazard
 from ledger.commands.photos import PhotoRefused
 from ledger.db import migrate
 from ledger.errors import NotFound
-from ledger.models import AuditEntry, OrgUnit, Photo, SupervisionItem, User
+from ledger.models import (
+    AuditEntry,
+    NotifyAddress,
+    NotifyChannel,
+    NotifyOutbox,
+    OrgUnit,
+    Photo,
+    SupervisionItem,
+    User,
+)
 from ledger.passwords import hash_password
 from ledger.supervision import SupervisionRefused
 from queries.ledger import notices as notice_reads
@@ -62,6 +71,12 @@ def _build(session) -> dict[str, int]:
         session.add(User(username=name, display_name=name, role=role, password_hash="-", unit_id=units[unit].id))
     report_hazard(session, school=units["s1"], code="H-1", title="消防通道堵塞", found_at=NOW - timedelta(days=1),
                   grade="major")
+    # Where messages go: s1's group robot, and the district's e-mail, which off1 keeps an address for.
+    session.add_all([NotifyChannel(unit_id=units["s1"].id, kind="wecom", name="一中安全群", config={}),
+                     NotifyChannel(unit_id=units["d1"].id, kind="email", name="区教育局邮件", config={})])
+    session.flush()
+    off1 = session.scalar(select(User.id).where(User.username == "off1"))
+    session.add(NotifyAddress(user_id=off1, kind="email", value="off1@edu.example"))
     session.commit()
     return {name: session.scalar(select(User.id).where(User.username == name)) for name in PEOPLE}
 
@@ -135,6 +150,12 @@ def test_an_item_goes_down_is_answered_returned_answered_again_and_closed(sessio
     assert [e.action for e in session.scalars(select(AuditEntry).order_by(AuditEntry.id))] == [
         "supervision.open", "supervision.answer", "supervision.return", "supervision.answer", "supervision.close"]
     assert reads.counts(session, "d1", NOW) == {"s1": Counts(0, 0, 1), "s2": Counts(0, 0, 0), "s3": Counts(0, 0, 0)}
+    outbox = session.scalars(select(NotifyOutbox).order_by(NotifyOutbox.id))
+    told = [(o.kind, o.user_id, o.link, o.title) for o in outbox]
+    assert told == [("supervision", None, "/supervision", "督办下发：隐患 H-1"),  # the school's group, once
+                    ("supervision", seeded["off1"], "/bureau/supervision", "督办已答复：隐患 H-1"),  # the officer
+                    ("supervision", None, "/supervision", "督办退回：隐患 H-1"),
+                    ("supervision", seeded["off1"], "/bureau/supervision", "督办已答复：隐患 H-1")]
     row = reads.items(session, now=NOW, school_id=kept.school_id)[0]
     assert row.hazard_listed_at is None and row.state == "closed"  # the hazard's own listing is its own step
 
