@@ -6,11 +6,13 @@ schools and its read receipts. Then the pages' callbacks through the real app (F
 wrong role, another school, a double submit."""
 from __future__ import annotations
 
+import io
 from datetime import datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import select
 
+from dashboard import sessions
 from dashboard.app import create_app
 from dashboard.pages.bureau_notices import ids as bn_ids
 from dashboard.pages.bureau_supervision import ids as bs_ids
@@ -40,6 +42,7 @@ from queries.ledger.supervision import Counts
 from tests.conftest import settings_for
 from tests.dashboard.conftest import PASSWORD, signed_in
 from tests.dashboard.test_access import _callback_body, _router
+from tests.ledger.photo_support import halves, jpeg
 
 NOW = datetime(2026, 12, 6, 2, 0, tzinfo=timezone.utc)
 DUE = NOW + timedelta(days=3)
@@ -273,11 +276,21 @@ def test_the_pages_callbacks_hold_to_role_school_and_a_double_submit(served):
     assert "该对象已有未办结的督办" in _post(app, off1, bs_ids.OPEN, form)  # sent twice: one item
     assert "不在新区教育局的管辖范围内" in _post(app, off2, bs_ids.OPEN, form)  # the school is only a question
     assert _post(app, safe1, bs_ids.OPEN, form).startswith("403")  # the guard: no SUPERVISION_OPEN
-    answer = {s_ids.ITEM: 1, s_ids.TEXT: "已整改", s_ids.PHOTOS: [], s_ids.VIEW: {"lang": "zh"}}
+    # The answer's evidence goes through the photo routes as a rectification's does (dashboard/photos.py).
+    with safe1.session_transaction() as held:
+        held[sessions.CSRF_KEY] = "csrf-of-safe1"
+    sent = safe1.post("/photos", data={"photo": (io.BytesIO(jpeg(halves(96, 48))), "IMG_1.jpg")},
+                      headers={"X-CSRF-Token": "csrf-of-safe1"}, content_type="multipart/form-data")
+    assert sent.status_code == 201, sent.get_data(as_text=True)
+    photo = sent.get_json()["id"]
+    answer = {s_ids.ITEM: 1, s_ids.TEXT: "已整改", s_ids.PHOTOS: [photo], s_ids.VIEW: {"lang": "zh"}}
     assert _post(app, duty1, s_ids.SEND, answer).startswith("403")
     assert "您的范围内没有督办事项 1" in _post(app, safe2, s_ids.SEND, answer)  # another school's id: none of theirs
     assert "已提交答复" in _post(app, safe1, s_ids.SEND, answer)
     assert "该事项已答复，等待上级审核" in _post(app, safe1, s_ids.SEND, answer)
+    assert off1.get(f"/photos/{photo}/thumbnail").status_code == 200  # attached: the officer above sees it
+    assert safe2.get(f"/photos/{photo}/thumbnail").status_code == 403  # another school's person never
+    assert "Supervision items" in _router(safe1, "?lang=en", "/supervision").get_data(as_text=True)
     act = {bs_ids.ACT_ITEM: 1, bs_ids.ACT_NOTE: "同意", bs_ids.VIEW: {"lang": "en"}}
     assert "no supervision item 1 of yours" in _post(app, off2, bs_ids.CLOSE, act)
     assert "Closed" in _post(app, off1, bs_ids.CLOSE, act)
