@@ -35,10 +35,17 @@ INSPECTION_PLAN = "inspection.plan"  # plan inspections: what, which checklist, 
 DRILL_RECORD = "drill.record"  # record drills and trainings (issue 16; ledger/commands/drills.py RECORDERS)
 PHOTO_UPLOAD = "photo.upload"  # send a photo for a report, a rectification or an inspection
 PHOTO_VIEW = "photo.view"  # see the photos of hazards in one's scope
+# Supervising down (issue 17, ledger/commands/supervision.py, notices.py): the ledger holds each to the
+# person's unit (an officer's district, city or province; a school person's own school).
+SUPERVISION_OPEN = "supervision.open"  # open, return and close supervision items (督办), from a unit above schools
+SUPERVISION_ANSWER = "supervision.answer"  # a school answers its supervision items, with photos
+NOTICE_WRITE = "notice.write"  # publish notices (通报) to the schools below, see their read receipts
+NOTICE_READ = "notice.read"  # read the notices to one's school and confirm them (已阅)
 # Only a signed-in person, never a token of the same role, works hazards and inspections and sees
 # their photos: every step names who took it, and a photo is for people whose scope covers it.
 PERSON_ONLY = frozenset({HAZARD_REPORT, HAZARD_ASSIGN, HAZARD_WORK, HAZARD_ACCEPT, HAZARD_SUPERVISE, INSPECT,
-                         INSPECTION_PLAN, PHOTO_UPLOAD, PHOTO_VIEW, DRILL_RECORD})
+                         INSPECTION_PLAN, PHOTO_UPLOAD, PHOTO_VIEW, DRILL_RECORD, SUPERVISION_OPEN,
+                         SUPERVISION_ANSWER, NOTICE_WRITE, NOTICE_READ})
 # Issue 12, "IT can see its health": GET /metrics, for a Prometheus scraper, which is no principal
 # of the ledger's: no role has it; the guard lets in the METRICS_TOKEN or a METRICS_ALLOW address
 # (dashboard/metrics.py) instead.
@@ -56,14 +63,15 @@ _PERSON = frozenset({ACCOUNT, HAZARD_REPORT, HAZARD_WORK, PHOTO_UPLOAD, PHOTO_VI
 # admins may do everything.
 GRANTS: dict[str, frozenset[str]] = {
     "wall": _READ,
-    "leader": _READ | _PERSON | {DUTY_VIEW, LEAD_VIEW, HAZARD_SUPERVISE},
-    "duty": _READ | _PERSON | {DUTY_VIEW, LEAD_VIEW, ALERT_HANDLE, HAZARD_COMMENT, INSPECT},
+    "leader": _READ | _PERSON | {DUTY_VIEW, LEAD_VIEW, HAZARD_SUPERVISE, SUPERVISION_OPEN, NOTICE_WRITE, NOTICE_READ},
+    "duty": _READ | _PERSON | {DUTY_VIEW, LEAD_VIEW, ALERT_HANDLE, HAZARD_COMMENT, INSPECT, NOTICE_READ},
     "safety": _READ | _PERSON | {DUTY_VIEW, LEAD_VIEW, HAZARD_COMMENT, HAZARD_ASSIGN, HAZARD_ACCEPT, INSPECT,
-                                 INSPECTION_PLAN, DRILL_RECORD},
-    "inspector": _READ | _PERSON | {HAZARD_ACCEPT, INSPECT},
+                                 INSPECTION_PLAN, DRILL_RECORD, SUPERVISION_ANSWER, NOTICE_READ},
+    "inspector": _READ | _PERSON | {HAZARD_ACCEPT, INSPECT, NOTICE_READ},
     "reporter": frozenset({SHELL}) | _PERSON,
     "admin": _READ | _PERSON | {DUTY_VIEW, LEAD_VIEW, ALERT_HANDLE, HAZARD_COMMENT, ADMIN, HAZARD_ASSIGN,
-                                HAZARD_ACCEPT, HAZARD_SUPERVISE, INSPECT, INSPECTION_PLAN, DRILL_RECORD},
+                                HAZARD_ACCEPT, HAZARD_SUPERVISE, INSPECT, INSPECTION_PLAN, DRILL_RECORD,
+                                SUPERVISION_OPEN, SUPERVISION_ANSWER, NOTICE_WRITE, NOTICE_READ},
 }
 
 # Route kinds whose permission depends on what is asked for, resolved per request.
@@ -144,6 +152,9 @@ PAGES: dict[str, str] = {
     # The safety office's inspection plans (issue 15): drawn in the leadership frame, but they write.
     "inspection_plans": INSPECTION_PLAN,
     "drills": DRILL_RECORD,  # drills and trainings (issue 16), in the leadership frame too
+    # Supervising down (issue 17): the bureau's side and the school's, held to the person's unit by the ledger.
+    "bureau_supervision": SUPERVISION_OPEN, "bureau_notices": NOTICE_WRITE,
+    "supervision": SUPERVISION_ANSWER, "notices": NOTICE_READ,
 }
 
 

@@ -23,6 +23,15 @@ from ledger.models.rules import RULE_KINDS, RuleText
 from ledger.models.sign_ins import SignInFailure
 from ledger.models.site import SitePlanImage
 from ledger.models.sources import EventSource, EventSourceSchool
+from ledger.models.supervision import (
+    ITEM_STATES,
+    SUBJECT_KINDS,
+    Notice,
+    NoticeReceipt,
+    SupervisionItem,
+    SupervisionPhoto,
+    SupervisionStep,
+)
 from ledger.models.users import END_REASONS, USER_ROLES, User, UserSchool, UserSession
 
 __all__ = [
@@ -41,5 +50,7 @@ __all__ = [
     "RiskPoint", "RuleText",
     "SCHOOL_TYPES",
     "SitePlanImage", "SignInFailure",
+    "ITEM_STATES", "SUBJECT_KINDS", "Notice", "NoticeReceipt", "SupervisionItem", "SupervisionPhoto",
+    "SupervisionStep",
     "USER_ROLES", "UTCDateTime", "User", "UserSchool", "UserSession", "Zone", "END_REASONS", "utcnow",
 ]

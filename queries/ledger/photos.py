@@ -25,10 +25,14 @@ class PhotoView:
     hazard_id: int | None
     transition_id: int | None
     inspection_result_id: int | None
+    # Set whenever the photo goes with something: also an answer to a supervision item (issue 17), which
+    # none of the three ids above names (ledger/models/supervision.py SupervisionPhoto).
+    attached_at: datetime | None = None
 
     @property
     def attached(self) -> bool:
-        return self.hazard_id is not None or self.transition_id is not None or self.inspection_result_id is not None
+        return (self.hazard_id is not None or self.transition_id is not None or self.inspection_result_id is not None
+                or self.attached_at is not None)
 
     @property
     def original_url(self) -> str:
@@ -42,7 +46,7 @@ class PhotoView:
 def _view(photo: Photo, school: str) -> PhotoView:
     return PhotoView(photo.key, school, photo.uploaded_by_id, photo.created_at, photo.content_type, photo.width,
                      photo.height, photo.stored_bytes, photo.sha256, photo.hazard_id, photo.transition_id,
-                     photo.inspection_result_id)
+                     photo.inspection_result_id, photo.attached_at)
 
 
 def by_key(db: Session, key: str) -> PhotoView | None:
