@@ -33,12 +33,15 @@ HAZARD_SUPERVISE = "hazard.supervise"  # list a school's hazard for supervision 
 INSPECT = "inspection.do"  # do the inspections due, item by item
 INSPECTION_PLAN = "inspection.plan"  # plan inspections: what, which checklist, how often, by whom
 DRILL_RECORD = "drill.record"  # record drills and trainings (issue 16; ledger/commands/drills.py RECORDERS)
+# Reporting up (issue 17, 报送; ledger/commands/reporting.py holds each step to the school or the unit above it).
+REPORT_SUBMIT = "report.submit"  # a school's safety head or admin: the school's reports to its district
+REPORT_RECEIVE = "report.receive"  # a district's leaders and admins: receipt (签收) or return (退回) them
 PHOTO_UPLOAD = "photo.upload"  # send a photo for a report, a rectification or an inspection
 PHOTO_VIEW = "photo.view"  # see the photos of hazards in one's scope
 # Only a signed-in person, never a token of the same role, works hazards and inspections and sees
 # their photos: every step names who took it, and a photo is for people whose scope covers it.
 PERSON_ONLY = frozenset({HAZARD_REPORT, HAZARD_ASSIGN, HAZARD_WORK, HAZARD_ACCEPT, HAZARD_SUPERVISE, INSPECT,
-                         INSPECTION_PLAN, PHOTO_UPLOAD, PHOTO_VIEW, DRILL_RECORD})
+                         INSPECTION_PLAN, PHOTO_UPLOAD, PHOTO_VIEW, DRILL_RECORD, REPORT_SUBMIT, REPORT_RECEIVE})
 # Issue 12, "IT can see its health": GET /metrics, for a Prometheus scraper, which is no principal
 # of the ledger's: no role has it; the guard lets in the METRICS_TOKEN or a METRICS_ALLOW address
 # (dashboard/metrics.py) instead.
@@ -56,14 +59,15 @@ _PERSON = frozenset({ACCOUNT, HAZARD_REPORT, HAZARD_WORK, PHOTO_UPLOAD, PHOTO_VI
 # admins may do everything.
 GRANTS: dict[str, frozenset[str]] = {
     "wall": _READ,
-    "leader": _READ | _PERSON | {DUTY_VIEW, LEAD_VIEW, HAZARD_SUPERVISE},
+    "leader": _READ | _PERSON | {DUTY_VIEW, LEAD_VIEW, HAZARD_SUPERVISE, REPORT_RECEIVE},
     "duty": _READ | _PERSON | {DUTY_VIEW, LEAD_VIEW, ALERT_HANDLE, HAZARD_COMMENT, INSPECT},
     "safety": _READ | _PERSON | {DUTY_VIEW, LEAD_VIEW, HAZARD_COMMENT, HAZARD_ASSIGN, HAZARD_ACCEPT, INSPECT,
-                                 INSPECTION_PLAN, DRILL_RECORD},
+                                 INSPECTION_PLAN, DRILL_RECORD, REPORT_SUBMIT},
     "inspector": _READ | _PERSON | {HAZARD_ACCEPT, INSPECT},
     "reporter": frozenset({SHELL}) | _PERSON,
     "admin": _READ | _PERSON | {DUTY_VIEW, LEAD_VIEW, ALERT_HANDLE, HAZARD_COMMENT, ADMIN, HAZARD_ASSIGN,
-                                HAZARD_ACCEPT, HAZARD_SUPERVISE, INSPECT, INSPECTION_PLAN, DRILL_RECORD},
+                                HAZARD_ACCEPT, HAZARD_SUPERVISE, INSPECT, INSPECTION_PLAN, DRILL_RECORD, REPORT_SUBMIT,
+                                REPORT_RECEIVE},
 }
 
 # Route kinds whose permission depends on what is asked for, resolved per request.
@@ -144,6 +148,8 @@ PAGES: dict[str, str] = {
     # The safety office's inspection plans (issue 15): drawn in the leadership frame, but they write.
     "inspection_plans": INSPECTION_PLAN,
     "drills": DRILL_RECORD,  # drills and trainings (issue 16), in the leadership frame too
+    # Reporting up (issue 17): the school's reports, and the district's view of its schools' reports.
+    "reports": REPORT_SUBMIT, "bureau_reports": REPORT_RECEIVE,
 }
 
 
