@@ -74,7 +74,7 @@ def _november(session) -> None:
         ("H4", local(2026, 10, 20), "ordinary", None, local(2026, 11, 5)),  # found in October, rectified in November
         ("H5", local(2026, 10, 25), "ordinary", None, None),  # still open
         ("H6", local(2026, 12, 2), "ordinary", None, None),  # December
-        ("H7", local(2026, 10, 31, 23, 30), "ordinary", None, None),  # October 31st, 23:30 local: not November
+        ("H7", local(2026, 10, 31, 23, 30), "ordinary", None, None),  # Oct 31st 23:30 local: open, not found in Nov
     ]
     for code, found, grade, deadline, closed in rows:
         session.add(Hazard(school_id=s1.id, code=code, title=code, found_at=found, grade=grade, deadline=deadline,
@@ -107,7 +107,7 @@ def test_a_monthly_report_is_prefilled_from_the_ledger_submitted_with_its_figure
     assert (figures.start, figures.end, figures.as_of) == (local(2026, 11, 1, 0), local(2026, 12, 1, 0),
                                                            local(2026, 12, 1, 0))
     assert (figures.hazards_found, figures.hazards_found_major, figures.hazards_rectified) == (3, 1, 2)
-    assert (figures.hazards_open, figures.hazards_overdue, figures.hazards_major_open) == (3, 1, 1)
+    assert (figures.hazards_open, figures.hazards_overdue, figures.hazards_major_open) == (4, 1, 1)  # H1 H2 H5 H7
     # The weekly plan's five weeks ending in November (Nov 1, 8, 15, 22, 29), none inspected.
     assert (figures.inspections_owed, figures.inspections_done, figures.inspections_late,
             figures.inspections_missed, figures.inspections_due) == (5, 0, 0, 5, 0)
