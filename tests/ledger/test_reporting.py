@@ -19,7 +19,7 @@ from dashboard.pages.bureau_reports import ids as bureau_ids
 from dashboard.pages.reports import ids
 from kernel.connections import sql_engine, sql_sessions
 from ledger import reporting
-from ledger.commands import alert_handling, alerts, hazards
+from ledger.commands import alert_handling, alerts, hazards, users
 from ledger.commands import reporting as commands
 from ledger.commands.reporting import ReportRefused
 from ledger.db import migrate
@@ -27,7 +27,7 @@ from ledger.errors import LedgerError, NotFound
 from ledger.models import Alert, AuditEntry, Drill, Hazard, InspectionPlan, OrgUnit, Report, User
 from queries.ledger import reporting as reads
 from tests.conftest import settings_for
-from tests.dashboard.conftest import make_user, signed_in
+from tests.dashboard.conftest import PASSWORD, signed_in
 from tests.dashboard.test_access import _callback_body
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -241,11 +241,13 @@ def served(redis_url, tmp_path_factory):
         migrate(engine)
         with sql_sessions(engine)() as db:
             _build(db)
+            for name, (role, unit) in (("p_s1safety", ("safety", "s1")), ("p_s2safety", ("safety", "s2")),
+                                       ("p_s1duty", ("duty", "s1")), ("p_d1leader", ("leader", "d1"))):
+                users.create_user(db, username=name, display_name=name, role=role, password=PASSWORD, schools=(),
+                                  now=datetime.now(timezone.utc), unit=unit)
+            db.commit()
     finally:
         engine.dispose()
-    for name, (role, unit) in (("p_s1safety", ("safety", "s1")), ("p_s2safety", ("safety", "s2")),
-                               ("p_s1duty", ("duty", "s1")), ("p_d1leader", ("leader", "d1"))):
-        make_user(settings, name, role=role, unit=unit)
     return settings, create_app(settings)
 
 
