@@ -41,6 +41,11 @@ class Rules:
     monthly_due_day: int = 5
     major_hazard_hours: int = 24
     true_alarm_hours: int = 2
+    first_period: str | None = None  # the first month whose report is owed; None: every month
+
+    def owes(self, period: str) -> bool:
+        """Whether a monthly report of `period` is owed under these rules."""
+        return self.first_period is None or period >= self.first_period
 
     def hours(self, kind: str) -> int:
         return self.major_hazard_hours if kind == "major_hazard" else self.true_alarm_hours
@@ -49,7 +54,8 @@ class Rules:
 DEFAULT_RULES = Rules()
 
 
-def check_rules(monthly_due_day: object, major_hazard_hours: object, true_alarm_hours: object) -> Rules:
+def check_rules(monthly_due_day: object, major_hazard_hours: object, true_alarm_hours: object,
+                first_period: object = None) -> Rules:
     """The rules a district officer typed, or LedgerError (zh/en) saying which value is wrong."""
     def whole(value: object, low: int, high: int, en: str, zh: str) -> int:
         if isinstance(value, bool) or not isinstance(value, int | float) or value != int(value) \
@@ -57,9 +63,13 @@ def check_rules(monthly_due_day: object, major_hazard_hours: object, true_alarm_
             raise LedgerError(f"{en} must be a whole number from {low} to {high}",
                               zh=f"{zh}须为 {low} 到 {high} 的整数")
         return int(value)
+    first = first_period.strip() if isinstance(first_period, str) else first_period
+    if first:
+        parse_period(first)
     return Rules(whole(monthly_due_day, 1, 28, "the monthly due day", "月报截止日"),
                  whole(major_hazard_hours, 1, 720, "the major hazard deadline (hours)", "重大隐患报送时限（小时）"),
-                 whole(true_alarm_hours, 1, 720, "the true alarm deadline (hours)", "重大警情报送时限（小时）"))
+                 whole(true_alarm_hours, 1, 720, "the true alarm deadline (hours)", "重大警情报送时限（小时）"),
+                 first or None)
 
 
 def parse_period(period: object) -> tuple[int, int]:

@@ -263,7 +263,9 @@ def return_report(db: Session, *, user_id: object, report_id: object, reason: ob
 def set_rules(db: Session, *, user_id: object, unit: str, rules: reporting.Rules, now: datetime,
               ip: str | None = None) -> bool:
     """A district's (or city's, province's) reporting rules, by a leader or admin of that unit (or
-    above it). Returns whether anything changed. Reports already written keep their due moments."""
+    above it): the monthly due day, the hours per event kind, and the first month owed (months before
+    the district reported in the product are not missing). Returns whether anything changed. Reports
+    already written keep their due moments."""
     user = _person(db, user_id, RECEIVERS, "set the reporting rules", "设置报送规则")
     found = db.scalar(select(OrgUnit).where(OrgUnit.code == unit)) if isinstance(unit, str) else None
     own = db.get(OrgUnit, user.unit_id) if user.unit_id is not None else None
@@ -274,17 +276,16 @@ def set_rules(db: Session, *, user_id: object, unit: str, rules: reporting.Rules
     row = db.get(ReportingRule, found.id)
     before = None if row is None else {"monthly_due_day": row.monthly_due_day,
                                        "major_hazard_hours": row.major_hazard_hours,
-                                       "true_alarm_hours": row.true_alarm_hours}
+                                       "true_alarm_hours": row.true_alarm_hours, "first_period": row.first_period}
     after = {"monthly_due_day": rules.monthly_due_day, "major_hazard_hours": rules.major_hazard_hours,
-             "true_alarm_hours": rules.true_alarm_hours}
+             "true_alarm_hours": rules.true_alarm_hours, "first_period": rules.first_period}
     if before == after:
         return False
     if row is None:
         row = ReportingRule(unit_id=found.id)
         db.add(row)
-    row.monthly_due_day, row.major_hazard_hours, row.true_alarm_hours = (rules.monthly_due_day,
-                                                                         rules.major_hazard_hours,
-                                                                         rules.true_alarm_hours)
+    row.monthly_due_day, row.major_hazard_hours = rules.monthly_due_day, rules.major_hazard_hours
+    row.true_alarm_hours, row.first_period = rules.true_alarm_hours, rules.first_period
     row.updated_by, row.updated_at = user.username, now
     db.flush()
     record(db, actor=_actor(user, ip), action="report.rules", target=f"unit:{found.code}", now=now, before=before,
@@ -306,8 +307,9 @@ def remind_due(db: Session, *, now: datetime, tz: ZoneInfo) -> int:
         owed = [r for (sid, _k, _s), r in rows.items() if sid == school.id and now < r.due_at <= soon
                 and r.status in ("draft", "returned")]
         if (school.id, "monthly", period) not in rows:
-            due_at = reporting.monthly_due_at(period, rules_for(db, school.id).monthly_due_day, tz)
-            if now < due_at <= soon:
+            rules = rules_for(db, school.id)
+            due_at = reporting.monthly_due_at(period, rules.monthly_due_day, tz)
+            if now < due_at <= soon and rules.owes(period):
                 title = f"{period} {reporting.KIND_NAMES['monthly'][0]}"
                 owed.append(Report(kind="monthly", subject=period, title=title, due_at=due_at))
         people = tuple(_school_people(db, school)) if owed else ()

@@ -33,7 +33,8 @@ def rules_for(db: Session, school_id: int) -> reporting.Rules:
             break
         row = db.get(ReportingRule, node.id)
         if row is not None:
-            return reporting.Rules(row.monthly_due_day, row.major_hazard_hours, row.true_alarm_hours)
+            return reporting.Rules(row.monthly_due_day, row.major_hazard_hours, row.true_alarm_hours,
+                                   row.first_period)
         node = db.get(OrgUnit, node.parent_id) if node.parent_id is not None else None
     return reporting.DEFAULT_RULES
 

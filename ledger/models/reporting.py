@@ -39,6 +39,9 @@ class ReportingRule(Base):
     monthly_due_day: Mapped[int] = mapped_column(Integer)  # the day of the next month, due at its 24:00 local
     major_hazard_hours: Mapped[int] = mapped_column(Integer)
     true_alarm_hours: Mapped[int] = mapped_column(Integer)
+    # The first month whose report is owed ('YYYY-MM'): the month the district started reporting in the
+    # product, so months before it do not count as missing. None: every month.
+    first_period: Mapped[str | None] = mapped_column(String(7))
     updated_by: Mapped[str] = mapped_column(String(64))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -25,6 +25,7 @@ def upgrade() -> None:
     sa.Column('monthly_due_day', sa.Integer(), nullable=False),
     sa.Column('major_hazard_hours', sa.Integer(), nullable=False),
     sa.Column('true_alarm_hours', sa.Integer(), nullable=False),
+    sa.Column('first_period', sa.String(length=7), nullable=True),
     sa.Column('updated_by', sa.String(length=64), nullable=False),
     sa.Column('updated_at', ledger.models.base.UTCDateTime(timezone=True), nullable=False),
     sa.CheckConstraint('monthly_due_day BETWEEN 1 AND 28', name=op.f('ck_reporting_rules_monthly_due_day')),

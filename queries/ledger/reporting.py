@@ -57,7 +57,7 @@ def rules_of(db: Session, school_ids: Iterable[int]) -> dict[int, reporting.Rule
     """Each school's rules (the nearest unit above it with a row, else the defaults), in two queries
     and a walk up the tree in memory, whatever the number of schools."""
     ids = list(school_ids)
-    rows = {r.unit_id: reporting.Rules(r.monthly_due_day, r.major_hazard_hours, r.true_alarm_hours)
+    rows = {r.unit_id: reporting.Rules(r.monthly_due_day, r.major_hazard_hours, r.true_alarm_hours, r.first_period)
             for r in db.scalars(select(ReportingRule))}
     if not rows:
         return dict.fromkeys(ids, reporting.DEFAULT_RULES)
@@ -136,7 +136,7 @@ def items(db: Session, schools: list[OrgUnit], start: datetime, end: datetime, n
         day = rules[school_id].monthly_due_day
         periods = set(reporting.periods_due_between(first_day, last_day, day, tz))
         periods |= {subject for (sid, subject) in monthly if sid == school_id}
-        for period in sorted(periods):
+        for period in sorted(p for p in periods if rules[school_id].owes(p)):
             row = monthly.get((school_id, period))
             due_at = row.due_at if row is not None else reporting.monthly_due_at(period, day, tz)
             if start < due_at <= end:

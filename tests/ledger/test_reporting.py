@@ -154,7 +154,8 @@ def _submit_monthly(session, seeded, school, period, at):
 
 
 def test_late_and_missing_reports_count_against_the_rate_and_event_reports_go_late(session, seeded):
-    assert commands.set_rules(session, user_id=seeded["d1admin"], unit="d1", rules=reporting.Rules(5, 24, 4), now=DEC3)
+    assert commands.set_rules(session, user_id=seeded["d1admin"], unit="d1", rules=reporting.Rules(5, 24, 4, "2026-10"),
+                              now=DEC3)
     _november(session)  # H2, major, reported Nov 10 10:00 local: due up within 24 h
     event = session.scalars(select(Report).where(Report.kind == "major_hazard")).one()
     assert (event.subject, event.due_at, event.status) == ("H2", local(2026, 11, 11), "draft")
@@ -186,6 +187,7 @@ def test_late_and_missing_reports_count_against_the_rate_and_event_reports_go_la
     assert {("s1", "major_hazard", "H2", "late"), ("s1", "monthly", "2026-10", "late"),
             ("s2", "monthly", "2026-11", "missing"), ("s2", "true_alarm", "smoke-1", "missing")} <= chase
     assert not {i for i in chase if i[:3] in {("s1", "monthly", "2026-11"), ("s2", "monthly", "2026-10")}}
+    assert not {i for i in chase if i[2] == "2026-09"}  # before the district's first month owed: not missing
 
 
 def test_who_may_do_what_and_a_school_never_sees_anothers_reports(session, seeded):

@@ -52,6 +52,11 @@ def test_the_rate_is_on_time_over_due_and_a_units_is_the_sum_of_its_schools_coun
 
 def test_bad_rules_periods_and_texts_are_refused_in_both_languages():
     assert reporting.check_rules(10, 12.0, 1) == reporting.Rules(10, 12, 1)
+    since = reporting.check_rules(5, 24, 2, " 2026-09 ")
+    assert since.first_period == "2026-09" and since.owes("2026-09") and not since.owes("2026-08")
+    assert reporting.DEFAULT_RULES.owes("1999-01")
+    with pytest.raises(LedgerError, match="YYYY-MM"):
+        reporting.check_rules(5, 24, 2, "2026-9")
     for bad in ((0, 24, 2), (29, 24, 2), (5, 0, 2), (5, 24, 721), (5, 24, True), (5, "24", 2), (5.5, 24, 2)):
         with pytest.raises(LedgerError) as refused:
             reporting.check_rules(*bad)

@@ -132,7 +132,7 @@ def act(_receipts, _returns, reason, view_state):
             part.rate_table(lang, found.rates, found.total))
 
 
-def save_rules(_clicks, day, hazard_hours, alarm_hours, view_state):
+def save_rules(_clicks, day, hazard_hours, alarm_hours, first_period, view_state):
     state = view_state if isinstance(view_state, dict) else {}
     lang = language(state.get("lang"))
     if not any(t.get("value") for t in ctx.triggered):
@@ -142,7 +142,7 @@ def save_rules(_clicks, day, hazard_hours, alarm_hours, view_state):
         return part.said(False, tr(lang, "not_allowed"))
     live = services()
     try:
-        rules = reporting.check_rules(day, hazard_hours, alarm_hours)
+        rules = reporting.check_rules(day, hazard_hours, alarm_hours, first_period)
         with live.ledger_session() as db:
             changed = commands.set_rules(db, user_id=principal.user_id, unit=principal.unit, rules=rules,
                                          now=live.now(), ip=_ip())
@@ -164,7 +164,7 @@ def register_callbacks(app) -> dict[str, str]:
     app.callback(
         Output(ids.RULE_MESSAGE, "children"),
         Input(ids.RULE_SAVE, "n_clicks"), State(ids.RULE_DAY, "value"), State(ids.RULE_HAZARD, "value"),
-        State(ids.RULE_ALARM, "value"), State(ids.VIEW, "data"),
+        State(ids.RULE_ALARM, "value"), State(ids.RULE_FIRST, "value"), State(ids.VIEW, "data"),
         running=[(Output(ids.RULE_SAVE, "disabled"), True, False)],
         prevent_initial_call=True,
     )(save_rules)

@@ -11,5 +11,6 @@ MESSAGE = "bureau-reports-message"
 RULE_DAY = "bureau-reports-rule-day"
 RULE_HAZARD = "bureau-reports-rule-hazard"
 RULE_ALARM = "bureau-reports-rule-alarm"
+RULE_FIRST = "bureau-reports-rule-first"  # the first month owed, YYYY-MM (empty: every month)
 RULE_SAVE = "bureau-reports-rule-save"
 RULE_MESSAGE = "bureau-reports-rule-message"

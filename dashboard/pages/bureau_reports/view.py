@@ -91,6 +91,10 @@ def rules_card(lang: Language, rules: Rules) -> html.Section:
         *(html.Div([html.Label(tr(lang, key), htmlFor=id_, className="inspection-plans-label"),
                     number(id_, value, low, high)], className="inspection-plans-field")
           for id_, key, value, low, high in fields),
+        html.Div([html.Label(tr(lang, "rule_first"), htmlFor=ids.RULE_FIRST, className="inspection-plans-label"),
+                  dcc.Input(id=ids.RULE_FIRST, type="text", maxLength=7, value=rules.first_period or "",
+                            placeholder="2026-09", className="inspection-plans-input")],
+                 className="inspection-plans-field"),
         html.Div(className="inspection-plans-actions", children=[
             html.Button(tr(lang, "rule_save"), id=ids.RULE_SAVE, n_clicks=0, type="button", className="lead-button"),
             html.Div(id=ids.RULE_MESSAGE, className="inspection-plans-message", role="status",

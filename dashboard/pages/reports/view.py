@@ -13,6 +13,7 @@ from dash import dcc, html
 
 from dashboard.pages.reports import ids
 from dashboard.pages.reports.text import KINDS, STATES, TIMELINESS, name, tr
+from kernel.names import domain_name
 from layouts.i18n import Language
 
 if TYPE_CHECKING:  # the reads (queries/ledger/reporting.py); annotations only
@@ -62,7 +63,8 @@ def figures_block(lang: Language, figures: dict, *, kept: bool, tz: ZoneInfo) ->
     domains = figures.get("alerts_by_domain") or {}
     if domains:
         cols = ("alerts_raised", "alerts_critical", "alerts_true", "alerts_false", "ack_median_s", "ack_p90_s")
-        rows = [html.Tr([html.Td(domain), *(html.Td(figure(lang, c, d.get(c))) for c in DOMAIN_COLUMNS)],
+        rows = [html.Tr([html.Td(domain_name(lang, domain)),
+                         *(html.Td(figure(lang, c, d.get(c))) for c in DOMAIN_COLUMNS)],
                         **{"data-domain": domain}) for domain, d in domains.items()]
         tables.append(html.Div(className="reports-figure-group is-wide", children=[
             html.H3(tr(lang, "f_alerts") + " · " + tr(lang, "domain")),
