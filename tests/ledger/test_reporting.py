@@ -24,7 +24,7 @@ from ledger.commands import reporting as commands
 from ledger.commands.reporting import ReportRefused
 from ledger.db import migrate
 from ledger.errors import LedgerError, NotFound
-from ledger.models import Alert, AuditEntry, Drill, Hazard, InspectionPlan, OrgUnit, Report, User
+from ledger.models import Alert, AuditEntry, Drill, Hazard, InspectionPlan, OrgUnit, ReminderMark, Report, User
 from queries.ledger import reporting as reads
 from tests.conftest import settings_for
 from tests.dashboard.conftest import PASSWORD, signed_in
@@ -229,6 +229,11 @@ def test_who_may_do_what_and_a_school_never_sees_anothers_reports(session, seede
     session.commit()
     s2 = _school(session, "s2")
     assert reads.report(session, school_id=s2.id, report_id=s1.id) is None
+    # The day before November's due moment: s2 (nothing sent) is reminded once, s1 (sent) not at all.
+    assert commands.remind_due(session, now=local(2026, 12, 5, 9), tz=TZ) == 1
+    assert commands.remind_due(session, now=local(2026, 12, 5, 11), tz=TZ) == 0
+    session.commit()
+    assert session.scalars(select(ReminderMark.key)).all() == ["report-due:s2:monthly:2026-11"]
     assert [i.school for i in reads.items(session, [s2], local(2026, 12, 1, 0), local(2027, 1, 1, 0), DEC10, TZ)] == \
         ["s2"]
 
