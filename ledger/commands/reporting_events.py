@@ -8,6 +8,8 @@ sweeper to run, schedule or watch; and a step rolled back takes its report with 
 grades a hazard or resolves an alert goes through the functions called here: hazards.report_hazard and
 transition_hazard (the phone's loop, events from the topic, imports), alert_handling (the console) and
 alerts.transition_alert (the topic). Writing twice is harmless: one row per (school, kind, subject).
+A ledger exchange file loaded (ledger/exchange_db.py: another system's history) writes none: its
+hazards were reported up, or not, before they came here.
 
 The rules (monthly due day, hours per kind) are the nearest unit's above the school with a row in
 `reporting_rules` (normally the district), else ledger/reporting.DEFAULT_RULES.
@@ -19,6 +21,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kernel.names import event_type_name
 from ledger import reporting
 from ledger.models import OrgUnit, Report, ReportingRule
 
@@ -60,5 +63,6 @@ def major_hazard(db: Session, *, school_id: int, code: str, title: str, at: date
 
 
 def true_alarm(db: Session, *, school_id: int, code: str, title: str, at: datetime) -> Report | None:
-    """A critical alert resolved as a true alarm at `at`."""
-    return due(db, school_id=school_id, kind="true_alarm", subject=code, title=title, at=at)
+    """A critical alert resolved as a true alarm at `at`; `title` its type (fire.smoke_alarm), named in Chinese."""
+    named = f"{event_type_name('zh', title)}（真警）"
+    return due(db, school_id=school_id, kind="true_alarm", subject=code, title=named, at=at)
