@@ -31,8 +31,8 @@ def test_the_schools_panel_shows_the_kept_figures_and_its_list_the_timeliness():
                "alerts_by_domain": {"environment": {"raised": 2, "critical": 1, "true_alarms": 1, "false_alarms": 0,
                                                     "acknowledged": 2, "ack_median_s": 45.0, "ack_p90_s": 600.0}}}
     shown = {"id": 7, "kind": "monthly", "title": "2026-11 月度安全报告", "status": "returned",
-             "due_at": DUE.isoformat(), "timeliness": "on_time", "text": "", "return_reason": "<i>补充</i>", "submitted_at": None,
-             "receipted_at": None, "figures": figures, "kept": True}
+             "due_at": DUE.isoformat(), "timeliness": "on_time", "text": "", "return_reason": "<i>补充</i>",
+             "submitted_at": None, "receipted_at": None, "figures": figures, "kept": True}
     texts = component_texts(school.panel("zh", shown, TZ))
     assert "报送时的数据（截至 2026-12-01 00:00）" in texts and "已退回：<i>补充</i>" in texts
     assert "截止：2026-12-06 00:00 · 按时" in texts and "45 秒" in texts and "10.0 分钟" in texts
