@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from dashboard.access import csrf_token, current
-from dashboard.roles import DRILL_RECORD, INSPECTION_PLAN, Principal
+from dashboard.roles import DRILL_RECORD, INSPECTION_PLAN, REPORT_RECEIVE, REPORT_SUBMIT, Principal
 from dashboard.services import services
 from layouts.i18n import Language, language
 from layouts.lead_view import LeadView, pick_school
@@ -24,7 +24,10 @@ def resolve(school: object, lang: object, schools: dict[str, dict] | None = None
     csrf = csrf_token() if principal is not None and principal.user_id is not None else None
     plans_tab = principal is not None and principal.may(INSPECTION_PLAN)
     drills_tab = principal is not None and principal.may(DRILL_RECORD)
-    return replace(_resolve(school, lang, principal, schools), csrf=csrf, plans_tab=plans_tab, drills_tab=drills_tab)
+    reports_tab = principal is not None and principal.may(REPORT_SUBMIT)
+    bureau_tab = principal is not None and principal.may(REPORT_RECEIVE)
+    return replace(_resolve(school, lang, principal, schools), csrf=csrf, plans_tab=plans_tab, drills_tab=drills_tab,
+                   reports_tab=reports_tab, bureau_tab=bureau_tab)
 
 
 def _resolve(school: object, lang: Language, principal: Principal | None, schools: dict[str, dict] | None

@@ -33,6 +33,9 @@ HAZARD_SUPERVISE = "hazard.supervise"  # list a school's hazard for supervision 
 INSPECT = "inspection.do"  # do the inspections due, item by item
 INSPECTION_PLAN = "inspection.plan"  # plan inspections: what, which checklist, how often, by whom
 DRILL_RECORD = "drill.record"  # record drills and trainings (issue 16; ledger/commands/drills.py RECORDERS)
+# Reporting up (issue 17, 报送; ledger/commands/reporting.py holds each step to the school or the unit above it).
+REPORT_SUBMIT = "report.submit"  # a school's safety head or admin: the school's reports to its district
+REPORT_RECEIVE = "report.receive"  # a district's leaders and admins: receipt (签收) or return (退回) them
 PHOTO_UPLOAD = "photo.upload"  # send a photo for a report, a rectification or an inspection
 PHOTO_VIEW = "photo.view"  # see the photos of hazards in one's scope
 # Supervising down (issue 17, ledger/commands/supervision.py, notices.py): the ledger holds each to the
@@ -45,7 +48,7 @@ NOTICE_READ = "notice.read"  # read the notices to one's school and confirm them
 # their photos: every step names who took it, and a photo is for people whose scope covers it.
 PERSON_ONLY = frozenset({HAZARD_REPORT, HAZARD_ASSIGN, HAZARD_WORK, HAZARD_ACCEPT, HAZARD_SUPERVISE, INSPECT,
                          INSPECTION_PLAN, PHOTO_UPLOAD, PHOTO_VIEW, DRILL_RECORD, SUPERVISION_OPEN,
-                         SUPERVISION_ANSWER, NOTICE_WRITE, NOTICE_READ})
+                         SUPERVISION_ANSWER, NOTICE_WRITE, NOTICE_READ, REPORT_SUBMIT, REPORT_RECEIVE})
 # Issue 12, "IT can see its health": GET /metrics, for a Prometheus scraper, which is no principal
 # of the ledger's: no role has it; the guard lets in the METRICS_TOKEN or a METRICS_ALLOW address
 # (dashboard/metrics.py) instead.
@@ -63,15 +66,17 @@ _PERSON = frozenset({ACCOUNT, HAZARD_REPORT, HAZARD_WORK, PHOTO_UPLOAD, PHOTO_VI
 # admins may do everything.
 GRANTS: dict[str, frozenset[str]] = {
     "wall": _READ,
-    "leader": _READ | _PERSON | {DUTY_VIEW, LEAD_VIEW, HAZARD_SUPERVISE, SUPERVISION_OPEN, NOTICE_WRITE, NOTICE_READ},
+    "leader": _READ | _PERSON | {DUTY_VIEW, LEAD_VIEW, HAZARD_SUPERVISE, SUPERVISION_OPEN, NOTICE_WRITE, NOTICE_READ,
+                                 REPORT_RECEIVE},
     "duty": _READ | _PERSON | {DUTY_VIEW, LEAD_VIEW, ALERT_HANDLE, HAZARD_COMMENT, INSPECT, NOTICE_READ},
     "safety": _READ | _PERSON | {DUTY_VIEW, LEAD_VIEW, HAZARD_COMMENT, HAZARD_ASSIGN, HAZARD_ACCEPT, INSPECT,
-                                 INSPECTION_PLAN, DRILL_RECORD, SUPERVISION_ANSWER, NOTICE_READ},
+                                 INSPECTION_PLAN, DRILL_RECORD, SUPERVISION_ANSWER, NOTICE_READ, REPORT_SUBMIT},
     "inspector": _READ | _PERSON | {HAZARD_ACCEPT, INSPECT, NOTICE_READ},
     "reporter": frozenset({SHELL}) | _PERSON,
     "admin": _READ | _PERSON | {DUTY_VIEW, LEAD_VIEW, ALERT_HANDLE, HAZARD_COMMENT, ADMIN, HAZARD_ASSIGN,
                                 HAZARD_ACCEPT, HAZARD_SUPERVISE, INSPECT, INSPECTION_PLAN, DRILL_RECORD,
-                                SUPERVISION_OPEN, SUPERVISION_ANSWER, NOTICE_WRITE, NOTICE_READ},
+                                SUPERVISION_OPEN, SUPERVISION_ANSWER, NOTICE_WRITE, NOTICE_READ, REPORT_SUBMIT,
+                                REPORT_RECEIVE},
 }
 
 # Route kinds whose permission depends on what is asked for, resolved per request.
@@ -155,6 +160,8 @@ PAGES: dict[str, str] = {
     # Supervising down (issue 17): the bureau's side and the school's, held to the person's unit by the ledger.
     "bureau_supervision": SUPERVISION_OPEN, "bureau_notices": NOTICE_WRITE,
     "supervision": SUPERVISION_ANSWER, "notices": NOTICE_READ,
+    # Reporting up (issue 17): the school's reports, and the district's view of its schools' reports.
+    "reports": REPORT_SUBMIT, "bureau_reports": REPORT_RECEIVE,
 }
 
 

@@ -29,7 +29,10 @@ NAV: tuple[tuple[str, str, str], ...] = (
 PLANS: tuple[str, str, str] = ("inspection_plans", "/inspection-plans", "nav_plans")
 # Drills and trainings (issue 16): written by the same people, shown the same way (LeadView.drills_tab).
 DRILLS: tuple[str, str, str] = ("drills", "/drills", "nav_drills")
-PATHS = {name: path for name, path, _ in (*NAV, PLANS, DRILLS)}
+# Reporting up (issue 17): the school's reports (LeadView.reports_tab) and the district's (.bureau_tab).
+REPORTS: tuple[str, str, str] = ("reports", "/reports", "nav_reports")
+BUREAU_REPORTS: tuple[str, str, str] = ("bureau_reports", "/bureau/reports", "nav_bureau_reports")
+PATHS = {name: path for name, path, _ in (*NAV, PLANS, DRILLS, REPORTS, BUREAU_REPORTS)}
 
 
 class Person(Protocol):
@@ -60,6 +63,8 @@ class LeadView:
     csrf: str | None = None  # the session's CSRF token for the sign-out form; None for no person
     plans_tab: bool = False  # the caller may open the inspection plans (their tab is shown)
     drills_tab: bool = False  # the caller may record drills and trainings
+    reports_tab: bool = False  # the caller may submit the school's reports (issue 17)
+    bureau_tab: bool = False  # the caller may receipt and return the schools' reports (issue 17)
 
     @property
     def several(self) -> bool:

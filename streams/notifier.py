@@ -33,6 +33,7 @@ from kernel.heartbeat import Heartbeat
 from kernel.settings import Settings, redact_url
 from ledger import notify_rules, notify_secrets, notify_text
 from ledger.commands import notify
+from ledger.commands import reporting as report_commands
 from ledger.errors import LedgerError
 from ledger.models import NotifyChannel
 from streams import notify_protocols, reminders
@@ -199,9 +200,14 @@ class Notifier:
 
     def sweep_reminders(self, now: datetime | None = None) -> dict[str, int]:
         """Hazard reminders, acceptance reminders, the digest, "no drill this term" (streams/reminders.py)."""
+        now = now or datetime.now(timezone.utc)
         with Session(self.engine) as db:
-            counts = reminders.sweep(db, now=now or datetime.now(timezone.utc), tz=self.settings.tz,
+            counts = reminders.sweep(db, now=now, tz=self.settings.tz,
                                      public_url=self.settings.public_url, term_starts=self.settings.terms)
+            # Reports due to the district tomorrow (issue 17, 报送): once per report.
+            if (due := report_commands.remind_due(db, now=now, tz=self.settings.tz)):
+                counts = {**counts, "report_due": due}
+            db.commit()
         if counts:
             log.info("notifier: reminders %s", counts)
         return counts

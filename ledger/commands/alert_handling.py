@@ -21,7 +21,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from ledger import alert_flow
-from ledger.commands import alert_outbox, ladder
+from ledger.commands import alert_outbox, ladder, reporting_events
 from ledger.errors import LedgerError
 from ledger.models import Alert, AlertOccurrence, AlertTransition, OrgUnit
 
@@ -188,6 +188,11 @@ def _take_step(session: Session, seen: _Seen, *, action: str, by: str, at: datet
                                         to_state=to_state, by=by, at=at, note=note, event_id=own,
                                         assignee=assignee, outcome=outcome))
             alert_outbox.add(session, events, now=at)
+            if action == "resolve" and outcome == "true_alarm":  # a critical one goes up (issue 17, 报送)
+                school_id, severity, kind = session.execute(select(Alert.school_id, Alert.severity, Alert.type)
+                                                            .where(Alert.id == seen.id)).one()
+                if severity == "critical":
+                    reporting_events.true_alarm(session, school_id=school_id, code=seen.code, title=kind, at=at)
             if action != "dispatch":  # the ladder stops: its pages not yet sent are withdrawn with the step
                 ladder.withdraw(session, seen.id, why=f"withdrawn: {action}d by {by}")
     except _Moved:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from kernel.catalogue import ALERT_SEVERITIES
 from ledger import alert_flow
-from ledger.commands import ladder
+from ledger.commands import ladder, reporting_events
 from ledger.errors import LedgerError
 from ledger.models import Alert, AlertOccurrence, AlertTransition, OrgUnit
 
@@ -73,6 +73,8 @@ def transition_alert(session: Session, *, alert: Alert, action: str, by: str | N
         alert.dispatched_at, alert.dispatched_by, alert.dispatched_to = at, by, assignee
     else:
         alert.resolved_at, alert.resolved_by, alert.outcome = at, by, outcome
+        if outcome == "true_alarm" and alert.severity == "critical":  # reported up (issue 17, 报送)
+            reporting_events.true_alarm(session, school_id=alert.school_id, code=alert.code, title=alert.type, at=at)
     if action != "dispatch":  # acknowledged or resolved: the ladder's pages not yet sent are moot
         ladder.withdraw(session, alert.id, why=f"withdrawn: {action}d by {by or 'the source'}")
     session.flush()

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ledger import hazard_loop, org
+from ledger.commands import reporting_events
 from ledger.errors import LedgerError
 from ledger.models import Hazard, HazardTransition, LoopViolation, OrgUnit
 
@@ -55,6 +56,8 @@ def report_hazard(session: Session, *, school: OrgUnit, code: str, title: str, f
                                                by=by, at=found_at, note=note, event_id=event_id))
     session.add(hazard)
     session.flush()
+    if grade == "major":  # a major hazard goes up to the district within its hours (issue 17, 报送)
+        reporting_events.major_hazard(session, school_id=school.id, code=code, title=title, at=found_at)
     return hazard
 
 
@@ -74,8 +77,12 @@ def transition_hazard(session: Session, *, hazard: Hazard, action: str, by: str 
         if grade not in hazard_loop.GRADES:
             raise LedgerError(f"hazard grade must be one of {hazard_loop.GRADES}, not {grade!r}",
                               zh=f"隐患等级应为{'或'.join(hazard_loop.GRADE_ZH.values())}，而不是 {grade!r}")
+        made_major = grade == "major" and hazard.grade != "major"
         hazard.grade = grade
         hazard.listed_supervision = hazard.listed_supervision or grade == "major"
+        if made_major:  # graded major by this step: reported up within the district's hours (issue 17)
+            reporting_events.major_hazard(session, school_id=hazard.school_id, code=hazard.code,
+                                          title=hazard.title, at=at)
     if measures:
         hazard.measures = measures
     if action in ("accept", "reject"):

@@ -17,6 +17,7 @@ from ledger.models.org import BUILDING_USES, ORG_CHILDREN, ORG_KIND_ZH, ORG_KIND
 from ledger.models.photo import Photo
 from ledger.models.reminders import ReminderMark
 from ledger.models.report_document import ReportDocument
+from ledger.models.reporting import REPORT_KINDS, REPORT_STATES, Report, ReportingRule
 from ledger.models.response_card import ResponseCard, ResponseCardUse
 from ledger.models.risk import HazardSource, RiskPoint
 from ledger.models.rules import RULE_KINDS, RuleText
@@ -46,8 +47,8 @@ __all__ = [
     "LoopViolation", "NotifyAddress", "NotifyChannel", "NotifyDelivery", "NotifyOutbox", "NotifyPolicy",
     "ONCALL_LEVELS",
     "ORG_CHILDREN", "ORG_KINDS", "ORG_KIND_ZH", "OnCallEntry", "OrgUnit", "Photo", "ROLES", "RULE_KINDS",
-    "RecorderOffset", "RefusedEvent", "ReportDocument", "ReminderMark", "ResponseCard", "ResponseCardUse",
-    "RiskPoint", "RuleText",
+    "RecorderOffset", "RefusedEvent", "ReminderMark", "REPORT_KINDS", "REPORT_STATES", "Report", "ReportDocument",
+    "ReportingRule", "ResponseCard", "ResponseCardUse", "RiskPoint", "RuleText",
     "SCHOOL_TYPES",
     "SitePlanImage", "SignInFailure",
     "ITEM_STATES", "SUBJECT_KINDS", "Notice", "NoticeReceipt", "SupervisionItem", "SupervisionPhoto",

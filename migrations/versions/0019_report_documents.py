@@ -3,7 +3,7 @@
 A new table only (ledger/models/report_document.py); the files are under REPORT_DIR.
 
 Revision ID: 0019_report_documents
-Revises: 0018_supervision
+Revises: 0018_reporting
 Create Date: 2026-12-06 18:20:00
 """
 from __future__ import annotations
@@ -14,7 +14,7 @@ from alembic import op
 import ledger.models.base
 
 revision = '0019_report_documents'
-down_revision = '0018_supervision'
+down_revision = '0018_reporting'
 branch_labels = None
 depends_on = None
 

@@ -16,7 +16,8 @@ from ledger.models import Base, Campaign
 HEAD = "0019_report_documents"
 # What each revision adds, newest first: each goes down on its own and takes only its tables.
 STEPS: list[tuple[str, str, set[str]]] = [  # (revision, the one before, tables it adds)
-    ("0019_report_documents", "0018_supervision", {"report_documents"}),
+    ("0019_report_documents", "0018_reporting", {"report_documents"}),
+    ("0018_reporting", "0018_supervision", {"reporting_rules", "reports"}),
     ("0018_supervision", "0017_reminders", {"supervision_items", "supervision_steps", "supervision_photos",
                                             "notices", "notice_receipts"}),
     ("0017_reminders", "0017_ladder", {"notify_reminders"}),
