@@ -15,6 +15,7 @@ from dashboard import (
     api_duty,
     api_events,
     api_ledger,
+    api_reports,
     audit_export,
     bad_input,
     headers,
@@ -57,6 +58,7 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
     api.register(app.server)
     api_ledger.register(app.server)
     api_duty.register(app.server)
+    api_reports.register(app.server)  # GET /api/v1/units/<unit>/reports/<YYYY-MM>.pdf|.xlsx: monthly reports
     api_alerts.register(app.server)
     api_events.register(app.server)  # POST /api/v1/events: campus systems send events with a source key
     lead_export.register(app.server)  # GET /lead/hazards.xlsx: the hazard ledger as filtered

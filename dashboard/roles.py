@@ -104,6 +104,10 @@ ROUTES: dict[str, str] = {
     "alias:/wall": PAGE,  # redirects to the wall, keeping the query
     "duty_api.handover_report": DUTY_VIEW,  # GET /api/v1/schools/<school>/handover: the shift report
     "duty_api.handover_pdf": DUTY_VIEW,  # GET /api/v1/schools/<school>/handover.pdf: the same, as PDF
+    # The monthly reports as documents (issue 17): the unit is held to the caller's scope in the view
+    # (dashboard/api_reports.readable_unit), a school to their schools, a unit above to their own or below.
+    "reports_api.kept_documents": LEAD_VIEW,  # GET /api/v1/units/<unit>/reports
+    "reports_api.document": LEAD_VIEW,  # GET /api/v1/units/<unit>/reports/<YYYY-MM>.pdf|.xlsx
     "duty_api.hazard_comment": HAZARD_COMMENT,  # POST /api/v1/schools/<school>/hazards/<code>/comments
     "auth.login": PUBLIC,  # the sign-in form and its POST (rate limited, dashboard/login/)
     "auth.logout": ACCOUNT,
