@@ -102,6 +102,7 @@ ROUTES: dict[str, str] = {
     "audit_api.audit_csv": ADMIN,  # GET /admin/audit.csv
     "events_api.receive": SOURCE,  # POST /api/v1/events: campus systems send events (dashboard/api_events.py)
     "plans.image": WALL,  # GET /plans/<school>/<campus>: a campus plan image; the maps draw it (issue 14)
+    "district_maps.image": WALL,  # GET /district-maps/<unit>: the district wall's map, held to the unit there
     # The register (issue 14, dashboard/admin_register.py): the school is checked against the admin's scope there.
     "admin_register.risk_card": ADMIN,  # GET /admin/risks/<school>/<code>/card: the risk notice card
     "admin_register.import_upload": ADMIN,  # POST /admin/imports/upload: a spreadsheet to import
@@ -120,6 +121,7 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # Dash pages by the name they register with; a path no page has shows Dash's "not found": SHELL.
 PAGES: dict[str, str] = {
     "wall": WALL, "duty": DUTY_VIEW,
+    "district_wall": WALL,  # /district?unit= (issue 17): held to the unit's schools by its callback
     # Leadership (issue 6): every page reads; none has a callback that writes.
     "lead_overview": LEAD_VIEW, "lead_domain": LEAD_VIEW, "lead_hazards": LEAD_VIEW, "lead_risks": LEAD_VIEW,
     "lead_campaigns": LEAD_VIEW, "lead_assessment": LEAD_VIEW, "lead_district": LEAD_VIEW,

@@ -13,9 +13,10 @@ from kernel.names import local_name
 from ledger.db import current_revision, downgrade, migrate
 from ledger.models import Base, Campaign
 
-HEAD = "0017_reminders"
+HEAD = "0018_distwall"
 # What each revision adds, newest first: each goes down on its own and takes only its tables.
 STEPS: list[tuple[str, str, set[str]]] = [  # (revision, the one before, tables it adds)
+    ("0018_distwall", "0017_reminders", {"district_maps", "district_map_places"}),
     ("0017_reminders", "0017_ladder", {"notify_reminders"}),
     ("0017_ladder", "0016_notify_policy", {"alert_pages"}),  # and the outbox's status CHECK
     ("0016_notify_policy", "0015_notify", {"notify_policies"}),
