@@ -16,6 +16,10 @@
   var DESIGN_WIDTH = 1920;
   var DESIGN_HEIGHT = 1080;
   var CANVAS_ID = "wall-canvas"; // dashboard/pages/wall/ids.py WALL
+  var DISTRICT_CANVAS_ID = "district-canvas"; // dashboard/pages/district_wall/ids.py WALL
+  function theCanvas() {
+    return document.getElementById(CANVAS_ID) || document.getElementById(DISTRICT_CANVAS_ID);
+  }
   var VIEWS = ["wall", "map", "alerts"];
   // No answered refresh for this long (refreshes come twice a second) means the link is down.
   var LINK_LOST_AFTER_MS = 5000;
@@ -40,7 +44,7 @@
   if (STRIP) { document.documentElement.setAttribute("data-strip", String(screen.cols)); }
 
   function fit() {
-    var canvas = document.getElementById(CANVAS_ID);
+    var canvas = theCanvas();
     if (!canvas) { return; }
     var width = window.innerWidth, height = window.innerHeight;
     if (STRIP && canvas.style.width !== canvasWidth + "px") { canvas.style.width = canvasWidth + "px"; }
@@ -55,7 +59,7 @@
   // Dash renders the page after load and again on navigation; refit whenever the canvas is new.
   var fitted = null;
   new MutationObserver(function () {
-    var canvas = document.getElementById(CANVAS_ID);
+    var canvas = theCanvas();
     if (canvas && canvas !== fitted) {
       fitted = canvas; fit();
       // Back from the k-th school of a tour: open the next one, or stay when the tour is done.
@@ -80,7 +84,7 @@
   showView(playlist.length ? (playlist[position] === "schools" ? "wall" : playlist[position]) : query.get("view"));
 
   function tourSchools() {
-    var canvas = document.getElementById(CANVAS_ID);
+    var canvas = theCanvas();
     try { return JSON.parse((canvas && canvas.getAttribute("data-tour")) || "[]"); } catch (err) { return []; }
   }
   // The school wall at step k of the tour; it returns here with ?tour=k+1.

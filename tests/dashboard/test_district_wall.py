@@ -81,7 +81,7 @@ def build_ledger(settings) -> None:
 
 def fits_and_holds(page, width: int, height: int) -> None:
     def fits() -> bool:
-        box = page.locator("#wall-canvas").bounding_box()
+        box = page.locator("#district-canvas").bounding_box()
         return abs(box["width"] - width) < 2 and abs(box["height"] - height) < 2
 
     wait_until(fits, f"the canvas to fill {width}x{height}")
@@ -90,7 +90,7 @@ def fits_and_holds(page, width: int, height: int) -> None:
         + ' .district-figures, .district-middle')).filter(e => e.scrollWidth > e.clientWidth + 1
         || e.scrollHeight > e.clientHeight + 1).map(e => e.className)""")
     assert spilled == []
-    outside = page.evaluate("""(() => { const c = document.getElementById('wall-canvas').getBoundingClientRect();
+    outside = page.evaluate("""(() => { const c = document.getElementById('district-canvas').getBoundingClientRect();
         return Array.from(document.querySelectorAll('.panel')).filter(p => { const b = p.getBoundingClientRect();
           return b.left < c.left - 1 || b.top < c.top - 1 || b.right > c.right + 1 || b.bottom > c.bottom + 1; })
           .length; })()""")
@@ -129,7 +129,7 @@ def test_the_district_wall_draws_its_schools_on_its_map_fits_1080p_4k_and_a_stri
         league = page.get_by_test_id("district-league").locator("tr")
         assert league.count() == 3
         assert shown(page, "district-due") == "暂无到期的报送与督办"
-        assert "乙区" not in page.locator("#wall-canvas").inner_text()  # district B is nowhere
+        assert "乙区" not in page.locator("#district-canvas").inner_text()  # district B is nowhere
         for (width, height), name in (((1920, 1080), "district-wall-1080p.png"),
                                       ((3840, 2160), "district-wall-4k.png")):
             page.set_viewport_size({"width": width, "height": height})
@@ -140,7 +140,7 @@ def test_the_district_wall_draws_its_schools_on_its_map_fits_1080p_4k_and_a_stri
         # District B's wall and map are not for A's token.
         page.goto(f"{served.url}/district?unit=dist-b")
         wait_until(lambda: shown(page, "stale-banner") == "无权查看该区域", "the refusal")
-        assert "乙区第一中学" not in page.locator("#wall-canvas").inner_text()
+        assert "乙区第一中学" not in page.locator("#district-canvas").inner_text()
     finally:
         page.close()
     reader = client_with(served.app, token_a)
@@ -156,7 +156,7 @@ def test_the_district_wall_draws_its_schools_on_its_map_fits_1080p_4k_and_a_stri
             display.goto(f"{served.url}/district?unit=dist-a&screen={i}/3&token={token_a}")
             wait_until(lambda d=display: d.get_by_test_id("district-league").locator("tr").count() == 3,
                        "the league on the strip", timeout=15)
-            box = display.locator("#wall-canvas").bounding_box()
+            box = display.locator("#district-canvas").bounding_box()
             assert abs(box["x"] + (i - 1) * 960) < 2 and abs(box["width"] - 2880) < 2 and abs(box["height"] - 540) < 2
             middle = display.evaluate("(() => { const e = document.elementFromPoint(480, 300);"
                                       " const p = e && e.closest('.panel'); return p ? p.className : ''; })()")

@@ -33,6 +33,7 @@ MAX_UNITS_KEPT = 256
 LEDGER_TTL_S = 30.0  # the league and the map change by people's hands, not by the second
 # Per app (its Services), then per unit: (read at, what was read).
 _ledger: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_figures: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # per app, per unit: (at ms, figures, schools)
 _lock = threading.Lock()
 
 OUTPUTS = {
@@ -90,6 +91,24 @@ def ledger_part(unit: str) -> dict | None:
     return found
 
 
+def live_figures(unit: str, schools: list[str], now: int) -> dict:
+    """The district's live figures, read once per refresh period per unit and process: the screens
+    of one district (three on a strip, a few in a room) share one read."""
+    live = services()
+    with _lock:
+        cached = _figures.setdefault(live, {}).get(unit)
+    if cached is not None and 0 <= now - cached[0] < live.settings.wall_refresh_ms and cached[2] == schools:
+        return cached[1]
+    found = district_live.district_live(live.redis, schools, now_ms=now,
+                                        stale_after_s=live.settings.stale_after_seconds)
+    with _lock:
+        units = _figures.setdefault(live, {})
+        if len(units) >= MAX_UNITS_KEPT:
+            units.clear()
+        units[unit] = (now, found, schools)
+    return found
+
+
 def refresh(_tick, view_data, sync):
     lang = language((view_data or {}).get("lang"))
     unit = (view_data or {}).get("unit")
@@ -106,8 +125,7 @@ def refresh(_tick, view_data, sync):
         return result
     schools = part["district"]["schools"]
     try:
-        figures = district_live.district_live(live.redis, schools, now_ms=now,
-                                              stale_after_s=live.settings.stale_after_seconds)
+        figures = live_figures(unit, schools, now)
         previous = wall_sync.recall(live.redis, screen, sync.get("tag"))
     except redis.RedisError:
         result = dict.fromkeys(OUTPUTS, no_update)

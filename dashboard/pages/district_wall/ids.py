@@ -1,8 +1,9 @@
-"""The district wall's component ids. The canvas keeps the school wall's id, so assets/wall.js fits
-it, splits it over displays and runs its playlists the same way."""
+"""The district wall's component ids. assets/wall.js knows the canvas's id too: it fits it, splits it
+over displays and runs its playlists as it does the school wall's (whose ids must differ: one
+output per id in the app)."""
 from __future__ import annotations
 
-WALL = "wall-canvas"  # assets/wall.js scales the canvas by this id (dashboard/pages/wall/ids.py WALL)
+WALL = "district-canvas"  # assets/wall.js scales the canvas by this id
 TICK = "district-tick"
 VIEW = "district-view"  # dcc.Store: {"unit", "lang"} as the URL asked
 HEARTBEAT = "district-heartbeat"  # changes on every answered refresh: the link watchdog reads it
