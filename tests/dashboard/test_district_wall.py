@@ -12,6 +12,7 @@ from datetime import datetime, timezone
 
 import pytest
 
+from dashboard.access import ROUTER_OUTPUT
 from kernel import keys
 from kernel.connections import sql_engine, sql_sessions
 from ledger.commands.audit import Actor
@@ -97,6 +98,16 @@ def fits_and_holds(page, width: int, height: int) -> None:
     assert outside == 0
 
 
+def page_of(client, path: str, search: str) -> str:
+    """The page Dash's router draws for path and search, as the JSON it answers."""
+    return client.post("/_dash-update-component", json={
+        "output": ROUTER_OUTPUT, "outputs": [{"id": "_pages_content", "property": "children"},
+                                             {"id": "_pages_store", "property": "data"}],
+        "inputs": [{"id": "_pages_location", "property": "pathname", "value": path},
+                   {"id": "_pages_location", "property": "search", "value": search}],
+        "changedPropIds": ["_pages_location.pathname"], "state": []}).get_data(as_text=True)
+
+
 def test_the_district_wall_draws_its_schools_on_its_map_fits_1080p_4k_and_a_strip_and_keeps_to_its_district(
         serve, settings_factory, redis_client, browser, tmp_path):
     settings = settings_factory(database_url=f"sqlite:///{tmp_path / 'ledger.db'}", stale_after_seconds=120)
@@ -106,7 +117,8 @@ def test_the_district_wall_draws_its_schools_on_its_map_fits_1080p_4k_and_a_stri
     t = now_ms()
     event_applier(redis_client, settings)([
         ev.event("alarm.one_key", "personal_safety", t - 4000, school="a1", id="sos-a1"),
-        ev.smoke(t - 3000, school="a2", id="smoke-a2"), ev.smoke(t - 2000, school="a3", id="smoke-a3"),
+        ev.event("perimeter.intrusion", "active_defence", t - 3000, school="a2", id="fence-a2"),
+        ev.event("perimeter.intrusion", "active_defence", t - 2000, school="a3", id="fence-a3"),
         ev.smoke(t - 1000, school="b1", id="smoke-b1")])
     token_a = issue_token(settings, school="dist-a", label="甲区指挥中心大屏")
     served = serve(settings)
@@ -119,8 +131,8 @@ def test_the_district_wall_draws_its_schools_on_its_map_fits_1080p_4k_and_a_stri
         points = page.locator(".district-map-graph .scatterlayer .point")
         wait_until(lambda: points.count() >= 4, "three schools and one ring on the map", timeout=20)
         ring = page.locator(".district-map-graph .scatterlayer .trace:last-child .point")
-        assert ring.count() == 1  # a1's open critical alert pulses; a2's and a3's smoke is not critical
-        assert page.locator(".district-map-graph .layer-below image").count() == 1  # the uploaded map
+        assert ring.count() == 1  # a1's open critical alert pulses; a2's and a3's intrusions are high
+        assert page.locator(".district-map-graph image").count() == 1  # the uploaded map
         assert shown(page, "district-schools") == "3" and shown(page, "district-critical") == "1"
         alerts = page.get_by_test_id("district-alerts").locator("tr")
         wait_until(lambda: alerts.count() == 3, "the district's three alerts")
@@ -137,43 +149,45 @@ def test_the_district_wall_draws_its_schools_on_its_map_fits_1080p_4k_and_a_stri
             time.sleep(0.5)  # plotly redraws at the new size
             page.screenshot(path=str(target / name))
 
-        # District B's wall and map are not for A's token.
-        page.goto(f"{served.url}/district?unit=dist-b")
-        wait_until(lambda: shown(page, "stale-banner") == "无权查看该区域", "the refusal")
-        assert "乙区第一中学" not in page.locator("#district-canvas").inner_text()
     finally:
         page.close()
+    # District B's wall and map are not for A's token: the page Dash's router draws says so and
+    # names none of B's schools; B's map is "not found".
     reader = client_with(served.app, token_a)
+    refused = page_of(reader, "/district", "?unit=dist-b")
+    assert "无权查看该区域" in refused and "乙区第一中学" not in refused and '"data-tour":"[]"' in refused
+    assert '"data-tour":"[\\"a1\\", \\"a2\\", \\"a3\\"]"' in page_of(reader, "/district", "?unit=dist-a")
     assert reader.get("/district-maps/dist-b").status_code == 404
     assert reader.get("/district-maps/dist-a").headers["Content-Type"] == "image/png"
 
-    # A 1x3 strip of 960x540 displays: the canvas is as wide as the strip, each display shows a
-    # third of it, and every display shows a panel in its middle (none black).
-    shots = []
-    for i in (1, 2, 3):
-        display = browser.new_page(viewport={"width": 960, "height": 540})
-        try:
-            display.goto(f"{served.url}/district?unit=dist-a&screen={i}/3&token={token_a}")
-            wait_until(lambda d=display: d.get_by_test_id("district-league").locator("tr").count() == 3,
-                       "the league on the strip", timeout=15)
+    # A 1x3 strip of 960x540 displays, one page each: the canvas is as wide as the strip, each
+    # display shows a third of it, and every display shows a panel in its middle (none black).
+    # Then the school wall on the strip's right display.
+    context = browser.new_context(viewport={"width": 960, "height": 540})
+    try:
+        shots = []
+        for i in (1, 2, 3):
+            display = context.new_page()
+            display.goto(f"{served.url}/district?unit=dist-a&screen={i}/3" + (f"&token={token_a}" if i == 1 else ""))
+            wait_until(lambda d=display: d.get_by_test_id("district-league").locator("tr").count() == 3
+                       and d.locator(".district-map-graph .scatterlayer .point").count() >= 4,
+                       "the league and the map on the strip", timeout=20)
             box = display.locator("#district-canvas").bounding_box()
             assert abs(box["x"] + (i - 1) * 960) < 2 and abs(box["width"] - 2880) < 2 and abs(box["height"] - 540) < 2
             middle = display.evaluate("(() => { const e = document.elementFromPoint(480, 300);"
                                       " const p = e && e.closest('.panel'); return p ? p.className : ''; })()")
             assert middle, f"display {i} of 3 shows no panel in its middle"
-            time.sleep(0.3)
             shots.append(display.screenshot())
-        finally:
             display.close()
-    school = browser.new_page(viewport={"width": 960, "height": 540})
-    try:  # the school wall on the strip's right display: the live alerts there, not black
-        school.goto(f"{served.url}/?school=a1&screen=3/3&token={token_a}")
-        wait_until(lambda: school.get_by_test_id("alert-list").locator("tr").count() >= 1, "the school's alerts")
+        school = context.new_page()
+        school.goto(f"{served.url}/?school=a1&screen=3/3")
+        wait_until(lambda: school.get_by_test_id("alert-list").locator("tr").count() >= 1, "the school's alerts",
+                   timeout=20)
         assert abs(school.locator("#wall-canvas").bounding_box()["width"] - 2880) < 2
         assert school.evaluate("(() => { const e = document.elementFromPoint(480, 300);"
                                " return !!(e && e.closest('.panel')); })()")
     finally:
-        school.close()
+        context.close()
     from PIL import Image
 
     strip = Image.new("RGB", (2880 + 2 * 16, 540), (0, 0, 0))  # the displays with their bezels
