@@ -134,6 +134,7 @@ PAGES: dict[str, str] = {
     "admin_oncall": ADMIN,  # the on-call roster (issue 16), held to the admin's unit
     "admin_users": ADMIN, "admin_tokens": ADMIN,  # people and wall tokens, held to the admin's unit
     "admin_notify": ADMIN,  # notification channels (issue 16), held to the admin's unit
+    "admin_district_map": ADMIN,  # the district wall's map (issue 17), held to the admin's unit
     # Everyone signed in changes their own password (never a wall token: it has no ACCOUNT).
     "account_password": ACCOUNT,
     # The phone pages (issue 15, /m/...): each needs its part of the hazard loop or inspections; the

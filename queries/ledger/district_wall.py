@@ -63,3 +63,15 @@ def due_rows(session: Session, *, schools: list[str], now: datetime) -> list[dic
     (aware datetime), "late" (bool)}, soonest first. None yet: the reporting and supervision parts
     (issue 17) are wired in here after merging."""
     return []
+
+
+def managed_units(session: Session, scope: str | None) -> list[dict]:
+    """The units above schools an admin of `scope` (a unit's code; None: the whole tree) keeps maps
+    for: the scope unit itself and those below it, in code order, [{"code", "name_zh", "name_en"}]."""
+    query = select(OrgUnit).where(OrgUnit.kind.in_(ABOVE_SCHOOLS)).order_by(OrgUnit.code)
+    if scope is not None:
+        unit = session.scalar(select(OrgUnit).where(OrgUnit.code == scope))
+        if unit is None:
+            return []
+        query = query.where(OrgUnit.id.in_({unit.id} | org_scope.descendant_ids(session, unit.id)))
+    return [{"code": u.code, "name_zh": u.name_zh, "name_en": u.name_en} for u in session.scalars(query)]

@@ -21,7 +21,8 @@ from ledger.commands.org import create_unit
 from ledger.db import migrate
 from ledger.models import DistrictMap
 from ledger.plan_images import MAX_BYTES, BadImage
-from tests.dashboard.conftest import client_with, event_applier, issue_token, now_ms
+from tests.dashboard.conftest import client_with, event_applier, issue_token, make_user, now_ms, signed_in
+from tests.dashboard.test_access import _callback_body, _callback_key
 from tests.dashboard.test_wall_browser import (  # noqa: F401 (browser: the shared Chromium fixture)
     browser,
     screenshot_dir,
@@ -108,6 +109,17 @@ def page_of(client, path: str, search: str) -> str:
         "changedPropIds": ["_pages_location.pathname"], "state": []}).get_data(as_text=True)
 
 
+def place(app, client, unit: str, school: str, x, y) -> str:
+    """What the page says after "put on the map" for this unit, school and place."""
+    key = _callback_key(app, "dmap-said")
+    body = _callback_body(app, key, {"dmap-place": 1, "dmap-unit": unit, "dmap-school": school, "dmap-x": x,
+                                     "dmap-y": y, "dmap-view": {"lang": "zh"}})
+    body["changedPropIds"] = ["dmap-place.n_clicks"]
+    answer = client.post("/_dash-update-component", json=body, headers={"Origin": "http://localhost"})
+    assert answer.status_code == 200, answer.get_data(as_text=True)
+    return json.dumps(answer.get_json()["response"]["dmap-said"], ensure_ascii=False)
+
+
 def test_the_district_wall_draws_its_schools_on_its_map_fits_1080p_4k_and_a_strip_and_keeps_to_its_district(
         serve, settings_factory, redis_client, browser, tmp_path):
     settings = settings_factory(database_url=f"sqlite:///{tmp_path / 'ledger.db'}", stale_after_seconds=120)
@@ -189,6 +201,15 @@ def test_the_district_wall_draws_its_schools_on_its_map_fits_1080p_4k_and_a_stri
     finally:
         context.close()
     from PIL import Image
+
+    # The map's administration (/admin/district-map): an admin of district B places B's school and
+    # may not place A's (the unit comes from the browser; the server holds it to the admin's unit).
+    make_user(settings, "b-admin", role="admin", unit="dist-b")
+    admin = signed_in(served.app, "b-admin")
+    assert "区域地图" in page_of(admin, "/admin/district-map", "")
+    assert "b1 已放置" in place(served.app, admin, "dist-b", "b1", 0.4, 0.6)
+    assert "不在您的管理范围" in place(served.app, admin, "dist-a", "a1", 0.1, 0.1)
+    assert "应在 0 至 1 之间" in place(served.app, admin, "dist-b", "b1", 1.5, 0.1)
 
     strip = Image.new("RGB", (2880 + 2 * 16, 540), (0, 0, 0))  # the displays with their bezels
     for n, shot in enumerate(shots):
