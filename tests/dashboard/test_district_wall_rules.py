@@ -117,3 +117,13 @@ def test_a_map_that_is_not_a_raster_image_or_too_large_is_refused_in_both_langua
 def test_a_png_map_is_kept_with_its_size():
     kept = check_map_image(png(160, 100))
     assert (kept.content_type, kept.pixel_width, kept.pixel_height) == ("image/png", 160, 100)
+
+
+def test_a_district_without_a_map_gets_a_grid_of_school_tiles_coloured_and_pulsing():
+    from dashboard.pages.district_wall.view import map_children
+
+    model = district_model("zh", district={**DISTRICT, "image": None}, live=live(), league=[], due=[], now=NOW)
+    _note, grid = map_children("zh", model["map"])
+    tiles = grid.children
+    assert [t.className for t in tiles] == ["school-tile risk-red is-pulsing", "school-tile risk-none"]
+    assert [t.children[0].children for t in tiles] == ["一中", "二中"] and grid.className == "school-tiles cols-2"
