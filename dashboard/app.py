@@ -18,6 +18,7 @@ from dashboard import (
     api_reports,
     audit_export,
     bad_input,
+    district_maps,
     headers,
     lead_export,
     metrics,
@@ -64,6 +65,7 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
     lead_export.register(app.server)  # GET /lead/hazards.xlsx: the hazard ledger as filtered
     audit_export.register(app.server)  # GET /admin/audit.xlsx, .csv: the audit log as filtered
     plan_images.register(app.server)  # GET /plans/<school>/<campus>: a campus plan image (issue 14)
+    district_maps.register(app.server)  # GET /district-maps/<unit>: a district wall's map image (issue 17)
     admin_register.register_routes(app.server)  # risk notice cards, spreadsheet uploads (issue 14)
     photos.register(app.server)  # POST /photos, GET /photos/<key>[/thumbnail]: hazard and inspection photos (issue 15)
     phone_report_api.register(app.server)  # POST /m/report/send: the phone's report (随手拍, issue 15)

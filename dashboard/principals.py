@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import unquote_plus
 
 from flask import g, redirect, request, session
+from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard import roles, sessions
@@ -24,7 +25,7 @@ from dashboard.token_checks import FRESH_S, Check, LedgerUnreachable
 from ledger import org_scope
 from ledger.commands import access as tokens
 from ledger.commands import users
-from ledger.models import utcnow
+from ledger.models import OrgUnit, utcnow
 
 if TYPE_CHECKING:
     from dashboard.access import Access
@@ -184,8 +185,8 @@ def _load(**which) -> Principal | None:
             row = tokens.active_token(db, **which)
             if row is None:
                 return None
-            found = Principal(role=row.role, token_id=row.id,
-                              schools=None if row.school is None else frozenset({row.school}))
+            schools, unit = _token_scope(db, row.school)
+            found = Principal(role=row.role, token_id=row.id, schools=schools, unit=unit)
             try:
                 if tokens.note_use(db, token_id=row.id, now=utcnow(), every=NOTE_USE_EVERY):
                     db.commit()
@@ -196,10 +197,22 @@ def _load(**which) -> Principal | None:
         raise LedgerUnreachable(type(exc).__name__) from exc
 
 
+def _token_scope(db, code: str | None) -> tuple[frozenset[str] | None, str | None]:
+    """(schools, unit) a token reads: every school (None) for no code; the one school it names (the
+    school wall's); or, for a district, city or province (a district wall's, issue 17), every school
+    under that unit, and the unit."""
+    if code is None:
+        return None, None
+    unit = db.scalar(select(OrgUnit).where(OrgUnit.code == code))
+    if unit is None or unit.kind not in ("province", "city", "district"):
+        return frozenset({code}), None
+    return frozenset({code}) | org_scope.schools_under(db, unit), unit.code
+
+
 def _keep_in_session(check: Check) -> None:
     p = check.principal
     session[SESSION_KEY] = {"id": p.token_id, "role": p.role, "ok": int(check.valid_at),
-                            "schools": None if p.schools is None else sorted(p.schools)}
+                            "schools": None if p.schools is None else sorted(p.schools), "unit": p.unit}
     session.permanent = True
 
 
@@ -212,8 +225,9 @@ def _from_session(held: object) -> Check | None:
         return None
     if schools is not None and not (isinstance(schools, list) and all(isinstance(s, str) for s in schools)):
         return None
+    unit = held.get("unit") if isinstance(held.get("unit"), str) else None
     principal = Principal(role=role, token_id=token_id,
-                          schools=None if schools is None else frozenset(schools))
+                          schools=None if schools is None else frozenset(schools), unit=unit)
     return Check(principal, float(ok), float(ok))
 
 

@@ -119,6 +119,7 @@ ROUTES: dict[str, str] = {
     "audit_api.audit_csv": ADMIN,  # GET /admin/audit.csv
     "events_api.receive": SOURCE,  # POST /api/v1/events: campus systems send events (dashboard/api_events.py)
     "plans.image": WALL,  # GET /plans/<school>/<campus>: a campus plan image; the maps draw it (issue 14)
+    "district_maps.image": WALL,  # GET /district-maps/<unit>: the district wall's map, held to the unit there
     # The register (issue 14, dashboard/admin_register.py): the school is checked against the admin's scope there.
     "admin_register.risk_card": ADMIN,  # GET /admin/risks/<school>/<code>/card: the risk notice card
     "admin_register.import_upload": ADMIN,  # POST /admin/imports/upload: a spreadsheet to import
@@ -137,6 +138,7 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # Dash pages by the name they register with; a path no page has shows Dash's "not found": SHELL.
 PAGES: dict[str, str] = {
     "wall": WALL, "duty": DUTY_VIEW,
+    "district_wall": WALL,  # /district?unit= (issue 17): held to the unit's schools by its callback
     # Leadership (issue 6): every page reads; none has a callback that writes.
     "lead_overview": LEAD_VIEW, "lead_domain": LEAD_VIEW, "lead_hazards": LEAD_VIEW, "lead_risks": LEAD_VIEW,
     "lead_campaigns": LEAD_VIEW, "lead_assessment": LEAD_VIEW, "lead_district": LEAD_VIEW,
@@ -149,6 +151,7 @@ PAGES: dict[str, str] = {
     "admin_oncall": ADMIN,  # the on-call roster (issue 16), held to the admin's unit
     "admin_users": ADMIN, "admin_tokens": ADMIN,  # people and wall tokens, held to the admin's unit
     "admin_notify": ADMIN,  # notification channels (issue 16), held to the admin's unit
+    "admin_district_map": ADMIN,  # the district wall's map (issue 17), held to the admin's unit
     # Everyone signed in changes their own password (never a wall token: it has no ACCOUNT).
     "account_password": ACCOUNT,
     # The phone pages (issue 15, /m/...): each needs its part of the hazard loop or inspections; the

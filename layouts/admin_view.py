@@ -14,6 +14,7 @@ NAV: tuple[tuple[str, str, str], ...] = (
     ("admin_rules", "/admin/rules", "nav_rules"),
     ("admin_audit", "/admin/audit", "nav_audit"),
     ("admin_sites", "/admin/sites", "nav_sites"),
+    ("admin_district_map", "/admin/district-map", "nav_district_map"),
     ("admin_risks", "/admin/risks", "nav_risks"),
     ("admin_devices", "/admin/devices", "nav_devices"),
     ("admin_cards", "/admin/cards", "nav_cards"),

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from kernel.connections import sql_engine, sql_sessions
 from kernel.settings import Settings
-from ledger import cli_assessment, cli_campaigns, cli_photos, cli_sources, cli_users, passwords
+from ledger import cli_assessment, cli_campaigns, cli_district_map, cli_photos, cli_sources, cli_users, passwords
 from ledger.commands.risk_points import apply_grade
 from ledger.db import current_revision, migrate
 from ledger.grading import GradingRules
@@ -80,6 +80,7 @@ def _parser() -> argparse.ArgumentParser:
     cli_campaigns.add_parser(commands)
     cli_photos.add_parser(commands)
     cli_assessment.add_parser(commands)
+    cli_district_map.add_parser(commands)
     return parser
 
 
@@ -111,6 +112,8 @@ def _run(args: argparse.Namespace, settings: Settings, engine) -> int:
         return cli_campaigns.run(args, sessions, now)
     if args.command == "photos":
         return cli_photos.run(args, settings, sessions, now)
+    if args.command == "district-map":
+        return cli_district_map.run(args, sessions, now)
     if args.command == "assessment":
         return cli_assessment.run(args, sessions, now, settings)
     if args.command == "regrade":

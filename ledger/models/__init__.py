@@ -6,6 +6,7 @@ from ledger.models.audit import AuditEntry
 from ledger.models.base import Base, UTCDateTime, utcnow
 from ledger.models.campaign import Campaign, CampaignPhase, ChecklistItem, ChecklistResult
 from ledger.models.devices import Device
+from ledger.models.district_map import DistrictMap, DistrictMapPlace
 from ledger.models.drills import DRILL_KINDS, Drill
 from ledger.models.hazard import Hazard, HazardTransition, LoopViolation
 from ledger.models.history import DailyDomainEvents, DailyTotals, RecorderOffset, RefusedEvent
@@ -40,6 +41,7 @@ __all__ = [
     "AlertOccurrence", "AlertOutbox", "AlertTransition",
     "AssessmentDeduction", "AuditEntry", "BUILDING_USES", "Base", "Building",
     "Campaign", "CampaignPhase", "ChecklistItem", "ChecklistResult", "DailyDomainEvents", "DailyTotals", "Device",
+    "DistrictMap", "DistrictMapPlace",
     "DRILL_KINDS", "Drill",
     "EventSource", "EventSourceSchool",
     "Hazard", "HazardSource",

@@ -174,8 +174,8 @@ def _refresh(app, client, school: str | None):
 def _example_url(rule) -> str:
     examples = {"school": "s1", "code": "H-1", "filename": "wall.css", "package_name": "dash",
                 "fingerprinted_path": "nothing.js", "path": "somewhere", "_unknown": "nothing",
-                "alert_id": "1", "action": "acknowledge", "campus": "main", "photo": "0" * 32, "unit": "s1",
-                "period": "2026-11", "fmt": "pdf"}
+                "alert_id": "1", "action": "acknowledge", "campus": "main", "photo": "0" * 32,
+                "unit": "d1", "period": "2026-11", "fmt": "pdf"}
     return re.sub(r"<(?:[^:>]+:)?([^>]+)>", lambda m: examples[m.group(1)], rule.rule)
 
 

@@ -1,0 +1,77 @@
+"""What the district wall reads from the ledger (issue 17): the unit, its schools and their names,
+its map (image digest and size, the schools' places), and the two inputs its panels take as plain
+rows. Every read is a fixed handful of queries for the whole district, never one per school.
+
+`league_rows` and `due_rows` are the wall's two inputs from the parts built beside it: the league
+(for now queries.ledger.lead_district's figures) and the reports and supervision due (none until
+the reporting and supervision parts are wired in). Each returns plain dicts, so wiring a part in is
+one line in each function.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ledger import org_scope, scoring
+from ledger.models import DistrictMap, DistrictMapPlace, OrgUnit
+from queries.ledger import lead_district
+
+ABOVE_SCHOOLS = ("province", "city", "district")
+
+
+def district(session: Session, unit_code: str) -> dict | None:
+    """{"code", "name_zh", "name_en", "kind", "schools": [codes, in code order], "names": {code:
+    {"name_zh", "name_en"}}, "image": {"sha256", "width", "height"} | None, "places": {code: [x, y]}}
+    for a unit above schools; None when there is no such unit."""
+    unit = session.scalar(select(OrgUnit).where(OrgUnit.code == unit_code, OrgUnit.kind.in_(ABOVE_SCHOOLS)))
+    if unit is None:
+        return None
+    codes = sorted(org_scope.schools_under(session, unit))
+    rows = session.execute(select(OrgUnit.id, OrgUnit.code, OrgUnit.name_zh, OrgUnit.name_en)
+                           .where(OrgUnit.code.in_(codes), OrgUnit.kind == "school")).all() if codes else []
+    by_id = {r.id: r.code for r in rows}
+    image = session.execute(select(DistrictMap.sha256, DistrictMap.pixel_width, DistrictMap.pixel_height)
+                            .where(DistrictMap.unit_id == unit.id)).first()
+    places = {by_id[p.school_id]: [p.x, p.y] for p in session.scalars(
+        select(DistrictMapPlace).where(DistrictMapPlace.unit_id == unit.id)) if p.school_id in by_id}
+    return {"code": unit.code, "name_zh": unit.name_zh, "name_en": unit.name_en, "kind": unit.kind,
+            "schools": codes, "names": {r.code: {"name_zh": r.name_zh, "name_en": r.name_en} for r in rows},
+            "image": None if image is None else {"sha256": image[0], "width": image[1], "height": image[2]},
+            "places": dict(sorted(places.items()))}
+
+
+def map_image(session: Session, unit_code: str) -> DistrictMap | None:
+    """The stored map image of a unit, for the route that serves it."""
+    return session.scalar(select(DistrictMap).join(OrgUnit, OrgUnit.id == DistrictMap.unit_id)
+                          .where(OrgUnit.code == unit_code))
+
+
+def league_rows(session: Session, *, schools: list[str], now: datetime, review_days: int,
+                rules: scoring.Rules) -> list[dict]:
+    """The league panel's rows, best first: {"school", "name_zh", "name_en", "rate" (0..1 or None),
+    "overdue", "alerts_open", "score" (or None)}. Wiring: the generalised league replaces the body."""
+    found = lead_district.league(session, school_codes=schools, now=now, review_days=review_days, rules=rules)
+    rows = [{"school": f.code, "name_zh": f.name_zh, "name_en": f.name_en, "rate": f.rectification_rate,
+             "overdue": f.overdue, "alerts_open": f.alerts_open, "score": f.score} for f in found]
+    return sorted(rows, key=lambda r: (r["score"] is None, -(r["score"] or 0), r["overdue"], r["school"]))
+
+
+def due_rows(session: Session, *, schools: list[str], now: datetime) -> list[dict]:
+    """The "reports and supervision due" panel's rows: {"school", "what_zh", "what_en", "due_at"
+    (aware datetime), "late" (bool)}, soonest first. None yet: the reporting and supervision parts
+    (issue 17) are wired in here after merging."""
+    return []
+
+
+def managed_units(session: Session, scope: str | None) -> list[dict]:
+    """The units above schools an admin of `scope` (a unit's code; None: the whole tree) keeps maps
+    for: the scope unit itself and those below it, in code order, [{"code", "name_zh", "name_en"}]."""
+    query = select(OrgUnit).where(OrgUnit.kind.in_(ABOVE_SCHOOLS)).order_by(OrgUnit.code)
+    if scope is not None:
+        unit = session.scalar(select(OrgUnit).where(OrgUnit.code == scope))
+        if unit is None:
+            return []
+        query = query.where(OrgUnit.id.in_({unit.id} | org_scope.descendant_ids(session, unit.id)))
+    return [{"code": u.code, "name_zh": u.name_zh, "name_en": u.name_en} for u in session.scalars(query)]
