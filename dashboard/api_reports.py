@@ -52,20 +52,22 @@ def _bad_parameter(exc: params.BadParameter):
 
 def readable_unit(db, code: str) -> OrgUnit | None:
     """The unit, if the caller may read it: a school among their schools; a unit above schools that is
-    their own unit or below it (a whole-tree person reads every unit). None: unknown or out of scope,
-    the same answer for both (nothing is learnt of another district)."""
+    their own unit or below it, or whose every school they read (a district's wall token, as the district
+    wall decides). None: unknown or out of scope, the same answer for both (nothing is learnt of another
+    district)."""
     principal = access.current()
     if principal is None or not _CODE.fullmatch(code):
         return None
     unit = db.scalar(select(OrgUnit).where(OrgUnit.code == code))
     if unit is None or unit.kind not in ("school", "district", "city", "province"):
         return None
-    if unit.kind == "school":
+    if unit.kind == "school" or principal.schools is None:
         return unit if principal.may_read_school(unit.code) else None
-    if principal.schools is None:
-        return unit
     mine = db.scalar(select(OrgUnit).where(OrgUnit.code == principal.unit)) if principal.unit else None
-    return unit if mine is not None and mine.kind != "school" and org_scope.is_within(db, unit, mine) else None
+    if mine is not None and mine.kind != "school" and org_scope.is_within(db, unit, mine):
+        return unit
+    schools = org_scope.schools_under(db, unit)
+    return unit if schools and all(principal.may_read_school(s) for s in schools) else None
 
 
 @reports_api.get("/reports")

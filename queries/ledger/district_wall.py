@@ -3,20 +3,20 @@ its map (image digest and size, the schools' places), and the two inputs its pan
 rows. Every read is a fixed handful of queries for the whole district, never one per school.
 
 `league_rows` and `due_rows` are the wall's two inputs from the parts built beside it: the league
-(for now queries.ledger.lead_district's figures) and the reports and supervision due (none until
-the reporting and supervision parts are wired in). Each returns plain dicts, so wiring a part in is
-one line in each function.
+(for now queries.ledger.lead_district's figures) and the reports and supervision due (the reporting
+and supervision reads). Each returns plain dicts.
 """
 from __future__ import annotations
 
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ledger import org_scope, scoring
 from ledger.models import DistrictMap, DistrictMapPlace, OrgUnit
-from queries.ledger import lead_district
+from queries.ledger import lead_district, reporting, supervision
 
 ABOVE_SCHOOLS = ("province", "city", "district")
 
@@ -58,11 +58,27 @@ def league_rows(session: Session, *, schools: list[str], now: datetime, review_d
     return sorted(rows, key=lambda r: (r["score"] is None, -(r["score"] or 0), r["overdue"], r["school"]))
 
 
-def due_rows(session: Session, *, schools: list[str], now: datetime) -> list[dict]:
-    """The "reports and supervision due" panel's rows: {"school", "what_zh", "what_en", "due_at"
-    (aware datetime), "late" (bool)}, soonest first. None yet: the reporting and supervision parts
-    (issue 17) are wired in here after merging."""
-    return []
+REPORT_WORDS = {"monthly": ("月报", "monthly report"), "major_hazard": ("重大隐患报告", "major hazard report"),
+                "true_alarm": ("真警报告", "true alarm report")}
+
+
+def due_rows(session: Session, *, unit: str, now: datetime, tz: ZoneInfo, limit: int = 40) -> list[dict]:
+    """The "reports and supervision due" panel's rows, soonest first: {"school", "what_zh", "what_en",
+    "due_at" (aware datetime), "late" (bool)} — reports missing or late and those due within three days
+    (queries/ledger/reporting.due_and_late), and supervision items not closed that are overdue or due
+    within three days (queries/ledger/supervision.due)."""
+    rows = []
+    for item in reporting.due_and_late(session, unit, now, tz=tz):
+        if item.timeliness not in ("missing", "pending"):
+            continue  # submitted already (on time or late): nothing is owed any more
+        zh, en = REPORT_WORDS.get(item.kind, (item.kind, item.kind))
+        rows.append({"school": item.school, "what_zh": f"报送 · {zh} {item.subject}",
+                     "what_en": f"Report · {en} {item.subject}", "due_at": item.due_at, "late": item.due_at < now})
+    for item in supervision.due(session, unit, now):
+        rows.append({"school": item.school, "what_zh": f"督办 · {item.title}", "what_en": f"Supervision · {item.title}",
+                     "due_at": item.deadline, "late": item.overdue})
+    rows.sort(key=lambda r: (r["due_at"], r["school"]))
+    return rows[:limit]
 
 
 def managed_units(session: Session, scope: str | None) -> list[dict]:

@@ -309,3 +309,24 @@ def test_the_pages_callbacks_hold_role_school_and_a_double_submit(served):
     said = _post(app, leader, bureau_ids.RECEIPT, {bureau_ids.VIEW: {"lang": "zh", "window": "ytd"}}, pattern=receipt)
     assert "已签收" in said
     assert "该报告已签收" in _post(app, leader, bureau_ids.RECEIPT, {bureau_ids.VIEW: {"lang": "zh"}}, pattern=receipt)
+
+
+def test_the_district_walls_due_panel_lists_reports_owed_and_supervision_due_soonest_first(session, seeded):
+    """queries/ledger/district_wall.due_rows: what the district still owes the bureau, as the wall shows it."""
+    from ledger.commands import supervision
+    from queries.ledger import district_wall
+
+    commands.set_rules(session, user_id=seeded["d1admin"], unit="d1", rules=reporting.Rules(5, 24, 4, "2026-10"),
+                       now=DEC3)
+    _submit_monthly(session, seeded, "s1", "2026-10", local(2026, 11, 2))  # on time: owes nothing for October
+    now = local(2026, 11, 20)
+    supervision.open_item(session, user_id=seeded["d1leader"], school="s2", kind="other", ref="消防通道",
+                          title="消防通道堵塞整改", instructions="三日内清理并回复", deadline=local(2026, 11, 19),
+                          now=now - timedelta(days=3))
+    session.commit()
+    rows = district_wall.due_rows(session, unit="d1", now=now, tz=TZ)
+    assert [(r["school"], r["what_zh"], r["late"]) for r in rows] == [
+        ("s2", "报送 · 月报 2026-10", True),  # due Nov 6: missing
+        ("s2", "督办 · 消防通道堵塞整改", True),  # past its deadline, not closed
+    ]
+    assert district_wall.due_rows(session, unit="d2", now=now, tz=TZ) == []  # another district owes nothing here

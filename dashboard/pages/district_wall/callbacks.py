@@ -78,7 +78,7 @@ def ledger_part(unit: str) -> dict | None:
                          "league": district_wall.league_rows(db, schools=found["schools"], now=now,
                                                              review_days=live.settings.risk_review_days,
                                                              rules=live.assessment_rules),
-                         "due": district_wall.due_rows(db, schools=found["schools"], now=now)}
+                         "due": district_wall.due_rows(db, unit=unit, now=now, tz=live.settings.tz)}
     except SQLAlchemyError:
         if cached is None:
             raise
