@@ -129,6 +129,9 @@ SLOW_FIRST = (
     "tests/dashboard/test_inspection_plans_browser.py", "tests/streams/test_notifier.py",
     "tests/dashboard/test_phone_inspection_scope.py", "tests/dashboard/test_phone_report_routes.py",
     "tests/dashboard/test_drills_browser.py", "tests/dashboard/test_admin_oncall_browser.py",
+    # Issue 17: the district wall's browser journey (17-24 s), the bureau's pages in a browser.
+    "tests/dashboard/test_district_wall.py", "tests/dashboard/test_supervision_browser.py",
+    "tests/dashboard/test_reports_browser.py", "tests/ledger/test_ladder.py",
 )
 
 
