@@ -36,7 +36,7 @@ from ledger.commands import notify
 from ledger.commands import reporting as report_commands
 from ledger.errors import LedgerError
 from ledger.models import NotifyChannel
-from streams import notify_protocols, reminders
+from streams import notify_protocols, reminders, report_schedule
 from streams.notify_protocols import Message
 
 log = logging.getLogger("streams.notifier")
@@ -215,6 +215,10 @@ class Notifier:
     def run(self, stop: threading.Event) -> None:
         heartbeat = Heartbeat(self.settings.heartbeat_dir, "notifier")  # compose's healthcheck reads it
         next_sweep = 0.0
+        # The monthly report documents (issue 17) on a thread of their own: making one takes seconds.
+        documents = threading.Thread(target=report_schedule.run, name="report-schedule", daemon=True,
+                                     args=(connections.sql_sessions(self.engine), self.settings, stop))
+        documents.start()
         while not stop.is_set():
             heartbeat.beat()
             try:
@@ -225,6 +229,7 @@ class Notifier:
             except Exception:  # noqa: BLE001 - the ledger away for a moment: try again next loop
                 log.exception("notifier: loop")
             stop.wait(self.settings.notify_poll_seconds)
+        documents.join(30)
         self.close()
 
 
