@@ -1,0 +1,272 @@
+"""Rollups (issue 17): every figure the leadership pages show for a school, for any unit of the tree
+(district, city, province) by rolling up its schools, in a fixed handful of GROUP BY queries for
+all the schools under the unit at once (a province holds 2,000 schools: never a query per school).
+
+How each kind of figure rolls up (`Figures.add`):
+- counts (open, overdue and open major hazards, open alerts, risk points by colour, inspections
+  missed...) are sums;
+- rates are recomputed from the summed numerator and denominator: a city's rectification rate
+  (查改率) is its schools' hazards closed over their hazards found in the last year, its reporting
+  rate (报送率) their reports on time over their reports due; never a mean of the schools' rates;
+- the alert response time is the median over every acknowledged alert of the unit's schools (a
+  median of medians would weigh a school with 2 alerts like one with 200);
+- the assessment score of a unit is the plain mean of its schools' scores, each school weighing
+  the same. Seeds 000 and 002 say how a school is assessed (the 100-point rules) and that the
+  bureau assesses the completion of *every* unit under it (002: 对所属企业（单位）…进行整体评估),
+  not how a district scores; the ledger holds no student numbers, and weighting by size would let
+  a large school's score hide a small one failing. The lowest score and how many schools are below
+  the pass mark go with the mean, so a failing school stays visible.
+
+The figures mean what they mean on the school's pages: overdue, due soon and the rate as
+`queries.ledger.hazards.figures` and `lead_overview` count them (ledger.hazard_loop), open alerts as
+`queries.ledger.alerts.figures`, this month's inspections as `queries.ledger.inspections
+.missed_and_late`, the score as `queries.ledger.lead_assessment.school_scores`. The reporting rate
+comes from the reporting part (`queries.ledger.reporting.rates`) as a mapping school -> (on time,
+due); without it the figures carry None and the pages show '—'.
+"""
+from __future__ import annotations
+
+import statistics
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import and_, case, func, select
+from sqlalchemy.orm import Session
+
+from ledger import alert_flow, hazard_loop, inspection_schedule, scoring
+from ledger.models import Alert, Hazard, RiskPoint
+from queries.ledger import inspections, lead_assessment
+from queries.ledger.hazards import RATE_WINDOW
+from queries.ledger.org_tree_rollup import Node, Tree, load_tree
+
+ACK_WINDOW = timedelta(days=30)  # the alert response time is over the alerts raised in the last 30 days
+PASS_MARK = 60.0  # the 100-point rules' pass mark (the league marks a score below it, as lead_district)
+COLOURS = ("red", "orange", "yellow", "blue")
+SEVERITIES = ("critical", "high", "medium", "low")
+REPORTING = Mapping[str, tuple[int, int]]  # school code -> (reports on time, reports due)
+
+
+@dataclass(frozen=True)
+class Figures:
+    """One school's figures, or a unit's rolled up from its schools (kind says which)."""
+
+    code: str
+    kind: str
+    name_zh: str
+    name_en: str | None
+    parent: str | None = None  # the unit above, by code
+    schools: int = 0
+    # hazards (queries.ledger.hazards.figures, lead_overview.hazard_totals)
+    hazards_open: int = 0
+    hazards_overdue: int = 0
+    major_open: int = 0
+    major_overdue: int = 0  # the league's "overdue major hazards"
+    due_soon: int = 0
+    listed_supervision: int = 0  # open hazards under listed supervision (挂牌督办)
+    found_365d: int = 0
+    closed_365d: int = 0
+    # alerts (queries.ledger.alerts.figures, lead_overview.alerts_today)
+    alerts_open: int = 0
+    alerts_today: int = 0
+    open_by_severity: dict = field(default_factory=dict)
+    today_by_severity: dict = field(default_factory=dict)
+    # seconds from raised to acknowledged, each alert raised in ACK_WINDOW (a unit: all its schools')
+    ack_delays: tuple[float, ...] = field(default=(), repr=False, compare=False)
+    # risk points (lead_risks)
+    risk_by_colour: dict = field(default_factory=dict)
+    reviews_overdue: int = 0
+    # this month's inspection periods (inspections.missed_and_late): owed = done + late + missed + due
+    month_owed: int = 0
+    month_done: int = 0
+    month_late: int = 0
+    month_missed: int = 0
+    # the assessment (lead_assessment.school_scores): a school's score; a unit's mean, min, fails
+    score_sum: float = 0.0
+    scored: int = 0
+    score_min: float | None = None
+    below_pass: int = 0
+    # the reporting rate (报送率), None until the reporting part's figures are given
+    reports_on_time: int | None = None
+    reports_due: int | None = None
+
+    @property
+    def rectification_rate(self) -> float | None:
+        return hazard_loop.rectification_rate(self.closed_365d, self.found_365d)
+
+    @property
+    def reporting_rate(self) -> float | None:
+        if not self.reports_due:
+            return None
+        return round((self.reports_on_time or 0) / self.reports_due, 4)
+
+    @property
+    def score(self) -> float | None:
+        return round(self.score_sum / self.scored, 2) if self.scored else None
+
+    @property
+    def ack_median_s(self) -> float | None:
+        return statistics.median(self.ack_delays) if self.ack_delays else None
+
+    @property
+    def acknowledged(self) -> int:
+        return len(self.ack_delays)
+
+    def name(self, lang: str) -> str:
+        return (self.name_en or self.name_zh) if lang == "en" else self.name_zh
+
+    def add(self, other: Figures) -> Figures:
+        """These figures with another school's (or unit's) rolled in (see the module's docstring)."""
+        values = {}
+        for f in fields(self):
+            mine, theirs = getattr(self, f.name), getattr(other, f.name)
+            if f.name in _IDENTITY:
+                continue
+            if isinstance(mine, dict):
+                values[f.name] = {k: mine.get(k, 0) + theirs.get(k, 0) for k in {**mine, **theirs}}
+            elif f.name == "score_min":
+                known = [v for v in (mine, theirs) if v is not None]
+                values[f.name] = min(known) if known else None
+            elif f.name in ("reports_on_time", "reports_due"):
+                values[f.name] = None if mine is None and theirs is None else (mine or 0) + (theirs or 0)
+            else:
+                values[f.name] = mine + theirs
+        return replace(self, **values)
+
+
+_IDENTITY = ("code", "kind", "name_zh", "name_en", "parent")
+SchoolFigures = Figures
+UnitFigures = Figures
+
+
+@dataclass(frozen=True)
+class League:
+    """A unit's rolled-up figures, its child units' (cities or districts under it, each rolled up)
+    and its schools' (every school below it), each list in code order (queries.ledger.league ranks)."""
+
+    unit: Figures
+    children: list[Figures]
+    schools: list[Figures]
+
+
+def league(db: Session, unit_code: str, now: datetime, tz: ZoneInfo, *, review_days: int = 365,
+           rules: scoring.Rules | None = None, term_starts=inspection_schedule.DEFAULT_TERM_STARTS,
+           reporting: REPORTING | None = None, due_soon_days: float = 3, tree: Tree | None = None
+           ) -> League | None:
+    """Everything the league and the unit overview show, from one pass over the unit's schools;
+    None for no such unit. The caller checks scope first (org_tree_rollup.require_unit)."""
+    tree = tree or load_tree(db)
+    node = tree.get(unit_code)
+    if node is None:
+        return None
+    schools = tree.schools_under(node)
+    rows = _school_figures(db, tree, schools, now, tz, review_days=review_days, rules=rules or scoring.Rules.load(),
+                           term_starts=term_starts, reporting=reporting, due_soon_days=due_soon_days)
+    by_code = {r.code: r for r in rows}
+    children = []
+    for child in tree.child_units(node):
+        children.append(_rolled(tree, child, [by_code[s.code] for s in tree.schools_under(child)]))
+    return League(_rolled(tree, node, rows), children, rows)
+
+
+def unit_figures(db: Session, unit_code: str, now: datetime, tz: ZoneInfo, **options) -> UnitFigures | None:
+    """The unit's figures rolled up from all its schools (a school: its own). Options as `league`."""
+    found = league(db, unit_code, now, tz, **options)
+    return found.unit if found else None
+
+
+def school_rows(db: Session, unit_code: str, now: datetime, tz: ZoneInfo, **options) -> list[SchoolFigures]:
+    """The figures of every school under the unit, in code order. Options as `league`."""
+    found = league(db, unit_code, now, tz, **options)
+    return found.schools if found else []
+
+
+def _rolled(tree: Tree, node: Node, rows: list[Figures]) -> Figures:
+    parent = tree.parent(node)
+    total = Figures(node.code, node.kind, node.name_zh, node.name_en, parent.code if parent else None)
+    for row in rows:
+        total = total.add(row)
+    return total
+
+
+def _count(condition):
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
+def _school_figures(db: Session, tree: Tree, schools: list[Node], now: datetime, tz: ZoneInfo, *,
+                    review_days: int, rules: scoring.Rules, term_starts, reporting: REPORTING | None,
+                    due_soon_days: float) -> list[Figures]:
+    if not schools:
+        return []
+    ids = [s.id for s in schools]
+    values: dict[int, dict] = {i: {} for i in ids}
+
+    is_open = Hazard.stage != hazard_loop.CLOSED
+    late = and_(is_open, Hazard.deadline < now)
+    major = and_(is_open, Hazard.grade == "major")
+    recent = Hazard.found_at >= now - RATE_WINDOW
+    soon = and_(is_open, Hazard.deadline >= now, Hazard.deadline <= now + timedelta(days=due_soon_days))
+    for row in db.execute(
+            select(Hazard.school_id, _count(is_open), _count(late), _count(major), _count(and_(major, late)),
+                   _count(soon), _count(and_(is_open, Hazard.listed_supervision.is_(True))), _count(recent),
+                   _count(and_(recent, Hazard.stage == hazard_loop.CLOSED)))
+            .where(Hazard.school_id.in_(ids)).group_by(Hazard.school_id)):
+        values[row[0]].update(zip(("hazards_open", "hazards_overdue", "major_open", "major_overdue", "due_soon",
+                                   "listed_supervision", "found_365d", "closed_365d"), map(int, row[1:])))
+
+    today = now.astimezone(tz).replace(hour=0, minute=0, second=0, microsecond=0)
+    open_alert = Alert.state.in_(alert_flow.OPEN_STATES)
+    for school_id, severity, n_open, n_today in db.execute(
+            select(Alert.school_id, Alert.severity, _count(open_alert), _count(Alert.raised_at >= today))
+            .where(Alert.school_id.in_(ids), open_alert | (Alert.raised_at >= today))
+            .group_by(Alert.school_id, Alert.severity)):
+        v = values[school_id]
+        v.setdefault("open_by_severity", {})[severity] = int(n_open)
+        v.setdefault("today_by_severity", {})[severity] = int(n_today)
+    delays: dict[int, list[float]] = {}
+    for school_id, raised, acknowledged in db.execute(
+            select(Alert.school_id, Alert.raised_at, Alert.acknowledged_at)
+            .where(Alert.school_id.in_(ids), Alert.acknowledged_at.is_not(None), Alert.raised_at >= now - ACK_WINDOW)):
+        delays.setdefault(school_id, []).append(max(0.0, (acknowledged - raised).total_seconds()))
+
+    review_cut = now.astimezone(tz).date() - timedelta(days=review_days)
+    for school_id, colour, n, n_late in db.execute(
+            select(RiskPoint.school_id, RiskPoint.colour, func.count(), _count(RiskPoint.last_reviewed_on < review_cut))
+            .where(RiskPoint.school_id.in_(ids), RiskPoint.retired_on.is_(None))
+            .group_by(RiskPoint.school_id, RiskPoint.colour)):
+        v = values[school_id]
+        v.setdefault("risk_by_colour", {})[colour] = int(n)
+        v["reviews_overdue"] = v.get("reviews_overdue", 0) + int(n_late)
+
+    start, end = inspections.month_of(now, tz)
+    month = inspections.missed_and_late(db, school_ids=ids, start=start, end=end, now=now, tz=tz,
+                                        term_starts=term_starts).by_school
+
+    scores = lead_assessment.school_scores(db, schools=schools, period=lead_assessment.period_of(now.year, now),
+                                           review_days=review_days, rules=rules)
+    out = []
+    for school in schools:
+        v = values[school.id]
+        counts = month.get(school.code, {})
+        score = scores[school.code]["score"]
+        # Given: a school the mapping leaves out had nothing due (rate '—'); not given: unknown.
+        on_time, due = (None, None) if reporting is None else reporting.get(school.code, (0, 0))
+        parent = tree.parent(school)
+        out.append(Figures(
+            school.code, "school", school.name_zh, school.name_en, parent.code if parent else None, schools=1,
+            alerts_open=sum(v.get("open_by_severity", {}).values()),
+            alerts_today=sum(v.get("today_by_severity", {}).values()),
+            ack_delays=tuple(sorted(delays.get(school.id, ()))),
+            month_owed=int(counts.get("owed", 0)), month_done=int(counts.get("done", 0)),
+            month_late=int(counts.get("late", 0)), month_missed=int(counts.get("missed", 0)),
+            score_sum=float(score) if score is not None else 0.0, scored=int(score is not None),
+            score_min=score, below_pass=int(score is not None and score < PASS_MARK),
+            reports_on_time=on_time, reports_due=due,
+            **{k: v.get(k, {} if k.endswith(("severity", "colour")) else 0) for k in _SQL_KEYS}))
+    return out
+
+
+_SQL_KEYS = ("hazards_open", "hazards_overdue", "major_open", "major_overdue", "due_soon", "listed_supervision",
+             "found_365d", "closed_365d", "open_by_severity", "today_by_severity", "risk_by_colour",
+             "reviews_overdue")
