@@ -26,9 +26,8 @@ due); without it the figures carry None and the pages show '—'.
 """
 from __future__ import annotations
 
-import statistics
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -72,7 +71,7 @@ class Figures:
     alerts_today: int = 0
     open_by_severity: dict = field(default_factory=dict)
     today_by_severity: dict = field(default_factory=dict)
-    # seconds from raised to acknowledged, each alert raised in ACK_WINDOW (a unit: all its schools')
+    # seconds from raised to acknowledged, sorted, each alert raised in ACK_WINDOW (a unit: all its schools')
     ack_delays: tuple[float, ...] = field(default=(), repr=False, compare=False)
     # risk points (lead_risks)
     risk_by_colour: dict = field(default_factory=dict)
@@ -107,7 +106,11 @@ class Figures:
 
     @property
     def ack_median_s(self) -> float | None:
-        return statistics.median(self.ack_delays) if self.ack_delays else None
+        """The median delay; `ack_delays` is kept sorted, so no sort here."""
+        delays, n = self.ack_delays, len(self.ack_delays)
+        if not n:
+            return None
+        return delays[n // 2] if n % 2 else (delays[n // 2 - 1] + delays[n // 2]) / 2
 
     @property
     def acknowledged(self) -> int:
@@ -118,24 +121,32 @@ class Figures:
 
     def add(self, other: Figures) -> Figures:
         """These figures with another school's (or unit's) rolled in (see the module's docstring)."""
-        values = {}
-        for f in fields(self):
-            mine, theirs = getattr(self, f.name), getattr(other, f.name)
-            if f.name in _IDENTITY:
-                continue
-            if isinstance(mine, dict):
-                values[f.name] = {k: mine.get(k, 0) + theirs.get(k, 0) for k in {**mine, **theirs}}
-            elif f.name == "score_min":
-                known = [v for v in (mine, theirs) if v is not None]
-                values[f.name] = min(known) if known else None
-            elif f.name in ("reports_on_time", "reports_due"):
-                values[f.name] = None if mine is None and theirs is None else (mine or 0) + (theirs or 0)
-            else:
-                values[f.name] = mine + theirs
-        return replace(self, **values)
+        return Figures.rolled([self, other], **{k: getattr(self, k) for k in _IDENTITY})
+
+    @classmethod
+    def rolled(cls, rows: list[Figures], code: str, kind: str, name_zh: str, name_en: str | None,
+               parent: str | None = None) -> Figures:
+        """A unit's figures from its schools' (or its units'), in one pass (see the module's docstring)."""
+        values: dict = {name: sum(getattr(r, name) for r in rows) for name in _SUMMED}
+        for name in _DICTS:
+            merged: dict = {}
+            for r in rows:
+                for key, n in getattr(r, name).items():
+                    merged[key] = merged.get(key, 0) + n
+            values[name] = merged
+        values["ack_delays"] = tuple(sorted(d for r in rows for d in r.ack_delays))
+        known = [r.score_min for r in rows if r.score_min is not None]
+        values["score_min"] = min(known) if known else None
+        for name in ("reports_on_time", "reports_due"):
+            given = [getattr(r, name) for r in rows if getattr(r, name) is not None]
+            values[name] = sum(given) if given else None
+        return cls(code, kind, name_zh, name_en, parent, **values)
 
 
 _IDENTITY = ("code", "kind", "name_zh", "name_en", "parent")
+_DICTS = ("open_by_severity", "today_by_severity", "risk_by_colour")
+_SUMMED = tuple(f for f in Figures.__dataclass_fields__ if f not in (
+    *_IDENTITY, *_DICTS, "ack_delays", "score_min", "reports_on_time", "reports_due"))
 SchoolFigures = Figures
 UnitFigures = Figures
 
@@ -184,10 +195,7 @@ def school_rows(db: Session, unit_code: str, now: datetime, tz: ZoneInfo, **opti
 
 def _rolled(tree: Tree, node: Node, rows: list[Figures]) -> Figures:
     parent = tree.parent(node)
-    total = Figures(node.code, node.kind, node.name_zh, node.name_en, parent.code if parent else None)
-    for row in rows:
-        total = total.add(row)
-    return total
+    return Figures.rolled(rows, node.code, node.kind, node.name_zh, node.name_en, parent.code if parent else None)
 
 
 def _count(condition):

@@ -17,7 +17,7 @@ import pytest
 
 from dashboard import lead_units
 from dashboard.roles import Principal
-from ledger import scoring
+from ledger import inspection_schedule, scoring
 from ledger.models import Alert, AssessmentDeduction, Hazard, OrgUnit, RiskPoint
 from ledger.org_scope import OutOfScope
 from queries.ledger import hazards, lead_assessment, league, rollup
@@ -163,7 +163,8 @@ def test_a_city_officer_reads_only_its_subtree_and_the_pages_refuse_the_rest(ses
     officer = Principal(role="leader", user_id=1, unit="p.c1", schools=frozenset(CITY_SCHOOLS["p.c1"]))
     codes = [e[0] for e in lead_units.picker_entries(tree, officer, "zh")]
     assert codes == ["p.c1", "p.c1.d1", "p.c1.d2"]
-    settings = SimpleNamespace(tz=TZ, risk_review_days=365, terms=((9, 1), (3, 1)), hazard_due_soon_days=3)
+    settings = SimpleNamespace(tz=TZ, risk_review_days=365, terms=inspection_schedule.DEFAULT_TERM_STARTS,
+                               hazard_due_soon_days=3)
     read = lead_units.read_unit(session, officer, "p.c1.d2", now=NOW, settings=settings, rules=RULES)
     assert [s.code for s in read.league.schools] == ["s3"]
     for outside in ("p.c2", "p", "s4", "nowhere", ["p.c1"], "x" * 500):
