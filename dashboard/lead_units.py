@@ -19,7 +19,7 @@ from layouts.lead_text import tl
 from ledger.org_scope import OutOfScope
 from queries.ledger import league as ranking
 from queries.ledger.org_tree_rollup import Tree, load_tree, readable_tops, require_unit
-from queries.ledger.rollup import League, league
+from queries.ledger.rollup import League, SlowFigures, league
 
 REFUSED = "lead-unit-refused"
 MEASURES = tuple((m.key, m.zh, m.en) for m in ranking.MEASURES)
@@ -53,14 +53,15 @@ class UnitLeague:
 
 
 def read_unit(db: Session, principal: Principal | None, unit: object, *, now, settings, rules,
-              reporting: Mapping[str, tuple[int, int]] | None = None) -> UnitLeague:
+              reporting: Mapping[str, tuple[int, int]] | None = None, slow: SlowFigures | None = None
+              ) -> UnitLeague:
     """The unit's league after the scope check (raises OutOfScope: a unit outside the caller's tree,
     or no such unit)."""
     tree = load_tree(db)
     node = require_unit(tree, unit, **scope_of(principal))
     found = league(db, node.code, now, settings.tz, review_days=settings.risk_review_days, rules=rules,
                    term_starts=settings.terms, reporting=reporting, due_soon_days=settings.hazard_due_soon_days,
-                   tree=tree)
+                   tree=tree, slow=slow)
     return UnitLeague(tree, found)
 
 

@@ -24,6 +24,7 @@ PICKER = "lead-unit-picker"
 CARDS = "lead-unit-figures"
 CHILD_LEAGUE = "lead-unit-league-units"
 SCHOOL_LEAGUE = "lead-unit-league-schools"
+ROWS_SHOWN = 200  # a province ranks 2,000 schools: the first 200 are listed, a city or district for the rest
 KIND_ZH = {"province": "省", "city": "市", "district": "区县", "school": "学校"}
 KIND_EN = {"province": "province", "city": "city", "district": "district", "school": "school"}
 COLOURS = (("red", "红", "red"), ("orange", "橙", "orange"), ("yellow", "黄", "yellow"), ("blue", "蓝", "blue"))
@@ -48,6 +49,7 @@ TEXT = {
                         "数值相同名次并列（如 1、2、2、4），并列者按代码排列；无数据者（如近一年未发现隐患则无查改率）"
                         "不参与排名，列于最后，名次显示为“—”。单位的比率由各校分子分母合计重新计算，"
                         "得分为各校得分的算术平均。"),
+        "more_rows": "另有 {n} 个未列出：请选择下级单位查看",
         "to_league": "查看排名", "to_overview": "查看汇总", "whole_tree": "全部",
         "seconds": "{n} 秒", "minutes": "{n} 分钟", "hours": "{n} 小时",
     },
@@ -73,6 +75,7 @@ TEXT = {
                         "a row without the value (no hazard found in a year: no rate) is not ranked and is listed "
                         "last with '—'. A unit's rates are its schools' numerators over their denominators; its "
                         "score is the plain mean of its schools' scores."),
+        "more_rows": "{n} more not listed: choose a unit below to see them",
         "to_league": "League", "to_overview": "Rolled-up figures", "whole_tree": "All",
         "seconds": "{n} s", "minutes": "{n} min", "hours": "{n} h",
     },
@@ -170,21 +173,23 @@ def measure_links(lang: Language, measures: Sequence[tuple[str, str, str]], curr
                   href: Callable[[str], str]) -> html.P:
     """The measures to rank by, (key, zh, en) each, the current one marked."""
     return html.P(className="lead-unit-measures", children=[tr(lang, "by"), *[
-        dcc.Link(zh if lang == "zh" else en, href=href(key),
-                 className="lead-button" + (" is-current" if key == current else ""), **{"data-by": key})
+        html.Span(dcc.Link(zh if lang == "zh" else en, href=href(key),
+                           className="lead-button" + (" is-current" if key == current else "")), **{"data-by": key})
         for key, zh, en in measures]])
 
 
 def league_table(lang: Language, ranked: Sequence[Ranked], *, by: str, measures: Sequence[tuple[str, str, str]],
-                 table_id: str, first: str, row_href: Callable[[Figures], str]) -> html.Div:
-    """Rank, name, the chosen measure first, then the other measures: one row per school or unit."""
+                 table_id: str, first: str, row_href: Callable[[Figures], str], limit: int | None = ROWS_SHOWN
+                 ) -> html.Div:
+    """Rank, name, the chosen measure first, then the other measures: one row per school or unit, the
+    first `limit` of them and a line saying how many more there are."""
     others = [m for m in measures if m[0] != by]
     chosen = next(m for m in measures if m[0] == by)
     head = html.Tr([html.Th(tr(lang, "col_rank"), className="num"), html.Th(tr(lang, first)),
                     *[html.Th(zh if lang == "zh" else en, className="num" + (" is-sorted" if key == by else ""))
                       for key, zh, en in (chosen, *others)]])
     rows = []
-    for item in ranked:
+    for item in ranked[:limit]:
         f = item.row
         cells = [html.Td(_value(lang, by, item.value), className="num is-sorted", **{"data-col": by})]
         for key, _zh, _en in others:
@@ -193,6 +198,9 @@ def league_table(lang: Language, ranked: Sequence[Ranked], *, by: str, measures:
                             children=[html.Td(tr(lang, "not_ranked") if item.rank is None else str(item.rank),
                                               className="num lead-unit-rank"),
                                       html.Td(dcc.Link(f.name(lang), href=row_href(f))), *cells]))
+    if limit is not None and len(ranked) > limit:
+        rows.append(html.Tr(className="lead-unit-more", children=html.Td(
+            tr(lang, "more_rows", n=len(ranked) - limit), colSpan=len(measures) + 2, className="lead-note")))
     return html.Div(className="lead-table-wrap", children=html.Table(
         id=table_id, className="lead-table lead-unit-league", children=[html.Thead(head), html.Tbody(rows)]))
 

@@ -23,10 +23,20 @@ The figures mean what they mean on the school's pages: overdue, due soon and the
 .missed_and_late`, the score as `queries.ledger.lead_assessment.school_scores`. The reporting rate
 comes from the reporting part (`queries.ledger.reporting.rates`) as a mapping school -> (on time,
 due); without it the figures carry None and the pages show '—'.
+
+Two figures are not counted in SQL but worked out period by period in Python: this month's
+inspections (owed, missed, late) and the assessment score (a year of every plan's periods for its
+"inspections missed" article). At 2,000 schools with daily plans that is tens of seconds, so they
+go through a `SlowFigures` memo when one is given (the web app keeps one, dashboard/services.py):
+per school and local day, kept `ttl_s` (five minutes), the missing schools computed together. Every
+other figure is read fresh on each request. A deduction an inspector enters shows in a unit's
+score within the memo's ttl; the school's own assessment page reads it at once.
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
+import threading
+import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -151,6 +161,38 @@ SchoolFigures = Figures
 UnitFigures = Figures
 
 
+class SlowFigures:
+    """A memo of the figures worked out period by period (see the module's docstring): per (what,
+    school code, local day), kept `ttl_s`. Thread-safe; bounded by the schools and days asked."""
+
+    def __init__(self, ttl_s: float = 300.0, clock: Callable[[], float] = time.monotonic):
+        self.ttl_s, self._clock = ttl_s, clock
+        self._kept: dict[tuple, tuple[float, object]] = {}
+        self._lock = threading.Lock()
+
+    def many(self, what: str, day, codes: list[str], compute: Callable[[list[str]], dict[str, object]]
+             ) -> dict[str, object]:
+        """The value of each code, computing those not kept (or kept too long) in one call."""
+        now = self._clock()
+        with self._lock:
+            if len(self._kept) > 50_000:  # a day's keys of a province, and then some: start again
+                self._kept.clear()
+            kept = {c: self._kept.get((what, c, day)) for c in codes}
+        found = {c: v[1] for c, v in kept.items() if v is not None and now - v[0] < self.ttl_s}
+        missing = [c for c in codes if c not in found]
+        if missing:
+            fresh = compute(missing)
+            with self._lock:
+                for c in missing:
+                    self._kept[(what, c, day)] = (now, fresh.get(c))
+            found.update({c: fresh.get(c) for c in missing})
+        return found
+
+
+def _direct(what: str, day, codes: list[str], compute):
+    return compute(codes)
+
+
 @dataclass(frozen=True)
 class League:
     """A unit's rolled-up figures, its child units' (cities or districts under it, each rolled up)
@@ -163,8 +205,8 @@ class League:
 
 def league(db: Session, unit_code: str, now: datetime, tz: ZoneInfo, *, review_days: int = 365,
            rules: scoring.Rules | None = None, term_starts=inspection_schedule.DEFAULT_TERM_STARTS,
-           reporting: REPORTING | None = None, due_soon_days: float = 3, tree: Tree | None = None
-           ) -> League | None:
+           reporting: REPORTING | None = None, due_soon_days: float = 3, tree: Tree | None = None,
+           slow: SlowFigures | None = None) -> League | None:
     """Everything the league and the unit overview show, from one pass over the unit's schools;
     None for no such unit. The caller checks scope first (org_tree_rollup.require_unit)."""
     tree = tree or load_tree(db)
@@ -173,12 +215,15 @@ def league(db: Session, unit_code: str, now: datetime, tz: ZoneInfo, *, review_d
         return None
     schools = tree.schools_under(node)
     rows = _school_figures(db, tree, schools, now, tz, review_days=review_days, rules=rules or scoring.Rules.load(),
-                           term_starts=term_starts, reporting=reporting, due_soon_days=due_soon_days)
+                           term_starts=term_starts, reporting=reporting, due_soon_days=due_soon_days,
+                           slow=slow.many if slow is not None else _direct)
     by_code = {r.code: r for r in rows}
-    children = []
-    for child in tree.child_units(node):
-        children.append(_rolled(tree, child, [by_code[s.code] for s in tree.schools_under(child)]))
-    return League(_rolled(tree, node, rows), children, rows)
+    children = [_rolled(tree, child, [by_code[s.code] for s in tree.schools_under(child)])
+                for child in tree.child_units(node)]
+    # The unit from its child units and its own schools (a city's schools straight under it): the
+    # same sums as from every school, over a dozen rows instead of 2,000.
+    direct = [by_code[s.code] for s in tree.children.get(node.id, []) if s.kind == "school"]
+    return League(_rolled(tree, node, children + direct) if node.kind != "school" else rows[0], children, rows)
 
 
 def unit_figures(db: Session, unit_code: str, now: datetime, tz: ZoneInfo, **options) -> UnitFigures | None:
@@ -198,13 +243,21 @@ def _rolled(tree: Tree, node: Node, rows: list[Figures]) -> Figures:
     return Figures.rolled(rows, node.code, node.kind, node.name_zh, node.name_en, parent.code if parent else None)
 
 
+def _seconds_between(db: Session, start, end):
+    """end - start in seconds, in SQL: 16,000 alerts' delays come back as numbers, not as 32,000
+    datetimes to convert (a third of a province's read in Python)."""
+    if db.get_bind().dialect.name == "postgresql":
+        return func.extract("epoch", end - start)
+    return (func.julianday(end) - func.julianday(start)) * 86400.0
+
+
 def _count(condition):
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
 def _school_figures(db: Session, tree: Tree, schools: list[Node], now: datetime, tz: ZoneInfo, *,
                     review_days: int, rules: scoring.Rules, term_starts, reporting: REPORTING | None,
-                    due_soon_days: float) -> list[Figures]:
+                    due_soon_days: float, slow) -> list[Figures]:
     if not schools:
         return []
     ids = [s.id for s in schools]
@@ -233,10 +286,10 @@ def _school_figures(db: Session, tree: Tree, schools: list[Node], now: datetime,
         v.setdefault("open_by_severity", {})[severity] = int(n_open)
         v.setdefault("today_by_severity", {})[severity] = int(n_today)
     delays: dict[int, list[float]] = {}
-    for school_id, raised, acknowledged in db.execute(
-            select(Alert.school_id, Alert.raised_at, Alert.acknowledged_at)
+    for school_id, seconds in db.execute(
+            select(Alert.school_id, _seconds_between(db, Alert.raised_at, Alert.acknowledged_at))
             .where(Alert.school_id.in_(ids), Alert.acknowledged_at.is_not(None), Alert.raised_at >= now - ACK_WINDOW)):
-        delays.setdefault(school_id, []).append(max(0.0, (acknowledged - raised).total_seconds()))
+        delays.setdefault(school_id, []).append(max(0.0, round(float(seconds), 2)))  # julianday: ±10 µs
 
     review_cut = now.astimezone(tz).date() - timedelta(days=review_days)
     for school_id, colour, n, n_late in db.execute(
@@ -248,16 +301,26 @@ def _school_figures(db: Session, tree: Tree, schools: list[Node], now: datetime,
         v["reviews_overdue"] = v.get("reviews_overdue", 0) + int(n_late)
 
     start, end = inspections.month_of(now, tz)
-    month = inspections.missed_and_late(db, school_ids=ids, start=start, end=end, now=now, tz=tz,
-                                        term_starts=term_starts).by_school
+    by_code = {s.code: s for s in schools}
+    day = now.astimezone(tz).date()
 
-    scores = lead_assessment.school_scores(db, schools=schools, period=lead_assessment.period_of(now.year, now),
-                                           review_days=review_days, rules=rules)
+    def month_of(codes: list[str]) -> dict:
+        return inspections.missed_and_late(db, school_ids=[by_code[c].id for c in codes], start=start, end=end,
+                                           now=now, tz=tz, term_starts=term_starts).by_school
+
+    def scores_of(codes: list[str]) -> dict:
+        found = lead_assessment.school_scores(db, schools=[by_code[c] for c in codes], review_days=review_days,
+                                              period=lead_assessment.period_of(now.year, now), rules=rules)
+        return {c: found[c]["score"] for c in codes}
+
+    codes = [s.code for s in schools]
+    month = slow("inspections_month", day, codes, month_of)
+    scores = slow("score", day, codes, scores_of)
     out = []
     for school in schools:
         v = values[school.id]
-        counts = month.get(school.code, {})
-        score = scores[school.code]["score"]
+        counts = month.get(school.code) or {}
+        score = scores.get(school.code)
         # Given: a school the mapping leaves out had nothing due (rate '—'); not given: unknown.
         on_time, due = (None, None) if reporting is None else reporting.get(school.code, (0, 0))
         parent = tree.parent(school)

@@ -203,3 +203,26 @@ def test_a_tree_with_a_cycle_in_bad_data_does_not_loop():
                  SimpleNamespace(id=2, code="b", kind="district", name_zh="乙", name_en=None, parent_id=1)])
     assert len(tree.path(tree.get("a"))) <= 16
     assert [n.code for n in tree.descendants(tree.get("a"))] == ["b"]
+
+
+def test_the_builders_draw_a_units_figures_and_its_league_in_both_languages():
+    from layouts import lead_rollup
+
+    school = rollup.Figures("s1", "school", "一中", "No. 1", "d", schools=1, found_365d=4, closed_365d=3,
+                            ack_delays=(30.0, 90.0, 4000.0), score_sum=55.0, scored=1, score_min=55.0, below_pass=1,
+                            open_by_severity={"critical": 1}, risk_by_colour={"red": 2})
+    unit = rollup.Figures.rolled([school, school], "d", "district", "某区", None)
+    assert (unit.schools, unit.rectification_rate, unit.ack_median_s, unit.score, unit.below_pass) == (
+        2, 0.75, 90.0, 55.0, 2)
+    assert unit.reporting_rate is None and school.add(school).found_365d == 8
+    for lang in ("zh", "en"):
+        cards = lead_rollup.unit_cards(lang, unit)
+        table = lead_rollup.league_table(lang, league.rank([school], "response"), by="response",
+                                         measures=lead_units.MEASURES, table_id="t", first="col_school",
+                                         row_href=lambda f: f"/lead?school={f.code}")
+        links = lead_rollup.measure_links(lang, lead_units.MEASURES, "score", lambda k: f"?by={k}")
+        picker = lead_rollup.unit_picker(lang, [("d", "某区", "district", 0)], "d", lambda c: f"?unit={c}")
+        for part in (cards, table, links, picker):
+            assert part.to_plotly_json()
+    assert lead_rollup.duration("zh", 9000) == "2.5 小时"
+    assert lead_rollup.duration("zh", 5400) == "90 分钟" and lead_rollup.duration("en", None) == "—"

@@ -99,7 +99,7 @@ def unit_overview(view, unit: object) -> list:
     try:
         with live.ledger_reads() as db:
             found = lead_units.read_unit(db, principal, unit, now=live.now(), settings=live.settings,
-                                         rules=live.assessment_rules)
+                                         rules=live.assessment_rules, slow=live.rollup_memo)
             entries = lead_units.picker_entries(found.tree, principal, view.lang)
     except OutOfScope as refused:
         return lead_units.refusal(view.lang, refused)
