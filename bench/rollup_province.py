@@ -13,7 +13,8 @@ queries.ledger.rollup.league (every figure of every school, the cities rolled up
 that plus ranking and building the page's components and their JSON (what Dash sends). Also
 `unit_figures` for one district (its 25 schools). Median and p95 over --rounds with the web app's memo
 of the inspections and scores warm (queries/ledger/rollup.py SlowFigures); the cold first read is
-printed apart.
+printed apart. The page's CPU time (this process: SQLite runs in it; PostgreSQL's server does not)
+is printed too: on the shared 2-core machine the wall time moves with the load, the CPU much less.
 """
 from __future__ import annotations
 
@@ -142,11 +143,12 @@ def main() -> None:
         print(f"generated {args.schools} schools in {time.perf_counter() - started:.1f} s ({engine.dialect.name})")
         rules = scoring.Rules.load()
         officer = Principal(role="leader", user_id=1, unit="prov", schools=None)
-        timings: dict[str, list[float]] = {"reads": [], "page": [], "unit_figures (a district)": []}
+        timings: dict[str, list[float]] = {"reads": [], "page": [], "page, CPU of this process": [],
+                                           "unit_figures (a district)": []}
         memo = SlowFigures()  # as the web app keeps one; round 0 fills it (timed apart: the cold read)
         for round_ in range(args.rounds + 1):
             with Session(engine) as db:
-                t0 = time.perf_counter()
+                c0, t0 = time.process_time(), time.perf_counter()
                 found = lead_units.read_unit(db, officer, "prov", now=now, settings=Settings, rules=rules,
                                              slow=memo)
                 t1 = time.perf_counter()
@@ -159,7 +161,7 @@ def main() -> None:
                                                  measures=lead_units.MEASURES, table_id="s", first="col_school",
                                                  row_href=lambda f: f"/lead?school={f.code}")]
                 payload = json.dumps(body, cls=plotly.utils.PlotlyJSONEncoder)
-                t2 = time.perf_counter()
+                c2, t2 = time.process_time(), time.perf_counter()
                 rollup.unit_figures(db, "c0.d0", now, TZ, rules=rules, slow=memo)
                 t3 = time.perf_counter()
             if not round_:
@@ -167,6 +169,7 @@ def main() -> None:
             else:
                 timings["reads"].append((t1 - t0) * 1000)
                 timings["page"].append((t2 - t0) * 1000)
+                timings["page, CPU of this process"].append((c2 - c0) * 1000)
                 timings["unit_figures (a district)"].append((t3 - t2) * 1000)
         print(f"{engine.dialect.name}, {args.schools} schools, {args.plans} plans each, {args.rounds} rounds; "
               f"page JSON {len(payload):,} B; {platform.processor() or platform.machine()}")
