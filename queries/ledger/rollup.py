@@ -45,7 +45,7 @@ from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
 from ledger import alert_flow, hazard_loop, inspection_schedule, scoring
-from ledger.models import Alert, Hazard, RiskPoint
+from ledger.models import Alert, Hazard, OrgUnit, RiskPoint
 from queries.ledger import inspections, lead_assessment
 from queries.ledger.hazards import RATE_WINDOW
 from queries.ledger.org_tree_rollup import Node, Tree, load_tree
@@ -214,7 +214,12 @@ def league(db: Session, unit_code: str, now: datetime, tz: ZoneInfo, *, review_d
     if node is None:
         return None
     schools = tree.schools_under(node)
-    rows = _school_figures(db, tree, schools, now, tz, review_days=review_days, rules=rules or scoring.Rules.load(),
+    # The schools named through the units holding them (a province: ~90 ids, not 2,000 bound
+    # parameters): the same rows, a shorter statement for SQL to parse and plan.
+    holders = [node.id] + [n.id for n in tree.descendants(node) if n.kind != "school"]
+    in_unit = select(OrgUnit.id).where(OrgUnit.kind == "school", OrgUnit.parent_id.in_(holders))
+    rows = _school_figures(db, tree, schools, now, tz, in_unit=None if node.kind == "school" else in_unit,
+                           review_days=review_days, rules=rules or scoring.Rules.load(),
                            term_starts=term_starts, reporting=reporting, due_soon_days=due_soon_days,
                            slow=slow.many if slow is not None else _direct)
     by_code = {r.code: r for r in rows}
@@ -257,10 +262,11 @@ def _count(condition):
 
 def _school_figures(db: Session, tree: Tree, schools: list[Node], now: datetime, tz: ZoneInfo, *,
                     review_days: int, rules: scoring.Rules, term_starts, reporting: REPORTING | None,
-                    due_soon_days: float, slow) -> list[Figures]:
+                    due_soon_days: float, slow, in_unit=None) -> list[Figures]:
     if not schools:
         return []
     ids = [s.id for s in schools]
+    ids_sql = ids if in_unit is None else in_unit
     values: dict[int, dict] = {i: {} for i in ids}
 
     is_open = Hazard.stage != hazard_loop.CLOSED
@@ -272,31 +278,31 @@ def _school_figures(db: Session, tree: Tree, schools: list[Node], now: datetime,
             select(Hazard.school_id, _count(is_open), _count(late), _count(major), _count(and_(major, late)),
                    _count(soon), _count(and_(is_open, Hazard.listed_supervision.is_(True))), _count(recent),
                    _count(and_(recent, Hazard.stage == hazard_loop.CLOSED)))
-            .where(Hazard.school_id.in_(ids)).group_by(Hazard.school_id)):
-        values[row[0]].update(zip(("hazards_open", "hazards_overdue", "major_open", "major_overdue", "due_soon",
-                                   "listed_supervision", "found_365d", "closed_365d"), map(int, row[1:])))
+            .where(Hazard.school_id.in_(ids_sql)).group_by(Hazard.school_id)):
+        values.setdefault(row[0], {}).update(zip(_HAZARD_KEYS, map(int, row[1:])))
 
     today = now.astimezone(tz).replace(hour=0, minute=0, second=0, microsecond=0)
     open_alert = Alert.state.in_(alert_flow.OPEN_STATES)
     for school_id, severity, n_open, n_today in db.execute(
             select(Alert.school_id, Alert.severity, _count(open_alert), _count(Alert.raised_at >= today))
-            .where(Alert.school_id.in_(ids), open_alert | (Alert.raised_at >= today))
+            .where(Alert.school_id.in_(ids_sql), open_alert | (Alert.raised_at >= today))
             .group_by(Alert.school_id, Alert.severity)):
-        v = values[school_id]
+        v = values.setdefault(school_id, {})
         v.setdefault("open_by_severity", {})[severity] = int(n_open)
         v.setdefault("today_by_severity", {})[severity] = int(n_today)
     delays: dict[int, list[float]] = {}
     for school_id, seconds in db.execute(
             select(Alert.school_id, _seconds_between(db, Alert.raised_at, Alert.acknowledged_at))
-            .where(Alert.school_id.in_(ids), Alert.acknowledged_at.is_not(None), Alert.raised_at >= now - ACK_WINDOW)):
+            .where(Alert.school_id.in_(ids_sql), Alert.acknowledged_at.is_not(None),
+                   Alert.raised_at >= now - ACK_WINDOW)):
         delays.setdefault(school_id, []).append(max(0.0, round(float(seconds), 2)))  # julianday: ±10 µs
 
     review_cut = now.astimezone(tz).date() - timedelta(days=review_days)
     for school_id, colour, n, n_late in db.execute(
             select(RiskPoint.school_id, RiskPoint.colour, func.count(), _count(RiskPoint.last_reviewed_on < review_cut))
-            .where(RiskPoint.school_id.in_(ids), RiskPoint.retired_on.is_(None))
+            .where(RiskPoint.school_id.in_(ids_sql), RiskPoint.retired_on.is_(None))
             .group_by(RiskPoint.school_id, RiskPoint.colour)):
-        v = values[school_id]
+        v = values.setdefault(school_id, {})
         v.setdefault("risk_by_colour", {})[colour] = int(n)
         v["reviews_overdue"] = v.get("reviews_overdue", 0) + int(n_late)
 
@@ -338,6 +344,8 @@ def _school_figures(db: Session, tree: Tree, schools: list[Node], now: datetime,
     return out
 
 
+_HAZARD_KEYS = ("hazards_open", "hazards_overdue", "major_open", "major_overdue", "due_soon", "listed_supervision",
+                "found_365d", "closed_365d")
 _SQL_KEYS = ("hazards_open", "hazards_overdue", "major_open", "major_overdue", "due_soon", "listed_supervision",
              "found_365d", "closed_365d", "open_by_severity", "today_by_severity", "risk_by_colour",
              "reviews_overdue")
