@@ -349,6 +349,13 @@ class Services:
 
         return Rules.load(self.settings.assessment_rules_file)
 
+    @cached_property
+    def rollup_memo(self):
+        """The rollups' memo of the figures worked out period by period (queries/ledger/rollup.py)."""
+        from queries.ledger.rollup import SlowFigures
+
+        return SlowFigures()
+
 
 def clock_ms() -> int:
     return int(time.time() * 1000)

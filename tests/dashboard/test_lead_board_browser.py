@@ -190,6 +190,34 @@ def test_someone_over_one_school_gets_no_league_nor_another_schools_figures(lead
         assert "演示大学" not in page.inner_text("body")
 
 
+def test_a_units_league_and_rolled_up_figures_and_a_unit_outside_the_scope_refused(lead_served, tablet,
+                                                                                     tmp_path):  # noqa: F811
+    """Issue 17: the province's league (its city ranked, every school ranked), a measure re-ranks,
+    the district's rolled-up figures; someone with schools listed one by one is refused the district."""
+    page = tablet(lead_served, "/lead/district?unit=henan", size="1024x768")
+    page.wait_for_selector("#lead-unit-league-schools .lead-unit-row", timeout=15_000)
+    assert page.locator("#lead-unit-league-units .lead-unit-row").evaluate_all(
+        "rows => rows.map(r => r.dataset.code)") == ["henan.xinxiang"]
+    schools = page.locator("#lead-unit-league-schools .lead-unit-row").evaluate_all(
+        "rows => rows.map(r => r.dataset.code)")
+    assert sorted(schools) == ["demo-middle", "demo-primary", "demo-univ"]
+    assert no_horizontal_overflow(page) == []
+    page.screenshot(path=str(screenshot_dir(tmp_path) / "lead-unit-league-1024x768.png"), full_page=True)
+    page.locator("[data-by=overdue_major]").first.tap()
+    page.wait_for_url(lambda url: "by=overdue_major" in url, timeout=10_000)
+    page.wait_for_selector("#lead-unit-league-schools th.is-sorted", timeout=10_000)
+
+    page.goto(lead_served.url + "/lead?unit=henan.xinxiang.demo")
+    page.wait_for_selector("#lead-unit-figures [data-fig=hazards_open]", timeout=15_000)
+    assert "演示区" in page.inner_text("h2")
+    page.screenshot(path=str(screenshot_dir(tmp_path) / "lead-unit-overview-1024x768.png"), full_page=True)
+
+    listed = tablet(lead_served, "/lead/district?unit=henan.xinxiang.demo", username="district")
+    listed.wait_for_selector("#lead-unit-refused", timeout=15_000)
+    assert "不在您的查看范围" in listed.inner_text("#lead-unit-refused")
+    assert listed.locator("#lead-unit-league-schools").count() == 0
+
+
 @pytest.mark.parametrize("path, heading", [
     (f"/lead/campaigns?school={SCHOOL}&lang=en", "Failing checks"),
     (f"/lead/assessment?school={SCHOOL}&lang=en", "Assessment (100-point rules)"),

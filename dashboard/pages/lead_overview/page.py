@@ -12,14 +12,21 @@ draws every ledger part and says plainly that the live figures are unavailable. 
 with its data (no second round trip on load). A tap on the map or on a building button has its own
 callback; the minute's refresh of the live figures another, so neither drops the other's answer.
 ?building= opens the page with that building's panel (a link or bookmark). Read only.
+
+?unit=<code> (issue 17) shows a district's, city's or province's figures rolled up from all its
+schools instead (queries.ledger.rollup; layouts/lead_rollup.py), the unit checked against the
+signed-in principal on the server (dashboard/lead_units.py); without it every school view is as before.
 """
 from __future__ import annotations
 
 from dataclasses import replace
 
 import dash
+from dash import dcc, html
 from sqlalchemy.exc import SQLAlchemyError
 
+from dashboard import lead_units
+from dashboard.access import current
 from dashboard.lead_context import resolve
 from dashboard.pages.lead_overview import figures
 from dashboard.pages.lead_overview import view as part
@@ -31,9 +38,11 @@ from dashboard.pages.lead_overview.callbacks import (
 )
 from dashboard.pages.lead_overview.text import to
 from dashboard.services import services
+from layouts import lead_rollup
 from layouts.lead_frame import frame
 from layouts.lead_inspections import inspections_card
 from layouts.lead_live import live_state
+from ledger.org_scope import OutOfScope
 from queries.ledger import org
 from queries.ledger.inspections import school_figures
 from queries.ledger.lead_overview import (
@@ -48,10 +57,12 @@ PAGE = "lead_overview"
 dash.register_page(__name__, path="/lead", name=PAGE, title="领导总览 · 校园安全指挥中心")
 
 
-def layout(school: object = None, lang: object = None, building: object = None, **_other):
+def layout(school: object = None, lang: object = None, building: object = None, unit: object = None, **_other):
     view = resolve(school, lang)
     if view.problem:
         return frame(view, PAGE, None)
+    if unit is not None:
+        return frame(view, PAGE, unit_overview(view, unit))
     live = services()
     now, tz = live.now(), live.settings.tz
     due_soon_days = live.settings.hazard_due_soon_days
@@ -78,3 +89,27 @@ def layout(school: object = None, lang: object = None, building: object = None, 
         inspections=inspections_card(view.lang, inspected,
                                      plans_href=view.href("inspection_plans") if view.plans_tab else None))
     return frame(view, PAGE, body)
+
+
+def unit_overview(view, unit: object) -> list:
+    """A unit's figures rolled up from its schools, and its child units' links; refused outside
+    the caller's tree."""
+    live = services()
+    principal = current()
+    try:
+        with live.ledger_reads() as db:
+            found = lead_units.read_unit(db, principal, unit, now=live.now(), settings=live.settings,
+                                         rules=live.assessment_rules, slow=live.rollup_memo)
+            entries = lead_units.picker_entries(found.tree, principal, view.lang)
+    except OutOfScope as refused:
+        return lead_units.refusal(view.lang, refused)
+    except SQLAlchemyError:
+        return lead_units.refusal(view.lang, None)
+    rolled = found.league.unit
+    return [
+        lead_rollup.unit_picker(view.lang, entries, rolled.code, lambda c: view.href(PAGE, unit=c)),
+        html.H2(lead_rollup.tr(view.lang, "unit_title", name=rolled.name(view.lang), n=rolled.schools)),
+        html.P(dcc.Link(lead_rollup.tr(view.lang, "to_league"), href=view.href("lead_district", unit=rolled.code),
+                        className="lead-button")),
+        lead_rollup.unit_cards(view.lang, rolled),
+    ]

@@ -1,0 +1,71 @@
+"""The leadership pages over a unit (issue 17): /lead?unit= (a unit's rolled-up figures) and
+/lead/district?unit= (its league). The unit comes from the URL, so it is checked here, on the
+server, against the signed-in principal's unit and schools (queries.ledger.org_tree_rollup
+.require_unit), before anything is read for it; the refusal is two-language (OutOfScope).
+
+`reporting` (school -> (on time, due)) is the reporting part's figures; until it is wired
+(`queries.ledger.reporting.rates`) it is None and the pages show '—' for the reporting rate.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from dash import html
+from sqlalchemy.orm import Session
+
+from dashboard.roles import Principal
+from layouts.lead_text import tl
+from ledger.org_scope import OutOfScope
+from queries.ledger import league as ranking
+from queries.ledger.org_tree_rollup import Tree, load_tree, readable_tops, require_unit
+from queries.ledger.rollup import League, SlowFigures, league
+
+REFUSED = "lead-unit-refused"
+MEASURES = tuple((m.key, m.zh, m.en) for m in ranking.MEASURES)
+
+
+def scope_of(principal: Principal | None) -> dict:
+    """The principal's unit and schools as the scope checks take them; nobody reads nothing."""
+    if principal is None:
+        return {"unit": None, "schools": frozenset()}
+    return {"unit": principal.unit, "schools": principal.schools}
+
+
+def picker_entries(tree: Tree, principal: Principal | None, lang: str) -> list[tuple[str, str, str, int]]:
+    """(code, name, kind, depth) of every unit above the schools the caller reads, in tree order:
+    their unit and the cities and districts below it (schools are reached through the league)."""
+    out = []
+    for top in readable_tops(tree, **scope_of(principal)):
+        if top.kind == "school":
+            continue
+        base = len(tree.path(top))
+        for node in (top, *tree.descendants(top)):
+            if node.kind != "school":
+                out.append((node.code, node.name(lang), node.kind, len(tree.path(node)) - base))
+    return out
+
+
+@dataclass(frozen=True)
+class UnitLeague:
+    tree: Tree
+    league: League
+
+
+def read_unit(db: Session, principal: Principal | None, unit: object, *, now, settings, rules,
+              reporting: Mapping[str, tuple[int, int]] | None = None, slow: SlowFigures | None = None
+              ) -> UnitLeague:
+    """The unit's league after the scope check (raises OutOfScope: a unit outside the caller's tree,
+    or no such unit)."""
+    tree = load_tree(db)
+    node = require_unit(tree, unit, **scope_of(principal))
+    found = league(db, node.code, now, settings.tz, review_days=settings.risk_review_days, rules=rules,
+                   term_starts=settings.terms, reporting=reporting, due_soon_days=settings.hazard_due_soon_days,
+                   tree=tree, slow=slow)
+    return UnitLeague(tree, found)
+
+
+def refusal(lang: str, refused: OutOfScope | None) -> list:
+    """What a page shows instead of a unit's figures: the scope refusal, or the ledger being down."""
+    text = tl(lang, "ledger_down") if refused is None else (refused.zh if lang == "zh" else str(refused))
+    return [html.Div(text, className="lead-problem", role="alert", id=REFUSED)]
