@@ -3,13 +3,15 @@
 server, against the signed-in principal's unit and schools (queries.ledger.org_tree_rollup
 .require_unit), before anything is read for it; the refusal is two-language (OutOfScope).
 
-`reporting` (school -> (on time, due)) is the reporting part's figures; until it is wired
-(`queries.ledger.reporting.rates`) it is None and the pages show '—' for the reporting rate.
+`reporting` (school -> (on time, due)) is the reporting rate's counts: by default the year so far
+(the reports that fell due since 1 January, local: `queries.ledger.reporting.rates`); a school that
+owed nothing shows '—'.
 """
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 from dash import html
 from sqlalchemy.orm import Session
@@ -18,6 +20,7 @@ from dashboard.roles import Principal
 from layouts.lead_text import tl
 from ledger.org_scope import OutOfScope
 from queries.ledger import league as ranking
+from queries.ledger import reporting as reporting_reads
 from queries.ledger.org_tree_rollup import Tree, load_tree, readable_tops, require_unit
 from queries.ledger.rollup import League, SlowFigures, league
 
@@ -59,6 +62,11 @@ def read_unit(db: Session, principal: Principal | None, unit: object, *, now, se
     or no such unit)."""
     tree = load_tree(db)
     node = require_unit(tree, unit, **scope_of(principal))
+    if reporting is None:  # the year so far: the reports that fell due since 1 January, local
+        local = now.astimezone(settings.tz)
+        rates = reporting_reads.rates(db, node.code, date(local.year, 1, 1), local.date() + timedelta(days=1), now,
+                                      tz=settings.tz)
+        reporting = {code: (rate.on_time, rate.due) for code, rate in rates.items()}
     found = league(db, node.code, now, settings.tz, review_days=settings.risk_review_days, rules=rules,
                    term_starts=settings.terms, reporting=reporting, due_soon_days=settings.hazard_due_soon_days,
                    tree=tree, slow=slow)

@@ -330,3 +330,23 @@ def test_the_district_walls_due_panel_lists_reports_owed_and_supervision_due_soo
         ("s2", "督办 · 消防通道堵塞整改", True),  # past its deadline, not closed
     ]
     assert district_wall.due_rows(session, unit="d2", now=now, tz=TZ) == []  # another district owes nothing here
+
+
+def test_the_league_ranks_by_the_reporting_rate_of_the_year_so_far(session, seeded):
+    """dashboard/lead_units.read_unit fills the league's reporting rate from the reports that fell due
+    since 1 January: the district's is the summed on-time over the summed due, each school's its own."""
+    from dashboard import lead_units
+    from dashboard.roles import Principal
+    from kernel.settings import Settings
+    from ledger.scoring import Rules as ScoringRules
+
+    commands.set_rules(session, user_id=seeded["d1admin"], unit="d1", rules=reporting.Rules(5, 24, 4, "2026-10"),
+                       now=DEC3)
+    _submit_monthly(session, seeded, "s1", "2026-10", local(2026, 11, 2))  # on time
+    _submit_monthly(session, seeded, "s2", "2026-10", local(2026, 11, 8))  # late; November: nothing from either
+    settings = Settings.from_env(environ={"SCHOOL_TIMEZONE": "Asia/Shanghai"})
+    officer = Principal(role="leader", user_id=seeded["d1leader"], unit="d1", schools=frozenset({"s1", "s2"}))
+    found = lead_units.read_unit(session, officer, "d1", now=DEC10, settings=settings,
+                                 rules=ScoringRules.load(settings.assessment_rules_file)).league
+    assert (found.unit.reports_on_time, found.unit.reports_due) == (1, 4)  # Oct and Nov of two schools
+    assert {s.code: (s.reports_on_time, s.reports_due) for s in found.schools} == {"s1": (1, 2), "s2": (0, 2)}
