@@ -89,6 +89,7 @@ def settings_for(redis_url: str, folder, /, **overrides) -> Settings:
         event_signing_key=TEST_SIGNING_KEY,
         heartbeat_dir=str(folder / "heartbeat"),  # not the repository's var/
         photo_dir=str(folder / "photos"),
+        report_dir=str(folder / "reports"),
         password_hash_cost=TEST_HASH_COST,
     )
     values.update(overrides)

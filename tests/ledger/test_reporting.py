@@ -350,3 +350,55 @@ def test_the_league_ranks_by_the_reporting_rate_of_the_year_so_far(session, seed
                                  rules=ScoringRules.load(settings.assessment_rules_file)).league
     assert (found.unit.reports_on_time, found.unit.reports_due) == (1, 4)  # Oct and Nov of two schools
     assert {s.code: (s.reports_on_time, s.reports_due) for s in found.schools} == {"s1": (1, 2), "s2": (0, 2)}
+
+
+def test_the_monthly_documents_are_made_on_their_schedule_and_downloaded_within_scope(served):
+    """streams/report_schedule: a submitted report's document, then the district's month from the 6th;
+    GET /api/v1/units/<unit>/reports/<month>.pdf|.xlsx serves what was kept, held to the caller's scope."""
+    from pathlib import Path
+
+    from ledger.models import ReportDocument
+    from streams import report_schedule
+
+    settings, app = served
+    engine = sql_engine(settings)
+    sessions = sql_sessions(engine)
+    try:
+        with sessions() as db:
+            user = db.scalar(select(User.id).where(User.username == "p_s1safety"))
+            made = commands.open_monthly(db, user_id=user, school="s1", period="2026-09", now=local(2026, 10, 2), tz=TZ)
+            figures = reads.monthly_figures(db, "s1", "2026-09", TZ, now=local(2026, 10, 2)).as_dict()
+            commands.submit(db, user_id=user, school="s1", report_id=made.report.id, now=local(2026, 10, 2),
+                            figures=figures, text="九月无重大隐患。")
+            db.commit()
+        before_the_6th = local(2026, 10, 5, 23)
+        assert report_schedule.run_once(sessions, settings, before_the_6th) == 1  # s1's report, once submitted
+        assert report_schedule.run_once(sessions, settings, local(2026, 10, 6, 7)) == 1  # d1's month (d2: no school)
+        assert report_schedule.run_once(sessions, settings, local(2026, 10, 6, 8)) == 0  # nothing twice
+        with sessions() as db:
+            kept = {(u, p, f) for u, p, f in db.execute(select(OrgUnit.code, ReportDocument.period, ReportDocument.fmt)
+                                                        .join(OrgUnit, OrgUnit.id == ReportDocument.unit_id))}
+            files = db.scalars(select(ReportDocument.file)).all()
+    finally:
+        engine.dispose()
+    assert kept == {("s1", "2026-09", "pdf"), ("s1", "2026-09", "xlsx"), ("d1", "2026-09", "pdf"),
+                    ("d1", "2026-09", "xlsx")}
+    assert all((Path(settings.report_dir) / f).stat().st_size > 1000 for f in files)
+
+    leader, other = signed_in(app, "p_d1leader"), signed_in(app, "p_s2safety")
+    pdf = leader.get("/api/v1/units/d1/reports/2026-09.pdf")
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")
+    assert leader.get("/api/v1/units/s1/reports/2026-09.xlsx").mimetype.endswith("spreadsheetml.sheet")
+    listed = leader.get("/api/v1/units/d1/reports").json["documents"]
+    assert {(d["period"], d["format"], d["generated_by"]) for d in listed} == {("2026-09", "pdf", "schedule"),
+                                                                               ("2026-09", "xlsx", "schedule")}
+    for refused in ("/api/v1/units/s1/reports/2026-09.pdf", "/api/v1/units/d1/reports/2026-09.pdf",
+                    "/api/v1/units/d2/reports", "/api/v1/units/nowhere/reports/2026-09.pdf"):
+        assert other.get(refused).status_code == 404, refused  # another school, the district above, unknown
+    assert other.get("/api/v1/units/s2/reports/2026-09.pdf").status_code == 200  # its own, made on demand
+    assert leader.get("/api/v1/units/d1/reports/2026-13.pdf").status_code == 400
+    assert leader.get("/api/v1/units/d1/reports/2099-01.pdf").status_code == 404
+    assert leader.get("/api/v1/units/d1/reports/2026-09.doc").status_code == 404
+    assert leader.get("/api/v1/units/d1/reports/2026-09.pdf?school=s2").status_code == 400  # unknown parameter
+    duty = signed_in(app, "p_s1duty")
+    assert duty.get("/api/v1/units/d1/reports/2026-09.pdf").status_code == 404  # a school's people: not the district
