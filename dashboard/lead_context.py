@@ -10,7 +10,17 @@ from __future__ import annotations
 from dataclasses import replace
 
 from dashboard.access import csrf_token, current
-from dashboard.roles import DRILL_RECORD, INSPECTION_PLAN, REPORT_RECEIVE, REPORT_SUBMIT, Principal
+from dashboard.roles import (
+    DRILL_RECORD,
+    INSPECTION_PLAN,
+    NOTICE_READ,
+    NOTICE_WRITE,
+    REPORT_RECEIVE,
+    REPORT_SUBMIT,
+    SUPERVISION_ANSWER,
+    SUPERVISION_OPEN,
+    Principal,
+)
 from dashboard.services import services
 from layouts.i18n import Language, language
 from layouts.lead_view import LeadView, pick_school
@@ -27,7 +37,23 @@ def resolve(school: object, lang: object, schools: dict[str, dict] | None = None
     reports_tab = principal is not None and principal.may(REPORT_SUBMIT)
     bureau_tab = principal is not None and principal.may(REPORT_RECEIVE)
     return replace(_resolve(school, lang, principal, schools), csrf=csrf, plans_tab=plans_tab, drills_tab=drills_tab,
-                   reports_tab=reports_tab, bureau_tab=bureau_tab)
+                   reports_tab=reports_tab, bureau_tab=bureau_tab, more_tabs=more_tabs(principal))
+
+
+def more_tabs(principal: Principal | None) -> frozenset[str]:
+    """Of the supervision and notice pages, those the caller may open; an officer (who writes them) gets
+    the bureau's, not the school's page of the same thing."""
+    if principal is None:
+        return frozenset()
+    pages = set()
+    for bureau, school, writes, reads in (("bureau_supervision", "supervision", SUPERVISION_OPEN, SUPERVISION_ANSWER),
+                                         ("bureau_notices", "notices", NOTICE_WRITE, NOTICE_READ)):
+        if principal.may(writes) and (principal.unit is None or principal.schools is None
+                                      or principal.unit not in principal.schools):
+            pages.add(bureau)
+        elif principal.may(reads):
+            pages.add(school)
+    return frozenset(pages)
 
 
 def _resolve(school: object, lang: Language, principal: Principal | None, schools: dict[str, dict] | None

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dash import dcc, html
 
 from layouts.lead_text import tl
-from layouts.lead_view import BUREAU_REPORTS, DRILLS, NAV, PLANS, REPORTS, LeadView
+from layouts.lead_view import BUREAU_REPORTS, DRILLS, MORE, NAV, PLANS, REPORTS, LeadView
 
 FRAME = "lead-frame"  # the root element of every leadership page
 BODY = "lead-body"
@@ -78,10 +78,11 @@ def _school_menu(view: LeadView, page: str):
 
 def _tabs(view: LeadView, page: str) -> html.Nav:
     links = []
-    for name, _path, key in (*NAV, PLANS, DRILLS, REPORTS, BUREAU_REPORTS):
+    for name, _path, key in (*NAV, PLANS, DRILLS, REPORTS, BUREAU_REPORTS, *MORE):
         if (name == "lead_district" and not view.several) or (name == PLANS[0] and not view.plans_tab) or \
                 (name == DRILLS[0] and not view.drills_tab) or (name == REPORTS[0] and not view.reports_tab) or \
-                (name == BUREAU_REPORTS[0] and not view.bureau_tab):
+                (name == BUREAU_REPORTS[0] and not view.bureau_tab) or \
+                (name in {m[0] for m in MORE} and name not in view.more_tabs):
             continue
         links.append(dcc.Link(tl(view.lang, key), href=view.href(name),
                               className="lead-tab" + (" is-current" if name == page else "")))

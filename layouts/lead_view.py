@@ -32,7 +32,14 @@ DRILLS: tuple[str, str, str] = ("drills", "/drills", "nav_drills")
 # Reporting up (issue 17): the school's reports (LeadView.reports_tab) and the district's (.bureau_tab).
 REPORTS: tuple[str, str, str] = ("reports", "/reports", "nav_reports")
 BUREAU_REPORTS: tuple[str, str, str] = ("bureau_reports", "/bureau/reports", "nav_bureau_reports")
-PATHS = {name: path for name, path, _ in (*NAV, PLANS, DRILLS, REPORTS, BUREAU_REPORTS)}
+# Supervising down (issue 17): the bureau's pages for officers, the school's for its people; drawn in the
+# phone frame, linked from here for those who may open them (LeadView.more_tabs).
+BUREAU_SUPERVISION: tuple[str, str, str] = ("bureau_supervision", "/bureau/supervision", "nav_bureau_supervision")
+BUREAU_NOTICES: tuple[str, str, str] = ("bureau_notices", "/bureau/notices", "nav_bureau_notices")
+SUPERVISION: tuple[str, str, str] = ("supervision", "/supervision", "nav_supervision")
+NOTICES: tuple[str, str, str] = ("notices", "/notices", "nav_notices")
+MORE = (BUREAU_SUPERVISION, BUREAU_NOTICES, SUPERVISION, NOTICES)
+PATHS = {name: path for name, path, _ in (*NAV, PLANS, DRILLS, REPORTS, BUREAU_REPORTS, *MORE)}
 
 
 class Person(Protocol):
@@ -65,6 +72,7 @@ class LeadView:
     drills_tab: bool = False  # the caller may record drills and trainings
     reports_tab: bool = False  # the caller may submit the school's reports (issue 17)
     bureau_tab: bool = False  # the caller may receipt and return the schools' reports (issue 17)
+    more_tabs: frozenset[str] = frozenset()  # of MORE, the pages the caller may open (issue 17)
 
     @property
     def several(self) -> bool:

@@ -61,3 +61,18 @@ def test_the_reporting_tabs_are_shown_only_to_who_may_open_them():
     assert not [h for h in component_props(reader, "href") if "reports" in h]
     both = frame(LeadView("zh", "s1", schools, reports_tab=True, bureau_tab=True), "reports", "body")
     assert {"/reports?school=s1", "/bureau/reports?school=s1"} <= set(component_props(both, "href"))
+
+
+def test_officers_get_the_bureaus_supervision_and_notices_tabs_and_school_people_the_schools():
+    from dashboard.lead_context import more_tabs
+    from dashboard.roles import Principal
+
+    officer = Principal(role="leader", user_id=1, unit="d1", schools=frozenset({"s1", "s2"}))
+    head = Principal(role="safety", user_id=2, unit="s1", schools=frozenset({"s1"}))
+    assert more_tabs(officer) == {"bureau_supervision", "bureau_notices"}
+    assert more_tabs(head) == {"supervision", "notices"}
+    assert more_tabs(Principal(role="reporter", user_id=3, unit="s1", schools=frozenset({"s1"}))) == frozenset()
+    assert more_tabs(Principal(role="wall", token_id=4)) == frozenset()  # a token: no person's pages
+    schools = {"s1": {"name_zh": "一中", "name_en": None}}
+    body = str(frame(LeadView("zh", "s1", schools, more_tabs=more_tabs(officer)), "lead_overview", "body"))
+    assert "/bureau/supervision" in body and "/bureau/notices" in body and "'/supervision" not in body
