@@ -21,6 +21,7 @@ from ledger.models import OrgUnit
 from queries.ledger import reporting as reports
 
 TITLE = {"zh": "学校安全月度报告", "en": "Monthly school safety report"}
+UNIT_TITLE = {"zh": "学校安全月度汇总报告", "en": "Monthly school safety summary"}
 STATUS = {"zh": {None: "未报送（以下为账本当前数据）", "draft": "未报送（以下为账本当前数据）", "submitted": "已报送",
                  "receipted": "已报送，已签收", "returned": "已退回"},
           "en": {None: "not submitted (figures read from the ledger now)", "draft": "not submitted (figures read "
@@ -116,7 +117,7 @@ def unit_document(unit_name: str, issuer: str, period: str, months: list[reports
     open_at_end = sum(f.hazards_open for f in months)
     share = rectified / (rectified + open_at_end) if rectified + open_at_end else None
     return {
-        "issuer": issuer, "title": TITLE["en" if lang == "en" else "zh"], "unit": unit_name,
+        "issuer": issuer, "title": UNIT_TITLE["en" if lang == "en" else "zh"], "unit": unit_name,
         "period": _period_words(period, lang), "printed": printed,
         "sections": [
             {"title": w["totals"], "pairs": [

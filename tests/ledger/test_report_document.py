@@ -4,9 +4,11 @@ pdftoppm, as a reader's viewer would draw it), and the Excel has a sheet per sec
 from __future__ import annotations
 
 import io
+import os
 import re
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -14,6 +16,7 @@ from PIL import Image
 
 from ledger import report_document, svg_charts
 
+DOCS_IMG = Path(__file__).resolve().parents[2] / "docs" / "img"
 CHART_BLUE = (0x1C, 0x7E, 0xD6)  # svg_charts.COLOURS[0], the bars' colour
 VIEW = {
     "issuer": "金水区教育局", "title": "学校安全月度报告", "unit": "第一中学 (s1)", "period": "2026年11月",
@@ -109,3 +112,49 @@ def test_a_document_is_kept_under_its_hash_replaced_when_generated_again_and_nev
                                   fmt="pdf", lang="zh", content=b"x", by="x", now=now)
     with pytest.raises(LedgerError):
         report_documents.path_of(tmp_path, "../../etc/passwd")
+
+
+def _month(code: str, name: str, **figures):
+    from datetime import datetime, timezone
+
+    from queries.ledger.reporting import DomainAlerts, MonthlyFigures
+
+    start, end = datetime(2026, 10, 31, 16, tzinfo=timezone.utc), datetime(2026, 11, 30, 16, tzinfo=timezone.utc)
+    domains = {"environment": DomainAlerts(9, 2, 3, 5, 9, 41.0, 95.0), "personal_safety": DomainAlerts(4, 0, 1, 2, 4,
+                                                                                                         30.0, 60.0)}
+    return MonthlyFigures(code, name, "2026-11", start, end, end, alerts_by_domain=domains, **figures)
+
+
+def test_the_school_and_unit_documents_carry_the_months_figures_and_the_schools_words(tmp_path):
+    """queries/ledger/monthly_document's builders (pure): what a school submitted, as printed; a unit's
+    month with each school's row and the totals from summed counts. UPDATE_SCREENSHOTS=1 saves their
+    first pages for docs/district.md."""
+    from ledger import reporting
+    from queries.ledger import monthly_document
+
+    s1 = _month("s1", "第一中学", hazards_found=12, hazards_found_major=1, hazards_rectified=9, hazards_open=5,
+                hazards_overdue=2, hazards_major_open=1, inspections_owed=8, inspections_done=6, inspections_late=1,
+                inspections_missed=1, drills=2, trainings=1, alerts_raised=13, alerts_critical=2, alerts_true=4,
+                alerts_false=7, alerts_acknowledged=13, ack_median_s=38.0, ack_p90_s=90.0)
+    s2 = _month("s2", "实验小学", hazards_found=3, hazards_rectified=1, hazards_open=3)
+    school = monthly_document.school_document(s1, issuer="示范区教育局", unit="第一中学 (s1)", status="receipted",
+                                              text="本月开展消防疏散演练两次。", printed="2026-12-06 06:00")
+    assert school["status"] == "已报送，已签收" and school["period"] == "2026年11月"
+    pairs = {p["label"]: p["value"] for s in school["sections"] if "pairs" in s for p in s["pairs"]}
+    assert (pairs["本月发现隐患"], pairs["漏查"], pairs["应急演练"], pairs["确认用时中位数"]) == (12, 1, 2, "38 秒")
+    rates = {"s1": reporting.rate_of(["on_time"]), "s2": reporting.rate_of(["late"])}
+    unit = monthly_document.unit_document("示范区 (d1)", "示范区教育局", "2026-11", [s1, s2], rates,
+                                          printed="2026-12-06 06:00")
+    totals = {p["label"]: p["value"] for p in unit["sections"][0]["pairs"]}
+    assert (totals["本月发现隐患"], totals["本月整改销号"]) == (15, 10)
+    assert totals["整改销号占比"] == reporting.pct(10 / (10 + 8))  # summed counts, not a mean of shares
+    assert totals["报送率"].startswith(reporting.pct(0.5))
+    english = monthly_document.school_document(s1, issuer="Demo district", unit="No. 1 (s1)", status=None, text="",
+                                               printed="", lang="en")
+    assert english["status"].startswith("not submitted") and english["period"] == "2026-11"
+    if os.environ.get("UPDATE_SCREENSHOTS") == "1":
+        for name, view in (("monthly-school", school), ("monthly-district", unit)):
+            path = tmp_path / f"{name}.pdf"
+            path.write_bytes(report_document.document_pdf(view))
+            subprocess.run(["pdftoppm", "-r", "60", "-f", "1", "-l", "1", "-png", "-singlefile", str(path),
+                            str(DOCS_IMG / name)], check=True)
