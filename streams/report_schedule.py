@@ -68,8 +68,13 @@ def units_due(db: Session, period: str, limit: int) -> list[int]:
 
 def make(db: Session, settings: Settings, unit: OrgUnit, period: str, now: datetime) -> None:
     """Both formats of one unit's month, kept; committed here (each document on its own: a fault in one
-    never loses the others)."""
+    never loses the others). A school's is stamped no earlier than the submission it prints: with a
+    clock behind the web app's, it would otherwise look older than its report and be made again."""
     tz = settings.tz
+    if unit.kind == "school":
+        report = db.scalar(select(Report.submitted_at).where(Report.school_id == unit.id, Report.kind == "monthly",
+                                                             Report.subject == period))
+        now = max(now, report) if report is not None else now
     view = (monthly_document.school_view if unit.kind == "school" else monthly_document.unit_view)(
         db, unit, period, tz, lang="zh", now=now)
     for fmt, content in (("pdf", report_document.document_pdf(view, "zh")),

@@ -130,12 +130,15 @@ def items(db: Session, schools: list[OrgUnit], start: datetime, end: datetime, n
                                            (Report.kind != "monthly") & (Report.due_at > start) & (Report.due_at <= end)
                                            | (Report.kind == "monthly") & periods)).all()
     monthly = {(r.school_id, r.subject): r for r in rows if r.kind == "monthly"}
+    opened: dict[int, set[str]] = {}  # each school's monthly rows, grouped once (not a scan per school)
+    for school_id, subject in monthly:
+        opened.setdefault(school_id, set()).add(subject)
     out = [_item(by_id[row.school_id], row, kind=row.kind, subject=row.subject, title=row.title, due_at=row.due_at,
                  now=now) for row in rows if row.kind != "monthly"]
     for school_id, school in by_id.items():
         day = rules[school_id].monthly_due_day
         periods = set(reporting.periods_due_between(first_day, last_day, day, tz))
-        periods |= {subject for (sid, subject) in monthly if sid == school_id}
+        periods |= opened.get(school_id, set())
         for period in sorted(p for p in periods if rules[school_id].owes(p)):
             row = monthly.get((school_id, period))
             due_at = row.due_at if row is not None else reporting.monthly_due_at(period, day, tz)
