@@ -30,10 +30,11 @@ run: $(STAMP)
 ## Chromium, in TEST_WORKERS processes (pytest-xdist; each starts its own servers and browser).
 ## pytest's own exit code is make's: 5 (no test collected) fails like any other.
 ## PYTEST_ARGS passes options through, e.g. make test PYTEST_ARGS='-k local_stack'.
-# Three workers: the suite mostly waits on servers, browsers and deadlines (a worker averages about half
-# a core), so on 2 cores three finish sooner than two (700 s); the slowest modules start first
-# (tests/conftest.py), so no worker is left alone with one at the end. TEST_WORKERS=0: one process.
-TEST_WORKERS ?= 3
+# Four workers: the suite mostly waits on servers, browsers and deadlines (a run used 545 s of CPU in
+# 602 s on 2 cores with three), so on 2 cores four finish sooner than three (517 s against 602 s for the
+# same 2,506 tests, docs/benchmarks.md) and three sooner than two (700 s); the slowest modules start
+# first (tests/conftest.py), so no worker is left alone with one at the end. TEST_WORKERS=0: one process.
+TEST_WORKERS ?= 4
 test: $(DEV_STAMP)
 	@bash .ci/system-packages
 	exec $(VENV)/bin/python -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
