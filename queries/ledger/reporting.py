@@ -160,7 +160,12 @@ def rates(db: Session, unit: int | str | OrgUnit, period_start: date | datetime,
     for the reports falling due in [period_start, period_end) (local dates, or moments): {school code:
     Rate(due, on_time, late, missing; .rate None when nothing was due)}. Every school is in the answer,
     those that owed nothing with Rate(). The unit's own: ledger.reporting.total(answer.values())."""
-    schools = schools_of(db, unit)
+    return school_rates(db, schools_of(db, unit), period_start, period_end, now, tz=tz)
+
+
+def school_rates(db: Session, schools: list[OrgUnit], period_start: date | datetime, period_end: date | datetime,
+                 now: datetime, *, tz: ZoneInfo = DEFAULT_TZ) -> dict[str, reporting.Rate]:
+    """`rates` for these schools (the league's memo asks for the schools it has not kept)."""
     start, end = _window(period_start, period_end, tz)
     # A report due at 24:00 of the window's last day is due at `end` exactly: (start, end] holds it.
     verdicts: dict[str, list[str]] = {s.code: [] for s in schools}
