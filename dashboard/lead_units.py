@@ -10,14 +10,17 @@ owed nothing shows '—'.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from dash import html
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from dashboard.access import current
 from dashboard.roles import Principal
+from dashboard.services import services
 from layouts.lead_text import tl
 from ledger.models import OrgUnit
 from ledger.org_scope import OutOfScope
@@ -87,6 +90,30 @@ def year_of_reporting(db: Session, tree: Tree, node, now, tz, slow: SlowFigures 
 
     found = slow.many("reporting", local.date(), codes, compute) if slow is not None else compute(codes)
     return {code: value for code, value in found.items() if value is not None}
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """What a unit page reads first: the unit's league and its picker's entries, or what it shows instead."""
+
+    found: UnitLeague | None = None
+    entries: list = field(default_factory=list)
+    refused: list | None = None  # the refusal (out of scope, or the ledger down) the page shows instead
+
+
+def fetch(lang: str, unit: object) -> Fetched:
+    """The unit the page asks for (?unit=), checked against the signed-in principal, with its picker."""
+    live = services()
+    principal = current()
+    try:
+        with live.ledger_reads() as db:
+            found = read_unit(db, principal, unit, now=live.now(), settings=live.settings,
+                              rules=live.assessment_rules, slow=live.rollup_memo)
+            return Fetched(found, picker_entries(found.tree, principal, lang))
+    except OutOfScope as refused:
+        return Fetched(refused=refusal(lang, refused))
+    except SQLAlchemyError:
+        return Fetched(refused=refusal(lang, None))
 
 
 def refusal(lang: str, refused: OutOfScope | None) -> list:

@@ -28,7 +28,6 @@ from dashboard.pages.lead_district import view as part
 from dashboard.services import services
 from layouts import lead_rollup
 from layouts.lead_frame import frame
-from ledger.org_scope import OutOfScope
 from queries.ledger import league as ranking
 from queries.ledger.lead_district import league
 from queries.ledger.org_tree_rollup import load_tree
@@ -66,18 +65,11 @@ def layout(school: object = None, lang: object = None, sort: object = None, orde
 def unit_league(view, unit: object, by: object) -> list:
     """The league of a unit the caller reads: the unit's figures, its child units ranked, its schools
     ranked, by the measure asked (?by=); the refusal for a unit outside the caller's tree."""
-    live = services()
     measure = ranking.measure_of(by)
-    principal = current()
-    try:
-        with live.ledger_reads() as db:
-            found = lead_units.read_unit(db, principal, unit, now=live.now(), settings=live.settings,
-                                         rules=live.assessment_rules, slow=live.rollup_memo)
-            entries = lead_units.picker_entries(found.tree, principal, view.lang)
-    except OutOfScope as refused:
-        return lead_units.refusal(view.lang, refused)
-    except SQLAlchemyError:
-        return lead_units.refusal(view.lang, None)
+    got = lead_units.fetch(view.lang, unit)
+    if got.refused is not None:
+        return got.refused
+    found, entries = got.found, got.entries
     rolled = found.league
     code = rolled.unit.code
 

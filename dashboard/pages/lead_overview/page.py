@@ -26,7 +26,6 @@ from dash import dcc, html
 from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard import lead_units
-from dashboard.access import current
 from dashboard.lead_context import resolve
 from dashboard.pages.lead_overview import figures
 from dashboard.pages.lead_overview import view as part
@@ -42,7 +41,6 @@ from layouts import lead_rollup
 from layouts.lead_frame import frame
 from layouts.lead_inspections import inspections_card
 from layouts.lead_live import live_state
-from ledger.org_scope import OutOfScope
 from queries.ledger import org
 from queries.ledger.inspections import school_figures
 from queries.ledger.lead_overview import (
@@ -94,17 +92,10 @@ def layout(school: object = None, lang: object = None, building: object = None, 
 def unit_overview(view, unit: object) -> list:
     """A unit's figures rolled up from its schools, and its child units' links; refused outside
     the caller's tree."""
-    live = services()
-    principal = current()
-    try:
-        with live.ledger_reads() as db:
-            found = lead_units.read_unit(db, principal, unit, now=live.now(), settings=live.settings,
-                                         rules=live.assessment_rules, slow=live.rollup_memo)
-            entries = lead_units.picker_entries(found.tree, principal, view.lang)
-    except OutOfScope as refused:
-        return lead_units.refusal(view.lang, refused)
-    except SQLAlchemyError:
-        return lead_units.refusal(view.lang, None)
+    got = lead_units.fetch(view.lang, unit)
+    if got.refused is not None:
+        return got.refused
+    found, entries = got.found, got.entries
     rolled = found.league.unit
     return [
         lead_rollup.unit_picker(view.lang, entries, rolled.code, lambda c: view.href(PAGE, unit=c)),
