@@ -104,8 +104,9 @@ def document(unit: str, period: str, fmt: str):
     fresh = params.boolean(request.args, "fresh") or False
     live = services()
     now = datetime.now(timezone.utc)
-    ended = reporting.period_window(period, live.settings.tz)[1] <= now
-    if not ended and reporting.period_window(period, live.settings.tz)[0] > now:
+    begins, ends = reporting.period_window(period, live.settings.tz)
+    ended = ends <= now
+    if begins > now:
         return answer(404, {"error": "that month has not begun"})
     with live.ledger_session() as db:
         found = readable_unit(db, unit)

@@ -7,9 +7,10 @@ cached: the wall's address for them carries their digest.
 """
 from __future__ import annotations
 
-from flask import Blueprint, Flask, Response, abort
+from flask import Blueprint, Flask, abort
 
 from dashboard.pages.district_wall.callbacks import ledger_part, may_read_unit
+from dashboard.plan_images import stored_image
 from dashboard.services import services
 from kernel.contract import SCHOOL_ID
 from queries.ledger.district_wall import map_image
@@ -28,12 +29,7 @@ def image(unit: str):
         found = map_image(session, unit)
         if found is None:
             abort(404)
-        response = Response(bytes(found.data), mimetype=found.content_type)
-        response.set_etag(found.sha256)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Disposition"] = "inline"
-    response.headers["Cache-Control"] = "private, max-age=86400"
-    return response
+        return stored_image(found)
 
 
 def register(server: Flask) -> None:

@@ -18,19 +18,18 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ledger import reporting
 from ledger.errors import LedgerError
 from ledger.models import OrgUnit, ReportDocument
 from ledger.models.report_document import DOCUMENT_FORMATS, DOCUMENT_KINDS
 
-PERIOD = re.compile(r"^(20[0-9]{2})-(0[1-9]|1[0-2])$")
 FILE = re.compile(r"^[0-9a-f]{64}\.(pdf|xlsx)$")
 MAX_BYTES = 50 * 1024 * 1024  # far above any month's report; a larger one is a fault, not kept
 
 
 def check_period(period: object) -> str:
-    if not isinstance(period, str) or not PERIOD.fullmatch(period):
-        raise LedgerError(f"a period is a month, YYYY-MM, not {str(period)[:20]!r}",
-                          zh=f"报告期须为月份（年-月，如 2026-11），而不是“{str(period)[:20]}”")
+    """A month, 'YYYY-MM' (ledger.reporting's rule), or LedgerError."""
+    reporting.parse_period(period)
     return period
 
 
