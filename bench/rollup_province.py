@@ -13,12 +13,14 @@ queries.ledger.rollup.league (every figure of every school, the cities rolled up
 that plus ranking and building the page's components and their JSON (what Dash sends). Also
 `unit_figures` for one district (its 25 schools). Median and p95 over --rounds with the web app's memo
 of the inspections and scores warm (queries/ledger/rollup.py SlowFigures); the cold first read is
-printed apart. The page's CPU time (this process: SQLite runs in it; PostgreSQL's server does not)
+printed apart. The process freezes what it loaded before the first round, as a web worker does
+(gunicorn.conf.py post_worker_init). The page's CPU time (this process: SQLite runs in it; PostgreSQL's server does not)
 is printed too: on the shared 2-core machine the wall time moves with the load, the CPU much less.
 """
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import platform
 import random
@@ -34,7 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import plotly.utils  # noqa: E402
-from sqlalchemy import create_engine, insert, select  # noqa: E402
+from sqlalchemy import create_engine, insert, select, text  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
 from dashboard import lead_units  # noqa: E402
@@ -140,8 +142,16 @@ def main() -> None:
         migrate(engine)
         started = time.perf_counter()
         generate(engine, args.schools, args.plans, now)
+        if engine.dialect.name == "postgresql":
+            # Planner statistics, as autovacuum gathers them soon after a bulk load (without them the
+            # reads here take twice as long; SQLite's planner keeps none unless asked, as in the product).
+            with engine.begin() as connection:
+                connection.execute(text("ANALYZE"))
         print(f"generated {args.schools} schools in {time.perf_counter() - started:.1f} s ({engine.dialect.name})")
         rules = scoring.Rules.load()
+        # As a web worker is once its app is loaded (gunicorn.conf.py post_worker_init): what is loaded so
+        # far is out of the collector's reach, so a full collection walks what the requests made.
+        gc.freeze()
         officer = Principal(role="leader", user_id=1, unit="prov", schools=None)
         timings: dict[str, list[float]] = {"reads": [], "page": [], "page, CPU of this process": [],
                                            "unit_figures (a district)": []}

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from ledger import inspection_schedule as schedule
 from ledger.models import OrgUnit
-from queries.ledger.inspections import owed_periods
+from queries.ledger.inspections import owed_counts
 
 
 def missed_inspections(session: Session, *, owner: Literal["unit", "school"], ids: Iterable[int],
@@ -30,8 +30,9 @@ def missed_inspections(session: Session, *, owner: Literal["unit", "school"], id
     in the local dates [start, end). `schools`: the schools the owners are in (for units, theirs).
     One read of every school's periods, whatever their number (the league scores a district's)."""
     ids = set(ids)
-    missed = [row for row in owed_periods(session, school_ids=set(schools), start=start, end=end, now=now, tz=tz,
-                                          term_starts=term_starts) if row.status == "missed"]
+    # Counted per plan (inspections.owed_counts), not listed: a year of a daily plan is 365 periods.
+    missed = [row for row in owed_counts(session, school_ids=set(schools), start=start, end=end, now=now, tz=tz,
+                                         term_starts=term_starts) if row.counts["missed"]]
     if not missed:
         return {}
     codes = {row.unit if owner == "unit" else row.school for row in missed} - {None}
@@ -40,5 +41,5 @@ def missed_inspections(session: Session, *, owner: Literal["unit", "school"], id
     for row in missed:
         who = id_of.get(row.unit if owner == "unit" else row.school)
         if who in ids:
-            counted[who][row.plan_name] += 1
+            counted[who][row.plan_name] += row.counts["missed"]
     return {who: tuple(sorted(places.items())) for who, places in counted.items()}

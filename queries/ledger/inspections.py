@@ -261,6 +261,58 @@ class Owed:
     signed_name: str | None = None
 
 
+def _plans_of(db: Session, ids: list[int], start: date, end: date) -> tuple[dict, dict, list, dict]:
+    """The schools, the units their plans charge, the plans, and the inspections of the periods that may
+    end in the window: {plan: {period start: (id, signed at, signed name)}}."""
+    schools = {s.id: s for s in db.scalars(select(OrgUnit).where(OrgUnit.id.in_(ids)))}
+    units = {u.id: u for u in db.scalars(select(OrgUnit).where(OrgUnit.id.in_(
+        select(InspectionPlan.unit_id).where(InspectionPlan.school_id.in_(ids)))))}
+    plans = db.scalars(select(InspectionPlan).where(InspectionPlan.school_id.in_(ids))
+                       .order_by(InspectionPlan.id)).all()
+    started: dict[int, dict[date, tuple]] = {}
+    for row in db.execute(
+            select(Inspection.plan_id, Inspection.period_start, Inspection.id, Inspection.finished_at,
+                   Inspection.signed_name)
+            .where(Inspection.school_id.in_(ids), Inspection.period_end > start, Inspection.period_start < end)):
+        started.setdefault(row[0], {})[row[1]] = tuple(row[2:])
+    return schools, units, plans, started
+
+
+@dataclass(frozen=True)
+class PlanCounts:
+    """One plan's periods owed within a window, counted by status (owed = done + late + missed + due)."""
+
+    school: str
+    unit: str | None
+    unit_name: str | None
+    plan_id: int
+    plan_name: str
+    counts: dict[str, int]
+
+
+def owed_counts(db: Session, *, school_ids: Iterable[int], start: date, end: date, now: datetime, tz: ZoneInfo,
+                term_starts=schedule.DEFAULT_TERM_STARTS) -> list[PlanCounts]:
+    """`owed_periods` counted per plan, without listing the periods (ledger.inspection_schedule
+    .owed_counts): what the leadership figures, the league and the assessment need. A plan owing
+    nothing in the window is left out, as it has no row in `owed_periods`."""
+    ids = list(school_ids)
+    if not ids or end <= start:
+        return []
+    schools, units, plans, started = _plans_of(db, ids, start, end)
+    found = []
+    for plan in plans:
+        finished = {s: f for s, (_, f, _) in started.get(plan.id, {}).items() if f is not None}
+        counts = schedule.owed_counts(plan.frequency, starts_on=plan.starts_on, now=now, tz=tz, window=(start, end),
+                                      finished=finished, retired_on=plan.retired_on, term_starts=term_starts)
+        owed = counts["due"] + counts["done"] + counts["late"] + counts["missed"]
+        if owed:
+            unit = units.get(plan.unit_id)
+            by_status = {k: counts[k] for k in ("done", "late", "missed", "due")}
+            found.append(PlanCounts(schools[plan.school_id].code, unit and unit.code, unit and unit.name_zh, plan.id,
+                                    plan.name, {"owed": owed, **by_status}))
+    return found
+
+
 def owed_periods(db: Session, *, school_ids: Iterable[int], start: date, end: date, now: datetime, tz: ZoneInfo,
                  term_starts=schedule.DEFAULT_TERM_STARTS) -> list[Owed]:
     """Every period whose last day falls in the local dates [start, end) and which has begun, of
@@ -271,18 +323,7 @@ def owed_periods(db: Session, *, school_ids: Iterable[int], start: date, end: da
         return []
     today = schedule.local_date(now, tz)
     last = min(end - timedelta(days=1), today)
-    schools = {s.id: s for s in db.scalars(select(OrgUnit).where(OrgUnit.id.in_(ids)))}
-    units = {u.id: u for u in db.scalars(select(OrgUnit).where(OrgUnit.id.in_(
-        select(InspectionPlan.unit_id).where(InspectionPlan.school_id.in_(ids)))))}
-    plans = db.scalars(select(InspectionPlan).where(InspectionPlan.school_id.in_(ids))
-                       .order_by(InspectionPlan.id)).all()
-    # The inspections of the periods that may end in the window: {plan: {period start: (id, signed at, by)}}.
-    started: dict[int, dict[date, tuple]] = {}
-    for row in db.execute(
-            select(Inspection.plan_id, Inspection.period_start, Inspection.id, Inspection.finished_at,
-                   Inspection.signed_name)
-            .where(Inspection.school_id.in_(ids), Inspection.period_end > start, Inspection.period_start < end)):
-        started.setdefault(row[0], {})[row[1]] = tuple(row[2:])
+    schools, units, plans, started = _plans_of(db, ids, start, end)
     found = []
     for plan in plans:
         of_plan = started.get(plan.id, {})
@@ -302,12 +343,12 @@ def owed_periods(db: Session, *, school_ids: Iterable[int], start: date, end: da
     return found
 
 
-def _tally(rows: Iterable[Owed], key) -> dict:
+def _tally(rows: Iterable[PlanCounts], key) -> dict:
     found: dict = {}
     for row in rows:
         counts = found.setdefault(key(row), dict.fromkeys(("owed", "done", "late", "missed", "due"), 0))
-        counts["owed"] += 1
-        counts[row.status] += 1
+        for name, n in row.counts.items():
+            counts[name] += n
     return found
 
 
@@ -324,7 +365,7 @@ class Tally:
 def missed_and_late(db: Session, *, school_ids: Iterable[int], start: date, end: date, now: datetime,
                     tz: ZoneInfo, term_starts=schedule.DEFAULT_TERM_STARTS) -> Tally:
     """The leadership pages' and the wall's counts for the local dates [start, end)."""
-    rows = owed_periods(db, school_ids=school_ids, start=start, end=end, now=now, tz=tz, term_starts=term_starts)
+    rows = owed_counts(db, school_ids=school_ids, start=start, end=end, now=now, tz=tz, term_starts=term_starts)
     return Tally(_tally(rows, lambda r: r.school), _tally(rows, lambda r: (r.school, r.unit)),
                  {r.unit: r.unit_name for r in rows})
 

@@ -24,26 +24,37 @@ The figures mean what they mean on the school's pages: overdue, due soon and the
 comes from the reporting part (`queries.ledger.reporting.rates`) as a mapping school -> (on time,
 due); without it the figures carry None and the pages show '—'.
 
-Two figures are not counted in SQL but worked out period by period in Python: this month's
-inspections (owed, missed, late) and the assessment score (a year of every plan's periods for its
-"inspections missed" article). At 2,000 schools with daily plans that is tens of seconds, so they
-go through a `SlowFigures` memo when one is given (the web app keeps one, dashboard/services.py):
-per school and local day, kept `ttl_s` (five minutes), the missing schools computed together. Every
-other figure is read fresh on each request. A deduction an inspector enters shows in a unit's
-score within the memo's ttl; the school's own assessment page reads it at once.
+Three figures are not counted in SQL but worked out in Python: this month's inspections (owed,
+missed, late), the assessment score (a year of every plan's periods for its "inspections missed"
+article; the periods are counted by arithmetic, ledger.inspection_schedule.owed_counts, not listed)
+and the year's reporting rate. For a province's 2,000 schools they cost a second or two together,
+so they go through a `SlowFigures` memo when one is given (the web app keeps one,
+dashboard/services.py): per school and local day, kept `ttl_s` (five minutes), the missing schools
+computed together. Every other figure is read fresh on each request, in six statements whatever
+the number of schools. A deduction an inspector enters shows in a unit's score within the memo's
+ttl; the school's own assessment page reads it at once.
+
+What the province's page costs (bench/rollup_province.py, docs/benchmarks.md): the six statements
+are most of it; then the figures of 2,000 schools and their rollup, kept to C-level loops where it
+counts (one row per school, the severities and colours counted in SQL; the delays joined into one
+text per school; sums column by column). A web worker freezes what it loaded (gunicorn.conf.py),
+or a full garbage collection walking the whole app would add ~80 ms to a request now and then.
 """
 from __future__ import annotations
 
+import operator
 import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from itertools import chain
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import Numeric, Text, and_, case, cast, func, select
 from sqlalchemy.orm import Session
 
+from kernel.catalogue import ALERT_SEVERITIES, RISK_COLOURS
 from ledger import alert_flow, hazard_loop, inspection_schedule, scoring
 from ledger.models import Alert, Hazard, OrgUnit, RiskPoint
 from queries.ledger import inspections, lead_assessment
@@ -52,8 +63,8 @@ from queries.ledger.org_tree_rollup import Node, Tree, load_tree
 
 ACK_WINDOW = timedelta(days=30)  # the alert response time is over the alerts raised in the last 30 days
 PASS_MARK = 60.0  # the 100-point rules' pass mark (the league marks a score below it, as lead_district)
-COLOURS = ("red", "orange", "yellow", "blue")
-SEVERITIES = ("critical", "high", "medium", "low")
+COLOURS = RISK_COLOURS  # a colour or a severity outside these is no figure of the pages'
+SEVERITIES = ALERT_SEVERITIES
 REPORTING = Mapping[str, tuple[int, int]]  # school code -> (reports on time, reports due)
 
 
@@ -137,14 +148,15 @@ class Figures:
     def rolled(cls, rows: list[Figures], code: str, kind: str, name_zh: str, name_en: str | None,
                parent: str | None = None) -> Figures:
         """A unit's figures from its schools' (or its units'), in one pass (see the module's docstring)."""
-        values: dict = {name: sum(getattr(r, name) for r in rows) for name in _SUMMED}
+        # Column by column (attrgetter and zip in C): a province's 2,000 rows, not 40,000 getattr calls.
+        values: dict = dict(zip(_SUMMED, map(sum, zip(*map(_summed_of, rows))))) if rows else dict.fromkeys(_SUMMED, 0)
         for name in _DICTS:
             merged: dict = {}
             for r in rows:
                 for key, n in getattr(r, name).items():
                     merged[key] = merged.get(key, 0) + n
             values[name] = merged
-        values["ack_delays"] = tuple(sorted(d for r in rows for d in r.ack_delays))
+        values["ack_delays"] = tuple(sorted(chain.from_iterable(r.ack_delays for r in rows)))  # sorted runs: merged
         known = [r.score_min for r in rows if r.score_min is not None]
         values["score_min"] = min(known) if known else None
         for name in ("reports_on_time", "reports_due"):
@@ -157,6 +169,7 @@ _IDENTITY = ("code", "kind", "name_zh", "name_en", "parent")
 _DICTS = ("open_by_severity", "today_by_severity", "risk_by_colour")
 _SUMMED = tuple(f for f in Figures.__dataclass_fields__ if f not in (
     *_IDENTITY, *_DICTS, "ack_delays", "score_min", "reports_on_time", "reports_due"))
+_summed_of = operator.attrgetter(*_SUMMED)
 SchoolFigures = Figures
 UnitFigures = Figures
 
@@ -213,10 +226,12 @@ def league(db: Session, unit_code: str, now: datetime, tz: ZoneInfo, *, review_d
     node = tree.get(unit_code)
     if node is None:
         return None
-    schools = tree.schools_under(node)
+    below = tree.descendants(node)
+    schools = ([node] if node.kind == "school"
+               else sorted((n for n in below if n.kind == "school"), key=lambda n: n.code))
     # The schools named through the units holding them (a province: ~90 ids, not 2,000 bound
     # parameters): the same rows, a shorter statement for SQL to parse and plan.
-    holders = [node.id] + [n.id for n in tree.descendants(node) if n.kind != "school"]
+    holders = [node.id] + [n.id for n in below if n.kind != "school"]
     in_unit = select(OrgUnit.id).where(OrgUnit.kind == "school", OrgUnit.parent_id.in_(holders))
     rows = _school_figures(db, tree, schools, now, tz, in_unit=None if node.kind == "school" else in_unit,
                            review_days=review_days, rules=rules or scoring.Rules.load(),
@@ -256,6 +271,23 @@ def _seconds_between(db: Session, start, end):
     return (func.julianday(end) - func.julianday(start)) * 86400.0
 
 
+def _ack_delays(db: Session, sql, ids_sql, since: datetime) -> dict[int, tuple[float, ...]]:
+    """Each school's delays from raised to acknowledged (seconds to 0.01, sorted), over the alerts raised
+    since `since`: one row per school with its delays joined into one text (group_concat, string_agg),
+    split in C, instead of a row per alert (a province: 16,000 rows, a quarter of its reads' time)."""
+    seconds = _seconds_between(db, Alert.raised_at, Alert.acknowledged_at)
+    if db.get_bind().dialect.name == "postgresql":
+        shown = func.greatest(func.round(cast(seconds, Numeric), 2), 0)
+        joined = func.string_agg(cast(shown, Text), ",")
+    else:  # julianday's difference is off by up to ±10 µs: rounded, never below zero
+        joined = func.group_concat(func.max(func.round(seconds, 2), 0.0), ",")
+    rows = sql.execute(select(Alert.school_id, joined)
+                       .where(Alert.school_id.in_(ids_sql), Alert.acknowledged_at.is_not(None),
+                              Alert.raised_at >= since)
+                       .group_by(Alert.school_id)).all()
+    return {school_id: tuple(sorted(map(float, text.split(",")))) for school_id, text in rows if text}
+
+
 def _count(condition):
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
@@ -267,6 +299,9 @@ def _school_figures(db: Session, tree: Tree, schools: list[Node], now: datetime,
         return []
     ids = [s.id for s in schools]
     ids_sql = ids if in_unit is None else in_unit
+    # Core statements on the session's connection: plain rows, without the ORM's per-row loading
+    # (a province's reads return ~30,000 rows; the ORM's path costs a quarter more).
+    sql = db.connection()
     values: dict[int, dict] = {i: {} for i in ids}
 
     is_open = Hazard.stage != hazard_loop.CLOSED
@@ -274,37 +309,38 @@ def _school_figures(db: Session, tree: Tree, schools: list[Node], now: datetime,
     major = and_(is_open, Hazard.grade == "major")
     recent = Hazard.found_at >= now - RATE_WINDOW
     soon = and_(is_open, Hazard.deadline >= now, Hazard.deadline <= now + timedelta(days=due_soon_days))
-    for row in db.execute(
+    for row in sql.execute(
             select(Hazard.school_id, _count(is_open), _count(late), _count(major), _count(and_(major, late)),
                    _count(soon), _count(and_(is_open, Hazard.listed_supervision.is_(True))), _count(recent),
                    _count(and_(recent, Hazard.stage == hazard_loop.CLOSED)))
-            .where(Hazard.school_id.in_(ids_sql)).group_by(Hazard.school_id)):
+            # Every count needs the hazard open or found in the rate's year: the school's closed history
+            # before that (most of its rows after a few years) is never read.
+            .where(Hazard.school_id.in_(ids_sql), is_open | recent).group_by(Hazard.school_id)).all():
         values.setdefault(row[0], {}).update(zip(_HAZARD_KEYS, map(int, row[1:])))
 
     today = now.astimezone(tz).replace(hour=0, minute=0, second=0, microsecond=0)
     open_alert = Alert.state.in_(alert_flow.OPEN_STATES)
-    for school_id, severity, n_open, n_today in db.execute(
-            select(Alert.school_id, Alert.severity, _count(open_alert), _count(Alert.raised_at >= today))
-            .where(Alert.school_id.in_(ids_sql), open_alert | (Alert.raised_at >= today))
-            .group_by(Alert.school_id, Alert.severity)):
-        v = values.setdefault(school_id, {})
-        v.setdefault("open_by_severity", {})[severity] = int(n_open)
-        v.setdefault("today_by_severity", {})[severity] = int(n_today)
-    delays: dict[int, list[float]] = {}
-    for school_id, seconds in db.execute(
-            select(Alert.school_id, _seconds_between(db, Alert.raised_at, Alert.acknowledged_at))
-            .where(Alert.school_id.in_(ids_sql), Alert.acknowledged_at.is_not(None),
-                   Alert.raised_at >= now - ACK_WINDOW)):
-        delays.setdefault(school_id, []).append(max(0.0, round(float(seconds), 2)))  # julianday: ±10 µs
+    # Open alerts and today's apart, each through its index ((school, state), (school, raised)): a school's
+    # years of resolved alerts are never read. One row per school, the severities counted in SQL.
+    for name, total, condition in (("open_by_severity", "alerts_open", open_alert),
+                                   ("today_by_severity", "alerts_today", Alert.raised_at >= today)):
+        for school_id, n, *by_severity in sql.execute(
+                select(Alert.school_id, func.count(), *(_count(Alert.severity == s) for s in SEVERITIES))
+                .where(Alert.school_id.in_(ids_sql), condition).group_by(Alert.school_id)).all():
+            v = values.setdefault(school_id, {})
+            v[total] = int(n)
+            v[name] = {s: int(k) for s, k in zip(SEVERITIES, by_severity) if k}
+    delays = _ack_delays(db, sql, ids_sql, now - ACK_WINDOW)
 
     review_cut = now.astimezone(tz).date() - timedelta(days=review_days)
-    for school_id, colour, n, n_late in db.execute(
-            select(RiskPoint.school_id, RiskPoint.colour, func.count(), _count(RiskPoint.last_reviewed_on < review_cut))
+    for school_id, n_late, *by_colour in sql.execute(
+            select(RiskPoint.school_id, _count(RiskPoint.last_reviewed_on < review_cut),
+                   *(_count(RiskPoint.colour == c) for c in COLOURS))
             .where(RiskPoint.school_id.in_(ids_sql), RiskPoint.retired_on.is_(None))
-            .group_by(RiskPoint.school_id, RiskPoint.colour)):
+            .group_by(RiskPoint.school_id)).all():
         v = values.setdefault(school_id, {})
-        v.setdefault("risk_by_colour", {})[colour] = int(n)
-        v["reviews_overdue"] = v.get("reviews_overdue", 0) + int(n_late)
+        v["reviews_overdue"] = int(n_late)
+        v["risk_by_colour"] = {c: int(k) for c, k in zip(COLOURS, by_colour) if k}
 
     start, end = inspections.month_of(now, tz)
     by_code = {s.code: s for s in schools}
@@ -330,22 +366,22 @@ def _school_figures(db: Session, tree: Tree, schools: list[Node], now: datetime,
         # Given: a school the mapping leaves out had nothing due (rate '—'); not given: unknown.
         on_time, due = (None, None) if reporting is None else reporting.get(school.code, (0, 0))
         parent = tree.parent(school)
+        sql_figures = {**_SQL_ZERO, **v}
+        for name in _DICTS:  # each school its own dicts, never one shared default
+            sql_figures.setdefault(name, {})
         out.append(Figures(
             school.code, "school", school.name_zh, school.name_en, parent.code if parent else None, schools=1,
-            alerts_open=sum(v.get("open_by_severity", {}).values()),
-            alerts_today=sum(v.get("today_by_severity", {}).values()),
-            ack_delays=tuple(sorted(delays.get(school.id, ()))),
+            ack_delays=delays.get(school.id, ()),
             month_owed=int(counts.get("owed", 0)), month_done=int(counts.get("done", 0)),
             month_late=int(counts.get("late", 0)), month_missed=int(counts.get("missed", 0)),
             score_sum=float(score) if score is not None else 0.0, scored=int(score is not None),
             score_min=score, below_pass=int(score is not None and score < PASS_MARK),
             reports_on_time=on_time, reports_due=due,
-            **{k: v.get(k, {} if k.endswith(("severity", "colour")) else 0) for k in _SQL_KEYS}))
+            **sql_figures))
     return out
 
 
 _HAZARD_KEYS = ("hazards_open", "hazards_overdue", "major_open", "major_overdue", "due_soon", "listed_supervision",
                 "found_365d", "closed_365d")
-_SQL_KEYS = ("hazards_open", "hazards_overdue", "major_open", "major_overdue", "due_soon", "listed_supervision",
-             "found_365d", "closed_365d", "open_by_severity", "today_by_severity", "risk_by_colour",
-             "reviews_overdue")
+# A school without rows: zeros.
+_SQL_ZERO = dict.fromkeys((*_HAZARD_KEYS, "reviews_overdue", "alerts_open", "alerts_today"), 0)

@@ -1,7 +1,8 @@
 """The inspection schedule's periods and statuses: pure, no services."""
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+import random
+from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -118,6 +119,43 @@ def test_a_retired_plan_owes_the_period_it_was_retired_in_only_if_it_was_done():
     done = {date(2027, 3, 8): at("2027-03-09T10:00")}
     assert [(p.period.key, p.status) for p in s.schedule("weekly", finished=done, **weekly)] == [
         ("2027-W09", "missed"), ("2027-W10", "done")]
+
+
+def _listed(frequency, *, starts_on, now, tz, window, finished, retired_on):
+    """What owed_periods counts, the slow way: every period listed by `schedule`, then filtered."""
+    items = s.schedule(frequency, starts_on=max(starts_on, window[0]), now=now, tz=tz, finished=finished,
+                       retired_on=retired_on, until=min(window[1] - timedelta(days=1), s.local_date(now, tz)))
+    return s.counts(i for i in items if window[0] <= i.period.last_day < window[1] and i.status != "upcoming")
+
+
+def test_counting_a_plans_periods_agrees_with_listing_them():
+    """owed_counts (arithmetic on days and weeks) against schedule (each period listed): random plans,
+    windows, clocks, retirements and signed periods (on time, late, one a day before its period, one
+    on no period's start), in a zone without daylight saving and one with it."""
+    rng = random.Random(15)
+    checked = dict.fromkeys(s.STATUSES, 0)
+    for case in range(4000):
+        tz = SHANGHAI if case % 2 else NEW_YORK
+        frequency = s.FREQUENCIES[case % 4]
+        starts_on = date(2026, 1, 1) + timedelta(days=rng.randint(0, 500))
+        w_start = date(2026, 1, 1) + timedelta(days=rng.randint(0, 560))
+        window = (w_start, w_start + timedelta(days=rng.choice([1, 7, 31, 92, 365, rng.randint(1, 400)])))
+        now = datetime.combine(w_start + timedelta(days=rng.randint(-20, 420)), time(rng.randint(0, 23)), tzinfo=tz)
+        retired_on = None if rng.random() < 0.6 else starts_on + timedelta(days=rng.randint(0, 300))
+        finished = {}
+        for period in s.periods(frequency, starts_on, s.local_date(now, tz) + timedelta(days=10)):
+            roll = rng.random()
+            if roll < 0.3:
+                finished[period.start] = period.ends_at(tz) - timedelta(hours=rng.randint(1, 30))  # on time
+            elif roll < 0.45:
+                finished[period.start] = period.ends_at(tz) + timedelta(hours=rng.randint(0, 60))  # late
+        finished[starts_on + timedelta(days=rng.randint(0, 400))] = now  # often no period's start
+        plan = dict(starts_on=starts_on, now=now, tz=tz, window=window, finished=finished, retired_on=retired_on)
+        expected = _listed(frequency, **plan)
+        assert s.owed_counts(frequency, **plan) == expected, (frequency, plan)
+        checked = {k: checked[k] + n for k, n in expected.items()}
+    # The cases owe periods of every status, not only empty windows.
+    assert min(checked[k] for k in ("due", "done", "late", "missed")) > 200 and sum(checked.values()) > 40_000
 
 
 def test_every_frequency_and_status_has_its_names():
