@@ -15,7 +15,9 @@ that plus ranking and building the page's components and their JSON (what Dash s
 of the inspections and scores warm (queries/ledger/rollup.py SlowFigures); the cold first read is
 printed apart. The process freezes what it loaded before the first round, as a web worker does
 (gunicorn.conf.py post_worker_init). The page's CPU time (this process: SQLite runs in it; PostgreSQL's server does not)
-is printed too: on the shared 2-core machine the wall time moves with the load, the CPU much less.
+is printed too: on the shared 2-core machine the wall time moves with the load, the CPU much less; and
+a fixed piece of work timed between rounds (`reference work`): when the host slows the whole machine
+down, it slows by the same factor (quiet: ~65 ms).
 """
 from __future__ import annotations
 
@@ -109,6 +111,17 @@ def generate(engine, schools: int, plans: int, now: datetime) -> None:
         db.commit()
 
 
+def reference_work() -> float:
+    """A fixed piece of pure-Python work (sorting and JSON, as the page does), timed between rounds: on
+    this shared machine the whole process sometimes runs 1.5-2x slower for minutes, and this says when."""
+    rng = random.Random(5)
+    values = [rng.random() for _ in range(100_000)]
+    started = time.perf_counter()
+    sorted(values)
+    json.loads(json.dumps([{"code": f"s{n}", "v": v} for n, v in enumerate(values[:20_000])]))
+    return (time.perf_counter() - started) * 1000
+
+
 def pct(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
@@ -154,7 +167,7 @@ def main() -> None:
         gc.freeze()
         officer = Principal(role="leader", user_id=1, unit="prov", schools=None)
         timings: dict[str, list[float]] = {"reads": [], "page": [], "page, CPU of this process": [],
-                                           "unit_figures (a district)": []}
+                                           "unit_figures (a district)": [], "reference work (fixed)": []}
         memo = SlowFigures()  # as the web app keeps one; round 0 fills it (timed apart: the cold read)
         for round_ in range(args.rounds + 1):
             with Session(engine) as db:
@@ -181,6 +194,7 @@ def main() -> None:
                 timings["page"].append((t2 - t0) * 1000)
                 timings["page, CPU of this process"].append((c2 - c0) * 1000)
                 timings["unit_figures (a district)"].append((t3 - t2) * 1000)
+                timings["reference work (fixed)"].append(reference_work())
         print(f"{engine.dialect.name}, {args.schools} schools, {args.plans} plans each, {args.rounds} rounds; "
               f"page JSON {len(payload):,} B; {platform.processor() or platform.machine()}")
         for name, values in timings.items():

@@ -3,8 +3,8 @@ its map (image digest and size, the schools' places), and the two inputs its pan
 rows. Every read is a fixed handful of queries for the whole district, never one per school.
 
 `league_rows` and `due_rows` are the wall's two inputs from the parts built beside it: the league
-(for now queries.ledger.lead_district's figures) and the reports and supervision due (the reporting
-and supervision reads). Each returns plain dicts.
+(the rollups' figures, ranked as the leadership pages rank them) and the reports and supervision due
+(the reporting and supervision reads). Each returns plain dicts.
 """
 from __future__ import annotations
 
@@ -14,9 +14,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ledger import org_scope, scoring
+from ledger import inspection_schedule, org_scope, scoring
 from ledger.models import DistrictMap, DistrictMapPlace, OrgUnit
-from queries.ledger import lead_district, reporting, supervision
+from queries.ledger import league as ranking
+from queries.ledger import reporting, rollup, supervision
 
 ABOVE_SCHOOLS = ("province", "city", "district")
 
@@ -48,14 +49,21 @@ def map_image(session: Session, unit_code: str) -> DistrictMap | None:
                           .where(OrgUnit.code == unit_code))
 
 
-def league_rows(session: Session, *, schools: list[str], now: datetime, review_days: int,
-                rules: scoring.Rules) -> list[dict]:
-    """The league panel's rows, best first: {"school", "name_zh", "name_en", "rate" (0..1 or None),
-    "overdue", "alerts_open", "score" (or None)}. Wiring: the generalised league replaces the body."""
-    found = lead_district.league(session, school_codes=schools, now=now, review_days=review_days, rules=rules)
-    rows = [{"school": f.code, "name_zh": f.name_zh, "name_en": f.name_en, "rate": f.rectification_rate,
-             "overdue": f.overdue, "alerts_open": f.alerts_open, "score": f.score} for f in found]
-    return sorted(rows, key=lambda r: (r["score"] is None, -(r["score"] or 0), r["overdue"], r["school"]))
+def league_rows(session: Session, *, unit: str, now: datetime, tz: ZoneInfo, review_days: int, rules: scoring.Rules,
+                term_starts=inspection_schedule.DEFAULT_TERM_STARTS, slow: rollup.SlowFigures | None = None
+                ) -> list[dict]:
+    """The league panel's rows, best first by the assessment score as /lead/district ranks them
+    (queries.ledger.league: ties share a rank, listed by code; a school without a score last):
+    {"school", "name_zh", "name_en", "rank", "rate" (0..1 or None), "overdue", "alerts_open", "score"}.
+    The figures are the rollups' (queries.ledger.rollup.league), so the wall and the leadership pages
+    never disagree about a school."""
+    found = rollup.league(session, unit, now, tz, review_days=review_days, rules=rules, term_starts=term_starts,
+                          slow=slow)
+    if found is None:
+        return []
+    return [{"school": r.row.code, "name_zh": r.row.name_zh, "name_en": r.row.name_en, "rank": r.rank,
+             "rate": r.row.rectification_rate, "overdue": r.row.hazards_overdue, "alerts_open": r.row.alerts_open,
+             "score": r.row.score} for r in ranking.rank(found.schools, "score")]
 
 
 REPORT_WORDS = {"monthly": ("月报", "monthly report"), "major_hazard": ("重大隐患报告", "major hazard report"),

@@ -11,6 +11,7 @@ import time
 from datetime import datetime, timezone
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 
 from dashboard.access import ROUTER_OUTPUT
 from kernel import keys
@@ -165,6 +166,30 @@ def test_the_district_wall_draws_its_schools_on_its_map_fits_1080p_4k_and_a_stri
 
     finally:
         page.close()
+    # The rotation (playlist=district,schools): the district wall, then each school's own wall in turn
+    # (with the same language), each coming back to the district, which opens the next one. The
+    # district's token reads its schools' walls.
+    tour, seen = browser.new_page(viewport={"width": 1920, "height": 1080}), []
+    try:
+        tour.on("framenavigated", lambda frame: frame == tour.main_frame and seen.append(frame.url))
+        tour.goto(f"{served.url}/district?unit=dist-a&token={token_a}&playlist=district,schools&every=5&lang=en")
+        # Playwright delivers page events while it is called: the check asks the page something (and
+        # a page being replaced answers nothing: asked again).
+        def at_second_school() -> bool:
+            try:
+                return "school=a2" in tour.evaluate("location.search")
+            except PlaywrightError:
+                return False
+
+        wait_until(at_second_school, "the tour at the second school", timeout=40)
+        # The district's token reads the school's own wall (its school named), for its 5 s.
+        wait_until(lambda: "甲区实验小学" in tour.locator("#wall-canvas").inner_text(), "a2's own wall", timeout=4)
+        walls = [u for u in seen if "school=" in u]
+        assert "school=a1" in walls[0] and "lang=en" in walls[0] and "back=" in walls[0]
+        assert any("/district?" in u and "tour=1" in u for u in seen[seen.index(walls[0]):])
+        assert "school=a2" in walls[1]
+    finally:
+        tour.close()
     # District B's wall and map are not for A's token: the page Dash's router draws says so and
     # names none of B's schools; B's map is "not found".
     reader = client_with(served.app, token_a)

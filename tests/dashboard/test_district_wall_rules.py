@@ -73,12 +73,12 @@ def live(critical: int = 1) -> dict:
 
 
 def test_the_model_names_schools_and_changes_carry_only_what_differs():
-    league = [{"school": "a1", "name_zh": "一中", "name_en": "No. 1", "rate": 0.5, "overdue": 2, "alerts_open": 1,
-               "score": 91.25}]
+    league = [{"school": "a1", "name_zh": "一中", "name_en": "No. 1", "rank": 1, "rate": 0.5, "overdue": 2,
+               "alerts_open": 1, "score": 91.25}]
     model = district_model("zh", district=DISTRICT, live=live(), league=league, due=[], now=NOW)
     assert model["figures"] == {"schools": 2, "open": 2, "critical": 1, "red": 1}
     assert [a["school"] for a in model["alerts"]] == ["二中", "一中"]  # newest first, by the school's name
-    assert model["league"] == [{"school": "a1", "name": "一中", "rate": "50%", "overdue": 2, "open": 1,
+    assert model["league"] == [{"school": "a1", "name": "一中", "rank": "1", "rate": "50%", "overdue": 2, "open": 1,
                                 "score": "91.2"}]
     assert model["due"] == [] and model["banner"] is None and "has-critical" in model["wall_class"]
     english = district_model("en", district=DISTRICT, live=live(), league=league, due=[], now=NOW)

@@ -75,9 +75,9 @@ def ledger_part(unit: str) -> dict | None:
             if found is not None:
                 now = live.now()
                 found = {"district": found,
-                         "league": district_wall.league_rows(db, schools=found["schools"], now=now,
-                                                             review_days=live.settings.risk_review_days,
-                                                             rules=live.assessment_rules),
+                         "league": district_wall.league_rows(
+                             db, unit=unit, now=now, tz=live.settings.tz, review_days=live.settings.risk_review_days,
+                             rules=live.assessment_rules, term_starts=live.settings.terms, slow=live.rollup_memo),
                          "due": district_wall.due_rows(db, unit=unit, now=now, tz=live.settings.tz)}
     except SQLAlchemyError:
         if cached is None:

@@ -51,6 +51,7 @@ def district_model(lang: Language, *, district: dict, live: dict, league: list[d
         "map": {"unit": district["code"], "image": district["image"], "markers": markers},
         "alerts": alerts,
         "league": [{"school": r["school"], "name": school_name(lang, r["school"], {r["school"]: r}),
+                    "rank": "—" if r.get("rank") is None else str(r["rank"]),
                     "rate": "—" if r.get("rate") is None else f"{100 * r['rate']:.0f}%",
                     "overdue": int(r.get("overdue") or 0), "open": int(r.get("alerts_open") or 0),
                     "score": "—" if r.get("score") is None else f"{r['score']:.1f}"} for r in league[:LEAGUE_SHOWN]],

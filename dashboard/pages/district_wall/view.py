@@ -103,11 +103,11 @@ def league_rows(lang: Language, rows: list[dict]) -> list:
     if not rows:
         return [html.Tr(html.Td(td(lang, "league_none"), colSpan=6, className="empty"))]
     return [html.Tr(children=[
-        html.Td(str(n), className="rank"), html.Td(r["name"], className="school"),
+        html.Td(r.get("rank", "—"), className="rank"), html.Td(r["name"], className="school"),
         html.Td(r["score"], className="num"), html.Td(r["rate"], className="num"),
         html.Td(f"{r['overdue']:,}", className="num" + (" is-bad" if r["overdue"] else "")),
         html.Td(f"{r['open']:,}", className="num" + (" is-bad" if r["open"] else "")),
-    ]) for n, r in enumerate(rows, 1)]
+    ]) for r in rows]
 
 
 def due_rows(lang: Language, rows: list[dict]) -> list:
