@@ -24,7 +24,7 @@ from ledger import cli_assessment, cli_campaigns, cli_district_map, cli_photos, 
 from ledger.commands.risk_points import apply_grade
 from ledger.db import current_revision, migrate
 from ledger.grading import GradingRules
-from ledger.models import AccessToken, RiskPoint
+from ledger.models import AccessToken, OrgUnit, RiskPoint
 
 LISTS = ("risk-points", "hazards")
 # Tokens the CLI issues: read-only walls. The ledger accepts every role (ledger.models.ROLES);
@@ -202,7 +202,9 @@ def _token(args: argparse.Namespace, sessions, now: datetime) -> int:
                     print(f"revoked token {old.id} ({old.label})")
                 print(f"token {row.id} · {row.role} · {row.label} · {row.school or 'every school'}")
                 print(f"令牌 token (shown only now; the ledger keeps its SHA-256 digest): {token}")
-                print(f"大屏 wall: <web app address>{access.wall_path(token, row.school)}")
+                kind = session.scalar(select(OrgUnit.kind).where(OrgUnit.code == row.school)) if row.school else None
+                unit_wall = kind in ("district", "city", "province")
+                print(f"大屏 wall: <web app address>{access.wall_path(token, row.school, unit_wall=unit_wall)}")
                 print(f"API: Authorization: Bearer {token}")
             elif args.action == "list":
                 print("id  role    school        created           last used         state / label")

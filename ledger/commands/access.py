@@ -97,6 +97,9 @@ def revoke_token(session: Session, *, token_id: int, now: datetime) -> AccessTok
     return found
 
 
-def wall_path(token: str, school: str | None = None) -> str:
-    """The path a wall opens (after the web app's address): the token, and the school it shows."""
+def wall_path(token: str, school: str | None = None, *, unit_wall: bool = False) -> str:
+    """The path a wall opens (after the web app's address): the token, and the school it shows; or,
+    for a district's (city's, province's) token, that unit's own wall (/district?unit=)."""
+    if unit_wall and school:
+        return "/district?" + urlencode({"unit": school, "token": token})
     return "/?" + urlencode({**({"school": school} if school else {}), "token": token})

@@ -1,9 +1,10 @@
-"""Wall tokens as administrators manage them in the browser: issue one for a school they manage,
+"""Wall tokens as administrators manage them in the browser: issue one for a school they manage (or for
+the wall of a district, city or province they manage: the bureau's command centre, /district?unit=),
 revoke, rotate (revoke and issue its successor in one transaction), each change audited with the
 token's id, label and school, never the token (ledger/commands/audit.py drops any "token" key too).
 
 The mechanics are ledger/commands/access.py's, which the command line uses. A token made here is
-always a wall's (read-only, one school): the other roles are people, who sign in.
+always a wall's (read-only, one school or one unit's schools): the other roles are people, who sign in.
 """
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from ledger.commands.audit import Actor, record
 from ledger.commands.org import find_unit, scope_of
 from ledger.control_chars import describe, first_control
 from ledger.errors import LedgerError
-from ledger.models import AccessToken
+from ledger.models import AccessToken, OrgUnit
 
 WALL = "wall"
 
@@ -32,18 +33,30 @@ def _target(row: AccessToken) -> str:
     return f"token:{row.id}"
 
 
-def managed_schools(db: Session, scope: str | None) -> frozenset[str] | None:
-    """The school codes whose walls an admin of `scope` manages; None: every school (and tokens of none)."""
+WALL_KINDS = ("school", "district", "city", "province")  # a school's wall, or a unit's (/district?unit=)
+
+
+def managed_walls(db: Session, scope: str | None) -> frozenset[str] | None:
+    """The codes of the walls an admin of `scope` manages: the schools below their unit and the units
+    above schools from their unit down; None: every wall (and tokens of none)."""
     unit = scope_of(db, scope)
-    return None if unit is None else org_scope.schools_under(db, unit)
+    if unit is None:
+        return None
+    own = {unit.code} if unit.kind in WALL_KINDS[1:] else set()
+    below = org_scope.descendant_ids(db, unit.id) if own else set()
+    units = set(db.scalars(select(OrgUnit.code).where(OrgUnit.id.in_(below), OrgUnit.kind.in_(WALL_KINDS[1:])))) \
+        if below else set()
+    return frozenset(org_scope.schools_under(db, unit)) | own | units
 
 
-def _school_in_scope(db: Session, school: str, scope: str | None) -> None:
-    unit = find_unit(db, (school or "").strip())
-    if unit.kind != "school":
-        raise LedgerError(f"{unit.name_zh} is not a school: a wall shows one school",
-                          zh=f"{unit.name_zh}不是学校：一块大屏只显示一所学校")
+def wall_unit(db: Session, code: str, scope: str | None):
+    """The school or unit a wall token is for, within the admin's scope (refused in both languages)."""
+    unit = find_unit(db, (code or "").strip())
+    if unit.kind not in WALL_KINDS:
+        raise LedgerError(f"{unit.name_zh} has no wall: a wall shows a school, or a district, city or province",
+                          zh=f"{unit.name_zh}没有大屏：大屏显示一所学校，或一个区县、市、省")
     org_scope.require_within(db, unit, scope_of(db, scope), what=unit.name_zh)
+    return unit
 
 
 def _label(text: str) -> str:
@@ -57,16 +70,16 @@ def _label(text: str) -> str:
 
 def _managed(db: Session, token_id: int, scope: str | None) -> AccessToken:
     row = db.get(AccessToken, token_id)
-    schools = managed_schools(db, scope)
-    if row is None or (schools is not None and row.school not in schools):
+    walls = managed_walls(db, scope)
+    if row is None or (walls is not None and row.school not in walls):
         raise org_scope.OutOfScope(f"no token {token_id} among the walls you manage",
                                    zh=f"您管理的大屏中没有令牌 {token_id}")
     return row
 
 
 def issue(db: Session, *, actor: Actor, scope: str | None, school: str, label: str, now: datetime) -> access.Issued:
-    """A new wall token for a school the admin manages: `Issued.token` is shown once."""
-    _school_in_scope(db, school, scope)
+    """A new wall token for a school's or a unit's wall the admin manages: `Issued.token` is shown once."""
+    wall_unit(db, school, scope)
     label = _label(label)
     # A label names one wall: a second active token under it is a double click or a wall to rotate,
     # and the first token's address, shown once, would be lost without a word.

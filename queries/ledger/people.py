@@ -88,21 +88,34 @@ def recent_failures(db: Session, scope: str | None, limit: int = MAX_FAILURES) -
     return [FailureRow(f.at, f.username, f.ip) for f in db.scalars(query)]
 
 
+WALL_UNIT_KINDS = ("province", "city", "district")  # units with a wall of their own (/district?unit=)
+
+
 def schools(db: Session, scope: str | None) -> list[tuple[str, str]]:
     """(code, Chinese name) of the schools an admin may make a wall token for."""
+    return [(code, name) for code, name, kind in walls(db, scope) if kind == "school"]
+
+
+def walls(db: Session, scope: str | None) -> list[tuple[str, str, str]]:
+    """(code, Chinese name, kind) of every wall an admin may make a token for: the units above schools
+    in their scope (a district's own wall, issue 17), then the schools, each by name."""
     ids = _scope_ids(db, scope)
-    query = select(OrgUnit).where(OrgUnit.kind == "school").order_by(OrgUnit.name_zh, OrgUnit.code)
+    query = select(OrgUnit).where(OrgUnit.kind.in_(("school", *WALL_UNIT_KINDS)))
     if ids is not None:
         query = query.where(OrgUnit.id.in_(ids))
-    return [(u.code, u.name_zh) for u in db.scalars(query)]
+    units = db.scalars(query).all()
+    units = sorted(units, key=lambda u: (u.kind == "school", WALL_UNIT_KINDS.index(u.kind) if u.kind != "school" else 0,
+                                         u.name_zh, u.code))
+    return [(u.code, u.name_zh, u.kind) for u in units]
 
 
 def tokens(db: Session, scope: str | None) -> list[TokenRow]:
-    """The wall tokens of the schools in scope (every token for an admin over the whole tree), newest first."""
+    """The wall tokens of the walls in scope, schools' and units' (every token for an admin over the whole
+    tree), newest first."""
     names = {code: name for code, name in db.execute(select(OrgUnit.code, OrgUnit.name_zh).where(
-        OrgUnit.kind == "school"))}
+        OrgUnit.kind.in_(("school", *WALL_UNIT_KINDS))))}
     query = select(AccessToken).where(AccessToken.role == "wall").order_by(AccessToken.id.desc())
     if scope is not None:
-        query = query.where(AccessToken.school.in_([code for code, _n in schools(db, scope)]))
+        query = query.where(AccessToken.school.in_([code for code, _n, _k in walls(db, scope)]))
     return [TokenRow(t.id, t.label, t.school, names.get(t.school), t.created_at, t.last_used_at, t.revoked_at)
             for t in db.scalars(query.limit(MAX_TOKENS))]

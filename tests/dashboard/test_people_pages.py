@@ -100,8 +100,16 @@ def test_a_forged_request_for_another_district_is_refused_and_saves_nothing(dist
     said = _post(app, admin, walls.MESSAGE, {walls.CREATE: 1, walls.SCHOOL: "s2", walls.LABEL: "x",
                                              walls.VIEW: {}}, walls.CREATE)
     assert "未保存：" in said and "不在您的管理范围" in said
+    said = _post(app, admin, walls.MESSAGE, {walls.CREATE: 1, walls.SCHOOL: "d2", walls.LABEL: "x",
+                                             walls.VIEW: {}}, walls.CREATE)  # another district's own wall
+    assert "未保存：" in said and "不在您的管理范围" in said
     assert not _read(district_settings, select(User).where(User.username.in_(["far", "top"])))
     assert not _read(district_settings, select(AccessToken))
+    # The district's own wall (the bureau's command centre): its address opens /district?unit=d1.
+    said = _post(app, admin, walls.MESSAGE, {walls.CREATE: 1, walls.SCHOOL: "d1", walls.LABEL: "区指挥中心",
+                                             walls.VIEW: {}}, walls.CREATE)
+    assert "\\u002fdistrict?unit=d1&token=" in said  # Dash's JSON escapes the slashes
+    assert [t.school for t in _read(district_settings, select(AccessToken))] == ["d1"]
     # Within the district: saved, audited with who and from where.
     said = _post(app, admin, ids.MESSAGE, {ids.CREATE: 1, ids.NEW_USERNAME: "near", ids.NEW_NAME: "本区",
                                            ids.NEW_ROLE: "duty", ids.NEW_UNIT: "s1", ids.VIEW: {}}, ids.CREATE)

@@ -161,7 +161,7 @@ def test_wall_tokens_for_schools_in_scope_revoked_and_rotated_with_audit_never_h
     assert access.active_token(org, token=issued.token).school == "s1"
     with pytest.raises(LedgerError, match="already has a token"):  # a double click, or a wall to rotate
         token_admin.issue(org, actor=D1_ADMIN, scope="d1", school="s1", label=" 东门大屏 ", now=NOW)
-    for school in ("s2", "d1", "nowhere"):
+    for school in ("s2", "d2", "hn", "s1-east", "nowhere"):  # another district's, above, a campus, no unit
         with pytest.raises(LedgerError):
             token_admin.issue(org, actor=D1_ADMIN, scope="d1", school=school, label="x", now=NOW)
     other = token_admin.issue(org, actor=ROOT, scope=None, school="s2", label="二中大屏", now=NOW)
@@ -184,6 +184,23 @@ def test_wall_tokens_for_schools_in_scope_revoked_and_rotated_with_audit_never_h
         ("token.revoke", "d1admin", "s1")]
     assert entries[2].before == {"id": issued.row.id} and entries[2].target == f"token:{rotated.row.id}"
     _no_secret(entries, issued.token, rotated.token, other.token, issued.row.digest)
+
+
+def test_a_district_admin_makes_a_token_for_the_districts_own_wall_and_only_theirs(org):
+    """The bureau's command centre (issue 17): a district's wall token from /admin/tokens, opening
+    /district?unit=; listed, revocable by the district's admin, not by another district's."""
+    made = token_admin.issue(org, actor=D1_ADMIN, scope="d1", school="d1", label="区指挥中心大屏", now=NOW)
+    assert access.active_token(org, token=made.token).school == "d1"
+    assert access.wall_path(made.token, "d1", unit_wall=True) == f"/district?unit=d1&token={made.token}"
+    assert ("d1", "金水区", "district") == people.walls(org, "d1")[0]  # the unit's wall first, then its schools
+    assert [code for code, _n, kind in people.walls(org, "d1") if kind == "school"] == ["s1"]
+    assert [t.label for t in people.tokens(org, "d1")] == ["区指挥中心大屏"]
+    province = token_admin.issue(org, actor=ROOT, scope=None, school="hn", label="省大屏", now=NOW)
+    with pytest.raises(org_scope.OutOfScope):  # the province's wall is above the district
+        token_admin.revoke(org, actor=D1_ADMIN, scope="d1", token_id=province.row.id, now=NOW)
+    assert {w for w in token_admin.managed_walls(org, "hn")} >= {"hn", "d1", "d2", "s1"}
+    token_admin.revoke(org, actor=D1_ADMIN, scope="d1", token_id=made.row.id, now=NOW)
+    assert access.active_token(org, token=made.token) is None
 
 
 def test_refused_sign_ins_are_kept_and_admins_see_those_of_their_people(org):

@@ -30,11 +30,11 @@ def qr_matrix(text: str) -> list[list[bool]]:
     return [[bool(cell) for cell in row] for row in code.matrix_iter(border=QUIET)]
 
 
-def wall_url(token: str, school: str) -> str:
+def wall_url(token: str, school: str, *, unit_wall: bool = False) -> str:
     """Where the wall opens: PUBLIC_URL when set (the address people use, behind the proxy), else the
-    address this request came to."""
+    address this request came to; a district's token opens the district's wall."""
     base = services().settings.public_url or request.host_url
-    return base.rstrip("/") + access.wall_path(token, school)
+    return base.rstrip("/") + access.wall_path(token, school, unit_wall=unit_wall)
 
 
 def _token_id(value) -> int | None:
@@ -69,7 +69,8 @@ def change(_create, _revoke, _rotate, school, label, token_id, view_state):
                 else:
                     made = token_admin.rotate(db, actor=actor, scope=scope, token_id=chosen, now=now)
             if made is not None:
-                url = wall_url(made.token, made.row.school)
+                unit_wall = token_admin.wall_unit(db, made.row.school, scope).kind != "school"
+                url = wall_url(made.token, made.row.school, unit_wall=unit_wall)
                 shown = part.issued(lang, label=made.row.label, school=made.row.school, url=url,
                                     matrix=qr_matrix(url))
                 said = html.Span(ta(lang, "saved"), className="tone-ok")

@@ -1,4 +1,5 @@
-"""The wall tokens page: /admin/tokens?lang=en. The walls of the schools below the admin's unit."""
+"""The wall tokens page: /admin/tokens?lang=en. The walls of the schools below the admin's unit, and
+the walls of the districts (cities, a province) from it down."""
 from __future__ import annotations
 
 import dash
@@ -16,5 +17,5 @@ dash.register_page(__name__, path="/admin/tokens", name=PAGE, title="大屏令�
 
 def layout(lang: object = None, **_other) -> html.Div:
     tz = services().settings.tz
-    return admin_layout(lang, PAGE, lambda db, view: (people.tokens(db, view.unit), people.schools(db, view.unit)),
+    return admin_layout(lang, PAGE, lambda db, view: (people.tokens(db, view.unit), people.walls(db, view.unit)),
                         lambda view, found: part.body(view.lang, *found, tz))

@@ -44,8 +44,10 @@ def token_options(lang: Language, rows) -> list[dict]:
     return [{"label": f"{r.label} · {_school(lang, r)}", "value": r.id} for r in rows if r.revoked_at is None]
 
 
-def school_options(schools) -> list[dict]:
-    return [{"label": f"{name} ({code})", "value": code} for code, name in schools]
+def school_options(walls, lang: Language = "zh") -> list[dict]:
+    """The walls to pick: (code, name, kind); a unit's wall (a district's command centre) says so."""
+    return [{"label": (f"{tt(lang, 'unit_wall')} · " if kind != "school" else "") + f"{name} ({code})", "value": code}
+            for code, name, kind in walls]
 
 
 def qr_table(matrix: list[list[bool]], label: str) -> html.Table:
@@ -80,7 +82,7 @@ def body(lang: Language, rows, schools, tz: tzinfo) -> html.Div:
             html.Div(className="admin-forms", children=[
                 html.Section(className="lead-card admin-card", children=[
                     html.H2(tt(lang, "create")),
-                    _field(tt(lang, "school"), dcc.Dropdown(id=ids.SCHOOL, options=school_options(schools),
+                    _field(tt(lang, "school"), dcc.Dropdown(id=ids.SCHOOL, options=school_options(schools, lang),
                                                             placeholder=tt(lang, "pick_school"))),
                     _field(tt(lang, "label"), dcc.Input(id=ids.LABEL, type="text", maxLength=128)),
                     html.Button(tt(lang, "create_button"), id=ids.CREATE, className="lead-button admin-primary",
