@@ -72,3 +72,9 @@ def of_school(db: Session, school_id: int, limit: int = 100) -> list[SchoolNotic
                       .order_by(Notice.published_at.desc(), Notice.id.desc()).limit(limit))
     return [SchoolNotice(n.id, n.title, n.body, n.published_at, sender, read_at, read_by)
             for n, sender, read_at, read_by in rows]
+
+
+def unread_count(db: Session, school_id: int) -> int:
+    """How many notices addressed to the school nobody of it has read yet (the phone's "my work")."""
+    return int(db.scalar(select(func.count()).select_from(NoticeReceipt).where(
+        NoticeReceipt.school_id == school_id, NoticeReceipt.read_at.is_(None))) or 0)

@@ -164,3 +164,10 @@ def school_of_unit(db: Session, code: str | None) -> OrgUnit | None:
     """The school a person of this unit belongs to (the unit itself, or the school above a campus)."""
     unit = db.scalar(select(OrgUnit).where(OrgUnit.code == code)) if code else None
     return org_scope.school_of(db, unit) if unit is not None else None
+
+
+def waiting_for_school(db: Session, school_id: int, now: datetime) -> tuple[int, int]:
+    """(items waiting for the school's answer — open or returned —, how many of them are overdue)."""
+    rows = db.execute(select(SupervisionItem.state, SupervisionItem.deadline).where(
+        SupervisionItem.school_id == school_id, SupervisionItem.state.in_(("open", "returned")))).all()
+    return len(rows), sum(1 for state, deadline in rows if is_overdue(state, deadline, now))

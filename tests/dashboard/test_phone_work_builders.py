@@ -92,6 +92,26 @@ def test_my_work_lists_each_hazard_as_a_link_marked_by_urgency_with_counts():
             if getattr(c, "href", None)][0] == "/m/hazards/s1/H-1?lang=en"
 
 
+def test_what_the_bureau_asks_of_the_school_links_to_its_pages_and_is_absent_when_nothing_waits():
+    from dashboard.pages.phone_work import ids as work_ids
+
+    asked = work_view.Bureau(to_answer=2, overdue=1, unread=3)
+    page = work_view.body(_view(), work_view.Work([], [], NOW, TZ, asked))
+    section = by_id(page, work_ids.BUREAU)
+    assert [c.href for c in components(section) if getattr(c, "href", None)] == ["/supervision", "/notices"]
+    shown = " ".join(texts(section))
+    assert "待答复的督办 2 项" in shown and "其中逾期 1" in shown and "未读通报 3 份" in shown
+    english = by_id(work_view.body(_view("en"), work_view.Work([], [], NOW, TZ, asked)), work_ids.BUREAU)
+    assert "2 supervision items to answer" in " ".join(texts(english))
+    assert [c.href for c in components(english) if getattr(c, "href", None)] == ["/supervision?lang=en",
+                                                                                   "/notices?lang=en"]
+    only_notices = work_view.body(_view(), work_view.Work([], [], NOW, TZ, work_view.Bureau(None, None, 1)))
+    assert [c.href for c in components(by_id(only_notices, work_ids.BUREAU)) if getattr(c, "href", None)] == [
+        "/notices"]  # a role without /supervision is not counted nor linked there
+    for quiet in (work_view.Bureau(0, 0, 0), work_view.Bureau(None, None, None), None):
+        assert by_id(work_view.body(_view(), work_view.Work([], [], NOW, TZ, quiet)), work_ids.BUREAU) is None
+
+
 @pytest.mark.parametrize("kinds", [("to_assign", "to_start", "in_rectification", "to_accept"),
                                    ("to_start", "in_rectification"), ("to_start", "in_rectification", "to_accept"),
                                    ("to_start", "in_rectification", "to_supervise", "supervised")])

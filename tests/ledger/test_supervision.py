@@ -178,6 +178,11 @@ def test_overdue_is_counted_per_school_and_the_due_list_is_soonest_first(session
     assert [(d.school, d.kind, d.overdue) for d in due] == [("s2", "figure", True)]  # s3's is 8 days off
     assert [d.title for d in reads.due(session, "c1", later, within=timedelta(days=9))] == [
         "报送 R-2026-11", "指标 整改率 62%（11月）", "食堂检查"]
+    # What the school's phone (/m) counts as waiting for its answer: s2 answered its item (the officer's turn
+    # now), s3's waits and is not yet late, s4's waits and is late.
+    ids = dict(session.execute(select(OrgUnit.code, OrgUnit.id).where(OrgUnit.kind == "school")).all())
+    assert [reads.waiting_for_school(session, ids[c], later) for c in ("s1", "s2", "s3", "s4")] == [
+        (0, 0), (0, 0), (1, 0), (1, 1)]
 
 
 def test_the_school_sees_only_its_own_and_another_district_cannot_touch_it(session, seeded):
@@ -239,6 +244,9 @@ def test_a_notice_to_two_of_three_schools_and_its_read_receipts(session, seeded)
     assert notice_reads.receipts(session, unit_id=d2, notice_id=sent.notice_id) is None  # not d2's
     s3 = session.scalar(select(OrgUnit.id).where(OrgUnit.code == "s3"))
     assert notice_reads.of_school(session, s3) == []
+    s1, s2 = (session.scalar(select(OrgUnit.id).where(OrgUnit.code == c)) for c in ("s1", "s2"))
+    assert (notice_reads.unread_count(session, s1), notice_reads.unread_count(session, s2),
+            notice_reads.unread_count(session, s3)) == (0, 1, 0)  # the phone's "unread notices"
     to_all = notices.publish(session, user_id=seeded["off1"], title="全区", body="b", schools=None,
                              form_key="form-0003", now=NOW)
     assert to_all.schools == ("s1", "s2", "s3")
@@ -273,6 +281,10 @@ def test_the_pages_callbacks_hold_to_role_school_and_a_double_submit(served):
     form = {bs_ids.SCHOOL: "s1", bs_ids.KIND: "other", bs_ids.REF: "", bs_ids.TITLE: "<b>食堂</b>",
             bs_ids.INSTRUCTIONS: "整改", bs_ids.DEADLINE: day, bs_ids.VIEW: {"lang": "zh"}}
     assert "已下发" in _post(app, off1, bs_ids.OPEN, form)
+    # The school's safety head sees it waiting on the phone's "my work" (/m), linked to /supervision.
+    mine = _router(safe1, "", "/m").get_data(as_text=True)
+    assert "上级督办与通报" in mine and "待答复的督办 1 项" in mine
+    assert "上级督办与通报" not in _router(safe2, "", "/m").get_data(as_text=True)  # another school: nothing
     assert "该对象已有未办结的督办" in _post(app, off1, bs_ids.OPEN, form)  # sent twice: one item
     assert "不在新区教育局的管辖范围内" in _post(app, off2, bs_ids.OPEN, form)  # the school is only a question
     assert _post(app, safe1, bs_ids.OPEN, form).startswith("403")  # the guard: no SUPERVISION_OPEN

@@ -7,6 +7,10 @@ from layouts.i18n import text_lookup
 TEXT: dict[str, dict[str, str]] = {
     "zh": {
         "title": "我的待办",
+        "bureau": "上级督办与通报",
+        "supervision_open": "待答复的督办 {n} 项",
+        "supervision_overdue": "其中逾期 {n}",
+        "notices_unread": "未读通报 {n} 份",
         "waiting": "等我处理",
         "counts": "共 {total} 条",
         "overdue_n": "逾期 {n}",
@@ -31,6 +35,10 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "en": {
         "title": "My work",
+        "bureau": "From the bureau",
+        "supervision_open": "{n} supervision items to answer",
+        "supervision_overdue": "{n} overdue",
+        "notices_unread": "{n} unread notices",
         "waiting": "Waiting for me",
         "counts": "{total} in all",
         "overdue_n": "{n} overdue",

@@ -20,11 +20,23 @@ if TYPE_CHECKING:  # the rows the read returns, named, not imported (builders fe
 
 
 @dataclass(frozen=True)
+class Bureau:
+    """What the bureau asks of the person's school, for those who answer it: supervision items waiting
+    for the school's answer (open or returned; how many past their deadline) and notices not yet read.
+    None of a count: the person's role does not see that page."""
+
+    to_answer: int | None = None
+    overdue: int | None = None
+    unread: int | None = None
+
+
+@dataclass(frozen=True)
 class Work:
     lists: list[WorkList]
     reports: list[WorkItem]
     now: datetime
     tz: tzinfo
+    bureau: Bureau | None = None
 
 
 def body(view: PhoneView, work: Work) -> html.Div:
@@ -37,11 +49,32 @@ def body(view: PhoneView, work: Work) -> html.Div:
             *([html.P(tw(lang, "nothing_waits"), className="phone-card phone-empty")] if not waiting
               else [work_list(view, w, work.tz) for w in work.lists]),
         ]),
+        bureau_section(view, work.bureau) if work.bureau is not None else None,
         html.Section(id=ids.REPORTS, children=[
             html.H2(tw(lang, "my_reports"), className="phone-section"),
             html.Ul([html.Li(item(view, i, work.tz, mine=True)) for i in work.reports], className="phone-list")
             if work.reports else html.P(tw(lang, "no_reports"), className="phone-card phone-empty"),
         ]),
+    ])
+
+
+def bureau_section(view: PhoneView, bureau: Bureau) -> html.Section | None:
+    """Links to the school's supervision items and the bureau's notices, with what waits there; nothing
+    when nothing waits (the page stays about the person's own work)."""
+    lang, links = view.lang, []
+    if bureau.to_answer:
+        chips = [html.Span(tw(lang, "supervision_overdue", n=bureau.overdue), className="phone-chip overdue")
+                 ] if bureau.overdue else []
+        links.append(dcc.Link([html.Span(tw(lang, "supervision_open", n=bureau.to_answer)), *chips],
+                              href=view.href("/supervision"), className="phone-item"))
+    if bureau.unread:
+        links.append(dcc.Link(tw(lang, "notices_unread", n=bureau.unread), href=view.href("/notices"),
+                              className="phone-item"))
+    if not links:
+        return None
+    return html.Section(id=ids.BUREAU, children=[
+        html.H2(tw(lang, "bureau"), className="phone-section"),
+        html.Ul([html.Li(link) for link in links], className="phone-list"),
     ])
 
 
