@@ -1,7 +1,8 @@
 """The alert-handling API of the duty console (docs/api.md, "Alert handling").
 
 POST /api/v1/alerts/<id>/<acknowledge|dispatch|resolve> takes a step for the caller (200), or says
-who acted first (409); GET /api/v1/alerts/<id>/history lists every step. dashboard/roles.py gives
+who acted first (409); GET /api/v1/alerts/<id>/history lists every step; GET .../review.pdf prints
+its incident review (事后评估). dashboard/roles.py gives
 the POST routes `alert.handle` and the history `duty.view`; the caller's school scope is applied
 here (an alert of another school is a 404, as one that does not exist). The step is committed
 first, then its contract events are sent to Kafka (what Kafka does not take, the recorder sends).
@@ -11,8 +12,9 @@ browser can take a note for markup.
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from urllib.parse import quote
 
-from flask import Blueprint, Flask, request
+from flask import Blueprint, Flask, Response, request
 from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard import access
@@ -20,10 +22,11 @@ from dashboard.api import API_PREFIX
 from dashboard.api import escaped_json as answer
 from dashboard.ledger_json import iso
 from dashboard.services import services
-from ledger import alert_flow
+from ledger import alert_flow, handover_pdf
 from ledger.commands import alert_handling
 from ledger.commands.alert_handling import AlertBusy, AlertNotFound, HandlingError
 from queries.ledger import alert_console
+from queries.ledger import incident_review as incident_reads
 
 LEDGER_DOWN = "safety ledger unavailable"
 NO_ALERT = "no such alert"
@@ -102,6 +105,28 @@ def history(alert_id: int):
         return answer(404, {"error": NO_ALERT, "alert": alert_id})
     return answer(200, {"alert": alert_id, "history": [
         {**entry.as_dict(), "at": iso(entry.at, tz)} for entry in entries]})
+
+
+@alerts_api.get("/<int:alert_id>/review.pdf")
+def review_pdf(alert_id: int):
+    """The alert's incident review (事后评估) as a printable PDF: the timeline, the response times, the
+    findings and measures (ledger/incident_review.py document_view, drawn as the handover report is)."""
+    live = services()
+    tz = live.settings.tz
+    lang = "en" if request.args.get("lang") == "en" else "zh"
+    _name, schools = caller()
+    with live.ledger_reads() as session:
+        found = incident_reads.facts(session, alert_id=alert_id, schools=schools)
+    if found is None:
+        return answer(404, {"error": NO_ALERT, "alert": alert_id})
+    view = incident_reads.document(found, lang=lang, tz=tz)
+    data = handover_pdf.handover_pdf(view, lang, printed=f"{live.now().astimezone(tz):%Y-%m-%d %H:%M}")
+    stem = f"review-{found.school}-{alert_id}"
+    response = Response(data, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = (
+        f"inline; filename=\"{stem}.pdf\"; filename*=UTF-8''{quote('事后评估-' + stem if lang == 'zh' else stem)}.pdf")
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def register(server: Flask) -> None:

@@ -44,11 +44,13 @@ SUPERVISION_OPEN = "supervision.open"  # open, return and close supervision item
 SUPERVISION_ANSWER = "supervision.answer"  # a school answers its supervision items, with photos
 NOTICE_WRITE = "notice.write"  # publish notices (通报) to the schools below, see their read receipts
 NOTICE_READ = "notice.read"  # read the notices to one's school and confirm them (已阅)
+INCIDENT_REVIEW = "incident.review"  # write an alert's incident review (事后评估, issue 18): findings, measures
 # Only a signed-in person, never a token of the same role, works hazards and inspections and sees
 # their photos: every step names who took it, and a photo is for people whose scope covers it.
 PERSON_ONLY = frozenset({HAZARD_REPORT, HAZARD_ASSIGN, HAZARD_WORK, HAZARD_ACCEPT, HAZARD_SUPERVISE, INSPECT,
                          INSPECTION_PLAN, PHOTO_UPLOAD, PHOTO_VIEW, DRILL_RECORD, SUPERVISION_OPEN,
-                         SUPERVISION_ANSWER, NOTICE_WRITE, NOTICE_READ, REPORT_SUBMIT, REPORT_RECEIVE})
+                         SUPERVISION_ANSWER, NOTICE_WRITE, NOTICE_READ, REPORT_SUBMIT, REPORT_RECEIVE,
+                         INCIDENT_REVIEW})
 # Issue 12, "IT can see its health": GET /metrics, for a Prometheus scraper, which is no principal
 # of the ledger's: no role has it; the guard lets in the METRICS_TOKEN or a METRICS_ALLOW address
 # (dashboard/metrics.py) instead.
@@ -67,16 +69,18 @@ _PERSON = frozenset({ACCOUNT, HAZARD_REPORT, HAZARD_WORK, PHOTO_UPLOAD, PHOTO_VI
 GRANTS: dict[str, frozenset[str]] = {
     "wall": _READ,
     "leader": _READ | _PERSON | {DUTY_VIEW, LEAD_VIEW, HAZARD_SUPERVISE, SUPERVISION_OPEN, NOTICE_WRITE, NOTICE_READ,
-                                 REPORT_RECEIVE},
-    "duty": _READ | _PERSON | {DUTY_VIEW, LEAD_VIEW, ALERT_HANDLE, HAZARD_COMMENT, INSPECT, NOTICE_READ},
+                                 REPORT_RECEIVE, INCIDENT_REVIEW},
+    "duty": _READ | _PERSON | {DUTY_VIEW, LEAD_VIEW, ALERT_HANDLE, HAZARD_COMMENT, INSPECT, NOTICE_READ,
+                               INCIDENT_REVIEW},
     "safety": _READ | _PERSON | {DUTY_VIEW, LEAD_VIEW, HAZARD_COMMENT, HAZARD_ASSIGN, HAZARD_ACCEPT, INSPECT,
-                                 INSPECTION_PLAN, DRILL_RECORD, SUPERVISION_ANSWER, NOTICE_READ, REPORT_SUBMIT},
+                                 INSPECTION_PLAN, DRILL_RECORD, SUPERVISION_ANSWER, NOTICE_READ, REPORT_SUBMIT,
+                                 INCIDENT_REVIEW},
     "inspector": _READ | _PERSON | {HAZARD_ACCEPT, INSPECT, NOTICE_READ},
     "reporter": frozenset({SHELL}) | _PERSON,
     "admin": _READ | _PERSON | {DUTY_VIEW, LEAD_VIEW, ALERT_HANDLE, HAZARD_COMMENT, ADMIN, HAZARD_ASSIGN,
                                 HAZARD_ACCEPT, HAZARD_SUPERVISE, INSPECT, INSPECTION_PLAN, DRILL_RECORD,
                                 SUPERVISION_OPEN, SUPERVISION_ANSWER, NOTICE_WRITE, NOTICE_READ, REPORT_SUBMIT,
-                                REPORT_RECEIVE},
+                                REPORT_RECEIVE, INCIDENT_REVIEW},
 }
 
 # Route kinds whose permission depends on what is asked for, resolved per request.
@@ -114,6 +118,7 @@ ROUTES: dict[str, str] = {
     "auth.me": API_READ,  # GET /api/v1/me: who am I, for any principal
     "alerts_api.act": ALERT_HANDLE,  # POST /api/v1/alerts/<id>/<acknowledge|dispatch|resolve>
     "alerts_api.history": DUTY_VIEW,  # GET /api/v1/alerts/<id>/history
+    "alerts_api.review_pdf": DUTY_VIEW,  # GET /api/v1/alerts/<id>/review.pdf: the incident review (事后评估)
     "lead_api.hazard_export": LEAD_VIEW,  # GET /lead/hazards.xlsx: the hazard ledger as filtered, in Excel
     "audit_api.audit_xlsx": ADMIN,  # GET /admin/audit.xlsx: the audit log as filtered (issue 14)
     "audit_api.audit_csv": ADMIN,  # GET /admin/audit.csv
@@ -169,6 +174,8 @@ PAGES: dict[str, str] = {
     "supervision": SUPERVISION_ANSWER, "notices": NOTICE_READ,
     # Reporting up (issue 17): the school's reports, and the district's view of its schools' reports.
     "reports": REPORT_SUBMIT, "bureau_reports": REPORT_RECEIVE,
+    # An alert's incident review (issue 18): read by whoever sees the duty console; saving needs INCIDENT_REVIEW.
+    "incident_review": DUTY_VIEW,
 }
 
 

@@ -10,6 +10,7 @@ from ledger.models.district_map import DistrictMap, DistrictMapPlace
 from ledger.models.drills import DRILL_KINDS, Drill
 from ledger.models.hazard import Hazard, HazardTransition, LoopViolation
 from ledger.models.history import DailyDomainEvents, DailyTotals, RecorderOffset, RefusedEvent
+from ledger.models.incident_review import IncidentReview
 from ledger.models.inspection import Inspection, InspectionPlan, InspectionResult
 from ledger.models.ladder import PAGE_HOWS, AlertPage
 from ledger.models.notify import NotifyAddress, NotifyChannel, NotifyDelivery, NotifyOutbox, NotifyPolicy
@@ -50,7 +51,7 @@ __all__ = [
     "ONCALL_LEVELS",
     "ORG_CHILDREN", "ORG_KINDS", "ORG_KIND_ZH", "OnCallEntry", "OrgUnit", "Photo", "ROLES", "RULE_KINDS",
     "RecorderOffset", "RefusedEvent", "ReminderMark", "REPORT_KINDS", "REPORT_STATES", "Report", "ReportDocument",
-    "ReportingRule", "ResponseCard", "ResponseCardUse", "RiskPoint", "RuleText",
+    "IncidentReview", "ReportingRule", "ResponseCard", "ResponseCardUse", "RiskPoint", "RuleText",
     "SCHOOL_TYPES",
     "SitePlanImage", "SignInFailure",
     "ITEM_STATES", "SUBJECT_KINDS", "Notice", "NoticeReceipt", "SupervisionItem", "SupervisionPhoto",
