@@ -93,3 +93,10 @@ def test_the_loser_of_a_race_is_told_who_acted_first():
     assert (message, tone) == ("李四 已于 03:00:01 确认了此报警，未重复处理", "warn")
     assert view.feedback_text("en", {"ok": True, "action": "dispatch"}) == ("Dispatched", "ok")
     assert view.feedback_text("en", {"error": "need_outcome"})[1] == "error"
+
+
+def test_the_detail_links_to_the_alerts_incident_review_in_the_pages_language():
+    links = [c for part in view.detail_facts("zh", alert(), TZ) for c in walk(part) if isinstance(c, html.A)]
+    assert [(c.href, c.children) for c in links] == [("/review?alert=7", "事后评估 →")]
+    english = [c for part in view.detail_facts("en", alert(), TZ) for c in walk(part) if isinstance(c, html.A)]
+    assert english[0].href == "/review?alert=7&lang=en"

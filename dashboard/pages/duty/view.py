@@ -139,9 +139,12 @@ def detail_facts(lang: Language, alert: dict, tz) -> list:
     for key, value in facts:
         if value:
             children += [html.Dt(td(lang, key)), html.Dd(value)]
+    review = (html.A(td(lang, "review"), className="duty-review-link",
+                     href=f"/review?alert={int(alert['id'])}" + ("&lang=en" if lang == "en" else ""))
+              if isinstance(alert.get("id"), int) else None)
     return [html.H3([html.Span(severity_name(lang, alert["severity"]), className="sev-badge"), " ",
                      event_type_name(lang, alert["type"])], className=f"sev-{alert['severity']}"),
-            html.Dl(children, className="facts")]
+            html.Dl(children, className="facts"), review]
 
 
 def pages_block(lang: Language, pages: list[dict], tz) -> list:
