@@ -246,6 +246,21 @@ def league(db: Session, unit_code: str, now: datetime, tz: ZoneInfo, *, review_d
     return League(_rolled(tree, node, children + direct) if node.kind != "school" else rows[0], children, rows)
 
 
+def schools_figures(db: Session, codes: list[str] | None, now: datetime, tz: ZoneInfo, *, review_days: int = 365,
+                    rules: scoring.Rules | None = None, term_starts=inspection_schedule.DEFAULT_TERM_STARTS,
+                    reporting: REPORTING | None = None, due_soon_days: float = 3, tree: Tree | None = None,
+                    slow: SlowFigures | None = None) -> list[Figures]:
+    """The figures of the schools named (None: every school), in code order: the same figures as a
+    unit's league, for schools that make no unit (a person's schools listed one by one)."""
+    tree = tree or load_tree(db)
+    wanted = None if codes is None else set(codes)
+    schools = sorted((n for n in tree.by_id.values() if n.kind == "school" and (wanted is None or n.code in wanted)),
+                     key=lambda n: n.code)
+    return _school_figures(db, tree, schools, now, tz, review_days=review_days, rules=rules or scoring.Rules.load(),
+                           term_starts=term_starts, reporting=reporting, due_soon_days=due_soon_days,
+                           slow=slow.many if slow is not None else _direct)
+
+
 def unit_figures(db: Session, unit_code: str, now: datetime, tz: ZoneInfo, **options) -> UnitFigures | None:
     """The unit's figures rolled up from all its schools (a school: its own). Options as `league`."""
     found = league(db, unit_code, now, tz, **options)

@@ -50,7 +50,8 @@ def layout(school: object = None, lang: object = None, sort: object = None, orde
     try:
         with live.ledger_reads() as db:
             schools = league(db, school_codes=list(view.schools), now=live.now(),
-                             review_days=live.settings.risk_review_days, rules=live.assessment_rules)
+                             review_days=live.settings.risk_review_days, rules=live.assessment_rules,
+                             term_starts=live.settings.terms, slow=live.rollup_memo)
             entries = lead_units.picker_entries(load_tree(db), current(), view.lang)
     except SQLAlchemyError:
         return frame(replace(view, problem="ledger_down"), PAGE, None)
