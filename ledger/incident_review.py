@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 
+from kernel.figures import ALERTS_BY_SEVERITY, ALERTS_OPEN, STAFF_PRESENT, STUDENTS_PRESENT, VISITORS_ON_CAMPUS
 from ledger.control_chars import clean_free_text
 from ledger.errors import LedgerError
 
@@ -81,6 +82,27 @@ def clean_text(value: object, *, what_zh: str, what_en: str) -> str:
 def step_name(kind: str, lang: str) -> str:
     zh, en = STEP_NAMES.get(kind, (kind, kind))
     return en if lang == "en" else zh
+
+
+def _at(document: Mapping | None, path: str):
+    for key in path.split("."):
+        if not isinstance(document, Mapping):
+            return None
+        document = document.get(key)
+    return document
+
+
+def wall_figures(summary: Mapping | None) -> dict | None:
+    """The figures a review shows of the wall at a minute, from the summary kept then (the JSON paths
+    of kernel/figures.py): open alerts, the critical ones, people on campus (staff and students
+    present), visitors on campus. None when no summary was kept for that minute."""
+    if not summary:
+        return None
+    staff, students = _at(summary, STAFF_PRESENT.json), _at(summary, STUDENTS_PRESENT.json)
+    people = None if staff is None and students is None else int(staff or 0) + int(students or 0)
+    return {"alerts_open": _at(summary, ALERTS_OPEN.json),
+            "critical_open": _at(summary, ALERTS_BY_SEVERITY["critical"].json),
+            "people_on_campus": people, "visitors_on_campus": _at(summary, VISITORS_ON_CAMPUS.json)}
 
 
 def wall_text(wall: Mapping | None, lang: str) -> str:

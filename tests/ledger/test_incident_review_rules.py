@@ -45,3 +45,13 @@ def test_the_walls_line_names_the_figures_kept_and_says_when_none_were():
     assert rules.wall_text(wall, "zh") == "未处置报警 2 · 其中紧急 1 · 在校人数 1234"
     assert rules.wall_text(wall, "en") == "open alerts 2 · critical 1 · on campus 1234"
     assert rules.wall_text(None, "zh") == "（未记录）" and rules.wall_text({}, "en") == "(not kept)"
+
+
+def test_the_walls_figures_come_from_the_summary_kept_at_that_minute():
+    summary = {"alerts": {"open": 3, "by_severity": {"critical": 1, "high": 2}},
+               "attendance": {"staff_present": 40, "students_present": 1200}, "visitors": {"on_campus": 5}}
+    assert rules.wall_figures(summary) == {"alerts_open": 3, "critical_open": 1, "people_on_campus": 1240,
+                                           "visitors_on_campus": 5}
+    assert rules.wall_figures(None) is None and rules.wall_figures({}) is None
+    assert rules.wall_figures({"alerts": {"open": 0}}) == {"alerts_open": 0, "critical_open": None,
+                                                          "people_on_campus": None, "visitors_on_campus": None}
