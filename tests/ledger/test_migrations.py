@@ -13,9 +13,10 @@ from kernel.names import local_name
 from ledger.db import current_revision, downgrade, migrate
 from ledger.models import Base, Campaign
 
-HEAD = "0018_distwall"
+HEAD = "0020_history"
 # What each revision adds, newest first: each goes down on its own and takes only its tables.
 STEPS: list[tuple[str, str, set[str]]] = [  # (revision, the one before, tables it adds)
+    ("0020_history", "0018_distwall", {"wall_history"}),
     ("0018_distwall", "0019_report_documents", {"district_maps", "district_map_places"}),
     ("0019_report_documents", "0018_reporting", {"report_documents"}),
     ("0018_reporting", "0018_supervision", {"reporting_rules", "reports"}),
