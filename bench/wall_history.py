@@ -87,6 +87,7 @@ def main() -> None:
         server = local_services.start_redis(port, Path(scratch))
         engine = create_engine(f"sqlite:///{scratch}/ledger.db")
         migrate(engine)
+        empty_bytes = Path(f"{scratch}/ledger.db").stat().st_size
         try:
             client = redis.Redis(port=port, decode_responses=True)
             store = SchoolStore(client, Planner(load_rules(DEFAULT_ALERT_RULES), settings.tz))
@@ -145,8 +146,11 @@ def main() -> None:
                     began = time.perf_counter()
                     kept.summary_at(db, school, at)
                     reads.append(time.perf_counter() - began)
+            file_bytes = Path(f"{scratch}/ledger.db").stat().st_size - empty_bytes
+            with engine.connect() as connection:
+                connection.exec_driver_sql("VACUUM")
+            vacuumed = Path(f"{scratch}/ledger.db").stat().st_size - empty_bytes
             engine.dispose()
-            file_bytes = Path(f"{scratch}/ledger.db").stat().st_size
         finally:
             local_services.stop(server)
     days = minutes / 1440
@@ -155,8 +159,9 @@ def main() -> None:
         print(f"  {school:<14} {hours:>4} hours  kept {frames / days / 1e3:8.1f} kB/day "
               f"(whole copies {copies[school] / days / 1e6:6.1f} MB/day, {copies[school] / frames:5.0f}x)")
     per_day = sum(frames for _, _, frames in rows) / len(rows) / days
-    print(f"kept per school per day: frames {per_day / 1e3:.1f} kB, SQLite file "
-          f"{file_bytes / len(rows) / days / 1e3:.1f} kB; 90 days of one school: {per_day * 90 / 1e6:.1f} MB")
+    print(f"kept per school per day: frames {per_day / 1e3:.1f} kB; the SQLite file grew "
+          f"{file_bytes / len(rows) / days / 1e3:.1f} kB ({vacuumed / len(rows) / days / 1e3:.1f} kB after VACUUM); "
+          f"90 days of one school: {per_day * 90 / 1e6:.1f} MB")
     print(f"writer per school and minute: median {statistics.median(write_s) * 1e3:.1f} ms, "
           f"p95 {statistics.quantiles(write_s, n=20)[18] * 1e3:.1f} ms")
     print(f"summary_at: median {statistics.median(reads) * 1e3:.1f} ms, "

@@ -12,9 +12,9 @@ minute 03:14. A minute nobody recorded (the recorder was down) is a gap: shown a
 filled from its neighbours.
 
 Frames. One row per school and hour: a keyframe (the whole summary of the hour's first recorded
-minute) and a delta for each later recorded minute against the one before it, as JSON, compressed
-with zlib (the standard library's; zstd is not installed and zlib's window already spans the hour's
-repeats). Reading a minute replays at most 59 deltas.
+minute) and a delta for each later recorded minute against the one before it, as JSON lines in one
+zlib stream (the standard library's; zstd is not installed, and zlib's 32 kB window already spans
+the keyframe and the deltas after it). Reading a minute replays at most 59 deltas.
 
 A delta between two dicts names what changed, recursively: {"s": {key: new value}, "d": [removed
 keys], "c": {key: delta of a dict under key}, "o": [every key in order]}, each part only when not
@@ -35,7 +35,7 @@ from ledger.errors import LedgerError
 
 FORMAT = 1
 KEYFRAME, DELTA = "k", "d"
-LEVEL = 9  # an hour is tens of kB of JSON: level 9 costs ~2 ms and saves a fifth over 6 (bench/wall_history.py)
+LEVEL = 9  # a minute's line is compressed once, against the hour's window: the best ratio costs little
 _AT = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2})?")
 
 
@@ -130,33 +130,41 @@ def plain(document: dict) -> dict:
 # ---- an hour's frames ---------------------------------------------------------------------------
 
 class Hour:
-    """One school's hour as kept: frames [[minute of the hour, "k" or "d", summary or delta]], the
-    mask of recorded minutes (bit m: minute m of the hour), and the last summary (not stored: the
-    next delta is taken against it)."""
+    """One school's hour as kept: frames [[minute of the hour, "k" or "d", summary or delta]] and the
+    mask of recorded minutes (bit m: minute m of the hour).
+
+    Packed, it is one zlib stream of JSON lines (a header, then a frame a line), flushed after each
+    frame (Z_SYNC_FLUSH): the writer appends a minute by compressing that minute's line only, against
+    the window of the lines before it, instead of compressing the whole hour again every minute. A
+    stream read back is compressed afresh once, at the first minute added to it."""
 
     def __init__(self, frames: list | None = None):
-        self.frames: list = frames or []
+        self.frames: list = list(frames or [])
         self.mask = 0
-        self.last: dict | None = None
-        for m, kind, payload in self.frames:
-            self.last = payload if kind == KEYFRAME else apply(self.last, payload)
+        for m, _kind, _payload in self.frames:
             self.mask |= 1 << m
+        self._last: dict | None = None  # the last frame's summary, replayed when first needed
+        self._packed = bytearray()
+        self._compressor = None
+
+    @property
+    def last(self) -> dict | None:
+        if self._last is None and self.frames:
+            self._last = self.summary(self.frames[-1][0])
+        return self._last
 
     def add(self, minute_of_hour: int, summary: dict) -> None:
         """Keep one minute's summary; minutes come in increasing order."""
         if not 0 <= minute_of_hour < 60 or self.mask >> minute_of_hour:
             raise ValueError(f"minute {minute_of_hour} of the hour is not after the last kept ({self.mask:b})")
         summary = plain(summary)
-        if self.last is None:
-            self.frames.append([minute_of_hour, KEYFRAME, summary])
-        else:
-            self.frames.append([minute_of_hour, DELTA, delta(self.last, summary)])
-        self.last = summary
+        last = self.last
+        frame = [minute_of_hour, KEYFRAME, summary] if last is None else [minute_of_hour, DELTA, delta(last, summary)]
+        self._compress_so_far()
+        self.frames.append(frame)
+        self._append(frame)
+        self._last = summary
         self.mask |= 1 << minute_of_hour
-
-    def pack(self) -> bytes:
-        text = json.dumps({"v": FORMAT, "f": self.frames}, ensure_ascii=False, separators=(",", ":"))
-        return zlib.compress(text.encode(), LEVEL)
 
     def summary(self, minute_of_hour: int) -> dict | None:
         """The summary kept for one minute of the hour, or None when that minute was not recorded."""
@@ -169,12 +177,29 @@ class Hour:
                 break
         return summary
 
+    def pack(self) -> bytes:
+        self._compress_so_far()
+        return bytes(self._packed)
+
+    def _compress_so_far(self) -> None:
+        if self._compressor is None:
+            self._compressor = zlib.compressobj(LEVEL)
+            self._packed = bytearray()
+            self._append({"v": FORMAT})
+            for frame in self.frames:
+                self._append(frame)
+
+    def _append(self, item) -> None:
+        line = json.dumps(item, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
+        self._packed += self._compressor.compress(line) + self._compressor.flush(zlib.Z_SYNC_FLUSH)
+
     @classmethod
     def unpack(cls, blob: bytes) -> Hour:
-        document = json.loads(zlib.decompress(blob))
-        if document.get("v") != FORMAT:
-            raise ValueError(f"wall history format {document.get('v')!r}, this code reads {FORMAT}")
-        return cls(document["f"])
+        lines = zlib.decompressobj().decompress(blob).split(b"\n")
+        header = json.loads(lines[0])
+        if header.get("v") != FORMAT:
+            raise ValueError(f"wall history format {header.get('v')!r}, this code reads {FORMAT}")
+        return cls([json.loads(line) for line in lines[1:] if line])
 
 
 def has(mask: int, minute_of_hour: int) -> bool:

@@ -29,6 +29,7 @@ from queries.ledger import wall_history as kept
 log = logging.getLogger("streams.wall_history")
 SETTLE_S = 2.0  # the consumer's batch in flight at the minute's end is applied by then
 LATE_S = 30.0  # a minute is taken no later than this after it ends, else it is a gap
+CHUNK = 50  # schools written in one transaction
 
 Summary = Callable[[str, int], "dict | None"]  # (school, now_ms) -> the school's summary, or None
 
@@ -48,43 +49,56 @@ class HistoryWriter:
         self._swept_hour: int | None = None
 
     def record(self, minute: int) -> int:
-        """Take minute `minute` of every school that has a summary; returns the schools saved."""
+        """Take minute `minute` of every school that has a summary; returns the schools saved. Schools
+        go CHUNK at a time: their summaries and rows are made first, then written in one short
+        transaction (SQLite's write lock is never held while Redis is read, and one commit, one fsync,
+        serves CHUNK schools)."""
         hour, index = divmod(minute, 60)
+        schools = live.list_schools(self.redis)
         saved = 0
-        for school in live.list_schools(self.redis):
-            summary = self.summary(school, frames.taken_ms(minute))
-            if summary is None:
-                continue
-            try:
-                saved += self._save(school, hour, index, summary)
-            except (SQLAlchemyError, ValueError):
-                self._hours.pop(school, None)  # read again next minute
-                log.exception("wall history: %s minute %d not kept", school, minute)
+        for first in range(0, len(schools), CHUNK):
+            prepared = []
+            for school in schools[first:first + CHUNK]:
+                summary = self.summary(school, frames.taken_ms(minute))
+                held = self._held(school, hour) if summary is not None else None
+                if held is None or held.mask >> index:
+                    continue  # no summary; or taken already (by another writer), or older than the kept
+                seen = held.mask
+                held.add(index, summary)
+                prepared.append((school, held, seen))
+            saved += self._write(minute, prepared)
         self._hours = {s: h for s, h in self._hours.items() if h[0] == hour}
         return saved
 
-    def _save(self, school: str, hour: int, index: int, summary: dict) -> bool:
-        start = frames.hour_start(hour * 60)
-        for _attempt in range(2):
-            held = self._hours.get(school)
+    def _held(self, school: str, hour: int) -> frames.Hour:
+        """The school's hour as this writer holds it, read from the ledger when it holds another."""
+        held = self._hours.get(school)
+        if held is None or held[0] != hour:
             with self.sessions() as db:
-                if held is None or held[0] != hour:
-                    row = kept.hour_row(db, school, start)
-                    held = (hour, frames.Hour.unpack(row[0]) if row else frames.Hour())
-                current = held[1]
-                if current.mask >> index:
-                    self._hours[school] = held
-                    return False  # already taken (by another writer), or an older minute than the kept
-                seen = current.mask
-                current.add(index, summary)
-                if keeping.save_hour(db, school=school, hour_start=start, frames=current.pack(),
-                                     minutes=current.mask, seen=seen, now=datetime.now(timezone.utc)):
-                    db.commit()
-                    self._hours[school] = held
-                    return True
-                db.rollback()
-            self._hours.pop(school, None)  # another writer saved this hour meanwhile: read it again
-        return False
+                row = kept.hour_row(db, school, frames.hour_start(hour * 60))
+            held = self._hours[school] = (hour, frames.Hour.unpack(row[0]) if row else frames.Hour())
+        return held[1]
+
+    def _write(self, minute: int, prepared: list[tuple[str, frames.Hour, int]]) -> int:
+        """Save the prepared hours in one transaction; returns how many were written. A row another
+        writer changed since it was read is not overwritten: that school's hour is read again next time
+        (and this minute of it is left to the other writer)."""
+        if not prepared:
+            return 0
+        start, now = frames.hour_start(minute), datetime.now(timezone.utc)
+        try:
+            with self.sessions() as db:
+                written = {school for school, held, seen in prepared
+                           if keeping.save_hour(db, school=school, hour_start=start, frames=held.pack(),
+                                                minutes=held.mask, seen=seen, now=now)}
+                db.commit()
+        except (SQLAlchemyError, ValueError):
+            log.exception("wall history: minute %d of %d schools not kept", minute, len(prepared))
+            written = set()
+        for school, _held, _seen in prepared:
+            if school not in written:
+                self._hours.pop(school, None)
+        return len(written)
 
     def forget_old(self, now_ms: int) -> int:
         """Remove the hours older than the retention; returns the rows removed."""
