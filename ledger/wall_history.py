@@ -17,10 +17,11 @@ zlib stream (the standard library's; zstd is not installed, and zlib's 32 kB win
 the keyframe and the deltas after it). Reading a minute replays at most 59 deltas.
 
 A delta between two dicts names what changed, recursively: {"s": {key: new value}, "d": [removed
-keys], "c": {key: delta of a dict under key}, "o": [every key in order]}, each part only when not
-empty; "o" only when applying the rest would not give the new document's key order (the API's
-documents keep their order). Lists and scalars are replaced whole. Values are compared by type as
-well as value (1 is not True, 1 is not 1.0), so a round trip is exact to the byte of its JSON.
+keys], "c": {key: delta of a dict under key}, "l": {key: a list of records as references to the old
+list's items and new items}, "o": [every key in order]}, each part only when not empty; "o" only when
+applying the rest would not give the new document's key order (the API's documents keep their
+order). Scalars and lists of scalars are replaced whole. Values are compared by type as well as
+value (1 is not True, 1 is not 1.0), so a round trip is exact to the byte of its JSON.
 """
 from __future__ import annotations
 
@@ -82,7 +83,7 @@ def same(a, b) -> bool:
 
 def delta(before: dict, after: dict) -> dict:
     """What turns `before` into `after` (both JSON documents); {} when they are the same."""
-    sets, subs = {}, {}
+    sets, subs, lists = {}, {}, {}
     for key, value in after.items():
         if key not in before:
             sets[key] = value
@@ -93,7 +94,11 @@ def delta(before: dict, after: dict) -> dict:
             if inner:
                 subs[key] = inner
         elif not same(old, value):
-            sets[key] = value
+            reused = _list_delta(old, value) if isinstance(old, list) and isinstance(value, list) else None
+            if reused is not None:
+                lists[key] = reused
+            else:
+                sets[key] = value
     out: dict = {}
     removed = [key for key in before if key not in after]
     if removed:
@@ -102,10 +107,26 @@ def delta(before: dict, after: dict) -> dict:
         out["s"] = sets
     if subs:
         out["c"] = subs
+    if lists:
+        out["l"] = lists
     order = list(after)
     if [k for k in before if k in after] + [k for k in after if k not in before] != order:
         out["o"] = order
     return out
+
+
+def _list_delta(before: list, after: list) -> list | None:
+    """A list of records (dicts or lists: the recent alerts, the listed hazards) as references to the
+    items of the list before it (their index) and new items (each wrapped in a list); None when no item
+    is reused (then the list is replaced whole). A new alert shifts the recent list by one: 20 whole
+    alerts a minute become 19 numbers and one alert."""
+    if not any(isinstance(item, (dict, list)) for item in after):
+        return None  # numbers and strings: an index is no shorter than the value
+    where = {}
+    for index, item in enumerate(before):
+        where.setdefault(json.dumps(item, ensure_ascii=False), index)
+    items = [where.get(json.dumps(item, ensure_ascii=False), [item]) for item in after]
+    return items if any(isinstance(item, int) for item in items) else None
 
 
 def apply(before: dict, change: dict) -> dict:
@@ -117,6 +138,9 @@ def apply(before: dict, change: dict) -> dict:
     for key, inner in change.get("c", {}).items():
         result[key] = apply(result[key], inner)
     result.update(change.get("s", {}))
+    for key, items in change.get("l", {}).items():
+        old = before[key]
+        result[key] = [old[item] if isinstance(item, int) else item[0] for item in items]
     if "o" in change:
         result = {key: result[key] for key in change["o"]}
     return result

@@ -88,6 +88,21 @@ def test_values_equal_in_python_but_not_in_json_are_changes():
         assert _text(after) == _text({"x": new})
 
 
+def test_a_list_of_records_is_kept_by_reference_to_the_items_before_it():
+    rng = random.Random(7)
+    for _ in range(300):
+        old = [{"id": f"a{i}", "state": rng.choice(["new", "acknowledged"]), "n": rng.choice([1, 1.0, True])}
+               for i in range(rng.randrange(6))] + [[1, 2], "x", 3]
+        pool = old + [{"id": f"b{i}", "state": "new"} for i in range(3)] + [[1, 2.0], True]
+        new = [rng.choice(pool) for _ in range(rng.randrange(8))]
+        before, after = {"recent": old, "k": 1}, {"recent": new, "k": 1}
+        assert _text(wh.apply(before, json.loads(_text(wh.delta(before, after))))) == _text(after)
+    alerts = [{"id": f"a{i}", "raised_at": f"03:{i:02d}", "state": "new"} for i in range(20)]
+    shifted = {"recent": [{"id": "a20", "raised_at": "03:20", "state": "new"}] + alerts[:19]}
+    change = wh.delta({"recent": alerts}, shifted)
+    assert change == {"l": {"recent": [[shifted["recent"][0]], *range(19)]}}  # one alert and 19 numbers
+
+
 def _summary(rng: random.Random, minute: int) -> dict:
     """Something shaped like the API's summary, its counts moving minute by minute as a campus's do."""
     return {
