@@ -14,6 +14,7 @@ from dashboard.pages.wall import past
 from kernel.catalogue import DOMAINS
 from ledger import wall_history as wh
 from ledger.errors import LedgerError
+from streams.wall_history import LATE_S, SETTLE_S, HistoryWriter
 
 TZ = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 12, 6, 12, 0, 30, tzinfo=timezone.utc)
@@ -193,3 +194,13 @@ def test_the_past_never_flashes_and_a_gap_is_said_not_filled():
     stale = past.past_model({**model, "banner": "数据已 5 分钟未更新", "wall_class": "wall is-stale"}, "en",
                             minute=minute, state="shown")
     assert stale["banner"] == "数据已 5 分钟未更新" and "is-stale" in stale["wall_class"]  # as it was then
+
+
+def test_a_minute_is_taken_after_it_settles_and_never_late():
+    writer = HistoryWriter(sessions=None, client=None, summary=None, retention_days=90)
+    minute = 29_000_000
+    end = (minute + 1) * 60_000
+    assert writer.due(end + int(SETTLE_S * 1000) - 1) is None  # the batch in flight not yet applied
+    assert writer.due(end + int(SETTLE_S * 1000)) == minute
+    assert writer.due(end + int(LATE_S * 1000)) == minute
+    assert writer.due(end + int(LATE_S * 1000) + 1) is None  # too late: a gap, not today's state as then
