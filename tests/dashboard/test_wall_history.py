@@ -141,6 +141,10 @@ def test_a_kiosks_wall_token_never_sees_the_past(history):
     kiosk_page, leader_page = (json.dumps(_router(c, search).get_json(), ensure_ascii=False) for c in (wall, leader))
     assert "past-banner" not in kiosk_page and "history-bar" not in kiosk_page
     assert "past-banner" in leader_page and "历史回看" in leader_page
+    live_page, refused_page = (json.dumps(_router(leader, f"?school={SCHOOL}{q}").get_json(), ensure_ascii=False)
+                               for q in ("", "&at=yesterday"))
+    assert "history-bar" in live_page and "past-banner" not in live_page  # the time control, on the live wall
+    assert "history-refusal" in refused_page and "ISO 8601" in refused_page and "past-banner" not in refused_page
     key = _callback_key(app, ids.HEARTBEAT)
     view = {"school": SCHOOL, "lang": "zh", "at": at}  # a kiosk's store edited to ask for the past
     answers = {who: c.post("/_dash-update-component", json=_callback_body(app, key, {ids.TICK: 1, ids.VIEW: view}))
