@@ -15,6 +15,7 @@ import redis
 from flask import Blueprint, Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException
 
+from dashboard import wall_past
 from dashboard.access import readable_schools
 from dashboard.health import report as health_report
 from dashboard.services import services
@@ -73,6 +74,8 @@ def schools():
 
 @api.get("/schools/<school>/summary")
 def school_summary(school: str):
+    if "at" in request.args:  # the wall's past (issue 18): dashboard/wall_past.py
+        return wall_past.past_summary(school, request.args.get("at"))
     # An id the contract would refuse cannot have sent an event: no need to ask Redis.
     found = services().summary(school) if SCHOOL_ID.fullmatch(school) else None
     if found is None:

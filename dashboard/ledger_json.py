@@ -15,6 +15,7 @@ from ledger.models.campaign import PHASES_ZH
 from ledger.models.risk import CONTROL_LEVEL_ZH
 from queries.ledger.lookups import Codes
 from queries.ledger.risk_points import review_overdue
+from queries.wall_summary import ledger_block  # noqa: F401 - moved there (issue 18): the recorder keeps it too
 
 
 def iso(moment: datetime | None, tz: ZoneInfo) -> str | None:
@@ -149,35 +150,4 @@ def campaign_item(campaign: dict, tz: ZoneInfo) -> dict:
         "phase_zh": PHASES_ZH.get(campaign["phase"]) if campaign["phase"] else None,
         "phases": [{**p, "phase_zh": PHASES_ZH.get(p["phase"], p["phase"])} for p in campaign["phases"]],
         "items": [{**item, "last_checked": iso(item["last_checked"], tz)} for item in campaign["items"]],
-    }
-
-
-def ledger_block(figures: dict | None, tz: ZoneInfo) -> dict | None:
-    """The summary's `ledger` block from the figures the recorder keeps in Redis
-    (queries.ledger.figures.compute), or None when there are none (no recorder, or they expired)."""
-    if not figures:
-        return None
-    hazards, risk = figures.get("hazards") or {}, figures.get("risk") or {}
-    inspections = figures.get("inspections") or {}
-    return {
-        "computed_at": iso_text(figures.get("computed_at"), tz),
-        "hazards": {
-            "by_stage": hazards.get("by_stage", {}),
-            "open": hazards.get("open", 0),
-            "overdue": hazards.get("overdue", 0),
-            "due_soon": hazards.get("due_soon", 0),
-            "major_open": hazards.get("major_open", 0),
-            "major_open_by_building": hazards.get("major_open_by_building", {}),
-            "listed_supervision": [{
-                "code": h.get("code"), "title": h.get("title"), "stage": h.get("stage"),
-                "overdue": h.get("overdue", False), "deadline": iso_text(h.get("deadline"), tz),
-            } for h in hazards.get("listed_supervision", [])],
-            "found_365d": hazards.get("found_365d", 0),
-            "closed_365d": hazards.get("closed_365d", 0),
-            "rectification_rate": hazards.get("rectification_rate"),
-        },
-        "risk": {"by_colour": risk.get("by_colour", {}), "by_building": risk.get("by_building", {})},
-        # This month's routine inspections by status (queries/ledger/figures.py); absent from figures
-        # stored before they were counted: the wall then shows a dash, not a zero.
-        "inspections": {"month": dict(inspections["month"])} if "month" in inspections else {},
     }

@@ -21,6 +21,9 @@ DUTY_VIEW = "duty.view"  # the duty console and its reports, read
 ALERT_HANDLE = "alert.handle"  # acknowledge, dispatch, resolve alerts
 HAZARD_COMMENT = "hazard.comment"  # comment on a hazard in the ledger
 LEAD_VIEW = "lead.view"  # leadership's pages on tablets (/lead/...): read only, every one of them
+# The wall and the summary at a past minute (issue 18, 事后评估; dashboard/wall_past.py): ?at= on the wall
+# and the summary API. Never a kiosk's wall token: its ?at= is ignored on the wall, refused by the API.
+WALL_PAST = "wall.past"
 ADMIN = "admin.manage"  # users, tokens, master data
 # The hazard loop and inspections, worked by people on phones (issue 15). A permission lets a person
 # ask; the ledger's commands then hold each step to the hazard's school and stage, and WORK to the
@@ -68,16 +71,16 @@ _PERSON = frozenset({ACCOUNT, HAZARD_REPORT, HAZARD_WORK, PHOTO_UPLOAD, PHOTO_VI
 # admins may do everything.
 GRANTS: dict[str, frozenset[str]] = {
     "wall": _READ,
-    "leader": _READ | _PERSON | {DUTY_VIEW, LEAD_VIEW, HAZARD_SUPERVISE, SUPERVISION_OPEN, NOTICE_WRITE, NOTICE_READ,
-                                 REPORT_RECEIVE, INCIDENT_REVIEW},
-    "duty": _READ | _PERSON | {DUTY_VIEW, LEAD_VIEW, ALERT_HANDLE, HAZARD_COMMENT, INSPECT, NOTICE_READ,
+    "leader": _READ | _PERSON | {DUTY_VIEW, LEAD_VIEW, WALL_PAST, HAZARD_SUPERVISE, SUPERVISION_OPEN, NOTICE_WRITE,
+                                 NOTICE_READ, REPORT_RECEIVE, INCIDENT_REVIEW},
+    "duty": _READ | _PERSON | {DUTY_VIEW, LEAD_VIEW, WALL_PAST, ALERT_HANDLE, HAZARD_COMMENT, INSPECT, NOTICE_READ,
                                INCIDENT_REVIEW},
-    "safety": _READ | _PERSON | {DUTY_VIEW, LEAD_VIEW, HAZARD_COMMENT, HAZARD_ASSIGN, HAZARD_ACCEPT, INSPECT,
+    "safety": _READ | _PERSON | {DUTY_VIEW, LEAD_VIEW, WALL_PAST, HAZARD_COMMENT, HAZARD_ASSIGN, HAZARD_ACCEPT, INSPECT,
                                  INSPECTION_PLAN, DRILL_RECORD, SUPERVISION_ANSWER, NOTICE_READ, REPORT_SUBMIT,
                                  INCIDENT_REVIEW},
     "inspector": _READ | _PERSON | {HAZARD_ACCEPT, INSPECT, NOTICE_READ},
     "reporter": frozenset({SHELL}) | _PERSON,
-    "admin": _READ | _PERSON | {DUTY_VIEW, LEAD_VIEW, ALERT_HANDLE, HAZARD_COMMENT, ADMIN, HAZARD_ASSIGN,
+    "admin": _READ | _PERSON | {DUTY_VIEW, LEAD_VIEW, WALL_PAST, ALERT_HANDLE, HAZARD_COMMENT, ADMIN, HAZARD_ASSIGN,
                                 HAZARD_ACCEPT, HAZARD_SUPERVISE, INSPECT, INSPECTION_PLAN, DRILL_RECORD,
                                 SUPERVISION_OPEN, SUPERVISION_ANSWER, NOTICE_WRITE, NOTICE_READ, REPORT_SUBMIT,
                                 REPORT_RECEIVE, INCIDENT_REVIEW},

@@ -23,7 +23,6 @@ import redis
 from flask import Flask, current_app
 from sqlalchemy.exc import SQLAlchemyError
 
-from dashboard.ledger_json import ledger_block
 from kernel import proof
 from kernel.connections import kafka_producer, redis_client, sql_engine, sql_sessions
 from kernel.settings import Settings
@@ -32,7 +31,7 @@ from ledger.escalation import Deadlines
 from ledger.grading import GradingRules
 from ledger.live_rules import LiveRules
 from queries import summary as live
-from queries.ledger import figures as ledger_figures
+from queries import wall_summary
 from queries.ledger import lookups, org, register
 
 EXTENSION = "campus"
@@ -177,21 +176,11 @@ class Services:
         """The live summary of a school (queries/summary.py) with the ledger's figures as the
         recorder keeps them in Redis (`ledger`, None when absent), or None if it sent no event."""
         s = self.settings
-        found = live.school_summary(
+        return wall_summary.full_summary(
             self.redis, school, now_ms=clock_ms() if now_ms is None else now_ms, tz=s.tz,
             group=s.consumer_group, stale_after_s=s.stale_after_seconds, deadlines=self.deadlines,
             placements=self.placements(school),
         )
-        if found is None:
-            return None
-        block = ledger_block(ledger_figures.read(self.redis, school), s.tz)
-        # Right after the event-derived hazard figures, which the ledger's figures refine.
-        ordered = {}
-        for key, value in found.items():
-            ordered[key] = value
-            if key == "hazards":
-                ordered["ledger"] = block
-        return ordered
 
     def trend(self, school: str, *, minutes: int, now_ms: int | None = None) -> dict:
         """Events per minute per domain over the last `minutes`, oldest first."""

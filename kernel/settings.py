@@ -105,6 +105,8 @@ ENV = {
     "notify_secret_key": "NOTIFY_SECRET_KEY",
     "notify_max_attempts": "NOTIFY_MAX_ATTEMPTS",
     "notify_poll_seconds": "NOTIFY_POLL_SECONDS",
+    # The wall's history (issue 18, 事后评估): how many days of minutes the recorder keeps.
+    "wall_history_days": "WALL_HISTORY_DAYS",
 }
 
 
@@ -302,6 +304,9 @@ class Settings:
     notify_secret_key: str = field(default="", repr=False)
     notify_max_attempts: int = 8
     notify_poll_seconds: float = 1.0
+    # The wall's history (issue 18; docs/operations.md, "The wall's history"): every school's summary at
+    # each minute, kept this many days in the ledger's SQL by the recorder; 0: none kept.
+    wall_history_days: int = 90
 
     def __post_init__(self) -> None:
         # The web app's edge (issue 12): settings a header or the same-site check could not say safely.
@@ -364,6 +369,8 @@ class Settings:
                                 "(python -c 'import secrets; print(secrets.token_urlsafe(32))')")
         if not 1 <= self.notify_max_attempts <= 50 or not 0.1 <= self.notify_poll_seconds <= 60:
             raise SettingsError("NOTIFY_MAX_ATTEMPTS must lie between 1 and 50, NOTIFY_POLL_SECONDS between 0.1 and 60")
+        if not 0 <= self.wall_history_days <= 3660:
+            raise SettingsError("WALL_HISTORY_DAYS must be 0 (none kept) or lie between 1 and 3660 (ten years)")
         _check_connection_security(self)
 
     def __repr__(self) -> str:

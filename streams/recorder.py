@@ -15,6 +15,8 @@ wall reads are recomputed into Redis (streams/ledger_figures.py). Every ESCALATI
 thread of its own (a rebalance or a slow batch never holds back an escalation's pages), it records
 the escalation levels unacknowledged alerts have reached and pages them (ledger/commands/escalations.py),
 and every second it sends the alert-handling events the web app could not (ledger/commands/alert_outbox.py).
+Once a minute, on a thread of its own, it keeps every school's summary in the wall's history (issue 18,
+streams/wall_history.py): the wall as it was at any past minute.
 """
 from __future__ import annotations
 
@@ -40,12 +42,15 @@ from ledger.commands.recording import Refusal, is_relevant, record_in_savepoint
 from ledger.live_rules import LiveRules
 from ledger.models import RecorderOffset
 from ledger.scoring import Rules
+from queries import wall_summary
+from queries.ledger import register
 from streams import ledger_figures
 from streams.consumer import partition_lag
 from streams.dead_letters import DeadLetter, DeadLetters
 from streams.runtime import start_process
 from streams.stalls import StallGuard
 from streams.stream_metrics import StreamMetrics
+from streams.wall_history import HistoryWriter
 
 log = logging.getLogger("streams.recorder")
 OUTBOX_EVERY_S = 1.0
@@ -180,6 +185,20 @@ class Recorder:
                                              tz=self.settings.tz)
                 session.commit()
 
+    # -- the wall's history (issue 18) ------------------------------------------------------------
+    def summary_for_history(self, school: str, now_ms: int) -> dict | None:
+        """The school's summary as the web app computes it (dashboard/services.py), for the history."""
+        with self.sessions() as session:
+            placements = register.placements(session, school)
+        s = self.settings
+        return wall_summary.full_summary(self.redis, school, now_ms=now_ms, tz=s.tz, group=s.consumer_group,
+                                         stale_after_s=s.stale_after_seconds, deadlines=self.deadlines,
+                                         placements=placements)
+
+    def history_writer(self) -> HistoryWriter:
+        return HistoryWriter(sessions=self.sessions, client=self.redis, summary=self.summary_for_history,
+                             retention_days=self.settings.wall_history_days)
+
     # -- escalations and the outbox of alert handling ----------------------------------------------
     def sweep_escalations(self, now: datetime | None = None) -> list:
         with self.sessions() as session:
@@ -261,6 +280,11 @@ class Recorder:
         self.live_deadlines.start()
         sweeper = threading.Thread(target=self._sweeper, args=(stop,), name="escalation-sweep", daemon=True)
         sweeper.start()
+        history = None
+        if self.settings.wall_history_days:  # 0: no history kept
+            history = threading.Thread(target=self.history_writer().run, args=(stop,), name="wall-history",
+                                       daemon=True)
+            history.start()
         try:
             while not stop.is_set():
                 self.heartbeat.beat()
@@ -281,6 +305,8 @@ class Recorder:
         finally:
             stop.set()  # the loop ended by an error too: the sweeper ends with it
             sweeper.join(30)
+            if history is not None:
+                history.join(30)
             self.live_rules.stop()
             self.live_deadlines.stop()
             self.consumer.close()

@@ -141,6 +141,15 @@ def test_the_notification_settings_have_bounds_and_the_key_stays_out_of_the_repr
             Settings.from_env(environ=bad)
 
 
+def test_how_long_the_walls_history_is_kept_is_a_setting_with_bounds():
+    assert Settings.from_env(environ={}).wall_history_days == 90
+    assert Settings.from_env(environ={"WALL_HISTORY_DAYS": "0"}).wall_history_days == 0  # none kept
+    assert Settings.from_env(environ={"WALL_HISTORY_DAYS": "365"}).wall_history_days == 365
+    for bad in ("-1", "3661", "ninety", "1.5"):
+        with pytest.raises(SettingsError, match="WALL_HISTORY_DAYS"):
+            Settings.from_env(environ={"WALL_HISTORY_DAYS": bad})
+
+
 def test_sound_combinations_are_accepted(pem):
     make(**sasl(kafka_ssl_cafile=pem))
     make(**sasl(protocol="SASL_PLAINTEXT", mechanism="SCRAM-SHA-256"))

@@ -36,6 +36,7 @@ from ledger.models.supervision import (
     SupervisionStep,
 )
 from ledger.models.users import END_REASONS, USER_ROLES, User, UserSchool, UserSession
+from ledger.models.wall_history import WallHistory
 
 __all__ = [
     "AccessToken", "Alert", "AlertEscalation", "AlertPage", "PAGE_HOWS",
@@ -56,5 +57,5 @@ __all__ = [
     "SitePlanImage", "SignInFailure",
     "ITEM_STATES", "SUBJECT_KINDS", "Notice", "NoticeReceipt", "SupervisionItem", "SupervisionPhoto",
     "SupervisionStep",
-    "USER_ROLES", "UTCDateTime", "User", "UserSchool", "UserSession", "Zone", "END_REASONS", "utcnow",
+    "USER_ROLES", "UTCDateTime", "User", "UserSchool", "UserSession", "WallHistory", "Zone", "END_REASONS", "utcnow",
 ]

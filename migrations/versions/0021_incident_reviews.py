@@ -3,7 +3,7 @@
 New table only (ledger/models/incident_review.py).
 
 Revision ID: 0021_incident_reviews
-Revises: 0018_distwall
+Revises: 0020_history
 Create Date: 2026-12-06 21:00:00
 """
 from __future__ import annotations
@@ -14,7 +14,7 @@ from alembic import op
 import ledger.models.base
 
 revision = '0021_incident_reviews'
-down_revision = '0018_distwall'
+down_revision = '0020_history'
 branch_labels = None
 depends_on = None
 

@@ -16,7 +16,8 @@ from ledger.models import Base, Campaign
 HEAD = "0021_incident_reviews"
 # What each revision adds, newest first: each goes down on its own and takes only its tables.
 STEPS: list[tuple[str, str, set[str]]] = [  # (revision, the one before, tables it adds)
-    ("0021_incident_reviews", "0018_distwall", {"incident_reviews"}),
+    ("0021_incident_reviews", "0020_history", {"incident_reviews"}),
+    ("0020_history", "0018_distwall", {"wall_history"}),
     ("0018_distwall", "0019_report_documents", {"district_maps", "district_map_places"}),
     ("0019_report_documents", "0018_reporting", {"report_documents"}),
     ("0018_reporting", "0018_supervision", {"reporting_rules", "reports"}),

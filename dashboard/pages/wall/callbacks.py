@@ -6,6 +6,9 @@ model (dashboard/pages/wall/model.py), and answer only the slots that differ fro
 last applied (dashboard/wall_sync.py). When Redis cannot be reached the numbers stay as they were,
 greyed, and a banner says they are not current; when the browser cannot reach this app,
 assets/wall.js says so. Both clear by themselves when the source is back.
+With `at` in the page's view (the past view, issue 18; page.py puts it there only for the roles that
+may see the past, and this checks again), the one answer is the model of the summary the recorder kept
+for that minute (dashboard/wall_past.py), marked past (past.py); the page's timer is off.
 """
 from __future__ import annotations
 
@@ -14,15 +17,18 @@ from datetime import datetime
 import dash
 import redis
 from dash import ALL, ClientsideFunction, Input, Output, State, ctx, no_update
+from sqlalchemy.exc import SQLAlchemyError
 
-from dashboard import wall_sync
+from dashboard import wall_past, wall_sync
 from dashboard.access import readable_schools, require_school
 from dashboard.pages.wall import ids
 from dashboard.pages.wall.model import changes, wall_model
+from dashboard.pages.wall.past import past_model
 from dashboard.pages.wall.view import school_options
 from dashboard.services import clock_ms, services
 from kernel.catalogue import DOMAINS
 from layouts.i18n import language, t
+from ledger.errors import LedgerError
 
 OUTPUTS = {
     "fig": Output(ids.figure(ALL), "children"),
@@ -57,17 +63,23 @@ def refresh(_tick, view, sync, picker_value, picker_options):
     live = services()
     sync = sync or {}
     screen = sync.get("screen") or wall_sync.new_screen_id()
+    # The past view (issue 18): only for a role that may see it, checked here on the server every time
+    # (the store is the browser's to edit); a kiosk's wall token asking is answered the live wall.
+    at = _past_moment(view.get("at")) if view.get("at") and wall_past.may_see_past() else None
     try:
         schools = readable_schools(live.schools())  # a token scoped to a school: that school only
         school = view.get("school") or (schools[0] if schools else None)
         require_school(school)
-        summary = live.summary(school, now_ms=now) if school else None
+        summary = live.summary(school, now_ms=now) if school and at is None else None
         previous = wall_sync.recall(live.redis, screen, sync.get("tag"))
     except redis.RedisError:
         return _store_unreachable(lang, now, screen)
     plan = live.site_plan(school) if school else None
-    model = wall_model(lang, school=school, summary=summary, plan=plan,
-                       now=datetime.fromtimestamp(now / 1000, live.settings.tz))
+    if at is None:
+        model = wall_model(lang, school=school, summary=summary, plan=plan,
+                           now=datetime.fromtimestamp(now / 1000, live.settings.tz))
+    else:
+        model = _past_model(lang, school, plan, at)
     changed = changes(previous, model, lang=lang, plan=plan)
     try:
         tag = wall_sync.remember(live.redis, screen, model)
@@ -89,6 +101,27 @@ def refresh(_tick, view, sync, picker_value, picker_options):
     result["heartbeat"] = {"school": school, "at": now}
     result["sync"] = {"screen": screen, "tag": tag}
     return result
+
+
+def _past_moment(raw) -> datetime | None:
+    try:
+        return wall_past.asked(raw if isinstance(raw, str) else None)
+    except LedgerError:
+        return None  # not a moment the page would have put there: the live wall
+
+
+def _past_model(lang: str, school: str | None, plan: dict | None, at: datetime) -> dict:
+    """The wall's model of the summary kept for the minute holding `at`, as the past view shows it."""
+    tz = services().settings.tz
+    try:
+        snapshot = wall_past.read(school, at) if school else None
+        state = "none" if snapshot is None else "gap" if snapshot.gap else "shown"
+    except SQLAlchemyError:
+        snapshot, state = None, "unreadable"
+    minute = at.astimezone(tz).replace(second=0, microsecond=0)
+    model = wall_model(lang, school=school, summary=snapshot.summary if snapshot else None, plan=plan,
+                       now=(snapshot.taken_at if snapshot else at).astimezone(tz))
+    return past_model(model, lang, minute=minute, state=state)
 
 
 def _store_unreachable(lang: str, now: int, screen: str) -> dict:
