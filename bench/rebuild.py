@@ -1,10 +1,11 @@
 """`python -m streams rebuild`'s speed: seconds per million events, replayed, counted and switched.
 
-    python bench/rebuild.py [--events 1000000] [--runs 3] [--partitions 3]
+    python bench/rebuild.py [--events 1000000] [--runs 3] [--partitions 3] [--hour H]
 
 Starts its own Tansu broker and redis-server on free ports (or uses KAFKA_BOOTSTRAP_SERVERS and
 REDIS_URL), fills a topic with simulated campus events ending now (the simulator's realistic mix at
-2,000 events/s of event time, no bad messages: bench/consumer_throughput.py's stream), then runs the
+2,000 events/s of event time, no bad messages: bench/consumer_throughput.py's stream; --hour H takes
+it from H:00 school time of the latest weekday, when more events update a register), then runs the
 rebuild `--runs` times in this process, each over the aggregates the one before switched in (the
 first over empty ones), and prints each run's time, the median, and the median per million events.
 The machine is shared and noisy: medians; the CPU of this process is printed to tell a slowed
@@ -38,6 +39,7 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--partitions", type=int, default=3)
+    parser.add_argument("--hour", type=int, choices=range(24), metavar="H")
     args = parser.parse_args()
     started = []
     with tempfile.TemporaryDirectory() as scratch:
@@ -59,7 +61,7 @@ def main() -> None:
                 database_url=f"sqlite:///{scratch}/campus.db",
             )
             print(f"filling {topic} with {args.events:,} simulated events ...", flush=True)
-            fill_topic(settings, topic, args.events, args.partitions, None)
+            fill_topic(settings, topic, args.events, args.partitions, args.hour)
             client = redis.Redis.from_url(redis_url, decode_responses=True)
             seconds, cpus = [], []
             for run in range(args.runs):

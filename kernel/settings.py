@@ -192,7 +192,7 @@ class Settings:
     simulator_bad_rate: float = 0.01
     simulator_seed: int = 20261124
     # `make run`'s past week (demo/past_week.py): events a second of its event time; 0: none.
-    demo_past_rate: float = 1.0
+    demo_past_rate: float = 0.1
     web_host: str = "127.0.0.1"
     web_port: int = 8050
     web_workers: int = 2
