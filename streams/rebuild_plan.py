@@ -79,7 +79,9 @@ class Progress:
 
     def line(self, now: float) -> str:
         rate = self.rate(now)
-        left = max(0, self.total - self.read)
+        # The ends were asked for at the start; what is sent meanwhile is read too.
+        total = max(self.total, self.read)
+        left = total - self.read
         eta = f"{left / rate:,.0f} s left" if rate > 0 and left else ("done" if not left else "…")
-        share = 100 * self.read / self.total if self.total else 100.0
-        return (f"read {self.read:,} of {self.total:,} events ({share:.0f} %), {rate:,.0f} events/s, {eta}")
+        share = 100 * self.read / total if total else 100.0
+        return f"read {self.read:,} of {total:,} events ({share:.0f} %), {rate:,.0f} events/s, {eta}"

@@ -2,7 +2,9 @@
 renames and deletes, when a rebuild is dead, the progress line."""
 from __future__ import annotations
 
+from demo.past_week import week_span
 from kernel import keys
+from kernel.clock import DAY_MS, WINDOW_MS
 from streams import rebuild_plan as plan
 
 P = keys.rebuild_prefix(4)
@@ -46,3 +48,10 @@ def test_the_progress_line_shows_events_read_rate_and_time_left():
     assert progress.line(4.0) == "read 200,000 of 1,000,000 events (20 %), 50,000 events/s, 16 s left"
     progress.add(800_000, 10.0)
     assert progress.line(10.0).endswith("done")
+
+
+def test_the_demos_past_week_lies_inside_the_longest_window_and_ends_before_now():
+    now = 1_800_000_000_000
+    first, end = week_span(now)
+    assert now - WINDOW_MS < first < now - 6 * DAY_MS and end < now
+    assert week_span(now, days=1) == (now - DAY_MS, now - 60_000)
