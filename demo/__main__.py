@@ -61,7 +61,7 @@ def past_week(settings: Settings) -> int:
     try:
         report = Rebuild(settings, out=sys.stdout).run(switch_timeout_s=60)
     except RebuildFailed as exc:
-        print(f"past week: not counted ({exc})", file=sys.stderr)
+        print(f"past week: not counted ({exc}; {exc.zh})", file=sys.stderr)
         return 1
     print(f"past week: counted in {report.seconds:.1f} s; {time.monotonic() - started:.1f} s in all", flush=True)
     return 0

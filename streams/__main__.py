@@ -54,7 +54,8 @@ def rebuild_command(switch_timeout: float, log_level: str | None = None) -> int:
     try:
         Rebuild(settings).run(stop, switch_timeout_s=switch_timeout)
     except RebuildFailed as exc:
-        print(f"\nrebuild failed: {exc} (schools not switched keep their live aggregates)", file=sys.stderr)
+        print(f"\n重建失败：{exc.zh}（未切换的学校保留原有实时数据）\nrebuild failed: {exc} (schools not switched "
+              "keep their live aggregates)", file=sys.stderr)
         return 1
     return 0
 

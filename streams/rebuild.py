@@ -57,7 +57,15 @@ DELETE_CHUNK = 500
 
 
 class RebuildFailed(RuntimeError):
-    pass
+    """Why a rebuild stopped before switching every school: `str()` English, `zh` Chinese (as
+    ledger/errors.py LedgerError). The schools not switched keep their live aggregates."""
+
+    def __init__(self, message: str, *, zh: str) -> None:
+        super().__init__(message)
+        self.zh = zh
+
+    def text(self, lang: str) -> str:
+        return self.zh if lang == "zh" else str(self)
 
 
 class CountedLetters:
@@ -125,11 +133,14 @@ class Rebuild:
                 if not pending:
                     break
                 if time.monotonic() > deadline:
+                    named = ", ".join(sorted(pending)[:10])
                     raise RebuildFailed(f"{len(pending)} schools not switched in {switch_timeout_s:.0f} s "
-                                        f"(the live aggregators kept ahead): {', '.join(sorted(pending)[:10])}")
+                                        f"(the live aggregators kept ahead): {named}",
+                                        zh=f"{switch_timeout_s:.0f} 秒内有 {len(pending)} 所学校未能切换"
+                                           f"（实时聚合一直领先）：{named}")
                 self._read_to(consumer, processor, consumer.end_offsets(tps), progress, stop, quiet=True)
             if stop.is_set():
-                raise RebuildFailed("stopped before every school was switched")
+                raise RebuildFailed("stopped before every school was switched", zh="在所有学校切换之前已停止")
             seconds = time.monotonic() - started
             self._hand_over_checkpoints(positions)
             self._say(f"rebuild {self.number}: {progress.read:,} events in {seconds:.1f} s "
@@ -158,7 +169,7 @@ class Rebuild:
                 consumer.seek_to_beginning(*tps)
                 return tps
             time.sleep(0.1)
-        raise RebuildFailed(f"topic {self.topic} not found")
+        raise RebuildFailed(f"topic {self.topic} not found", zh=f"找不到主题 {self.topic}")
 
     def _read_to(self, consumer, processor, ends, progress, stop, quiet: bool = False) -> None:
         """Read and apply every partition up to `ends`; the progress line meanwhile."""

@@ -18,7 +18,7 @@ import redis
 
 from kernel import keys
 from queries.summary import school_summary
-from streams.rebuild import Rebuild
+from streams.rebuild import Rebuild, RebuildFailed
 from tests.conftest import settings_for
 from tests.streams import events as ev
 from tests.streams.harness import dump_aggregates, make_topic, produce, running_aggregator, wait_consumed
@@ -147,5 +147,17 @@ def test_a_rebuild_killed_anywhere_leaves_the_live_aggregates_and_the_next_one_s
     assert dump_aggregates(client, SCHOOLS) == before  # switched or not, each school reads the same
     report = Rebuild(settings, client=client, out=io.StringIO()).run(switch_timeout_s=30)
     assert report.schools == list(SCHOOLS)
+    assert dump_aggregates(client, SCHOOLS) == before
+    assert leftovers(client) == [] and client.hgetall(keys.REBUILDS) == {}
+
+
+def test_a_stopped_rebuild_says_so_in_both_languages_and_leaves_nothing(live):
+    settings, client = live
+    before = dump_aggregates(client, SCHOOLS)
+    stop = threading.Event()
+    stop.set()  # SIGTERM, Ctrl-C: before it has switched anything
+    with pytest.raises(RebuildFailed, match="stopped before every school was switched") as failed:
+        Rebuild(settings, client=client, out=io.StringIO()).run(stop)
+    assert failed.value.text("zh") == "在所有学校切换之前已停止"
     assert dump_aggregates(client, SCHOOLS) == before
     assert leftovers(client) == [] and client.hgetall(keys.REBUILDS) == {}
