@@ -266,6 +266,13 @@ class Stack:
         if setup.returncode != 0:
             log.error("the SQL ledger could not be set up (see var/log/init-db.log)")
             return setup.returncode
+        if settings.demo_data and settings.simulator and settings.demo_past_rate:  # the wall opens on a counted week
+            with (LOGS / "past-week.log").open("ab") as out:
+                began = time.monotonic()
+                subprocess.run((sys.executable, "-m", "demo", "past-week"), env=env, stdout=out,
+                               stderr=subprocess.STDOUT)
+                log.info("the demo's past week sent and counted in %.1f s (var/log/past-week.log)",
+                         time.monotonic() - began)
         wall = public_url(settings) + wall_path(local_wall_token(settings))
         self.running = [Running(child) for child in children(settings)]
         for entry in self.running:

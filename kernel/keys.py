@@ -180,3 +180,35 @@ def import_job(job_id: str) -> str:
     """hash: one spreadsheet import started from /admin/imports (dashboard/import_jobs.py): its owner,
     state, phase and progress, and its result; any web worker answers the page's polls from it."""
     return f"campus:import:{job_id}"
+
+
+# ---- Rebuild (issue 18; streams/rebuild.py, docs/operations.md *Rebuilding the aggregates*) -------
+# A rebuild writes a school's aggregates under its own prefix, *before* the hash tag: the same
+# Redis Cluster slot as the live keys (so one script can rename them over the live ones), and
+# never matched by a reader, who names only live keys.
+REBUILD_IDS = "campus:rebuild:last"  # counter: the last rebuild number handed out
+REBUILDS = "campus:rebuilds"  # hash rebuild number -> "<heartbeat ms>|<host>|<pid>" while it may run
+# The first part of a school key's name after its tag, for the keys the aggregators derive from
+# events (the ones a rebuild replaces); others under the tag (ledger, api:…) are left alone.
+AGGREGATE_KINDS = frozenset({"off", "seen", "hh", "mm", "people", "visitors", "vehicles", "day", "devices",
+                             "devcount", "hazards", "hzcount", "hzdue", "alerts", "alert", "meta"})
+
+
+def rebuild_prefix(rebuild: int) -> str:
+    """What a rebuild's keys start with: rebuild:<n>:{s:<school>}:…"""
+    return f"rebuild:{rebuild}:"
+
+
+def school_key_parts(key: str) -> tuple[str, str] | None:
+    """(school, kind) of a live school key ("{s:a1}:hh:493000" -> ("a1", "hh")), else None."""
+    if not key.startswith("{s:"):
+        return None
+    end = key.find("}")
+    if end < 0:
+        return None
+    return key[3:end], key[end + 2:].split(":", 1)[0]
+
+
+def is_aggregate(key: str) -> bool:
+    parts = school_key_parts(key)
+    return parts is not None and parts[1] in AGGREGATE_KINDS

@@ -46,6 +46,7 @@ ENV = {
     "simulator_schools": "SIMULATOR_SCHOOLS",
     "simulator_bad_rate": "SIMULATOR_BAD_RATE",
     "simulator_seed": "SIMULATOR_SEED",
+    "demo_past_rate": "DEMO_PAST_RATE",
     "web_host": "WEB_HOST",
     "web_port": "WEB_PORT",
     "web_workers": "WEB_WORKERS",
@@ -192,6 +193,8 @@ class Settings:
     simulator_schools: str = "demo-univ,demo-middle,demo-primary"
     simulator_bad_rate: float = 0.01
     simulator_seed: int = 20261124
+    # `make run`'s past week (demo/past_week.py): events a second of its event time; 0: none.
+    demo_past_rate: float = 0.1
     web_host: str = "127.0.0.1"
     web_port: int = 8050
     web_workers: int = 2
@@ -325,6 +328,8 @@ class Settings:
             raise SettingsError("SIMULATOR_BAD_RATE must lie between 0 and 1")
         if self.simulator_rate <= 0:
             raise SettingsError("SIMULATOR_RATE must be positive")
+        if not 0 <= self.demo_past_rate <= 100:  # 100/s is 60 M events: a start of an hour
+            raise SettingsError("DEMO_PAST_RATE must lie between 0 and 100")
         if self.hazard_due_soon_days < 0 or self.risk_review_days < 1 or self.alert_group_seconds < 0:
             raise SettingsError("HAZARD_DUE_SOON_DAYS, RISK_REVIEW_DAYS and ALERT_GROUP_SECONDS must be positive")
         if not 1 <= self.session_idle_minutes <= 24 * 60:

@@ -56,7 +56,9 @@ def school_summary(client: redis.Redis, school: str, *, now_ms: int, tz: ZoneInf
     device registered after its alert was raised places that alert too."""
     now_hour = now_ms // HOUR_MS
     hours = [now_hour - i for i in range(WINDOW_HOURS["7d"])]
-    with client.pipeline(transaction=False) as pipe:
+    # One MULTI/EXEC: a rebuild switches a school's keys in one script (streams/rebuild.py), so
+    # these reads see all the old aggregates or all the new, never some of each.
+    with client.pipeline(transaction=True) as pipe:
         pipe.sismember(keys.SCHOOLS, school)
         pipe.hgetall(keys.meta(school))
         for hour in hours[:24]:

@@ -246,4 +246,6 @@ class StatePlanner:
         writes.incr[(counts, _DOMAIN_ALERTS.get(domain) or figures.DOMAIN_ALERTS_PREFIX + domain)] -= 1
         writes.hset[detail]["state"] = event.data.get("outcome") or "resolved"
         writes.hset[detail]["resolved_ts"] = str(event.ts)
-        writes.expire_in[detail] = RESOLVED_ALERT_TTL_S
+        # A day after the resolving event's time, not after this write: a rebuild replaying a week
+        # keeps exactly the details the live aggregates kept (streams/rebuild.py).
+        writes.expire_at[detail] = event.ts // 1000 + RESOLVED_ALERT_TTL_S

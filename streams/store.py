@@ -43,9 +43,16 @@ APPLY_SCRIPT = (Path(__file__).with_name("apply.lua")).read_text(encoding="utf-8
 
 
 class SchoolStore:
-    def __init__(self, client: redis.Redis, planner: Planner):
+    """`namespace`: a prefix put before every key this store reads or writes (a rebuild's,
+    kernel/keys.py `rebuild_prefix`); the planner names live keys, mapped here at the I/O edge.
+    `left` holds the schools whose batches are no longer applied here (a rebuild handed them over
+    to the live aggregators)."""
+
+    def __init__(self, client: redis.Redis, planner: Planner, namespace: str = ""):
         self.redis = client
         self.planner = planner
+        self.namespace = namespace
+        self.left: set[str] = set()
         self._known_schools: set[str] = set()
         self._latest: dict[str, PendingBatch] = {}  # per school, the batch started last
 
@@ -77,6 +84,8 @@ class SchoolStore:
               next_offset: int) -> PendingBatch:
         """Send the batch's reads only; `PendingBatch.send_writes` plans and sends the writes.
         Between the two the caller may finish earlier batches: this one's reads run after them."""
+        if school in self.left:
+            return LeftBatch()
         batch = PendingBatch(self, school, stream, offsets, events, next_offset, self._latest.get(school))
         self._latest[school] = batch
         return batch
@@ -99,6 +108,8 @@ class SchoolStore:
         return self.planner.plan(school, good, _copy(snapshot), now_ms), failed
 
     def _landed(self, school: str) -> None:
+        if self.namespace:  # a rebuild's school is made known when it is switched over
+            return
         if school not in self._known_schools:
             self.redis.sadd(keys.SCHOOLS, school)
             self._known_schools.add(school)
@@ -111,9 +122,10 @@ class SchoolStore:
         register_keys = [(key, sorted(names)) for key, names in request.registers.items()]
         seen_keys = list(request.seen)
         texts = {key: resp.integers(request.seen[key]) for key in seen_keys}
-        packed = [resp.pack(("WATCH", offsets_key)), resp.pack(("HGETALL", offsets_key))]
-        packed += [resp.pack(("HMGET", key, *names)) for key, names in register_keys]
-        packed += [resp.with_members("SMISMEMBER", key, len(request.seen[key]), texts[key])
+        ns = self.namespace
+        packed = [resp.pack(("WATCH", ns + offsets_key)), resp.pack(("HGETALL", ns + offsets_key))]
+        packed += [resp.pack(("HMGET", ns + key, *names)) for key, names in register_keys]
+        packed += [resp.with_members("SMISMEMBER", ns + key, len(request.seen[key]), texts[key])
                    for key in seen_keys]
         if connection is None:
             connection = self.redis.connection_pool.get_connection()
@@ -218,7 +230,8 @@ class PendingBatch:
             self.writes, self.failed = store._plan(self.school, offsets, events, snapshot, now_ms, request)
             self.applied = len(events) - len(self.failed)
             packed = transaction(self.school, self.stream, self.writes, self.next_offset, now_ms,
-                                 texts={key: (request.seen[key], text) for key, text in texts.items()})
+                                 texts={key: (request.seen[key], text) for key, text in texts.items()},
+                                 namespace=store.namespace)
             store._send(connection, packed)
         except BaseException:
             self._connection = None
@@ -265,12 +278,27 @@ class PendingBatch:
             del self.store._latest[self.school]
 
 
+class LeftBatch:
+    """A batch of a school this store no longer applies: nothing to do, nothing applied."""
+
+    applied = 0
+
+    def send_writes(self) -> None:
+        pass
+
+    def finish(self) -> tuple[None, list]:
+        return None, []
+
+    def abandon(self) -> None:
+        pass
+
+
 def _copy(snapshot: Snapshot) -> Snapshot:
     return Snapshot(dict(snapshot.seen), {k: dict(v) for k, v in snapshot.registers.items()})
 
 
 def transaction(school: str, stream: str, writes: Writes, next_offset: int, now_ms: int,
-                texts: dict[str, tuple[list[int], bytes]] | None = None) -> list[bytes]:
+                texts: dict[str, tuple[list[int], bytes]] | None = None, namespace: str = "") -> list[bytes]:
     """The packed commands that apply a batch's writes, from MULTI to EXEC: the digests' SADDs,
     then apply.lua (sent whole, not by its SHA: a script missing from a restarted server's cache
     would fail inside the transaction, after the SADDs). `texts`: per dedupe key, the digests
@@ -319,8 +347,10 @@ def transaction(school: str, stream: str, writes: Writes, next_offset: int, now_
     packed = [resp.pack(("MULTI",))]
     for key, members in writes.sadd.items():
         asked, text = texts.get(key, (None, b""))
-        packed.append(resp.with_members("SADD", key, len(members),
+        packed.append(resp.with_members("SADD", namespace + key, len(members),
                                         text if asked is members else resp.integers(members)))
+    if namespace:
+        key_list = [namespace + key for key in key_list]
     packed.append(resp.pack(("EVAL", APPLY_SCRIPT, len(key_list), *key_list, *args)))
     packed.append(resp.pack(("EXEC",)))
     return packed

@@ -160,7 +160,7 @@ def test_the_stack_serves_live_data_restarts_a_dead_child_and_stops_everything_o
     web_port = local_services.free_port()
     marker = f"CAMPUS_STACK_TEST={web_port}"
     env = dict(os.environ, WEB_HOST="127.0.0.1", WEB_PORT=str(web_port), SIMULATOR="on",
-               SIMULATOR_RATE="50", DATABASE_URL=f"sqlite:///{tmp_path / 'campus.db'}",
+               SIMULATOR_RATE="50", DEMO_PAST_RATE="0.02", DATABASE_URL=f"sqlite:///{tmp_path / 'campus.db'}",
                CAMPUS_STACK_TEST=str(web_port))
     for name in ("REDIS_URL", "KAFKA_BOOTSTRAP_SERVERS", "SIMULATOR_SCHOOLS"):
         env.pop(name, None)

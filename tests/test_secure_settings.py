@@ -261,3 +261,10 @@ def test_term_starts_are_days_that_come_every_year():
     for bad in (",", "09-31", "02-29", "9/1", "09-01,09-01", "13-01"):
         with pytest.raises(SettingsError, match="TERM_STARTS"):
             Settings.from_env(environ={"TERM_STARTS": bad})
+
+
+def test_the_demo_past_week_rate_is_a_setting_with_bounds():
+    assert Settings.from_env(environ={"DEMO_PAST_RATE": "0"}).demo_past_rate == 0
+    for bad in ("-1", "101"):
+        with pytest.raises(SettingsError, match="DEMO_PAST_RATE"):
+            Settings.from_env(environ={"DEMO_PAST_RATE": bad})
