@@ -2,13 +2,13 @@
 alarm and its repeats, escalations and the handling steps as `alert_console.alert_history` gives them,
 each page sent, the response cards opened), how long each response took, and the review's text.
 
-`wall_at(school, moment)` — given by the caller, from the wall's history — adds what the wall showed
-at each step's minute; without it the steps carry none. The alert is found only within `schools`
+Each step carries what the wall showed at its minute, from the wall's history (queries/ledger/
+wall_history.py: the summary kept at the end of that minute, so a step shows the wall with its own
+effect), or None for a minute not kept (a gap, or before the history began). The alert is found only within `schools`
 (None: every school), so another school's alert is "no such alert", never a refusal that names it.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, tzinfo
 
@@ -18,11 +18,11 @@ from sqlalchemy.orm import Session
 from ledger import incident_review as rules
 from ledger.incident_review import Step
 from ledger.models import Alert, AlertPage, IncidentReview, OrgUnit, ResponseCard, ResponseCardUse
+from queries.ledger import wall_history
 from queries.ledger.alert_console import alert_history
 
 # How the ladder found the person (ledger/models/ladder.py PAGE_HOWS).
 PAGE_HOW = {"roster": "值班表", "fallback": "无值班安排，按岗位通知", "nobody": "无人可通知"}
-WallAt = Callable[[str, datetime], Mapping | None]
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,7 @@ class ReviewFacts:
 
 
 def facts(db: Session, *, alert_id: int, schools: frozenset[str] | list[str] | None,
-          wall_at: WallAt | None = None) -> ReviewFacts | None:
+          with_walls: bool = True) -> ReviewFacts | None:
     """The review of the alert, or None when there is no such alert within `schools`."""
     history = alert_history(db, alert_id=alert_id, schools=schools)
     if history is None:
@@ -67,8 +67,10 @@ def facts(db: Session, *, alert_id: int, schools: frozenset[str] | list[str] | N
             .where(ResponseCardUse.alert_id == alert_id)):
         steps.append(Step(used_at, "card", used_by, title))
     steps = rules.ordered(steps)
-    if wall_at is not None:
-        steps = [replace(s, wall=wall_at(school, s.at)) for s in steps]
+    if with_walls and steps:
+        snapshots = wall_history.summaries_at(db, school, [s.at for s in steps])
+        steps = [replace(s, wall=rules.wall_figures(snap.summary) if snap is not None else None)
+                 for s, snap in zip(steps, snapshots)]
     row = db.get(IncidentReview, alert_id)
     review = Review() if row is None else Review(row.findings, row.measures, row.version, row.updated_by,
                                                   row.updated_at)

@@ -14,7 +14,9 @@ from sqlalchemy import select
 from dashboard.app import create_app
 from dashboard.pages.incident_review import ids
 from kernel.connections import sql_engine, sql_sessions
+from ledger import wall_history as frames
 from ledger.commands import incident_reviews
+from ledger.commands import wall_history as keeping
 from ledger.commands.audit import Actor
 from ledger.db import migrate
 from ledger.errors import LedgerError, NotFound
@@ -91,6 +93,14 @@ def _build(session) -> dict:
     found = {"handled": _alert(session, schools["s1"].id, "smoke-1", handled=True),
              "open": _alert(session, schools["s1"].id, "smoke-2", handled=False),
              "other": _alert(session, schools["s2"].id, "smoke-9", handled=False)}
+    # The wall's history of s1 (as the recorder keeps it): minutes 19:14 and 19:16 UTC kept, 19:15 a gap.
+    hour = frames.Hour()
+    hour.add(14, {"alerts": {"open": 1, "by_severity": {"critical": 1}}, "visitors": {"on_campus": 3},
+                  "attendance": {"staff_present": 20, "students_present": 400}})
+    hour.add(16, {"alerts": {"open": 1, "by_severity": {"critical": 1}}, "visitors": {"on_campus": 2},
+                  "attendance": {"staff_present": 21, "students_present": 398}})
+    keeping.save_hour(session, school="s1", hour_start=RAISED.replace(minute=0, second=0), frames=hour.pack(),
+                      minutes=hour.mask, seen=0, now=RAISED)
     session.commit()
     return found
 
@@ -103,6 +113,10 @@ def test_the_timeline_is_the_alerts_records_in_order_with_its_response_times(ses
     assert [(s.kind, s.who) for s in found.steps] == [
         ("raised", None), ("page", "值班员 张"), ("repeat", None), ("escalate", None), ("page", "保卫处长 王"),
         ("acknowledge", "duty1"), ("card", "duty1"), ("dispatch", "duty1"), ("resolve", "duty1")]
+    # What the wall showed at each step's minute: kept at 19:14 and 19:16 (the repeat at 19:14:25 shows 19:14's
+    # wall, the acknowledgement at 19:16:35 19:16's), none kept from 19:17 on (the dispatch, the resolution).
+    walls = [s.wall and (s.wall["visitors_on_campus"], s.wall["people_on_campus"]) for s in found.steps]
+    assert walls == [(3, 420)] * 3 + [(2, 419)] * 4 + [None] * 2
     details = [s.detail for s in found.steps]
     assert details[2] == "共 2 次" and "无法送达" in details[4] and details[6] == "火警处置卡"
     assert "保卫处 李" in details[7] and "真警" in details[8] and "宿舍吸烟引起" in details[8]
@@ -185,6 +199,8 @@ def test_the_page_the_save_and_the_pdf_hold_to_role_and_school(served):
     page = _router(duty1, f"?alert={alert}", "/review").get_data(as_text=True)
     assert "事后评估" in page and "火警处置卡" in page and "值班员 张" in page and "2分30秒" in page
     assert "03:14:05" in page  # local time (Asia/Shanghai)
+    assert "未处置报警 1 · 其中紧急 1 · 在校人数 420 · 在校访客 3" in page  # the wall at the alarm's minute
+    assert "?school=s1&at=2026-12-07T03%3A14" in page  # the wall as it was then, in its past view
     assert "火警处置卡" not in _router(duty2, f"?alert={alert}", "/review").get_data(as_text=True)  # not s2's
     assert "Incident review" in _router(duty1, f"?alert={alert}&lang=en", "/review").get_data(as_text=True)
     assert "已保存（第 1 版）" in _save(app, duty1, alert, 0, "宿舍吸烟")
@@ -195,7 +211,7 @@ def test_the_page_the_save_and_the_pdf_hold_to_role_and_school(served):
     pdf = duty1.get(f"/api/v1/alerts/{alert}/review.pdf")
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")
     text = subprocess.run(["pdftotext", "-", "-"], input=pdf.data, capture_output=True, check=True).stdout.decode()
-    for words in ("事后评估", "处置时间线", "火警处置卡", "宿舍吸烟", "加装烟感", "2分30秒", "真警"):
+    for words in ("事后评估", "处置时间线", "火警处置卡", "宿舍吸烟", "加装烟感", "2分30秒", "真警", "在校人数 420"):
         assert words in text, words
     assert duty2.get(f"/api/v1/alerts/{alert}/review.pdf").status_code == 404
     english = subprocess.run(["pdftotext", "-", "-"], capture_output=True, check=True,
