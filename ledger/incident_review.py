@@ -5,8 +5,9 @@ is drawn from. No database, no clock.
 The timeline is what the ledger recorded about the alert, merged in time order: raised (and its
 repeats, folded to a count), each page sent (who, how, reachable or not), each escalation, the
 acknowledgement, the dispatch, the resolution with its outcome, and the response card someone
-opened. Each step can carry what the wall showed at that minute (the wall history, read by the
-caller), so a review reads "at 03:14 the wall showed 2 open alerts, 0 acknowledged".
+opened. Each step can carry what the wall showed at that minute (the wall's history, read by
+queries/ledger/incident_review.py), so a review reads "at 03:14 the wall showed 2 open alerts, 1
+critical".
 """
 from __future__ import annotations
 
