@@ -26,6 +26,7 @@ from dashboard import (
     photos,
     plan_images,
     proxies,
+    wall_stream,
 )
 from dashboard.services import install
 from kernel.settings import Settings
@@ -69,6 +70,7 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
     admin_register.register_routes(app.server)  # risk notice cards, spreadsheet uploads (issue 14)
     photos.register(app.server)  # POST /photos, GET /photos/<key>[/thumbnail]: hazard and inspection photos (issue 15)
     phone_report_api.register(app.server)  # POST /m/report/send: the phone's report (随手拍, issue 15)
+    wall_stream.register(app.server)  # GET /wall/stream: a school wall's changes, pushed (issue 18)
     callback_pages, callback_permissions = _register_page_callbacks(app)
     _keep_query_on_alias(app, "/wall", "/")
     # Printed risk notice cards' QR codes hold /report?school=&point= (dashboard/risk_cards.py): kept working.

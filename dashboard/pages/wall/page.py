@@ -26,7 +26,7 @@ def layout(school: object = None, lang: object = None, **_other_query) -> dash.h
     live = services()
     names = live.school_names() if school and readable_schools([school]) else {}
     return wall_frame(language(lang), school, screen=wall_sync.new_screen_id(),
-                      refresh_ms=live.settings.wall_refresh_ms, names=names)
+                      refresh_ms=live.settings.wall_refresh_ms, names=names, push=live.settings.wall_push)
 
 
 def register_callbacks(app: dash.Dash) -> None:

@@ -174,14 +174,16 @@ def alerts_panel(lang: Language) -> html.Section:
 
 
 def wall_frame(lang: Language, school: str | None, *, screen: str, refresh_ms: int,
-               names: dict[str, dict] | None = None) -> html.Div:
+               names: dict[str, dict] | None = None, push: bool = False) -> html.Div:
     """The whole wall page, every figure empty ("—") until the first refresh answers; the school's
-    name in the header from the start when `names` has it."""
+    name in the header from the start when `names` has it. `push`: the screen opens the school's
+    stream after its first answer (assets/wall_push.js), else it polls every `refresh_ms`."""
     return html.Div(id=ids.WALL, className="wall", lang=HTML_LANG[lang], children=[
         dcc.Location(id=ids.LOCATION, refresh=True),
         dcc.Interval(id=ids.TICK, interval=refresh_ms),
-        dcc.Store(id=ids.VIEW, data={"school": school, "lang": lang}),
+        dcc.Store(id=ids.VIEW, data={"school": school, "lang": lang, "push": push}),
         dcc.Store(id=ids.HEARTBEAT),
+        dcc.Store(id=ids.POLL),
         dcc.Store(id=ids.SYNC, data={"screen": screen, "tag": None}),
         dcc.Store(id=ids.FLASH, data=[]),
         dcc.Store(id=ids.SOUNDED, data=[]),
