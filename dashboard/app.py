@@ -88,7 +88,19 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
 
 def create_server():
     """The WSGI app for gunicorn: `gunicorn 'dashboard.app:create_server()'`."""
-    return create_app().server
+    app = create_app()
+    _set_up_before_serving(app)
+    return app.server
+
+
+def _set_up_before_serving(app: dash.Dash) -> None:
+    """Dash finishes setting itself up on its first request (the pages router registers its
+    callback, the callback map is completed), without a lock. gunicorn's gthread workers (for the
+    wall's streams) serve several requests at once, and two first requests raced: "dictionary
+    changed size during iteration", a 500. So the worker runs the before-request hooks once here,
+    for a public path (the guard does nothing for it), before it serves anyone."""
+    with app.server.test_request_context(app.get_relative_path("/_favicon.ico")):
+        app.server.preprocess_request()
 
 
 def _register_page_callbacks(app: dash.Dash) -> tuple[dict[str, str], dict[str, str]]:

@@ -166,6 +166,15 @@ class Hub:
         return None
 
 
+def stop(app: Flask) -> None:
+    """End this app's streams (within a second: their screens reconnect) and the hub's threads; the
+    next stream starts a new hub. A server stopping cuts its connections; this is that for a server
+    whose stop leaves them open (the tests' threaded server)."""
+    found = app.extensions.pop(EXTENSION, None)
+    if found is not None:
+        found.stop.set()
+
+
 def hub(app: Flask, live) -> Hub:
     """This app's hub (one per web worker), made on first use."""
     found = app.extensions.get(EXTENSION)

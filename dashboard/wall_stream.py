@@ -13,7 +13,7 @@ The stream (the protocol is in docs/api.md; framing in dashboard/wall_push.py):
   (refused) and the stream closes; so does a Redis outage (`end`, store_down, with the banner);
   the screen then polls, as before there was a stream, and the poll says what is wrong.
 Every STREAM_MAX_S the stream closes quietly and EventSource reconnects, so screens spread
-again over the workers after a restart.
+again over the workers after a restart; so does every stream of a hub that is stopped.
 """
 from __future__ import annotations
 
@@ -80,7 +80,7 @@ def _events(relay: Hub, live, school: str, lang: str):
         if whole is not None:
             last_seq, as_of, text = whole
             yield wall_push.sse("wall", text)
-        while time.monotonic() - started < STREAM_MAX_S:
+        while time.monotonic() - started < STREAM_MAX_S and not relay.stop.is_set():
             try:
                 item = listener.queue.get(timeout=max(0.0, next_beat - time.monotonic()))
             except queue.Empty:

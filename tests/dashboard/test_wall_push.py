@@ -16,7 +16,6 @@ import redis
 from dashboard import wall_push
 from dashboard.pages.wall import callbacks, ids
 from dashboard.pages.wall.model import changes, wall_model
-from dashboard.wall_hub import EXTENSION
 from dashboard.wall_publisher import Publisher
 from devstack import local_services
 from devstack.wall_screens import Screens, read_events
@@ -86,10 +85,7 @@ def served(redis_url, tmp_path_factory):
     settings = settings_for(redis_url, tmp_path_factory.mktemp("push"), stale_after_seconds=300)
     app = ServedApp(settings)
     yield app
-    app.stop()
-    hub = app.app.server.extensions.get(EXTENSION)
-    if hub is not None:
-        hub.stop.set()  # its threads end now, not 30 s after the last stream, when Redis is gone
+    app.stop()  # its streams and the hub's threads end too
 
 
 @pytest.fixture(scope="module")
