@@ -2,7 +2,7 @@
 screens alone and then with hundreds of lightweight screens beside them; the web app's CPU and the
 bytes each screen receives.
 
-    python bench/wall_push.py [--load 2000] [--screens 300] [--browsers 3] [--probes 60] [--workers 2] [--threads 200]
+    python bench/wall_push.py [--load 2000] [--screens 300] [--browsers 3] [--probes 60] [--workers 2] [--threads 250]
 
 Starts the stack as bench/wall_latency.py does (its own broker, redis-server, SQLite ledger, the
 consumer, the web app under gunicorn with gunicorn.conf.py's gthread workers, and the demo
@@ -51,7 +51,8 @@ def main() -> None:
     parser.add_argument("--probes", type=int, default=60, help="probes per phase")
     parser.add_argument("--interval", type=float, default=2.0, help="mean seconds between probes")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
-    parser.add_argument("--threads", type=int, default=200, help="threads per worker (WEB_THREADS)")
+    parser.add_argument("--threads", type=int, default=250,
+                        help="threads per worker (WEB_THREADS): workers take connections unevenly, leave room")
     parser.add_argument("--json", type=Path, help="also write every sample here")
     args = parser.parse_args()
     os.environ[ENV["web_threads"]] = str(args.threads)  # Stack reads the settings from the environment
@@ -142,9 +143,13 @@ def phase(name: str, args, stack, page, prober, screens: Screens | None) -> dict
     print(f"  web app CPU: {web_cpu:.0f} % of one core ({web_cpu / os.cpu_count():.0f} % of the machine); "
           + ", ".join(f"{n} {(cpu_after[n] - cpu_before.get(n, 0)) / window * 100:.0f} %" for n in cpu_after
                       if n != "web"), flush=True)
-    result = {"dom_ms": dom, "web_cpu_percent": web_cpu, "window_s": window, "probes": len(probes)}
+    rss = web_memory(stack)
+    print(f"  web app memory (RSS of gunicorn's master and workers): {rss / 2**20:,.0f} MiB; "
+          f"threads: {web_threads(stack)}", flush=True)
+    result = {"dom_ms": dom, "web_cpu_percent": web_cpu, "window_s": window, "probes": len(probes),
+              "web_rss_bytes": rss}
     if screens:
-        pushed, per_screen = [], []
+        pushed, per_screen, after_store = [], [], []
         for screen in screens.screens:
             per_screen.append((screen.bytes - bytes_before.get(id(screen), 0)) / window)
             if args.probe_school not in screen.url:
@@ -159,11 +164,38 @@ def phase(name: str, args, stack, page, prober, screens: Screens | None) -> dict
                 first = next((at for at, n in shown if at >= produced - 1.0 and n >= count), None)
                 if first is not None:
                     pushed.append((first - produced) * 1000)
+                    stored = prober.store.first_at_least(count)
+                    if stored is not None:  # our part: in Redis -> publisher -> hub -> stream -> screen
+                        after_store.append((first - stored) * 1000)
         print(f"  event -> `wall` event at the lightweight screens of {args.probe_school}: "
               f"{base.spread(pushed, '{:,.0f} ms')}")
+        stored = [(prober.store.first_at_least(c) - p) * 1000 for c, p in probes
+                  if prober.store.first_at_least(c) is not None]
+        print(f"    of which produced -> in Redis (broker + consumer): {base.spread(stored, '{:,.0f} ms')}")
+        print(f"    and in Redis -> `wall` event at the screen (publisher, hub, stream): "
+              f"{base.spread(after_store, '{:,.0f} ms')}")
         print(f"  bytes per screen per second: {base.spread(per_screen, '{:,.0f} B/s')}")
-        result.update(pushed_ms=pushed, bytes_per_screen_s=per_screen)
+        by_school: dict[str, list[float]] = {}
+        for screen, rate in zip(screens.screens, per_screen):
+            school = screen.url.split("school=", 1)[1].split("&", 1)[0]
+            by_school.setdefault(school, []).append(rate)
+        for school, rates in sorted(by_school.items()):
+            print(f"    {school}: {base.spread(rates, '{:,.0f} B/s')}")
+        result.update(pushed_ms=pushed, bytes_per_screen_s=per_screen, stored_ms=stored, after_store_ms=after_store)
     return result
+
+
+def _web_processes(stack) -> list:
+    root = base.psutil.Process(stack.children["web"].pid)
+    return [root] + root.children(recursive=True)
+
+
+def web_memory(stack) -> int:
+    return sum(p.memory_info().rss for p in _web_processes(stack))
+
+
+def web_threads(stack) -> int:
+    return sum(p.num_threads() for p in _web_processes(stack))
 
 
 if __name__ == "__main__":
