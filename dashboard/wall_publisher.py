@@ -2,13 +2,14 @@
 
 Screens showing a school over the stream (dashboard/wall_stream.py) note in Redis that the school
 is watched, in their language, for a short while (keys.WALL_WATCHED). Every PUBLISH_EVERY_S (100 ms)
-the publisher of each web worker that serves streams walks that list; for each school and language
+the publisher of each web worker that serves streams walks that list. For each school and language
 it holds the lease of (or can take: nobody else renewed it) and whose data moved since it last
-looked (or a second passed), it reads the summary once, builds the model as the wall's callback
-does, and, when the model differs from the last one published, publishes the changes on the
-school's channel and keeps the model in Redis. One lease per school
-and language, in Redis, so a school is computed once whatever the number of workers and screens;
-a worker that dies loses its leases within LEASE_MS and another worker's publisher takes over
+looked (at most every 250 ms for a school whose data moves all the time), or once a second, it
+reads the summary once, builds the model as the wall's callback does, and, when the model differs
+from the last one published, publishes the changes on the school's channel and keeps the model in
+Redis. One lease per school and language, in Redis, so a school is computed once whatever the
+number of workers and screens; a worker that dies loses its leases within LEASE_MS and another
+worker's publisher takes over
 from the kept model, so the screens' sequence goes on unbroken.
 
 The check "still the lease holder" and the publication are one Lua script: a publisher that
@@ -60,7 +61,7 @@ class Publisher:
         self.owner = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
         self.busy, self.clock = busy, clock
         self.known: dict[tuple[str, str], tuple[int, dict]] = {}  # last published, for the schools we lead
-        self.looked: dict[tuple[str, str], tuple[str, int]] = {}  # (data fingerprint, when) of the last build
+        self.looked: dict[tuple[str, str], tuple[str, int, int]] = {}  # for wall_push.due
         self._lead = live.redis.register_script(_LEAD)
         self._publish = live.redis.register_script(_PUBLISH)
         self.published = 0  # publications so far (the benchmark reads it)
@@ -92,9 +93,10 @@ class Publisher:
                 self.looked.pop((school, lang), None)
                 continue
             fingerprint = repr(sorted(offsets.items()))
-            if not wall_push.due(self.looked.get((school, lang)), fingerprint, now_ms):
+            last = self.looked.get((school, lang))
+            if not wall_push.due(last, fingerprint, now_ms):
                 continue
-            self.looked[(school, lang)] = (fingerprint, now_ms)
+            self.looked[(school, lang)] = wall_push.looked(last, fingerprint, now_ms)
             if school not in summaries:
                 summaries[school] = self.live.summary(school, now_ms=now_ms)
             done += self.publish(school, lang, now_ms, summaries[school])

@@ -28,6 +28,10 @@ from kernel.catalogue import DOMAINS
 # of event -> wall DOM (target p95 300 ms) once the consumer has applied the event.
 PUBLISH_EVERY_S = 0.1
 RECOMPUTE_EVERY_MS = 1000
+# A school whose data moves all the time (hundreds of events a second) is built at most this often
+# for its data: its screens get ~4 merged publications a second, not 10 smaller ones (bytes and CPU
+# measured in docs/benchmarks.md), while a quiet school's first change goes out at the next look.
+BUSY_GAP_MS = 250
 WATCH_TTL_MS = 15_000  # a screen renews its interest every RENEW_WATCH_S; forgotten after this
 RENEW_WATCH_S = 5.0
 RECHECK_S = 4.0  # the caller is checked again this often: a revoked token's screens stop within 10 s
@@ -53,10 +57,19 @@ _SINGLE = {
 }
 
 
-def due(last: tuple[str, int] | None, fingerprint: str, now_ms: int) -> bool:
-    """Whether to build a school's model again: `last` is (fingerprint, when) of the last build,
-    `fingerprint` what the school's data is now (its applied offsets)."""
-    return last is None or last[0] != fingerprint or now_ms - last[1] >= RECOMPUTE_EVERY_MS
+def due(last: tuple[str, int, int] | None, fingerprint: str, now_ms: int) -> bool:
+    """Whether to build a school's model again: `last` is (fingerprint, when built, when last
+    built for moved data) of the last build, `fingerprint` what the school's data is now (its
+    applied offsets)."""
+    if last is None or now_ms - last[1] >= RECOMPUTE_EVERY_MS:
+        return True
+    return last[0] != fingerprint and now_ms - last[2] >= BUSY_GAP_MS
+
+
+def looked(last: tuple[str, int, int] | None, fingerprint: str, now_ms: int) -> tuple[str, int, int]:
+    """What to remember of a build made now (for `due`)."""
+    moved = last is None or last[0] != fingerprint
+    return (fingerprint, now_ms, now_ms if moved else last[2])
 
 
 def watch_member(school: str, lang: str) -> str:

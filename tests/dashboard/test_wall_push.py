@@ -60,10 +60,15 @@ def test_a_screen_applies_publications_in_sequence_and_is_sent_the_whole_wall_af
 
 
 def test_a_school_s_model_is_built_again_when_its_data_moved_or_a_second_passed():
+    seven, eight, nine = "[('events/0', '7')]", "[('events/0', '8')]", "[('events/0', '9')]"
     assert wall_push.due(None, "[]", 0)
-    assert not wall_push.due(("[('events/0', '7')]", 1000), "[('events/0', '7')]", 1999)
-    assert wall_push.due(("[('events/0', '7')]", 1000), "[('events/0', '8')]", 1001)
-    assert wall_push.due(("[('events/0', '7')]", 1000), "[('events/0', '7')]", 2000)  # texts that age
+    quiet = wall_push.looked(None, seven, 1000)
+    assert not wall_push.due(quiet, seven, 1999)
+    assert wall_push.due(quiet, seven, 2000)  # texts that age by themselves
+    aged = wall_push.looked(quiet, seven, 3000)  # built again for the time, not for data
+    assert aged == (seven, 3000, 1000) and wall_push.due(aged, eight, 3001)  # a quiet school: at once
+    busy = wall_push.looked(aged, eight, 3001)
+    assert not wall_push.due(busy, nine, 3100) and wall_push.due(busy, nine, 3251)  # moving all the time: 4/s
 
 
 def test_events_read_back_as_they_were_framed_whatever_the_chunks():
