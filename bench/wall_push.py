@@ -101,6 +101,8 @@ def measure(args, stack) -> dict:
                 school = args.probe_school if i % 3 == 0 else schools[i % len(schools)]
                 lang = "en" if i % 2 else "zh"
                 screens.add(f"{url}/wall/stream?school={quote(school)}&lang={lang}", token=stack.token)
+                if i % 10 == 9:  # screens come on over a few seconds, not in one burst one worker would take
+                    base.STOP.wait(page, 100)
             deadline = time.monotonic() + 60
             while sum(1 for s in screens.screens if s.named("wall")) < args.screens and time.monotonic() < deadline:
                 base.STOP.wait(page, 250)
