@@ -23,7 +23,7 @@ import time
 import redis
 from flask import Blueprint, Flask, Response, abort, current_app, request, stream_with_context
 
-from dashboard import wall_push
+from dashboard import wall_push, wall_sync
 from dashboard.access import readable_schools, require_school, still_reads
 from dashboard.pages.wall.model import changes
 from dashboard.services import clock_ms, services
@@ -66,13 +66,14 @@ def stream():
 
 def _events(relay: Hub, live, school: str, lang: str):
     listener = relay.listen(keys.wall_channel(school, lang))  # before reading the state: nothing falls between
+    screen = wall_sync.new_screen_id()
     try:
         yield f"retry: {wall_push.RETRY_MS}\n\n"
         started = time.monotonic()
         next_beat = next_check = next_watch = started
         last_seq, as_of = None, None
         try:
-            _watch(live, school, lang)
+            _watch(live, school, lang, screen)
             whole = _whole(live, school, lang)
         except redis.RedisError:
             yield _store_down(lang)
@@ -105,7 +106,7 @@ def _events(relay: Hub, live, school: str, lang: str):
                             yield wall_push.sse("wall", text)
                 now = time.monotonic()
                 if now >= next_watch:
-                    _watch(live, school, lang)
+                    _watch(live, school, lang, screen)
                     next_watch = now + wall_push.RENEW_WATCH_S
             except redis.RedisError:
                 yield _store_down(lang)
@@ -122,10 +123,15 @@ def _events(relay: Hub, live, school: str, lang: str):
         relay.close(listener)
 
 
-def _watch(live, school: str, lang: str) -> None:
-    """Say this school's wall is watched in `lang` for a while yet (the publishers read it)."""
-    until = clock_ms() + wall_push.WATCH_TTL_MS
-    live.redis.zadd(keys.WALL_WATCHED, {wall_push.watch_member(school, lang): until}, gt=True)
+def _watch(live, school: str, lang: str, screen: str) -> None:
+    """Say this school's wall is watched in `lang` for a while yet (the publishers read it), and
+    that this screen is open (/metrics counts the screens heard from lately, as for polling ones)."""
+    now = clock_ms()
+    with live.redis.pipeline(transaction=False) as pipe:
+        pipe.zadd(keys.WALL_WATCHED, {wall_push.watch_member(school, lang): now + wall_push.WATCH_TTL_MS}, gt=True)
+        pipe.zadd(keys.WALL_SCREENS, {screen: now})
+        pipe.zremrangebyscore(keys.WALL_SCREENS, "-inf", now - wall_sync.SCREENS_KEPT_MS)
+        pipe.execute()
 
 
 _wholes: dict[tuple[str, str], tuple[int, str | None, str]] = {}  # the last whole wall built, per school and language
