@@ -26,6 +26,11 @@ _settings = Settings.from_env()
 METRICS_DIR = Path(_settings.prometheus_multiproc_dir or PROJECT_ROOT / "var" / "prometheus")
 os.environ[ENV["prometheus_multiproc_dir"]] = str(METRICS_DIR)
 
+# Threads, not processes alone: a school wall's stream (GET /wall/stream, issue 18) holds its
+# connection for minutes, one thread each, while the other threads answer pages and callbacks.
+# Measured against an async worker in docs/operations.md ("Workers for pushed walls").
+worker_class = "gthread"
+threads = _settings.web_threads
 access_log_format = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(D)sus "%(a)s"'
 logconfig_dict = logs.config("web", _settings)
 logger_class = "dashboard.access_log.QuietAccessLogger"

@@ -150,6 +150,19 @@ def require_school(school: str | None) -> None:
         abort(403)
 
 
+def still_reads(school: str, *, fresh_s: float) -> bool:
+    """For a response that lasts (the wall's stream): whether its caller, resolved again as the
+    guard resolves every request (token or session, from the ledger if the last answer is older
+    than `fresh_s`), may still see the wall of `school`. False for a revoked token, an ended
+    session, a narrowed scope, or a ledger that cannot vouch for the caller any more."""
+    access: Access = current_app.extensions[EXTENSION]
+    try:
+        principal = principal_of(access, access.clock(), roles.WALL, fresh_s=fresh_s)
+    except (RefusedToken, SessionEnded, LedgerUnreachable):
+        return False
+    return roles.verdict(principal, roles.WALL, school) == 200
+
+
 # ---- the guard ----------------------------------------------------------------------------------
 
 def _guard():

@@ -26,6 +26,7 @@ from dashboard import (
     photos,
     plan_images,
     proxies,
+    wall_stream,
 )
 from dashboard.services import install
 from kernel.settings import Settings
@@ -69,6 +70,7 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
     admin_register.register_routes(app.server)  # risk notice cards, spreadsheet uploads (issue 14)
     photos.register(app.server)  # POST /photos, GET /photos/<key>[/thumbnail]: hazard and inspection photos (issue 15)
     phone_report_api.register(app.server)  # POST /m/report/send: the phone's report (随手拍, issue 15)
+    wall_stream.register(app.server)  # GET /wall/stream: a school wall's changes, pushed (issue 18)
     callback_pages, callback_permissions = _register_page_callbacks(app)
     _keep_query_on_alias(app, "/wall", "/")
     # Printed risk notice cards' QR codes hold /report?school=&point= (dashboard/risk_cards.py): kept working.
@@ -86,7 +88,19 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
 
 def create_server():
     """The WSGI app for gunicorn: `gunicorn 'dashboard.app:create_server()'`."""
-    return create_app().server
+    app = create_app()
+    _set_up_before_serving(app)
+    return app.server
+
+
+def _set_up_before_serving(app: dash.Dash) -> None:
+    """Dash finishes setting itself up on its first request (the pages router registers its
+    callback, the callback map is completed), without a lock. gunicorn's gthread workers (for the
+    wall's streams) serve several requests at once, and two first requests raced: "dictionary
+    changed size during iteration", a 500. So the worker runs the before-request hooks once here,
+    for a public path (the guard does nothing for it), before it serves anyone."""
+    with app.server.test_request_context(app.get_relative_path("/_favicon.ico")):
+        app.server.preprocess_request()
 
 
 def _register_page_callbacks(app: dash.Dash) -> tuple[dict[str, str], dict[str, str]]:

@@ -43,19 +43,20 @@ class SessionEnded(Exception):
     """The person's session is over (signed out, idle, disabled, changed): they sign in again."""
 
 
-def principal_of(access: Access, now: float, needs: str | None) -> Principal | None:
+def principal_of(access: Access, now: float, needs: str | None, *, fresh_s: float | None = None) -> Principal | None:
     """From the bearer token if one is sent (no falling back to the cookie: a client that sends a
-    bad token must hear so), else from the session cookie (a person's or a wall's), else nobody."""
+    bad token must hear so), else from the session cookie (a person's or a wall's), else nobody.
+    `fresh_s`: how old an answer of the ledger may be, when shorter than the usual (token_checks.py)."""
     scheme, _, credentials = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() == "bearer" and credentials.strip():
         token = credentials.strip()
-        check = _check_token(access, token, now)
+        check = _check_token(access, token, now, fresh_s=fresh_s)
         if check.principal is None:
             raise RefusedToken
         return check.principal
     person = sessions.from_cookie(session.get(sessions.USER_KEY))
     if person is not None:
-        return _person(access, person, now, needs)
+        return _person(access, person, now, needs, fresh_s)
     remembered = _from_session(session.get(SESSION_KEY))
     if remembered is None:
         if SESSION_KEY in session or sessions.USER_KEY in session:
@@ -63,7 +64,7 @@ def principal_of(access: Access, now: float, needs: str | None) -> Principal | N
         return None
     token_id = remembered.principal.token_id
     check = access.checks.resolve(("id", token_id), lambda: _load(token_id=token_id), now=now,
-                                  remembered=remembered)
+                                  remembered=remembered, fresh_s=fresh_s)
     if check.principal is None:
         session.clear()  # the session was this principal: nothing of it is left
         raise RefusedToken
@@ -72,7 +73,8 @@ def principal_of(access: Access, now: float, needs: str | None) -> Principal | N
     return check.principal
 
 
-def _person(access: Access, held: sessions.Held, now: float, needs: str | None) -> Principal:
+def _person(access: Access, held: sessions.Held, now: float, needs: str | None,
+            fresh_s: float | None = None) -> Principal:
     """A signed-in person: ended when idle, checked with the ledger every few seconds, their last
     action kept in the cookie (and in the ledger at most once a minute)."""
     if sessions.is_idle(held, now, access.idle_s):
@@ -81,7 +83,7 @@ def _person(access: Access, held: sessions.Held, now: float, needs: str | None) 
         raise SessionEnded
     check = access.checks.resolve(_session_key(held.session_id),
                                   lambda: _load_person(held.session_id, now, access.idle_s), now=now,
-                                  remembered=Check(held.principal, held.valid_at, held.valid_at))
+                                  remembered=Check(held.principal, held.valid_at, held.valid_at), fresh_s=fresh_s)
     if check.principal is None:
         session.clear()
         raise SessionEnded
@@ -172,9 +174,10 @@ def sign_in(access: Access, token: str, now: float):
     return response
 
 
-def _check_token(access: Access, token: str, now: float) -> Check:
+def _check_token(access: Access, token: str, now: float, fresh_s: float | None = None) -> Check:
     """A token given as text: remembered by its digest, so the text is kept nowhere."""
-    return access.checks.resolve(("digest", tokens.token_digest(token)), lambda: _load(token=token), now=now)
+    return access.checks.resolve(("digest", tokens.token_digest(token)), lambda: _load(token=token), now=now,
+                                 fresh_s=fresh_s)
 
 
 def _load(**which) -> Principal | None:

@@ -126,6 +126,7 @@ ROUTES: dict[str, str] = {
     "audit_api.audit_xlsx": ADMIN,  # GET /admin/audit.xlsx: the audit log as filtered (issue 14)
     "audit_api.audit_csv": ADMIN,  # GET /admin/audit.csv
     "events_api.receive": SOURCE,  # POST /api/v1/events: campus systems send events (dashboard/api_events.py)
+    "wall_stream.stream": WALL,  # GET /wall/stream: a school wall pushed as server-sent events (issue 18)
     "plans.image": WALL,  # GET /plans/<school>/<campus>: a campus plan image; the maps draw it (issue 14)
     "district_maps.image": WALL,  # GET /district-maps/<unit>: the district wall's map, held to the unit there
     # The register (issue 14, dashboard/admin_register.py): the school is checked against the admin's scope there.

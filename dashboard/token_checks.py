@@ -49,14 +49,17 @@ class TokenChecks:
         self._lock = threading.Lock()
 
     def resolve(self, key: Hashable, load: Callable[[], Principal | None], *, now: float,
-                remembered: Check | None = None) -> Check:
+                remembered: Check | None = None, fresh_s: float | None = None) -> Check:
         """What holds for the token under `key`: from memory while fresh, else from `load()` (asks
         the ledger; raises LedgerUnreachable). `remembered` is what the caller knows from elsewhere
         (the signed session cookie, which outlives this process), used like memory when the ledger
-        cannot be reached. Raises LedgerUnreachable when neither is recent enough."""
+        cannot be reached. Raises LedgerUnreachable when neither is recent enough. `fresh_s`: a
+        shorter memory for this one question (a wall's stream re-checks its caller with it, so a
+        revoked token's screens stop within 10 s: dashboard/wall_stream.py)."""
         with self._lock:
             known = self._entries.get(key)
-        if known is not None and now - known.checked_at < self.fresh_s:
+        fresh = self.fresh_s if fresh_s is None else min(fresh_s, self.fresh_s)
+        if known is not None and now - known.checked_at < fresh:
             return known
         try:
             principal = load()

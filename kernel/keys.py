@@ -174,6 +174,23 @@ def heartbeats(group: str) -> str:
 
 
 WALL_SCREENS = "campus:wall:screens"  # sorted set screen id -> epoch ms of its last refresh
+# Pushed walls (dashboard/wall_push.py): which school walls someone watches, in which language.
+WALL_WATCHED = "campus:wall:watched"  # sorted set "<school>|<lang>" -> epoch ms until which it is watched
+
+
+def wall_state(school: str, lang: str) -> str:
+    """string: the school's last published wall model in `lang`, with its sequence number (JSON)."""
+    return f"{tag(school)}:wall:{lang}:state"
+
+
+def wall_lease(school: str, lang: str) -> str:
+    """string: the id of the process publishing the school's wall in `lang` (expires unless renewed)."""
+    return f"{tag(school)}:wall:{lang}:lease"
+
+
+def wall_channel(school: str, lang: str) -> str:
+    """pub/sub channel: the changes of the school's wall in `lang`, as the screens apply them."""
+    return f"{tag(school)}:wall:{lang}:changes"
 
 
 def import_job(job_id: str) -> str:

@@ -50,6 +50,7 @@ ENV = {
     "web_host": "WEB_HOST",
     "web_port": "WEB_PORT",
     "web_workers": "WEB_WORKERS",
+    "web_threads": "WEB_THREADS",
     "secret_key": "SECRET_KEY",
     "cookie_secure": "COOKIE_SECURE",
     "session_idle_minutes": "SESSION_IDLE_MINUTES",
@@ -63,6 +64,7 @@ ENV = {
     "demo_data": "DEMO_DATA",
     "alert_deadlines_file": "ALERT_DEADLINES_FILE",
     "wall_refresh_ms": "WALL_REFRESH_MS",
+    "wall_push": "WALL_PUSH",
     "shifts_file": "SHIFTS_FILE",
     "escalation_sweep_seconds": "ESCALATION_SWEEP_SECONDS",
     "stall_after_seconds": "STALL_AFTER_SECONDS",
@@ -198,6 +200,8 @@ class Settings:
     web_host: str = "127.0.0.1"
     web_port: int = 8050
     web_workers: int = 2
+    # Threads per gunicorn worker (gthread, gunicorn.conf.py): each open wall stream holds one.
+    web_threads: int = 100
     secret_key: str = field(default="", repr=False)  # a secret: never in a repr or a log
     # Send the session cookie over HTTPS only. Off for `make run` on http://localhost; the
     # production compose file and image turn it on (they sit behind TLS).
@@ -224,6 +228,8 @@ class Settings:
     # How often a wall asks for changes. Event to screen is this plus the consumer's batch and one
     # round trip, so 500 ms keeps it well under a second; each ask answers only what changed.
     wall_refresh_ms: int = 500
+    # School walls get their changes pushed (GET /wall/stream, issue 18); off: every screen polls.
+    wall_push: bool = True
     # The duty shifts (issue 5): the shift handover report (交接班) covers one of them.
     shifts_file: str = str(DEFAULT_SHIFTS)
     # How often the recorder records the escalation levels unacknowledged alerts reached (issue 5).
@@ -336,6 +342,8 @@ class Settings:
             raise SettingsError("SESSION_IDLE_MINUTES must lie between 1 and 1440")
         if self.password_hash_cost not in ("standard", "minimum"):
             raise SettingsError("PASSWORD_HASH_COST must be standard or minimum")
+        if not 16 <= self.web_threads <= 1000:
+            raise SettingsError("WEB_THREADS must lie between 16 and 1000")
         if not 100 <= self.wall_refresh_ms <= 60_000:
             raise SettingsError("WALL_REFRESH_MS must lie between 100 and 60000")
         if self.escalation_sweep_seconds <= 0:

@@ -133,6 +133,14 @@ def test_how_often_photos_are_swept_is_a_setting_with_bounds():
             Settings.from_env(environ={"PHOTO_SWEEP_SECONDS": bad})
 
 
+def test_web_threads_have_bounds_and_the_wall_push_is_on_unless_turned_off():
+    assert Settings.from_env(environ={}).web_threads == 100 and Settings.from_env(environ={}).wall_push
+    assert not Settings.from_env(environ={"WALL_PUSH": "off"}).wall_push
+    for bad in ("8", "5000"):
+        with pytest.raises(SettingsError, match="WEB_THREADS"):
+            Settings.from_env(environ={"WEB_THREADS": bad})
+
+
 def test_the_notification_settings_have_bounds_and_the_key_stays_out_of_the_repr():
     s = Settings.from_env(environ={"NOTIFY_SECRET_KEY": "n" * 20 + ",o" + "x" * 16, "NOTIFY_MAX_ATTEMPTS": "3"})
     assert s.notify_max_attempts == 3 and "nnnn" not in repr(s)

@@ -11,6 +11,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 import pytest
 from werkzeug.serving import make_server
 
+from dashboard import wall_hub
 from dashboard.app import create_app
 from devstack import local_services
 from kernel import contract
@@ -198,6 +199,7 @@ class ServedApp:
             self._server.shutdown()
             self._server.server_close()
             self._server = None
+        wall_hub.stop(self.app.server)  # a server gone ends its walls' streams too (shutdown leaves them)
 
     def api(self, path: str):
         return client_with(self.app, self.token).get(path)

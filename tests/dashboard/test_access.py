@@ -168,7 +168,7 @@ def _router(client, search: str, path: str = "/"):
 def _refresh(app, client, school: str | None):
     key = _callback_key(app, ids.HEARTBEAT)
     return client.post("/_dash-update-component", json=_callback_body(
-        app, key, {ids.TICK: 1, ids.VIEW: {"school": school, "lang": "zh"}}))
+        app, key, {ids.POLL: {"n": 1}, ids.VIEW: {"school": school, "lang": "zh"}}))
 
 
 def _example_url(rule) -> str:

@@ -228,7 +228,7 @@ def test_with_redis_down_failures_are_still_limited(app, person_settings):
 def _poll(app, client, *, changed: list[str] | None = None):
     """The wall's refresh as a person's page sends it: by timer unless `changed` says otherwise."""
     key = _callback_key(app, ids.HEARTBEAT)
-    body = _callback_body(app, key, {ids.TICK: 1, ids.VIEW: {"school": "s1", "lang": "zh"}})
+    body = _callback_body(app, key, {ids.POLL: {"n": 1}, ids.VIEW: {"school": "s1", "lang": "zh"}})
     if changed is not None:
         body["changedPropIds"] = changed
     return client.post("/_dash-update-component", json=body)
@@ -302,7 +302,7 @@ def users_now():
 def test_writes_from_another_site_are_refused(app):
     browser = signed_in(app, "zhang")
     key = _callback_key(app, ids.HEARTBEAT)
-    body = _callback_body(app, key, {ids.TICK: 1, ids.VIEW: {"school": "s1", "lang": "zh"}})
+    body = _callback_body(app, key, {ids.POLL: {"n": 1}, ids.VIEW: {"school": "s1", "lang": "zh"}})
     ours = browser.post("/_dash-update-component", json=body, headers={"Origin": "http://localhost"})
     assert ours.status_code == 200
     for headers in ({"Origin": "https://evil.example"}, {"Referer": "https://evil.example/x"}, {"Origin": "null"}):

@@ -148,7 +148,7 @@ def test_callbacks_are_timed_by_the_page_that_owns_them(metrics_app, metrics_set
     assert browser.get(f"/?school=s1&token={issue_token(metrics_settings)}").status_code == 302
     key = _callback_key(metrics_app, ids.HEARTBEAT)
     for screen in ("screen-a", "screen-b", "screen-a"):
-        body = _callback_body(metrics_app, key, {ids.TICK: 1, ids.VIEW: {"school": "s1", "lang": "zh"},
+        body = _callback_body(metrics_app, key, {ids.POLL: {"n": 1}, ids.VIEW: {"school": "s1", "lang": "zh"},
                                                  ids.SYNC: {"screen": screen}})
         assert browser.post("/_dash-update-component", json=body).status_code == 200
     found = samples(scraper(metrics_app).get("/metrics"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import time
+from dataclasses import replace
 from datetime import datetime, timezone
 
 import pytest
@@ -229,7 +230,8 @@ def test_each_answer_carries_only_what_changed(serve, app_settings, apply_events
     apply_events([ev.attendance("in", f"p{n}", "student", t - 60_000 + n, school="demo-middle") for n in range(50)]
                  + [ev.event("sensor.temperature", "environment", t - 30_000 + n, school="demo-middle",
                              value=21.5, threshold=60) for n in range(20)])
-    served = serve(app_settings)
+    # The poll, which pushed walls fall back to (tests/dashboard/test_wall_push.py tests the push).
+    served = serve(replace(app_settings, wall_push=False))
     page = open_page(served.url + "/?school=demo-middle", init_script=RECORD_ANSWERS)
 
     def answers(start: int = 0) -> list[tuple[int, dict]]:

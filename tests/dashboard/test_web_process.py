@@ -148,7 +148,7 @@ def test_gunicorn_workers_add_up_in_metrics_and_the_log_keeps_no_secret(web_proc
     key = _callback_key(app, ids.HEARTBEAT)
 
     def refresh(n):
-        body = _callback_body(app, key, {ids.TICK: n, ids.VIEW: {"school": "s1", "lang": "zh"},
+        body = _callback_body(app, key, {ids.POLL: {"n": n}, ids.VIEW: {"school": "s1", "lang": "zh"},
                                          ids.SYNC: {"screen": f"screen-{n % 3}"}})
         return _call(screen, base + "/_dash-update-component", data=json.dumps(body).encode(),
                      headers={"Content-Type": "application/json", "Origin": base})[0]

@@ -1,14 +1,18 @@
 """The wall's callbacks (dashboard/pages/wall/page.py is the page).
 
-Every WALL_REFRESH_MS the screen asks for changes. The callback is thin: fetch the summary (Redis;
-the ledger's figures ride in it) and the site plan (SQL, read at most once a minute), build the
-model (dashboard/pages/wall/model.py), and answer only the slots that differ from the model this screen
-last applied (dashboard/wall_sync.py). When Redis cannot be reached the numbers stay as they were,
-greyed, and a banner says they are not current; when the browser cannot reach this app,
-assets/wall.js says so. Both clear by themselves when the source is back.
+The screen's changes are pushed to it (GET /wall/stream, dashboard/wall_stream.py) once its first
+answer is in; this callback is that first answer and the fallback: while the stream cannot be
+opened, every WALL_REFRESH_MS the screen asks for changes (assets/wall_push.js sets ids.POLL).
+The callback is thin: fetch the summary (Redis; the ledger's figures ride in it) and the site
+plan (SQL, read at most once a minute), build the model (dashboard/pages/wall/model.py), and
+answer only the slots that differ from the model this screen last applied (dashboard/wall_sync.py).
+When Redis cannot be reached the numbers stay as they were, greyed, and a banner says they are
+not current; when the browser cannot reach this app, assets/wall.js says so. Both clear by
+themselves when the source is back.
 With `at` in the page's view (the past view, issue 18; page.py puts it there only for the roles that
 may see the past, and this checks again), the one answer is the model of the summary the recorder kept
-for that minute (dashboard/wall_past.py), marked past (past.py); the page's timer is off.
+for that minute (dashboard/wall_past.py), marked past (past.py); the page's timer is off and nothing
+is pushed to it.
 """
 from __future__ import annotations
 
@@ -57,7 +61,7 @@ OUTPUTS = {
 MANY = {"fig": "name", "cls": "name"}
 
 
-def refresh(_tick, view, sync, picker_value, picker_options):
+def refresh(poll, view, sync, picker_value, picker_options):
     lang = language(view.get("lang"))
     now = clock_ms()
     live = services()
@@ -71,9 +75,11 @@ def refresh(_tick, view, sync, picker_value, picker_options):
         school = view.get("school") or (schools[0] if schools else None)
         require_school(school)
         summary = live.summary(school, now_ms=now) if school and at is None else None
-        previous = wall_sync.recall(live.redis, screen, sync.get("tag"))
+        # Back from the stream, the screen shows what was pushed, not what its tag names: send all.
+        whole = isinstance(poll, dict) and poll.get("whole") is True
+        previous = None if whole else wall_sync.recall(live.redis, screen, sync.get("tag"))
     except redis.RedisError:
-        return _store_unreachable(lang, now, screen)
+        return _store_unreachable(lang, now, screen, _poll_number(poll))
     plan = live.site_plan(school) if school else None
     if at is None:
         model = wall_model(lang, school=school, summary=summary, plan=plan,
@@ -98,7 +104,7 @@ def refresh(_tick, view, sync, picker_value, picker_options):
     shown = [(o.get("label"), o.get("value")) if isinstance(o, dict) else (o, o) for o in picker_options or ()]
     result["picker_options"] = options if [(o["label"], o["value"]) for o in options] != shown else no_update
     result["picker_value"] = school if school != picker_value else no_update
-    result["heartbeat"] = {"school": school, "at": now}
+    result["heartbeat"] = {"school": school, "at": now, "n": _poll_number(poll)}
     result["sync"] = {"screen": screen, "tag": tag}
     return result
 
@@ -124,7 +130,14 @@ def _past_model(lang: str, school: str | None, plan: dict | None, at: datetime) 
     return past_model(model, lang, minute=minute, state=state)
 
 
-def _store_unreachable(lang: str, now: int, screen: str) -> dict:
+def _poll_number(poll) -> int | None:
+    """Which poll an answer answers (assets/wall_push.js numbers them): the browser sends the next
+    one, or opens the stream, once the answer to its last is in."""
+    n = poll.get("n") if isinstance(poll, dict) else None
+    return n if isinstance(n, int) else None
+
+
+def _store_unreachable(lang: str, now: int, screen: str, poll_n: int | None) -> dict:
     """Keep every number as it was, grey it out and say why: never show zeros as if they were true.
     The screen forgets its tag, so the first answer after Redis is back repaints everything."""
     result = {name: no_update for name in OUTPUTS}
@@ -132,7 +145,7 @@ def _store_unreachable(lang: str, now: int, screen: str) -> dict:
         result[many] = [no_update] * len(ctx.outputs_grouping[many])
     result["bars"] = dict.fromkeys(DOMAINS, no_update)
     result.update(banner=t(lang, "store_down"), banner_hidden=False, wall_class="wall is-stale",
-                  heartbeat={"school": None, "at": now}, sync={"screen": screen, "tag": None})
+                  heartbeat={"school": None, "at": now, "n": poll_n}, sync={"screen": screen, "tag": None})
     return result
 
 
@@ -140,13 +153,19 @@ def register(app: dash.Dash) -> None:
     """The wall's callbacks on this app (page.py's `register_callbacks`, called by the factory)."""
     app.callback(
         output=OUTPUTS,
-        inputs={"_tick": Input(ids.TICK, "n_intervals")},
+        inputs={"poll": Input(ids.POLL, "data")},
         state={"view": State(ids.VIEW, "data"), "sync": State(ids.SYNC, "data"),
                    "picker_value": State(ids.SCHOOL_PICKER, "value"),
                    "picker_options": State(ids.SCHOOL_PICKER, "options")},
     )(refresh)
-    # In the browser: the link watchdog (and Dash's undo history kept short), a sound for a new
-    # critical alert when ?sound=on, and navigation when someone picks another school.
+    # In the browser: the stream or else the poll (assets/wall_push.js), the link watchdog (and
+    # Dash's undo history kept short), a sound for a new critical alert when ?sound=on, and
+    # navigation when someone picks another school.
+    app.clientside_callback(
+        ClientsideFunction(namespace="wall", function_name="pushOrPoll"),
+        Output(ids.POLL, "data"),
+        Input(ids.TICK, "n_intervals"), State(ids.HEARTBEAT, "data"), State(ids.VIEW, "data"),
+    )
     app.clientside_callback(
         ClientsideFunction(namespace="wall", function_name="watchdog"),
         Output(ids.LINK_BANNER, "hidden"),

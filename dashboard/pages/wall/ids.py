@@ -21,6 +21,7 @@ LOWER = "wall-lower"  # the map and the panels beside it: shared by the plan's s
 MAP_NOTE = "wall-map-note"  # why there is no map, when there is none
 FLASH = "wall-flash"  # dcc.Store: ids of critical alerts flashing now (assets/wall.js sounds new ones)
 SOUNDED = "wall-sounded"  # dcc.Store: the flashing alerts the browser has already sounded for
+POLL = "wall-poll"  # dcc.Store: set by assets/wall.js each tick it polls (not while the stream pushes)
 SYNC = "wall-sync"  # dcc.Store: {"screen", "tag"}: which model this screen shows (dashboard/wall_sync.py)
 
 # Pattern-matching ids: one callback output fills every figure on the page.

@@ -50,7 +50,7 @@ def layout(school: object = None, lang: object = None, at: object = None, **_oth
         if history is None:
             history = past.live_control(lang, school, latest, refusal)
     return wall_frame(lang, school, screen=wall_sync.new_screen_id(), refresh_ms=live.settings.wall_refresh_ms,
-                      names=names, history=history, at=shown)
+                      names=names, history=history, at=shown, push=live.settings.wall_push and shown is None)
 
 
 def register_callbacks(app: dash.Dash) -> None:

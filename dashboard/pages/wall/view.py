@@ -175,16 +175,19 @@ def alerts_panel(lang: Language) -> html.Section:
 
 def wall_frame(lang: Language, school: str | None, *, screen: str, refresh_ms: int,
                names: dict[str, dict] | None = None, history: html.Div | None = None,
-               at: str | None = None) -> html.Div:
+               at: str | None = None, push: bool = False) -> html.Div:
     """The whole wall page, every figure empty ("—") until the first refresh answers; the school's
     name in the header from the start when `names` has it. `history` is the time control or the past
     view's banner (past.py), for the roles that may see the past; `at` (ISO, UTC) makes it the past
-    view: one answer, no timer."""
+    view: one answer, no timer, nothing pushed. `push`: the screen opens the school's stream after its
+    first answer (assets/wall_push.js), else it polls every `refresh_ms`."""
     return html.Div(id=ids.WALL, className="wall" + (" is-past" if at else ""), lang=HTML_LANG[lang], children=[
         dcc.Location(id=ids.LOCATION, refresh=True),
         dcc.Interval(id=ids.TICK, interval=refresh_ms, disabled=at is not None),
-        dcc.Store(id=ids.VIEW, data={"school": school, "lang": lang, **({"at": at} if at else {})}),
+        dcc.Store(id=ids.VIEW, data={"school": school, "lang": lang, "push": push and not at,
+                                     **({"at": at} if at else {})}),
         dcc.Store(id=ids.HEARTBEAT),
+        dcc.Store(id=ids.POLL),
         dcc.Store(id=ids.SYNC, data={"screen": screen, "tag": None}),
         dcc.Store(id=ids.FLASH, data=[]),
         dcc.Store(id=ids.SOUNDED, data=[]),
