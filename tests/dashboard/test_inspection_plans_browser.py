@@ -13,6 +13,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from sqlalchemy import func, select
 
 from dashboard.pages.inspection_plans import ids
@@ -56,10 +57,19 @@ def appears(page, selector: str, timeout: float = 20) -> None:
 def choose(page, dropdown: str, label: str, search: str | None = None) -> None:
     """Pick an option by its label; in a long list, typed into the dropdown's search first (it draws
     only the options in view)."""
-    page.click(f"#{dropdown}")
-    if search:
-        page.keyboard.type(search)
-    page.get_by_role("option", name=label, exact=True).first.click()
+    option = page.get_by_role("option", name=label, exact=True).first
+    for _attempt in range(3):
+        # On a loaded machine the menu may open after the first keys were typed (they then went
+        # nowhere): opened and typed again until the option shows.
+        page.click(f"#{dropdown}")
+        if search:
+            page.keyboard.type(search, delay=20)
+        try:
+            option.wait_for(state="visible", timeout=8000)
+            break
+        except PlaywrightTimeout:
+            page.keyboard.press("Escape")
+    option.click()
 
 
 def missed_plan(settings) -> tuple[int, int]:

@@ -4,6 +4,7 @@ own, a revoked token's screens stop within 10 s, and in Chromium an event reache
 the push path and a screen whose connection is cut recovers without a reload."""
 from __future__ import annotations
 
+import contextlib
 import json
 import socket
 import threading
@@ -228,24 +229,18 @@ class Link:
 
     @staticmethod
     def _pipe(source, sink):
-        try:
+        with contextlib.suppress(OSError):  # the other side closed, or the link was cut: the copy ends
             while chunk := source.recv(65536):
                 sink.sendall(chunk)
-        except OSError:
-            pass
         for end in (source, sink):
-            try:
+            with contextlib.suppress(OSError):  # already shut
                 end.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
 
     def cut(self):
         self.up = False
         for sock in self.pairs:
-            try:
+            with contextlib.suppress(OSError):  # already shut
                 sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
         self.pairs = []
 
     def mend(self):
