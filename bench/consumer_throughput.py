@@ -26,12 +26,15 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import os
 import secrets
 import statistics
 import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -166,6 +169,28 @@ def aggregator_rate(settings: Settings, client: redis.Redis, ends: dict[int, int
     return total / elapsed, cpu / total * 1e6, ours[0] / total * 1e6, checkpointing[0] / total * 1e6, checkpointing[1]
 
 
+@contextmanager
+def broker_and_redis(scratch: Path) -> Iterator[tuple[str, str]]:
+    """(Kafka bootstrap, Redis URL): KAFKA_BOOTSTRAP_SERVERS and REDIS_URL when set, else a broker and a
+    redis-server started here on free ports (data under `scratch`) and stopped on leaving."""
+    started = []
+    try:
+        bootstrap = os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
+        if not bootstrap:
+            port = local_services.free_port()
+            started.append(local_services.start_broker(port))
+            bootstrap = f"127.0.0.1:{port}"
+        redis_url = os.environ.get("REDIS_URL")
+        if not redis_url:
+            port = local_services.free_port()
+            started.append(local_services.start_redis(port, scratch))
+            redis_url = f"redis://127.0.0.1:{port}/0"
+        yield bootstrap, redis_url
+    finally:
+        for process in started:
+            local_services.stop(process)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=200_000)
@@ -176,62 +201,45 @@ def main() -> None:
     args = parser.parse_args()
 
     env = Settings.from_env()
-    started = []
-    with tempfile.TemporaryDirectory() as scratch:
-        import os
-
-        bootstrap = os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
-        if not bootstrap:
-            port = local_services.free_port()
-            started.append(local_services.start_broker(port))
-            bootstrap = f"127.0.0.1:{port}"
-        redis_url = os.environ.get("REDIS_URL")
-        if not redis_url:
-            port = local_services.free_port()
-            started.append(local_services.start_redis(port, Path(scratch)))
-            redis_url = f"redis://127.0.0.1:{port}/0"
-        try:
-            topic = f"bench-{time.time_ns()}"
-            settings = Settings.from_env(
-                kafka_bootstrap_servers=bootstrap, redis_url=redis_url, events_topic=topic,
-                dead_letter_topic=topic + ".dlq", poll_max_records=env.poll_max_records,
-                fetch_max_wait_ms=env.fetch_max_wait_ms, event_signing_key=secrets.token_urlsafe(32),
-            )
-            print(f"filling {topic} with {args.events} simulated events ...", flush=True)
-            ends = fill_topic(settings, topic, args.events, args.partitions, args.hour)
-            client = redis.Redis.from_url(redis_url, decode_responses=True)
-            raw, full, raw_cpu, full_cpu, batch_cpu, checkpoint_cpu = [], [], [], [], [], []
-            for run in range(args.runs):
-                rate, cpu = raw_rate(settings, topic, ends, settings.fetch_max_wait_ms)
-                raw.append(rate)
-                raw_cpu.append(cpu)
-                rate, cpu, ours, checkpoints, writes = aggregator_rate(settings, client, ends, run)
-                full.append(rate)
-                full_cpu.append(cpu)
-                batch_cpu.append(ours)
-                checkpoint_cpu.append(checkpoints)
-                print(f"run {run + 1}: raw {raw[-1]:,.0f} msg/s, aggregator {full[-1]:,.0f} events/s; "
-                      f"CPU of this process: raw {raw_cpu[-1]:.2f}, aggregator {full_cpu[-1]:.2f} "
-                      f"µs an event (its batch work {batch_cpu[-1]:.2f}, of which checkpoint writes "
-                      f"{checkpoint_cpu[-1]:.3f} in {writes})", flush=True)
-            used = client.info("memory")["used_memory"]
-            raw_median, full_median = statistics.median(raw), statistics.median(full)
-            print(f"events: {sum(ends.values())}, partitions: {len(ends)}, runs: {args.runs}")
-            print(f"raw kafka-python consume (ceiling), median: {raw_median:,.0f} msg/s")
-            print(f"aggregator (one process), median:          {full_median:,.0f} events/s")
-            print(f"ratio aggregator / raw:                    {full_median / raw_median:.2f}")
-            # Both sides are one Python process whose threads share the GIL: on a quiet machine the
-            # rates follow their CPU an event, which a busy machine disturbs less than the rates.
-            cpu_raw, cpu_full = statistics.median(raw_cpu), statistics.median(full_cpu)
-            print(f"CPU an event of the process, median: raw {cpu_raw:.2f} µs, "
-                  f"aggregator {cpu_full:.2f} µs (raw / aggregator {cpu_raw / cpu_full:.2f}); "
-                  f"the aggregator's batch work {statistics.median(batch_cpu):.2f} µs, of which "
-                  f"checkpoint writes {statistics.median(checkpoint_cpu):.3f} µs")
-            print(f"Redis memory after the last run: {used / 1e6:.1f} MB "
-                  f"({used / sum(ends.values()):.0f} bytes per event, dedupe sets included)")
-        finally:
-            for process in started:
-                local_services.stop(process)
+    with tempfile.TemporaryDirectory() as scratch, broker_and_redis(Path(scratch)) as (bootstrap, redis_url):
+        topic = f"bench-{time.time_ns()}"
+        settings = Settings.from_env(
+            kafka_bootstrap_servers=bootstrap, redis_url=redis_url, events_topic=topic,
+            dead_letter_topic=topic + ".dlq", poll_max_records=env.poll_max_records,
+            fetch_max_wait_ms=env.fetch_max_wait_ms, event_signing_key=secrets.token_urlsafe(32),
+        )
+        print(f"filling {topic} with {args.events} simulated events ...", flush=True)
+        ends = fill_topic(settings, topic, args.events, args.partitions, args.hour)
+        client = redis.Redis.from_url(redis_url, decode_responses=True)
+        raw, full, raw_cpu, full_cpu, batch_cpu, checkpoint_cpu = [], [], [], [], [], []
+        for run in range(args.runs):
+            rate, cpu = raw_rate(settings, topic, ends, settings.fetch_max_wait_ms)
+            raw.append(rate)
+            raw_cpu.append(cpu)
+            rate, cpu, ours, checkpoints, writes = aggregator_rate(settings, client, ends, run)
+            full.append(rate)
+            full_cpu.append(cpu)
+            batch_cpu.append(ours)
+            checkpoint_cpu.append(checkpoints)
+            print(f"run {run + 1}: raw {raw[-1]:,.0f} msg/s, aggregator {full[-1]:,.0f} events/s; "
+                  f"CPU of this process: raw {raw_cpu[-1]:.2f}, aggregator {full_cpu[-1]:.2f} "
+                  f"µs an event (its batch work {batch_cpu[-1]:.2f}, of which checkpoint writes "
+                  f"{checkpoint_cpu[-1]:.3f} in {writes})", flush=True)
+        used = client.info("memory")["used_memory"]
+        raw_median, full_median = statistics.median(raw), statistics.median(full)
+        print(f"events: {sum(ends.values())}, partitions: {len(ends)}, runs: {args.runs}")
+        print(f"raw kafka-python consume (ceiling), median: {raw_median:,.0f} msg/s")
+        print(f"aggregator (one process), median:          {full_median:,.0f} events/s")
+        print(f"ratio aggregator / raw:                    {full_median / raw_median:.2f}")
+        # Both sides are one Python process whose threads share the GIL: on a quiet machine the
+        # rates follow their CPU an event, which a busy machine disturbs less than the rates.
+        cpu_raw, cpu_full = statistics.median(raw_cpu), statistics.median(full_cpu)
+        print(f"CPU an event of the process, median: raw {cpu_raw:.2f} µs, "
+              f"aggregator {cpu_full:.2f} µs (raw / aggregator {cpu_raw / cpu_full:.2f}); "
+              f"the aggregator's batch work {statistics.median(batch_cpu):.2f} µs, of which "
+              f"checkpoint writes {statistics.median(checkpoint_cpu):.3f} µs")
+        print(f"Redis memory after the last run: {used / 1e6:.1f} MB "
+              f"({used / sum(ends.values()):.0f} bytes per event, dedupe sets included)")
 
 
 if __name__ == "__main__":

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import io
-import os
 import secrets
 import statistics
 import sys
@@ -27,9 +26,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import redis  # noqa: E402
-from consumer_throughput import fill_topic  # noqa: E402
+from consumer_throughput import broker_and_redis, fill_topic  # noqa: E402
 
-from devstack import local_services  # noqa: E402
 from kernel.settings import Settings  # noqa: E402
 from streams.rebuild import Rebuild  # noqa: E402
 
@@ -41,45 +39,30 @@ def main() -> None:
     parser.add_argument("--partitions", type=int, default=3)
     parser.add_argument("--hour", type=int, choices=range(24), metavar="H")
     args = parser.parse_args()
-    started = []
-    with tempfile.TemporaryDirectory() as scratch:
-        bootstrap = os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
-        if not bootstrap:
-            port = local_services.free_port()
-            started.append(local_services.start_broker(port))
-            bootstrap = f"127.0.0.1:{port}"
-        redis_url = os.environ.get("REDIS_URL")
-        if not redis_url:
-            port = local_services.free_port()
-            started.append(local_services.start_redis(port, Path(scratch)))
-            redis_url = f"redis://127.0.0.1:{port}/0"
-        try:
-            topic = f"bench-rebuild-{time.time_ns()}"
-            settings = Settings.from_env(
-                kafka_bootstrap_servers=bootstrap, redis_url=redis_url, events_topic=topic,
-                dead_letter_topic=topic + ".dlq", event_signing_key=secrets.token_urlsafe(32),
-                database_url=f"sqlite:///{scratch}/campus.db",
-            )
-            print(f"filling {topic} with {args.events:,} simulated events ...", flush=True)
-            fill_topic(settings, topic, args.events, args.partitions, args.hour)
-            client = redis.Redis.from_url(redis_url, decode_responses=True)
-            seconds, cpus = [], []
-            for run in range(args.runs):
-                cpu = time.process_time()
-                wall = time.perf_counter()
-                report = Rebuild(settings, client=client, out=io.StringIO()).run()
-                seconds.append(time.perf_counter() - wall)
-                cpus.append(time.process_time() - cpu)
-                print(f"run {run + 1}: {report.events:,} events in {seconds[-1]:.1f} s "
-                      f"({report.events / seconds[-1]:,.0f}/s; read to switched {report.seconds:.1f} s), "
-                      f"{len(report.schools)} schools switched, CPU of this process {cpus[-1]:.1f} s", flush=True)
-            median = statistics.median(seconds)
-            print(f"median: {median:.1f} s for {args.events:,} events = {median / args.events * 1e6:.1f} s per "
-                  f"million events (target <= 60); CPU of this process, median {statistics.median(cpus):.1f} s; "
-                  f"Redis memory {client.info('memory')['used_memory'] / 1e6:.0f} MB")
-        finally:
-            for process in started:
-                local_services.stop(process)
+    with tempfile.TemporaryDirectory() as scratch, broker_and_redis(Path(scratch)) as (bootstrap, redis_url):
+        topic = f"bench-rebuild-{time.time_ns()}"
+        settings = Settings.from_env(
+            kafka_bootstrap_servers=bootstrap, redis_url=redis_url, events_topic=topic,
+            dead_letter_topic=topic + ".dlq", event_signing_key=secrets.token_urlsafe(32),
+            database_url=f"sqlite:///{scratch}/campus.db",
+        )
+        print(f"filling {topic} with {args.events:,} simulated events ...", flush=True)
+        fill_topic(settings, topic, args.events, args.partitions, args.hour)
+        client = redis.Redis.from_url(redis_url, decode_responses=True)
+        seconds, cpus = [], []
+        for run in range(args.runs):
+            cpu = time.process_time()
+            wall = time.perf_counter()
+            report = Rebuild(settings, client=client, out=io.StringIO()).run()
+            seconds.append(time.perf_counter() - wall)
+            cpus.append(time.process_time() - cpu)
+            print(f"run {run + 1}: {report.events:,} events in {seconds[-1]:.1f} s "
+                  f"({report.events / seconds[-1]:,.0f}/s; read to switched {report.seconds:.1f} s), "
+                  f"{len(report.schools)} schools switched, CPU of this process {cpus[-1]:.1f} s", flush=True)
+        median = statistics.median(seconds)
+        print(f"median: {median:.1f} s for {args.events:,} events = {median / args.events * 1e6:.1f} s per "
+              f"million events (target <= 60); CPU of this process, median {statistics.median(cpus):.1f} s; "
+              f"Redis memory {client.info('memory')['used_memory'] / 1e6:.0f} MB")
 
 
 if __name__ == "__main__":
