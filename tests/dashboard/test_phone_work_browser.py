@@ -122,6 +122,21 @@ def answer(page, tone: str = "ok", timeout: float = 20) -> str:
     return shown(page, f"#phone-hazard-message .tone-{tone}", timeout)
 
 
+def said(page, text: str, tone: str = "ok", timeout: float = 20) -> None:
+    """Waits for this answer: the previous step's answer stays on the page until the next one replaces it."""
+    seen: list[str] = []
+
+    def now() -> bool:
+        page.wait_for_timeout(100)
+        found = page.locator(f"#phone-hazard-message .tone-{tone}")
+        seen.append(found.first.inner_text() if found.count() else "")
+        return seen[-1] == text
+    try:
+        wait_until(now, f"the answer {text!r}", timeout=timeout)
+    except AssertionError:
+        raise AssertionError(f"the answer stayed {seen[-1]!r}, not {text!r}") from None
+
+
 def fits(page) -> None:
     width = page.evaluate("() => document.documentElement.scrollWidth")
     assert width <= 390, width
@@ -212,7 +227,7 @@ def test_a_hazard_is_worked_round_the_loop_from_phones(site, phones, browser, tm
         new MutationObserver(() => { if (b.disabled) window.__disabledWhileSending = true; })
             .observe(b, {attributes: true}); }""")
     zhou.click("#phone-hazard-start-send")
-    assert answer(zhou) == "已保存：已开始整改"
+    said(zhou, "已保存：已开始整改")
     wall_follows(wall, {"rectifying": 1}, moved)
     assert zhou.evaluate("() => window.__disabledWhileSending") is True  # the button waited for the answer
     shown(zhou, "#phone-hazard-feedback-send")
@@ -227,7 +242,7 @@ def test_a_hazard_is_worked_round_the_loop_from_phones(site, phones, browser, tm
     fits(zhou)
     shot(zhou, "3-feedback")
     zhou.click("#phone-hazard-feedback-send")
-    assert answer(zhou) == "已保存：整改结果已提交验收"
+    said(zhou, "已保存：整改结果已提交验收")
     shown(zhou, "#phone-hazard-after img")
     wall_follows(wall, {"feedback": 1}, moved)
     assert site.read(lambda db: db.scalar(select(Photo.transition_id).join(
@@ -257,19 +272,19 @@ def test_a_hazard_is_worked_round_the_loop_from_phones(site, phones, browser, tm
     fits(yan)
     shot(yan, "4-verdict")
     yan.click("#phone-hazard-reject-send")
-    assert answer(yan) == "已保存：验收不通过，已退回整改"
+    said(yan, "已保存：验收不通过，已退回整改")
     assert site.stage() == "rectifying"
     wall_follows(wall, {"rectifying": 1}, moved)
 
     zhou.goto(site.hazard_url)
     zhou.fill("#phone-hazard-feedback-measures", "报警器已接通电源并测试")
     zhou.click("#phone-hazard-feedback-send")
-    assert answer(zhou) == "已保存：整改结果已提交验收"
+    said(zhou, "已保存：整改结果已提交验收")
 
     yan.goto(site.hazard_url + "?lang=en")
     yan.fill("#phone-hazard-verdict-note", "OK")
     yan.click("#phone-hazard-accept-send")
-    assert answer(yan) == "Saved: accepted, the hazard is closed"
+    said(yan, "Saved: accepted, the hazard is closed")
     assert "Accepted and closed" in shown(yan, "#phone-hazard-steps")
     wall_follows(wall, {"accepted": 1}, moved)
     print(f"the wall followed each step in {', '.join(f'{t:.2f}' for t in moved)} s")  # shown with -s
