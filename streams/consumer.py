@@ -49,6 +49,9 @@ COLLECT_CYCLES_EVERY_S = 5.0
 # Offsets committed to Kafka are for monitoring only (Redis's checkpoints are where a member
 # resumes): a failed commit is logged at most this often, and never fails a batch.
 COMMIT_COMPLAINT_EVERY_S = 60.0
+# School batches in flight at once, each holding a Redis connection until its EXEC is answered
+# (its WATCH is on it): twice this, with the checkpoints' own, stays within redis-py's pool of 100.
+SCHOOLS_IN_FLIGHT = 32
 FINAL_COMMIT_TIMEOUT_MS = 2000
 
 
@@ -79,6 +82,7 @@ class BatchProcessor:
         self._checkpoints = keys.checkpoints(settings.consumer_group, settings.events_topic)
         # (tp, records, next offset, letters, school batches, seconds of work so far)
         self._in_flight: tuple | None = None
+        self._applied = 0  # events applied by the parts of the partition batch finished so far
         self._checkpoints_due: dict[str, int] = {}
         self._checkpointed = 0.0
         self._keys = keys_from(settings.event_signing_key)  # checks the duty console's events
@@ -123,22 +127,32 @@ class BatchProcessor:
             offsets = list(map(_OFFSET, records))
         next_offset = records[-1].offset + 1
         stream = f"{tp.topic}/{tp.partition}"
-        sent = []
-        try:
-            # Each school's reads go out first (a school's batch in flight has them wait behind
-            # its EXEC, on its connection); Redis answers while the batch in flight is finished.
-            for school, (school_offsets, school_events) in by_school(offsets, events).items():
-                sent.append(self.store.start(school, stream, school_offsets, school_events, next_offset))
-            before = time.perf_counter()
-            self.finish()  # the batch before: its time is its own
-            finishing = time.perf_counter() - before
-            for batch in sent:
-                batch.send_writes()
-        except BaseException:
-            for batch in sent:
-                batch.abandon()
-            raise
-        self._in_flight = tp, records, next_offset, letters, sent, time.perf_counter() - started - finishing
+        schools = list(by_school(offsets, events).items())
+        finishing = 0.0
+        # At most SCHOOLS_IN_FLIGHT schools' batches at a time, each on a connection of its own
+        # until its EXEC is answered: a district's partition holds a hundred schools, and a
+        # connection for each of them (and of the batch before) ran the pool dry.
+        for first in range(0, max(1, len(schools)), SCHOOLS_IN_FLIGHT):
+            last = first + SCHOOLS_IN_FLIGHT >= len(schools)
+            sent = []
+            try:
+                # Each school's reads go out first (a school's batch in flight has them wait behind
+                # its EXEC, on its connection); Redis answers while the batch in flight is finished.
+                for school, (school_offsets, school_events) in schools[first:first + SCHOOLS_IN_FLIGHT]:
+                    sent.append(self.store.start(school, stream, school_offsets, school_events, next_offset))
+                before = time.perf_counter()
+                self.finish()  # the batch before: its time is its own
+                finishing += time.perf_counter() - before
+                for batch in sent:
+                    batch.send_writes()
+            except BaseException:
+                for batch in sent:
+                    batch.abandon()
+                raise
+            # Only the partition batch's last part moves its checkpoint and dead-letters: a part
+            # before it leaves its letters and its count in the `letters` and `parts` they share.
+            self._in_flight = (tp, records, next_offset if last else None, letters, sent,
+                               time.perf_counter() - started - finishing)
         return next_offset
 
     def finish(self) -> None:
@@ -147,21 +161,23 @@ class BatchProcessor:
             return
         started = time.perf_counter()
         tp, records, next_offset, letters, sent, busy = self._in_flight
-        applied = 0
         for batch in sent:
             _, failed = batch.finish()
-            applied += batch.applied
+            self._applied += batch.applied
             if failed:  # rare: a bug, not bad input; find the original bytes for the letter
                 by_offset = {record.offset: record for record in records}
                 for offset, _event, error in failed:
                     record = by_offset[offset]
                     letters.append(DeadLetter(offset, record.key, record.value, PROCESSING_ERROR, error))
+        self._in_flight = None
+        if next_offset is None:  # a part of a partition batch: its last part checkpoints
+            return
         if letters:
             letters.sort(key=lambda letter: letter.offset)
             self.dead_letters.record(tp.topic, tp.partition, letters, next_offset)
-        self._in_flight = None
         self._checkpoints_due[str(tp.partition)] = next_offset
         self._landed[tp.partition] = next_offset
+        applied, self._applied = self._applied, 0
         self.metrics.batch(len(records), applied, busy + time.perf_counter() - started)
         if time.monotonic() - self._checkpointed >= CHECKPOINT_EVERY_S:
             self.write_checkpoints()
@@ -264,7 +280,7 @@ class BatchProcessor:
         if self._in_flight is None:
             return []
         tp, records, _, _, sent, _ = self._in_flight
-        self._in_flight = None
+        self._in_flight, self._applied = None, 0
         for batch in sent:
             batch.abandon()
         return [(tp, records[0].offset)]

@@ -39,6 +39,24 @@ def test_aggregates_equal_an_independent_computation(kafka_bootstrap, redis_clie
         assert got["lag_seconds"] is not None and got["lag_seconds"] < 60
 
 
+def test_a_districts_partition_of_many_schools_is_counted_exactly(kafka_bootstrap, redis_client, settings_factory):
+    # One partition carrying 150 schools, as a district's topic does: a batch holds more schools than
+    # redis-py's pool of 100 connections could give one each (the consumer once retried such a batch
+    # for ever: "Too many connections"); now at most SCHOOLS_IN_FLIGHT are in flight.
+    settings = settings_factory(kafka_bootstrap_servers=kafka_bootstrap)
+    make_topic(kafka_bootstrap, settings, partitions=1)
+    now = int(time.time() * 1000)
+    schools = tuple(f"district-{n:03d}" for n in range(150))
+    messages, good = generate(seed=18, count=3000, now_ms=now, schools=schools)
+    ends = produce(kafka_bootstrap, settings.events_topic, messages)
+    with running_aggregator(settings):
+        wait_consumed(redis_client, settings, ends, timeout=60)
+    assert sum(1 for docs in good.values() if docs) == 150
+    for school, docs in good.items():
+        got = summary(redis_client, settings, school, now)
+        assert comparable(got) == expected_summary(docs, now_ms=now, tz=TZ, rules=RULES), school
+
+
 def test_every_bad_message_reaches_the_dead_letter_topic_with_its_reason(
         kafka_bootstrap, redis_client, settings_factory):
     settings = settings_factory(kafka_bootstrap_servers=kafka_bootstrap)
