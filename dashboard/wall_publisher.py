@@ -65,6 +65,7 @@ class Publisher:
         self._lead = live.redis.register_script(_LEAD)
         self._publish = live.redis.register_script(_PUBLISH)
         self.published = 0  # publications so far (the benchmark reads it)
+        self._watching: set[str] = set()  # the schools watched at the last full cycle
 
     def watched(self, now_ms: int) -> list[tuple[str, str]]:
         client = self.live.redis
@@ -72,15 +73,23 @@ class Publisher:
         found = (wall_push.parse_watch_member(m) for m in client.zrangebyscore(keys.WALL_WATCHED, now_ms, "+inf"))
         return sorted(w for w in found if w is not None)
 
-    def cycle(self, now_ms: int | None = None) -> int:
+    def cycle(self, now_ms: int | None = None, only: set[str] | None = None) -> int:
         """Publish what changed for every watched school this process leads; how many publications.
         One round trip takes or renews every lease and reads every school's applied offsets (what
-        tells that its data moved); a model is built only for the schools that are `due`."""
+        tells that its data moved); a model is built only for the schools that are `due`. With
+        `only` (schools whose data just moved), the same for those of them watched at the last
+        full cycle."""
         now_ms = int(self.clock() * 1000) if now_ms is None else now_ms
-        watched = self.watched(now_ms)
-        for key in set(self.known) - set(watched):
-            self.known.pop(key, None)
-            self.looked.pop(key, None)
+        if only is None:
+            watched = self.watched(now_ms)
+            self._watching = {school for school, _ in watched}
+            for key in set(self.known) - set(watched):
+                self.known.pop(key, None)
+                self.looked.pop(key, None)
+        else:
+            watched = [key for key in self.known if key[0] in only]
+            if not watched:
+                return 0
         with self.live.redis.pipeline(transaction=False) as pipe:
             for school, lang in watched:
                 self._lead(keys=[keys.wall_lease(school, lang)], args=[self.owner, LEASE_MS], client=pipe)
@@ -133,20 +142,49 @@ class Publisher:
         return 1
 
     def run(self, stop: threading.Event) -> None:
-        """Cycle every PUBLISH_EVERY_S until `stop`, or until `busy()` says nothing streams here."""
+        """Cycle every PUBLISH_EVERY_S until `stop`, or until `busy()` says nothing streams here; in
+        between, build at once the model of a school this process leads whose data moved
+        (keys.WALL_MOVED): the look every 100 ms cost a screen 50 ms on average."""
+        moved = None
         while not stop.is_set() and self.busy():
             started = time.monotonic()
             try:
                 self.cycle()
+                if moved is None:
+                    moved = self.live.redis.pubsub(ignore_subscribe_messages=True)
+                    moved.subscribe(keys.WALL_MOVED)
+                self.between(stop, started + wall_push.PUBLISH_EVERY_S, moved)
+                continue
             except redis.RedisError as exc:
                 # The streams tell their screens (they read Redis too); try again in a second.
                 log.warning("wall publisher: Redis unreachable (%s)", type(exc).__name__)
-                self.known.clear()
-                self.looked.clear()
-                stop.wait(1.0)
             except Exception:  # a bug for one school must not stop every school's wall
                 log.exception("wall publisher: a cycle failed")
-                self.known.clear()
-                self.looked.clear()
-                stop.wait(1.0)
-            stop.wait(max(0.0, wall_push.PUBLISH_EVERY_S - (time.monotonic() - started)))
+            self.known.clear()
+            self.looked.clear()
+            moved = _closed(moved)
+            stop.wait(1.0)
+        _closed(moved)
+
+    def between(self, stop: threading.Event, until: float, moved) -> None:
+        """Until `until` (monotonic): each time schools' data moved, publish those this process
+        leads (what arrived meanwhile taken together)."""
+        while not stop.is_set() and (left := until - time.monotonic()) > 0:
+            message = moved.get_message(timeout=left)
+            if message is None:
+                continue
+            schools = {message["data"]}
+            while (message := moved.get_message(timeout=0)) is not None:
+                schools.add(message["data"])
+            schools = {s.decode() if isinstance(s, bytes) else s for s in schools} & self._watching
+            if schools:
+                self.cycle(only=schools)
+
+
+def _closed(pubsub) -> None:
+    if pubsub is not None:
+        try:
+            pubsub.close()
+        except Exception:  # noqa: BLE001 - already broken: nothing to give back
+            pass
+    return None

@@ -176,6 +176,9 @@ def heartbeats(group: str) -> str:
 WALL_SCREENS = "campus:wall:screens"  # sorted set screen id -> epoch ms of its last refresh
 # Pushed walls (dashboard/wall_push.py): which school walls someone watches, in which language.
 WALL_WATCHED = "campus:wall:watched"  # sorted set "<school>|<lang>" -> epoch ms until which it is watched
+# A channel, not a key: each landed batch publishes its school's id on it, in its transaction, so
+# the wall publishers build a changed school's model at once instead of at their next look.
+WALL_MOVED = "campus:wall:moved"
 
 
 def wall_state(school: str, lang: str) -> str:

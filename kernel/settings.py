@@ -178,12 +178,13 @@ class Settings:
     max_event_bytes: int = 16_384
     max_future_seconds: int = 300
     poll_max_records: int = 5000
-    # How long the broker may hold a fetch open when it has nothing new. 50 ms starved the local
-    # broker (Tansu, in memory) at depth: every fetch expired before it found the offset, and the
-    # consumer silently stopped reading. Tansu also holds a fetch for most of this wait even when
-    # data arrives (the wall's produced -> Redis median: 140 ms at 50, 334 at 200, 790 at 500), so
-    # 200 is the compromise for the local stack; Apache Kafka answers at once and is not bound by it.
-    fetch_max_wait_ms: int = 200
+    # How long the broker may hold a fetch open when it has nothing new. The local broker (Tansu, in
+    # memory) holds a fetch for most of this wait even when data arrives (the wall's produced ->
+    # Redis median: 160 ms at 100, 307 at 200), so it bounds the wall's latency on the local stack;
+    # Apache Kafka answers at once. At depth Tansu cannot find an old offset within a short wait (50
+    # and 100 both stalled a partition a million messages in): a kicked partition's fetches get a
+    # longer wait until it is near its end again (streams/stalls.py).
+    fetch_max_wait_ms: int = 100
     # How long the group waits for a silent consumer before its partitions move to the others: the
     # pause after a consumer dies (SIGKILL, power cut) before another takes over its schools. Brokers
     # accept 6 s and more by default (group.min.session.timeout.ms); tests that kill consumers on

@@ -301,8 +301,9 @@ def transaction(school: str, stream: str, writes: Writes, next_offset: int, now_
                 texts: dict[str, tuple[list[int], bytes]] | None = None, namespace: str = "") -> list[bytes]:
     """The packed commands that apply a batch's writes, from MULTI to EXEC: the digests' SADDs,
     then apply.lua (sent whole, not by its SHA: a script missing from a restarted server's cache
-    would fail inside the transaction, after the SADDs). `texts`: per dedupe key, the digests
-    asked about and their text, sent again where the same digests are to be added."""
+    would fail inside the transaction, after the SADDs), then the school's id on keys.WALL_MOVED
+    (heard once the batch is there). `texts`: per dedupe key, the digests asked about and their
+    text, sent again where the same digests are to be added."""
     key_list = [keys.offsets(school), keys.meta(school)]
     index_of = {key: number for number, key in enumerate(key_list, 1)}
 
@@ -352,5 +353,7 @@ def transaction(school: str, stream: str, writes: Writes, next_offset: int, now_
     if namespace:
         key_list = [namespace + key for key in key_list]
     packed.append(resp.pack(("EVAL", APPLY_SCRIPT, len(key_list), *key_list, *args)))
+    if not namespace:  # a rebuild's batches are not live until it switches over
+        packed.append(resp.pack(("PUBLISH", keys.WALL_MOVED, school)))
     packed.append(resp.pack(("EXEC",)))
     return packed

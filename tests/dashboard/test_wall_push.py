@@ -152,6 +152,37 @@ def test_one_publisher_leads_a_school_and_the_next_continues_its_sequence(served
     assert [ids.figure("visitors-today"), {"children": "2"}] in published["set"]
 
 
+def test_a_school_whose_data_moved_is_published_at_once_not_at_the_next_look(served, apply, monkeypatch):
+    """Also before any stream of this module: this publisher is the only one."""
+    live = served.app.server.extensions["campus"]
+    client = live.redis
+    apply(checked_in("push-m", 1))
+    client.zadd(keys.WALL_WATCHED, {wall_push.watch_member("push-m", "zh"): now_ms() + 60_000})
+    monkeypatch.setattr(wall_push, "PUBLISH_EVERY_S", 60.0)  # the regular look: long after this test
+    heard = client.pubsub(ignore_subscribe_messages=True)
+    heard.subscribe(keys.wall_channel("push-m", "zh"))
+    publisher, stop = Publisher(live, busy=lambda: True), threading.Event()
+
+    def run():
+        with served.app.server.app_context():
+            publisher.run(stop)
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    try:
+        wait_until(lambda: heard.get_message(timeout=0.2), "the first look's publication")
+        time.sleep(0.3)  # past the gap between two builds of a school (wall_push.BUSY_GAP_MS)
+        applied = time.monotonic()
+        apply(checked_in("push-m", 1, start=1))  # the batch's transaction says the school moved
+        message = wait_until(lambda: heard.get_message(timeout=0.05), "the change's publication", timeout=10)
+        took = time.monotonic() - applied
+    finally:
+        stop.set()
+        thread.join(5)
+        heard.close()
+    assert [ids.figure("visitors-today"), {"children": "2"}] in json.loads(message["data"])["set"]
+    assert took < 5, took  # not at the next look, a minute away
+
+
 def test_each_school_s_screens_get_its_changes_and_never_another_school_s(served, screens, apply):
     apply(checked_in("push-a", 2) + checked_in("push-b", 37))
     token_a = issue_token(served.app.server.extensions["campus"].settings, school="push-a", label="a")

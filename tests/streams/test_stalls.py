@@ -9,7 +9,7 @@ import time
 from kafka import TopicPartition
 
 from streams.consumer import EXIT_STALLED, Aggregator
-from streams.stalls import StallWatch
+from streams.stalls import STALLED_FETCH_WAIT_MS, StallWatch, fetch_wait
 from tests.streams import events as ev
 from tests.streams.harness import make_topic, produce, running_aggregator, wait_consumed
 
@@ -50,11 +50,21 @@ def test_the_aggregator_kicks_a_stalled_partition_and_reads_on(settings_factory,
         # The fetcher stops returning the partition's records, as it did in the hour-long
         # benchmark. A real consumer state (paused), set from outside: the stuck fetch itself
         # cannot be produced on demand.
+        configured = fetch_wait(aggregator.consumer)
+        assert configured == settings.fetch_max_wait_ms
         aggregator.consumer.pause(tp)
         ends = produce(kafka_bootstrap, settings.events_topic,
                        [("s1", ev.raw(ev.smoke(now_ms() - 500 + n))) for n in range(5)])
+        waits = []
+        deadline = time.monotonic() + 60
+        # Kicked, its fetches get the long wait (the local broker answers a deep fetch only with
+        # more time); once near the end again, the configured one back.
+        while not (STALLED_FETCH_WAIT_MS in waits and waits[-1] == configured) and time.monotonic() < deadline:
+            waits.append(fetch_wait(aggregator.consumer))
+            time.sleep(0.05)
         wait_consumed(redis_client, settings, ends, timeout=60)
     assert any("kicking its fetch" in r.getMessage() for r in caplog.records)
+    assert STALLED_FETCH_WAIT_MS in waits and waits[-1] == configured, sorted(set(waits))
 
 
 def test_a_partition_stuck_again_after_its_kick_ends_the_process(settings_factory, redis_client, kafka_bootstrap,
