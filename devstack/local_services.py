@@ -50,11 +50,15 @@ def redis_server_binary() -> str:
 
 
 def start_redis(port: int, data_dir: Path, *, log_file=None) -> subprocess.Popen:
-    """A throw-away Redis on loopback: no persistence, so a restart starts clean."""
+    """A throw-away Redis on loopback: no persistence, so a restart starts clean; dedupe sets sized
+    as in production (streams/dedupe.py INTSET_ENTRIES)."""
+    from streams.dedupe import INTSET_ENTRIES
+
     data_dir.mkdir(parents=True, exist_ok=True)
     process = subprocess.Popen(
         [redis_server_binary(), "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-         "--appendonly", "no", "--dir", str(data_dir), "--protected-mode", "yes"],
+         "--appendonly", "no", "--dir", str(data_dir), "--protected-mode", "yes",
+         "--set-max-intset-entries", str(INTSET_ENTRIES)],
         stdout=log_file or subprocess.DEVNULL, stderr=subprocess.STDOUT,
     )
     wait_for_port(port, process, "redis-server")

@@ -26,7 +26,7 @@ from streams.aggregation import Planner
 from streams.dead_letters import DeadLetter, DeadLetters
 from streams.runtime import start_process
 from streams.stalls import EXIT_STALLED, StallGuard  # noqa: F401 (EXIT_STALLED: part of this module's interface)
-from streams.store import SchoolStore
+from streams.store import SchoolStore, intset_entries_warning
 from streams.stream_metrics import StreamMetrics
 
 log = logging.getLogger("streams.consumer")
@@ -391,6 +391,8 @@ class Aggregator:
         self.stalls = StallGuard(self.consumer, settings.stall_after_seconds, "aggregator")
 
     def run(self, stop: threading.Event) -> None:
+        if (warning := intset_entries_warning(self.redis)) is not None:
+            log.warning("%s", warning)
         self.consumer.subscribe(
             [self.settings.events_topic],
             listener=SeekToCheckpoint(self.consumer, self.redis, self.settings, self.processor),

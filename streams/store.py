@@ -36,6 +36,7 @@ from kernel import keys
 from kernel.contract import Event
 from streams import resp
 from streams.aggregation import Planner, ReadRequest, Snapshot, Writes
+from streams.dedupe import INTSET_ENTRIES
 
 log = logging.getLogger(__name__)
 
@@ -357,3 +358,20 @@ def transaction(school: str, stream: str, writes: Writes, next_offset: int, now_
         packed.append(resp.pack(("PUBLISH", keys.WALL_MOVED, school)))
     packed.append(resp.pack(("EXEC",)))
     return packed
+
+
+def intset_entries_warning(client: redis.Redis) -> str | None:
+    """What to say when this Redis keeps fewer integers in an intset than the dedupe sets are sized
+    for (dedupe.INTSET_ENTRIES); None when it keeps enough, or will not tell (a managed Redis may
+    refuse CONFIG: its operator sets it)."""
+    try:
+        found = client.config_get("set-max-intset-entries")
+        entries = int(next(iter(found.values())))
+    except (redis.RedisError, StopIteration, ValueError):
+        return None
+    if entries >= INTSET_ENTRIES:
+        return None
+    return (f"Redis keeps {entries} integers in an intset (set-max-intset-entries); the dedupe sets are sized for "
+            f"{INTSET_ENTRIES}: a busy school's dedupe costs ~5x the memory. Start redis-server with "
+            f"--set-max-intset-entries {INTSET_ENTRIES} (docker-compose.yml does)")
+

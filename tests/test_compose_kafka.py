@@ -104,3 +104,12 @@ def test_every_kafka_login_of_the_stack_is_a_user_with_acls_and_every_secret_is_
     example = (ROOT / ".env.example").read_text()
     required = set(re.findall(r"\$\{(\w+):\?", compose))
     assert required and all(f"\n{name}=" in example for name in required), required
+
+
+def test_the_stacks_redis_keeps_the_dedupe_sets_compact():
+    from streams.dedupe import INTSET_ENTRIES
+
+    redis_command = next(line for line in (ROOT / "docker-compose.yml").read_text().splitlines()
+                         if "redis-server" in line and "command" in line)
+    assert f"--set-max-intset-entries {INTSET_ENTRIES}" in redis_command
+

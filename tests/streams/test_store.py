@@ -8,7 +8,8 @@ from kernel import contract, keys
 from kernel.settings import DEFAULT_ALERT_RULES
 from streams.aggregation import Planner
 from streams.alert_rules import AlertRules, load_rules
-from streams.store import SchoolStore
+from streams.dedupe import INTSET_ENTRIES
+from streams.store import SchoolStore, intset_entries_warning
 from tests.streams import events as ev
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -113,3 +114,18 @@ def test_a_schools_next_batch_reads_behind_the_one_in_flight_and_each_lands_once
     assert (counts["seen|staff"], counts["seen|student"]) == ("1", "1")
     assert redis_client.hget(keys.meta("s1"), "events") == "3"
     assert redis_client.hgetall(keys.offsets("s1")) == {"topic/0": "2", "topic/1": "1"}
+
+
+def test_a_busy_schools_dedupe_set_stays_compact_and_a_redis_that_would_not_is_named(redis_client):
+    # A shard of a school at ~40 events/s holds ~1,100 digests an hour: still an intset (8 bytes a
+    # digest) on a Redis started as the product starts it, not a hash table (~50 bytes).
+    key = keys.seen("busy", 500_000, 3)
+    redis_client.sadd(key, *range(-(1 << 62), -(1 << 62) + 1100))
+    assert redis_client.object("encoding", key) == "intset"
+    assert intset_entries_warning(redis_client) is None
+    redis_client.config_set("set-max-intset-entries", 512)  # Redis's own default
+    try:
+        assert f"--set-max-intset-entries {INTSET_ENTRIES}" in intset_entries_warning(redis_client)
+    finally:
+        redis_client.config_set("set-max-intset-entries", INTSET_ENTRIES)
+
