@@ -35,6 +35,7 @@ from kernel import keys
 log = logging.getLogger(__name__)
 LEASE_MS = 3000  # renewed every cycle (100 ms): a dead publisher's schools move within 3 s
 STATE_TTL_S = 3600  # the last model of a school nobody watches goes after an hour
+STOP_SEEN_WITHIN_S = 0.5  # how long a wait between looks may keep `stop` unseen
 
 # Take the lease when free, renew it when ours; 1 when it is ours afterwards.
 _LEAD = """
@@ -170,7 +171,7 @@ class Publisher:
         """Until `until` (monotonic): each time schools' data moved, publish those this process
         leads (what arrived meanwhile taken together)."""
         while not stop.is_set() and (left := until - time.monotonic()) > 0:
-            message = moved.get_message(timeout=left)
+            message = moved.get_message(timeout=min(left, STOP_SEEN_WITHIN_S))
             if message is None:
                 continue
             schools = {message["data"]}

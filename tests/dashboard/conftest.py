@@ -12,7 +12,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from dashboard import wall_hub
-from dashboard.app import create_app
+from dashboard.app import _set_up_before_serving, create_app
 from devstack import local_services
 from kernel import contract
 from kernel.connections import sql_engine, sql_sessions
@@ -184,6 +184,7 @@ class ServedApp:
     def __init__(self, settings: Settings):
         self.token = issue_token(settings, label="served app")
         self.app = create_app(settings)
+        _set_up_before_serving(self.app)  # as create_server does: two first requests at once raced in Dash
         self.port = local_services.free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self._server = None

@@ -179,6 +179,7 @@ def test_a_school_whose_data_moved_is_published_at_once_not_at_the_next_look(ser
         stop.set()
         thread.join(5)
         heard.close()
+    assert not thread.is_alive()  # it heard `stop` between looks, not a minute later
     assert [ids.figure("visitors-today"), {"children": "2"}] in json.loads(message["data"])["set"]
     assert took < 5, took  # not at the next look, a minute away
 
