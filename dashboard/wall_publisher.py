@@ -66,7 +66,6 @@ class Publisher:
         self._lead = live.redis.register_script(_LEAD)
         self._publish = live.redis.register_script(_PUBLISH)
         self.published = 0  # publications so far (the benchmark reads it)
-        self._watching: set[str] = set()  # the schools watched at the last full cycle
 
     def watched(self, now_ms: int) -> list[tuple[str, str]]:
         client = self.live.redis
@@ -78,12 +77,10 @@ class Publisher:
         """Publish what changed for every watched school this process leads; how many publications.
         One round trip takes or renews every lease and reads every school's applied offsets (what
         tells that its data moved); a model is built only for the schools that are `due`. With
-        `only` (schools whose data just moved), the same for those of them watched at the last
-        full cycle."""
+        `only` (schools whose data just moved), the same for those of them this process leads."""
         now_ms = int(self.clock() * 1000) if now_ms is None else now_ms
         if only is None:
             watched = self.watched(now_ms)
-            self._watching = {school for school, _ in watched}
             for key in set(self.known) - set(watched):
                 self.known.pop(key, None)
                 self.looked.pop(key, None)
@@ -163,9 +160,10 @@ class Publisher:
                 log.exception("wall publisher: a cycle failed")
             self.known.clear()
             self.looked.clear()
-            moved = _closed(moved)
+            _close(moved)
+            moved = None
             stop.wait(1.0)
-        _closed(moved)
+        _close(moved)
 
     def between(self, stop: threading.Event, until: float, moved) -> None:
         """Until `until` (monotonic): each time schools' data moved, publish those this process
@@ -177,15 +175,12 @@ class Publisher:
             schools = {message["data"]}
             while (message := moved.get_message(timeout=0)) is not None:
                 schools.add(message["data"])
-            schools = {s.decode() if isinstance(s, bytes) else s for s in schools} & self._watching
-            if schools:
-                self.cycle(only=schools)
+            self.cycle(only=schools)
 
 
-def _closed(pubsub) -> None:
+def _close(pubsub) -> None:
     if pubsub is not None:
         try:
             pubsub.close()
         except Exception:  # noqa: BLE001 - already broken: nothing to give back
             pass
-    return None

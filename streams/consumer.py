@@ -150,7 +150,7 @@ class BatchProcessor:
                     batch.abandon()
                 raise
             # Only the partition batch's last part moves its checkpoint and dead-letters: a part
-            # before it leaves its letters and its count in the `letters` and `parts` they share.
+            # before it leaves its letters in the `letters` they share and its count in _applied.
             self._in_flight = (tp, records, next_offset if last else None, letters, sent,
                                time.perf_counter() - started - finishing)
         return next_offset
