@@ -4,6 +4,8 @@
   every school present (zeros included), in one GROUP BY: the league's and the wall's figures.
 - `due(db, unit, now, within=...)`: items not closed whose deadline has passed or falls within
   `within`, soonest first: the wall's "due" list.
+- `hazard_choices(db, unit, school, now)`: a school's hazards not yet struck off, for the officer who
+  opens an item on one of them: major and overdue first; none when the school is not below the unit.
 - `items(db, ...)`: the rows of the bureau's list or of a school's own list; `history(db, item_id)`:
   an item's steps with their photos. The caller passes the scope it resolved on the server (the
   officer's unit, the person's school); nothing here trusts a page.
@@ -16,11 +18,12 @@ from datetime import datetime, timedelta
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from ledger import org_scope
+from ledger import hazard_loop, org_scope
 from ledger.models import Hazard, OrgUnit, Photo, SupervisionItem, SupervisionPhoto, SupervisionStep
 from ledger.supervision import ABOVE_SCHOOL, is_overdue
 
 DUE_WITHIN = timedelta(days=3)
+HAZARD_CHOICES = 200  # a school with more open hazards than this has a bigger problem than a long list
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,16 @@ class ItemRow:
     answered_at: datetime | None
     closed_at: datetime | None
     hazard_listed_at: datetime | None  # the hazard's own listing for supervision (挂牌督办), if any
+
+
+@dataclass(frozen=True)
+class HazardChoice:
+    code: str
+    title: str
+    grade: str
+    stage: str
+    deadline: datetime | None
+    overdue: bool
 
 
 @dataclass(frozen=True)
@@ -142,6 +155,25 @@ def history(db: Session, item_id: int) -> list[StepRow]:
                                        .order_by(Photo.created_at, Photo.id)):
             photos.setdefault(step_id, []).append(key)
     return [StepRow(s.seq, s.action, s.by_name, s.at, s.text, tuple(photos.get(s.id, ()))) for s in steps]
+
+
+def hazard_choices(db: Session, unit: OrgUnit, school: object, now: datetime,
+                   limit: int = HAZARD_CHOICES) -> list[HazardChoice]:
+    """The hazards of `school` (a code, as the page sends it: only a question) not yet struck off, when
+    the school lies below `unit`: major first, then overdue, then by deadline (none last), then code."""
+    if not isinstance(school, str) or not school:
+        return []
+    row = db.scalar(select(OrgUnit).where(OrgUnit.code == school, OrgUnit.kind == "school"))
+    if row is None or row.id == unit.id or not org_scope.is_within(db, row, unit):
+        return []
+    late = (Hazard.deadline.is_not(None)) & (Hazard.deadline < now)
+    rows = db.execute(
+        select(Hazard.code, Hazard.title, Hazard.grade, Hazard.stage, Hazard.deadline, late)
+        .where(Hazard.school_id == row.id, Hazard.stage != hazard_loop.CLOSED)
+        .order_by(Hazard.grade != "major", ~late, Hazard.deadline.is_(None), Hazard.deadline, Hazard.code)
+        .limit(limit))
+    return [HazardChoice(code, title, grade, stage, deadline, bool(overdue))
+            for code, title, grade, stage, deadline, overdue in rows]
 
 
 def officer_unit(db: Session, code: str | None) -> OrgUnit | None:

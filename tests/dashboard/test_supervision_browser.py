@@ -1,7 +1,8 @@
 """Supervising down (issue 17) in headless Chromium, one short journey: with an item and a notice sent
 down to s1, its safety head answers the item on a phone (/supervision) and confirms the notice
-(/notices); the district officer, at a desk, sees the answer and closes the item (/bureau/supervision)
-and sees the school's receipt (/bureau/notices). With UPDATE_SCREENSHOTS=1 it saves the four pages for
+(/notices); the district officer, at a desk, sees the answer and closes the item (/bureau/supervision),
+opens one on an overdue hazard picked from the school's list, and sees the school's receipt
+(/bureau/notices). With UPDATE_SCREENSHOTS=1 it saves the four pages for
 docs/district.md under docs/img/."""
 from __future__ import annotations
 
@@ -19,7 +20,8 @@ from dashboard.pages.notices import ids as n_ids
 from dashboard.pages.supervision import ids as s_ids
 from kernel.connections import sql_engine, sql_sessions
 from ledger.commands import notices, supervision
-from ledger.models import User
+from ledger.commands.hazards import report_hazard
+from ledger.models import OrgUnit, User
 from tests.conftest import settings_for
 from tests.dashboard.conftest import PASSWORD, ServedApp, _served
 from tests.dashboard.test_inspection_plans_browser import appears, choose
@@ -67,6 +69,9 @@ def served(redis_url, tmp_path_factory):
             notices.publish(db, user_id=officer, title="关于做好寒假安全工作的通报",
                             body="各学校：寒假将至，请做好校园安全检查和安全教育。", schools=["s1"],
                             form_key="browser-form", now=now)
+            report_hazard(db, school=db.scalar(select(OrgUnit).where(OrgUnit.code == "s1")), code="H-31",
+                          title="实验楼消防通道堵塞", grade="major", found_at=now - timedelta(days=9),
+                          deadline=now - timedelta(days=2))
             db.commit()
     finally:
         engine.dispose()
@@ -101,6 +106,14 @@ def test_the_school_answers_on_a_phone_and_the_officer_reviews_at_a_desk(browser
         bureau.click(f"#{bs_ids.CLOSE}")
         wait_until(lambda: "已办结" in bureau.inner_text(f"#{bs_ids.MESSAGE}"), "the item closed")
         assert bureau.locator(".sv-item-closed").count() == 1
+        # A hazard item: the officer picks the school, then the overdue hazard from its list (no code typed).
+        choose(bureau, bs_ids.SCHOOL, "s1中学")
+        choose(bureau, bs_ids.HAZARD_PICK, "H-31 · 重大隐患 · 已上报 · 实验楼消防通道堵塞 · 逾期")
+        wait_until(lambda: bureau.input_value(f"#{bs_ids.REF}") == "H-31", "the reference filled")
+        bureau.fill(f"#{bs_ids.INSTRUCTIONS}", "请三日内完成整改并上传照片")
+        bureau.fill(f"#{bs_ids.DEADLINE}", (datetime.now(timezone.utc) + timedelta(days=10)).date().isoformat())
+        bureau.click(f"#{bs_ids.OPEN}")
+        wait_until(lambda: "已下发：隐患 H-31" in bureau.inner_text(f"#{bs_ids.MESSAGE}"), "the hazard item opened")
         bureau.goto(served.url + "/bureau/notices")
         appears(bureau, ".sv-read")
         assert "已阅 1/1" in bureau.inner_text(f"#{bn_ids.LIST}")

@@ -26,6 +26,7 @@ from ledger.db import migrate
 from ledger.errors import NotFound
 from ledger.models import (
     AuditEntry,
+    Hazard,
     NotifyAddress,
     NotifyChannel,
     NotifyOutbox,
@@ -219,6 +220,32 @@ def test_the_school_sees_only_its_own_and_another_district_cannot_touch_it(sessi
     assert supervision.close(session, user_id=seeded["city"], item_id=item, now=NOW).written
 
 
+def test_the_officer_picks_from_a_schools_open_hazards_major_and_overdue_first_and_only_below_the_unit(
+        session, seeded):
+    units = dict(session.execute(select(OrgUnit.code, OrgUnit)).all())
+    for code, grade, deadline in (("H-2", "ordinary", NOW + timedelta(days=5)),
+                                  ("H-3", "ordinary", NOW - timedelta(days=1)),
+                                  ("H-4", "ordinary", None), ("H-5", "major", NOW - timedelta(hours=1))):
+        report_hazard(session, school=units["s1"], code=code, title=f"<i>{code}</i>", found_at=NOW - timedelta(days=2),
+                      grade=grade, deadline=deadline)
+    report_hazard(session, school=units["s1"], code="H-6", title="已销号", found_at=NOW - timedelta(days=3))
+    session.flush()
+    closed = session.scalar(select(Hazard).where(Hazard.code == "H-6"))
+    closed.stage = "accepted"  # struck off (the loop's own steps are tested in test_hazard_loop)
+    report_hazard(session, school=units["s4"], code="H-9", title="新区的", found_at=NOW, grade="major")
+    session.commit()
+    picked = reads.hazard_choices(session, units["d1"], "s1", NOW)
+    # Major first (overdue among them first), then overdue, then by deadline, no deadline last; H-6 is struck off.
+    assert [(c.code, c.grade, c.overdue) for c in picked] == [
+        ("H-5", "major", True), ("H-1", "major", False), ("H-3", "ordinary", True), ("H-2", "ordinary", False),
+        ("H-4", "ordinary", False)]
+    assert picked[0].title == "<i>H-5</i>" and picked[0].stage == "reported"
+    assert [c.code for c in reads.hazard_choices(session, units["c1"], "s4", NOW)] == ["H-9"]  # the city above
+    # The school the page sends is only a question: another district's, the unit itself, nonsense.
+    for unit, school in (("d2", "s1"), ("d1", "s4"), ("d1", "d1"), ("d1", None), ("d1", ["s1"]), ("d1", "")):
+        assert reads.hazard_choices(session, units[unit], school, NOW) == [], (unit, school)
+
+
 def test_a_notice_to_two_of_three_schools_and_its_read_receipts(session, seeded):
     sent = notices.publish(session, user_id=seeded["off1"], title="寒假安全\n通报", body="请各校做好寒假安全工作。\x00",
                            schools=["s2", "s1"], form_key="form-0001", now=NOW)
@@ -257,6 +284,16 @@ def test_a_notice_to_two_of_three_schools_and_its_read_receipts(session, seeded)
 def served(redis_url, tmp_path_factory):
     settings = settings_for(redis_url, tmp_path_factory.mktemp("supervision"), secret_key="v" * 32)
     people(settings, ("off1", "off2", "safe1", "safe2", "duty1"))
+    engine = sql_engine(settings)
+    try:
+        with sql_sessions(engine)() as db:  # an overdue major hazard for the officer's picker
+            school = db.scalar(select(OrgUnit).where(OrgUnit.code == "s1"))
+            report_hazard(db, school=school, code="H-7", title="<b>楼梯扶手</b>", grade="major",
+                          found_at=datetime.now(timezone.utc) - timedelta(days=3),
+                          deadline=datetime.now(timezone.utc) - timedelta(days=1))
+            db.commit()
+    finally:
+        engine.dispose()
     return create_app(settings)
 
 
@@ -270,6 +307,17 @@ def _post(app, client, button: str, values: dict) -> str:
     return f"{answer.status_code} {answer.get_data(as_text=True)}"
 
 
+def _changed(app, client, control: str, values: dict):
+    """The callback a change of `control`'s value starts, as Dash's renderer posts it: (status, the
+    properties it answered, by component id)."""
+    key = next(k for k, spec in app.callback_map.items()
+               if "callback" in spec and any(i["id"] == control and i["property"] == "value" for i in spec["inputs"]))
+    body = _callback_body(app, key, values)
+    body["changedPropIds"] = [f"{control}.value"]
+    answer = client.post("/_dash-update-component", json=body)
+    return answer.status_code, (answer.get_json() or {}).get("response", {}) if answer.status_code == 200 else {}
+
+
 def test_the_pages_callbacks_hold_to_role_school_and_a_double_submit(served):
     app = served
     off1, safe1, safe2, duty1, off2 = (signed_in(app, n) for n in ("off1", "safe1", "safe2", "duty1", "off2"))
@@ -281,6 +329,16 @@ def test_the_pages_callbacks_hold_to_role_school_and_a_double_submit(served):
     form = {bs_ids.SCHOOL: "s1", bs_ids.KIND: "other", bs_ids.REF: "", bs_ids.TITLE: "<b>食堂</b>",
             bs_ids.INSTRUCTIONS: "整改", bs_ids.DEADLINE: day, bs_ids.VIEW: {"lang": "zh"}}
     assert "已下发" in _post(app, off1, bs_ids.OPEN, form)
+    # The picker offers s1's open hazards to its district's officer, nothing to another district's officer,
+    # nothing for another kind of item; picking one fills the reference.
+    pick = {bs_ids.SCHOOL: "s1", bs_ids.KIND: "hazard", bs_ids.VIEW: {"lang": "zh"}}
+    status, shown = _changed(app, off1, bs_ids.SCHOOL, pick)
+    assert status == 200 and shown[bs_ids.HAZARD_PICK]["options"] == [
+        {"label": "H-7 · 重大隐患 · 已上报 · <b>楼梯扶手</b> · 逾期", "value": "H-7"}]  # a label is text, never markup
+    assert _changed(app, off2, bs_ids.SCHOOL, pick)[1][bs_ids.HAZARD_PICK]["options"] == []
+    assert _changed(app, off1, bs_ids.KIND, {**pick, bs_ids.KIND: "report"})[1][bs_ids.HAZARD_PICK]["options"] == []
+    assert _changed(app, safe1, bs_ids.SCHOOL, pick)[0] == 403
+    assert _changed(app, off1, bs_ids.HAZARD_PICK, {bs_ids.HAZARD_PICK: "H-7"})[1][bs_ids.REF] == {"value": "H-7"}
     # The school's safety head sees it waiting on the phone's "my work" (/m), linked to /supervision.
     mine = _router(safe1, "", "/m").get_data(as_text=True)
     assert "上级督办与通报" in mine and "待答复的督办 1 项" in mine

@@ -4,6 +4,8 @@ item" for one outside the officer's unit), calls ledger/commands/supervision.py 
 its audit entry, and draws the counts and the list again from queries/.
 
 - `open_item`: the form becomes an item; sent twice, the same subject is the same item (the ledger's rule).
+- `hazard_picker`: the picked school's open hazards, when it lies below the officer's unit (the school
+  the page sends is only a question); `fill_ref`: a picked hazard's code into the reference field.
 - `act`: return (退回, a reason needed) or close (办结) the item picked; again: answered as already so.
 """
 from __future__ import annotations
@@ -103,6 +105,27 @@ def open_item(_clicks, school, kind, ref, title, instructions, deadline, view_st
                                                         title=done.title)))
 
 
+def hazard_picker(school, kind, view_state):
+    lang = _lang(view_state)
+    person = acting_person(roles.SUPERVISION_OPEN)
+    if person is None or kind != "hazard" or not isinstance(school, str) or not school:
+        return [], None, tb(lang, "pick")
+    live = services()
+    try:
+        with live.ledger_reads() as db:
+            unit = reads.officer_unit(db, person.unit) if person.role in rules.OPENERS else None
+            choices = reads.hazard_choices(db, unit, school, live.now()) if unit is not None else []
+    except SQLAlchemyError:  # the form still takes a typed code
+        return [], None, tb(lang, "unreadable")
+    return part.hazard_options(lang, choices), None, tb(lang, "pick" if choices else "no_hazards")
+
+
+def fill_ref(code):
+    if not isinstance(code, str) or not code or len(code) > rules.REF_MAX:
+        raise PreventUpdate
+    return code
+
+
 def act(_return, _close, item_id, note, view_state):
     lang = _lang(view_state)
     if not any(t.get("value") for t in ctx.triggered) or ctx.triggered_id not in (ids.RETURN, ids.CLOSE):
@@ -141,6 +164,12 @@ def register_callbacks(app) -> dict[str, str]:
         running=[(Output(ids.OPEN, "disabled"), True, False)],
         prevent_initial_call=True,
     )(open_item)
+    app.callback(
+        Output(ids.HAZARD_PICK, "options"), Output(ids.HAZARD_PICK, "value"), Output(ids.HAZARD_PICK, "placeholder"),
+        Input(ids.SCHOOL, "value"), Input(ids.KIND, "value"), State(ids.VIEW, "data"),
+        prevent_initial_call=True,
+    )(hazard_picker)
+    app.callback(Output(ids.REF, "value"), Input(ids.HAZARD_PICK, "value"), prevent_initial_call=True)(fill_ref)
     app.callback(
         *(Output(i, p, allow_duplicate=True) for i, p in outputs),
         Input(ids.RETURN, "n_clicks"), Input(ids.CLOSE, "n_clicks"), State(ids.ACT_ITEM, "value"),

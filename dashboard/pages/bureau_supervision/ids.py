@@ -8,6 +8,7 @@ LIST = "bureau-sv-list"
 SCHOOL = "bureau-sv-school"
 KIND = "bureau-sv-kind"
 REF = "bureau-sv-ref"
+HAZARD_PICK = "bureau-sv-hazard-pick"  # the picked school's open hazards; picking one fills REF with its code
 TITLE = "bureau-sv-title"
 INSTRUCTIONS = "bureau-sv-instructions"
 DEADLINE = "bureau-sv-deadline"  # a date: the item is due at the end of that day, local time

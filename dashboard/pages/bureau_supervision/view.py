@@ -9,6 +9,7 @@ from dash import dcc, html
 
 from dashboard.pages.bureau_supervision import ids
 from dashboard.pages.bureau_supervision.text import tb
+from kernel.names import GRADE_NAMES, STAGE_NAMES
 from layouts.i18n import Language
 from layouts.phone_view import PhoneView
 from layouts.supervision_items import KINDS, item_cards, said, ts
@@ -49,6 +50,20 @@ def act_options(lang: Language, data: Bureau) -> list[dict]:
             for i in data.items if i.state != "closed"]
 
 
+def hazard_options(lang: Language, choices) -> list[dict]:
+    """The picker's options from queries/ledger/supervision.py `HazardChoice` rows: code · grade · stage ·
+    title (· overdue); the label is plain text (a title a school typed is never markup)."""
+    side = 0 if lang == "zh" else 1
+    options = []
+    for c in choices:
+        parts = [c.code, GRADE_NAMES.get(c.grade, (c.grade,) * 2)[side], STAGE_NAMES.get(c.stage, (c.stage,) * 2)[side],
+                 c.title]
+        if c.overdue:
+            parts.append(tb(lang, "overdue_mark"))
+        options.append({"label": " · ".join(parts), "value": c.code})
+    return options
+
+
 def open_form(lang: Language, data: Bureau) -> html.Section:
     today = data.now.astimezone(data.tz).date().isoformat() if data.now and data.tz else None
     return html.Section(className="phone-card sv-form", children=[
@@ -60,6 +75,8 @@ def open_form(lang: Language, data: Bureau) -> html.Section:
                                                 options=[{"label": ts(lang, "kind_" + k), "value": k}
                                                          for k in KINDS])),
         _field(tb(lang, "ref"), dcc.Input(id=ids.REF, type="text", maxLength=128)),
+        _field(tb(lang, "hazard_pick"), dcc.Dropdown(id=ids.HAZARD_PICK, options=[], placeholder=tb(lang, "pick"),
+                                                     searchable=True)),
         _field(tb(lang, "item_title"), dcc.Input(id=ids.TITLE, type="text", maxLength=200)),
         _field(tb(lang, "instructions"), dcc.Textarea(id=ids.INSTRUCTIONS, rows=4, maxLength=TEXT_MAX)),
         _field(tb(lang, "deadline"), dcc.Input(id=ids.DEADLINE, type="date", min=today)),
