@@ -30,7 +30,7 @@ class Saved:
 
 def save(db: Session, *, actor: Actor, alert_id: object, schools: frozenset[str] | None, findings: object,
          measures: object, expected: object, now: datetime) -> Saved:
-    if not isinstance(alert_id, int) or isinstance(alert_id, bool):
+    if rules.alert_id_or_none(alert_id) is None:
         raise NotFound(f"no alert {alert_id!r}", zh=f"没有报警 {alert_id!r}")
     query = select(OrgUnit.code).join(Alert, Alert.school_id == OrgUnit.id).where(Alert.id == alert_id)
     school = db.scalar(query)

@@ -260,3 +260,18 @@ def test_the_page_the_save_and_the_pdf_hold_to_role_and_school(served):
     english = subprocess.run(["pdftotext", "-", "-"], capture_output=True, check=True,
                              input=duty1.get(f"/api/v1/alerts/{alert}/review.pdf?lang=en").data).stdout.decode()
     assert "Incident review" in english and "Timeline" in english
+
+
+def test_an_alert_id_past_the_ledgers_integers_is_no_such_alert_not_a_server_error(served):
+    """An id no alert can have (past PostgreSQL's integer; past SQLite's, where the driver cannot even send
+    it): the PDF is a 404, the page says not found, and a store edited to hold it saves nothing and says so."""
+    app, _seeded = served
+    duty1 = signed_in(app, "duty1")
+    for alert in (2**31, 10**20):
+        pdf = duty1.get(f"/api/v1/alerts/{alert}/review.pdf")
+        assert pdf.status_code == 404 and pdf.get_json()["error"] == "no such alert", alert
+        saved = _save(app, duty1, alert, 0, "越界")
+        assert saved.startswith("200") and "没有报警" in saved, alert
+    for asked in ("999999999999", "²"):  # past PostgreSQL's integer; a digit int() cannot read
+        page = _router(duty1, f"?alert={asked}", "/review")
+        assert page.status_code == 200 and "火警处置卡" not in page.get_data(as_text=True), asked
