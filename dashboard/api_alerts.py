@@ -25,6 +25,7 @@ from dashboard.services import services
 from ledger import alert_flow, handover_pdf
 from ledger.commands import alert_handling
 from ledger.commands.alert_handling import AlertBusy, AlertNotFound, HandlingError
+from ledger.incident_review import alert_id_or_none
 from queries.ledger import alert_console
 from queries.ledger import incident_review as incident_reads
 
@@ -115,6 +116,8 @@ def review_pdf(alert_id: int):
     tz = live.settings.tz
     lang = "en" if request.args.get("lang") == "en" else "zh"
     _name, schools = caller()
+    if alert_id_or_none(alert_id) is None:  # no alert has it: never sent to the database
+        return answer(404, {"error": NO_ALERT, "alert": alert_id})
     with live.ledger_reads() as session:
         found = incident_reads.facts(session, alert_id=alert_id, schools=schools)
     if found is None:

@@ -260,7 +260,12 @@ def parse_at(text: str | None, *, now: datetime, retention_days: int, local: Zon
             raise LedgerError("at needs its offset (e.g. +08:00 or Z): without it the moment is ambiguous",
                               zh="at 须带时区偏移（如 +08:00 或 Z），否则无法确定是哪个时刻")
         found = found.replace(tzinfo=local)
-    found = found.astimezone(timezone.utc)
+    try:
+        found = found.astimezone(timezone.utc)
+    except OverflowError:  # 9999-12-31 behind UTC or 0001-01-01 ahead of it: no datetime holds it in UTC,
+        # but it is still a moment out of range, refused below as one (never an error of the server's)
+        found = datetime.max.replace(tzinfo=timezone.utc) if found.year > 1 else datetime.min.replace(
+            tzinfo=timezone.utc)
     if minute_of(epoch_ms(found)) >= minute_of(epoch_ms(now)):
         raise LedgerError("at is not in a past minute: the wall's history holds minutes that have ended (the live "
                           "summary is the present)",

@@ -30,7 +30,7 @@ class Saved:
 
 def save(db: Session, *, actor: Actor, alert_id: object, schools: frozenset[str] | None, findings: object,
          measures: object, expected: object, now: datetime) -> Saved:
-    if not isinstance(alert_id, int) or isinstance(alert_id, bool):
+    if rules.alert_id_or_none(alert_id) is None:
         raise NotFound(f"no alert {alert_id!r}", zh=f"没有报警 {alert_id!r}")
     query = select(OrgUnit.code).join(Alert, Alert.school_id == OrgUnit.id).where(Alert.id == alert_id)
     school = db.scalar(query)
@@ -58,6 +58,11 @@ def save(db: Session, *, actor: Actor, alert_id: object, schools: frozenset[str]
             with db.begin_nested():  # two first saves at once: the second finds the first's row
                 db.add(row)
         except IntegrityError:
+            # The other first save is in. A double submit of this same text (PostgreSQL lets both insert)
+            # is done, as when the row is found above: say so, never "reload", over the person's own words.
+            kept = db.get(IncidentReview, alert_id, populate_existing=True)
+            if kept is not None and (kept.findings, kept.measures) == (findings, measures):
+                return Saved(kept.version, False)
             raise LedgerError("someone saved this review meanwhile (version 1): reload it to see theirs",
                               zh="他人已修改此评估（第 1 版），请刷新后查看再修改") from None
     else:

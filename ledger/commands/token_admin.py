@@ -71,7 +71,9 @@ def _label(text: str) -> str:
 def _managed(db: Session, token_id: int, scope: str | None) -> AccessToken:
     row = db.get(AccessToken, token_id)
     walls = managed_walls(db, scope)
-    if row is None or (walls is not None and row.school not in walls):
+    # Only a wall's token, as the page lists them: a leader's or duty API token of the command line is
+    # not the page's to revoke, nor to rotate into one shown as a wall's address.
+    if row is None or row.role != WALL or (walls is not None and row.school not in walls):
         raise org_scope.OutOfScope(f"no token {token_id} among the walls you manage",
                                    zh=f"您管理的大屏中没有令牌 {token_id}")
     return row

@@ -98,6 +98,16 @@ def test_the_map_places_schools_on_the_image_and_rings_last():
     assert sum(len(t["x"]) for t in figure["data"][:-1]) == 1  # a2 has no place: not on the map
 
 
+def test_a_schools_name_on_the_map_is_text_never_plotlys_markup():
+    """Plotly reads <b>, <br> and <a href> in a trace's text: a school's name, typed by an administrator,
+    goes onto the map escaped and reads as written (a link would be clickable on a city's wall)."""
+    typed = '<a href="https://evil.example">一中</a><br>&'
+    district = {**DISTRICT, "names": {**DISTRICT["names"], "a1": {"name_zh": typed, "name_en": None}}}
+    figure = map_figure(district_model("zh", district=district, live=live(), league=[], due=[], now=NOW)["map"])
+    red = next(t for t in figure["data"] if t["name"] == "red")
+    assert red["text"] == ["&lt;a href=\"https://evil.example\"&gt;一中&lt;/a&gt;&lt;br&gt;&amp;"]
+
+
 def png(width: int, height: int) -> bytes:
     from PIL import Image
 

@@ -156,10 +156,27 @@ def test_a_kiosks_wall_token_never_sees_the_past(history):
 @pytest.mark.parametrize(("at", "zh"), [
     ("03:14", "ISO 8601"), ("2026-12-06T03:14:00", "须带时区偏移"), ("2999-01-01T00:00:00+08:00", "尚未结束"),
     ("2020-01-01T00:00:00+08:00", "保存期限"),
+    # Past what a datetime holds once moved to UTC: refused as any other moment out of range, never a 500.
+    ("9999-12-31T23:59:00-23:59", "尚未结束"), ("0001-01-01T00:00:00+23:59", "保存期限"),
 ])
 def test_a_bad_at_is_a_400_in_both_languages(history, at, zh):
     answer = past(history, "leader", at)
     assert answer.status_code == 400 and zh in answer.get_json()["error_zh"] and answer.get_json()["error"]
+
+
+def test_a_moment_no_datetime_holds_in_utc_leaves_the_wall_live_not_broken(history):
+    """0001-01-01 ahead of UTC is before any datetime: the page says the `at` is refused beside the time
+    control, and a store edited to hold it gets the live wall, as for any other refused `at`."""
+    app = history["app"]
+    leader = client_with(app, history["tokens"]["leader"])
+    page = _router(leader, f"?school={SCHOOL}&at=0001-01-01T00%3A00")
+    assert page.status_code == 200
+    shown = json.dumps(page.get_json(), ensure_ascii=False)
+    assert "history-refusal" in shown and "保存期限" in shown and "past-banner" not in shown
+    view = {"school": SCHOOL, "lang": "zh", "at": "9999-12-31T23:59:00-23:59"}
+    answer = leader.post("/_dash-update-component", json=_callback_body(
+        app, _callback_key(app, ids.HEARTBEAT), {ids.TICK: 1, ids.VIEW: view}))
+    assert answer.status_code == 200 and "is-past" not in answer.get_json()["response"][ids.WALL]["className"]
 
 
 @pytest.mark.browser

@@ -6,10 +6,12 @@ the role, and the PDF (its text read back with pdftotext)."""
 from __future__ import annotations
 
 import subprocess
+import threading
+import time
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from dashboard.app import create_app
 from dashboard.pages.incident_review import ids
@@ -163,6 +165,47 @@ def test_a_review_is_saved_versioned_never_overwritten_unseen_and_audited(sessio
     assert entries[1].before["version"] == 1
 
 
+@pytest.mark.backends("postgresql")  # SQLite's BEGIN IMMEDIATE queues the second save behind the first whole
+def test_a_double_submit_of_a_first_review_says_unchanged_not_someone_elses(engine, seeded):
+    """A double click on "保存评估" for a review not yet written, on PostgreSQL: neither save finds a row and
+    both insert; the second waits on the first's row. Once the first is in, the second is this person's
+    own text, already saved: "unchanged", not "someone saved meanwhile, reload" (the page would say the
+    save was refused, though it was kept)."""
+    alert, sessions, answers = seeded["handled"], sql_sessions(engine), {}
+
+    def save(db):
+        return incident_reviews.save(db, actor=DUTY, alert_id=alert, schools=frozenset({"s1"}), findings="宿舍吸烟",
+                                     measures="加装烟感", expected=0, now=RAISED + timedelta(hours=8))
+
+    def second():
+        with sessions() as db:
+            try:
+                answers["second"] = save(db)
+                db.commit()
+            except LedgerError as exc:
+                answers["second"] = exc
+
+    def waiting() -> int:
+        with engine.connect() as c:
+            return c.execute(text("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                                  "AND query ILIKE '%incident_review%'")).scalar()
+
+    with sessions() as first:
+        assert save(first) == incident_reviews.Saved(1, True)  # its row inserted, not yet committed
+        thread = threading.Thread(target=second)
+        thread.start()
+        deadline = time.monotonic() + 10
+        while not waiting() and time.monotonic() < deadline:  # the second's INSERT waits on that row
+            time.sleep(0.02)
+        assert waiting()
+        first.commit()
+    thread.join(30)
+    assert answers["second"] == incident_reviews.Saved(1, False)
+    with sessions() as db:
+        assert [e.after["version"] for e in db.scalars(
+            select(AuditEntry).where(AuditEntry.action == "incident_review.save"))] == [1]
+
+
 # -- the page, its callback and the PDF through the real app (SQLite) ---------------------------------
 @pytest.fixture(scope="module")
 def served(redis_url, tmp_path_factory):
@@ -217,3 +260,18 @@ def test_the_page_the_save_and_the_pdf_hold_to_role_and_school(served):
     english = subprocess.run(["pdftotext", "-", "-"], capture_output=True, check=True,
                              input=duty1.get(f"/api/v1/alerts/{alert}/review.pdf?lang=en").data).stdout.decode()
     assert "Incident review" in english and "Timeline" in english
+
+
+def test_an_alert_id_past_the_ledgers_integers_is_no_such_alert_not_a_server_error(served):
+    """An id no alert can have (past PostgreSQL's integer; past SQLite's, where the driver cannot even send
+    it): the PDF is a 404, the page says not found, and a store edited to hold it saves nothing and says so."""
+    app, _seeded = served
+    duty1 = signed_in(app, "duty1")
+    for alert in (2**31, 10**20):
+        pdf = duty1.get(f"/api/v1/alerts/{alert}/review.pdf")
+        assert pdf.status_code == 404 and pdf.get_json()["error"] == "no such alert", alert
+        saved = _save(app, duty1, alert, 0, "越界")
+        assert saved.startswith("200") and "没有报警" in saved, alert
+    for asked in ("999999999999", "²"):  # past PostgreSQL's integer; a digit int() cannot read
+        page = _router(duty1, f"?alert={asked}", "/review")
+        assert page.status_code == 200 and "火警处置卡" not in page.get_data(as_text=True), asked

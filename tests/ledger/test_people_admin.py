@@ -203,6 +203,19 @@ def test_a_district_admin_makes_a_token_for_the_districts_own_wall_and_only_thei
     assert access.active_token(org, token=made.token) is None
 
 
+def test_the_tokens_page_touches_wall_tokens_only_never_a_command_line_token_of_another_role(org):
+    """A leader's API token for s1 (`python -m ledger token`) is not a wall's: the page does not list it, and
+    its id sent from an edited dropdown neither revokes it nor rotates it into a leader's token shown as a
+    wall's address (a kiosk opening it would get the wall's past and the duty console)."""
+    api = access.issue_token(org, role="leader", label="区平台接口", school="s1", now=NOW)
+    assert [t.label for t in people.tokens(org, "d1")] == []
+    for act in (token_admin.revoke, token_admin.rotate):
+        with pytest.raises(org_scope.OutOfScope):
+            act(org, actor=D1_ADMIN, scope="d1", token_id=api.row.id, now=NOW)
+    assert access.active_token(org, token=api.token).role == "leader"
+    assert not [e for e in _audit(org) if e.action.startswith("token.")]
+
+
 def test_refused_sign_ins_are_kept_and_admins_see_those_of_their_people(org):
     sign_ins.record_failure(org, username="d1admin", ip="198.51.100.4", now=NOW)
     sign_ins.record_failure(org, username="d2duty", ip="198.51.100.5", now=NOW + timedelta(seconds=1))

@@ -156,6 +156,9 @@ def test_a_minute_is_taken_at_its_last_millisecond_and_kept_in_its_hours_row():
     ("2026-12-06T12:00:10Z", "not in a past minute", "尚未结束"),  # the minute holding now
     ("2026-12-07T03:14:00+08:00", "not in a past minute", "尚未结束"),
     ("2026-08-01T03:14:00+08:00", "older than the 90 days", "保存期限（90 天）"),
+    # Beyond what a datetime holds once in UTC: out of range like any other, not an OverflowError.
+    ("9999-12-31T23:59:00-23:59", "not in a past minute", "尚未结束"),
+    ("0001-01-01T00:00:00+23:59", "older than the 90 days", "保存期限（90 天）"),
 ])
 def test_a_bad_at_is_refused_in_both_languages(text, fragment, zh):
     with pytest.raises(LedgerError) as refused:

@@ -16,6 +16,7 @@ from dashboard.pages.district_wall import ids
 from dashboard.pages.district_wall.markers import FILL, RISK_ORDER
 from dashboard.pages.district_wall.text import td
 from layouts.i18n import Language
+from layouts.site_plan import plotly_text
 
 HTML_LANG = {"zh": "zh-CN", "en": "en"}
 GRAPH_CONFIG = {"staticPlot": True, "displayModeBar": False, "responsive": True}
@@ -39,7 +40,8 @@ def map_figure(slot: dict) -> dict:
         shown = [m for m in placed if m["colour"] == colour]
         traces.append({"type": "scatter", "mode": "markers+text", "name": colour,
                        "x": [m["x"] * width for m in shown], "y": [(1 - m["y"]) * height for m in shown],
-                       "text": [m["name"] for m in shown], "textposition": "bottom center",
+                       # Plotly reads <b>, <br>, <a href> in text: a typed name goes in escaped, shown as written.
+                       "text": [plotly_text(m["name"]) for m in shown], "textposition": "bottom center",
                        "textfont": {"size": 20, "color": "#ffffff"},
                        "marker": {"size": 26, "color": FILL[colour], "line": {"width": 3, "color": "#ffffff"}}})
     rings = [m for m in placed if m["pulse"]]
