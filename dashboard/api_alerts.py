@@ -64,6 +64,17 @@ def _body() -> dict:
     return body
 
 
+@alerts_api.before_request
+def _no_such_alert_id():
+    """An id no alert can have (past the ledger's integers) is "no such alert" on every route, before any
+    query: PostgreSQL refuses it as out of range (a 503 "ledger unavailable"), SQLite's driver cannot even
+    send it (a 500). The guard's answers (401, 403) come first: it runs before this."""
+    found = (request.view_args or {}).get("alert_id")
+    if found is not None and alert_id_or_none(found) is None:
+        return answer(404, {"error": NO_ALERT, "alert": found})
+    return None
+
+
 @alerts_api.post("/<int:alert_id>/<action>")
 def act(alert_id: int, action: str):
     if action not in alert_flow.ACTIONS:
@@ -116,8 +127,6 @@ def review_pdf(alert_id: int):
     tz = live.settings.tz
     lang = "en" if request.args.get("lang") == "en" else "zh"
     _name, schools = caller()
-    if alert_id_or_none(alert_id) is None:  # no alert has it: never sent to the database
-        return answer(404, {"error": NO_ALERT, "alert": alert_id})
     with live.ledger_reads() as session:
         found = incident_reads.facts(session, alert_id=alert_id, schools=schools)
     if found is None:

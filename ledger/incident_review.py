@@ -29,6 +29,8 @@ def alert_id_or_none(value: object) -> int | None:
     """`value` when it can be an alert's id (a whole number from 1 to MAX_ALERT_ID), else None."""
     ok = isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ALERT_ID
     return value if ok else None
+
+
 # Steps in the order they are listed when two share a moment (raised before the page it caused).
 STEP_KINDS = ("raised", "repeat", "page", "escalate", "acknowledge", "card", "dispatch", "resolve")
 STEP_NAMES = {

@@ -93,6 +93,9 @@ def test_a_body_that_is_not_json_is_a_400(app, settings, alarms):
 def test_unknown_alerts_actions_and_other_schools_alerts_are_404(app, settings, alarms):
     duty = as_role(app, settings, "duty")
     assert post(duty, 999_999, "acknowledge").status_code == 404
+    for past_integers in (2**31, 10**20):  # no alert can have it: "no such alert", never a server error
+        assert post(duty, past_integers, "acknowledge").status_code == 404
+        assert duty.get(f"/api/v1/alerts/{past_integers}/history").status_code == 404
     assert post(duty, alarms["s1"], "escalate").status_code == 404
     scoped = as_role(app, settings, "duty", school="s1")
     assert post(scoped, alarms["s2"], "acknowledge").status_code == 404
