@@ -28,6 +28,7 @@ EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # What each kind's config must name (the rest of the request is the provider's documented format).
 NEEDS_CONFIG = {"email": ("host", "from"), "sms": ("url",), "webhook": ("url",)}
 NEEDS_SECRET = ("wecom", "dingtalk", "feishu")  # the robot's webhook URL, which carries its token
+WEB = ("http://", "https://")
 
 
 def _refuse(en: str, zh: str) -> LedgerError:
@@ -57,8 +58,11 @@ def save_channel(db: Session, *, actor: audit.Actor, scope: str | None, unit_id:
     missing = [k for k in NEEDS_CONFIG.get(kind, ()) if k not in config]
     if missing:
         raise _refuse(f"{kind} needs {', '.join(missing)}", f"该渠道缺少配置：{'、'.join(missing)}")
-    for key in ("url",):
-        if key in config and not str(config[key]).startswith(("http://", "https://")):
+    # A robot's secret is its webhook URL: held to http(s) as the other URLs are (a file: or data: URL
+    # would have the notifier read its own files). An env: reference is checked when it is sent.
+    robot_url = secret.strip() if kind in NEEDS_SECRET and not secret.strip().startswith("env:") else ""
+    for url in ([str(config["url"])] if "url" in config else []) + ([robot_url] if robot_url else []):
+        if not url.lower().startswith(WEB):
             raise _refuse("the URL must begin with http:// or https://", "地址须以 http:// 或 https:// 开头")
     if kind == "sms" and "{phone}" not in config["url"] + config.get("body", "") or (
             kind == "sms" and "{text}" not in config["url"] + config.get("body", "")):

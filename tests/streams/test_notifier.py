@@ -31,6 +31,7 @@ from dashboard.pages.admin_notify import ids
 from devstack.local_services import free_port
 from ledger import notify_text
 from ledger.commands import audit, notify, notify_channels, users
+from ledger.errors import LedgerError
 from ledger.models import AuditEntry, NotifyChannel, NotifyDelivery, NotifyOutbox, OrgUnit, User
 from streams.notifier import Notifier
 from tests.dashboard.conftest import PASSWORD, signed_in
@@ -360,3 +361,57 @@ def test_the_admin_page_keeps_secrets_masked_holds_the_admin_to_their_unit_and_t
     assert "发送成功" in _post(app, admin, None, follow, ids.TEST_POLL, "n_intervals")
     [ding] = _requests("/ding")
     assert "测试消息" in json.loads(ding["body"])["text"]["content"]
+
+
+def test_a_unit_admin_cannot_have_the_notifier_send_its_own_environment_to_their_address(
+        session, seeded, settings, settings_factory, engine, http):
+    """An `env:NAME` secret names a variable kept for channels (NOTIFY_CHANNEL_…) only. Any other name
+    would let an admin of one district have the notifier send the web app's and ledger's secrets
+    (NOTIFY_SECRET_KEY, which opens every school's stored secrets, DATABASE_URL) to a webhook of
+    theirs as its bearer token: refused on saving, and never read for a channel stored before."""
+    app = create_app(settings_factory(database_url=settings.database_url, secret_key="q" * 32,
+                                      notify_secret_key=KEY))
+    admin = signed_in(app, "admin1")  # a district's admin: not the operator of the notifier's host
+    form = {ids.VIEW: {"lang": "zh"}, ids.CHANNEL: "new", ids.UNIT: seeded["school"], ids.KIND: "webhook",
+            ids.NAME: "我的系统", ids.CONFIG: json.dumps({"url": f"{http}/hook"}), ids.SIGNING: "", ids.RATE: 20,
+            ids.SAVE: 1}
+    for name in ("NOTIFY_SECRET_KEY", "DATABASE_URL", "SECRET_KEY"):
+        refused = _post(app, admin, ids.MESSAGE, form | {ids.SECRET: f"env:{name}"}, ids.SAVE)
+        assert "未保存" in refused and "NOTIFY_CHANNEL_" in refused
+    session.expire_all()
+    assert session.scalars(select(NotifyChannel)).all() == []
+    session.rollback()
+    assert "已保存" in _post(app, admin, ids.MESSAGE, form | {ids.SECRET: "env:NOTIFY_CHANNEL_OPS"}, ids.SAVE)
+    [channel] = session.scalars(select(NotifyChannel)).all()
+    channel.secret = "env:DATABASE_URL"  # stored before names were held to the prefix
+    session.commit()
+    assert _alert(session, "alert:11:level0") == 1
+    session.commit()
+    environ = {"DATABASE_URL": "postgresql://ledger:db-password-42@db/ledger", "NOTIFY_CHANNEL_OPS": "tok"}
+    Notifier(settings, engine=engine, environ=environ).run_once(NOW)
+    assert _requests("/hook") == []  # nothing sent, so nothing of the environment left the host
+    session.expire_all()
+    [row] = session.scalars(select(NotifyOutbox)).all()
+    assert row.status == "retrying" and "NOTIFY_CHANNEL_" in row.last_answer and "db-password" not in row.last_answer
+
+
+def test_a_robot_url_that_is_no_web_address_is_refused_and_never_read_as_a_file(session, seeded, settings, engine,
+                                                                                tmp_path):
+    """A robot's webhook URL (its secret) is http(s) as the other channels' URLs are: `file:` or `data:`
+    made urllib read the notifier's own files, and its answer without a status broke the worker, so the
+    row was leased again every 2 minutes, for ever, with no delivery logged and the test "not running"."""
+    for url in ("file:///etc/hostname", "data:text/plain,{\"errcode\":0}", "ftp://127.0.0.1/x"):
+        with pytest.raises(LedgerError, match="http"):
+            _channel(session, seeded, "wecom", secret=url)
+        session.rollback()
+    # One stored before the check (or named by env:): the notifier refuses to send it, and says so.
+    channel = _channel(session, seeded, "wecom", secret="env:NOTIFY_CHANNEL_ROBOT")
+    assert _alert(session, "alert:12:level0") == 1
+    session.commit()
+    private = tmp_path / "private.txt"
+    private.write_text("private-file-content-7781")
+    Notifier(settings, engine=engine, environ={"NOTIFY_CHANNEL_ROBOT": private.as_uri()}).run_once(NOW)
+    session.expire_all()
+    [row] = session.scalars(select(NotifyOutbox)).all()
+    [logged] = session.scalars(select(NotifyDelivery).where(NotifyDelivery.channel_id == channel)).all()
+    assert row.status == "retrying" and not logged.ok and "http" in logged.answer and "7781" not in logged.answer
