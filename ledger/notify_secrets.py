@@ -18,6 +18,7 @@ import hashlib
 import os
 import re
 from collections.abc import Mapping
+from urllib.parse import urlsplit
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 
@@ -65,6 +66,13 @@ def reveal(stored: str | None, passphrases: str, environ: Mapping[str, str] | No
             pass
     raise LedgerError("the channel's secret cannot be decrypted with NOTIFY_SECRET_KEY",
                       zh="无法用 NOTIFY_SECRET_KEY 解密该渠道的密钥，请重新填写")
+
+
+def shown_url(url: str) -> str:
+    """A URL as the admin page and the audit log may show it: no query (tokens live there) and no
+    user:password."""
+    parts = urlsplit(str(url))
+    return f"{parts.scheme}://{parts.hostname or ''}{f':{parts.port}' if parts.port else ''}{parts.path}"
 
 
 def hint(secret: str) -> str:

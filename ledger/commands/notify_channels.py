@@ -154,9 +154,11 @@ def set_person_address(db: Session, *, actor: audit.Actor, scope: str | None, us
 
 
 def _view(channel: NotifyChannel) -> dict:
-    """What the audit log and the admin page may show: hints, never secrets."""
+    """What the audit log may show: hints, never secrets; the URL as the page shows it (no query, no
+    user:password: tokens live there)."""
+    config = {k: (notify_secrets.shown_url(v) if k == "url" else v) for k, v in (channel.config or {}).items()}
     return {"unit_id": channel.unit_id, "kind": channel.kind, "name": channel.name, "enabled": channel.enabled,
-            "config": channel.config, "secret": channel.secret_hint, "signing": channel.signing_hint,
+            "config": config, "secret": channel.secret_hint, "signing": channel.signing_hint,
             "rate_per_minute": channel.rate_per_minute}
 
 

@@ -415,3 +415,19 @@ def test_a_robot_url_that_is_no_web_address_is_refused_and_never_read_as_a_file(
     [row] = session.scalars(select(NotifyOutbox)).all()
     [logged] = session.scalars(select(NotifyDelivery).where(NotifyDelivery.channel_id == channel)).all()
     assert row.status == "retrying" and not logged.ok and "http" in logged.answer and "7781" not in logged.answer
+
+
+def test_the_audit_log_keeps_a_channels_url_as_the_page_shows_it_without_its_query_or_password(session, seeded):
+    """The page shows a URL without its query and user:password (tokens live there); the audit log,
+    which every admin above the school reads and exports, kept the whole URL, before and after."""
+    _channel(session, seeded, "webhook", url="https://ops:hook-pass-31@ops.school.example.cn/hooks?token=hook-tok-55")
+    sms = _channel(session, seeded, "sms", url="https://sms.example.com/send?mobile={phone}&content={text}&key=gw-k-77")
+    notify_channels.save_channel(session, actor=ADMIN, scope=None, unit_id=seeded["school"], kind="sms", name="短信",
+                                 config={"url": "https://sms2.example.com/send?m={phone}&c={text}&key=gw-k-78"},
+                                 secret="", signing_secret="", rate_per_minute=20, passphrases=KEY, now=NOW,
+                                 channel_id=sms)
+    session.commit()
+    logged = json.dumps([(e.before, e.after) for e in session.scalars(select(AuditEntry))], ensure_ascii=False)
+    assert "ops.school.example.cn/hooks" in logged and "sms2.example.com/send" in logged
+    for secret in ("hook-pass-31", "hook-tok-55", "gw-k-77", "gw-k-78"):
+        assert secret not in logged
