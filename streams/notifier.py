@@ -194,7 +194,12 @@ class Notifier:
 
     def send(self, kind: str, config: dict, secret: str, signing: str, message: Message) -> tuple[bool, str]:
         if kind == "email":
-            return send_email(config, secret, message, self.timeout_s)
+            try:
+                return send_email(config, secret, message, self.timeout_s)
+            except (KeyError, TypeError, ValueError) as exc:  # the settings, not the server: a port that is
+                # no number, a sender with a line break; raised out of the worker, the row stayed leased
+                # for ever with nothing logged
+                return False, f"channel misconfigured: {type(exc).__name__} {exc}"[:500]
         try:
             request = notify_protocols.build(kind, config, secret, signing, message, int(time.time() * 1000))
         except (KeyError, ValueError) as exc:

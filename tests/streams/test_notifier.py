@@ -431,3 +431,33 @@ def test_the_audit_log_keeps_a_channels_url_as_the_page_shows_it_without_its_que
     assert "ops.school.example.cn/hooks" in logged and "sms2.example.com/send" in logged
     for secret in ("hook-pass-31", "hook-tok-55", "gw-k-77", "gw-k-78"):
         assert secret not in logged
+
+
+def test_an_email_channel_set_wrong_is_logged_as_failing_not_left_leased_for_ever(session, seeded, settings, engine):
+    """A port that is no number, or a sender with a line break (a header smtplib refuses), raised out of
+    the worker: nothing logged, the row leased again every 2 minutes for ever, never `failed`, and the
+    page's test said the notifier seemed not to run. Each is a failed delivery with the reason."""
+    bad = {"port": {"host": "127.0.0.1", "port": "smtp", "from": "alarm@school.example.cn"},
+           "header": {"host": "127.0.0.1", "port": 1, "from": "alarm@school.example.cn\r\nBcc: all@example.cn"}}
+    channels = {}
+    for name, config in bad.items():
+        channels[name] = notify_channels.save_channel(
+            session, actor=ADMIN, scope=None, unit_id=seeded["district"], kind="email", name=name, config=config,
+            secret="", signing_secret="", rate_per_minute=20, passphrases=KEY, now=NOW).id
+        notify_channels.set_enabled(session, actor=ADMIN, scope=None, channel_id=channels[name],
+                                    enabled=name == "port", now=NOW)
+    session.commit()
+    notifier = Notifier(settings, engine=engine)
+    for name in bad:  # one at a time: a person's e-mail goes by the nearest enabled e-mail channel
+        for other in bad:
+            session.get(NotifyChannel, channels[other]).enabled = other == name
+        session.commit()
+        assert _alert(session, f"alert:13:{name}", [seeded["duty"]]) == 1
+        session.commit()
+        notifier.run_once(NOW)
+        session.expire_all()
+        [row] = session.scalars(select(NotifyOutbox).where(NotifyOutbox.channel_id == channels[name])).all()
+        [logged] = session.scalars(select(NotifyDelivery).where(NotifyDelivery.channel_id == channels[name])).all()
+        assert row.status == "retrying" and not logged.ok and "misconfigured" in logged.answer, name
+        session.rollback()
+    notifier.close()
