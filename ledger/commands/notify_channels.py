@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ledger import notify_secrets, org_scope
@@ -76,6 +77,12 @@ def save_channel(db: Session, *, actor: audit.Actor, scope: str | None, unit_id:
     if channel is None:
         if kind in NEEDS_SECRET and not secret.strip():
             raise _refuse("the robot's webhook URL is needed", "请填写机器人的 Webhook 地址")
+        # The form stays on "new" after a save: a second tap would add a twin, and every alert would
+        # reach the group twice. A unit's channels of a kind have names of their own.
+        if db.scalar(select(NotifyChannel.id).where(NotifyChannel.unit_id == unit.id, NotifyChannel.kind == kind,
+                                                    NotifyChannel.name == name)) is not None:
+            raise _refuse(f"the unit already has a {kind} channel named {name!r}: pick it to edit it",
+                          f"该单位已有同类渠道“{name}”：请在“渠道”中选择它修改")
         channel = NotifyChannel(created_at=now)
         db.add(channel)
     channel.unit_id, channel.kind, channel.name, channel.config = unit.id, kind, name, config

@@ -461,3 +461,24 @@ def test_an_email_channel_set_wrong_is_logged_as_failing_not_left_leased_for_eve
         assert row.status == "retrying" and not logged.ok and "misconfigured" in logged.answer, name
         session.rollback()
     notifier.close()
+
+
+def test_saving_a_new_channel_twice_makes_one_channel_not_two_that_each_page_the_group(
+        session, seeded, settings, settings_factory, engine, http):
+    """The form stays on "(new channel)" after a save: a second tap of 保存 (or a double tap) made a
+    second channel the same as the first, and every alert then reached the group twice. A new channel
+    named as one of its unit's channels of that kind is refused, pointing to the one to edit."""
+    app = create_app(settings_factory(database_url=settings.database_url, secret_key="q" * 32,
+                                      notify_secret_key=KEY))
+    admin = signed_in(app, "admin1")
+    form = {ids.VIEW: {"lang": "zh"}, ids.CHANNEL: "new", ids.UNIT: seeded["school"], ids.KIND: "wecom",
+            ids.NAME: "值班群", ids.CONFIG: "{}", ids.SECRET: f"{http}/wecom?key=k1", ids.SIGNING: "", ids.RATE: 20,
+            ids.SAVE: 1}
+    assert "已保存" in _post(app, admin, ids.MESSAGE, form, ids.SAVE)
+    again = _post(app, admin, ids.MESSAGE, form | {ids.SAVE: 2}, ids.SAVE)
+    assert "未保存" in again and "值班群" in again
+    assert "已保存" in _post(app, admin, ids.MESSAGE, form | {ids.NAME: "领导群", ids.SAVE: 3}, ids.SAVE)
+    session.expire_all()
+    assert sorted(c.name for c in session.scalars(select(NotifyChannel))) == ["值班群", "领导群"]
+    session.rollback()
+    assert _alert(session, "alert:14:level0") == 2  # once to each group
