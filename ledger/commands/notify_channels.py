@@ -50,6 +50,14 @@ def save_channel(db: Session, *, actor: audit.Actor, scope: str | None, unit_id:
     name = (name or "").strip()
     if not 1 <= len(name) <= 128:
         raise _refuse("a name of 1-128 characters is needed", "请填写 1-128 个字符的名称")
+    # Invisible, PostgreSQL refuses NUL, and a line break in a host or sender is another SMTP command or
+    # header; the SMS body template alone may have lines.
+    texts = [("the name", "名称", name)] + [(k, k, v) for k, v in (config or {}).items()
+                                            if isinstance(v, str) and k != "body"]
+    for en, zh, text in texts:
+        if (control := first_control(text)) is not None:
+            raise _refuse(f"{en} holds an invisible character ({describe(control[1])})",
+                          f"{zh}中有不可见字符 {describe(control[1])}，请删去")
     if not 1 <= int(rate_per_minute) <= 600:
         raise _refuse("the rate must lie between 1 and 600 a minute", "每分钟条数须在 1-600 之间")
     config = {k: v for k, v in (config or {}).items() if v not in (None, "")}

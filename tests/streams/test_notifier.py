@@ -442,8 +442,10 @@ def test_an_email_channel_set_wrong_is_logged_as_failing_not_left_leased_for_eve
     channels = {}
     for name, config in bad.items():
         channels[name] = notify_channels.save_channel(
-            session, actor=ADMIN, scope=None, unit_id=seeded["district"], kind="email", name=name, config=config,
-            secret="", signing_secret="", rate_per_minute=20, passphrases=KEY, now=NOW).id
+            session, actor=ADMIN, scope=None, unit_id=seeded["district"], kind="email", name=name,
+            config={"host": "127.0.0.1", "from": "alarm@school.example.cn"}, secret="", signing_secret="",
+            rate_per_minute=20, passphrases=KEY, now=NOW).id
+        session.get(NotifyChannel, channels[name]).config = config  # as stored before saving checked it
         notify_channels.set_enabled(session, actor=ADMIN, scope=None, channel_id=channels[name],
                                     enabled=name == "port", now=NOW)
     session.commit()
@@ -482,3 +484,20 @@ def test_saving_a_new_channel_twice_makes_one_channel_not_two_that_each_page_the
     assert sorted(c.name for c in session.scalars(select(NotifyChannel))) == ["值班群", "领导群"]
     session.rollback()
     assert _alert(session, "alert:14:level0") == 2  # once to each group
+
+
+def test_a_channels_name_and_settings_with_an_invisible_character_are_refused(session, seeded):
+    """A NUL (which PostgreSQL's text refuses: the page said only "failed"), an ESC or a line break in a
+    channel's name or a setting is refused with the field named, as every other name of the ledger."""
+    cases = [("name", {"name": "值班群\x00"}), ("name", {"name": "值班\x1b[2J群"}),
+             ("host", {"config": {"host": "smtp.example.cn\r\nRCPT TO:<x@y.cn>", "from": "a@school.example.cn"}}),
+             ("from", {"config": {"host": "smtp.example.cn", "from": "a@school.example.cn\nBcc: b@y.cn"}})]
+    for field, change in cases:
+        values = dict(name="邮件", config={"host": "smtp.example.cn", "from": "a@school.example.cn"}) | change
+        with pytest.raises(LedgerError) as refused:
+            notify_channels.save_channel(session, actor=ADMIN, scope=None, unit_id=seeded["school"], kind="email",
+                                         secret="", signing_secret="", rate_per_minute=20, passphrases=KEY, now=NOW,
+                                         **values)
+        assert "不可见字符" in refused.value.zh and (field == "name" or field in refused.value.zh)
+        session.rollback()
+    assert session.scalars(select(NotifyChannel)).all() == []
