@@ -309,7 +309,7 @@ class Settings:
     report_dir: str = str(PROJECT_ROOT / "var" / "reports")
     # Notification channels (issue 16; docs/notify.md, "Channels and delivery"). The key channel secrets
     # are encrypted with (Fernet, derived from this passphrase; "new,old" while rotating); empty: secrets
-    # can only be named as environment variables (env:NAME). How often a message is tried before it is
+    # can only be named as environment variables (env:NOTIFY_CHANNEL_NAME). How often a message is tried before it is
     # marked failed, and how often the sender looks for due messages.
     notify_secret_key: str = field(default="", repr=False)
     notify_max_attempts: int = 8

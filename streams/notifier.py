@@ -45,6 +45,10 @@ TIMEOUT_S = 10.0
 
 def send_http(request: notify_protocols.Request, timeout_s: float) -> tuple[int, str]:
     """(HTTP status, the answer's first 500 characters); status 0 when no answer came."""
+    if not request.url.lower().startswith(("http://", "https://")):
+        # urllib also opens file:, data: and ftp: (the notifier's own files), answering with no status;
+        # a robot's URL named by env: was never checked on saving.
+        return 0, "the channel's URL must begin with http:// or https://"
     req = urllib.request.Request(request.url, data=request.body, method=request.method, headers=request.headers)
     try:
         with urllib.request.urlopen(req, timeout=timeout_s) as answer:  # noqa: S310 - admins' own URLs
@@ -190,7 +194,12 @@ class Notifier:
 
     def send(self, kind: str, config: dict, secret: str, signing: str, message: Message) -> tuple[bool, str]:
         if kind == "email":
-            return send_email(config, secret, message, self.timeout_s)
+            try:
+                return send_email(config, secret, message, self.timeout_s)
+            except (KeyError, TypeError, ValueError) as exc:  # the settings, not the server: a port that is
+                # no number, a sender with a line break; raised out of the worker, the row stayed leased
+                # for ever with nothing logged
+                return False, f"channel misconfigured: {type(exc).__name__} {exc}"[:500]
         try:
             request = notify_protocols.build(kind, config, secret, signing, message, int(time.time() * 1000))
         except (KeyError, ValueError) as exc:

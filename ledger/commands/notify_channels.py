@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ledger import notify_secrets, org_scope
@@ -28,6 +29,7 @@ EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # What each kind's config must name (the rest of the request is the provider's documented format).
 NEEDS_CONFIG = {"email": ("host", "from"), "sms": ("url",), "webhook": ("url",)}
 NEEDS_SECRET = ("wecom", "dingtalk", "feishu")  # the robot's webhook URL, which carries its token
+WEB = ("http://", "https://")
 
 
 def _refuse(en: str, zh: str) -> LedgerError:
@@ -48,6 +50,14 @@ def save_channel(db: Session, *, actor: audit.Actor, scope: str | None, unit_id:
     name = (name or "").strip()
     if not 1 <= len(name) <= 128:
         raise _refuse("a name of 1-128 characters is needed", "请填写 1-128 个字符的名称")
+    # Invisible, PostgreSQL refuses NUL, and a line break in a host or sender is another SMTP command or
+    # header; the SMS body template alone may have lines.
+    texts = [("the name", "名称", name)] + [(k, k, v) for k, v in (config or {}).items()
+                                            if isinstance(v, str) and k != "body"]
+    for en, zh, text in texts:
+        if (control := first_control(text)) is not None:
+            raise _refuse(f"{en} holds an invisible character ({describe(control[1])})",
+                          f"{zh}中有不可见字符 {describe(control[1])}，请删去")
     if not 1 <= int(rate_per_minute) <= 600:
         raise _refuse("the rate must lie between 1 and 600 a minute", "每分钟条数须在 1-600 之间")
     config = {k: v for k, v in (config or {}).items() if v not in (None, "")}
@@ -57,8 +67,11 @@ def save_channel(db: Session, *, actor: audit.Actor, scope: str | None, unit_id:
     missing = [k for k in NEEDS_CONFIG.get(kind, ()) if k not in config]
     if missing:
         raise _refuse(f"{kind} needs {', '.join(missing)}", f"该渠道缺少配置：{'、'.join(missing)}")
-    for key in ("url",):
-        if key in config and not str(config[key]).startswith(("http://", "https://")):
+    # A robot's secret is its webhook URL: held to http(s) as the other URLs are (a file: or data: URL
+    # would have the notifier read its own files). An env: reference is checked when it is sent.
+    robot_url = secret.strip() if kind in NEEDS_SECRET and not secret.strip().startswith("env:") else ""
+    for url in ([str(config["url"])] if "url" in config else []) + ([robot_url] if robot_url else []):
+        if not url.lower().startswith(WEB):
             raise _refuse("the URL must begin with http:// or https://", "地址须以 http:// 或 https:// 开头")
     if kind == "sms" and "{phone}" not in config["url"] + config.get("body", "") or (
             kind == "sms" and "{text}" not in config["url"] + config.get("body", "")):
@@ -72,6 +85,12 @@ def save_channel(db: Session, *, actor: audit.Actor, scope: str | None, unit_id:
     if channel is None:
         if kind in NEEDS_SECRET and not secret.strip():
             raise _refuse("the robot's webhook URL is needed", "请填写机器人的 Webhook 地址")
+        # The form stays on "new" after a save: a second tap would add a twin, and every alert would
+        # reach the group twice. A unit's channels of a kind have names of their own.
+        if db.scalar(select(NotifyChannel.id).where(NotifyChannel.unit_id == unit.id, NotifyChannel.kind == kind,
+                                                    NotifyChannel.name == name)) is not None:
+            raise _refuse(f"the unit already has a {kind} channel named {name!r}: pick it to edit it",
+                          f"该单位已有同类渠道“{name}”：请在“渠道”中选择它修改")
         channel = NotifyChannel(created_at=now)
         db.add(channel)
     channel.unit_id, channel.kind, channel.name, channel.config = unit.id, kind, name, config
@@ -150,9 +169,11 @@ def set_person_address(db: Session, *, actor: audit.Actor, scope: str | None, us
 
 
 def _view(channel: NotifyChannel) -> dict:
-    """What the audit log and the admin page may show: hints, never secrets."""
+    """What the audit log may show: hints, never secrets; the URL as the page shows it (no query, no
+    user:password: tokens live there)."""
+    config = {k: (notify_secrets.shown_url(v) if k == "url" else v) for k, v in (channel.config or {}).items()}
     return {"unit_id": channel.unit_id, "kind": channel.kind, "name": channel.name, "enabled": channel.enabled,
-            "config": channel.config, "secret": channel.secret_hint, "signing": channel.signing_hint,
+            "config": config, "secret": channel.secret_hint, "signing": channel.signing_hint,
             "rate_per_minute": channel.rate_per_minute}
 
 

@@ -111,6 +111,8 @@ def save_card(db: Session, *, actor: Actor, scope: str | None, school: str, form
         _fill(db, found, card, form)
         other = _same_slot(db, found, card)
     if other is not None:
+        if card_id is None and snapshot(other) == snapshot(card):
+            return other  # the same new card sent twice (a double tap): that card, written and audited once
         raise LedgerError(f"the card {other.title!r} is already for this alert type and place",
                           zh=f"处置卡“{other.title}”已用于同一报警类型和地点，请修改那张卡")
     card.updated_by = actor.name[:64]

@@ -3,7 +3,7 @@
 A channel belongs to an organisation unit (a school or above): a WeCom, DingTalk or Feishu group robot,
 an SMTP server, an SMS gateway or the school's own webhook. Its secret (robot key, signing secret,
 SMTP password, gateway token) is kept encrypted (`fernet:…`, ledger/notify_secrets.py) or named as an
-environment variable (`env:NAME`); `secret_hint` is the masked form the admin page shows.
+environment variable (`env:NOTIFY_CHANNEL_NAME`); `secret_hint` is the masked form the admin page shows.
 
 The outbox holds one row per (message, channel, recipient). `dedupe_key` is unique: enqueueing the
 same step again after a restart adds nothing. The sender (streams/notifier.py) takes due rows, sends,
@@ -45,9 +45,9 @@ class NotifyChannel(Base):
     enabled: Mapped[bool] = mapped_column(default=True)
     config: Mapped[dict]  # the non-secret part: webhook URL, SMTP host, SMS URL template …
     # The credential: a robot's webhook URL (its token is in it), the SMTP password, the SMS gateway's
-    # token, the webhook's bearer token. "fernet:<token>" or "env:NAME"; never shown back.
+    # token, the webhook's bearer token. "fernet:<token>" or "env:NOTIFY_CHANNEL_NAME"; never shown back.
     secret: Mapped[str | None] = mapped_column(Text)
-    secret_hint: Mapped[str | None] = mapped_column(String(64))  # "env:NAME" or "••••abcd"
+    secret_hint: Mapped[str | None] = mapped_column(String(64))  # "env:NOTIFY_CHANNEL_NAME" or "••••abcd"
     # DingTalk's SEC… signing secret, Feishu's signature key (optional), the webhook's HMAC key.
     signing_secret: Mapped[str | None] = mapped_column(Text)
     signing_hint: Mapped[str | None] = mapped_column(String(64))

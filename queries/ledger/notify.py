@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from urllib.parse import urlsplit
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ledger.models import NotifyAddress, NotifyChannel, NotifyDelivery, NotifyOutbox, OrgUnit
+from ledger.notify_secrets import shown_url
 from queries.ledger.people import _scope_ids
 
 UNIT_KINDS = ("province", "city", "district", "school")
@@ -38,12 +38,6 @@ class FailureRow:
     channel: str
     rows: int
     answer: str
-
-
-def shown_url(url: str) -> str:
-    """A URL as the page may show it: no query (tokens live there) and no user:password."""
-    parts = urlsplit(str(url))
-    return f"{parts.scheme}://{parts.hostname or ''}{f':{parts.port}' if parts.port else ''}{parts.path}"
 
 
 def _shown_config(config: dict) -> dict:

@@ -210,3 +210,17 @@ def test_addresses_are_masked_to_tell_them_apart_not_to_copy_them():
     assert masked("phone", "+8613800138000") == "+861****8000"
     assert masked("email", "wang@school.edu.cn") == "w***@school.edu.cn"
     assert masked("phone", "") == "" and masked("phone", "123456") == "****56"
+
+
+def test_a_link_whose_alert_is_not_ascii_digits_opens_the_console_with_nothing_picked(served):
+    """`?alert=` takes ASCII digits only: "²" or "①" are digits to str.isdigit but not to int(), and a
+    link edited by hand (or a phone's autocorrect) must open the console, not fail it."""
+    _settings, app, _made = served
+    browser = app.server.test_client()
+    sign_in(browser, "duty1")
+    for odd in ("²", "①", "7²"):
+        page = _router(browser, "?school=s1&alert=" + quote(odd), "/duty")
+        assert page.status_code == 200, page.get_data(as_text=True)
+        stores = {c["props"]["id"]: c["props"].get("data") for c in _components(json.loads(page.get_data()))
+                  if c.get("type") == "Store"}
+        assert stores[ids.DUTY_SELECTED] is None

@@ -93,8 +93,14 @@ def test_a_secret_is_encrypted_at_rest_masked_when_shown_and_env_references_kept
     assert sealed.startswith("fernet:") and "abcdef" not in sealed
     assert notify_secrets.reveal(sealed, "new" * 6 + "," + key).endswith("abcdef123456")  # rotation
     assert notify_secrets.hint("SEC0123456789abcd") == "••••abcd" and notify_secrets.hint("short") == "••••"
-    assert notify_secrets.seal("env:DING_SECRET", "") == "env:DING_SECRET"
-    assert notify_secrets.reveal("env:DING_SECRET", "", {"DING_SECRET": "v"}) == "v"
+    assert notify_secrets.seal("env:NOTIFY_CHANNEL_DING", "") == "env:NOTIFY_CHANNEL_DING"
+    assert notify_secrets.reveal("env:NOTIFY_CHANNEL_DING", "", {"NOTIFY_CHANNEL_DING": "v"}) == "v"
+    # Only variables kept for channels: never the notifier's own secrets, on saving or on sending.
+    for name in ("NOTIFY_SECRET_KEY", "DATABASE_URL", "DING_SECRET", "NOTIFY_CHANNEL_", "NOTIFY_CHANNEL_a"):
+        with pytest.raises(LedgerError, match="NOTIFY_CHANNEL_"):
+            notify_secrets.seal(f"env:{name}", key)
+        with pytest.raises(LedgerError, match="NOTIFY_CHANNEL_"):
+            notify_secrets.reveal(f"env:{name}", key, {name: "the notifier's own secret"})
     with pytest.raises(LedgerError):
         notify_secrets.seal("plain", "")  # no key: refused, never stored in clear
     with pytest.raises(LedgerError):
@@ -108,6 +114,9 @@ def test_a_malformed_robot_url_is_reported_without_repeating_its_token():
     assert status == 0 and "TOKEN1234" not in answer
     status, answer = send_http(notify_protocols.Request("POST", "nonsense://x?access_token=TOKEN1234"), 1)
     assert status == 0 and "TOKEN1234" not in answer
+    for url in ("file:///etc/hostname", "data:text/plain,TOKEN1234", "ftp://127.0.0.1:1/TOKEN1234"):
+        assert send_http(notify_protocols.Request("POST", url), 1) == (
+            0, "the channel's URL must begin with http:// or https://")
 
 
 def test_the_console_link_is_built_from_public_url_or_left_out():

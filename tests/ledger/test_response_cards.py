@@ -135,3 +135,17 @@ def test_a_use_is_recorded_once_per_alert_card_and_person_and_the_handover_names
     table = next(t for t in handover_view(report, "en")["tables"] if t["key"] == "cards_used")
     assert table["title"] == "Response cards used" and table["rows"][0][2:] == ["Smoke alarm", "实验楼三层烟感处置",
                                                                                  "zhangsan"]
+
+
+def test_the_same_new_card_sent_twice_is_that_card_not_a_refusal(session):
+    """A double tap on 添加 sends the form twice, the second before the first answered: the page shows
+    the last answer, which said "not saved: a card is already for this type and place" of the card the
+    first had just saved. The same card again is answered as that card, written and audited once."""
+    first = cards.save_card(session, actor=S1_ADMIN, scope="s1", school="s1", form=SMOKE_3F, now=NOW)
+    session.commit()
+    again = cards.save_card(session, actor=S1_ADMIN, scope="s1", school="s1", form=SMOKE_3F,
+                            now=NOW + timedelta(seconds=1))
+    session.commit()
+    assert again.id == first.id and len(reads.school_cards(session, "s1")) == 1
+    created = select(func.count(AuditEntry.id)).where(AuditEntry.action == "response_card.create")
+    assert session.scalar(created) == 1

@@ -31,6 +31,7 @@ from dashboard.pages.admin_notify import ids
 from devstack.local_services import free_port
 from ledger import notify_text
 from ledger.commands import audit, notify, notify_channels, users
+from ledger.errors import LedgerError
 from ledger.models import AuditEntry, NotifyChannel, NotifyDelivery, NotifyOutbox, OrgUnit, User
 from streams.notifier import Notifier
 from tests.dashboard.conftest import PASSWORD, signed_in
@@ -360,3 +361,143 @@ def test_the_admin_page_keeps_secrets_masked_holds_the_admin_to_their_unit_and_t
     assert "发送成功" in _post(app, admin, None, follow, ids.TEST_POLL, "n_intervals")
     [ding] = _requests("/ding")
     assert "测试消息" in json.loads(ding["body"])["text"]["content"]
+
+
+def test_a_unit_admin_cannot_have_the_notifier_send_its_own_environment_to_their_address(
+        session, seeded, settings, settings_factory, engine, http):
+    """An `env:NAME` secret names a variable kept for channels (NOTIFY_CHANNEL_…) only. Any other name
+    would let an admin of one district have the notifier send the web app's and ledger's secrets
+    (NOTIFY_SECRET_KEY, which opens every school's stored secrets, DATABASE_URL) to a webhook of
+    theirs as its bearer token: refused on saving, and never read for a channel stored before."""
+    app = create_app(settings_factory(database_url=settings.database_url, secret_key="q" * 32,
+                                      notify_secret_key=KEY))
+    admin = signed_in(app, "admin1")  # a district's admin: not the operator of the notifier's host
+    form = {ids.VIEW: {"lang": "zh"}, ids.CHANNEL: "new", ids.UNIT: seeded["school"], ids.KIND: "webhook",
+            ids.NAME: "我的系统", ids.CONFIG: json.dumps({"url": f"{http}/hook"}), ids.SIGNING: "", ids.RATE: 20,
+            ids.SAVE: 1}
+    for name in ("NOTIFY_SECRET_KEY", "DATABASE_URL", "SECRET_KEY"):
+        refused = _post(app, admin, ids.MESSAGE, form | {ids.SECRET: f"env:{name}"}, ids.SAVE)
+        assert "未保存" in refused and "NOTIFY_CHANNEL_" in refused
+    session.expire_all()
+    assert session.scalars(select(NotifyChannel)).all() == []
+    session.rollback()
+    assert "已保存" in _post(app, admin, ids.MESSAGE, form | {ids.SECRET: "env:NOTIFY_CHANNEL_OPS"}, ids.SAVE)
+    [channel] = session.scalars(select(NotifyChannel)).all()
+    channel.secret = "env:DATABASE_URL"  # stored before names were held to the prefix
+    session.commit()
+    assert _alert(session, "alert:11:level0") == 1
+    session.commit()
+    environ = {"DATABASE_URL": "postgresql://ledger:db-password-42@db/ledger", "NOTIFY_CHANNEL_OPS": "tok"}
+    Notifier(settings, engine=engine, environ=environ).run_once(NOW)
+    assert _requests("/hook") == []  # nothing sent, so nothing of the environment left the host
+    session.expire_all()
+    [row] = session.scalars(select(NotifyOutbox)).all()
+    assert row.status == "retrying" and "NOTIFY_CHANNEL_" in row.last_answer and "db-password" not in row.last_answer
+
+
+def test_a_robot_url_that_is_no_web_address_is_refused_and_never_read_as_a_file(session, seeded, settings, engine,
+                                                                                tmp_path):
+    """A robot's webhook URL (its secret) is http(s) as the other channels' URLs are: `file:` or `data:`
+    made urllib read the notifier's own files, and its answer without a status broke the worker, so the
+    row was leased again every 2 minutes, for ever, with no delivery logged and the test "not running"."""
+    for url in ("file:///etc/hostname", "data:text/plain,{\"errcode\":0}", "ftp://127.0.0.1/x"):
+        with pytest.raises(LedgerError, match="http"):
+            _channel(session, seeded, "wecom", secret=url)
+        session.rollback()
+    # One stored before the check (or named by env:): the notifier refuses to send it, and says so.
+    channel = _channel(session, seeded, "wecom", secret="env:NOTIFY_CHANNEL_ROBOT")
+    assert _alert(session, "alert:12:level0") == 1
+    session.commit()
+    private = tmp_path / "private.txt"
+    private.write_text("private-file-content-7781")
+    Notifier(settings, engine=engine, environ={"NOTIFY_CHANNEL_ROBOT": private.as_uri()}).run_once(NOW)
+    session.expire_all()
+    [row] = session.scalars(select(NotifyOutbox)).all()
+    [logged] = session.scalars(select(NotifyDelivery).where(NotifyDelivery.channel_id == channel)).all()
+    assert row.status == "retrying" and not logged.ok and "http" in logged.answer and "7781" not in logged.answer
+
+
+def test_the_audit_log_keeps_a_channels_url_as_the_page_shows_it_without_its_query_or_password(session, seeded):
+    """The page shows a URL without its query and user:password (tokens live there); the audit log,
+    which every admin above the school reads and exports, kept the whole URL, before and after."""
+    _channel(session, seeded, "webhook", url="https://ops:hook-pass-31@ops.school.example.cn/hooks?token=hook-tok-55")
+    sms = _channel(session, seeded, "sms", url="https://sms.example.com/send?mobile={phone}&content={text}&key=gw-k-77")
+    notify_channels.save_channel(session, actor=ADMIN, scope=None, unit_id=seeded["school"], kind="sms", name="短信",
+                                 config={"url": "https://sms2.example.com/send?m={phone}&c={text}&key=gw-k-78"},
+                                 secret="", signing_secret="", rate_per_minute=20, passphrases=KEY, now=NOW,
+                                 channel_id=sms)
+    session.commit()
+    logged = json.dumps([(e.before, e.after) for e in session.scalars(select(AuditEntry))], ensure_ascii=False)
+    assert "ops.school.example.cn/hooks" in logged and "sms2.example.com/send" in logged
+    for secret in ("hook-pass-31", "hook-tok-55", "gw-k-77", "gw-k-78"):
+        assert secret not in logged
+
+
+def test_an_email_channel_set_wrong_is_logged_as_failing_not_left_leased_for_ever(session, seeded, settings, engine):
+    """A port that is no number, or a sender with a line break (a header smtplib refuses), raised out of
+    the worker: nothing logged, the row leased again every 2 minutes for ever, never `failed`, and the
+    page's test said the notifier seemed not to run. Each is a failed delivery with the reason."""
+    bad = {"port": {"host": "127.0.0.1", "port": "smtp", "from": "alarm@school.example.cn"},
+           "header": {"host": "127.0.0.1", "port": 1, "from": "alarm@school.example.cn\r\nBcc: all@example.cn"}}
+    channels = {}
+    for name, config in bad.items():
+        channels[name] = notify_channels.save_channel(
+            session, actor=ADMIN, scope=None, unit_id=seeded["district"], kind="email", name=name,
+            config={"host": "127.0.0.1", "from": "alarm@school.example.cn"}, secret="", signing_secret="",
+            rate_per_minute=20, passphrases=KEY, now=NOW).id
+        session.get(NotifyChannel, channels[name]).config = config  # as stored before saving checked it
+        notify_channels.set_enabled(session, actor=ADMIN, scope=None, channel_id=channels[name],
+                                    enabled=name == "port", now=NOW)
+    session.commit()
+    notifier = Notifier(settings, engine=engine)
+    for name in bad:  # one at a time: a person's e-mail goes by the nearest enabled e-mail channel
+        for other in bad:
+            session.get(NotifyChannel, channels[other]).enabled = other == name
+        session.commit()
+        assert _alert(session, f"alert:13:{name}", [seeded["duty"]]) == 1
+        session.commit()
+        notifier.run_once(NOW)
+        session.expire_all()
+        [row] = session.scalars(select(NotifyOutbox).where(NotifyOutbox.channel_id == channels[name])).all()
+        [logged] = session.scalars(select(NotifyDelivery).where(NotifyDelivery.channel_id == channels[name])).all()
+        assert row.status == "retrying" and not logged.ok and "misconfigured" in logged.answer, name
+        session.rollback()
+    notifier.close()
+
+
+def test_saving_a_new_channel_twice_makes_one_channel_not_two_that_each_page_the_group(
+        session, seeded, settings, settings_factory, engine, http):
+    """The form stays on "(new channel)" after a save: a second tap of 保存 (or a double tap) made a
+    second channel the same as the first, and every alert then reached the group twice. A new channel
+    named as one of its unit's channels of that kind is refused, pointing to the one to edit."""
+    app = create_app(settings_factory(database_url=settings.database_url, secret_key="q" * 32,
+                                      notify_secret_key=KEY))
+    admin = signed_in(app, "admin1")
+    form = {ids.VIEW: {"lang": "zh"}, ids.CHANNEL: "new", ids.UNIT: seeded["school"], ids.KIND: "wecom",
+            ids.NAME: "值班群", ids.CONFIG: "{}", ids.SECRET: f"{http}/wecom?key=k1", ids.SIGNING: "", ids.RATE: 20,
+            ids.SAVE: 1}
+    assert "已保存" in _post(app, admin, ids.MESSAGE, form, ids.SAVE)
+    again = _post(app, admin, ids.MESSAGE, form | {ids.SAVE: 2}, ids.SAVE)
+    assert "未保存" in again and "值班群" in again
+    assert "已保存" in _post(app, admin, ids.MESSAGE, form | {ids.NAME: "领导群", ids.SAVE: 3}, ids.SAVE)
+    session.expire_all()
+    assert sorted(c.name for c in session.scalars(select(NotifyChannel))) == ["值班群", "领导群"]
+    session.rollback()
+    assert _alert(session, "alert:14:level0") == 2  # once to each group
+
+
+def test_a_channels_name_and_settings_with_an_invisible_character_are_refused(session, seeded):
+    """A NUL (which PostgreSQL's text refuses: the page said only "failed"), an ESC or a line break in a
+    channel's name or a setting is refused with the field named, as every other name of the ledger."""
+    cases = [("name", {"name": "值班群\x00"}), ("name", {"name": "值班\x1b[2J群"}),
+             ("host", {"config": {"host": "smtp.example.cn\r\nRCPT TO:<x@y.cn>", "from": "a@school.example.cn"}}),
+             ("from", {"config": {"host": "smtp.example.cn", "from": "a@school.example.cn\nBcc: b@y.cn"}})]
+    for field, change in cases:
+        values = dict(name="邮件", config={"host": "smtp.example.cn", "from": "a@school.example.cn"}) | change
+        with pytest.raises(LedgerError) as refused:
+            notify_channels.save_channel(session, actor=ADMIN, scope=None, unit_id=seeded["school"], kind="email",
+                                         secret="", signing_secret="", rate_per_minute=20, passphrases=KEY, now=NOW,
+                                         **values)
+        assert "不可见字符" in refused.value.zh and (field == "name" or field in refused.value.zh)
+        session.rollback()
+    assert session.scalars(select(NotifyChannel)).all() == []

@@ -319,6 +319,7 @@ def register_callbacks(app) -> None:
         State(ids.PHONE, "value"),
         State(ids.EMAIL, "value"),
         State(ids.VIEW, "data"),
+        running=[(Output(ids.SAVE, "disabled"), True, False)],  # a double tap sends one save
         prevent_initial_call=True,
     )(change)
     app.callback(

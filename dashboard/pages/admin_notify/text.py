@@ -43,7 +43,8 @@ TEXT: dict[str, dict[str, str]] = {
         "channel": "渠道",
         "new": "（新建渠道）",
         "config_help": '非保密配置，JSON 格式，如 {"url": "https://…"}；详见 docs/notify.md',
-        "secret_help": "机器人 Webhook 地址 / SMTP 密码 / 短信网关令牌 / Webhook 令牌；或 env:变量名。留空则保留原值",
+        "secret_help": "机器人 Webhook 地址 / SMTP 密码 / 短信网关令牌 / Webhook 令牌；"
+        "或 env:NOTIFY_CHANNEL_变量名。留空则保留原值",
         "signing_help": "钉钉加签密钥（SEC…）/ 飞书签名校验密钥 / Webhook 签名密钥；留空则保留原值",
         "kept": "已保存：{hint}",
         "save": "保存",
@@ -112,8 +113,8 @@ TEXT: dict[str, dict[str, str]] = {
         "channel": "Channel",
         "new": "(new channel)",
         "config_help": 'Non-secret settings as JSON, e.g. {"url": "https://…"}; see docs/notify.md',
-        "secret_help": "The robot's webhook URL / SMTP password / SMS gateway token / webhook token; or env:NAME. "
-        "Empty keeps the stored one",
+        "secret_help": "The robot's webhook URL / SMTP password / SMS gateway token / webhook token; "
+        "or env:NOTIFY_CHANNEL_NAME. Empty keeps the stored one",
         "signing_help": "DingTalk signing secret (SEC…) / Feishu signature key / webhook signing key; empty keeps it",
         "kept": "stored: {hint}",
         "save": "Save",

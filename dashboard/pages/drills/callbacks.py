@@ -5,11 +5,15 @@ data to the builders (view.py).
 
 - `save`: record a drill or training, or correct the one the form shows, in one transaction with
   its audit entry; after a record the form corrects the new one, so a second tap of "save" saves
-  the same record again (no second record); the button is disabled while a save is on its way.
+  the same record again (no second record); the button is disabled while a save is on its way, and
+  a second tap whose request left before the first answered carries the form's request id, which
+  the ledger answers with the record already made.
 - `pick`: fill the form with a record to correct (read again from the ledger), or empty it.
 - `withdraw`: withdraw the record the form shows, with the reason typed; again: answered as withdrawn.
 """
 from __future__ import annotations
+
+import uuid
 
 from dash import ALL, Input, Output, State, ctx, no_update
 from dash.exceptions import PreventUpdate
@@ -69,6 +73,15 @@ def drill_form(title, kind, held_on, unit, count, names, plan, notes) -> DrillFo
                      plan=plan or "", notes=notes or "")
 
 
+def new_request() -> str:
+    """A new record's request id: the page's, then each form turned to a new record."""
+    return uuid.uuid4().hex
+
+
+def _request_id(value: object) -> str | None:
+    return value if isinstance(value, str) and 0 < len(value) <= 64 and value.isalnum() else None
+
+
 def _drill_id(value: object) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**31 else None
 
@@ -94,7 +107,11 @@ def _refusal(lang: str, key: str, **values) -> tuple:
     return part.said(False, tr(lang, key, **values)), no_update, no_update, no_update, no_update
 
 
-def save(_clicks, title, kind, held_on, unit, count, names, plan, notes, editing, view_state):
+def _withdraw_refusal(lang: str, key: str, **values) -> tuple:
+    return _refusal(lang, key, **values) + (no_update,)  # the request id kept
+
+
+def save(_clicks, title, kind, held_on, unit, count, names, plan, notes, editing, request_id, view_state):
     school, lang = page_state(view_state)
     if not any(t.get("value") for t in ctx.triggered):
         raise PreventUpdate
@@ -114,7 +131,7 @@ def save(_clicks, title, kind, held_on, unit, count, names, plan, notes, editing
         with live.ledger_session() as db:
             if drill_id is None:
                 saved = commands.record_drill(db, user_id=principal.user_id, school=school, form=made, now=now,
-                                              today=today, ip=_ip())
+                                              today=today, ip=_ip(), request_id=_request_id(request_id))
             else:
                 saved = commands.correct_drill(db, user_id=principal.user_id, school=school, drill_id=drill_id,
                                                form=made, now=now, today=today, ip=_ip())
@@ -136,7 +153,7 @@ def pick(_edits, _new, view_state):
         raise PreventUpdate  # a list redrawn brings new buttons, not taps
     trigger = ctx.triggered_id
     if trigger == ids.NEW:
-        return "", "drill", "", None, None, "", "", "", None, tr(lang, "new"), ""
+        return "", "drill", "", None, None, "", "", "", None, tr(lang, "new"), "", new_request()
     drill_id = _drill_id(trigger.get("drill")) if isinstance(trigger, dict) else None
     principal = acting()
     if drill_id is None or principal is None or school is None or not principal.may_read_school(school):
@@ -150,7 +167,7 @@ def pick(_edits, _new, view_state):
     if row is None or row.withdrawn_at is not None:
         raise PreventUpdate
     return (row.title, row.kind, row.held_on.isoformat(), row.unit, row.participant_count, row.participants,
-            row.plan, row.notes, row.id, tr(lang, "editing", name=row.title), "")
+            row.plan, row.notes, row.id, tr(lang, "editing", name=row.title), "", no_update)
 
 
 def withdraw(_clicks, reason, editing, view_state):
@@ -159,12 +176,12 @@ def withdraw(_clicks, reason, editing, view_state):
         raise PreventUpdate
     principal = acting()
     if principal is None:
-        return _refusal(lang, "not_allowed")
+        return _withdraw_refusal(lang, "not_allowed")
     if school is None or not principal.may_read_school(school):
-        return _refusal(lang, "school_not_yours")
+        return _withdraw_refusal(lang, "school_not_yours")
     drill_id = _drill_id(editing)
     if drill_id is None:
-        return _refusal(lang, "pick_first")
+        return _withdraw_refusal(lang, "pick_first")
     live = services()
     now = live.now()
     try:
@@ -174,12 +191,12 @@ def withdraw(_clicks, reason, editing, view_state):
             name = saved.drill.title
             db.commit()
     except LedgerError as exc:
-        return _refusal(lang, "refused", reason=exc.text(lang))
+        return _withdraw_refusal(lang, "refused", reason=exc.text(lang))
     except SQLAlchemyError:
-        return _refusal(lang, "failed")
+        return _withdraw_refusal(lang, "failed")
     rows, counts = _redrawn(school, lang, schedule.local_date(now, live.settings.tz).year)
     said = part.said(True, tr(lang, "withdrawn", name=name) if saved.written else tr(lang, "already_withdrawn"))
-    return said, rows, counts, None, tr(lang, "new")
+    return said, rows, counts, None, tr(lang, "new"), new_request()
 
 
 def register_callbacks(app) -> dict[str, str]:
@@ -187,20 +204,22 @@ def register_callbacks(app) -> dict[str, str]:
         Output(ids.MESSAGE, "children"), Output(ids.LIST, "children"), Output(ids.COUNTS, "children"),
         Output(ids.EDITING, "data"), Output(ids.FORM_TITLE, "children"),
         Input(ids.SAVE, "n_clicks"),
-        *(State(i, "value") for i in ids.FORM_FIELDS), State(ids.EDITING, "data"), State(ids.VIEW, "data"),
+        *(State(i, "value") for i in ids.FORM_FIELDS), State(ids.EDITING, "data"), State(ids.REQUEST, "data"),
+        State(ids.VIEW, "data"),
         running=[(Output(ids.SAVE, "disabled"), True, False)],
         prevent_initial_call=True,
     )(save)
     app.callback(
         *(Output(i, "value") for i in ids.FORM_FIELDS), Output(ids.EDITING, "data", allow_duplicate=True),
         Output(ids.FORM_TITLE, "children", allow_duplicate=True), Output(ids.MESSAGE, "children", allow_duplicate=True),
+        Output(ids.REQUEST, "data"),
         Input({"type": ids.EDIT, "drill": ALL}, "n_clicks"), Input(ids.NEW, "n_clicks"), State(ids.VIEW, "data"),
         prevent_initial_call=True,
     )(pick)
     app.callback(
         Output(ids.MESSAGE, "children", allow_duplicate=True), Output(ids.LIST, "children", allow_duplicate=True),
         Output(ids.COUNTS, "children", allow_duplicate=True), Output(ids.EDITING, "data", allow_duplicate=True),
-        Output(ids.FORM_TITLE, "children", allow_duplicate=True),
+        Output(ids.FORM_TITLE, "children", allow_duplicate=True), Output(ids.REQUEST, "data", allow_duplicate=True),
         Input(ids.WITHDRAW, "n_clicks"), State(ids.REASON, "value"), State(ids.EDITING, "data"),
         State(ids.VIEW, "data"),
         running=[(Output(ids.WITHDRAW, "disabled"), True, False)],

@@ -3,6 +3,9 @@ from __future__ import annotations
 
 VIEW = "drills-view"  # store: {"school", "lang"} as loaded (the school is checked again on the server)
 EDITING = "drills-editing"  # store: the id of the record the form corrects; None: a new record
+# store: the new record's request id (ledger/commands/drills.py record_drill): a form sent twice before
+# its first answer (a double tap) is one record; renewed whenever the form turns to a new record
+REQUEST = "drills-request"
 FORM_TITLE = "drills-form-title"
 TITLE = "drills-title"
 KIND = "drills-kind"

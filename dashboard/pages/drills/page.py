@@ -21,6 +21,7 @@ from dashboard.lead_context import resolve
 from dashboard.pages.drills import view as part
 from dashboard.pages.drills.callbacks import (
     acting,
+    new_request,
     read_year,
     register_callbacks,  # noqa: F401 (app.py calls it)
 )
@@ -47,5 +48,6 @@ def layout(school: object = None, lang: object = None, **_other) -> html.Div:
     if found is None:
         return frame(replace(view, problem="unknown_school"), PAGE, None)
     units, rows, counts = found
-    body = part.body(view.lang, school=view.school, year=year, units=units, rows=rows, counts=counts)
+    body = part.body(view.lang, school=view.school, year=year, units=units, rows=rows, counts=counts,
+                     request=new_request())
     return frame(view, PAGE, html.Div(body, className="inspection-plans drills"))

@@ -91,12 +91,14 @@ def drill_rows(lang: Language, rows: tuple[DrillRow, ...] | list[DrillRow]) -> l
         [html.Thead(html.Tr([html.Th(h) for h in head])), html.Tbody(body)], className="lead-table"))]
 
 
-def body(lang: Language, *, school: str, year: int, units: list[tuple[str, str]], rows, counts: dict[str, int]
-         ) -> html.Div:
-    """The page under the frame: title, the form, this year's records with their counts."""
+def body(lang: Language, *, school: str, year: int, units: list[tuple[str, str]], rows, counts: dict[str, int],
+         request: str | None = None) -> html.Div:
+    """The page under the frame: title, the form (`request`: its new record's request id), this year's
+    records with their counts."""
     return html.Div(className="inspection-plans-body", children=[
         dcc.Store(id=ids.VIEW, data={"school": school, "lang": lang}),
         dcc.Store(id=ids.EDITING, data=None),
+        dcc.Store(id=ids.REQUEST, data=request),
         html.H1(tr(lang, "title"), className="lead-page-title"),
         html.P(tr(lang, "intro"), className="lead-note"),
         html.Div(className="inspection-plans-grid", children=[

@@ -40,9 +40,10 @@ def layout(school: object = None, lang: object = None, alert: object = None, **_
 def linked_alert(alert: object) -> int | None:
     """The alert a message's link names (/duty?school=&alert=<id>, ledger.notify_text.console_link):
     only which alert to open first. Every read of it is held to the signed-in principal's schools
-    (callbacks.py), so an id of another school shows nothing of it."""
+    (callbacks.py), so an id of another school shows nothing of it. ASCII digits only: "²" is a digit
+    to str.isdigit but not to int(), and an edited link must open the console, not fail it."""
     text = alert.strip() if isinstance(alert, str) else ""
-    return int(text) if text.isdigit() and len(text) <= 18 else None
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else None
 
 
 def _last_shift(lang: str) -> dict:
