@@ -407,3 +407,23 @@ def test_the_monthly_documents_are_made_on_their_schedule_and_downloaded_within_
     assert leader.get("/api/v1/units/d1/reports/2026-09.pdf?school=s2").status_code == 400  # unknown parameter
     duty = signed_in(app, "p_s1duty")
     assert duty.get("/api/v1/units/d1/reports/2026-09.pdf").status_code == 404  # a school's people: not the district
+
+
+def test_a_month_by_another_name_is_refused_not_reported_or_kept_twice(served):
+    """A period with a trailing newline or full-width digits was a second month: a second monthly report
+    of September, a second document kept (then a 500 on its header); years 0000 and 9999 were a 500."""
+    settings, app = served
+    leader, safety = signed_in(app, "p_d1leader"), signed_in(app, "p_s1safety")
+    for period in ("2026-09%0A", "%EF%BC%92%EF%BC%90%EF%BC%92%EF%BC%96-09", "0000-01", "9999-12", "x" * 2000):
+        assert leader.get(f"/api/v1/units/s1/reports/{period}.pdf").status_code == 400, period[:20]
+    assert all(d["period"].isascii() and len(d["period"]) == 7
+               for d in leader.get("/api/v1/units/s1/reports").json["documents"])
+    for period in ("2026-08\n", "２０２６-08"):
+        said = _post(app, safety, ids.OPEN, {ids.VIEW: {"school": "s1", "lang": "zh"}, ids.PERIOD: period, ids.OPEN: 1})
+        assert said.startswith("200") and "YYYY-MM" in said, said[:200]
+    engine = sql_engine(settings)
+    try:
+        with sql_sessions(engine)() as db:
+            assert all(s.isascii() for s in db.scalars(select(Report.subject)))
+    finally:
+        engine.dispose()
