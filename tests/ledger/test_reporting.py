@@ -427,3 +427,32 @@ def test_a_month_by_another_name_is_refused_not_reported_or_kept_twice(served):
             assert all(s.isascii() for s in db.scalars(select(Report.subject)))
     finally:
         engine.dispose()
+
+
+def test_a_kept_document_is_made_again_on_fresh_and_when_its_file_is_gone(served):
+    """`?fresh=true` (as docs/district.md says) makes an ended month's document again; a row whose file
+    is gone (the ledger restored without REPORT_DIR's volume) is made again, not a 500."""
+    from pathlib import Path
+
+    from ledger.models import ReportDocument
+
+    settings, app = served
+    safety = signed_in(app, "p_s1safety")
+    first = safety.get("/api/v1/units/s1/reports/2026-07.pdf")
+    assert first.status_code == 200 and first.data.startswith(b"%PDF")
+    engine = sql_engine(settings)
+    try:
+        with sql_sessions(engine)() as db:
+            unit = db.scalar(select(OrgUnit.id).where(OrgUnit.code == "s1"))
+            row = db.scalar(select(ReportDocument).where(
+                ReportDocument.unit_id == unit, ReportDocument.period == "2026-07", ReportDocument.fmt == "pdf"))
+            Path(settings.report_dir, row.file).unlink()
+        again = safety.get("/api/v1/units/s1/reports/2026-07.pdf")
+        assert again.status_code == 200 and again.data.startswith(b"%PDF")
+        with sql_sessions(engine)() as db:
+            row = db.scalar(select(ReportDocument).where(
+                ReportDocument.unit_id == unit, ReportDocument.period == "2026-07", ReportDocument.fmt == "pdf"))
+            assert Path(settings.report_dir, row.file).is_file()  # kept again
+        assert safety.get("/api/v1/units/s1/reports/2026-07.pdf?fresh=true").status_code == 200
+    finally:
+        engine.dispose()
