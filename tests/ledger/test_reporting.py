@@ -456,3 +456,25 @@ def test_a_kept_document_is_made_again_on_fresh_and_when_its_file_is_gone(served
         assert safety.get("/api/v1/units/s1/reports/2026-07.pdf?fresh=true").status_code == 200
     finally:
         engine.dispose()
+
+
+def test_a_months_report_opened_twice_at_once_is_opened_once(engine, seeded):
+    """Two tabs of the school's safety head open the same month's report at the same moment: one opens
+    it, the other answers with that report (not a failure, while the report was opened)."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    sessions = sql_sessions(engine)
+    for period in ("2026-08", "2026-09", "2026-10", "2026-11"):
+        barrier = threading.Barrier(2)
+
+        def run(_, period=period, barrier=barrier):
+            with sessions() as db:
+                barrier.wait()
+                saved = commands.open_monthly(db, user_id=seeded["s1safety"], school="s1", period=period, now=DEC3,
+                                              tz=TZ)
+                db.commit()
+                return saved.report.id, saved.written
+        with ThreadPoolExecutor(2) as pool:
+            (one, first), (other, second) = pool.map(run, range(2))
+        assert one == other and sorted((first, second)) == [False, True], period
