@@ -279,6 +279,30 @@ def test_a_notice_to_two_of_three_schools_and_its_read_receipts(session, seeded)
     assert to_all.schools == ("s1", "s2", "s3")
 
 
+
+def test_a_notice_form_sent_twice_at_once_is_one_notice(engine, seeded):
+    """The same form (its key) arriving twice at the same moment: one notice, the second send answered
+    with it (not 'failed', while the notice went out)."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    sessions = sql_sessions(engine)
+    for n in range(4):
+        barrier = threading.Barrier(2)
+
+        def run(_, key=f"form-race-{n}", barrier=barrier):
+            with sessions() as db:
+                barrier.wait()
+                done = notices.publish(db, user_id=seeded["off1"], title="同时", body="两次", schools=["s1"],
+                                       form_key=key, now=NOW)
+                db.commit()
+                return done
+        with ThreadPoolExecutor(2) as pool:
+            one, other = pool.map(run, range(2))
+        assert one.notice_id == other.notice_id and sorted((one.written, other.written)) == [False, True]
+        assert one.schools == other.schools == ("s1",)
+
+
 # -- the pages' callbacks through the real app ------------------------------------------------------
 @pytest.fixture(scope="module")
 def served(redis_url, tmp_path_factory):
