@@ -62,7 +62,10 @@ def publish(db: Session, *, user_id: int, title: str, body: str, schools: Iterab
     if earlier is not None:
         return earlier
     below = org_scope.schools_under(db, unit)
-    named = sorted({s for s in (schools or ()) if isinstance(s, str) and s})
+    listed = list(schools or ())
+    if any(not isinstance(s, str) or not s for s in listed):  # dropped, the rest was "every school"
+        raise SupervisionRefused("name the schools by their codes", zh="请按学校代码选择学校")
+    named = sorted(set(listed))
     outside = [s for s in named if s not in below]
     if outside:
         raise SupervisionRefused(f"{outside[0][:64]} is not a school below {unit.name_zh}",

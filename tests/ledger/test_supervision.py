@@ -280,6 +280,18 @@ def test_a_notice_to_two_of_three_schools_and_its_read_receipts(session, seeded)
 
 
 
+def test_a_notice_to_schools_named_wrongly_is_refused_not_sent_to_every_school(session, seeded):
+    """A list of schools holding no school code (a number, an empty name: a form sent by hand) was read
+    as no list, and the notice went to every school below the unit."""
+    for named in ([1], [""], [None], ["s1", 7]):
+        with pytest.raises(SupervisionRefused):
+            notices.publish(session, user_id=seeded["off1"], title="t", body="b", schools=named,
+                            form_key="form-0009", now=NOW)
+    session.rollback()
+    assert notices.publish(session, user_id=seeded["off1"], title="t", body="b", schools=["s1"],
+                           form_key="form-0009", now=NOW).schools == ("s1",)
+
+
 def test_a_notice_form_sent_twice_at_once_is_one_notice(engine, seeded):
     """The same form (its key) arriving twice at the same moment: one notice, the second send answered
     with it (not 'failed', while the notice went out)."""
