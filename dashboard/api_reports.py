@@ -4,7 +4,7 @@ GET  reports                                  the documents kept for the unit (J
 GET  reports/<YYYY-MM>.pdf|.xlsx?lang=zh|en   a school's monthly report, or a unit's month over its schools
 
 A month that has ended is generated once and kept (REPORT_DIR, ledger/commands/report_documents.py);
-the notifier makes them on the 1st of the next month (streams/report_schedule.py), and `?fresh=1`
+the notifier makes them on the 1st of the next month (streams/report_schedule.py), and `?fresh=true`
 makes one again (after a late report was submitted, say). The month still running is generated on
 every request and not kept: its figures change. `lead.view` lets a role in; the unit is then held to
 the caller's scope here: a school to their schools, a unit above schools to their own unit or below.
@@ -113,9 +113,13 @@ def document(unit: str, period: str, fmt: str):
         if found is None:
             return answer(404, {"error": NOT_FOUND, "unit": unit})
         known = kept.find(db, found.id, "monthly", period, fmt, lang) if ended and not fresh else None
+        data = None
         if known is not None:
-            data = keeping.path_of(live.settings.report_dir, known.file).read_bytes()
-        else:
+            try:
+                data = keeping.path_of(live.settings.report_dir, known.file).read_bytes()
+            except FileNotFoundError:  # the ledger restored without REPORT_DIR's files, or made again just now
+                data = None  # made again, and kept again
+        if data is None:
             data = render(db, found, period, fmt, lang, now)
             if ended:
                 _, before = keeping.keep(db, report_dir=live.settings.report_dir, unit=found, kind="monthly",

@@ -31,7 +31,11 @@ TIMELINESS_NAMES = {"on_time": ("按时", "On time"), "late": ("迟报", "Late")
                     "pending": ("未到期", "Not yet due")}
 MAX_TEXT = 8000
 MAX_REASON = 1000
-_PERIOD = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+# ASCII digits, the whole string (fullmatch): `\d` also takes other scripts' digits (２０２６) and `$` a
+# trailing newline, each a second name for a month (a second monthly report, a second kept document).
+_PERIOD = re.compile(r"([0-9]{4})-(0[1-9]|1[0-2])")
+# Years whose month and the next one are dates and convert to UTC (0000 and 9999-12 are not).
+FIRST_YEAR, LAST_YEAR = 1900, 9998
 
 
 @dataclass(frozen=True)
@@ -74,9 +78,10 @@ def check_rules(monthly_due_day: object, major_hazard_hours: object, true_alarm_
 
 def parse_period(period: object) -> tuple[int, int]:
     """(year, month) of 'YYYY-MM', or LedgerError."""
-    found = _PERIOD.match(period) if isinstance(period, str) else None
-    if found is None:
-        raise LedgerError(f"a period is written YYYY-MM, not {period!r}", zh=f"报告期应写作 YYYY-MM，而不是 {period!r}")
+    found = _PERIOD.fullmatch(period) if isinstance(period, str) else None
+    if found is None or not FIRST_YEAR <= int(found.group(1)) <= LAST_YEAR:
+        shown = repr(period)[:40]  # what was sent may be long: a message quotes its start
+        raise LedgerError(f"a period is written YYYY-MM, not {shown}", zh=f"报告期应写作 YYYY-MM，而不是 {shown}")
     return int(found.group(1)), int(found.group(2))
 
 
@@ -94,16 +99,21 @@ def previous_period(period: str) -> str:
     return f"{year - (month == 1):04d}-{(month - 2) % 12 + 1:02d}"
 
 
+def _following(year: int, month: int) -> tuple[int, int]:
+    """The month after, as numbers (not parsed again: the month after the last period is no period)."""
+    return year + month // 12, month % 12 + 1
+
+
 def period_window(period: str, tz: ZoneInfo) -> tuple[datetime, datetime]:
     """The period's local month as UTC-aware moments [start, end)."""
     year, month = parse_period(period)
-    nyear, nmonth = parse_period(next_period(period))
+    nyear, nmonth = _following(year, month)
     return (datetime.combine(date(year, month, 1), time(), tz), datetime.combine(date(nyear, nmonth, 1), time(), tz))
 
 
 def monthly_due_at(period: str, due_day: int, tz: ZoneInfo) -> datetime:
     """24:00 local of `due_day` of the month after `period`."""
-    nyear, nmonth = parse_period(next_period(period))
+    nyear, nmonth = _following(*parse_period(period))
     return datetime.combine(date(nyear, nmonth, due_day) + timedelta(days=1), time(), tz)
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ledger import org_scope
@@ -57,13 +58,14 @@ def publish(db: Session, *, user_id: int, title: str, body: str, schools: Iterab
         raise SupervisionRefused(f"your role ({user.role}) may not publish notices",
                                  zh="只有上级单位的领导或管理员可以发布通报")
     unit = officer_unit(db, user)
-    earlier = db.scalar(select(Notice).where(Notice.unit_id == unit.id, Notice.client_key == key))
+    earlier = _sent_before(db, unit.id, key)
     if earlier is not None:
-        sent = db.scalars(select(OrgUnit.code).join(NoticeReceipt, NoticeReceipt.school_id == OrgUnit.id)
-                          .where(NoticeReceipt.notice_id == earlier.id).order_by(OrgUnit.code))
-        return Published(earlier.id, tuple(sent), False)
+        return earlier
     below = org_scope.schools_under(db, unit)
-    named = sorted({s for s in (schools or ()) if isinstance(s, str) and s})
+    listed = list(schools or ())
+    if any(not isinstance(s, str) or not s for s in listed):  # dropped, the rest was "every school"
+        raise SupervisionRefused("name the schools by their codes", zh="请按学校代码选择学校")
+    named = sorted(set(listed))
     outside = [s for s in named if s not in below]
     if outside:
         raise SupervisionRefused(f"{outside[0][:64]} is not a school below {unit.name_zh}",
@@ -75,8 +77,14 @@ def publish(db: Session, *, user_id: int, title: str, body: str, schools: Iterab
                            .order_by(OrgUnit.code)))
     notice = Notice(unit_id=unit.id, title=title, body=body, all_schools=not named, published_at=now,
                     published_by_id=user.id, published_by=by_name(db, user), client_key=key)
-    db.add(notice)
-    db.flush()
+    try:
+        with db.begin_nested():  # a savepoint: the caller's transaction outlives a collision
+            db.add(notice)
+    except IntegrityError:  # the same form sent twice at once: the other send published it
+        earlier = _sent_before(db, unit.id, key)
+        if earlier is None:
+            raise
+        return earlier
     db.add_all([NoticeReceipt(notice_id=notice.id, school_id=row.id) for row in rows])
     record(db, actor=Actor(user.username, user.role, ip), action="notice.publish", target=f"notice:{notice.id}",
            now=now, after={"title": title, "schools": [r.code for r in rows] if named else "all", "unit": unit.code})
@@ -86,6 +94,16 @@ def publish(db: Session, *, user_id: int, title: str, body: str, schools: Iterab
                        recipients=None, severity=None, now=now)
     db.flush()
     return Published(notice.id, tuple(r.code for r in rows), True)
+
+
+def _sent_before(db: Session, unit_id: int, key: str) -> Published | None:
+    """The notice this form (its key) published already, as the second send answers it."""
+    earlier = db.scalar(select(Notice).where(Notice.unit_id == unit_id, Notice.client_key == key))
+    if earlier is None:
+        return None
+    sent = db.scalars(select(OrgUnit.code).join(NoticeReceipt, NoticeReceipt.school_id == OrgUnit.id)
+                      .where(NoticeReceipt.notice_id == earlier.id).order_by(OrgUnit.code))
+    return Published(earlier.id, tuple(sent), False)
 
 
 def confirm_read(db: Session, *, user_id: int, notice_id: int, now: datetime, ip: str | None = None) -> Receipt:

@@ -16,6 +16,7 @@ from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ledger import reporting
@@ -64,18 +65,28 @@ def keep(db: Session, *, report_dir: str | Path, unit: OrgUnit, kind: str, perio
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
             raise
-    row = db.scalar(select(ReportDocument).where(
-        ReportDocument.unit_id == unit.id, ReportDocument.kind == kind, ReportDocument.period == period,
-        ReportDocument.fmt == fmt, ReportDocument.lang == lang))
-    before = None
+    row = _row(db, unit, kind, period, fmt, lang)
     if row is None:
-        row = ReportDocument(unit_id=unit.id, kind=kind, period=period, fmt=fmt, lang=lang)
-        db.add(row)
-    elif row.file != file:
-        before = row.file
+        row = ReportDocument(unit_id=unit.id, kind=kind, period=period, fmt=fmt, lang=lang, file=file,
+                             size=len(content), generated_at=now, generated_by=by[:64])
+        try:
+            with db.begin_nested():  # a savepoint: the caller's transaction outlives a collision
+                db.add(row)
+            return row, None
+        except IntegrityError:  # made at once by another request (two first downloads): this one replaces it
+            row = _row(db, unit, kind, period, fmt, lang)
+            if row is None:
+                raise
+    before = row.file if row.file != file else None
     row.file, row.size, row.generated_at, row.generated_by = file, len(content), now, by[:64]
     db.flush()
     return row, before
+
+
+def _row(db: Session, unit: OrgUnit, kind: str, period: str, fmt: str, lang: str) -> ReportDocument | None:
+    return db.scalar(select(ReportDocument).where(
+        ReportDocument.unit_id == unit.id, ReportDocument.kind == kind, ReportDocument.period == period,
+        ReportDocument.fmt == fmt, ReportDocument.lang == lang))
 
 
 def forget_unused(db: Session, report_dir: str | Path, file: str | None) -> bool:

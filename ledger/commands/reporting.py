@@ -25,6 +25,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ledger import org_scope, reporting
@@ -113,8 +114,7 @@ def open_monthly(db: Session, *, user_id: object, school: str, period: str, now:
     start, _end = reporting.period_window(period, tz)
     if start > now:
         raise LedgerError(f"{period} has not begun", zh=f"{period} 尚未开始")
-    row = db.scalar(select(Report).where(Report.school_id == found.id, Report.kind == "monthly",
-                                         Report.subject == period))
+    row = _monthly(db, found, period)
     if row is not None:
         return Saved(row, False)
     rules = rules_for(db, found.id)
@@ -123,11 +123,22 @@ def open_monthly(db: Session, *, user_id: object, school: str, period: str, now:
                  occurred_at=reporting.period_window(period, tz)[1],
                  due_at=reporting.monthly_due_at(period, rules.monthly_due_day, tz), status="draft", text="",
                  created_at=now, created_by=user.username)
-    db.add(row)
-    db.flush()
+    try:
+        with db.begin_nested():  # a savepoint: the caller's transaction outlives a collision
+            db.add(row)
+    except IntegrityError:  # opened meanwhile (another tab, another person of the school): theirs is the month's
+        again = _monthly(db, found, period)
+        if again is None:
+            raise
+        return Saved(again, False)
     record(db, actor=_actor(user, ip), action="report.open", target=f"report:{row.id}", now=now, school=found.code,
            after=snapshot(row))
     return Saved(row, True)
+
+
+def _monthly(db: Session, school: OrgUnit, period: str) -> Report | None:
+    return db.scalar(select(Report).where(Report.school_id == school.id, Report.kind == "monthly",
+                                          Report.subject == period))
 
 
 def _own_report(db: Session, found: OrgUnit, report_id: object) -> Report:

@@ -114,6 +114,49 @@ def test_a_document_is_kept_under_its_hash_replaced_when_generated_again_and_nev
         report_documents.path_of(tmp_path, "../../etc/passwd")
 
 
+def test_a_document_made_twice_at_once_is_kept_once(engine, tmp_path):
+    """Two first downloads of an ended month at the same moment: both are answered and kept, one row,
+    the other's file handed back for removal (a 503 'ledger unavailable' before, the unique key)."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+    from datetime import datetime, timezone
+
+    from sqlalchemy import select
+
+    from kernel.connections import sql_sessions
+    from ledger.commands import report_documents
+    from ledger.models import OrgUnit, ReportDocument
+
+    folder = tmp_path / "reports"
+    sessions = sql_sessions(engine)
+    with sessions() as db:
+        district = OrgUnit(code="rd2", kind="district", name_zh="并发区")
+        db.add(district)
+        db.commit()
+        unit_id = district.id
+    now = datetime(2026, 12, 1, 6, 0, tzinfo=timezone.utc)
+    for period in ("2026-08", "2026-09", "2026-10", "2026-11"):
+        barrier = threading.Barrier(2, timeout=20)
+
+        def run(n, period=period, barrier=barrier):
+            with sessions() as db:
+                barrier.wait()  # before the first statement: SQLite's writers begin one at a time
+                unit = db.get(OrgUnit, unit_id)
+                row, before = report_documents.keep(db, report_dir=folder, unit=unit, kind="monthly", period=period,
+                                                    fmt="pdf", lang="zh", content=f"%PDF-1 {n}".encode(), by="x",
+                                                    now=now)
+                file = row.file
+                db.commit()
+                report_documents.forget_unused(db, folder, before)
+                return file
+        with ThreadPoolExecutor(2) as pool:
+            files = list(pool.map(run, range(2)))
+        with sessions() as db:
+            kept = db.scalars(select(ReportDocument.file).where(ReportDocument.unit_id == unit_id,
+                                                                ReportDocument.period == period)).all()
+        assert len(kept) == 1 and kept[0] in files and (folder / kept[0]).is_file(), period
+
+
 def _month(code: str, name: str, **figures):
     from datetime import datetime, timezone
 

@@ -407,3 +407,74 @@ def test_the_monthly_documents_are_made_on_their_schedule_and_downloaded_within_
     assert leader.get("/api/v1/units/d1/reports/2026-09.pdf?school=s2").status_code == 400  # unknown parameter
     duty = signed_in(app, "p_s1duty")
     assert duty.get("/api/v1/units/d1/reports/2026-09.pdf").status_code == 404  # a school's people: not the district
+
+
+def test_a_month_by_another_name_is_refused_not_reported_or_kept_twice(served):
+    """A period with a trailing newline or full-width digits was a second month: a second monthly report
+    of September, a second document kept (then a 500 on its header); years 0000 and 9999 were a 500."""
+    settings, app = served
+    leader, safety = signed_in(app, "p_d1leader"), signed_in(app, "p_s1safety")
+    for period in ("2026-09%0A", "%EF%BC%92%EF%BC%90%EF%BC%92%EF%BC%96-09", "0000-01", "9999-12", "x" * 2000):
+        assert leader.get(f"/api/v1/units/s1/reports/{period}.pdf").status_code == 400, period[:20]
+    assert all(d["period"].isascii() and len(d["period"]) == 7
+               for d in leader.get("/api/v1/units/s1/reports").json["documents"])
+    for period in ("2026-08\n", "２０２６-08"):
+        said = _post(app, safety, ids.OPEN, {ids.VIEW: {"school": "s1", "lang": "zh"}, ids.PERIOD: period, ids.OPEN: 1})
+        assert said.startswith("200") and "YYYY-MM" in said, said[:200]
+    engine = sql_engine(settings)
+    try:
+        with sql_sessions(engine)() as db:
+            assert all(s.isascii() for s in db.scalars(select(Report.subject)))
+    finally:
+        engine.dispose()
+
+
+def test_a_kept_document_is_made_again_on_fresh_and_when_its_file_is_gone(served):
+    """`?fresh=true` (as docs/district.md says) makes an ended month's document again; a row whose file
+    is gone (the ledger restored without REPORT_DIR's volume) is made again, not a 500."""
+    from pathlib import Path
+
+    from ledger.models import ReportDocument
+
+    settings, app = served
+    safety = signed_in(app, "p_s1safety")
+    first = safety.get("/api/v1/units/s1/reports/2026-07.pdf")
+    assert first.status_code == 200 and first.data.startswith(b"%PDF")
+    engine = sql_engine(settings)
+    try:
+        with sql_sessions(engine)() as db:
+            unit = db.scalar(select(OrgUnit.id).where(OrgUnit.code == "s1"))
+            row = db.scalar(select(ReportDocument).where(
+                ReportDocument.unit_id == unit, ReportDocument.period == "2026-07", ReportDocument.fmt == "pdf"))
+            Path(settings.report_dir, row.file).unlink()
+        again = safety.get("/api/v1/units/s1/reports/2026-07.pdf")
+        assert again.status_code == 200 and again.data.startswith(b"%PDF")
+        with sql_sessions(engine)() as db:
+            row = db.scalar(select(ReportDocument).where(
+                ReportDocument.unit_id == unit, ReportDocument.period == "2026-07", ReportDocument.fmt == "pdf"))
+            assert Path(settings.report_dir, row.file).is_file()  # kept again
+        assert safety.get("/api/v1/units/s1/reports/2026-07.pdf?fresh=true").status_code == 200
+    finally:
+        engine.dispose()
+
+
+def test_a_months_report_opened_twice_at_once_is_opened_once(engine, seeded):
+    """Two tabs of the school's safety head open the same month's report at the same moment: one opens
+    it, the other answers with that report (not a failure, while the report was opened)."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    sessions = sql_sessions(engine)
+    for period in ("2026-08", "2026-09", "2026-10", "2026-11"):
+        barrier = threading.Barrier(2)
+
+        def run(_, period=period, barrier=barrier):
+            with sessions() as db:
+                barrier.wait()
+                saved = commands.open_monthly(db, user_id=seeded["s1safety"], school="s1", period=period, now=DEC3,
+                                              tz=TZ)
+                db.commit()
+                return saved.report.id, saved.written
+        with ThreadPoolExecutor(2) as pool:
+            (one, first), (other, second) = pool.map(run, range(2))
+        assert one == other and sorted((first, second)) == [False, True], period

@@ -72,3 +72,14 @@ def test_bad_rules_periods_and_texts_are_refused_in_both_languages():
         reporting.check_text(" ", what="the reason", what_zh="退回原因", required=True)
     with pytest.raises(LedgerError):
         reporting.check_text("a\x00b")
+
+
+def test_a_month_has_one_name_only():
+    """Other scripts' digits, a trailing newline and years with no date around them are not months: each
+    made a second report of the month, or a 500 (ledger/reporting.parse_period)."""
+    for bad in ("2026-09\n", "２０２６-09", "٢٠٢٦-09", "2026-09 ", "0000-01", "9999-12", "x" * 100_000):
+        with pytest.raises(LedgerError, match="YYYY-MM") as refused:
+            reporting.parse_period(bad)
+        assert len(str(refused.value)) < 120, bad  # the message quotes only the start of what was sent
+    assert reporting.parse_period("2026-09") == (2026, 9)
+    assert reporting.period_window("9998-12", TZ)[1] == datetime(9999, 1, 1, tzinfo=TZ)

@@ -279,6 +279,42 @@ def test_a_notice_to_two_of_three_schools_and_its_read_receipts(session, seeded)
     assert to_all.schools == ("s1", "s2", "s3")
 
 
+
+def test_a_notice_to_schools_named_wrongly_is_refused_not_sent_to_every_school(session, seeded):
+    """A list of schools holding no school code (a number, an empty name: a form sent by hand) was read
+    as no list, and the notice went to every school below the unit."""
+    for named in ([1], [""], [None], ["s1", 7]):
+        with pytest.raises(SupervisionRefused):
+            notices.publish(session, user_id=seeded["off1"], title="t", body="b", schools=named,
+                            form_key="form-0009", now=NOW)
+    session.rollback()
+    assert notices.publish(session, user_id=seeded["off1"], title="t", body="b", schools=["s1"],
+                           form_key="form-0009", now=NOW).schools == ("s1",)
+
+
+def test_a_notice_form_sent_twice_at_once_is_one_notice(engine, seeded):
+    """The same form (its key) arriving twice at the same moment: one notice, the second send answered
+    with it (not 'failed', while the notice went out)."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    sessions = sql_sessions(engine)
+    for n in range(4):
+        barrier = threading.Barrier(2)
+
+        def run(_, key=f"form-race-{n}", barrier=barrier):
+            with sessions() as db:
+                barrier.wait()
+                done = notices.publish(db, user_id=seeded["off1"], title="同时", body="两次", schools=["s1"],
+                                       form_key=key, now=NOW)
+                db.commit()
+                return done
+        with ThreadPoolExecutor(2) as pool:
+            one, other = pool.map(run, range(2))
+        assert one.notice_id == other.notice_id and sorted((one.written, other.written)) == [False, True]
+        assert one.schools == other.schools == ("s1",)
+
+
 # -- the pages' callbacks through the real app ------------------------------------------------------
 @pytest.fixture(scope="module")
 def served(redis_url, tmp_path_factory):
