@@ -132,7 +132,7 @@ def document(unit: str, period: str, fmt: str):
     response = Response(data, mimetype=MIME[fmt])
     disposition = "inline" if fmt == "pdf" else "attachment"
     response.headers["Content-Disposition"] = (
-        f"{disposition}; filename=\"{stem}.{fmt}\"; filename*=UTF-8''{quote(local)}.{fmt}")
+        f"{disposition}; filename=\"{stem}.{fmt}\"; filename*=UTF-8''{quote(local, safe='')}.{fmt}")
     response.headers["Cache-Control"] = "no-store"
     return response
 

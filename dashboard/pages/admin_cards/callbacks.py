@@ -108,6 +108,8 @@ def register_callbacks(app) -> None:
         Input(ids.RETIRE, "n_clicks"), State(ids.PICK, "value"), State(ids.TITLE, "value"), State(ids.TYPE, "value"),
         State(ids.DOMAIN, "value"), State(ids.PLACE, "value"), State(ids.STEPS, "value"),
         State(ids.CONTACTS, "value"), State(ids.EVACUATION, "value"), State(ids.VIEW, "data"),
+        # The buttons rest while a change is on its way: a second tap would only be answered as a repeat.
+        running=[(Output(b, "disabled"), True, False) for b in (ids.ADD, ids.SAVE, ids.RETIRE)],
     )(change)
     app.callback(
         Output(ids.TITLE, "value"), Output(ids.TYPE, "value"), Output(ids.DOMAIN, "value"),

@@ -171,6 +171,8 @@ def register_callbacks(app) -> None:
         Input(ids.SET, "n_clicks"), Input(ids.SUBSTITUTE, "n_clicks"), Input(ids.CLEAR, "n_clicks"),
         State(ids.DAY, "value"), State(ids.SHIFT, "value"), State(ids.LEVEL, "value"), State(ids.PERSON, "value"),
         State(ids.VIEW, "data"),
+        # The buttons rest while a change is on its way: a second tap would only be answered "unchanged".
+        running=[(Output(b, "disabled"), True, False) for b in (ids.SET, ids.SUBSTITUTE, ids.CLEAR)],
     )(change)
     app.callback(
         Output(ids.IMPORT_MESSAGE, "children"), Output(ids.IMPORTED, "data"),
