@@ -59,10 +59,14 @@ def school_code(db: Session, user: User) -> str | None:
 
 
 def in_scope(db: Session, user: User, scope: OrgUnit | None) -> bool:
-    """Whether an admin of `scope` manages this person: their unit is the scope or below it."""
+    """Whether an admin of `scope` manages this person: their unit is the scope or below it, and any
+    school listed for them besides (the command line's --school) is one the admin reads too: their
+    password or role, given from here, would otherwise open schools the admin does not hold."""
     if scope is None:
         return True
-    return user.unit is not None and org_scope.is_within(db, user.unit, scope)
+    if user.unit is None or not org_scope.is_within(db, user.unit, scope):
+        return False
+    return {s.school for s in user.schools} <= org_scope.schools_under(db, scope)
 
 
 def _display_name(text: str) -> str:

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from ledger import org_scope, passwords
 from ledger.commands import access, sign_ins, token_admin, user_admin, user_import, users
+from ledger.commands import org as org_commands
 from ledger.commands.audit import Actor
 from ledger.errors import LedgerError
 from ledger.exchange import ImportRejected
@@ -87,6 +88,25 @@ def test_people_of_another_district_cannot_be_touched_or_even_named(org):
     assert users.find_user(org, "d2duty").disabled_at is None
     assert [r.username for r in people.people(org, "d1")] == ["d1admin"]
     assert {r.username for r in people.people(org, None)} == {"d1admin", "d2duty"}
+
+
+def test_a_person_who_also_reads_another_districts_school_is_not_managed_from_this_district(org):
+    # A district officer set up on the command line with their district's school and a school of
+    # another district too: resetting their password (or making them an admin) from d1 would hand
+    # d1's admin a key to d2's school, more than d1's admin holds.
+    org_commands.create_unit(org, actor=ROOT, scope=None, kind="school", code="s2", name_zh="第二小学",
+                             parent="d2", school_type="primary", now=NOW)
+    users.create_user(org, username="qian", display_name="钱科长", role="leader", password=PASSWORD, unit="s1",
+                      schools=["s2"], now=NOW)
+    for act in (lambda: user_admin.reset_password(org, actor=D1_ADMIN, scope="d1", username="qian", now=NOW),
+                lambda: user_admin.change(org, actor=D1_ADMIN, scope="d1", username="qian", role="admin", now=NOW),
+                lambda: user_admin.disable(org, actor=D1_ADMIN, scope="d1", username="qian", now=NOW)):
+        with pytest.raises(org_scope.OutOfScope):
+            act()
+    qian = users.find_user(org, "qian")
+    assert (qian.role, qian.disabled_at) == ("leader", None)
+    assert passwords.verify_password(qian.password_hash, PASSWORD)
+    user_admin.reset_password(org, actor=ROOT, scope=None, username="qian", now=NOW)  # the whole tree's admin may
 
 
 def test_an_admin_cannot_disable_or_change_themselves_nor_move_someone_out_of_their_scope(org):
