@@ -159,3 +159,28 @@ def test_a_disabled_person_is_enabled_again_from_the_page_and_signs_in_but_old_s
                     .order_by(AuditEntry.id))
     assert [(e.actor, e.action, e.target) for e in entries] == [("wang", "user.disable", "user:zhao"),
                                                                   ("wang", "user.enable", "user:zhao")]
+
+
+def test_an_admin_held_to_a_list_of_schools_is_no_admin_of_the_whole_tree(district_settings):
+    # An admin made on the command line with --school s1 and no unit (or kept from before units,
+    # docs/admin.md) reads s1 only; with no unit the administration pages took them for an admin
+    # over the whole tree: they could make themselves an admin of everything, or one of another district.
+    ledger = sql_engine(district_settings)
+    try:
+        with sql_sessions(ledger).begin() as db:
+            users.create_user(db, username="sun", display_name="孙", role="admin", password=PASSWORD,
+                              schools=["s1"], now=datetime.now(timezone.utc))
+    finally:
+        ledger.dispose()
+    app = create_app(district_settings)
+    admin = signed_in(app, "sun")
+    for unit in ("", "d2"):
+        said = _post(app, admin, ids.MESSAGE, {ids.CREATE: 1, ids.NEW_USERNAME: "top", ids.NEW_NAME: "全局",
+                                               ids.NEW_ROLE: "admin", ids.NEW_UNIT: unit, ids.VIEW: {}}, ids.CREATE)
+        assert "未保存" in said
+    said = _post(app, admin, ids.MESSAGE, {ids.RESET: 1, ids.PERSON: "wang", ids.VIEW: {}}, ids.RESET)
+    assert "未保存" in said
+    assert not _read(district_settings, select(User).where(User.username == "top"))
+    assert not _read(district_settings, select(AuditEntry).where(AuditEntry.actor == "sun"))
+    shown = _router(admin, "", "/admin/users").get_data(as_text=True)
+    assert "wang" not in shown  # another district's admin is not even listed
