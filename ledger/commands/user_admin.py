@@ -16,7 +16,7 @@ audit log never holds one.
 from __future__ import annotations
 
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -27,12 +27,23 @@ from ledger.commands.audit import Actor, changed, record
 from ledger.commands.org import find_unit, scope_of
 from ledger.control_chars import describe, first_control
 from ledger.errors import LedgerError, Words
-from ledger.models import OrgUnit, User, UserSession
+from ledger.models import AuditEntry, OrgUnit, User, UserSession
 
 # Letters and digits a person can read off a sheet and type (no 0/O, 1/l/I), 16 of them: about 90
 # random bits, so nobody guesses it before it is changed, and it never starts like a formula.
 GENERATED_ALPHABET = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 GENERATED_LENGTH = 16
+REPEAT_WINDOW = timedelta(minutes=2)  # a second click of 新建 arrives within seconds
+
+
+class AlreadyCreated(LedgerError):
+    """The account this admin has just created, asked for again with the same form (a double click):
+    made once, by the first request. `typed`: the form's password is the account's."""
+
+    def __init__(self, user: User, *, typed: bool):
+        super().__init__(f"{user.username} was created by the first of two identical requests",
+                         zh=f"{user.username} 已由两次相同请求中的第一次新建")
+        self.username, self.typed = user.username, typed
 
 
 def generate_password() -> str:
@@ -112,6 +123,7 @@ def create(db: Session, *, actor: Actor, scope: str | None, username: str, displ
     """A new account in a unit the admin manages; the generated password (None when one was typed)."""
     scope_unit = scope_of(db, scope)
     place = placement(db, unit, scope_unit)
+    _same_as_just_made(db, actor, username, display_name, role, place, password, now)
     generated = None
     if not password:
         generated = password = generate_password()
@@ -120,6 +132,26 @@ def create(db: Session, *, actor: Actor, scope: str | None, username: str, displ
     record(db, actor=actor, action="user.create", target=_target(user), now=now, school=school_code(db, user),
            after={**snapshot(user), "password_set": "generated" if generated else "typed"})
     return user, generated
+
+
+def _same_as_just_made(db: Session, actor: Actor, username: str, display_name: str, role: str,
+                       place: OrgUnit | None, password: str | None, now: datetime) -> None:
+    """AlreadyCreated when this admin made this very account moments ago: the same name, role, unit
+    (and typed password). Answered "there is already a user" it read as not saved, and hid that the
+    first request had made it. Anything else with a taken username is refused as before."""
+    user = users.find_user(db, username)
+    if user is None or now - user.created_at > REPEAT_WINDOW:
+        return
+    if (user.display_name, user.role, user.unit_id) != ((display_name or "").strip(), role,
+                                                         place.id if place is not None else None):
+        return
+    made_by = db.scalar(select(AuditEntry.actor).where(AuditEntry.action == "user.create",
+                                                       AuditEntry.target == _target(user)))
+    if made_by != actor.name:
+        return
+    if password and not passwords.verify_password(user.password_hash, password):
+        return
+    raise AlreadyCreated(user, typed=bool(password))
 
 
 def change(db: Session, *, actor: Actor, scope: str | None, username: str, now: datetime,

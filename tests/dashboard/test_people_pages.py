@@ -184,3 +184,25 @@ def test_an_admin_held_to_a_list_of_schools_is_no_admin_of_the_whole_tree(distri
     assert not _read(district_settings, select(AuditEntry).where(AuditEntry.actor == "sun"))
     shown = _router(admin, "", "/admin/users").get_data(as_text=True)
     assert "wang" not in shown  # another district's admin is not even listed
+
+
+def test_a_double_click_on_create_answers_created_not_already_a_user(district_settings):
+    # Two clicks of 新建 send the same form twice; Dash shows the later answer, which said "not
+    # saved: there is already a user" of the account the first had just made.
+    app = create_app(district_settings)
+    admin = signed_in(app, "wang")
+    form = {ids.CREATE: 1, ids.NEW_USERNAME: "qin", ids.NEW_NAME: "秦老师", ids.NEW_ROLE: "duty",
+            ids.NEW_UNIT: "s1", ids.VIEW: {}}
+    first = _post(app, admin, ids.MESSAGE, form, ids.CREATE)
+    assert "已新建账号：qin" in first and "admin-users-first-password" in first
+    again = _post(app, admin, ids.MESSAGE, form, ids.CREATE)
+    assert "已新建账号：qin" in again and "未保存" not in again and "重置密码" in again
+    typed = {**form, ids.NEW_USERNAME: "lu", ids.NEW_PASSWORD: "a long passphrase 7"}
+    _post(app, admin, ids.MESSAGE, typed, ids.CREATE)
+    again = _post(app, admin, ids.MESSAGE, typed, ids.CREATE)
+    assert "已新建账号：lu" in again and "密码为您输入的密码" in again
+    # Another form with a taken username is refused as before.
+    other = _post(app, admin, ids.MESSAGE, {**form, ids.NEW_NAME: "另一位秦老师"}, ids.CREATE)
+    assert "未保存" in other and "已有用户" in other
+    made = _read(district_settings, select(AuditEntry).where(AuditEntry.action == "user.create"))
+    assert [e.target for e in made] == ["user:qin", "user:lu"]
