@@ -19,6 +19,7 @@ import secrets
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ledger import org_scope, passwords
@@ -123,12 +124,21 @@ def create(db: Session, *, actor: Actor, scope: str | None, username: str, displ
     """A new account in a unit the admin manages; the generated password (None when one was typed)."""
     scope_unit = scope_of(db, scope)
     place = placement(db, unit, scope_unit)
-    _same_as_just_made(db, actor, username, display_name, role, place, password, now)
+    typed = password
+    _same_as_just_made(db, actor, username, display_name, role, place, typed, now)
     generated = None
     if not password:
         generated = password = generate_password()
-    user = users.create_user(db, username=username, display_name=_display_name(display_name), role=role,
-                             password=password, unit=place.code if place is not None else None, now=now)
+    try:
+        with db.begin_nested():
+            user = users.create_user(db, username=username, display_name=_display_name(display_name), role=role,
+                                     password=password, unit=place.code if place is not None else None, now=now)
+    except IntegrityError:
+        # The same form sent twice at once (PostgreSQL): the other request's row, committed while this
+        # INSERT waited on it, holds the username. If it is this admin's same account, say so.
+        _same_as_just_made(db, actor, username, display_name, role, place, typed, now)
+        raise LedgerError(f"there is already a user {users.normal_username(username)!r}",
+                          zh=f"已有用户 {users.normal_username(username)!r}") from None
     record(db, actor=actor, action="user.create", target=_target(user), now=now, school=school_code(db, user),
            after={**snapshot(user), "password_set": "generated" if generated else "typed"})
     return user, generated

@@ -311,3 +311,50 @@ def test_sheets_that_cannot_be_read_or_are_too_big_are_refused_whole(org):
     with pytest.raises(ImportRejected, match="错误"):
         user_import.create_all(org, actor=D1_ADMIN, scope="d1", data=sheet(typed), now=NOW)
 
+
+
+@pytest.mark.backends("postgresql")  # SQLite's BEGIN IMMEDIATE queues the second create behind the first whole
+def test_the_same_new_account_sent_twice_at_once_is_created_once_and_both_answer_created(engine, org):
+    """A double click on 新建 on PostgreSQL: neither request finds the user and both insert; the second
+    waits on the first's row and then broke on the unique username, answered "the ledger cannot be
+    written" though the account was made. Now it is the account this admin just made (AlreadyCreated)."""
+    import threading
+    import time
+
+    from sqlalchemy import text
+
+    from kernel.connections import sql_sessions
+    sessions, answers = sql_sessions(engine), {}
+
+    def create(db):
+        return user_admin.create(db, actor=D1_ADMIN, scope="d1", username="zhou", display_name="周老师",
+                                 role="duty", unit="s1", password=PASSWORD, now=NOW)
+
+    def second():
+        with sessions() as db:
+            try:
+                answers["second"] = create(db)
+                db.commit()
+            except Exception as exc:  # noqa: BLE001 (what the second request met is the test's answer)
+                answers["second"] = exc
+
+    def waiting() -> int:
+        with engine.connect() as c:
+            return c.execute(text("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                                  "AND query ILIKE '%INSERT INTO users%'")).scalar()
+
+    with sessions() as first:
+        create(first)  # inserted, not yet committed
+        thread = threading.Thread(target=second)
+        thread.start()
+        deadline = time.monotonic() + 10
+        while not waiting() and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert waiting()
+        first.commit()
+    thread.join(30)
+    assert isinstance(answers["second"], user_admin.AlreadyCreated), answers["second"]
+    assert answers["second"].typed
+    with sessions() as db:
+        assert [e.target for e in db.scalars(select(AuditEntry).where(AuditEntry.action == "user.create"))] == [
+            "user:zhou"]
