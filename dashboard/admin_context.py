@@ -48,11 +48,22 @@ def resolve(lang: object) -> AdminView:
 Read = TypeVar("Read")
 
 
+def listed_only(principal: Principal) -> bool:
+    """An admin with no unit who reads a list of schools (an account from before units, or the
+    command line's --school): no admin of the whole tree, though the unit-scoped reads and commands
+    take a missing unit (scope None) for the whole tree. They manage nothing by unit here."""
+    return principal.unit is None and principal.schools is not None
+
+
 def admin_layout(lang: object, page: str, read: Callable[[Session, AdminView], Read],
-                 build: Callable[[AdminView, Read], Component]) -> Component:
+                 build: Callable[[AdminView, Read], Component], *, listed: bool = False) -> Component:
     """An administration page: the frame around `build(view, read(db, view))`, or around the reason
-    there is nothing to show (not an admin, the ledger unreachable) instead of a half-drawn page."""
+    there is nothing to show (not an admin, the ledger unreachable, no unit to manage) instead of a
+    half-drawn page. `listed`: the page's read holds an admin of a list of schools to it itself."""
     view = resolve(lang)
+    principal = current()
+    if not view.problem and not listed and principal is not None and listed_only(principal):
+        view = replace(view, problem="no_unit")
     if view.problem:
         return frame(view, page, None)
     try:
@@ -63,10 +74,14 @@ def admin_layout(lang: object, page: str, read: Callable[[Session, AdminView], R
     return frame(view, page, build(view, found))
 
 
-def acting_admin() -> Principal | None:
-    """The current principal if it may administer (a signed-in person, never a token), else None."""
+def acting_admin(*, listed: bool = False) -> Principal | None:
+    """The current principal if it may administer (a signed-in person, never a token), else None.
+    An admin of a list of schools without a unit (`listed_only`) is None too, unless the caller
+    holds them to what they may do itself (`listed`): scope=principal.unit would be the whole tree."""
     principal = current()
     if principal is None or principal.user_id is None or not principal.may(roles.ADMIN):
+        return None
+    if listed_only(principal) and not listed:
         return None
     return principal
 

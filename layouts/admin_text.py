@@ -29,6 +29,7 @@ TEXT: dict[str, dict[str, str]] = {
         "refused": "未保存：{reason}",
         "failed": "未保存：台账暂时无法写入，请稍后重试",
         "not_allowed": "未保存：您没有此操作的权限",
+        "no_unit": "您的账号没有所属机构（只列有学校），不能在这里管理：请全局管理员为您指定机构",
     },
     "en": {
         "brand": "Campus Safety · Administration",
@@ -54,6 +55,8 @@ TEXT: dict[str, dict[str, str]] = {
         "refused": "Not saved: {reason}",
         "failed": "Not saved: the ledger cannot be written now; try again shortly",
         "not_allowed": "Not saved: you may not do this",
+        "no_unit": "Your account has no unit (only a list of schools), so it manages nothing here: "
+                   "ask an administrator of the whole tree to give you a unit",
     },
 }
 

@@ -6,7 +6,9 @@ is then decoded by Pillow with a pixel limit, so a small file that unpacks to gi
 decompression bomb) is refused before it is unpacked, and a truncated or fake file fails to decode.
 An SVG is parsed with defusedxml (no entities, no DTD tricks) and refused if anything in it could
 run or reach out: scripts, on* event handlers, foreignObject, or any reference that is not to the
-document itself (href/xlink:href other than "#..."; url(...) in style to anything but "#...").
+document itself (href/xlink:href other than "#..."; url(...) to anything but "#..." in a style or
+any attribute, fill="url(…)" too), an animation that sets an href or a handler, and CSS escapes in
+styles (which spell url( and @import without those letters).
 The maps draw the image inside an <image> of Plotly's SVG, where no script runs anyway; the checks
 are for a plan opened on its own, and the route serves it with a sandboxing policy too.
 """
@@ -31,6 +33,9 @@ SVG_NS = "{http://www.w3.org/2000/svg}"
 _HREF = re.compile(r"(^|})href$")
 _URL = re.compile(r"url\(\s*['\"]?\s*([^'\")\s]*)", re.IGNORECASE)
 _FORBIDDEN = {"script", "foreignobject", "iframe", "embed", "object", "handler", "listener"}
+# Elements that set another attribute over time: <set attributeName="href" to="javascript:…"> makes
+# a link no attribute of its own shows.
+_ANIMATIONS = {"set", "animate", "animatemotion", "animatetransform", "animatecolor"}
 
 
 class BadImage(LedgerError):
@@ -130,13 +135,27 @@ def _check_svg(data: bytes) -> None:
             if _HREF.search(attribute) and not value.strip().startswith("#"):
                 raise BadImage("the SVG refers to something outside itself (an href); embed everything in the file",
                                zh="SVG 引用了文件以外的内容（href），请把所有内容嵌入文件")
-            if local == "style" or name == "style":
-                _check_urls(value)
+            if local == "style":
+                _check_style(value)
+            _check_urls(value)  # presentation attributes too: fill="url(…)", filter, mask, clip-path
+        if name in _ANIMATIONS:
+            target = element.get("attributeName", "").rsplit(":", 1)[-1].strip().lower()
+            if target == "href" or target.startswith("on"):
+                raise BadImage(f"the SVG animates its {target} attribute; a plan image may not make links or run "
+                               "scripts", zh=f"SVG 以动画改变 {target} 属性，平面图不能产生链接或运行脚本")
         if name == "style":
-            _check_urls(element.text or "")
+            _check_style(element.text or "")
             if "@import" in (element.text or "").lower():
                 raise BadImage("the SVG's style imports another file; embed everything in the file",
                                zh="SVG 的样式导入了另一个文件，请把所有内容嵌入文件")
+
+
+def _check_style(text: str) -> None:
+    # A CSS escape spells url( or @import without those letters (\75 rl(…)); a plan needs none.
+    if "\\" in text:
+        raise BadImage("the SVG's style holds a CSS escape (\\); write its styles plainly",
+                       zh="SVG 的样式含有 CSS 转义（\\），请直接书写样式")
+    _check_urls(text)
 
 
 def _check_urls(text: str) -> None:

@@ -16,9 +16,10 @@ audit log never holds one.
 from __future__ import annotations
 
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ledger import org_scope, passwords
@@ -27,12 +28,23 @@ from ledger.commands.audit import Actor, changed, record
 from ledger.commands.org import find_unit, scope_of
 from ledger.control_chars import describe, first_control
 from ledger.errors import LedgerError, Words
-from ledger.models import OrgUnit, User, UserSession
+from ledger.models import AuditEntry, OrgUnit, User, UserSession
 
 # Letters and digits a person can read off a sheet and type (no 0/O, 1/l/I), 16 of them: about 90
 # random bits, so nobody guesses it before it is changed, and it never starts like a formula.
 GENERATED_ALPHABET = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 GENERATED_LENGTH = 16
+REPEAT_WINDOW = timedelta(minutes=2)  # a second click of 新建 arrives within seconds
+
+
+class AlreadyCreated(LedgerError):
+    """The account this admin has just created, asked for again with the same form (a double click):
+    made once, by the first request. `typed`: the form's password is the account's."""
+
+    def __init__(self, user: User, *, typed: bool):
+        super().__init__(f"{user.username} was created by the first of two identical requests",
+                         zh=f"{user.username} 已由两次相同请求中的第一次新建")
+        self.username, self.typed = user.username, typed
 
 
 def generate_password() -> str:
@@ -59,10 +71,14 @@ def school_code(db: Session, user: User) -> str | None:
 
 
 def in_scope(db: Session, user: User, scope: OrgUnit | None) -> bool:
-    """Whether an admin of `scope` manages this person: their unit is the scope or below it."""
+    """Whether an admin of `scope` manages this person: their unit is the scope or below it, and any
+    school listed for them besides (the command line's --school) is one the admin reads too: their
+    password or role, given from here, would otherwise open schools the admin does not hold."""
     if scope is None:
         return True
-    return user.unit is not None and org_scope.is_within(db, user.unit, scope)
+    if user.unit is None or not org_scope.is_within(db, user.unit, scope):
+        return False
+    return {s.school for s in user.schools} <= org_scope.schools_under(db, scope)
 
 
 def _display_name(text: str) -> str:
@@ -108,14 +124,44 @@ def create(db: Session, *, actor: Actor, scope: str | None, username: str, displ
     """A new account in a unit the admin manages; the generated password (None when one was typed)."""
     scope_unit = scope_of(db, scope)
     place = placement(db, unit, scope_unit)
+    typed = password
+    _same_as_just_made(db, actor, username, display_name, role, place, typed, now)
     generated = None
     if not password:
         generated = password = generate_password()
-    user = users.create_user(db, username=username, display_name=_display_name(display_name), role=role,
-                             password=password, unit=place.code if place is not None else None, now=now)
+    try:
+        with db.begin_nested():
+            user = users.create_user(db, username=username, display_name=_display_name(display_name), role=role,
+                                     password=password, unit=place.code if place is not None else None, now=now)
+    except IntegrityError:
+        # The same form sent twice at once (PostgreSQL): the other request's row, committed while this
+        # INSERT waited on it, holds the username. If it is this admin's same account, say so.
+        _same_as_just_made(db, actor, username, display_name, role, place, typed, now)
+        raise LedgerError(f"there is already a user {users.normal_username(username)!r}",
+                          zh=f"已有用户 {users.normal_username(username)!r}") from None
     record(db, actor=actor, action="user.create", target=_target(user), now=now, school=school_code(db, user),
            after={**snapshot(user), "password_set": "generated" if generated else "typed"})
     return user, generated
+
+
+def _same_as_just_made(db: Session, actor: Actor, username: str, display_name: str, role: str,
+                       place: OrgUnit | None, password: str | None, now: datetime) -> None:
+    """AlreadyCreated when this admin made this very account moments ago: the same name, role, unit
+    (and typed password). Answered "there is already a user" it read as not saved, and hid that the
+    first request had made it. Anything else with a taken username is refused as before."""
+    user = users.find_user(db, username)
+    if user is None or now - user.created_at > REPEAT_WINDOW:
+        return
+    if (user.display_name, user.role, user.unit_id) != ((display_name or "").strip(), role,
+                                                         place.id if place is not None else None):
+        return
+    made_by = db.scalar(select(AuditEntry.actor).where(AuditEntry.action == "user.create",
+                                                       AuditEntry.target == _target(user)))
+    if made_by != actor.name:
+        return
+    if password and not passwords.verify_password(user.password_hash, password):
+        return
+    raise AlreadyCreated(user, typed=bool(password))
 
 
 def change(db: Session, *, actor: Actor, scope: str | None, username: str, now: datetime,

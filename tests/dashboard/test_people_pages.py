@@ -159,3 +159,50 @@ def test_a_disabled_person_is_enabled_again_from_the_page_and_signs_in_but_old_s
                     .order_by(AuditEntry.id))
     assert [(e.actor, e.action, e.target) for e in entries] == [("wang", "user.disable", "user:zhao"),
                                                                   ("wang", "user.enable", "user:zhao")]
+
+
+def test_an_admin_held_to_a_list_of_schools_is_no_admin_of_the_whole_tree(district_settings):
+    # An admin made on the command line with --school s1 and no unit (or kept from before units,
+    # docs/admin.md) reads s1 only; with no unit the administration pages took them for an admin
+    # over the whole tree: they could make themselves an admin of everything, or one of another district.
+    ledger = sql_engine(district_settings)
+    try:
+        with sql_sessions(ledger).begin() as db:
+            users.create_user(db, username="sun", display_name="孙", role="admin", password=PASSWORD,
+                              schools=["s1"], now=datetime.now(timezone.utc))
+    finally:
+        ledger.dispose()
+    app = create_app(district_settings)
+    admin = signed_in(app, "sun")
+    for unit in ("", "d2"):
+        said = _post(app, admin, ids.MESSAGE, {ids.CREATE: 1, ids.NEW_USERNAME: "top", ids.NEW_NAME: "全局",
+                                               ids.NEW_ROLE: "admin", ids.NEW_UNIT: unit, ids.VIEW: {}}, ids.CREATE)
+        assert "未保存" in said
+    said = _post(app, admin, ids.MESSAGE, {ids.RESET: 1, ids.PERSON: "wang", ids.VIEW: {}}, ids.RESET)
+    assert "未保存" in said
+    assert not _read(district_settings, select(User).where(User.username == "top"))
+    assert not _read(district_settings, select(AuditEntry).where(AuditEntry.actor == "sun"))
+    shown = _router(admin, "", "/admin/users").get_data(as_text=True)
+    assert "wang" not in shown  # another district's admin is not even listed
+
+
+def test_a_double_click_on_create_answers_created_not_already_a_user(district_settings):
+    # Two clicks of 新建 send the same form twice; Dash shows the later answer, which said "not
+    # saved: there is already a user" of the account the first had just made.
+    app = create_app(district_settings)
+    admin = signed_in(app, "wang")
+    form = {ids.CREATE: 1, ids.NEW_USERNAME: "qin", ids.NEW_NAME: "秦老师", ids.NEW_ROLE: "duty",
+            ids.NEW_UNIT: "s1", ids.VIEW: {}}
+    first = _post(app, admin, ids.MESSAGE, form, ids.CREATE)
+    assert "已新建账号：qin" in first and "admin-users-first-password" in first
+    again = _post(app, admin, ids.MESSAGE, form, ids.CREATE)
+    assert "已新建账号：qin" in again and "未保存" not in again and "重置密码" in again
+    typed = {**form, ids.NEW_USERNAME: "lu", ids.NEW_PASSWORD: "a long passphrase 7"}
+    _post(app, admin, ids.MESSAGE, typed, ids.CREATE)
+    again = _post(app, admin, ids.MESSAGE, typed, ids.CREATE)
+    assert "已新建账号：lu" in again and "密码为您输入的密码" in again
+    # Another form with a taken username is refused as before.
+    other = _post(app, admin, ids.MESSAGE, {**form, ids.NEW_NAME: "另一位秦老师"}, ids.CREATE)
+    assert "未保存" in other and "已有用户" in other
+    made = _read(district_settings, select(AuditEntry).where(AuditEntry.action == "user.create"))
+    assert [e.target for e in made] == ["user:qin", "user:lu"]

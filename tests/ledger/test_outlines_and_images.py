@@ -76,6 +76,12 @@ def test_an_oversized_image_is_refused_in_bytes_and_in_pixels():
     ('<foreignObject><div xmlns="http://www.w3.org/1999/xhtml">x</div></foreignObject>', "foreignobject"),
     ('<style>@import url(https://evil.example/x.css);</style>', "outside itself"),
     ('<rect style="fill: url(https://evil.example/x)" width="1" height="1"/>', "outside itself"),
+    ('<rect fill="url(https://evil.example/x#p)" width="1" height="1"/>', "outside itself"),
+    ('<a><set attributeName="href" to="javascript:alert(1)"/><text>x</text></a>', "animates its href"),
+    ('<a><animate attributeName="xlink:href" values="javascript:alert(1)"/><text>x</text></a>', "animates its href"),
+    ('<rect width="1" height="1"><set attributeName="onclick" to="alert(1)"/></rect>', "animates its onclick"),
+    ('<style>rect { fill: \\75 rl(https://evil.example/x) }</style>', "CSS escape"),
+    ('<style>@\\69mport "https://evil.example/x.css";</style>', "CSS escape"),
 ])
 def test_an_svg_that_could_run_or_reach_out_is_refused(inside, reason):
     with pytest.raises(BadImage, match=reason):

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from ledger import org_scope, passwords
 from ledger.commands import access, sign_ins, token_admin, user_admin, user_import, users
+from ledger.commands import org as org_commands
 from ledger.commands.audit import Actor
 from ledger.errors import LedgerError
 from ledger.exchange import ImportRejected
@@ -87,6 +88,25 @@ def test_people_of_another_district_cannot_be_touched_or_even_named(org):
     assert users.find_user(org, "d2duty").disabled_at is None
     assert [r.username for r in people.people(org, "d1")] == ["d1admin"]
     assert {r.username for r in people.people(org, None)} == {"d1admin", "d2duty"}
+
+
+def test_a_person_who_also_reads_another_districts_school_is_not_managed_from_this_district(org):
+    # A district officer set up on the command line with their district's school and a school of
+    # another district too: resetting their password (or making them an admin) from d1 would hand
+    # d1's admin a key to d2's school, more than d1's admin holds.
+    org_commands.create_unit(org, actor=ROOT, scope=None, kind="school", code="s2", name_zh="第二小学",
+                             parent="d2", school_type="primary", now=NOW)
+    users.create_user(org, username="qian", display_name="钱科长", role="leader", password=PASSWORD, unit="s1",
+                      schools=["s2"], now=NOW)
+    for act in (lambda: user_admin.reset_password(org, actor=D1_ADMIN, scope="d1", username="qian", now=NOW),
+                lambda: user_admin.change(org, actor=D1_ADMIN, scope="d1", username="qian", role="admin", now=NOW),
+                lambda: user_admin.disable(org, actor=D1_ADMIN, scope="d1", username="qian", now=NOW)):
+        with pytest.raises(org_scope.OutOfScope):
+            act()
+    qian = users.find_user(org, "qian")
+    assert (qian.role, qian.disabled_at) == ("leader", None)
+    assert passwords.verify_password(qian.password_hash, PASSWORD)
+    user_admin.reset_password(org, actor=ROOT, scope=None, username="qian", now=NOW)  # the whole tree's admin may
 
 
 def test_an_admin_cannot_disable_or_change_themselves_nor_move_someone_out_of_their_scope(org):
@@ -291,3 +311,50 @@ def test_sheets_that_cannot_be_read_or_are_too_big_are_refused_whole(org):
     with pytest.raises(ImportRejected, match="错误"):
         user_import.create_all(org, actor=D1_ADMIN, scope="d1", data=sheet(typed), now=NOW)
 
+
+
+@pytest.mark.backends("postgresql")  # SQLite's BEGIN IMMEDIATE queues the second create behind the first whole
+def test_the_same_new_account_sent_twice_at_once_is_created_once_and_both_answer_created(engine, org):
+    """A double click on 新建 on PostgreSQL: neither request finds the user and both insert; the second
+    waits on the first's row and then broke on the unique username, answered "the ledger cannot be
+    written" though the account was made. Now it is the account this admin just made (AlreadyCreated)."""
+    import threading
+    import time
+
+    from sqlalchemy import text
+
+    from kernel.connections import sql_sessions
+    sessions, answers = sql_sessions(engine), {}
+
+    def create(db):
+        return user_admin.create(db, actor=D1_ADMIN, scope="d1", username="zhou", display_name="周老师",
+                                 role="duty", unit="s1", password=PASSWORD, now=NOW)
+
+    def second():
+        with sessions() as db:
+            try:
+                answers["second"] = create(db)
+                db.commit()
+            except Exception as exc:  # noqa: BLE001 (what the second request met is the test's answer)
+                answers["second"] = exc
+
+    def waiting() -> int:
+        with engine.connect() as c:
+            return c.execute(text("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                                  "AND query ILIKE '%INSERT INTO users%'")).scalar()
+
+    with sessions() as first:
+        create(first)  # inserted, not yet committed
+        thread = threading.Thread(target=second)
+        thread.start()
+        deadline = time.monotonic() + 10
+        while not waiting() and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert waiting()
+        first.commit()
+    thread.join(30)
+    assert isinstance(answers["second"], user_admin.AlreadyCreated), answers["second"]
+    assert answers["second"].typed
+    with sessions() as db:
+        assert [e.target for e in db.scalars(select(AuditEntry).where(AuditEntry.action == "user.create"))] == [
+            "user:zhou"]

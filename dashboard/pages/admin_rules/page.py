@@ -22,4 +22,5 @@ def layout(lang: object = None, **_other) -> html.Div:
     files = rule_files(settings)
     return admin_layout(lang, PAGE, lambda db, view: [rules_in_use(db, kind, files[kind]) for kind in ids.KINDS],
                         lambda view, in_use: part.body(view.lang, in_use, settings.tz,
-                                                       editable=whole_tree(current())))
+                                                       editable=whole_tree(current())),
+                        listed=True)  # read only for anyone not over the whole tree

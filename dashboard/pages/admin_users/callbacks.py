@@ -38,9 +38,14 @@ def _act(db, principal, action, values: dict, lang):
     """The one write the button asks for; what to say (and the password to show once)."""
     actor, scope, now = actor_of(principal), principal.unit, services().now()
     if action == ids.CREATE:
-        user, generated = user_admin.create(
-            db, actor=actor, scope=scope, username=values["username"] or "", display_name=values["name"] or "",
-            role=values["role"] or "", unit=values["unit"], password=values["password"], now=now)
+        try:
+            user, generated = user_admin.create(
+                db, actor=actor, scope=scope, username=values["username"] or "", display_name=values["name"] or "",
+                role=values["role"] or "", unit=values["unit"], password=values["password"], now=now)
+        except user_admin.AlreadyCreated as again:  # a double click: the first request made it
+            if again.typed:
+                return part.done(tu(lang, "created", username=again.username), lang, None)
+            return html.Span(tu(lang, "created_again", username=again.username), className="tone-ok")
         return part.done(tu(lang, "created", username=user.username), lang, generated)
     username = _text(values["person"])
     if username is None:

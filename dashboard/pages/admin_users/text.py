@@ -13,6 +13,8 @@ TEXT: dict[str, dict[str, str]] = {
         "whole_tree": "（全部机构）",
         "keep": "（不变）", "pick": "请选择人员",
         "created": "已新建账号：{username}", "generated": "初始密码（只显示这一次，请交给本人）：",
+        "created_again": "已新建账号：{username}（提交了两次，只新建一个；自动生成的初始密码无法再显示，"
+                         "请为其重置密码后交给本人）",
         "typed": "密码为您输入的密码。", "saved": "已保存：{username}（其已登录的会话已结束）",
         "disabled_done": "已停用：{username}", "enable_button": "重新启用",
         "enabled_done": "已重新启用：{username}（用原密码登录；停用前的会话不会恢复）",
@@ -41,6 +43,8 @@ TEXT: dict[str, dict[str, str]] = {
         "reset_button": "Reset password",
         "whole_tree": "(the whole tree)", "keep": "(unchanged)", "pick": "Pick a person",
         "created": "Created: {username}", "generated": "First password (shown this once; hand it over):",
+        "created_again": "Created: {username} (sent twice, made once; the generated first password cannot be "
+                         "shown again: reset their password and hand that over)",
         "typed": "The password is the one you typed.", "saved": "Saved: {username} (their sessions ended)",
         "disabled_done": "Disabled: {username}", "enable_button": "Enable again",
         "enabled_done": "Enabled again: {username} (they sign in with their password; sessions from before "
