@@ -162,7 +162,8 @@ def test_the_checklist_opens_only_the_persons_own_plan_of_today(site):
                       ("zhao", f"/m/inspections/{a}"),  # another school's
                       ("zhang", f"/m/inspections/{b}"),  # another school's, asked by the s1 inspector
                       ("zhang", "/m/inspections/99999"), ("zhang", "/m/inspections/abc"),
-                      ("zhang", "/m/inspections/1%2F2"), ("zhang", "/m/inspections/" + "9" * 40)):
+                      ("zhang", "/m/inspections/1%2F2"), ("zhang", "/m/inspections/" + "9" * 40),
+                      ("zhang", "/m/inspections/2147483648"), ("zhang", "/m/inspections/%C2%B2")):  # past INTEGER, "²"
         shown = _text(_router(site.clients[who], "", path))
         assert NOT_FOUND in shown and "开始巡查" not in shown, (who, path)
     assert "今天没有需要做的巡查" in _text(_router(site.clients["li"], "", "/m/inspections"))
