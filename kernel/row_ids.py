@@ -16,3 +16,10 @@ def row_id(text: object) -> int | None:
         return None
     value = int(text)
     return value if 0 < value <= MAX_ROW_ID else None
+
+
+def id_or_none(value: object) -> int | None:
+    """`value` when a browser's store or pick holds an id the ledger can hold, else None: not True
+    (1 to Python and to SQL: row 1), nor a float, nor 0 or less, nor past MAX_ROW_ID."""
+    ok = isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ROW_ID
+    return value if ok else None
