@@ -97,6 +97,8 @@ def _shift_report(school: str, allowed: tuple[str, ...]):
             window = plan.shift_window(day, name, tz)
         except ShiftError as exc:
             raise params.BadParameter("shift", name, str(exc)) from None
+        except OverflowError:  # a night shift of 9999-12-31 ends past the last day Python has
+            raise params.BadParameter("date", a.get("date"), "date must be a day the shift can end after") from None
     with live.ledger_reads() as session:
         found = org.find_school(session, school) if SCHOOL_ID.fullmatch(school) else None
         if found is None:

@@ -19,8 +19,10 @@ from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
 log = logging.getLogger(__name__)
 
 # What a callback raises when a value is not of the kind its page sends: a dict's method on a list,
-# int("x"), a missing key, a string too long or a number too large for the database.
-WRONG_VALUES = (TypeError, ValueError, AttributeError, KeyError, IndexError, RecursionError, DataError)
+# int("x"), a missing key, a string too long or a number too large for the database; OverflowError:
+# int() of JSON's Infinity (Flask parses it), a day past 9999-12-31, an int past SQLite's 64 bits.
+WRONG_VALUES = (TypeError, ValueError, AttributeError, KeyError, IndexError, RecursionError, DataError,
+                OverflowError)
 CALLBACK_REFUSED = "the values sent do not fit this page's callback; reload the page"
 # The largest body any route but POST /api/v1/events takes (the compose stack's nginx: the same).
 MAX_BODY_BYTES = 2 * 1024 * 1024

@@ -236,11 +236,8 @@ def validate(
     data = envelope.data
     for name in _TIME_FIELDS[event_type]:
         value = data.get(name)
-        if value is not None:
-            try:
-                (datetime if "T" in value else date).fromisoformat(value)
-            except ValueError:
-                return Rejection(BAD_VALUE, f"data.{name} is not an ISO-8601 date: {value[:40]!r}")
+        if value is not None and not _calendar_time(value):
+            return Rejection(BAD_VALUE, f"data.{name} is not an ISO-8601 date: {value[:40]!r}")
 
     ts = parse_time_ms(envelope.ts)
     if isinstance(ts, Rejection):
@@ -271,12 +268,23 @@ def _school_ok(school: str) -> bool:
 def _time_fields_ok(event: FastEvent) -> bool:
     for name in _FAST_WITH_TIME_FIELDS[type(event)]:
         value = event.data.get(name)  # type: ignore[attr-defined]
-        if value is not None:
-            try:
-                (datetime if "T" in value else date).fromisoformat(value)
-            except ValueError:
-                return False
+        if value is not None and not _calendar_time(value):
+            return False
     return True
+
+
+# The recorder reads a time field in UTC or the school's zone: on the first or the last day of
+# Python's calendar that is a year it does not have (ValueError: the event dead-lettered as a bug).
+_FIRST_DAY, _LAST_DAY = date(1, 1, 2), date(9999, 12, 30)
+
+
+def _calendar_time(value: str) -> bool:
+    """An ISO-8601 date or date-time, a day inside Python's calendar by more than any UTC offset."""
+    try:
+        found = (datetime if "T" in value else date).fromisoformat(value)
+    except ValueError:
+        return False
+    return _FIRST_DAY <= (found.date() if isinstance(found, datetime) else found) <= _LAST_DAY
 
 
 def _time_ms(text: str) -> int | None:

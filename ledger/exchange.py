@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timezone
 from zoneinfo import ZoneInfo
 
 from ledger.control_chars import clean_free_text, describe, first_control, one_line
@@ -208,6 +208,13 @@ class _Checker:
 
     def moment(self, column: str, *, required: bool = False, end_of_day: bool = False) -> datetime | None:
         """A local date and time; a bare date means its start, or its end for a deadline."""
+        found = self._moment(column, required=required, end_of_day=end_of_day)
+        if found is not None and not _storable(found):
+            self.fail(column, "超出可记录的时间范围")
+            return None
+        return found
+
+    def _moment(self, column: str, *, required: bool, end_of_day: bool) -> datetime | None:
         value = self.cells.get(column)
         if isinstance(value, datetime):
             return value.replace(tzinfo=self.ctx.tz) if value.tzinfo is None else value
@@ -259,6 +266,16 @@ class _Checker:
         if found is None:
             self.fail(column, f"本校没有单位“{one_line(text)}”")
         return found
+
+
+def _storable(moment: datetime) -> bool:
+    """The ledger stores UTC: 0001-01-01 00:00 in Shanghai is in a year Python does not have (the row
+    passed its checks, then storing it raised OverflowError)."""
+    try:
+        moment.astimezone(timezone.utc)
+    except OverflowError:
+        return False
+    return True
 
 
 def _parse_date(text: str) -> date | None:

@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from kernel.catalogue import CATALOGUE, DOMAINS
+from kernel.row_ids import id_or_none
 from ledger.commands.audit import Actor, changed, record
 from ledger.commands.risk_points import one_line, place_in_school, school_in_scope
 from ledger.errors import LedgerError, NotFound, Words
@@ -91,7 +92,8 @@ def _target(school: OrgUnit, card: ResponseCard) -> str:
 
 
 def find_card(db: Session, school: OrgUnit, card_id: int) -> ResponseCard:
-    found = db.get(ResponseCard, card_id)
+    # The admin page's pick is the browser's: True retired card 1, past INTEGER failed (kernel.row_ids).
+    found = db.get(ResponseCard, card_id) if id_or_none(card_id) is not None else None
     if found is None or found.school_id != school.id:
         raise NotFound(f"{school.name_zh} has no response card {card_id}", zh=f"{school.name_zh}没有处置卡 {card_id}")
     return found

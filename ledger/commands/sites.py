@@ -166,6 +166,9 @@ def _fields(db: Session, school: OrgUnit, building: Building | None, *, name_zh,
         count = None
     else:
         try:
+            # int() made 1 of 1.5 and of True (a wrong record) and raised OverflowError for infinity.
+            if isinstance(floors, bool) or (isinstance(floors, float) and not floors.is_integer()):
+                raise ValueError(floors)
             count = int(floors)
         except (TypeError, ValueError):
             raise LedgerError("floors is a whole number", zh="层数须是整数") from None

@@ -73,10 +73,13 @@ def _moment(text: str | None, tz: tzinfo, *, field: str, end: bool) -> datetime 
             parsed = datetime.strptime(text, form)
         except ValueError:
             continue
-        if whole_day:
-            parsed = datetime.combine(parsed.date(), time()) + (timedelta(days=1) if end else timedelta())
-        elif end:
-            parsed += timedelta(minutes=1)
+        try:
+            if whole_day:
+                parsed = datetime.combine(parsed.date(), time()) + (timedelta(days=1) if end else timedelta())
+            elif end:
+                parsed += timedelta(minutes=1)
+        except OverflowError:  # `until` 9999-12-31: its end is past the last day Python has, and
+            return None  # so past every entry: no bound (it raised, a 500)
         return parsed.replace(tzinfo=tz)
     raise BadFilter(field)
 

@@ -16,6 +16,7 @@ from ledger.commands import audit
 from ledger.commands.audit import Actor
 from ledger.db import migrate
 from tests.dashboard.conftest import make_user, signed_in
+from tests.dashboard.test_access import _router
 
 NOW = datetime.now(timezone.utc)
 
@@ -108,3 +109,20 @@ def test_the_audit_page_has_no_callback_and_no_route_that_writes(audit_app):
     routes = [rule for rule in audit_app.server.url_map.iter_rules() if rule.rule.startswith("/admin/audit")]
     assert sorted(r.rule for r in routes) == ["/admin/audit.csv", "/admin/audit.xlsx"]
     assert all(r.methods <= {"GET", "HEAD", "OPTIONS"} for r in routes)
+
+
+def test_the_last_day_python_has_and_an_id_past_the_ledgers_integer_are_answered(audit_app):
+    """`until=9999-12-31`: its end is past Python's last day (it raised: a 500); it bounds nothing.
+    `before=` of "²" (a digit to str.isdigit, not to int()) or past PostgreSQL's INTEGER (which made
+    the page say the ledger could not be reached): the first page, as for any other odd value."""
+    client = signed_in(audit_app, "root")
+    for until in ("9999-12-31", "9999-12-31 23:59"):
+        response = client.get("/admin/audit.csv?until=" + until)
+        assert response.status_code == 200
+        assert len(list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))) == 5  # the heading, 4 entries
+        page = _router(client, "?until=" + until, "/admin/audit").get_data(as_text=True)
+        assert "第一中学" in page and "无法" not in page
+    for before in ("²", str(2**31), str(10**17)):
+        page = _router(client, "?before=" + before, "/admin/audit")
+        assert page.status_code == 200, page.get_data(as_text=True)
+        assert "第一中学" in page.get_data(as_text=True) and "无法访问" not in page.get_data(as_text=True)

@@ -112,3 +112,16 @@ def test_the_roster_page_writes_only_the_admins_school_and_answers_truthfully(ap
             assert actions == ["oncall.set", "oncall.substitute", "oncall.clear"] + ["oncall.set"] * 8
     finally:
         engine.dispose()
+
+
+def test_the_first_and_last_weeks_python_has_are_shown_or_refused_in_words(app, oncall_ledger):
+    """The week of 9999-12-31 runs past the last day Python has (its grid raised OverflowError); a
+    slot on 9999-12-31 at night, or 0001-01-01, is answered in words too."""
+    admin = signed_in(app, "admin1")
+    for day in ("9999-12-31", "0001-01-01"):
+        shown = _post(app, admin, "admin-oncall-grid", {"admin-oncall-school": "s1", "admin-oncall-week": day,
+                                                        "admin-oncall-view": {"lang": "zh"}},
+                      "admin-oncall-week.value")
+        assert shown.status_code == 200, (day, shown.get_data(as_text=True)[:300])
+        answer = _write(app, admin, "set", **{"admin-oncall-week": day, "admin-oncall-day": day})
+        assert "失败" not in answer and "无法" not in answer, (day, answer[:300])

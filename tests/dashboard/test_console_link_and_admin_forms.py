@@ -224,3 +224,48 @@ def test_a_link_whose_alert_is_not_ascii_digits_opens_the_console_with_nothing_p
         stores = {c["props"]["id"]: c["props"].get("data") for c in _components(json.loads(page.get_data()))
                   if c.get("type") == "Store"}
         assert stores[ids.DUTY_SELECTED] is None
+
+
+# Values no page of ours sends but a link or a forged store can: past the ledger's integer (SQLite's
+# driver raises OverflowError, a 500; PostgreSQL refuses them), a bool (True is 1 to Python and SQL),
+# below 1, a fraction.
+NOT_ALERT_IDS = (2**31, 2**63, 10**20, True, 0, -1, 1.5)
+
+
+def test_an_alert_id_that_cannot_be_an_alert_picks_nothing_and_fails_nothing(served):
+    _settings, app, made = served
+    browser = app.server.test_client()
+    sign_in(browser, "duty1")
+    for odd in ("2147483648", "999999999999999999"):  # a link's id past the ledger's integer: nothing picked
+        page = _router(browser, "?school=s1&alert=" + odd, "/duty")
+        stores = {c["props"]["id"]: c["props"].get("data") for c in _components(json.loads(page.get_data()))
+                  if c.get("type") == "Store"}
+        assert page.status_code == 200 and stores[ids.DUTY_SELECTED] is None
+    view = {"school": "s1", "lang": "zh"}
+    for odd in NOT_ALERT_IDS:
+        for output in (ids.DUTY_DETAIL, ids.DUTY_CARD):
+            answer = _post(app, browser, output, {ids.DUTY_SELECTED: odd, ids.DUTY_TICK: 1, ids.DUTY_VIEW: view})
+            assert answer.startswith(("200", "204")), (odd, output, answer)
+            assert "实验楼" not in answer  # True is not alert 1
+        body = _callback_body(app, _callback_key(app, ids.DUTY_FEEDBACK),
+                              {ids.DUTY_SELECTED: odd, ids.DUTY_VIEW: view, ids.DUTY_RESOLVE_NOTE: "处理完毕",
+                               ids.DUTY_OUTCOME: "false_alarm"})
+        body["changedPropIds"] = [f"{ids.DUTY_RESOLVE}.n_clicks"]
+        body["inputs"] = [[] if i["id"].startswith("{") else {**i, "value": 1 if i["id"] == ids.DUTY_RESOLVE else None}
+                          for i in body["inputs"]]  # the acknowledge buttons (a pattern): none drawn
+        answer = browser.post("/_dash-update-component", json=body)
+        text = answer.get_data(as_text=True)
+        assert answer.status_code in (200, 204) and "失败" not in text, (odd, answer.status_code, text)
+    assert _rows(_settings, AuditEntry, AuditEntry.action.like("alert.%")) == []  # no alert was touched
+
+
+def test_a_shift_on_the_last_day_python_has_is_refused_in_words_not_failed(served):
+    _settings, app, _made = served
+    browser = app.server.test_client()
+    sign_in(browser, "duty1")
+    view = {"school": "s1", "lang": "zh"}
+    for day in ("9999-12-31", "0001-01-01"):
+        for shift in ("day", "night"):
+            answer = _post(app, browser, ids.DUTY_HANDOVER, {ids.DUTY_SHIFT_DATE: day, ids.DUTY_SHIFT: shift,
+                                                             ids.DUTY_VIEW: view})
+            assert answer.startswith("200"), (day, shift, answer)

@@ -184,3 +184,22 @@ def test_docs_api_names_every_verdict_and_reason_of_the_route():
     for reason in reasons + [intake.CONSOLE_ONLY, intake.PRODUCT_HAZARD, intake.SCHOOL_NOT_ALLOWED,
                              intake.KAFKA_UNAVAILABLE, intake.IN_PROGRESS]:
         assert f"`{reason}`" in section, reason
+
+
+@pytest.mark.parametrize("deadline", ["9999-12-31T23:59:00-23:59", "0001-01-01T00:00:00", "0001-01-01T00:00:00+14:00",
+                                      "9999-12-31T23:59:59"])
+def test_a_time_the_recorder_cannot_hold_is_refused_at_the_door(deadline):
+    """A deadline at either end of Python's calendar was accepted here, then the recorder, which reads
+    it in UTC or the school's zone, raised ValueError and dead-lettered the event as a bug."""
+    raws = [orjson.dumps(ev.hazard("reported", "h-1", NOW - 1000, id="h", grade="major", deadline=deadline))]
+    verdict = contract.validate(raws[0], **LIMITS)
+    assert isinstance(verdict, contract.Rejection) and verdict.reason == contract.BAD_VALUE
+    checked = intake.check_events(raws, may_send_for=lambda school: True, **LIMITS)
+    assert not checked.outgoing and checked.verdicts[0].reason == contract.BAD_VALUE
+
+
+def test_a_deadline_within_the_calendar_is_taken():
+    for deadline in ("2030-01-01", "2030-01-01T08:00:00+08:00", "9998-12-31"):
+        raw = orjson.dumps(ev.hazard("reported", "h-1", NOW - 1000, id="h", grade="major", deadline=deadline))
+        assert not isinstance(contract.validate(raw, **LIMITS), contract.Rejection)
+        assert intake.check_events([raw], may_send_for=lambda school: True, **LIMITS).outgoing

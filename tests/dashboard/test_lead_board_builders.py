@@ -132,7 +132,7 @@ def test_the_assessment_shows_units_in_the_order_given_and_opens_to_their_lines(
 
 def test_the_year_chooser_takes_only_the_years_it_offers():
     assert lead_assessment.chosen_year("2025", [2026, 2025], 2026) == 2025
-    for asked in (None, "2019", "abc", "20251", ["2025"], " "):
+    for asked in (None, "2019", "abc", "20251", ["2025"], " ", "²", "٢٠٢٥", "２０２５"):  # digits to isdigit, not ASCII
         assert lead_assessment.chosen_year(asked, [2026, 2025], 2026) == 2026
 
 

@@ -162,7 +162,8 @@ def test_the_checklist_opens_only_the_persons_own_plan_of_today(site):
                       ("zhao", f"/m/inspections/{a}"),  # another school's
                       ("zhang", f"/m/inspections/{b}"),  # another school's, asked by the s1 inspector
                       ("zhang", "/m/inspections/99999"), ("zhang", "/m/inspections/abc"),
-                      ("zhang", "/m/inspections/1%2F2"), ("zhang", "/m/inspections/" + "9" * 40)):
+                      ("zhang", "/m/inspections/1%2F2"), ("zhang", "/m/inspections/" + "9" * 40),
+                      ("zhang", "/m/inspections/2147483648"), ("zhang", "/m/inspections/%C2%B2")):  # past INTEGER, "²"
         shown = _text(_router(site.clients[who], "", path))
         assert NOT_FOUND in shown and "开始巡查" not in shown, (who, path)
     assert "今天没有需要做的巡查" in _text(_router(site.clients["li"], "", "/m/inspections"))
@@ -176,10 +177,11 @@ def test_steps_on_another_persons_or_schools_inspection_are_refused_alike(site):
     assert "phone-inspection-checklist" in _text(start(site, "zhao", b))
     ia, ib = inspection_of(site, a), inspection_of(site, b)
     # Starting another's plan: the plan id is the page's store, the browser's to edit.
-    for who, plan in (("li", a), ("zhao", a), ("zhang", b)):
+    for who, plan in (("li", a), ("zhao", a), ("zhang", b), ("zhang", 2**31), ("zhang", 2**40)):  # past INTEGER
         shown = _text(start(site, who, plan))
         assert NOT_FOUND in shown and "phone-inspection-checklist" not in shown, (who, plan)
-    for who, inspection in (("li", ia), ("zhao", ia), ("zhang", ib), ("zhang", 10**9)):
+    for who, inspection in (("li", ia), ("zhao", ia), ("zhang", ib), ("zhang", 10**9),
+                            ("zhang", 2**31), ("zhang", 2**40)):  # past INTEGER: PostgreSQL said "cannot write"
         assert NOT_FOUND in _text(record(site, who, inspection, 0, "fail")), (who, inspection)
         assert NOT_FOUND in _text(finish(site, who, inspection)), (who, inspection)
     assert results_of(site, ia) == [] and results_of(site, ib) == []

@@ -18,6 +18,7 @@ from ledger.commands import photos as store
 from ledger.models import Hazard, InspectionResult, OrgUnit, Photo, RiskPoint, User
 from tests.conftest import settings_for
 from tests.dashboard.conftest import client_with, issue_token, signed_in
+from tests.dashboard.test_access import _router
 from tests.ledger import photo_support as made
 from tests.ledger.hazard_work_support import NOW, school
 from tests.ledger.test_org_admin import PASSWORD
@@ -213,3 +214,11 @@ def test_a_printed_cards_address_opens_the_report_page_with_its_query(site):
     anonymous = site.app.server.test_client().get("/report?school=s1&point=RP-GAS-1")
     assert anonymous.status_code == 303 and "next=%2Freport%3Fschool%3Ds1%26point%3DRP-GAS-1" in anonymous.headers[
         "Location"]
+
+
+def test_a_draft_in_the_address_that_cannot_be_an_id_opens_the_page_without_it(site):
+    """`?draft=²` (a digit to str.isdigit, not to int(): it was a 400) or past the ledger's integer."""
+    li = site.client("li")
+    for odd in ("%C2%B2", "%D9%A3", "2147483648"):
+        page = _router(li, "?school=s1&draft=" + odd, "/m/report")
+        assert page.status_code == 200, (odd, page.get_data(as_text=True))

@@ -115,3 +115,19 @@ def test_admin_cards_are_held_to_the_admins_unit_and_refused_to_other_roles(serv
         engine.dispose()
     assert titles == ["二中火警", "实验楼三层", "实验楼烟感处置"]
     assert audited == ["root", "root", "admin1"]
+
+
+def test_a_picked_card_that_cannot_be_a_cards_id_is_refused_and_nothing_is_retired(served):
+    """The pick is the browser's: True is 1 to Python and SQL (it retired card 1), 2**63 and more
+    overflowed SQLite's driver (a 500); PostgreSQL refuses past INTEGER (it said "failed")."""
+    settings, app, made = served
+    admin = signed_in(app, "admin1")
+    for odd in (True, 2**31, 2**63, 10**20, 0, -1):
+        said = post_card(app, admin, card_ids.RETIRE, {card_ids.SCHOOL: "s1", card_ids.PICK: odd, card_ids.RETIRE: 1})
+        assert said.startswith("200") and ("没有处置卡" in said or "请先选择" in said), (odd, said)
+    engine = sql_engine(settings)
+    try:
+        with sql_sessions(engine)() as db:
+            assert db.get(ResponseCard, made["mine"]).retired_at is None
+    finally:
+        engine.dispose()

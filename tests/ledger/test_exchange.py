@@ -103,6 +103,18 @@ def test_hazard_rows_are_checked_cell_by_cell():
                                                   (5, "整改期限"), (6, "销号时间")}
 
 
+def test_a_moment_the_ledger_cannot_store_is_a_cell_error_not_a_failed_import():
+    """Year 1 at local midnight is the year before in UTC, which Python does not have: the row passed
+    the checks, and storing it raised OverflowError (no row named)."""
+    table = [(2, _hazard_row(发现时间="0001-01-01")), (3, _hazard_row(隐患编号="HZ-2", 发现时间=datetime(1, 1, 1))),
+             (4, _hazard_row(隐患编号="HZ-3", 发现时间="0001-01-01T00:00:00+14:00")),
+             (5, _hazard_row(隐患编号="HZ-4", 整改期限="9999-12-31T23:59-23:59")),
+             (6, _hazard_row(隐患编号="HZ-5", 整改期限="9999-12-31"))]  # its end, 9999-12-31 15:59:59 UTC: kept
+    rows, errors = ex.check_hazards(list(ex.HAZARD_COLUMNS), table, _ctx())
+    assert [r.row for r in rows] == [6]
+    assert {(e.row, e.column) for e in errors} == {(2, "发现时间"), (3, "发现时间"), (4, "发现时间"), (5, "整改期限")}
+
+
 # -- against the database ---------------------------------------------------------------------------
 def _demo(session) -> None:
     load_demo(session, today=TODAY, rules=RULES)

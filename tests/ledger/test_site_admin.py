@@ -119,6 +119,9 @@ def test_buildings_are_created_edited_and_retired_with_an_audit_entry_each(sessi
     ({"kind": "castle"}, "use is one of"),
     ({"floors": 0}, "floors is between"),
     ({"floors": "many"}, "whole number"),
+    # int() of these was 1, 1, a ValueError and an OverflowError: a wrong record, then a 400 and a 500
+    ({"floors": 1.5}, "whole number"), ({"floors": True}, "whole number"), ({"floors": "²"}, "whole number"),
+    ({"floors": float("inf")}, "whole number"),
     ({"unit": "s2-main"}, "is not a unit of"),
     ({"campus": "s2-main"}, "no campus"),
     ({"outline": [[510, 300], [560, 340], [560, 300], [510, 340]]}, "crosses itself"),

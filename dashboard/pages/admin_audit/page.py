@@ -15,6 +15,7 @@ from dashboard.admin_context import resolve
 from dashboard.audit_export import audit_scope
 from dashboard.pages.admin_audit import view as part
 from dashboard.services import services
+from kernel.row_ids import row_id
 from layouts.admin_frame import frame
 from queries.ledger.audit_log import AuditFilter, BadFilter, audit_filter, audit_rows
 
@@ -23,7 +24,7 @@ dash.register_page(__name__, path="/admin/audit", name=PAGE, title="审计日志
 
 
 def _before(value: object) -> int | None:
-    return int(value) if isinstance(value, str) and value.isdigit() and len(value) < 19 else None
+    return row_id(value)  # not "²" (a 400) nor past the ledger's integer ("ledger unavailable")
 
 
 def layout(lang: object = None, before: object = None, **query) -> html.Div:

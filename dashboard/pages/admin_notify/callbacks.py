@@ -17,6 +17,7 @@ from dashboard.pages.admin_notify import ids
 from dashboard.pages.admin_notify import view as part
 from dashboard.pages.admin_notify.text import tn
 from dashboard.services import services
+from kernel.row_ids import id_or_none
 from layouts.admin_text import ta
 from layouts.i18n import language
 from ledger import notify_text
@@ -36,7 +37,7 @@ def _refused(lang, reason: str, outputs: int):
 
 
 def _int(value) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
+    return id_or_none(value)  # past INTEGER: a 500 (SQLite) or "cannot be written" (PostgreSQL)
 
 
 def _config(text) -> dict:

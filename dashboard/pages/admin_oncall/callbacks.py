@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import base64
 import binascii
-from datetime import date
+from datetime import date, timedelta
 
 from dash import Input, Output, State, ctx, dcc, html, no_update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
@@ -35,11 +35,16 @@ def _text(value) -> str | None:
     return value.strip() if isinstance(value, str) and value.strip() else None
 
 
+LAST_DAY = date.max - timedelta(days=7)
+
+
 def _day(value) -> date | None:
     try:
-        return date.fromisoformat(value) if isinstance(value, str) else None
+        day = date.fromisoformat(value) if isinstance(value, str) else None
     except ValueError:
         return None
+    # Not in the last week Python has: its grid (Monday + 6) and a night shift ran past 9999-12-31 (a 500).
+    return day if day is None or day <= LAST_DAY else None
 
 
 def _refused(text: str) -> tuple:

@@ -14,6 +14,7 @@ from dashboard.pages.admin_tokens import ids
 from dashboard.pages.admin_tokens import view as part
 from dashboard.pages.admin_tokens.text import tt
 from dashboard.services import services
+from kernel.row_ids import id_or_none
 from layouts.admin_text import ta
 from layouts.i18n import language
 from ledger.commands import access, token_admin
@@ -38,7 +39,7 @@ def wall_url(token: str, school: str, *, unit_wall: bool = False) -> str:
 
 
 def _token_id(value) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
+    return id_or_none(value)  # past INTEGER: a 500 (SQLite) or "cannot be written" (PostgreSQL)
 
 
 def change(_create, _revoke, _rotate, school, label, token_id, view_state):

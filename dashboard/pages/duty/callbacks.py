@@ -25,6 +25,7 @@ from ledger import oncall
 from ledger.commands import alert_handling
 from ledger.commands.alert_handling import AlertBusy, AlertNotFound, HandlingError
 from ledger.handover_view import handover_view
+from ledger.incident_review import alert_id_or_none
 from ledger.shifts import ShiftError
 from queries.ledger import alert_console, org
 from queries.ledger import handover as handover_rows
@@ -95,6 +96,9 @@ def pick(_opened):
 def show_detail(selected, _tick, _acted, view_state):
     """The detail panel of the picked alert, kept current."""
     lang = language(view_state.get("lang"))
+    # The store is the browser's: what cannot be an alert's id (past the ledger's integer, True, 1.5)
+    # is nothing picked, never sent to SQL (SQLite's driver: OverflowError, a 500; True: alert 1).
+    selected = alert_id_or_none(selected)
     if selected is None:
         return no_update, no_update, no_update
     live = services()
@@ -135,6 +139,7 @@ def act(_acks, _dispatch, _resolve, selected, assignee, dispatch_note, outcome, 
     principal = current()
     if principal is None or not principal.may(roles.ALERT_HANDLE):  # the guard refused already; twice is cheap
         return _say(lang, {"error": "not_allowed"}), no_update, no_update
+    alert_id = alert_id_or_none(alert_id)  # a forged button id or store: as show_detail
     if alert_id is None:
         return no_update, no_update, no_update
     live = services()
@@ -203,7 +208,9 @@ def show_handover(day, shift, view_state):
         return [], "", ""
     try:
         window = shift_plan(live.settings.shifts_file).shift_window(date.fromisoformat(day), shift, live.settings.tz)
-    except (ValueError, ShiftError):  # only a forged store names another day or shift: the page's words
+    # Only a forged store names another day or shift: the page's words. OverflowError: a night
+    # shift of 9999-12-31 ends past the last day Python has.
+    except (ValueError, OverflowError, ShiftError):
         return html.P(td(lang, "no_shift"), className="tone-error"), "", ""
     try:
         with live.ledger_reads() as db:

@@ -22,6 +22,7 @@ from dashboard.pages.duty.callbacks import register_callbacks  # noqa: F401 (app
 from dashboard.services import services
 from kernel.names import ROLE_NAMES, name_of
 from layouts.i18n import language
+from ledger.incident_review import alert_id_or_none
 
 dash.register_page(__name__, path="/duty", name="duty", title="值班台 · 校园安全指挥中心")
 
@@ -41,9 +42,10 @@ def linked_alert(alert: object) -> int | None:
     """The alert a message's link names (/duty?school=&alert=<id>, ledger.notify_text.console_link):
     only which alert to open first. Every read of it is held to the signed-in principal's schools
     (callbacks.py), so an id of another school shows nothing of it. ASCII digits only: "²" is a digit
-    to str.isdigit but not to int(), and an edited link must open the console, not fail it."""
+    to str.isdigit but not to int(), and an edited link must open the console, not fail it. Nor an id
+    past the ledger's integer: the detail's read of it failed (SQLite's driver: OverflowError, a 500)."""
     text = alert.strip() if isinstance(alert, str) else ""
-    return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else None
+    return alert_id_or_none(int(text)) if text.isascii() and text.isdigit() and len(text) <= 18 else None
 
 
 def _last_shift(lang: str) -> dict:

@@ -27,7 +27,9 @@ def score_band(score: float) -> str:
 
 def chosen_year(year: object, years: list[int], current_year: int) -> int:
     """The year asked for (?year=) if the chooser offers it, else this year."""
-    wanted = int(year) if isinstance(year, str) and year.strip().isdigit() and len(year) < 6 else None
+    # ASCII digits: "²" is a digit to str.isdigit but not to int() (an edited link was a 400).
+    text = year.strip() if isinstance(year, str) else ""
+    wanted = int(text) if text.isascii() and text.isdigit() and len(year) < 6 else None
     return wanted if wanted in years else current_year
 
 

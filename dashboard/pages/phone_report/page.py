@@ -14,6 +14,7 @@ from dashboard.pages.phone_report.text import tr
 from dashboard.pages.phone_report.view import DraftStart, ReportStart, body
 from dashboard.phone_context import phone_layout
 from kernel.contract import SCHOOL_ID
+from kernel.row_ids import row_id
 from layouts.i18n import language
 from ledger.commands.photos import MAX_PER_STEP
 from ledger.hazard_work_rules import TEXT_MAX
@@ -41,7 +42,7 @@ def draft_of(db, person, value: object) -> tuple[DraftStart | None, bool]:
     wanted = _one(value)
     if wanted is None:
         return None, value is not None
-    as_id = int(wanted) if wanted.isdigit() and len(wanted) <= 9 else None  # a database integer
+    as_id = row_id(wanted)  # a database integer; "²" is a digit to str.isdigit, not to int() (a 400)
     found = hazard_draft(db, user_id=person.user_id, result_id=as_id) if as_id is not None else None
     if found is None or found.found_by != person.username or not person.reads(found.school):
         return None, True
