@@ -22,10 +22,10 @@ from dashboard.api import API_PREFIX
 from dashboard.api import escaped_json as answer
 from dashboard.ledger_json import iso
 from dashboard.services import services
+from kernel.row_ids import id_or_none
 from ledger import alert_flow, handover_pdf
 from ledger.commands import alert_handling
 from ledger.commands.alert_handling import AlertBusy, AlertNotFound, HandlingError
-from ledger.incident_review import alert_id_or_none
 from queries.ledger import alert_console
 from queries.ledger import incident_review as incident_reads
 
@@ -70,7 +70,7 @@ def _no_such_alert_id():
     query: PostgreSQL refuses it as out of range (a 503 "ledger unavailable"), SQLite's driver cannot even
     send it (a 500). The guard's answers (401, 403) come first: it runs before this."""
     found = (request.view_args or {}).get("alert_id")
-    if found is not None and alert_id_or_none(found) is None:
+    if found is not None and id_or_none(found) is None:
         return answer(404, {"error": NO_ALERT, "alert": found})
     return None
 

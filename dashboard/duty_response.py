@@ -20,16 +20,16 @@ from dashboard.access import current
 from dashboard.pages.duty import card_view, ids
 from dashboard.pages.duty.text import td
 from dashboard.services import services
+from kernel.row_ids import id_or_none
 from layouts.i18n import language
 from ledger.commands import response_cards as card_commands
 from ledger.errors import LedgerError
-from ledger.incident_review import alert_id_or_none
 from queries.ledger import alert_console, response_cards
 
 
 def show_card(selected, view_state):
     lang = language((view_state or {}).get("lang"))
-    selected = alert_id_or_none(selected)  # the browser's store: as the detail (pages/duty/callbacks.py)
+    selected = id_or_none(selected)  # the browser's store: as the detail (pages/duty/callbacks.py)
     if selected is None:
         return no_update
     principal = current()

@@ -14,13 +14,13 @@ import json
 from dataclasses import dataclass
 
 from kernel.contract import SCHOOL_ID
+from kernel.row_ids import id_or_none
 from ledger import hazard_work_rules as rules
 from ledger.commands.photos import form_keys
 from ledger.errors import LedgerError
 
 MAX_BODY = 32 * 1024  # 2,000 characters of description as \uXXXX escapes, nine photo keys and the rest
 FIELDS = frozenset({"client_key", "school", "building", "zone", "point", "description", "grade", "photos", "draft"})
-DRAFT_MAX = 2**31 - 1  # an inspection result's id: a database integer
 
 
 class Refused(Exception):
@@ -82,7 +82,7 @@ def school_of(value: object, readable: frozenset[str] | None) -> str:
 def draft_of(value: object) -> int | None:
     if value is None or value == "":
         return None
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= DRAFT_MAX:
+    if id_or_none(value) is None:
         raise Refused(400, "巡查不合格项的编号无效", "the failed inspection item's id is malformed")
     return value
 

@@ -16,14 +16,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 
 from kernel.figures import ALERTS_BY_SEVERITY, ALERTS_OPEN, STAFF_PRESENT, STUDENTS_PRESENT, VISITORS_ON_CAMPUS
-from kernel.row_ids import id_or_none
 from ledger.control_chars import clean_free_text
 from ledger.errors import LedgerError
 
 MAX_TEXT = 4000  # a page of findings; more is a report to attach, not a field to type
-# An alert's id is a row id (kernel/row_ids.py): a larger number names no alert, and is answered as such
-# before any query (PostgreSQL refuses it as out of range, SQLite's driver cannot even send it).
-alert_id_or_none = id_or_none
 
 
 # Steps in the order they are listed when two share a moment (raised before the page it caused).

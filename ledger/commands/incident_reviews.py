@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from kernel.row_ids import id_or_none
 from ledger import incident_review as rules
 from ledger.commands.audit import Actor, record
 from ledger.errors import LedgerError, NotFound
@@ -30,7 +31,7 @@ class Saved:
 
 def save(db: Session, *, actor: Actor, alert_id: object, schools: frozenset[str] | None, findings: object,
          measures: object, expected: object, now: datetime) -> Saved:
-    if rules.alert_id_or_none(alert_id) is None:
+    if id_or_none(alert_id) is None:
         raise NotFound(f"no alert {alert_id!r}", zh=f"没有报警 {alert_id!r}")
     query = select(OrgUnit.code).join(Alert, Alert.school_id == OrgUnit.id).where(Alert.id == alert_id)
     school = db.scalar(query)

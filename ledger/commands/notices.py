@@ -18,6 +18,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from kernel.row_ids import id_or_none
 from ledger import org_scope
 from ledger import supervision as rules
 from ledger.commands import notify
@@ -112,8 +113,7 @@ def confirm_read(db: Session, *, user_id: int, notice_id: int, now: datetime, ip
     if user.role not in rules.NOTICE_READERS:
         raise SupervisionRefused(f"your role ({user.role}) does not confirm notices", zh="您的角色不能确认通报已阅")
     school = school_of_person(db, user)
-    found = notice_id if isinstance(notice_id, int) and not isinstance(notice_id, bool) and 0 < notice_id < 2**31 \
-        else None
+    found = id_or_none(notice_id)
     receipt = db.get(NoticeReceipt, (found, school.id)) if found is not None and school is not None else None
     if receipt is None:  # not addressed to this person's school: as if there were none
         shown = str(notice_id)[:20]

@@ -28,6 +28,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from kernel.row_ids import id_or_none
 from ledger import org_scope
 from ledger import supervision as rules
 from ledger.commands import notify
@@ -84,9 +85,6 @@ def _no_item(item_id: object) -> NotFound:
     shown = str(item_id)[:20]
     return NotFound(f"no supervision item {shown} of yours", zh=f"您的范围内没有督办事项 {shown}")
 
-
-def _item_id(value: object) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**31 else None
 
 
 def _school_people(db: Session, school: OrgUnit) -> list[int]:
@@ -161,7 +159,7 @@ def open_item(db: Session, *, user_id: int, school: str, kind: str, ref: str, ti
 
 def _officer_item(db: Session, user: User, item_id: object) -> tuple[SupervisionItem, OrgUnit]:
     unit = officer_unit(db, user)
-    found = _item_id(item_id)
+    found = id_or_none(item_id)
     item = db.get(SupervisionItem, found) if found is not None else None
     if item is None:
         raise _no_item(item_id)
@@ -176,7 +174,7 @@ def _school_item(db: Session, user: User, item_id: object) -> tuple[SupervisionI
         raise SupervisionRefused(f"your role ({user.role}) may not answer supervision",
                                  zh="只有学校安全管理部门或管理员可以答复督办")
     own = school_of_person(db, user)
-    found = _item_id(item_id)
+    found = id_or_none(item_id)
     item = db.get(SupervisionItem, found) if found is not None else None
     if item is None or own is None or item.school_id != own.id:  # another school's: as if none
         raise _no_item(item_id)

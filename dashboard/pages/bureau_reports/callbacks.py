@@ -23,6 +23,7 @@ from dashboard.pages.bureau_reports import view as part
 from dashboard.pages.bureau_reports.text import tr
 from dashboard.roles import REPORT_RECEIVE, Principal
 from dashboard.services import services
+from kernel.row_ids import id_or_none
 from layouts.i18n import language
 from ledger import reporting
 from ledger.commands import reporting as commands
@@ -87,9 +88,6 @@ def _ip() -> str | None:
     return request.remote_addr if has_request_context() else None
 
 
-def _report_id(value: object) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**31 else None
-
 
 def act(_receipts, _returns, reason, view_state):
     state = view_state if isinstance(view_state, dict) else {}
@@ -97,7 +95,7 @@ def act(_receipts, _returns, reason, view_state):
     if not any(t.get("value") for t in ctx.triggered):
         raise PreventUpdate  # a list redrawn brings new buttons, not taps
     trigger = ctx.triggered_id
-    report_id = _report_id(trigger.get("report")) if isinstance(trigger, dict) else None
+    report_id = id_or_none(trigger.get("report")) if isinstance(trigger, dict) else None
     if report_id is None:
         raise PreventUpdate
     principal = acting()

@@ -26,6 +26,7 @@ from dashboard.pages.drills import view as part
 from dashboard.pages.drills.text import tr
 from dashboard.roles import DRILL_RECORD, Principal
 from dashboard.services import services
+from kernel.row_ids import id_or_none
 from layouts.i18n import language
 from ledger import inspection_schedule as schedule
 from ledger.commands import drills as commands
@@ -82,9 +83,6 @@ def _request_id(value: object) -> str | None:
     return value if isinstance(value, str) and 0 < len(value) <= 64 and value.isalnum() else None
 
 
-def _drill_id(value: object) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**31 else None
-
 
 def _ip() -> str | None:
     return request.remote_addr if has_request_context() else None
@@ -126,7 +124,7 @@ def save(_clicks, title, kind, held_on, unit, count, names, plan, notes, editing
     live = services()
     now = live.now()
     today = schedule.local_date(now, live.settings.tz)
-    drill_id = _drill_id(editing)
+    drill_id = id_or_none(editing)
     try:
         with live.ledger_session() as db:
             if drill_id is None:
@@ -154,7 +152,7 @@ def pick(_edits, _new, view_state):
     trigger = ctx.triggered_id
     if trigger == ids.NEW:
         return "", "drill", "", None, None, "", "", "", None, tr(lang, "new"), "", new_request()
-    drill_id = _drill_id(trigger.get("drill")) if isinstance(trigger, dict) else None
+    drill_id = id_or_none(trigger.get("drill")) if isinstance(trigger, dict) else None
     principal = acting()
     if drill_id is None or principal is None or school is None or not principal.may_read_school(school):
         raise PreventUpdate
@@ -179,7 +177,7 @@ def withdraw(_clicks, reason, editing, view_state):
         return _withdraw_refusal(lang, "not_allowed")
     if school is None or not principal.may_read_school(school):
         return _withdraw_refusal(lang, "school_not_yours")
-    drill_id = _drill_id(editing)
+    drill_id = id_or_none(editing)
     if drill_id is None:
         return _withdraw_refusal(lang, "pick_first")
     live = services()

@@ -20,12 +20,12 @@ from dashboard.duty_response import register_response
 from dashboard.pages.duty import card_view, ids, view
 from dashboard.pages.duty.text import td
 from dashboard.services import services
+from kernel.row_ids import id_or_none
 from layouts.i18n import language
 from ledger import oncall
 from ledger.commands import alert_handling
 from ledger.commands.alert_handling import AlertBusy, AlertNotFound, HandlingError
 from ledger.handover_view import handover_view
-from ledger.incident_review import alert_id_or_none
 from ledger.shifts import ShiftError
 from queries.ledger import alert_console, org
 from queries.ledger import handover as handover_rows
@@ -98,7 +98,7 @@ def show_detail(selected, _tick, _acted, view_state):
     lang = language(view_state.get("lang"))
     # The store is the browser's: what cannot be an alert's id (past the ledger's integer, True, 1.5)
     # is nothing picked, never sent to SQL (SQLite's driver: OverflowError, a 500; True: alert 1).
-    selected = alert_id_or_none(selected)
+    selected = id_or_none(selected)
     if selected is None:
         return no_update, no_update, no_update
     live = services()
@@ -139,7 +139,7 @@ def act(_acks, _dispatch, _resolve, selected, assignee, dispatch_note, outcome, 
     principal = current()
     if principal is None or not principal.may(roles.ALERT_HANDLE):  # the guard refused already; twice is cheap
         return _say(lang, {"error": "not_allowed"}), no_update, no_update
-    alert_id = alert_id_or_none(alert_id)  # a forged button id or store: as show_detail
+    alert_id = id_or_none(alert_id)  # a forged button id or store: as show_detail
     if alert_id is None:
         return no_update, no_update, no_update
     live = services()

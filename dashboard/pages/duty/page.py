@@ -21,8 +21,8 @@ from dashboard.pages.duty import view
 from dashboard.pages.duty.callbacks import register_callbacks  # noqa: F401 (app.py calls it)
 from dashboard.services import services
 from kernel.names import ROLE_NAMES, name_of
+from kernel.row_ids import row_id
 from layouts.i18n import language
-from ledger.incident_review import alert_id_or_none
 
 dash.register_page(__name__, path="/duty", name="duty", title="值班台 · 校园安全指挥中心")
 
@@ -45,7 +45,7 @@ def linked_alert(alert: object) -> int | None:
     to str.isdigit but not to int(), and an edited link must open the console, not fail it. Nor an id
     past the ledger's integer: the detail's read of it failed (SQLite's driver: OverflowError, a 500)."""
     text = alert.strip() if isinstance(alert, str) else ""
-    return alert_id_or_none(int(text)) if text.isascii() and text.isdigit() and len(text) <= 18 else None
+    return row_id(text)
 
 
 def _last_shift(lang: str) -> dict:

@@ -14,8 +14,8 @@ from dashboard.pages.incident_review.callbacks import register_callbacks  # noqa
 from dashboard.pages.incident_review.text import trv
 from dashboard.phone_context import phone_layout
 from dashboard.services import services
+from kernel.row_ids import row_id
 from layouts.i18n import language
-from ledger.incident_review import alert_id_or_none
 from queries.ledger import incident_review as reads
 
 PAGE = "incident_review"
@@ -26,7 +26,7 @@ dash.register_page(__name__, path=PATH, name=PAGE, title="事后评估 · 校园
 def alert_id(value: object) -> int | None:
     """The ?alert= of the address as an id, or None (nothing else is looked up)."""
     text = value if isinstance(value, str) else ""
-    return alert_id_or_none(int(text)) if text.isascii() and text.isdigit() and len(text) <= 12 else None
+    return row_id(text)
 
 
 def read(db, alert: int | None, lang: str):

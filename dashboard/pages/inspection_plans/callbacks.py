@@ -26,6 +26,7 @@ from dashboard.pages.inspection_plans import view as part
 from dashboard.pages.inspection_plans.text import tp
 from dashboard.roles import INSPECTION_PLAN, Principal
 from dashboard.services import services
+from kernel.row_ids import id_or_none
 from layouts.i18n import language
 from ledger import inspection_schedule as schedule
 from ledger.commands import inspection_plans as commands
@@ -135,9 +136,6 @@ def _ip() -> str | None:
     return request.remote_addr if has_request_context() else None
 
 
-def _plan_id(value: object) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**31 else None
-
 
 def save(_clicks, name, frequency, target, checklist, assignee, unit, starts, editing, view_state):
     school, lang, retired = page_state(view_state)
@@ -151,7 +149,7 @@ def save(_clicks, name, frequency, target, checklist, assignee, unit, starts, ed
     made = plan_form(name, frequency, target, checklist, assignee, unit, starts)
     if isinstance(made, str):
         return part.said(False, tp(lang, made)), no_update, no_update, no_update
-    plan_id = _plan_id(editing)
+    plan_id = id_or_none(editing)
     live = services()
     now = live.now()
     today = schedule.local_date(now, live.settings.tz)
@@ -185,7 +183,7 @@ def pick(_edits, _new, view_state):
         raise PreventUpdate  # a list redrawn brings new buttons, not taps
     if trigger == ids.NEW:
         return "", "daily", None, None, None, None, "", None, tp(lang, "new"), ""
-    plan_id = _plan_id(trigger.get("plan")) if isinstance(trigger, dict) else None
+    plan_id = id_or_none(trigger.get("plan")) if isinstance(trigger, dict) else None
     principal = acting()
     if plan_id is None or principal is None or school is None:
         raise PreventUpdate
@@ -219,7 +217,7 @@ def retire(_confirmed, view_state):
     principal = acting()
     if principal is None:
         return part.said(False, tp(lang, "not_allowed")), no_update
-    plan_id = _plan_id(trigger.get("plan"))
+    plan_id = id_or_none(trigger.get("plan"))
     if plan_id is None or school is None or not principal.may_read_school(school):
         return part.said(False, tp(lang, "school_not_yours")), no_update
     live = services()

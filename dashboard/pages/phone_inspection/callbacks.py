@@ -17,6 +17,7 @@ from dashboard.pages.phone_inspection.ids import item
 from dashboard.pages.phone_inspection.text import tc
 from dashboard.phone_context import acting_person, resolve
 from dashboard.services import services
+from kernel.row_ids import id_or_none
 from layouts.phone_inspection_lines import clock
 from layouts.phone_text import tp
 from ledger.commands import inspections
@@ -43,11 +44,6 @@ def found_for(db, person, plan_id: int, *, now, tz, csrf: str | None) -> part.Fo
     return part.Found(today, sheet, tz, csrf, starter)
 
 
-def _number(value) -> int | None:
-    # An id the ledger can hold (INTEGER): past it, PostgreSQL refused the read and the phone said the
-    # ledger could not be written, for an inspection that is simply not there.
-    return value if isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**31 else None
-
 
 def _said(text: str, tone: str) -> html.Span:
     return html.Span(text, className=f"tone-{tone}")
@@ -71,7 +67,7 @@ def start(clicks, view_state):
         return no_update, no_update
     if person is None or view.problem:
         return no_update, _said(tp(view.lang, "not_allowed"), "error")
-    plan_id = _number((view_state or {}).get("plan"))
+    plan_id = id_or_none((view_state or {}).get("plan"))
     if plan_id is None:
         return no_update, _said(tp(view.lang, "not_found"), "error")
     live = services()
@@ -128,7 +124,7 @@ def record(_passed, _failed, _not_applicable, _blur, photo_keys, note, answered,
         return unchanged
     if person is None or view.problem:
         return (no_update, _said(tp(lang, "not_allowed"), "error")) + (no_update,) * (ITEM_OUTPUTS - 2)
-    inspection_id = _number((inspection_state or {}).get("inspection") if isinstance(inspection_state, dict) else None)
+    inspection_id = id_or_none(inspection_state.get("inspection") if isinstance(inspection_state, dict) else None)
     position = trigger.get("item")
     keys = (photo_keys if photo_keys is not None else []) if result == "fail" else []
     live = services()
@@ -159,7 +155,7 @@ def finish(clicks, inspection_state, view_state):
         return no_update, no_update
     if person is None or view.problem:
         return no_update, _said(tp(view.lang, "not_allowed"), "error")
-    inspection_id = _number((inspection_state or {}).get("inspection") if isinstance(inspection_state, dict) else None)
+    inspection_id = id_or_none(inspection_state.get("inspection") if isinstance(inspection_state, dict) else None)
     if inspection_id is None:
         return no_update, _said(tp(view.lang, "not_found"), "error")
     live = services()

@@ -24,6 +24,7 @@ from dashboard.pages.reports import view as part
 from dashboard.pages.reports.text import tr
 from dashboard.roles import REPORT_SUBMIT, Principal
 from dashboard.services import services
+from kernel.row_ids import id_or_none
 from layouts.i18n import language
 from ledger import reporting
 from ledger.commands import reporting as commands
@@ -85,9 +86,6 @@ def shown(db, row: Report, *, now: datetime, tz) -> dict:
             "receipted_by": row.receipted_by, "figures": figures, "kept": kept}
 
 
-def _report_id(value: object) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**31 else None
-
 
 def _ip() -> str | None:
     return request.remote_addr if has_request_context() else None
@@ -132,7 +130,7 @@ def show(_open, _picks, period, view_state):
                 data = shown(db, saved.report, now=now, tz=tz)
                 db.commit()
         else:
-            report_id = _report_id(trigger.get("report")) if isinstance(trigger, dict) else None
+            report_id = id_or_none(trigger.get("report")) if isinstance(trigger, dict) else None
             if report_id is None:
                 raise PreventUpdate
             with live.ledger_reads() as db:
@@ -157,7 +155,7 @@ def save(_clicks, text, editing, view_state):
     if refusal is not None:
         return refusal
     principal, school = who
-    report_id = _report_id(editing)
+    report_id = id_or_none(editing)
     if report_id is None:
         return part.said(False, tr(lang, "pick_first"))
     if text is not None and not isinstance(text, str):
@@ -182,7 +180,7 @@ def submit(_clicks, text, editing, view_state):
     if refusal is not None:
         return refusal, no_update, no_update
     principal, school = who
-    report_id = _report_id(editing)
+    report_id = id_or_none(editing)
     if report_id is None:
         return part.said(False, tr(lang, "pick_first")), no_update, no_update
     if text is not None and not isinstance(text, str):
